@@ -1,0 +1,2 @@
+/** Every module's tables, gathered for Drizzle's typed query builder. */
+export * from '../directory/schema';

@@ -1,0 +1,213 @@
+/**
+ * Directory tables, aligned with Open Referral HSDS 3.0: organization, program (HSDS "service"),
+ * location, service_at_location, schedule, taxonomy_term. Public data: these tables carry no
+ * personal information about residents.
+ */
+import { sql } from 'drizzle-orm';
+import {
+	pgTable,
+	uuid,
+	text,
+	integer,
+	boolean,
+	date,
+	doublePrecision,
+	timestamp,
+	primaryKey,
+	index,
+	uniqueIndex,
+	check
+} from 'drizzle-orm/pg-core';
+
+const timestamps = {
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+};
+
+export const taxonomyTerms = pgTable(
+	'taxonomy_terms',
+	{
+		taxonomy: text('taxonomy').notNull(), // life_stage | form | target | legal_form | language
+		code: text('code').notNull(),
+		labelJa: text('label_ja').notNull(),
+		labelEn: text('label_en').notNull(),
+		sortOrder: integer('sort_order').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.taxonomy, t.code] })]
+);
+
+export const organizations = pgTable(
+	'organizations',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		slug: text('slug').notNull(),
+		name: text('name').notNull(),
+		nameKana: text('name_kana'),
+		legalForm: text('legal_form').notNull(),
+		representative: text('representative'),
+		founded: text('founded'), // YYYY-MM
+		prefecture: text('prefecture'),
+		city: text('city'),
+		addressLine: text('address_line'),
+		postalCode: text('postal_code'),
+		website: text('website'),
+		message: text('message'),
+		description: text('description').notNull().default(''),
+		sourceFile: text('source_file'),
+		sourceTitle: text('source_title'),
+		published: boolean('published').notNull().default(true),
+		...timestamps
+	},
+	(t) => [uniqueIndex('organizations_slug_key').on(t.slug), check('organizations_founded_format', sql`${t.founded} ~ '^[0-9]{4}-[0-9]{2}$'`)]
+);
+
+export const locations = pgTable(
+	'locations',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		organizationId: uuid('organization_id')
+			.notNull()
+			.references(() => organizations.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		prefecture: text('prefecture').notNull(),
+		city: text('city').notNull(),
+		addressLine: text('address_line'),
+		postalCode: text('postal_code'),
+		lat: doublePrecision('lat'),
+		lng: doublePrecision('lng'),
+		accessibility: text('accessibility'),
+		transport: text('transport'),
+		...timestamps
+	},
+	(t) => [index('locations_organization_idx').on(t.organizationId), index('locations_area_idx').on(t.prefecture, t.city)]
+);
+
+export const programs = pgTable(
+	'programs',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		slug: text('slug').notNull(),
+		organizationId: uuid('organization_id')
+			.notNull()
+			.references(() => organizations.id, { onDelete: 'cascade' }),
+		title: text('title').notNull(),
+		summary: text('summary').notNull().default(''),
+		description: text('description').notNull().default(''),
+		forms: text('forms').array().notNull().default(sql`'{}'`),
+		targets: text('targets').array().notNull().default(sql`'{}'`),
+		lifeStages: text('life_stages').array().notNull().default(sql`'{}'`),
+		partnershipType: text('partnership_type'), // public_private | private_private
+		costKind: text('cost_kind').notNull().default('unknown'), // free | pay_what_you_can | fixed | unknown
+		costAmountYen: integer('cost_amount_yen'),
+		costNote: text('cost_note'),
+		joinMethod: text('join_method').notNull().default('unknown'), // no_registration | reservation | membership | referral_only | unknown
+		joinNote: text('join_note'),
+		firstTimeNote: text('first_time_note'),
+		languages: text('languages').array().notNull().default(sql`'{ja}'`),
+		deliveryMode: text('delivery_mode').notNull().default('in_person'), // in_person | online | both
+		status: text('status').notNull().default('active'), // active | ended | planned
+		published: boolean('published').notNull().default(true),
+		periodStart: text('period_start'),
+		periodEnd: text('period_end'),
+		outcomes: text('outcomes'),
+		contactPhone: text('contact_phone'),
+		contactEmail: text('contact_email'),
+		contactUrl: text('contact_url'),
+		// Denormalised for the finder (rebuilt by indexProgram): areas are "都道府県" and "都道府県/市区町村".
+		areas: text('areas').array().notNull().default(sql`'{}'`),
+		weekdays: text('weekdays').array().notNull().default(sql`'{}'`),
+		lat: doublePrecision('lat'),
+		lng: doublePrecision('lng'),
+		searchTitle: text('search_title').notNull().default(''),
+		searchTags: text('search_tags').notNull().default(''),
+		searchBody: text('search_body').notNull().default(''),
+		searchGrams: text('search_grams').array().notNull().default(sql`'{}'`),
+		...timestamps
+	},
+	(t) => [
+		uniqueIndex('programs_slug_key').on(t.slug),
+		index('programs_organization_idx').on(t.organizationId),
+		index('programs_search_grams_idx').using('gin', t.searchGrams),
+		index('programs_areas_idx').using('gin', t.areas),
+		index('programs_life_stages_idx').using('gin', t.lifeStages),
+		index('programs_forms_idx').using('gin', t.forms),
+		index('programs_targets_idx').using('gin', t.targets),
+		check('programs_cost_kind', sql`${t.costKind} in ('free','pay_what_you_can','fixed','unknown')`),
+		check('programs_join_method', sql`${t.joinMethod} in ('no_registration','reservation','membership','referral_only','unknown')`),
+		check('programs_delivery_mode', sql`${t.deliveryMode} in ('in_person','online','both')`),
+		check('programs_status', sql`${t.status} in ('active','ended','planned')`)
+	]
+);
+
+/** HSDS service_at_location. */
+export const programLocations = pgTable(
+	'program_locations',
+	{
+		programId: uuid('program_id')
+			.notNull()
+			.references(() => programs.id, { onDelete: 'cascade' }),
+		locationId: uuid('location_id')
+			.notNull()
+			.references(() => locations.id, { onDelete: 'cascade' }),
+		position: integer('position').notNull().default(0)
+	},
+	(t) => [primaryKey({ columns: [t.programId, t.locationId] }), index('program_locations_location_idx').on(t.locationId)]
+);
+
+export const programPartners = pgTable(
+	'program_partners',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		programId: uuid('program_id')
+			.notNull()
+			.references(() => programs.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		role: text('role'),
+		position: integer('position').notNull().default(0)
+	},
+	(t) => [index('program_partners_program_idx').on(t.programId)]
+);
+
+/** RFC 5545 recurrence (the WEEKLY/MONTHLY subset HSDS allows) in Asia/Tokyo wall-clock time. */
+export const schedules = pgTable(
+	'schedules',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		programId: uuid('program_id')
+			.notNull()
+			.references(() => programs.id, { onDelete: 'cascade' }),
+		locationId: uuid('location_id').references(() => locations.id, { onDelete: 'set null' }),
+		rrule: text('rrule'), // null: the timing is only described in `note`
+		dtstart: date('dtstart', { mode: 'string' }).notNull(),
+		until: date('until', { mode: 'string' }),
+		count: integer('count'),
+		exdates: date('exdates', { mode: 'string' }).array().notNull().default(sql`'{}'`),
+		opensAt: text('opens_at'), // HH:MM
+		closesAt: text('closes_at'),
+		timezone: text('timezone').notNull().default('Asia/Tokyo'),
+		closedOnHolidays: boolean('closed_on_holidays').notNull().default(false),
+		note: text('note'),
+		position: integer('position').notNull().default(0),
+		...timestamps
+	},
+	(t) => [index('schedules_program_idx').on(t.programId)]
+);
+
+/**
+ * The next dates of every program, materialised from its schedules for the finder's
+ * "today / this weekend / next 7 days" filters and the next-date sort. Rebuilt per program when
+ * its schedules change and for all programs once a day.
+ */
+export const programUpcomingDates = pgTable(
+	'program_upcoming_dates',
+	{
+		programId: uuid('program_id')
+			.notNull()
+			.references(() => programs.id, { onDelete: 'cascade' }),
+		day: date('day', { mode: 'string' }).notNull(), // Asia/Tokyo calendar day
+		startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+		endsAt: timestamp('ends_at', { withTimezone: true }),
+		allDay: boolean('all_day').notNull().default(false)
+	},
+	(t) => [primaryKey({ columns: [t.programId, t.startsAt] }), index('program_upcoming_dates_day_idx').on(t.day, t.programId)]
+);
