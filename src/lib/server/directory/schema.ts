@@ -43,7 +43,7 @@ export const organizations = pgTable(
 		slug: text('slug').notNull(),
 		name: text('name').notNull(),
 		nameKana: text('name_kana'),
-		legalForm: text('legal_form').notNull(),
+		legalForm: text('legal_form'), // null when the source does not say
 		representative: text('representative'),
 		founded: text('founded'), // YYYY-MM
 		prefecture: text('prefecture'),
@@ -70,7 +70,7 @@ export const locations = pgTable(
 			.references(() => organizations.id, { onDelete: 'cascade' }),
 		name: text('name').notNull(),
 		prefecture: text('prefecture').notNull(),
-		city: text('city').notNull(),
+		city: text('city'), // null for a service area that covers a whole prefecture
 		addressLine: text('address_line'),
 		postalCode: text('postal_code'),
 		lat: doublePrecision('lat'),

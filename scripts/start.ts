@@ -1,0 +1,40 @@
+/**
+ * `npm start`: build the app if the sources changed since the last build, then serve it.
+ * The server itself opens the database (embedded by default), migrates, and loads the demo
+ * region into an empty database (see src/lib/server/runtime.ts).
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+process.chdir(root);
+
+const inputs = ['src', 'static', 'package-lock.json', 'svelte.config.js', 'vite.config.ts', 'tsconfig.json'];
+
+function fingerprint(): string {
+	const hash = createHash('sha256');
+	const walk = (p: string) => {
+		if (!existsSync(p)) return;
+		const stat = statSync(p);
+		if (stat.isDirectory()) for (const name of readdirSync(p).sort()) walk(path.join(p, name));
+		else hash.update(p).update(readFileSync(p));
+	};
+	inputs.forEach(walk);
+	return hash.digest('hex');
+}
+
+const stampFile = path.join('build', '.fingerprint');
+const current = fingerprint();
+if (!existsSync('build/index.js') || !existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== current) {
+	console.log('tsunagu: building the app (first start or changed sources)…');
+	execFileSync(process.execPath, [path.join('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+	writeFileSync(stampFile, current);
+}
+
+process.env.PORT ??= '3000';
+process.env.BODY_SIZE_LIMIT ??= '1M';
+await import(pathToFileURL(path.join(root, 'build', 'index.js')).href);
+console.log(`tsunagu: the finder is ready at http://localhost:${process.env.PORT}`);

@@ -1,0 +1,54 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { randomUUID } from 'node:crypto';
+import { building } from '$app/environment';
+import { pickLocale } from '$lib/i18n';
+import { startPlatform, stopPlatform } from '$lib/server/runtime';
+import { log } from '$lib/server/log';
+
+export const init: ServerInit = async () => {
+	if (building) return;
+	try {
+		await startPlatform();
+	} catch (error) {
+		log.error('startup_failed', { message: (error as Error).message });
+		process.exit(1);
+	}
+	// adapter-node emits this after it stopped accepting connections and finished open requests
+	// (SIGTERM/SIGINT): only then close the pool and stop the embedded server cleanly.
+	process.once('sveltekit:shutdown' as never, async () => {
+		log.info('shutdown_started');
+		await stopPlatform().catch((error) => log.error('shutdown_failed', { message: (error as Error).message }));
+		log.info('shutdown_complete');
+	});
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	event.locals.requestId = event.request.headers.get('x-request-id')?.slice(0, 64) || randomUUID();
+	event.locals.locale = pickLocale(event.cookies.get('lang'), event.request.headers.get('accept-language'));
+	event.locals.largeText = event.cookies.get('text') === 'large';
+	const response = await resolve(event, {
+		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale).replace('%textsize%', event.locals.largeText ? 'large-text' : '')
+	});
+	response.headers.set('x-request-id', event.locals.requestId);
+	response.headers.set('x-content-type-options', 'nosniff');
+	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(self)');
+	if (!response.headers.has('x-frame-options')) response.headers.set('x-frame-options', 'DENY');
+	if (event.url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
+	log.info('request', {
+		requestId: event.locals.requestId,
+		method: event.request.method,
+		// Query strings can hold what a resident typed; log the route, not the search.
+		route: event.route.id ?? event.url.pathname,
+		status: response.status,
+		ms: Math.round(performance.now() - started)
+	});
+	return response;
+};
+
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	const requestId = event.locals.requestId;
+	if (status >= 500) log.error('unhandled_error', { requestId, route: event.route.id, message: (error as Error)?.message, stack: (error as Error)?.stack });
+	return { message: status === 404 ? 'Not Found' : 'Internal Error', requestId };
+};

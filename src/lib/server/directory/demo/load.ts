@@ -1,0 +1,41 @@
+/**
+ * The demo region: real organisations from the casebooks in shared/seeds, committed as JSON in
+ * this folder. Loading is idempotent (upsert by slug).
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db';
+import { datasetInput, type OrganizationInput } from '../model';
+import { saveOrganization, saveTaxonomies } from '../save';
+import { organizations } from '../schema';
+
+import seed000 from './seed-000.json';
+import seed001 from './seed-001.json';
+import seed002 from './seed-002.json';
+import seed003 from './seed-003.json';
+import seed004 from './seed-004.json';
+
+// Imported, not read from disk, so the data travels inside the built server.
+const files: Record<string, unknown> = { 'seed-000.json': seed000, 'seed-001.json': seed001, 'seed-002.json': seed002, 'seed-003.json': seed003, 'seed-004.json': seed004 };
+
+export function readDemoDataset(): OrganizationInput[] {
+	return Object.entries(files).flatMap(([file, content]) => {
+		const parsed = datasetInput.safeParse(content);
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0];
+			throw new Error(`${file}: ${issue.path.join('.')}: ${issue.message}`);
+		}
+		return parsed.data.organizations;
+	});
+}
+
+export async function loadDemoRegion(db: Db, today: string): Promise<{ organizations: number; programs: number }> {
+	const dataset = readDemoDataset();
+	await saveTaxonomies(db);
+	for (const org of dataset) await saveOrganization(db, org, today);
+	return { organizations: dataset.length, programs: dataset.reduce((n, o) => n + o.programs.length, 0) };
+}
+
+export async function isDirectoryEmpty(db: Db): Promise<boolean> {
+	const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(organizations);
+	return row.n === 0;
+}

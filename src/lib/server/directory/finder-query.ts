@@ -1,0 +1,79 @@
+/**
+ * The finder's parameters, shared by the results page, the JSON API and the OpenAPI document.
+ * Unknown or malformed values are rejected with a reason (never silently dropped), so a link
+ * with a typo says so instead of showing the wrong programs.
+ */
+import { z } from 'zod';
+import { codes, taxonomy } from './taxonomy';
+import { WEEKDAY_CODES } from './schedule';
+
+export const MAX_QUERY_LENGTH = 200;
+
+const flag = z
+	.enum(['1', 'true', 'on', '0', 'false', 'off', ''])
+	.transform((v) => v === '1' || v === 'true' || v === 'on')
+	.optional();
+
+const optionalText = (max: number) =>
+	z
+		.string()
+		.trim()
+		.max(max)
+		.transform((v) => v || undefined)
+		.optional();
+
+const languageCodes = taxonomy.languages.map((l) => l.code) as [string, ...string[]];
+
+export const finderQuery = z.object({
+	q: optionalText(MAX_QUERY_LENGTH),
+	life_stage: z.enum(codes('lifeStages')).optional(),
+	prefecture: optionalText(10),
+	city: optionalText(40),
+	form: z.enum(codes('forms')).optional(),
+	target: z.enum(codes('targets')).optional(),
+	weekday: z.enum(WEEKDAY_CODES).optional(),
+	when: z.enum(['today', 'weekend', 'next7']).optional(),
+	free: flag,
+	no_registration: flag,
+	language: z.enum(languageCodes).optional(),
+	online: flag,
+	lat: z.coerce.number().min(-90).max(90).optional(),
+	lng: z.coerce.number().min(-180).max(180).optional(),
+	/** A place name ("東京都/世田谷区" or "世田谷区") to measure distance from. */
+	near: optionalText(60),
+	sort: z.enum(['relevance', 'next', 'distance']).optional(),
+	page: z.coerce.number().int().min(1).max(500).default(1),
+	per_page: z.coerce.number().int().min(1).max(100).default(20)
+});
+
+export type FinderQuery = z.infer<typeof finderQuery>;
+
+export const finderParamNames = Object.keys(finderQuery.shape) as Array<keyof FinderQuery>;
+
+export type ParseResult = { ok: true; query: FinderQuery } | { ok: false; errors: Array<{ param: string; code: string; message: string }> };
+
+/** Parse URL search params; empty values count as absent (plain HTML forms send them). */
+export function parseFinderParams(params: URLSearchParams): ParseResult {
+	const raw: Record<string, string> = {};
+	const errors: Array<{ param: string; code: string; message: string }> = [];
+	for (const [key, value] of params) {
+		if (!(finderParamNames as string[]).includes(key)) continue;
+		if (key in raw) {
+			errors.push({ param: key, code: 'repeated', message: `${key} may be given once` });
+			continue;
+		}
+		if (value === '' && key !== 'q') continue;
+		raw[key] = value;
+	}
+	const parsed = finderQuery.safeParse(raw);
+	if (!parsed.success) {
+		for (const issue of parsed.error.issues) {
+			errors.push({ param: String(issue.path[0] ?? ''), code: issue.code, message: issue.message });
+		}
+	}
+	if (parsed.success && (parsed.data.lat === undefined) !== (parsed.data.lng === undefined)) {
+		errors.push({ param: parsed.data.lat === undefined ? 'lat' : 'lng', code: 'lat_lng_pair', message: 'lat and lng go together' });
+	}
+	if (errors.length || !parsed.success) return { ok: false, errors };
+	return { ok: true, query: parsed.data };
+}

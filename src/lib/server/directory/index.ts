@@ -1,0 +1,10 @@
+/** The directory module's public door: other modules and routes use only what is exported here. */
+export { searchPrograms, suggestAlternatives, placeCentre, whenDays, type FinderItem, type FinderResult, type Suggestion, type FinderClock } from './finder';
+export { finderQuery, parseFinderParams, finderParamNames, MAX_QUERY_LENGTH, type FinderQuery } from './finder-query';
+export { getProgram, getOrganization, idParam, type ProgramDetail, type OrganizationDetail } from './read';
+export { loadDemoRegion, isDirectoryEmpty, readDemoDataset } from './demo/load';
+export { refreshUpcomingDates } from './upcoming';
+export { saveOrganization, saveTaxonomies } from './save';
+export { expandSchedule, nextOccurrences, parseRecurrence, holidayName, localDay, addDays, weekdayIndex, type ScheduleRule, type Occurrence, type RecurrenceSummary } from './schedule';
+export { taxonomy, label, term, codes, type TaxonomyName, type Term } from './taxonomy';
+export { organizationInput, programInput, type OrganizationInput, type ProgramInput } from './model';

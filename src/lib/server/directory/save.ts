@@ -1,0 +1,178 @@
+/**
+ * Writing the directory: organisations and programs with their places, partners and schedules.
+ * Every write also rebuilds the program's search document and its upcoming dates, so the finder
+ * never serves a program whose index disagrees with it.
+ */
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { organizations, programs, locations, programLocations, programPartners, schedules, taxonomyTerms } from './schema';
+import type { OrganizationInput, ProgramInput } from './model';
+import { buildSearchDocument } from './search/document';
+import { ruleWeekdays } from './schedule';
+import { refreshUpcomingDates } from './upcoming';
+import { taxonomy, taxonomyKey, type TaxonomyName } from './taxonomy';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export function programAreas(places: Array<{ prefecture: string; city: string | null }>): string[] {
+	return [...new Set(places.flatMap((p) => (p.city ? [p.prefecture, `${p.prefecture}/${p.city}`, `/${p.city}`] : [p.prefecture])))];
+}
+
+export async function saveTaxonomies(db: Db) {
+	const rows = (Object.keys(taxonomy) as TaxonomyName[]).flatMap((name) =>
+		taxonomy[name].map((t, i) => ({ taxonomy: taxonomyKey[name], code: t.code, labelJa: t.ja, labelEn: t.en, sortOrder: i }))
+	);
+	await db
+		.insert(taxonomyTerms)
+		.values(rows)
+		.onConflictDoUpdate({
+			target: [taxonomyTerms.taxonomy, taxonomyTerms.code],
+			set: { labelJa: sql`excluded.label_ja`, labelEn: sql`excluded.label_en`, sortOrder: sql`excluded.sort_order` }
+		});
+}
+
+/** Insert or update an organisation (by slug) with all its programs. Idempotent. */
+export async function saveOrganization(db: Db, input: OrganizationInput, today: string): Promise<string> {
+	return db.transaction(async (tx) => {
+		const values = {
+			slug: input.slug,
+			name: input.name,
+			nameKana: input.nameKana,
+			legalForm: input.legalForm,
+			representative: input.representative,
+			founded: input.founded,
+			prefecture: input.address.prefecture,
+			city: input.address.city,
+			addressLine: input.address.line,
+			postalCode: input.address.postalCode,
+			website: input.website,
+			message: input.message,
+			description: input.description,
+			sourceFile: input.source?.file ?? null,
+			sourceTitle: input.source?.title ?? null
+		};
+		const [org] = await tx
+			.insert(organizations)
+			.values(values)
+			.onConflictDoUpdate({ target: organizations.slug, set: { ...values, updatedAt: sql`now()` } })
+			.returning({ id: organizations.id });
+		const programIds: string[] = [];
+		for (const program of input.programs) {
+			programIds.push(await saveProgramTx(tx, org.id, { name: input.name, nameKana: input.nameKana }, program));
+		}
+		// Programs removed from the source disappear too (their children cascade).
+		await tx.delete(programs).where(and(eq(programs.organizationId, org.id), notInArray(programs.id, programIds)));
+		await tx.delete(locations).where(
+			and(eq(locations.organizationId, org.id), sql`not exists (select 1 from ${programLocations} pl where pl.location_id = ${locations.id})`)
+		);
+		await refreshUpcomingDates(tx, today, programIds);
+		return org.id;
+	});
+}
+
+async function saveProgramTx(tx: Tx, organizationId: string, org: { name: string; nameKana: string | null }, input: ProgramInput): Promise<string> {
+	const doc = buildSearchDocument({
+		...input,
+		organizationName: org.name,
+		organizationKana: org.nameKana,
+		areas: input.locations,
+		partners: input.partners.map((p) => p.name)
+	});
+	const primary = input.locations.find((l) => l.lat !== null && l.lng !== null);
+	const values = {
+		slug: input.slug,
+		organizationId,
+		title: input.title,
+		summary: input.summary,
+		description: input.description,
+		forms: input.forms,
+		targets: input.targets,
+		lifeStages: input.lifeStages,
+		partnershipType: input.partnershipType,
+		costKind: input.cost.kind,
+		costAmountYen: input.cost.amountYen,
+		costNote: input.cost.note,
+		joinMethod: input.joinMethod,
+		joinNote: input.joinNote,
+		firstTimeNote: input.firstTimeNote,
+		languages: input.languages,
+		deliveryMode: input.deliveryMode,
+		status: input.status,
+		periodStart: input.periodStart,
+		periodEnd: input.periodEnd,
+		outcomes: input.outcomes,
+		contactPhone: input.contact.phone,
+		contactEmail: input.contact.email,
+		contactUrl: input.contact.url,
+		areas: programAreas(input.locations),
+		weekdays: [...new Set(input.schedules.flatMap((s) => ruleWeekdays(s.rrule)))],
+		lat: primary?.lat ?? null,
+		lng: primary?.lng ?? null,
+		...doc
+	};
+	const [row] = await tx
+		.insert(programs)
+		.values(values)
+		.onConflictDoUpdate({ target: programs.slug, set: { ...values, updatedAt: sql`now()` } })
+		.returning({ id: programs.id });
+	const programId = row.id;
+
+	const oldLocations = await tx.select({ id: programLocations.locationId }).from(programLocations).where(eq(programLocations.programId, programId));
+	await tx.delete(programLocations).where(eq(programLocations.programId, programId));
+	if (oldLocations.length) {
+		await tx.delete(locations).where(
+			and(
+				inArray(
+					locations.id,
+					oldLocations.map((l) => l.id)
+				),
+				sql`not exists (select 1 from ${programLocations} pl where pl.location_id = ${locations.id})`
+			)
+		);
+	}
+	const locationIds: string[] = [];
+	for (const [position, place] of input.locations.entries()) {
+		const [loc] = await tx
+			.insert(locations)
+			.values({
+				organizationId,
+				name: place.name,
+				prefecture: place.prefecture,
+				city: place.city,
+				addressLine: place.line,
+				postalCode: place.postalCode,
+				lat: place.lat,
+				lng: place.lng,
+				accessibility: place.accessibility,
+				transport: place.transport
+			})
+			.returning({ id: locations.id });
+		locationIds.push(loc.id);
+		await tx.insert(programLocations).values({ programId, locationId: loc.id, position });
+	}
+
+	await tx.delete(programPartners).where(eq(programPartners.programId, programId));
+	if (input.partners.length) {
+		await tx.insert(programPartners).values(input.partners.map((p, position) => ({ programId, name: p.name, role: p.role, position })));
+	}
+	await tx.delete(schedules).where(eq(schedules.programId, programId));
+	if (input.schedules.length) {
+		await tx.insert(schedules).values(
+			input.schedules.map((s, position) => ({
+				programId,
+				locationId: locationIds[0] ?? null,
+				rrule: s.rrule,
+				dtstart: s.dtstart,
+				until: s.until ?? null,
+				count: s.count ?? null,
+				exdates: s.exdates ?? [],
+				opensAt: s.opensAt,
+				closesAt: s.closesAt,
+				closedOnHolidays: s.closedOnHolidays,
+				note: s.note,
+				position
+			}))
+		);
+	}
+	return programId;
+}

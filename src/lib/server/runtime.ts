@@ -1,0 +1,81 @@
+/**
+ * The running platform's shared resources: the database, opened once per process at start-up
+ * (hooks.server.ts `init`) and closed on shutdown.
+ */
+import path from 'node:path';
+import { openDatabase, type Database, type Db } from './db';
+import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates, localDay } from './directory';
+import { log } from './log';
+import { sql } from 'drizzle-orm';
+
+/** Dates need rebuilding when yesterday's are still there or none were ever made. */
+async function upcomingDatesStale(db: Db, today: string): Promise<boolean> {
+	const result = await db.execute<{ stale: boolean }>(
+		sql`select exists (select 1 from program_upcoming_dates where day < ${today}::date) or not exists (select 1 from program_upcoming_dates) as stale`
+	);
+	return result.rows[0].stale;
+}
+
+let current: Database | null = null;
+
+export function useDatabase(database: Database) {
+	current = database;
+}
+
+export function db(): Db {
+	if (!current) throw new Error('database not opened');
+	return current.db;
+}
+
+export function database(): Database | null {
+	return current;
+}
+
+export function todayInTokyo(now = new Date()): string {
+	return localDay(now, 'Asia/Tokyo');
+}
+
+/** Open the database from the environment, load the demo region into an empty one, keep dates fresh. */
+export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
+	const database = await openDatabase({
+		databaseUrl: env.DATABASE_URL || undefined,
+		appUrl: env.DATABASE_APP_URL || undefined,
+		dataDir: path.resolve(env.DATA_DIR || 'data'),
+		poolSize: Number(env.DATABASE_POOL_SIZE || 10)
+	});
+	useDatabase(database);
+	const today = todayInTokyo();
+	if (env.DEMO_REGION !== 'off' && (await isDirectoryEmpty(database.db))) {
+		const loaded = await loadDemoRegion(database.db, today);
+		log.info('demo_region_loaded', loaded);
+	} else if (await upcomingDatesStale(database.db, today)) {
+		await refreshUpcomingDates(database.db, today);
+	}
+	scheduleDailyRefresh(database);
+	return database;
+}
+
+let refreshTimer: NodeJS.Timeout | undefined;
+
+/** Upcoming dates roll forward every day shortly after midnight in Tokyo. */
+function scheduleDailyRefresh(database: Database) {
+	const now = Date.now();
+	const tokyoMidnight = Math.ceil((now + 9 * 3600_000) / 86_400_000) * 86_400_000 - 9 * 3600_000;
+	refreshTimer = setTimeout(async () => {
+		try {
+			await refreshUpcomingDates(database.db, todayInTokyo());
+			log.info('upcoming_dates_refreshed');
+		} catch (error) {
+			log.error('upcoming_dates_refresh_failed', { message: (error as Error).message });
+		}
+		scheduleDailyRefresh(database);
+	}, tokyoMidnight - now + 60_000);
+	refreshTimer.unref();
+}
+
+export async function stopPlatform() {
+	clearTimeout(refreshTimer);
+	const database = current;
+	current = null;
+	await database?.close();
+}

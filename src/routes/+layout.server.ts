@@ -1,0 +1,7 @@
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = ({ locals, url }) => ({
+	locale: locals.locale,
+	largeText: locals.largeText,
+	path: url.pathname + url.search
+});

@@ -1,0 +1,63 @@
+import { error } from '@sveltejs/kit';
+import { getProgram, idParam, label, nextOccurrences, holidayName, expandSchedule, addDays } from '$lib/server/directory';
+import { db, todayInTokyo } from '$lib/server/runtime';
+import { costInWords, formatDay, formatDayLong, formatOccurrence, formatYearMonth, joinInWords, scheduleInWords } from '$lib/server/present';
+import { translator } from '$lib/i18n';
+import type { PageServerLoad } from './$types';
+
+export const csr = false;
+
+export const load: PageServerLoad = async ({ params, locals }) => {
+	const t = translator(locals.locale);
+	if (!idParam.safeParse(params.id).success) error(400, { message: t('error.badRequest') });
+	const detail = await getProgram(db(), params.id);
+	if (!detail) error(404, { message: 'Not Found' });
+	const { program, organization } = detail;
+	const loc = locals.locale;
+	const today = todayInTokyo();
+
+	// Holidays the place skips in the coming weeks, so "why no session on the 23rd" is answered.
+	const skipped = detail.schedules
+		.filter((s) => s.closedOnHolidays && s.rrule)
+		.flatMap((s) => {
+			const withHolidays = expandSchedule({ ...s, closedOnHolidays: false }, today, addDays(today, 90));
+			return withHolidays.filter((o) => holidayName(o.day)).map((o) => t('program.holidaySkipped', { date: formatDay(t, o.day), name: holidayName(o.day)! }));
+		});
+
+	return {
+		program: {
+			id: program.id,
+			title: program.title,
+			summary: program.summary,
+			description: program.description,
+			status: program.status,
+			outcomes: program.outcomes,
+			firstTimeNote: program.firstTimeNote,
+			joinNote: program.joinNote,
+			costNote: program.costNote,
+			cost: costInWords(t, program.costKind, program.costAmountYen),
+			join: joinInWords(t, program.joinMethod),
+			delivery: t(`delivery.${program.deliveryMode as 'in_person'}`),
+			partnership: program.partnershipType ? t(`partnership.${program.partnershipType as 'public_private'}`) : null,
+			period: program.periodStart ? t('program.periodFrom', { start: formatYearMonth(t, program.periodStart) }) + (program.periodEnd ? ` — ${formatYearMonth(t, program.periodEnd)}` : '') : null,
+			forms: program.forms.map((c) => label('forms', c, loc)),
+			targets: program.targets.map((c) => label('targets', c, loc)),
+			lifeStages: program.lifeStages.map((c) => label('lifeStages', c, loc)),
+			languages: program.languages.map((c) => label('languages', c, loc)),
+			contact: { phone: program.contactPhone, email: program.contactEmail, url: program.contactUrl },
+			updated: formatDayLong(t, program.updatedAt.toISOString().slice(0, 10)),
+			updatedIso: program.updatedAt.toISOString()
+		},
+		organization: { id: organization.id, name: organization.name, website: organization.website, sourceTitle: organization.sourceTitle },
+		schedules: detail.schedules.map((s) => scheduleInWords(t, s)).filter(Boolean),
+		nextDates: nextOccurrences(detail.schedules, today, 5).map((o) => ({ iso: o.start.toISOString(), text: formatOccurrence(t, o.start, o.end, o.allDay) })),
+		skipped: [...new Set(skipped)].slice(0, 3),
+		places: detail.locations.map((l) => ({
+			name: l.name,
+			address: [l.postalCode ? `〒${l.postalCode}` : '', l.prefecture, l.city ?? '', l.addressLine ?? ''].filter(Boolean).join(' '),
+			accessibility: l.accessibility,
+			transport: l.transport
+		})),
+		partners: detail.partners.map((p) => ({ name: p.name, role: p.role }))
+	};
+};

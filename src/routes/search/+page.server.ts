@@ -1,0 +1,80 @@
+import { error } from '@sveltejs/kit';
+import { parseFinderParams, searchPrograms, suggestAlternatives, taxonomy, label, type FinderQuery } from '$lib/server/directory';
+import { db, todayInTokyo } from '$lib/server/runtime';
+import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
+import { translator, type MessageKey } from '$lib/i18n';
+import { prefecturesInUse } from '$lib/server/directory/areas';
+import type { PageServerLoad } from './$types';
+
+export const csr = false;
+
+export const load: PageServerLoad = async ({ url, locals }) => {
+	const t = translator(locals.locale);
+	const parsed = parseFinderParams(url.searchParams);
+	if (!parsed.ok) {
+		error(400, { message: `${t('search.invalid')} (${parsed.errors.map((e) => e.param).join(', ')})` });
+	}
+	const query = parsed.query;
+	const now = new Date();
+	const clock = { now, today: todayInTokyo(now) };
+	const result = await searchPrograms(db(), query, clock);
+	const suggestions = result.total === 0 ? await suggestAlternatives(db(), query, clock) : [];
+	const loc = locals.locale;
+
+	const linkWith = (changes: Partial<Record<keyof FinderQuery, string>>) => {
+		const params = new URLSearchParams(url.searchParams);
+		params.delete('page');
+		for (const [k, v] of Object.entries(changes)) v ? params.set(k, v) : params.delete(k);
+		return `/search?${params}`;
+	};
+	const paramLabels: Record<string, MessageKey> = {
+		when: 'search.when',
+		weekday: 'search.weekday',
+		free: 'search.free',
+		no_registration: 'search.noRegistration',
+		language: 'search.language',
+		online: 'search.online',
+		target: 'search.target',
+		life_stage: 'search.lifeStage',
+		q: 'search.label'
+	};
+
+	return {
+		query: { ...query, page: query.page },
+		raw: Object.fromEntries(url.searchParams),
+		total: result.total,
+		page: result.page,
+		perPage: result.perPage,
+		pages: Math.max(1, Math.ceil(result.total / result.perPage)),
+		origin: result.origin,
+		items: result.items.map((item) => ({
+			id: item.id,
+			title: item.title,
+			summary: item.summary,
+			organizationId: item.organizationId,
+			organizationName: item.organizationName,
+			place: item.place ? `${item.place.prefecture}${item.place.city ?? ''} ${item.place.name}`.trim() : null,
+			next: item.next ? formatOccurrence(t, new Date(item.next.startsAt), item.next.endsAt ? new Date(item.next.endsAt) : null, item.next.allDay) : null,
+			cost: costInWords(t, item.costKind, item.costAmountYen),
+			join: joinInWords(t, item.joinMethod),
+			forms: item.forms.map((f) => label('forms', f, loc)),
+			distanceKm: item.distanceKm
+		})),
+		suggestions: suggestions.map((s) => ({
+			href: linkWith(s.params),
+			text:
+				s.kind === 'area'
+					? t('search.suggest.area', { label: s.label, count: s.count })
+					: s.kind === 'form'
+						? t('search.suggest.form', { label: label('forms', s.label, loc), count: s.count })
+						: t('search.suggest.drop', { label: t(paramLabels[s.label] ?? 'search.any'), count: s.count })
+		})),
+		options: {
+			lifeStages: taxonomy.lifeStages.map((x) => ({ code: x.code, label: x[loc] })),
+			forms: taxonomy.forms.map((x) => ({ code: x.code, label: x[loc] })),
+			targets: taxonomy.targets.map((x) => ({ code: x.code, label: x[loc] })),
+			languages: taxonomy.languages.map((x) => ({ code: x.code, label: x[loc] })),
+			prefectures: await prefecturesInUse(db())
+		}
+	};
+};
