@@ -49,6 +49,17 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const requestId = event.locals.requestId;
-	if (status >= 500) log.error('unhandled_error', { requestId, route: event.route.id, message: (error as Error)?.message, stack: (error as Error)?.stack });
+	if (status >= 500) {
+		// A failed query's message repeats its SQL and parameters (what a resident typed): log the
+		// database's own error instead.
+		const cause = (error as { cause?: { message?: string; code?: string } })?.cause;
+		log.error('unhandled_error', {
+			requestId,
+			route: event.route.id,
+			message: cause?.message ?? (error as Error)?.message?.split('\n')[0],
+			code: cause?.code,
+			stack: cause ? undefined : (error as Error)?.stack?.split('\n').slice(0, 6).join('\n')
+		});
+	}
 	return { message: status === 404 ? 'Not Found' : 'Internal Error', requestId };
 };

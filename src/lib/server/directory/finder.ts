@@ -59,6 +59,11 @@ export function whenDays(when: NonNullable<FinderQuery['when']>, today: string):
 	return [addDays(today, 5 - wd), addDays(today, 6 - wd)];
 }
 
+/** Weights are our own constants, written into the SQL as numeric literals. */
+function weight(n: number): SQL {
+	return sql.raw(n.toFixed(1));
+}
+
 interface TextMatch {
 	where: SQL;
 	score: SQL;
@@ -85,7 +90,7 @@ function textMatch(q: string | undefined): TextMatch | null {
 			// The word as typed counts fully; a synonym a little less.
 			const factor = i === 0 ? 1 : 0.8;
 			weights.push(
-				sql`(case when strpos(p.search_title, ${alt}) > 0 then ${10 * factor} when strpos(p.search_tags, ${alt}) > 0 then ${6 * factor} when strpos(p.search_body, ${alt}) > 0 then ${2 * factor} else 0 end)`
+				sql`(case when strpos(p.search_title, ${alt}) > 0 then ${weight(10 * factor)} when strpos(p.search_tags, ${alt}) > 0 then ${weight(6 * factor)} when strpos(p.search_body, ${alt}) > 0 then ${weight(2 * factor)} else 0 end)`
 			);
 		});
 		conditions.push(sql`(${sql.join(anyOf, sql` or `)})`);
