@@ -142,7 +142,7 @@ export const ja = {
 	'schedule.lastN': '最後から{n}番目の',
 	'schedule.monthDay': '{n}日',
 	'schedule.joiner': '・',
-	'schedule.time': '{start}〜{end}',
+	'schedule.time': '{start}–{end}',
 	'schedule.timeFrom': '{start}から',
 	'schedule.until': '({date}まで)',
 	'schedule.count': '(全{n}回)',

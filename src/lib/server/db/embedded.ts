@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chownSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chownSync, chmodSync, statSync, rmSync } from 'node:fs';
 import { platform, arch, userInfo, tmpdir } from 'node:os';
 import path from 'node:path';
 import { log } from '../log';
@@ -101,6 +101,8 @@ export async function startEmbeddedPostgres(dataDir: string, port = 5432): Promi
 	const bin = await loadBinaries();
 	const runAs = await serverUser();
 	mkdirSync(dataDir, { recursive: true });
+	// The server runs as `postgres`; it must be able to pass through our folder (mkdtemp makes 0700).
+	if (runAs.uid !== undefined) chmodSync(dataDir, statSync(dataDir).mode | 0o711);
 	const pgData = path.join(dataDir, 'pg');
 	const socketDir = socketDirFor(dataDir);
 	const credentialsFile = path.join(dataDir, 'credentials.json');

@@ -5,10 +5,12 @@
  * rrule.js has open time-zone bugs, so we expand in "floating" time: a Date whose UTC fields are
  * the local wall-clock fields. Only at the end do we turn wall-clock times into real instants.
  */
-import rrulePkg from 'rrule';
+import * as rruleModule from 'rrule';
 import holidayJp from '@holiday-jp/holiday_jp';
 
-const { RRule, Weekday } = rrulePkg;
+// rrule ships ESM (what Vite loads) and CommonJS (what Node loads, as a default export).
+const { RRule, Weekday } = (rruleModule as unknown as { default?: typeof rruleModule }).default ?? rruleModule;
+
 
 export const WEEKDAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 export type WeekdayCode = (typeof WEEKDAY_CODES)[number];

@@ -17,13 +17,16 @@ function foldScript(text: string): string {
 
 // Variants are folded first (so 'コドモ' is listed as 'こども'), then applied longest first so that
 // 引き籠もり is not half-replaced by a shorter entry.
-const variantRules: Array<[string, string]> = variantData.groups
-	.flatMap((group) => {
-		const canonical = foldScript(group[0]);
-		return group.slice(1).map((v) => [foldScript(v), canonical] as [string, string]);
-	})
-	.filter(([from, to]) => from !== to)
-	.sort((a, b) => b[0].length - a[0].length);
+// Each canonical form also maps to itself, so that a variant inside it (パントリー inside
+// フードパントリー) is not replaced a second time: the longer match wins at each position.
+const variantRules: Array<[string, string]> = [
+	...new Map(
+		variantData.groups.flatMap((group) => {
+			const canonical = foldScript(group[0]);
+			return group.map((v) => [foldScript(v), canonical] as [string, string]);
+		})
+	)
+].sort((a, b) => b[0].length - a[0].length);
 
 const variantPattern = new RegExp(variantRules.map(([from]) => from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
 const variantTarget = new Map(variantRules);

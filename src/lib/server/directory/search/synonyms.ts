@@ -11,5 +11,10 @@ const groups: string[][] = synonymData.groups.map((g) => [...new Set(g.map(norma
 export function expandWord(word: string): string[] {
 	const alternatives = new Set([word]);
 	for (const group of groups) if (group.includes(word)) for (const w of group) alternatives.add(w);
+	if (alternatives.size === 1) {
+		// Residents type phrases (「誰かと話したい」「話を聞いてほしい」): a listed word inside the
+		// phrase stands for its group.
+		for (const group of groups) if (group.some((w) => [...w].length >= 2 && word.includes(w))) for (const w of group) alternatives.add(w);
+	}
 	return [...alternatives];
 }

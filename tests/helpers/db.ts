@@ -1,0 +1,22 @@
+/** A private database for one test file: a copy of the template (migrated, demo region loaded). */
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { appUrlFor, connectApp, createDatabaseIfMissing, dropDatabase, ensureAppRole, withDatabase, type Database } from '../../src/lib/server/db';
+
+export async function testDatabase(): Promise<Database> {
+	const serverUrl = inject('serverUrl');
+	const name = `tsunagu_test_${randomBytes(6).toString('hex')}`;
+	await createDatabaseIfMissing(serverUrl, name, inject('template'));
+	const adminUrl = withDatabase(serverUrl, name);
+	await ensureAppRole(adminUrl);
+	const { pool, db } = connectApp(appUrlFor(adminUrl), 4);
+	return {
+		db,
+		pool,
+		adminUrl,
+		async close() {
+			await pool.end();
+			await dropDatabase(serverUrl, name);
+		}
+	};
+}
