@@ -194,7 +194,8 @@ export function expandSchedule(rule: ScheduleRule, fromDay: string, toDay: strin
 		.map((day) => {
 			const allDay = !rule.opensAt;
 			const start = zonedInstant(day, rule.opensAt ?? '00:00', timeZone);
-			const end = rule.closesAt ? zonedInstant(day, rule.closesAt, timeZone) : null;
+			// A day without hours lasts until midnight, so "today" still finds it in the evening.
+			const end = allDay ? zonedInstant(addDays(day, 1), '00:00', timeZone) : rule.closesAt ? zonedInstant(day, rule.closesAt, timeZone) : null;
 			return { day, start, end, allDay };
 		});
 }

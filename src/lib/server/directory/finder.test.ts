@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { testDatabase } from '../../../../tests/helpers/db';
+import type { Database } from '../db';
+import { searchPrograms, suggestAlternatives, whenDays } from './finder';
+import { finderQuery, parseFinderParams } from './finder-query';
+import { refreshUpcomingDates } from './upcoming';
+import { loadDemoRegion } from './demo/load';
+import { getProgram } from './read';
+import { organizations, programs } from './schema';
+
+let database: Database;
+const slugById = new Map<string, string>();
+// Friday 4 December 2026, 10:00 in Tokyo.
+const friday = { now: new Date('2026-12-04T01:00:00Z'), today: '2026-12-04' };
+
+beforeAll(async () => {
+	database = await testDatabase();
+	await refreshUpcomingDates(database.db, friday.today);
+	for (const row of await database.db.select({ id: programs.id, slug: programs.slug }).from(programs)) slugById.set(row.id, row.slug);
+});
+afterAll(() => database.close());
+
+const search = async (params: Record<string, string>, clock = friday) => searchPrograms(database.db, finderQuery.parse({ per_page: '100', ...params }), clock);
+const slugs = (r: Awaited<ReturnType<typeof search>>) => r.items.map((i) => slugById.get(i.id)!);
+
+describe('when', () => {
+	it('computes today, this weekend and the next 7 days in Tokyo days', () => {
+		expect(whenDays('today', '2026-12-04')).toEqual(['2026-12-04', '2026-12-04']);
+		expect(whenDays('weekend', '2026-12-04')).toEqual(['2026-12-05', '2026-12-06']);
+		expect(whenDays('weekend', '2026-12-06')).toEqual(['2026-12-06', '2026-12-06']);
+		expect(whenDays('next7', '2026-12-04')).toEqual(['2026-12-04', '2026-12-10']);
+	});
+	it('today: programs meeting on this Friday, by their next occurrence', async () => {
+		const found = slugs(await search({ when: 'today' }));
+		expect(found).toContain('s001-sankakusha-yorimichi-gohan');
+		expect(found).toContain('s002-shuro-house');
+		expect(found).not.toContain('s001-youthport-cafe');
+	});
+	it('today, late at night: a session that has ended no longer counts', async () => {
+		const found = slugs(await search({ when: 'today' }, { now: new Date('2026-12-04T12:30:00Z'), today: '2026-12-04' }));
+		expect(found).not.toContain('s002-shuro-house');
+	});
+	it('this weekend: 第1土曜 and 第1日曜 programs', async () => {
+		const found = slugs(await search({ when: 'weekend' }));
+		expect(found).toContain('s001-youthport-cafe');
+		expect(found).toContain('s004-wakayama-castle-cleanup');
+		expect(found).not.toContain('s002-shuro-house');
+	});
+	it('each result shows its next occurrence, and sort=next orders by it', async () => {
+		const result = await search({ when: 'next7', sort: 'next' });
+		expect(result.items.length).toBeGreaterThan(2);
+		const starts = result.items.map((i) => i.next!.startsAt);
+		expect([...starts].sort()).toEqual(starts);
+		expect(new Date(starts[0]).getTime()).toBeGreaterThan(friday.now.getTime() - 12 * 3600_000);
+	});
+});
+
+describe('filters', () => {
+	it('weekday uses the schedule rules', async () => {
+		const found = slugs(await search({ weekday: 'MO' }));
+		expect(found).toContain('s002-shuro-house');
+		expect(found).not.toContain('s001-youthport-cafe');
+	});
+	it('life stage includes programs for any age', async () => {
+		const result = await search({ life_stage: 'senior' });
+		expect(result.total).toBeGreaterThan(0);
+		for (const item of result.items) expect(item.lifeStages.some((s) => s === 'senior' || s === 'all_ages')).toBe(true);
+	});
+	it('prefecture and city', async () => {
+		const hokkaido = await search({ prefecture: '北海道' });
+		expect(hokkaido.total).toBeGreaterThan(5);
+		for (const item of hokkaido.items) expect(item.place?.prefecture).toBe('北海道');
+		expect(slugs(await search({ prefecture: '千葉県', city: '船橋市' }))).toContain('s002-pantry-pickup');
+		expect(slugs(await search({ city: '船橋市' }))).toContain('s002-pantry-pickup');
+		expect((await search({ prefecture: '東京都', city: '船橋市' })).total).toBe(0);
+	});
+	it('form, target, cost, registration, delivery', async () => {
+		for (const item of (await search({ form: 'food_pantry' })).items) expect(item.forms).toContain('food_pantry');
+		for (const item of (await search({ target: 'school_refusal' })).items) expect(item.targets).toContain('school_refusal');
+		const free = await search({ free: '1' });
+		expect(free.total).toBeGreaterThan(0);
+		for (const item of free.items) expect(item.costKind).toBe('free');
+		for (const item of (await search({ no_registration: 'true' })).items) expect(item.joinMethod).toBe('no_registration');
+		const online = await search({ online: '1' });
+		expect(online.total).toBeGreaterThan(0);
+		for (const item of online.items) expect(['online', 'both']).toContain(item.deliveryMode);
+	});
+	it('distance from a named place, nearest first', async () => {
+		const result = await search({ near: '札幌市', sort: 'distance' });
+		expect(result.origin?.label).toContain('札幌市');
+		expect(result.items[0].place?.city).toContain('札幌市');
+		const distances = result.items.map((i) => i.distanceKm).filter((d): d is number => d !== null);
+		expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+		const byPoint = await search({ lat: '35.6946', lng: '139.9826', sort: 'distance' }); // Funabashi station
+		expect(byPoint.items[0].place?.city).toBe('船橋市');
+	});
+	it('paginates with a stable total', async () => {
+		const first = await search({ per_page: '5', page: '1' });
+		const second = await search({ per_page: '5', page: '2' });
+		expect(second.total).toBe(first.total);
+		expect(first.items).toHaveLength(5);
+		expect(second.items.map((i) => i.id)).not.toEqual(expect.arrayContaining(first.items.map((i) => i.id)));
+		const beyond = await search({ per_page: '5', page: '400' });
+		expect(beyond.items).toEqual([]);
+		expect(beyond.total).toBe(first.total);
+	});
+});
+
+describe('no dead ends', () => {
+	const suggest = async (params: Record<string, string>) => {
+		const query = finderQuery.parse(params);
+		expect((await searchPrograms(database.db, query, friday)).total).toBe(0);
+		const suggestions = await suggestAlternatives(database.db, query, friday);
+		for (const s of suggestions) expect(s.count).toBeGreaterThan(0);
+		return suggestions;
+	};
+	it('suggests other 市区町村 of the prefecture and related forms', async () => {
+		const suggestions = await suggest({ form: 'food_pantry', prefecture: '東京都', city: '渋谷区' });
+		const areas = suggestions.filter((s) => s.kind === 'area');
+		expect(areas.length).toBeGreaterThan(0);
+		for (const a of areas) expect(a.params.prefecture).toBe('東京都');
+		const forms = suggestions.filter((s) => s.kind === 'form');
+		expect(forms.length).toBeGreaterThan(0);
+		for (const f of forms) expect((await search({ form: f.params.form!, prefecture: '東京都', city: '渋谷区' })).total).toBe(f.count);
+	});
+	it('suggests dropping the one filter that empties the result', async () => {
+		const suggestions = await suggest({ q: 'ミャンマー', when: 'today' });
+		const withoutWhen = (await search({ q: 'ミャンマー' })).total;
+		expect(withoutWhen).toBeGreaterThan(0);
+		expect(suggestions).toContainEqual(expect.objectContaining({ kind: 'drop', params: { when: '' }, count: withoutWhen }));
+	});
+});
+
+describe('index', () => {
+	it('text search is served by the gram index, not a full scan', async () => {
+		const plan = await database.pool.connect();
+		try {
+			await plan.query('begin');
+			await plan.query('set local enable_seqscan = off');
+			const result = await plan.query(
+				`explain select id from programs p where p.search_grams @> array['ふと','とう','うこ','こう']::text[] and strpos(p.search_tags, 'ふとうこう') > 0`
+			);
+			expect(result.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('programs_search_grams_idx');
+			await plan.query('rollback');
+		} finally {
+			plan.release();
+		}
+	});
+});
+
+describe('bad input', () => {
+	const errorsOf = (qs: string) => {
+		const r = parseFinderParams(new URLSearchParams(qs));
+		return r.ok ? [] : r.errors.map((e) => e.param);
+	};
+	it('rejects each malformed parameter by name', () => {
+		expect(errorsOf('page=-1')).toEqual(['page']);
+		expect(errorsOf('page=abc')).toEqual(['page']);
+		expect(errorsOf('per_page=1000')).toEqual(['per_page']);
+		expect(errorsOf('life_stage=toddler')).toEqual(['life_stage']);
+		expect(errorsOf('when=tomorrow')).toEqual(['when']);
+		expect(errorsOf('q=' + 'あ'.repeat(10_000))).toEqual(['q']);
+		expect(errorsOf('lat=35.6')).toEqual(['lng']);
+		expect(errorsOf('lat=north&lng=139')).toEqual(['lat']);
+		expect(errorsOf('form=ibasho&form=gathering')).toEqual(['form']);
+		expect(errorsOf('free=maybe')).toEqual(['free']);
+	});
+	it('accepts empty form fields and unknown extra parameters', () => {
+		expect(errorsOf('q=&life_stage=&when=&utm_source=flyer')).toEqual([]);
+	});
+});
+
+describe('demo region', () => {
+	it('loading again changes nothing (idempotent by slug)', async () => {
+		const before = await database.db.select({ id: programs.id, slug: programs.slug }).from(programs).orderBy(programs.slug);
+		const [{ n: orgs }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(organizations);
+		const loaded = await loadDemoRegion(database.db, friday.today);
+		const after = await database.db.select({ id: programs.id, slug: programs.slug }).from(programs).orderBy(programs.slug);
+		const [{ n: orgsAfter }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(organizations);
+		expect(after).toEqual(before);
+		expect(orgsAfter).toBe(orgs);
+		expect(loaded.organizations).toBe(orgs);
+		expect(orgs).toBeGreaterThanOrEqual(55);
+	});
+	it('an unpublished program disappears from the finder and its page', async () => {
+		const [pantry] = await database.db.select().from(programs).where(eq(programs.slug, 's002-pantry-pickup'));
+		await database.db.update(programs).set({ published: false }).where(eq(programs.id, pantry.id));
+		try {
+			expect(slugs(await search({ q: 'パントリー' }))).not.toContain('s002-pantry-pickup');
+			expect(await getProgram(database.db, pantry.id)).toBeNull();
+		} finally {
+			await database.db.update(programs).set({ published: true }).where(eq(programs.id, pantry.id));
+		}
+	});
+});

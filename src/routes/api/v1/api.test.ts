@@ -1,0 +1,105 @@
+/** The JSON API through its real route handlers, against a test database. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { testDatabase } from '../../../../tests/helpers/db';
+import type { Database } from '$lib/server/db';
+import { useDatabase } from '$lib/server/runtime';
+import { programs } from '$lib/server/directory/schema';
+import { GET as listPrograms } from './programs/+server';
+import { GET as getProgram } from './programs/[id]/+server';
+import { GET as getOrganization } from './organizations/[id]/+server';
+import { GET as openapi } from './openapi.json/+server';
+
+let database: Database;
+beforeAll(async () => {
+	database = await testDatabase();
+	useDatabase(database);
+});
+afterAll(() => database.close());
+
+// The handlers only read url, params and locals.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const call = async (handler: (e: any) => Response | Promise<Response>, path: string, params: Record<string, string> = {}) => {
+	const url = new URL(path, 'http://localhost');
+	const response = await handler({ url, params, locals: { locale: 'ja', largeText: false, requestId: 'test' }, request: new Request(url) });
+	return { status: response.status, body: await response.json() };
+};
+
+describe('GET /api/v1/programs', () => {
+	it('returns an HSDS-style page; each item names its organisation', async () => {
+		const { status, body } = await call(listPrograms, '/api/v1/programs?q=フードパントリー&per_page=3');
+		expect(status).toBe(200);
+		expect(body).toMatchObject({ page_number: 1, size: 3, first_page: true, empty: false });
+		expect(body.total_items).toBeGreaterThan(3);
+		expect(body.total_pages).toBe(Math.ceil(body.total_items / 3));
+		expect(body.contents).toHaveLength(3);
+		for (const item of body.contents) {
+			expect(item.organization.id).toMatch(/^[0-9a-f-]{36}$/);
+			expect(item.organization.name).toBeTruthy();
+		}
+	});
+	it('supports every documented filter name', async () => {
+		const { status, body } = await call(
+			listPrograms,
+			'/api/v1/programs?q=相談&life_stage=youth&prefecture=北海道&city=室蘭市&form=consult_sns&target=hikikomori&language=ja&online=1&sort=relevance&page=1&per_page=10'
+		);
+		expect(status).toBe(200);
+		expect(body.contents.map((c: { name: string }) => c.name)).toContain('くるくるネットのLINE相談');
+	});
+	it.each([
+		['page=-1', 'page'],
+		['life_stage=unknown', 'life_stage'],
+		['q=' + 'a'.repeat(10_000), 'q'],
+		['q=' + 'あ'.repeat(10_000), 'q'],
+		['per_page=0', 'per_page'],
+		['when=someday', 'when'],
+		['lat=91&lng=0', 'lat'],
+		['sort=random', 'sort']
+	])('400 with a structured error for %s', async (qs, param) => {
+		const { status, body } = await call(listPrograms, `/api/v1/programs?${qs.slice(0, 20_000)}`);
+		expect(status).toBe(400);
+		expect(body.error.code).toBe('invalid_parameter');
+		expect(body.error.details.map((d: { param: string }) => d.param)).toContain(param);
+		expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+	});
+});
+
+describe('GET /api/v1/programs/{id} and /organizations/{id}', () => {
+	it('returns the program with schedules in words and next dates', async () => {
+		const [row] = await database.db.select().from(programs).where(eq(programs.slug, 's001-youthport-cafe'));
+		const { status, body } = await call(getProgram, `/api/v1/programs/${row.id}`, { id: row.id });
+		expect(status).toBe(200);
+		expect(body.name).toBe(row.title);
+		expect(body.schedules[0].rrule).toBe('FREQ=MONTHLY;BYDAY=1SA,3SA');
+		expect(body.schedules[0].text).toContain('毎月第1・第3土曜日');
+		expect(body.next_occurrences).toHaveLength(5);
+		const org = await call(getOrganization, `/api/v1/organizations/${body.organization.id}`, { id: body.organization.id });
+		expect(org.status).toBe(200);
+		expect(org.body.programs.map((p: { id: string }) => p.id)).toContain(row.id);
+	});
+	it('400 for a malformed id, 404 for an unknown one', async () => {
+		for (const handler of [getProgram, getOrganization]) {
+			const bad = await call(handler, '/x', { id: "1' or '1'='1" });
+			expect(bad.status).toBe(400);
+			expect(bad.body.error.code).toBe('invalid_id');
+			const missing = await call(handler, '/x', { id: '00000000-0000-4000-8000-000000000000' });
+			expect(missing.status).toBe(404);
+			expect(missing.body.error.code).toBe('not_found');
+		}
+	});
+});
+
+describe('GET /api/v1/openapi.json', () => {
+	it('documents every finder parameter from the validation schema', async () => {
+		const { status, body } = await call(openapi, '/api/v1/openapi.json');
+		expect(status).toBe(200);
+		expect(body.openapi).toBe('3.1.0');
+		const names = body.paths['/programs'].get.parameters.map((p: { name: string }) => p.name);
+		for (const name of ['q', 'life_stage', 'prefecture', 'city', 'form', 'target', 'weekday', 'when', 'free', 'no_registration', 'language', 'online', 'lat', 'lng', 'sort', 'page', 'per_page']) {
+			expect(names).toContain(name);
+		}
+		const lifeStage = body.paths['/programs'].get.parameters.find((p: { name: string }) => p.name === 'life_stage');
+		expect(lifeStage.schema.enum).toContain('prenatal_infant');
+		expect(Object.keys(body.paths)).toEqual(['/programs', '/programs/{id}', '/organizations/{id}']);
+	});
+});
