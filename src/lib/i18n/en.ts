@@ -71,6 +71,7 @@ export const en: Record<MessageKey, string> = {
 	'search.invalid': 'Some search conditions are not valid.',
 	'search.distance': 'about {km} km',
 	'search.resultsFor': 'Results for “{q}”',
+	'search.unknownPlace': 'We could not find a place called “{place}”, so the search ignores it. Try a city or ward name.',
 
 	'program.next': 'Next: {when}',
 	'program.noNext': 'Ask for dates',

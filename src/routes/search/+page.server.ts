@@ -47,6 +47,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		perPage: result.perPage,
 		pages: Math.max(1, Math.ceil(result.total / result.perPage)),
 		origin: result.origin,
+		unknownPlace: result.unknownPlace,
 		items: result.items.map((item) => ({
 			id: item.id,
 			title: item.title,

@@ -95,6 +95,13 @@ describe('filters', () => {
 		const byPoint = await search({ lat: '35.6946', lng: '139.9826', sort: 'distance' }); // Funabashi station
 		expect(byPoint.items[0].place?.city).toBe('船橋市');
 	});
+	it('says so when a named place is unknown, and searches without it', async () => {
+		const result = await search({ near: 'アトランティス', sort: 'distance' });
+		expect(result.unknownPlace).toBe('アトランティス');
+		expect(result.origin).toBeNull();
+		expect(result.total).toBe((await search({})).total);
+		expect((await search({ near: '札幌' })).unknownPlace).toBeNull();
+	});
 	it('paginates with a stable total', async () => {
 		const first = await search({ per_page: '5', page: '1' });
 		const second = await search({ per_page: '5', page: '2' });

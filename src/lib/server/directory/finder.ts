@@ -43,6 +43,8 @@ export interface FinderResult {
 	items: FinderItem[];
 	/** The point distances were measured from, when a place was given. */
 	origin: { lat: number; lng: number; label: string | null } | null;
+	/** A `near` place name that matched no known place (the search ran without it). */
+	unknownPlace: string | null;
 }
 
 export interface FinderClock {
@@ -198,6 +200,7 @@ export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderCl
 		page: query.page,
 		perPage: query.per_page,
 		origin,
+		unknownPlace: query.near && !origin && query.lat === undefined ? query.near : null,
 		items: rows.rows.map((r) => ({
 			id: r.id as string,
 			slug: r.slug as string,

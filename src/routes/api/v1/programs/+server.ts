@@ -20,6 +20,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 		last_page: result.page >= totalPages,
 		empty: result.items.length === 0,
 		origin: result.origin,
+		unknown_place: result.unknownPlace,
 		contents: result.items.map((item) => programSummary(item, locals.locale, url.origin))
 	});
 };
