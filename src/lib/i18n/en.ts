@@ -42,6 +42,8 @@ export const en: Record<MessageKey, string> = {
 	'search.suggest.drop': 'Remove “{label}” ({count})',
 	'search.suggest.home': 'Start again from the home page',
 	'search.filters': 'Narrow down',
+	'search.activeFilters': 'Current conditions',
+	'search.removeFilter': '(remove this condition)',
 	'search.apply': 'Search with these conditions',
 	'search.clear': 'Clear all conditions',
 	'search.any': 'Any',

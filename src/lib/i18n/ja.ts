@@ -41,6 +41,8 @@ export const ja = {
 	'search.suggest.drop': '条件「{label}」をはずす({count}件)',
 	'search.suggest.home': 'トップからさがし直す',
 	'search.filters': '条件をしぼる',
+	'search.activeFilters': 'いまの条件',
+	'search.removeFilter': '(この条件をはずす)',
 	'search.apply': 'この条件でさがす',
 	'search.clear': '条件をすべて消す',
 	'search.any': '指定しない',

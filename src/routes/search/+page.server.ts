@@ -29,6 +29,10 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	};
 	const paramLabels: Record<string, MessageKey> = {
 		when: 'search.when',
+		near: 'search.near',
+		prefecture: 'search.prefecture',
+		city: 'search.city',
+		form: 'search.form',
 		weekday: 'search.weekday',
 		free: 'search.free',
 		no_registration: 'search.noRegistration',
@@ -39,7 +43,24 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		q: 'search.label'
 	};
 
+	// The conditions in force, each with a link that removes it (so the filter panel can stay closed).
+	const valueLabel = (param: string, value: unknown): string => {
+		if (param === 'life_stage') return label('lifeStages', String(value), loc);
+		if (param === 'form') return label('forms', String(value), loc);
+		if (param === 'target') return label('targets', String(value), loc);
+		if (param === 'language') return label('languages', String(value), loc);
+		if (param === 'weekday') return t(`weekday.${value as 'MO'}`);
+		if (param === 'when') return t(`search.when.${value as 'today'}`);
+		if (value === true) return t(paramLabels[param] ?? 'search.any');
+		return String(value);
+	};
+	const activeParams = ['when', 'near', 'life_stage', 'prefecture', 'city', 'form', 'target', 'weekday', 'language', 'free', 'no_registration', 'online'] as const;
+	const active = activeParams
+		.filter((p) => query[p] !== undefined && query[p] !== false)
+		.map((p) => ({ text: valueLabel(p, query[p]), href: linkWith({ [p]: '' }) }));
+
 	return {
+		active,
 		query: { ...query, page: query.page },
 		raw: Object.fromEntries(url.searchParams),
 		total: result.total,
@@ -56,6 +77,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			organizationName: item.organizationName,
 			place: item.place ? `${item.place.prefecture}${item.place.city ?? ''} ${item.place.name}`.trim() : null,
 			next: item.next ? formatOccurrence(t, new Date(item.next.startsAt), item.next.endsAt ? new Date(item.next.endsAt) : null, item.next.allDay) : null,
+			scheduleNote: item.scheduleNote,
 			cost: costInWords(t, item.costKind, item.costAmountYen),
 			join: joinInWords(t, item.joinMethod),
 			forms: item.forms.map((f) => label('forms', f, loc)),

@@ -27,6 +27,7 @@ export function programSummary(item: FinderItem, locale: Locale, origin: string)
 					text: formatOccurrence(t, new Date(item.next.startsAt), item.next.endsAt ? new Date(item.next.endsAt) : null, item.next.allDay)
 				}
 			: null,
+		schedule_note: item.scheduleNote,
 		distance_km: item.distanceKm,
 		score: item.score
 	};

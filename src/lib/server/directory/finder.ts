@@ -32,6 +32,8 @@ export interface FinderItem {
 	organizationName: string;
 	place: { name: string; prefecture: string; city: string } | null;
 	next: { startsAt: string; endsAt: string | null; allDay: boolean } | null;
+	/** The schedule as described in words, for programs whose timing no rule can say. */
+	scheduleNote: string | null;
 	distanceKm: number | null;
 	score: number;
 }
@@ -182,7 +184,8 @@ export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderCl
 			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages,
 			o.id as organization_id, o.name as organization_name,
 			nx.starts_at as next_starts_at, nx.ends_at as next_ends_at, nx.all_day as next_all_day,
-			pl.name as place_name, pl.prefecture as place_prefecture, pl.city as place_city
+			pl.name as place_name, pl.prefecture as place_prefecture, pl.city as place_city,
+			(select s.note from schedules s where s.program_id = p.id order by s.position limit 1) as schedule_note
 		from page join programs p on p.id = page.id join organizations o on o.id = p.organization_id
 		left join lateral (select d.starts_at, d.ends_at, d.all_day from program_upcoming_dates d
 			where d.program_id = p.id and d.starts_at = page.next_starts_at limit 1) nx on true
@@ -225,6 +228,7 @@ export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderCl
 						allDay: r.next_all_day as boolean
 					}
 				: null,
+			scheduleNote: (r.schedule_note as string | null) ?? null,
 			distanceKm: r.distance_km === null ? null : Math.round(Number(r.distance_km) * 10) / 10,
 			score: Number(r.score)
 		}))
