@@ -7,6 +7,10 @@ const config = {
 	compilerOptions: { runes: true },
 	kit: {
 		adapter: adapter({ out: 'build' }),
+		// adapter-node assumes https unless ORIGIN/PROTOCOL_HEADER are set, which makes SvelteKit's own
+		// origin check refuse every form post on plain http (a local or LAN install). The same check
+		// is done in hooks.server.ts against the Host header instead (see isCrossSiteFormPost).
+		csrf: { trustedOrigins: ['*'] },
 		csp: {
 			// Public pages render without script; SvelteKit adds hashes for its own hydration code.
 			mode: 'auto',

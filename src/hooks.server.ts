@@ -22,8 +22,30 @@ export const init: ServerInit = async () => {
 	});
 };
 
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
+/** A state-changing form post whose Origin is another site (CSRF), judged against the Host header. */
+export function isCrossSiteFormPost(request: Request): boolean {
+	if (['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return false;
+	const type = request.headers.get('content-type')?.split(';')[0].trim().toLowerCase() ?? '';
+	if (!FORM_TYPES.includes(type)) return false;
+	const origin = request.headers.get('origin');
+	if (origin) {
+		try {
+			return new URL(origin).host !== request.headers.get('host');
+		} catch {
+			return true;
+		}
+	}
+	return request.headers.get('sec-fetch-site') === 'cross-site';
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
+	if (isCrossSiteFormPost(event.request)) {
+		log.warn('csrf_rejected', { route: event.route.id, origin: event.request.headers.get('origin') });
+		return new Response('Cross-site form submissions are forbidden', { status: 403 });
+	}
 	event.locals.requestId = event.request.headers.get('x-request-id')?.slice(0, 64) || randomUUID();
 	event.locals.locale = pickLocale(event.cookies.get('lang'), event.request.headers.get('accept-language'));
 	event.locals.largeText = event.cookies.get('text') === 'large';

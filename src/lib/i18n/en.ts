@@ -27,6 +27,7 @@ export const en: Record<MessageKey, string> = {
 	'home.need.elderly': 'For retired and older people',
 	'home.searchHeading': 'Search by words',
 	'home.lifeStageHeading': 'Search by age',
+	'home.searchToday': 'Find what is open today',
 	'home.areaHint': 'City or ward (e.g. Setagaya, Sapporo)',
 
 	'search.label': 'What are you looking for?',

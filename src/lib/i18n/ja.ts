@@ -26,6 +26,7 @@ export const ja = {
 	'home.need.elderly': '退職後・シニアの集まり',
 	'home.searchHeading': 'ことばでさがす',
 	'home.lifeStageHeading': '年代からさがす',
+	'home.searchToday': '今日行ける場所をさがす',
 	'home.areaHint': '市区町村(例: 世田谷区、札幌市)',
 
 	'search.label': 'さがしたいこと',

@@ -165,7 +165,9 @@ export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderCl
 			? sql`distance_km asc nulls last, score desc, next_starts_at asc nulls last, p.title`
 			: sort === 'next'
 				? sql`next_starts_at asc nulls last, score desc, p.title`
-				: sql`score desc, next_starts_at asc nulls last, p.title`;
+				: origin
+					? sql`score desc, distance_km asc nulls last, next_starts_at asc nulls last, p.title`
+					: sql`score desc, next_starts_at asc nulls last, p.title`;
 	const offset = (query.page - 1) * query.per_page;
 
 	const rows = await db.execute<Record<string, unknown>>(sql`

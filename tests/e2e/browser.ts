@@ -1,0 +1,62 @@
+/** Chromium (the Debian package) through playwright-core, and an axe-core WCAG check. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const baseUrl = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+
+export function launch(): Promise<Browser> {
+	return chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		headless: true,
+		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+	});
+}
+
+/** Public pages must work without JavaScript: the context has it turned off. */
+export function residentContext(browser: Browser, options: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
+	return browser.newContext({
+		baseURL: baseUrl,
+		locale: 'ja-JP',
+		extraHTTPHeaders: { 'accept-language': 'ja' },
+		viewport: { width: 390, height: 844 },
+		javaScriptEnabled: options.javaScriptEnabled ?? false,
+		// Our CSP blocks injected scripts, axe included; the page's own behaviour is unchanged.
+		bypassCSP: true
+	});
+}
+
+export interface Violation {
+	id: string;
+	impact: string;
+	help: string;
+	targets: string[];
+}
+
+/** Serious and critical WCAG 2.2 A/AA violations on the page. */
+export async function seriousViolations(page: Page): Promise<Violation[]> {
+	// axe needs script even where the page itself runs none: evaluate in a JS-enabled twin page.
+	const context = await page.context().browser()!.newContext({ baseURL: baseUrl, bypassCSP: true, javaScriptEnabled: true });
+	try {
+		await context.addCookies(await page.context().cookies());
+		const twin = await context.newPage();
+		await twin.goto(page.url());
+		await twin.addScriptTag({ content: axeSource });
+		const results = await twin.evaluate(async () => {
+			// @ts-expect-error axe is injected above
+			const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+			return r.violations.map((v: { id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }) => ({
+				id: v.id,
+				impact: v.impact,
+				help: v.help,
+				targets: v.nodes.map((n) => n.target.join(' '))
+			}));
+		});
+		return (results as Violation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	} finally {
+		await context.close();
+	}
+}

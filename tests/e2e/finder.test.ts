@@ -1,0 +1,146 @@
+/**
+ * The public finder in a real Chromium, JavaScript off (public pages must work without it):
+ * accessibility (axe, WCAG 2.2 AA), and the journeys of new users, each in three interactions or
+ * fewer from the home page.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, residentContext, seriousViolations } from './browser.ts';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+before(async () => {
+	browser = await launch();
+	context = await residentContext(browser);
+	page = await context.newPage();
+});
+after(async () => {
+	await browser?.close();
+});
+
+/** Page object: the home page and its search form. */
+const home = {
+	open: () => page.goto('/'),
+	clickNeed: (name: string) => page.getByRole('link', { name, exact: true }).click(),
+	search: async (words: string, place = '') => {
+		await page.getByLabel('さがしたいこと').fill(words);
+		if (place) await page.getByRole('textbox', { name: '市区町村' }).fill(place);
+		await page.getByRole('button', { name: 'さがす', exact: true }).click();
+	}
+};
+
+/** Page object: the results page. */
+const results = {
+	titles: () => page.locator('ol.results > li h2').allTextContents(),
+	top5: async () => (await results.titles()).slice(0, 5),
+	nextLines: () => page.locator('ol.results > li .next').allTextContents()
+};
+
+function assertAmong(top: string[], expected: string[]) {
+	assert.ok(
+		top.some((title) => expected.some((e) => title.includes(e))),
+		`expected one of ${expected.join(' / ')} in the top 5, got: ${top.join(' / ')}`
+	);
+}
+
+describe('accessibility (axe-core, no serious or critical violation)', () => {
+	it('home, results, program and organisation pages', async () => {
+		await home.open();
+		assert.deepEqual(await seriousViolations(page), [], 'home');
+		await page.goto('/search?q=こども食堂');
+		assert.deepEqual(await seriousViolations(page), [], 'results');
+		await page.locator('ol.results > li h2 a').first().click();
+		assert.match(page.url(), /\/programs\/[0-9a-f-]{36}$/);
+		assert.deepEqual(await seriousViolations(page), [], 'program');
+		await page.locator('article > p a[href^="/organizations/"]').first().click();
+		assert.match(page.url(), /\/organizations\/[0-9a-f-]{36}$/);
+		assert.deepEqual(await seriousViolations(page), [], 'organisation');
+	});
+	it('a result page with no match, with its suggestions', async () => {
+		await page.goto('/search?form=food_pantry&prefecture=東京都&city=渋谷区');
+		assert.ok(await page.getByText('こちらはいかがですか').isVisible());
+		assert.deepEqual(await seriousViolations(page), []);
+	});
+	it('large text stays accessible', async () => {
+		await home.open();
+		await page.getByRole('button', { name: '文字を大きく' }).click();
+		assert.equal(await page.locator('body').getAttribute('class'), 'large-text');
+		assert.deepEqual(await seriousViolations(page), []);
+		await page.getByRole('button', { name: '文字を標準に' }).click();
+		assert.equal(await page.locator('body').getAttribute('class'), '');
+	});
+});
+
+describe('new users find something in three interactions or fewer', () => {
+	it('a place for a school-refusing child and parent in Tokyo', async () => {
+		await home.open();
+		await home.search('不登校 東京'); // 1: type, 2: search
+		assertAmong(await results.top5(), ['平日午前の居場所', '親子で楽しむボードゲーム', 'テクリエさぎのみや']);
+	});
+	it('the need link 学校に行きづらい leads to places for school refusal', async () => {
+		await home.open();
+		await home.clickNeed('学校に行きづらい'); // 1
+		assert.ok((await results.titles()).length > 0);
+		assertAmong(await results.titles(), ['平日午前の居場所', '親子で楽しむボードゲーム', 'しゅろハウス']);
+	});
+	it('a place for a retired man in Sapporo', async () => {
+		await home.open();
+		await home.search('退職 男性', '札幌'); // 1: words, 2: place, 3: search
+		assertAmong(await results.top5(), ['メンズシェッド']);
+	});
+	it('help for a Myanmar family in Yokohama', async () => {
+		await home.open();
+		await home.search('ミャンマー', '横浜'); // 1, 2, 3
+		assertAmong(await results.top5(), ['在日ミャンマー人の定住支援相談']);
+	});
+	it('a food pantry for single parents in Funabashi', async () => {
+		await home.open();
+		await home.search('フードパントリー ひとり親', '船橋'); // 1, 2, 3
+		assertAmong(await results.top5(), ['パントリーピックアップ']);
+	});
+	it('something open today near a given 市区町村', async () => {
+		await home.open();
+		await page.getByRole('textbox', { name: '市区町村' }).fill('石巻市'); // 1
+		await page.getByRole('button', { name: '今日行ける場所をさがす' }).click(); // 2
+		const today = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', month: 'numeric', day: 'numeric' }).formatToParts(new Date());
+		const label = `${today.find((p) => p.type === 'month')!.value}月${today.find((p) => p.type === 'day')!.value}日`;
+		const next = await results.nextLines();
+		if (next.length) {
+			// Everything listed runs today, nearest first.
+			for (const line of next) assert.ok(line.includes(label), `${line} should be today (${label})`);
+		} else {
+			// Nothing runs today anywhere: no dead end, the page offers other searches.
+			assert.ok(await page.getByText('こちらはいかがですか').isVisible());
+			assert.ok((await page.locator('.notice li a').count()) >= 1);
+		}
+	});
+});
+
+describe('language, errors, no JavaScript', () => {
+	it('English is one click away', async () => {
+		await home.open();
+		await page.getByRole('button', { name: 'English' }).click();
+		assert.equal(await page.locator('h1').textContent(), 'Let us find a place or a person that fits you');
+		assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+		await page.getByRole('button', { name: '日本語' }).click();
+		assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
+	});
+	it('bad input gets a 400 page with a Japanese message', async () => {
+		for (const url of ['/search?page=-1', '/search?life_stage=unknown', `/search?q=${'a'.repeat(10_000)}`, '/programs/not-a-uuid']) {
+			const response = await page.goto(url);
+			assert.equal(response?.status(), 400, url);
+			assert.match((await page.getByRole('alert').textContent()) ?? '', /誤り/);
+		}
+	});
+	it('pages carry no script and still work: results paginate through plain links', async () => {
+		await page.goto('/search?per_page=5');
+		assert.equal(await page.locator('script').count(), 0);
+		const first = await results.titles();
+		await page.getByRole('link', { name: '次へ' }).click();
+		assert.notDeepEqual(await results.titles(), first);
+		assert.match(page.url(), /page=2/);
+	});
+});
