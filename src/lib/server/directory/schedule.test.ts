@@ -62,6 +62,16 @@ describe('expandSchedule', () => {
 		expect(o.start.toISOString()).toBe('2026-12-06T00:00:00.000Z');
 		expect(o.end).toBeNull();
 	});
+	it('rules that began years ago keep their INTERVAL alignment', () => {
+		// Every other Tuesday from 2020-01-07: 2026-11-03 is 356 weeks later (even), 2026-11-10 is not.
+		expect(days({ rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU', dtstart: '2020-01-07' }, '2026-11-01', '2026-11-30')).toEqual(['2026-11-03', '2026-11-17']);
+		// Every third month from March 2019 on the first Saturday: Dec 2026 is 93 months later (a multiple of 3).
+		expect(days({ rrule: 'FREQ=MONTHLY;INTERVAL=3;BYDAY=1SA', dtstart: '2019-03-01' }, '2026-11-01', '2027-03-31')).toEqual(['2026-12-05', '2027-03-06']);
+		// COUNT still counts from DTSTART.
+		expect(days({ rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=2', dtstart: '2020-01-06' }, '2026-11-01', '2026-11-30')).toEqual([]);
+		// A day before the window inside the first shifted week is not returned.
+		expect(days({ rrule: 'FREQ=WEEKLY;BYDAY=MO,SU', dtstart: '2020-01-01' }, '2026-11-04', '2026-11-10')).toEqual(['2026-11-08', '2026-11-09']);
+	});
 	it('never starts before dtstart and returns nothing for a note-only schedule', () => {
 		expect(days({ rrule: 'FREQ=WEEKLY;BYDAY=MO', dtstart: '2026-12-01' }, '2026-11-01', '2026-12-08')).toEqual(['2026-12-07']);
 		expect(days({ rrule: null, dtstart: '2026-01-01' }, '2026-01-01', '2026-12-31')).toEqual([]);

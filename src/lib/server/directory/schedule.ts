@@ -160,6 +160,32 @@ export function weekdayIndex(day: string): number {
 	return (floating(day).getUTCDay() + 6) % 7;
 }
 
+function daysBetween(a: string, b: string): number {
+	return Math.round((floating(b).getTime() - floating(a).getTime()) / 86_400_000);
+}
+
+/**
+ * rrule.js walks every period from DTSTART, so a rule that began years ago costs years of
+ * iteration. Without COUNT the set only depends on which periods count (every INTERVAL-th week or
+ * month from DTSTART's), so we may start at the counted period boundary just before `fromDay`.
+ */
+function expansionStart(summary: RecurrenceSummary, dtstart: string, fromDay: string): string {
+	if (summary.count || fromDay <= dtstart) return dtstart;
+	let shifted: string;
+	if (summary.freq === 'WEEKLY') {
+		const startMonday = addDays(dtstart, -weekdayIndex(dtstart));
+		const weeks = Math.floor(daysBetween(startMonday, addDays(fromDay, -weekdayIndex(fromDay))) / 7);
+		shifted = addDays(startMonday, (weeks - (weeks % summary.interval)) * 7);
+	} else {
+		const [sy, sm] = dtstart.split('-').map(Number);
+		const [fy, fm] = fromDay.split('-').map(Number);
+		const months = (fy - sy) * 12 + (fm - sm);
+		const target = sy * 12 + (sm - 1) + (months - (months % summary.interval));
+		shifted = `${Math.floor(target / 12)}-${String((target % 12) + 1).padStart(2, '0')}-01`;
+	}
+	return shifted > dtstart ? shifted : dtstart;
+}
+
 /**
  * Occurrences of a schedule whose local day lies in [fromDay, toDay], in order. Days excluded by
  * EXDATE, and national holidays when the place closes on them, are left out.
@@ -179,7 +205,7 @@ export function expandSchedule(rule: ScheduleRule, fromDay: string, toDay: strin
 			: null,
 		bymonthday: summary.monthDays.length ? summary.monthDays : null,
 		wkst: RRule.MO,
-		dtstart: floating(rule.dtstart, '00:00'),
+		dtstart: floating(expansionStart(summary, rule.dtstart, fromDay), '00:00'),
 		until: untilDay ? floating(untilDay, '23:59') : null,
 		count: rule.count ?? summary.count ?? null
 	});
