@@ -118,6 +118,11 @@ export const programs = pgTable(
 		weekdays: text('weekdays').array().notNull().default(sql`'{}'`),
 		lat: doublePrecision('lat'),
 		lng: doublePrecision('lng'),
+		// The next two occurrences as of the last refresh of upcoming dates, so that sorting and
+		// showing "next" need no per-row subquery: once the first has ended, the second is next.
+		nextStartsAt: timestamp('next_starts_at', { withTimezone: true }),
+		nextEndsAt: timestamp('next_ends_at', { withTimezone: true }),
+		followingStartsAt: timestamp('following_starts_at', { withTimezone: true }),
 		searchTitle: text('search_title').notNull().default(''),
 		searchTags: text('search_tags').notNull().default(''),
 		searchBody: text('search_body').notNull().default(''),

@@ -7,7 +7,7 @@ import { addDays, expandSchedule } from './schedule';
 /** How far ahead the finder looks for "next date"; the program page expands further itself. */
 export const UPCOMING_HORIZON_DAYS = 120;
 
-type Runner = Pick<Db, 'select' | 'delete' | 'insert'>;
+type Runner = Pick<Db, 'select' | 'delete' | 'insert' | 'execute'>;
 
 /** Rebuild upcoming dates from `today`, for some programs or (no ids) for all. */
 export async function refreshUpcomingDates(db: Runner, today: string, programIds?: string[]) {
@@ -28,6 +28,23 @@ export async function refreshUpcomingDates(db: Runner, today: string, programIds
 			.values(rows.slice(i, i + 5000))
 			.onConflictDoNothing();
 	}
+	await updateNextOccurrences(db, programIds);
+}
+
+/** Copy each program's first two upcoming dates onto the program (see programs.nextStartsAt). */
+export async function updateNextOccurrences(db: Pick<Db, 'execute'>, programIds?: string[]) {
+	const scope = programIds ? sql`where pr.id in (${sql.join(programIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
+	await db.execute(sql`
+		update programs p set next_starts_at = n.first_start, next_ends_at = n.first_end, following_starts_at = n.second_start
+		from (
+			select pr.id,
+				(select d.starts_at from program_upcoming_dates d where d.program_id = pr.id order by d.starts_at limit 1) as first_start,
+				(select coalesce(d.ends_at, d.starts_at + interval '2 hours') from program_upcoming_dates d where d.program_id = pr.id order by d.starts_at limit 1) as first_end,
+				(select d.starts_at from program_upcoming_dates d where d.program_id = pr.id order by d.starts_at offset 1 limit 1) as second_start
+			from programs pr ${scope}
+		) n
+		where n.id = p.id
+			and (p.next_starts_at, p.next_ends_at, p.following_starts_at) is distinct from (n.first_start, n.first_end, n.second_start)`);
 }
 
 export async function upcomingDatesOf(db: Db, programId: string) {
