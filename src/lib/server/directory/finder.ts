@@ -7,7 +7,8 @@ import type { Db } from '../db';
 import type { FinderQuery } from './finder-query';
 import { queryWords, wordGrams } from './search/normalize';
 import { expandWord } from './search/synonyms';
-import { addDays, weekdayIndex } from './schedule';
+import { addDays, weekdayIndex, zonedInstant } from './schedule';
+import { PREFECTURES } from './areas';
 
 /** A text[] literal built from bound parameters (drizzle would expand a bare JS array into a list). */
 function textArray(values: string[]): SQL {
@@ -76,13 +77,17 @@ interface TextMatch {
 /**
  * Every query word must match (AND); a word matches through any of its spellings (OR).
  *
- * Matching is the gram containment (`@>`) that the GIN index answers. A two-character word is its
- * own bigram, so containment is already exact; a longer word is confirmed with `strpos`, title and
- * tags first, so the long body is read only when the short fields miss.
+ * The index condition is only gram containment (`@>`), so PostgreSQL answers it from the GIN
+ * index and never re-reads the gram arrays, which live out of line (TOAST) and cost far more to
+ * read than the row. A word of one or two characters is its own gram, so containment is exact.
+ * When the word as typed is longer, a second condition confirms that one of its spellings occurs
+ * as a substring (`strpos` on the in-line title, tags and body), so gram collisions drop out. The
+ * longer synonyms of a short word are matched by their bigrams alone: confirming them would cost
+ * a dozen substring searches on every row of a common word such as 相談.
  *
- * Scoring reads only the short fields: title 10, tags 6, and 2 for a match found in the body
- * alone (a synonym counts 80 %). Reading the body for every candidate of a common word such as
- * 相談 was what made the finder slow at national scale.
+ * Scoring reads only title and tags: the word as typed 10 in the title and 6 in the tags, a
+ * synonym 8 in the title, anything else 2. (Synonyms in the tags are not scored apart: that one
+ * regular expression over every candidate's tags cost more than all the rest of the search.)
  */
 function textMatch(q: string | undefined): TextMatch | null {
 	const words = q ? queryWords(q) : [];
@@ -90,23 +95,25 @@ function textMatch(q: string | undefined): TextMatch | null {
 	const conditions: SQL[] = [];
 	const scores: SQL[] = [];
 	for (const word of words) {
-		const alternatives = expandWord(word);
-		const anyOf: SQL[] = [];
-		const weights: SQL[] = [weight(2)];
-		alternatives.forEach((alt, i) => {
-			const contained = sql`p.search_grams @> ${textArray(wordGrams(alt))}`;
-			anyOf.push(
-				[...alt].length <= 2
-					? contained
-					: sql`(${contained} and (strpos(p.search_title, ${alt}) > 0 or strpos(p.search_tags, ${alt}) > 0 or strpos(p.search_body, ${alt}) > 0))`
-			);
-			const factor = i === 0 ? 1 : 0.8;
-			weights.push(sql`(case when strpos(p.search_title, ${alt}) > 0 then ${weight(10 * factor)} when strpos(p.search_tags, ${alt}) > 0 then ${weight(6 * factor)} else 0 end)`);
-		});
-		conditions.push(sql`(${sql.join(anyOf, sql` or `)})`);
-		scores.push(sql`greatest(${sql.join(weights, sql`, `)})`);
+		const [typed, ...synonyms] = expandWord(word);
+		const spellings = [typed, ...synonyms];
+		conditions.push(sql`(${sql.join(spellings.map((s) => sql`p.search_grams @> ${textArray(wordGrams(s))}`), sql` or `)})`);
+		if ([...typed].length > 2) {
+			conditions.push(sql`(${sql.join(spellings.map((s) => sql`strpos(p.search_title, ${s}) > 0 or strpos(p.search_tags, ${s}) > 0 or strpos(p.search_body, ${s}) > 0`), sql` or `)})`);
+		}
+		scores.push(sql`(case
+			when strpos(p.search_title, ${typed}) > 0 then ${weight(10)}
+			${synonyms.length ? sql`when ${containsAny(sql`p.search_title`, synonyms)} then ${weight(8)}` : sql``}
+			when strpos(p.search_tags, ${typed}) > 0 then ${weight(6)}
+			else ${weight(2)} end)`);
 	}
 	return { where: sql.join(conditions, sql` and `), score: sql.join(scores, sql` + `) };
+}
+
+/** Whether `field` contains any of `words`: a few `strpos`, or one regular expression for a long list. */
+function containsAny(field: SQL, words: string[]): SQL {
+	if (words.length <= 3) return sql`(${sql.join(words.map((w) => sql`strpos(${field}, ${w}) > 0`), sql` or `)})`;
+	return sql`${field} ~ ${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}`;
 }
 
 /**
@@ -114,11 +121,14 @@ function textMatch(q: string | undefined): TextMatch | null {
  * average of the known places there, or else a whole prefecture.
  */
 export async function placeCentre(db: Db, place: string): Promise<{ lat: number; lng: number; label: string } | null> {
-	const [pref, name] = place.includes('/') ? place.split('/', 2).map((s) => s.trim()) : [null, place.trim()];
+	let [pref, name] = place.includes('/') ? place.split('/', 2).map((s) => s.trim()) : [null, place.trim()];
 	if (!name) return null;
+	// "北海道札幌市" names the prefecture and the city together.
+	const leading = pref ? undefined : PREFECTURES.find((p) => name.startsWith(p) && name.length > p.length);
+	if (leading) [pref, name] = [leading, name.slice(leading.length)];
 	const city = await db.execute<{ lat: number; lng: number; prefecture: string; city: string }>(sql`
 		select avg(lat)::float8 as lat, avg(lng)::float8 as lng, prefecture, city from locations
-		where lat is not null and (city = ${name} or city like ${name + '%'} or prefecture || city = ${name})
+		where lat is not null and city like ${name.replace(/[\\%_]/g, '\\$&') + '%'}
 			${pref ? sql`and prefecture = ${pref}` : sql``}
 		group by prefecture, city order by bool_or(city = ${name}) desc, count(*) desc limit 1`);
 	const row = city.rows[0];
@@ -131,8 +141,15 @@ export async function placeCentre(db: Db, place: string): Promise<{ lat: number;
 	return p ? { lat: p.lat, lng: p.lng, label: p.prefecture } : null;
 }
 
+/** Start of the next occurrence not yet over, from the two copied onto the program by the date refresh. */
+function nextOccurrenceKey(now: Date): SQL {
+	const at = sql`${now.toISOString()}::timestamptz`;
+	return sql`(case when p.next_ends_at > ${at} then p.next_starts_at when p.following_starts_at > ${at} then p.following_starts_at end)`;
+}
+
 function filters(query: FinderQuery, clock: FinderClock): SQL[] {
-	const where: SQL[] = [sql`p.published`, sql`o.published`, sql`p.status <> 'ended'`];
+	// Unpublished organisations are few: a hashed list beats joining every candidate to its organisation.
+	const where: SQL[] = [sql`p.published`, sql`p.status <> 'ended'`, sql`p.organization_id not in (select o.id from organizations o where not o.published)`];
 	// "Any age" programs fit every life stage.
 	if (query.life_stage) where.push(sql`p.life_stages && ${textArray([query.life_stage, 'all_ages'])}`);
 	if (query.prefecture) where.push(sql`p.areas @> ${textArray([query.prefecture])}`);
@@ -144,10 +161,15 @@ function filters(query: FinderQuery, clock: FinderClock): SQL[] {
 	if (query.free) where.push(sql`p.cost_kind = 'free'`);
 	if (query.no_registration) where.push(sql`p.join_method = 'no_registration'`);
 	if (query.online) where.push(sql`p.delivery_mode in ('online', 'both')`);
-	if (query.when) {
+	if (query.when === 'today' || query.when === 'next7') {
+		// From today on, "an occurrence in the window that has not ended" is "the next one not yet
+		// over starts before the window closes", read from the copy on the program row.
+		const [, to] = whenDays(query.when, clock.today);
+		where.push(sql`${nextOccurrenceKey(clock.now)} < ${zonedInstant(addDays(to, 1), '00:00').toISOString()}::timestamptz`);
+	} else if (query.when) {
 		const [from, to] = whenDays(query.when, clock.today);
 		where.push(
-			sql`exists (select 1 from program_upcoming_dates d where d.program_id = p.id and d.day between ${from}::date and ${to}::date and coalesce(d.ends_at, d.starts_at + interval '2 hours') > ${clock.now.toISOString()}::timestamptz)`
+			sql`p.id in (select d.program_id from program_upcoming_dates d where d.day between ${from}::date and ${to}::date and coalesce(d.ends_at, d.starts_at + interval '2 hours') > ${clock.now.toISOString()}::timestamptz)`
 		);
 	}
 	return where;
@@ -161,35 +183,36 @@ export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderCl
 	let origin: FinderResult['origin'] = null;
 	if (query.lat !== undefined && query.lng !== undefined) origin = { lat: query.lat, lng: query.lng, label: null };
 	else if (query.near) origin = await placeCentre(db, query.near);
-	const distance = origin
-		? sql`(case when p.lat is null then null else 6371 * 2 * asin(sqrt(power(sin(radians(p.lat - ${origin.lat}) / 2), 2) + cos(radians(${origin.lat})) * cos(radians(p.lat)) * power(sin(radians(p.lng - ${origin.lng}) / 2), 2))) end)`
-		: sql`null::float8`;
+	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,
+	// so every candidate gets only `a`; the distance itself is computed for the page.
+	const haversine = origin
+		? sql`power(sin(radians(p.lat - ${origin.lat}) / 2), 2) + ${Math.cos((origin.lat * Math.PI) / 180)} * cos(radians(p.lat)) * power(sin(radians(p.lng - ${origin.lng}) / 2), 2)`
+		: null;
+	const distanceKey = haversine ?? sql`null::float8`;
+	const distanceKm = haversine ? sql`(case when p.lat is null then null else 6371 * 2 * asin(sqrt(${haversine})) end)` : sql`null::float8`;
 	const score = text ? text.score : sql`0`;
 	const sort = query.sort ?? (text ? 'relevance' : origin ? 'distance' : 'next');
 	const order =
 		sort === 'distance' && origin
-			? sql`distance_km asc nulls last, score desc, next_starts_at asc nulls last, title`
+			? sql`distance_key asc nulls last, score desc, next_starts_at asc nulls last, title`
 			: sort === 'next'
 				? sql`next_starts_at asc nulls last, score desc, title`
 				: origin
-					? sql`score desc, distance_km asc nulls last, next_starts_at asc nulls last, title`
+					? sql`score desc, distance_key asc nulls last, next_starts_at asc nulls last, title`
 					: sql`score desc, next_starts_at asc nulls last, title`;
 	const offset = (query.page - 1) * query.per_page;
 
-	// Next occurrence not yet over, from the two copied onto the program by the date refresh.
 	const now = sql`${clock.now.toISOString()}::timestamptz`;
-	const nextKey = sql`(case when p.next_ends_at > ${now} then p.next_starts_at when p.following_starts_at > ${now} then p.following_starts_at end)`;
+	const nextKey = nextOccurrenceKey(clock.now);
 	const statement = sql`
-		with matched as (
-			select p.id, (${score})::float8 as score, (${distance})::float8 as distance_km, ${nextKey} as next_starts_at, p.title
-			from programs p join organizations o on o.id = p.organization_id
+		with matched as materialized (
+			select p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, ${nextKey} as next_starts_at, p.title
+			from programs p
 			where ${sql.join(where, sql` and `)}
 		), page as (
-			select m.*, count(*) over () as total from matched m
-			order by ${order}
-			limit ${query.per_page} offset ${offset}
+			select * from matched order by ${order} limit ${query.per_page} offset ${offset}
 		)
-		select page.total, page.score, page.distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
+		select (select count(*) from matched) as total, page.score, page.distance_key, (${distanceKm})::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
 			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages,
 			o.id as organization_id, o.name as organization_name,
 			nx.starts_at as next_starts_at, nx.ends_at as next_ends_at, nx.all_day as next_all_day,
@@ -203,7 +226,8 @@ export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderCl
 			where x.program_id = p.id order by x.position limit 1) pl on true
 		order by ${order}`;
 	// A common word matches most programs, and the planner then prefers reading the whole table,
-	// evaluating the gram arrays row by row; the bitmap from the gram index is far cheaper.
+	// de-TOASTing the gram array of every row (a cost it does not model); the bitmap from the gram
+	// index is far cheaper.
 	const rows = text
 		? await db.transaction(async (tx) => {
 				await tx.execute(sql`set local enable_seqscan = off`);
@@ -213,7 +237,7 @@ export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderCl
 
 	let total = rows.rows.length ? Number(rows.rows[0].total) : 0;
 	if (!rows.rows.length && offset > 0) {
-		const count = await db.execute<{ n: number }>(sql`select count(*)::int as n from programs p join organizations o on o.id = p.organization_id where ${sql.join(where, sql` and `)}`);
+		const count = await db.execute<{ n: number }>(sql`select count(*)::int as n from programs p where ${sql.join(where, sql` and `)}`);
 		total = count.rows[0].n;
 	}
 	return {
@@ -300,7 +324,7 @@ export async function suggestAlternatives(db: Db, query: FinderQuery, clock: Fin
 		const where = filters(relaxed, clock);
 		const relaxedText = textMatch(relaxed.q);
 		if (relaxedText) where.push(relaxedText.where);
-		const count = await db.execute<{ n: number }>(sql`select count(*)::int as n from programs p join organizations o on o.id = p.organization_id where ${sql.join(where, sql` and `)}`);
+		const count = await db.execute<{ n: number }>(sql`select count(*)::int as n from programs p where ${sql.join(where, sql` and `)}`);
 		if (count.rows[0].n > 0) suggestions.push({ kind: 'drop', params: { [param]: '' }, label: param, count: count.rows[0].n });
 	}
 	return suggestions;

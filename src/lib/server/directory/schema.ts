@@ -58,7 +58,11 @@ export const organizations = pgTable(
 		published: boolean('published').notNull().default(true),
 		...timestamps
 	},
-	(t) => [uniqueIndex('organizations_slug_key').on(t.slug), check('organizations_founded_format', sql`${t.founded} ~ '^[0-9]{4}-[0-9]{2}$'`)]
+	(t) => [
+		uniqueIndex('organizations_slug_key').on(t.slug),
+		// The finder excludes unpublished organisations' programs; they are few, so this index is tiny.
+		index('organizations_unpublished_idx').on(t.id).where(sql`not ${t.published}`),
+		check('organizations_founded_format', sql`${t.founded} ~ '^[0-9]{4}-[0-9]{2}$'`)]
 );
 
 export const locations = pgTable(
@@ -79,7 +83,12 @@ export const locations = pgTable(
 		transport: text('transport'),
 		...timestamps
 	},
-	(t) => [index('locations_organization_idx').on(t.organizationId), index('locations_area_idx').on(t.prefecture, t.city)]
+	(t) => [
+		index('locations_organization_idx').on(t.organizationId),
+		index('locations_area_idx').on(t.prefecture, t.city),
+		// A place a resident names ("札幌" for 札幌市中央区) is looked up by prefix.
+		index('locations_city_prefix_idx').on(t.city.op('text_pattern_ops'))
+	]
 );
 
 export const programs = pgTable(

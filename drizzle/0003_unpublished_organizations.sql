@@ -1,0 +1,1 @@
+CREATE INDEX "organizations_unpublished_idx" ON "organizations" USING btree ("id") WHERE not "organizations"."published";

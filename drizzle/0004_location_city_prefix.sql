@@ -1,0 +1,1 @@
+CREATE INDEX "locations_city_prefix_idx" ON "locations" USING btree ("city" text_pattern_ops);
