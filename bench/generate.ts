@@ -3,9 +3,8 @@
  * all 47 prefectures, in plain Japanese built from the demo region's vocabulary.
  *
  * The generator makes `OrganizationInput` values (the shape the demo loader and the staff editor
- * save) and turns them into rows exactly as `saveOrganization` (src/lib/server/directory/save.ts)
- * does — the derived search fields come from the app's own `buildSearchDocument`, `programAreas`
- * and `ruleWeekdays` — but writes them in large multi-row inserts inside one transaction instead
+ * save) and turns them into rows with the row functions `saveOrganization` uses
+ * (src/lib/server/directory/save.ts), so derived search fields are the app's own, but writes them in large multi-row inserts inside one transaction instead
  * of one program at a time. Upcoming dates come from the app's own `expandSchedule`, the function
  * `refreshUpcomingDates` uses, memoised over identical schedules (see `rebuildUpcomingDates`).
  *
@@ -25,9 +24,8 @@ import {
 	programUpcomingDates
 } from '../src/lib/server/directory/schema';
 import { organizationInput, type OrganizationInput, type ProgramInput, type LocationInput, type ScheduleInput } from '../src/lib/server/directory/model';
-import { programAreas, saveTaxonomies } from '../src/lib/server/directory/save';
-import { buildSearchDocument } from '../src/lib/server/directory/search/document';
-import { addDays, expandSchedule, localDay, ruleWeekdays, type ScheduleRule } from '../src/lib/server/directory/schedule';
+import { locationRow, organizationRow, programRow, saveTaxonomies, scheduleRow } from '../src/lib/server/directory/save';
+import { addDays, expandSchedule, localDay, type ScheduleRule } from '../src/lib/server/directory/schedule';
 import { UPCOMING_HORIZON_DAYS, updateNextOccurrences } from '../src/lib/server/directory/upcoming';
 import { label, taxonomy } from '../src/lib/server/directory/taxonomy';
 import { readDemoDataset } from '../src/lib/server/directory/demo/load';
@@ -846,106 +844,22 @@ interface Rows {
 	schedules: ScheduleRow[];
 }
 
-/** The same values saveOrganization / saveProgramTx write (field for field), with ids from `ids`. */
+/** The rows saveOrganization writes (the same mapping functions), with ids from `ids`. */
 function rowsOf(input: OrganizationInput, ids: Rng, rows: Rows) {
 	const orgId = ids.uuid();
-	rows.organizations.push({
-		id: orgId,
-		slug: input.slug,
-		name: input.name,
-		nameKana: input.nameKana,
-		legalForm: input.legalForm,
-		representative: input.representative,
-		founded: input.founded,
-		prefecture: input.address.prefecture,
-		city: input.address.city,
-		addressLine: input.address.line,
-		postalCode: input.address.postalCode,
-		website: input.website,
-		message: input.message,
-		description: input.description,
-		sourceFile: input.source?.file ?? null,
-		sourceTitle: input.source?.title ?? null
-	});
+	rows.organizations.push({ id: orgId, ...organizationRow(input) });
 	for (const program of input.programs) {
 		const programId = ids.uuid();
-		const doc = buildSearchDocument({
-			...program,
-			organizationName: input.name,
-			organizationKana: input.nameKana,
-			areas: program.locations,
-			partners: program.partners.map((p) => p.name)
-		});
-		const primary = program.locations.find((l) => l.lat !== null && l.lng !== null);
-		rows.programs.push({
-			id: programId,
-			slug: program.slug,
-			organizationId: orgId,
-			title: program.title,
-			summary: program.summary,
-			description: program.description,
-			forms: program.forms,
-			targets: program.targets,
-			lifeStages: program.lifeStages,
-			partnershipType: program.partnershipType,
-			costKind: program.cost.kind,
-			costAmountYen: program.cost.amountYen,
-			costNote: program.cost.note,
-			joinMethod: program.joinMethod,
-			joinNote: program.joinNote,
-			firstTimeNote: program.firstTimeNote,
-			languages: program.languages,
-			deliveryMode: program.deliveryMode,
-			status: program.status,
-			periodStart: program.periodStart,
-			periodEnd: program.periodEnd,
-			outcomes: program.outcomes,
-			contactPhone: program.contact.phone,
-			contactEmail: program.contact.email,
-			contactUrl: program.contact.url,
-			areas: programAreas(program.locations),
-			weekdays: [...new Set(program.schedules.flatMap((s) => ruleWeekdays(s.rrule)))],
-			lat: primary?.lat ?? null,
-			lng: primary?.lng ?? null,
-			...doc
-		});
+		rows.programs.push({ id: programId, ...programRow(orgId, { name: input.name, nameKana: input.nameKana }, program) });
 		const locationIds: string[] = [];
 		for (const [position, place] of program.locations.entries()) {
 			const locationId = ids.uuid();
 			locationIds.push(locationId);
-			rows.locations.push({
-				id: locationId,
-				organizationId: orgId,
-				name: place.name,
-				prefecture: place.prefecture,
-				city: place.city,
-				addressLine: place.line,
-				postalCode: place.postalCode,
-				lat: place.lat,
-				lng: place.lng,
-				accessibility: place.accessibility,
-				transport: place.transport
-			});
+			rows.locations.push({ id: locationId, ...locationRow(orgId, place) });
 			rows.programLocations.push({ programId, locationId, position });
 		}
 		program.partners.forEach((p, position) => rows.partners.push({ id: ids.uuid(), programId, name: p.name, role: p.role, position }));
-		program.schedules.forEach((s, position) =>
-			rows.schedules.push({
-				id: ids.uuid(),
-				programId,
-				locationId: locationIds[0] ?? null,
-				rrule: s.rrule,
-				dtstart: s.dtstart,
-				until: s.until ?? null,
-				count: s.count ?? null,
-				exdates: s.exdates ?? [],
-				opensAt: s.opensAt,
-				closesAt: s.closesAt,
-				closedOnHolidays: s.closedOnHolidays,
-				note: s.note,
-				position
-			})
-		);
+		program.schedules.forEach((s, position) => rows.schedules.push({ id: ids.uuid(), ...scheduleRow(programId, locationIds[0] ?? null, s, position) }));
 	}
 }
 

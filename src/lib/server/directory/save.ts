@@ -34,23 +34,7 @@ export async function saveTaxonomies(db: Db) {
 /** Insert or update an organisation (by slug) with all its programs. Idempotent. */
 export async function saveOrganization(db: Db, input: OrganizationInput, today: string): Promise<string> {
 	return db.transaction(async (tx) => {
-		const values = {
-			slug: input.slug,
-			name: input.name,
-			nameKana: input.nameKana,
-			legalForm: input.legalForm,
-			representative: input.representative,
-			founded: input.founded,
-			prefecture: input.address.prefecture,
-			city: input.address.city,
-			addressLine: input.address.line,
-			postalCode: input.address.postalCode,
-			website: input.website,
-			message: input.message,
-			description: input.description,
-			sourceFile: input.source?.file ?? null,
-			sourceTitle: input.source?.title ?? null
-		};
+		const values = organizationRow(input);
 		const [org] = await tx
 			.insert(organizations)
 			.values(values)
@@ -71,6 +55,74 @@ export async function saveOrganization(db: Db, input: OrganizationInput, today: 
 }
 
 async function saveProgramTx(tx: Tx, organizationId: string, org: { name: string; nameKana: string | null }, input: ProgramInput): Promise<string> {
+	const values = programRow(organizationId, org, input);
+	const [row] = await tx
+		.insert(programs)
+		.values(values)
+		.onConflictDoUpdate({ target: programs.slug, set: { ...values, updatedAt: sql`now()` } })
+		.returning({ id: programs.id });
+	const programId = row.id;
+
+	const oldLocations = await tx.select({ id: programLocations.locationId }).from(programLocations).where(eq(programLocations.programId, programId));
+	await tx.delete(programLocations).where(eq(programLocations.programId, programId));
+	if (oldLocations.length) {
+		await tx.delete(locations).where(
+			and(
+				inArray(
+					locations.id,
+					oldLocations.map((l) => l.id)
+				),
+				sql`not exists (select 1 from ${programLocations} pl where pl.location_id = ${locations.id})`
+			)
+		);
+	}
+	const locationIds: string[] = [];
+	for (const [position, place] of input.locations.entries()) {
+		const [loc] = await tx
+			.insert(locations)
+			.values(locationRow(organizationId, place))
+			.returning({ id: locations.id });
+		locationIds.push(loc.id);
+		await tx.insert(programLocations).values({ programId, locationId: loc.id, position });
+	}
+
+	await tx.delete(programPartners).where(eq(programPartners.programId, programId));
+	if (input.partners.length) {
+		await tx.insert(programPartners).values(input.partners.map((p, position) => ({ programId, name: p.name, role: p.role, position })));
+	}
+	await tx.delete(schedules).where(eq(schedules.programId, programId));
+	if (input.schedules.length) {
+		await tx.insert(schedules).values(
+			input.schedules.map((s, position) => scheduleRow(programId, locationIds[0] ?? null, s, position))
+		);
+	}
+	return programId;
+}
+
+// The rows an organisation's input becomes, shared with the benchmark generator so that the
+// synthetic region is stored exactly as real data is.
+
+export function organizationRow(input: OrganizationInput) {
+	return {
+		slug: input.slug,
+		name: input.name,
+		nameKana: input.nameKana,
+		legalForm: input.legalForm,
+		representative: input.representative,
+		founded: input.founded,
+		prefecture: input.address.prefecture,
+		city: input.address.city,
+		addressLine: input.address.line,
+		postalCode: input.address.postalCode,
+		website: input.website,
+		message: input.message,
+		description: input.description,
+		sourceFile: input.source?.file ?? null,
+		sourceTitle: input.source?.title ?? null
+	};
+}
+
+export function programRow(organizationId: string, org: { name: string; nameKana: string | null }, input: ProgramInput) {
 	const doc = buildSearchDocument({
 		...input,
 		organizationName: org.name,
@@ -79,7 +131,7 @@ async function saveProgramTx(tx: Tx, organizationId: string, org: { name: string
 		partners: input.partners.map((p) => p.name)
 	});
 	const primary = input.locations.find((l) => l.lat !== null && l.lng !== null);
-	const values = {
+	return {
 		slug: input.slug,
 		organizationId,
 		title: input.title,
@@ -110,69 +162,36 @@ async function saveProgramTx(tx: Tx, organizationId: string, org: { name: string
 		lng: primary?.lng ?? null,
 		...doc
 	};
-	const [row] = await tx
-		.insert(programs)
-		.values(values)
-		.onConflictDoUpdate({ target: programs.slug, set: { ...values, updatedAt: sql`now()` } })
-		.returning({ id: programs.id });
-	const programId = row.id;
+}
 
-	const oldLocations = await tx.select({ id: programLocations.locationId }).from(programLocations).where(eq(programLocations.programId, programId));
-	await tx.delete(programLocations).where(eq(programLocations.programId, programId));
-	if (oldLocations.length) {
-		await tx.delete(locations).where(
-			and(
-				inArray(
-					locations.id,
-					oldLocations.map((l) => l.id)
-				),
-				sql`not exists (select 1 from ${programLocations} pl where pl.location_id = ${locations.id})`
-			)
-		);
-	}
-	const locationIds: string[] = [];
-	for (const [position, place] of input.locations.entries()) {
-		const [loc] = await tx
-			.insert(locations)
-			.values({
-				organizationId,
-				name: place.name,
-				prefecture: place.prefecture,
-				city: place.city,
-				addressLine: place.line,
-				postalCode: place.postalCode,
-				lat: place.lat,
-				lng: place.lng,
-				accessibility: place.accessibility,
-				transport: place.transport
-			})
-			.returning({ id: locations.id });
-		locationIds.push(loc.id);
-		await tx.insert(programLocations).values({ programId, locationId: loc.id, position });
-	}
+export function locationRow(organizationId: string, place: ProgramInput['locations'][number]) {
+	return {
+		organizationId,
+		name: place.name,
+		prefecture: place.prefecture,
+		city: place.city,
+		addressLine: place.line,
+		postalCode: place.postalCode,
+		lat: place.lat,
+		lng: place.lng,
+		accessibility: place.accessibility,
+		transport: place.transport
+	};
+}
 
-	await tx.delete(programPartners).where(eq(programPartners.programId, programId));
-	if (input.partners.length) {
-		await tx.insert(programPartners).values(input.partners.map((p, position) => ({ programId, name: p.name, role: p.role, position })));
-	}
-	await tx.delete(schedules).where(eq(schedules.programId, programId));
-	if (input.schedules.length) {
-		await tx.insert(schedules).values(
-			input.schedules.map((s, position) => ({
-				programId,
-				locationId: locationIds[0] ?? null,
-				rrule: s.rrule,
-				dtstart: s.dtstart,
-				until: s.until ?? null,
-				count: s.count ?? null,
-				exdates: s.exdates ?? [],
-				opensAt: s.opensAt,
-				closesAt: s.closesAt,
-				closedOnHolidays: s.closedOnHolidays,
-				note: s.note,
-				position
-			}))
-		);
-	}
-	return programId;
+export function scheduleRow(programId: string, locationId: string | null, s: ProgramInput['schedules'][number], position: number) {
+	return {
+		programId,
+		locationId,
+		rrule: s.rrule,
+		dtstart: s.dtstart,
+		until: s.until ?? null,
+		count: s.count ?? null,
+		exdates: s.exdates ?? [],
+		opensAt: s.opensAt,
+		closesAt: s.closesAt,
+		closedOnHolidays: s.closedOnHolidays,
+		note: s.note,
+		position
+	};
 }
