@@ -9,6 +9,7 @@ import { queryWords, wordGrams } from './search/normalize';
 import { expandWord } from './search/synonyms';
 import { addDays, weekdayIndex, zonedInstant } from './schedule';
 import { PREFECTURES } from './areas';
+import { occurrenceEnd } from './upcoming';
 
 /** A text[] literal built from bound parameters (drizzle would expand a bare JS array into a list). */
 function textArray(values: string[]): SQL {
@@ -169,7 +170,7 @@ function filters(query: FinderQuery, clock: FinderClock): SQL[] {
 	} else if (query.when) {
 		const [from, to] = whenDays(query.when, clock.today);
 		where.push(
-			sql`p.id in (select d.program_id from program_upcoming_dates d where d.day between ${from}::date and ${to}::date and coalesce(d.ends_at, d.starts_at + interval '2 hours') > ${clock.now.toISOString()}::timestamptz)`
+			sql`p.id in (select d.program_id from program_upcoming_dates d where d.day between ${from}::date and ${to}::date and ${occurrenceEnd('d')} > ${clock.now.toISOString()}::timestamptz)`
 		);
 	}
 	return where;
@@ -220,7 +221,7 @@ export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderCl
 			(select s.note from schedules s where s.program_id = p.id order by s.position limit 1) as schedule_note
 		from page join programs p on p.id = page.id join organizations o on o.id = p.organization_id
 		left join lateral (select d.starts_at, d.ends_at, d.all_day from program_upcoming_dates d
-			where d.program_id = p.id and coalesce(d.ends_at, d.starts_at + interval '2 hours') > ${now}
+			where d.program_id = p.id and ${occurrenceEnd('d')} > ${now}
 			order by d.starts_at limit 1) nx on true
 		left join lateral (select l.name, l.prefecture, l.city from program_locations x join locations l on l.id = x.location_id
 			where x.program_id = p.id order by x.position limit 1) pl on true

@@ -1,5 +1,5 @@
 /** Materialised upcoming dates of programs (see programUpcomingDates in schema.ts). */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { programUpcomingDates, schedules } from './schema';
 import { addDays, expandSchedule } from './schedule';
@@ -8,6 +8,14 @@ import { addDays, expandSchedule } from './schedule';
 export const UPCOMING_HORIZON_DAYS = 120;
 
 type Runner = Pick<Db, 'select' | 'delete' | 'insert' | 'execute'>;
+
+/**
+ * When an occurrence of `alias` (a program_upcoming_dates row) is over: at its end, or two hours
+ * after its start when the schedule gives no closing time. The one rule for "next" everywhere.
+ */
+export function occurrenceEnd(alias: string): SQL {
+	return sql.raw(`coalesce(${alias}.ends_at, ${alias}.starts_at + interval '2 hours')`);
+}
 
 /** Rebuild upcoming dates from `today`, for some programs or (no ids) for all. */
 export async function refreshUpcomingDates(db: Runner, today: string, programIds?: string[]) {
@@ -39,7 +47,7 @@ export async function updateNextOccurrences(db: Pick<Db, 'execute'>, programIds?
 		from (
 			select pr.id,
 				(select d.starts_at from program_upcoming_dates d where d.program_id = pr.id order by d.starts_at limit 1) as first_start,
-				(select coalesce(d.ends_at, d.starts_at + interval '2 hours') from program_upcoming_dates d where d.program_id = pr.id order by d.starts_at limit 1) as first_end,
+				(select ${occurrenceEnd('d')} from program_upcoming_dates d where d.program_id = pr.id order by d.starts_at limit 1) as first_end,
 				(select d.starts_at from program_upcoming_dates d where d.program_id = pr.id order by d.starts_at offset 1 limit 1) as second_start
 			from programs pr ${scope}
 		) n
