@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openDatabase, type Database, type Db } from './db';
 import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates, localDay } from './directory';
 import { log } from './log';
+import { asSystem } from './db/tenant';
 import { sql } from 'drizzle-orm';
 
 /** Dates need rebuilding when yesterday's are still there or none were ever made. */
@@ -49,7 +50,7 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 		const loaded = await loadDemoRegion(database.db, today);
 		log.info('demo_region_loaded', loaded);
 	} else if (await upcomingDatesStale(database.db, today)) {
-		await refreshUpcomingDates(database.db, today);
+		await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
 	}
 	scheduleDailyRefresh(database);
 	return database;
@@ -63,7 +64,7 @@ function scheduleDailyRefresh(database: Database) {
 	const tokyoMidnight = Math.ceil((now + 9 * 3600_000) / 86_400_000) * 86_400_000 - 9 * 3600_000;
 	refreshTimer = setTimeout(async () => {
 		try {
-			await refreshUpcomingDates(database.db, todayInTokyo());
+			await asSystem(database.db, (tx) => refreshUpcomingDates(tx, todayInTokyo()));
 			log.info('upcoming_dates_refreshed');
 		} catch (error) {
 			log.error('upcoming_dates_refresh_failed', { message: (error as Error).message });

@@ -123,6 +123,8 @@ export async function ensureAppRole(adminUrl: string) {
 			await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
 			await c.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
 			await c.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`);
+			// The audit log is append-only for the app (the table's trigger also refuses the owner).
+			await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM ${role}`).catch(() => undefined);
 			// Drizzle's bookkeeping is for the owner only.
 			await c.query(`REVOKE ALL ON SCHEMA drizzle FROM ${role}`).catch(() => undefined);
 		} finally {

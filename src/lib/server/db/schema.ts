@@ -1,2 +1,6 @@
 /** Every module's tables, gathered for Drizzle's typed query builder. */
 export * from '../directory/schema';
+export * from '../auth/schema';
+export * from '../network/schema';
+export * from '../audit/schema';
+export * from '../crypto/schema';

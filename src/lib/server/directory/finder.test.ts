@@ -5,6 +5,7 @@ import type { Database } from '../db';
 import { searchPrograms, suggestAlternatives, whenDays } from './finder';
 import { finderQuery, parseFinderParams } from './finder-query';
 import { refreshUpcomingDates } from './upcoming';
+import { asSystem } from '../db/tenant';
 import { loadDemoRegion } from './demo/load';
 import { getProgram } from './read';
 import { organizations, programs } from './schema';
@@ -16,7 +17,7 @@ const friday = { now: new Date('2026-12-04T01:00:00Z'), today: '2026-12-04' };
 
 beforeAll(async () => {
 	database = await testDatabase();
-	await refreshUpcomingDates(database.db, friday.today);
+	await asSystem(database.db, (tx) => refreshUpcomingDates(tx, friday.today));
 	for (const row of await database.db.select({ id: programs.id, slug: programs.slug }).from(programs)) slugById.set(row.id, row.slug);
 });
 afterAll(() => database.close());
@@ -192,12 +193,12 @@ describe('demo region', () => {
 	});
 	it('an unpublished program disappears from the finder and its page', async () => {
 		const [pantry] = await database.db.select().from(programs).where(eq(programs.slug, 's002-pantry-pickup'));
-		await database.db.update(programs).set({ published: false }).where(eq(programs.id, pantry.id));
+		await asSystem(database.db, (tx) => tx.update(programs).set({ published: false }).where(eq(programs.id, pantry.id)));
 		try {
 			expect(slugs(await search({ q: 'パントリー' }))).not.toContain('s002-pantry-pickup');
 			expect(await getProgram(database.db, pantry.id)).toBeNull();
 		} finally {
-			await database.db.update(programs).set({ published: true }).where(eq(programs.id, pantry.id));
+			await asSystem(database.db, (tx) => tx.update(programs).set({ published: true }).where(eq(programs.id, pantry.id)));
 		}
 	});
 });

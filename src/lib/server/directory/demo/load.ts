@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { datasetInput, type OrganizationInput } from '../model';
+import { asSystem } from '../../db/tenant';
 import { saveOrganization, saveTaxonomies } from '../save';
 import { organizations } from '../schema';
 
@@ -30,8 +31,11 @@ export function readDemoDataset(): OrganizationInput[] {
 
 export async function loadDemoRegion(db: Db, today: string): Promise<{ organizations: number; programs: number }> {
 	const dataset = readDemoDataset();
-	await saveTaxonomies(db);
-	for (const org of dataset) await saveOrganization(db, org, today);
+	// Loading the region is a platform job: it writes for every organisation.
+	await asSystem(db, async (tx) => {
+		await saveTaxonomies(tx);
+		for (const org of dataset) await saveOrganization(tx, org, today);
+	});
 	return { organizations: dataset.length, programs: dataset.reduce((n, o) => n + o.programs.length, 0) };
 }
 
