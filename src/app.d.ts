@@ -1,4 +1,5 @@
 import type { Locale } from '$lib/i18n';
+import type { Actor } from '$lib/server/auth/actor';
 
 declare global {
 	namespace App {
@@ -6,6 +7,11 @@ declare global {
 			locale: Locale;
 			largeText: boolean;
 			requestId: string;
+			/** The signed-in person (second factor passed), or null. */
+			actor: Actor | null;
+			/** Client address and agent, for the audit log and throttling. */
+			ip: string;
+			userAgent: string;
 		}
 		interface Error {
 			message: string;

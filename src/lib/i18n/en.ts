@@ -1,6 +1,12 @@
 import type { MessageKey } from './ja';
+import { authEn } from './en-auth';
+import { staffEn } from './en-staff';
+import { auditEn } from './en-audit';
 
 export const en: Record<MessageKey, string> = {
+	...authEn,
+	...staffEn,
+	...auditEn,
 	'app.name': 'Tsunagu',
 	'app.tagline': 'Find places, advice and activities near you',
 	'nav.skip': 'Skip to content',

@@ -1,5 +1,12 @@
 /** Japanese UI text: the source catalogue. Every other locale must have the same keys (checked by TypeScript). */
+import { authJa } from './ja-auth';
+import { staffJa } from './ja-staff';
+import { auditJa } from './ja-audit';
+
 export const ja = {
+	...authJa,
+	...staffJa,
+	...auditJa,
 	'app.name': 'つなぐ',
 	'app.tagline': 'まちの居場所・相談・活動をさがす',
 	'nav.skip': '本文へ移動',

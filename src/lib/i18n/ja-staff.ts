@@ -1,0 +1,3 @@
+/** Japanese UI text for the staff screens (merged into ./ja.ts). */
+export const staffJa = {
+} as const;

@@ -1,0 +1,36 @@
+/**
+ * Route guards. Every staff route starts with one of these; the authorization matrix test
+ * (tests/unit/authorization-matrix.test.ts) checks the outcome for every role.
+ */
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { db } from '../runtime';
+import { withAccess } from '../db/tenant';
+import type { Db } from '../db';
+import type { AuditOrigin } from '../audit';
+import type { Permission } from '../network/permissions';
+import { accessContext, can, type Actor } from './actor';
+
+/** The signed-in person; anonymous visitors go to the login page and come back afterwards. */
+export function requireActor(event: Pick<RequestEvent, 'locals' | 'url'>): Actor {
+	const actor = event.locals.actor;
+	if (!actor) redirect(303, `/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+	// Roles that need a second factor get nothing else until one is set up.
+	if (actor.mfaRequired && !actor.mfaEnrolled) redirect(303, '/account/2fa');
+	return actor;
+}
+
+/** The signed-in person, if they hold `permission` (in `organizationId`); 403 otherwise. */
+export function requirePermission(event: Pick<RequestEvent, 'locals' | 'url'>, permission: Permission, organizationId?: string): Actor {
+	const actor = requireActor(event);
+	if (!can(actor, permission, organizationId)) error(403, 'Forbidden');
+	return actor;
+}
+
+/** Run `fn` in one transaction with the request's row-level security context. */
+export function actorDb<T>(event: Pick<RequestEvent, 'locals'>, fn: (tx: Db) => Promise<T>): Promise<T> {
+	return withAccess(db(), accessContext(event.locals.actor), fn);
+}
+
+export function auditOrigin(event: Pick<RequestEvent, 'locals'>): AuditOrigin {
+	return { actorUserId: event.locals.actor?.userId ?? null, ip: event.locals.ip, userAgent: event.locals.userAgent, requestId: event.locals.requestId };
+}

@@ -1,0 +1,33 @@
+/**
+ * What each role may do. The first wall of authorization: routes ask `can()` before they touch
+ * data; row-level security (drizzle/0006) is the second wall and knows only organisations.
+ */
+import type { Role } from './schema';
+
+export const PERMISSIONS = [
+	'directory.edit', // the organisation's profile, programs, locations and schedules
+	'members.manage', // invite, remove and change the role of members
+	'audit.view', // the organisation's audit log
+	'network.review', // join requests of new organisations
+	'network.moderate', // unpublish anything in the network
+	'network.audit' // the whole network's audit log
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Permissions a role grants inside the organisation where it is held. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view'],
+	org_admin: ['directory.edit', 'members.manage', 'audit.view'],
+	staff: ['directory.edit'],
+	counsellor: [],
+	volunteer: []
+};
+
+/** Permissions over the whole network, held by a secretariat admin wherever they act. */
+export const NETWORK_PERMISSIONS: readonly Permission[] = ['network.review', 'network.moderate', 'network.audit', 'directory.edit', 'members.manage', 'audit.view'];
+
+/** Roles whose holders must sign in with a second factor. */
+export const MFA_ROLES: readonly Role[] = ['secretariat_admin', 'counsellor'];
+
+/** Roles an organisation admin may hand out (the secretariat role only the secretariat can). */
+export const ASSIGNABLE_ROLES: readonly Role[] = ['org_admin', 'staff', 'counsellor', 'volunteer'];
