@@ -16,6 +16,9 @@ export const users = pgTable(
 		passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
 		totpSecret: text('totp_secret'), // envelope-encrypted (crypto/), null until enrolled
 		totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+		// The 30-second step of the last accepted code: a code is never accepted twice (ASVS 2.8.4).
+		totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+		lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
 		disabledAt: timestamp('disabled_at', { withTimezone: true }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
