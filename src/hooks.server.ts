@@ -4,6 +4,9 @@ import { building } from '$app/environment';
 import { pickLocale } from '$lib/i18n';
 import { startPlatform, stopPlatform } from '$lib/server/runtime';
 import { log } from '$lib/server/log';
+import { db } from '$lib/server/runtime';
+import { resolveSession } from '$lib/server/auth';
+import { clearSessionCookie, clientAddress, sessionCookieName } from '$lib/server/auth/cookies';
 
 export const init: ServerInit = async () => {
 	if (building) return;
@@ -49,10 +52,22 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = event.request.headers.get('x-request-id')?.slice(0, 64) || randomUUID();
 	event.locals.locale = pickLocale(event.cookies.get('lang'), event.request.headers.get('accept-language'));
 	event.locals.largeText = event.cookies.get('text') === 'large';
+	event.locals.ip = clientAddress(event);
+	event.locals.userAgent = event.request.headers.get('user-agent')?.slice(0, 300) ?? '';
+	event.locals.actor = null;
+	const token = event.cookies.get(sessionCookieName(event.url));
+	if (token && !building) {
+		const state = await resolveSession(db(), token);
+		if (state.kind === 'active') event.locals.actor = state.actor;
+		// A pending second factor is not a signed-in person; /login/2fa reads the cookie itself.
+		else if (state.kind === 'none') clearSessionCookie(event);
+	}
 	const response = await resolve(event, {
 		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale).replace('%textsize%', event.locals.largeText ? 'large-text' : '')
 	});
 	response.headers.set('x-request-id', event.locals.requestId);
+	// Pages for a signed-in person must not be kept by shared or back-button caches.
+	if (event.locals.actor && !response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
 	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(self)');

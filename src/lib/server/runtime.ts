@@ -7,6 +7,10 @@ import { openDatabase, type Database, type Db } from './db';
 import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates, localDay } from './directory';
 import { log } from './log';
 import { asSystem } from './db/tenant';
+import { Throttle } from './auth/throttle';
+import { ensureSecretariatInvitation, DEMO_SECRETARIAT_SLUG } from './network';
+import { sendMail } from './mail';
+import { translate } from '../i18n';
 import { sql } from 'drizzle-orm';
 
 /** Dates need rebuilding when yesterday's are still there or none were ever made. */
@@ -18,9 +22,22 @@ async function upcomingDatesStale(db: Db, today: string): Promise<boolean> {
 }
 
 let current: Database | null = null;
+let currentThrottle: Throttle | null = null;
 
 export function useDatabase(database: Database) {
 	current = database;
+	currentThrottle = new Throttle(database.pool);
+}
+
+/** Login and reset counters, shared by every process through the database. */
+export function throttle(): Throttle {
+	if (!currentThrottle) throw new Error('database not opened');
+	return currentThrottle;
+}
+
+/** Where links in e-mails point: ORIGIN (as for adapter-node) or the local server. */
+export function publicOrigin(env: NodeJS.ProcessEnv = process.env): string {
+	return (env.ORIGIN || `http://localhost:${env.PORT || 3000}`).replace(/\/$/, '');
 }
 
 export function db(): Db {
@@ -52,6 +69,16 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	} else if (await upcomingDatesStale(database.db, today)) {
 		await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
 	}
+	const setup = await ensureSecretariatInvitation(database.db, {
+		email: env.ADMIN_EMAIL || 'admin@example.org',
+		organizationSlug: env.SECRETARIAT_ORGANIZATION || (env.DEMO_REGION !== 'off' ? DEMO_SECRETARIAT_SLUG : undefined),
+		networkName: env.NETWORK_NAME || 'ネットワーク事務局'
+	});
+	if (setup) {
+		const link = `${publicOrigin(env)}/invite/${setup.token}`;
+		log.warn('secretariat_setup_link', { email: setup.email, link });
+		await sendMail({ to: setup.email, subject: translate('ja', 'mail.setup.subject'), text: translate('ja', 'mail.setup.body', { link }) });
+	}
 	scheduleDailyRefresh(database);
 	return database;
 }
@@ -78,5 +105,6 @@ export async function stopPlatform() {
 	clearTimeout(refreshTimer);
 	const database = current;
 	current = null;
+	currentThrottle = null;
 	await database?.close();
 }

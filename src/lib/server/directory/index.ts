@@ -8,3 +8,4 @@ export { saveOrganization, saveTaxonomies } from './save';
 export { expandSchedule, nextOccurrences, parseRecurrence, holidayName, localDay, addDays, weekdayIndex, type ScheduleRule, type Occurrence, type RecurrenceSummary } from './schedule';
 export { taxonomy, label, term, codes, type TaxonomyName, type Term } from './taxonomy';
 export { organizationInput, programInput, type OrganizationInput, type ProgramInput } from './model';
+export { createMemberOrganization, organizationNames, organizationIdBySlug, type NewOrganization } from './register';

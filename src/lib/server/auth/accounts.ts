@@ -1,0 +1,236 @@
+/**
+ * Accounts: login (password, then the second factor), password reset by e-mail, password change,
+ * and e-mailed links (invitations, resets). Lookups by address and token run as the platform
+ * (no one is signed in yet); everything a person does to their own account runs in their context.
+ */
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { asSystem, withAccess } from '../db/tenant';
+import { recordAudit, type AuditOrigin } from '../audit';
+import { emailTokens, users, type TokenPurpose } from './schema';
+import { hashPassword, verifyPassword } from './password';
+import { newToken, normalizeEmail, tokenDigest } from './tokens';
+import { createSession, deleteSession, deleteUserSessions, type ClientInfo } from './sessions';
+import { verifyTotp, useRecoveryCode } from './totp';
+import type { Throttle } from './throttle';
+
+export const INVITATION_LIFETIME_MS = 7 * 24 * 3600_000;
+export const RESET_LIFETIME_MS = 60 * 60_000;
+
+export type LoginResult =
+	| { outcome: 'signed_in'; token: string; userId: string }
+	| { outcome: 'second_factor'; token: string; userId: string }
+	| { outcome: 'invalid' }
+	| { outcome: 'throttled'; retryAfter: number };
+
+const origin = (client: ClientInfo, actorUserId: string | null = null): AuditOrigin => ({ actorUserId, ip: client.ip, userAgent: client.userAgent });
+
+/**
+ * Step one: address and password. The same answer, after the same work, whether the address is
+ * unknown, the password wrong or the account disabled.
+ */
+export async function logIn(db: Db, throttle: Throttle, email: string, password: string, client: ClientInfo): Promise<LoginResult> {
+	const address = normalizeEmail(email);
+	const verdict = await throttle.check('login', address, client.ip);
+	if (!verdict.allowed) {
+		await asSystem(db, (tx) => recordAudit(tx, origin(client), { action: 'session.login_throttled', entityType: 'user' }));
+		return { outcome: 'throttled', retryAfter: verdict.retryAfter };
+	}
+	const user = await asSystem(db, async (tx) => {
+		const [row] = await tx.select({ id: users.id, passwordHash: users.passwordHash, totpEnabledAt: users.totpEnabledAt, disabledAt: users.disabledAt }).from(users).where(eq(users.email, address));
+		return row;
+	});
+	const ok = await verifyPassword(user?.passwordHash ?? null, password);
+	if (!ok || !user || user.disabledAt) {
+		await throttle.fail('login', address, client.ip);
+		await asSystem(db, (tx) => recordAudit(tx, origin(client, user?.id ?? null), { action: 'session.login_failed', entityType: 'user', entityId: user?.id ?? null }));
+		return { outcome: 'invalid' };
+	}
+	await throttle.succeed('login', address);
+	const secondFactor = user.totpEnabledAt !== null;
+	const token = await createSession(db, user.id, !secondFactor, client);
+	await asSystem(db, async (tx) => {
+		if (!secondFactor) await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
+		await recordAudit(tx, origin(client, user.id), { action: secondFactor ? 'session.password_passed' : 'session.login', entityType: 'user', entityId: user.id });
+	});
+	return { outcome: secondFactor ? 'second_factor' : 'signed_in', token, userId: user.id };
+}
+
+export type SecondFactorResult = { outcome: 'signed_in'; token: string } | { outcome: 'invalid' } | { outcome: 'throttled'; retryAfter: number };
+
+/**
+ * Step two: a code from the authenticator app or a recovery code. Success replaces the pending
+ * session with a new one (a new id once fully signed in).
+ */
+export async function completeSecondFactor(db: Db, throttle: Throttle, pendingSessionId: string, userId: string, code: string, client: ClientInfo): Promise<SecondFactorResult> {
+	const verdict = await throttle.check('mfa', userId, client.ip);
+	if (!verdict.allowed) return { outcome: 'throttled', retryAfter: verdict.retryAfter };
+	const passed = await withAccess(db, { userId }, async (tx) => {
+		const trimmed = code.trim();
+		const ok = /^[\d\s]{6,8}$/.test(trimmed) ? await verifyTotp(tx, userId, trimmed) : await useRecoveryCode(tx, userId, trimmed);
+		await recordAudit(tx, origin(client, userId), { action: ok ? 'session.login' : 'session.second_factor_failed', entityType: 'user', entityId: userId, changedFields: ok && !/^[\d\s]+$/.test(trimmed) ? ['recovery_code'] : [] });
+		if (ok) await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
+		return ok;
+	});
+	if (!passed) {
+		await throttle.fail('mfa', userId, client.ip);
+		return { outcome: 'invalid' };
+	}
+	await throttle.succeed('mfa', userId);
+	await deleteSession(db, pendingSessionId);
+	const token = await createSession(db, userId, true, client);
+	return { outcome: 'signed_in', token };
+}
+
+/** An e-mailed link: stored as a digest, single use, with an expiry. */
+export async function createEmailToken(
+	tx: Db,
+	purpose: TokenPurpose,
+	fields: { email: string; userId?: string | null; organizationId?: string | null; role?: string | null; createdBy?: string | null },
+	lifetimeMs: number
+): Promise<string> {
+	const token = newToken();
+	await tx.insert(emailTokens).values({
+		id: tokenDigest(token),
+		purpose,
+		email: normalizeEmail(fields.email),
+		userId: fields.userId ?? null,
+		organizationId: fields.organizationId ?? null,
+		role: fields.role ?? null,
+		createdBy: fields.createdBy ?? null,
+		expiresAt: new Date(Date.now() + lifetimeMs)
+	});
+	return token;
+}
+
+export type EmailTokenRow = typeof emailTokens.$inferSelect;
+
+/** A usable (unused, unexpired) token of `purpose`, or null. Runs as the platform: no one is signed in. */
+export async function findEmailToken(db: Db, purpose: TokenPurpose, token: string): Promise<EmailTokenRow | null> {
+	if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+	return asSystem(db, async (tx) => {
+		const [row] = await tx
+			.select()
+			.from(emailTokens)
+			.where(and(eq(emailTokens.id, tokenDigest(token)), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date())));
+		return row ?? null;
+	});
+}
+
+/** Mark a token used inside `tx`; false if someone else used it first. */
+export async function consumeEmailToken(tx: Db, id: string): Promise<boolean> {
+	const used = await tx
+		.update(emailTokens)
+		.set({ usedAt: new Date() })
+		.where(and(eq(emailTokens.id, id), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date())))
+		.returning({ id: emailTokens.id });
+	return used.length === 1;
+}
+
+export async function userIdByEmail(db: Db, email: string): Promise<string | null> {
+	return asSystem(db, async (tx) => {
+		const [row] = await tx.select({ id: users.id }).from(users).where(eq(users.email, normalizeEmail(email)));
+		return row?.id ?? null;
+	});
+}
+
+/** Create an account (from an accepted invitation). Runs in the caller's platform transaction. */
+export async function createUser(tx: Db, email: string, displayName: string, password: string): Promise<string> {
+	const [row] = await tx
+		.insert(users)
+		.values({ email: normalizeEmail(email), displayName: displayName.trim(), passwordHash: await hashPassword(password) })
+		.returning({ id: users.id });
+	return row.id;
+}
+
+export type ResetRequestResult = { outcome: 'accepted'; token: string | null } | { outcome: 'throttled'; retryAfter: number };
+
+/**
+ * Ask for a reset link. The answer is the same for unknown addresses (token null: nothing to send);
+ * the caller sends the mail in the background so timing does not tell either.
+ */
+export async function requestPasswordReset(db: Db, throttle: Throttle, email: string, client: ClientInfo): Promise<ResetRequestResult> {
+	const address = normalizeEmail(email);
+	const verdict = await throttle.check('reset', address, client.ip);
+	if (!verdict.allowed) return { outcome: 'throttled', retryAfter: verdict.retryAfter };
+	// Every request counts, successful or not: the limit is on mail sent to an address.
+	await throttle.fail('reset', address, client.ip);
+	const token = await asSystem(db, async (tx) => {
+		const [user] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.email, address));
+		await recordAudit(tx, origin(client, null), { action: 'account.reset_requested', entityType: 'user', entityId: user?.id ?? null });
+		if (!user || user.disabledAt) return null;
+		return createEmailToken(tx, 'password_reset', { email: address, userId: user.id }, RESET_LIFETIME_MS);
+	});
+	return { outcome: 'accepted', token };
+}
+
+/** Set a new password from a reset link; every session of the account ends. */
+export async function resetPassword(db: Db, token: string, password: string, client: ClientInfo): Promise<boolean> {
+	const row = await findEmailToken(db, 'password_reset', token);
+	if (!row?.userId) return false;
+	const userId = row.userId;
+	const passwordHash = await hashPassword(password);
+	const done = await asSystem(db, async (tx) => {
+		if (!(await consumeEmailToken(tx, row.id))) return false;
+		await tx.update(users).set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, userId));
+		await recordAudit(tx, origin(client, userId), { action: 'account.password_reset', entityType: 'user', entityId: userId, changedFields: ['password'] });
+		return true;
+	});
+	if (done) await deleteUserSessions(db, userId);
+	return done;
+}
+
+export type PasswordChangeResult = 'changed' | 'wrong_password';
+
+/** Change one's own password (the current one is asked again); other sessions end. */
+export async function changePassword(db: Db, userId: string, sessionId: string, current: string, next: string, client: ClientInfo): Promise<PasswordChangeResult> {
+	const stored = await withAccess(db, { userId }, async (tx) => (await tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)))[0]?.hash ?? null);
+	if (!(await verifyPassword(stored, current))) return 'wrong_password';
+	const passwordHash = await hashPassword(next);
+	await withAccess(db, { userId }, async (tx) => {
+		await tx.update(users).set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, userId));
+		await recordAudit(tx, origin(client, userId), { action: 'account.password_change', entityType: 'user', entityId: userId, changedFields: ['password'] });
+	});
+	await deleteUserSessions(db, userId, sessionId);
+	return 'changed';
+}
+
+export async function updateDisplayName(db: Db, userId: string, displayName: string, client: ClientInfo): Promise<void> {
+	await withAccess(db, { userId }, async (tx) => {
+		await tx.update(users).set({ displayName: displayName.trim(), updatedAt: new Date() }).where(eq(users.id, userId));
+		await recordAudit(tx, origin(client, userId), { action: 'account.update', entityType: 'user', entityId: userId, changedFields: ['display_name'] });
+	});
+}
+
+/** Names and addresses of people, as the caller's context allows (own organisations' members). */
+export async function peopleByIds(tx: Db, ids: readonly string[]) {
+	if (ids.length === 0) return new Map<string, { displayName: string; email: string; totpEnabled: boolean }>();
+	const rows = await tx
+		.select({ id: users.id, displayName: users.displayName, email: users.email, totpEnabledAt: users.totpEnabledAt })
+		.from(users)
+		.where(sql`${users.id} = any(${`{${ids.join(',')}}`}::uuid[])`);
+	return new Map(rows.map((r) => [r.id, { displayName: r.displayName, email: r.email, totpEnabled: r.totpEnabledAt !== null }]));
+}
+
+export async function emailsOf(db: Db, ids: readonly string[]): Promise<string[]> {
+	return asSystem(db, async (tx) => [...(await peopleByIds(tx, ids)).values()].map((p) => p.email));
+}
+
+/** Invitations of an organisation not yet accepted (the caller's context decides which show). */
+export async function pendingInvitations(tx: Db, organizationId: string) {
+	return tx
+		.select({ id: emailTokens.id, email: emailTokens.email, role: emailTokens.role, expiresAt: emailTokens.expiresAt, createdAt: emailTokens.createdAt })
+		.from(emailTokens)
+		.where(and(eq(emailTokens.organizationId, organizationId), eq(emailTokens.purpose, 'invitation'), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date())))
+		.orderBy(emailTokens.createdAt);
+}
+
+/** Withdraw an invitation of `organizationId`; false when there is no such pending one. */
+export async function revokeInvitation(tx: Db, organizationId: string, id: string): Promise<boolean> {
+	const revoked = await tx
+		.update(emailTokens)
+		.set({ usedAt: new Date() })
+		.where(and(eq(emailTokens.id, id), eq(emailTokens.organizationId, organizationId), eq(emailTokens.purpose, 'invitation'), isNull(emailTokens.usedAt)))
+		.returning({ id: emailTokens.id });
+	return revoked.length === 1;
+}

@@ -1,0 +1,25 @@
+/** The auth module's door: accounts, sessions, second factor, throttling, the actor. */
+export { can, accessContext, roleIn, isSecretariat, requiresMfa, type Actor, type MembershipView } from './actor';
+export { passwordProblem, hashPassword, verifyPassword, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, type PasswordProblem } from './password';
+export { normalizeEmail, tokenDigest } from './tokens';
+export { createSession, resolveSession, deleteSession, deleteUserSessions, listUserSessions, purgeExpiredSessions, IDLE_TIMEOUT_MS, ABSOLUTE_LIFETIME_MS, type ClientInfo, type SessionState } from './sessions';
+export {
+	logIn,
+	completeSecondFactor,
+	requestPasswordReset,
+	resetPassword,
+	changePassword,
+	updateDisplayName,
+	createUser,
+	createEmailToken,
+	findEmailToken,
+	peopleByIds,
+	emailsOf,
+	userIdByEmail,
+	pendingInvitations,
+	revokeInvitation,
+	type LoginResult,
+	type SecondFactorResult
+} from './accounts';
+export { newTotpSecret, enrolmentData, matchingStep, enableTotp, disableTotp, verifyTotp, replaceRecoveryCodes, useRecoveryCode, remainingRecoveryCodes } from './totp';
+export { Throttle, networkOf, type ThrottleScope } from './throttle';

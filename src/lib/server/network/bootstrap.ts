@@ -1,0 +1,37 @@
+/**
+ * The first secretariat admin. A network without one gets a set-up invitation at every start,
+ * printed to the log (and the outbox), until someone accepts it — as Jenkins or GitLab hand out
+ * their first admin password.
+ */
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db';
+import { asSystem } from '../db/tenant';
+import { createMemberOrganization, organizationIdBySlug } from '../directory';
+import { emailTokens } from '../auth/schema';
+import { createEmailToken, INVITATION_LIFETIME_MS } from '../auth/accounts';
+import { secretariatExists } from './members';
+
+/** In the demo region the secretariat is 荒川区社会福祉協議会 (seed 003). */
+export const DEMO_SECRETARIAT_SLUG = 's003-arakawa-shakyo';
+
+export interface SetupInvitation {
+	token: string;
+	email: string;
+	organizationId: string;
+}
+
+export async function ensureSecretariatInvitation(db: Db, options: { email: string; organizationSlug?: string; networkName: string }): Promise<SetupInvitation | null> {
+	return asSystem(db, async (tx) => {
+		if (await secretariatExists(tx)) return null;
+		let organizationId = options.organizationSlug ? await organizationIdBySlug(tx, options.organizationSlug) : null;
+		organizationId ??= await organizationIdBySlug(tx, 'network-secretariat');
+		organizationId ??= await createMemberOrganization(tx, { name: options.networkName, slug: 'network-secretariat' });
+		// Earlier set-up links stop working: only the one just printed does.
+		await tx
+			.update(emailTokens)
+			.set({ usedAt: new Date() })
+			.where(and(eq(emailTokens.purpose, 'invitation'), eq(emailTokens.role, 'secretariat_admin'), isNull(emailTokens.usedAt)));
+		const token = await createEmailToken(tx, 'invitation', { email: options.email, organizationId, role: 'secretariat_admin' }, INVITATION_LIFETIME_MS);
+		return { token, email: options.email, organizationId };
+	});
+}

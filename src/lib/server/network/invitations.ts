@@ -1,0 +1,72 @@
+/**
+ * Invitations: an organisation's admin (or the secretariat) invites a person by e-mail into a
+ * role; the link creates the account, or adds the role to an existing one.
+ */
+import type { Db } from '../db';
+import { asSystem } from '../db/tenant';
+import { recordAudit, type AuditOrigin } from '../audit';
+import { consumeEmailToken, createEmailToken, createUser, findEmailToken, userIdByEmail, INVITATION_LIFETIME_MS } from '../auth/accounts';
+import { normalizeEmail } from '../auth/tokens';
+import { ROLES, type Role } from './schema';
+import { setMembership } from './members';
+
+/** Create the invitation inside the inviter's transaction (RLS: only for their organisations). */
+export async function inviteMember(tx: Db, origin: AuditOrigin, invitation: { organizationId: string; email: string; role: Role }): Promise<string> {
+	const token = await createEmailToken(
+		tx,
+		'invitation',
+		{ email: invitation.email, organizationId: invitation.organizationId, role: invitation.role, createdBy: origin.actorUserId ?? null },
+		INVITATION_LIFETIME_MS
+	);
+	await recordAudit(tx, origin, { action: 'member.invite', organizationId: invitation.organizationId, entityType: 'invitation', changedFields: ['email', 'role'] });
+	return token;
+}
+
+export interface InvitationView {
+	id: string;
+	email: string;
+	organizationId: string;
+	role: Role;
+	/** An account with this address exists already. */
+	existingUserId: string | null;
+}
+
+export async function findInvitation(db: Db, token: string): Promise<InvitationView | null> {
+	const row = await findEmailToken(db, 'invitation', token);
+	if (!row?.organizationId || !ROLES.includes(row.role as Role)) return null;
+	return { id: row.id, email: row.email, organizationId: row.organizationId, role: row.role as Role, existingUserId: await userIdByEmail(db, row.email) };
+}
+
+export type AcceptResult = { outcome: 'joined'; userId: string; organizationId: string } | { outcome: 'invalid' } | { outcome: 'login_required' } | { outcome: 'wrong_account' };
+
+/**
+ * Accept an invitation. A new person gives a name and password; an existing account must be
+ * signed in as the invited address. The token is used up in the same transaction.
+ */
+export async function acceptInvitation(
+	db: Db,
+	token: string,
+	answer: { signedInUserId: string | null; displayName?: string; password?: string },
+	client: { ip: string; userAgent: string }
+): Promise<AcceptResult> {
+	const invitation = await findInvitation(db, token);
+	if (!invitation) return { outcome: 'invalid' };
+	if (invitation.existingUserId) {
+		if (!answer.signedInUserId) return { outcome: 'login_required' };
+		if (answer.signedInUserId !== invitation.existingUserId) return { outcome: 'wrong_account' };
+	} else if (answer.signedInUserId || !answer.displayName || !answer.password) {
+		// Signed in as someone else, or the form is incomplete (the route validates it first).
+		return answer.signedInUserId ? { outcome: 'wrong_account' } : { outcome: 'invalid' };
+	}
+	return asSystem(db, async (tx) => {
+		if (!(await consumeEmailToken(tx, invitation.id))) return { outcome: 'invalid' } as const;
+		const userId = invitation.existingUserId ?? (await createUser(tx, normalizeEmail(invitation.email), answer.displayName!, answer.password!));
+		await setMembership(tx, invitation.organizationId, userId, invitation.role, null);
+		await recordAudit(
+			tx,
+			{ actorUserId: userId, ip: client.ip, userAgent: client.userAgent },
+			{ action: 'member.join', organizationId: invitation.organizationId, entityType: 'membership', entityId: userId, changedFields: ['role'] }
+		);
+		return { outcome: 'joined', userId, organizationId: invitation.organizationId } as const;
+	});
+}

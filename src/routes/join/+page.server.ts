@@ -1,0 +1,41 @@
+import { fail } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { db, publicOrigin, throttle } from '$lib/server/runtime';
+import { withAccess, ANONYMOUS } from '$lib/server/db/tenant';
+import { joinRequestInput, secretariatUserIds, submitJoinRequest } from '$lib/server/network';
+import { emailsOf } from '$lib/server/auth';
+import { asSystem } from '$lib/server/db/tenant';
+import { auditOrigin } from '$lib/server/auth/guard';
+import { sendMailInBackground } from '$lib/server/mail';
+import { taxonomy } from '$lib/server/directory';
+import { translate, type MessageKey } from '$lib/i18n';
+
+export const load: PageServerLoad = ({ locals }) => ({
+	legalForms: taxonomy.legalForms.map((term) => ({ code: term.code, label: locals.locale === 'en' ? term.en : term.ja }))
+});
+
+const FIELDS = ['organizationName', 'legalForm', 'prefecture', 'city', 'website', 'description', 'applicantName', 'applicantEmail', 'message'] as const;
+
+export const actions: Actions = {
+	default: async (event) => {
+		const data = await event.request.formData();
+		const values = Object.fromEntries(FIELDS.map((f) => [f, String(data.get(f) ?? '').slice(0, 5000)]));
+		const t = (key: MessageKey, params?: Record<string, string | number>) => translate(event.locals.locale, key, params);
+		const parsed = joinRequestInput.safeParse(values);
+		if (!parsed.success) {
+			const errors: Record<string, string> = {};
+			for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= t(issue.message as MessageKey);
+			return fail(400, { values, errors });
+		}
+		const verdict = await throttle().check('join', parsed.data.applicantEmail, event.locals.ip);
+		if (!verdict.allowed) return fail(429, { values, errors: { form: t('auth.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) } });
+		await throttle().fail('join', parsed.data.applicantEmail, event.locals.ip);
+		await withAccess(db(), ANONYMOUS, (tx) => submitJoinRequest(tx, auditOrigin(event), parsed.data));
+		sendMailInBackground({ to: parsed.data.applicantEmail, subject: t('mail.joinReceived.subject'), text: t('mail.joinReceived.body', { organization: parsed.data.organizationName }) });
+		const reviewers = await emailsOf(db(), await asSystem(db(), (tx) => secretariatUserIds(tx)));
+		for (const to of reviewers) {
+			sendMailInBackground({ to, subject: t('mail.joinNotice.subject'), text: t('mail.joinNotice.body', { organization: parsed.data.organizationName, link: `${publicOrigin()}/staff/network/join-requests` }) });
+		}
+		return { submitted: true };
+	}
+};

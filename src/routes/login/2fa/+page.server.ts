@@ -1,0 +1,33 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { db, throttle } from '$lib/server/runtime';
+import { completeSecondFactor, resolveSession } from '$lib/server/auth';
+import { sessionToken } from '$lib/server/auth/cookies';
+import { clientOf, safeNext, switchSession } from '$lib/server/auth/web';
+import { translate } from '$lib/i18n';
+
+/** Only a session that passed the password and waits for its second factor may be here. */
+async function pending(event: Parameters<PageServerLoad>[0]) {
+	const state = await resolveSession(db(), sessionToken(event));
+	if (state.kind !== 'pending_mfa') redirect(303, `/login?next=${encodeURIComponent(safeNext(event.url.searchParams.get('next')))}`);
+	return state;
+}
+
+export const load: PageServerLoad = async (event) => {
+	await pending(event);
+	return {};
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const state = await pending(event as Parameters<PageServerLoad>[0]);
+		const code = String((await event.request.formData()).get('code') ?? '').slice(0, 40);
+		const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(event.locals.locale, key, params);
+		if (!code.trim()) return fail(400, { error: t('auth.mfa.missing') });
+		const result = await completeSecondFactor(db(), throttle(), state.sessionId, state.userId, code, clientOf(event));
+		if (result.outcome === 'throttled') return fail(429, { error: t('auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) });
+		if (result.outcome === 'invalid') return fail(400, { error: t('auth.mfa.invalid') });
+		await switchSession(event, result.token);
+		redirect(303, safeNext(event.url.searchParams.get('next')));
+	}
+};

@@ -1,0 +1,23 @@
+import { fail } from '@sveltejs/kit';
+import type { Actions } from './$types';
+import { db, publicOrigin, throttle } from '$lib/server/runtime';
+import { requestPasswordReset } from '$lib/server/auth';
+import { clientOf } from '$lib/server/auth/web';
+import { sendMailInBackground } from '$lib/server/mail';
+import { translate } from '$lib/i18n';
+
+export const actions: Actions = {
+	default: async (event) => {
+		const email = String((await event.request.formData()).get('email') ?? '').trim().slice(0, 254);
+		const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(event.locals.locale, key, params);
+		if (!/^[^\s@]+@[^\s@]+$/.test(email)) return fail(400, { email, error: t('auth.error.email') });
+		const result = await requestPasswordReset(db(), throttle(), email, clientOf(event));
+		if (result.outcome === 'throttled') return fail(429, { email, error: t('auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) });
+		if (result.token) {
+			const link = `${publicOrigin()}/reset/${result.token}`;
+			sendMailInBackground({ to: email, subject: t('mail.reset.subject'), text: t('mail.reset.body', { link }) });
+		}
+		// The same answer whether or not the address has an account.
+		return { sent: true };
+	}
+};
