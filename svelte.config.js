@@ -6,7 +6,9 @@ const config = {
 	preprocess: vitePreprocess(),
 	compilerOptions: { runes: true },
 	kit: {
-		adapter: adapter({ out: 'build' }),
+		// The test suite builds its own copy elsewhere (tests/setup/build.ts), beside a running app.
+		adapter: adapter({ out: process.env.TSUNAGU_BUILD_OUT || 'build' }),
+		outDir: process.env.TSUNAGU_KIT_OUT || '.svelte-kit',
 		// adapter-node assumes https unless ORIGIN/PROTOCOL_HEADER are set, which makes SvelteKit's own
 		// origin check refuse every form post on plain http (a local or LAN install). The same check
 		// is done in hooks.server.ts against the Host header instead (see isCrossSiteFormPost).

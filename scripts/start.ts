@@ -35,6 +35,10 @@ if (!existsSync('build/index.js') || !existsSync(stampFile) || readFileSync(stam
 }
 
 process.env.PORT ??= '3000';
+// adapter-node takes the public address from ORIGIN and assumes https without it. A plain local
+// start is http: say so, or the session cookie would be Secure-only and never sent back. Behind
+// an HTTPS proxy, set ORIGIN=https://… (cookies become __Host-/Secure and HSTS is sent).
+process.env.ORIGIN ??= `http://localhost:${process.env.PORT}`;
 process.env.BODY_SIZE_LIMIT ??= '1M';
 await import(pathToFileURL(path.join(root, 'build', 'index.js')).href);
 console.log(`tsunagu: the finder is ready at http://localhost:${process.env.PORT}`);

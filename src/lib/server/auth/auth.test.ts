@@ -1,0 +1,245 @@
+/** Accounts, sessions, the second factor and throttling, against a test database. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { Secret, TOTP } from 'otpauth';
+import { testDatabase } from '../../../../tests/helpers/db';
+import type { Database } from '../db';
+import { asSystem, withAccess } from '../db/tenant';
+import { setMembership } from '../network';
+import { sessions, users } from './schema';
+import {
+	completeSecondFactor,
+	createSession,
+	createUser,
+	deleteUserSessions,
+	enableTotp,
+	logIn,
+	matchingStep,
+	newTotpSecret,
+	passwordProblem,
+	requestPasswordReset,
+	resetPassword,
+	resolveSession,
+	Throttle,
+	networkOf,
+	IDLE_TIMEOUT_MS,
+	ABSOLUTE_LIFETIME_MS
+} from './index';
+
+let database: Database;
+let throttle: Throttle;
+let counter = 0;
+const PASSWORD = 'a long enough passphrase';
+// Each test gets its own client network, so throttling in one test does not leak into another.
+const client = () => ({ ip: `198.51.100.${++counter}`, userAgent: 'vitest' });
+
+async function newUser(email: string, password = PASSWORD) {
+	return asSystem(database.db, (tx) => createUser(tx, email, 'テスト', password));
+}
+
+const codeAt = (secret: string, email: string, timestamp: number) =>
+	new TOTP({ issuer: 'つなぐ tsunagu', label: email, secret: Secret.fromBase32(secret) }).generate({ timestamp });
+
+beforeAll(async () => {
+	database = await testDatabase();
+	throttle = new Throttle(database.pool);
+});
+afterAll(() => database.close());
+
+describe('passwords', () => {
+	it('asks for 12 or more characters and refuses common ones; Japanese and spaces are fine', () => {
+		expect(passwordProblem('short')).toBe('too_short');
+		expect(passwordProblem('password1234')).toBe('too_common');
+		expect(passwordProblem('aaaaaaaaaaaaaaa')).toBe('too_common');
+		expect(passwordProblem('朝の公園で猫と三回会った日')).toBeNull();
+		expect(passwordProblem('x'.repeat(129))).toBe('too_long');
+	});
+	it('stores argon2id hashes, never the password', async () => {
+		const id = await newUser('hash@example.org');
+		const [row] = await asSystem(database.db, (tx) => tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, id)));
+		expect(row.hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+		expect(row.hash).not.toContain(PASSWORD);
+	});
+});
+
+describe('login', () => {
+	it('signs in with the right password, case-insensitively on the address, with a new session each time', async () => {
+		await newUser('login@example.org');
+		const first = await logIn(database.db, throttle, ' Login@Example.org ', PASSWORD, client());
+		const second = await logIn(database.db, throttle, 'login@example.org', PASSWORD, client());
+		expect(first.outcome).toBe('signed_in');
+		expect(second.outcome).toBe('signed_in');
+		if (first.outcome !== 'signed_in' || second.outcome !== 'signed_in') return;
+		expect(first.token).not.toBe(second.token);
+		expect((await resolveSession(database.db, first.token)).kind).toBe('active');
+	});
+
+	it('answers the same for a wrong password and an unknown address', async () => {
+		await newUser('known@example.org');
+		const wrong = await logIn(database.db, throttle, 'known@example.org', 'not the password at all', client());
+		const unknown = await logIn(database.db, throttle, 'nobody@example.org', 'not the password at all', client());
+		expect(wrong).toEqual({ outcome: 'invalid' });
+		expect(unknown).toEqual({ outcome: 'invalid' });
+	});
+
+	it('blocks an account after 5 failures, even with the right password, and an unknown address alike', async () => {
+		await newUser('target@example.org');
+		for (let i = 0; i < 5; i++) {
+			expect((await logIn(database.db, throttle, 'target@example.org', `guess number ${i}!!`, client())).outcome).toBe('invalid');
+			expect((await logIn(database.db, throttle, 'ghost@example.org', `guess number ${i}!!`, client())).outcome).toBe('invalid');
+		}
+		const blocked = await logIn(database.db, throttle, 'target@example.org', PASSWORD, client());
+		expect(blocked.outcome).toBe('throttled');
+		if (blocked.outcome === 'throttled') expect(blocked.retryAfter).toBeGreaterThan(60);
+		expect((await logIn(database.db, throttle, 'ghost@example.org', PASSWORD, client())).outcome).toBe('throttled');
+		// Another account is not affected by the block of this one.
+		await newUser('bystander@example.org');
+		expect((await logIn(database.db, throttle, 'bystander@example.org', PASSWORD, client())).outcome).toBe('signed_in');
+	});
+
+	it('blocks a client network after 30 failures across many addresses', async () => {
+		const from = { ip: '203.0.113.77', userAgent: 'vitest' };
+		for (let i = 0; i < 30; i++) await logIn(database.db, throttle, `spray${i}@example.org`, 'wrong password!!', from);
+		await newUser('sprayed@example.org');
+		expect((await logIn(database.db, throttle, 'sprayed@example.org', PASSWORD, from)).outcome).toBe('throttled');
+		expect((await logIn(database.db, throttle, 'sprayed@example.org', PASSWORD, client())).outcome).toBe('signed_in');
+	});
+
+	it('treats an IPv6 /64 as one network', () => {
+		expect(networkOf('2001:db8:1:2:aaaa::1')).toBe(networkOf('2001:db8:1:2:bbbb::9'));
+		expect(networkOf('2001:db8:1:3::1')).not.toBe(networkOf('2001:db8:1:2::1'));
+		expect(networkOf('::ffff:192.0.2.1')).toBe('192.0.2.1');
+	});
+});
+
+describe('sessions', () => {
+	it('end after 30 idle minutes and after 12 hours however active, and are deleted then', async () => {
+		const id = await newUser('idle@example.org');
+		const start = new Date('2026-11-23T00:00:00Z');
+		const token = await createSession(database.db, id, true, client(), start);
+		expect((await resolveSession(database.db, token, new Date(start.getTime() + IDLE_TIMEOUT_MS - 1000))).kind).toBe('active');
+		expect((await resolveSession(database.db, token, new Date(start.getTime() + 2 * IDLE_TIMEOUT_MS))).kind).toBe('none');
+		expect((await resolveSession(database.db, token, start)).kind).toBe('none'); // deleted, not just refused
+
+		const busy = await createSession(database.db, id, true, client(), start);
+		let now = start.getTime();
+		while (now < start.getTime() + ABSOLUTE_LIFETIME_MS - IDLE_TIMEOUT_MS) {
+			now += IDLE_TIMEOUT_MS - 60_000;
+			expect((await resolveSession(database.db, busy, new Date(now))).kind).toBe('active');
+		}
+		expect((await resolveSession(database.db, busy, new Date(start.getTime() + ABSOLUTE_LIFETIME_MS + 1000))).kind).toBe('none');
+	});
+
+	it('are stored as digests: the token in the cookie is not in the database', async () => {
+		const id = await newUser('digest@example.org');
+		const token = await createSession(database.db, id, true, client());
+		const rows = await asSystem(database.db, (tx) => tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, id)));
+		expect(rows).toHaveLength(1);
+		expect(rows[0].id).not.toBe(token);
+		expect(rows[0].id).toMatch(/^[0-9a-f]{64}$/);
+	});
+
+	it('"log out everywhere" ends every session of the person and nobody else\'s', async () => {
+		const me = await newUser('everywhere@example.org');
+		const someone = await newUser('someone@example.org');
+		const a = await createSession(database.db, me, true, client());
+		const b = await createSession(database.db, me, true, client());
+		const theirs = await createSession(database.db, someone, true, client());
+		expect(await deleteUserSessions(database.db, me)).toBe(2);
+		expect((await resolveSession(database.db, a)).kind).toBe('none');
+		expect((await resolveSession(database.db, b)).kind).toBe('none');
+		expect((await resolveSession(database.db, theirs)).kind).toBe('active');
+	});
+
+	it('says when a role needs a second factor that is not set up', async () => {
+		const id = await newUser('counsellor@example.org');
+		const org = (await database.db.execute<{ id: string }>(sql`select id from organizations order by slug limit 1`)).rows[0].id;
+		await asSystem(database.db, (tx) => setMembership(tx, org, id, 'counsellor', null));
+		const state = await resolveSession(database.db, await createSession(database.db, id, true, client()));
+		expect(state.kind).toBe('active');
+		if (state.kind === 'active') expect(state.actor).toMatchObject({ mfaRequired: true, mfaEnrolled: false, secretariat: false });
+	});
+});
+
+describe('two-factor login', () => {
+	async function enrolled(email: string) {
+		const id = await newUser(email);
+		const secret = newTotpSecret();
+		const now = Date.now();
+		const step = matchingStep(secret, email, codeAt(secret, email, now), now)!;
+		const recovery = await withAccess(database.db, { userId: id }, (tx) => enableTotp(tx, id, secret, step - 2));
+		return { id, secret, recovery };
+	}
+
+	it('asks for the code after the password; the pending session is not signed in; success issues a new session', async () => {
+		const { id, secret } = await enrolled('totp@example.org');
+		const first = await logIn(database.db, throttle, 'totp@example.org', PASSWORD, client());
+		expect(first.outcome).toBe('second_factor');
+		if (first.outcome !== 'second_factor') return;
+		const pending = await resolveSession(database.db, first.token);
+		expect(pending.kind).toBe('pending_mfa');
+		if (pending.kind !== 'pending_mfa') return;
+		const wrong = await completeSecondFactor(database.db, throttle, pending.sessionId, id, '000000', client());
+		expect(wrong.outcome).toBe('invalid');
+		const code = codeAt(secret, 'totp@example.org', Date.now());
+		const done = await completeSecondFactor(database.db, throttle, pending.sessionId, id, code, client());
+		expect(done.outcome).toBe('signed_in');
+		if (done.outcome !== 'signed_in') return;
+		expect(done.token).not.toBe(first.token);
+		expect((await resolveSession(database.db, first.token)).kind).toBe('none');
+		expect((await resolveSession(database.db, done.token)).kind).toBe('active');
+
+		// The same code cannot be used again (ASVS 2.8.4).
+		const again = await logIn(database.db, throttle, 'totp@example.org', PASSWORD, client());
+		if (again.outcome !== 'second_factor') throw new Error(again.outcome);
+		const pendingAgain = await resolveSession(database.db, again.token);
+		if (pendingAgain.kind !== 'pending_mfa') throw new Error(pendingAgain.kind);
+		expect((await completeSecondFactor(database.db, throttle, pendingAgain.sessionId, id, code, client())).outcome).toBe('invalid');
+	});
+
+	it('accepts each recovery code once', async () => {
+		const { id, recovery } = await enrolled('recovery@example.org');
+		expect(recovery).toHaveLength(10);
+		const attempt = async (code: string) => {
+			const step = await logIn(database.db, throttle, 'recovery@example.org', PASSWORD, client());
+			if (step.outcome !== 'second_factor') throw new Error(step.outcome);
+			const pending = await resolveSession(database.db, step.token);
+			if (pending.kind !== 'pending_mfa') throw new Error(pending.kind);
+			return (await completeSecondFactor(database.db, throttle, pending.sessionId, id, code, client())).outcome;
+		};
+		expect(await attempt(recovery[0].toUpperCase())).toBe('signed_in');
+		expect(await attempt(recovery[0])).toBe('invalid');
+		expect(await attempt(recovery[1])).toBe('signed_in');
+	});
+
+	it('keeps the TOTP secret encrypted in the database', async () => {
+		const { id, secret } = await enrolled('sealed@example.org');
+		const [row] = await asSystem(database.db, (tx) => tx.select({ sealed: users.totpSecret }).from(users).where(eq(users.id, id)));
+		expect(row.sealed).toBeTruthy();
+		expect(row.sealed).not.toContain(secret);
+	});
+});
+
+describe('password reset', () => {
+	it('gives the same answer for unknown addresses, works once, and ends every session', async () => {
+		const id = await newUser('reset@example.org');
+		const session = await createSession(database.db, id, true, client());
+		const unknown = await requestPasswordReset(database.db, throttle, 'nobody-here@example.org', client());
+		expect(unknown).toEqual({ outcome: 'accepted', token: null });
+		const known = await requestPasswordReset(database.db, throttle, 'reset@example.org', client());
+		expect(known.outcome).toBe('accepted');
+		if (known.outcome !== 'accepted' || !known.token) throw new Error('no token');
+		expect(await resetPassword(database.db, known.token, 'a brand new passphrase', client())).toBe(true);
+		expect(await resetPassword(database.db, known.token, 'yet another passphrase', client())).toBe(false);
+		expect((await resolveSession(database.db, session)).kind).toBe('none');
+		expect((await logIn(database.db, throttle, 'reset@example.org', 'a brand new passphrase', client())).outcome).toBe('signed_in');
+		expect((await logIn(database.db, throttle, 'reset@example.org', PASSWORD, client())).outcome).toBe('invalid');
+	});
+
+	it('sends at most 3 reset mails an hour to one address', async () => {
+		await newUser('flood@example.org');
+		const outcomes = [];
+		for (let i = 0; i < 4; i++) outcomes.push((await requestPasswordReset(database.db, throttle, 'flood@example.org', client())).outcome);
+		expect(outcomes).toEqual(['accepted', 'accepted', 'accepted', 'throttled']);
+	});
+});

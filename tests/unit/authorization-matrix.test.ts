@@ -1,0 +1,200 @@
+/**
+ * The authorization matrix: every route × every role × own organisation / other organisation /
+ * anonymous, against the built app over HTTP, on whichever server the suite runs (embedded or
+ * DATABASE_URL). The table is explicit, one row per probe with every principal's outcome (as
+ * GitLab writes its permission tables): a new route without an entry fails the first test.
+ * Probes marked `idor` put another organisation's record id under one's own organisation's path;
+ * afterwards, organisation B's records must be exactly as before.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabase } from '../helpers/db';
+import { startApp, type RunningApp } from '../helpers/app';
+import { seedCast, PRINCIPALS, type Cast, type Principal } from '../helpers/people';
+import type { Database } from '../../src/lib/server/db';
+
+type Outcome = 'ok' | 'login' | 'mfa' | 'deny' | 'hidden';
+
+/** Outcomes in PRINCIPALS order: anonymous, volunteer, counsellor, staff, org_admin, secretariat, unenrolled. */
+type Row = [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
+
+interface Ids {
+	org: string;
+	program: string;
+	location: string;
+	/** A member of the organisation (its admin). */
+	member: string;
+	joinRequest: string;
+}
+
+interface Probe {
+	/** own: organisation A's ids; other: organisation B's; idor: A's path with B's record ids. */
+	target: 'own' | 'other' | 'idor' | 'none';
+	method: 'GET' | 'POST';
+	path: (ids: Ids, idor: Ids) => string;
+	body?: (ids: Ids, idor: Ids) => Record<string, string>;
+	expect: Row;
+}
+
+const ALL_OK: Row = ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'];
+const get = (target: Probe['target'], p: Probe['path'], expect: Row): Probe => ({ target, method: 'GET', path: p, expect });
+const post = (target: Probe['target'], p: Probe['path'], body: Probe['body'], expect: Row): Probe => ({ target, method: 'POST', path: p, body, expect });
+const NIL = '00000000-0000-4000-8000-000000000000';
+
+// prettier-ignore
+const MATRIX: Record<string, Probe[]> = {
+	// ── public pages and API: the same for everyone ──────────────────────────────────────────────
+	'/': [get('none', () => '/', ALL_OK)],
+	'/search': [get('none', () => '/search?q=こども食堂', ALL_OK)],
+	'/programs/[id]': [get('own', (i) => `/programs/${i.program}`, ALL_OK), get('other', (i) => `/programs/${i.program}`, ALL_OK)],
+	'/organizations/[id]': [get('own', (i) => `/organizations/${i.org}`, ALL_OK), get('other', (i) => `/organizations/${i.org}`, ALL_OK)],
+	'/settings': [post('none', () => '/settings?/lang', () => ({ lang: 'en', back: '/' }), ALL_OK)],
+	'/healthz': [get('none', () => '/healthz', ALL_OK)],
+	'/api/v1/programs': [get('none', () => '/api/v1/programs?q=相談', ALL_OK)],
+	'/api/v1/programs/[id]': [get('other', (i) => `/api/v1/programs/${i.program}`, ALL_OK)],
+	'/api/v1/organizations/[id]': [get('other', (i) => `/api/v1/organizations/${i.org}`, ALL_OK)],
+	'/api/v1/openapi.json': [get('none', () => '/api/v1/openapi.json', ALL_OK)],
+	'/join': [get('none', () => '/join', ALL_OK), post('none', () => '/join', () => ({ organizationName: '' }), ALL_OK)],
+	'/reset': [get('none', () => '/reset', ALL_OK)],
+	'/reset/[token]': [get('none', () => '/reset/not-a-real-token-aaaaaaaaaaaaaaaa', ALL_OK)],
+	'/invite/[token]': [get('none', () => '/invite/not-a-real-token-aaaaaaaaaaaaaaaa', ALL_OK)],
+	// The outbox page exists only in development: the built app answers 404 to everyone.
+	'/dev/outbox': [get('none', () => '/dev/outbox', ['hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'])],
+
+	// ── signing in ───────────────────────────────────────────────────────────────────────────────
+	//                                          anonymous volunteer counsellor staff  org_admin secretariat unenrolled
+	'/login': [get('none', () => '/login', ALL_OK)],
+	// Only a session waiting for its second factor may be here; everyone else is sent to /login.
+	'/login/2fa': [get('none', () => '/login/2fa', ['login', 'login', 'login', 'login', 'login', 'login', 'login'])],
+	'/logout': [get('none', () => '/logout', ALL_OK)],
+	'/account': [get('none', () => '/account', ['login', 'ok', 'ok', 'ok', 'ok', 'ok', 'mfa'])],
+	// Reachable before the required second factor is set up: that is where it is set up.
+	'/account/2fa': [get('none', () => '/account/2fa', ['login', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'])],
+
+	// ── members of an organisation ───────────────────────────────────────────────────────────────
+	'/staff/orgs/[orgId]/members': [
+		get('own', (i) => `/staff/orgs/${i.org}/members`, ['login', 'deny', 'deny', 'deny', 'ok', 'ok', 'mfa']),
+		get('other', (i) => `/staff/orgs/${i.org}/members`, ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		// An empty address: allowed callers get the form back with a message (400), nobody is invited.
+		post('own', (i) => `/staff/orgs/${i.org}/members?/invite`, () => ({ email: '', role: 'staff' }), ['login', 'deny', 'deny', 'deny', 'ok', 'ok', 'mfa']),
+		post('other', (i) => `/staff/orgs/${i.org}/members?/invite`, () => ({ email: '', role: 'staff' }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		// B's admin under A's path: not a member of A, so there is nothing to change or remove.
+		post('idor', (i, x) => `/staff/orgs/${i.org}/members?/remove`, (_, x) => ({ userId: x.member }), ['login', 'deny', 'deny', 'deny', 'hidden', 'hidden', 'mfa']),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/members?/role`, (_, x) => ({ userId: x.member, role: 'volunteer' }), ['login', 'deny', 'deny', 'deny', 'hidden', 'hidden', 'mfa']),
+		// B's only admin cannot be removed, even by the secretariat (400: the organisation would have no admin).
+		post('other', (i) => `/staff/orgs/${i.org}/members?/remove`, (i) => ({ userId: i.member }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		post('own', (i) => `/staff/orgs/${i.org}/members?/revoke`, () => ({ invitationId: '0'.repeat(64) }), ['login', 'deny', 'deny', 'deny', 'hidden', 'hidden', 'mfa'])
+	],
+
+	// ── the secretariat ──────────────────────────────────────────────────────────────────────────
+	'/staff/network/join-requests': [
+		get('none', () => '/staff/network/join-requests', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		// An id that is not pending: the secretariat gets 409, nobody else reaches the decision.
+		post('none', () => '/staff/network/join-requests?/approve', () => ({ id: NIL }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		post('none', () => '/staff/network/join-requests?/reject', () => ({ id: NIL }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])
+	]
+};
+
+/** Every route id under src/routes: folders holding +page.svelte, +page.server.ts or +server.ts. */
+function routeIds(dir = path.resolve('src/routes'), prefix = ''): string[] {
+	const found: string[] = [];
+	const entries = readdirSync(dir);
+	if (entries.some((e) => /^\+(page\.svelte|page\.server\.ts|page\.ts|server\.ts)$/.test(e))) found.push(prefix || '/');
+	for (const entry of entries) {
+		if (statSync(path.join(dir, entry)).isDirectory()) found.push(...routeIds(path.join(dir, entry), `${prefix}/${entry}`));
+	}
+	return found.map((id) => id.replace(/\/\([^)]+\)/g, '') || '/');
+}
+
+let database: Database;
+let app: RunningApp;
+let cast: Cast;
+let own: Ids;
+let other: Ids;
+let admin: pg.Client;
+
+/** Organisation B's rows as text: must not change whatever anyone tries. */
+async function snapshotOf(org: string): Promise<string> {
+	const tables = ['organizations where id', 'programs where organization_id', 'locations where organization_id', 'memberships where organization_id', 'email_tokens where organization_id'];
+	const parts: string[] = [];
+	for (const t of tables) {
+		const [table, where] = t.split(' where ');
+		const rows = await admin.query(`select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as digest, count(*)::int as n from ${table} x where ${where} = $1`, [org]);
+		parts.push(`${table}:${rows.rows[0].n}:${rows.rows[0].digest}`);
+	}
+	const schedules = await admin.query(`select md5(coalesce(string_agg(s::text, '|' order by s::text), '')) as d from schedules s join programs p on p.id = s.program_id where p.organization_id = $1`, [org]);
+	return parts.join('\n') + `\nschedules:${schedules.rows[0].d}`;
+}
+
+async function idsOf(org: string, member: string): Promise<Ids> {
+	const program = (await admin.query('select id from programs where organization_id = $1 and published order by id limit 1', [org])).rows[0].id;
+	const location = (await admin.query('select id from locations where organization_id = $1 order by id limit 1', [org])).rows[0].id;
+	return { org, program, location, member, joinRequest: NIL };
+}
+
+function classify(response: Response): Outcome | `unexpected ${number}` {
+	const location = response.headers.get('location') ?? '';
+	if (response.status >= 300 && response.status < 400) {
+		if (location.startsWith('/login')) return 'login';
+		if (location.startsWith('/account/2fa')) return 'mfa';
+		return 'ok';
+	}
+	if (response.status === 401) return 'login';
+	if (response.status === 403) return 'deny';
+	if (response.status === 404) return 'hidden';
+	if (response.status < 500) return 'ok';
+	return `unexpected ${response.status}`;
+}
+
+beforeAll(async () => {
+	database = await testDatabase();
+	admin = new pg.Client({ connectionString: database.adminUrl });
+	await admin.connect();
+	cast = await seedCast(database);
+	own = await idsOf(cast.orgA, cast.people.org_admin.userId);
+	other = await idsOf(cast.orgB, cast.people.adminB.userId);
+	app = await startApp(database.adminUrl);
+}, 120_000);
+
+afterAll(async () => {
+	await app?.stop();
+	await admin?.end();
+	await database?.close();
+});
+
+describe('authorization matrix', () => {
+	it('has an entry for every route in src/routes', () => {
+		const missing = routeIds().filter((id) => !(id in MATRIX));
+		const stale = Object.keys(MATRIX).filter((id) => !routeIds().includes(id));
+		expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+		for (const [id, probes] of Object.entries(MATRIX)) expect(probes.length, id).toBeGreaterThan(0);
+	});
+
+	it('gives every principal the expected outcome on every probe, and leaves the other organisation untouched', async () => {
+		const before = await snapshotOf(cast.orgB);
+		const failures: string[] = [];
+		for (const [id, probes] of Object.entries(MATRIX)) {
+			for (const probe of probes) {
+				const ids = probe.target === 'other' ? other : own;
+				const url = app.baseUrl + probe.path(ids, other);
+				for (const [index, principal] of PRINCIPALS.entries()) {
+					const headers: Record<string, string> = { accept: 'text/html' };
+					if (principal !== 'anonymous') headers.cookie = `tsunagu_session=${cast.people[principal as Exclude<Principal, 'anonymous'>].token}`;
+					let body: string | undefined;
+					if (probe.method === 'POST') {
+						headers['content-type'] = 'application/x-www-form-urlencoded';
+						body = new URLSearchParams(probe.body?.(ids, other) ?? {}).toString();
+					}
+					const response = await fetch(url, { method: probe.method, headers, body, redirect: 'manual' });
+					await response.arrayBuffer();
+					const outcome = classify(response);
+					if (outcome !== probe.expect[index]) failures.push(`${probe.method} ${id} [${probe.target}] as ${principal}: expected ${probe.expect[index]}, got ${outcome} (${response.status} ${response.headers.get('location') ?? ''})`);
+				}
+			}
+		}
+		expect(failures).toEqual([]);
+		expect(await snapshotOf(cast.orgB)).toBe(before);
+	}, 300_000);
+});

@@ -1,0 +1,128 @@
+/**
+ * The second wall: every table is under forced row-level security unless it is listed here with
+ * the reason it holds nothing to isolate; private tables show nothing without a context; a
+ * context for one organisation can neither see nor change another's private rows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { eq, sql } from 'drizzle-orm';
+import { testDatabase } from '../helpers/db';
+import { seedCast, type Cast } from '../helpers/people';
+import type { Database } from '../../src/lib/server/db';
+import { withAccess, ANONYMOUS } from '../../src/lib/server/db/tenant';
+import { programs, locations } from '../../src/lib/server/directory/schema';
+import { memberships } from '../../src/lib/server/network/schema';
+
+const WITHOUT_RLS: Record<string, string> = {
+	auth_throttle: 'attempt counters keyed by digests of addresses and networks; no organisation, no person',
+	audit_chain: 'one row: the hash at the head of the audit chain',
+	encryption_keys: 'data keys wrapped by the master key, which never enters the database'
+};
+
+/** drizzle wraps the database's error; its cause says why. */
+const REFUSED = { cause: { message: expect.stringMatching(/row-level security/) } };
+
+/** Tables whose rows are about people or an organisation's private business. */
+const PRIVATE = ['users', 'sessions', 'recovery_codes', 'email_tokens', 'memberships', 'join_requests', 'audit_events'];
+
+let database: Database;
+let admin: pg.Client;
+let cast: Cast;
+
+beforeAll(async () => {
+	database = await testDatabase();
+	admin = new pg.Client({ connectionString: database.adminUrl });
+	await admin.connect();
+	cast = await seedCast(database, 'rls');
+	// Give every private table some rows (as the owner, a superuser here).
+	await admin.query(`insert into join_requests (organization_name, applicant_name, applicant_email) values ('テスト団体', '申込者', 'apply@example.org')`);
+	await admin.query(`insert into email_tokens (id, purpose, email, organization_id, role, expires_at) values (repeat('a', 64), 'invitation', 'x@example.org', $1, 'staff', now() + interval '1 day')`, [cast.orgB]);
+	await admin.query(`insert into recovery_codes (user_id, code_hash) values ($1, repeat('b', 64))`, [cast.people.adminB.userId]);
+	await withAccess(database.db, { system: true }, (tx) =>
+		tx.execute(sql`insert into audit_events (organization_id, action, prev_hash, hash) values (${cast.orgB}, 'test.event', ${'0'.repeat(64)}, ${'1'.repeat(64)})`)
+	);
+});
+afterAll(async () => {
+	await admin?.end();
+	await database?.close();
+});
+
+describe('row-level security', () => {
+	it('is enabled and forced on every table but the listed ones', async () => {
+		const { rows } = await admin.query<{ name: string; enabled: boolean; forced: boolean }>(`
+			select c.relname as name, c.relrowsecurity as enabled, c.relforcerowsecurity as forced
+			from pg_class c join pg_namespace n on n.oid = c.relnamespace
+			where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1`);
+		expect(rows.length).toBeGreaterThan(15);
+		const unguarded = rows.filter((r) => !(r.enabled && r.forced) && !(r.name in WITHOUT_RLS)).map((r) => r.name);
+		expect(unguarded).toEqual([]);
+		for (const name of Object.keys(WITHOUT_RLS)) expect(rows.map((r) => r.name)).toContain(name);
+	});
+
+	it('guards every table with an organisation column', async () => {
+		const { rows } = await admin.query<{ name: string; forced: boolean }>(`
+			select c.relname as name, c.relforcerowsecurity as forced from pg_attribute a
+			join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+			where n.nspname = 'public' and c.relkind = 'r' and a.attname = 'organization_id' and not a.attisdropped`);
+		expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(['programs', 'locations', 'memberships', 'email_tokens', 'join_requests', 'audit_events']));
+		expect(rows.filter((r) => !r.forced)).toEqual([]);
+	});
+
+	it('has a WITH CHECK on every policy that lets rows be written', async () => {
+		const { rows } = await admin.query<{ tablename: string; policyname: string; cmd: string; qual: string | null; with_check: string | null }>(
+			`select tablename, policyname, cmd, qual, with_check from pg_policies where schemaname = 'public'`
+		);
+		const missing = rows.filter((p) => (p.cmd === 'INSERT' && !p.with_check) || ((p.cmd === 'ALL' || p.cmd === 'UPDATE') && (!p.with_check || !p.qual)));
+		expect(missing).toEqual([]);
+	});
+
+	it('shows no private row without a context, though every private table has rows', async () => {
+		for (const table of PRIVATE) {
+			const total = (await admin.query(`select count(*)::int as n from ${table}`)).rows[0].n;
+			expect(total, table).toBeGreaterThan(0);
+			const seen = await withAccess(database.db, ANONYMOUS, (tx) => tx.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`)));
+			expect(seen.rows[0].n, table).toBe(0);
+			const plain = await database.pool.query(`select count(*)::int as n from ${table}`);
+			expect(plain.rows[0].n, `${table} outside any transaction context`).toBe(0);
+		}
+	});
+
+	it("keeps one organisation's context out of another's rows, for reading and writing", async () => {
+		const contextA = { userId: cast.people.org_admin.userId, organizationIds: [cast.orgA] };
+		await withAccess(database.db, contextA, async (tx) => {
+			const visible = await tx.select({ org: memberships.organizationId }).from(memberships);
+			expect(new Set(visible.map((m) => m.org))).toEqual(new Set([cast.orgA]));
+			const tokens = await tx.execute<{ n: number }>(sql`select count(*)::int as n from email_tokens`);
+			expect(tokens.rows[0].n).toBe(0);
+			const audit = await tx.execute<{ n: number }>(sql`select count(*)::int as n from audit_events where organization_id = ${cast.orgB}`);
+			expect(audit.rows[0].n).toBe(0);
+			// The public directory stays readable, but B's rows cannot be changed from A's context.
+			const changed = await tx.update(programs).set({ title: '乗っ取り' }).where(eq(programs.organizationId, cast.orgB)).returning({ id: programs.id });
+			expect(changed).toEqual([]);
+			const removed = await tx.delete(locations).where(eq(locations.organizationId, cast.orgB)).returning({ id: locations.id });
+			expect(removed).toEqual([]);
+		});
+		// Moving one's own program into B, or creating one for B, is refused by WITH CHECK.
+		await expect(withAccess(database.db, contextA, (tx) => tx.update(programs).set({ organizationId: cast.orgB }).where(eq(programs.organizationId, cast.orgA)))).rejects.toMatchObject(REFUSED);
+		await expect(
+			withAccess(database.db, contextA, (tx) => tx.insert(memberships).values({ organizationId: cast.orgB, userId: cast.people.org_admin.userId, role: 'org_admin' }))
+		).rejects.toMatchObject(REFUSED);
+		const after = await admin.query('select count(*)::int as n from programs where organization_id = $1 and title = $2', [cast.orgB, '乗っ取り']);
+		expect(after.rows[0].n).toBe(0);
+	});
+
+	it('lets an anonymous visitor apply to join, but not read applications or apply pre-approved', async () => {
+		await withAccess(database.db, ANONYMOUS, (tx) => tx.execute(sql`insert into join_requests (organization_name, applicant_name, applicant_email) values ('新しい団体', '名前', 'new@example.org')`));
+		await expect(
+			withAccess(database.db, ANONYMOUS, (tx) => tx.execute(sql`insert into join_requests (organization_name, applicant_name, applicant_email, status) values ('ずる', '名前', 'cheat@example.org', 'approved')`))
+		).rejects.toMatchObject(REFUSED);
+		const seen = await withAccess(database.db, ANONYMOUS, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from join_requests`));
+		expect(seen.rows[0].n).toBe(0);
+		const secretariat = await withAccess(database.db, { userId: cast.people.secretariat.userId, secretariat: true }, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from join_requests`));
+		expect(secretariat.rows[0].n).toBe(2);
+	});
+
+	it('refuses to nest contexts (a nested one would leak into the outer transaction)', async () => {
+		await expect(withAccess(database.db, ANONYMOUS, (tx) => withAccess(tx, { system: true }, async () => 1))).rejects.toThrow(/nested/);
+	});
+});
