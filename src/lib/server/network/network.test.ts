@@ -1,0 +1,119 @@
+/** Joining the network, the secretariat's decision, invitations and the first secretariat admin. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { testDatabase } from '../../../../tests/helpers/db';
+import type { Database } from '../db';
+import { asSystem, withAccess, ANONYMOUS } from '../db/tenant';
+import { createSession, createUser, resolveSession } from '../auth';
+import { organizations } from '../directory/schema';
+import { acceptInvitation, decideJoinRequest, ensureSecretariatInvitation, findInvitation, inviteMember, joinRequestInput, listJoinRequests, membershipsOf, submitJoinRequest, DEMO_SECRETARIAT_SLUG } from './index';
+
+let database: Database;
+const client = { ip: '192.0.2.50', userAgent: 'vitest' };
+const origin = { ip: client.ip, userAgent: client.userAgent };
+
+beforeAll(async () => {
+	database = await testDatabase();
+});
+afterAll(() => database.close());
+
+async function signedIn(userId: string) {
+	const state = await resolveSession(database.db, await createSession(database.db, userId, true, client));
+	if (state.kind !== 'active') throw new Error(state.kind);
+	return state.actor;
+}
+
+describe('the first secretariat admin', () => {
+	it('gets a set-up link at the demo secretariat; each start replaces the previous link; none once someone accepted', async () => {
+		const first = await ensureSecretariatInvitation(database.db, { email: 'admin@example.org', organizationSlug: DEMO_SECRETARIAT_SLUG, networkName: '事務局' });
+		const second = await ensureSecretariatInvitation(database.db, { email: 'admin@example.org', organizationSlug: DEMO_SECRETARIAT_SLUG, networkName: '事務局' });
+		expect(first && second).toBeTruthy();
+		expect(await findInvitation(database.db, first!.token)).toBeNull();
+		const invitation = await findInvitation(database.db, second!.token);
+		expect(invitation).toMatchObject({ email: 'admin@example.org', role: 'secretariat_admin' });
+		const [host] = await database.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, DEMO_SECRETARIAT_SLUG));
+		expect(invitation!.organizationId).toBe(host.id);
+		const accepted = await acceptInvitation(database.db, second!.token, { signedInUserId: null, displayName: '事務局 太郎', password: 'secretariat passphrase' }, client);
+		expect(accepted.outcome).toBe('joined');
+		expect(await ensureSecretariatInvitation(database.db, { email: 'admin@example.org', networkName: '事務局' })).toBeNull();
+		if (accepted.outcome !== 'joined') return;
+		const actor = await signedIn(accepted.userId);
+		expect(actor).toMatchObject({ secretariat: true, mfaRequired: true, mfaEnrolled: false });
+	});
+});
+
+describe('joining the network', () => {
+	const application = {
+		organizationName: 'みどり町こども食堂の会',
+		legalForm: 'npo',
+		prefecture: '東京都',
+		city: '荒川区',
+		website: 'https://example.org/midori',
+		description: '月2回のこども食堂',
+		applicantName: '緑 花子',
+		applicantEmail: 'Hanako@Example.org',
+		message: ''
+	};
+
+	it('validates the application with messages for each field', () => {
+		const result = joinRequestInput.safeParse({ ...application, organizationName: ' ', website: 'javascript:alert(1)', applicantEmail: 'not-an-address', legalForm: 'pirates' });
+		expect(result.success).toBe(false);
+		const fields = new Set(result.error!.issues.map((i) => i.path[0]));
+		expect(fields).toEqual(new Set(['organizationName', 'website', 'applicantEmail', 'legalForm']));
+	});
+
+	it('runs from application to a published organisation with its admin, who can invite a colleague', async () => {
+		const input = joinRequestInput.parse(application);
+		await withAccess(database.db, ANONYMOUS, (tx) => submitJoinRequest(tx, origin, input));
+		const secretariatId = await asSystem(database.db, (tx) => createUser(tx, 'reviewer@example.org', '審査', 'reviewer passphrase'));
+		const secretariat = { userId: secretariatId, secretariat: true };
+		// Only the secretariat sees applications.
+		const orgAdminView = await withAccess(database.db, { userId: secretariatId, organizationIds: [] }, (tx) => listJoinRequests(tx));
+		expect(orgAdminView).toEqual([]);
+		const [request] = await withAccess(database.db, secretariat, (tx) => listJoinRequests(tx, 'pending'));
+		expect(request).toMatchObject({ organizationName: 'みどり町こども食堂の会', applicantEmail: 'hanako@example.org', status: 'pending' });
+
+		const decision = await withAccess(database.db, secretariat, (tx) => decideJoinRequest(tx, { ...origin, actorUserId: secretariatId }, request.id, 'approve', null));
+		expect(decision.outcome).toBe('approved');
+		if (decision.outcome !== 'approved') return;
+		const again = await withAccess(database.db, secretariat, (tx) => decideJoinRequest(tx, { ...origin, actorUserId: secretariatId }, request.id, 'reject', null));
+		expect(again.outcome).toBe('not_pending');
+
+		const [org] = await database.db.select().from(organizations).where(eq(organizations.id, decision.organizationId));
+		expect(org).toMatchObject({ name: 'みどり町こども食堂の会', city: '荒川区', published: true });
+
+		const joined = await acceptInvitation(database.db, decision.invitationToken, { signedInUserId: null, displayName: '緑 花子', password: 'hanako passphrase' }, client);
+		expect(joined).toMatchObject({ outcome: 'joined', organizationId: decision.organizationId });
+		if (joined.outcome !== 'joined') return;
+		// The link works once.
+		expect((await acceptInvitation(database.db, decision.invitationToken, { signedInUserId: null, displayName: 'x', password: 'another passphrase' }, client)).outcome).toBe('invalid');
+
+		const admin = await signedIn(joined.userId);
+		expect(admin.memberships).toEqual([{ organizationId: decision.organizationId, organizationName: 'みどり町こども食堂の会', role: 'org_admin' }]);
+		const token = await withAccess(database.db, { userId: admin.userId, organizationIds: [decision.organizationId] }, (tx) =>
+			inviteMember(tx, { ...origin, actorUserId: admin.userId }, { organizationId: decision.organizationId, email: 'colleague@example.org', role: 'staff' })
+		);
+		const colleague = await acceptInvitation(database.db, token, { signedInUserId: null, displayName: '同僚', password: 'colleague passphrase' }, client);
+		expect(colleague.outcome).toBe('joined');
+		if (colleague.outcome !== 'joined') return;
+		expect(await asSystem(database.db, (tx) => membershipsOf(tx, colleague.userId))).toEqual([{ organizationId: decision.organizationId, role: 'staff' }]);
+	});
+
+	it('cannot invite into an organisation one does not act for', async () => {
+		const [other] = (await database.db.execute<{ id: string }>(sql`select id from organizations order by slug desc limit 1`)).rows;
+		const [mine] = (await database.db.execute<{ id: string }>(sql`select id from organizations order by slug asc limit 1`)).rows;
+		await expect(
+			withAccess(database.db, { organizationIds: [mine.id] }, (tx) => inviteMember(tx, origin, { organizationId: other.id, email: 'x@example.org', role: 'org_admin' }))
+		).rejects.toMatchObject({ cause: { message: expect.stringMatching(/row-level security/) } });
+	});
+
+	it('asks an existing account to sign in as the invited address before joining', async () => {
+		const existing = await asSystem(database.db, (tx) => createUser(tx, 'twoorgs@example.org', '二団体', 'twoorgs passphrase'));
+		const intruder = await asSystem(database.db, (tx) => createUser(tx, 'intruder@example.org', '別人', 'intruder passphrase'));
+		const [org] = (await database.db.execute<{ id: string }>(sql`select id from organizations order by slug limit 1 offset 3`)).rows;
+		const token = await asSystem(database.db, (tx) => inviteMember(tx, origin, { organizationId: org.id, email: 'TwoOrgs@example.org', role: 'volunteer' }));
+		expect((await acceptInvitation(database.db, token, { signedInUserId: null }, client)).outcome).toBe('login_required');
+		expect((await acceptInvitation(database.db, token, { signedInUserId: intruder }, client)).outcome).toBe('wrong_account');
+		expect((await acceptInvitation(database.db, token, { signedInUserId: existing }, client)).outcome).toBe('joined');
+	});
+});
