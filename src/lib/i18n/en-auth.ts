@@ -113,6 +113,7 @@ export const authEn: Record<keyof typeof authJa, string> = {
 	'join.prefecture': 'Prefecture',
 	'join.city': 'City, ward, town or village',
 	'join.website': 'Website',
+	'join.websiteHint': 'An address starting with https:// (leave empty if you have none)',
 	'join.description': 'What you do',
 	'join.descriptionHint': 'Who you reach, and what places or support you offer',
 	'join.applicant': 'About you',

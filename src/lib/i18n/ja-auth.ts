@@ -111,6 +111,7 @@ export const authJa = {
 	'join.prefecture': '都道府県',
 	'join.city': '市区町村',
 	'join.website': 'ウェブサイト',
+	'join.websiteHint': 'https:// から始まるアドレス(なければ空欄で大丈夫です)',
 	'join.description': '活動の内容',
 	'join.descriptionHint': 'どんな人に、どんな場や支援を届けているか',
 	'join.applicant': '申し込む方',
