@@ -9,6 +9,7 @@ import type { Db } from '../db';
 import type { AuditOrigin } from '../audit';
 import type { Permission } from '../network/permissions';
 import { accessContext, can, type Actor } from './actor';
+import { log } from '../log';
 
 /** The signed-in person; anonymous visitors go to the login page and come back afterwards. */
 export function requireActor(event: Pick<RequestEvent, 'locals' | 'url'>): Actor {
@@ -22,7 +23,11 @@ export function requireActor(event: Pick<RequestEvent, 'locals' | 'url'>): Actor
 /** The signed-in person, if they hold `permission` (in `organizationId`); 403 otherwise. */
 export function requirePermission(event: Pick<RequestEvent, 'locals' | 'url'>, permission: Permission, organizationId?: string): Actor {
 	const actor = requireActor(event);
-	if (!can(actor, permission, organizationId)) error(403, 'Forbidden');
+	if (!can(actor, permission, organizationId)) {
+		// ASVS 7.1.3: authorization failures are logged (who, what, where), never silently dropped.
+		log.warn('authorization_denied', { userId: actor.userId, permission, organizationId: organizationId ?? null, path: event.url.pathname, requestId: event.locals.requestId });
+		error(403, 'Forbidden');
+	}
 	return actor;
 }
 
