@@ -198,3 +198,59 @@ describe('authorization matrix', () => {
 		expect(await snapshotOf(cast.orgB)).toBe(before);
 	}, 300_000);
 });
+
+describe('over HTTP: headers and the session cookie', () => {
+	it('sends a CSP without inline script, no framing, a referrer policy; no HSTS on plain http', async () => {
+		const response = await fetch(`${app.baseUrl}/`);
+		const csp = response.headers.get('content-security-policy') ?? '';
+		const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src')) ?? '';
+		expect(scriptSrc).toContain("'self'");
+		expect(scriptSrc).not.toContain('unsafe-inline');
+		expect(csp).toContain("frame-ancestors 'none'");
+		expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+		expect(response.headers.get('x-frame-options')).toBe('DENY');
+		expect(response.headers.get('strict-transport-security')).toBeNull();
+	});
+
+	it('logs in with a fresh httpOnly, SameSite=Lax cookie, retires the old session, and logout ends the new one', async () => {
+		const person = cast.people.staff;
+		const old = person.token;
+		const form = (body: Record<string, string>, cookie?: string) => ({
+			method: 'POST',
+			redirect: 'manual' as const,
+			headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie: `tsunagu_session=${cookie}` } : {}) },
+			body: new URLSearchParams(body).toString()
+		});
+		const response = await fetch(`${app.baseUrl}/login`, form({ email: person.email, password: person.password }));
+		expect(response.status).toBe(303);
+		const cookie = response.headers.get('set-cookie') ?? '';
+		expect(cookie).toMatch(/^tsunagu_session=[A-Za-z0-9_-]{43};/);
+		expect(cookie).toMatch(/HttpOnly/i);
+		expect(cookie).toMatch(/SameSite=Lax/i);
+		expect(cookie).toMatch(/Path=\//i);
+		const fresh = cookie.match(/^tsunagu_session=([^;]+)/)![1];
+		expect(fresh).not.toBe(old);
+		const account = await fetch(`${app.baseUrl}/account`, { redirect: 'manual', headers: { cookie: `tsunagu_session=${fresh}` } });
+		expect(account.status).toBe(200);
+		expect(account.headers.get('cache-control')).toBe('private, no-store');
+		// Logging in from a browser that held a session replaces it.
+		const again = await fetch(`${app.baseUrl}/login`, form({ email: person.email, password: person.password }, 'x'.repeat(43)));
+		const third = (again.headers.get('set-cookie') ?? '').match(/^tsunagu_session=([^;]+)/)![1];
+		const logout = await fetch(`${app.baseUrl}/logout`, form({}, third));
+		expect(logout.status).toBe(303);
+		expect(logout.headers.get('set-cookie')).toMatch(/tsunagu_session=;.*Max-Age=0/i);
+		const after = await fetch(`${app.baseUrl}/account`, { redirect: 'manual', headers: { cookie: `tsunagu_session=${third}` } });
+		expect(after.headers.get('location')).toMatch(/^\/login/);
+	});
+
+	it('answers a wrong password and an unknown address with the same page', async () => {
+		const body = (email: string) => ({ method: 'POST', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password: 'wrong wrong wrong' }).toString() });
+		const known = await fetch(`${app.baseUrl}/login`, body(cast.people.volunteer.email));
+		const unknown = await fetch(`${app.baseUrl}/login`, body('nobody-at-all@example.org'));
+		expect(known.status).toBe(400);
+		expect(unknown.status).toBe(400);
+		// The pages differ only in the address typed back and the per-response CSP nonce.
+		const text = (html: string, email: string) => html.replaceAll(email, 'EMAIL').replace(/nonce="[^"]*"/g, '');
+		expect(text(await known.text(), cast.people.volunteer.email)).toBe(text(await unknown.text(), 'nobody-at-all@example.org'));
+	});
+});
