@@ -1,6 +1,8 @@
 /**
  * The audit module's door. `recordAudit` appends one event to the hash-chained log inside the
- * caller's transaction, so the event commits or rolls back with the change it describes.
+ * caller's transaction, so the event commits or rolls back with the change it describes. Call it
+ * as the transaction's last write: it holds the chain's head until the transaction ends.
+ * `verifyAuditChain` proves the chain (npm run audit:verify); the rest serves the viewers.
  */
 import type { Db } from '../db';
 
@@ -21,4 +23,20 @@ export interface AuditEntry {
 	changedFields?: readonly string[];
 }
 
-export { recordAudit } from './log';
+export { recordAudit, AuditEntryError } from './log';
+export { verifyAuditChain, type AuditChainReport, type ChainBreak } from './verify';
+export { canonicalAuditRow, auditRowHash, GENESIS_HASH, type ChainedRow } from './chain';
+export {
+	listAuditEvents,
+	parseAuditQuery,
+	AUDIT_PAGE_SIZE,
+	AUDIT_EXPORT_LIMIT,
+	type AuditFilters,
+	type AuditPageRequest,
+	type AuditEventView,
+	type AuditEventPage,
+	type AuditQueryError,
+	type ParsedAuditQuery
+} from './query';
+export { auditEventsCsv, csvCell, AUDIT_CSV_COLUMNS, type AuditCsvColumn } from './csv';
+export { auditPageData, auditCsvResponse, actionLabel, type AuditScope, type AuditPageData, type AuditRowView } from './viewer';
