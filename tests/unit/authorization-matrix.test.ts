@@ -88,6 +88,18 @@ const MATRIX: Record<string, Probe[]> = {
 		post('own', (i) => `/staff/orgs/${i.org}/members?/revoke`, () => ({ invitationId: '0'.repeat(64) }), ['login', 'deny', 'deny', 'deny', 'hidden', 'hidden', 'mfa'])
 	],
 
+	// ── the audit log: organisation admins see their organisation's, the secretariat everything ──
+	'/staff/orgs/[orgId]/audit': [
+		get('own', (i) => `/staff/orgs/${i.org}/audit`, ['login', 'deny', 'deny', 'deny', 'ok', 'ok', 'mfa']),
+		get('other', (i) => `/staff/orgs/${i.org}/audit`, ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])
+	],
+	'/staff/orgs/[orgId]/audit.csv': [
+		get('own', (i) => `/staff/orgs/${i.org}/audit.csv`, ['login', 'deny', 'deny', 'deny', 'ok', 'ok', 'mfa']),
+		get('other', (i) => `/staff/orgs/${i.org}/audit.csv`, ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])
+	],
+	'/staff/network/audit': [get('none', () => '/staff/network/audit', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])],
+	'/staff/network/audit.csv': [get('none', () => '/staff/network/audit.csv', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])],
+
 	// ── the secretariat ──────────────────────────────────────────────────────────────────────────
 	'/staff/network/join-requests': [
 		get('none', () => '/staff/network/join-requests', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
