@@ -43,6 +43,14 @@ const get = (target: Probe['target'], p: Probe['path'], expect: Row): Probe => (
 const post = (target: Probe['target'], p: Probe['path'], body: Probe['body'], expect: Row): Probe => ({ target, method: 'POST', path: p, body, expect });
 const NIL = '00000000-0000-4000-8000-000000000000';
 
+/** Editing the directory: staff and admins of the organisation, and the secretariat. */
+const EDIT_OWN: Row = ['login', 'deny', 'deny', 'ok', 'ok', 'ok', 'mfa'];
+const EDIT_OTHER: Row = ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'];
+/** Another organisation's record under one's own path: not found, for everyone who gets that far. */
+const EDIT_IDOR: Row = ['login', 'deny', 'deny', 'hidden', 'hidden', 'hidden', 'mfa'];
+/** A complete, valid program form: so that an IDOR save is refused for the id, not for the input. */
+const VALID_PROGRAM = { title: '乗っ取り', forms: 'ibasho', languages: 'ja', costKind: 'free', joinMethod: 'no_registration', deliveryMode: 'in_person', status: 'active', scheduleCount: '0' };
+
 // prettier-ignore
 const MATRIX: Record<string, Probe[]> = {
 	// ── public pages and API: the same for everyone ──────────────────────────────────────────────
@@ -72,6 +80,53 @@ const MATRIX: Record<string, Probe[]> = {
 	'/account': [get('none', () => '/account', ['login', 'ok', 'ok', 'ok', 'ok', 'ok', 'mfa'])],
 	// Reachable before the required second factor is set up: that is where it is set up.
 	'/account/2fa': [get('none', () => '/account/2fa', ['login', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'])],
+
+	// ── the directory as organisations edit it ───────────────────────────────────────────────────
+	'/staff': [get('none', () => '/staff', ['login', 'ok', 'ok', 'ok', 'ok', 'ok', 'mfa'])],
+	'/staff/orgs/[orgId]': [
+		get('own', (i) => `/staff/orgs/${i.org}`, EDIT_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}`, EDIT_OTHER),
+		// An empty name: allowed callers get the form back (400); nothing changes.
+		post('own', (i) => `/staff/orgs/${i.org}?/save`, () => ({ name: '' }), EDIT_OWN),
+		post('other', (i) => `/staff/orgs/${i.org}?/save`, () => ({ name: '' }), EDIT_OTHER),
+		// (Run on A: the secretariat may publish and unpublish B too, but B must stay byte-identical here.)
+		post('own', (i) => `/staff/orgs/${i.org}?/unpublish`, () => ({}), EDIT_OWN),
+		post('own', (i) => `/staff/orgs/${i.org}?/publish`, () => ({}), EDIT_OWN)
+	],
+	'/staff/orgs/[orgId]/programs': [get('own', (i) => `/staff/orgs/${i.org}/programs`, EDIT_OWN), get('other', (i) => `/staff/orgs/${i.org}/programs`, EDIT_OTHER)],
+	'/staff/orgs/[orgId]/programs/new': [
+		get('own', (i) => `/staff/orgs/${i.org}/programs/new`, EDIT_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/programs/new`, EDIT_OTHER),
+		post('other', (i) => `/staff/orgs/${i.org}/programs/new?/save`, () => ({ title: '' }), EDIT_OTHER),
+		post('own', (i) => `/staff/orgs/${i.org}/programs/new?/preview`, () => ({ title: 'x' }), EDIT_OWN)
+	],
+	'/staff/orgs/[orgId]/programs/[programId]': [
+		get('own', (i) => `/staff/orgs/${i.org}/programs/${i.program}`, EDIT_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/programs/${i.program}`, EDIT_OTHER),
+		get('idor', (i, x) => `/staff/orgs/${i.org}/programs/${x.program}`, EDIT_IDOR),
+		post('other', (i) => `/staff/orgs/${i.org}/programs/${i.program}?/save`, () => ({ title: '' }), EDIT_OTHER),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/programs/${x.program}?/save`, () => VALID_PROGRAM, EDIT_IDOR),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/programs/${x.program}?/unpublish`, () => ({}), EDIT_IDOR),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/programs/${x.program}?/publish`, () => ({}), EDIT_IDOR),
+		get('own', (i) => `/staff/orgs/${i.org}/programs/not-a-uuid`, EDIT_IDOR)
+	],
+	'/staff/orgs/[orgId]/locations': [get('own', (i) => `/staff/orgs/${i.org}/locations`, EDIT_OWN), get('other', (i) => `/staff/orgs/${i.org}/locations`, EDIT_OTHER)],
+	'/staff/orgs/[orgId]/locations/new': [
+		get('own', (i) => `/staff/orgs/${i.org}/locations/new`, EDIT_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/locations/new`, EDIT_OTHER),
+		post('other', (i) => `/staff/orgs/${i.org}/locations/new?/save`, () => ({ name: '' }), EDIT_OTHER)
+	],
+	'/staff/orgs/[orgId]/locations/[locationId]': [
+		get('own', (i) => `/staff/orgs/${i.org}/locations/${i.location}`, EDIT_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/locations/${i.location}`, EDIT_OTHER),
+		get('idor', (i, x) => `/staff/orgs/${i.org}/locations/${x.location}`, EDIT_IDOR),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/locations/${x.location}?/save`, () => ({ name: '乗っ取り', prefecture: '東京都' }), EDIT_IDOR)
+	],
+	'/staff/network/organizations': [
+		get('none', () => '/staff/network/organizations', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		// No such organisation: the secretariat gets 404, nobody else gets that far.
+		post('none', () => '/staff/network/organizations?/unpublish', () => ({ organizationId: NIL }), ['login', 'deny', 'deny', 'deny', 'deny', 'hidden', 'mfa'])
+	],
 
 	// ── members of an organisation ───────────────────────────────────────────────────────────────
 	'/staff/orgs/[orgId]/members': [

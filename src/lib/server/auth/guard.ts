@@ -39,3 +39,12 @@ export function actorDb<T>(event: Pick<RequestEvent, 'locals'>, fn: (tx: Db) => 
 export function auditOrigin(event: Pick<RequestEvent, 'locals'>): AuditOrigin {
 	return { actorUserId: event.locals.actor?.userId ?? null, ip: event.locals.ip, userAgent: event.locals.userAgent, requestId: event.locals.requestId };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The organisation in the path (/staff/orgs/[orgId]/…), if the person holds `permission` there. */
+export function requireOrganization(event: Pick<RequestEvent, 'locals' | 'url' | 'params'>, permission: Permission): { actor: Actor; organizationId: string } {
+	const organizationId = (event.params as { orgId?: string }).orgId ?? '';
+	if (!UUID.test(organizationId)) error(404, 'Not Found');
+	return { actor: requirePermission(event, permission, organizationId), organizationId };
+}

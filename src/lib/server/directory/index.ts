@@ -9,3 +9,23 @@ export { expandSchedule, nextOccurrences, parseRecurrence, holidayName, localDay
 export { taxonomy, label, term, codes, type TaxonomyName, type Term } from './taxonomy';
 export { organizationInput, programInput, type OrganizationInput, type ProgramInput } from './model';
 export { createMemberOrganization, organizationNames, organizationIdBySlug, type NewOrganization } from './register';
+export {
+	organizationForStaff,
+	updateProfile,
+	setOrganizationPublished,
+	locationsOf,
+	locationForStaff,
+	saveLocation,
+	programsOf,
+	programForStaff,
+	saveProgram,
+	setProgramPublished,
+	allOrganizations,
+	type ProfileInput,
+	type ProgramEdit,
+	type ProgramForStaff,
+	type SaveProgramResult,
+	type LocationFields
+} from './staff';
+export { readProfile, readLocation, readProgram, programValuesOf, emptyProgramValues, programChoices, UUID, type FieldErrors, type ProgramValues } from './staff-input';
+export { blankSchedule, fieldsOf, previewDates, scheduleFrom, SCHEDULE_KINDS, ORDINALS, type ScheduleFields, type ScheduleErrors, type PreviewDate } from './schedule-form';

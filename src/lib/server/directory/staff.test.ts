@@ -1,0 +1,168 @@
+/** Organisations editing their own directory pages: programs, places, schedules, publishing. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { testDatabase } from '../../../../tests/helpers/db';
+import type { Database } from '../db';
+import { withAccess } from '../db/tenant';
+import { searchPrograms } from './finder';
+import { finderQuery } from './finder-query';
+import { programForStaff, saveLocation, saveProgram, setProgramPublished, updateProfile, type ProgramEdit } from './staff';
+import { previewDates, readScheduleFields, scheduleFrom, blankSchedule } from './schedule-form';
+import { readProgram } from './staff-input';
+
+let database: Database;
+let orgA: string;
+let orgB: string;
+const today = '2026-11-23';
+
+const edit = (title: string): ProgramEdit => ({
+	title,
+	summary: '月2回のこども食堂',
+	description: '地域の子どもと大人がいっしょに食べます。',
+	forms: ['kodomo_shokudo'],
+	targets: [],
+	lifeStages: ['child'],
+	cost: { kind: 'free', amountYen: null, note: null },
+	joinMethod: 'no_registration',
+	joinNote: null,
+	firstTimeNote: null,
+	languages: ['ja'],
+	deliveryMode: 'in_person',
+	status: 'active',
+	contact: { phone: null, email: null, url: null },
+	schedules: [
+		{ rrule: 'FREQ=MONTHLY;INTERVAL=1;BYDAY=1SA,3SA', dtstart: '2026-01-01', until: null, count: null, exdates: [], opensAt: '11:00', closesAt: '14:00', closedOnHolidays: true, note: null }
+	]
+});
+
+beforeAll(async () => {
+	database = await testDatabase();
+	const rows = (await database.db.execute<{ id: string }>(sql`select id from organizations where exists (select 1 from programs p where p.organization_id = organizations.id) order by slug limit 2`)).rows;
+	[orgA, orgB] = rows.map((r) => r.id);
+});
+afterAll(() => database.close());
+
+const asA = <T>(fn: Parameters<typeof withAccess<T>>[2]) => withAccess(database.db, { organizationIds: [orgA] }, fn);
+const find = async (q: string) => (await searchPrograms(database.db, finderQuery.parse({ q, per_page: '50' }), { now: new Date('2026-11-23T03:00:00Z'), today })).items.map((i) => i.title);
+
+describe('programs', () => {
+	it('are created as drafts, appear in the finder once published and leave it when unpublished', async () => {
+		const placeId = await asA((tx) => saveLocation(tx, orgA, null, { name: 'みどり町公民館', prefecture: '東京都', city: '荒川区', line: null, postalCode: null, lat: null, lng: null, accessibility: null, transport: null }, today));
+		const saved = await asA((tx) => saveProgram(tx, orgA, null, edit('みどりこども食堂テスト'), [placeId!], today));
+		expect(saved.outcome).toBe('saved');
+		if (saved.outcome !== 'saved') return;
+		expect(await find('みどりこども食堂テスト')).not.toContain('みどりこども食堂テスト');
+		expect(await asA((tx) => setProgramPublished(tx, orgA, saved.programId, true))).toBe(true);
+		expect((await find('みどりこども食堂テスト'))[0]).toBe('みどりこども食堂テスト');
+		// Found by its place's area and its organisation too: the search document was built.
+		const byArea = await searchPrograms(database.db, finderQuery.parse({ q: 'こども食堂', city: '荒川区', per_page: '100' }), { now: new Date('2026-11-23T03:00:00Z'), today });
+		expect(byArea.items.map((i) => i.title)).toContain('みどりこども食堂テスト');
+		const program = await asA((tx) => programForStaff(tx, orgA, saved.programId));
+		expect(program?.input.schedules[0].rrule).toBe('FREQ=MONTHLY;INTERVAL=1;BYDAY=1SA,3SA');
+		const next = await database.db.execute<{ next: Date }>(sql`select next_starts_at as next from programs where id = ${saved.programId}`);
+		expect(new Date(next.rows[0].next).toISOString()).toBe('2026-12-05T02:00:00.000Z'); // 第1土曜日 12月5日 11:00 JST
+		await asA((tx) => setProgramPublished(tx, orgA, saved.programId, false));
+		expect(await find('みどりこども食堂テスト')).not.toContain('みどりこども食堂テスト');
+	});
+
+	it('records what changed, and a new name after a profile change is searchable', async () => {
+		const created = await asA((tx) => saveProgram(tx, orgA, null, edit('名前変更テスト'), [], today));
+		if (created.outcome !== 'saved') throw new Error(created.outcome);
+		const again = await asA((tx) => saveProgram(tx, orgA, created.programId, { ...edit('名前変更テスト'), summary: '新しい説明' }, [], today));
+		expect(again).toMatchObject({ outcome: 'saved', changed: ['summary'] });
+		await asA((tx) => setProgramPublished(tx, orgA, created.programId, true));
+		const [org] = (await database.db.execute<Record<string, string | null>>(sql`select * from organizations where id = ${orgA}`)).rows;
+		await asA((tx) =>
+			updateProfile(tx, orgA, { name: 'つなぐ試験団体ほしぞら', nameKana: null, legalForm: org.legal_form, representative: null, prefecture: org.prefecture, city: org.city, addressLine: null, postalCode: null, website: null, message: null, description: '' }, today)
+		);
+		expect(await find('ほしぞら')).toContain('名前変更テスト');
+	});
+
+	it("treats another organisation's program and places as not found, and RLS refuses the write anyway", async () => {
+		const theirs = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
+		const theirPlace = (await database.db.execute<{ id: string }>(sql`select id from locations where organization_id = ${orgB} limit 1`)).rows[0].id;
+		expect(await asA((tx) => programForStaff(tx, orgA, theirs))).toBeNull();
+		expect(await asA((tx) => saveProgram(tx, orgA, theirs, edit('乗っ取り'), [], today))).toEqual({ outcome: 'not_found' });
+		expect(await asA((tx) => setProgramPublished(tx, orgA, theirs, false))).toBe(false);
+		expect(await asA((tx) => saveProgram(tx, orgA, null, edit('よその場所'), [theirPlace], today))).toEqual({ outcome: 'foreign_location' });
+		// Asking for B's organisation from A's context (a bug in a route) still writes nothing.
+		expect(await asA((tx) => setProgramPublished(tx, orgB, theirs, false))).toBe(false);
+		const published = await database.db.execute<{ published: boolean }>(sql`select published from programs where id = ${theirs}`);
+		expect(published.rows[0].published).toBe(true);
+	});
+});
+
+describe('the schedule form', () => {
+	const form = (entries: Array<[string, string]>) => {
+		const data = new FormData();
+		for (const [k, v] of entries) data.append(k, v);
+		return data;
+	};
+
+	it('turns 第1・第3土曜日 into RRULE and shows the next dates, skipping a national holiday by name', () => {
+		const fields = readScheduleFields(
+			form([
+				['schedules.0.kind', 'monthly_nth'],
+				['schedules.0.ordinals', '1'],
+				['schedules.0.ordinals', '3'],
+				['schedules.0.weekdays', 'SA'],
+				['schedules.0.opensAt', '10:00'],
+				['schedules.0.closesAt', '12:00'],
+				['schedules.0.dtstart', '2026-01-01'],
+				['schedules.0.closedOnHolidays', 'on']
+			]),
+			0
+		);
+		const parsed = scheduleFrom(fields);
+		expect(parsed.ok).toBe(true);
+		if (!parsed.ok) return;
+		expect(parsed.value.rrule).toBe('FREQ=MONTHLY;INTERVAL=1;BYDAY=1SA,3SA');
+		// 2028-01-01, the first Saturday of January, is 元日.
+		const dates = previewDates(parsed.value, '2027-12-01', 4);
+		expect(dates.map((d) => [d.day, d.skippedFor])).toEqual([
+			['2027-12-04', null],
+			['2027-12-18', null],
+			['2028-01-01', '元日'],
+			['2028-01-15', null],
+			['2028-02-05', null]
+		]);
+	});
+
+	it('names the field of each mistake', () => {
+		const parsed = scheduleFrom({ ...blankSchedule(today), kind: 'monthly_nth', weekdays: [], ordinals: [], opensAt: '14:00', closesAt: '13:00', until: '2020-01-01', exdates: '12/26' });
+		expect(parsed.ok).toBe(false);
+		if (parsed.ok) return;
+		expect(parsed.errors).toEqual({
+			weekdays: 'staff.schedule.error.weekdays',
+			ordinals: 'staff.schedule.error.ordinals',
+			closesAt: 'staff.schedule.error.closesAfter',
+			until: 'staff.schedule.error.untilBefore',
+			exdates: 'staff.schedule.error.exdates'
+		});
+	});
+
+	it('reads the whole program form, keeps what was typed, and drops the untouched blank row', () => {
+		const result = readProgram(
+			form([
+				['title', ''],
+				['forms', 'not-a-form'],
+				['languages', 'ja'],
+				['costKind', 'fixed'],
+				['costAmountYen', '-5'],
+				['joinMethod', 'no_registration'],
+				['deliveryMode', 'in_person'],
+				['status', 'active'],
+				['contactEmail', 'nope'],
+				['scheduleCount', '1'],
+				['schedules.0.kind', 'weekly'],
+				['schedules.0.interval', '1'],
+				['schedules.0.dtstart', today]
+			])
+		);
+		expect(result.ok).toBe(false);
+		if (result.ok) return;
+		expect(result.errors).toMatchObject({ title: 'staff.error.required', 'forms.0': 'staff.error.choice', costAmountYen: 'staff.program.error.amount', contactEmail: 'staff.error.email' });
+		expect(result.values.contactEmail).toBe('nope');
+		expect(result.values.schedules).toEqual([]);
+	});
+});

@@ -1,0 +1,259 @@
+/**
+ * The directory as its organisations edit it (/staff): profiles, places, programs and their
+ * schedules. Every function takes the organisation from the route and scopes every query by it,
+ * so an id from another organisation reads as "not found"; row-level security refuses the write
+ * independently. Writes keep the search document, the areas and the upcoming dates in step, as
+ * save.ts does for the demo data.
+ */
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db';
+import { organizations, programs, locations, programLocations, programPartners, schedules } from './schema';
+import type { ProgramInput, ScheduleInput } from './model';
+import { programRow, locationRow, scheduleRow } from './save';
+import { refreshUpcomingDates } from './upcoming';
+
+export async function organizationForStaff(tx: Db, organizationId: string) {
+	const [row] = await tx.select().from(organizations).where(eq(organizations.id, organizationId));
+	return row ?? null;
+}
+
+export interface ProfileInput {
+	name: string;
+	nameKana: string | null;
+	legalForm: string | null;
+	representative: string | null;
+	prefecture: string | null;
+	city: string | null;
+	addressLine: string | null;
+	postalCode: string | null;
+	website: string | null;
+	message: string | null;
+	description: string;
+}
+
+/** Update the profile; the organisation's name is in every program's search document. Returns changed field names. */
+export async function updateProfile(tx: Db, organizationId: string, input: ProfileInput, today: string): Promise<string[]> {
+	const before = await organizationForStaff(tx, organizationId);
+	if (!before) return [];
+	const changed = (Object.keys(input) as (keyof ProfileInput)[]).filter((k) => (before[k] ?? null) !== (input[k] ?? null));
+	if (changed.length === 0) return [];
+	await tx.update(organizations).set({ ...input, updatedAt: new Date() }).where(eq(organizations.id, organizationId));
+	if (changed.includes('name') || changed.includes('nameKana')) await reindexPrograms(tx, organizationId, undefined, today);
+	return changed;
+}
+
+export async function setOrganizationPublished(tx: Db, organizationId: string, published: boolean): Promise<boolean> {
+	const rows = await tx.update(organizations).set({ published, updatedAt: new Date() }).where(eq(organizations.id, organizationId)).returning({ id: organizations.id });
+	return rows.length === 1;
+}
+
+// ── places ─────────────────────────────────────────────────────────────────────────────────────
+
+export type LocationFields = ProgramInput['locations'][number];
+
+export async function locationsOf(tx: Db, organizationId: string) {
+	return tx.select().from(locations).where(eq(locations.organizationId, organizationId)).orderBy(asc(locations.name));
+}
+
+export async function locationForStaff(tx: Db, organizationId: string, locationId: string) {
+	const [row] = await tx.select().from(locations).where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)));
+	return row ?? null;
+}
+
+/** Create (no id) or update a place; null when the id is not this organisation's. */
+export async function saveLocation(tx: Db, organizationId: string, locationId: string | null, input: LocationFields, today: string): Promise<string | null> {
+	if (!locationId) {
+		const [row] = await tx.insert(locations).values(locationRow(organizationId, input)).returning({ id: locations.id });
+		return row.id;
+	}
+	const updated = await tx
+		.update(locations)
+		.set({ ...locationRow(organizationId, input), updatedAt: new Date() })
+		.where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)))
+		.returning({ id: locations.id });
+	if (updated.length === 0) return null;
+	// Programs held at this place carry its area and name in their search documents.
+	const linked = await tx.select({ id: programLocations.programId }).from(programLocations).where(eq(programLocations.locationId, locationId));
+	if (linked.length) await reindexPrograms(tx, organizationId, linked.map((l) => l.id), today);
+	return locationId;
+}
+
+// ── programs ───────────────────────────────────────────────────────────────────────────────────
+
+export async function programsOf(tx: Db, organizationId: string) {
+	return tx
+		.select({ id: programs.id, title: programs.title, status: programs.status, published: programs.published, updatedAt: programs.updatedAt, nextStartsAt: programs.nextStartsAt })
+		.from(programs)
+		.where(eq(programs.organizationId, organizationId))
+		.orderBy(desc(programs.published), asc(programs.title));
+}
+
+export interface ProgramForStaff {
+	id: string;
+	published: boolean;
+	input: ProgramInput;
+	locationIds: string[];
+}
+
+/** The program as an input (what the form edits), or null when it is not this organisation's. */
+export async function programForStaff(tx: Db, organizationId: string, programId: string): Promise<ProgramForStaff | null> {
+	const [p] = await tx.select().from(programs).where(and(eq(programs.id, programId), eq(programs.organizationId, organizationId)));
+	if (!p) return null;
+	const places = await tx
+		.select({ location: locations })
+		.from(programLocations)
+		.innerJoin(locations, eq(locations.id, programLocations.locationId))
+		.where(eq(programLocations.programId, programId))
+		.orderBy(asc(programLocations.position));
+	const partners = await tx.select().from(programPartners).where(eq(programPartners.programId, programId)).orderBy(asc(programPartners.position));
+	const rules = await tx.select().from(schedules).where(eq(schedules.programId, programId)).orderBy(asc(schedules.position));
+	return {
+		id: p.id,
+		published: p.published,
+		locationIds: places.map((l) => l.location.id),
+		input: {
+			slug: p.slug,
+			title: p.title,
+			summary: p.summary,
+			description: p.description,
+			forms: p.forms,
+			targets: p.targets,
+			lifeStages: p.lifeStages,
+			partnershipType: p.partnershipType as ProgramInput['partnershipType'],
+			partners: partners.map((x) => ({ name: x.name, role: x.role })),
+			cost: { kind: p.costKind as ProgramInput['cost']['kind'], amountYen: p.costAmountYen, note: p.costNote },
+			joinMethod: p.joinMethod as ProgramInput['joinMethod'],
+			joinNote: p.joinNote,
+			firstTimeNote: p.firstTimeNote,
+			languages: p.languages,
+			deliveryMode: p.deliveryMode as ProgramInput['deliveryMode'],
+			status: p.status as ProgramInput['status'],
+			periodStart: p.periodStart,
+			periodEnd: p.periodEnd,
+			outcomes: p.outcomes,
+			contact: { phone: p.contactPhone, email: p.contactEmail, url: p.contactUrl },
+			locations: places.map(({ location: l }) => ({
+				name: l.name,
+				prefecture: l.prefecture,
+				city: l.city,
+				line: l.addressLine,
+				postalCode: l.postalCode,
+				lat: l.lat,
+				lng: l.lng,
+				accessibility: l.accessibility,
+				transport: l.transport
+			})),
+			schedules: rules.map((s) => ({
+				rrule: s.rrule,
+				dtstart: s.dtstart,
+				until: s.until,
+				count: s.count,
+				exdates: s.exdates,
+				opensAt: s.opensAt,
+				closesAt: s.closesAt,
+				closedOnHolidays: s.closedOnHolidays,
+				note: s.note
+			}))
+		}
+	};
+}
+
+/** What the staff form edits; the rest of a program (partners, period, outcomes) is kept. */
+export type ProgramEdit = Pick<
+	ProgramInput,
+	'title' | 'summary' | 'description' | 'forms' | 'targets' | 'lifeStages' | 'cost' | 'joinMethod' | 'joinNote' | 'firstTimeNote' | 'languages' | 'deliveryMode' | 'status' | 'contact'
+> & { schedules: ScheduleInput[] };
+
+const EDITABLE: (keyof ProgramEdit)[] = ['title', 'summary', 'description', 'forms', 'targets', 'lifeStages', 'cost', 'joinMethod', 'joinNote', 'firstTimeNote', 'languages', 'deliveryMode', 'status', 'contact', 'schedules'];
+
+export type SaveProgramResult = { outcome: 'saved'; programId: string; changed: string[] } | { outcome: 'not_found' } | { outcome: 'foreign_location' };
+
+/**
+ * Create (no id; as an unpublished draft) or update a program with its places (ids of this
+ * organisation's places) and schedules.
+ */
+export async function saveProgram(tx: Db, organizationId: string, programId: string | null, edit: ProgramEdit, locationIds: string[], today: string): Promise<SaveProgramResult> {
+	const org = await organizationForStaff(tx, organizationId);
+	if (!org) return { outcome: 'not_found' };
+	const existing = programId ? await programForStaff(tx, organizationId, programId) : null;
+	if (programId && !existing) return { outcome: 'not_found' };
+	const places = locationIds.length
+		? await tx.select().from(locations).where(and(inArray(locations.id, locationIds), eq(locations.organizationId, organizationId)))
+		: [];
+	if (places.length !== new Set(locationIds).size) return { outcome: 'foreign_location' };
+	const ordered = locationIds.map((id) => places.find((p) => p.id === id)!);
+	const base: ProgramInput = existing?.input ?? {
+		slug: `p-${randomBytes(6).toString('hex')}`,
+		partnershipType: null,
+		partners: [],
+		periodStart: null,
+		periodEnd: null,
+		outcomes: null,
+		...edit,
+		locations: []
+	};
+	const input: ProgramInput = {
+		...base,
+		...edit,
+		locations: ordered.map((l) => ({ name: l.name, prefecture: l.prefecture, city: l.city, line: l.addressLine, postalCode: l.postalCode, lat: l.lat, lng: l.lng, accessibility: l.accessibility, transport: l.transport }))
+	};
+	const values = programRow(organizationId, { name: org.name, nameKana: org.nameKana }, input);
+	let id: string;
+	if (existing) {
+		await tx.update(programs).set({ ...values, updatedAt: new Date() }).where(and(eq(programs.id, existing.id), eq(programs.organizationId, organizationId)));
+		id = existing.id;
+	} else {
+		const [row] = await tx.insert(programs).values({ ...values, published: false }).returning({ id: programs.id });
+		id = row.id;
+	}
+	await tx.delete(programLocations).where(eq(programLocations.programId, id));
+	if (ordered.length) await tx.insert(programLocations).values(ordered.map((l, position) => ({ programId: id, locationId: l.id, position })));
+	await tx.delete(schedules).where(eq(schedules.programId, id));
+	if (input.schedules.length) await tx.insert(schedules).values(input.schedules.map((s, position) => scheduleRow(id, ordered[0]?.id ?? null, s, position)));
+	await refreshUpcomingDates(tx, today, [id]);
+	const changed = existing
+		? [...EDITABLE.filter((k) => JSON.stringify(existing.input[k]) !== JSON.stringify(edit[k])), ...(JSON.stringify(existing.locationIds) !== JSON.stringify(locationIds) ? ['locations'] : [])]
+		: [...EDITABLE, 'locations'];
+	return { outcome: 'saved', programId: id, changed };
+}
+
+/** Publish or unpublish; false when the program is not this organisation's. */
+export async function setProgramPublished(tx: Db, organizationId: string, programId: string, published: boolean): Promise<boolean> {
+	const rows = await tx
+		.update(programs)
+		.set({ published, updatedAt: new Date() })
+		.where(and(eq(programs.id, programId), eq(programs.organizationId, organizationId)))
+		.returning({ id: programs.id });
+	return rows.length === 1;
+}
+
+/** Rebuild the stored row (search document, areas, weekdays) of some or all of an organisation's programs. */
+async function reindexPrograms(tx: Db, organizationId: string, programIds: string[] | undefined, today: string) {
+	const org = await organizationForStaff(tx, organizationId);
+	if (!org) return;
+	const ids = programIds ?? (await tx.select({ id: programs.id }).from(programs).where(eq(programs.organizationId, organizationId))).map((p) => p.id);
+	for (const id of ids) {
+		const program = await programForStaff(tx, organizationId, id);
+		if (!program) continue;
+		await tx.update(programs).set(programRow(organizationId, { name: org.name, nameKana: org.nameKana }, program.input)).where(eq(programs.id, id));
+	}
+	await refreshUpcomingDates(tx, today, ids);
+}
+
+// ── the secretariat ────────────────────────────────────────────────────────────────────────────
+
+export async function allOrganizations(tx: Db) {
+	return tx
+		.select({
+			id: organizations.id,
+			name: organizations.name,
+			city: organizations.city,
+			prefecture: organizations.prefecture,
+			published: organizations.published,
+			programs: sql<number>`(select count(*)::int from programs p where p.organization_id = ${organizations.id})`,
+			unpublishedPrograms: sql<number>`(select count(*)::int from programs p where p.organization_id = ${organizations.id} and not p.published)`
+		})
+		.from(organizations)
+		.orderBy(asc(organizations.prefecture), asc(organizations.name));
+}

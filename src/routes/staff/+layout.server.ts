@@ -1,0 +1,21 @@
+import type { LayoutServerLoad } from './$types';
+import { requireActor } from '$lib/server/auth/guard';
+import { can } from '$lib/server/auth';
+
+/** Every /staff page needs a signed-in person (and a second factor where the role requires one). */
+export const load: LayoutServerLoad = (event) => {
+	const actor = requireActor(event);
+	return {
+		staff: {
+			displayName: actor.displayName,
+			secretariat: actor.secretariat,
+			organizations: actor.memberships.map((m) => ({
+				id: m.organizationId,
+				name: m.organizationName,
+				role: m.role,
+				canEdit: can(actor, 'directory.edit', m.organizationId),
+				canManage: can(actor, 'members.manage', m.organizationId)
+			}))
+		}
+	};
+};
