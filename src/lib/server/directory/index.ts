@@ -18,6 +18,7 @@ export {
 	saveLocation,
 	programsOf,
 	programForStaff,
+	isOwnProgram,
 	saveProgram,
 	setProgramPublished,
 	allOrganizations,
@@ -25,7 +26,8 @@ export {
 	type ProgramEdit,
 	type ProgramForStaff,
 	type SaveProgramResult,
-	type LocationFields
+	type LocationFields,
+	type SaveLocationResult
 } from './staff';
 export { readProfile, readLocation, readProgram, programValuesOf, emptyProgramValues, programChoices, UUID, type FieldErrors, type ProgramValues } from './staff-input';
 export { blankSchedule, fieldsOf, previewDates, scheduleFrom, SCHEDULE_KINDS, ORDINALS, type ScheduleFields, type ScheduleErrors, type PreviewDate } from './schedule-form';

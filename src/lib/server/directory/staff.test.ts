@@ -47,8 +47,8 @@ const find = async (q: string) => (await searchPrograms(database.db, finderQuery
 
 describe('programs', () => {
 	it('are created as drafts, appear in the finder once published and leave it when unpublished', async () => {
-		const placeId = await asA((tx) => saveLocation(tx, orgA, null, { name: 'みどり町公民館', prefecture: '東京都', city: '荒川区', line: null, postalCode: null, lat: null, lng: null, accessibility: null, transport: null }, today));
-		const saved = await asA((tx) => saveProgram(tx, orgA, null, edit('みどりこども食堂テスト'), [placeId!], today));
+		const place = await asA((tx) => saveLocation(tx, orgA, null, { name: 'みどり町公民館', prefecture: '東京都', city: '荒川区', line: null, postalCode: null, lat: null, lng: null, accessibility: null, transport: null }, today));
+		const saved = await asA((tx) => saveProgram(tx, orgA, null, edit('みどりこども食堂テスト'), [place!.id], today));
 		expect(saved.outcome).toBe('saved');
 		if (saved.outcome !== 'saved') return;
 		expect(await find('みどりこども食堂テスト')).not.toContain('みどりこども食堂テスト');
@@ -89,6 +89,47 @@ describe('programs', () => {
 		expect(await asA((tx) => setProgramPublished(tx, orgB, theirs, false))).toBe(false);
 		const published = await database.db.execute<{ published: boolean }>(sql`select published from programs where id = ${theirs}`);
 		expect(published.rows[0].published).toBe(true);
+	});
+
+	it("row-level security alone refuses raw writes to another organisation's rows (0 rows)", async () => {
+		const theirs = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
+		const theirPlace = (await database.db.execute<{ id: string }>(sql`select id from locations where organization_id = ${orgB} limit 1`)).rows[0].id;
+		const updated = await asA((tx) => tx.execute(sql`update programs set title = '乗っ取り', published = false where id = ${theirs}`));
+		expect(updated.rowCount).toBe(0);
+		expect((await asA((tx) => tx.execute(sql`update organizations set name = '乗っ取り' where id = ${orgB}`))).rowCount).toBe(0);
+		expect((await asA((tx) => tx.execute(sql`update locations set name = '乗っ取り' where id = ${theirPlace}`))).rowCount).toBe(0);
+		expect((await asA((tx) => tx.execute(sql`delete from schedules where program_id = ${theirs}`))).rowCount).toBe(0);
+		// Moving one's own program into B's organisation is refused too (WITH CHECK).
+		const mine = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgA} limit 1`)).rows[0].id;
+		await expect(asA((tx) => tx.execute(sql`update programs set organization_id = ${orgB} where id = ${mine}`))).rejects.toThrow();
+		const row = (await database.db.execute<{ title: string; published: boolean }>(sql`select title, published from programs where id = ${theirs}`)).rows[0];
+		expect(row.title).not.toBe('乗っ取り');
+		expect(row.published).toBe(true);
+	});
+});
+
+describe('places', () => {
+	it('report the names of the fields that changed, and re-index the programs held there', async () => {
+		const fields = { name: 'ひだまりの家', prefecture: '東京都', city: '荒川区', line: '町屋1-1', postalCode: null, lat: null, lng: null, accessibility: null, transport: null };
+		const created = await asA((tx) => saveLocation(tx, orgA, null, fields, today));
+		expect(created?.changed).toEqual(['name', 'prefecture', 'city', 'line']);
+		const program = await asA((tx) => saveProgram(tx, orgA, null, edit('ひだまり将棋クラブ'), [created!.id], today));
+		if (program.outcome !== 'saved') throw new Error(program.outcome);
+		await asA((tx) => setProgramPublished(tx, orgA, program.programId, true));
+		expect(await asA((tx) => saveLocation(tx, orgA, created!.id, fields, today))).toEqual({ id: created!.id, changed: [] });
+		const moved = await asA((tx) => saveLocation(tx, orgA, created!.id, { ...fields, city: '足立区', accessibility: '段差なし' }, today));
+		expect(moved?.changed).toEqual(['city', 'accessibility']);
+		const inAdachi = await searchPrograms(database.db, finderQuery.parse({ q: '将棋', city: '足立区', per_page: '50' }), { now: new Date('2026-11-23T03:00:00Z'), today });
+		expect(inAdachi.items.map((i) => i.title)).toContain('ひだまり将棋クラブ');
+	});
+
+	it("are not found under another organisation, and nothing is written", async () => {
+		const theirPlace = (await database.db.execute<{ id: string; name: string }>(sql`select id, name from locations where organization_id = ${orgB} limit 1`)).rows[0];
+		const fields = { name: '乗っ取り', prefecture: '東京都', city: null, line: null, postalCode: null, lat: null, lng: null, accessibility: null, transport: null };
+		expect(await asA((tx) => saveLocation(tx, orgA, theirPlace.id, fields, today))).toBeNull();
+		expect(await asA((tx) => saveLocation(tx, orgB, theirPlace.id, fields, today))).toBeNull();
+		const after = (await database.db.execute<{ name: string }>(sql`select name from locations where id = ${theirPlace.id}`)).rows[0];
+		expect(after.name).toBe(theirPlace.name);
 	});
 });
 

@@ -61,12 +61,34 @@ export async function locationForStaff(tx: Db, organizationId: string, locationI
 	return row ?? null;
 }
 
-/** Create (no id) or update a place; null when the id is not this organisation's. */
-export async function saveLocation(tx: Db, organizationId: string, locationId: string | null, input: LocationFields, today: string): Promise<string | null> {
+const LOCATION_COLUMNS: Record<keyof LocationFields, keyof typeof locations.$inferSelect> = {
+	name: 'name',
+	prefecture: 'prefecture',
+	city: 'city',
+	line: 'addressLine',
+	postalCode: 'postalCode',
+	lat: 'lat',
+	lng: 'lng',
+	accessibility: 'accessibility',
+	transport: 'transport'
+};
+
+export type SaveLocationResult = { id: string; changed: (keyof LocationFields)[] };
+
+/**
+ * Create (no id) or update a place, with the names of the fields that changed (for the audit
+ * log); null when the id is not this organisation's.
+ */
+export async function saveLocation(tx: Db, organizationId: string, locationId: string | null, input: LocationFields, today: string): Promise<SaveLocationResult | null> {
+	const fields = Object.keys(LOCATION_COLUMNS) as (keyof LocationFields)[];
 	if (!locationId) {
 		const [row] = await tx.insert(locations).values(locationRow(organizationId, input)).returning({ id: locations.id });
-		return row.id;
+		return { id: row.id, changed: fields.filter((f) => input[f] !== null) };
 	}
+	const before = await locationForStaff(tx, organizationId, locationId);
+	if (!before) return null;
+	const changed = fields.filter((f) => (before[LOCATION_COLUMNS[f]] ?? null) !== (input[f] ?? null));
+	if (changed.length === 0) return { id: locationId, changed };
 	const updated = await tx
 		.update(locations)
 		.set({ ...locationRow(organizationId, input), updatedAt: new Date() })
@@ -76,17 +98,23 @@ export async function saveLocation(tx: Db, organizationId: string, locationId: s
 	// Programs held at this place carry its area and name in their search documents.
 	const linked = await tx.select({ id: programLocations.programId }).from(programLocations).where(eq(programLocations.locationId, locationId));
 	if (linked.length) await reindexPrograms(tx, organizationId, linked.map((l) => l.id), today);
-	return locationId;
+	return { id: locationId, changed };
 }
 
 // ── programs ───────────────────────────────────────────────────────────────────────────────────
 
 export async function programsOf(tx: Db, organizationId: string) {
 	return tx
-		.select({ id: programs.id, title: programs.title, status: programs.status, published: programs.published, updatedAt: programs.updatedAt, nextStartsAt: programs.nextStartsAt })
+		.select({ id: programs.id, title: programs.title, status: programs.status, published: programs.published, updatedAt: programs.updatedAt, nextStartsAt: programs.nextStartsAt, nextEndsAt: programs.nextEndsAt })
 		.from(programs)
 		.where(eq(programs.organizationId, organizationId))
 		.orderBy(desc(programs.published), asc(programs.title));
+}
+
+/** Is this program this organisation's? (Checked before a form is read, so another's id is a 404 whatever the body.) */
+export async function isOwnProgram(tx: Db, organizationId: string, programId: string): Promise<boolean> {
+	const [row] = await tx.select({ id: programs.id }).from(programs).where(and(eq(programs.id, programId), eq(programs.organizationId, organizationId)));
+	return !!row;
 }
 
 export interface ProgramForStaff {

@@ -23,13 +23,16 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	save: async (event) => {
 		const { organizationId } = requireOrganization(event, 'directory.edit');
-		if (!UUID.test(event.params.locationId)) error(404, 'Not Found');
+		const locationId = event.params.locationId;
+		if (!UUID.test(locationId)) error(404, 'Not Found');
+		// Another organisation's place is not found, whatever the body says.
+		if (!(await actorDb(event, (tx) => locationForStaff(tx, organizationId, locationId)))) error(404, 'Not Found');
 		const parsed = readLocation(await event.request.formData());
 		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors });
 		const saved = await actorDb(event, async (tx) => {
-			const id = await saveLocation(tx, organizationId, event.params.locationId, parsed.value, todayInTokyo());
-			if (id) await recordAudit(tx, auditOrigin(event), { action: 'location.update', organizationId, entityType: 'location', entityId: id, changedFields: Object.keys(parsed.value) });
-			return id;
+			const result = await saveLocation(tx, organizationId, locationId, parsed.value, todayInTokyo());
+			if (result?.changed.length) await recordAudit(tx, auditOrigin(event), { action: 'location.update', organizationId, entityType: 'location', entityId: result.id, changedFields: result.changed });
+			return result;
 		});
 		if (!saved) error(404, 'Not Found');
 		redirect(303, `/staff/orgs/${organizationId}/locations?done=saved`);

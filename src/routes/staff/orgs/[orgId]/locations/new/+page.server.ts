@@ -20,8 +20,9 @@ export const actions: Actions = {
 		const id = await actorDb(event, async (tx) => {
 			if (!(await organizationForStaff(tx, organizationId))) return null;
 			const created = await saveLocation(tx, organizationId, null, parsed.value, todayInTokyo());
-			await recordAudit(tx, auditOrigin(event), { action: 'location.create', organizationId, entityType: 'location', entityId: created, changedFields: Object.keys(parsed.value) });
-			return created;
+			if (!created) return null;
+			await recordAudit(tx, auditOrigin(event), { action: 'location.create', organizationId, entityType: 'location', entityId: created.id, changedFields: created.changed });
+			return created.id;
 		});
 		if (!id) error(404, 'Not Found');
 		redirect(303, `/staff/orgs/${organizationId}/locations?done=saved`);
