@@ -52,10 +52,10 @@ async function waitForHealth(deadline: number) {
 let exitCode = 1;
 try {
 	await waitForHealth(Date.now() + 180_000);
-	const files = ['tests/e2e/finder.test.ts'];
+	const files = ['tests/e2e/finder.test.ts', 'tests/e2e/staff.test.ts'];
 	const tests = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
 		cwd: root,
-		env: { ...process.env, BASE_URL: baseUrl },
+		env: { ...process.env, BASE_URL: baseUrl, DATA_DIR: dataDir },
 		stdio: 'inherit'
 	});
 	exitCode = (await new Promise<number | null>((resolve) => tests.on('exit', resolve))) ?? 1;
