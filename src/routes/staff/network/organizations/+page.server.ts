@@ -3,11 +3,12 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { allOrganizations, setOrganizationPublished, UUID } from '$lib/server/directory';
 import { actorDb, auditOrigin, requirePermission } from '$lib/server/auth/guard';
 import { recordAudit } from '$lib/server/audit';
+import { noticeOf } from '$lib/server/staff/notice';
 
 export const load: PageServerLoad = async (event) => {
 	requirePermission(event, 'network.moderate');
 	const list = await actorDb(event, (tx) => allOrganizations(tx));
-	return { organizations: list, done: event.url.searchParams.get('done') };
+	return { organizations: list, done: noticeOf(event.url) };
 };
 
 /** The secretariat may take any organisation off the public pages (and put it back). */

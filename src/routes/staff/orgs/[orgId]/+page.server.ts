@@ -4,6 +4,7 @@ import { organizationForStaff, readProfile, setOrganizationPublished, taxonomy, 
 import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
 import { recordAudit } from '$lib/server/audit';
 import { todayInTokyo } from '$lib/server/runtime';
+import { noticeOf } from '$lib/server/staff/notice';
 
 export const load: PageServerLoad = async (event) => {
 	const { organizationId } = requireOrganization(event, 'directory.edit');
@@ -28,12 +29,12 @@ export const load: PageServerLoad = async (event) => {
 			}
 		},
 		legalForms: taxonomy.legalForms.map((f) => ({ code: f.code, label: event.locals.locale === 'en' ? f.en : f.ja })),
-		done: event.url.searchParams.get('done')
+		done: noticeOf(event.url)
 	};
 };
 
 async function publish(event: Parameters<NonNullable<Actions['publish']>>[0], published: boolean) {
-	const { organizationId } = requireOrganization(event, published ? 'directory.edit' : 'directory.edit');
+	const { organizationId } = requireOrganization(event, 'directory.edit');
 	const ok = await actorDb(event, async (tx) => {
 		const done = await setOrganizationPublished(tx, organizationId, published);
 		if (done) await recordAudit(tx, auditOrigin(event), { action: published ? 'organization.publish' : 'organization.unpublish', organizationId, entityType: 'organization', entityId: organizationId, changedFields: ['published'] });

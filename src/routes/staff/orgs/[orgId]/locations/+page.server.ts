@@ -2,6 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { locationsOf, organizationForStaff } from '$lib/server/directory';
 import { actorDb, requireOrganization } from '$lib/server/auth/guard';
+import { noticeOf } from '$lib/server/staff/notice';
 
 export const load: PageServerLoad = async (event) => {
 	const { organizationId } = requireOrganization(event, 'directory.edit');
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async (event) => {
 		return {
 			organization: { id: org.id, name: org.name },
 			places: places.map((p) => ({ id: p.id, name: p.name, area: [p.prefecture, p.city, p.addressLine].filter(Boolean).join(' ') })),
-			done: event.url.searchParams.get('done')
+			done: noticeOf(event.url)
 		};
 	});
 };
