@@ -140,4 +140,8 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
 	'staff.schedule.error.exdates': 'Enter days off as 2026-12-26, one per line.',
 	'staff.network.lead': 'Every organisation of the network. The secretariat can unpublish any organisation or program (programs from the organisation\'s program list).',
 	'staff.network.programCount': '{n} ({hidden} unpublished)',
+	'staff.program.organizationHidden': 'The organisation is unpublished, so even its published programs do not appear in the finder. Publish it from the profile.',
+	'staff.schedule.noDates': 'This rule has no dates from today on. Check the end date.',
+	'staff.nav.thisOrganization': 'This organisation',
+	'staff.nav.myOrganizations': 'My organisations',
 };

@@ -138,4 +138,8 @@ export const staffJa = {
 	'staff.schedule.error.exdates': '休みにする日は 2026-12-26 の形で、1行に1日ずつ入力してください。',
 	'staff.network.lead': 'ネットワークのすべての団体です。事務局は、どの団体・取組も非公開にできます(取組は団体の取組一覧から)。',
 	'staff.network.programCount': '{n}件(非公開 {hidden}件)',
+	'staff.program.organizationHidden': '団体が非公開のため、公開中の取組も「さがす」には表示されません。団体のプロフィールから公開できます。',
+	'staff.schedule.noDates': 'この決まりでは、これから先の開催日がありません。「いつまで」を確認してください。',
+	'staff.nav.thisOrganization': 'この団体',
+	'staff.nav.myOrganizations': '所属する団体',
 } as const;

@@ -6,6 +6,7 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import {
 	blankSchedule,
 	fieldsOf,
+	isOwnProgram,
 	locationsOf,
 	organizationForStaff,
 	previewDates,
@@ -13,6 +14,7 @@ import {
 	readProgram,
 	saveProgram,
 	scheduleFrom,
+	setProgramPublished,
 	type ProgramValues,
 	type ScheduleFields
 } from '../directory';
@@ -51,11 +53,15 @@ export async function formContext(tx: Db, organizationId: string, locale: Locale
 	const org = await organizationForStaff(tx, organizationId);
 	if (!org) error(404, 'Not Found');
 	const places = await locationsOf(tx, organizationId);
-	return { organization: { id: org.id, name: org.name }, places: places.map((p) => ({ id: p.id, name: p.name })), choices: programChoices(locale) };
+	return { organization: { id: org.id, name: org.name, published: org.published }, places: places.map((p) => ({ id: p.id, name: p.name })), choices: programChoices(locale) };
 }
 
-/** The form's schedule rows plus one empty row to add a schedule. */
-export function withBlankRow(values: ProgramValues): ProgramValues {
+/**
+ * The form's schedule rows: one empty row when there are none (most programs have one schedule),
+ * and another when staff press 「日程を追加する」.
+ */
+export function withBlankRow(values: ProgramValues, add = false): ProgramValues {
+	if (!add && values.schedules.length > 0) return values;
 	return { ...values, schedules: [...values.schedules, blankSchedule(todayInTokyo())] };
 }
 
@@ -66,10 +72,20 @@ type Event = RequestEvent<{ orgId: string; programId?: string }>;
 /** `?/preview` and `?/save` of both pages; `programId` null creates a draft. */
 export async function submitProgram(event: Event, programId: string | null, mode: 'preview' | 'save') {
 	const { organizationId } = requireOrganization(event, 'directory.edit');
-	const parsed = readProgram(await event.request.formData());
+	// Another organisation's program (or an unknown organisation) is not found, whatever the body
+	// says and even for a preview that would save nothing.
+	const exists = await actorDb(event, async (tx) => (programId ? isOwnProgram(tx, organizationId, programId) : !!(await organizationForStaff(tx, organizationId))));
+	if (!exists) error(404, 'Not Found');
+	const form = await event.request.formData();
+	const parsed = readProgram(form);
 	const previews = previewsOf(parsed.values.schedules, event.locals.locale);
-	if (mode === 'preview') return { values: withBlankRow(parsed.values), errors: parsed.ok ? {} : parsed.errors, scheduleErrors: parsed.scheduleErrors, previews, previewed: true };
-	if (!parsed.ok) return fail(400, { values: withBlankRow(parsed.values), errors: parsed.errors, scheduleErrors: parsed.scheduleErrors, previews, previewed: false });
+	const adding = mode === 'preview' && form.has('addSchedule');
+	const shown = { values: withBlankRow(parsed.values, adding), errors: parsed.ok ? {} : parsed.errors, scheduleErrors: parsed.scheduleErrors, previews };
+	// Adding a row is not a request to check the rest of a half-filled form.
+	if (adding) return { ...shown, errors: {} };
+	if (!parsed.ok) return fail(400, shown);
+	// A preview saves nothing: the form comes back with the rules in words and their next dates.
+	if (mode === 'preview') return shown;
 	const result = await actorDb(event, async (tx) => {
 		const saved = await saveProgram(tx, organizationId, programId, parsed.value.edit, parsed.value.locationIds, todayInTokyo());
 		if (saved.outcome === 'saved' && saved.changed.length) {
@@ -79,7 +95,20 @@ export async function submitProgram(event: Event, programId: string | null, mode
 	});
 	if (result.outcome === 'not_found') error(404, 'Not Found');
 	if (result.outcome === 'foreign_location') {
-		return fail(400, { values: withBlankRow(parsed.values), errors: { locationIds: 'staff.error.choice' }, scheduleErrors: parsed.scheduleErrors, previews, previewed: false });
+		return fail(400, { ...shown, errors: { locationIds: 'staff.error.choice' } });
 	}
 	redirect(303, `/staff/orgs/${organizationId}/programs/${result.programId}?done=saved`);
+}
+
+/**
+ * Publish or unpublish one of the organisation's programs, with its audit event; 404 for another
+ * organisation's id. The secretariat reaches every organisation's programs this way.
+ */
+export async function publishProgram(event: RequestEvent, organizationId: string, programId: string, published: boolean): Promise<void> {
+	const ok = await actorDb(event, async (tx) => {
+		const done = await setProgramPublished(tx, organizationId, programId, published);
+		if (done) await recordAudit(tx, auditOrigin(event), { action: published ? 'program.publish' : 'program.unpublish', organizationId, entityType: 'program', entityId: programId, changedFields: ['published'] });
+		return done;
+	});
+	if (!ok) error(404, 'Not Found');
 }

@@ -1,9 +1,9 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { fieldsOf, programForStaff, programValuesOf, setProgramPublished, UUID } from '$lib/server/directory';
-import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
-import { recordAudit } from '$lib/server/audit';
-import { formContext, previewsOf, submitProgram, withBlankRow } from '$lib/server/staff/program-page';
+import { fieldsOf, programForStaff, programValuesOf, UUID } from '$lib/server/directory';
+import { actorDb, requireOrganization } from '$lib/server/auth/guard';
+import { formContext, previewsOf, publishProgram, submitProgram, withBlankRow } from '$lib/server/staff/program-page';
+import { noticeOf } from '$lib/server/staff/notice';
 
 function programIdOf(event: Pick<RequestEvent, 'params'>): string {
 	if (!UUID.test(event.params.programId)) error(404, 'Not Found');
@@ -23,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
 			program: { id: program.id, title: program.input.title, published: program.published },
 			values: withBlankRow(programValuesOf(program.input, program.locationIds, rows)),
 			previews: previewsOf(rows, event.locals.locale),
-			done: event.url.searchParams.get('done')
+			done: noticeOf(event.url)
 		};
 	});
 };
@@ -31,12 +31,7 @@ export const load: PageServerLoad = async (event) => {
 async function publish(event: RequestEvent, published: boolean) {
 	const { organizationId } = requireOrganization(event, 'directory.edit');
 	const programId = programIdOf(event);
-	const ok = await actorDb(event, async (tx) => {
-		const done = await setProgramPublished(tx, organizationId, programId, published);
-		if (done) await recordAudit(tx, auditOrigin(event), { action: published ? 'program.publish' : 'program.unpublish', organizationId, entityType: 'program', entityId: programId, changedFields: ['published'] });
-		return done;
-	});
-	if (!ok) error(404, 'Not Found');
+	await publishProgram(event, organizationId, programId, published);
 	redirect(303, `/staff/orgs/${organizationId}/programs/${programId}?done=${published ? 'published' : 'unpublished'}`);
 }
 
