@@ -21,7 +21,7 @@ const edit = (title: string): ProgramEdit => ({
 	description: '地域の子どもと大人がいっしょに食べます。',
 	forms: ['kodomo_shokudo'],
 	targets: [],
-	lifeStages: ['child'],
+	lifeStages: ['elementary'],
 	cost: { kind: 'free', amountYen: null, note: null },
 	joinMethod: 'no_registration',
 	joinNote: null,

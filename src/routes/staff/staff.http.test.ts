@@ -1,0 +1,114 @@
+/**
+ * The program editor over HTTP against the built app, as a browser without JavaScript uses it:
+ * plain form posts render the preview (rule in words, next dates, a national holiday skipped by
+ * name) and mistakes beside their fields with aria-invalid / aria-describedby, keeping what was
+ * typed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabase } from '../../../tests/helpers/db';
+import { seedCast, type Cast } from '../../../tests/helpers/people';
+import { startApp, type RunningApp } from '../../../tests/helpers/app';
+import type { Database } from '$lib/server/db';
+import { weekdayIndex } from '$lib/server/directory';
+
+let database: Database;
+let app: RunningApp;
+let cast: Cast;
+
+beforeAll(async () => {
+	database = await testDatabase();
+	cast = await seedCast(database, 'sh');
+	app = await startApp(database.adminUrl);
+}, 120_000);
+afterAll(async () => {
+	await app?.stop();
+	await database?.close();
+});
+
+const headers = (form = false): Record<string, string> => ({
+	accept: 'text/html',
+	cookie: `tsunagu_session=${cast.people.staff.token}`,
+	...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl } : {})
+});
+
+const post = (path: string, entries: Array<[string, string]>) =>
+	fetch(app.baseUrl + path, { method: 'POST', headers: headers(true), body: new URLSearchParams(entries).toString(), redirect: 'manual' });
+
+/** The page's HTML without Svelte's hydration markers. */
+const textOf = async (response: Response) => (await response.text()).replace(/<!--.*?-->/g, '');
+
+/** The next 元日 that is a Saturday (so the first Saturday of January), from next year on. */
+function nextSaturdayNewYear(): number {
+	let year = new Date().getFullYear() + 1;
+	while (weekdayIndex(`${year}-01-01`) !== 5) year++;
+	return year;
+}
+
+describe('the program editor without JavaScript', () => {
+	it('renders the new-program form with labelled fields', async () => {
+		const response = await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/programs/new`, { headers: headers() });
+		expect(response.status).toBe(200);
+		const html = await textOf(response);
+		expect(html).toContain('<label for="f-title" class="required">取組の名前</label>');
+		expect(html).toContain('name="schedules.0.kind"');
+		expect(html).toContain('formaction="?/preview#schedules"');
+	});
+
+	it('previews 第1・第3土曜日 with 元日 skipped, by a plain form post', async () => {
+		const year = nextSaturdayNewYear();
+		const response = await post(`/staff/orgs/${cast.orgA}/programs/new?/preview`, [
+			['title', 'ほしぞら食堂'],
+			['forms', 'kodomo_shokudo'],
+			['languages', 'ja'],
+			['costKind', 'free'],
+			['joinMethod', 'no_registration'],
+			['deliveryMode', 'in_person'],
+			['status', 'active'],
+			['scheduleCount', '1'],
+			['schedules.0.kind', 'monthly_nth'],
+			['schedules.0.ordinals', '1'],
+			['schedules.0.ordinals', '3'],
+			['schedules.0.weekdays', 'SA'],
+			['schedules.0.interval', '1'],
+			['schedules.0.opensAt', '11:00'],
+			['schedules.0.closesAt', '14:00'],
+			['schedules.0.dtstart', `${year - 1}-12-01`],
+			['schedules.0.closedOnHolidays', 'on']
+		]);
+		expect(response.status).toBe(200);
+		const html = await textOf(response);
+		expect(html).toContain('毎月第1・第3土曜日 11:00–14:00(祝日は休み)');
+		expect(html).toMatch(/<li class="skipped[^"]*">1月1日\(土\) 11:00–14:00 — 元日のため休み<\/li>/);
+		expect(html).toContain('value="ほしぞら食堂"');
+	});
+
+	it('shows each mistake beside its field and keeps what was typed (400)', async () => {
+		const response = await post(`/staff/orgs/${cast.orgA}/programs/new?/save`, [
+			['title', ''],
+			['summary', '月2回の食堂'],
+			['languages', 'ja'],
+			['costKind', 'free'],
+			['joinMethod', 'no_registration'],
+			['deliveryMode', 'in_person'],
+			['status', 'active'],
+			['contactEmail', 'hanako@'],
+			['scheduleCount', '1'],
+			['schedules.0.kind', 'weekly'],
+			['schedules.0.interval', '1'],
+			['schedules.0.opensAt', '14:00'],
+			['schedules.0.closesAt', '13:00'],
+			['schedules.0.dtstart', '2026-12-01']
+		]);
+		expect(response.status).toBe(400);
+		const html = await textOf(response);
+		expect(html).toContain('role="alert"');
+		expect(html).toMatch(/<input id="f-title" name="title"[^>]*aria-invalid="true"[^>]*aria-describedby="f-title-hint f-title-error"/);
+		expect(html).toContain('<p class="field-error" id="f-title-error">入力してください。</p>');
+		expect(html).toContain('<p class="field-error" id="f-forms-error">取組のかたちを1つ以上選んでください。</p>');
+		expect(html).toMatch(/id="f-contactEmail"[^>]*value="hanako@"|value="hanako@"[^>]*id="f-contactEmail"/);
+		expect(html).toContain('曜日を選んでください。');
+		expect(html).toContain('終了時刻は開始時刻より後にしてください。');
+		expect(html).toContain('value="月2回の食堂"');
+		expect(html).not.toMatch(/at .*\.js:\d+/); // never a stack trace
+	});
+});
