@@ -1,12 +1,15 @@
 /**
- * Every column that holds envelope-encrypted text. Rotation walks this list; a module that adds
- * an encrypted column adds it here (the organisation column, when there is one, is bound into
- * each value so a ciphertext cannot be moved to another organisation's row).
+ * Every column that holds envelope-encrypted text. keys:rotate walks this list; a module that adds
+ * an encrypted column adds it here, and seals its values with the same binding rotation uses:
+ * `{ table, column, rowId: <idColumn as text>, organizationId: <organizationColumn as text> }`
+ * (no organisation column: organizationId null).
  */
 export interface EncryptedColumn {
 	table: string;
 	column: string;
+	/** The row's primary key. */
 	idColumn: string;
+	/** The owning organisation, bound into each value so it cannot move to another organisation. */
 	organizationColumn?: string;
 }
 
