@@ -243,3 +243,26 @@ describe('password reset', () => {
 		expect(outcomes).toEqual(['accepted', 'accepted', 'accepted', 'throttled']);
 	});
 });
+
+describe('a TOTP secret that no longer decrypts', () => {
+	it('refuses the code (no 500), so only a recovery code gets the person in', async () => {
+		const id = await newUser('broken-totp@example.org');
+		const secret = newTotpSecret();
+		const now = Date.now();
+		const step = matchingStep(secret, 'broken-totp@example.org', codeAt(secret, 'broken-totp@example.org', now), now)!;
+		const recovery = await withAccess(database.db, { userId: id }, (tx) => enableTotp(tx, id, secret, step - 2));
+		// The sealed value is moved from another row: authenticated encryption refuses it.
+		const other = await newUser('other-row@example.org');
+		await asSystem(database.db, async (tx) => {
+			const [row] = await tx.select({ v: users.totpSecret }).from(users).where(eq(users.id, id));
+			await tx.update(users).set({ totpSecret: row.v, totpEnabledAt: new Date() }).where(eq(users.id, other));
+		});
+		const login = await logIn(database.db, throttle, 'other-row@example.org', PASSWORD, client());
+		if (login.outcome !== 'second_factor') throw new Error(login.outcome);
+		const pending = await resolveSession(database.db, login.token);
+		if (pending.kind !== 'pending_mfa') throw new Error(pending.kind);
+		const result = await completeSecondFactor(database.db, throttle, pending.sessionId, other, codeAt(secret, 'broken-totp@example.org', Date.now()), client());
+		expect(result.outcome).toBe('invalid');
+		expect(recovery).toHaveLength(10);
+	});
+});

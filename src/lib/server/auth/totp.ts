@@ -8,7 +8,8 @@ import QRCode from 'qrcode';
 import { randomInt } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
-import { encryptText, decryptText } from '../crypto';
+import { encryptText, decryptText, DecryptionError, KeyError } from '../crypto';
+import { log } from '../log';
 import { recoveryCodes, users } from './schema';
 import { tokenDigest } from './tokens';
 
@@ -57,7 +58,16 @@ export async function disableTotp(tx: Db, userId: string): Promise<void> {
 export async function verifyTotp(tx: Db, userId: string, code: string, now = Date.now()): Promise<boolean> {
 	const [user] = await tx.select({ email: users.email, secret: users.totpSecret, lastStep: users.totpLastStep }).from(users).where(eq(users.id, userId)).for('update');
 	if (!user?.secret) return false;
-	const secret = await decryptText(tx, user.secret, sealContext(userId));
+	let secret: string;
+	try {
+		secret = await decryptText(tx, user.secret, sealContext(userId));
+	} catch (error) {
+		// A secret that no longer decrypts (altered row, lost master key) cannot let anyone in; the
+		// person can still use a recovery code. The operator must hear about it.
+		if (!(error instanceof DecryptionError || error instanceof KeyError)) throw error;
+		log.error('totp_secret_unreadable', { userId, reason: error.message });
+		return false;
+	}
 	const step = matchingStep(secret, user.email, code, now);
 	if (step === null || (user.lastStep !== null && step <= user.lastStep)) return false;
 	await tx.update(users).set({ totpLastStep: step }).where(eq(users.id, userId));
