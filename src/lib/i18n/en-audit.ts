@@ -89,5 +89,14 @@ export const auditEn: Record<keyof typeof auditJa, string> = {
 	'audit.action.join_request.submit': 'Application to join the network',
 	'audit.action.join_request.approve': 'Application approved',
 	'audit.action.join_request.reject': 'Application declined',
-	'audit.action.audit.export': 'Audit log downloaded'
+	'audit.action.audit.export': 'Audit log downloaded',
+	'audit.action.program.create': 'Program created',
+	'audit.action.program.update': 'Program changed',
+	'audit.action.program.publish': 'Program published',
+	'audit.action.program.unpublish': 'Program unpublished',
+	'audit.action.location.create': 'Place added',
+	'audit.action.location.update': 'Place changed',
+	'audit.action.organization.update': 'Organisation profile changed',
+	'audit.action.organization.publish': 'Organisation published',
+	'audit.action.organization.unpublish': 'Organisation unpublished'
 };

@@ -87,5 +87,14 @@ export const auditJa = {
 	'audit.action.join_request.submit': 'ネットワーク参加の申し込み',
 	'audit.action.join_request.approve': 'ネットワーク参加の承認',
 	'audit.action.join_request.reject': 'ネットワーク参加の見送り',
-	'audit.action.audit.export': '操作の記録のダウンロード'
+	'audit.action.audit.export': '操作の記録のダウンロード',
+	'audit.action.program.create': '取組の作成',
+	'audit.action.program.update': '取組の変更',
+	'audit.action.program.publish': '取組の公開',
+	'audit.action.program.unpublish': '取組の非公開',
+	'audit.action.location.create': '場所の追加',
+	'audit.action.location.update': '場所の変更',
+	'audit.action.organization.update': '団体プロフィールの変更',
+	'audit.action.organization.publish': '団体の公開',
+	'audit.action.organization.unpublish': '団体の非公開'
 } as const;
