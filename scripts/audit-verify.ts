@@ -30,7 +30,8 @@ try {
 		databaseUrl: process.env.DATABASE_URL || undefined,
 		appUrl: process.env.DATABASE_APP_URL || undefined,
 		dataDir: path.resolve(process.env.DATA_DIR || 'data'),
-		poolSize: 2
+		poolSize: 2,
+		shareRunningServer: true
 	});
 	const report = await verifyAuditChain(database.db);
 	code = report.ok ? 0 : 1;

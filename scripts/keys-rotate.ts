@@ -45,7 +45,8 @@ try {
 		databaseUrl: env.DATABASE_URL || undefined,
 		appUrl: env.DATABASE_APP_URL || undefined,
 		dataDir: path.resolve(env.DATA_DIR || 'data'),
-		poolSize: 2
+		poolSize: 2,
+		shareRunningServer: true
 	});
 	if (values['new-master-key']) {
 		renameSync(file, previous);

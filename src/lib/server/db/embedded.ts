@@ -170,3 +170,24 @@ export async function startEmbeddedPostgres(dataDir: string, port = 5432): Promi
 		}
 	};
 }
+
+/**
+ * For command-line tools (backup, audit:verify, keys:rotate) run beside the app: connect to the
+ * server a live tsunagu process is running in `dataDir` (its stop() leaves it running), or start
+ * one as usual when none is.
+ */
+export async function shareEmbeddedPostgres(dataDir: string, port = 5432): Promise<EmbeddedServer> {
+	dataDir = path.resolve(dataDir);
+	const ownerFile = path.join(dataDir, 'owner.pid');
+	const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8')) : NaN;
+	if (Number.isInteger(owner) && owner !== process.pid && processAlive(owner) && existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))) {
+		const { password } = JSON.parse(readFileSync(path.join(dataDir, 'credentials.json'), 'utf8')) as { password: string };
+		const socketDir = socketDirFor(dataDir);
+		return {
+			adminUrl: `postgres://postgres:${encodeURIComponent(password)}@localhost:${port}/postgres?host=${encodeURIComponent(socketDir)}`,
+			dataDir,
+			stop: async () => undefined
+		};
+	}
+	return startEmbeddedPostgres(dataDir, port);
+}

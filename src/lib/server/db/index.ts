@@ -10,7 +10,7 @@ import { userInfo } from 'node:os';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import * as schema from './schema';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embedded';
+import { shareEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedServer } from './embedded';
 import { log } from '../log';
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -34,6 +34,8 @@ export interface OpenOptions {
 	databaseName?: string;
 	poolSize?: number;
 	migrationsFolder?: string;
+	/** Tools beside a running app: use the embedded server it runs instead of refusing. */
+	shareRunningServer?: boolean;
 }
 
 export const APP_ROLE = process.env.DATABASE_APP_ROLE ?? 'tsunagu_app';
@@ -146,7 +148,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
 	if (options.databaseUrl) {
 		adminUrl = withDefaultUser(options.databaseUrl);
 	} else {
-		embedded = await startEmbeddedPostgres(options.dataDir ?? 'data');
+		embedded = await (options.shareRunningServer ? shareEmbeddedPostgres : startEmbeddedPostgres)(options.dataDir ?? 'data');
 		const name = options.databaseName ?? 'tsunagu';
 		await createDatabaseIfMissing(embedded.adminUrl, name);
 		adminUrl = withDatabase(embedded.adminUrl, name);
