@@ -9,3 +9,24 @@ describe('safeNext (where to go after login)', () => {
 		expect(safeNext(value)).toBe('/staff');
 	});
 });
+
+import { sessionCookieName, setSessionCookie } from './cookies';
+
+describe('the session cookie', () => {
+	const capture = (url: string) => {
+		const set: Array<{ name: string; options: Record<string, unknown> }> = [];
+		const event = { url: new URL(url), cookies: { set: (name: string, _value: string, options: Record<string, unknown>) => set.push({ name, options }) } };
+		setSessionCookie(event as never, 'token');
+		return set[0];
+	};
+	it('is __Host- and Secure behind HTTPS', () => {
+		const cookie = capture('https://tsunagu.example.jp/login');
+		expect(cookie.name).toBe('__Host-tsunagu_session');
+		expect(cookie.options).toMatchObject({ secure: true, httpOnly: true, sameSite: 'lax', path: '/' });
+		expect(cookie.options).not.toHaveProperty('domain');
+	});
+	it('stays usable on a plain-http local install', () => {
+		expect(capture('http://localhost:3000/login')).toMatchObject({ name: 'tsunagu_session', options: { secure: false, httpOnly: true } });
+		expect(sessionCookieName(new URL('http://192.168.1.5:3000/'))).toBe('tsunagu_session');
+	});
+});
