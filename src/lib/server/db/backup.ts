@@ -2,19 +2,32 @@
  * Logical backup and restore of the whole database, made by the app itself: the embedded server's
  * npm binaries ship no pg_dump, and Debian's pg_dump 15 refuses a newer server. Every table of the
  * public schema goes out with COPY in one repeatable-read snapshot; restore applies the migrations
- * the backup was made with, loads the rows in foreign-key order in one transaction, moves the
- * sequences on, then applies any newer migrations — so an older backup restores into newer code.
+ * the backup was made with, loads the rows in foreign-key order in one transaction, puts the
+ * sequences back, then applies any newer migrations — so an older backup restores into newer code.
  *
- * File (gzip): one JSON header line; per table a JSON line {"table","columns"}, its rows in COPY
- * text format (one per line; backslashes are escaped, so no row line is ever `\.`), and a `\.`
- * line; then a JSON trailer {"rows": {table: n}} that restore checks. The file holds personal
- * data: it is written with mode 600, and the encryption master key is deliberately not in it.
+ * File (gzip of UTF-8 lines):
+ *   {"format":"tsunagu-backup","version":1,"createdAt","serverVersion","migrations":[{hash,createdAt}],"tables":[…]}
+ *   then per table, in foreign-key order:
+ *     {"table":"…","columns":[…]}
+ *     its rows in COPY text format, one per line (newlines and backslashes inside values are
+ *     escaped, so no row line is ever `\.`)
+ *     \.
+ *   {"rows":{table: n},"sequences":{name: {"value":"…","called":bool}}}   (the trailer)
+ * Restore checks every table's row count against the trailer and reads to the end of the gzip
+ * stream (its CRC) before it commits. The file holds personal data: it is written with mode 600,
+ * and the encryption master key is deliberately not in it.
+ *
+ * Who may run it: a superuser, or the database owner. A superuser bypasses row-level security. The
+ * owner is under it (FORCE, drizzle/0006): the backup reads in the platform context (app.system),
+ * which every policy grants every row — lifting FORCE instead would lock each table against the
+ * running app for the whole backup. The restore, whose target nobody uses yet, lifts FORCE inside
+ * its transaction (COPY FROM is refused where a policy applies) and puts it back before commit.
  */
 import pg from 'pg';
-import { createReadStream, createWriteStream, cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { createReadStream, createWriteStream, type ReadStream, cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { createGzip, createGunzip } from 'node:zlib';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -26,15 +39,33 @@ import { migrateDatabase } from './index';
 export const BACKUP_FORMAT = 'tsunagu-backup';
 export const BACKUP_VERSION = 1;
 
+/** Rows a database may hold and still count as empty: what migrations and reference data write. */
+const REFERENCE_TABLES = new Set(['audit_chain', 'taxonomy_terms']);
+
 export class BackupError extends Error {}
+
+interface Migration {
+	hash: string;
+	createdAt: number;
+}
 
 interface Header {
 	format: string;
 	version: number;
 	createdAt: string;
 	serverVersion: string;
-	migrations: Array<{ hash: string; createdAt: number }>;
+	migrations: Migration[];
 	tables: string[];
+}
+
+interface SequenceState {
+	value: string;
+	called: boolean;
+}
+
+interface Trailer {
+	rows: Record<string, number>;
+	sequences?: Record<string, SequenceState>;
 }
 
 export interface BackupReport {
@@ -53,21 +84,30 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 	}
 }
 
-/** Tables of the public schema, each after every table it references. */
+const qualified = (c: pg.Client, name: string) => `public.${c.escapeIdentifier(name)}`;
+
+async function publicTables(c: pg.Client): Promise<string[]> {
+	return (await c.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'public' order by 1`)).rows.map((r) => r.name);
+}
+
+/**
+ * Tables of the public schema, each after every table it references. A deferrable key does not
+ * order (restore defers it to the commit); a table referencing itself needs its key deferrable.
+ */
 async function tablesInDependencyOrder(c: pg.Client): Promise<string[]> {
-	const tables = (await c.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'public' order by 1`)).rows.map((r) => r.name);
+	const tables = await publicTables(c);
 	const edges = (
 		await c.query<{ child: string; parent: string }>(`
 			select cl.relname as child, pl.relname as parent from pg_constraint k
 			join pg_class cl on cl.oid = k.conrelid join pg_class pl on pl.oid = k.confrelid
 			join pg_namespace n on n.oid = cl.relnamespace
-			where k.contype = 'f' and n.nspname = 'public' and cl.relname <> pl.relname`)
+			where k.contype = 'f' and not k.condeferrable and n.nspname = 'public' and cl.relname <> pl.relname`)
 	).rows;
 	const ordered: string[] = [];
-	const visit = (table: string, path: string[]) => {
+	const visit = (table: string, trail: string[]) => {
 		if (ordered.includes(table)) return;
-		if (path.includes(table)) throw new BackupError(`foreign keys form a cycle: ${[...path, table].join(' → ')}`);
-		for (const e of edges.filter((e) => e.child === table)) visit(e.parent, [...path, table]);
+		if (trail.includes(table)) throw new BackupError(`foreign keys form a cycle: ${[...trail, table].join(' → ')}`);
+		for (const e of edges.filter((e) => e.child === table)) visit(e.parent, [...trail, table]);
 		ordered.push(table);
 	};
 	tables.forEach((t) => visit(t, []));
@@ -77,16 +117,26 @@ async function tablesInDependencyOrder(c: pg.Client): Promise<string[]> {
 async function columnsOf(c: pg.Client, table: string): Promise<string[]> {
 	const rows = await c.query<{ name: string }>(
 		`select attname as name from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped and attgenerated = '' order by attnum`,
-		[`public.${c.escapeIdentifier(table)}`]
+		[qualified(c, table)]
 	);
 	return rows.rows.map((r) => r.name);
 }
 
-async function appliedMigrations(c: pg.Client): Promise<Array<{ hash: string; createdAt: number }>> {
+async function appliedMigrations(c: pg.Client): Promise<Migration[]> {
 	const exists = await c.query(`select 1 from pg_tables where schemaname = 'drizzle' and tablename = '__drizzle_migrations'`);
 	if (!exists.rowCount) return [];
 	const rows = await c.query<{ hash: string; created_at: string }>(`select hash, created_at from drizzle.__drizzle_migrations order by created_at, id`);
 	return rows.rows.map((r) => ({ hash: r.hash, createdAt: Number(r.created_at) }));
+}
+
+async function sequenceStates(c: pg.Client): Promise<Record<string, SequenceState>> {
+	const names = await c.query<{ name: string }>(`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'S' order by 1`);
+	const out: Record<string, SequenceState> = {};
+	for (const { name } of names.rows) {
+		const [s] = (await c.query<{ value: string; called: boolean }>(`select last_value::text as value, is_called as called from ${qualified(c, name)}`)).rows;
+		out[name] = s;
+	}
+	return out;
 }
 
 /** Write a backup of the database at `adminUrl` (its owner or a superuser) to `file`. */
@@ -95,13 +145,14 @@ export async function backupDatabase(adminUrl: string, file: string): Promise<Ba
 	const gzip = createGzip();
 	const out = createWriteStream(partial, { mode: 0o600 });
 	const written = pipeline(gzip, out);
+	written.catch(() => undefined); // awaited below; a write error must not go unhandled meanwhile
 	const write = async (chunk: string | Buffer) => {
-		if (!gzip.write(chunk)) await once(gzip, 'drain');
+		if (!gzip.write(chunk)) await Promise.race([once(gzip, 'drain'), written]);
 	};
 	try {
 		let migrationCount = 0;
 		const rows = await withClient(adminUrl, async (c) => {
-			// One snapshot for every table; the platform context lets a non-superuser owner see every row.
+			// One snapshot for every table (the app may be writing meanwhile; it is not blocked).
 			await c.query('begin isolation level repeatable read read only');
 			await c.query(`select set_config('app.system', 'on', true)`);
 			const tables = await tablesInDependencyOrder(c);
@@ -109,7 +160,7 @@ export async function backupDatabase(adminUrl: string, file: string): Promise<Ba
 				format: BACKUP_FORMAT,
 				version: BACKUP_VERSION,
 				createdAt: new Date().toISOString(),
-				serverVersion: (await c.query<{ v: string }>('show server_version')).rows[0].v,
+				serverVersion: (await c.query<{ v: string }>(`select current_setting('server_version') as v`)).rows[0].v,
 				migrations: await appliedMigrations(c),
 				tables
 			};
@@ -120,7 +171,7 @@ export async function backupDatabase(adminUrl: string, file: string): Promise<Ba
 				const columns = await columnsOf(c, table);
 				await write(JSON.stringify({ table, columns }) + '\n');
 				const list = columns.map((n) => c.escapeIdentifier(n)).join(', ');
-				const source = c.query(copyTo(`copy public.${c.escapeIdentifier(table)} (${list}) to stdout`));
+				const source = c.query(copyTo(`copy ${qualified(c, table)} (${list}) to stdout`));
 				let lines = 0;
 				let last = 10;
 				for await (const chunk of source as AsyncIterable<Buffer>) {
@@ -132,7 +183,9 @@ export async function backupDatabase(adminUrl: string, file: string): Promise<Ba
 				await write('\\.\n');
 				counts[table] = lines;
 			}
-			await write(JSON.stringify({ rows: counts }) + '\n');
+			// Sequences are not transactional: read after the rows, a value is never behind them.
+			const trailer: Trailer = { rows: counts, sequences: await sequenceStates(c) };
+			await write(JSON.stringify(trailer) + '\n');
 			await c.query('commit');
 			return counts;
 		});
@@ -149,6 +202,73 @@ export async function backupDatabase(adminUrl: string, file: string): Promise<Ba
 	}
 }
 
+/** The backup file as lines, with read and gzip failures told as what they mean. */
+class BackupReader {
+	private readonly lines: Interface;
+	private readonly iterator: AsyncIterator<string>;
+	private readonly source: ReadStream;
+
+	constructor(private readonly file: string) {
+		const source = (this.source = createReadStream(file));
+		const gunzip = createGunzip();
+		// pipe() does not pass a read error on; without this a missing file would go unhandled.
+		source.on('error', (error) => gunzip.destroy(error));
+		this.lines = createInterface({ input: source.pipe(gunzip), crlfDelay: Infinity });
+		this.iterator = this.lines[Symbol.asyncIterator]();
+	}
+
+	private async read(): Promise<IteratorResult<string>> {
+		try {
+			return await this.iterator.next();
+		} catch (error) {
+			const e = error as NodeJS.ErrnoException;
+			if (e.code === 'Z_BUF_ERROR') throw new BackupError('the backup file is truncated (its gzip stream ends early)');
+			if (e.code === 'Z_DATA_ERROR' && /header/.test(e.message)) throw new BackupError('not a tsunagu backup (not a gzip file)');
+			if (e.code?.startsWith('Z_')) throw new BackupError(`the backup file is damaged (gzip: ${e.message})`);
+			if (e.syscall) throw new BackupError(`cannot read ${this.file}: ${e.message}`);
+			throw error;
+		}
+	}
+
+	async next(): Promise<string> {
+		const { value, done } = await this.read();
+		if (done) throw new BackupError('the backup file ends too early (truncated?)');
+		return value;
+	}
+
+	/** Nothing may follow the trailer; reaching the end also checks the gzip CRC. */
+	async end(): Promise<void> {
+		const { done } = await this.read();
+		if (!done) throw new BackupError('the backup file goes on after its trailer');
+	}
+
+	close() {
+		this.lines.close();
+		this.source.destroy();
+	}
+}
+
+function parseHeader(line: string): Header {
+	let header: Header;
+	try {
+		header = JSON.parse(line) as Header;
+	} catch {
+		throw new BackupError('not a tsunagu backup (the first line is not its header)');
+	}
+	if (header?.format !== BACKUP_FORMAT) throw new BackupError('not a tsunagu backup');
+	if (header.version !== BACKUP_VERSION) throw new BackupError(`a tsunagu backup of format version ${header.version}; this code reads version ${BACKUP_VERSION}`);
+	if (!Array.isArray(header.migrations) || !Array.isArray(header.tables)) throw new BackupError('the backup header is damaged');
+	return header;
+}
+
+function parseJsonLine<T>(line: string, what: string): T {
+	try {
+		return JSON.parse(line) as T;
+	} catch {
+		throw new BackupError(`the backup file is damaged (expected ${what})`);
+	}
+}
+
 /** A copy of the migrations folder whose journal stops after the first `count` migrations. */
 function migrationsUpTo(folder: string, count: number): string {
 	const dir = mkdtempSync(path.join(tmpdir(), 'tsunagu-migrations-'));
@@ -160,6 +280,57 @@ function migrationsUpTo(folder: string, count: number): string {
 	return dir;
 }
 
+/** Tables (other than reference data) that hold a row visible to this connection. */
+async function tablesWithRows(c: pg.Client): Promise<string[]> {
+	const found: string[] = [];
+	for (const name of await publicTables(c)) {
+		if (REFERENCE_TABLES.has(name)) continue;
+		if ((await c.query(`select 1 from ${qualified(c, name)} limit 1`)).rowCount) found.push(name);
+	}
+	return found;
+}
+
+const notEmpty = (tables: string[]) => new BackupError(`the target database is not empty (rows in ${tables.join(', ')}); restore into a new database`);
+
+/**
+ * Before anything changes: the target holds no data, and its schema (if any) is not ahead of the
+ * backup's — rows must pass through every migration after theirs.
+ */
+async function checkTarget(c: pg.Client, header: Header) {
+	const applied = await appliedMigrations(c);
+	if (applied.length > header.migrations.length || applied.some((m, i) => m.hash !== header.migrations[i].hash)) {
+		throw new BackupError(`the target database's schema (${applied.length} migrations) is not the backup's (${header.migrations.length}) or an earlier one; restore into a new database`);
+	}
+	await c.query('begin read only');
+	try {
+		// The platform context shows a plain owner every row; the load re-checks without any policy.
+		await c.query(`select set_config('app.system', 'on', true)`);
+		const found = await tablesWithRows(c);
+		if (found.length) throw notEmpty(found);
+	} finally {
+		await c.query('rollback');
+	}
+}
+
+async function restoreSequences(c: pg.Client, recorded: Record<string, SequenceState>) {
+	for (const [name, s] of Object.entries(recorded)) {
+		await c.query(`select setval($1::regclass, $2::bigint, $3)`, [qualified(c, name), s.value, s.called]);
+	}
+	// Whatever was recorded, an identity or serial column goes on after the rows it holds.
+	const owned = await c.query<{ tbl: string; col: string; seq: string }>(`
+		select c.relname as tbl, a.attname as col, pg_get_serial_sequence(format('public.%I', c.relname), a.attname) as seq
+		from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+		where n.nspname = 'public' and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped
+			and pg_get_serial_sequence(format('public.%I', c.relname), a.attname) is not null`);
+	for (const s of owned.rows) {
+		const [{ max }] = (await c.query<{ max: string | null }>(`select max(${c.escapeIdentifier(s.col)})::text as max from ${qualified(c, s.tbl)}`)).rows;
+		if (max === null) continue;
+		const [seq] = (await c.query<{ value: string; called: boolean }>(`select last_value::text as value, is_called as called from ${s.seq}`)).rows;
+		const next = BigInt(seq.value) + (seq.called ? 1n : 0n);
+		if (next <= BigInt(max)) await c.query(`select setval($1::regclass, $2::bigint, true)`, [s.seq, max]);
+	}
+}
+
 export interface RestoreReport {
 	rows: Record<string, number>;
 	migrationsInBackup: number;
@@ -167,41 +338,22 @@ export interface RestoreReport {
 }
 
 /**
- * Restore `file` into the database at `adminUrl`, which must hold no rows yet (a new database, or
- * one whose only rows are those the migrations themselves write).
+ * Restore `file` into the database at `adminUrl` (as its owner or a superuser). The database must
+ * hold no data: a new one, or one with only the schema and reference data (taxonomy terms). On any
+ * error the rows are rolled back; the schema migrations applied first may remain.
  */
 export async function restoreDatabase(adminUrl: string, file: string, migrationsFolder = path.resolve('drizzle')): Promise<RestoreReport> {
-	const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
-	const iterator = lines[Symbol.asyncIterator]();
-	const next = async (): Promise<string> => {
-		const { value, done } = await iterator.next();
-		if (done) throw new BackupError('the backup file ends too early (truncated?)');
-		return value;
-	};
+	const reader = new BackupReader(file);
 	try {
-		let header: Header;
-		try {
-			header = JSON.parse(await next()) as Header;
-		} catch (error) {
-			if (error instanceof BackupError) throw error;
-			throw new BackupError('not a tsunagu backup (the first line is not its header)');
-		}
-		if (header.format !== BACKUP_FORMAT || header.version !== BACKUP_VERSION) throw new BackupError(`not a tsunagu backup of version ${BACKUP_VERSION}`);
-		const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> };
-		if (header.migrations.length > journal.entries.length) {
-			throw new BackupError(`the backup was made by a newer version (${header.migrations.length} migrations; this code has ${journal.entries.length}); restore it with that version`);
-		}
+		const header = parseHeader(await reader.next());
 		const local = readMigrationFiles({ migrationsFolder });
+		if (header.migrations.length > local.length) {
+			throw new BackupError(`the backup was made by a newer version (${header.migrations.length} migrations; this code has ${local.length}); restore it with that version`);
+		}
 		const differs = header.migrations.findIndex((m, i) => m.hash !== local[i].hash);
 		if (differs >= 0) throw new BackupError(`the backup's migration ${differs + 1} is not this code's (a different branch?); restore it with the version that made it`);
-		await withClient(adminUrl, async (c) => {
-			const tables = await c.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'public'`);
-			const counted: string[] = [];
-			for (const { name } of tables.rows) {
-				if ((await c.query(`select 1 from public.${c.escapeIdentifier(name)} limit 1`)).rowCount) counted.push(name);
-			}
-			if (counted.some((t) => t !== 'audit_chain' && t !== 'taxonomy_terms')) throw new BackupError(`the target database is not empty (${counted.join(', ')}); restore into a new database`);
-		});
+		await withClient(adminUrl, (c) => checkTarget(c, header));
+
 		// The schema exactly as the backup knew it.
 		const partialMigrations = migrationsUpTo(migrationsFolder, header.migrations.length);
 		try {
@@ -209,23 +361,35 @@ export async function restoreDatabase(adminUrl: string, file: string, migrations
 		} finally {
 			rmSync(partialMigrations, { recursive: true, force: true });
 		}
+
 		const counts: Record<string, number> = {};
 		await withClient(adminUrl, async (c) => {
 			await c.query('begin');
-			await c.query(`select set_config('app.system', 'on', true)`);
-			for (const table of [...header.tables].reverse()) {
-				// Rows the migrations wrote (the audit chain's first head) give way to the backup's.
-				if (table !== 'audit_events') await c.query(`delete from public.${c.escapeIdentifier(table)}`);
-			}
+			await c.query(`set local lock_timeout = '10s'`);
+			// Keys declared deferrable are checked at commit; the others hold by the load order.
+			await c.query('set constraints all deferred');
+			const tables = await publicTables(c);
+			const missing = header.tables.filter((t) => !tables.includes(t));
+			if (missing.length) throw new BackupError(`the backup's tables ${missing.join(', ')} are not in the schema its migrations make; the backup is damaged`);
+			if (tables.length) await c.query(`lock table ${tables.map((t) => qualified(c, t)).join(', ')} in access exclusive mode`);
+			// Without FORCE the owner (like a superuser) is under no policy: COPY FROM is allowed, and
+			// the emptiness check below sees every row. Put back before commit; a rollback undoes it too.
+			const forced = (
+				await c.query<{ name: string }>(
+					`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r' and c.relforcerowsecurity`
+				)
+			).rows.map((r) => r.name);
+			for (const t of forced) await c.query(`alter table ${qualified(c, t)} no force row level security`);
+			const found = await tablesWithRows(c);
+			if (found.length) throw notEmpty(found);
+			// The rows the migrations wrote (the audit chain's first head) give way to the backup's.
+			for (const t of tables) if (REFERENCE_TABLES.has(t)) await c.query(`delete from ${qualified(c, t)}`);
+
 			for (const expected of header.tables) {
-				const section = JSON.parse(await next()) as { table: string; columns: string[] };
-				if (section.table !== expected) throw new BackupError(`expected table ${expected}, found ${section.table}`);
-				const table = c.escapeIdentifier(section.table);
-				// COPY FROM is refused where row-level security applies; a superuser bypasses it, a plain
-				// owner lifts FORCE for this transaction only (a rollback puts it back).
-				const forced = (await c.query<{ forced: boolean }>(`select relforcerowsecurity as forced from pg_class where oid = $1::regclass`, [`public.${table}`])).rows[0].forced;
-				if (forced) await c.query(`alter table public.${table} no force row level security`);
-				const sink = c.query(copyFrom(`copy public.${table} (${section.columns.map((n) => c.escapeIdentifier(n)).join(', ')}) from stdin`)) as Writable;
+				const section = parseJsonLine<{ table: string; columns: string[] }>(await reader.next(), `the section of table ${expected}`);
+				if (section.table !== expected || !Array.isArray(section.columns)) throw new BackupError(`the backup file is damaged (expected table ${expected}, found ${String(section.table)})`);
+				const list = section.columns.map((n) => c.escapeIdentifier(n)).join(', ');
+				const sink = c.query(copyFrom(`copy ${qualified(c, section.table)} (${list}) from stdin`)) as Writable;
 				const done = new Promise<void>((resolve, reject) => {
 					sink.on('finish', resolve);
 					sink.on('error', reject);
@@ -233,40 +397,43 @@ export async function restoreDatabase(adminUrl: string, file: string, migrations
 				// If reading the file fails mid-table, the connection closes under the stream: that
 				// error is the consequence, not the cause, and must not surface on its own.
 				done.catch(() => undefined);
+				// One batch in flight at a time, nothing queued in the stream: after the server refuses
+				// a row (or the connection closes), pg-copy-streams would flush a queued chunk into a
+				// connection it has already let go of, and crash the process.
+				const send = (text: string) =>
+					Promise.race([new Promise<void>((resolve, reject) => sink.write(text, (error) => (error ? reject(error) : resolve()))), done]);
 				let n = 0;
+				let batch = '';
 				for (;;) {
-					const line = await next();
+					const line = await reader.next();
 					if (line === '\\.') break;
 					n++;
-					if (!sink.write(line + '\n')) await once(sink, 'drain');
+					batch += line + '\n';
+					if (batch.length >= 1 << 18) {
+						await send(batch);
+						batch = '';
+					}
 				}
+				if (batch) await send(batch);
 				sink.end();
 				await done;
-				if (forced) await c.query(`alter table public.${table} force row level security`);
 				counts[section.table] = n;
 			}
-			const trailer = JSON.parse(await next()) as { rows: Record<string, number> };
+			const trailer = parseJsonLine<Trailer>(await reader.next(), 'the trailer');
 			for (const table of header.tables) {
-				if (trailer.rows[table] !== counts[table]) throw new BackupError(`row count of ${table} does not match the backup (${counts[table]} read, ${trailer.rows[table]} written)`);
+				if (trailer?.rows?.[table] !== counts[table]) {
+					throw new BackupError(`row count of ${table} does not match the backup (${counts[table]} read, ${trailer?.rows?.[table]} written)`);
+				}
 			}
-			// Identity and serial columns continue after the restored rows.
-			const sequences = await c.query<{ tbl: string; col: string; seq: string }>(`
-				select c.relname as tbl, a.attname as col, pg_get_serial_sequence(format('public.%I', c.relname), a.attname) as seq
-				from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-				where n.nspname = 'public' and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped
-					and pg_get_serial_sequence(format('public.%I', c.relname), a.attname) is not null`);
-			for (const s of sequences.rows) {
-				await c.query(
-					`select setval($1, coalesce((select max(${c.escapeIdentifier(s.col)}) from public.${c.escapeIdentifier(s.tbl)}), 1), (select count(*) > 0 from public.${c.escapeIdentifier(s.tbl)}))`,
-					[s.seq]
-				);
-			}
+			await reader.end();
+			await restoreSequences(c, trailer.sequences ?? {});
+			for (const t of forced) await c.query(`alter table ${qualified(c, t)} force row level security`);
 			await c.query('commit');
 		});
 		// Then whatever this code adds on top.
 		await migrateDatabase(adminUrl, migrationsFolder);
-		return { rows: counts, migrationsInBackup: header.migrations.length, migrationsAfter: journal.entries.length };
+		return { rows: counts, migrationsInBackup: header.migrations.length, migrationsAfter: local.length };
 	} finally {
-		lines.close();
+		reader.close();
 	}
 }
