@@ -70,7 +70,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (event.locals.actor && !response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
-	response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(self)');
+	// The camera only on the staff side (check-in scans QR codes; staff pages navigate without a
+	// new document, so the policy of the first one loaded holds); never on public pages.
+	const camera = event.route.id?.startsWith('/staff') ? 'camera=(self)' : 'camera=()';
+	response.headers.set('permissions-policy', `${camera}, microphone=(), geolocation=(self)`);
 	if (!response.headers.has('x-frame-options')) response.headers.set('x-frame-options', 'DENY');
 	if (event.url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
 	log.info('request', {

@@ -10,6 +10,8 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/lib/server/db/embedded';
 import { appUrlFor, connectApp, createDatabaseIfMissing, dropDatabase, ensureAppRole, migrateDatabase, withDatabase, withDefaultUser } from '../../src/lib/server/db';
 import { loadDemoRegion } from '../../src/lib/server/directory';
+import { syncOccurrences } from '../../src/lib/server/events';
+import { asSystem } from '../../src/lib/server/db/tenant';
 import { localDay } from '../../src/lib/server/directory/schedule';
 
 declare module 'vitest' {
@@ -38,7 +40,10 @@ export default async function setup(project: TestProject) {
 	await migrateDatabase(adminUrl);
 	await ensureAppRole(adminUrl);
 	const { pool, db } = connectApp(appUrlFor(adminUrl), 2);
-	await loadDemoRegion(db, localDay(new Date()));
+	const today = localDay(new Date());
+	await loadDemoRegion(db, today);
+	// As start-up does: the demo programs' dated sessions (events module).
+	await asSystem(db, (tx) => syncOccurrences(tx, today));
 	await pool.end();
 
 	project.provide('serverUrl', serverUrl);

@@ -14,6 +14,9 @@ import { testDatabase } from '../helpers/db';
 import { startApp, type RunningApp } from '../helpers/app';
 import { seedCast, PRINCIPALS, type Cast, type Principal } from '../helpers/people';
 import type { Database } from '../../src/lib/server/db';
+import { asSystem } from '../../src/lib/server/db/tenant';
+import { encryptText } from '../../src/lib/server/crypto';
+import { sql } from 'drizzle-orm';
 
 type Outcome = 'ok' | 'login' | 'mfa' | 'deny' | 'hidden';
 
@@ -27,6 +30,9 @@ interface Ids {
 	/** A member of the organisation (its admin). */
 	member: string;
 	joinRequest: string;
+	/** A one-off occurrence of `program`, open for registration, with one registration. */
+	occurrence: string;
+	registration: string;
 }
 
 interface Probe {
@@ -56,6 +62,18 @@ const MATRIX: Record<string, Probe[]> = {
 	// ── public pages and API: the same for everyone ──────────────────────────────────────────────
 	'/': [get('none', () => '/', ALL_OK)],
 	'/search': [get('none', () => '/search?q=こども食堂', ALL_OK)],
+	'/calendar.ics': [get('none', () => '/calendar.ics?purpose=food', ALL_OK)],
+	'/programs/[id]/calendar.ics': [get('own', (i) => `/programs/${i.program}/calendar.ics`, ALL_OK)],
+	'/organizations/[id]/calendar.ics': [get('own', (i) => `/organizations/${i.org}/calendar.ics`, ALL_OK)],
+	'/events/[id]/calendar.ics': [get('own', (i) => `/events/${i.occurrence}/calendar.ics`, ALL_OK)],
+	'/events/[id]': [get('own', (i) => `/events/${i.occurrence}`, ALL_OK), get('other', (i) => `/events/${i.occurrence}`, ALL_OK)],
+	// A wrong bearer link is a 404 for everyone: no session gives access to a resident's registration.
+	'/registrations/[token]': [get('none', () => '/registrations/wrong-link-aaaaaaaaaaaaaaaaaaaaaaa', ['hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'])],
+	'/card': [get('none', () => '/card', ALL_OK), post('none', () => '/card', () => ({}), ALL_OK)],
+	'/card/[token]': [get('none', () => '/card/wrong-link-aaaaaaaaaaaaaaaaaaaaaaa', ['hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'])],
+	'/programs/[id]/flyer.pdf': [get('own', (i) => `/programs/${i.program}/flyer.pdf`, ALL_OK)],
+	'/calendar/print.pdf': [get('none', () => '/calendar/print.pdf', ALL_OK)],
+	'/calendar': [get('none', () => '/calendar', ALL_OK), get('own', (i) => `/calendar?view=list&organization=${i.org}`, ALL_OK)],
 	'/programs/[id]': [get('own', (i) => `/programs/${i.program}`, ALL_OK), get('other', (i) => `/programs/${i.program}`, ALL_OK)],
 	'/organizations/[id]': [get('own', (i) => `/organizations/${i.org}`, ALL_OK), get('other', (i) => `/organizations/${i.org}`, ALL_OK)],
 	'/settings': [post('none', () => '/settings?/lang', () => ({ lang: 'en', back: '/' }), ALL_OK)],
@@ -152,6 +170,53 @@ const MATRIX: Record<string, Probe[]> = {
 		get('own', (i) => `/staff/orgs/${i.org}/audit.csv`, ['login', 'deny', 'deny', 'deny', 'ok', 'ok', 'mfa']),
 		get('other', (i) => `/staff/orgs/${i.org}/audit.csv`, ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])
 	],
+	// ── dates (events.manage: staff, admins, the secretariat) ───────────────────────────────────────
+	'/staff/orgs/[orgId]/events': [get('own', (i) => `/staff/orgs/${i.org}/events`, EDIT_OWN), get('other', (i) => `/staff/orgs/${i.org}/events`, EDIT_OTHER)],
+	'/staff/orgs/[orgId]/events/new': [
+		get('own', (i) => `/staff/orgs/${i.org}/events/new`, EDIT_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/events/new`, EDIT_OTHER),
+		// Another organisation's program under one's own path: refused as a mistake in the form (400), nothing created.
+		post('idor', (i) => `/staff/orgs/${i.org}/events/new`, (_i, b) => ({ programId: b.program, day: '2030-01-05', start: '10:00', kind: 'session', capacityUnit: 'people' }), EDIT_OWN)
+	],
+	// Names and contacts: staff and admins of the organisation only, not the secretariat elsewhere.
+	'/staff/orgs/[orgId]/events/[occurrenceId]/registrations': [
+		get('own', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}/registrations`, ['login', 'deny', 'deny', 'ok', 'ok', 'deny', 'mfa']),
+		get('other', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}/registrations`, ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa']),
+		get('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}/registrations`, ['login', 'deny', 'deny', 'hidden', 'hidden', 'deny', 'mfa']),
+		post('idor', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}/registrations?/cancel`, (_i, b) => ({ id: b.registration }), ['login', 'deny', 'deny', 'hidden', 'hidden', 'deny', 'mfa'])
+	],
+	'/staff/orgs/[orgId]/events/[occurrenceId]/registrations.csv': [
+		get('own', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}/registrations.csv`, ['login', 'deny', 'deny', 'ok', 'ok', 'deny', 'mfa']),
+		get('other', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}/registrations.csv`, ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa'])
+	],
+	// At the door (attendance.record): volunteers too; the secretariat only at its own organisation.
+	'/staff/orgs/[orgId]/checkin': [
+		get('own', (i) => `/staff/orgs/${i.org}/checkin`, ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa']),
+		get('other', (i) => `/staff/orgs/${i.org}/checkin`, ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa']),
+		post('idor', (i, b) => `/staff/orgs/${i.org}/checkin?/checkin`, (_i, b) => ({ occurrenceId: b.occurrence, code: 'ABCDE-12345' }), ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa'])
+	],
+	'/staff/orgs/[orgId]/count': [
+		get('own', (i) => `/staff/orgs/${i.org}/count`, ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa']),
+		get('other', (i) => `/staff/orgs/${i.org}/count`, ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa']),
+		// B's program under A's path: refused (404), nothing counted.
+		post('idor', (i) => `/staff/orgs/${i.org}/count?/tap`, (_i, b) => ({ programId: b.program, ageBand: '20s', gender: 'female', clientKey: '6f1c2a34-1111-4222-8333-444455556666' }), ['login', 'hidden', 'deny', 'hidden', 'hidden', 'deny', 'mfa'])
+	],
+	'/api/v1/orgs/[orgId]/checkins': [post('own', (i) => `/api/v1/orgs/${i.org}/checkins`, () => ({}), ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa'])],
+	'/api/v1/orgs/[orgId]/taps': [post('other', (i) => `/api/v1/orgs/${i.org}/taps`, () => ({}), ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa'])],
+	'/staff/orgs/[orgId]/figures': [
+		get('own', (i) => `/staff/orgs/${i.org}/figures`, EDIT_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/figures`, EDIT_OTHER),
+		get('own', (i) => `/staff/orgs/${i.org}/figures?from=2026-13-01`, ['login', 'deny', 'deny', 'ok', 'ok', 'ok', 'mfa'])
+	],
+	'/staff/orgs/[orgId]/figures.csv': [get('own', (i) => `/staff/orgs/${i.org}/figures.csv`, EDIT_OWN), get('other', (i) => `/staff/orgs/${i.org}/figures.csv`, EDIT_OTHER)],
+	'/staff/orgs/[orgId]/events/[occurrenceId]': [
+		get('own', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}`, EDIT_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}`, EDIT_OTHER),
+		get('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}`, EDIT_IDOR),
+		post('own', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}?/settings`, () => ({ capacity: 'many' }), EDIT_OWN),
+		post('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}?/cancel`, () => ({ note: '乗っ取り' }), EDIT_IDOR),
+		post('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}?/move`, () => ({ day: '2030-01-05', start: '10:00' }), EDIT_IDOR)
+	],
 	'/staff/network/audit': [get('none', () => '/staff/network/audit', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])],
 	'/staff/network/audit.csv': [get('none', () => '/staff/network/audit.csv', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])],
 
@@ -184,7 +249,17 @@ let admin: pg.Client;
 
 /** Organisation B's rows as text: must not change whatever anyone tries. */
 async function snapshotOf(org: string): Promise<string> {
-	const tables = ['organizations where id', 'programs where organization_id', 'locations where organization_id', 'memberships where organization_id', 'email_tokens where organization_id'];
+	const tables = [
+		'organizations where id',
+		'programs where organization_id',
+		'locations where organization_id',
+		'memberships where organization_id',
+		'email_tokens where organization_id',
+		'occurrences where organization_id',
+		'registrations where organization_id',
+		'visits where organization_id',
+		'card_consents where organization_id'
+	];
 	const parts: string[] = [];
 	for (const t of tables) {
 		const [table, where] = t.split(' where ');
@@ -198,7 +273,30 @@ async function snapshotOf(org: string): Promise<string> {
 async function idsOf(org: string, member: string): Promise<Ids> {
 	const program = (await admin.query('select id from programs where organization_id = $1 and published order by id limit 1', [org])).rows[0].id;
 	const location = (await admin.query('select id from locations where organization_id = $1 order by id limit 1', [org])).rows[0].id;
-	return { org, program, location, member, joinRequest: NIL };
+	// Row ids are chosen here so that the registration's id is known (sealed values bind to it;
+	// these placeholders are never decrypted by the probes).
+	const occurrence = (
+		await admin.query(
+			`insert into occurrences (organization_id, program_id, day, starts_at, registration_open, capacity)
+			values ($1, $2, (now() + interval '7 days')::date, now() + interval '7 days', true, 10) returning id`,
+			[org, program]
+		)
+	).rows[0].id;
+	const registration = (
+		await admin.query(
+			`insert into registrations (id, organization_id, occurrence_id, status, name_sealed, contact_sealed, contact_kind, submission_key, access_digest, reference_code)
+			values (gen_random_uuid(), $1, $2, 'registered', 'x', 'x', 'email', md5(random()::text), md5(random()::text), upper(substr(md5(random()::text), 1, 6))) returning id`,
+			[org, occurrence]
+		)
+	).rows[0].id;
+	// Real sealed values, so that the list pages can open them.
+	await asSystem(database.db, async (tx) => {
+		const bind = (column: string) => ({ table: 'registrations', column, rowId: registration, organizationId: org });
+		await tx.execute(
+			sql`update registrations set name_sealed = ${await encryptText(tx, '行列 太郎', bind('name_sealed'))}, contact_sealed = ${await encryptText(tx, 'matrix@example.org', bind('contact_sealed'))} where id = ${registration}`
+		);
+	});
+	return { org, program, location, member, joinRequest: NIL, occurrence, registration };
 }
 
 function classify(response: Response): Outcome | `unexpected ${number}` {

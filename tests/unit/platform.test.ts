@@ -19,6 +19,9 @@ it('loads the demo region into an empty database once, and stops the server clea
 	const upcoming = await count(first, 'program_upcoming_dates');
 	expect(organizations).toBeGreaterThanOrEqual(55);
 	expect(upcoming).toBeGreaterThan(0);
+	// The demo's dated sessions exist before the first page is served (occurrences are public).
+	const dated = await count(first, 'occurrences');
+	expect(dated).toBeGreaterThan(upcoming / 2);
 	const [{ current_user: user, fsync }] = (await first.pool.query("select current_user, current_setting('fsync') as fsync")).rows;
 	expect(user).toBe('tsunagu_app');
 	expect(fsync).toBe('on');
@@ -28,6 +31,7 @@ it('loads the demo region into an empty database once, and stops the server clea
 
 	const second = await startPlatform(env);
 	expect(await count(second, 'organizations')).toBe(organizations);
+	expect(await count(second, 'occurrences')).toBe(dated); // not stale: nothing re-made
 	await stopPlatform();
 	expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 }, 120_000);

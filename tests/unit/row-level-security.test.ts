@@ -23,7 +23,7 @@ const WITHOUT_RLS: Record<string, string> = {
 const REFUSED = { cause: { message: expect.stringMatching(/row-level security/) } };
 
 /** Tables whose rows are about people or an organisation's private business. */
-const PRIVATE = ['users', 'sessions', 'recovery_codes', 'email_tokens', 'memberships', 'join_requests', 'audit_events'];
+const PRIVATE = ['users', 'sessions', 'recovery_codes', 'email_tokens', 'memberships', 'join_requests', 'audit_events', 'registrations', 'participation_cards', 'card_consents', 'visits'];
 
 let database: Database;
 let admin: pg.Client;
@@ -38,6 +38,17 @@ beforeAll(async () => {
 	await admin.query(`insert into join_requests (organization_name, applicant_name, applicant_email) values ('テスト団体', '申込者', 'apply@example.org')`);
 	await admin.query(`insert into email_tokens (id, purpose, email, organization_id, role, expires_at) values (repeat('a', 64), 'invitation', 'x@example.org', $1, 'staff', now() + interval '1 day')`, [cast.orgB]);
 	await admin.query(`insert into recovery_codes (user_id, code_hash) values ($1, repeat('b', 64))`, [cast.people.adminB.userId]);
+	// Events and participation: a registration, a card allowed at B, a visit at B.
+	const program = (await admin.query(`select id from programs where organization_id = $1 limit 1`, [cast.orgB])).rows[0].id;
+	const occurrence = (await admin.query(`insert into occurrences (organization_id, program_id, day, starts_at) values ($1, $2, current_date, now()) returning id`, [cast.orgB, program])).rows[0].id;
+	await admin.query(
+		`insert into registrations (id, organization_id, occurrence_id, status, name_sealed, contact_sealed, contact_kind, submission_key, access_digest, reference_code)
+		values (gen_random_uuid(), $1, $2, 'registered', 'x', 'x', 'email', 'k', 'd', 'ABC123')`,
+		[cast.orgB, occurrence]
+	);
+	const card = (await admin.query(`insert into participation_cards (code, manage_digest) values ('ABCDE12345', 'm') returning id`)).rows[0].id;
+	await admin.query(`insert into card_consents (card_id, organization_id) values ($1, $2)`, [card, cast.orgB]);
+	await admin.query(`insert into visits (organization_id, program_id, occurrence_id, day, counted_at, source, person_key, card_id) values ($1, $2, $3, current_date, now(), 'card', 'card:' || $4::text, $4::uuid)`, [cast.orgB, program, occurrence, card]);
 	await withAccess(database.db, { system: true }, (tx) =>
 		tx.execute(sql`insert into audit_events (organization_id, action, prev_hash, hash) values (${cast.orgB}, 'test.event', ${'0'.repeat(64)}, ${'1'.repeat(64)})`)
 	);
@@ -124,5 +135,40 @@ describe('row-level security', () => {
 
 	it('refuses to nest contexts (a nested one would leak into the outer transaction)', async () => {
 		await expect(withAccess(database.db, ANONYMOUS, (tx) => withAccess(tx, { system: true }, async () => 1))).rejects.toThrow(/nested/);
+	});
+});
+
+describe('row-level security of events and participation', () => {
+	const contextA = () => ({ userId: cast.people.org_admin.userId, organizationIds: [cast.orgA] });
+	const contextB = () => ({ userId: cast.people.adminB.userId, organizationIds: [cast.orgB] });
+	const count = (context: Parameters<typeof withAccess>[1], table: string) =>
+		withAccess(database.db, context, (tx) => tx.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`))).then((r) => r.rows[0].n);
+
+	it("keeps B's registrations, cards and visits out of A's context, and shows them to B", async () => {
+		for (const table of ['registrations', 'participation_cards', 'card_consents', 'visits']) {
+			expect(await count(contextA(), table), table).toBe(0);
+			expect(await count(contextB(), table), table).toBe(1);
+		}
+	});
+
+	it("shows the secretariat B's visits (counts) but not B's registrations (names)", async () => {
+		const secretariat = { userId: cast.people.secretariat.userId, organizationIds: [cast.secretariatOrg], secretariat: true };
+		expect(await count(secretariat, 'visits')).toBe(1);
+		expect(await count(secretariat, 'registrations')).toBe(0);
+	});
+
+	it("refuses writing a visit or an occurrence for B's program from A's context", async () => {
+		const program = (await admin.query(`select id from programs where organization_id = $1 limit 1`, [cast.orgB])).rows[0].id;
+		await expect(
+			withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into visits (organization_id, program_id, day, counted_at, source) values (${cast.orgB}, ${program}, current_date, now(), 'tap')`))
+		).rejects.toMatchObject(REFUSED);
+		await expect(
+			withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into visits (organization_id, program_id, day, counted_at, source) values (${cast.orgA}, ${program}, current_date, now(), 'tap')`))
+		).rejects.toMatchObject(REFUSED);
+		await expect(
+			withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into occurrences (organization_id, program_id, day, starts_at) values (${cast.orgA}, ${program}, current_date, now())`))
+		).rejects.toMatchObject(REFUSED);
+		// Cards are issued only by the platform (a resident's own flow), never by an organisation.
+		await expect(withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into participation_cards (code, manage_digest) values ('ZZZZZ99999', 'z')`))).rejects.toMatchObject(REFUSED);
 	});
 });

@@ -2,11 +2,21 @@ import type { MessageKey } from './ja';
 import { authEn } from './en-auth';
 import { staffEn } from './en-staff';
 import { auditEn } from './en-audit';
+import { eventsEn } from './en-events';
+import { printEn } from './en-print';
+import { registrationEn } from './en-registration';
+import { participationEn } from './en-participation';
+import { figuresEn } from './en-figures';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
 	...staffEn,
 	...auditEn,
+	...eventsEn,
+	...printEn,
+	...registrationEn,
+	...participationEn,
+	...figuresEn,
 	'app.name': 'Tsunagu',
 	'app.tagline': 'Find places, advice and activities near you',
 	'nav.skip': 'Skip to content',

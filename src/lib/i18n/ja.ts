@@ -2,11 +2,21 @@
 import { authJa } from './ja-auth';
 import { staffJa } from './ja-staff';
 import { auditJa } from './ja-audit';
+import { eventsJa } from './ja-events';
+import { printJa } from './ja-print';
+import { registrationJa } from './ja-registration';
+import { participationJa } from './ja-participation';
+import { figuresJa } from './ja-figures';
 
 export const ja = {
 	...authJa,
 	...staffJa,
 	...auditJa,
+	...eventsJa,
+	...printJa,
+	...registrationJa,
+	...participationJa,
+	...figuresJa,
 	'app.name': 'つなぐ',
 	'app.tagline': 'まちの居場所・相談・活動をさがす',
 	'nav.skip': '本文へ移動',

@@ -35,6 +35,11 @@ export function formatDayLong(t: Translate, day: string): string {
 	return t('date.dayYear', { year, month, day: date });
 }
 
+/** 「2028年1月1日(土)」: a date far enough ahead that its year matters. */
+export function formatDayFull(t: Translate, day: string): string {
+	return `${formatDayLong(t, day)}(${t(`weekdayShort.${WEEKDAY_CODES[weekdayIndex(day)]}`)})`;
+}
+
 export function formatYearMonth(t: Translate, ym: string): string {
 	const [year, month] = ym.split('-').map(Number);
 	return t('date.yearMonth', { year, month });

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { openDatabase, type Database, type Db } from './db';
 import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates, localDay } from './directory';
+import { occurrencesStale, sendDueReminders, syncAllOccurrences } from './events';
 import { log } from './log';
 import { asSystem } from './db/tenant';
 import { Throttle } from './auth/throttle';
@@ -63,11 +64,20 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	});
 	useDatabase(database);
 	const today = todayInTokyo();
+	let loadedDemo = false;
 	if (env.DEMO_REGION !== 'off' && (await isDirectoryEmpty(database.db))) {
 		const loaded = await loadDemoRegion(database.db, today);
+		loadedDemo = true;
 		log.info('demo_region_loaded', loaded);
 	} else if (await upcomingDatesStale(database.db, today)) {
 		await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
+	}
+	if (await occurrencesStale(database.db, today)) {
+		// A fresh demo region is small: its dates exist before the first page is served. A large
+		// directory (national scale) catches up in the background instead of delaying start-up.
+		const sync = syncAllOccurrences(database.db, (fn) => asSystem(database.db, fn), today).then((n) => log.info('occurrences_synced', n));
+		if (loadedDemo) await sync;
+		else sync.catch((e: Error) => log.error('occurrences_sync_failed', { message: e.message }));
 	}
 	const setup = await ensureSecretariatInvitation(database.db, {
 		email: env.ADMIN_EMAIL || 'admin@example.org',
@@ -80,6 +90,7 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 		await sendMail({ to: setup.email, subject: translate('ja', 'mail.setup.subject'), text: translate('ja', 'mail.setup.body', { link }) });
 	}
 	scheduleDailyRefresh(database);
+	scheduleReminders(database);
 	return database;
 }
 
@@ -91,7 +102,9 @@ function scheduleDailyRefresh(database: Database) {
 	const tokyoMidnight = Math.ceil((now + 9 * 3600_000) / 86_400_000) * 86_400_000 - 9 * 3600_000;
 	refreshTimer = setTimeout(async () => {
 		try {
-			await asSystem(database.db, (tx) => refreshUpcomingDates(tx, todayInTokyo()));
+			const today = todayInTokyo();
+			await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
+			await syncAllOccurrences(database.db, (fn) => asSystem(database.db, fn), today);
 			log.info('upcoming_dates_refreshed');
 		} catch (error) {
 			log.error('upcoming_dates_refresh_failed', { message: (error as Error).message });
@@ -101,8 +114,22 @@ function scheduleDailyRefresh(database: Database) {
 	refreshTimer.unref();
 }
 
+let reminderTimer: NodeJS.Timeout | undefined;
+
+/** Day-before reminders, checked every 15 minutes. */
+function scheduleReminders(database: Database) {
+	reminderTimer = setInterval(() => {
+		sendDueReminders(database.db).then(
+			(n) => n && log.info('reminders_sent', { count: n }),
+			(error: Error) => log.error('reminders_failed', { message: error.message })
+		);
+	}, 15 * 60_000);
+	reminderTimer.unref();
+}
+
 export async function stopPlatform() {
 	clearTimeout(refreshTimer);
+	clearInterval(reminderTimer);
 	const database = current;
 	current = null;
 	currentThrottle = null;

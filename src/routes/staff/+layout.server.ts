@@ -14,7 +14,10 @@ export const load: LayoutServerLoad = (event) => {
 				name: m.organizationName,
 				role: m.role,
 				canEdit: can(actor, 'directory.edit', m.organizationId),
-				canManage: can(actor, 'members.manage', m.organizationId)
+				canManage: can(actor, 'members.manage', m.organizationId),
+				canEvents: can(actor, 'events.manage', m.organizationId),
+				canRecord: can(actor, 'attendance.record', m.organizationId),
+				canFigures: can(actor, 'attendance.view', m.organizationId)
 			}))
 		}
 	};

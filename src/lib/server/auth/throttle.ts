@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 
-export type ThrottleScope = 'login' | 'mfa' | 'reset' | 'join';
+export type ThrottleScope = 'login' | 'mfa' | 'reset' | 'join' | 'register' | 'link' | 'card';
 
 interface Rule {
 	points: number;
@@ -23,7 +23,14 @@ const RULES: Record<ThrottleScope, { account: Rule; network: Rule }> = {
 	mfa: { account: { points: 5, duration: 15 * 60, blockDuration: 15 * 60 }, network: { points: 30, duration: 15 * 60, blockDuration: 15 * 60 } },
 	reset: { account: { points: 3, duration: 60 * 60, blockDuration: 60 * 60 }, network: { points: 10, duration: 60 * 60, blockDuration: 60 * 60 } },
 	// Applications to join: a few per address and network an hour keeps the secretariat's list clean.
-	join: { account: { points: 3, duration: 60 * 60, blockDuration: 60 * 60 }, network: { points: 5, duration: 60 * 60, blockDuration: 60 * 60 } }
+	join: { account: { points: 3, duration: 60 * 60, blockDuration: 60 * 60 }, network: { points: 5, duration: 60 * 60, blockDuration: 60 * 60 } },
+	// Registrations without an account: every submission counts, per contact and per network (a
+	// family registers for several dates; a script filling a session does not).
+	register: { account: { points: 10, duration: 60 * 60, blockDuration: 60 * 60 }, network: { points: 30, duration: 60 * 60, blockDuration: 60 * 60 } },
+	// Guessing residents' bearer links (registration, card): wrong links count per network.
+	link: { account: { points: 20, duration: 15 * 60, blockDuration: 15 * 60 }, network: { points: 20, duration: 15 * 60, blockDuration: 15 * 60 } },
+	// Participation cards issued per network.
+	card: { account: { points: 10, duration: 60 * 60, blockDuration: 60 * 60 }, network: { points: 10, duration: 60 * 60, blockDuration: 60 * 60 } }
 };
 
 /** One IPv4 address, or an IPv6 /64 (one household or phone network usually owns a whole /64). */

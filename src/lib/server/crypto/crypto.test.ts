@@ -247,7 +247,9 @@ describe('rotation', () => {
 		const id = await userWithSecret('x');
 		await setSealed(id, 'JBSWY3DPEHPK3PXP');
 		const report = await rotateKeys(database.db);
-		expect(report.unsealed).toEqual({ 'users.totp_secret': 1 });
+		// Every registered column is counted; only the one written in clear has a non-zero count.
+		expect(report.unsealed['users.totp_secret']).toBe(1);
+		expect(Object.entries(report.unsealed).filter(([column, n]) => column !== 'users.totp_secret' && n !== 0)).toEqual([]);
 	});
 
 	it('keeps a retired key while a transaction that sealed a value with it is still open', async () => {

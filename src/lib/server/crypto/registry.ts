@@ -13,4 +13,9 @@ export interface EncryptedColumn {
 	organizationColumn?: string;
 }
 
-export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [{ table: 'users', column: 'totp_secret', idColumn: 'id' }];
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
+	{ table: 'users', column: 'totp_secret', idColumn: 'id' },
+	{ table: 'registrations', column: 'name_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
+	{ table: 'registrations', column: 'contact_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
+	{ table: 'registrations', column: 'needs_sealed', idColumn: 'id', organizationColumn: 'organization_id' }
+];

@@ -4,3 +4,5 @@ export * from '../auth/schema';
 export * from '../network/schema';
 export * from '../audit/schema';
 export * from '../crypto/schema';
+export * from '../events/schema';
+export * from '../participation/schema';

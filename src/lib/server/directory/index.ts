@@ -3,9 +3,9 @@ export { searchPrograms, suggestAlternatives, placeCentre, whenDays, type Finder
 export { finderQuery, parseFinderParams, finderParamNames, MAX_QUERY_LENGTH, type FinderQuery } from './finder-query';
 export { getProgram, getOrganization, idParam, type ProgramDetail, type OrganizationDetail } from './read';
 export { loadDemoRegion, isDirectoryEmpty, readDemoDataset } from './demo/load';
-export { refreshUpcomingDates } from './upcoming';
+export { refreshUpcomingDates, replaceUpcomingDates, UPCOMING_HORIZON_DAYS } from './upcoming';
 export { saveOrganization, saveTaxonomies } from './save';
-export { expandSchedule, nextOccurrences, parseRecurrence, holidayName, localDay, addDays, weekdayIndex, type ScheduleRule, type Occurrence, type RecurrenceSummary } from './schedule';
+export { expandSchedule, nextOccurrences, parseRecurrence, holidayName, localDay, addDays, weekdayIndex, zonedInstant, type ScheduleRule, type Occurrence, type RecurrenceSummary } from './schedule';
 export { taxonomy, label, term, codes, type TaxonomyName, type Term } from './taxonomy';
 export { organizationInput, programInput, type OrganizationInput, type ProgramInput } from './model';
 export { createMemberOrganization, organizationNames, organizationIdBySlug, type NewOrganization } from './register';
@@ -30,4 +30,5 @@ export {
 	type SaveLocationResult
 } from './staff';
 export { readProfile, readLocation, readProgram, programValuesOf, emptyProgramValues, programChoices, UUID, type FieldErrors, type ProgramValues } from './staff-input';
-export { blankSchedule, fieldsOf, previewDates, scheduleFrom, SCHEDULE_KINDS, ORDINALS, type ScheduleFields, type ScheduleErrors, type PreviewDate } from './schedule-form';
+export { blankSchedule, fieldsOf, previewDates, laterHolidaySkips, scheduleFrom, SCHEDULE_KINDS, ORDINALS, type ScheduleFields, type ScheduleErrors, type PreviewDate } from './schedule-form';
+export { scheduleSeries, programSummaries, programIdsMatching, placeSummaries, calendarChoices, programIdsWithSchedules, type ScheduleSeries, type ProgramSummary, type ProgramFilter } from './series';

@@ -156,3 +156,20 @@ export function previewDates(s: ScheduleInput, today: string, count = 8): Previe
 	}
 	return out;
 }
+
+/** About fourteen months: a rule set up in November sees the New Year after next. */
+const LATER_SKIPS_DAYS = 430;
+
+/**
+ * Holidays the rule skips later in the coming year, after the dates `previewDates` lists: so that
+ * staff see, say, 元日 on a first Saturday twelve months ahead when they set the rule up.
+ */
+export function laterHolidaySkips(s: ScheduleInput, today: string, shown: readonly PreviewDate[]): Array<{ day: string; name: string }> {
+	if (!s.closedOnHolidays) return [];
+	const from = s.dtstart > today ? s.dtstart : today;
+	const after = shown.length ? addDays(shown[shown.length - 1].day, 1) : from;
+	return expandSchedule({ ...s, closedOnHolidays: false, exdates: [] }, after, addDays(from, LATER_SKIPS_DAYS)).flatMap((o) => {
+		const name = holidayName(o.day);
+		return name ? [{ day: o.day, name }] : [];
+	});
+}

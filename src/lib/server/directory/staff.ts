@@ -237,13 +237,27 @@ export async function saveProgram(tx: Db, organizationId: string, programId: str
 	}
 	await tx.delete(programLocations).where(eq(programLocations.programId, id));
 	if (ordered.length) await tx.insert(programLocations).values(ordered.map((l, position) => ({ programId: id, locationId: l.id, position })));
-	await tx.delete(schedules).where(eq(schedules.programId, id));
-	if (input.schedules.length) await tx.insert(schedules).values(input.schedules.map((s, position) => scheduleRow(id, ordered[0]?.id ?? null, s, position)));
+	await replaceSchedules(tx, id, input.schedules.map((s, position) => scheduleRow(id, ordered[0]?.id ?? null, s, position)));
 	await refreshUpcomingDates(tx, today, [id]);
 	const changed = existing
 		? [...EDITABLE.filter((k) => JSON.stringify(existing.input[k]) !== JSON.stringify(edit[k])), ...(JSON.stringify(existing.locationIds) !== JSON.stringify(locationIds) ? ['locations'] : [])]
 		: [...EDITABLE, 'locations'];
 	return { outcome: 'saved', programId: id, changed };
+}
+
+/**
+ * Write a program's schedules position by position, keeping each row's id: occurrences (events
+ * module) hang off schedule ids, and a staff member's cancelled or moved date must survive an
+ * edit of the program's description.
+ */
+async function replaceSchedules(tx: Db, programId: string, rows: Array<ReturnType<typeof scheduleRow>>) {
+	const existing = await tx.select({ id: schedules.id }).from(schedules).where(eq(schedules.programId, programId)).orderBy(asc(schedules.position));
+	for (const [i, row] of rows.entries()) {
+		if (existing[i]) await tx.update(schedules).set({ ...row, updatedAt: new Date() }).where(eq(schedules.id, existing[i].id));
+		else await tx.insert(schedules).values(row);
+	}
+	const gone = existing.slice(rows.length).map((r) => r.id);
+	if (gone.length) await tx.delete(schedules).where(inArray(schedules.id, gone));
 }
 
 /** Publish or unpublish; false when the program is not this organisation's. */

@@ -55,6 +55,22 @@ export async function updateNextOccurrences(db: Pick<Db, 'execute'>, programIds?
 			and (p.next_starts_at, p.next_ends_at, p.following_starts_at) is distinct from (n.first_start, n.first_end, n.second_start)`);
 }
 
+/**
+ * Replace a program's upcoming dates with the ones its dated sessions actually hold (the events
+ * module calls this when a date is cancelled, moved or added, so the finder's "next date" and
+ * "today / this weekend" agree with the calendar).
+ */
+export async function replaceUpcomingDates(db: Runner, programId: string, dates: Array<{ day: string; startsAt: Date; endsAt: Date | null; allDay: boolean }>) {
+	await db.delete(programUpcomingDates).where(eq(programUpcomingDates.programId, programId));
+	if (dates.length) {
+		await db
+			.insert(programUpcomingDates)
+			.values(dates.map((d) => ({ programId, ...d })))
+			.onConflictDoNothing();
+	}
+	await updateNextOccurrences(db, [programId]);
+}
+
 export async function upcomingDatesOf(db: Db, programId: string) {
 	return db.select().from(programUpcomingDates).where(eq(programUpcomingDates.programId, programId)).orderBy(programUpcomingDates.startsAt);
 }

@@ -10,21 +10,38 @@ export const PERMISSIONS = [
 	'audit.view', // the organisation's audit log
 	'network.review', // join requests of new organisations
 	'network.moderate', // unpublish anything in the network
-	'network.audit' // the whole network's audit log
+	'network.audit', // the whole network's audit log
+	'events.manage', // occurrences: cancel, move, one-off events, capacity and registration
+	'registrations.view', // the names and contacts of people registered (personal data)
+	'attendance.record', // check people in, count heads at the door
+	'attendance.view', // the organisation's attendance figures
+	'network.attendance' // the region's attendance figures, unsuppressed
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Permissions a role grants inside the organisation where it is held. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view'],
-	org_admin: ['directory.edit', 'members.manage', 'audit.view'],
-	staff: ['directory.edit'],
+	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view'],
+	org_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view'],
+	staff: ['directory.edit', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view'],
 	counsellor: [],
-	volunteer: []
+	// Volunteers staff the door: they count and check in, but see no names and no reports.
+	volunteer: ['attendance.record']
 };
 
 /** Permissions over the whole network, held by a secretariat admin wherever they act. */
-export const NETWORK_PERMISSIONS: readonly Permission[] = ['network.review', 'network.moderate', 'network.audit', 'directory.edit', 'members.manage', 'audit.view'];
+// Not registrations.view: the secretariat sees other organisations' participants only as counts.
+export const NETWORK_PERMISSIONS: readonly Permission[] = [
+	'network.review',
+	'network.moderate',
+	'network.audit',
+	'network.attendance',
+	'directory.edit',
+	'members.manage',
+	'audit.view',
+	'events.manage',
+	'attendance.view'
+];
 
 /** Roles whose holders must sign in with a second factor. */
 export const MFA_ROLES: readonly Role[] = ['secretariat_admin', 'counsellor'];

@@ -2,6 +2,7 @@
  * What the two program pages (/staff/orgs/[orgId]/programs/new and …/[programId]) share: the
  * form's data, the preview of schedules, and saving with its audit event.
  */
+import { syncOccurrences } from '../events';
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import {
 	blankSchedule,
@@ -10,6 +11,7 @@ import {
 	locationsOf,
 	organizationForStaff,
 	previewDates,
+	laterHolidaySkips,
 	programChoices,
 	readProgram,
 	saveProgram,
@@ -21,13 +23,15 @@ import {
 import { actorDb, auditOrigin, requireOrganization } from '../auth/guard';
 import { recordAudit } from '../audit';
 import { todayInTokyo } from '../runtime';
-import { formatDay, scheduleInWords, translatorFor } from '../present';
+import { formatDay, formatDayFull, scheduleInWords, translatorFor } from '../present';
 import type { Db } from '../db';
 import type { Locale } from '$lib/i18n';
 
 export interface SchedulePreview {
 	words: string;
 	dates: Array<{ label: string; skippedFor: string | null; excluded: boolean }>;
+	/** Holidays skipped later in the coming year (beyond `dates`). */
+	later: Array<{ label: string; name: string }>;
 }
 
 /** The rule in words and the next dates, for every schedule row that is complete. */
@@ -38,13 +42,15 @@ export function previewsOf(rows: ScheduleFields[], locale: Locale): Array<Schedu
 		const parsed = scheduleFrom(row);
 		if (!parsed.ok || !parsed.value.rrule) return null;
 		const s = parsed.value;
+		const dates = previewDates(s, today);
 		return {
 			words: scheduleInWords(t, { rrule: s.rrule, opensAt: s.opensAt, closesAt: s.closesAt, closedOnHolidays: s.closedOnHolidays, until: s.until ?? null, count: null, note: s.note }),
-			dates: previewDates(s, today).map((d) => ({
+			dates: dates.map((d) => ({
 				label: formatDay(t, d.day) + (d.opensAt ? ` ${d.opensAt.replace(/^0/, '')}${d.closesAt ? '–' + d.closesAt.replace(/^0/, '') : ''}` : ''),
 				skippedFor: d.skippedFor,
 				excluded: d.excluded
-			}))
+			})),
+			later: laterHolidaySkips(s, today, dates).map((d) => ({ label: formatDayFull(t, d.day), name: d.name }))
 		};
 	});
 }
@@ -87,7 +93,10 @@ export async function submitProgram(event: Event, programId: string | null, mode
 	// A preview saves nothing: the form comes back with the rules in words and their next dates.
 	if (mode === 'preview') return shown;
 	const result = await actorDb(event, async (tx) => {
-		const saved = await saveProgram(tx, organizationId, programId, parsed.value.edit, parsed.value.locationIds, todayInTokyo());
+		const today = todayInTokyo();
+		const saved = await saveProgram(tx, organizationId, programId, parsed.value.edit, parsed.value.locationIds, today);
+		// The program's dated sessions follow its schedules (single changes by staff are kept).
+		if (saved.outcome === 'saved') await syncOccurrences(tx, today, [saved.programId]);
 		if (saved.outcome === 'saved' && saved.changed.length) {
 			await recordAudit(tx, auditOrigin(event), { action: programId ? 'program.update' : 'program.create', organizationId, entityType: 'program', entityId: saved.programId, changedFields: saved.changed });
 		}

@@ -15,6 +15,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	const o = detail.organization;
 	return {
 		organization: {
+			id: detail.organization.id,
 			name: o.name,
 			nameKana: o.nameKana,
 			legalForm: o.legalForm ? label('legalForms', o.legalForm, locals.locale) : null,

@@ -1,6 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { getProgram, idParam, label, nextOccurrences, holidayName, expandSchedule, addDays } from '$lib/server/directory';
 import { db, todayInTokyo } from '$lib/server/runtime';
+import { nextOccurrencesOfProgram } from '$lib/server/events';
+import { publicProgramFigures } from '$lib/server/participation';
 import { costInWords, formatDay, formatDayLong, formatOccurrence, formatYearMonth, joinInWords, scheduleInWords } from '$lib/server/present';
 import { translator } from '$lib/i18n';
 import type { PageServerLoad } from './$types';
@@ -23,6 +25,23 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			const withHolidays = expandSchedule({ ...s, closedOnHolidays: false }, today, addDays(today, 90));
 			return withHolidays.filter((o) => holidayName(o.day)).map((o) => t('program.holidaySkipped', { date: formatDay(t, o.day), name: holidayName(o.day)! }));
 		});
+
+	// Dated sessions (events module): cancelled and moved ones shown as such, each with its own page.
+	const dated = await nextOccurrencesOfProgram(db(), program.id, new Date(), 6);
+	const nextDates = dated.length
+		? dated.slice(0, 6).map((o) => ({
+				id: o.id as string | null,
+				iso: o.startsAt.toISOString(),
+				text: formatOccurrence(t, o.startsAt, o.endsAt, o.allDay),
+				title: o.title,
+				cancelled: o.status === 'cancelled',
+				moved: o.moved,
+				visit: o.kind === 'visit',
+				registration: o.registrationOpen && o.status === 'scheduled',
+				note: o.note
+			}))
+		: nextOccurrences(detail.schedules, today, 5).map((o) => ({ id: null, iso: o.start.toISOString(), text: formatOccurrence(t, o.start, o.end, o.allDay), title: null, cancelled: false, moved: false, visit: false, registration: false, note: null }));
+	const next = nextDates.find((d) => !d.cancelled);
 
 	return {
 		program: {
@@ -50,7 +69,9 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		},
 		organization: { id: organization.id, name: organization.name, website: organization.website, sourceTitle: organization.sourceTitle },
 		schedules: detail.schedules.map((s) => scheduleInWords(t, s)).filter(Boolean),
-		nextDates: nextOccurrences(detail.schedules, today, 5).map((o) => ({ iso: o.start.toISOString(), text: formatOccurrence(t, o.start, o.end, o.allDay) })),
+		nextDates,
+		next: next?.text ?? null,
+		figures: await publicProgramFigures(db(), program.id, today),
 		skipped: [...new Set(skipped)].slice(0, 3),
 		places: detail.locations.map((l) => ({
 			name: l.name,

@@ -1,6 +1,9 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { fieldsOf, programForStaff, programValuesOf, UUID } from '$lib/server/directory';
+import { addDays, fieldsOf, label, programForStaff, programValuesOf, UUID } from '$lib/server/directory';
+import { nextOccurrencesOfProgram, overlapsFor } from '$lib/server/events';
+import { todayInTokyo } from '$lib/server/runtime';
+import { formatOccurrence, translatorFor } from '$lib/server/present';
 import { actorDb, requireOrganization } from '$lib/server/auth/guard';
 import { formContext, previewsOf, publishProgram, submitProgram, withBlankRow } from '$lib/server/staff/program-page';
 import { noticeOf } from '$lib/server/staff/notice';
@@ -18,12 +21,21 @@ export const load: PageServerLoad = async (event) => {
 		if (!program) error(404, 'Not Found');
 		const context = await formContext(tx, organizationId, event.locals.locale);
 		const rows = program.input.schedules.map(fieldsOf);
+		// The dates this program's schedule has made, and clashes with programs for the same people.
+		const t = translatorFor(event.locals.locale);
+		const today = todayInTokyo();
+		const [dates, overlaps] = await Promise.all([nextOccurrencesOfProgram(tx, programId, new Date(), 6), overlapsFor(tx, programId, today, addDays(today, 90))]);
 		return {
 			...context,
 			program: { id: program.id, title: program.input.title, published: program.published },
 			values: withBlankRow(programValuesOf(program.input, program.locationIds, rows)),
 			previews: previewsOf(rows, event.locals.locale),
-			done: noticeOf(event.url)
+			done: noticeOf(event.url),
+			dates: dates.map((o) => ({ id: o.id, text: formatOccurrence(t, o.startsAt, o.endsAt, o.allDay), cancelled: o.status === 'cancelled' })),
+			overlaps: overlaps.map((o) => ({
+				key: `${o.occurrenceId}-${o.other.id}`,
+				text: `${formatOccurrence(t, o.other.startsAt, o.other.endsAt, o.other.allDay)} ${o.other.title}(${o.other.organizationName})— ${o.lifeStages.map((s) => label('lifeStages', s, event.locals.locale)).join('・')}`
+			}))
 		};
 	});
 };

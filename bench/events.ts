@@ -1,0 +1,181 @@
+/**
+ * `npm run bench:events [-- --visits 10000000 --checkins 2000 --concurrency 8]`: the two issue-4
+ * benchmarks, each beside a baseline measured in the same run.
+ *
+ * 1. The attendance report (participation/figures.ts) for the region, one organisation and one
+ *    program over `--visits` generated visits (default 10 million, two years, the demo region's
+ *    programs, 30 % anonymous taps, people who come back), beside a plain
+ *    `count(*), sum(people)` over the same rows.
+ * 2. Check-ins per second through `POST /api/v1/orgs/{org}/checkins` on the built app (a new card
+ *    each request, a signed-in staff session), beside `GET /healthz` on the same app and a plain
+ *    `insert into visits` through a pool, at the same concurrency.
+ *
+ * The database is its own (embedded server in DATA_DIR, default $TMPDIR/tsunagu-bench-events, or
+ * BENCH_DATABASE_URL); the demo region is loaded into it once. Results on stdout.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { openDatabase, type Database } from '../src/lib/server/db';
+import { asSystem } from '../src/lib/server/db/tenant';
+import { isDirectoryEmpty, loadDemoRegion, localDay } from '../src/lib/server/directory';
+import { syncAllOccurrences } from '../src/lib/server/events/occurrences';
+import { attendanceFigures } from '../src/lib/server/participation/figures';
+import { issueCard } from '../src/lib/server/participation/cards';
+import { createSession, createUser } from '../src/lib/server/auth';
+import { setMembership } from '../src/lib/server/network';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+process.chdir(root);
+const { values: args } = parseArgs({
+	options: {
+		visits: { type: 'string', default: '10000000' },
+		checkins: { type: 'string', default: '2000' },
+		concurrency: { type: 'string', default: '8' },
+		repeat: { type: 'string', default: '3' }
+	}
+});
+const VISITS = Number(args.visits);
+const CHECKINS = Number(args.checkins);
+const CONCURRENCY = Number(args.concurrency);
+const REPEAT = Number(args.repeat);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function timed<T>(fn: () => Promise<T>): Promise<number> {
+	const t0 = performance.now();
+	await fn();
+	return performance.now() - t0;
+}
+async function medianMs(fn: () => Promise<unknown>): Promise<number> {
+	await fn(); // warm
+	const runs: number[] = [];
+	for (let i = 0; i < REPEAT; i++) runs.push(await timed(fn));
+	return median(runs);
+}
+
+const database: Database = await openDatabase({ databaseUrl: process.env.BENCH_DATABASE_URL || undefined, dataDir: path.resolve(process.env.DATA_DIR ?? path.join(os.tmpdir(), 'tsunagu-bench-events')), poolSize: CONCURRENCY + 2 });
+const today = localDay(new Date());
+const owner = new pg.Client({ connectionString: database.adminUrl });
+await owner.connect();
+try {
+	if (await isDirectoryEmpty(database.db)) await loadDemoRegion(database.db, today);
+	await syncAllOccurrences(database.db, (fn) => asSystem(database.db, fn), today);
+	const programs = (await owner.query<{ id: string; org: string }>(`select id, organization_id as org from programs order by id`)).rows;
+
+	// ── 1. the attendance report over generated visits ──────────────────────────────────────
+	const have = (await owner.query<{ n: string }>(`select count(*) as n from visits where client_key like 'bench-%'`)).rows[0].n;
+	if (Number(have) !== VISITS) {
+		console.log(`bench:events: generating ${VISITS.toLocaleString()} visits …`);
+		const started = Date.now();
+		await owner.query(`delete from visits`);
+		await owner.query(`create temporary table bench_programs as select row_number() over (order by id) - 1 as i, id, organization_id from programs`);
+		const count = programs.length;
+		// Each program has its regulars (a few hundred people) who come back; 30 % are anonymous taps.
+		for (let done = 0; done < VISITS; done += 1_000_000) {
+			const n = Math.min(1_000_000, VISITS - done);
+			await owner.query(
+				`insert into visits (organization_id, program_id, day, counted_at, source, person_key, people, age_band, gender, first_visit, client_key)
+				select p.organization_id, p.id, d.day, d.day + time '10:00', case when g % 10 < 3 then 'tap' else 'card' end,
+					case when g % 10 < 3 then null else 'card:' || p.i || '-' || (g * 7919 % 400) end,
+					case when g % 23 = 0 then 3 else 1 end,
+					(array['under_10','10s','20s','30s','40s','50s','60s','70s','80s','90s_plus','not_given'])[1 + g % 11],
+					(array['female','male','other','not_given'])[1 + g % 4],
+					case when g % 10 < 3 then g % 7 = 0 else null end,
+					'bench-' || g
+				from generate_series($1::bigint, $2::bigint) g
+				join bench_programs p on p.i = g % $3
+				cross join lateral (select (current_date - (g % 730)::int) as day) d
+				on conflict do nothing`,
+				[done + 1, done + n, count]
+			);
+			process.stdout.write('.');
+		}
+		await owner.query('vacuum analyze visits');
+		console.log(`\nbench:events: generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+	}
+	const total = (await owner.query<{ n: string }>(`select count(*) as n from visits`)).rows[0].n;
+	const from = localDay(new Date(Date.now() - 730 * 86_400_000));
+	const bigOrg = (await owner.query<{ org: string }>(`select organization_id as org from programs group by 1 order by count(*) desc limit 1`)).rows[0].org;
+	const scopes = [
+		{ name: 'region (every program)', programIds: programs.map((p) => p.id), organizationId: undefined },
+		{ name: 'one organisation', programIds: programs.filter((p) => p.org === bigOrg).map((p) => p.id), organizationId: bigOrg },
+		{ name: 'one program', programIds: [programs[0].id], organizationId: programs[0].org }
+	];
+	const rows: string[] = [];
+	for (const s of scopes) {
+		const report = await medianMs(() => asSystem(database.db, (tx) => attendanceFigures(tx, { organizationId: s.organizationId, programIds: s.programIds, from, to: today, weeks: 4, today })));
+		const plain = await medianMs(() => asSystem(database.db, (tx) => tx.execute(sql`select count(*), sum(people) from visits where program_id = any(${`{${s.programIds.join(',')}}`}::uuid[]) and day between ${from}::date and ${today}::date`)));
+		rows.push(`| ${s.name} | ${s.programIds.length} | ${report.toFixed(0)} ms | ${plain.toFixed(0)} ms | ${(report / plain).toFixed(1)}× |`);
+	}
+	console.log(`\n### Attendance report over ${Number(total).toLocaleString()} visits (median of ${REPEAT})\n`);
+	console.log('| scope | programs | report | baseline count(*), sum(people) | report / baseline |\n|---|---|---|---|---|');
+	console.log(rows.join('\n'));
+
+	// ── 2. check-ins per second over HTTP ──────────────────────────────────────────────────────
+	const org = bigOrg;
+	const program = programs.find((p) => p.org === org)!.id;
+	const occurrence = (
+		await owner.query<{ id: string }>(`insert into occurrences (organization_id, program_id, day, starts_at) values ($1, $2, $3::date, now()) returning id`, [org, program, today])
+	).rows[0].id;
+	const email = `bench-${Date.now()}@example.org`;
+	const userId = await asSystem(database.db, async (tx) => {
+		const id = await createUser(tx, email, 'ベンチ', 'bench password long enough');
+		await setMembership(tx, org, id, 'staff', null);
+		return id;
+	});
+	const token = await createSession(database.db, userId, true, { ip: '127.0.0.1', userAgent: 'bench' });
+	console.log(`\nbench:events: issuing ${CHECKINS.toLocaleString()} cards …`);
+	const codes: string[] = [];
+	for (let i = 0; i < CHECKINS; i++) codes.push((await issueCard(database.db, { organizationIds: [org], ageBand: null, gender: null }, { actorUserId: null })).code);
+
+	const port = await new Promise<number>((resolve) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const p = (s.address() as { port: number }).port;
+			s.close(() => resolve(p));
+		});
+	});
+	const app = spawn(process.execPath, ['build/index.js'], {
+		env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}`, DATABASE_URL: database.adminUrl, DEMO_REGION: 'off', LOG_LEVEL: 'warn' },
+		stdio: ['ignore', 'ignore', 'inherit']
+	});
+	const base = `http://127.0.0.1:${port}`;
+	for (let i = 0; i < 240; i++) {
+		if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	const load = async (n: number, one: (i: number) => Promise<boolean>) => {
+		let next = 0;
+		let errors = 0;
+		const t0 = performance.now();
+		await Promise.all(
+			Array.from({ length: CONCURRENCY }, async () => {
+				while (next < n) if (!(await one(next++))) errors++;
+			})
+		);
+		const seconds = (performance.now() - t0) / 1000;
+		return { rps: n / seconds, errors };
+	};
+	const headers = { 'content-type': 'application/json', cookie: `tsunagu_session=${token}` };
+	await load(50, async () => (await fetch(`${base}/healthz`)).ok); // warm-up
+	const health = await load(CHECKINS, async () => (await fetch(`${base}/healthz`)).ok);
+	const checkins = await load(CHECKINS, async (i) => (await fetch(`${base}/api/v1/orgs/${org}/checkins`, { method: 'POST', headers, body: JSON.stringify({ occurrenceId: occurrence, code: codes[i] }) })).status === 201);
+	const insert = await load(CHECKINS, async (i) => {
+		await database.pool.query('select 1');
+		await owner.query(`insert into visits (organization_id, program_id, day, counted_at, source, people) values ($1, $2, $3::date, now(), 'tap', 1)`, [org, program, today]);
+		return i >= 0;
+	});
+	app.kill('SIGTERM');
+	console.log(`\n### Check-ins over HTTP (${CHECKINS.toLocaleString()} requests, ${CONCURRENCY} concurrent)\n`);
+	console.log('| what | per second | errors | check-ins / this |\n|---|---|---|---|');
+	console.log(`| POST /api/v1/orgs/{org}/checkins (a new card each) | ${checkins.rps.toFixed(0)} | ${checkins.errors} | 1.00 |`);
+	console.log(`| GET /healthz (same app) | ${health.rps.toFixed(0)} | ${health.errors} | ${(checkins.rps / health.rps).toFixed(2)} |`);
+	console.log(`| plain insert into visits (pool, no HTTP) | ${insert.rps.toFixed(0)} | ${insert.errors} | ${(checkins.rps / insert.rps).toFixed(2)} |`);
+	console.log(`\nMachine: ${os.availableParallelism()} vCPU ${os.cpus()[0]?.model ?? ''}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, PostgreSQL ${(await owner.query('show server_version')).rows[0].server_version}`);
+} finally {
+	await owner.end();
+	await database.close();
+}

@@ -1,0 +1,28 @@
+/** Japanese UI text: Attendance figures (merged into ./ja.ts). */
+export const figuresJa = {
+	'figures.title': '参加の実績',
+	'figures.lead': '受付(参加カード・申込)と人数カウントから数えています。',
+	'figures.period': '期間',
+	'figures.from': 'この日から',
+	'figures.to': 'この日まで',
+	'figures.weeks': '継続の目安(週)',
+	'figures.show': '表示する',
+	'figures.invalid': '期間は「2026-04-01」の形で、はじめの日を終わりの日より前にしてください。継続の目安は1〜52週です。',
+	'figures.total': '合計',
+	'figures.program': '取組',
+	'figures.sessions': '開催回数',
+	'figures.visits': '延べ人数',
+	'figures.people': '実人数',
+	'figures.repeaters': '2回以上来た人',
+	'figures.retention': '{weeks}週以内にまた来た人の割合',
+	'figures.byAge': '年代別(延べ)',
+	'figures.byGender': '性別(延べ)',
+	'figures.byMonth': '月ごとの延べ人数',
+	'figures.csv': 'CSVでダウンロード',
+	'figures.how': '数え方: 延べ人数はすべての来所(申込の組は人数分)。実人数は参加カードと申込で区別できた人数に、人数カウントで「初めて」とした人を足した目安です。継続は、期間の終わりの{weeks}週より前に初めて来た人のうち、{weeks}週以内にまた来た人の割合です。',
+	'figures.none': '—',
+	'figures.public': 'この取組の参加の実績(直近12か月)',
+	'figures.publicNote': '5人未満の数は、個人がわからないよう表示していません。',
+	'figures.suppressed': '5人未満',
+	'audit.action.figures.export': '参加の実績のCSV出力'
+} as const;

@@ -1,0 +1,133 @@
+/**
+ * The iCalendar feeds, parsed and expanded by an independent standard library (Mozilla's ical.js),
+ * give the same instants as the calendar page's occurrences — with a national holiday skipped, a
+ * date cancelled and a date moved.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import ICAL from 'ical.js';
+import { testDatabase } from '../../../../tests/helpers/db';
+import type { Database, Db } from '../db';
+import { withAccess } from '../db/tenant';
+import { saveLocation, saveProgram, type ProgramEdit } from '../directory/staff';
+import { addDays, zonedInstant } from '../directory';
+import { cancelOccurrence, createOneOff, moveOccurrence, occurrencesOfProgram, syncOccurrences } from './occurrences';
+import { programsFeed } from './feed';
+import { buildCalendar, escapeText, foldLine } from './ical';
+
+let database: Database;
+let org: string;
+let programId: string;
+// 2028-01-01 (元日) is a first Saturday, inside the window.
+const today = '2027-11-21';
+const windowEnd = addDays(today, 180);
+
+const edit: ProgramEdit = {
+	title: 'みどり食堂; 第1・第3土曜日, だれでも',
+	summary: '月2回のこども食堂',
+	description: '',
+	forms: ['kodomo_shokudo'],
+	targets: [],
+	lifeStages: ['elementary'],
+	cost: { kind: 'free', amountYen: null, note: null },
+	joinMethod: 'reservation',
+	joinNote: null,
+	firstTimeNote: null,
+	languages: ['ja'],
+	deliveryMode: 'in_person',
+	status: 'active',
+	contact: { phone: null, email: null, url: null },
+	schedules: [{ rrule: 'FREQ=MONTHLY;BYDAY=1SA,3SA', dtstart: '2027-01-01', until: null, count: null, exdates: ['2028-02-19'], opensAt: '11:00', closesAt: '14:00', closedOnHolidays: true, note: null }]
+};
+
+const inOrg = <T>(fn: (tx: Db) => Promise<T>) => withAccess(database.db, { organizationIds: [org] }, fn);
+
+/** Every instant a calendar app would show in [from, to], expanding each series with its exceptions. */
+function expand(text: string, from: string, to: string): string[] {
+	const root = new ICAL.Component(ICAL.parse(text));
+	for (const tz of root.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(new ICAL.Timezone(tz));
+	const vevents = root.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+	const starts: string[] = [];
+	const lower = new Date(`${from}T00:00:00+09:00`).getTime();
+	const upper = new Date(`${addDays(to, 1)}T00:00:00+09:00`).getTime();
+	for (const master of vevents.filter((e) => !e.isRecurrenceException())) {
+		if (master.component.getFirstPropertyValue('status') === 'CANCELLED') continue;
+		if (!master.isRecurring()) {
+			const at = master.startDate.toJSDate().getTime();
+			if (at >= lower && at < upper) starts.push(new Date(at).toISOString());
+			continue;
+		}
+		for (const exception of vevents.filter((e) => e.isRecurrenceException() && e.uid === master.uid)) master.relateException(exception);
+		const iterator = master.iterator();
+		for (let next = iterator.next(); next; next = iterator.next()) {
+			const details = master.getOccurrenceDetails(next);
+			const at = details.startDate.toJSDate().getTime();
+			if (next.toJSDate().getTime() >= upper + 90 * 86_400_000) break;
+			if (at >= lower && at < upper) starts.push(new Date(at).toISOString());
+		}
+	}
+	return starts.sort();
+}
+
+beforeAll(async () => {
+	database = await testDatabase();
+	org = (await database.db.execute<{ id: string }>(sql`select id from organizations order by slug limit 1`)).rows[0].id;
+	programId = await inOrg(async (tx) => {
+		const place = await saveLocation(tx, org, null, { name: 'みどり町公民館', prefecture: '東京都', city: '荒川区', line: '1-2-3', postalCode: null, lat: null, lng: null, accessibility: null, transport: null }, today);
+		const saved = await saveProgram(tx, org, null, edit, [place!.id], today);
+		if (saved.outcome !== 'saved') throw new Error('program');
+		await tx.execute(sql`update programs set published = true where id = ${saved.programId}`);
+		await syncOccurrences(tx, today, [saved.programId]);
+		return saved.programId;
+	});
+	const [first, second] = await occurrencesOfProgram(database.db, programId, today, windowEnd);
+	await inOrg(async (tx) => {
+		await cancelOccurrence(tx, org, first.id, '点検のため');
+		await moveOccurrence(tx, org, second.id, { startsAt: zonedInstant('2027-12-19', '13:30'), endsAt: zonedInstant('2027-12-19', '15:00'), note: null });
+		await createOneOff(tx, org, { programId, startsAt: zonedInstant('2027-12-24', '17:00'), endsAt: null, locationId: null, title: 'クリスマス会', note: null, kind: 'session', registrationOpen: false, capacity: null, capacityUnit: 'people' });
+	});
+});
+afterAll(() => database.close());
+
+describe('a program feed', () => {
+	it('expands, in ical.js, to exactly the scheduled occurrences of the calendar page', async () => {
+		const text = await programsFeed(database.db, [programId], { origin: 'https://tsunagu.example', name: 'みどり食堂', today });
+		const shown = (await occurrencesOfProgram(database.db, programId, today, windowEnd)).filter((o) => o.status === 'scheduled').map((o) => o.startsAt.toISOString());
+		expect(shown).toContain('2027-12-19T04:30:00.000Z'); // moved to Sunday 13:30
+		expect(shown).toContain('2027-12-24T08:00:00.000Z'); // the one-off
+		expect(shown).not.toContain('2027-12-04T02:00:00.000Z'); // cancelled
+		expect(shown.some((s) => s.startsWith('2028-01-01'))).toBe(false); // 元日
+		expect(shown.some((s) => s.startsWith('2028-02-19'))).toBe(false); // left out by hand
+		expect(expand(text, today, windowEnd)).toEqual(shown.sort());
+	});
+
+	it('is RFC 5545: CRLF, folded lines, Asia/Tokyo with its VTIMEZONE, RRULE and EXDATE, escaped text', async () => {
+		const text = await programsFeed(database.db, [programId], { origin: 'https://tsunagu.example', name: 'みどり食堂', today });
+		expect(text.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n')).toBe(true);
+		expect(text.endsWith('END:VCALENDAR\r\n')).toBe(true);
+		for (const line of text.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
+		const unfolded = text.replace(/\r\n /g, '');
+		expect(unfolded).toContain('BEGIN:VTIMEZONE\r\nTZID:Asia/Tokyo');
+		expect(unfolded).toContain('DTSTART;TZID=Asia/Tokyo:20270102T110000');
+		expect(unfolded).toContain('RRULE:FREQ=MONTHLY;BYDAY=1SA,3SA');
+		expect(unfolded).toMatch(/EXDATE;TZID=Asia\/Tokyo:[^\r]*20271204T110000[^\r]*20280101T110000[^\r]*20280219T110000/);
+		expect(unfolded).toContain('RECURRENCE-ID;TZID=Asia/Tokyo:20271218T110000');
+		expect(unfolded).toContain('SUMMARY:みどり食堂\\; 第1・第3土曜日\\, だれでも');
+		expect(unfolded).toContain('LOCATION:みどり町公民館 東京都荒川区1-2-3');
+		expect(unfolded).toContain(`URL:https://tsunagu.example/programs/${programId}`);
+	});
+});
+
+describe('the writer', () => {
+	it('escapes text and folds long lines on character boundaries', () => {
+		expect(escapeText('a;b,c\\d\ne')).toBe('a\\;b\\,c\\\\d\\ne');
+		const folded = foldLine(`SUMMARY:${'あ'.repeat(40)}`);
+		const lines = folded.split('\r\n');
+		expect(lines.length).toBeGreaterThan(1);
+		for (const line of lines) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
+		expect(folded.replace(/\r\n /g, '')).toBe(`SUMMARY:${'あ'.repeat(40)}`);
+		const all = buildCalendar('x', [{ uid: 'u@t', summary: 's', start: { day: '2027-01-01', time: null }, end: null, stamp: new Date(0) }]);
+		expect(all).toContain('DTSTART;VALUE=DATE:20270101');
+		expect(all).toContain('DTSTAMP:19700101T000000Z');
+	});
+});

@@ -1,0 +1,67 @@
+/** The events module's public door: occurrences, the shared calendar, registrations, feeds and print. */
+export { occurrences, registrations, OCCURRENCE_KINDS, OCCURRENCE_STATUSES, CAPACITY_UNITS, REGISTRATION_STATUSES, type OccurrenceKind, type OccurrenceStatus, type CapacityUnit, type RegistrationStatus } from './schema';
+export {
+	syncOccurrences,
+	syncAllOccurrences,
+	occurrencesStale,
+	occurrenceOf,
+	occurrenceById,
+	occurrencesOfProgram,
+	nextOccurrencesOfProgram,
+	MIN_DATES_AHEAD,
+	cancelOccurrence,
+	restoreOccurrence,
+	moveOccurrence,
+	setOccurrenceSettings,
+	createOneOff,
+	deleteOneOff,
+	OCCURRENCE_HORIZON_DAYS,
+	type OccurrenceRow,
+	type OccurrenceSettings,
+	type OneOffInput
+} from './occurrences';
+export {
+	calendarQuery,
+	parseCalendarParams,
+	calendarParamNames,
+	viewRange,
+	monthAfter,
+	monthBefore,
+	programFilterOf,
+	calendarEntries,
+	calendarEntry,
+	overlapsFor,
+	PURPOSES,
+	PURPOSE_CODES,
+	CALENDAR_VIEWS,
+	type CalendarQuery,
+	type CalendarView,
+	type CalendarEntry,
+	type Overlap,
+	type Purpose
+} from './calendar';
+export { registrationCounts, staffOccurrences, type RegistrationCount, type StaffOccurrence } from './staff';
+export { readMove, readSettings, readOneOff, type OccurrenceFieldErrors, type OccurrenceErrorKey, type MoveValues, type SettingsValues, type OneOffValues } from './staff-input';
+export { programsFeed, occurrenceFeed } from './feed';
+export { buildCalendar, type IcalEvent } from './ical';
+export { icsResponse, jsonError } from './feed-response';
+export {
+	readRegistration,
+	register,
+	availability,
+	registrationByToken,
+	cancelByToken,
+	cancelByStaff,
+	registrationsOf,
+	registrationByReference,
+	markRegistrationAttended,
+	showReference,
+	parseReference,
+	type RegistrationErrorKey,
+	type RegisterOutcome,
+	type Promoted,
+	type Availability,
+	type RegistrationListItem
+} from './registrations';
+export { heldSessionCounts } from './held';
+export { sendDueReminders } from './reminders';

@@ -1,0 +1,41 @@
+/** The staff figures page and its CSV share the period reading and the computation. */
+import { z } from 'zod';
+import type { Db } from '../db';
+import { addDays } from '../directory';
+import { programsOf } from '../directory';
+import { attendanceFigures, suppressed, type Figures } from './figures';
+import { asSystem } from '../db/tenant';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const realDay = (d: string) => DAY.test(d) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
+const day = z.string().refine((d) => { try { return realDay(d); } catch { return false; } });
+const query = z
+	.object({
+		from: day.optional(),
+		to: day.optional(),
+		weeks: z.coerce.number().int().min(1).max(52).default(4)
+	})
+	.refine((q) => !q.from || !q.to || q.from <= q.to);
+
+export type FiguresQuery = { from: string; to: string; weeks: number };
+
+/** Default: the last twelve months up to today. */
+export function readFiguresQuery(params: URLSearchParams, today: string): FiguresQuery | null {
+	const raw = Object.fromEntries(['from', 'to', 'weeks'].flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : [])));
+	const parsed = query.safeParse(raw);
+	if (!parsed.success) return null;
+	return { from: parsed.data.from ?? addDays(today, -365), to: parsed.data.to ?? today, weeks: parsed.data.weeks };
+}
+
+export async function organizationFigures(tx: Db, organizationId: string, q: FiguresQuery, today: string): Promise<{ total: Figures; programs: Array<{ id: string; title: string; figures: Figures }> }> {
+	const programs = await programsOf(tx, organizationId);
+	const { total, perProgram } = await attendanceFigures(tx, { organizationId, programIds: programs.map((p) => p.id), from: q.from, to: q.to, weeks: q.weeks, today });
+	return { total, programs: programs.map((p) => ({ id: p.id, title: p.title, figures: perProgram.get(p.id)! })) };
+}
+
+/** What the public program page shows: last 12 months, counts under 5 hidden. */
+export async function publicProgramFigures(db: Db, programId: string, today: string) {
+	const { perProgram } = await asSystem(db, (tx) => attendanceFigures(tx, { programIds: [programId], from: addDays(today, -365), to: today, weeks: 4, today }));
+	const f = perProgram.get(programId)!;
+	return suppressed(f);
+}

@@ -1,0 +1,154 @@
+/** Cards, check-in, anonymous taps and the figures they make, on hand-made data checked by hand. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { testDatabase } from '../../../../tests/helpers/db';
+import type { Database, Db } from '../db';
+import { asSystem, withAccess } from '../db/tenant';
+import { localDay, addDays } from '../directory';
+import { occurrences } from '../events/schema';
+import { visits } from './schema';
+import { register } from '../events/registrations';
+import { issueCard, cardByToken, parseDoorCode, revokeCard, setCardConsents, showCardCode } from './cards';
+import { checkIn } from './checkin';
+import { recordTaps } from './headcount';
+import { attendanceFigures, suppressed } from './figures';
+
+let database: Database;
+let orgA: string;
+let orgB: string;
+let programA: string;
+let todayDate: string;
+const today = localDay(new Date());
+const origin = { actorUserId: null, ip: '192.0.2.9', userAgent: 'vitest' };
+const inA = <T>(fn: (tx: Db) => Promise<T>) => withAccess(database.db, { organizationIds: [orgA] }, fn);
+
+async function dateOf(programId: string, org: string, day: string, extra: Partial<typeof occurrences.$inferInsert> = {}) {
+	const [row] = await asSystem(database.db, (tx) =>
+		tx
+			.insert(occurrences)
+			.values({ organizationId: org, programId, day, startsAt: new Date(`${day}T10:00:00+09:00`), ...extra })
+			.returning()
+	);
+	return row.id;
+}
+
+beforeAll(async () => {
+	database = await testDatabase();
+	const rows = (await database.db.execute<{ id: string; org: string }>(sql`select p.id, p.organization_id as org from programs p join organizations o on o.id = p.organization_id where p.published and o.published order by o.slug, p.slug`)).rows;
+	programA = rows[0].id;
+	orgA = rows[0].org;
+	orgB = rows.find((r) => r.org !== orgA)!.org;
+	todayDate = await dateOf(programA, orgA, today);
+});
+afterAll(() => database.close());
+
+describe('codes', () => {
+	it('read scanned payloads and loosely typed codes, and nothing else', () => {
+		expect(parseDoorCode('TSUNAGU-C:ABCDE12345')).toEqual({ kind: 'card', code: 'ABCDE12345' });
+		expect(parseDoorCode('abcde-12345')).toEqual({ kind: 'card', code: 'ABCDE12345' });
+		expect(parseDoorCode('ABCDE-O2345')).toEqual({ kind: 'card', code: 'ABCDE02345' }); // O read as 0
+		expect(parseDoorCode('TSUNAGU-R:k7q-m3x')).toEqual({ kind: 'registration', code: 'K7QM3X' });
+		expect(parseDoorCode('k7q m3x')).toEqual({ kind: 'registration', code: 'K7QM3X' });
+		expect(parseDoorCode('TSUNAGU-C:K7QM3X')).toBeNull(); // a card payload must hold a card code
+		expect(parseDoorCode('https://example.org')).toBeNull();
+		expect(parseDoorCode('')).toBeNull();
+		expect(showCardCode('ABCDE12345')).toBe('ABCDE-12345');
+	});
+});
+
+describe('cards and check-in', () => {
+	it('check a card in once per day, first visit marked, and only where the holder allowed it', async () => {
+		const card = await issueCard(database.db, { organizationIds: [orgA], ageBand: '30s', gender: 'female' }, origin);
+		const first = await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: todayDate, code: `TSUNAGU-C:${card.code}`, recordedBy: null }));
+		expect(first).toEqual({ ok: true, result: 'checked_in', kind: 'card', firstVisit: true, people: 1 });
+		const again = await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: todayDate, code: showCardCode(card.code), recordedBy: null }));
+		expect(again).toMatchObject({ ok: true, result: 'already' });
+		const counted1 = await asSystem(database.db, (tx) => tx.execute<{ n: number; band: string }>(sql`select count(*)::int as n, max(age_band) as band from visits where card_id = ${card.id}`));
+		expect(counted1.rows[0]).toEqual({ n: 1, band: '30s' });
+		// At B, which the holder did not allow, the card is not recognised (and B learns nothing).
+		const programB = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
+		const dateB = await dateOf(programB, orgB, today);
+		const atB = await withAccess(database.db, { organizationIds: [orgB] }, (tx) => checkIn(tx, { organizationId: orgB, occurrenceId: dateB, code: card.code, recordedBy: null }));
+		expect(atB).toEqual({ ok: false, reason: 'unknown_card' });
+		// Allowing B later makes it work there; withdrawing the card stops it everywhere.
+		expect(await setCardConsents(database.db, card.token, [orgA, orgB], origin)).toBe(true);
+		expect((await cardByToken(database.db, card.token))!.organizationIds.sort()).toEqual([orgA, orgB].sort());
+		expect(await withAccess(database.db, { organizationIds: [orgB] }, (tx) => checkIn(tx, { organizationId: orgB, occurrenceId: dateB, code: card.code, recordedBy: null }))).toMatchObject({ ok: true, firstVisit: true });
+		expect(await revokeCard(database.db, card.token, origin)).toBe(true);
+		const later = await dateOf(programA, orgA, addDays(today, 1));
+		expect(await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: later, code: card.code, recordedBy: null }))).toEqual({ ok: false, reason: 'unknown_card' });
+	});
+
+	it('refuses another day, a cancelled date, another organisation’s date and a bad code', async () => {
+		const card = await issueCard(database.db, { organizationIds: [orgA], ageBand: null, gender: null }, origin);
+		const lastWeek = await dateOf(programA, orgA, addDays(today, -7));
+		const cancelled = await dateOf(programA, orgA, today, { status: 'cancelled', startsAt: new Date(`${today}T15:00:00+09:00`) });
+		const run = (occurrenceId: string, code = card.code) => inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId, code, recordedBy: null }));
+		expect(await run(lastWeek)).toEqual({ ok: false, reason: 'not_today' });
+		expect(await run(cancelled)).toEqual({ ok: false, reason: 'occurrence_cancelled' });
+		expect(await run('00000000-0000-4000-8000-000000000000')).toEqual({ ok: false, reason: 'no_occurrence' });
+		expect(await run(todayDate, 'hello')).toEqual({ ok: false, reason: 'bad_code' });
+	});
+
+	it('checks a registration in by its 受付番号, counting the group, only for its own date', async () => {
+		const registrationDate = await dateOf(programA, orgA, today, { registrationOpen: true, startsAt: new Date(Date.now() + 3600_000) });
+		const r = await register(database.db, registrationDate, { name: '親子', contact: 'family@example.org', groupSize: 3, needs: '', consent: 'on', submissionKey: 'family-key-aaaaaaaaaaaa' }, origin);
+		if (!r.ok) throw new Error('refused');
+		expect(await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: todayDate, code: `TSUNAGU-R:${r.reference}`, recordedBy: null }))).toEqual({ ok: false, reason: 'other_occurrence' });
+		expect(await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: registrationDate, code: r.reference.toLowerCase(), recordedBy: null }))).toEqual({ ok: true, result: 'checked_in', kind: 'registration', firstVisit: true, people: 3 });
+		const attended = await asSystem(database.db, (tx) => tx.execute<{ at: Date | null }>(sql`select attended_at as at from registrations where id = ${r.registrationId}`));
+		expect(attended.rows[0].at).not.toBeNull();
+	});
+});
+
+describe('anonymous taps', () => {
+	it('count a batch sent twice once, and refuse another organisation’s program', async () => {
+		const taps = ['a', 'b', 'c'].map((k, i) => ({ clientKey: `tap-${k}-0000000001`, programId: programA, occurrenceId: todayDate, countedAt: new Date(), ageBand: (['20s', '30s', 'not_given'] as const)[i], gender: 'not_given' as const, firstVisit: i === 0 }));
+		expect(await inA((tx) => recordTaps(tx, orgA, taps, null))).toEqual({ ok: true, accepted: taps.map((t) => t.clientKey), duplicates: [] });
+		expect(await inA((tx) => recordTaps(tx, orgA, taps, null))).toEqual({ ok: true, accepted: [], duplicates: taps.map((t) => t.clientKey) });
+		const counted = await asSystem(database.db, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from visits where client_key like 'tap-%-0000000001'`));
+		expect(counted.rows[0].n).toBe(3);
+		const programB = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
+		expect(await inA((tx) => recordTaps(tx, orgA, [{ ...taps[0], clientKey: 'tap-x-0000000002', programId: programB, occurrenceId: null }], null))).toMatchObject({ ok: false, reason: 'foreign_program' });
+	});
+});
+
+describe('figures', () => {
+	it('count 開催回数, 延べ, 実人数, repeat and retention by hand-made visits', async () => {
+		const program = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgA} and id <> ${programA} limit 1`)).rows[0]?.id ?? programA;
+		// A fresh program-like scope: three dates held in January 2026, one cancelled, one in the future.
+		const days = ['2026-01-05', '2026-01-12', '2026-01-19', '2026-02-20'];
+		await asSystem(database.db, async (tx) => {
+			await tx.execute(sql`delete from visits where program_id = ${program}`);
+			await tx.execute(sql`delete from occurrences where program_id = ${program}`);
+			for (const d of days) await tx.insert(occurrences).values({ organizationId: orgA, programId: program, day: d, startsAt: new Date(`${d}T10:00:00+09:00`) });
+			await tx.insert(occurrences).values({ organizationId: orgA, programId: program, day: '2026-01-26', startsAt: new Date('2026-01-26T10:00:00+09:00'), status: 'cancelled' });
+			const v = (day: string, personKey: string | null, extra: Record<string, unknown> = {}) => ({ organizationId: orgA, programId: program, day, countedAt: new Date(`${day}T10:00:00+09:00`), source: (personKey ? 'card' : 'tap') as 'card' | 'tap', personKey, ...extra });
+			await tx.insert(visits).values([
+				v('2026-01-05', 'card:p1', { ageBand: '30s', gender: 'female' }),
+				v('2026-01-12', 'card:p1', { ageBand: '30s', gender: 'female' }), // p1 returns within 4 weeks
+				v('2026-01-05', 'card:p2', { ageBand: '40s', gender: 'male' }), // p2 never returns
+				v('2026-01-19', 'registration:r1', { people: 3, ageBand: 'not_given', gender: 'not_given' }), // a group of 3
+				v('2026-01-05', null, { firstVisit: true, ageBand: '20s', gender: 'not_given', clientKey: 'fig-1-00000001' }),
+				v('2026-01-12', null, { firstVisit: false, ageBand: '20s', gender: 'not_given', clientKey: 'fig-2-00000001' })
+			]);
+		});
+		const { total, perProgram } = await withAccess(database.db, { organizationIds: [orgA] }, (tx) =>
+			attendanceFigures(tx, { organizationId: orgA, programIds: [program], from: '2026-01-01', to: '2026-02-28', weeks: 4, today: '2026-02-10' })
+		);
+		const f = perProgram.get(program)!;
+		expect(f.sessions).toBe(3); // held by 2026-02-10: not the cancelled one, not the one on 02-20
+		expect(f.visits).toBe(1 + 1 + 1 + 3 + 1 + 1); // 8: the group counts 3
+		expect(f.identified).toBe(3); // p1, p2, r1
+		expect(f.people).toBe(4); // + one anonymous first visit
+		expect(f.repeaters).toBe(1); // p1
+		// First visits on or before 02-28 − 4 weeks = 01-31: p1, p2, r1; only p1 came again within 4 weeks.
+		expect(f.retention).toEqual({ base: 3, returned: 1, share: 1 / 3 });
+		expect(f.byAgeBand).toEqual({ '30s': 2, '40s': 1, not_given: 3, '20s': 2 });
+		expect(f.byGender).toEqual({ female: 2, male: 1, not_given: 5 });
+		expect(f.byMonth).toEqual([{ month: '2026-01', visits: 8 }]);
+		expect(total.visits).toBe(8);
+		// Public: 実人数 4 is hidden, 延べ 8 shown, retention on a base of 3 hidden.
+		expect(suppressed(f)).toEqual({ sessions: 3, visits: 8, people: null, retentionShare: null });
+	});
+});

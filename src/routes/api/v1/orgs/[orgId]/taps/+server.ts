@@ -1,0 +1,23 @@
+import { json } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
+import { recordAudit } from '$lib/server/audit';
+import { recordTaps, tapBatch } from '$lib/server/participation';
+import { jsonError } from '$lib/server/events';
+
+/**
+ * A batch of anonymous taps from a counting phone. Idempotent: each tap's clientKey is counted
+ * once; a batch sent again answers with its keys as duplicates, so the phone can drop them.
+ */
+export const POST: RequestHandler = async (event) => {
+	const { actor, organizationId } = requireOrganization(event, 'attendance.record');
+	const parsed = tapBatch.safeParse(await event.request.json().catch(() => null));
+	if (!parsed.success) return jsonError(400, 'invalid_body', 'Send {"taps": [...]} with 1–500 valid taps.', parsed.error.issues.slice(0, 10).map((i) => ({ param: i.path.join('.'), code: i.code })));
+	const result = await actorDb(event, async (tx) => {
+		const outcome = await recordTaps(tx, organizationId, parsed.data.taps, actor.userId);
+		if (outcome.ok && outcome.accepted.length) await recordAudit(tx, auditOrigin(event), { action: 'visit.taps', organizationId, entityType: 'visit', entityId: String(outcome.accepted.length) });
+		return outcome;
+	});
+	if (!result.ok) return jsonError(result.reason === 'foreign_program' ? 404 : 400, result.reason, `Tap ${result.clientKey} refused: ${result.reason}.`);
+	return json({ accepted: result.accepted, duplicates: result.duplicates });
+};

@@ -1,0 +1,28 @@
+import type { RequestHandler } from './$types';
+import { addDays } from '$lib/server/directory';
+import { calendarEntries, jsonError, parseCalendarParams, programFilterOf, viewRange } from '$lib/server/events';
+import { monthPdf } from '$lib/server/events/print';
+import { db, todayInTokyo } from '$lib/server/runtime';
+import { formatTime, translatorFor } from '$lib/server/present';
+
+/** One month of the calendar (same filters as the page) on an A4 landscape page. */
+export const GET: RequestHandler = async ({ url, locals }) => {
+	const parsed = parseCalendarParams(url.searchParams);
+	if (!parsed.ok) return jsonError(400, 'invalid_parameters', 'Some calendar parameters are not valid.', parsed.errors);
+	const t = translatorFor(locals.locale);
+	const range = viewRange('month', parsed.query.date ?? todayInTokyo());
+	const entries = await calendarEntries(db(), programFilterOf(parsed.query, true), range.from, range.to);
+	const days: Array<{ day: string; inMonth: boolean; entries: Array<{ time: string; title: string; cancelled: boolean }> }> = [];
+	for (let d = range.from; d <= range.to; d = addDays(d, 1)) {
+		days.push({ day: d, inMonth: d >= range.first && d <= range.last, entries: entries.filter((e) => e.day === d).map((e) => ({ time: e.allDay ? '' : formatTime(e.startsAt), title: e.title, cancelled: e.status === 'cancelled' })) });
+	}
+	const [year, month] = range.first.split('-').map(Number);
+	const pdf = await monthPdf({
+		title: t('print.monthTitle', { year, month }),
+		weeks: Array.from({ length: days.length / 7 }, (_, i) => days.slice(i * 7, i * 7 + 7)),
+		weekdays: (['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const).map((w) => t(`weekdayShort.${w}`)),
+		cancelled: t('print.cancelled'),
+		footer: t('print.footer', { url: `${url.origin}/calendar` })
+	});
+	return new Response(new Uint8Array(pdf), { headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="calendar-${range.first.slice(0, 7)}.pdf"`, 'cache-control': 'public, max-age=300' } });
+};

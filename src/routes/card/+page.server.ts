@@ -1,0 +1,32 @@
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { calendarChoices } from '$lib/server/directory';
+import { ageBandOf, genderOf, issueCard, AGE_BANDS, GENDERS } from '$lib/server/participation';
+import { db, throttle } from '$lib/server/runtime';
+import { auditOrigin } from '$lib/server/auth/guard';
+import { translator } from '$lib/i18n';
+
+export const load: PageServerLoad = async () => {
+	const { organizations } = await calendarChoices(db());
+	return { organizations, ageBands: AGE_BANDS, genders: GENDERS };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const t = translator(event.locals.locale);
+		const form = await event.request.formData();
+		const { organizations } = await calendarChoices(db());
+		const chosen = form.getAll('organizations').map(String);
+		const known = new Set(organizations.map((o) => o.id));
+		const values = { organizations: chosen, ageBand: String(form.get('ageBand') ?? ''), gender: String(form.get('gender') ?? '') };
+		const errors: Record<string, string> = {};
+		if (chosen.length === 0 || chosen.some((id) => !known.has(id))) errors.organizations = 'card.error.organizations';
+		if (form.get('consent') !== 'on') errors.consent = 'card.error.consent';
+		if (Object.keys(errors).length) return fail(400, { values, errors });
+		const verdict = await throttle().check('card', 'card', event.locals.ip);
+		if (!verdict.allowed) return fail(429, { values, errors: {}, message: t('card.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) });
+		await throttle().fail('card', 'card', event.locals.ip);
+		const card = await issueCard(db(), { organizationIds: chosen, ageBand: ageBandOf(values.ageBand), gender: genderOf(values.gender) }, auditOrigin(event));
+		redirect(303, `/card/${card.token}?done=created`);
+	}
+};

@@ -1,0 +1,48 @@
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import QRCode from 'qrcode';
+import type { Actions, PageServerLoad } from './$types';
+import { calendarChoices } from '$lib/server/directory';
+import { cardByToken, revokeCard, setCardConsents, showCardCode, CARD_PREFIX } from '$lib/server/participation';
+import { db, throttle } from '$lib/server/runtime';
+import { auditOrigin } from '$lib/server/auth/guard';
+import { translator } from '$lib/i18n';
+
+/** The holder's card by its bearer link; wrong links count against the network. */
+async function mine(event: Pick<RequestEvent, 'locals' | 'params'>) {
+	const t = translator(event.locals.locale);
+	const verdict = await throttle().check('link', 'card', event.locals.ip);
+	if (!verdict.allowed) error(429, { message: t('card.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) });
+	const card = await cardByToken(db(), (event.params as { token: string }).token);
+	if (!card) {
+		await throttle().fail('link', 'card', event.locals.ip);
+		error(404, { message: t('card.notFound') });
+	}
+	return card;
+}
+
+export const load: PageServerLoad = async (event) => {
+	const card = await mine(event);
+	const { organizations } = await calendarChoices(db());
+	return {
+		card: { code: showCardCode(card.code), revoked: card.revoked, organizationIds: card.organizationIds },
+		organizations,
+		qr: card.revoked ? null : await QRCode.toString(`${CARD_PREFIX}${card.code}`, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }),
+		done: event.url.searchParams.get('done')
+	};
+};
+
+export const actions: Actions = {
+	consents: async (event) => {
+		await mine(event);
+		const { organizations } = await calendarChoices(db());
+		const known = new Set(organizations.map((o) => o.id));
+		const chosen = (await event.request.formData()).getAll('organizations').map(String).filter((id) => known.has(id));
+		await setCardConsents(db(), event.params.token, chosen, auditOrigin(event));
+		redirect(303, `/card/${event.params.token}?done=saved`);
+	},
+	revoke: async (event) => {
+		await mine(event);
+		await revokeCard(db(), event.params.token, auditOrigin(event));
+		redirect(303, `/card/${event.params.token}?done=revoked`);
+	}
+};

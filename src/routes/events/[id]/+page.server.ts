@@ -1,0 +1,67 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { randomBytes } from 'node:crypto';
+import type { Actions, PageServerLoad } from './$types';
+import { idParam, programSummaries } from '$lib/server/directory';
+import { availability, calendarEntry, readRegistration, register } from '$lib/server/events';
+import { sendConfirmation, whenOf } from '$lib/server/events/registration-mail';
+import { db, publicOrigin, throttle } from '$lib/server/runtime';
+import { auditOrigin } from '$lib/server/auth/guard';
+import { translator } from '$lib/i18n';
+
+/** A public date: only of a published program. */
+async function publicEntry(id: string) {
+	if (!idParam.safeParse(id).success) error(404, 'Not Found');
+	const entry = await calendarEntry(db(), id);
+	if (!entry) error(404, 'Not Found');
+	const program = (await programSummaries(db(), [entry.programId])).get(entry.programId);
+	if (!program?.published) error(404, 'Not Found');
+	return entry;
+}
+
+export const load: PageServerLoad = async ({ params, locals }) => {
+	const entry = await publicEntry(params.id);
+	const places = await availability(db(), entry.id);
+	const past = (entry.endsAt ?? entry.startsAt).getTime() < Date.now() || entry.startsAt.getTime() <= Date.now();
+	return {
+		event: {
+			id: entry.id,
+			programId: entry.programId,
+			title: entry.title,
+			programTitle: entry.programTitle,
+			organizationName: entry.organizationName,
+			organizationId: entry.organizationId,
+			when: whenOf(entry, locals.locale),
+			placeName: entry.placeName,
+			note: entry.note,
+			cancelled: entry.status === 'cancelled',
+			moved: entry.moved,
+			visit: entry.kind === 'visit',
+			registrationOpen: entry.registrationOpen,
+			capacityUnit: entry.capacityUnit,
+			past
+		},
+		places,
+		// One key per rendering of the form: the same submission sent twice registers once.
+		submissionKey: randomBytes(18).toString('base64url')
+	};
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const entry = await publicEntry(event.params.id);
+		const t = translator(event.locals.locale);
+		const parsed = readRegistration(await event.request.formData());
+		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors });
+		const verdict = await throttle().check('register', parsed.value.contact, event.locals.ip);
+		if (!verdict.allowed) return fail(429, { values: parsed.value as unknown as Record<string, string>, errors: {}, message: t('registration.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) });
+		await throttle().fail('register', parsed.value.contact, event.locals.ip);
+		const outcome = await register(db(), entry.id, parsed.value, auditOrigin(event));
+		if (!outcome.ok) return fail(outcome.reason === 'not_found' ? 404 : 409, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: {}, message: t(`registration.refused.${outcome.reason}`) });
+		if (outcome.token && outcome.contactKind === 'email') {
+			sendConfirmation(outcome.contact, entry, { name: parsed.value.name, status: outcome.status as 'registered' | 'waitlisted', reference: outcome.reference, link: `${publicOrigin()}/registrations/${outcome.token}` });
+		}
+		// A repeated submission has no new link to show: the first answer (and the e-mail) had it.
+		if (!outcome.token) return { repeated: true, reference: outcome.reference, status: outcome.status };
+		redirect(303, `/registrations/${outcome.token}?done=created`);
+	}
+};

@@ -1,0 +1,32 @@
+import type { RequestHandler } from './$types';
+import { getProgram, idParam, label } from '$lib/server/directory';
+import { jsonError, nextOccurrencesOfProgram } from '$lib/server/events';
+import { flyerPdf } from '$lib/server/events/print';
+import { db } from '$lib/server/runtime';
+import { costInWords, formatOccurrence, joinInWords, scheduleInWords, translatorFor } from '$lib/server/present';
+
+/** An A4 flyer of a published program, with a QR code to its page. */
+export const GET: RequestHandler = async ({ params, url, locals }) => {
+	if (!idParam.safeParse(params.id).success) return jsonError(400, 'invalid_id', 'The program id is not valid.');
+	const detail = await getProgram(db(), params.id);
+	if (!detail) return jsonError(404, 'not_found', 'No published program has this id.');
+	const t = translatorFor(locals.locale);
+	const { program, organization } = detail;
+	const dates = await nextOccurrencesOfProgram(db(), program.id, new Date(), 6);
+	const place = detail.locations[0];
+	const pdf = await flyerPdf({
+		title: program.title,
+		organization: organization.name,
+		summary: program.summary,
+		forWhom: [...program.lifeStages.map((c) => label('lifeStages', c, locals.locale)), ...program.targets.map((c) => label('targets', c, locals.locale))],
+		schedule: detail.schedules.map((s) => scheduleInWords(t, s)).filter(Boolean),
+		dates: dates.map((o) => ({ text: formatOccurrence(t, o.startsAt, o.endsAt, o.allDay), cancelled: o.status === 'cancelled' })),
+		place: place ? `${place.name} ${place.prefecture}${place.city ?? ''}${place.addressLine ?? ''}` : null,
+		cost: costInWords(t, program.costKind, program.costAmountYen),
+		join: joinInWords(t, program.joinMethod),
+		contact: [program.contactPhone, program.contactEmail, program.contactUrl].filter((x): x is string => !!x),
+		url: `${url.origin}/programs/${program.id}`,
+		labels: { when: t('print.when'), next: t('print.next'), cancelled: t('print.cancelled'), where: t('print.where'), cost: t('print.cost'), join: t('print.join'), contact: t('print.contact'), forWhom: t('print.forWhom'), scan: t('print.scan') }
+	});
+	return new Response(new Uint8Array(pdf), { headers: { 'content-type': 'application/pdf', 'content-disposition': `inline; filename="flyer-${program.id}.pdf"`, 'cache-control': 'public, max-age=300' } });
+};

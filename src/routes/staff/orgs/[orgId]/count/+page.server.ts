@@ -1,0 +1,56 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { randomUUID } from 'node:crypto';
+import type { Actions, PageServerLoad } from './$types';
+import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
+import { recordAudit } from '$lib/server/audit';
+import { organizationForStaff, programsOf, UUID } from '$lib/server/directory';
+import { occurrencesOfProgram } from '$lib/server/events';
+import { recordTaps, tapTotals, AGE_BANDS, GENDERS, type Tap } from '$lib/server/participation';
+import { todayInTokyo } from '$lib/server/runtime';
+
+export const load: PageServerLoad = async (event) => {
+	const { organizationId } = requireOrganization(event, 'attendance.record');
+	const today = todayInTokyo();
+	return actorDb(event, async (tx) => {
+		const org = await organizationForStaff(tx, organizationId);
+		if (!org) error(404, 'Not Found');
+		const programs = (await programsOf(tx, organizationId)).map((p) => ({ id: p.id, title: p.title }));
+		const wanted = event.url.searchParams.get('program');
+		const program = programs.find((p) => p.id === wanted) ?? (programs.length === 1 ? programs[0] : null);
+		const occurrence = program ? (await occurrencesOfProgram(tx, program.id, today, today)).find((o) => o.status === 'scheduled') : undefined;
+		const totals = program ? await tapTotals(tx, organizationId, program.id, today) : [];
+		return {
+			organization: { id: org.id, name: org.name },
+			programs,
+			program,
+			occurrenceId: occurrence?.id ?? null,
+			todayTotal: totals.reduce((n, r) => n + r.n, 0),
+			ageBands: AGE_BANDS,
+			genders: GENDERS,
+			serverKey: randomUUID(),
+			done: event.url.searchParams.get('done')
+		};
+	});
+};
+
+export const actions: Actions = {
+	/** Without JavaScript: one tap per post, its key made by the server when the page was drawn. */
+	tap: async (event) => {
+		const { actor, organizationId } = requireOrganization(event, 'attendance.record');
+		const form = await event.request.formData();
+		const programId = String(form.get('programId') ?? '');
+		const occurrenceId = String(form.get('occurrenceId') ?? '') || null;
+		const ageBand = String(form.get('ageBand') ?? '');
+		const gender = String(form.get('gender') ?? 'not_given');
+		const clientKey = String(form.get('clientKey') ?? '');
+		if (!UUID.test(programId) || !(AGE_BANDS as readonly string[]).includes(ageBand) || !(GENDERS as readonly string[]).includes(gender) || !UUID.test(clientKey)) return fail(400, { error: 'api.error.invalid' });
+		const tap = { clientKey, programId, occurrenceId, countedAt: new Date(), ageBand, gender, firstVisit: form.get('visit') !== 'repeat' } as Tap;
+		const result = await actorDb(event, async (tx) => {
+			const outcome = await recordTaps(tx, organizationId, [tap], actor.userId);
+			if (outcome.ok && outcome.accepted.length) await recordAudit(tx, auditOrigin(event), { action: 'visit.taps', organizationId, entityType: 'visit', entityId: '1' });
+			return outcome;
+		});
+		if (!result.ok) error(404, 'Not Found');
+		redirect(303, `/staff/orgs/${organizationId}/count?program=${programId}&done=tap`);
+	}
+};

@@ -1,0 +1,59 @@
+import type { PageServerLoad } from './$types';
+import { actorDb, requireOrganization } from '$lib/server/auth/guard';
+import { can } from '$lib/server/auth';
+import { organizationForStaff, addDays, label } from '$lib/server/directory';
+import { overlapsFor, staffOccurrences } from '$lib/server/events';
+import { todayInTokyo } from '$lib/server/runtime';
+import { formatDay, formatTime, translatorFor } from '$lib/server/present';
+import { error } from '@sveltejs/kit';
+
+/** How far ahead the staff list and the clash check look. */
+const DAYS_AHEAD = 60;
+
+export const load: PageServerLoad = async (event) => {
+	const { actor, organizationId } = requireOrganization(event, 'events.manage');
+	const t = translatorFor(event.locals.locale);
+	const today = todayInTokyo();
+	const to = addDays(today, DAYS_AHEAD);
+	const withCounts = can(actor, 'registrations.view', organizationId);
+	return actorDb(event, async (tx) => {
+		const org = await organizationForStaff(tx, organizationId);
+		if (!org) error(404, 'Not Found');
+		const list = await staffOccurrences(tx, organizationId, today, to, withCounts);
+		const programIds = [...new Set(list.map((o) => o.programId))];
+		const overlaps = (await Promise.all(programIds.map((id) => overlapsFor(tx, id, today, to)))).flat();
+		const loc = event.locals.locale;
+		const timeOf = (o: { startsAt: Date; endsAt: Date | null; allDay: boolean }) => (o.allDay ? '' : o.endsAt ? `${formatTime(o.startsAt)}–${formatTime(o.endsAt)}` : formatTime(o.startsAt));
+		return {
+			organization: { id: org.id, name: org.name },
+			period: { from: formatDay(t, today), to: formatDay(t, to) },
+			occurrences: list.map((o) => ({
+				id: o.id,
+				title: o.title,
+				day: formatDay(t, o.day),
+				time: timeOf(o),
+				cancelled: o.status === 'cancelled',
+				moved: o.moved,
+				visit: o.kind === 'visit',
+				registrationOpen: o.registrationOpen,
+				capacity: o.capacity,
+				capacityUnit: o.capacityUnit,
+				registered: o.registered,
+				placeName: o.placeName
+			})),
+			overlaps: overlaps.map((o) => {
+				const mine = list.find((x) => x.id === o.occurrenceId);
+				return {
+					key: `${o.occurrenceId}-${o.other.id}`,
+					day: formatDay(t, o.day),
+					time: mine ? timeOf(mine) : '',
+					mine: mine?.title ?? '',
+					other: o.other.title,
+					organization: o.other.organizationName,
+					stages: o.lifeStages.map((s) => label('lifeStages', s, loc)).join('・'),
+					areas: o.areas.map((a) => a.replace('/', ' ')).join('・')
+				};
+			})
+		};
+	});
+};

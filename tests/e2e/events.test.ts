@@ -1,0 +1,291 @@
+/**
+ * Issue 4, as new users meet it in Chromium: a staff member sets up a monthly program on
+ * 第1・第3土曜日 and sees which dates a national holiday skips, prints its flyer, and opens
+ * registration for one session with a single place; a resident registers, a second one goes on
+ * the waiting list and is promoted when the first cancels; the second resident gets a
+ * participation card, is checked in at today's session by scanning its QR code, and the program's
+ * figures show the visit.
+ *
+ * Runs after tests/e2e/staff.test.ts against the same app: it signs in as the colleague that test
+ * invited (staff of みどり町こども食堂の会). Mail is read from DATA_DIR/outbox.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import holidays from '@holiday-jp/holiday_jp';
+import { baseUrl, launch, seriousViolations } from './browser.ts';
+import { readOutbox } from '../../src/lib/server/mail.ts';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import QRCode from 'qrcode';
+import { chromium } from 'playwright-core';
+
+const outbox = path.join(process.env.DATA_DIR ?? 'data', 'outbox');
+const PASSWORD = '朝の公園で猫と三回会った日';
+const PROGRAM = 'みどり町ひだまり食堂';
+let browser: Browser;
+
+async function assertAccessible(page: Page) {
+	const violations = await seriousViolations(page);
+	assert.deepEqual(violations, [], `${page.url()}: ${JSON.stringify(violations, null, 1)}`);
+}
+
+/** The newest mail to `to` whose text matches `pattern`; waits for background sending. */
+async function mailTo(to: string, pattern: RegExp): Promise<string> {
+	for (let i = 0; i < 50; i++) {
+		const message = readOutbox(200, outbox).find((m) => m.to.includes(to) && pattern.test(m.text));
+		if (message) return message.text;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`no mail to ${to} matching ${pattern} in ${outbox}`);
+}
+
+const tokyoToday = () => new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+
+/** The first national holiday on a first or third Saturday after `from` (what the preview must name). */
+function nextSaturdayHoliday(from: string): { day: string; name: string } {
+	const found = holidays.between(new Date(`${from}T00:00:00Z`), new Date(`${Number(from.slice(0, 4)) + 10}-12-31T00:00:00Z`)).find((h) => {
+		const d = new Date(h.date);
+		const day = d.toISOString().slice(0, 10);
+		const date = Number(day.slice(8));
+		return new Date(`${day}T00:00:00Z`).getUTCDay() === 6 && (date <= 7 || (date >= 15 && date <= 21));
+	})!;
+	return { day: new Date(found.date).toISOString().slice(0, 10), name: found.name };
+}
+
+async function staffPage(): Promise<Page> {
+	const context = await browser.newContext({ baseURL: baseUrl, locale: 'ja-JP', extraHTTPHeaders: { 'accept-language': 'ja' }, bypassCSP: true });
+	const page = await context.newPage();
+	await page.goto('/login');
+	await page.getByLabel('メールアドレス').fill('colleague@example.org');
+	await page.getByLabel('パスワード').fill(PASSWORD);
+	await page.getByRole('button', { name: 'ログインする' }).click();
+	await page.waitForURL(/\/staff$/);
+	return page;
+}
+
+/** A resident's phone: no account, JavaScript off (public pages must work without it). */
+async function residentPage(): Promise<{ context: BrowserContext; page: Page }> {
+	const context = await browser.newContext({ baseURL: baseUrl, locale: 'ja-JP', extraHTTPHeaders: { 'accept-language': 'ja' }, javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+	return { context, page: await context.newPage() };
+}
+
+before(async () => {
+	browser = await launch();
+});
+after(async () => {
+	await browser?.close();
+});
+
+describe('a program from its schedule to the visit in its figures', () => {
+	let staff: Page;
+	let programPath = '';
+	let organizationPath = '';
+
+	it('the staff member sets up a monthly program on 第1・第3土曜日 and sees the holiday it will skip', async () => {
+		staff = await staffPage();
+		await staff.getByRole('link', { name: /^取組\s*: みどり町こども食堂の会$/ }).click();
+		await staff.waitForURL(/\/programs$/);
+		organizationPath = new URL(staff.url()).pathname.replace(/\/programs$/, '');
+		await staff.getByRole('link', { name: '取組を追加する' }).click();
+		await staff.getByLabel('取組の名前').fill(PROGRAM);
+		await staff.getByLabel('ひとことで').fill('月2回、親子でごはんを食べる会です');
+		await staff.getByRole('checkbox', { name: 'こども食堂' }).check();
+		await staff.getByRole('checkbox', { name: '小学生' }).check();
+		await staff.getByLabel('くり返し').selectOption('monthly_nth');
+		await staff.getByRole('checkbox', { name: '第1' }).check();
+		await staff.getByRole('checkbox', { name: '第3' }).check();
+		await staff.getByRole('checkbox', { name: '土曜日' }).check();
+		await staff.getByLabel('開始時刻').fill('11:00');
+		await staff.getByLabel('終了時刻').fill('14:00');
+		await staff.getByLabel('いつから').fill(tokyoToday());
+		await staff.getByRole('checkbox', { name: '祝日は休み' }).check();
+		await staff.getByRole('button', { name: '日程を確認する' }).click();
+		const preview = await staff.locator('.preview').first().innerText();
+		assert.match(preview, /毎月第1・第3土曜日 11:00–14:00\(祝日は休み\)/);
+		const holiday = nextSaturdayHoliday(tokyoToday());
+		const [y, m, d] = holiday.day.split('-').map(Number);
+		assert.match(preview, new RegExp(`${y}年${m}月${d}日\\(土\\)[^\\n]*${holiday.name}のため休み`));
+		await assertAccessible(staff);
+		await staff.getByRole('button', { name: '保存する' }).click();
+		assert.match(await staff.getByRole('status').first().innerText(), /保存しました/);
+		await staff.getByRole('button', { name: '公開する' }).click();
+		assert.match(await staff.getByRole('status').first().innerText(), /公開しました/);
+		programPath = `/programs/${new URL(staff.url()).pathname.split('/').pop()}`;
+		assert.equal(await staff.getByRole('link', { name: '公開ページを見る' }).getAttribute('href'), programPath);
+		// Its dates exist as sessions, listed on its staff page.
+		assert.ok((await staff.locator('section[aria-labelledby="dates"] li').count()) >= 6);
+	});
+
+	it('residents find its dates on the shared calendar, by month and as a list, without JavaScript', async () => {
+		const { context, page } = await residentPage();
+		await page.goto('/calendar');
+		await assertAccessible(page);
+		await page.getByRole('link', { name: '小・中・高校生' }).click();
+		await page.getByRole('link', { name: '一覧' }).click();
+		assert.match(page.url(), /purpose=school_age/);
+		assert.match(await page.locator('main').innerText(), new RegExp(PROGRAM));
+		await assertAccessible(page);
+		await page.goto('/calendar?view=week');
+		await assertAccessible(page);
+		await context.close();
+	});
+
+	it("the staff member's dates page lists the sessions and opens one", async () => {
+		await staff.goto(`${organizationPath}/events`);
+		await assertAccessible(staff);
+		await staff.getByRole('link', { name: new RegExp(PROGRAM) }).first().click();
+		await staff.waitForURL(/\/events\/[0-9a-f-]{36}$/);
+		await assertAccessible(staff);
+	});
+
+	let firstSession = '';
+	let residentB: Page;
+	let cardCode = '';
+
+	it('anyone prints its flyer from the program page', async () => {
+		const { context, page } = await residentPage();
+		await page.goto(programPath);
+		const href = await page.getByRole('link', { name: 'チラシを印刷する(PDF)' }).getAttribute('href');
+		const response = await page.request.get(href!);
+		assert.equal(response.status(), 200);
+		assert.equal(response.headers()['content-type'], 'application/pdf');
+		const text = (await response.body()).toString('latin1');
+		assert.ok(text.startsWith('%PDF-'));
+		assert.match(text, /NotoSansJP/);
+		await assertAccessible(page);
+		await context.close();
+	});
+
+	it('the staff member opens registration for the first session, with a single place', async () => {
+		await staff.goto(`${organizationPath}/events`);
+		await staff.getByRole('link', { name: new RegExp(PROGRAM) }).first().click();
+		await staff.waitForURL(/\/events\/[0-9a-f-]{36}$/);
+		firstSession = new URL(staff.url()).pathname.split('/').pop()!;
+		await staff.getByLabel('この回は申込を受け付ける').check();
+		await staff.getByLabel('定員', { exact: true }).fill('1');
+		await staff.getByRole('button', { name: '申込と定員を保存する' }).click();
+		assert.match(await staff.getByRole('status').first().innerText(), /保存しました/);
+	});
+
+	it('a resident registers without an account; a second one is waitlisted and promoted when the first cancels', async () => {
+		const a = await residentPage();
+		await a.page.goto(programPath);
+		await a.page.locator(`a[href="/events/${firstSession}"]`).click();
+		await assertAccessible(a.page);
+		await a.page.getByLabel('お名前(ニックネーム可)').fill('あおい');
+		await a.page.getByLabel('連絡先(メールアドレスか電話番号)').fill('aoi@example.org');
+		await a.page.getByRole('checkbox', { name: /同意します/ }).check();
+		await a.page.getByRole('button', { name: '申し込む' }).click();
+		await a.page.waitForURL(/\/registrations\//);
+		assert.match(await a.page.locator('#status').innerText(), /参加予定/);
+		await assertAccessible(a.page);
+
+		const b = await residentPage();
+		residentB = b.page;
+		await residentB.goto(`/events/${firstSession}`);
+		assert.match(await residentB.locator('main').innerText(), /満席です/);
+		await residentB.getByLabel('お名前(ニックネーム可)').fill('ひかる');
+		await residentB.getByLabel('連絡先(メールアドレスか電話番号)').fill('hikaru@example.org');
+		await residentB.getByLabel('連絡先(メールアドレスか電話番号)').fill('hikaru at example');
+		await residentB.getByRole('checkbox', { name: /同意します/ }).check();
+		await residentB.getByRole('button', { name: 'キャンセル待ちで申し込む' }).click();
+		// A mistake is shown beside its field, and nothing is registered.
+		assert.match(await residentB.locator('#contact-error').innerText(), /メールアドレスか電話番号/);
+		await residentB.getByLabel('連絡先(メールアドレスか電話番号)').fill('hikaru@example.org');
+		await residentB.getByRole('checkbox', { name: /同意します/ }).check();
+		await residentB.getByRole('button', { name: 'キャンセル待ちで申し込む' }).click();
+		await residentB.waitForURL(/\/registrations\//);
+		assert.match(await residentB.locator('#status').innerText(), /キャンセル待ち\(1番目\)/);
+
+		await a.page.getByRole('button', { name: 'この申込をキャンセルする' }).click();
+		assert.match(await a.page.locator('#status').innerText(), /キャンセル済み/);
+		await residentB.reload();
+		assert.match(await residentB.locator('#status').innerText(), /参加予定/);
+		assert.match(await mailTo('hikaru@example.org', /参加できるようになりました/), /ひだまり食堂/);
+		await a.context.close();
+	});
+
+	it('the promoted resident gets a participation card for the organisation', async () => {
+		await residentB.goto('/card');
+		await assertAccessible(residentB);
+		await residentB.getByRole('checkbox', { name: 'みどり町こども食堂の会' }).check();
+		await residentB.getByLabel('年代(任意)').selectOption('30s');
+		await residentB.getByRole('checkbox', { name: /同意します/ }).check();
+		await residentB.getByRole('button', { name: 'カードをつくる' }).click();
+		await residentB.waitForURL(/\/card\/[A-Za-z0-9_-]+/);
+		cardCode = (await residentB.locator('#card-code').innerText()).replace('-', '');
+		assert.match(cardCode, /^[0-9A-Z]{10}$/);
+		await assertAccessible(residentB);
+	});
+
+	it('staff add a session today and check the card in by scanning its QR code with the camera', async () => {
+		await staff.goto(`${organizationPath}/events/new`);
+		await staff.getByLabel('どの取組の催しですか').selectOption({ label: PROGRAM });
+		await staff.getByLabel('催しの名前(空欄なら取組の名前)').fill('ひだまり食堂 臨時の回');
+		await staff.getByLabel('日付').fill(tokyoToday());
+		await staff.getByLabel('開始').fill('00:00');
+		await staff.getByRole('button', { name: '追加する' }).click();
+		await staff.waitForURL(/done=created/);
+		const session = new URL(staff.url()).pathname.split('/').pop()!;
+
+		// A phone camera, faked: Chromium plays a video of the card's QR code (Y4M, one frame).
+		const video = path.join(mkdtempSync(path.join(tmpdir(), 'tsunagu-qr-')), 'card.y4m');
+		writeFileSync(video, qrVideo(`TSUNAGU-C:${cardCode}`));
+		const camera = await chromium.launch({
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			headless: true,
+			args: ['--no-sandbox', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]
+		});
+		try {
+			const context = await camera.newContext({ baseURL: baseUrl, locale: 'ja-JP', permissions: ['camera'] });
+			await context.addCookies(await staff.context().cookies());
+			const phone = await context.newPage();
+			await phone.goto(`${organizationPath}/checkin?occurrence=${session}`);
+			const logs: string[] = [];
+			phone.on('console', (m) => logs.push(m.text()));
+			phone.on('pageerror', (e) => logs.push(e.message));
+			await phone.getByRole('button', { name: 'カメラで読み取る' }).click();
+			await phone
+				.locator('.checkin-result')
+				.waitFor({ timeout: 20_000 })
+				.catch(async (e) => {
+					throw new Error(`${(e as Error).message}\n${await phone.locator('main').innerText()}\n${logs.join('\n')}`);
+				});
+			assert.match(await phone.locator('.checkin-result').innerText(), /受付しました.*はじめての方です/s);
+			// The same card again: already checked in, not counted twice.
+			await phone.getByLabel('カード番号または受付番号').fill(cardCode.toLowerCase());
+			await phone.getByRole('button', { name: '受付する' }).click();
+			await phone.getByText('本日すでに受付済みです').waitFor();
+			await context.close();
+		} finally {
+			await camera.close();
+		}
+	});
+
+	it("the program's figures show the visit", async () => {
+		await staff.goto(`${organizationPath}/figures`);
+		await assertAccessible(staff);
+		const row = staff.getByRole('row', { name: new RegExp(PROGRAM) });
+		const cells = await row.locator('td').allInnerTexts();
+		assert.deepEqual(cells.slice(1, 3), ['1', '1']); // 延べ人数 1, 実人数 1
+	});
+});
+
+/** A one-frame Y4M video (what Chromium's fake camera plays) showing a QR code of `text`. */
+function qrVideo(text: string): Buffer {
+	const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+	const width = 640;
+	const height = 480;
+	const scale = Math.floor(360 / (qr.modules.size + 8));
+	const offsetX = Math.floor((width - qr.modules.size * scale) / 2);
+	const offsetY = Math.floor((height - qr.modules.size * scale) / 2);
+	const y = Buffer.alloc(width * height, 235);
+	for (let r = 0; r < qr.modules.size; r++)
+		for (let c = 0; c < qr.modules.size; c++)
+			if (qr.modules.get(c, r)) for (let dy = 0; dy < scale; dy++) y.fill(16, (offsetY + r * scale + dy) * width + offsetX + c * scale, (offsetY + r * scale + dy) * width + offsetX + (c + 1) * scale);
+	const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
+	const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
+	return Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame]);
+}
