@@ -13,7 +13,7 @@
  * The database is its own (embedded server in DATA_DIR, default $TMPDIR/tsunagu-bench-events, or
  * BENCH_DATABASE_URL); the demo region is loaded into it once. Results on stdout.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +43,10 @@ const VISITS = Number(args.visits);
 const CHECKINS = Number(args.checkins);
 const CONCURRENCY = Number(args.concurrency);
 const REPEAT = Number(args.repeat);
+
+// Measure the code as it is now, not a build left from an earlier commit.
+console.log('bench:events: building the app (vite build) …');
+execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function timed<T>(fn: () => Promise<T>): Promise<number> {
