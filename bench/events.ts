@@ -75,16 +75,19 @@ try {
 	if (Number(have) !== VISITS) {
 		console.log(`bench:events: generating ${VISITS.toLocaleString()} visits …`);
 		const started = Date.now();
-		await owner.query(`delete from visits`);
+		await owner.query(`truncate visits`);
 		await owner.query(`create temporary table bench_programs as select row_number() over (order by id) - 1 as i, id, organization_id from programs`);
 		const count = programs.length;
-		// Each program has its regulars (a few hundred people) who come back; 30 % are anonymous taps.
+		// Row g is program g mod P, on day (g div P) mod 730 before today, the k-th visitor of that
+		// day (k = g div 730P). Each program has 2,000 regulars and visitor k on day d is regular
+		// (k + 37d) mod 2000, so a person comes back every few weeks and no (program, day, person)
+		// repeats — every generated row is inserted. 30 % are anonymous taps.
 		for (let done = 0; done < VISITS; done += 1_000_000) {
 			const n = Math.min(1_000_000, VISITS - done);
 			await owner.query(
 				`insert into visits (organization_id, program_id, day, counted_at, source, person_key, people, age_band, gender, first_visit, client_key)
-				select p.organization_id, p.id, d.day, d.day + time '10:00', case when g % 10 < 3 then 'tap' else 'card' end,
-					case when g % 10 < 3 then null else 'card:' || p.i || '-' || (g * 7919 % 400) end,
+				select p.organization_id, p.id, x.day, x.day + time '10:00', case when g % 10 < 3 then 'tap' else 'card' end,
+					case when g % 10 < 3 then null else 'card:' || p.i || '-' || ((x.k + 37 * x.d) % 2000) end,
 					case when g % 23 = 0 then 3 else 1 end,
 					(array['under_10','10s','20s','30s','40s','50s','60s','70s','80s','90s_plus','not_given'])[1 + g % 11],
 					(array['female','male','other','not_given'])[1 + g % 4],
@@ -92,9 +95,9 @@ try {
 					'bench-' || g
 				from generate_series($1::bigint, $2::bigint) g
 				join bench_programs p on p.i = g % $3
-				cross join lateral (select (current_date - (g % 730)::int) as day) d
-				on conflict do nothing`,
-				[done + 1, done + n, count]
+				cross join lateral (select ((g / $3) % 730)::int as d, g / ($3 * 730) as k) r
+				cross join lateral (select r.d, r.k, current_date - r.d as day) x`,
+				[done, done + n - 1, count]
 			);
 			process.stdout.write('.');
 		}
@@ -167,11 +170,13 @@ try {
 	await load(50, async () => (await fetch(`${base}/healthz`)).ok); // warm-up
 	const health = await load(CHECKINS, async () => (await fetch(`${base}/healthz`)).ok);
 	const checkins = await load(CHECKINS, async (i) => (await fetch(`${base}/api/v1/orgs/${org}/checkins`, { method: 'POST', headers, body: JSON.stringify({ occurrenceId: occurrence, code: codes[i] }) })).status === 201);
-	const insert = await load(CHECKINS, async (i) => {
-		await database.pool.query('select 1');
-		await owner.query(`insert into visits (organization_id, program_id, day, counted_at, source, people) values ($1, $2, $3::date, now(), 'tap', 1)`, [org, program, today]);
-		return i >= 0;
+	// The baseline gets its own pool of CONCURRENCY connections, as the app has.
+	const plainPool = new pg.Pool({ connectionString: database.adminUrl, max: CONCURRENCY });
+	const insert = await load(CHECKINS, async () => {
+		const r = await plainPool.query(`insert into visits (organization_id, program_id, day, counted_at, source, people) values ($1, $2, $3::date, now(), 'tap', 1)`, [org, program, today]);
+		return r.rowCount === 1;
 	});
+	await plainPool.end();
 	app.kill('SIGTERM');
 	console.log(`\n### Check-ins over HTTP (${CHECKINS.toLocaleString()} requests, ${CONCURRENCY} concurrent)\n`);
 	console.log('| what | per second | errors | check-ins / this |\n|---|---|---|---|');

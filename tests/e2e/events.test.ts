@@ -207,6 +207,22 @@ describe('a program from its schedule to the visit in its figures', () => {
 		await a.context.close();
 	});
 
+	it('the staff member sees both registrations and exports them as CSV', async () => {
+		await staff.goto(`${organizationPath}/events/${firstSession}`);
+		await staff.getByRole('link', { name: '申込の一覧' }).click();
+		await staff.waitForURL(/\/registrations$/);
+		await assertAccessible(staff);
+		assert.match(await staff.getByRole('row', { name: /ひかる/ }).innerText(), /hikaru@example\.org/);
+		assert.match(await staff.getByRole('row', { name: /あおい/ }).innerText(), /キャンセル済み/);
+		const csv = await staff.request.get(`${new URL(staff.url()).pathname}.csv`);
+		assert.equal(csv.status(), 200);
+		assert.match(csv.headers()['content-type'], /text\/csv/);
+		const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+		assert.match(lines[0], /^受付番号,お名前,連絡先,人数/);
+		assert.equal(lines.length, 3);
+		assert.ok(lines.some((l) => /ひかる,hikaru@example\.org,1,/.test(l)));
+	});
+
 	it('the promoted resident gets a participation card for the organisation', async () => {
 		await residentB.goto('/card');
 		await assertAccessible(residentB);

@@ -192,4 +192,18 @@ describe('joining the network, as new users', () => {
 		const response = await secretariat.request.get('/search?q=' + encodeURIComponent('ほしぞら食堂'));
 		assert.doesNotMatch(await response.text(), /みどり町ほしぞら食堂/);
 	});
+
+	it("the secretariat sees the region's attendance per organisation and downloads it", async () => {
+		await secretariat.getByRole('link', { name: '地域の参加の実績' }).click();
+		await secretariat.waitForURL(/\/staff\/network\/figures$/);
+		await assertAccessible(secretariat);
+		await secretariat.getByRole('rowheader', { name: 'みどり町こども食堂の会' }).waitFor();
+		await secretariat.getByRole('rowheader', { name: '地域全体' }).waitFor();
+		await secretariat.getByLabel('この日から').fill('2025-04-01');
+		await secretariat.getByRole('button', { name: '表示する' }).click();
+		await secretariat.waitForURL(/from=2025-04-01/);
+		const csv = await secretariat.request.get(await secretariat.getByRole('link', { name: 'CSVでダウンロード' }).getAttribute('href') ?? '');
+		assert.equal(csv.status(), 200);
+		assert.match(await csv.text(), /^\uFEFF?団体,開催回数,延べ人数,実人数/);
+	});
 });

@@ -217,6 +217,12 @@ const MATRIX: Record<string, Probe[]> = {
 		post('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}?/cancel`, () => ({ note: '乗っ取り' }), EDIT_IDOR),
 		post('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}?/move`, () => ({ day: '2030-01-05', start: '10:00' }), EDIT_IDOR)
 	],
+	// The region's figures: counts of every organisation, for the secretariat alone.
+	'/staff/network/figures': [
+		get('none', () => '/staff/network/figures', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		get('none', () => '/staff/network/figures?to=2026-02-30', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])
+	],
+	'/staff/network/figures.csv': [get('none', () => '/staff/network/figures.csv', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])],
 	'/staff/network/audit': [get('none', () => '/staff/network/audit', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])],
 	'/staff/network/audit.csv': [get('none', () => '/staff/network/audit.csv', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])],
 

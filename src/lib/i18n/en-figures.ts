@@ -2,6 +2,11 @@ import type { figuresJa } from './ja-figures';
 
 /** English UI text: Attendance figures (merged into ./en.ts). */
 export const figuresEn: Record<keyof typeof figuresJa, string> = {
+	'figures.organization': 'Organisation',
+	'figures.region': 'Whole region',
+	'figures.regionTitle': 'Attendance in the region',
+	'figures.regionLead': 'Each organisation of the network and the whole region. People who go to several organisations count once in the region, so the region is not the sum of the rows. No names are shown.',
+	'audit.action.figures.export_region': 'Regional attendance exported (CSV)',
 	'figures.title': 'Attendance',
 	'figures.lead': 'Counted from check-ins (cards and registrations) and head counts.',
 	'figures.period': 'Period',

@@ -75,23 +75,34 @@ export async function attendanceFigures(db: Pick<Db, 'select' | 'execute'>, scop
 	Object.assign(total, { visits: all.visits, identified: all.identified, people: all.identified + all.newTaps });
 
 	// Repeat and retention over identified people, per program and for the whole scope.
-	const cutoff = addDays(scope.to, -7 * scope.weeks);
+	const days = 7 * scope.weeks;
+	const cutoff = addDays(scope.to, -days);
 	const ids = sql.join(scope.programIds.map((id) => sql`${id}::uuid`), sql`, `);
 	const orgFilter = scope.organizationId ? sql`and organization_id = ${scope.organizationId}::uuid` : sql``;
+	// Linear in the visits: each visit row carries its person's first day (per program and across
+	// the scope) from a window, so "came again within N weeks" is a bool_or in the same grouping —
+	// no per-person lookup back into the visits, which was quadratic at millions of rows.
 	const retention = await db.execute<{ program_id: string | null; repeaters: number; base: number; returned: number }>(sql`
 		with v as (
-			select program_id, person_key, day from visits
+			select program_id, person_key, day,
+				min(day) over (partition by program_id, person_key) as first_here,
+				min(day) over (partition by person_key) as first_anywhere
+			from visits
 			where program_id in (${ids}) and day between ${scope.from}::date and ${scope.to}::date and person_key is not null ${orgFilter}
 		), per as (
-			select program_id, person_key, min(day) as first, count(*) as n from v group by grouping sets ((program_id, person_key), (person_key))
+			select program_id, person_key, count(*) as n, min(first_here) as first,
+				bool_or(day > first_here and day <= first_here + ${days}::int) as came_again
+			from v group by program_id, person_key
+			union all
+			select null, person_key, count(*), min(first_anywhere),
+				bool_or(day > first_anywhere and day <= first_anywhere + ${days}::int)
+			from v group by person_key
 		)
-		select per.program_id,
-			(count(*) filter (where per.n >= 2))::int as repeaters,
-			(count(*) filter (where per.first <= ${cutoff}::date))::int as base,
-			(count(*) filter (where per.first <= ${cutoff}::date and exists (
-				select 1 from v where v.person_key = per.person_key and (per.program_id is null or v.program_id = per.program_id)
-					and v.day > per.first and v.day <= per.first + ${7 * scope.weeks}::int)))::int as returned
-		from per group by per.program_id`);
+		select program_id,
+			(count(*) filter (where n >= 2))::int as repeaters,
+			(count(*) filter (where first <= ${cutoff}::date))::int as base,
+			(count(*) filter (where first <= ${cutoff}::date and came_again))::int as returned
+		from per group by program_id`);
 	for (const r of retention.rows) {
 		const f = r.program_id ? perProgram.get(r.program_id) : total;
 		if (!f) continue;

@@ -4,4 +4,4 @@ export { issueCard, cardByToken, setCardConsents, revokeCard, parseDoorCode, sho
 export { checkIn, type CheckInResult } from './checkin';
 export { recordTaps, tapTotals, tapBatch, type Tap, type TapsOutcome } from './headcount';
 export { attendanceFigures, suppressed, SUPPRESS_BELOW, type Figures, type FigureScope } from './figures';
-export { readFiguresQuery, organizationFigures, publicProgramFigures, type FiguresQuery } from './figures-page';
+export { readFiguresQuery, organizationFigures, regionFigures, figuresCsv, publicProgramFigures, type FiguresQuery, type FiguresRow } from './figures-page';

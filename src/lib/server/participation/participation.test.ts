@@ -12,6 +12,7 @@ import { issueCard, cardByToken, parseDoorCode, revokeCard, setCardConsents, sho
 import { checkIn } from './checkin';
 import { recordTaps } from './headcount';
 import { attendanceFigures, suppressed } from './figures';
+import { figuresCsv, regionFigures } from './figures-page';
 
 let database: Database;
 let orgA: string;
@@ -150,5 +151,50 @@ describe('figures', () => {
 		expect(total.visits).toBe(8);
 		// Public: 実人数 4 is hidden, 延べ 8 shown, retention on a base of 3 hidden.
 		expect(suppressed(f)).toEqual({ sessions: 3, visits: 8, people: null, retentionShare: null });
+	});
+
+	it('count retention per program and across programs: coming back to another program counts for the scope only', async () => {
+		const x = programA;
+		const y = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
+		const orgOf = { [x]: orgA, [y]: orgB };
+		await asSystem(database.db, async (tx) => {
+			await tx.execute(sql`delete from visits where program_id in (${x}, ${y}) and day between '2025-03-01' and '2025-05-31'`);
+			const v = (programId: string, day: string, personKey: string) => ({ organizationId: orgOf[programId], programId, day, countedAt: new Date(`${day}T10:00:00+09:00`), source: 'card' as const, personKey });
+			await tx.insert(visits).values([
+				v(x, '2025-03-02', 'card:q1'),
+				v(y, '2025-03-16', 'card:q1'), // q1 comes again two weeks later, at the other program
+				v(x, '2025-03-02', 'card:q2'),
+				v(x, '2025-05-10', 'card:q2'), // q2 comes again, but after more than 4 weeks
+				v(y, '2025-03-02', 'card:q3'),
+				v(y, '2025-03-09', 'card:q3') // q3 comes again a week later, same program
+			]);
+		});
+		const { total, perProgram } = await asSystem(database.db, (tx) =>
+			attendanceFigures(tx, { programIds: [x, y], from: '2025-03-01', to: '2025-05-31', weeks: 4, today: '2025-06-01' })
+		);
+		expect(perProgram.get(x)).toMatchObject({ identified: 2, repeaters: 1, retention: { base: 2, returned: 0, share: 0 } });
+		expect(perProgram.get(y)).toMatchObject({ identified: 2, repeaters: 1, retention: { base: 2, returned: 1, share: 0.5 } });
+		expect(total).toMatchObject({ identified: 3, repeaters: 3, retention: { base: 3, returned: 2, share: 2 / 3 } });
+	});
+
+	it('count the region per organisation and once per person across organisations, for the secretariat', async () => {
+		const x = programA;
+		const y = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
+		await asSystem(database.db, async (tx) => {
+			await tx.execute(sql`delete from visits where day between '2024-03-01' and '2024-03-31'`);
+			const v = (programId: string, organizationId: string, day: string, personKey: string) => ({ organizationId, programId, day, countedAt: new Date(`${day}T10:00:00+09:00`), source: 'card' as const, personKey });
+			await tx.insert(visits).values([v(x, orgA, '2024-03-03', 'card:both'), v(y, orgB, '2024-03-10', 'card:both'), v(y, orgB, '2024-03-10', 'card:only-b')]);
+		});
+		const q = { from: '2024-03-01', to: '2024-03-31', weeks: 4 };
+		const region = await withAccess(database.db, { organizationIds: [], secretariat: true }, (tx) => regionFigures(tx, q, '2024-04-01'));
+		expect(region.organizations.find((o) => o.id === orgA)?.figures).toMatchObject({ visits: 1, identified: 1 });
+		expect(region.organizations.find((o) => o.id === orgB)?.figures).toMatchObject({ visits: 2, identified: 2 });
+		expect(region.total).toMatchObject({ visits: 3, identified: 2 }); // 'card:both' once, not twice
+		// Outside the secretariat, the same call sees only its own organisation's visits (RLS).
+		const onlyA = await withAccess(database.db, { organizationIds: [orgA] }, (tx) => regionFigures(tx, q, '2024-04-01'));
+		expect(onlyA.total).toMatchObject({ visits: 1, identified: 1 });
+		const csv = figuresCsv({ first: '団体', total: '地域全体', columns: ['開催回数', '延べ人数', '実人数', '2回以上', '継続'] }, region.organizations, region.total);
+		expect(csv.startsWith('\uFEFF団体,開催回数,')).toBe(true);
+		expect(csv.trimEnd().split('\r\n').at(-1)).toMatch(/^地域全体,\d+,3,2,1,1\.000$/); // 'card:both' came again a week later, elsewhere
 	});
 });

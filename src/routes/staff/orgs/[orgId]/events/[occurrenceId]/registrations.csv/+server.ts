@@ -1,16 +1,11 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
-import { recordAudit } from '$lib/server/audit';
+import { csvCell, recordAudit } from '$lib/server/audit';
 import { UUID } from '$lib/server/directory';
 import { occurrenceOf, registrationsOf, showReference } from '$lib/server/events';
 import { translator } from '$lib/i18n';
-
-const cell = (value: string | number) => {
-	const text = String(value);
-	// Quote every cell; a leading = + - @ would be a formula in a spreadsheet (CSV injection).
-	return `"${(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text).replace(/"/g, '""')}"`;
-};
+import { csvResponse } from '$lib/server/staff/csv';
 
 /** The registrations of one date as CSV (UTF-8 with BOM, for Excel); the export is audited. */
 export const GET: RequestHandler = async (event) => {
@@ -27,12 +22,10 @@ export const GET: RequestHandler = async (event) => {
 	});
 	if (!rows) error(404, 'Not Found');
 	const header = ['reference', 'name', 'contact', 'groupSize', 'needs', 'status', 'registeredAt', 'attended'] as const;
-	const lines = [header.map((h) => cell(t(`registrations.col.${h}`))).join(',')];
+	const lines = [header.map((h) => csvCell(t(`registrations.col.${h}`))).join(',')];
 	for (const r of rows) {
 		const status = r.status === 'waitlisted' ? t('registration.status.waitlisted', { position: r.waitlistPosition ?? '' }) : t(`registration.status.${r.status}`);
-		lines.push([showReference(r.reference), r.name, r.contact, r.groupSize, r.needs, status, r.createdAt.toISOString(), r.attended ? '1' : ''].map(cell).join(','));
+		lines.push([showReference(r.reference), r.name, r.contact, r.groupSize, r.needs, status, r.createdAt.toISOString(), r.attended ? '1' : ''].map(csvCell).join(','));
 	}
-	return new Response('\uFEFF' + lines.join('\r\n') + '\r\n', {
-		headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="registrations-${occurrenceId}.csv"`, 'cache-control': 'no-store' }
-	});
+	return csvResponse('\uFEFF' + lines.join('\r\n') + '\r\n', `registrations-${occurrenceId}.csv`);
 };
