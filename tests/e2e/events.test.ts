@@ -287,6 +287,37 @@ describe('a program from its schedule to the visit in its figures', () => {
 		const cells = await row.locator('td').allInnerTexts();
 		assert.deepEqual(cells.slice(1, 3), ['1', '1']); // 延べ人数 1, 実人数 1
 	});
+
+	it('a volunteer counts heads while the connection is down; taps sent again after a lost answer count once', async () => {
+		await staff.goto(`${organizationPath}/count`);
+		await staff.getByLabel('取組').selectOption({ label: PROGRAM });
+		await staff.getByRole('button', { name: 'この取組を数える' }).click();
+		await staff.locator('#tap-pending').getByText('すべて送信済み').waitFor();
+		await assertAccessible(staff);
+		const before = Number((await staff.locator('#tap-total').innerText()).match(/(\d+)人/)![1]);
+
+		await staff.context().setOffline(true);
+		await staff.getByRole('button', { name: '30代' }).click();
+		await staff.getByRole('button', { name: '40代' }).click();
+		await staff.locator('#tap-pending').getByText('未送信 2件').waitFor();
+
+		// Back online, the first answer is lost on the way back: the server has counted the taps,
+		// the phone does not know, keeps them and sends them again.
+		let lost = 0;
+		await staff.route('**/taps', async (route) => {
+			if (lost++ === 0) {
+				await route.fetch();
+				await route.abort('connectionreset');
+			} else await route.continue();
+		});
+		await staff.context().setOffline(false);
+		await staff.locator('#tap-pending').getByText('すべて送信済み').waitFor({ timeout: 20_000 });
+		assert.ok(lost >= 2, 'the taps were sent again after the lost answer');
+		await staff.unroute('**/taps');
+
+		await staff.reload();
+		assert.match(await staff.locator('#tap-total').innerText(), new RegExp(`${before + 2}人`));
+	});
 });
 
 /** A one-frame Y4M video (what Chromium's fake camera plays) showing a QR code of `text`. */

@@ -194,7 +194,7 @@ describe('joining the network, as new users', () => {
 	});
 
 	it("the secretariat sees the region's attendance per organisation and downloads it", async () => {
-		await secretariat.getByRole('link', { name: '地域の参加の実績' }).click();
+		await secretariat.getByRole('link', { name: '地域の参加実績' }).click();
 		await secretariat.waitForURL(/\/staff\/network\/figures$/);
 		await assertAccessible(secretariat);
 		await secretariat.getByRole('rowheader', { name: 'みどり町こども食堂の会' }).waitFor();

@@ -6,7 +6,6 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
 	'staff.nav.home': 'Staff home',
 	'staff.nav.organizations': 'All organisations',
 	'staff.nav.joinRequests': 'Applications to join',
-	'staff.nav.networkFigures': 'Attendance in the region',
 	'staff.nav.networkAudit': 'Network audit log',
 	'staff.home.title': 'Staff pages',
 	'staff.home.hello': 'Hello, {name}.',

@@ -2,7 +2,7 @@
 export const figuresJa = {
 	'figures.organization': '団体',
 	'figures.region': '地域全体',
-	'figures.regionTitle': '地域の参加の実績',
+	'figures.regionTitle': '地域の参加実績',
 	'figures.regionLead': 'ネットワークの団体ごとの数と地域全体の数です。実人数は団体をまたいで同じ人を1人と数えるので、団体の合計とは一致しません。名前は見えません。',
 	'audit.action.figures.export_region': '地域の参加の実績のCSV出力',
 	'figures.title': '参加の実績',

@@ -4,7 +4,6 @@ export const staffJa = {
 	'staff.nav.home': 'スタッフのトップ',
 	'staff.nav.organizations': 'すべての団体',
 	'staff.nav.joinRequests': '参加申し込み',
-	'staff.nav.networkFigures': '地域の参加の実績',
 	'staff.nav.networkAudit': 'ネットワークの操作記録',
 	'staff.home.title': 'スタッフのページ',
 	'staff.home.hello': '{name}さん、こんにちは。',

@@ -109,6 +109,20 @@ export function appUrlFor(adminUrl: string): string {
 	return u.toString();
 }
 
+/** "tuple concurrently updated" (XX000) or a role created meanwhile (42710): try again, a few times. */
+async function retryingCatalogRace(fn: () => Promise<void>, attempts = 5): Promise<void> {
+	for (let i = 1; ; i++) {
+		try {
+			return await fn();
+		} catch (error) {
+			const e = error as { code?: string; message?: string };
+			const race = (e.code === 'XX000' && /concurrently updated/.test(e.message ?? '')) || e.code === '42710';
+			if (!race || i >= attempts) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 20 * i + Math.random() * 50));
+		}
+	}
+}
+
 /** Create the app role if needed and give it data access (never ownership) in this database. */
 export async function ensureAppRole(adminUrl: string) {
 	const database = databaseNameOf(adminUrl);
@@ -117,9 +131,13 @@ export async function ensureAppRole(adminUrl: string) {
 		try {
 			const role = c.escapeIdentifier(APP_ROLE);
 			const password = c.escapeLiteral(appPassword(adminUrl));
-			const exists = await c.query('select 1 from pg_roles where rolname = $1', [APP_ROLE]);
-			if (!exists.rowCount) await c.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD ${password}`);
-			else await c.query(`ALTER ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD ${password}`);
+			// The role is cluster-wide while the advisory lock is per database: two databases on one
+			// server setting it up at once can collide on its catalog row; the loser tries again.
+			await retryingCatalogRace(async () => {
+				const exists = await c.query('select 1 from pg_roles where rolname = $1', [APP_ROLE]);
+				if (!exists.rowCount) await c.query(`CREATE ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD ${password}`);
+				else await c.query(`ALTER ROLE ${role} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD ${password}`);
+			});
 			await c.query(`GRANT CONNECT ON DATABASE ${c.escapeIdentifier(database)} TO ${role}`);
 			await c.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
 			await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);

@@ -61,13 +61,15 @@ export async function checkIn(tx: Db, input: CheckInInput): Promise<CheckInResul
 		base = { source: 'registration', registrationId: registration.id, cardId: registration.cardId };
 	}
 	const [earlier] = await tx
-		.select({ n: sql<number>`count(*)::int` })
+		.select({ one: sql<number>`1` })
 		.from(visits)
-		.where(and(eq(visits.organizationId, input.organizationId), eq(visits.personKey, personKey)));
+		.where(and(eq(visits.organizationId, input.organizationId), eq(visits.personKey, personKey)))
+		.limit(1);
+	const firstVisit = earlier === undefined;
 	const inserted = await tx
 		.insert(visits)
-		.values({ ...base, source: base.source!, organizationId: input.organizationId, programId: occurrence.programId, occurrenceId: occurrence.id, day: occurrence.day, countedAt: now, personKey, people, firstVisit: earlier.n === 0, recordedBy: input.recordedBy })
+		.values({ ...base, source: base.source!, organizationId: input.organizationId, programId: occurrence.programId, occurrenceId: occurrence.id, day: occurrence.day, countedAt: now, personKey, people, firstVisit, recordedBy: input.recordedBy })
 		.onConflictDoNothing()
 		.returning({ id: visits.id });
-	return { ok: true, result: inserted.length ? 'checked_in' : 'already', kind: parsed.kind, firstVisit: inserted.length > 0 && earlier.n === 0, people };
+	return { ok: true, result: inserted.length ? 'checked_in' : 'already', kind: parsed.kind, firstVisit: inserted.length > 0 && firstVisit, people };
 }

@@ -8,7 +8,7 @@
  *   first visit in the period is at least N weeks before its end, the share who came again within
  *   N weeks of it.
  * - breakdowns by age band and gender (延べ), and 延べ by month.
- * Aggregated in SQL (10 million visits stay fast on the (organization_id, day) index).
+ * Aggregated in SQL, in two passes over the scope's visits (bench/events.ts measures it at 10 million).
  */
 import { and, gte, inArray, lte, sql, eq } from 'drizzle-orm';
 import type { Db } from '../db';
@@ -50,71 +50,54 @@ export async function attendanceFigures(db: Pick<Db, 'select' | 'execute'>, scop
 	const perProgram = new Map<string, Figures>(scope.programIds.map((id) => [id, { ...empty(), sessions: held.get(id) ?? 0 }]));
 	const total = { ...empty(), sessions: [...held.values()].reduce((a, b) => a + b, 0) };
 
-	const counts = await db
-		.select({
-			programId: visits.programId,
-			visits: sql<number>`coalesce(sum(${visits.people}), 0)::int`,
-			identified: sql<number>`count(distinct ${visits.personKey})::int`,
-			newTaps: sql<number>`(count(*) filter (where ${visits.personKey} is null and ${visits.firstVisit}))::int`
-		})
-		.from(visits)
-		.where(where)
-		.groupBy(visits.programId);
-	for (const c of counts) {
-		const f = perProgram.get(c.programId!)!;
-		Object.assign(f, { visits: c.visits, identified: c.identified, people: c.identified + c.newTaps });
-	}
-	const [all] = await db
-		.select({
-			visits: sql<number>`coalesce(sum(${visits.people}), 0)::int`,
-			identified: sql<number>`count(distinct ${visits.personKey})::int`,
-			newTaps: sql<number>`(count(*) filter (where ${visits.personKey} is null and ${visits.firstVisit}))::int`
-		})
-		.from(visits)
-		.where(where);
-	Object.assign(total, { visits: all.visits, identified: all.identified, people: all.identified + all.newTaps });
-
-	// Repeat and retention over identified people, per program and for the whole scope.
+	// One pass over the visits, grouped per (program, person) and per person across the scope
+	// (grouping sets): 延べ, 実人数, repeaters and each person's first day fall out of it; anonymous
+	// taps are the group whose person is null. "Came again within N weeks" is then one probe per
+	// person into visits_person_day_idx. Reports sort and hash millions of rows: give this
+	// transaction the memory to do it without spilling to disk.
+	await db.execute(sql`set local work_mem = '64MB'`);
 	const days = 7 * scope.weeks;
 	const cutoff = addDays(scope.to, -days);
 	const ids = sql.join(scope.programIds.map((id) => sql`${id}::uuid`), sql`, `);
-	const orgFilter = scope.organizationId ? sql`and organization_id = ${scope.organizationId}::uuid` : sql``;
-	// Linear in the visits: each visit row carries its person's first day (per program and across
-	// the scope) from a window, so "came again within N weeks" is a bool_or in the same grouping —
-	// no per-person lookup back into the visits, which was quadratic at millions of rows.
-	const retention = await db.execute<{ program_id: string | null; repeaters: number; base: number; returned: number }>(sql`
-		with v as (
-			select program_id, person_key, day,
-				min(day) over (partition by program_id, person_key) as first_here,
-				min(day) over (partition by person_key) as first_anywhere
-			from visits
-			where program_id in (${ids}) and day between ${scope.from}::date and ${scope.to}::date and person_key is not null ${orgFilter}
-		), per as (
-			select program_id, person_key, count(*) as n, min(first_here) as first,
-				bool_or(day > first_here and day <= first_here + ${days}::int) as came_again
-			from v group by program_id, person_key
-			union all
-			select null, person_key, count(*), min(first_anywhere),
-				bool_or(day > first_anywhere and day <= first_anywhere + ${days}::int)
-			from v group by person_key
+	/** The scope's conditions on the visits aliased `alias`. */
+	const inScope = (alias: 's' | 'v') => {
+		const a = sql.raw(alias);
+		const org = scope.organizationId ? sql` and ${a}.organization_id = ${scope.organizationId}::uuid` : sql``;
+		return sql`${a}.program_id in (${ids}) and ${a}.day between ${scope.from}::date and ${scope.to}::date${org}`;
+	};
+	const people = await db.execute<{ program_id: string | null; visits: number; identified: number; new_taps: number; repeaters: number; base: number; returned: number }>(sql`
+		with per as (
+			select grouping(program_id) = 1 as whole_scope, program_id, person_key, sum(people) as visits, count(*) as n,
+				count(*) filter (where first_visit) as new_taps, min(day) as first
+			from visits s where ${inScope('s')}
+			group by grouping sets ((program_id, person_key), (person_key))
 		)
-		select program_id,
-			(count(*) filter (where n >= 2))::int as repeaters,
-			(count(*) filter (where first <= ${cutoff}::date))::int as base,
-			(count(*) filter (where first <= ${cutoff}::date and came_again))::int as returned
-		from per group by program_id`);
-	for (const r of retention.rows) {
+		select case when whole_scope then null else program_id end as program_id,
+			coalesce(sum(visits), 0)::int as visits,
+			count(person_key)::int as identified,
+			coalesce(sum(new_taps) filter (where person_key is null), 0)::int as new_taps,
+			(count(*) filter (where person_key is not null and n >= 2))::int as repeaters,
+			(count(*) filter (where person_key is not null and first <= ${cutoff}::date))::int as base,
+			(count(*) filter (where person_key is not null and first <= ${cutoff}::date and exists (
+				select 1 from visits v
+				where v.person_key = per.person_key and v.day > per.first and v.day <= per.first + ${days}::int
+					and (per.whole_scope or v.program_id = per.program_id) and ${inScope('v')})))::int as returned
+		from per group by whole_scope, case when whole_scope then null else program_id end`);
+	for (const r of people.rows) {
 		const f = r.program_id ? perProgram.get(r.program_id) : total;
 		if (!f) continue;
-		f.repeaters = r.repeaters;
+		Object.assign(f, { visits: r.visits, identified: r.identified, people: r.identified + r.new_taps, repeaters: r.repeaters });
 		f.retention = { base: r.base, returned: r.returned, share: r.base ? r.returned / r.base : null };
 	}
 
+	// Grouped by the month itself; only the groups are formatted (to_char on every row cost about a
+	// quarter of this query at 10 million visits).
+	const month = sql`date_trunc('month', ${visits.day}::timestamp)`;
 	const breakdown = await db
-		.select({ programId: visits.programId, ageBand: visits.ageBand, gender: visits.gender, month: sql<string>`to_char(${visits.day}, 'YYYY-MM')`, n: sql<number>`sum(${visits.people})::int` })
+		.select({ programId: visits.programId, ageBand: visits.ageBand, gender: visits.gender, month: sql<string>`to_char(${month}, 'YYYY-MM')`, n: sql<number>`sum(${visits.people})::int` })
 		.from(visits)
 		.where(where)
-		.groupBy(visits.programId, visits.ageBand, visits.gender, sql`to_char(${visits.day}, 'YYYY-MM')`);
+		.groupBy(visits.programId, visits.ageBand, visits.gender, month);
 	const months = new Map<string, Map<string, number>>();
 	for (const b of breakdown) {
 		for (const f of [perProgram.get(b.programId)!, total]) {

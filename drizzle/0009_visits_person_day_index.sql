@@ -1,0 +1,1 @@
+CREATE INDEX "visits_person_day_idx" ON "visits" USING btree ("person_key","day") WHERE "visits"."person_key" is not null;
