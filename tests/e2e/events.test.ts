@@ -194,6 +194,13 @@ describe('a program from its schedule to the visit in its figures', () => {
 		// A mistake is shown beside its field, and nothing is registered.
 		assert.match(await residentB.locator('#contact-error').innerText(), /メールアドレスか電話番号/);
 		await residentB.getByLabel('連絡先(メールアドレスか電話番号)').fill('hikaru@example.org');
+		// A card number that is not usable here: said beside the field, nothing registered.
+		await residentB.getByLabel('参加カードの番号(お持ちの方・任意)').fill('ZZZZZ-ZZZZZ');
+		await residentB.getByRole('checkbox', { name: /同意します/ }).check();
+		await residentB.getByRole('button', { name: 'キャンセル待ちで申し込む' }).click();
+		assert.match(await residentB.locator('#card-error').innerText(), /このカード番号はここでは使えません/);
+		await assertAccessible(residentB);
+		await residentB.getByLabel('参加カードの番号(お持ちの方・任意)').fill('');
 		await residentB.getByRole('checkbox', { name: /同意します/ }).check();
 		await residentB.getByRole('button', { name: 'キャンセル待ちで申し込む' }).click();
 		await residentB.waitForURL(/\/registrations\//);

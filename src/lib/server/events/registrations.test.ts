@@ -12,7 +12,7 @@ let org: string;
 let programId: string;
 const origin = { actorUserId: null, ip: '192.0.2.7', userAgent: 'vitest' };
 let n = 0;
-const person = (name: string, contact: string, groupSize = 1): RegistrationInput => ({ name, contact, groupSize, needs: '', consent: 'on', submissionKey: `key-${++n}-aaaaaaaaaaaaaaaa` });
+const person = (name: string, contact: string, groupSize = 1): RegistrationInput => ({ name, contact, groupSize, needs: '', card: '', consent: 'on', submissionKey: `key-${++n}-aaaaaaaaaaaaaaaa` });
 
 async function newDate(settings: { capacity: number | null; capacityUnit?: 'people' | 'groups'; registrationOpen?: boolean; status?: 'scheduled' | 'cancelled'; inDays?: number }) {
 	const startsAt = new Date(Date.now() + (settings.inDays ?? 7) * 86_400_000);

@@ -33,6 +33,8 @@ export const registrationInput = z.object({
 		.refine((v) => EMAIL.test(v) || PHONE.test(v), 'registration.error.contact'),
 	groupSize: z.coerce.number({ message: 'registration.error.groupSize' }).int('registration.error.groupSize').min(1, 'registration.error.groupSize').max(20, 'registration.error.groupSize'),
 	needs: z.string().trim().max(500, 'registration.error.needs').default(''),
+	// A participation card's number (optional): the registration then counts as the card's holder.
+	card: z.string().trim().max(40, 'registration.error.card').default(''),
 	consent: z.literal('on', { message: 'registration.error.consent' }),
 	submissionKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'registration.error.expired')
 });
@@ -42,13 +44,14 @@ export type RegistrationErrorKey =
 	| 'registration.error.contact'
 	| 'registration.error.groupSize'
 	| 'registration.error.needs'
+	| 'registration.error.card'
 	| 'registration.error.consent'
 	| 'registration.error.expired';
 
 export type RegistrationParse = { ok: true; value: RegistrationInput } | { ok: false; values: Record<string, string>; errors: Partial<Record<keyof RegistrationInput, RegistrationErrorKey>> };
 
 export function readRegistration(form: FormData): RegistrationParse {
-	const values = Object.fromEntries(['name', 'contact', 'groupSize', 'needs', 'consent', 'submissionKey'].map((k) => [k, String(form.get(k) ?? '')]));
+	const values = Object.fromEntries(['name', 'contact', 'groupSize', 'needs', 'card', 'consent', 'submissionKey'].map((k) => [k, String(form.get(k) ?? '')]));
 	const parsed = registrationInput.safeParse(values);
 	if (parsed.success) return { ok: true, value: parsed.data };
 	const errors: Partial<Record<keyof RegistrationInput, RegistrationErrorKey>> = {};
@@ -124,9 +127,10 @@ const open = (tx: Db, text: string, column: string, id: string, organizationId: 
 
 /**
  * Register for a date (a resident, no account: the platform acts, the rules are the guard). A
- * repeated submission key returns the first registration (its link is not shown again).
+ * repeated submission key returns the first registration (its link is not shown again). `cardId`
+ * is a participation card the caller checked (participation's cardAllowedAt).
  */
-export async function register(db: Db, occurrenceId: string, input: RegistrationInput, origin: AuditOrigin, now = new Date()): Promise<RegisterOutcome> {
+export async function register(db: Db, occurrenceId: string, input: RegistrationInput, origin: AuditOrigin, now = new Date(), cardId: string | null = null): Promise<RegisterOutcome> {
 	return asSystem(db, async (tx) => {
 		const [o] = await tx.select().from(occurrences).where(eq(occurrences.id, occurrenceId)).for('update');
 		if (!o) return { ok: false, reason: 'not_found' };
@@ -175,7 +179,8 @@ export async function register(db: Db, occurrenceId: string, input: Registration
 			groupSize: input.groupSize,
 			submissionKey: input.submissionKey,
 			accessDigest: tokenDigest(token),
-			referenceCode: reference
+			referenceCode: reference,
+			cardId
 		});
 		await recordAudit(tx, origin, { action: 'registration.create', organizationId: o.organizationId, entityType: 'registration', entityId: id, changedFields: [status] });
 		return { ok: true, token, registrationId: id, status, reference, repeated: false, contactKind: contactKindOf(input.contact), contact: input.contact };

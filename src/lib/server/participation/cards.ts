@@ -4,7 +4,7 @@
  * and nothing of the others. The holder's own page is a bearer link stored as a digest.
  */
 import { randomInt } from 'node:crypto';
-import { and, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull, notInArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import { asSystem } from '../db/tenant';
 import { newToken, tokenDigest } from '../auth/tokens';
@@ -50,6 +50,24 @@ export async function issueCard(db: Db, input: { organizationIds: string[]; ageB
 		if (input.organizationIds.length) await tx.insert(cardConsents).values(input.organizationIds.map((organizationId) => ({ cardId: card.id, organizationId })));
 		for (const organizationId of input.organizationIds) await recordAudit(tx, { ...origin, actorUserId: null }, { action: 'card.consent', organizationId, entityType: 'participation_card', entityId: card.id });
 		return { id: card.id, code, token };
+	});
+}
+
+/**
+ * The card behind a typed card number, if it is not withdrawn and its holder allows this
+ * organisation; null otherwise — one answer for all three, so that a number tried on a public form
+ * says nothing about the card.
+ */
+export async function cardAllowedAt(db: Db, typed: string, organizationId: string): Promise<string | null> {
+	const parsed = parseDoorCode(typed);
+	if (parsed?.kind !== 'card') return null;
+	return asSystem(db, async (tx) => {
+		const [card] = await tx
+			.select({ id: participationCards.id })
+			.from(participationCards)
+			.innerJoin(cardConsents, and(eq(cardConsents.cardId, participationCards.id), eq(cardConsents.organizationId, organizationId)))
+			.where(and(eq(participationCards.code, parsed.code), isNull(participationCards.revokedAt)));
+		return card?.id ?? null;
 	});
 }
 

@@ -1,6 +1,6 @@
 /** The participation module's public door: cards, check-in, head counts, attendance figures. */
 export { participationCards, cardConsents, visits, AGE_BANDS, GENDERS, type AgeBand, type Gender } from './schema';
-export { issueCard, cardByToken, setCardConsents, revokeCard, parseDoorCode, showCardCode, ageBandOf, genderOf, CARD_PREFIX, REGISTRATION_PREFIX } from './cards';
+export { issueCard, cardAllowedAt, cardByToken, setCardConsents, revokeCard, parseDoorCode, showCardCode, ageBandOf, genderOf, CARD_PREFIX, REGISTRATION_PREFIX } from './cards';
 export { checkIn, type CheckInResult } from './checkin';
 export { recordTaps, tapTotals, tapBatch, type Tap, type TapsOutcome } from './headcount';
 export { attendanceFigures, suppressed, SUPPRESS_BELOW, type Figures, type FigureScope } from './figures';

@@ -8,7 +8,7 @@ import { localDay, addDays } from '../directory';
 import { occurrences } from '../events/schema';
 import { visits } from './schema';
 import { register } from '../events/registrations';
-import { issueCard, cardByToken, parseDoorCode, revokeCard, setCardConsents, showCardCode } from './cards';
+import { issueCard, cardAllowedAt, cardByToken, parseDoorCode, revokeCard, setCardConsents, showCardCode } from './cards';
 import { checkIn } from './checkin';
 import { recordTaps } from './headcount';
 import { attendanceFigures, suppressed } from './figures';
@@ -93,12 +93,34 @@ describe('cards and check-in', () => {
 
 	it('checks a registration in by its 受付番号, counting the group, only for its own date', async () => {
 		const registrationDate = await dateOf(programA, orgA, today, { registrationOpen: true, startsAt: new Date(Date.now() + 3600_000) });
-		const r = await register(database.db, registrationDate, { name: '親子', contact: 'family@example.org', groupSize: 3, needs: '', consent: 'on', submissionKey: 'family-key-aaaaaaaaaaaa' }, origin);
+		const r = await register(database.db, registrationDate, { name: '親子', contact: 'family@example.org', groupSize: 3, needs: '', card: '', consent: 'on', submissionKey: 'family-key-aaaaaaaaaaaa' }, origin);
 		if (!r.ok) throw new Error('refused');
 		expect(await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: todayDate, code: `TSUNAGU-R:${r.reference}`, recordedBy: null }))).toEqual({ ok: false, reason: 'other_occurrence' });
 		expect(await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: registrationDate, code: r.reference.toLowerCase(), recordedBy: null }))).toEqual({ ok: true, result: 'checked_in', kind: 'registration', firstVisit: true, people: 3 });
 		const attended = await asSystem(database.db, (tx) => tx.execute<{ at: Date | null }>(sql`select attended_at as at from registrations where id = ${r.registrationId}`));
 		expect(attended.rows[0].at).not.toBeNull();
+	});
+});
+
+describe('a registration with a card', () => {
+	it('counts as the card holder: checked in by 受付番号, the card at the same date is already in', async () => {
+		const card = await issueCard(database.db, { organizationIds: [orgA], ageBand: '40s', gender: null }, origin);
+		// Only a card that allows the organisation, typed loosely; one answer for everything else.
+		expect(await cardAllowedAt(database.db, showCardCode(card.code).toLowerCase(), orgA)).toBe(card.id);
+		expect(await cardAllowedAt(database.db, card.code, orgB)).toBeNull();
+		expect(await cardAllowedAt(database.db, 'ZZZZZ-ZZZZZ', orgA)).toBeNull();
+		expect(await cardAllowedAt(database.db, 'not a card', orgA)).toBeNull();
+
+		const date = await dateOf(programA, orgA, today, { registrationOpen: true, startsAt: new Date(Date.now() + 2 * 3600_000) });
+		const r = await register(database.db, date, { name: 'カードの人', contact: 'card-holder@example.org', groupSize: 1, needs: '', card: card.code, consent: 'on', submissionKey: 'card-key-aaaaaaaaaaaaaa' }, origin, new Date(), card.id);
+		if (!r.ok) throw new Error('refused');
+		expect(await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: date, code: r.reference, recordedBy: null }))).toMatchObject({ ok: true, result: 'checked_in', kind: 'registration' });
+		expect(await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: date, code: card.code, recordedBy: null }))).toMatchObject({ ok: true, result: 'already', kind: 'card' });
+		const keys = await asSystem(database.db, (tx) => tx.execute<{ person_key: string }>(sql`select person_key from visits where occurrence_id = ${date}`));
+		expect(keys.rows.map((k) => k.person_key)).toEqual([`card:${card.id}`]);
+
+		await revokeCard(database.db, card.token, origin);
+		expect(await cardAllowedAt(database.db, card.code, orgA)).toBeNull();
 	});
 });
 

@@ -6,6 +6,7 @@ import { availability, calendarEntry, readRegistration, register } from '$lib/se
 import { sendConfirmation, whenOf } from '$lib/server/events/registration-mail';
 import { db, publicOrigin, throttle } from '$lib/server/runtime';
 import { auditOrigin } from '$lib/server/auth/guard';
+import { cardAllowedAt } from '$lib/server/participation';
 import { translator } from '$lib/i18n';
 
 /** A public date: only of a published program. */
@@ -55,7 +56,9 @@ export const actions: Actions = {
 		const verdict = await throttle().check('register', parsed.value.contact, event.locals.ip);
 		if (!verdict.allowed) return fail(429, { values: parsed.value as unknown as Record<string, string>, errors: {}, message: t('registration.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) });
 		await throttle().fail('register', parsed.value.contact, event.locals.ip);
-		const outcome = await register(db(), entry.id, parsed.value, auditOrigin(event));
+		const cardId = parsed.value.card ? await cardAllowedAt(db(), parsed.value.card, entry.organizationId) : null;
+		if (parsed.value.card && !cardId) return fail(400, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: { card: 'registration.error.card' as const } });
+		const outcome = await register(db(), entry.id, parsed.value, auditOrigin(event), new Date(), cardId);
 		if (!outcome.ok) return fail(outcome.reason === 'not_found' ? 404 : 409, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: {}, message: t(`registration.refused.${outcome.reason}`) });
 		if (outcome.token && outcome.contactKind === 'email') {
 			sendConfirmation(outcome.contact, entry, { name: parsed.value.name, status: outcome.status as 'registered' | 'waitlisted', reference: outcome.reference, link: `${publicOrigin()}/registrations/${outcome.token}` });
