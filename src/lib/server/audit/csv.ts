@@ -54,12 +54,14 @@ function cells(row: AuditEventView): Record<AuditCsvColumn, string | number | nu
 	};
 }
 
+/** A whole CSV file from its rows: a BOM (so that Excel reads the Japanese), CRLF line ends. */
+export function csvDocument(rows: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>): string {
+	return BOM + rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
 /** The whole file: BOM, a header row (the column names, or `labels` for them), one line per event. */
 export function auditEventsCsv(rows: readonly AuditEventView[], labels?: Partial<Record<AuditCsvColumn, string>>): string {
-	const lines = [AUDIT_CSV_COLUMNS.map((c) => csvCell(labels?.[c] ?? c)).join(',')];
-	for (const row of rows) {
-		const values = cells(row);
-		lines.push(AUDIT_CSV_COLUMNS.map((c) => csvCell(values[c])).join(','));
-	}
-	return BOM + lines.join('\r\n') + '\r\n';
+	const header = AUDIT_CSV_COLUMNS.map((c) => labels?.[c] ?? c);
+	const line = (values: ReturnType<typeof cells>) => AUDIT_CSV_COLUMNS.map((c) => values[c]);
+	return csvDocument([header, ...rows.map((row) => line(cells(row)))]);
 }

@@ -38,5 +38,5 @@ export {
 	type AuditQueryError,
 	type ParsedAuditQuery
 } from './query';
-export { auditEventsCsv, csvCell, AUDIT_CSV_COLUMNS, type AuditCsvColumn } from './csv';
+export { auditEventsCsv, csvCell, csvDocument, AUDIT_CSV_COLUMNS, type AuditCsvColumn } from './csv';
 export { auditPageData, auditCsvResponse, actionLabel, type AuditScope, type AuditPageData, type AuditRowView } from './viewer';

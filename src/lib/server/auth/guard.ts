@@ -3,13 +3,35 @@
  * (tests/unit/authorization-matrix.test.ts) checks the outcome for every role.
  */
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { db } from '../runtime';
+import { db, throttle } from '../runtime';
+import { translator, type MessageKey } from '$lib/i18n';
 import { withAccess } from '../db/tenant';
 import type { Db } from '../db';
 import type { AuditOrigin } from '../audit';
 import type { Permission } from '../network/permissions';
 import { accessContext, can, type Actor } from './actor';
 import { log } from '../log';
+
+/**
+ * What a resident's bearer link (a registration's or a card's page) opens, or a 404. Wrong links
+ * count against the network (throttle scope `link`), so links cannot be guessed in bulk.
+ */
+export async function byBearerLink<T>(
+	event: Pick<RequestEvent, 'locals'>,
+	kind: 'card' | 'registration',
+	find: () => Promise<T | null>,
+	messages: { throttled: MessageKey; notFound: MessageKey }
+): Promise<T> {
+	const t = translator(event.locals.locale);
+	const verdict = await throttle().check('link', kind, event.locals.ip);
+	if (!verdict.allowed) error(429, { message: t(messages.throttled, { minutes: Math.ceil(verdict.retryAfter / 60) }) });
+	const found = await find();
+	if (!found) {
+		await throttle().fail('link', kind, event.locals.ip);
+		error(404, { message: t(messages.notFound) });
+	}
+	return found;
+}
 
 /** The signed-in person; anonymous visitors go to the login page and come back afterwards. */
 export function requireActor(event: Pick<RequestEvent, 'locals' | 'url'>): Actor {

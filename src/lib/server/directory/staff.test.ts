@@ -6,7 +6,8 @@ import type { Database } from '../db';
 import { withAccess } from '../db/tenant';
 import { searchPrograms } from './finder';
 import { finderQuery } from './finder-query';
-import { programForStaff, saveLocation, saveProgram, setProgramPublished, updateProfile, type ProgramEdit } from './staff';
+import { programForStaff, saveLocation, saveProgram, setProgramPublished, updateProfile } from './staff';
+import { programEdit } from '../../../../tests/helpers/program';
 import { previewDates, readScheduleFields, scheduleFrom, blankSchedule } from './schedule-form';
 import { readProgram } from './staff-input';
 
@@ -15,25 +16,7 @@ let orgA: string;
 let orgB: string;
 const today = '2026-11-23';
 
-const edit = (title: string): ProgramEdit => ({
-	title,
-	summary: '月2回のこども食堂',
-	description: '地域の子どもと大人がいっしょに食べます。',
-	forms: ['kodomo_shokudo'],
-	targets: [],
-	lifeStages: ['elementary'],
-	cost: { kind: 'free', amountYen: null, note: null },
-	joinMethod: 'no_registration',
-	joinNote: null,
-	firstTimeNote: null,
-	languages: ['ja'],
-	deliveryMode: 'in_person',
-	status: 'active',
-	contact: { phone: null, email: null, url: null },
-	schedules: [
-		{ rrule: 'FREQ=MONTHLY;INTERVAL=1;BYDAY=1SA,3SA', dtstart: '2026-01-01', until: null, count: null, exdates: [], opensAt: '11:00', closesAt: '14:00', closedOnHolidays: true, note: null }
-	]
-});
+const edit = (title: string) => programEdit({ title, joinMethod: 'no_registration' }, { rrule: 'FREQ=MONTHLY;INTERVAL=1;BYDAY=1SA,3SA', dtstart: '2026-01-01' });
 
 beforeAll(async () => {
 	database = await testDatabase();

@@ -9,7 +9,8 @@ import ICAL from 'ical.js';
 import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database, Db } from '../db';
 import { withAccess } from '../db/tenant';
-import { saveLocation, saveProgram, type ProgramEdit } from '../directory/staff';
+import { saveLocation, saveProgram } from '../directory/staff';
+import { programEdit } from '../../../../tests/helpers/program';
 import { addDays, zonedInstant } from '../directory';
 import { cancelOccurrence, createOneOff, moveOccurrence, occurrencesOfProgram, syncOccurrences } from './occurrences';
 import { programsFeed } from './feed';
@@ -22,23 +23,7 @@ let programId: string;
 const today = '2027-11-21';
 const windowEnd = addDays(today, 180);
 
-const edit: ProgramEdit = {
-	title: 'みどり食堂; 第1・第3土曜日, だれでも',
-	summary: '月2回のこども食堂',
-	description: '',
-	forms: ['kodomo_shokudo'],
-	targets: [],
-	lifeStages: ['elementary'],
-	cost: { kind: 'free', amountYen: null, note: null },
-	joinMethod: 'reservation',
-	joinNote: null,
-	firstTimeNote: null,
-	languages: ['ja'],
-	deliveryMode: 'in_person',
-	status: 'active',
-	contact: { phone: null, email: null, url: null },
-	schedules: [{ rrule: 'FREQ=MONTHLY;BYDAY=1SA,3SA', dtstart: '2027-01-01', until: null, count: null, exdates: ['2028-02-19'], opensAt: '11:00', closesAt: '14:00', closedOnHolidays: true, note: null }]
-};
+const edit = programEdit({ title: 'みどり食堂; 第1・第3土曜日, だれでも', description: '' }, { exdates: ['2028-02-19'] });
 
 const inOrg = <T>(fn: (tx: Db) => Promise<T>) => withAccess(database.db, { organizationIds: [org] }, fn);
 

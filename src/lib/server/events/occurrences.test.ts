@@ -4,7 +4,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database, Db } from '../db';
 import { withAccess } from '../db/tenant';
-import { saveLocation, saveProgram, type ProgramEdit } from '../directory/staff';
+import { saveLocation, saveProgram } from '../directory/staff';
+import { programEdit } from '../../../../tests/helpers/program';
 import { zonedInstant } from '../directory';
 import { occurrences, registrations } from './schema';
 import { cancelOccurrence, createOneOff, deleteOneOff, moveOccurrence, occurrencesOfProgram, syncOccurrences } from './occurrences';
@@ -16,23 +17,7 @@ let orgB: string;
 // 2028-01-01 (元日) is a first Saturday: inside the 180-day window from here.
 const today = '2027-11-21';
 
-const edit = (title: string, rrule = 'FREQ=MONTHLY;BYDAY=1SA,3SA', lifeStages = ['elementary']): ProgramEdit => ({
-	title,
-	summary: '月2回のこども食堂',
-	description: '地域の子どもと大人がいっしょに食べます。',
-	forms: ['kodomo_shokudo'],
-	targets: [],
-	lifeStages,
-	cost: { kind: 'free', amountYen: null, note: null },
-	joinMethod: 'reservation',
-	joinNote: null,
-	firstTimeNote: null,
-	languages: ['ja'],
-	deliveryMode: 'in_person',
-	status: 'active',
-	contact: { phone: null, email: null, url: null },
-	schedules: [{ rrule, dtstart: '2027-01-01', until: null, count: null, exdates: [], opensAt: '11:00', closesAt: '14:00', closedOnHolidays: true, note: null }]
-});
+const edit = (title: string, rrule = 'FREQ=MONTHLY;BYDAY=1SA,3SA', lifeStages = ['elementary']) => programEdit({ title, lifeStages }, { rrule });
 
 const inOrg = <T>(org: string, fn: (tx: Db) => Promise<T>) => withAccess(database.db, { organizationIds: [org] }, fn);
 const days = (rows: Array<{ day: string; status: string }>) => rows.filter((r) => r.status === 'scheduled').map((r) => r.day);

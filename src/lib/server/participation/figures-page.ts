@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Db } from '../db';
 import { addDays, allOrganizations, programsOf } from '../directory';
-import { csvCell } from '../audit';
+import { csvDocument } from '../audit';
 import { attendanceFigures, suppressed, type Figures } from './figures';
 import { asSystem } from '../db/tenant';
 
@@ -54,11 +54,10 @@ export async function regionFigures(tx: Db, q: FiguresQuery, today: string): Pro
 	return { total, organizations: rows };
 }
 
-/** The figures table as CSV (UTF-8 with a BOM, so that Excel reads the Japanese). */
+/** The figures table as CSV. */
 export function figuresCsv(labels: { first: string; total: string; columns: readonly string[] }, rows: readonly FiguresRow[], total: Figures): string {
-	const line = (title: string, f: Figures) => [title, f.sessions, f.visits, f.people, f.repeaters, f.retention.share === null ? '' : f.retention.share.toFixed(3)].map(csvCell).join(',');
-	const lines = [[labels.first, ...labels.columns].map(csvCell).join(','), ...rows.map((r) => line(r.title, r.figures)), line(labels.total, total)];
-	return '\uFEFF' + lines.join('\r\n') + '\r\n';
+	const line = (title: string, f: Figures) => [title, f.sessions, f.visits, f.people, f.repeaters, f.retention.share === null ? '' : f.retention.share.toFixed(3)];
+	return csvDocument([[labels.first, ...labels.columns], ...rows.map((r) => line(r.title, r.figures)), line(labels.total, total)]);
 }
 
 /** What the public program page shows: last 12 months, counts under 5 hidden. */

@@ -10,7 +10,7 @@
  * - breakdowns by age band and gender (延べ), and 延べ by month.
  * Aggregated in SQL, in two passes over the scope's visits (bench/events.ts measures it at 10 million).
  */
-import { and, gte, inArray, lte, sql, eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { addDays } from '../directory';
 import { heldSessionCounts } from '../events';
@@ -40,12 +40,6 @@ export interface FigureScope {
 export async function attendanceFigures(db: Pick<Db, 'select' | 'execute'>, scope: FigureScope): Promise<{ total: Figures; perProgram: Map<string, Figures> }> {
 	const empty = (): Figures => ({ sessions: 0, visits: 0, people: 0, identified: 0, repeaters: 0, retention: { base: 0, returned: 0, share: null }, byAgeBand: {}, byGender: {}, byMonth: [] });
 	if (scope.programIds.length === 0) return { total: empty(), perProgram: new Map() };
-	const where = and(
-		inArray(visits.programId, [...scope.programIds]),
-		gte(visits.day, scope.from),
-		lte(visits.day, scope.to),
-		scope.organizationId ? eq(visits.organizationId, scope.organizationId) : undefined
-	);
 	const held = await heldSessionCounts(db, scope.programIds, scope.from, scope.to, scope.today);
 	const perProgram = new Map<string, Figures>(scope.programIds.map((id) => [id, { ...empty(), sessions: held.get(id) ?? 0 }]));
 	const total = { ...empty(), sessions: [...held.values()].reduce((a, b) => a + b, 0) };
@@ -60,7 +54,7 @@ export async function attendanceFigures(db: Pick<Db, 'select' | 'execute'>, scop
 	const cutoff = addDays(scope.to, -days);
 	const ids = sql.join(scope.programIds.map((id) => sql`${id}::uuid`), sql`, `);
 	/** The scope's conditions on the visits aliased `alias`. */
-	const inScope = (alias: 's' | 'v') => {
+	const inScope = (alias: 'visits' | 's' | 'v') => {
 		const a = sql.raw(alias);
 		const org = scope.organizationId ? sql` and ${a}.organization_id = ${scope.organizationId}::uuid` : sql``;
 		return sql`${a}.program_id in (${ids}) and ${a}.day between ${scope.from}::date and ${scope.to}::date${org}`;
@@ -96,7 +90,7 @@ export async function attendanceFigures(db: Pick<Db, 'select' | 'execute'>, scop
 	const breakdown = await db
 		.select({ programId: visits.programId, ageBand: visits.ageBand, gender: visits.gender, month: sql<string>`to_char(${month}, 'YYYY-MM')`, n: sql<number>`sum(${visits.people})::int` })
 		.from(visits)
-		.where(where)
+		.where(inScope('visits'))
 		.groupBy(visits.programId, visits.ageBand, visits.gender, month);
 	const months = new Map<string, Map<string, number>>();
 	for (const b of breakdown) {

@@ -1,24 +1,14 @@
-import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
 import { calendarChoices } from '$lib/server/directory';
 import { cardByToken, revokeCard, setCardConsents, showCardCode, CARD_PREFIX } from '$lib/server/participation';
-import { db, throttle } from '$lib/server/runtime';
-import { auditOrigin } from '$lib/server/auth/guard';
-import { translator } from '$lib/i18n';
+import { db } from '$lib/server/runtime';
+import { auditOrigin, byBearerLink } from '$lib/server/auth/guard';
 
-/** The holder's card by its bearer link; wrong links count against the network. */
-async function mine(event: Pick<RequestEvent, 'locals' | 'params'>) {
-	const t = translator(event.locals.locale);
-	const verdict = await throttle().check('link', 'card', event.locals.ip);
-	if (!verdict.allowed) error(429, { message: t('card.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) });
-	const card = await cardByToken(db(), (event.params as { token: string }).token);
-	if (!card) {
-		await throttle().fail('link', 'card', event.locals.ip);
-		error(404, { message: t('card.notFound') });
-	}
-	return card;
-}
+/** The holder's card by its bearer link. */
+const mine = (event: Pick<RequestEvent, 'locals' | 'params'>) =>
+	byBearerLink(event, 'card', () => cardByToken(db(), (event.params as { token: string }).token), { throttled: 'card.throttled', notFound: 'card.notFound' });
 
 export const load: PageServerLoad = async (event) => {
 	const card = await mine(event);

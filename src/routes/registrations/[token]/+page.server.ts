@@ -3,22 +3,12 @@ import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
 import { calendarEntry, cancelByToken, registrationByToken, showReference } from '$lib/server/events';
 import { sendPromotion, whenOf } from '$lib/server/events/registration-mail';
-import { db, throttle } from '$lib/server/runtime';
-import { auditOrigin } from '$lib/server/auth/guard';
-import { translator } from '$lib/i18n';
+import { db } from '$lib/server/runtime';
+import { auditOrigin, byBearerLink } from '$lib/server/auth/guard';
 
-/** The resident's own registration, by the bearer link; wrong links count against the network. */
-async function mine(event: Parameters<PageServerLoad>[0]) {
-	const t = translator(event.locals.locale);
-	const verdict = await throttle().check('link', 'registration', event.locals.ip);
-	if (!verdict.allowed) error(429, { message: t('registration.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) });
-	const registration = await registrationByToken(db(), event.params.token);
-	if (!registration) {
-		await throttle().fail('link', 'registration', event.locals.ip);
-		error(404, { message: t('registration.notFound') });
-	}
-	return registration;
-}
+/** The resident's own registration, by the bearer link. */
+const mine = (event: Parameters<PageServerLoad>[0]) =>
+	byBearerLink(event, 'registration', () => registrationByToken(db(), event.params.token), { throttled: 'registration.throttled', notFound: 'registration.notFound' });
 
 export const load: PageServerLoad = async (event) => {
 	const registration = await mine(event);

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
-import { csvCell, recordAudit } from '$lib/server/audit';
+import { csvDocument, recordAudit } from '$lib/server/audit';
 import { UUID } from '$lib/server/directory';
 import { occurrenceOf, registrationsOf, showReference } from '$lib/server/events';
 import { translator } from '$lib/i18n';
@@ -22,10 +22,10 @@ export const GET: RequestHandler = async (event) => {
 	});
 	if (!rows) error(404, 'Not Found');
 	const header = ['reference', 'name', 'contact', 'groupSize', 'needs', 'status', 'registeredAt', 'attended'] as const;
-	const lines = [header.map((h) => csvCell(t(`registrations.col.${h}`))).join(',')];
-	for (const r of rows) {
-		const status = r.status === 'waitlisted' ? t('registration.status.waitlisted', { position: r.waitlistPosition ?? '' }) : t(`registration.status.${r.status}`);
-		lines.push([showReference(r.reference), r.name, r.contact, r.groupSize, r.needs, status, r.createdAt.toISOString(), r.attended ? '1' : ''].map(csvCell).join(','));
-	}
-	return csvResponse('\uFEFF' + lines.join('\r\n') + '\r\n', `registrations-${occurrenceId}.csv`);
+	const status = (r: (typeof rows)[number]) => (r.status === 'waitlisted' ? t('registration.status.waitlisted', { position: r.waitlistPosition ?? '' }) : t(`registration.status.${r.status}`));
+	const body = csvDocument([
+		header.map((h) => t(`registrations.col.${h}`)),
+		...rows.map((r) => [showReference(r.reference), r.name, r.contact, r.groupSize, r.needs, status(r), r.createdAt.toISOString(), r.attended ? '1' : ''])
+	]);
+	return csvResponse(body, `registrations-${occurrenceId}.csv`);
 };
