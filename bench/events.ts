@@ -145,7 +145,7 @@ try {
 			s.close(() => resolve(p));
 		});
 	});
-	const app = spawn(process.execPath, ['build/index.js'], {
+	const app = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', 'build'], {
 		env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}`, DATABASE_URL: database.adminUrl, DEMO_REGION: 'off', LOG_LEVEL: 'warn' },
 		stdio: ['ignore', 'ignore', 'inherit']
 	});

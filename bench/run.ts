@@ -5,7 +5,7 @@
  * For each database target — the embedded server (DATA_DIR, default data/scale, database
  * tsunagu_scale) and, when BENCH_EXTERNAL_URL is set, an external server (database tsunagu_bench)
  * — it makes sure the synthetic region (bench/generate.ts) is there at the requested size, starts
- * `node build/index.js` pointed at it (DATABASE_URL, DEMO_REGION=off), and measures a bounded load
+ * the production server (`scripts/serve.ts` around build/handler.js) pointed at it (DATABASE_URL, DEMO_REGION=off), and measures a bounded load
  * on loopback: a fixed number of requests at a fixed concurrency, with a time cap.
  *
  * The embedded server is started here (the same `startEmbeddedPostgres` the app uses, same
@@ -213,7 +213,7 @@ async function startApp(target: Target): Promise<App> {
 		NODE_OPTIONS: '--max-http-header-size=131072'
 	};
 	delete env.DATABASE_APP_URL;
-	const child = spawn(process.execPath, ['build/index.js'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+	const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', 'build'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
 	let stderr = '';
 	child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
 	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -486,7 +486,7 @@ const header = [
 	...machine().map((l) => `- ${l}`),
 	`- Region: ${sizes.organizations} organisations, ${sizes.programs} programs, ${sizes.locations} locations (seed ${seed})`,
 	`- Load: ${concurrency} concurrent keep-alive connections (fetch/undici) on loopback; ${searchRequests} requests per search, ${staticRequests} per static row, after a warm-up; time cap ${capMs / 1000} s per row. "alone p50": the median of ${serialRequests} more requests sent one at a time (cap 20 s). Client, app and PostgreSQL share this machine.`,
-	`- App: \`node build/index.js\`, built by this run from commit ${gitCommit()} (adapter-node, NODE_ENV=production, default pool of 10, request log on)`,
+	`- App: \`tsx scripts/serve.ts build\`, built by this run from commit ${gitCommit()} (adapter-node, NODE_ENV=production, default pool of 10, request log on)`,
 	''
 ];
 console.log(header.join('\n'));

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { serve } from './serve';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
@@ -40,5 +40,5 @@ process.env.PORT ??= '3000';
 // an HTTPS proxy, set ORIGIN=https://… (cookies become __Host-/Secure and HSTS is sent).
 process.env.ORIGIN ??= `http://localhost:${process.env.PORT}`;
 process.env.BODY_SIZE_LIMIT ??= '1M';
-await import(pathToFileURL(path.join(root, 'build', 'index.js')).href);
+await serve(path.join(root, 'build'));
 console.log(`tsunagu: the finder is ready at http://localhost:${process.env.PORT}`);

@@ -32,7 +32,7 @@ export async function startApp(adminUrl: string, env: Record<string, string> = {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'tsunagu-app-'));
 	const baseUrl = `http://127.0.0.1:${port}`;
 	let output = '';
-	const child: ChildProcess = spawn(process.execPath, [path.join(inject('appBuild'), 'index.js')], {
+	const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', inject('appBuild')], {
 		cwd: path.resolve(import.meta.dirname, '../..'),
 		env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseUrl, DATABASE_URL: adminUrl, DATA_DIR: dataDir, DEMO_REGION: 'off', DATABASE_POOL_SIZE: '4', LOG_LEVEL: 'warn', TZ: 'Asia/Tokyo', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']

@@ -19,6 +19,7 @@ export const en: Record<MessageKey, string> = {
 	...figuresEn,
 	'app.name': 'Tsunagu',
 	'app.tagline': 'Find places, advice and activities near you',
+	'server.busy': 'The site is busy right now. Please wait a few seconds and open the page again.',
 	'nav.skip': 'Skip to content',
 	'nav.home': 'Home',
 	'nav.search': 'Search',

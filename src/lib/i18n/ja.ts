@@ -19,6 +19,7 @@ export const ja = {
 	...figuresJa,
 	'app.name': 'つなぐ',
 	'app.tagline': 'まちの居場所・相談・活動をさがす',
+	'server.busy': 'ただいま混み合っています。数秒おいて、もう一度ひらいてください。',
 	'nav.skip': '本文へ移動',
 	'nav.home': 'トップ',
 	'nav.search': 'さがす',

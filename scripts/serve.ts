@@ -1,0 +1,137 @@
+/**
+ * The production HTTP server around the built app (`build/handler.js` from adapter-node), in place
+ * of adapter-node's own `build/index.js`, for two things that one cannot add from inside
+ * SvelteKit:
+ * - security headers on every response, the static files under /_app/ included (adapter-node
+ *   serves those before hooks.server.ts runs);
+ * - admission control (src/lib/server/http/admission.ts): a bounded number of requests inside
+ *   the app and a bounded queue; beyond it a quick 503 with Retry-After. Health checks and static
+ *   files skip the queue, so a load balancer still sees a live process during a burst.
+ * Shutdown is as adapter-node's: on SIGTERM/SIGINT stop accepting, finish open requests, then emit
+ * `sveltekit:shutdown` (hooks.server.ts closes the database on it).
+ *
+ * Run by `npm start` (scripts/start.ts); directly: `tsx scripts/serve.ts [build folder]`.
+ */
+import http from 'node:http';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Admission, admissionLimitsFrom } from '../src/lib/server/http/admission';
+import { pickLocale, translate } from '../src/lib/i18n';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
+
+/** Headers every response carries; SvelteKit's own (stricter) CSP replaces this one on pages. */
+const BASELINE_HEADERS: Record<string, string> = {
+	'x-content-type-options': 'nosniff',
+	'x-frame-options': 'DENY',
+	'content-security-policy': "frame-ancestors 'none'",
+	'referrer-policy': 'strict-origin-when-cross-origin'
+};
+
+/** Seconds a shed client is asked to wait. Short: residents should not be told "15 minutes". */
+const RETRY_AFTER_SECONDS = 5;
+
+/** Paths served from files (sirv): cheap, so they never wait behind app requests. */
+function staticPaths(buildDir: string): Set<string> {
+	const paths = new Set<string>();
+	for (const folder of ['client', 'prerendered']) {
+		const root = path.join(buildDir, folder);
+		if (!existsSync(root)) continue;
+		const walk = (dir: string) => {
+			for (const name of readdirSync(dir)) {
+				const full = path.join(dir, name);
+				if (statSync(full).isDirectory()) walk(full);
+				else paths.add('/' + path.relative(root, full).split(path.sep).join('/'));
+			}
+		};
+		walk(root);
+	}
+	return paths;
+}
+
+function pathnameOf(url: string | undefined): string {
+	const raw = (url ?? '/').split('?')[0];
+	try {
+		return decodeURIComponent(raw);
+	} catch {
+		return raw;
+	}
+}
+
+function shed(req: http.IncomingMessage, res: http.ServerResponse) {
+	const locale = pickLocale(undefined, req.headers['accept-language'] ?? null);
+	const message = translate(locale, 'server.busy');
+	const api = pathnameOf(req.url).startsWith('/api/');
+	const body = api
+		? JSON.stringify({ error: { code: 'overloaded', message, details: [] } })
+		: `<!doctype html><html lang="${locale}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${translate(locale, 'app.name')}</title><p>${message}</p></html>`;
+	res.writeHead(503, {
+		'retry-after': String(RETRY_AFTER_SECONDS),
+		'cache-control': 'no-store',
+		'content-type': api ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8'
+	});
+	res.end(body);
+}
+
+export interface Served {
+	server: http.Server;
+	admission: Admission;
+}
+
+export async function serve(buildDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Served> {
+	const admission = new Admission(admissionLimitsFrom(env));
+	const files = staticPaths(buildDir);
+	// Importing the handler starts the platform (hooks `init`: database, migrations, timers).
+	const { handler } = (await import(pathToFileURL(path.join(buildDir, 'handler.js')).href)) as { handler: Handler };
+
+	const server = http.createServer((req, res) => {
+		for (const [name, value] of Object.entries(BASELINE_HEADERS)) res.setHeader(name, value);
+		const pathname = pathnameOf(req.url);
+		if (pathname === '/healthz' || pathname.startsWith('/_app/') || files.has(pathname)) {
+			handler(req, res);
+			return;
+		}
+		admission.enter().then((release) => {
+			if (!release) return shed(req, res);
+			res.once('close', release);
+			handler(req, res);
+		});
+	});
+	const keepAlive = Number(env.KEEP_ALIVE_TIMEOUT);
+	if (keepAlive > 0) server.keepAliveTimeout = keepAlive * 1000;
+	const headersTimeout = Number(env.HEADERS_TIMEOUT);
+	if (headersTimeout > 0) server.headersTimeout = headersTimeout * 1000;
+
+	const shutdownTimeout = Number(env.SHUTDOWN_TIMEOUT || 30);
+	let stopping: NodeJS.Timeout | undefined;
+	const shutdown = (reason: string) => {
+		if (stopping) return;
+		server.closeIdleConnections();
+		server.close((error) => {
+			if (error) return;
+			clearTimeout(stopping);
+			process.emit('sveltekit:shutdown' as never, reason as never);
+		});
+		// Requests still open after the grace period are cut; keep-alive sockets end as they go idle.
+		stopping = setTimeout(() => server.closeAllConnections(), shutdownTimeout * 1000);
+		server.on('request', (_req, res) => res.once('close', () => server.closeIdleConnections()));
+	};
+	process.on('SIGTERM', () => shutdown('SIGTERM'));
+	process.on('SIGINT', () => shutdown('SIGINT'));
+
+	// HOST: all interfaces by default (a container or a LAN install); 127.0.0.1 behind a local proxy.
+	const host = env.HOST || '0.0.0.0';
+	const port = Number(env.PORT || 3000);
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => resolve());
+	});
+	console.log(`Listening on http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+	return { server, admission };
+}
+
+// Run directly: `tsx scripts/serve.ts [build folder]`.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+	await serve(path.resolve(process.argv[2] || 'build'));
+}
