@@ -84,9 +84,6 @@ export interface Attempt extends ThrottleVerdict {
 	succeeded(): Promise<void>;
 }
 
-/** How a login attempt got through while its account's own counter was spent (for tests and audit). */
-export type LoginPath = 'normal' | 'known_network' | 'clean_network';
-
 interface Taken {
 	kind: CounterKind;
 	key: string;
@@ -146,10 +143,15 @@ export class Throttle {
 			retryAfter: 0,
 			succeeded: async () => {
 				// Give back what this attempt took: only failures stay counted.
-				for (const t of taken) await this.limiter(scope, t.kind).reward(t.key);
+				for (const t of taken) await this.giveBack(scope, t);
 				await onSuccess();
 			}
 		};
+	}
+
+	/** One attempt back, in one statement; never below zero, never into a window that has ended. */
+	private async giveBack(scope: ThrottleScope, taken: Taken): Promise<void> {
+		await this.pool.query('update auth_throttle set points = points - 1 where key = $1 and points > 0 and expire > $2', [this.limiter(scope, taken.kind).getKey(taken.key), Date.now()]);
 	}
 
 	private static refused(retryAfter: number): Attempt {
@@ -181,7 +183,7 @@ export class Throttle {
 	 * at most 5 per 15 minutes plus 10 an hour, plus 5 per 15 minutes from each of the person's own
 	 * networks.
 	 */
-	async attemptLogin(account: string, ip: string): Promise<Attempt & { path?: LoginPath }> {
+	async attemptLogin(account: string, ip: string): Promise<Attempt> {
 		const pairKey = digest(`${account}\n${networkOf(ip)}`);
 		const accountKey = digest(account);
 		const first = await this.take('login', [
@@ -192,13 +194,14 @@ export class Throttle {
 		const remember = () => this.limiter('login', 'known').set(pairKey, 1, KNOWN_NETWORK_SECONDS).then(() => undefined);
 
 		const own = await this.take('login', [['account', accountKey]]);
-		if (!own.retryAfter) return { ...this.allowed('login', [...first.taken, ...own.taken], remember), path: 'normal' };
+		if (!own.retryAfter) return this.allowed('login', [...first.taken, ...own.taken], remember);
 
-		if (await this.limiter('login', 'known').get(pairKey)) return { ...this.allowed('login', first.taken, remember), path: 'known_network' };
-		const networkWasClean = first.taken[0].consumed <= 1;
+		// Someone is guessing at this account.
+		if (await this.limiter('login', 'known').get(pairKey)) return this.allowed('login', first.taken, remember);
+		const networkWasClean = first.taken[0].consumed === 1;
 		if (networkWasClean) {
 			const ceiling = await this.take('login', [['ceiling', accountKey]]);
-			if (!ceiling.retryAfter) return { ...this.allowed('login', [...first.taken, ...ceiling.taken], remember), path: 'clean_network' };
+			if (!ceiling.retryAfter) return this.allowed('login', [...first.taken, ...ceiling.taken], remember);
 			return Throttle.refused(Math.max(own.retryAfter, ceiling.retryAfter));
 		}
 		return Throttle.refused(own.retryAfter);
