@@ -28,6 +28,7 @@ export const participationEn: Record<keyof typeof participationJa, string> = {
 	'card.mine.revokeHint': 'No organisation can use it any more. Past visits stay only as anonymous counts.',
 	'card.mine.revoked': 'This card is no longer in use.',
 	'card.notFound': 'This card was not found. Please check the link.',
+	'card.linkThrottled': 'Too many links that do not exist from this connection. Please try again in about {minutes} minutes.',
 	'age.under_10': 'Under 10',
 	'age.10s': '10s',
 	'age.20s': '20s',

@@ -63,6 +63,7 @@ export const registrationEn: Record<keyof typeof registrationJa, string> = {
 	'registration.mine.created': 'You are registered.',
 	'registration.mine.attended': 'Checked in.',
 	'registration.notFound': 'This registration was not found. Please check the link.',
+	'registration.linkThrottled': 'Too many links that do not exist from this connection. Please try again in about {minutes} minutes.',
 	'registration.mail.subject': '[Tsunagu] Registration received ({title})',
 	'registration.mail.subjectWaitlist': '[Tsunagu] On the waiting list ({title})',
 	'registration.mail.body': 'Dear {name}\n\n{title}\n{when}\n\nStatus: {status}\nReference: {reference}\n\nCheck or cancel (your own link):\n{link}\n',

@@ -26,6 +26,7 @@ export const participationJa = {
 	'card.mine.revokeHint': 'やめると、どの団体でも使えなくなります。これまでの参加の記録は、名前のない数としてだけ残ります。',
 	'card.mine.revoked': 'このカードはやめました。',
 	'card.notFound': 'このカードは見つかりませんでした。リンクが正しいか確かめてください。',
+	'card.linkThrottled': '見つからないリンクが続いたため、この接続元からの表示をしばらく止めています。{minutes}分ほどたってからお試しください。',
 	'age.under_10': '10歳未満',
 	'age.10s': '10代',
 	'age.20s': '20代',

@@ -61,6 +61,7 @@ export const registrationJa = {
 	'registration.mine.created': '申し込みました。',
 	'registration.mine.attended': '受付済みです。',
 	'registration.notFound': 'この申込は見つかりませんでした。リンクが正しいか確かめてください。',
+	'registration.linkThrottled': '見つからないリンクが続いたため、この接続元からの表示をしばらく止めています。{minutes}分ほどたってからお試しください。',
 	'registration.mail.subject': '【つなぐ】申込を受け付けました({title})',
 	'registration.mail.subjectWaitlist': '【つなぐ】キャンセル待ちで受け付けました({title})',
 	'registration.mail.body': '{name} さん\n\n{title}\n{when}\n\n状態: {status}\n受付番号: {reference}\n\n申込の確認・キャンセルはこちら(あなただけのリンクです):\n{link}\n',

@@ -23,9 +23,9 @@ export const actions: Actions = {
 		if (chosen.length === 0 || chosen.some((id) => !known.has(id))) errors.organizations = 'card.error.organizations';
 		if (form.get('consent') !== 'on') errors.consent = 'card.error.consent';
 		if (Object.keys(errors).length) return fail(400, { values, errors });
-		const verdict = await throttle().check('card', 'card', event.locals.ip);
+		// Counted per network only: nobody elsewhere can stop a resident from getting a card.
+		const verdict = await throttle().attemptFromNetwork('card', event.locals.ip);
 		if (!verdict.allowed) return fail(429, { values, errors: {}, message: t('card.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) });
-		await throttle().fail('card', 'card', event.locals.ip);
 		const card = await issueCard(db(), { organizationIds: chosen, ageBand: ageBandOf(values.ageBand), gender: genderOf(values.gender) }, auditOrigin(event));
 		redirect(303, `/card/${card.token}?done=created`);
 	}

@@ -27,9 +27,9 @@ export const actions: Actions = {
 			for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= t(issue.message as MessageKey);
 			return fail(400, { values, errors });
 		}
-		const verdict = await throttle().check('join', parsed.data.applicantEmail, event.locals.ip);
-		if (!verdict.allowed) return fail(429, { values, errors: { form: t('auth.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) } });
-		await throttle().fail('join', parsed.data.applicantEmail, event.locals.ip);
+		// Every application counts (taken before it is stored, never given back).
+		const attempt = await throttle().attempt('join', parsed.data.applicantEmail, event.locals.ip);
+		if (!attempt.allowed) return fail(429, { values, errors: { form: t('auth.throttled', { minutes: Math.ceil(attempt.retryAfter / 60) }) } });
 		await withAccess(db(), ANONYMOUS, (tx) => submitJoinRequest(tx, auditOrigin(event), parsed.data));
 		sendMailInBackground({ to: parsed.data.applicantEmail, subject: t('mail.joinReceived.subject'), text: t('mail.joinReceived.body', { organization: parsed.data.organizationName }) });
 		const reviewers = await emailsOf(db(), await asSystem(db(), (tx) => secretariatUserIds(tx)));

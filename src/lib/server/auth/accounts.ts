@@ -31,10 +31,11 @@ const origin = (client: ClientInfo, actorUserId: string | null = null): AuditOri
  */
 export async function logIn(db: Db, throttle: Throttle, email: string, password: string, client: ClientInfo): Promise<LoginResult> {
 	const address = normalizeEmail(email);
-	const verdict = await throttle.check('login', address, client.ip);
-	if (!verdict.allowed) {
+	// Taken before the password is checked, so parallel guesses cannot all slip under the limit.
+	const attempt = await throttle.attemptLogin(address, client.ip);
+	if (!attempt.allowed) {
 		await asSystem(db, (tx) => recordAudit(tx, origin(client), { action: 'session.login_throttled', entityType: 'user' }));
-		return { outcome: 'throttled', retryAfter: verdict.retryAfter };
+		return { outcome: 'throttled', retryAfter: attempt.retryAfter };
 	}
 	const user = await asSystem(db, async (tx) => {
 		const [row] = await tx.select({ id: users.id, passwordHash: users.passwordHash, totpEnabledAt: users.totpEnabledAt, disabledAt: users.disabledAt }).from(users).where(eq(users.email, address));
@@ -42,11 +43,11 @@ export async function logIn(db: Db, throttle: Throttle, email: string, password:
 	});
 	const ok = await verifyPassword(user?.passwordHash ?? null, password);
 	if (!ok || !user || user.disabledAt) {
-		await throttle.fail('login', address, client.ip);
 		await asSystem(db, (tx) => recordAudit(tx, origin(client, user?.id ?? null), { action: 'session.login_failed', entityType: 'user', entityId: user?.id ?? null }));
 		return { outcome: 'invalid' };
 	}
-	await throttle.succeed('login', address);
+	await attempt.succeeded();
+	// Whichever way the attempt got through, an enrolled second factor is still asked for.
 	const secondFactor = user.totpEnabledAt !== null;
 	const token = await createSession(db, user.id, !secondFactor, client);
 	await asSystem(db, async (tx) => {
@@ -63,8 +64,8 @@ export type SecondFactorResult = { outcome: 'signed_in'; token: string } | { out
  * session with a new one (a new id once fully signed in).
  */
 export async function completeSecondFactor(db: Db, throttle: Throttle, pendingSessionId: string, userId: string, code: string, client: ClientInfo): Promise<SecondFactorResult> {
-	const verdict = await throttle.check('mfa', userId, client.ip);
-	if (!verdict.allowed) return { outcome: 'throttled', retryAfter: verdict.retryAfter };
+	const attempt = await throttle.attempt('mfa', userId, client.ip);
+	if (!attempt.allowed) return { outcome: 'throttled', retryAfter: attempt.retryAfter };
 	const passed = await withAccess(db, { userId }, async (tx) => {
 		const trimmed = code.trim();
 		const ok = /^[\d\s]{6,8}$/.test(trimmed) ? await verifyTotp(tx, userId, trimmed) : await useRecoveryCode(tx, userId, trimmed);
@@ -72,11 +73,8 @@ export async function completeSecondFactor(db: Db, throttle: Throttle, pendingSe
 		if (ok) await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
 		return ok;
 	});
-	if (!passed) {
-		await throttle.fail('mfa', userId, client.ip);
-		return { outcome: 'invalid' };
-	}
-	await throttle.succeed('mfa', userId);
+	if (!passed) return { outcome: 'invalid' };
+	await attempt.succeeded();
 	await deleteSession(db, pendingSessionId);
 	const token = await createSession(db, userId, true, client);
 	return { outcome: 'signed_in', token };
@@ -151,10 +149,9 @@ export type ResetRequestResult = { outcome: 'accepted'; token: string | null } |
  */
 export async function requestPasswordReset(db: Db, throttle: Throttle, email: string, client: ClientInfo): Promise<ResetRequestResult> {
 	const address = normalizeEmail(email);
-	const verdict = await throttle.check('reset', address, client.ip);
-	if (!verdict.allowed) return { outcome: 'throttled', retryAfter: verdict.retryAfter };
-	// Every request counts, successful or not: the limit is on mail sent to an address.
-	await throttle.fail('reset', address, client.ip);
+	// Every request counts, successful or not (never given back): the limit is on mail sent to an address.
+	const attempt = await throttle.attempt('reset', address, client.ip);
+	if (!attempt.allowed) return { outcome: 'throttled', retryAfter: attempt.retryAfter };
 	const token = await asSystem(db, async (tx) => {
 		const [user] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.email, address));
 		await recordAudit(tx, origin(client, null), { action: 'account.reset_requested', entityType: 'user', entityId: user?.id ?? null });

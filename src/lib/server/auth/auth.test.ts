@@ -82,17 +82,18 @@ describe('login', () => {
 		expect(unknown).toEqual({ outcome: 'invalid' });
 	});
 
-	it('blocks an account after 5 failures, even with the right password, and an unknown address alike', async () => {
+	it('blocks an account after 5 failures from a network, even with the right password, and an unknown address alike', async () => {
 		await newUser('target@example.org');
+		const from = client();
 		for (let i = 0; i < 5; i++) {
-			expect((await logIn(database.db, throttle, 'target@example.org', `guess number ${i}!!`, client())).outcome).toBe('invalid');
-			expect((await logIn(database.db, throttle, 'ghost@example.org', `guess number ${i}!!`, client())).outcome).toBe('invalid');
+			expect((await logIn(database.db, throttle, 'target@example.org', `guess number ${i}!!`, from)).outcome).toBe('invalid');
+			expect((await logIn(database.db, throttle, 'ghost@example.org', `guess number ${i}!!`, from)).outcome).toBe('invalid');
 		}
-		const blocked = await logIn(database.db, throttle, 'target@example.org', PASSWORD, client());
+		const blocked = await logIn(database.db, throttle, 'target@example.org', PASSWORD, from);
 		expect(blocked.outcome).toBe('throttled');
 		if (blocked.outcome === 'throttled') expect(blocked.retryAfter).toBeGreaterThan(60);
-		expect((await logIn(database.db, throttle, 'ghost@example.org', PASSWORD, client())).outcome).toBe('throttled');
-		// Another account is not affected by the block of this one.
+		expect((await logIn(database.db, throttle, 'ghost@example.org', PASSWORD, from)).outcome).toBe('throttled');
+		// Another account is not affected by the block of this one. (Other networks: throttle.test.ts.)
 		await newUser('bystander@example.org');
 		expect((await logIn(database.db, throttle, 'bystander@example.org', PASSWORD, client())).outcome).toBe('signed_in');
 	});

@@ -13,24 +13,21 @@ import { accessContext, can, type Actor } from './actor';
 import { log } from '../log';
 
 /**
- * What a resident's bearer link (a registration's or a card's page) opens, or a 404. Wrong links
- * count against the network (throttle scope `link`), so links cannot be guessed in bulk.
+ * What a resident's bearer link (a registration's or a card's page) opens, or a 404. The link is
+ * looked up first, so a valid one always works whoever else is guessing; only a miss counts, and
+ * only against the caller's own network (throttle scope `link`), which alone is then refused.
  */
 export async function byBearerLink<T>(
 	event: Pick<RequestEvent, 'locals'>,
-	kind: 'card' | 'registration',
 	find: () => Promise<T | null>,
 	messages: { throttled: MessageKey; notFound: MessageKey }
 ): Promise<T> {
 	const t = translator(event.locals.locale);
-	const verdict = await throttle().check('link', kind, event.locals.ip);
-	if (!verdict.allowed) error(429, { message: t(messages.throttled, { minutes: Math.ceil(verdict.retryAfter / 60) }) });
 	const found = await find();
-	if (!found) {
-		await throttle().fail('link', kind, event.locals.ip);
-		error(404, { message: t(messages.notFound) });
-	}
-	return found;
+	if (found) return found;
+	const verdict = await throttle().attemptFromNetwork('link', event.locals.ip);
+	if (!verdict.allowed) error(429, { message: t(messages.throttled, { minutes: Math.ceil(verdict.retryAfter / 60) }) });
+	error(404, { message: t(messages.notFound) });
 }
 
 /** The signed-in person; anonymous visitors go to the login page and come back afterwards. */

@@ -22,4 +22,4 @@ export {
 	type SecondFactorResult
 } from './accounts';
 export { newTotpSecret, enrolmentData, matchingStep, enableTotp, disableTotp, verifyTotp, replaceRecoveryCodes, useRecoveryCode, remainingRecoveryCodes } from './totp';
-export { Throttle, networkOf, type ThrottleScope } from './throttle';
+export { Throttle, networkOf, RULES as THROTTLE_RULES, type ThrottleScope, type Attempt } from './throttle';

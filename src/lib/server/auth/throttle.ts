@@ -1,9 +1,12 @@
 /**
- * Brute-force throttling for login, second factor and password reset, per account and per client
- * network, with counters in PostgreSQL (rate-limiter-flexible's Postgres store, table
- * auth_throttle) so every app process shares them. Failures count; a success clears the
- * account's counter. The account key is a digest of the typed address whether or not an account
- * exists, so the answer never tells which addresses are registered.
+ * Brute-force throttling, with counters in PostgreSQL (rate-limiter-flexible's Postgres store,
+ * table auth_throttle) so every app process shares them.
+ *
+ * An attempt is taken from its counters BEFORE the work it guards (checking a password or a code,
+ * sending a mail, issuing a card): `consume` is one atomic upsert, so parallel requests each get
+ * their own count and no more than the limit are ever evaluated. A success gives its attempt back.
+ * Account keys are digests of the typed address whether or not an account exists, so the answer
+ * never tells which addresses are registered. See docs/security.md "Throttling".
  */
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type pg from 'pg';
@@ -11,6 +14,17 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 
 export type ThrottleScope = 'login' | 'mfa' | 'reset' | 'join' | 'register' | 'link' | 'card';
+/** Scopes counted per account (or contact) and per network. */
+export type AccountScope = 'mfa' | 'reset' | 'join' | 'register';
+/** Scopes counted per client network only: nobody else's guessing can refuse a resident. */
+export type NetworkScope = 'link' | 'card';
+
+/**
+ * network: one client network, all accounts. account: one account (or contact), all networks.
+ * pair: one account from one network. ceiling: one account, attempts let through while its own
+ * counter is spent (see `attemptLogin`).
+ */
+type CounterKind = 'network' | 'account' | 'pair' | 'ceiling';
 
 interface Rule {
 	points: number;
@@ -18,20 +32,25 @@ interface Rule {
 	blockDuration: number; // seconds
 }
 
-const RULES: Record<ThrottleScope, { account: Rule; network: Rule }> = {
-	login: { account: { points: 5, duration: 15 * 60, blockDuration: 15 * 60 }, network: { points: 30, duration: 15 * 60, blockDuration: 15 * 60 } },
-	mfa: { account: { points: 5, duration: 15 * 60, blockDuration: 15 * 60 }, network: { points: 30, duration: 15 * 60, blockDuration: 15 * 60 } },
-	reset: { account: { points: 3, duration: 60 * 60, blockDuration: 60 * 60 }, network: { points: 10, duration: 60 * 60, blockDuration: 60 * 60 } },
+const rule = (points: number, minutes: number): Rule => ({ points, duration: minutes * 60, blockDuration: minutes * 60 });
+
+export const RULES = {
+	login: { network: rule(30, 15), pair: rule(5, 15), account: rule(5, 15), ceiling: rule(10, 60) },
+	mfa: { network: rule(30, 15), account: rule(5, 15) },
+	reset: { network: rule(10, 60), account: rule(3, 60) },
 	// Applications to join: a few per address and network an hour keeps the secretariat's list clean.
-	join: { account: { points: 3, duration: 60 * 60, blockDuration: 60 * 60 }, network: { points: 5, duration: 60 * 60, blockDuration: 60 * 60 } },
+	join: { network: rule(5, 60), account: rule(3, 60) },
 	// Registrations without an account: every submission counts, per contact and per network (a
 	// family registers for several dates; a script filling a session does not).
-	register: { account: { points: 10, duration: 60 * 60, blockDuration: 60 * 60 }, network: { points: 30, duration: 60 * 60, blockDuration: 60 * 60 } },
-	// Guessing residents' bearer links (registration, card): wrong links count per network.
-	link: { account: { points: 20, duration: 15 * 60, blockDuration: 15 * 60 }, network: { points: 20, duration: 15 * 60, blockDuration: 15 * 60 } },
+	register: { network: rule(30, 60), account: rule(10, 60) },
+	// Wrong guesses of residents' bearer links (registration, card), per network.
+	link: { network: rule(20, 15) },
 	// Participation cards issued per network.
-	card: { account: { points: 10, duration: 60 * 60, blockDuration: 60 * 60 }, network: { points: 10, duration: 60 * 60, blockDuration: 60 * 60 } }
-};
+	card: { network: rule(10, 60) }
+} as const satisfies Record<ThrottleScope, Partial<Record<CounterKind, Rule>>>;
+
+/** How long a network where an account's password was right counts as that account's own. */
+const KNOWN_NETWORK_SECONDS = 30 * 24 * 3600;
 
 /** One IPv4 address, or an IPv6 /64 (one household or phone network usually owns a whole /64). */
 export function networkOf(ip: string): string {
@@ -60,62 +79,131 @@ export interface ThrottleVerdict {
 	retryAfter: number;
 }
 
+/** An attempt that was let through: call `succeeded` when the guarded work turned out right. */
+export interface Attempt extends ThrottleVerdict {
+	succeeded(): Promise<void>;
+}
+
+interface Taken {
+	kind: CounterKind;
+	key: string;
+	/** Count after this attempt (1 = the counter was empty before it). */
+	consumed: number;
+}
+
 export class Throttle {
 	private limiters = new Map<string, RateLimiterPostgres>();
 
 	constructor(private pool: pg.Pool) {}
 
-	private limiter(scope: ThrottleScope, kind: 'account' | 'network'): RateLimiterPostgres {
+	private limiter(scope: ThrottleScope, kind: CounterKind | 'known'): RateLimiterPostgres {
 		const name = `${scope}:${kind}`;
 		let limiter = this.limiters.get(name);
 		if (!limiter) {
-			const rule = RULES[scope][kind];
+			const rules = RULES[scope] as Partial<Record<CounterKind, Rule>>;
+			const r = kind === 'known' ? { points: 1, duration: KNOWN_NETWORK_SECONDS, blockDuration: 0 } : rules[kind];
+			if (!r) throw new Error(`no ${kind} counter for ${scope}`);
 			limiter = new RateLimiterPostgres({
 				storeClient: this.pool,
 				storeType: 'pool',
 				tableName: 'auth_throttle',
 				tableCreated: true, // created by the migrations: the app's role may not create tables
 				keyPrefix: name,
-				points: rule.points,
-				duration: rule.duration,
-				blockDuration: rule.blockDuration
+				points: r.points,
+				duration: r.duration,
+				blockDuration: r.blockDuration
 			});
 			this.limiters.set(name, limiter);
 		}
 		return limiter;
 	}
 
-	private keys(account: string, ip: string) {
-		return { account: digest(account), network: digest(networkOf(ip)) };
+	/**
+	 * Take one attempt from each counter in order (each take is one atomic upsert) and stop at the
+	 * first that is spent, so a refused request never costs the counters after it.
+	 */
+	private async take(scope: ThrottleScope, counters: [CounterKind, string][]): Promise<{ retryAfter: number; taken: Taken[] }> {
+		const taken: Taken[] = [];
+		for (const [kind, key] of counters) {
+			try {
+				const res = await this.limiter(scope, kind).consume(key);
+				taken.push({ kind, key, consumed: res.consumedPoints });
+			} catch (error) {
+				// Over the limit; anything else is a real failure.
+				if (!(error instanceof RateLimiterRes)) throw error;
+				return { retryAfter: Math.max(1, Math.ceil(error.msBeforeNext / 1000)), taken };
+			}
+		}
+		return { retryAfter: 0, taken };
 	}
 
-	/** May another attempt be made now? Does not count one. */
-	async check(scope: ThrottleScope, account: string, ip: string): Promise<ThrottleVerdict> {
-		const keys = this.keys(account, ip);
-		let retryAfter = 0;
-		for (const kind of ['account', 'network'] as const) {
-			const limiter = this.limiter(scope, kind);
-			const state = await limiter.get(keys[kind]);
-			if (state && state.consumedPoints >= RULES[scope][kind].points) retryAfter = Math.max(retryAfter, Math.ceil(state.msBeforeNext / 1000));
-		}
+	private allowed(scope: ThrottleScope, taken: Taken[], onSuccess: () => Promise<void> = async () => {}): Attempt {
+		return {
+			allowed: true,
+			retryAfter: 0,
+			succeeded: async () => {
+				// Give back what this attempt took: only failures stay counted.
+				for (const t of taken) await this.giveBack(scope, t);
+				await onSuccess();
+			}
+		};
+	}
+
+	/** One attempt back, in one statement; never below zero, never into a window that has ended. */
+	private async giveBack(scope: ThrottleScope, taken: Taken): Promise<void> {
+		await this.pool.query('update auth_throttle set points = points - 1 where key = $1 and points > 0 and expire > $2', [this.limiter(scope, taken.kind).getKey(taken.key), Date.now()]);
+	}
+
+	private static refused(retryAfter: number): Attempt {
+		return { allowed: false, retryAfter, succeeded: async () => {} };
+	}
+
+	/** One attempt against an account (or contact) from a network: the network's counter first. */
+	async attempt(scope: AccountScope, account: string, ip: string): Promise<Attempt> {
+		const { retryAfter, taken } = await this.take(scope, [
+			['network', digest(networkOf(ip))],
+			['account', digest(account)]
+		]);
+		return retryAfter ? Throttle.refused(retryAfter) : this.allowed(scope, taken);
+	}
+
+	/** One attempt counted against the caller's network alone. */
+	async attemptFromNetwork(scope: NetworkScope, ip: string): Promise<ThrottleVerdict> {
+		const { retryAfter } = await this.take(scope, [['network', digest(networkOf(ip))]]);
 		return { allowed: retryAfter === 0, retryAfter };
 	}
 
-	/** Count a failed attempt against the account and the network. */
-	async fail(scope: ThrottleScope, account: string, ip: string): Promise<void> {
-		const keys = this.keys(account, ip);
-		for (const kind of ['account', 'network'] as const) {
-			await this.limiter(scope, kind)
-				.consume(keys[kind])
-				.catch((error) => {
-					// Over the limit: the limiter has started the block; anything else is a real failure.
-					if (!(error instanceof RateLimiterRes)) throw error;
-				});
-		}
-	}
+	/**
+	 * A password attempt. Counted per network (30, spraying), per account and network (5), and per
+	 * account (5). When the account's own counter is spent — someone is guessing — the attempt still
+	 * goes on to the password check (and then the second factor) if it comes from a network where
+	 * this account's password was right before (30 days), or from a network with no failed or
+	 * pending login at all, the latter taking from a per-account ceiling (10 an hour). So five
+	 * requests cannot lock a person out, and guessing from many networks stays bounded: per account
+	 * at most 5 per 15 minutes plus 10 an hour, plus 5 per 15 minutes from each of the person's own
+	 * networks.
+	 */
+	async attemptLogin(account: string, ip: string): Promise<Attempt> {
+		const pairKey = digest(`${account}\n${networkOf(ip)}`);
+		const accountKey = digest(account);
+		const first = await this.take('login', [
+			['network', digest(networkOf(ip))],
+			['pair', pairKey]
+		]);
+		if (first.retryAfter) return Throttle.refused(first.retryAfter);
+		const remember = () => this.limiter('login', 'known').set(pairKey, 1, KNOWN_NETWORK_SECONDS).then(() => undefined);
 
-	/** A success clears the account's counter (not the network's). */
-	async succeed(scope: ThrottleScope, account: string): Promise<void> {
-		await this.limiter(scope, 'account').delete(digest(account));
+		const own = await this.take('login', [['account', accountKey]]);
+		if (!own.retryAfter) return this.allowed('login', [...first.taken, ...own.taken], remember);
+
+		// Someone is guessing at this account.
+		if (await this.limiter('login', 'known').get(pairKey)) return this.allowed('login', first.taken, remember);
+		const networkWasClean = first.taken[0].consumed === 1;
+		if (networkWasClean) {
+			const ceiling = await this.take('login', [['ceiling', accountKey]]);
+			if (!ceiling.retryAfter) return this.allowed('login', [...first.taken, ...ceiling.taken], remember);
+			return Throttle.refused(Math.max(own.retryAfter, ceiling.retryAfter));
+		}
+		return Throttle.refused(own.retryAfter);
 	}
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Db } from '../db';
 import { asSystem } from '../db/tenant';
 import { encryptText, decryptText } from '../crypto';
-import { newToken, tokenDigest } from '../auth/tokens';
+import { isTokenShaped, newToken, tokenDigest } from '../auth/tokens';
 import { recordAudit, type AuditOrigin } from '../audit';
 import { programSummaries } from '../directory';
 import { occurrences, registrations, type RegistrationStatus } from './schema';
@@ -220,7 +220,7 @@ async function cancelAndPromote(tx: Db, r: Row, origin: AuditOrigin): Promise<Pr
 
 /** The resident's own link: what they registered for, where they stand. */
 export async function registrationByToken(db: Db, token: string) {
-	if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+	if (!isTokenShaped(token)) return null;
 	return asSystem(db, async (tx) => {
 		const [r] = await tx.select().from(registrations).where(eq(registrations.accessDigest, tokenDigest(token)));
 		if (!r) return null;
@@ -248,7 +248,7 @@ export async function registrationByToken(db: Db, token: string) {
 
 /** Cancel by the resident's link; returns who moved up from the waiting list. */
 export async function cancelByToken(db: Db, token: string, origin: AuditOrigin): Promise<{ ok: boolean; promoted: Promoted[] }> {
-	if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { ok: false, promoted: [] };
+	if (!isTokenShaped(token)) return { ok: false, promoted: [] };
 	return asSystem(db, async (tx) => {
 		const [r] = await tx.select().from(registrations).where(eq(registrations.accessDigest, tokenDigest(token)));
 		if (!r || r.status === 'cancelled') return { ok: false, promoted: [] };

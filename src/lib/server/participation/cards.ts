@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import { and, eq, inArray, isNull, notInArray } from 'drizzle-orm';
 import type { Db } from '../db';
 import { asSystem } from '../db/tenant';
-import { newToken, tokenDigest } from '../auth/tokens';
+import { isTokenShaped, newToken, tokenDigest } from '../auth/tokens';
 import { recordAudit, type AuditOrigin } from '../audit';
 import { participationCards, cardConsents, AGE_BANDS, GENDERS, type AgeBand, type Gender } from './schema';
 
@@ -72,7 +72,7 @@ export async function cardAllowedAt(db: Db, typed: string, organizationId: strin
 }
 
 export async function cardByToken(db: Db, token: string) {
-	if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+	if (!isTokenShaped(token)) return null;
 	return asSystem(db, async (tx) => {
 		const [card] = await tx.select().from(participationCards).where(eq(participationCards.manageDigest, tokenDigest(token)));
 		if (!card) return null;

@@ -8,7 +8,7 @@ import { auditOrigin, byBearerLink } from '$lib/server/auth/guard';
 
 /** The holder's card by its bearer link. */
 const mine = (event: Pick<RequestEvent, 'locals' | 'params'>) =>
-	byBearerLink(event, 'card', () => cardByToken(db(), (event.params as { token: string }).token), { throttled: 'card.throttled', notFound: 'card.notFound' });
+	byBearerLink(event, () => cardByToken(db(), (event.params as { token: string }).token), { throttled: 'card.linkThrottled', notFound: 'card.notFound' });
 
 export const load: PageServerLoad = async (event) => {
 	const card = await mine(event);

@@ -53,9 +53,9 @@ export const actions: Actions = {
 		const t = translator(event.locals.locale);
 		const parsed = readRegistration(await event.request.formData());
 		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors });
-		const verdict = await throttle().check('register', parsed.value.contact, event.locals.ip);
-		if (!verdict.allowed) return fail(429, { values: parsed.value as unknown as Record<string, string>, errors: {}, message: t('registration.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) });
-		await throttle().fail('register', parsed.value.contact, event.locals.ip);
+		// Every submission counts, taken before the card check and the registration (never given back).
+		const attempt = await throttle().attempt('register', parsed.value.contact, event.locals.ip);
+		if (!attempt.allowed) return fail(429, { values: parsed.value as unknown as Record<string, string>, errors: {}, message: t('registration.throttled', { minutes: Math.ceil(attempt.retryAfter / 60) }) });
 		const cardId = parsed.value.card ? await cardAllowedAt(db(), parsed.value.card, entry.organizationId) : null;
 		if (parsed.value.card && !cardId) return fail(400, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: { card: 'registration.error.card' as const } });
 		const outcome = await register(db(), entry.id, parsed.value, auditOrigin(event), new Date(), cardId);

@@ -8,7 +8,7 @@ import { auditOrigin, byBearerLink } from '$lib/server/auth/guard';
 
 /** The resident's own registration, by the bearer link. */
 const mine = (event: Parameters<PageServerLoad>[0]) =>
-	byBearerLink(event, 'registration', () => registrationByToken(db(), event.params.token), { throttled: 'registration.throttled', notFound: 'registration.notFound' });
+	byBearerLink(event, () => registrationByToken(db(), event.params.token), { throttled: 'registration.linkThrottled', notFound: 'registration.notFound' });
 
 export const load: PageServerLoad = async (event) => {
 	const registration = await mine(event);

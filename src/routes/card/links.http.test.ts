@@ -1,0 +1,119 @@
+/**
+ * Residents' private links and cards over HTTP against the built app: someone guessing links from
+ * one address is refused there alone; a valid card or registration link always works, for anyone;
+ * issuing cards is limited per network, never platform-wide. The app trusts X-Forwarded-For here
+ * (ADDRESS_HEADER, as behind a reverse proxy), so each request can come from its own address.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { testDatabase } from '../../../tests/helpers/db';
+import { startApp, type RunningApp } from '../../../tests/helpers/app';
+import type { Database } from '$lib/server/db';
+import { asSystem } from '$lib/server/db/tenant';
+import { occurrences } from '$lib/server/events/schema';
+import { register } from '$lib/server/events/registrations';
+
+let database: Database;
+let app: RunningApp;
+let organizationId: string;
+let programId: string;
+
+beforeAll(async () => {
+	database = await testDatabase();
+	const row = (await database.db.execute<{ id: string; org: string }>(sql`select p.id, p.organization_id as org from programs p join organizations o on o.id = p.organization_id where p.published and o.published order by p.slug limit 1`)).rows[0];
+	programId = row.id;
+	organizationId = row.org;
+	app = await startApp(database.adminUrl, { ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1' });
+}, 120_000);
+afterAll(async () => {
+	await app?.stop();
+	await database?.close();
+});
+
+const from = (address: string, form = false): Record<string, string> => ({
+	accept: 'text/html',
+	'x-forwarded-for': address,
+	...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl } : {})
+});
+const get = (path: string, address: string) => fetch(app.baseUrl + path, { headers: from(address), redirect: 'manual' });
+const post = (path: string, address: string, body: URLSearchParams) => fetch(app.baseUrl + path, { method: 'POST', headers: from(address, true), body: body.toString(), redirect: 'manual' });
+// A link of the right shape that belongs to nobody.
+const guess = () => randomBytes(32).toString('base64url');
+
+async function issueCard(address: string): Promise<Response> {
+	return post('/card', address, new URLSearchParams([['organizations', organizationId], ['consent', 'on']]));
+}
+const tokenOf = (response: Response) => new URL(response.headers.get('location')!, app.baseUrl).pathname.split('/')[2];
+
+/** Guess `n` links from one address, ten at a time; the statuses seen. */
+async function guessFrom(address: string, prefix: '/card/' | '/registrations/', n: number): Promise<number[]> {
+	const statuses: number[] = [];
+	for (let i = 0; i < n; i += 10) {
+		const batch = await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => get(prefix + guess(), address)));
+		for (const response of batch) {
+			statuses.push(response.status);
+			await response.body?.cancel();
+		}
+	}
+	return statuses;
+}
+
+describe('issuing cards', () => {
+	it('issues cards to residents at 12 different addresses in one hour', async () => {
+		const statuses = [];
+		for (let i = 1; i <= 12; i++) statuses.push((await issueCard(`198.51.100.${i}`)).status);
+		expect(statuses).toEqual(Array(12).fill(303));
+	});
+
+	it('stops one address after 10 cards in an hour, and only that one', async () => {
+		const statuses = [];
+		for (let i = 0; i < 11; i++) statuses.push((await issueCard('203.0.113.50')).status);
+		expect(statuses).toEqual([...Array(10).fill(303), 429]);
+		expect((await issueCard('198.51.100.99')).status).toBe(303);
+	});
+});
+
+describe("guessing residents' links", () => {
+	it("refuses the guessing address, while a resident's card keeps working, withdrawal included", async () => {
+		const issued = await issueCard('192.0.2.20');
+		expect(issued.status).toBe(303);
+		const token = tokenOf(issued);
+
+		const statuses = await guessFrom('203.0.113.66', '/card/', 100);
+		expect(statuses.slice(0, 20)).toEqual(Array(20).fill(404));
+		expect(statuses.slice(20)).toEqual(Array(80).fill(429));
+
+		// The resident, from their own address: the card, then withdrawing it.
+		expect((await get(`/card/${token}`, '192.0.2.20')).status).toBe(200);
+		// A valid link works even from the address that was guessing.
+		expect((await get(`/card/${token}`, '203.0.113.66')).status).toBe(200);
+		// Another address that mistypes a link gets an honest 404, not the guesser's 429.
+		expect((await get(`/card/${guess()}`, '192.0.2.21')).status).toBe(404);
+		const revoked = await post(`/card/${token}?/revoke`, '192.0.2.20', new URLSearchParams());
+		expect(revoked.status).toBe(303);
+		expect(revoked.headers.get('location')).toContain('done=revoked');
+	}, 60_000);
+
+	it("keeps a resident's registration link working after 100 wrong guesses from another address", async () => {
+		const startsAt = new Date(Date.now() + 7 * 86_400_000);
+		const [date] = await asSystem(database.db, (tx) =>
+			tx.insert(occurrences).values({ organizationId, programId, day: startsAt.toISOString().slice(0, 10), startsAt, registrationOpen: true, capacity: 10, capacityUnit: 'people' }).returning()
+		);
+		const made = await register(database.db, date.id, { name: 'つなぐ たろう', contact: 'taro@example.org', groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: 'links-http-test-0001' }, { actorUserId: null, ip: '192.0.2.30', userAgent: 'vitest' });
+		if (!made.ok || !made.token) throw new Error('not registered');
+
+		const statuses = await guessFrom('203.0.113.77', '/registrations/', 100);
+		expect(statuses.filter((s) => s === 429).length).toBe(80);
+
+		expect((await get(`/registrations/${made.token}`, '192.0.2.30')).status).toBe(200);
+		expect((await get(`/registrations/${made.token}`, '203.0.113.77')).status).toBe(200);
+		const cancelled = await post(`/registrations/${made.token}?/cancel`, '192.0.2.30', new URLSearchParams());
+		expect(cancelled.status).toBe(303);
+	}, 60_000);
+
+	it('answers a link of the wrong shape with a 404, not an error', async () => {
+		const response = await get('/card/short', '192.0.2.40');
+		expect(response.status).toBe(404);
+	});
+});
