@@ -231,7 +231,7 @@ describe('the enrolment key', () => {
 	it('is made and kept by the server, sealed, the same at each reload until enrolment or a new key is asked for', async () => {
 		const id = await newUser('pending@example.org');
 		const inContext = <T>(fn: (tx: Parameters<Parameters<typeof withAccess>[2]>[0]) => Promise<T>) => withAccess(database.db, { userId: id }, fn);
-		const first = await inContext((tx) => pendingTotpSecret(tx, id));
+		const first = (await inContext((tx) => pendingTotpSecret(tx, id)))!;
 		expect(first.created).toBe(true);
 		expect(first.secret).toMatch(/^[A-Z2-7]{32}$/);
 		expect(await inContext((tx) => pendingTotpSecret(tx, id))).toEqual({ secret: first.secret, created: false });
@@ -242,7 +242,7 @@ describe('the enrolment key', () => {
 
 		const renewed = await inContext((tx) => renewTotpSecret(tx, id));
 		expect(renewed).not.toBe(first.secret);
-		expect((await inContext((tx) => pendingTotpSecret(tx, id))).secret).toBe(renewed);
+		expect((await inContext((tx) => pendingTotpSecret(tx, id)))?.secret).toBe(renewed);
 		const now = Date.now();
 		expect(await inContext((tx) => confirmTotpEnrolment(tx, id, 'pending@example.org', codeAt(first.secret, 'pending@example.org', now), now))).toBeNull();
 		const codes = await inContext((tx) => confirmTotpEnrolment(tx, id, 'pending@example.org', codeAt(renewed, 'pending@example.org', now), now));
@@ -251,6 +251,8 @@ describe('the enrolment key', () => {
 		expect(after.pending).toBeNull();
 		expect(after.secret).toMatch(/^enc:v1:/);
 		expect(after.enabled).not.toBeNull();
+		// Once enrolled there is no key to show, and none is made.
+		expect(await inContext((tx) => pendingTotpSecret(tx, id))).toBeNull();
 	});
 });
 

@@ -48,11 +48,14 @@ export function matchingStep(secret: string, email: string, code: string, now = 
 /**
  * The key shown while the person enrols, kept sealed on their row so a reload (after copying it
  * into the app) shows the same one. Made on first use; one that no longer decrypts is replaced.
+ * Null once TOTP is on.
  */
-export async function pendingTotpSecret(tx: Db, userId: string): Promise<{ secret: string; created: boolean }> {
+export async function pendingTotpSecret(tx: Db, userId: string): Promise<{ secret: string; created: boolean } | null> {
 	// FOR UPDATE: two tabs opening the page at once see the same key, not two.
-	const [row] = await tx.select({ sealed: users.totpPendingSecret }).from(users).where(eq(users.id, userId)).for('update');
-	if (row?.sealed) {
+	const [row] = await tx.select({ sealed: users.totpPendingSecret, enabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, userId)).for('update');
+	// Already enrolled (also: the page reloading right after the enrolling request): no key to show.
+	if (!row || row.enabledAt) return null;
+	if (row.sealed) {
 		try {
 			return { secret: await decryptText(tx, row.sealed, pendingContext(userId)), created: false };
 		} catch (error) {

@@ -19,17 +19,20 @@ function signedIn(event: Pick<RequestEvent, 'locals' | 'url'>) {
 
 export const load: PageServerLoad = async (event) => {
 	const actor = signedIn(event);
-	if (actor.mfaEnrolled) {
+	const enrolled = async () => {
 		const status = await withAccess(db(), { userId: actor.userId }, (tx) => recoveryCodeStatus(tx, actor.userId));
 		return { enrolled: true, required: actor.mfaRequired, ...status, enrolment: null };
-	}
+	};
+	if (actor.mfaEnrolled) return enrolled();
 	// The key is the server's and stays the same until enrolment ends or the person asks for a new
 	// one: someone who copies it into their app and comes back must find the same key here.
 	const secret = await withAccess(db(), { userId: actor.userId }, async (tx) => {
 		const pending = await pendingTotpSecret(tx, actor.userId);
-		if (pending.created) await recordAudit(tx, auditOrigin(event), { action: 'account.mfa_key_created', entityType: 'user', entityId: actor.userId, changedFields: ['totp_pending_secret'] });
-		return pending.secret;
+		if (pending?.created) await recordAudit(tx, auditOrigin(event), { action: 'account.mfa_key_created', entityType: 'user', entityId: actor.userId, changedFields: ['totp_pending_secret'] });
+		return pending?.secret ?? null;
 	});
+	// Null: enrolment finished in this very request (the page loads again after the action).
+	if (secret === null) return enrolled();
 	return { enrolled: false, required: actor.mfaRequired, remaining: 0, legacy: 0, enrolment: await enrolmentData(secret, actor.email) };
 };
 
