@@ -70,7 +70,11 @@ export async function pendingTotpSecret(tx: Db, userId: string): Promise<{ secre
 export async function renewTotpSecret(tx: Db, userId: string): Promise<string> {
 	const secret = newTotpSecret();
 	const sealed = await encryptText(tx, secret, pendingContext(userId));
-	await tx.update(users).set({ totpPendingSecret: sealed, updatedAt: new Date() }).where(eq(users.id, userId));
+	// Never once TOTP is on: a pending key then would be a second way in waiting to be confirmed.
+	await tx
+		.update(users)
+		.set({ totpPendingSecret: sealed, updatedAt: new Date() })
+		.where(and(eq(users.id, userId), isNull(users.totpEnabledAt)));
 	return secret;
 }
 
