@@ -6,9 +6,10 @@ import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
 import { setMembership } from '../network';
-import { sessions, users } from './schema';
+import { recoveryCodes, sessions, users } from './schema';
 import {
 	completeSecondFactor,
+	confirmTotpEnrolment,
 	createSession,
 	createUser,
 	deleteUserSessions,
@@ -17,6 +18,12 @@ import {
 	matchingStep,
 	newTotpSecret,
 	passwordProblem,
+	pendingTotpSecret,
+	recoveryCodeStatus,
+	renewTotpSecret,
+	replaceRecoveryCodes,
+	tokenDigest,
+	useRecoveryCode,
 	requestPasswordReset,
 	resetPassword,
 	resolveSession,
@@ -218,6 +225,101 @@ describe('two-factor login', () => {
 		const [row] = await asSystem(database.db, (tx) => tx.select({ sealed: users.totpSecret }).from(users).where(eq(users.id, id)));
 		expect(row.sealed).toBeTruthy();
 		expect(row.sealed).not.toContain(secret);
+	});
+});
+
+describe('the enrolment key', () => {
+	it('is made and kept by the server, sealed, the same at each reload until enrolment or a new key is asked for', async () => {
+		const id = await newUser('pending@example.org');
+		const inContext = <T>(fn: (tx: Parameters<Parameters<typeof withAccess>[2]>[0]) => Promise<T>) => withAccess(database.db, { userId: id }, fn);
+		const first = (await inContext((tx) => pendingTotpSecret(tx, id)))!;
+		expect(first.created).toBe(true);
+		expect(first.secret).toMatch(/^[A-Z2-7]{32}$/);
+		expect(await inContext((tx) => pendingTotpSecret(tx, id))).toEqual({ secret: first.secret, created: false });
+		const [row] = await asSystem(database.db, (tx) => tx.select({ pending: users.totpPendingSecret, enabled: users.totpEnabledAt }).from(users).where(eq(users.id, id)));
+		expect(row.pending).toMatch(/^enc:v1:/);
+		expect(row.pending).not.toContain(first.secret);
+		expect(row.enabled).toBeNull();
+
+		const renewed = await inContext((tx) => renewTotpSecret(tx, id));
+		expect(renewed).not.toBe(first.secret);
+		expect((await inContext((tx) => pendingTotpSecret(tx, id)))?.secret).toBe(renewed);
+		const now = Date.now();
+		expect(await inContext((tx) => confirmTotpEnrolment(tx, id, 'pending@example.org', codeAt(first.secret, 'pending@example.org', now), now))).toBeNull();
+		const codes = await inContext((tx) => confirmTotpEnrolment(tx, id, 'pending@example.org', codeAt(renewed, 'pending@example.org', now), now));
+		expect(codes).toHaveLength(10);
+		const [after] = await asSystem(database.db, (tx) => tx.select({ pending: users.totpPendingSecret, secret: users.totpSecret, enabled: users.totpEnabledAt }).from(users).where(eq(users.id, id)));
+		expect(after.pending).toBeNull();
+		expect(after.secret).toMatch(/^enc:v1:/);
+		expect(after.enabled).not.toBeNull();
+		// Once enrolled there is no key to show, and none is made.
+		expect(await inContext((tx) => pendingTotpSecret(tx, id))).toBeNull();
+	});
+});
+
+describe('recovery codes', () => {
+	const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i
+	const normalized = (code: string) => code.replace(/-/g, '');
+
+	async function withCodes(email: string) {
+		const id = await newUser(email);
+		const codes = await withAccess(database.db, { userId: id }, (tx) => replaceRecoveryCodes(tx, id));
+		return { id, codes };
+	}
+	const use = (id: string, code: string) => withAccess(database.db, { userId: id }, (tx) => useRecoveryCode(tx, id, code));
+
+	it('carry at least 80 bits each, in groups of four, without look-alike characters', async () => {
+		const { codes } = await withCodes('codes-format@example.org');
+		expect(codes).toHaveLength(10);
+		expect(new Set(codes).size).toBe(10);
+		for (const code of codes) {
+			expect(code).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4})+$/);
+			const symbols = normalized(code);
+			expect([...symbols].every((c) => ALPHABET.includes(c))).toBe(true);
+			expect(symbols.length * Math.log2(ALPHABET.length)).toBeGreaterThanOrEqual(80);
+		}
+	});
+
+	it('are stored as keyed digests: a leaked table does not let anyone test guesses with a plain hash', async () => {
+		const { id, codes } = await withCodes('codes-keyed@example.org');
+		const rows = await asSystem(database.db, (tx) => tx.select({ hash: recoveryCodes.codeHash }).from(recoveryCodes).where(eq(recoveryCodes.userId, id)));
+		expect(rows).toHaveLength(10);
+		const plain = new Set(codes.flatMap((c) => [tokenDigest(c), tokenDigest(normalized(c))]));
+		for (const { hash } of rows) {
+			expect(plain.has(hash)).toBe(false);
+			expect(codes.some((c) => hash.includes(normalized(c)))).toBe(false);
+		}
+		// The same codes for another person give other digests (the key is per person).
+		const other = await newUser('codes-keyed-2@example.org');
+		await asSystem(database.db, (tx) => tx.insert(recoveryCodes).values(rows.map((r) => ({ userId: other, codeHash: r.hash }))));
+		expect(await use(other, codes[0])).toBe(false);
+	});
+
+	it('are accepted in capitals, with spaces or no hyphens, and in full-width letters; each once', async () => {
+		const { id, codes } = await withCodes('codes-loose@example.org');
+		const fullWidth = (s: string) => s.replace(/[a-z0-9]/g, (c) => String.fromCharCode(c.toUpperCase().charCodeAt(0) + 0xfee0));
+		expect(await use(id, ` ${codes[0].toUpperCase()} `)).toBe(true);
+		expect(await use(id, codes[0])).toBe(false);
+		expect(await use(id, codes[1].replace(/-/g, ' '))).toBe(true);
+		expect(await use(id, normalized(codes[2]))).toBe(true);
+		expect(await use(id, fullWidth(codes[3]).replace(/-/g, 'ー'))).toBe(true);
+		expect(await use(id, codes[4].slice(0, -1) + (codes[4].endsWith('a') ? 'b' : 'a'))).toBe(false);
+		expect(await use(id, '')).toBe(false);
+		expect(await withAccess(database.db, { userId: id }, (tx) => recoveryCodeStatus(tx, id))).toEqual({ remaining: 6, legacy: 0 });
+	});
+
+	it('of the old short format keep working once until new codes are made, and are counted as old', async () => {
+		const id = await newUser('codes-legacy@example.org');
+		await asSystem(database.db, (tx) => tx.update(users).set({ totpEnabledAt: new Date() }).where(eq(users.id, id)));
+		await asSystem(database.db, (tx) => tx.insert(recoveryCodes).values(['4k7m9qx2', 'abcd2345'].map((c) => ({ userId: id, codeHash: tokenDigest(c) }))));
+		const status = () => withAccess(database.db, { userId: id }, (tx) => recoveryCodeStatus(tx, id));
+		expect(await status()).toEqual({ remaining: 2, legacy: 2 });
+		expect(await use(id, '4K7M-9QX2')).toBe(true);
+		expect(await use(id, '4k7m-9qx2')).toBe(false);
+		expect(await status()).toEqual({ remaining: 1, legacy: 1 });
+		await withAccess(database.db, { userId: id }, (tx) => replaceRecoveryCodes(tx, id));
+		expect(await use(id, 'abcd-2345')).toBe(false);
+		expect(await status()).toEqual({ remaining: 10, legacy: 0 });
 	});
 });
 

@@ -21,5 +21,18 @@ export {
 	type LoginResult,
 	type SecondFactorResult
 } from './accounts';
-export { newTotpSecret, enrolmentData, matchingStep, enableTotp, disableTotp, verifyTotp, replaceRecoveryCodes, useRecoveryCode, remainingRecoveryCodes } from './totp';
+export {
+	newTotpSecret,
+	enrolmentData,
+	matchingStep,
+	pendingTotpSecret,
+	renewTotpSecret,
+	confirmTotpEnrolment,
+	enableTotp,
+	disableTotp,
+	verifyTotp,
+	replaceRecoveryCodes,
+	useRecoveryCode,
+	recoveryCodeStatus
+} from './totp';
 export { Throttle, networkOf, RULES as THROTTLE_RULES, type ThrottleScope, type Attempt } from './throttle';

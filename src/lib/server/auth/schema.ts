@@ -15,6 +15,10 @@ export const users = pgTable(
 		passwordHash: text('password_hash').notNull(),
 		passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
 		totpSecret: text('totp_secret'), // envelope-encrypted (crypto/), null until enrolled
+		// The key shown during enrolment, kept (sealed) so a reload shows the same one; null once enrolled.
+		totpPendingSecret: text('totp_pending_secret'),
+		// Sealed 32 random bytes: the HMAC key of this person's recovery codes, new with each set.
+		recoveryCodeKey: text('recovery_code_key'),
 		totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
 		// The 30-second step of the last accepted code: a code is never accepted twice (ASVS 2.8.4).
 		totpLastStep: bigint('totp_last_step', { mode: 'number' }),
@@ -26,7 +30,11 @@ export const users = pgTable(
 	(t) => [uniqueIndex('users_email_idx').on(t.email)]
 );
 
-/** One-time recovery codes for a lost authenticator, stored as SHA-256 digests. */
+/**
+ * One-time recovery codes for a lost authenticator, stored as `h1:` + HMAC-SHA256 under the
+ * person's sealed recovery_code_key; rows without the prefix are the old 8-character codes
+ * (plain SHA-256), still accepted until the person makes new ones.
+ */
 export const recoveryCodes = pgTable(
 	'recovery_codes',
 	{

@@ -15,6 +15,8 @@ export interface EncryptedColumn {
 
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
 	{ table: 'users', column: 'totp_secret', idColumn: 'id' },
+	{ table: 'users', column: 'totp_pending_secret', idColumn: 'id' },
+	{ table: 'users', column: 'recovery_code_key', idColumn: 'id' },
 	{ table: 'registrations', column: 'name_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'registrations', column: 'contact_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'registrations', column: 'needs_sealed', idColumn: 'id', organizationColumn: 'organization_id' }

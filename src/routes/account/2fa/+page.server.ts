@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { db } from '$lib/server/runtime';
 import { withAccess } from '$lib/server/db/tenant';
 import { recordAudit } from '$lib/server/audit';
-import { disableTotp, enableTotp, enrolmentData, matchingStep, newTotpSecret, remainingRecoveryCodes, replaceRecoveryCodes, verifyPassword } from '$lib/server/auth';
+import { confirmTotpEnrolment, disableTotp, enrolmentData, pendingTotpSecret, recoveryCodeStatus, renewTotpSecret, replaceRecoveryCodes, verifyPassword } from '$lib/server/auth';
 import { users } from '$lib/server/auth/schema';
 import { auditOrigin } from '$lib/server/auth/guard';
 import { translate } from '$lib/i18n';
@@ -17,46 +17,67 @@ function signedIn(event: Pick<RequestEvent, 'locals' | 'url'>) {
 	return actor;
 }
 
-const SECRET = /^[A-Z2-7]{32}$/;
-
 export const load: PageServerLoad = async (event) => {
 	const actor = signedIn(event);
-	if (actor.mfaEnrolled) {
-		const remaining = await withAccess(db(), { userId: actor.userId }, (tx) => remainingRecoveryCodes(tx, actor.userId));
-		return { enrolled: true, required: actor.mfaRequired, remaining, enrolment: null };
-	}
-	const secret = newTotpSecret();
-	return { enrolled: false, required: actor.mfaRequired, remaining: 0, enrolment: { ...(await enrolmentData(secret, actor.email)), raw: secret } };
+	const enrolled = async () => {
+		const status = await withAccess(db(), { userId: actor.userId }, (tx) => recoveryCodeStatus(tx, actor.userId));
+		return { enrolled: true, required: actor.mfaRequired, ...status, enrolment: null };
+	};
+	if (actor.mfaEnrolled) return enrolled();
+	// The key is the server's and stays the same until enrolment ends or the person asks for a new
+	// one: someone who copies it into their app and comes back must find the same key here.
+	const secret = await withAccess(db(), { userId: actor.userId }, async (tx) => {
+		const pending = await pendingTotpSecret(tx, actor.userId);
+		if (pending?.created) await recordAudit(tx, auditOrigin(event), { action: 'account.mfa_key_created', entityType: 'user', entityId: actor.userId, changedFields: ['totp_pending_secret'] });
+		return pending?.secret ?? null;
+	});
+	// Null: enrolment finished in this very request (the page loads again after the action).
+	if (secret === null) return enrolled();
+	return { enrolled: false, required: actor.mfaRequired, remaining: 0, legacy: 0, enrolment: await enrolmentData(secret, actor.email) };
 };
 
 export const actions: Actions = {
 	enable: async (event) => {
 		const actor = signedIn(event);
-		const data = await event.request.formData();
-		const secret = String(data.get('secret') ?? '');
-		const code = String(data.get('code') ?? '').slice(0, 20);
+		// Only the code is read: a secret sent by the browser is never used.
+		const code = String((await event.request.formData()).get('code') ?? '').slice(0, 20);
 		if (actor.mfaEnrolled) return fail(400, { error: translate(event.locals.locale, 'auth.mfa.already') });
-		if (!SECRET.test(secret)) return fail(400, { error: translate(event.locals.locale, 'auth.mfa.invalid') });
-		const step = matchingStep(secret, actor.email, code);
-		if (step === null) {
-			return fail(400, { error: translate(event.locals.locale, 'auth.mfa.invalid'), secret, enrolment: await enrolmentData(secret, actor.email) });
-		}
+		if (!code.trim()) return fail(400, { error: translate(event.locals.locale, 'auth.mfa.missing') });
 		const codes = await withAccess(db(), { userId: actor.userId }, async (tx) => {
-			const fresh = await enableTotp(tx, actor.userId, secret, step);
-			await recordAudit(tx, auditOrigin(event), { action: 'account.mfa_enable', entityType: 'user', entityId: actor.userId, changedFields: ['totp_secret'] });
+			const fresh = await confirmTotpEnrolment(tx, actor.userId, actor.email, code.normalize('NFKC'));
+			if (fresh) await recordAudit(tx, auditOrigin(event), { action: 'account.mfa_enable', entityType: 'user', entityId: actor.userId, changedFields: ['totp_secret'] });
 			return fresh;
 		});
+		if (!codes) return fail(400, { error: translate(event.locals.locale, 'auth.mfa.enrolInvalid') });
 		return { recoveryCodes: codes };
 	},
+	newKey: async (event) => {
+		const actor = signedIn(event);
+		if (actor.mfaEnrolled) return fail(400, { error: translate(event.locals.locale, 'auth.mfa.already') });
+		await withAccess(db(), { userId: actor.userId }, async (tx) => {
+			await renewTotpSecret(tx, actor.userId);
+			await recordAudit(tx, auditOrigin(event), { action: 'account.mfa_key_replaced', entityType: 'user', entityId: actor.userId, changedFields: ['totp_pending_secret'] });
+		});
+		return { notice: translate(event.locals.locale, 'auth.mfa.newKeyDone') };
+	},
+	// New codes end the old ones, so whoever holds the session must also know the password (ASVS 3.7.1).
 	codes: async (event) => {
 		const actor = signedIn(event);
 		if (!actor.mfaEnrolled) return fail(400, { error: translate(event.locals.locale, 'auth.mfa.notOn') });
-		const codes = await withAccess(db(), { userId: actor.userId }, async (tx) => {
+		const password = String((await event.request.formData()).get('password') ?? '').slice(0, 1000);
+		const outcome = await withAccess(db(), { userId: actor.userId }, async (tx) => {
+			const [row] = await tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, actor.userId));
+			if (!password || !(await verifyPassword(row?.hash ?? null, password))) {
+				await recordAudit(tx, auditOrigin(event), { action: 'account.recovery_codes_refused', entityType: 'user', entityId: actor.userId });
+				return password ? ('wrong' as const) : ('missing' as const);
+			}
 			const fresh = await replaceRecoveryCodes(tx, actor.userId);
 			await recordAudit(tx, auditOrigin(event), { action: 'account.recovery_codes', entityType: 'user', entityId: actor.userId, changedFields: ['recovery_codes'] });
 			return fresh;
 		});
-		return { recoveryCodes: codes };
+		if (outcome === 'missing') return fail(400, { error: translate(event.locals.locale, 'auth.mfa.codesPasswordMissing') });
+		if (outcome === 'wrong') return fail(400, { error: translate(event.locals.locale, 'auth.mfa.codesPasswordWrong') });
+		return { recoveryCodes: outcome };
 	},
 	disable: async (event) => {
 		const actor = signedIn(event);

@@ -21,7 +21,10 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	default: async (event) => {
 		const state = await pending(event as Parameters<PageServerLoad>[0]);
-		const code = String((await event.request.formData()).get('code') ?? '').slice(0, 40);
+		// NFKC: with a full keyboard a Japanese input method may send full-width digits and letters.
+		const code = String((await event.request.formData()).get('code') ?? '')
+			.slice(0, 40)
+			.normalize('NFKC');
 		const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(event.locals.locale, key, params);
 		if (!code.trim()) return fail(400, { error: t('auth.mfa.missing') });
 		const result = await completeSecondFactor(db(), throttle(), state.sessionId, state.userId, code, clientOf(event));
