@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
-import { db } from '$lib/server/runtime';
+import { db, throttle } from '$lib/server/runtime';
 import { changePassword, deleteUserSessions, listUserSessions, passwordProblem, updateDisplayName } from '$lib/server/auth';
 import { recordAudit } from '$lib/server/audit';
 import { withAccess } from '$lib/server/db/tenant';
@@ -38,8 +38,9 @@ export const actions: Actions = {
 		const problem = passwordProblem(next);
 		if (problem) return fail(400, { form: 'password', errors: { next: t(`auth.password.${problem}`) } });
 		if (next !== String(data.get('confirm') ?? '')) return fail(400, { form: 'password', errors: { confirm: t('auth.password.mismatch') } });
-		const result = await changePassword(db(), actor.userId, actor.sessionId, current.slice(0, 1000), next, clientOf(event));
-		if (result === 'wrong_password') return fail(400, { form: 'password', errors: { current: t('auth.password.wrongCurrent') } });
+		const result = await changePassword(db(), throttle(), actor.userId, actor.sessionId, current.slice(0, 1000), next, clientOf(event));
+		if (result.outcome === 'throttled') return fail(429, { form: 'password', errors: { current: translate(event.locals.locale, 'auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) } });
+		if (result.outcome === 'wrong') return fail(400, { form: 'password', errors: { current: t('auth.password.wrongCurrent') } });
 		redirect(303, '/account?changed=password');
 	},
 	/** "Log out everywhere": every session of the account, this one included. */

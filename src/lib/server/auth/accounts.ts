@@ -177,19 +177,34 @@ export async function resetPassword(db: Db, token: string, password: string, cli
 	return done;
 }
 
-export type PasswordChangeResult = 'changed' | 'wrong_password';
+export type PasswordCheck = { outcome: 'confirmed' } | { outcome: 'wrong' } | { outcome: 'throttled'; retryAfter: number };
+
+/**
+ * A signed-in person types their password again before a sensitive change. Throttled like a login
+ * (the attempt is taken before the check), so a stolen session cannot be used to guess it.
+ */
+export async function confirmPassword(db: Db, throttle: Throttle, userId: string, password: string, client: ClientInfo): Promise<PasswordCheck> {
+	const attempt = await throttle.attempt('reauth', userId, client.ip);
+	if (!attempt.allowed) return { outcome: 'throttled', retryAfter: attempt.retryAfter };
+	const stored = await withAccess(db, { userId }, async (tx) => (await tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)))[0]?.hash ?? null);
+	if (!password || !(await verifyPassword(stored, password))) return { outcome: 'wrong' };
+	await attempt.succeeded();
+	return { outcome: 'confirmed' };
+}
+
+export type PasswordChangeResult = { outcome: 'changed' } | Exclude<PasswordCheck, { outcome: 'confirmed' }>;
 
 /** Change one's own password (the current one is asked again); other sessions end. */
-export async function changePassword(db: Db, userId: string, sessionId: string, current: string, next: string, client: ClientInfo): Promise<PasswordChangeResult> {
-	const stored = await withAccess(db, { userId }, async (tx) => (await tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)))[0]?.hash ?? null);
-	if (!(await verifyPassword(stored, current))) return 'wrong_password';
+export async function changePassword(db: Db, throttle: Throttle, userId: string, sessionId: string, current: string, next: string, client: ClientInfo): Promise<PasswordChangeResult> {
+	const check = await confirmPassword(db, throttle, userId, current, client);
+	if (check.outcome !== 'confirmed') return check;
 	const passwordHash = await hashPassword(next);
 	await withAccess(db, { userId }, async (tx) => {
 		await tx.update(users).set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, userId));
 		await recordAudit(tx, origin(client, userId), { action: 'account.password_change', entityType: 'user', entityId: userId, changedFields: ['password'] });
 	});
 	await deleteUserSessions(db, userId, sessionId);
-	return 'changed';
+	return { outcome: 'changed' };
 }
 
 export async function updateDisplayName(db: Db, userId: string, displayName: string, client: ClientInfo): Promise<void> {

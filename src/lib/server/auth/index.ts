@@ -9,6 +9,7 @@ export {
 	requestPasswordReset,
 	resetPassword,
 	changePassword,
+	confirmPassword,
 	updateDisplayName,
 	createUser,
 	createEmailToken,
@@ -19,7 +20,8 @@ export {
 	pendingInvitations,
 	revokeInvitation,
 	type LoginResult,
-	type SecondFactorResult
+	type SecondFactorResult,
+	type PasswordCheck
 } from './accounts';
 export {
 	newTotpSecret,

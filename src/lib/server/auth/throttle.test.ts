@@ -9,7 +9,7 @@ import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
 import pg from 'pg';
-import { completeSecondFactor, createUser, enableTotp, logIn, matchingStep, newTotpSecret, resolveSession, Throttle } from './index';
+import { completeSecondFactor, confirmPassword, createUser, enableTotp, logIn, matchingStep, newTotpSecret, resolveSession, Throttle } from './index';
 import { isTokenShaped, newToken, TOKEN_BYTES } from './tokens';
 
 let database: Database;
@@ -55,6 +55,23 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 describe('attempts sent at once', () => {
+	it('evaluates at most 5 of 30 wrong passwords typed again by a signed-in person (a stolen session)', async () => {
+		const id = await newUser('reauth@example.org');
+		const from = fresh();
+		const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => confirmPassword(database.db, throttle, id, wrong(i), from)));
+		expect(count(outcomes, 'wrong')).toBeGreaterThan(0);
+		expect(count(outcomes, 'wrong')).toBeLessThanOrEqual(ACCOUNT);
+		expect(count(outcomes, 'throttled')).toBe(30 - count(outcomes, 'wrong'));
+		// The right password is refused too while the counter is spent.
+		expect((await confirmPassword(database.db, throttle, id, PASSWORD, fresh())).outcome).toBe('throttled');
+	}, 60_000);
+
+	it('gives the attempt back when the password typed again is right', async () => {
+		const id = await newUser('reauth-ok@example.org');
+		const from = fresh();
+		for (let i = 0; i < ACCOUNT + 3; i++) expect((await confirmPassword(database.db, throttle, id, PASSWORD, from)).outcome).toBe('confirmed');
+	});
+
 	it('evaluates at most 5 of 60 wrong passwords for one account from one network', async () => {
 		await newUser('parallel@example.org');
 		const from = fresh();

@@ -13,9 +13,9 @@ import type pg from 'pg';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 
-export type ThrottleScope = 'login' | 'mfa' | 'reset' | 'join' | 'register' | 'link' | 'card';
+export type ThrottleScope = 'login' | 'mfa' | 'reauth' | 'reset' | 'join' | 'register' | 'link' | 'card';
 /** Scopes counted per account (or contact) and per network. */
-export type AccountScope = 'mfa' | 'reset' | 'join' | 'register';
+export type AccountScope = 'mfa' | 'reauth' | 'reset' | 'join' | 'register';
 /** Scopes counted per client network only: nobody else's guessing can refuse a resident. */
 export type NetworkScope = 'link' | 'card';
 
@@ -37,6 +37,9 @@ const rule = (points: number, minutes: number): Rule => ({ points, duration: min
 export const RULES = {
 	login: { network: rule(30, 15), pair: rule(5, 15), account: rule(5, 15), ceiling: rule(10, 60) },
 	mfa: { network: rule(30, 15), account: rule(5, 15) },
+	// The password typed again by a signed-in person (new password, recovery codes, 2FA off): a
+	// stolen session must not become a way to guess the password.
+	reauth: { network: rule(30, 15), account: rule(5, 15) },
 	reset: { network: rule(10, 60), account: rule(3, 60) },
 	// Applications to join: a few per address and network an hour keeps the secretariat's list clean.
 	join: { network: rule(5, 60), account: rule(3, 60) },

@@ -1,13 +1,12 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { db } from '$lib/server/runtime';
+import { db, throttle } from '$lib/server/runtime';
 import { withAccess } from '$lib/server/db/tenant';
 import { recordAudit } from '$lib/server/audit';
-import { confirmTotpEnrolment, disableTotp, enrolmentData, pendingTotpSecret, recoveryCodeStatus, renewTotpSecret, replaceRecoveryCodes, verifyPassword } from '$lib/server/auth';
-import { users } from '$lib/server/auth/schema';
+import { confirmPassword, confirmTotpEnrolment, disableTotp, enrolmentData, pendingTotpSecret, recoveryCodeStatus, renewTotpSecret, replaceRecoveryCodes } from '$lib/server/auth';
+import { clientOf } from '$lib/server/auth/web';
 import { auditOrigin } from '$lib/server/auth/guard';
 import { translate } from '$lib/i18n';
-import { eq } from 'drizzle-orm';
 import type { RequestEvent } from '@sveltejs/kit';
 
 /** Reachable by every signed-in person, also before a required second factor is set up. */
@@ -65,32 +64,33 @@ export const actions: Actions = {
 		const actor = signedIn(event);
 		if (!actor.mfaEnrolled) return fail(400, { error: translate(event.locals.locale, 'auth.mfa.notOn') });
 		const password = String((await event.request.formData()).get('password') ?? '').slice(0, 1000);
+		const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(event.locals.locale, key, params);
+		const check = password ? await confirmPassword(db(), throttle(), actor.userId, password, clientOf(event)) : ({ outcome: 'missing' } as const);
+		if (check.outcome === 'throttled') return fail(429, { error: t('auth.throttled', { minutes: Math.ceil(check.retryAfter / 60) }) });
 		const outcome = await withAccess(db(), { userId: actor.userId }, async (tx) => {
-			const [row] = await tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, actor.userId));
-			if (!password || !(await verifyPassword(row?.hash ?? null, password))) {
+			if (check.outcome !== 'confirmed') {
 				await recordAudit(tx, auditOrigin(event), { action: 'account.recovery_codes_refused', entityType: 'user', entityId: actor.userId });
-				return password ? ('wrong' as const) : ('missing' as const);
+				return check.outcome;
 			}
 			const fresh = await replaceRecoveryCodes(tx, actor.userId);
 			await recordAudit(tx, auditOrigin(event), { action: 'account.recovery_codes', entityType: 'user', entityId: actor.userId, changedFields: ['recovery_codes'] });
 			return fresh;
 		});
-		if (outcome === 'missing') return fail(400, { error: translate(event.locals.locale, 'auth.mfa.codesPasswordMissing') });
-		if (outcome === 'wrong') return fail(400, { error: translate(event.locals.locale, 'auth.mfa.codesPasswordWrong') });
+		if (outcome === 'missing') return fail(400, { error: t('auth.mfa.codesPasswordMissing') });
+		if (outcome === 'wrong') return fail(400, { error: t('auth.mfa.codesPasswordWrong') });
 		return { recoveryCodes: outcome };
 	},
 	disable: async (event) => {
 		const actor = signedIn(event);
 		if (actor.mfaRequired) return fail(403, { error: translate(event.locals.locale, 'auth.mfa.cannotDisable') });
 		const password = String((await event.request.formData()).get('password') ?? '').slice(0, 1000);
-		const ok = await withAccess(db(), { userId: actor.userId }, async (tx) => {
-			const [row] = await tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, actor.userId));
-			if (!(await verifyPassword(row?.hash ?? null, password))) return false;
+		const check = await confirmPassword(db(), throttle(), actor.userId, password, clientOf(event));
+		if (check.outcome === 'throttled') return fail(429, { error: translate(event.locals.locale, 'auth.throttled', { minutes: Math.ceil(check.retryAfter / 60) }) });
+		if (check.outcome === 'wrong') return fail(400, { error: translate(event.locals.locale, 'auth.password.wrongCurrent') });
+		await withAccess(db(), { userId: actor.userId }, async (tx) => {
 			await disableTotp(tx, actor.userId);
 			await recordAudit(tx, auditOrigin(event), { action: 'account.mfa_disable', entityType: 'user', entityId: actor.userId, changedFields: ['totp_secret'] });
-			return true;
 		});
-		if (!ok) return fail(400, { error: translate(event.locals.locale, 'auth.password.wrongCurrent') });
 		redirect(303, '/account?changed=mfa');
 	}
 };
