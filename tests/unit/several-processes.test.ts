@@ -62,14 +62,23 @@ describe('runExclusive', () => {
 		expect(await runExclusive(b.pool, 'test-job', async () => 'after error')).toEqual({ ran: true, value: 'after error' });
 	});
 
-	it('rolls the dates forward once when every process runs the nightly job', async () => {
+	it('rolls the dates forward once when every process runs the nightly job, and again the next night', async () => {
 		// "Tomorrow" as the nightly job would see it: today's dates are then in the past.
 		const tomorrow = localDay(new Date(Date.now() + 86_400_000), 'Asia/Tokyo');
-		const runs = await Promise.all([dailyRefresh(a, tomorrow), dailyRefresh(b, tomorrow), dailyRefresh(a, tomorrow)]);
+		await asSystem(a.db, (tx) => tx.execute(sql`insert into program_upcoming_dates (program_id, day, starts_at) select id, ${localDay(new Date(), 'Asia/Tokyo')}::date, now() from programs limit 1 on conflict do nothing`));
+		const night = new AbortController();
+		const runs = await Promise.all([dailyRefresh(a, tomorrow, night.signal), dailyRefresh(b, tomorrow, night.signal), dailyRefresh(a, tomorrow, night.signal)]);
 		expect(runs.filter(Boolean)).toHaveLength(1);
 		const past = await a.db.execute<{ n: number }>(sql`select count(*)::int as n from program_upcoming_dates where day < ${tomorrow}::date`);
 		expect(past.rows[0].n).toBe(0);
-		expect(await dailyRefresh(b, tomorrow)).toBe(false);
+		// A timer firing a little later still finds the night's job held.
+		await sleep(300);
+		expect(await dailyRefresh(b, tomorrow, night.signal)).toBe(false);
+		night.abort(); // as at shutdown; or ten minutes later
+		await sleep(100);
+		const next = new AbortController();
+		expect(await dailyRefresh(b, tomorrow, next.signal)).toBe(true);
+		next.abort();
 	});
 });
 

@@ -69,17 +69,18 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	// Processes starting together queue here: the first loads the demo region and issues the set-up
 	// link, the next find both done. Waiting (rather than skipping) keeps a process from serving
 	// pages before the demo region's dates exist.
-	await runExclusive(database.pool, JOBS.startup, () => startUp(database, env, startedAt), { wait: true });
+	await runExclusive(database.pool, JOBS.startup, () => startUp(database, env, startedAt), { wait: true, serializeWith: [JOBS.dates] });
 	scheduleDailyRefresh(database);
 	scheduleReminders(database, reminderInterval);
 	return database;
 }
 
 /** The jobs that take a lock across processes (see jobs.ts); names are the lock keys. */
-const JOBS = { startup: 'startup', dates: 'dates', reminders: 'reminders' } as const;
+const JOBS = { startup: 'startup', dates: 'dates', nightly: 'nightly', reminders: 'reminders' } as const;
 
 /** Date refreshes and occurrence syncs, one at a time across processes. */
 const datesJob = <T>(database: Database, fn: () => Promise<T>) => runExclusive(database.pool, JOBS.dates, fn, { wait: true });
+const syncAll = (database: Database, today: string) => syncAllOccurrences(database.db, (fn) => asSystem(database.db, fn), today);
 
 async function startUp(database: Database, env: NodeJS.ProcessEnv, startedAt: Date) {
 	const today = todayInTokyo();
@@ -88,21 +89,18 @@ async function startUp(database: Database, env: NodeJS.ProcessEnv, startedAt: Da
 		const loaded = await loadDemoRegion(database.db, today);
 		loadedDemo = true;
 		log.info('demo_region_loaded', loaded);
-	} else {
-		await datesJob(database, async () => {
-			if (await upcomingDatesStale(database.db, today)) await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
-		});
+	} else if (await upcomingDatesStale(database.db, today)) {
+		await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
 	}
 	if (await occurrencesStale(database.db, today)) {
-		// A fresh demo region is small: its dates exist before the first page is served. A large
-		// directory (national scale) catches up in the background instead of delaying start-up.
-		const sync = datesJob(database, async () => {
-			// Checked again under the lock: another process may have synced meanwhile.
-			if (!(await occurrencesStale(database.db, today))) return;
-			log.info('occurrences_synced', await syncAllOccurrences(database.db, (fn) => asSystem(database.db, fn), today));
-		});
-		if (loadedDemo) await sync;
-		else sync.catch((e: Error) => log.error('occurrences_sync_failed', { message: e.message }));
+		// A fresh demo region is small: its dates exist before the first page is served (this
+		// start-up already holds the dates lock). A large directory (national scale) catches up in
+		// the background, under the dates lock once start-up lets it go, checked again there.
+		if (loadedDemo) log.info('occurrences_synced', await syncAll(database, today));
+		else
+			datesJob(database, async () => {
+				if (await occurrencesStale(database.db, today)) log.info('occurrences_synced', await syncAll(database, today));
+			}).catch((e: Error) => log.error('occurrences_sync_failed', { message: e.message }));
 	}
 	if (await setupLinkIssuedSince(database.db, startedAt)) {
 		log.warn('secretariat_setup_link_sent_by_another_process', { email: env.ADMIN_EMAIL || 'admin@example.org' });
@@ -130,6 +128,8 @@ export function reminderIntervalMs(env: NodeJS.ProcessEnv = process.env): number
 }
 
 let refreshTimer: NodeJS.Timeout | undefined;
+/** Ends locks still held after their job (the nightly one) when the platform stops. */
+let stopping = new AbortController();
 
 /** Upcoming dates roll forward every day shortly after midnight in Tokyo. */
 function scheduleDailyRefresh(database: Database) {
@@ -137,7 +137,7 @@ function scheduleDailyRefresh(database: Database) {
 	const tokyoMidnight = Math.ceil((now + 9 * 3600_000) / 86_400_000) * 86_400_000 - 9 * 3600_000;
 	refreshTimer = setTimeout(async () => {
 		try {
-			await dailyRefresh(database, todayInTokyo());
+			await dailyRefresh(database, todayInTokyo(), stopping.signal);
 		} catch (error) {
 			log.error('upcoming_dates_refresh_failed', { message: (error as Error).message });
 		}
@@ -146,19 +146,25 @@ function scheduleDailyRefresh(database: Database) {
 	refreshTimer.unref();
 }
 
+/** How long the nightly job keeps its lock: processes' clocks and timers agree far better than this. */
+const NIGHTLY_HOLD_MS = 10 * 60_000;
+
 /**
- * Every process's timer fires after midnight; the first to take the lock rolls the dates
- * forward, and the others, once it is done, find no date before today left and do nothing.
+ * Every process's timer fires a minute after midnight; the first to take the nightly lock rolls
+ * the dates forward and keeps the lock for ten minutes, so the others skip. False when skipped.
  */
-export async function dailyRefresh(database: Database, today: string): Promise<boolean> {
-	const run = await datesJob(database, async () => {
-		if (!(await upcomingDatesStale(database.db, today))) return false;
-		await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
-		await syncAllOccurrences(database.db, (fn) => asSystem(database.db, fn), today);
-		log.info('upcoming_dates_refreshed');
-		return true;
-	});
-	return run.ran && run.value;
+export async function dailyRefresh(database: Database, today: string, signal?: AbortSignal): Promise<boolean> {
+	const run = await runExclusive(
+		database.pool,
+		JOBS.nightly,
+		async () => {
+			await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
+			await syncAll(database, today);
+			log.info('upcoming_dates_refreshed');
+		},
+		{ holdMs: NIGHTLY_HOLD_MS, signal, serializeWith: [JOBS.dates] }
+	);
+	return run.ran;
 }
 
 let reminderTimer: NodeJS.Timeout | undefined;
@@ -177,6 +183,8 @@ function scheduleReminders(database: Database, intervalMs: number) {
 export async function stopPlatform() {
 	clearTimeout(refreshTimer);
 	clearInterval(reminderTimer);
+	stopping.abort();
+	stopping = new AbortController();
 	const database = current;
 	current = null;
 	currentThrottle = null;
