@@ -100,7 +100,8 @@ describe('two app processes on one database', () => {
 		const program = rows[0];
 		const tomorrow = localDay(new Date(Date.now() + 86_400_000), 'Asia/Tokyo');
 		const dates: string[] = [];
-		for (const hour of ['10', '14']) {
+		// Tomorrow by 11:00 in Tokyo is at most 35 hours away: inside the reminder's 36-hour window.
+		for (const hour of ['10', '11']) {
 			const startsAt = new Date(`${tomorrow}T${hour}:00:00+09:00`);
 			const [row] = await asSystem(database.db, (tx) =>
 				tx.insert(occurrences).values({ organizationId: program.org, programId: program.id, day: tomorrow, startsAt, registrationOpen: true, capacity: null, status: 'scheduled' }).returning()
