@@ -1,7 +1,8 @@
 /**
  * Timer and start-up jobs when several app processes share one database: each job runs under a
- * PostgreSQL session advisory lock keyed by its name, held on one pooled connection for the job's
- * duration. Another process that wants the same job meanwhile skips it (or, with `wait`, queues
+ * PostgreSQL session advisory lock keyed by its name, held for the job's duration on a connection
+ * of its own (opened with the pool's settings but outside it, so a job never waits for the pool
+ * connection its own lock occupies, even with DATABASE_POOL_SIZE=1). Another process that wants the same job meanwhile skips it (or, with `wait`, queues
  * behind it). A process that dies loses its connection, and PostgreSQL drops the lock with it.
  *
  * The lock only keeps runs from overlapping. A job that must happen once per start also checks,
@@ -9,7 +10,7 @@
  * after it ends (`holdMs`), so the other processes' timers, firing at the same minute, skip it.
  */
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A stable 64-bit key per job name (advisory locks are keyed by bigint, per database). */
@@ -31,7 +32,7 @@ export interface ExclusiveOptions {
 	signal?: AbortSignal;
 	/**
 	 * Other jobs this one must not overlap: waited for once the job's own lock is taken, on the
-	 * same connection (a nested runExclusive would hold a second pooled connection), and released
+	 * same connection (a nested runExclusive would open a second one), and released
 	 * when `fn` ends.
 	 */
 	serializeWith?: string[];
@@ -44,15 +45,16 @@ export interface ExclusiveOptions {
 export async function runExclusive<T>(pool: pg.Pool, job: string, fn: () => Promise<T>, options: ExclusiveOptions = {}): Promise<Exclusive<T>> {
 	const key = jobLockKey(job);
 	const others = (options.serializeWith ?? []).map(jobLockKey);
-	const client = await pool.connect();
-	let broken: Error | undefined;
-	// If unlocking fails the connection is suspect: it is destroyed, which also ends its locks.
+	const client = new pg.Client(pool.options);
+	client.on('error', () => undefined); // a lost connection ends its locks; the job's own queries report errors
+	await client.connect();
+	// Closing the connection ends any lock still on it, even when unlocking failed.
 	const unlock = async (keys: string[]) => {
-		for (const k of keys) await client.query('select pg_advisory_unlock($1::bigint)', [k]).catch((error: Error) => (broken ??= error));
+		for (const k of keys) await client.query('select pg_advisory_unlock($1::bigint)', [k]).catch(() => undefined);
 	};
 	const release = async () => {
 		await unlock([key]);
-		client.release(broken);
+		await client.end().catch(() => undefined);
 	};
 	const start = Date.now();
 	try {
@@ -60,13 +62,13 @@ export async function runExclusive<T>(pool: pg.Pool, job: string, fn: () => Prom
 		else {
 			const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1::bigint) as locked', [key]);
 			if (!rows[0].locked) {
-				client.release();
+				await client.end();
 				return { ran: false };
 			}
 		}
 		for (const k of others) await client.query('select pg_advisory_lock($1::bigint)', [k]);
 	} catch (error) {
-		client.release(error as Error);
+		await client.end().catch(() => undefined);
 		throw error;
 	}
 	let value: T;
