@@ -9,7 +9,8 @@ import { occurrencesStale, sendDueReminders, syncAllOccurrences } from './events
 import { log } from './log';
 import { asSystem } from './db/tenant';
 import { Throttle } from './auth/throttle';
-import { ensureSecretariatInvitation, DEMO_SECRETARIAT_SLUG } from './network';
+import { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG } from './network';
+import { runExclusive } from './jobs';
 import { sendMail } from './mail';
 import { translate } from '../i18n';
 import { sql } from 'drizzle-orm';
@@ -56,6 +57,8 @@ export function todayInTokyo(now = new Date()): string {
 
 /** Open the database from the environment, load the demo region into an empty one, keep dates fresh. */
 export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
+	const startedAt = new Date();
+	const reminderInterval = reminderIntervalMs(env);
 	const database = await openDatabase({
 		databaseUrl: env.DATABASE_URL || undefined,
 		appUrl: env.DATABASE_APP_URL || undefined,
@@ -63,6 +66,23 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 		poolSize: Number(env.DATABASE_POOL_SIZE || 10)
 	});
 	useDatabase(database);
+	// Processes starting together queue here: the first loads the demo region and issues the set-up
+	// link, the next find both done. Waiting (rather than skipping) keeps a process from serving
+	// pages before the demo region's dates exist.
+	await runExclusive(database.pool, JOBS.startup, () => startUp(database, env, startedAt), { wait: true, serializeWith: [JOBS.dates] });
+	scheduleDailyRefresh(database);
+	scheduleReminders(database, reminderInterval);
+	return database;
+}
+
+/** The jobs that take a lock across processes (see jobs.ts); names are the lock keys. */
+const JOBS = { startup: 'startup', dates: 'dates', nightly: 'nightly', reminders: 'reminders' } as const;
+
+/** Date refreshes and occurrence syncs, one at a time across processes. */
+const datesJob = <T>(database: Database, fn: () => Promise<T>) => runExclusive(database.pool, JOBS.dates, fn, { wait: true });
+const syncAll = (database: Database, today: string) => syncAllOccurrences(database.db, (fn) => asSystem(database.db, fn), today);
+
+async function startUp(database: Database, env: NodeJS.ProcessEnv, startedAt: Date) {
 	const today = todayInTokyo();
 	let loadedDemo = false;
 	if (env.DEMO_REGION !== 'off' && (await isDirectoryEmpty(database.db))) {
@@ -73,11 +93,18 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 		await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
 	}
 	if (await occurrencesStale(database.db, today)) {
-		// A fresh demo region is small: its dates exist before the first page is served. A large
-		// directory (national scale) catches up in the background instead of delaying start-up.
-		const sync = syncAllOccurrences(database.db, (fn) => asSystem(database.db, fn), today).then((n) => log.info('occurrences_synced', n));
-		if (loadedDemo) await sync;
-		else sync.catch((e: Error) => log.error('occurrences_sync_failed', { message: e.message }));
+		// A fresh demo region is small: its dates exist before the first page is served (this
+		// start-up already holds the dates lock). A large directory (national scale) catches up in
+		// the background, under the dates lock once start-up lets it go, checked again there.
+		if (loadedDemo) log.info('occurrences_synced', await syncAll(database, today));
+		else
+			datesJob(database, async () => {
+				if (await occurrencesStale(database.db, today)) log.info('occurrences_synced', await syncAll(database, today));
+			}).catch((e: Error) => log.error('occurrences_sync_failed', { message: e.message }));
+	}
+	if (await setupLinkIssuedSince(database.db, startedAt)) {
+		log.warn('secretariat_setup_link_sent_by_another_process', { email: env.ADMIN_EMAIL || 'admin@example.org' });
+		return;
 	}
 	const setup = await ensureSecretariatInvitation(database.db, {
 		email: env.ADMIN_EMAIL || 'admin@example.org',
@@ -89,12 +116,20 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 		log.warn('secretariat_setup_link', { email: setup.email, link });
 		await sendMail({ to: setup.email, subject: translate('ja', 'mail.setup.subject'), text: translate('ja', 'mail.setup.body', { link }) });
 	}
-	scheduleDailyRefresh(database);
-	scheduleReminders(database);
-	return database;
+}
+
+/** REMINDER_INTERVAL_SECONDS: how often due reminders are looked for (default every 15 minutes). */
+export function reminderIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+	const raw = env.REMINDER_INTERVAL_SECONDS;
+	if (raw === undefined || raw === '') return 15 * 60_000;
+	const seconds = Number(raw);
+	if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`REMINDER_INTERVAL_SECONDS must be a positive number of seconds, not "${raw}"`);
+	return seconds * 1000;
 }
 
 let refreshTimer: NodeJS.Timeout | undefined;
+/** Ends locks still held after their job (the nightly one) when the platform stops. */
+let stopping = new AbortController();
 
 /** Upcoming dates roll forward every day shortly after midnight in Tokyo. */
 function scheduleDailyRefresh(database: Database) {
@@ -102,10 +137,7 @@ function scheduleDailyRefresh(database: Database) {
 	const tokyoMidnight = Math.ceil((now + 9 * 3600_000) / 86_400_000) * 86_400_000 - 9 * 3600_000;
 	refreshTimer = setTimeout(async () => {
 		try {
-			const today = todayInTokyo();
-			await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
-			await syncAllOccurrences(database.db, (fn) => asSystem(database.db, fn), today);
-			log.info('upcoming_dates_refreshed');
+			await dailyRefresh(database, todayInTokyo(), stopping.signal);
 		} catch (error) {
 			log.error('upcoming_dates_refresh_failed', { message: (error as Error).message });
 		}
@@ -114,22 +146,45 @@ function scheduleDailyRefresh(database: Database) {
 	refreshTimer.unref();
 }
 
+/** How long the nightly job keeps its lock: processes' clocks and timers agree far better than this. */
+const NIGHTLY_HOLD_MS = 10 * 60_000;
+
+/**
+ * Every process's timer fires a minute after midnight; the first to take the nightly lock rolls
+ * the dates forward and keeps the lock for ten minutes, so the others skip. False when skipped.
+ */
+export async function dailyRefresh(database: Database, today: string, signal?: AbortSignal): Promise<boolean> {
+	const run = await runExclusive(
+		database.pool,
+		JOBS.nightly,
+		async () => {
+			await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
+			await syncAll(database, today);
+			log.info('upcoming_dates_refreshed');
+		},
+		{ holdMs: NIGHTLY_HOLD_MS, signal, serializeWith: [JOBS.dates] }
+	);
+	return run.ran;
+}
+
 let reminderTimer: NodeJS.Timeout | undefined;
 
-/** Day-before reminders, checked every 15 minutes. */
-function scheduleReminders(database: Database) {
+/** Day-before reminders; a run still going in any process makes the others skip theirs. */
+function scheduleReminders(database: Database, intervalMs: number) {
 	reminderTimer = setInterval(() => {
-		sendDueReminders(database.db).then(
-			(n) => n && log.info('reminders_sent', { count: n }),
+		runExclusive(database.pool, JOBS.reminders, () => sendDueReminders(database.db)).then(
+			(run) => run.ran && run.value && log.info('reminders_sent', { count: run.value }),
 			(error: Error) => log.error('reminders_failed', { message: error.message })
 		);
-	}, 15 * 60_000);
+	}, intervalMs);
 	reminderTimer.unref();
 }
 
 export async function stopPlatform() {
 	clearTimeout(refreshTimer);
 	clearInterval(reminderTimer);
+	stopping.abort();
+	stopping = new AbortController();
 	const database = current;
 	current = null;
 	currentThrottle = null;

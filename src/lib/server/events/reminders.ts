@@ -1,41 +1,62 @@
 /**
  * The day-before reminder: registered people with an e-mail contact whose date starts in the next
- * 36 hours and who have not been reminded. Marked before sending, so a second run (another process,
- * a restart) never sends twice; a failed send is logged by mail.ts.
+ * 36 hours and who have not been reminded.
+ *
+ * Each registration is claimed and mailed in its own transaction: `UPDATE … WHERE reminded_at IS
+ * NULL RETURNING` marks it (a second run in another process waits on the row and then finds it
+ * marked, so it never sends twice), the mail is handed to SMTP or the outbox, and only then does
+ * the mark commit. A process that dies before the commit leaves the registration unmarked, and
+ * the next run sends it: no reminder is lost, at the cost of a possible second copy when the
+ * process died in the instant between the mail going out and the commit. A failed send rolls the
+ * mark back too, so it is tried again at the next run (until the date starts).
  */
-import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { asSystem } from '../db/tenant';
 import { decryptText } from '../crypto';
 import { translate } from '$lib/i18n';
-import { sendMailInBackground } from '../mail';
-import { calendarEntry } from './calendar';
+import { sendMail } from '../mail';
+import { log } from '../log';
+import { calendarEntry, type CalendarEntry } from './calendar';
 import { occurrences, registrations } from './schema';
 import { whenOf } from './registration-mail';
 
 const AHEAD_MS = 36 * 3600_000;
 
+function due(now: Date): SQL {
+	return and(
+		eq(registrations.status, 'registered'),
+		eq(registrations.contactKind, 'email'),
+		isNull(registrations.remindedAt),
+		sql`${registrations.occurrenceId} in (select ${occurrences.id} from ${occurrences} where ${occurrences.status} = 'scheduled' and ${gt(occurrences.startsAt, now)} and ${lte(occurrences.startsAt, new Date(now.getTime() + AHEAD_MS))})`
+	)!;
+}
+
+/** Send the reminders now due; returns how many went out. */
 export async function sendDueReminders(db: Db, now = new Date()): Promise<number> {
-	const due = await asSystem(db, async (tx) => {
-		const rows = await tx
-			.update(registrations)
-			.set({ remindedAt: now })
-			.where(
-				and(
-					eq(registrations.status, 'registered'),
-					eq(registrations.contactKind, 'email'),
-					isNull(registrations.remindedAt),
-					sql`${registrations.occurrenceId} in (select ${occurrences.id} from ${occurrences} where ${occurrences.status} = 'scheduled' and ${gt(occurrences.startsAt, now)} and ${lte(occurrences.startsAt, new Date(now.getTime() + AHEAD_MS))})`
-				)
-			)
-			.returning();
-		const out: Array<{ to: string; occurrenceId: string }> = [];
-		for (const r of rows) out.push({ to: await decryptText(tx, r.contactSealed, { table: 'registrations', column: 'contact_sealed', rowId: r.id, organizationId: r.organizationId }), occurrenceId: r.occurrenceId });
-		return out;
-	});
-	for (const d of due) {
-		const entry = await calendarEntry(db, d.occurrenceId);
-		if (entry) sendMailInBackground({ to: d.to, subject: translate('ja', 'registration.mail.reminderSubject', { title: entry.title }), text: translate('ja', 'registration.mail.reminderBody', { title: entry.title, when: whenOf(entry) }) });
+	const candidates = await asSystem(db, (tx) => tx.select({ id: registrations.id, occurrenceId: registrations.occurrenceId }).from(registrations).where(due(now)));
+	const entries = new Map<string, CalendarEntry | null>();
+	let sent = 0;
+	for (const candidate of candidates) {
+		if (!entries.has(candidate.occurrenceId)) entries.set(candidate.occurrenceId, await calendarEntry(db, candidate.occurrenceId));
+		const entry = entries.get(candidate.occurrenceId);
+		if (!entry) continue;
+		try {
+			const mailed = await asSystem(db, async (tx) => {
+				const [claimed] = await tx
+					.update(registrations)
+					.set({ remindedAt: now })
+					.where(and(eq(registrations.id, candidate.id), due(now)))
+					.returning();
+				if (!claimed) return false; // another run took it meanwhile, or it was cancelled
+				const to = await decryptText(tx, claimed.contactSealed, { table: 'registrations', column: 'contact_sealed', rowId: claimed.id, organizationId: claimed.organizationId });
+				await sendMail({ to, subject: translate('ja', 'registration.mail.reminderSubject', { title: entry.title }), text: translate('ja', 'registration.mail.reminderBody', { title: entry.title, when: whenOf(entry) }) });
+				return true;
+			});
+			if (mailed) sent++;
+		} catch (error) {
+			log.error('reminder_failed', { registrationId: candidate.id, message: (error as Error).message });
+		}
 	}
-	return due.length;
+	return sent;
 }

@@ -3,7 +3,7 @@
  * printed to the log (and the outbox), until someone accepts it — as Jenkins or GitLab hand out
  * their first admin password.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, gte, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
 import { asSystem } from '../db/tenant';
 import { createMemberOrganization, organizationIdBySlug } from '../directory';
@@ -34,4 +34,21 @@ export async function ensureSecretariatInvitation(db: Db, options: { email: stri
 		const token = await createEmailToken(tx, 'invitation', { email: options.email, organizationId, role: 'secretariat_admin' }, INVITATION_LIFETIME_MS);
 		return { token, email: options.email, organizationId };
 	});
+}
+
+/**
+ * Whether a set-up link still open was issued at or after `since`. At start-up `since` is when this
+ * process began starting: such a link came from another process starting alongside (several
+ * processes on one database), so this one makes no second link that would void the first. A later
+ * restart still issues a fresh link, as a single process always did.
+ */
+export async function setupLinkIssuedSince(db: Db, since: Date): Promise<boolean> {
+	const rows = await asSystem(db, (tx) =>
+		tx
+			.select({ id: emailTokens.id })
+			.from(emailTokens)
+			.where(and(eq(emailTokens.purpose, 'invitation'), eq(emailTokens.role, 'secretariat_admin'), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date()), gte(emailTokens.createdAt, since)))
+			.limit(1)
+	);
+	return rows.length > 0;
 }

@@ -4,4 +4,4 @@ export { PERMISSIONS, ROLE_PERMISSIONS, NETWORK_PERMISSIONS, MFA_ROLES, ASSIGNAB
 export { membershipsOf, membersOf, roleOf, setMembership, otherAdmins, removeMembership, changeRole, secretariatExists, secretariatUserIds, type MembershipRow } from './members';
 export { inviteMember, findInvitation, acceptInvitation, type InvitationView, type AcceptResult } from './invitations';
 export { joinRequestInput, submitJoinRequest, listJoinRequests, decideJoinRequest, type JoinRequestInput, type DecisionResult } from './join';
-export { ensureSecretariatInvitation, DEMO_SECRETARIAT_SLUG, type SetupInvitation } from './bootstrap';
+export { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG, type SetupInvitation } from './bootstrap';
