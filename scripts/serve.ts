@@ -65,7 +65,8 @@ function shed(req: http.IncomingMessage, res: http.ServerResponse) {
 	const api = pathnameOf(req.url).startsWith('/api/');
 	const body = api
 		? JSON.stringify({ error: { code: 'overloaded', message, details: [] } })
-		: `<!doctype html><html lang="${locale}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${translate(locale, 'app.name')}</title><p>${message}</p></html>`;
+		: // Someone may have come in a crisis: the hotlines are on this page too, as on every page.
+			`<!doctype html><html lang="${locale}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${translate(locale, 'app.name')}</title><p>${message}</p><p>${translate(locale, 'footer.crisis')}: ${translate(locale, 'footer.crisisLines')}</p></html>`;
 	res.writeHead(503, {
 		'retry-after': String(RETRY_AFTER_SECONDS),
 		'cache-control': 'no-store',
