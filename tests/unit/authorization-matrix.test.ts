@@ -604,4 +604,19 @@ describe('request ids', () => {
 			expect(row.request_id).not.toBe(sent);
 		}
 	});
+
+	it('logs our own id, never the one the client sent', async () => {
+		const sent = 'forged-request-id-0001';
+		const response = await fetch(`${app.baseUrl}/search?q=%00`, { headers: { 'x-request-id': sent } });
+		expect(response.status).toBe(400);
+		const ours = response.headers.get('x-request-id')!;
+		await new Promise((r) => setTimeout(r, 100));
+		const line = app
+			.output()
+			.split('\n')
+			.find((l) => l.includes('"input_refused"') && l.includes(ours));
+		expect(line).toBeDefined();
+		expect(JSON.parse(line!).requestId).toBe(ours);
+		expect(app.output()).not.toContain(`"requestId":"${sent}"`);
+	});
 });
