@@ -6,7 +6,10 @@ declare global {
 		interface Locals {
 			locale: Locale;
 			largeText: boolean;
+			/** Generated for every request; the audit log and the logs use this one. */
 			requestId: string;
+			/** The client's own x-request-id, only if short and plain (logged beside ours for correlation). */
+			clientRequestId?: string;
 			/** The signed-in person (second factor passed), or null. */
 			actor: Actor | null;
 			/** Client address and agent, for the audit log and throttling. */

@@ -7,6 +7,9 @@ import { log } from '$lib/server/log';
 import { db } from '$lib/server/runtime';
 import { resolveSession } from '$lib/server/auth';
 import { clearSessionCookie, clientAddress, sessionCookieName } from '$lib/server/auth/cookies';
+import { refusalOf, type InputRefusal } from '$lib/server/boundary';
+import { apiError } from '$lib/server/api/respond';
+import { translate, type Locale } from '$lib/i18n';
 
 export const init: ServerInit = async () => {
 	if (building) return;
@@ -43,13 +46,40 @@ export function isCrossSiteFormPost(request: Request): boolean {
 	return request.headers.get('sec-fetch-site') === 'cross-site';
 }
 
+/** Route ids answered by a +server.ts (they read their own bodies); every other route is a page. */
+const ENDPOINTS = new Set(Object.keys(import.meta.glob('/src/routes/**/+server.ts')).map((file) => file.slice('/src/routes'.length, -'/+server.ts'.length) || '/'));
+
+/** A request id a client or proxy sent: kept beside ours only when short and plain. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The 400 for input refused at the boundary: JSON for endpoints, a short page in the visitor's language for pages. */
+function refusalResponse(refusal: InputRefusal, locale: Locale, endpoint: boolean): Response {
+	const key = refusal.code === 'control_character' ? 'error.controlCharacter' : 'error.unreadableForm';
+	if (endpoint) {
+		// The API speaks English like its other errors; the code and the parameter are what clients read.
+		const message = translate('en', key);
+		return apiError(400, refusal.code, message, refusal.param ? [{ param: refusal.param, code: refusal.code, message }] : []);
+	}
+	const message = translate(locale, key);
+	const t = (key: Parameters<typeof translate>[1]) => escapeHtml(translate(locale, key));
+	const html = `<!doctype html>
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${t('error.title')} — ${t('app.name')}</title></head>
+<body><main><h1>${t('error.title')}</h1><p role="alert">${escapeHtml(message)}</p><p><a href="/">${t('error.back')}</a></p></main></body></html>`;
+	return new Response(html, { status: 400, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" } });
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	if (isCrossSiteFormPost(event.request)) {
 		log.warn('csrf_rejected', { route: event.route.id, origin: event.request.headers.get('origin') });
 		return new Response('Cross-site form submissions are forbidden', { status: 403 });
 	}
-	event.locals.requestId = event.request.headers.get('x-request-id')?.slice(0, 64) || randomUUID();
+	// Our own id always: what a client sends is not trusted into the audit log or the logs' key.
+	event.locals.requestId = randomUUID();
+	const sent = event.request.headers.get('x-request-id');
+	event.locals.clientRequestId = sent && CLIENT_REQUEST_ID.test(sent) ? sent : undefined;
 	event.locals.locale = pickLocale(event.cookies.get('lang'), event.request.headers.get('accept-language'));
 	event.locals.largeText = event.cookies.get('text') === 'large';
 	event.locals.ip = clientAddress(event);
@@ -62,9 +92,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 		// A pending second factor is not a signed-in person; /login/2fa reads the cookie itself.
 		else if (state.kind === 'none') clearSessionCookie(event);
 	}
-	const response = await resolve(event, {
-		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale).replace('%textsize%', event.locals.largeText ? 'large-text' : '')
-	});
+	const endpoint = event.route.id !== null && ENDPOINTS.has(event.route.id);
+	const refusal = await refusalOf(event.request, event.url, event.params as Record<string, string>, endpoint);
+	if (refusal) log.warn('input_refused', { requestId: event.locals.requestId, route: event.route.id ?? event.url.pathname, code: refusal.code, param: refusal.param });
+	const response = refusal
+		? refusalResponse(refusal, event.locals.locale, endpoint)
+		: await resolve(event, {
+				transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale).replace('%textsize%', event.locals.largeText ? 'large-text' : '')
+			});
 	response.headers.set('x-request-id', event.locals.requestId);
 	// Pages for a signed-in person must not be kept by shared or back-button caches.
 	if (event.locals.actor && !response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
@@ -78,6 +113,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (event.url.protocol === 'https:') response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
 	log.info('request', {
 		requestId: event.locals.requestId,
+		clientRequestId: event.locals.clientRequestId,
 		method: event.request.method,
 		// Query strings can hold what a resident typed; log the route, not the search.
 		route: event.route.id ?? event.url.pathname,

@@ -377,6 +377,9 @@ describe('over HTTP: headers and the session cookie', () => {
 		const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src')) ?? '';
 		expect(scriptSrc).toContain("'self'");
 		expect(scriptSrc).not.toContain('unsafe-inline');
+		// Styles only from our CSS files (tests/e2e/csp.test.ts renders pages under this policy).
+		expect(csp).not.toContain('unsafe-inline');
+		expect(csp).toMatch(/style-src 'self'(;|$)/);
 		expect(csp).toContain("frame-ancestors 'none'");
 		expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
 		expect(response.headers.get('x-frame-options')).toBe('DENY');
@@ -423,5 +426,197 @@ describe('over HTTP: headers and the session cookie', () => {
 		// The pages differ only in the address typed back and the per-response CSP nonce.
 		const text = (html: string, email: string) => html.replaceAll(email, 'EMAIL').replace(/nonce="[^"]*"/g, '');
 		expect(text(await known.text(), cast.people.volunteer.email)).toBe(text(await unknown.text(), 'nobody-at-all@example.org'));
+	});
+});
+
+/**
+ * Bad input at the boundary (issue 11): every route folder, through the matrix's own probes, with
+ * NUL bytes in query parameters and form fields, dates outside the range people may ask for, and
+ * form posts whose body is not a form — anonymous and signed in (so staff actions are reached).
+ * None may answer 5xx, and nothing may change. The rule lives in hooks.server.ts and
+ * src/lib/server/boundary/.
+ */
+describe('bad input at the boundary', () => {
+	const NUL = '\u0000';
+	const SWEEP_PRINCIPALS = ['anonymous', 'staff', 'org_admin', 'secretariat'] as const;
+	/** Names routes read from the query string; each gets a NUL in one request. */
+	const QUERY_NAMES = ['q', 'prefecture', 'city', 'near', 'area', 'date', 'from', 'to', 'next', 'back', 'view', 'organization', 'lifeStage', 'purpose', 'page', 'sort', 'action', 'before'];
+	/** Field names the forms read; added with a NUL to every post. */
+	const FORM_NAMES = ['email', 'password', 'name', 'title', 'note', 'description', 'organizationName', 'applicantName', 'applicantEmail', 'message', 'prefecture', 'city', 'code', 'back'];
+	const BAD_DAYS = ['9999-12-31', '9999-12-01', '0000-01-01'];
+	const DATE_FIELDS = ['date', 'from', 'to', 'day', 'dtstart', 'until'];
+
+	const cookieOf = (principal: (typeof SWEEP_PRINCIPALS)[number]): Record<string, string> => (principal === 'anonymous' ? {} : { cookie: `tsunagu_session=${cast.people[principal].token}` });
+
+	/** Concrete request variants of one probe, each bad in one way. */
+	function variants(probe: Probe, ids: Ids): Array<{ label: string; url: string; init: RequestInit }> {
+		const url = new URL(app.baseUrl + probe.path(ids, other));
+		const out: Array<{ label: string; url: string; init: RequestInit }> = [];
+		const withParam = (name: string, value: string) => {
+			const u = new URL(url);
+			u.searchParams.set(name, value);
+			return u.toString();
+		};
+		if (probe.method === 'GET') {
+			// Each parameter the probe already sends, then every name routes read, all at once.
+			for (const name of url.searchParams.keys()) out.push({ label: `${name}=…NUL`, url: withParam(name, `x${NUL}y`), init: {} });
+			const all = new URL(url);
+			for (const name of QUERY_NAMES) all.searchParams.set(name, `x${NUL}y`);
+			out.push({ label: 'every name …NUL', url: all.toString(), init: {} });
+			for (const day of BAD_DAYS) {
+				for (const name of ['date', 'from', 'to']) out.push({ label: `${name}=${day}`, url: withParam(name, day), init: {} });
+			}
+			const list = new URL(withParam('date', '0000-01-01'));
+			list.searchParams.set('view', 'list');
+			out.push({ label: 'view=list&date=0000-01-01', url: list.toString(), init: {} });
+			return out;
+		}
+		const fields = probe.body?.(ids, other) ?? {};
+		const form = (body: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+		for (const name of Object.keys(fields)) out.push({ label: `field ${name}…NUL`, url: url.toString(), init: form({ ...fields, [name]: `x${NUL}y` }) });
+		out.push({ label: 'every field …NUL', url: url.toString(), init: form({ ...fields, ...Object.fromEntries(FORM_NAMES.map((n) => [n, `x${NUL}y`])) }) });
+		// Only where the form has a date: elsewhere the action would run (the other fields are valid).
+		const dated = Object.keys(fields).filter((n) => DATE_FIELDS.includes(n));
+		for (const day of dated.length ? BAD_DAYS : []) out.push({ label: `date fields ${day}`, url: url.toString(), init: form({ ...fields, ...Object.fromEntries(dated.map((n) => [n, day])) }) });
+		const multipart = new FormData();
+		for (const [k, v] of Object.entries(fields)) multipart.set(k, v);
+		multipart.set('note', `x${NUL}y`);
+		out.push({ label: 'multipart with a NUL', url: url.toString(), init: { method: 'POST', body: multipart } });
+		out.push({ label: 'text/plain', url: url.toString(), init: { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'name=x\r\ntitle=y' } });
+		out.push({ label: 'multipart without boundary', url: url.toString(), init: { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: 'name=x' } });
+		out.push({ label: 'multipart with a broken boundary', url: url.toString(), init: { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=zzz' }, body: '--other\r\ncontent-disposition: form-data; name="x"\r\n\r\ny' } });
+		return out;
+	}
+
+	it('answers no 5xx on any route, whoever asks, and changes nothing', async () => {
+		const before = [await snapshotOf(cast.orgA), await snapshotOf(cast.orgB)];
+		const failures: string[] = [];
+		let sent = 0;
+		for (const id of routeIds()) {
+			for (const probe of MATRIX[id] ?? []) {
+				const ids = probe.target === 'other' ? other : own;
+				for (const variant of variants(probe, ids)) {
+					for (const principal of SWEEP_PRINCIPALS) {
+						const init = { ...variant.init, redirect: 'manual' as const, headers: { accept: 'text/html', ...(variant.init.headers as Record<string, string>), ...cookieOf(principal) } };
+						const response = await fetch(variant.url, init);
+						await response.arrayBuffer();
+						sent++;
+						if (response.status >= 500) failures.push(`${probe.method} ${id} ${variant.label} as ${principal}: ${response.status}`);
+					}
+				}
+			}
+		}
+		expect(sent).toBeGreaterThan(1000);
+		expect(failures).toEqual([]);
+		expect([await snapshotOf(cast.orgA), await snapshotOf(cast.orgB)]).toEqual(before);
+	}, 900_000);
+
+	const page = (pathAndQuery: string, principal: (typeof SWEEP_PRINCIPALS)[number] = 'anonymous', init: RequestInit = {}) =>
+		fetch(app.baseUrl + pathAndQuery, { ...init, redirect: 'manual', headers: { accept: 'text/html', 'accept-language': 'ja', ...(init.headers as Record<string, string>), ...cookieOf(principal) } });
+
+	it.each(['/api/v1/programs?q=%00', '/api/v1/programs?prefecture=%00', '/api/v1/programs?city=a%00', '/api/v1/programs?near=%00'])('refuses %s with a JSON 400', async (url) => {
+		const response = await page(url);
+		expect(response.status).toBe(400);
+		const body = await response.json();
+		expect(body.error).toMatchObject({ code: 'control_character' });
+		expect(typeof body.error.message).toBe('string');
+	});
+
+	it.each(['/search?q=%00', '/calendar?area=%00', '/calendar?date=9999-12-31', '/calendar?view=list&date=0000-01-01'])('refuses %s with a Japanese 400 page', async (url) => {
+		const response = await page(url);
+		expect(response.status).toBe(400);
+		expect(await response.text()).toMatch(/[ぁ-んァ-ン一-龯]/);
+	});
+
+	it('refuses an out-of-range printed month and figures period with 400', async () => {
+		expect((await page('/calendar/print.pdf?date=9999-12-01')).status).toBe(400);
+		expect((await page(`/staff/orgs/${own.org}/figures?from=0000-01-01`, 'staff')).status).toBe(400);
+		expect((await page('/staff/network/figures?to=9999-12-31', 'secretariat')).status).toBe(400);
+	});
+
+	it('refuses a NUL in the login e-mail, a join field and staff forms with a Japanese 400', async () => {
+		const form = (body: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+		const posts: Array<[string, Record<string, string>]> = [
+			['/login', { email: `a${NUL}@example.org`, password: 'x'.repeat(12) }],
+			['/join', { organizationName: `会${NUL}`, applicantName: '申込', applicantEmail: 'join@example.org' }],
+			[`/staff/orgs/${own.org}?/save`, { name: `名前${NUL}` }],
+			[`/staff/orgs/${own.org}/programs/${own.program}?/save`, { ...VALID_PROGRAM, title: `題${NUL}` }],
+			[`/staff/orgs/${own.org}/locations/${own.location}?/save`, { name: `場所${NUL}`, prefecture: '東京都' }],
+			[`/staff/orgs/${own.org}/events/${own.occurrence}?/cancel`, { note: `お知らせ${NUL}` }],
+			[`/staff/orgs/${own.org}/events/new`, { programId: own.program, day: '2030-01-05', start: '10:00', kind: 'session', capacityUnit: 'people', title: `題${NUL}` }]
+		];
+		for (const [url, body] of posts) {
+			const response = await page(url, url.startsWith('/staff') ? 'staff' : 'anonymous', form(body));
+			expect(response.status, url).toBe(400);
+			expect(await response.text(), url).toContain('制御文字');
+		}
+	});
+
+	it('refuses text/plain and broken multipart posts to a form action with 400', async () => {
+		for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'multipart/form-data' }, { 'content-type': 'multipart/form-data; boundary=zzz' }]) {
+			const response = await page('/login', 'anonymous', { method: 'POST', headers, body: 'email=a' });
+			expect(response.status, headers['content-type']).toBe(400);
+			expect(await response.text()).toContain('フォームとして読み取れません');
+		}
+	});
+});
+
+describe('redirect targets from the request', () => {
+	const staffCookie = () => ({ cookie: `tsunagu_session=${cast.people.staff.token}` });
+	const go = (url: string, init: RequestInit = {}) => fetch(app.baseUrl + url, { redirect: 'manual', ...init, headers: { accept: 'text/html', ...staffCookie(), ...(init.headers as Record<string, string>) } });
+
+	it.each([
+		['/%09/evil.example/phish', '/staff'],
+		['/%0D%0A/evil.example', '/staff'],
+		['/%0A', '/staff'],
+		['/%5Cevil.example', '/staff'],
+		['//evil.example', '/staff'],
+		['/%E3%81%82', '/%E3%81%82'],
+		['/staff/orgs?x=%E3%81%82', '/staff/orgs?x=%E3%81%82']
+	])('/login?next=%s sends a signed-in person to %s', async (next, expected) => {
+		const response = await go(`/login?next=${next}`);
+		expect(response.status).toBe(303);
+		expect(response.headers.get('location')).toBe(expected);
+	});
+
+	it.each(['/\t/evil.example/phish', '/\n/evil.example', '/\\evil.example', '//evil.example', 'https://evil.example/'])('/settings back=%j goes home', async (back) => {
+		const response = await go('/settings?/lang', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ lang: 'ja', back }).toString() });
+		expect(response.status).toBe(303);
+		expect(response.headers.get('location')).toBe('/');
+	});
+
+	it('keeps a Japanese path in /settings back, encoded', async () => {
+		const response = await go('/settings?/lang', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ lang: 'ja', back: '/search?q=こども食堂' }).toString() });
+		expect(response.headers.get('location')).toBe('/search?q=%E3%81%93%E3%81%A9%E3%82%82%E9%A3%9F%E5%A0%82');
+	});
+});
+
+describe('request ids', () => {
+	it('writes our own id into the audit log, never the one the client sent', async () => {
+		for (const sent of ['client-chosen-id', 'forged id; actor=someone-else', 'a'.repeat(64)]) {
+			const response = await fetch(`${app.baseUrl}/staff/orgs/${own.org}/audit.csv`, { headers: { cookie: `tsunagu_session=${cast.people.org_admin.token}`, 'x-request-id': sent } });
+			expect(response.status).toBe(200);
+			await response.arrayBuffer();
+			const ours = response.headers.get('x-request-id');
+			expect(ours).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+			const row = (await admin.query(`select request_id from audit_events where organization_id = $1 order by id desc limit 1`, [own.org])).rows[0];
+			expect(row.request_id).toBe(ours);
+			expect(row.request_id).not.toBe(sent);
+		}
+	});
+
+	it('logs our own id, never the one the client sent', async () => {
+		const sent = 'forged-request-id-0001';
+		const response = await fetch(`${app.baseUrl}/search?q=%00`, { headers: { 'x-request-id': sent } });
+		expect(response.status).toBe(400);
+		const ours = response.headers.get('x-request-id')!;
+		await new Promise((r) => setTimeout(r, 100));
+		const line = app
+			.output()
+			.split('\n')
+			.find((l) => l.includes('"input_refused"') && l.includes(ours));
+		expect(line).toBeDefined();
+		expect(JSON.parse(line!).requestId).toBe(ours);
+		expect(app.output()).not.toContain(`"requestId":"${sent}"`);
 	});
 });

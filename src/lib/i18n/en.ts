@@ -193,5 +193,7 @@ export const en: Record<MessageKey, string> = {
 	'error.badRequest': 'Some input was not valid.',
 	'error.server': 'Something went wrong. Please try again later.',
 	'error.back': 'Back to the home page',
+	'error.controlCharacter': 'The input contained characters that cannot be used (control characters). Please check it and try again.',
+	'error.unreadableForm': 'What was sent could not be read as a form. Please reload the page and send it again.',
 	'error.reference': 'Reference: {id}'
 };

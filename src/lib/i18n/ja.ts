@@ -193,6 +193,8 @@ export const ja = {
 	'error.badRequest': '入力に誤りがあります。',
 	'error.server': '問題が起きました。時間をおいてもう一度お試しください。',
 	'error.back': 'トップへ戻る',
+	'error.controlCharacter': '入力に使えない文字(制御文字)が含まれていました。内容を確かめて、もう一度お試しください。',
+	'error.unreadableForm': '送られた内容をフォームとして読み取れませんでした。ページを開き直して、もう一度送信してください。',
 	'error.reference': '問い合わせ番号: {id}'
 } as const;
 

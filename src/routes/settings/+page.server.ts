@@ -1,13 +1,11 @@
 import { redirect, type Actions } from '@sveltejs/kit';
 import { isLocale } from '$lib/i18n';
+import { sameSiteTarget } from '$lib/server/boundary';
 
 const YEAR = 60 * 60 * 24 * 365;
 
 /** Only same-site paths: `back` must not become an open redirect. */
-function safeBack(value: FormDataEntryValue | null): string {
-	const back = typeof value === 'string' ? value : '/';
-	return back.startsWith('/') && !back.startsWith('//') && !back.startsWith('/\\') ? back : '/';
-}
+const safeBack = (value: FormDataEntryValue | null) => sameSiteTarget(value, '/');
 
 export const load = () => redirect(303, '/');
 

@@ -4,8 +4,10 @@ import { safeNext } from './web';
 describe('safeNext (where to go after login)', () => {
 	it('keeps paths on this site', () => {
 		expect(safeNext('/staff/orgs/1?tab=a')).toBe('/staff/orgs/1?tab=a');
+		// Percent-encoded, so the Location header stays ASCII.
+		expect(safeNext('/あ')).toBe('/%E3%81%82');
 	});
-	it.each(['https://evil.example/', '//evil.example/', '/\\evil.example', 'javascript:alert(1)', '', null, '/' + 'a'.repeat(600)])('refuses %s', (value) => {
+	it.each(['https://evil.example/', '//evil.example/', '/\\evil.example', 'javascript:alert(1)', '', null, '/' + 'a'.repeat(600), '/\t/evil.example/phish', '/\r\n/evil.example', '/\n'])('refuses %s', (value) => {
 		expect(safeNext(value)).toBe('/staff');
 	});
 });

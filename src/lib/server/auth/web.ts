@@ -4,11 +4,11 @@ import { db } from '../runtime';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './cookies';
 import { deleteSession, type ClientInfo } from './sessions';
 import { tokenDigest } from './tokens';
+import { sameSiteTarget } from '../boundary';
 
-/** Only paths on this site: no scheme, no //host, no backslashes (open redirects). */
+/** Only paths on this site (open redirects): the shared rule in boundary/redirect.ts. */
 export function safeNext(value: string | null | undefined, fallback = '/staff'): string {
-	if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\') || value.length > 500) return fallback;
-	return value;
+	return sameSiteTarget(value, fallback);
 }
 
 export function clientOf(event: Pick<RequestEvent, 'locals'>): ClientInfo {

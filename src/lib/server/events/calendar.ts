@@ -7,6 +7,7 @@ import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { addDays, codes, programIdsMatching, programSummaries, placeSummaries, weekdayIndex, type ProgramFilter, type ProgramSummary } from '../directory';
+import { dayInRange } from '../boundary';
 import { occurrences, type OccurrenceKind, type OccurrenceStatus, type CapacityUnit } from './schema';
 
 type Reader = Pick<Db, 'select'>;
@@ -28,13 +29,12 @@ export const PURPOSE_CODES = Object.keys(PURPOSES) as Purpose[];
 export const CALENDAR_VIEWS = ['month', 'week', 'list'] as const;
 export type CalendarView = (typeof CALENDAR_VIEWS)[number];
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 
 /** The calendar's query string, shared by the page, the .ics feed and the printable month. */
 export const calendarQuery = z.object({
 	view: z.preprocess(emptyToUndefined, z.enum(CALENDAR_VIEWS).default('month')),
-	date: z.preprocess(emptyToUndefined, z.string().regex(DAY).refine(isRealDay).optional()),
+	date: z.preprocess(emptyToUndefined, dayInRange.optional()),
 	lifeStage: z.preprocess(emptyToUndefined, z.enum(codes('lifeStages') as [string, ...string[]]).optional()),
 	form: z.preprocess(emptyToUndefined, z.enum(codes('forms') as [string, ...string[]]).optional()),
 	area: z.preprocess(emptyToUndefined, z.string().max(60).optional()),
@@ -43,11 +43,6 @@ export const calendarQuery = z.object({
 });
 export type CalendarQuery = z.infer<typeof calendarQuery>;
 export const calendarParamNames = Object.keys(calendarQuery.shape) as Array<keyof CalendarQuery>;
-
-function isRealDay(day: string): boolean {
-	const d = new Date(`${day}T00:00:00Z`);
-	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
-}
 
 export type CalendarParse = { ok: true; query: CalendarQuery } | { ok: false; errors: Array<{ param: string; code: string }> };
 

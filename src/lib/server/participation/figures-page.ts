@@ -5,10 +5,9 @@ import { addDays, allOrganizations, programsOf } from '../directory';
 import { csvDocument } from '../audit';
 import { attendanceFigures, suppressed, type Figures } from './figures';
 import { asSystem } from '../db/tenant';
+import { dayInRange } from '../boundary';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const realDay = (d: string) => DAY.test(d) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
-const day = z.string().refine((d) => { try { return realDay(d); } catch { return false; } });
+const day = dayInRange;
 const query = z
 	.object({
 		from: day.optional(),

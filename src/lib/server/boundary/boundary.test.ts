@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { DAY_RANGE, dayInRange, isDayInRange, refusalOf, sameSiteTarget } from '.';
+
+describe('sameSiteTarget (redirects named by the request)', () => {
+	it.each([
+		['/staff/orgs/1?tab=a', '/staff/orgs/1?tab=a'],
+		['/あ', '/%E3%81%82'],
+		['/search?q=こども食堂#x', '/search?q=%E3%81%93%E3%81%A9%E3%82%82%E9%A3%9F%E5%A0%82#x'],
+		['/a b', '/a%20b']
+	])('keeps %j as %j', (value, expected) => {
+		expect(sameSiteTarget(value, '/fallback')).toBe(expected);
+	});
+	it.each(['/\t/evil.example/phish', '/\n/evil.example', '/\r\n/evil.example', '/\u0000', '//evil.example', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '', null, 42, '/' + 'a'.repeat(600)])('refuses %j', (value) => {
+		expect(sameSiteTarget(value, '/fallback')).toBe('/fallback');
+	});
+});
+
+describe('the day range', () => {
+	it('accepts real days within the range, refuses the rest', () => {
+		expect(isDayInRange(DAY_RANGE.first)).toBe(true);
+		expect(isDayInRange(DAY_RANGE.last)).toBe(true);
+		expect(isDayInRange('2026-02-28')).toBe(true);
+		for (const bad of ['1999-12-31', '2101-01-01', '9999-12-31', '0000-01-01', '2026-02-30', '2026-13-01', '2026-1-01', ' 2026-01-01']) expect(isDayInRange(bad), bad).toBe(false);
+		expect(dayInRange.safeParse('9999-12-01').success).toBe(false);
+	});
+});
+
+describe('refusalOf (input refused before any route runs)', () => {
+	const url = (q = '') => new URL(`http://127.0.0.1/x${q}`);
+	const post = (type: string | null, body: BodyInit) => new Request('http://127.0.0.1/x', { method: 'POST', headers: type ? { 'content-type': type } : {}, body });
+
+	it('refuses control characters in query parameters and path segments, not tab or newlines', async () => {
+		expect(await refusalOf(new Request(url('?q=%00')), url('?q=%00'), {}, false)).toEqual({ code: 'control_character', param: 'q' });
+		expect(await refusalOf(new Request(url('?a=1&b=%1B')), url('?a=1&b=%1B'), {}, true)).toEqual({ code: 'control_character', param: 'b' });
+		expect(await refusalOf(new Request(url()), url(), { id: 'x\u0000' }, false)).toEqual({ code: 'control_character', param: 'id' });
+		expect(await refusalOf(new Request(url('?q=a%09b%0Ac%0D')), url('?q=a%09b%0Ac%0D'), {}, false)).toBeNull();
+		expect(await refusalOf(new Request(url('?q=こども')), url('?q=こども'), {}, false)).toBeNull();
+	});
+
+	it('refuses form fields with a NUL, urlencoded or multipart, and keeps the body readable for the route', async () => {
+		const request = post('application/x-www-form-urlencoded', 'name=a%00b&x=1');
+		expect(await refusalOf(request, url(), {}, false)).toEqual({ code: 'control_character', param: 'name' });
+		expect((await request.formData()).get('x')).toBe('1');
+		const multipart = new FormData();
+		multipart.set('note', 'line\nbreak\u0000');
+		expect(await refusalOf(new Request('http://127.0.0.1/x', { method: 'POST', body: multipart }), url(), {}, false)).toEqual({ code: 'control_character', param: 'note' });
+		expect(await refusalOf(post('application/x-www-form-urlencoded', 'note=line%0D%0Abreak%09tab'), url(), {}, false)).toBeNull();
+	});
+
+	it('refuses posts to pages that are not readable as a form', async () => {
+		expect(await refusalOf(post('text/plain', 'a=b'), url(), {}, false)).toEqual({ code: 'unreadable_form' });
+		expect(await refusalOf(post('multipart/form-data', 'a=b'), url(), {}, false)).toEqual({ code: 'unreadable_form' });
+		expect(await refusalOf(post('multipart/form-data; boundary=zzz', '--other\r\n\r\nx'), url(), {}, false)).toEqual({ code: 'unreadable_form' });
+	});
+
+	it('leaves endpoints their JSON, refusing only control characters inside its strings', async () => {
+		expect(await refusalOf(post('application/json', '{"taps":[{"clientKey":"a\\u0000"}]}'), url(), {}, true)).toEqual({ code: 'control_character', param: 'taps.0.clientKey' });
+		expect(await refusalOf(post('text/plain', '{"code":"A\\u0001"}'), url(), {}, true)).toEqual({ code: 'control_character', param: 'code' });
+		expect(await refusalOf(post('application/json', '{"code":"ABC"}'), url(), {}, true)).toBeNull();
+		expect(await refusalOf(post('application/json', 'not json'), url(), {}, true)).toBeNull();
+	});
+});

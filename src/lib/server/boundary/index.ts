@@ -1,0 +1,4 @@
+/** Rules for what crosses into the app from a request: input characters, form bodies, dates, redirects. */
+export { refusalOf, hasControlCharacter, mediaType, type InputRefusal } from './input';
+export { DAY_RANGE, isDayInRange, dayInRange } from './dates';
+export { sameSiteTarget } from './redirect';

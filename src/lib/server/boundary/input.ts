@@ -1,0 +1,78 @@
+/**
+ * Input every route gets only after it passed here (hooks.server.ts): no control characters in
+ * query parameters, path segments, form fields or JSON strings, and form posts whose body really is
+ * a form. PostgreSQL refuses NUL in text, and a body SvelteKit cannot read as a form throws inside
+ * the action: both used to surface as 500s.
+ */
+
+/** C0 controls and DEL, except tab, line feed and carriage return (typed into text areas). */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+export type InputRefusal = { code: 'control_character'; param: string } | { code: 'unreadable_form'; param?: undefined };
+
+export function hasControlCharacter(value: string): boolean {
+	return CONTROL.test(value);
+}
+
+function firstBadEntry(entries: Iterable<[string, unknown]>): string | null {
+	for (const [name, value] of entries) {
+		if (hasControlCharacter(name)) return name.replace(CONTROL, '?');
+		if (typeof value === 'string' && hasControlCharacter(value)) return name;
+		if (typeof value === 'object' && value !== null && 'name' in value && typeof value.name === 'string' && hasControlCharacter(value.name)) return name;
+	}
+	return null;
+}
+
+/** The first string inside a JSON value holding a control character, as a dotted path. */
+function badJsonPath(value: unknown, at: string, depth = 0): string | null {
+	if (typeof value === 'string') return hasControlCharacter(value) ? at || '(body)' : null;
+	if (depth > 20 || typeof value !== 'object' || value === null) return null;
+	for (const [key, inner] of Object.entries(value)) {
+		const path = at ? `${at}.${key}` : key;
+		if (hasControlCharacter(key)) return path.replace(CONTROL, '?');
+		const found = badJsonPath(inner, path, depth + 1);
+		if (found) return found;
+	}
+	return null;
+}
+
+export function mediaType(request: Request): string {
+	return request.headers.get('content-type')?.split(';')[0].trim().toLowerCase() ?? '';
+}
+
+const FORMS = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+
+/**
+ * Why this request must be refused before any route code runs, or null. `endpoint`: the route is
+ * a +server.ts (reads JSON itself); otherwise a page, whose POSTs are form actions. Bodies are read
+ * from a clone, so the route still gets the original.
+ */
+export async function refusalOf(request: Request, url: URL, params: Record<string, string>, endpoint: boolean): Promise<InputRefusal | null> {
+	const query = firstBadEntry(url.searchParams) ?? firstBadEntry(Object.entries(params));
+	if (query !== null) return { code: 'control_character', param: query };
+	if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.body === null) return null;
+	const type = mediaType(request);
+	if (FORMS.includes(type) || (type === 'text/plain' && !endpoint)) {
+		// A form action reads request.formData(); text/plain (enctype="text/plain") and multipart
+		// without a valid boundary make it throw.
+		if (type === 'text/plain') return { code: 'unreadable_form' };
+		let form: FormData;
+		try {
+			form = await request.clone().formData();
+		} catch {
+			return { code: 'unreadable_form' };
+		}
+		const field = firstBadEntry(form);
+		return field === null ? null : { code: 'control_character', param: field };
+	}
+	if (!endpoint) return null;
+	// Endpoints read JSON whatever the declared type; an unreadable body is theirs to answer.
+	let body: unknown;
+	try {
+		body = JSON.parse(await request.clone().text());
+	} catch {
+		return null;
+	}
+	const path = badJsonPath(body, '');
+	return path === null ? null : { code: 'control_character', param: path };
+}
