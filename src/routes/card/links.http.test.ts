@@ -72,6 +72,15 @@ describe('issuing cards', () => {
 		expect(statuses).toEqual([...Array(10).fill(303), 429]);
 		expect((await issueCard('198.51.100.99')).status).toBe(303);
 	});
+
+	// 20 at once: within what the test server admits (4 inside, 20 queued), so none is shed with a 503.
+	it('issues at most 10 of 20 cards asked for at once from one address', async () => {
+		const responses = await Promise.all(Array.from({ length: 20 }, () => issueCard('203.0.113.77')));
+		const statuses = responses.map((r) => r.status);
+		await Promise.all(responses.map((r) => r.body?.cancel()));
+		expect(statuses.filter((s) => s === 303).length).toBe(10);
+		expect(statuses.filter((s) => s === 429).length).toBe(10);
+	});
 });
 
 describe("guessing residents' links", () => {

@@ -7,6 +7,7 @@ import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { auditEvents } from './schema';
+import { isDayInRange } from '../boundary/dates';
 import { users } from '../auth/schema';
 import { organizations } from '../directory/schema';
 
@@ -65,12 +66,6 @@ export const AUDIT_PAGE_SIZE = 50;
 /** A CSV export holds at most this many rows; a wider one must be narrowed first. */
 export const AUDIT_EXPORT_LIMIT = 50_000;
 
-function isDay(value: string): boolean {
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-	const [y, m, d] = value.split('-').map(Number);
-	const date = new Date(Date.UTC(y, m - 1, d));
-	return y >= 2000 && y <= 9999 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
 
 const cursor = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -82,8 +77,8 @@ export const auditQuerySchema = z
 		action: z.string().max(100).regex(/^[a-z_.]+$/).optional(),
 		entity_type: z.string().max(64).regex(/^[a-z_]+$/).optional(),
 		entity_id: z.string().max(200).regex(/^[^\u0000-\u001f\u007f]+$/).optional(),
-		from: z.string().refine(isDay).optional(),
-		to: z.string().refine(isDay).optional(),
+		from: z.string().refine(isDayInRange).optional(),
+		to: z.string().refine(isDayInRange).optional(),
 		before: cursor.optional(),
 		after: cursor.optional()
 	})

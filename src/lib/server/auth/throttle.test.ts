@@ -9,7 +9,7 @@ import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
 import pg from 'pg';
-import { completeSecondFactor, confirmPassword, createUser, enableTotp, logIn, matchingStep, newTotpSecret, resolveSession, Throttle } from './index';
+import { completeSecondFactor, confirmPassword, createUser, enableTotp, logIn, requestPasswordReset, matchingStep, newTotpSecret, resolveSession, Throttle } from './index';
 import { isTokenShaped, newToken, TOKEN_BYTES } from './tokens';
 
 let database: Database;
@@ -64,6 +64,15 @@ describe('attempts sent at once', () => {
 		expect(count(outcomes, 'throttled')).toBe(30 - count(outcomes, 'wrong'));
 		// The right password is refused too while the counter is spent.
 		expect((await confirmPassword(database.db, throttle, id, PASSWORD, fresh())).outcome).toBe('throttled');
+	}, 60_000);
+
+	it('sends at most 3 reset links of 20 requested at once for one address', async () => {
+		await newUser('reset-burst@example.org');
+		const outcomes = await Promise.all(Array.from({ length: 20 }, () => requestPasswordReset(database.db, throttle, 'reset-burst@example.org', fresh())));
+		const links = outcomes.filter((o) => o.outcome === 'accepted' && o.token !== null).length;
+		expect(links).toBeGreaterThan(0);
+		expect(links).toBeLessThanOrEqual(3);
+		expect(count(outcomes, 'throttled')).toBe(20 - count(outcomes, 'accepted'));
 	}, 60_000);
 
 	it('gives the attempt back when the password typed again is right', async () => {

@@ -5,6 +5,7 @@
  */
 import { WEEKDAY_CODES, addDays, expandSchedule, holidayName, isValidDay, isValidTime, parseRecurrence, type WeekdayCode } from './schedule';
 import type { ScheduleInput } from './model';
+import { isDayInRange } from '../boundary/dates';
 
 export const SCHEDULE_KINDS = ['weekly', 'monthly_nth', 'monthly_day', 'note_only'] as const;
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
@@ -102,15 +103,16 @@ export function scheduleFrom(f: ScheduleFields): ScheduleParse {
 	} else if (!f.note) {
 		errors.note = 'staff.schedule.error.noteOnly';
 	}
-	if (!isValidDay(f.dtstart)) errors.dtstart = 'staff.schedule.error.day';
-	if (f.until && !isValidDay(f.until)) errors.until = 'staff.schedule.error.day';
+	// Staff type these: the platform's stated range (boundary/dates.ts), not any real date.
+	if (!isDayInRange(f.dtstart)) errors.dtstart = 'staff.schedule.error.day';
+	if (f.until && !isDayInRange(f.until)) errors.until = 'staff.schedule.error.day';
 	else if (f.until && isValidDay(f.dtstart) && f.until < f.dtstart) errors.until = 'staff.schedule.error.untilBefore';
 	if (f.opensAt && !isValidTime(f.opensAt)) errors.opensAt = 'staff.schedule.error.time';
 	if (f.closesAt && !isValidTime(f.closesAt)) errors.closesAt = 'staff.schedule.error.time';
 	else if (f.closesAt && !f.opensAt) errors.opensAt = 'staff.schedule.error.opensFirst';
 	else if (f.opensAt && f.closesAt && f.closesAt <= f.opensAt) errors.closesAt = 'staff.schedule.error.closesAfter';
 	const exdates = f.exdates.split(/[\s,、]+/).filter(Boolean);
-	if (exdates.some((d) => !isValidDay(d)) || exdates.length > 100) errors.exdates = 'staff.schedule.error.exdates';
+	if (exdates.some((d) => !isDayInRange(d)) || exdates.length > 100) errors.exdates = 'staff.schedule.error.exdates';
 	if (f.note.length > 200) errors.note = 'staff.error.tooLong';
 	if (Object.keys(errors).length) return { ok: false, errors };
 	return {

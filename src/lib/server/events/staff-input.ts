@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { zonedInstant } from '../directory';
+import { isDayInRange } from '../boundary/dates';
 import { CAPACITY_UNITS, OCCURRENCE_KINDS, type CapacityUnit, type OccurrenceKind } from './schema';
 
 export type OccurrenceFieldErrors = Partial<Record<'day' | 'start' | 'end' | 'note' | 'capacity' | 'title' | 'programId' | 'kind', OccurrenceErrorKey>>;
@@ -17,14 +18,8 @@ export type OccurrenceErrorKey =
 	| 'events.error.program'
 	| 'events.error.kind';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-function realDay(day: string): boolean {
-	if (!DAY.test(day)) return false;
-	const d = new Date(`${day}T00:00:00Z`);
-	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
-}
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
 
@@ -41,7 +36,7 @@ export type MoveParse = { ok: true; value: { startsAt: Date; endsAt: Date | null
 export function readMove(form: FormData): MoveParse {
 	const values = { day: text(form, 'day'), start: text(form, 'start'), end: text(form, 'end'), note: text(form, 'note') };
 	const errors: OccurrenceFieldErrors = {};
-	if (!realDay(values.day)) errors.day = 'events.error.day';
+	if (!isDayInRange(values.day)) errors.day = 'events.error.day';
 	if (!TIME.test(values.start)) errors.start = 'events.error.time';
 	if (values.end && !TIME.test(values.end)) errors.end = 'events.error.time';
 	else if (values.end && TIME.test(values.start) && values.end <= values.start) errors.end = 'events.error.endBeforeStart';
