@@ -9,6 +9,7 @@ import { occurrencesStale, sendDueReminders, syncAllOccurrences } from './events
 import { log } from './log';
 import { asSystem } from './db/tenant';
 import { Throttle } from './auth/throttle';
+import { purgeExpiredSessions } from './auth/sessions';
 import { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG } from './network';
 import { runExclusive } from './jobs';
 import { sendMail } from './mail';
@@ -72,11 +73,12 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	await runExclusive(database.pool, JOBS.startup, () => startUp(database, env, startedAt), { wait: true, serializeWith: [JOBS.dates] });
 	scheduleDailyRefresh(database);
 	scheduleReminders(database, reminderInterval);
+	scheduleSessionPurge(database);
 	return database;
 }
 
 /** The jobs that take a lock across processes (see jobs.ts); names are the lock keys. */
-const JOBS = { startup: 'startup', dates: 'dates', nightly: 'nightly', reminders: 'reminders' } as const;
+const JOBS = { startup: 'startup', dates: 'dates', nightly: 'nightly', reminders: 'reminders', sessions: 'sessions' } as const;
 
 /** Date refreshes and occurrence syncs, one at a time across processes. */
 const datesJob = <T>(database: Database, fn: () => Promise<T>) => runExclusive(database.pool, JOBS.dates, fn, { wait: true });
@@ -180,9 +182,23 @@ function scheduleReminders(database: Database, intervalMs: number) {
 	reminderTimer.unref();
 }
 
+let sessionPurgeTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Ended sessions are refused as soon as they time out; the rows (IP, user agent) are deleted
+ * hourly so the table keeps no more about people than it needs.
+ */
+function scheduleSessionPurge(database: Database) {
+	sessionPurgeTimer = setInterval(() => {
+		runExclusive(database.pool, JOBS.sessions, () => purgeExpiredSessions(database.db)).catch((error: Error) => log.error('session_purge_failed', { message: error.message }));
+	}, 3600_000);
+	sessionPurgeTimer.unref();
+}
+
 export async function stopPlatform() {
 	clearTimeout(refreshTimer);
 	clearInterval(reminderTimer);
+	clearInterval(sessionPurgeTimer);
 	stopping.abort();
 	stopping = new AbortController();
 	const database = current;

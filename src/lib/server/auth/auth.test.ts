@@ -28,6 +28,7 @@ import {
 	resetPassword,
 	resolveSession,
 	Throttle,
+	purgeExpiredSessions,
 	networkOf,
 	IDLE_TIMEOUT_MS,
 	ABSOLUTE_LIFETIME_MS
@@ -136,6 +137,18 @@ describe('sessions', () => {
 			expect((await resolveSession(database.db, busy, new Date(now))).kind).toBe('active');
 		}
 		expect((await resolveSession(database.db, busy, new Date(start.getTime() + ABSOLUTE_LIFETIME_MS + 1000))).kind).toBe('none');
+	});
+
+	it('that ended without being used again are purged by the housekeeping job, and live ones stay', async () => {
+		const id = await newUser('purge@example.org');
+		const long = new Date(Date.now() - 2 * IDLE_TIMEOUT_MS);
+		await createSession(database.db, id, true, client(), long);
+		const live = await createSession(database.db, id, true, client());
+		const count = async () => (await asSystem(database.db, (tx) => tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, id)))).length;
+		expect(await count()).toBe(2);
+		await purgeExpiredSessions(database.db);
+		expect(await count()).toBe(1);
+		expect((await resolveSession(database.db, live)).kind).toBe('active');
 	});
 
 	it('are stored as digests: the token in the cookie is not in the database', async () => {

@@ -8,7 +8,7 @@ export { saveOrganization, saveTaxonomies } from './save';
 export { expandSchedule, nextOccurrences, parseRecurrence, holidayName, localDay, addDays, weekdayIndex, zonedInstant, type ScheduleRule, type Occurrence, type RecurrenceSummary } from './schedule';
 export { taxonomy, label, term, codes, type TaxonomyName, type Term } from './taxonomy';
 export { organizationInput, programInput, type OrganizationInput, type ProgramInput } from './model';
-export { createMemberOrganization, organizationNames, organizationIdBySlug, type NewOrganization } from './register';
+export { createMemberOrganization, organizationNames, organizationIdBySlug, type NewOrganization } from './organizations';
 export {
 	organizationForStaff,
 	updateProfile,

@@ -70,7 +70,3 @@ export async function replaceUpcomingDates(db: Runner, programId: string, dates:
 	}
 	await updateNextOccurrences(db, [programId]);
 }
-
-export async function upcomingDatesOf(db: Db, programId: string) {
-	return db.select().from(programUpcomingDates).where(eq(programUpcomingDates.programId, programId)).orderBy(programUpcomingDates.startsAt);
-}
