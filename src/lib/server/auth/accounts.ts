@@ -9,7 +9,7 @@ import { asSystem, withAccess } from '../db/tenant';
 import { recordAudit, type AuditOrigin } from '../audit';
 import { emailTokens, users, type TokenPurpose } from './schema';
 import { hashPassword, verifyPassword } from './password';
-import { newToken, normalizeEmail, tokenDigest } from './tokens';
+import { isTokenShaped, newToken, normalizeEmail, tokenDigest } from './tokens';
 import { createSession, deleteSession, deleteUserSessions, type ClientInfo } from './sessions';
 import { verifyTotp, useRecoveryCode } from './totp';
 import type { Throttle } from './throttle';
@@ -105,7 +105,7 @@ export type EmailTokenRow = typeof emailTokens.$inferSelect;
 
 /** A usable (unused, unexpired) token of `purpose`, or null. Runs as the platform: no one is signed in. */
 export async function findEmailToken(db: Db, purpose: TokenPurpose, token: string): Promise<EmailTokenRow | null> {
-	if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+	if (!isTokenShaped(token)) return null;
 	return asSystem(db, async (tx) => {
 		const [row] = await tx
 			.select()
