@@ -1,18 +1,41 @@
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { randomBytes } from 'node:crypto';
+
+/**
+ * Two projects, split by file name:
+ * - unit: `*.unit.test.ts`, pure functions — no database, no built app, no global setup; seconds
+ *   (`npm run test:unit`).
+ * - integration: every other `*.test.ts` — one PostgreSQL server (embedded, or DATABASE_URL) with a
+ *   template database, and the app built once (tests/setup/).
+ * A new test that is not named `.unit.test.ts` lands in integration: slower, never wrong.
+ */
+const UNIT = ['src/**/*.unit.test.ts', 'tests/unit/**/*.unit.test.ts'];
 
 export default defineConfig({
 	plugins: [sveltekit()],
 	test: {
-		include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
-		globalSetup: ['tests/setup/database.ts', 'tests/setup/build.ts'],
 		// A zone other than Asia/Tokyo, so code that forgets the time zone fails here.
 		// A master key for this run only, so no test writes a key file into ./data.
 		env: { TZ: 'America/New_York', TSUNAGU_MASTER_KEY: randomBytes(32).toString('base64') },
 		testTimeout: 30_000,
 		hookTimeout: 120_000,
 		pool: 'forks',
-		maxWorkers: 2
+		maxWorkers: 2,
+		projects: [
+			{
+				extends: true,
+				test: { name: 'unit', include: UNIT }
+			},
+			{
+				extends: true,
+				test: {
+					name: 'integration',
+					include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+					exclude: [...configDefaults.exclude, ...UNIT],
+					globalSetup: ['tests/setup/database.ts', 'tests/setup/build.ts']
+				}
+			}
+		]
 	}
 });

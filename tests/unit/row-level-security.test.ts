@@ -8,6 +8,7 @@ import pg from 'pg';
 import { eq, sql } from 'drizzle-orm';
 import { testDatabase } from '../helpers/db';
 import { seedCast, type Cast } from '../helpers/people';
+import { makeProgram } from '../helpers/factories';
 import type { Database } from '../../src/lib/server/db';
 import { withAccess, ANONYMOUS } from '../../src/lib/server/db/tenant';
 import { programs, locations } from '../../src/lib/server/directory/schema';
@@ -28,18 +29,20 @@ const PRIVATE = ['users', 'sessions', 'recovery_codes', 'email_tokens', 'members
 let database: Database;
 let admin: pg.Client;
 let cast: Cast;
+let programB: string;
 
 beforeAll(async () => {
 	database = await testDatabase();
 	admin = new pg.Client({ connectionString: database.adminUrl });
 	await admin.connect();
 	cast = await seedCast(database, 'rls');
+	programB = await makeProgram(database.db, cast.orgB);
 	// Give every private table some rows (as the owner, a superuser here).
 	await admin.query(`insert into join_requests (organization_name, applicant_name, applicant_email) values ('テスト団体', '申込者', 'apply@example.org')`);
 	await admin.query(`insert into email_tokens (id, purpose, email, organization_id, role, expires_at) values (repeat('a', 64), 'invitation', 'x@example.org', $1, 'staff', now() + interval '1 day')`, [cast.orgB]);
 	await admin.query(`insert into recovery_codes (user_id, code_hash) values ($1, repeat('b', 64))`, [cast.people.adminB.userId]);
 	// Events and participation: a registration, a card allowed at B, a visit at B.
-	const program = (await admin.query(`select id from programs where organization_id = $1 limit 1`, [cast.orgB])).rows[0].id;
+	const program = programB;
 	const occurrence = (await admin.query(`insert into occurrences (organization_id, program_id, day, starts_at) values ($1, $2, current_date, now()) returning id`, [cast.orgB, program])).rows[0].id;
 	await admin.query(
 		`insert into registrations (id, organization_id, occurrence_id, status, name_sealed, contact_sealed, contact_kind, submission_key, access_digest, reference_code)
@@ -158,7 +161,7 @@ describe('row-level security of events and participation', () => {
 	});
 
 	it("refuses writing a visit or an occurrence for B's program from A's context", async () => {
-		const program = (await admin.query(`select id from programs where organization_id = $1 limit 1`, [cast.orgB])).rows[0].id;
+		const program = programB;
 		await expect(
 			withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into visits (organization_id, program_id, day, counted_at, source) values (${cast.orgB}, ${program}, current_date, now(), 'tap')`))
 		).rejects.toMatchObject(REFUSED);

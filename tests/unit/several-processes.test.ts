@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../helpers/db';
 import { startApp, type RunningApp } from '../helpers/app';
+import { makeOrganizationWithProgram } from '../helpers/factories';
 import { appUrlFor, connectApp, createDatabaseIfMissing, dropDatabase, withDatabase, type Database } from '../../src/lib/server/db';
 import { asSystem } from '../../src/lib/server/db/tenant';
 import { readOutbox } from '../../src/lib/server/mail';
@@ -65,7 +66,8 @@ describe('runExclusive', () => {
 	it('rolls the dates forward once when every process runs the nightly job, and again the next night', async () => {
 		// "Tomorrow" as the nightly job would see it: today's dates are then in the past.
 		const tomorrow = localDay(new Date(Date.now() + 86_400_000), 'Asia/Tokyo');
-		await asSystem(a.db, (tx) => tx.execute(sql`insert into program_upcoming_dates (program_id, day, starts_at) select id, ${localDay(new Date(), 'Asia/Tokyo')}::date, now() from programs limit 1 on conflict do nothing`));
+		const { programId } = await makeOrganizationWithProgram(a.db, { schedule: null });
+		await asSystem(a.db, (tx) => tx.execute(sql`insert into program_upcoming_dates (program_id, day, starts_at) values (${programId}, ${localDay(new Date(), 'Asia/Tokyo')}::date, now()) on conflict do nothing`));
 		const night = new AbortController();
 		const runs = await Promise.all([dailyRefresh(a, tomorrow, night.signal), dailyRefresh(b, tomorrow, night.signal), dailyRefresh(a, tomorrow, night.signal)]);
 		expect(runs.filter(Boolean)).toHaveLength(1);
@@ -94,10 +96,8 @@ describe('two app processes on one database', () => {
 	});
 
 	it('send each due reminder once across both processes, and not while another holds the job', async () => {
-		const { rows } = await database.db.execute<{ id: string; org: string }>(
-			sql`select p.id, p.organization_id as org from programs p join organizations o on o.id = p.organization_id where p.published and o.published order by p.slug limit 1`
-		);
-		const program = rows[0];
+		const made = await makeOrganizationWithProgram(database.db, { schedule: null });
+		const program = { id: made.programId, org: made.organizationId };
 		const tomorrow = localDay(new Date(Date.now() + 86_400_000), 'Asia/Tokyo');
 		const dates: string[] = [];
 		// Tomorrow by 11:00 in Tokyo is at most 35 hours away: inside the reminder's 36-hour window.

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { testDatabase } from '../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../tests/helpers/people';
 import { startApp, type RunningApp } from '../../../tests/helpers/app';
+import { makeProgram, uniqueTag } from '../../../tests/helpers/factories';
 import type { Database } from '$lib/server/db';
 import { addDays, localDay } from '$lib/server/directory';
 
@@ -17,6 +18,8 @@ let cast: Cast;
 let admin: pg.Client;
 let programId: string;
 let programTitle: string;
+let foreignProgram: string;
+let draftProgram: string;
 const today = localDay(new Date());
 
 beforeAll(async () => {
@@ -25,9 +28,10 @@ beforeAll(async () => {
 	admin = new pg.Client({ connectionString: database.adminUrl });
 	await admin.connect();
 	// A published program of A with a weekly schedule, so that it has dates in the coming weeks.
-	const program = (await admin.query(`select id, title from programs where organization_id = $1 and published order by id limit 1`, [cast.orgA])).rows[0];
-	programId = program.id;
-	programTitle = program.title;
+	programTitle = `カレンダー試験の会${uniqueTag()}`;
+	programId = await makeProgram(database.db, cast.orgA, { edit: { title: programTitle }, schedule: null });
+	foreignProgram = await makeProgram(database.db, cast.orgB);
+	draftProgram = await makeProgram(database.db, cast.orgA, { published: false });
 	await admin.query(`delete from occurrences where program_id = $1`, [programId]);
 	await admin.query(
 		`insert into occurrences (organization_id, program_id, day, starts_at, ends_at)
@@ -115,7 +119,7 @@ describe("staff change one date; residents see it", () => {
 
 	it('adds a one-off event with capacity in groups; a foreign program is refused', async () => {
 		const day = addDays(today, 10);
-		const foreign = (await admin.query(`select id from programs where organization_id = $1 limit 1`, [cast.orgB])).rows[0].id;
+		const foreign = foreignProgram;
 		const refused = await post(`/staff/orgs/${cast.orgA}/events/new`, { programId: foreign, title: '乗っ取り会', day, start: '10:00', kind: 'session', capacityUnit: 'people' });
 		expect(refused.status).toBe(400);
 		expect(await textOf(refused)).toContain('取組を選んでください。');
@@ -177,7 +181,7 @@ describe('the iCalendar routes', () => {
 		expect(bad.status).toBe(400);
 		expect(await bad.json()).toMatchObject({ error: { code: 'invalid_parameters' } });
 		expect((await fetch(`${app.baseUrl}/programs/not-a-uuid/calendar.ics`)).status).toBe(400);
-		const draft = (await admin.query(`select id from programs where not published limit 1`)).rows[0]?.id ?? '00000000-0000-4000-8000-000000000000';
+		const draft = draftProgram;
 		expect((await fetch(`${app.baseUrl}/programs/${draft}/calendar.ics`)).status).toBe(404);
 	});
 });

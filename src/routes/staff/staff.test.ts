@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../tests/helpers/people';
+import { makePlace, makeProgram } from '../../../tests/helpers/factories';
 import type { Database } from '$lib/server/db';
 import { useDatabase, todayInTokyo } from '$lib/server/runtime';
 import { asSystem } from '$lib/server/db/tenant';
@@ -30,6 +31,7 @@ let staffA: Actor;
 let volunteerA: Actor;
 let counsellorA: Actor;
 let secretariat: Actor;
+let programA: string;
 let programB: string;
 let placeA: string;
 let placeB: string;
@@ -123,10 +125,10 @@ beforeAll(async () => {
 	volunteerA = actor(cast.people.volunteer.userId, [[cast.orgA, 'volunteer']]);
 	counsellorA = actor(cast.people.counsellor.userId, [[cast.orgA, 'counsellor']]);
 	secretariat = actor(cast.people.secretariat.userId, [[cast.secretariatOrg, 'secretariat_admin']], true);
-	const one = async (query: ReturnType<typeof sql>) => (await database.db.execute<{ id: string }>(query)).rows[0].id;
-	programB = await one(sql`select id from programs where organization_id = ${cast.orgB} and published order by slug limit 1`);
-	placeA = await one(sql`select id from locations where organization_id = ${cast.orgA} order by name limit 1`);
-	placeB = await one(sql`select id from locations where organization_id = ${cast.orgB} order by name limit 1`);
+	placeA = await makePlace(database.db, cast.orgA);
+	placeB = await makePlace(database.db, cast.orgB);
+	programA = await makeProgram(database.db, cast.orgA, { placeIds: [placeA] });
+	programB = await makeProgram(database.db, cast.orgB, { placeIds: [placeB] });
 });
 afterAll(() => database?.close());
 afterEach(() => vi.useRealTimers());
@@ -388,7 +390,6 @@ describe('roles without directory.edit', () => {
 		['a volunteer', () => volunteerA],
 		['a counsellor', () => counsellorA]
 	])('%s of the organisation cannot open or change its pages (403)', async (_, who) => {
-		const programA = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${cast.orgA} order by slug limit 1`)).rows[0].id;
 		const before = await programRow(programA);
 		expect((await run(listLoad, who(), programsPath(cast.orgA), { orgId: cast.orgA })).status).toBe(403);
 		expect((await run(programLoad, who(), `${programsPath(cast.orgA)}/${programA}`, { orgId: cast.orgA, programId: programA })).status).toBe(403);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
+import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
 import { recordAudit, verifyAuditChain, auditRowHash, canonicalAuditRow, GENESIS_HASH, AuditEntryError, type AuditOrigin } from './index';
@@ -41,8 +42,8 @@ beforeAll(async () => {
 	database = await testDatabase();
 	admin = new pg.Client({ connectionString: database.adminUrl });
 	await admin.connect();
-	const orgs = await admin.query<{ id: string }>('select id from organizations order by slug limit 2');
-	[orgA, orgB] = orgs.rows.map((r) => r.id);
+	orgA = await makeOrganization(database.db);
+	orgB = await makeOrganization(database.db);
 });
 afterAll(async () => {
 	await admin?.end();

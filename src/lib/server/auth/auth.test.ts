@@ -1,8 +1,9 @@
 /** Accounts, sessions, the second factor and throttling, against a test database. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import { testDatabase } from '../../../../tests/helpers/db';
+import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
 import { setMembership } from '../network';
@@ -174,7 +175,7 @@ describe('sessions', () => {
 
 	it('says when a role needs a second factor that is not set up', async () => {
 		const id = await newUser('counsellor@example.org');
-		const org = (await database.db.execute<{ id: string }>(sql`select id from organizations order by slug limit 1`)).rows[0].id;
+		const org = await makeOrganization(database.db);
 		await asSystem(database.db, (tx) => setMembership(tx, org, id, 'counsellor', null));
 		const state = await resolveSession(database.db, await createSession(database.db, id, true, client()));
 		expect(state.kind).toBe('active');

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
+import { makeOrganizationWithProgram } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { withAccess } from '../db/tenant';
 import { searchPrograms } from './finder';
@@ -14,14 +15,20 @@ import { readProgram } from './staff-input';
 let database: Database;
 let orgA: string;
 let orgB: string;
+let programA: string;
+let programB: string;
+let placeB: string;
 const today = '2026-11-23';
 
 const edit = (title: string) => programEdit({ title, joinMethod: 'no_registration' }, { rrule: 'FREQ=MONTHLY;INTERVAL=1;BYDAY=1SA,3SA', dtstart: '2026-01-01' });
 
 beforeAll(async () => {
 	database = await testDatabase();
-	const rows = (await database.db.execute<{ id: string }>(sql`select id from organizations where exists (select 1 from programs p where p.organization_id = organizations.id) order by slug limit 2`)).rows;
-	[orgA, orgB] = rows.map((r) => r.id);
+	// Two organisations, each with a place and a published program of its own.
+	const a = await makeOrganizationWithProgram(database.db);
+	const b = await makeOrganizationWithProgram(database.db);
+	[orgA, orgB] = [a.organizationId, b.organizationId];
+	[programA, programB, placeB] = [a.programId, b.programId, b.placeId];
 });
 afterAll(() => database.close());
 
@@ -62,8 +69,8 @@ describe('programs', () => {
 	});
 
 	it("treats another organisation's program and places as not found, and RLS refuses the write anyway", async () => {
-		const theirs = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
-		const theirPlace = (await database.db.execute<{ id: string }>(sql`select id from locations where organization_id = ${orgB} limit 1`)).rows[0].id;
+		const theirs = programB;
+		const theirPlace = placeB;
 		expect(await asA((tx) => programForStaff(tx, orgA, theirs))).toBeNull();
 		expect(await asA((tx) => saveProgram(tx, orgA, theirs, edit('乗っ取り'), [], today))).toEqual({ outcome: 'not_found' });
 		expect(await asA((tx) => setProgramPublished(tx, orgA, theirs, false))).toBe(false);
@@ -75,15 +82,15 @@ describe('programs', () => {
 	});
 
 	it("row-level security alone refuses raw writes to another organisation's rows (0 rows)", async () => {
-		const theirs = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
-		const theirPlace = (await database.db.execute<{ id: string }>(sql`select id from locations where organization_id = ${orgB} limit 1`)).rows[0].id;
+		const theirs = programB;
+		const theirPlace = placeB;
 		const updated = await asA((tx) => tx.execute(sql`update programs set title = '乗っ取り', published = false where id = ${theirs}`));
 		expect(updated.rowCount).toBe(0);
 		expect((await asA((tx) => tx.execute(sql`update organizations set name = '乗っ取り' where id = ${orgB}`))).rowCount).toBe(0);
 		expect((await asA((tx) => tx.execute(sql`update locations set name = '乗っ取り' where id = ${theirPlace}`))).rowCount).toBe(0);
 		expect((await asA((tx) => tx.execute(sql`delete from schedules where program_id = ${theirs}`))).rowCount).toBe(0);
 		// Moving one's own program into B's organisation is refused too (WITH CHECK).
-		const mine = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgA} limit 1`)).rows[0].id;
+		const mine = programA;
 		await expect(asA((tx) => tx.execute(sql`update programs set organization_id = ${orgB} where id = ${mine}`))).rejects.toThrow();
 		const row = (await database.db.execute<{ title: string; published: boolean }>(sql`select title, published from programs where id = ${theirs}`)).rows[0];
 		expect(row.title).not.toBe('乗っ取り');
@@ -107,7 +114,7 @@ describe('places', () => {
 	});
 
 	it("are not found under another organisation, and nothing is written", async () => {
-		const theirPlace = (await database.db.execute<{ id: string; name: string }>(sql`select id, name from locations where organization_id = ${orgB} limit 1`)).rows[0];
+		const theirPlace = (await database.db.execute<{ id: string; name: string }>(sql`select id, name from locations where id = ${placeB}`)).rows[0];
 		const fields = { name: '乗っ取り', prefecture: '東京都', city: null, line: null, postalCode: null, lat: null, lng: null, accessibility: null, transport: null };
 		expect(await asA((tx) => saveLocation(tx, orgA, theirPlace.id, fields, today))).toBeNull();
 		expect(await asA((tx) => saveLocation(tx, orgB, theirPlace.id, fields, today))).toBeNull();

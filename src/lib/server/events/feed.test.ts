@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { testDatabase } from '../../../../tests/helpers/db';
+import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database, Db } from '../db';
 import { withAccess } from '../db/tenant';
 import { saveLocation, saveProgram } from '../directory/staff';
@@ -56,7 +57,7 @@ function expand(text: string, from: string, to: string): string[] {
 
 beforeAll(async () => {
 	database = await testDatabase();
-	org = (await database.db.execute<{ id: string }>(sql`select id from organizations order by slug limit 1`)).rows[0].id;
+	org = await makeOrganization(database.db);
 	programId = await inOrg(async (tx) => {
 		const place = await saveLocation(tx, org, null, { name: 'みどり町公民館', prefecture: '東京都', city: '荒川区', line: '1-2-3', postalCode: null, lat: null, lng: null, accessibility: null, transport: null }, today);
 		const saved = await saveProgram(tx, org, null, edit, [place!.id], today);

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
+import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database, Db } from '../db';
 import { withAccess } from '../db/tenant';
 import { saveLocation, saveProgram } from '../directory/staff';
@@ -35,8 +36,8 @@ async function newProgram(org: string, title: string, place: string, rrule?: str
 
 beforeAll(async () => {
 	database = await testDatabase();
-	const rows = (await database.db.execute<{ id: string }>(sql`select id from organizations order by slug limit 2`)).rows;
-	[orgA, orgB] = rows.map((r) => r.id);
+	orgA = await makeOrganization(database.db);
+	orgB = await makeOrganization(database.db);
 });
 afterAll(() => database.close());
 

@@ -1,7 +1,8 @@
 /** Joining the network, the secretariat's decision, invitations and the first secretariat admin. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
+import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { asSystem, withAccess, ANONYMOUS } from '../db/tenant';
 import { createSession, createUser, resolveSession } from '../auth';
@@ -100,8 +101,8 @@ describe('joining the network', () => {
 	});
 
 	it('cannot invite into an organisation one does not act for', async () => {
-		const [other] = (await database.db.execute<{ id: string }>(sql`select id from organizations order by slug desc limit 1`)).rows;
-		const [mine] = (await database.db.execute<{ id: string }>(sql`select id from organizations order by slug asc limit 1`)).rows;
+		const other = { id: await makeOrganization(database.db) };
+		const mine = { id: await makeOrganization(database.db) };
 		await expect(
 			withAccess(database.db, { organizationIds: [mine.id] }, (tx) => inviteMember(tx, origin, { organizationId: other.id, email: 'x@example.org', role: 'org_admin' }))
 		).rejects.toMatchObject({ cause: { message: expect.stringMatching(/row-level security/) } });
@@ -110,7 +111,7 @@ describe('joining the network', () => {
 	it('asks an existing account to sign in as the invited address before joining', async () => {
 		const existing = await asSystem(database.db, (tx) => createUser(tx, 'twoorgs@example.org', '二団体', 'twoorgs passphrase'));
 		const intruder = await asSystem(database.db, (tx) => createUser(tx, 'intruder@example.org', '別人', 'intruder passphrase'));
-		const [org] = (await database.db.execute<{ id: string }>(sql`select id from organizations order by slug limit 1 offset 3`)).rows;
+		const org = { id: await makeOrganization(database.db) };
 		const token = await asSystem(database.db, (tx) => inviteMember(tx, origin, { organizationId: org.id, email: 'TwoOrgs@example.org', role: 'volunteer' }));
 		expect((await acceptInvitation(database.db, token, { signedInUserId: null }, client)).outcome).toBe('login_required');
 		expect((await acceptInvitation(database.db, token, { signedInUserId: intruder }, client)).outcome).toBe('wrong_account');

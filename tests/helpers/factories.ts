@@ -1,0 +1,98 @@
+/**
+ * Fixtures a test makes for itself, instead of borrowing rows of the demo region: an
+ * organisation, a place, a program (with or without a schedule), an occurrence, a registration.
+ *
+ * Each is made through the owning module's own exported function, as the app makes it, inside
+ * `asSystem` (the owner's context for set-up; the tests check access separately):
+ * - organisation: directory `createMemberOrganization` (published at once, as after approval)
+ * - place:        directory `saveLocation`
+ * - program:      directory `saveProgram` (a draft with its search document, schedules and upcoming
+ *                 dates), then `setProgramPublished` unless `published: false`
+ * - occurrence:   events `syncOccurrences` for a scheduled program's dated sessions is left to the
+ *                 test; `makeOccurrence` makes a one-off with events `createOneOff`
+ * - registration: events `register` (the public path: sealed contact, audit row, waiting list)
+ * No plain SQL: every one of these has a function.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../src/lib/server/db';
+import { asSystem } from '../../src/lib/server/db/tenant';
+import { createMemberOrganization, type NewOrganization } from '../../src/lib/server/directory/register';
+import { saveLocation, saveProgram, setProgramPublished, type LocationFields, type ProgramEdit } from '../../src/lib/server/directory/staff';
+import { localDay } from '../../src/lib/server/directory/schedule';
+import { createOneOff, type OneOffInput, type OccurrenceRow } from '../../src/lib/server/events/occurrences';
+import { register, type RegisterOutcome, type RegistrationInput } from '../../src/lib/server/events/registrations';
+import { programEdit } from './program';
+
+type ScheduleEdit = ProgramEdit['schedules'][number];
+
+/** A short tag, unique in the run, for names and e-mail addresses. */
+export function uniqueTag(): string {
+	return randomBytes(4).toString('hex');
+}
+
+const today = () => localDay(new Date(), 'Asia/Tokyo');
+
+/** A published organisation (directory's createMemberOrganization). */
+export async function makeOrganization(db: Db, input: Partial<NewOrganization> = {}): Promise<string> {
+	return asSystem(db, (tx) => createMemberOrganization(tx, { name: `試験団体${uniqueTag()}`, prefecture: '東京都', city: '荒川区', description: '', ...input }));
+}
+
+/** A place of the organisation (directory's saveLocation). */
+export async function makePlace(db: Db, organizationId: string, fields: Partial<LocationFields> = {}, day = today()): Promise<string> {
+	const input: LocationFields = { name: `試験会場${uniqueTag()}`, prefecture: '東京都', city: '荒川区', line: null, postalCode: null, lat: null, lng: null, accessibility: null, transport: null, ...fields };
+	const saved = await asSystem(db, (tx) => saveLocation(tx, organizationId, null, input, day));
+	if (!saved) throw new Error('makePlace: the organisation does not exist');
+	return saved.id;
+}
+
+export interface ProgramOptions {
+	/** Fields of the staff edit form; the rest from tests/helpers/program.ts (a こども食堂). */
+	edit?: Partial<ProgramEdit>;
+	/** The one schedule's fields over the default (第1・第3土曜日 from 2027-01-01); `null` for no schedule. */
+	schedule?: Partial<ScheduleEdit> | null;
+	/** Places of this organisation, the first the schedule's place. */
+	placeIds?: string[];
+	/** Published (in the finder) unless false. */
+	published?: boolean;
+	/** The day upcoming dates are counted from. */
+	today?: string;
+}
+
+/** A program of the organisation (directory's saveProgram, then setProgramPublished). */
+export async function makeProgram(db: Db, organizationId: string, options: ProgramOptions = {}): Promise<string> {
+	const base = programEdit({ title: `試験プログラム${uniqueTag()}`, ...options.edit }, options.schedule ?? {});
+	const edit: ProgramEdit = options.schedule === null ? { ...base, schedules: [] } : base;
+	return asSystem(db, async (tx) => {
+		const saved = await saveProgram(tx, organizationId, null, edit, options.placeIds ?? [], options.today ?? today());
+		if (saved.outcome !== 'saved') throw new Error(`makeProgram: ${saved.outcome}`);
+		if (options.published !== false) await setProgramPublished(tx, organizationId, saved.programId, true);
+		return saved.programId;
+	});
+}
+
+/** An organisation with one place and one published program held there (a fresh "tenant" for a test). */
+export async function makeOrganizationWithProgram(db: Db, options: ProgramOptions & { organization?: Partial<NewOrganization> } = {}) {
+	const organizationId = await makeOrganization(db, options.organization);
+	const placeId = await makePlace(db, organizationId);
+	const programId = await makeProgram(db, organizationId, { ...options, placeIds: options.placeIds ?? [placeId] });
+	return { organizationId, placeId, programId };
+}
+
+export type OccurrenceOptions = Partial<Omit<OneOffInput, 'programId'>> & { inDays?: number };
+
+/** A one-off dated session of the program (events' createOneOff); a week from now, open, no capacity, unless told. */
+export async function makeOccurrence(db: Db, organizationId: string, programId: string, options: OccurrenceOptions = {}): Promise<OccurrenceRow> {
+	const { inDays = 7, ...rest } = options;
+	const startsAt = rest.startsAt ?? new Date(Date.now() + inDays * 86_400_000);
+	return asSystem(db, (tx) =>
+		createOneOff(tx, organizationId, { kind: 'session', registrationOpen: true, capacity: null, capacityUnit: 'people', endsAt: null, locationId: null, title: null, note: null, ...rest, programId, startsAt })
+	);
+}
+
+/** A registration for the occurrence as a resident makes it (events' register); the program must be published. */
+export async function makeRegistration(db: Db, occurrenceId: string, input: Partial<RegistrationInput> = {}): Promise<Extract<RegisterOutcome, { ok: true }>> {
+	const tag = uniqueTag();
+	const outcome = await register(db, occurrenceId, { name: `参加者${tag}`, contact: `p-${tag}@example.org`, groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: `factory-${tag}-aaaaaaaaaaaaaaaa`, ...input }, { actorUserId: null, ip: '192.0.2.1', userAgent: 'vitest' });
+	if (!outcome.ok) throw new Error(`makeRegistration: ${outcome.reason}`);
+	return outcome;
+}
