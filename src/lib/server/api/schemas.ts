@@ -11,11 +11,12 @@ import { z } from 'zod';
 import { tapBatch, type CheckInResult as CheckInOutcome, type TapsOutcome } from '../participation';
 
 /** Schemas that become components/schemas/<id> in the document. */
-export const apiSchemas = z.registry<{ id: string; description?: string }>();
+export const apiSchemas = z.registry<{ id: string }>();
 
 const component = <T extends z.ZodType>(id: string, schema: T, description?: string): T => {
-	apiSchemas.add(schema, { id, description });
-	return schema;
+	const described = description ? (schema.describe(description) as T) : schema;
+	apiSchemas.add(described, { id });
+	return described;
 };
 
 /** What a response body must be: the schema's output type (dates already strings). */
@@ -249,7 +250,7 @@ export const CHECK_IN_REFUSALS = {
 } as const satisfies Record<Extract<CheckInOutcome, { ok: false }>['reason'], 400 | 404 | 409>;
 
 /** The tap batch is participation's own schema (countedAt is documented as a date-time string). */
-apiSchemas.add(tapBatch, { id: 'TapBatch', description: 'A batch of anonymous taps from a counting phone, 1–500.' });
+component('TapBatch', tapBatch, 'A batch of anonymous taps from a counting phone, 1–500.');
 
 export const TapsResult = component(
 	'TapsResult',
