@@ -225,6 +225,12 @@ describe('real answers of the built app match the document', () => {
 		const p = await check('/programs/{id}', `/programs/${program}`, 200);
 		expect(p.id).toBe(program);
 		await check('/organizations/{id}', `/organizations/${organization}`, 200);
+		// One with places, schedules and next dates (every nested shape filled in).
+		const [youthport] = (await database.db.execute<{ id: string }>(sql`select id from programs where slug = 's001-youthport-cafe'`)).rows;
+		const full = await check('/programs/{id}', `/programs/${youthport.id}`, 200);
+		expect(full.next_occurrences).toHaveLength(5);
+		expect(full.locations.length).toBeGreaterThan(0);
+		await check('/organizations/{id}', `/organizations/${full.organization.id}`, 200);
 		for (const docPath of ['/programs/{id}', '/organizations/{id}']) {
 			const base = docPath.replace('/{id}', '');
 			await check(docPath, `${base}/not-a-uuid`, 400);
