@@ -53,7 +53,14 @@ function bare(schema: JsonSchema): JsonSchema {
  */
 const REQUEST_COMPONENTS = new Set(['CheckInRequest', 'TapBatch', 'FinderQuery']);
 
+let components: Record<string, JsonSchema> | undefined;
+
+/** Generated once per process: the schemas do not change while it runs. */
 function componentSchemas(): Record<string, JsonSchema> {
+	return (components ??= generateComponents());
+}
+
+function generateComponents(): Record<string, JsonSchema> {
 	const common = { target: 'draft-2020-12' as const, uri: (id: string) => REF + id, unrepresentable: 'any' as const, override: dateAsString };
 	const output = z.toJSONSchema(apiSchemas, { ...common, io: 'output' }).schemas as Record<string, JsonSchema>;
 	const input = z.toJSONSchema(apiSchemas, { ...common, io: 'input' }).schemas as Record<string, JsonSchema>;
