@@ -169,7 +169,9 @@ describe('real answers of the built app match the document', () => {
 				.returning({ id: occurrences.id })
 		);
 		card = (await issueCard(database.db, { organizationIds: [cast.orgA], ageBand: '30s', gender: 'female' }, { actorUserId: null, ip: '192.0.2.9', userAgent: 'vitest' })).code;
-		app = await startApp(database.adminUrl);
+		// Small admission limits (one request at a time, two waiting), so that a burst meets the
+		// server's load shedding; the tests' requests one after another are not affected.
+		app = await startApp(database.adminUrl, { MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '2', QUEUE_TIMEOUT_MS: '5000' });
 		served = await (await fetch(`${app.baseUrl}/api/v1/openapi.json`)).json();
 		ajv = ajvFor(served);
 	}, 120_000);
@@ -267,5 +269,20 @@ describe('real answers of the built app match the document', () => {
 		const [other] = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${cast.orgB} limit 1`)).rows;
 		await check('/orgs/{orgId}/taps', url, 404, post({ taps: [{ ...tap, clientKey: 'openapi-tap-0003', programId: other.id, occurrenceId: null }] }));
 		await check('/orgs/{orgId}/taps', url, 403, post({ taps: [tap] }, 'adminB'));
+	});
+
+	it('a burst beyond the admission limits: 503 overloaded, as documented for every path', async () => {
+		const responses = await Promise.all(Array.from({ length: 12 }, () => fetch(`${app.baseUrl}/api/v1/programs?q=${encodeURIComponent('居場所')}`)));
+		const shed = responses.filter((r) => r.status === 503);
+		expect(shed.length).toBeGreaterThan(0);
+		for (const r of responses) {
+			const body = await r.json();
+			const validate = declared('/programs', 'get', r.status);
+			expect(validate(body) ? [] : validate.errors, String(r.status)).toEqual([]);
+			if (r.status === 503) expect(body.error.code).toBe('overloaded');
+		}
+		for (const [p, item] of Object.entries(served.paths as Record<string, Record<string, Doc>>)) {
+			for (const [method, op] of Object.entries(item)) expect(op.responses['503'], `${method} ${p}`).toBeTruthy();
+		}
 	});
 });
