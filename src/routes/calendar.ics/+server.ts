@@ -1,13 +1,14 @@
 import type { RequestHandler } from './$types';
 import { programIdsMatching } from '$lib/server/directory';
-import { icsResponse, jsonError, parseCalendarParams, programFilterOf, programsFeed } from '$lib/server/events';
+import { icsResponse, parseCalendarParams, programFilterOf, programsFeed } from '$lib/server/events';
+import { apiError } from '$lib/server/api/respond';
 import { db, todayInTokyo } from '$lib/server/runtime';
 import { translate } from '$lib/i18n';
 
 /** The calendar page's filtered view (same query parameters) as an iCalendar feed. */
 export const GET: RequestHandler = async ({ url, locals }) => {
 	const parsed = parseCalendarParams(url.searchParams);
-	if (!parsed.ok) return jsonError(400, 'invalid_parameters', 'Some calendar parameters are not valid.', parsed.errors);
+	if (!parsed.ok) return apiError(400, 'invalid_parameters', 'Some calendar parameters are not valid.', parsed.errors);
 	const ids = await programIdsMatching(db(), programFilterOf(parsed.query, true));
 	return icsResponse(await programsFeed(db(), ids, { origin: url.origin, name: translate(locals.locale, 'calendar.title'), today: todayInTokyo() }), 'tsunagu-calendar.ics');
 };

@@ -2,8 +2,15 @@
 import { label, nextOccurrences, type FinderItem, type ProgramDetail, type OrganizationDetail } from '../directory';
 import { costInWords, formatOccurrence, joinInWords, scheduleInWords } from '../present';
 import { translator, type Locale } from '$lib/i18n';
+import type { ApiOf, COST_KINDS, DELIVERY_MODES, JOIN_METHODS, PROGRAM_STATUSES, Organization, Program, ProgramSummary } from './schemas';
 
-export function programSummary(item: FinderItem, locale: Locale, origin: string) {
+// Text columns whose values the database's check constraints limit to these lists.
+type CostKind = (typeof COST_KINDS)[number];
+type JoinMethod = (typeof JOIN_METHODS)[number];
+type DeliveryMode = (typeof DELIVERY_MODES)[number];
+type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
+
+export function programSummary(item: FinderItem, locale: Locale, origin: string): ApiOf<typeof ProgramSummary> {
 	const t = translator(locale);
 	return {
 		id: item.id,
@@ -15,9 +22,9 @@ export function programSummary(item: FinderItem, locale: Locale, origin: string)
 		targets: item.targets,
 		life_stages: item.lifeStages,
 		languages: item.languages,
-		delivery_mode: item.deliveryMode,
-		cost: { kind: item.costKind, amount_yen: item.costAmountYen, note: item.costNote, text: costInWords(t, item.costKind, item.costAmountYen) },
-		join_method: { code: item.joinMethod, text: joinInWords(t, item.joinMethod) },
+		delivery_mode: item.deliveryMode as DeliveryMode,
+		cost: { kind: item.costKind as CostKind, amount_yen: item.costAmountYen, note: item.costNote, text: costInWords(t, item.costKind, item.costAmountYen) },
+		join_method: { code: item.joinMethod as JoinMethod, text: joinInWords(t, item.joinMethod) },
 		location: item.place,
 		next_occurrence: item.next
 			? {
@@ -33,7 +40,7 @@ export function programSummary(item: FinderItem, locale: Locale, origin: string)
 	};
 }
 
-export function programDetail(d: ProgramDetail, locale: Locale, origin: string, today: string) {
+export function programDetail(d: ProgramDetail, locale: Locale, origin: string, today: string): ApiOf<typeof Program> {
 	const t = translator(locale);
 	const p = d.program;
 	return {
@@ -42,17 +49,17 @@ export function programDetail(d: ProgramDetail, locale: Locale, origin: string, 
 		description: p.summary,
 		details: p.description,
 		url: `${origin}/programs/${p.id}`,
-		status: p.status,
+		status: p.status as ProgramStatus,
 		organization: { id: d.organization.id, name: d.organization.name, url: `${origin}/api/v1/organizations/${d.organization.id}` },
 		forms: p.forms.map((code) => ({ code, label: label('forms', code, locale) })),
 		targets: p.targets.map((code) => ({ code, label: label('targets', code, locale) })),
 		life_stages: p.lifeStages.map((code) => ({ code, label: label('lifeStages', code, locale) })),
 		languages: p.languages,
-		delivery_mode: p.deliveryMode,
+		delivery_mode: p.deliveryMode as DeliveryMode,
 		partnership_type: p.partnershipType,
 		partners: d.partners.map((x) => ({ name: x.name, role: x.role })),
-		cost: { kind: p.costKind, amount_yen: p.costAmountYen, note: p.costNote, text: costInWords(t, p.costKind, p.costAmountYen) },
-		join_method: { code: p.joinMethod, note: p.joinNote, text: joinInWords(t, p.joinMethod) },
+		cost: { kind: p.costKind as CostKind, amount_yen: p.costAmountYen, note: p.costNote, text: costInWords(t, p.costKind, p.costAmountYen) },
+		join_method: { code: p.joinMethod as JoinMethod, note: p.joinNote, text: joinInWords(t, p.joinMethod) },
 		first_time_note: p.firstTimeNote,
 		outcomes: p.outcomes,
 		period: { start: p.periodStart, end: p.periodEnd },
@@ -92,7 +99,7 @@ export function programDetail(d: ProgramDetail, locale: Locale, origin: string, 
 	};
 }
 
-export function organizationDetail(d: OrganizationDetail, locale: Locale, origin: string) {
+export function organizationDetail(d: OrganizationDetail, locale: Locale, origin: string): ApiOf<typeof Organization> {
 	const o = d.organization;
 	return {
 		id: o.id,

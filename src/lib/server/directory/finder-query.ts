@@ -24,7 +24,7 @@ const optionalText = (max: number) =>
 
 const languageCodes = taxonomy.languages.map((l) => l.code) as [string, ...string[]];
 
-export const finderQuery = z.object({
+const finderFields = z.object({
 	q: optionalText(MAX_QUERY_LENGTH),
 	life_stage: z.enum(codes('lifeStages')).optional(),
 	prefecture: optionalText(10),
@@ -46,9 +46,21 @@ export const finderQuery = z.object({
 	per_page: z.coerce.number().int().min(1).max(100).default(20)
 });
 
+/**
+ * The query: its fields, and lat/lng given together or not at all (in the OpenAPI document as
+ * JSON Schema's dependentRequired).
+ */
+export const finderQuery = finderFields
+	.superRefine((v, ctx) => {
+		if ((v.lat === undefined) !== (v.lng === undefined)) {
+			ctx.addIssue({ code: 'custom', path: [v.lat === undefined ? 'lat' : 'lng'], message: 'lat and lng go together', params: { code: 'lat_lng_pair' } });
+		}
+	})
+	.meta({ dependentRequired: { lat: ['lng'], lng: ['lat'] } });
+
 export type FinderQuery = z.infer<typeof finderQuery>;
 
-export const finderParamNames = Object.keys(finderQuery.shape) as Array<keyof FinderQuery>;
+export const finderParamNames = Object.keys(finderFields.shape) as Array<keyof FinderQuery>;
 
 export type ParseResult = { ok: true; query: FinderQuery } | { ok: false; errors: Array<{ param: string; code: string; message: string }> };
 
@@ -68,11 +80,9 @@ export function parseFinderParams(params: URLSearchParams): ParseResult {
 	const parsed = finderQuery.safeParse(raw);
 	if (!parsed.success) {
 		for (const issue of parsed.error.issues) {
-			errors.push({ param: String(issue.path[0] ?? ''), code: issue.code, message: issue.message });
+			const code = issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : issue.code;
+			errors.push({ param: String(issue.path[0] ?? ''), code, message: issue.message });
 		}
-	}
-	if (parsed.success && (parsed.data.lat === undefined) !== (parsed.data.lng === undefined)) {
-		errors.push({ param: parsed.data.lat === undefined ? 'lat' : 'lng', code: 'lat_lng_pair', message: 'lat and lng go together' });
 	}
 	if (errors.length || !parsed.success) return { ok: false, errors };
 	return { ok: true, query: parsed.data };

@@ -44,7 +44,7 @@ export const calendarQuery = z.object({
 export type CalendarQuery = z.infer<typeof calendarQuery>;
 export const calendarParamNames = Object.keys(calendarQuery.shape) as Array<keyof CalendarQuery>;
 
-export type CalendarParse = { ok: true; query: CalendarQuery } | { ok: false; errors: Array<{ param: string; code: string }> };
+export type CalendarParse = { ok: true; query: CalendarQuery } | { ok: false; errors: Array<{ param: string; code: string; message: string }> };
 
 export function parseCalendarParams(params: URLSearchParams): CalendarParse {
 	const raw: Record<string, string> = {};
@@ -54,7 +54,7 @@ export function parseCalendarParams(params: URLSearchParams): CalendarParse {
 	}
 	const parsed = calendarQuery.safeParse(raw);
 	if (parsed.success) return { ok: true, query: parsed.data };
-	return { ok: false, errors: parsed.error.issues.map((i) => ({ param: String(i.path[0] ?? ''), code: i.code })) };
+	return { ok: false, errors: parsed.error.issues.map((i) => ({ param: String(i.path[0] ?? ''), code: i.code, message: i.message })) };
 }
 
 /** The days a view shows: a month grid from Monday, a Monday–Sunday week, or 31 days of list. */

@@ -1,4 +1,4 @@
-/** HTTP answers for the .ics routes: the calendar type, a file name, a short cache. */
+/** HTTP answers for the .ics routes: the calendar type, a file name, a short cache (errors: api/respond's apiError). */
 export function icsResponse(body: string, filename: string): Response {
 	return new Response(body, {
 		headers: {
@@ -7,8 +7,4 @@ export function icsResponse(body: string, filename: string): Response {
 			'cache-control': 'public, max-age=300'
 		}
 	});
-}
-
-export function jsonError(status: number, code: string, message: string, details?: unknown): Response {
-	return new Response(JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } }), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }

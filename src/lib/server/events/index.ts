@@ -44,7 +44,7 @@ export { registrationCounts, staffOccurrences, type RegistrationCount, type Staf
 export { readMove, readSettings, readOneOff, type OccurrenceFieldErrors, type OccurrenceErrorKey, type MoveValues, type SettingsValues, type OneOffValues } from './staff-input';
 export { programsFeed, occurrenceFeed } from './feed';
 export { buildCalendar, type IcalEvent } from './ical';
-export { icsResponse, jsonError } from './feed-response';
+export { icsResponse } from './feed-response';
 export {
 	readRegistration,
 	register,

@@ -1,6 +1,7 @@
 import type { RequestHandler } from './$types';
 import { addDays } from '$lib/server/directory';
-import { calendarEntries, jsonError, parseCalendarParams, programFilterOf, viewRange } from '$lib/server/events';
+import { calendarEntries, parseCalendarParams, programFilterOf, viewRange } from '$lib/server/events';
+import { apiError } from '$lib/server/api/respond';
 import { monthPdf } from '$lib/server/events/print';
 import { db, todayInTokyo } from '$lib/server/runtime';
 import { formatTime, translatorFor } from '$lib/server/present';
@@ -8,7 +9,7 @@ import { formatTime, translatorFor } from '$lib/server/present';
 /** One month of the calendar (same filters as the page) on an A4 landscape page. */
 export const GET: RequestHandler = async ({ url, locals }) => {
 	const parsed = parseCalendarParams(url.searchParams);
-	if (!parsed.ok) return jsonError(400, 'invalid_parameters', 'Some calendar parameters are not valid.', parsed.errors);
+	if (!parsed.ok) return apiError(400, 'invalid_parameters', 'Some calendar parameters are not valid.', parsed.errors);
 	const t = translatorFor(locals.locale);
 	const range = viewRange('month', parsed.query.date ?? todayInTokyo());
 	const entries = await calendarEntries(db(), programFilterOf(parsed.query, true), range.from, range.to);

@@ -2,16 +2,17 @@ import { parseFinderParams, searchPrograms } from '$lib/server/directory';
 import { db, todayInTokyo } from '$lib/server/runtime';
 import { apiError, apiJson } from '$lib/server/api/respond';
 import { programSummary } from '$lib/server/api/programs';
+import { ProgramPage } from '$lib/server/api/schemas';
 import type { RequestHandler } from './$types';
 
-/** Finder search. Paging fields follow HSDS 3.0 (total_items, total_pages, page_number, size …). */
+/** Finder search (query: the finder's zod schema). Paging fields follow HSDS 3.0 (total_items, total_pages, page_number, size …). */
 export const GET: RequestHandler = async ({ url, locals }) => {
 	const parsed = parseFinderParams(url.searchParams);
 	if (!parsed.ok) return apiError(400, 'invalid_parameter', 'One or more query parameters are invalid.', parsed.errors);
 	const now = new Date();
 	const result = await searchPrograms(db(), parsed.query, { now, today: todayInTokyo(now) });
 	const totalPages = Math.ceil(result.total / result.perPage);
-	return apiJson({
+	return apiJson(ProgramPage, {
 		total_items: result.total,
 		total_pages: totalPages,
 		page_number: result.page,

@@ -1,13 +1,14 @@
 import type { RequestHandler } from './$types';
 import { getOrganization, idParam, programIdsMatching } from '$lib/server/directory';
-import { icsResponse, jsonError, programsFeed } from '$lib/server/events';
+import { icsResponse, programsFeed } from '$lib/server/events';
+import { apiError } from '$lib/server/api/respond';
 import { db, todayInTokyo } from '$lib/server/runtime';
 
 /** Every published program of one organisation, as one iCalendar feed. */
 export const GET: RequestHandler = async ({ params, url }) => {
-	if (!idParam.safeParse(params.id).success) return jsonError(400, 'invalid_id', 'The organisation id is not valid.');
+	if (!idParam.safeParse(params.id).success) return apiError(400, 'invalid_id', 'The organisation id is not valid.');
 	const detail = await getOrganization(db(), params.id);
-	if (!detail) return jsonError(404, 'not_found', 'No published organisation has this id.');
+	if (!detail) return apiError(404, 'not_found', 'No published organisation has this id.');
 	const ids = await programIdsMatching(db(), { organizationId: params.id, publishedOnly: true });
 	return icsResponse(await programsFeed(db(), ids, { origin: url.origin, name: detail.organization.name, today: todayInTokyo() }), `organization-${params.id}.ics`);
 };

@@ -1,15 +1,16 @@
 import type { RequestHandler } from './$types';
 import { getProgram, idParam, label } from '$lib/server/directory';
-import { jsonError, nextOccurrencesOfProgram } from '$lib/server/events';
+import { nextOccurrencesOfProgram } from '$lib/server/events';
+import { apiError } from '$lib/server/api/respond';
 import { flyerPdf } from '$lib/server/events/print';
 import { db } from '$lib/server/runtime';
 import { costInWords, formatOccurrence, joinInWords, scheduleInWords, translatorFor } from '$lib/server/present';
 
 /** An A4 flyer of a published program, with a QR code to its page. */
 export const GET: RequestHandler = async ({ params, url, locals }) => {
-	if (!idParam.safeParse(params.id).success) return jsonError(400, 'invalid_id', 'The program id is not valid.');
+	if (!idParam.safeParse(params.id).success) return apiError(400, 'invalid_id', 'The program id is not valid.');
 	const detail = await getProgram(db(), params.id);
-	if (!detail) return jsonError(404, 'not_found', 'No published program has this id.');
+	if (!detail) return apiError(404, 'not_found', 'No published program has this id.');
 	const t = translatorFor(locals.locale);
 	const { program, organization } = detail;
 	const dates = await nextOccurrencesOfProgram(db(), program.id, new Date(), 6);

@@ -1,12 +1,14 @@
-import { getProgram, idParam } from '$lib/server/directory';
+import { getProgram } from '$lib/server/directory';
 import { db, todayInTokyo } from '$lib/server/runtime';
 import { apiError, apiJson } from '$lib/server/api/respond';
 import { programDetail } from '$lib/server/api/programs';
+import { idPathParams, Program } from '$lib/server/api/schemas';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params, url, locals }) => {
-	if (!idParam.safeParse(params.id).success) return apiError(400, 'invalid_id', 'The program id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
-	const detail = await getProgram(db(), params.id);
+	const path = idPathParams.safeParse(params);
+	if (!path.success) return apiError(400, 'invalid_id', 'The program id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
+	const detail = await getProgram(db(), path.data.id);
 	if (!detail) return apiError(404, 'not_found', 'No published program has this id.');
-	return apiJson(programDetail(detail, locals.locale, url.origin, todayInTokyo()));
+	return apiJson(Program, programDetail(detail, locals.locale, url.origin, todayInTokyo()));
 };

@@ -1,18 +1,15 @@
-import { json } from '@sveltejs/kit';
-import { z } from 'zod';
 import type { RequestHandler } from './$types';
 import { actorDb, requireOrganization } from '$lib/server/auth/guard';
 import { checkIn } from '$lib/server/participation';
-import { jsonError } from '$lib/server/events';
-
-const body = z.object({ occurrenceId: z.string().uuid(), code: z.string().min(1).max(100) });
+import { apiError, apiPrivateJson, issueDetails } from '$lib/server/api/respond';
+import { CHECK_IN_REFUSALS, CheckInRequest, CheckInResult } from '$lib/server/api/schemas';
 
 /** Check one person in (a phone at the door, or the benchmark): 201 checked in, 200 already, 4xx refused. */
 export const POST: RequestHandler = async (event) => {
 	const { actor, organizationId } = requireOrganization(event, 'attendance.record');
-	const parsed = body.safeParse(await event.request.json().catch(() => null));
-	if (!parsed.success) return jsonError(400, 'invalid_body', 'Send {"occurrenceId": uuid, "code": string}.', parsed.error.issues.map((i) => ({ param: String(i.path[0] ?? ''), code: i.code })));
+	const parsed = CheckInRequest.safeParse(await event.request.json().catch(() => null));
+	if (!parsed.success) return apiError(400, 'invalid_body', 'Send {"occurrenceId": uuid, "code": string}.', issueDetails(parsed.error.issues));
 	const result = await actorDb(event, (tx) => checkIn(tx, { organizationId, occurrenceId: parsed.data.occurrenceId, code: parsed.data.code, recordedBy: actor.userId }));
-	if (!result.ok) return jsonError(result.reason === 'bad_code' ? 400 : result.reason === 'no_occurrence' ? 404 : 409, result.reason, `Check-in refused: ${result.reason}.`);
-	return json(result, { status: result.result === 'checked_in' ? 201 : 200 });
+	if (!result.ok) return apiError(CHECK_IN_REFUSALS[result.reason], result.reason, `Check-in refused: ${result.reason}.`);
+	return apiPrivateJson(CheckInResult, result, result.result === 'checked_in' ? 201 : 200);
 };

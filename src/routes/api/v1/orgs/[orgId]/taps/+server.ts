@@ -1,9 +1,9 @@
-import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
 import { recordAudit } from '$lib/server/audit';
 import { recordTaps, tapBatch } from '$lib/server/participation';
-import { jsonError } from '$lib/server/events';
+import { apiError, apiPrivateJson, issueDetails } from '$lib/server/api/respond';
+import { TAP_REFUSALS, TapsResult } from '$lib/server/api/schemas';
 
 /**
  * A batch of anonymous taps from a counting phone. Idempotent: each tap's clientKey is counted
@@ -12,12 +12,12 @@ import { jsonError } from '$lib/server/events';
 export const POST: RequestHandler = async (event) => {
 	const { actor, organizationId } = requireOrganization(event, 'attendance.record');
 	const parsed = tapBatch.safeParse(await event.request.json().catch(() => null));
-	if (!parsed.success) return jsonError(400, 'invalid_body', 'Send {"taps": [...]} with 1–500 valid taps.', parsed.error.issues.slice(0, 10).map((i) => ({ param: i.path.join('.'), code: i.code })));
+	if (!parsed.success) return apiError(400, 'invalid_body', 'Send {"taps": [...]} with 1–500 valid taps.', issueDetails(parsed.error.issues));
 	const result = await actorDb(event, async (tx) => {
 		const outcome = await recordTaps(tx, organizationId, parsed.data.taps, actor.userId);
 		if (outcome.ok && outcome.accepted.length) await recordAudit(tx, auditOrigin(event), { action: 'visit.taps', organizationId, entityType: 'visit', entityId: String(outcome.accepted.length) });
 		return outcome;
 	});
-	if (!result.ok) return jsonError(result.reason === 'foreign_program' ? 404 : 400, result.reason, `Tap ${result.clientKey} refused: ${result.reason}.`);
-	return json({ accepted: result.accepted, duplicates: result.duplicates });
+	if (!result.ok) return apiError(TAP_REFUSALS[result.reason], result.reason, `Tap ${result.clientKey} refused: ${result.reason}.`);
+	return apiPrivateJson(TapsResult, { accepted: result.accepted, duplicates: result.duplicates });
 };

@@ -1,0 +1,276 @@
+/**
+ * The JSON API's shapes as zod schemas: path parameters, request bodies and every response body.
+ * Routes parse their input with these and build their answers typed from them (`ApiOf<…>`), and
+ * the OpenAPI document (openapi.ts) is generated from the same schemas, so code, types and
+ * document cannot drift apart. Request schemas owned by a module stay there (the finder's query
+ * in directory/finder-query.ts, the tap batch in participation/headcount.ts).
+ *
+ * Each schema registered in `apiSchemas` becomes one entry of components/schemas (its id).
+ */
+import { z } from 'zod';
+import { tapBatch, type CheckInResult as CheckInOutcome, type TapsOutcome } from '../participation';
+
+/** Schemas that become components/schemas/<id> in the document. */
+export const apiSchemas = z.registry<{ id: string }>();
+
+const component = <T extends z.ZodType>(id: string, schema: T, description?: string): T => {
+	const described = description ? (schema.describe(description) as T) : schema;
+	apiSchemas.add(described, { id });
+	return described;
+};
+
+/** What a response body must be: the schema's output type (dates already strings). */
+export type ApiOf<T extends z.ZodType> = z.output<T>;
+
+// ── shared pieces ──────────────────────────────────────────────────────────────────────────────
+
+const uuid = z.uuid();
+const nullableText = z.string().nullable();
+/** A date and time with offset as JSON (ISO 8601, e.g. 2026-12-06T04:00:00.000Z). */
+const dateTime = z.iso.datetime({ offset: true });
+/** A calendar day, YYYY-MM-DD. */
+const day = z.iso.date();
+
+export const COST_KINDS = ['free', 'pay_what_you_can', 'fixed', 'unknown'] as const;
+export const JOIN_METHODS = ['no_registration', 'reservation', 'membership', 'referral_only', 'unknown'] as const;
+export const DELIVERY_MODES = ['in_person', 'online', 'both'] as const;
+export const PROGRAM_STATUSES = ['active', 'ended', 'planned'] as const;
+
+// ── path parameters ────────────────────────────────────────────────────────────────────────────
+
+/** `{id}` of /programs/{id} and /organizations/{id}. */
+export const idPathParams = z.object({ id: uuid.describe('The record id (UUID).') });
+/** `{orgId}` of the staff endpoints. */
+export const orgPathParams = z.object({ orgId: uuid.describe('The organisation the staff member acts for (UUID).') });
+
+// ── errors ─────────────────────────────────────────────────────────────────────────────────────
+
+export const ApiErrorDetail = component(
+	'ApiErrorDetail',
+	z.object({
+		param: z.string().describe('The parameter or body field (dotted path) the problem is about; empty when none.'),
+		code: z.string().describe('A machine-readable reason (zod issue code or our own, e.g. lat_lng_pair).'),
+		message: z.string()
+	})
+);
+
+export const ApiError = component(
+	'Error',
+	z.object({
+		error: z.object({
+			code: z.string().describe('invalid_parameter, invalid_id, invalid_body, not_found, control_character, unreadable_form, overloaded, or a refusal reason of the operation.'),
+			message: z.string().describe('In English for this API; `overloaded` is in the language of Accept-Language.'),
+			details: z.array(ApiErrorDetail)
+		})
+	}),
+	'Every error this API answers itself.'
+);
+
+/** The body SvelteKit answers when a guard refuses (403, or 404 for a malformed organisation id) and the client accepts JSON. */
+export const GuardError = component('GuardError', z.object({ message: z.string() }), 'A refusal by the session guard, in SvelteKit’s error shape.');
+
+// ── the directory (public, read-only) ──────────────────────────────────────────────────────────
+
+const Occurrence = component(
+	'Occurrence',
+	z.object({
+		starts_at: dateTime,
+		ends_at: dateTime.nullable(),
+		all_day: z.boolean(),
+		text: z.string().describe('The date and time in words, in the visitor’s language.')
+	})
+);
+
+const Cost = component(
+	'Cost',
+	z.object({
+		kind: z.enum(COST_KINDS),
+		amount_yen: z.int().nullable(),
+		note: nullableText,
+		text: z.string().describe('The cost in words.')
+	})
+);
+
+const Coded = component('CodedLabel', z.object({ code: z.string(), label: z.string() }), 'A taxonomy code and its label in the visitor’s language.');
+
+export const ProgramSummary = component(
+	'ProgramSummary',
+	z.object({
+		id: uuid,
+		name: z.string(),
+		description: z.string(),
+		url: z.url().describe('The program’s public page.'),
+		organization: z.object({ id: uuid, name: z.string() }),
+		forms: z.array(z.string()).describe('取組のかたち codes (taxonomy form).'),
+		targets: z.array(z.string()).describe('届けたい人たち codes (taxonomy target).'),
+		life_stages: z.array(z.string()).describe('Life stage codes (taxonomy life_stage).'),
+		languages: z.array(z.string()),
+		delivery_mode: z.enum(DELIVERY_MODES),
+		cost: Cost,
+		join_method: z.object({ code: z.enum(JOIN_METHODS), text: z.string() }),
+		location: z.object({ name: z.string(), prefecture: z.string(), city: z.string() }).nullable().describe('The first place, if any.'),
+		next_occurrence: Occurrence.nullable(),
+		schedule_note: nullableText.describe('The schedule in words, for programs whose timing no rule can say.'),
+		distance_km: z.number().nullable().describe('From the point given by lat/lng or near; null without one.'),
+		score: z.number().describe('Relevance to q (0 without q).')
+	}),
+	'A program (HSDS service) as a search result.'
+);
+
+export const ProgramPage = component(
+	'ProgramPage',
+	z.object({
+		total_items: z.int().min(0),
+		total_pages: z.int().min(0),
+		page_number: z.int().min(1),
+		size: z.int().min(1),
+		first_page: z.boolean(),
+		last_page: z.boolean(),
+		empty: z.boolean(),
+		origin: z.object({ lat: z.number(), lng: z.number(), label: nullableText }).nullable().describe('The point distances were measured from, when a place was given.'),
+		unknown_place: nullableText.describe('A `near` place name that matched no known place (the search ran without it).'),
+		contents: z.array(ProgramSummary)
+	}),
+	'A page of search results; paging fields follow HSDS 3.0.'
+);
+
+export const Program = component(
+	'Program',
+	z.object({
+		id: uuid,
+		name: z.string(),
+		description: z.string(),
+		details: z.string(),
+		url: z.url(),
+		status: z.enum(PROGRAM_STATUSES),
+		organization: z.object({ id: uuid, name: z.string(), url: z.url() }),
+		forms: z.array(Coded),
+		targets: z.array(Coded),
+		life_stages: z.array(Coded),
+		languages: z.array(z.string()),
+		delivery_mode: z.enum(DELIVERY_MODES),
+		partnership_type: nullableText.describe('public_private or private_private.'),
+		partners: z.array(z.object({ name: z.string(), role: nullableText })),
+		cost: Cost,
+		join_method: z.object({ code: z.enum(JOIN_METHODS), note: nullableText, text: z.string() }),
+		first_time_note: nullableText,
+		outcomes: nullableText,
+		period: z.object({ start: nullableText, end: nullableText }),
+		contact: z.object({ phone: nullableText, email: nullableText, url: nullableText }),
+		locations: z.array(
+			z.object({
+				id: uuid,
+				name: z.string(),
+				prefecture: z.string(),
+				city: nullableText.describe('Null for a service area covering a whole prefecture.'),
+				address_line: nullableText,
+				postal_code: nullableText,
+				latitude: z.number().nullable(),
+				longitude: z.number().nullable(),
+				accessibility: nullableText,
+				transport: nullableText
+			})
+		),
+		schedules: z.array(
+			z.object({
+				rrule: nullableText.describe('RFC 5545 RRULE; null when the timing is only described in note.'),
+				dtstart: day,
+				until: day.nullable(),
+				count: z.int().nullable(),
+				exdates: z.array(day),
+				opens_at: nullableText.describe('HH:MM, Asia/Tokyo wall-clock time.'),
+				closes_at: nullableText,
+				timezone: z.string(),
+				closed_on_holidays: z.boolean(),
+				note: nullableText,
+				text: z.string().describe('The schedule in words.')
+			})
+		),
+		next_occurrences: z.array(Occurrence).max(5),
+		last_updated: dateTime
+	}),
+	'One program with its places, schedules and next five dates.'
+);
+
+export const Organization = component(
+	'Organization',
+	z.object({
+		id: uuid,
+		name: z.string(),
+		name_kana: nullableText,
+		legal_form: Coded.nullable(),
+		representative: nullableText,
+		founded: nullableText.describe('YYYY-MM.'),
+		address: z.object({ prefecture: nullableText, city: nullableText, address_line: nullableText, postal_code: nullableText }),
+		website: nullableText,
+		message: nullableText,
+		description: z.string(),
+		source: z.object({ file: z.string(), title: nullableText }).nullable(),
+		url: z.url(),
+		programs: z.array(z.object({ id: uuid, name: z.string(), description: z.string(), url: z.url() })),
+		last_updated: dateTime
+	}),
+	'One organisation and its published programs.'
+);
+
+// ── staff endpoints ────────────────────────────────────────────────────────────────────────────
+
+export const CheckInRequest = component(
+	'CheckInRequest',
+	z.object({
+		occurrenceId: uuid.describe('One of the organisation’s dates (today’s).'),
+		code: z.string().min(1).max(100).describe('A card code or a registration reference, scanned (TSUNAGU-C:…, TSUNAGU-R:…) or typed.')
+	})
+);
+
+export const CheckInResult = component(
+	'CheckInResult',
+	z.object({
+		ok: z.literal(true),
+		result: z.enum(['checked_in', 'already']),
+		kind: z.enum(['card', 'registration']),
+		firstVisit: z.boolean(),
+		people: z.int().min(1)
+	}),
+	'201 when the person was checked in, 200 when they already were.'
+);
+
+/** The refusals of a check-in and the status each answers. */
+export const CHECK_IN_REFUSALS = {
+	bad_code: 400,
+	no_occurrence: 404,
+	not_today: 409,
+	occurrence_cancelled: 409,
+	unknown_card: 409,
+	revoked: 409,
+	unknown_registration: 409,
+	registration_cancelled: 409,
+	waitlisted: 409,
+	other_occurrence: 409
+} as const satisfies Record<Extract<CheckInOutcome, { ok: false }>['reason'], 400 | 404 | 409>;
+
+/** The tap batch is participation's own schema (countedAt is documented as a date-time string). */
+component('TapBatch', tapBatch, 'A batch of anonymous taps from a counting phone, 1–500.');
+
+export const TapsResult = component(
+	'TapsResult',
+	z.object({
+		accepted: z.array(z.string()).describe('Client keys counted now.'),
+		duplicates: z.array(z.string()).describe('Client keys counted before (drop them).')
+	})
+);
+
+/** The refusals of a tap batch and the status each answers. */
+export const TAP_REFUSALS = { foreign_program: 404, bad_occurrence: 400, bad_time: 400 } as const satisfies Record<Extract<TapsOutcome, { ok: false }>['reason'], 400 | 404>;
+
+// ── the document itself ────────────────────────────────────────────────────────────────────────
+
+export const OpenApiDocument = component(
+	'OpenApiDocument',
+	z.looseObject({
+		openapi: z.string().regex(/^3\.1\.\d+$/),
+		info: z.looseObject({ title: z.string(), version: z.string() }),
+		paths: z.record(z.string(), z.record(z.string(), z.unknown()))
+	}),
+	'An OpenAPI 3.1 document (this one).'
+);

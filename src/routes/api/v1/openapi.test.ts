@@ -1,0 +1,288 @@
+/**
+ * The OpenAPI document against the code: every API route folder is in it, it is a valid OpenAPI
+ * 3.1 document as far as can be checked offline (every $ref resolves, every path parameter is
+ * declared, every schema compiles under JSON Schema 2020-12), and real answers of the built app
+ * over HTTP match the schema the document declares for their path, method and status.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { testDatabase } from '../../../../tests/helpers/db';
+import { startApp, type RunningApp } from '../../../../tests/helpers/app';
+import { seedCast, type Cast } from '../../../../tests/helpers/people';
+import type { Database } from '$lib/server/db';
+import { asSystem } from '$lib/server/db/tenant';
+import { localDay } from '$lib/server/directory';
+import { occurrences } from '$lib/server/events/schema';
+import { issueCard } from '$lib/server/participation';
+import { openApiDocument } from '$lib/server/api/openapi';
+
+type Json = Record<string, unknown>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Doc = any;
+
+const ROUTES = path.resolve(import.meta.dirname, '../..');
+const API_ROOT = path.join(ROUTES, 'api');
+const BASE = 'https://tsunagu.test/schemas/';
+
+/** Route ids of every folder under src/routes/api with a +server.ts, as paths of the document (/api/v1 is the server URL). */
+function apiRoutePaths(): string[] {
+	const found: string[] = [];
+	const walk = (dir: string) => {
+		for (const name of readdirSync(dir)) {
+			const full = path.join(dir, name);
+			if (statSync(full).isDirectory()) walk(full);
+			else if (name === '+server.ts') {
+				const id = '/' + path.relative(ROUTES, dir).split(path.sep).join('/');
+				found.push(id.replace(/^\/api\/v1(?=\/)/, '').replace(/\[(\w+)\]/g, '{$1}'));
+			}
+		}
+	};
+	if (existsSync(API_ROOT)) walk(API_ROOT);
+	return found.sort();
+}
+
+/** Every `$ref` in the document, with where it was found. */
+function refsOf(node: unknown, at = '#'): Array<{ at: string; ref: string }> {
+	if (Array.isArray(node)) return node.flatMap((v, i) => refsOf(v, `${at}/${i}`));
+	if (!node || typeof node !== 'object') return [];
+	return Object.entries(node as Json).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [{ at, ref: v }] : refsOf(v, `${at}/${k}`)));
+}
+
+function resolvePointer(doc: Doc, ref: string): unknown {
+	if (!ref.startsWith('#/')) return undefined;
+	return ref
+		.slice(2)
+		.split('/')
+		.map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))
+		.reduce((node: Doc, key) => (node === undefined || node === null ? undefined : node[key]), doc);
+}
+
+/** The document's schemas with their #/components/schemas/ refs made absolute, so ajv can hold them all. */
+function absolute<T>(value: T): T {
+	return JSON.parse(JSON.stringify(value).replaceAll('"#/components/schemas/', `"${BASE}`));
+}
+
+function ajvFor(doc: Doc) {
+	const ajv = new Ajv2020({ strict: true, allErrors: true });
+	addFormats(ajv);
+	for (const [id, schema] of Object.entries(doc.components.schemas as Record<string, Json>)) ajv.addSchema({ ...absolute(schema), $id: BASE + id });
+	return ajv;
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+const doc: Doc = openApiDocument('http://localhost');
+
+describe('the OpenAPI document', () => {
+	it('has every route folder under src/routes/api in its paths, and no path without a route', () => {
+		const routes = apiRoutePaths();
+		expect(routes.length).toBeGreaterThanOrEqual(6);
+		const documented = Object.keys(doc.paths).sort();
+		expect({ missing: routes.filter((r) => !documented.includes(r)), stale: documented.filter((p) => !routes.includes(p)) }).toEqual({ missing: [], stale: [] });
+	});
+
+	it('is OpenAPI 3.1 with operations that answer something, and every $ref resolves', () => {
+		expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+		expect(doc.info.title).toBeTruthy();
+		expect(doc.info.version).toBeTruthy();
+		const unresolved = refsOf(doc).filter(({ ref }) => resolvePointer(doc, ref) === undefined);
+		expect(unresolved).toEqual([]);
+		const ids = new Set<string>();
+		for (const [p, item] of Object.entries(doc.paths as Record<string, Json>)) {
+			expect(p).toMatch(/^\//);
+			for (const [method, op] of Object.entries(item as Record<string, Doc>)) {
+				expect(METHODS, `${p} ${method}`).toContain(method);
+				expect(Object.keys(op.responses).length, `${p} ${method}`).toBeGreaterThan(0);
+				for (const status of Object.keys(op.responses)) expect(status).toMatch(/^[1-5]\d\d$/);
+				expect(ids.has(op.operationId), op.operationId).toBe(false);
+				ids.add(op.operationId);
+				for (const requirement of op.security ?? []) for (const scheme of Object.keys(requirement)) expect(doc.components.securitySchemes).toHaveProperty(scheme);
+			}
+		}
+	});
+
+	it('declares every path parameter, required, and no path parameter the path lacks', () => {
+		for (const [p, item] of Object.entries(doc.paths as Record<string, Record<string, Doc>>)) {
+			const inTemplate = [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+			for (const [method, op] of Object.entries(item)) {
+				const declared = (op.parameters ?? []).filter((x: Doc) => x.in === 'path');
+				expect(declared.map((x: Doc) => x.name).sort(), `${method} ${p}`).toEqual(inTemplate);
+				for (const x of declared) expect(x.required, `${method} ${p} ${x.name}`).toBe(true);
+			}
+		}
+	});
+
+	it('has schemas that all compile under JSON Schema 2020-12 (ajv strict, with formats)', () => {
+		const ajv = ajvFor(doc);
+		for (const id of Object.keys(doc.components.schemas)) expect(ajv.getSchema(BASE + id), id).toBeTruthy();
+		const inline: Array<[string, Json]> = [];
+		for (const [p, item] of Object.entries(doc.paths as Record<string, Record<string, Doc>>)) {
+			for (const [method, op] of Object.entries(item)) {
+				for (const x of op.parameters ?? []) inline.push([`${method} ${p} parameter ${x.name}`, x.schema]);
+				for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) inline.push([`${method} ${p} body ${type}`, (media as Doc).schema]);
+				for (const [status, response] of Object.entries(op.responses as Record<string, Doc>)) {
+					for (const [type, media] of Object.entries(response.content ?? {})) inline.push([`${method} ${p} ${status} ${type}`, (media as Doc).schema]);
+				}
+			}
+		}
+		expect(inline.length).toBeGreaterThan(20);
+		for (const [where, schema] of inline) expect(() => ajv.compile(absolute(schema)), where).not.toThrow();
+	});
+
+	it('states the lat/lng pairing in the finder query schema', () => {
+		const ajv = ajvFor(doc);
+		const query = ajv.getSchema(BASE + 'FinderQuery')!;
+		expect(query({ lat: 35.6, lng: 139.7 })).toBe(true);
+		expect(query({})).toBe(true);
+		expect(query({ lat: 35.6 })).toBe(false);
+		expect(query({ lng: 139.7 })).toBe(false);
+		for (const name of ['lat', 'lng']) expect(doc.paths['/programs'].get.parameters.find((x: Doc) => x.name === name).description).toMatch(/both or neither/);
+	});
+});
+
+describe('real answers of the built app match the document', () => {
+	let database: Database;
+	let app: RunningApp;
+	let cast: Cast;
+	let served: Doc;
+	let ajv: Ajv2020;
+	let program: string;
+	let organization: string;
+	let today: string;
+	let card: string;
+
+	beforeAll(async () => {
+		database = await testDatabase();
+		cast = await seedCast(database, 'oa');
+		const [row] = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${cast.orgA} and published order by slug limit 1`)).rows;
+		program = row.id;
+		organization = cast.orgA;
+		const day = localDay(new Date());
+		[{ id: today }] = await asSystem(database.db, (tx) =>
+			tx
+				.insert(occurrences)
+				.values({ organizationId: cast.orgA, programId: program, day, startsAt: new Date(`${day}T10:00:00+09:00`) })
+				.returning({ id: occurrences.id })
+		);
+		card = (await issueCard(database.db, { organizationIds: [cast.orgA], ageBand: '30s', gender: 'female' }, { actorUserId: null, ip: '192.0.2.9', userAgent: 'vitest' })).code;
+		// Small admission limits (one request at a time, two waiting), so that a burst meets the
+		// server's load shedding; the tests' requests one after another are not affected.
+		app = await startApp(database.adminUrl, { MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '2', QUEUE_TIMEOUT_MS: '5000' });
+		served = await (await fetch(`${app.baseUrl}/api/v1/openapi.json`)).json();
+		ajv = ajvFor(served);
+	}, 120_000);
+
+	afterAll(async () => {
+		await app?.stop();
+		await database?.close();
+	});
+
+	/** The validator for the schema the served document declares for this answer. */
+	function declared(docPath: string, method: string, status: number, type = 'application/json'): ValidateFunction {
+		const op = served.paths[docPath]?.[method];
+		expect(op, `${method} ${docPath}`).toBeTruthy();
+		const response = op.responses[String(status)];
+		expect(response, `${method} ${docPath} ${status} is not documented`).toBeTruthy();
+		const schema = response.content?.[type]?.schema;
+		expect(schema, `${method} ${docPath} ${status} ${type}`).toBeTruthy();
+		return ajv.compile(absolute(schema));
+	}
+
+	const staff = (person: keyof Cast['people'] = 'staff') => ({ cookie: `tsunagu_session=${cast.people[person].token}`, accept: 'application/json', 'content-type': 'application/json' });
+
+	async function check(docPath: string, url: string, expectedStatus: number, init: RequestInit = {}) {
+		const method = (init.method ?? 'GET').toLowerCase();
+		const response = await fetch(app.baseUrl + '/api/v1' + url, { redirect: 'manual', ...init });
+		expect(response.status, `${method} ${url}`).toBe(expectedStatus);
+		expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+		const body = await response.json();
+		const validate = declared(docPath, method, response.status);
+		expect(validate(body) ? [] : validate.errors, `${method} ${url} ${response.status}`).toEqual([]);
+		return body;
+	}
+
+	it('serves the document it generates, and the document validates itself', async () => {
+		expect(served).toEqual(openApiDocument(app.baseUrl));
+		await check('/openapi.json', '/openapi.json', 200);
+	});
+
+	it('the list, with and without a place, and its 400s', async () => {
+		const page = await check('/programs', `/programs?q=${encodeURIComponent('居場所')}&per_page=5`, 200);
+		expect(page.contents.length).toBeGreaterThan(0);
+		const near = await check('/programs', `/programs?lat=35.6946&lng=139.9826&sort=distance&per_page=3`, 200);
+		expect(near.contents[0].distance_km).toEqual(expect.any(Number));
+		await check('/programs', `/programs?near=${encodeURIComponent('どこにもない町')}&per_page=2`, 200);
+		const pair = await check('/programs', '/programs?lat=35.6', 400);
+		expect(pair.error.details).toEqual([{ param: 'lng', code: 'lat_lng_pair', message: 'lat and lng go together' }]);
+		await check('/programs', '/programs?per_page=0', 400);
+		const refused = await check('/programs', '/programs?q=%00', 400);
+		expect(refused.error.code).toBe('control_character');
+	});
+
+	it('a program, an organisation, a malformed id and an unknown one', async () => {
+		const p = await check('/programs/{id}', `/programs/${program}`, 200);
+		expect(p.id).toBe(program);
+		await check('/organizations/{id}', `/organizations/${organization}`, 200);
+		// One with places, schedules and next dates (every nested shape filled in).
+		const [youthport] = (await database.db.execute<{ id: string }>(sql`select id from programs where slug = 's001-youthport-cafe'`)).rows;
+		const full = await check('/programs/{id}', `/programs/${youthport.id}`, 200);
+		expect(full.next_occurrences).toHaveLength(5);
+		expect(full.locations.length).toBeGreaterThan(0);
+		await check('/organizations/{id}', `/organizations/${full.organization.id}`, 200);
+		for (const docPath of ['/programs/{id}', '/organizations/{id}']) {
+			const base = docPath.replace('/{id}', '');
+			await check(docPath, `${base}/not-a-uuid`, 400);
+			await check(docPath, `${base}/00000000-0000-4000-8000-000000000000`, 404);
+		}
+	});
+
+	it('check-in as a staff member: 201, then 200, and the refusals', async () => {
+		const post = (body: unknown, person: keyof Cast['people'] = 'staff') => ({ method: 'POST', headers: staff(person), body: JSON.stringify(body) });
+		const url = `/orgs/${cast.orgA}/checkins`;
+		const first = await check('/orgs/{orgId}/checkins', url, 201, post({ occurrenceId: today, code: `TSUNAGU-C:${card}` }));
+		expect(first).toMatchObject({ ok: true, result: 'checked_in', kind: 'card' });
+		await check('/orgs/{orgId}/checkins', url, 200, post({ occurrenceId: today, code: card }));
+		const invalid = await check('/orgs/{orgId}/checkins', url, 400, post({ occurrenceId: 'x' }));
+		expect(invalid.error.details.map((d: { param: string }) => d.param).sort()).toEqual(['code', 'occurrenceId']);
+		await check('/orgs/{orgId}/checkins', url, 400, post({ occurrenceId: today, code: '!!' }));
+		await check('/orgs/{orgId}/checkins', url, 404, post({ occurrenceId: '00000000-0000-4000-8000-000000000000', code: card }));
+		await check('/orgs/{orgId}/checkins', url, 409, post({ occurrenceId: today, code: 'ABCDE-23456' }));
+		await check('/orgs/{orgId}/checkins', url, 403, post({ occurrenceId: today, code: card }, 'counsellor'));
+		await check('/orgs/{orgId}/checkins', '/orgs/not-an-org/checkins', 404, post({ occurrenceId: today, code: card }));
+		const anonymous = await fetch(`${app.baseUrl}/api/v1${url}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: '{}' });
+		expect(anonymous.status).toBe(303);
+		expect(served.paths['/orgs/{orgId}/checkins'].post.responses['303']).toBeTruthy();
+	});
+
+	it('taps as a staff member: accepted, then duplicates, and the refusals', async () => {
+		const url = `/orgs/${cast.orgA}/taps`;
+		const tap = { clientKey: 'openapi-tap-0001', programId: program, occurrenceId: today, countedAt: new Date().toISOString(), ageBand: '20s', gender: 'not_given', firstVisit: true };
+		const post = (body: unknown, person: keyof Cast['people'] = 'staff') => ({ method: 'POST', headers: staff(person), body: JSON.stringify(body) });
+		expect(await check('/orgs/{orgId}/taps', url, 200, post({ taps: [tap] }))).toEqual({ accepted: [tap.clientKey], duplicates: [] });
+		expect(await check('/orgs/{orgId}/taps', url, 200, post({ taps: [tap] }))).toEqual({ accepted: [], duplicates: [tap.clientKey] });
+		await check('/orgs/{orgId}/taps', url, 400, post({ taps: [] }));
+		await check('/orgs/{orgId}/taps', url, 400, post({ taps: [{ ...tap, clientKey: 'openapi-tap-0002', countedAt: '2001-01-01T00:00:00Z' }] }));
+		const [other] = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${cast.orgB} limit 1`)).rows;
+		await check('/orgs/{orgId}/taps', url, 404, post({ taps: [{ ...tap, clientKey: 'openapi-tap-0003', programId: other.id, occurrenceId: null }] }));
+		await check('/orgs/{orgId}/taps', url, 403, post({ taps: [tap] }, 'adminB'));
+	});
+
+	it('a burst beyond the admission limits: 503 overloaded, as documented for every path', async () => {
+		const responses = await Promise.all(Array.from({ length: 12 }, () => fetch(`${app.baseUrl}/api/v1/programs?q=${encodeURIComponent('居場所')}`)));
+		const shed = responses.filter((r) => r.status === 503);
+		expect(shed.length).toBeGreaterThan(0);
+		for (const r of responses) {
+			const body = await r.json();
+			const validate = declared('/programs', 'get', r.status);
+			expect(validate(body) ? [] : validate.errors, String(r.status)).toEqual([]);
+			if (r.status === 503) expect(body.error.code).toBe('overloaded');
+		}
+		for (const [p, item] of Object.entries(served.paths as Record<string, Record<string, Doc>>)) {
+			for (const [method, op] of Object.entries(item)) expect(op.responses['503'], `${method} ${p}`).toBeTruthy();
+		}
+	});
+});
