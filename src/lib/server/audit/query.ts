@@ -76,6 +76,7 @@ export const auditQuerySchema = z
 		actor: z.string().regex(UUID).optional(),
 		action: z.string().max(100).regex(/^[a-z_.]+$/).optional(),
 		entity_type: z.string().max(64).regex(/^[a-z_]+$/).optional(),
+		// eslint-disable-next-line no-control-regex -- finding control characters is the point (refused in a filter)
 		entity_id: z.string().max(200).regex(/^[^\u0000-\u001f\u007f]+$/).optional(),
 		from: z.string().refine(isDayInRange).optional(),
 		to: z.string().refine(isDayInRange).optional(),
