@@ -27,7 +27,7 @@ import * as schema from '../src/lib/server/db/schema';
 import { parseFinderParams } from '../src/lib/server/directory/finder-query';
 import { searchPrograms } from '../src/lib/server/directory/finder';
 import { localDay } from '../src/lib/server/directory/schedule';
-import { generateRegion, rebuildUpcomingDates, sizesFor, type RegionSizes } from './generate';
+import { generateRegion, rebuildUpcomingDates, sizesFor } from './generate';
 import { occurrencesStale, syncAllOccurrences } from '../src/lib/server/events/occurrences';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../src/lib/server/db';

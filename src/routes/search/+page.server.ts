@@ -24,7 +24,10 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const linkWith = (changes: Partial<Record<keyof FinderQuery, string>>) => {
 		const params = new URLSearchParams(url.searchParams);
 		params.delete('page');
-		for (const [k, v] of Object.entries(changes)) v ? params.set(k, v) : params.delete(k);
+		for (const [k, v] of Object.entries(changes)) {
+			if (v) params.set(k, v);
+			else params.delete(k);
+		}
 		return `/search?${params}`;
 	};
 	const paramLabels: Record<string, MessageKey> = {

@@ -4,8 +4,6 @@
  * as the transaction's last write: it holds the chain's head until the transaction ends.
  * `verifyAuditChain` proves the chain (npm run audit:verify); the rest serves the viewers.
  */
-import type { Db } from '../db';
-
 export interface AuditOrigin {
 	actorUserId?: string | null;
 	ip?: string | null;

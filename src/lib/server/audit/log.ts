@@ -15,8 +15,10 @@ const ENTITY_TYPE = /^[a-z_]{1,64}$/;
 /** A column or property name (snake_case or camelCase, dotted for nested ones) — never a value. */
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62}){0,3}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/* eslint-disable no-control-regex -- finding control characters is the point */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 const HAS_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/* eslint-enable no-control-regex */
 
 export const LIMITS = { action: 100, entityId: 200, fields: 100, ip: 64, userAgent: 512, requestId: 128 } as const;
 

@@ -6,6 +6,7 @@
  */
 
 /** C0 controls and DEL, except tab, line feed and carriage return (typed into text areas). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export type InputRefusal = { code: 'control_character'; param: string } | { code: 'unreadable_form'; param?: undefined };

@@ -5,6 +5,7 @@
  */
 const OWN = 'http://tsunagu.invalid';
 /** C0 controls and DEL: the URL parser drops tab, CR and LF silently; none belongs in a path. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_LENGTH = 500;
 

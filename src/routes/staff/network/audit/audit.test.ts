@@ -45,6 +45,7 @@ const event = (who: Actor | null, path: string, params: Record<string, string> =
 });
 
 /** What a handler did: its data or response, or the redirect / HTTP error it threw. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads its own page's data
 async function run(handler: Handler, ...args: Parameters<typeof event>): Promise<{ status: number; data?: any; response?: Response; location?: string }> {
 	try {
 		const result = await handler(event(...args));

@@ -1,0 +1,40 @@
+// The import-boundary rules of .dependency-cruiser.cjs, run on two small trees: a clean one passes,
+// one with a new violation of each rule fails on exactly those. No database needed.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cruise, type ICruiseResult, type IFlattenedRuleSet } from 'dependency-cruiser';
+
+const require = createRequire(import.meta.url);
+const config = require('../../.dependency-cruiser.cjs') as IFlattenedRuleSet & { options: { exclude: { path: string[] } } };
+const fixtures = path.resolve('tests/fixtures/boundaries');
+
+async function violations(tree: string) {
+	const { output } = await cruise(['src'], {
+		baseDir: path.join(fixtures, tree),
+		validate: true,
+		ruleSet: { forbidden: config.forbidden },
+		exclude: config.options.exclude,
+		doNotFollow: { path: 'node_modules' },
+		tsPreCompilationDeps: true
+	});
+	const result = output as ICruiseResult;
+	return result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`).sort();
+}
+
+describe('import boundaries', () => {
+	it('finds nothing in a tree that keeps them', async () => {
+		expect(await violations('clean')).toEqual([]);
+	});
+
+	it('reports an upward import, a deep import past index.ts and the cycles they make', async () => {
+		expect(await violations('violations')).toEqual([
+			'module-through-index: src/lib/server/referrals/handoff.ts → src/lib/server/consultations/notes.ts',
+			'no-module-cycle: src/lib/server/consultations → src/lib/server/mail',
+			'no-module-cycle: src/lib/server/consultations → src/lib/server/referrals',
+			'no-module-cycle: src/lib/server/mail → src/lib/server/consultations',
+			'no-module-cycle: src/lib/server/referrals → src/lib/server/consultations',
+			'platform-not-upward: src/lib/server/mail/send.ts → src/lib/server/consultations/index.ts'
+		]);
+	});
+});
