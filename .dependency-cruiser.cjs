@@ -18,7 +18,7 @@
  * db/index.ts does not export tenant.ts (withAccess, asSystem); auth reads network's roles and
  * permissions and directory's organisation names; audit/query.ts joins auth's and directory's
  * tables; audit/viewer.ts uses api/respond.ts.
- * tests/unit/boundaries.test.ts runs these same rules on small trees under tests/fixtures/boundaries/.
+ * tests/unit/boundaries.unit.test.ts runs these same rules on small trees under tests/fixtures/boundaries/.
  */
 
 const MODULE = '^src/lib/server/([^/]+)/';
