@@ -42,7 +42,9 @@ const dateAsString = (ctx: { zodSchema: z.core.$ZodTypes; jsonSchema: JsonSchema
 
 /** A component as OpenAPI wants it: no $schema (the document's dialect is 2020-12) and no $id. */
 function bare(schema: JsonSchema): JsonSchema {
-	const { $schema: _schema, $id: _id, ...rest } = schema;
+	const rest = { ...schema };
+	delete rest.$schema;
+	delete rest.$id;
 	return rest;
 }
 

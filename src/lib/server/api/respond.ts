@@ -3,6 +3,7 @@
  * never a stack trace; successful bodies typed by the schema the document declares for them.
  */
 import { json } from '@sveltejs/kit';
+import { errorResponse } from '../http';
 import type { z } from 'zod';
 import type { ApiError, ApiErrorDetail as ApiErrorDetailSchema, ApiOf } from './schemas';
 
@@ -11,7 +12,7 @@ export type ApiErrorDetail = ApiOf<typeof ApiErrorDetailSchema>;
 /** The only JSON error helper: `{error: {code, message, details}}`, not cached. */
 export function apiError(status: number, code: string, message: string, details: ApiErrorDetail[] = []) {
 	const body: ApiOf<typeof ApiError> = { error: { code, message, details } };
-	return json(body, { status, headers: { 'cache-control': 'no-store' } });
+	return errorResponse(status, body.error.code, body.error.message, body.error.details);
 }
 
 /** Error details from zod issues: the dotted path of the field, the issue code, its message. */

@@ -4,7 +4,7 @@
  * or the CSV response, the same way for both.
  */
 import type { Db } from '../db';
-import { apiError } from '../api/respond';
+import { errorResponse } from '../http';
 import { translate, type Locale, type MessageKey } from '../../i18n';
 import { ja } from '../../i18n/ja';
 import { recordAudit } from './log';
@@ -134,7 +134,7 @@ function tokyoStamp(now: Date): string {
 export async function auditCsvResponse(tx: Db, origin: AuditOrigin, url: URL, locale: Locale, scope: AuditScope, now = new Date()): Promise<Response> {
 	const parsed = parseAuditQuery(url.searchParams);
 	if (!parsed.ok) {
-		return apiError(
+		return errorResponse(
 			400,
 			'invalid_parameter',
 			translate(locale, 'audit.error.invalid'),
@@ -144,7 +144,7 @@ export async function auditCsvResponse(tx: Db, origin: AuditOrigin, url: URL, lo
 	const filters = scope.organizationId ? { ...parsed.filters, organizationId: scope.organizationId } : parsed.filters;
 	const page = await listAuditEvents(tx, filters, { limit: AUDIT_EXPORT_LIMIT });
 	if (page.older !== null) {
-		return apiError(400, 'too_many_rows', translate(locale, 'audit.error.tooMany', { max: AUDIT_EXPORT_LIMIT }), [
+		return errorResponse(400, 'too_many_rows', translate(locale, 'audit.error.tooMany', { max: AUDIT_EXPORT_LIMIT }), [
 			{ param: 'from', code: 'too_many_rows', message: translate(locale, 'audit.error.tooMany', { max: AUDIT_EXPORT_LIMIT }) }
 		]);
 	}
