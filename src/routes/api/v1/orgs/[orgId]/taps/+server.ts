@@ -1,7 +1,6 @@
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
-import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
-import { recordAudit } from '$lib/server/audit';
+import { requireOrganization } from '$lib/server/auth/guard';
 import { recordTaps, tapBatch } from '$lib/server/participation';
 import { jsonError } from '$lib/server/events';
 
@@ -10,14 +9,10 @@ import { jsonError } from '$lib/server/events';
  * once; a batch sent again answers with its keys as duplicates, so the phone can drop them.
  */
 export const POST: RequestHandler = async (event) => {
-	const { actor, organizationId } = requireOrganization(event, 'attendance.record');
+	const scope = requireOrganization(event, 'attendance.record');
 	const parsed = tapBatch.safeParse(await event.request.json().catch(() => null));
 	if (!parsed.success) return jsonError(400, 'invalid_body', 'Send {"taps": [...]} with 1–500 valid taps.', parsed.error.issues.slice(0, 10).map((i) => ({ param: i.path.join('.'), code: i.code })));
-	const result = await actorDb(event, async (tx) => {
-		const outcome = await recordTaps(tx, organizationId, parsed.data.taps, actor.userId);
-		if (outcome.ok && outcome.accepted.length) await recordAudit(tx, auditOrigin(event), { action: 'visit.taps', organizationId, entityType: 'visit', entityId: String(outcome.accepted.length) });
-		return outcome;
-	});
+	const result = await recordTaps(scope, { taps: parsed.data.taps });
 	if (!result.ok) return jsonError(result.reason === 'foreign_program' ? 404 : 400, result.reason, `Tap ${result.clientKey} refused: ${result.reason}.`);
-	return json({ accepted: result.accepted, duplicates: result.duplicates });
+	return json({ accepted: result.value.accepted, duplicates: result.value.duplicates });
 };
