@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
-import type { Database, Db } from '../db';
+import type { Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
 import { localDay, addDays } from '../directory';
 import { occurrences } from '../events/schema';
@@ -27,7 +27,6 @@ let programA: string;
 let todayDate: string;
 const today = localDay(new Date());
 const origin = { actorUserId: null, ip: '192.0.2.9', userAgent: 'vitest' };
-const inA = <T>(fn: (tx: Db) => Promise<T>) => withAccess(database.db, { organizationIds: [orgA] }, fn);
 
 // Scopes as the guard makes them, from a request of a staff member of A and B (and the secretariat).
 const staff: Actor = { userId: randomUUID(), email: 'door@example.org', displayName: 'door', sessionId: 's', memberships: [], secretariat: false, mfaRequired: false, mfaEnrolled: false };
