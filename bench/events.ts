@@ -28,6 +28,7 @@ import { attendanceFigures } from '../src/lib/server/participation/figures';
 import { issueCard } from '../src/lib/server/participation/cards';
 import { createSession, createUser } from '../src/lib/server/auth';
 import { setMembership } from '../src/lib/server/network';
+import { systemScope } from '../src/lib/server/scope';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
@@ -137,7 +138,8 @@ try {
 	const token = await createSession(database.db, userId, true, { ip: '127.0.0.1', userAgent: 'bench' });
 	console.log(`\nbench:events: issuing ${CHECKINS.toLocaleString()} cards …`);
 	const codes: string[] = [];
-	for (let i = 0; i < CHECKINS; i++) codes.push((await issueCard(database.db, { organizationIds: [org], ageBand: null, gender: null }, { actorUserId: null })).code);
+	const bench = systemScope(database.db, 'bench');
+	for (let i = 0; i < CHECKINS; i++) codes.push((await issueCard(bench, { organizationIds: [org], ageBand: null, gender: null })).code);
 
 	const port = await new Promise<number>((resolve) => {
 		const s = createServer().listen(0, '127.0.0.1', () => {

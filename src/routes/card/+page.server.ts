@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { calendarChoices } from '$lib/server/directory';
 import { ageBandOf, genderOf, issueCard, AGE_BANDS, GENDERS } from '$lib/server/participation';
 import { db, throttle } from '$lib/server/runtime';
-import { auditOrigin } from '$lib/server/auth/guard';
+import { residentScope } from '$lib/server/auth/guard';
 import { translator } from '$lib/i18n';
 
 export const load: PageServerLoad = async () => {
@@ -26,7 +26,7 @@ export const actions: Actions = {
 		// Counted per network only: nobody elsewhere can stop a resident from getting a card.
 		const verdict = await throttle().attemptFromNetwork('card', event.locals.ip);
 		if (!verdict.allowed) return fail(429, { values, errors: {}, message: t('card.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) });
-		const card = await issueCard(db(), { organizationIds: chosen, ageBand: ageBandOf(values.ageBand), gender: genderOf(values.gender) }, auditOrigin(event));
+		const card = await issueCard(residentScope(event), { organizationIds: chosen, ageBand: ageBandOf(values.ageBand), gender: genderOf(values.gender) });
 		redirect(303, `/card/${card.token}?done=created`);
 	}
 };

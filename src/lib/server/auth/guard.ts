@@ -11,6 +11,7 @@ import type { AuditOrigin } from '../audit';
 import type { Permission } from '../network/permissions';
 import { accessContext, can, type Actor } from './actor';
 import { log } from '../log';
+import { mintOrganizationScope, mintResidentScope, mintSecretariatScope, type OrganizationScope, type ResidentScope, type SecretariatScope } from '../scope/scope';
 
 /**
  * What a resident's bearer link (a registration's or a card's page) opens, or a 404. The link is
@@ -61,9 +62,31 @@ export function auditOrigin(event: Pick<RequestEvent, 'locals'>): AuditOrigin {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The organisation in the path (/staff/orgs/[orgId]/…), if the person holds `permission` there. */
-export function requireOrganization(event: Pick<RequestEvent, 'locals' | 'url' | 'params'>, permission: Permission): { actor: Actor; organizationId: string } {
+/**
+ * The organisation in the path (/staff/orgs/[orgId]/…), if the person holds `permission` there: its
+ * scope (organisation, actor, permission, audit origin), which alone opens a transaction in that
+ * organisation's context (`runIn`, src/lib/server/scope). Routes not yet converted read `actor` and
+ * `organizationId` from it as before.
+ */
+export function requireOrganization(event: Pick<RequestEvent, 'locals' | 'url' | 'params'>, permission: Permission): OrganizationScope {
 	const organizationId = (event.params as { orgId?: string }).orgId ?? '';
 	if (!UUID.test(organizationId)) error(404, 'Not Found');
-	return { actor: requirePermission(event, permission, organizationId), organizationId };
+	const actor = requirePermission(event, permission, organizationId);
+	return mintOrganizationScope(db(), actor, organizationId, permission, auditOrigin(event));
+}
+
+/** The secretariat acting network-wide, for a network permission (403 for everyone else). */
+export function requireSecretariat(event: Pick<RequestEvent, 'locals' | 'url'>, permission: Permission): SecretariatScope {
+	const actor = requirePermission(event, permission);
+	if (!actor.secretariat) error(403, 'Forbidden');
+	return mintSecretariatScope(db(), actor, permission, auditOrigin(event));
+}
+
+/**
+ * A resident without an account (a public form, a bearer link's page). The scope opens nothing by
+ * itself: the module operation it is passed to checks the link or the form, and says in its type
+ * that it works in the system context.
+ */
+export function residentScope(event: Pick<RequestEvent, 'locals'>): ResidentScope {
+	return mintResidentScope(db(), auditOrigin(event));
 }

@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from './index';
+import type { Pool } from './tx';
 
 export interface AccessContext {
 	/** The signed-in person, if any. */
@@ -24,7 +25,7 @@ export const SYSTEM: AccessContext = Object.freeze({ system: true });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function withAccess<T>(db: Db, context: AccessContext, fn: (tx: Db) => Promise<T>): Promise<T> {
+export async function withAccess<T>(db: Pool, context: AccessContext, fn: (tx: Db) => Promise<T>): Promise<T> {
 	// A nested call would run inside the outer transaction and leave its context behind there.
 	if (db instanceof PgTransaction) throw new Error('withAccess must not be nested in a transaction');
 	const organizationIds = context.organizationIds ?? [];
@@ -39,4 +40,4 @@ export async function withAccess<T>(db: Db, context: AccessContext, fn: (tx: Db)
 	});
 }
 
-export const asSystem = <T>(db: Db, fn: (tx: Db) => Promise<T>) => withAccess(db, SYSTEM, fn);
+export const asSystem = <T>(db: Pool, fn: (tx: Db) => Promise<T>) => withAccess(db, SYSTEM, fn);

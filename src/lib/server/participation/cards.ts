@@ -5,10 +5,9 @@
  */
 import { randomInt } from 'node:crypto';
 import { and, eq, inArray, isNull, notInArray } from 'drizzle-orm';
-import type { Db } from '../db';
-import { asSystem } from '../db/tenant';
 import { isTokenShaped, newToken, tokenDigest } from '../auth/tokens';
-import { recordAudit, type AuditOrigin } from '../audit';
+import { recordAudit } from '../audit';
+import { between, ok, refused, runAcross, runIn, type OrganizationScope, type ResidentScope, type Result, type SystemScope, type Tx } from '../scope';
 import { participationCards, cardConsents, AGE_BANDS, GENDERS, type AgeBand, type Gender } from './schema';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -36,9 +35,10 @@ export function parseDoorCode(input: string): { kind: 'card' | 'registration'; c
 export const ageBandOf = (v: unknown): AgeBand | null => ((AGE_BANDS as readonly string[]).includes(String(v)) ? (String(v) as AgeBand) : null);
 export const genderOf = (v: unknown): Gender | null => ((GENDERS as readonly string[]).includes(String(v)) ? (String(v) as Gender) : null);
 
-/** Issue a card for a resident (no account: the platform acts). */
-export async function issueCard(db: Db, input: { organizationIds: string[]; ageBand: AgeBand | null; gender: Gender | null }, origin: AuditOrigin): Promise<{ id: string; code: string; token: string }> {
-	return asSystem(db, async (tx) => {
+/** Issue a card for a resident (no account: the platform acts, in the system context) — asked for
+ * on the public form, or by a platform tool (the benchmark). */
+export async function issueCard(scope: ResidentScope | SystemScope, input: { organizationIds: string[]; ageBand: AgeBand | null; gender: Gender | null }): Promise<{ id: string; code: string; token: string }> {
+	return runIn(scope, async (tx) => {
 		const token = newToken();
 		let code = newCardCode();
 		for (let i = 0; i < 5; i++) {
@@ -48,62 +48,76 @@ export async function issueCard(db: Db, input: { organizationIds: string[]; ageB
 		}
 		const [card] = await tx.insert(participationCards).values({ code, manageDigest: tokenDigest(token), ageBand: input.ageBand, gender: input.gender }).returning({ id: participationCards.id });
 		if (input.organizationIds.length) await tx.insert(cardConsents).values(input.organizationIds.map((organizationId) => ({ cardId: card.id, organizationId })));
-		for (const organizationId of input.organizationIds) await recordAudit(tx, { ...origin, actorUserId: null }, { action: 'card.consent', organizationId, entityType: 'participation_card', entityId: card.id });
+		for (const organizationId of input.organizationIds) await recordAudit(tx, scope.origin, { action: 'card.consent', organizationId, entityType: 'participation_card', entityId: card.id });
 		return { id: card.id, code, token };
 	});
 }
 
 /**
- * The card behind a typed card number, if it is not withdrawn and its holder allows this
- * organisation; null otherwise — one answer for all three, so that a number tried on a public form
- * says nothing about the card.
+ * The card behind a typed card number, if it is not withdrawn and its holder allows organisation
+ * `organizationId`; refused otherwise — one answer for all three, so that a number tried on a public
+ * form says nothing about the card. The first crossing between scopes (scope/`between`): it reads
+ * the other organisation's consents in that organisation's context, read-only, nothing else.
  */
-export async function cardAllowedAt(db: Db, typed: string, organizationId: string): Promise<string | null> {
-	const parsed = parseDoorCode(typed);
-	if (parsed?.kind !== 'card') return null;
-	return asSystem(db, async (tx) => {
+export async function cardAllowedAt(scope: ResidentScope | OrganizationScope, input: { typed: string; organizationId: string }): Promise<Result<string, 'not_recognised'>> {
+	const parsed = parseDoorCode(input.typed);
+	if (parsed?.kind !== 'card') return refused('not_recognised');
+	const id = await runAcross(between(scope, input.organizationId, 'card_recognition'), async (tx) => {
 		const [card] = await tx
 			.select({ id: participationCards.id })
 			.from(participationCards)
-			.innerJoin(cardConsents, and(eq(cardConsents.cardId, participationCards.id), eq(cardConsents.organizationId, organizationId)))
+			.innerJoin(cardConsents, and(eq(cardConsents.cardId, participationCards.id), eq(cardConsents.organizationId, input.organizationId)))
 			.where(and(eq(participationCards.code, parsed.code), isNull(participationCards.revokedAt)));
 		return card?.id ?? null;
 	});
+	return id ? ok(id) : refused('not_recognised');
 }
 
-export async function cardByToken(db: Db, token: string) {
-	if (!isTokenShaped(token)) return null;
-	return asSystem(db, async (tx) => {
-		const [card] = await tx.select().from(participationCards).where(eq(participationCards.manageDigest, tokenDigest(token)));
-		if (!card) return null;
-		const consents = await tx.select({ organizationId: cardConsents.organizationId }).from(cardConsents).where(eq(cardConsents.cardId, card.id));
-		return { id: card.id, code: card.code, ageBand: card.ageBand, gender: card.gender, revoked: card.revokedAt !== null, organizationIds: consents.map((c) => c.organizationId) };
-	});
+export type HeldCard = { id: string; code: string; ageBand: AgeBand | null; gender: Gender | null; revoked: boolean; organizationIds: string[] };
+
+async function heldCard(tx: Tx<'system'>, token: string): Promise<HeldCard | null> {
+	const [card] = await tx.select().from(participationCards).where(eq(participationCards.manageDigest, tokenDigest(token)));
+	if (!card) return null;
+	const consents = await tx.select({ organizationId: cardConsents.organizationId }).from(cardConsents).where(eq(cardConsents.cardId, card.id));
+	return { id: card.id, code: card.code, ageBand: card.ageBand, gender: card.gender, revoked: card.revokedAt !== null, organizationIds: consents.map((c) => c.organizationId) };
 }
+
+/** The holder's card by its bearer link (a lookup: null when there is none). */
+export async function cardByToken(scope: ResidentScope, token: string): Promise<HeldCard | null> {
+	if (!isTokenShaped(token)) return null;
+	return runIn(scope, (tx) => heldCard(tx, token));
+}
+
+export type CardRefusal = 'not_found' | 'revoked';
 
 /** The holder changes which organisations may recognise the card. */
-export async function setCardConsents(db: Db, token: string, organizationIds: string[], origin: AuditOrigin): Promise<boolean> {
-	const card = await cardByToken(db, token);
-	if (!card || card.revoked) return false;
-	await asSystem(db, async (tx) => {
+export async function setCardConsents(scope: ResidentScope, input: { token: string; organizationIds: string[] }): Promise<Result<void, CardRefusal>> {
+	const { token, organizationIds } = input;
+	if (!isTokenShaped(token)) return refused('not_found');
+	return runIn(scope, async (tx) => {
+		const card = await heldCard(tx, token);
+		if (!card) return refused('not_found');
+		if (card.revoked) return refused('revoked');
 		const removed = card.organizationIds.filter((id) => !organizationIds.includes(id));
 		const added = organizationIds.filter((id) => !card.organizationIds.includes(id));
 		await tx.delete(cardConsents).where(and(eq(cardConsents.cardId, card.id), organizationIds.length ? notInArray(cardConsents.organizationId, organizationIds) : undefined));
 		if (added.length) await tx.insert(cardConsents).values(added.map((organizationId) => ({ cardId: card.id, organizationId }))).onConflictDoNothing();
-		for (const organizationId of added) await recordAudit(tx, { ...origin, actorUserId: null }, { action: 'card.consent', organizationId, entityType: 'participation_card', entityId: card.id });
-		for (const organizationId of removed) await recordAudit(tx, { ...origin, actorUserId: null }, { action: 'card.withdraw', organizationId, entityType: 'participation_card', entityId: card.id });
+		for (const organizationId of added) await recordAudit(tx, scope.origin, { action: 'card.consent', organizationId, entityType: 'participation_card', entityId: card.id });
+		for (const organizationId of removed) await recordAudit(tx, scope.origin, { action: 'card.withdraw', organizationId, entityType: 'participation_card', entityId: card.id });
+		return ok();
 	});
-	return true;
 }
 
 /** Withdraw the card: no organisation recognises it any more (past visits stay as counts). */
-export async function revokeCard(db: Db, token: string, origin: AuditOrigin): Promise<boolean> {
-	const card = await cardByToken(db, token);
-	if (!card || card.revoked) return false;
-	await asSystem(db, async (tx) => {
+export async function revokeCard(scope: ResidentScope, input: { token: string }): Promise<Result<void, CardRefusal>> {
+	if (!isTokenShaped(input.token)) return refused('not_found');
+	return runIn(scope, async (tx) => {
+		const card = await heldCard(tx, input.token);
+		if (!card) return refused('not_found');
+		if (card.revoked) return refused('revoked');
 		await tx.update(participationCards).set({ revokedAt: new Date() }).where(eq(participationCards.id, card.id));
 		if (card.organizationIds.length) await tx.delete(cardConsents).where(and(eq(cardConsents.cardId, card.id), inArray(cardConsents.organizationId, card.organizationIds)));
-		await recordAudit(tx, { ...origin, actorUserId: null }, { action: 'card.revoke', entityType: 'participation_card', entityId: card.id });
+		await recordAudit(tx, scope.origin, { action: 'card.revoke', entityType: 'participation_card', entityId: card.id });
+		return ok();
 	});
-	return true;
 }

@@ -1,10 +1,9 @@
 /** The staff figures page and its CSV share the period reading and the computation. */
 import { z } from 'zod';
-import type { Db } from '../db';
 import { addDays, allOrganizations, programsOf } from '../directory';
-import { csvDocument } from '../audit';
+import { csvDocument, recordAudit } from '../audit';
 import { attendanceFigures, suppressed, type Figures } from './figures';
-import { asSystem } from '../db/tenant';
+import { runIn, type OrganizationScope, type ResidentScope, type SecretariatScope, type Tx } from '../scope';
 import { dayInRange } from '../boundary';
 
 const day = dayInRange;
@@ -26,10 +25,24 @@ export function readFiguresQuery(params: URLSearchParams, today: string): Figure
 	return { from: parsed.data.from ?? addDays(today, -365), to: parsed.data.to ?? today, weeks: parsed.data.weeks };
 }
 
-export async function organizationFigures(tx: Db, organizationId: string, q: FiguresQuery, today: string): Promise<{ total: Figures; programs: FiguresRow[] }> {
+export type FiguresInput = { query: FiguresQuery; today: string };
+
+/** The organisation's figures per program: a read inside the page's transaction in the scope. */
+export async function organizationFigures(tx: Tx<'organization'>, scope: OrganizationScope, input: FiguresInput): Promise<{ total: Figures; programs: FiguresRow[] }> {
+	const { organizationId } = scope;
+	const { query: q, today } = input;
 	const programs = await programsOf(tx, organizationId);
 	const { total, perProgram } = await attendanceFigures(tx, { organizationId, programIds: programs.map((p) => p.id), from: q.from, to: q.to, weeks: q.weeks, today });
 	return { total, programs: programs.map((p) => ({ id: p.id, title: p.title, figures: perProgram.get(p.id)! })) };
+}
+
+/** The same figures for the CSV download, which is recorded in the audit log (`figures.export`). */
+export async function exportOrganizationFigures(scope: OrganizationScope, input: FiguresInput): Promise<{ total: Figures; programs: FiguresRow[] }> {
+	return runIn(scope, async (tx) => {
+		const figures = await organizationFigures(tx, scope, input);
+		await recordAudit(tx, scope.origin, { action: 'figures.export', organizationId: scope.organizationId, entityType: 'organization', entityId: scope.organizationId });
+		return figures;
+	});
 }
 
 export type FiguresRow = { id: string; title: string; figures: Figures };
@@ -39,7 +52,22 @@ export type FiguresRow = { id: string; title: string; figures: Figures };
  * not a sum (one person goes to several places), so each organisation and the region are counted
  * on their own; the secretariat's context reads every organisation's visits (RLS), never names.
  */
-export async function regionFigures(tx: Db, q: FiguresQuery, today: string): Promise<{ total: Figures; organizations: FiguresRow[] }> {
+export async function regionFigures(scope: SecretariatScope, input: FiguresInput): Promise<{ total: Figures; organizations: FiguresRow[] }> {
+	return runIn(scope, (tx) => regionFiguresIn(tx, input));
+}
+
+/** The region's CSV download, recorded in the audit log (`figures.export_region`). */
+export async function exportRegionFigures(scope: SecretariatScope, input: FiguresInput): Promise<{ total: Figures; organizations: FiguresRow[] }> {
+	return runIn(scope, async (tx) => {
+		const figures = await regionFiguresIn(tx, input);
+		await recordAudit(tx, scope.origin, { action: 'figures.export_region', entityType: 'network', entityId: `${input.query.from}/${input.query.to}` });
+		return figures;
+	});
+}
+
+/** The region's figures as the transaction's context sees them (the secretariat: all of them). */
+export async function regionFiguresIn(tx: Tx<'secretariat' | 'organization'>, input: FiguresInput): Promise<{ total: Figures; organizations: FiguresRow[] }> {
+	const { query: q, today } = input;
 	const rows: FiguresRow[] = [];
 	const everyProgram: string[] = [];
 	for (const o of await allOrganizations(tx)) {
@@ -59,9 +87,13 @@ export function figuresCsv(labels: { first: string; total: string; columns: read
 	return csvDocument([[labels.first, ...labels.columns], ...rows.map((r) => line(r.title, r.figures)), line(labels.total, total)]);
 }
 
-/** What the public program page shows: last 12 months, counts under 5 hidden. */
-export async function publicProgramFigures(db: Db, programId: string, today: string) {
-	const { perProgram } = await asSystem(db, (tx) => attendanceFigures(tx, { programIds: [programId], from: addDays(today, -365), to: today, weeks: 4, today }));
+/**
+ * What the public program page shows: last 12 months, counts under 5 hidden. Every visit of the
+ * program is counted, so it runs in the system context a resident's scope carries.
+ */
+export async function publicProgramFigures(scope: ResidentScope, input: { programId: string; today: string }) {
+	const { programId, today } = input;
+	const { perProgram } = await runIn(scope, (tx) => attendanceFigures(tx, { programIds: [programId], from: addDays(today, -365), to: today, weeks: 4, today }));
 	const f = perProgram.get(programId)!;
 	return suppressed(f);
 }

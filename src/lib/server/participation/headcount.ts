@@ -5,10 +5,11 @@
  */
 import { z } from 'zod';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db';
 import { addDays, localDay, programSummaries } from '../directory';
 import { occurrenceOf } from '../events';
 import { visits, AGE_BANDS, GENDERS } from './schema';
+import { recordAudit } from '../audit';
+import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from '../scope';
 
 export const tapInput = z.object({
 	clientKey: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
@@ -22,19 +23,37 @@ export const tapInput = z.object({
 export const tapBatch = z.object({ taps: z.array(tapInput).min(1).max(500) });
 export type Tap = z.infer<typeof tapInput>;
 
-export type TapsOutcome = { ok: true; accepted: string[]; duplicates: string[] } | { ok: false; reason: 'foreign_program' | 'bad_occurrence' | 'bad_time'; clientKey: string };
+export type TapRefusal = 'foreign_program' | 'bad_occurrence' | 'bad_time';
+export type TapsOutcome = Result<{ accepted: string[]; duplicates: string[] }, TapRefusal, { clientKey: string }>;
 
-export async function recordTaps(tx: Db, organizationId: string, taps: Tap[], recordedBy: string | null, now = new Date()): Promise<TapsOutcome> {
-	const programs = await programSummaries(tx, taps.map((t) => t.programId));
-	for (const tap of taps) {
-		if (programs.get(tap.programId)?.organizationId !== organizationId) return { ok: false, reason: 'foreign_program', clientKey: tap.clientKey };
-		// A phone offline for a day still sends; a clock far off is a mistake.
-		if (tap.countedAt.getTime() > now.getTime() + 10 * 60_000 || tap.countedAt.getTime() < now.getTime() - 7 * 86_400_000) return { ok: false, reason: 'bad_time', clientKey: tap.clientKey };
-		if (tap.occurrenceId) {
-			const o = await occurrenceOf(tx, organizationId, tap.occurrenceId);
-			if (!o || o.programId !== tap.programId || o.day < addDays(localDay(tap.countedAt), -1) || o.day > addDays(localDay(tap.countedAt), 1)) return { ok: false, reason: 'bad_occurrence', clientKey: tap.clientKey };
+/**
+ * Record a batch of taps for the scope's organisation, by the scope's actor; a batch that counted
+ * anything is recorded in the audit log (`visit.taps`, the number of taps counted). The whole batch
+ * is refused, naming the first bad tap, when one is for another organisation's program, has a
+ * clock far off, or names a date that does not match.
+ */
+export async function recordTaps(scope: OrganizationScope, input: { taps: Tap[]; now?: Date }): Promise<TapsOutcome> {
+	const { organizationId } = scope;
+	const { taps } = input;
+	const now = input.now ?? new Date();
+	return runIn(scope, async (tx) => {
+		const programs = await programSummaries(tx, taps.map((t) => t.programId));
+		for (const tap of taps) {
+			if (programs.get(tap.programId)?.organizationId !== organizationId) return refused('foreign_program', { clientKey: tap.clientKey });
+			// A phone offline for a day still sends; a clock far off is a mistake.
+			if (tap.countedAt.getTime() > now.getTime() + 10 * 60_000 || tap.countedAt.getTime() < now.getTime() - 7 * 86_400_000) return refused('bad_time', { clientKey: tap.clientKey });
+			if (tap.occurrenceId) {
+				const o = await occurrenceOf(tx, organizationId, tap.occurrenceId);
+				if (!o || o.programId !== tap.programId || o.day < addDays(localDay(tap.countedAt), -1) || o.day > addDays(localDay(tap.countedAt), 1)) return refused('bad_occurrence', { clientKey: tap.clientKey });
+			}
 		}
-	}
+		const accepted = await insertTaps(tx, organizationId, taps, scope.actor.userId);
+		if (accepted.size) await recordAudit(tx, scope.origin, { action: 'visit.taps', organizationId, entityType: 'visit', entityId: String(accepted.size) });
+		return ok({ accepted: [...accepted], duplicates: taps.map((t) => t.clientKey).filter((k) => !accepted.has(k)) });
+	});
+}
+
+async function insertTaps(tx: Tx<'organization'>, organizationId: string, taps: Tap[], recordedBy: string): Promise<Set<string>> {
 	const inserted = await tx
 		.insert(visits)
 		.values(
@@ -55,12 +74,14 @@ export async function recordTaps(tx: Db, organizationId: string, taps: Tap[], re
 		)
 		.onConflictDoNothing()
 		.returning({ clientKey: visits.clientKey });
-	const accepted = new Set(inserted.map((r) => r.clientKey!));
-	return { ok: true, accepted: [...accepted], duplicates: taps.map((t) => t.clientKey).filter((k) => !accepted.has(k)) };
+	return new Set(inserted.map((r) => r.clientKey!));
 }
 
-/** Today's taps of a program, by age band (what the counting phone shows as totals). */
-export async function tapTotals(tx: Db, organizationId: string, programId: string, day: string) {
+/** A day's taps of a program, by age band (what the counting phone shows as totals); a read inside
+ * the page's transaction in the scope's organisation. */
+export async function tapTotals(tx: Tx<'organization'>, scope: OrganizationScope, input: { programId: string; day: string }) {
+	const { organizationId } = scope;
+	const { programId, day } = input;
 	const rows = await tx
 		.select({ ageBand: visits.ageBand, n: sql<number>`sum(${visits.people})::int` })
 		.from(visits)

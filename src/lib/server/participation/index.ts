@@ -1,7 +1,7 @@
 /** The participation module's public door: cards, check-in, head counts, attendance figures. */
 export { participationCards, cardConsents, visits, AGE_BANDS, GENDERS, type AgeBand, type Gender } from './schema';
-export { issueCard, cardAllowedAt, cardByToken, setCardConsents, revokeCard, parseDoorCode, showCardCode, ageBandOf, genderOf, CARD_PREFIX, REGISTRATION_PREFIX } from './cards';
-export { checkIn, type CheckInResult } from './checkin';
-export { recordTaps, tapTotals, tapBatch, type Tap, type TapsOutcome } from './headcount';
+export { issueCard, cardAllowedAt, cardByToken, setCardConsents, revokeCard, parseDoorCode, showCardCode, ageBandOf, genderOf, CARD_PREFIX, REGISTRATION_PREFIX, type HeldCard, type CardRefusal } from './cards';
+export { checkIn, type CheckInResult, type CheckedIn, type CheckInRefusal } from './checkin';
+export { recordTaps, tapTotals, tapBatch, type Tap, type TapsOutcome, type TapRefusal } from './headcount';
 export { attendanceFigures, suppressed, SUPPRESS_BELOW, type Figures, type FigureScope } from './figures';
-export { readFiguresQuery, organizationFigures, regionFigures, figuresCsv, publicProgramFigures, type FiguresQuery, type FiguresRow } from './figures-page';
+export { readFiguresQuery, organizationFigures, exportOrganizationFigures, regionFigures, exportRegionFigures, figuresCsv, publicProgramFigures, type FiguresQuery, type FiguresRow, type FiguresInput } from './figures-page';

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
-import type { Database, Db } from '../db';
+import type { Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
 import { localDay, addDays } from '../directory';
 import { occurrences } from '../events/schema';
@@ -12,7 +12,13 @@ import { issueCard, cardAllowedAt, cardByToken, parseDoorCode, revokeCard, setCa
 import { checkIn } from './checkin';
 import { recordTaps } from './headcount';
 import { attendanceFigures, suppressed } from './figures';
-import { figuresCsv, regionFigures } from './figures-page';
+import { figuresCsv, regionFigures, regionFiguresIn } from './figures-page';
+import { randomUUID } from 'node:crypto';
+import type { RequestEvent } from '@sveltejs/kit';
+import { useDatabase } from '../runtime';
+import { requireOrganization, requireSecretariat, residentScope } from '../auth/guard';
+import { runIn, type OrganizationScope, type Result } from '../scope';
+import type { Actor } from '../auth/actor';
 
 let database: Database;
 let orgA: string;
@@ -21,7 +27,21 @@ let programA: string;
 let todayDate: string;
 const today = localDay(new Date());
 const origin = { actorUserId: null, ip: '192.0.2.9', userAgent: 'vitest' };
-const inA = <T>(fn: (tx: Db) => Promise<T>) => withAccess(database.db, { organizationIds: [orgA] }, fn);
+
+// Scopes as the guard makes them, from a request of a staff member of A and B (and the secretariat).
+const staff: Actor = { userId: randomUUID(), email: 'door@example.org', displayName: 'door', sessionId: 's', memberships: [], secretariat: false, mfaRequired: false, mfaEnrolled: false };
+const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: origin.ip, userAgent: origin.userAgent, requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
+const scopeOf = (organizationId: string): OrganizationScope => requireOrganization(requestOf(staff, organizationId), 'attendance.record');
+const resident = () => residentScope(requestOf(null));
+/** The old flat shape of an answer, so the assertions below read as before. */
+const flat = async <T extends object>(r: Promise<Result<T, string, object>>) => {
+	const done = await r;
+	return done.ok ? { ok: true as const, ...done.value } : done;
+};
+const allowedAt = async (typed: string, organizationId: string) => {
+	const r = await cardAllowedAt(resident(), { typed, organizationId });
+	return r.ok ? r.value : null;
+};
 
 async function dateOf(programId: string, org: string, day: string, extra: Partial<typeof occurrences.$inferInsert> = {}) {
 	const [row] = await asSystem(database.db, (tx) =>
@@ -35,11 +55,13 @@ async function dateOf(programId: string, org: string, day: string, extra: Partia
 
 beforeAll(async () => {
 	database = await testDatabase();
+	useDatabase(database);
 	const rows = (await database.db.execute<{ id: string; org: string }>(sql`select p.id, p.organization_id as org from programs p join organizations o on o.id = p.organization_id where p.published and o.published order by o.slug, p.slug`)).rows;
 	programA = rows[0].id;
 	orgA = rows[0].org;
 	orgB = rows.find((r) => r.org !== orgA)!.org;
 	todayDate = await dateOf(programA, orgA, today);
+	staff.memberships.push({ organizationId: orgA, organizationName: 'A', role: 'staff' }, { organizationId: orgB, organizationName: 'B', role: 'staff' });
 });
 afterAll(() => database.close());
 
@@ -59,32 +81,32 @@ describe('codes', () => {
 
 describe('cards and check-in', () => {
 	it('check a card in once per day, first visit marked, and only where the holder allowed it', async () => {
-		const card = await issueCard(database.db, { organizationIds: [orgA], ageBand: '30s', gender: 'female' }, origin);
-		const first = await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: todayDate, code: `TSUNAGU-C:${card.code}`, recordedBy: null }));
+		const card = await issueCard(resident(), { organizationIds: [orgA], ageBand: '30s', gender: 'female' });
+		const first = await flat(checkIn(scopeOf(orgA), { occurrenceId: todayDate, code: `TSUNAGU-C:${card.code}` }));
 		expect(first).toEqual({ ok: true, result: 'checked_in', kind: 'card', firstVisit: true, people: 1 });
-		const again = await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: todayDate, code: showCardCode(card.code), recordedBy: null }));
+		const again = await flat(checkIn(scopeOf(orgA), { occurrenceId: todayDate, code: showCardCode(card.code) }));
 		expect(again).toMatchObject({ ok: true, result: 'already' });
 		const counted1 = await asSystem(database.db, (tx) => tx.execute<{ n: number; band: string }>(sql`select count(*)::int as n, max(age_band) as band from visits where card_id = ${card.id}`));
 		expect(counted1.rows[0]).toEqual({ n: 1, band: '30s' });
 		// At B, which the holder did not allow, the card is not recognised (and B learns nothing).
 		const programB = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
 		const dateB = await dateOf(programB, orgB, today);
-		const atB = await withAccess(database.db, { organizationIds: [orgB] }, (tx) => checkIn(tx, { organizationId: orgB, occurrenceId: dateB, code: card.code, recordedBy: null }));
+		const atB = await flat(checkIn(scopeOf(orgB), { occurrenceId: dateB, code: card.code }));
 		expect(atB).toEqual({ ok: false, reason: 'unknown_card' });
 		// Allowing B later makes it work there; withdrawing the card stops it everywhere.
-		expect(await setCardConsents(database.db, card.token, [orgA, orgB], origin)).toBe(true);
-		expect((await cardByToken(database.db, card.token))!.organizationIds.sort()).toEqual([orgA, orgB].sort());
-		expect(await withAccess(database.db, { organizationIds: [orgB] }, (tx) => checkIn(tx, { organizationId: orgB, occurrenceId: dateB, code: card.code, recordedBy: null }))).toMatchObject({ ok: true, firstVisit: true });
-		expect(await revokeCard(database.db, card.token, origin)).toBe(true);
+		expect((await setCardConsents(resident(), { token: card.token, organizationIds: [orgA, orgB] })).ok).toBe(true);
+		expect((await cardByToken(resident(), card.token))!.organizationIds.sort()).toEqual([orgA, orgB].sort());
+		expect(await flat(checkIn(scopeOf(orgB), { occurrenceId: dateB, code: card.code }))).toMatchObject({ ok: true, firstVisit: true });
+		expect((await revokeCard(resident(), { token: card.token })).ok).toBe(true);
 		const later = await dateOf(programA, orgA, addDays(today, 1));
-		expect(await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: later, code: card.code, recordedBy: null }))).toEqual({ ok: false, reason: 'unknown_card' });
+		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: later, code: card.code }))).toEqual({ ok: false, reason: 'unknown_card' });
 	});
 
 	it('refuses another day, a cancelled date, another organisation’s date and a bad code', async () => {
-		const card = await issueCard(database.db, { organizationIds: [orgA], ageBand: null, gender: null }, origin);
+		const card = await issueCard(resident(), { organizationIds: [orgA], ageBand: null, gender: null });
 		const lastWeek = await dateOf(programA, orgA, addDays(today, -7));
 		const cancelled = await dateOf(programA, orgA, today, { status: 'cancelled', startsAt: new Date(`${today}T15:00:00+09:00`) });
-		const run = (occurrenceId: string, code = card.code) => inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId, code, recordedBy: null }));
+		const run = (occurrenceId: string, code = card.code) => flat(checkIn(scopeOf(orgA), { occurrenceId, code }));
 		expect(await run(lastWeek)).toEqual({ ok: false, reason: 'not_today' });
 		expect(await run(cancelled)).toEqual({ ok: false, reason: 'occurrence_cancelled' });
 		expect(await run('00000000-0000-4000-8000-000000000000')).toEqual({ ok: false, reason: 'no_occurrence' });
@@ -95,8 +117,8 @@ describe('cards and check-in', () => {
 		const registrationDate = await dateOf(programA, orgA, today, { registrationOpen: true, startsAt: new Date(Date.now() + 3600_000) });
 		const r = await register(database.db, registrationDate, { name: '親子', contact: 'family@example.org', groupSize: 3, needs: '', card: '', consent: 'on', submissionKey: 'family-key-aaaaaaaaaaaa' }, origin);
 		if (!r.ok) throw new Error('refused');
-		expect(await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: todayDate, code: `TSUNAGU-R:${r.reference}`, recordedBy: null }))).toEqual({ ok: false, reason: 'other_occurrence' });
-		expect(await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: registrationDate, code: r.reference.toLowerCase(), recordedBy: null }))).toEqual({ ok: true, result: 'checked_in', kind: 'registration', firstVisit: true, people: 3 });
+		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: todayDate, code: `TSUNAGU-R:${r.reference}` }))).toEqual({ ok: false, reason: 'other_occurrence' });
+		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: registrationDate, code: r.reference.toLowerCase() }))).toEqual({ ok: true, result: 'checked_in', kind: 'registration', firstVisit: true, people: 3 });
 		const attended = await asSystem(database.db, (tx) => tx.execute<{ at: Date | null }>(sql`select attended_at as at from registrations where id = ${r.registrationId}`));
 		expect(attended.rows[0].at).not.toBeNull();
 	});
@@ -104,35 +126,35 @@ describe('cards and check-in', () => {
 
 describe('a registration with a card', () => {
 	it('counts as the card holder: checked in by 受付番号, the card at the same date is already in', async () => {
-		const card = await issueCard(database.db, { organizationIds: [orgA], ageBand: '40s', gender: null }, origin);
+		const card = await issueCard(resident(), { organizationIds: [orgA], ageBand: '40s', gender: null });
 		// Only a card that allows the organisation, typed loosely; one answer for everything else.
-		expect(await cardAllowedAt(database.db, showCardCode(card.code).toLowerCase(), orgA)).toBe(card.id);
-		expect(await cardAllowedAt(database.db, card.code, orgB)).toBeNull();
-		expect(await cardAllowedAt(database.db, 'ZZZZZ-ZZZZZ', orgA)).toBeNull();
-		expect(await cardAllowedAt(database.db, 'not a card', orgA)).toBeNull();
+		expect(await allowedAt(showCardCode(card.code).toLowerCase(), orgA)).toBe(card.id);
+		expect(await allowedAt(card.code, orgB)).toBeNull();
+		expect(await allowedAt('ZZZZZ-ZZZZZ', orgA)).toBeNull();
+		expect(await allowedAt('not a card', orgA)).toBeNull();
 
 		const date = await dateOf(programA, orgA, today, { registrationOpen: true, startsAt: new Date(Date.now() + 2 * 3600_000) });
 		const r = await register(database.db, date, { name: 'カードの人', contact: 'card-holder@example.org', groupSize: 1, needs: '', card: card.code, consent: 'on', submissionKey: 'card-key-aaaaaaaaaaaaaa' }, origin, new Date(), card.id);
 		if (!r.ok) throw new Error('refused');
-		expect(await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: date, code: r.reference, recordedBy: null }))).toMatchObject({ ok: true, result: 'checked_in', kind: 'registration' });
-		expect(await inA((tx) => checkIn(tx, { organizationId: orgA, occurrenceId: date, code: card.code, recordedBy: null }))).toMatchObject({ ok: true, result: 'already', kind: 'card' });
+		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: date, code: r.reference }))).toMatchObject({ ok: true, result: 'checked_in', kind: 'registration' });
+		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: date, code: card.code }))).toMatchObject({ ok: true, result: 'already', kind: 'card' });
 		const keys = await asSystem(database.db, (tx) => tx.execute<{ person_key: string }>(sql`select person_key from visits where occurrence_id = ${date}`));
 		expect(keys.rows.map((k) => k.person_key)).toEqual([`card:${card.id}`]);
 
-		await revokeCard(database.db, card.token, origin);
-		expect(await cardAllowedAt(database.db, card.code, orgA)).toBeNull();
+		await revokeCard(resident(), { token: card.token });
+		expect(await allowedAt(card.code, orgA)).toBeNull();
 	});
 });
 
 describe('anonymous taps', () => {
 	it('count a batch sent twice once, and refuse another organisation’s program', async () => {
 		const taps = ['a', 'b', 'c'].map((k, i) => ({ clientKey: `tap-${k}-0000000001`, programId: programA, occurrenceId: todayDate, countedAt: new Date(), ageBand: (['20s', '30s', 'not_given'] as const)[i], gender: 'not_given' as const, firstVisit: i === 0 }));
-		expect(await inA((tx) => recordTaps(tx, orgA, taps, null))).toEqual({ ok: true, accepted: taps.map((t) => t.clientKey), duplicates: [] });
-		expect(await inA((tx) => recordTaps(tx, orgA, taps, null))).toEqual({ ok: true, accepted: [], duplicates: taps.map((t) => t.clientKey) });
+		expect(await flat(recordTaps(scopeOf(orgA), { taps: taps }))).toEqual({ ok: true, accepted: taps.map((t) => t.clientKey), duplicates: [] });
+		expect(await flat(recordTaps(scopeOf(orgA), { taps: taps }))).toEqual({ ok: true, accepted: [], duplicates: taps.map((t) => t.clientKey) });
 		const counted = await asSystem(database.db, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from visits where client_key like 'tap-%-0000000001'`));
 		expect(counted.rows[0].n).toBe(3);
 		const programB = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
-		expect(await inA((tx) => recordTaps(tx, orgA, [{ ...taps[0], clientKey: 'tap-x-0000000002', programId: programB, occurrenceId: null }], null))).toMatchObject({ ok: false, reason: 'foreign_program' });
+		expect(await flat(recordTaps(scopeOf(orgA), { taps: [{ ...taps[0], clientKey: 'tap-x-0000000002', programId: programB, occurrenceId: null }] }))).toMatchObject({ ok: false, reason: 'foreign_program' });
 	});
 });
 
@@ -208,12 +230,12 @@ describe('figures', () => {
 			await tx.insert(visits).values([v(x, orgA, '2024-03-03', 'card:both'), v(y, orgB, '2024-03-10', 'card:both'), v(y, orgB, '2024-03-10', 'card:only-b')]);
 		});
 		const q = { from: '2024-03-01', to: '2024-03-31', weeks: 4 };
-		const region = await withAccess(database.db, { organizationIds: [], secretariat: true }, (tx) => regionFigures(tx, q, '2024-04-01'));
+		const region = await regionFigures(requireSecretariat(requestOf({ ...staff, secretariat: true }), 'network.attendance'), { query: q, today: '2024-04-01' });
 		expect(region.organizations.find((o) => o.id === orgA)?.figures).toMatchObject({ visits: 1, identified: 1 });
 		expect(region.organizations.find((o) => o.id === orgB)?.figures).toMatchObject({ visits: 2, identified: 2 });
 		expect(region.total).toMatchObject({ visits: 3, identified: 2 }); // 'card:both' once, not twice
 		// Outside the secretariat, the same call sees only its own organisation's visits (RLS).
-		const onlyA = await withAccess(database.db, { organizationIds: [orgA] }, (tx) => regionFigures(tx, q, '2024-04-01'));
+		const onlyA = await runIn(scopeOf(orgA), (tx) => regionFiguresIn(tx, { query: q, today: '2024-04-01' }));
 		expect(onlyA.total).toMatchObject({ visits: 1, identified: 1 });
 		const csv = figuresCsv({ first: '団体', total: '地域全体', columns: ['開催回数', '延べ人数', '実人数', '2回以上', '継続'] }, region.organizations, region.total);
 		expect(csv.startsWith('\uFEFF団体,開催回数,')).toBe(true);

@@ -18,6 +18,7 @@ import { asSystem } from '$lib/server/db/tenant';
 import { localDay } from '$lib/server/directory';
 import { occurrences } from '$lib/server/events/schema';
 import { issueCard } from '$lib/server/participation';
+import { systemScope } from '$lib/server/scope/system';
 import { openApiDocument } from '$lib/server/api/openapi';
 
 type Json = Record<string, unknown>;
@@ -168,7 +169,7 @@ describe('real answers of the built app match the document', () => {
 				.values({ organizationId: cast.orgA, programId: program, day, startsAt: new Date(`${day}T10:00:00+09:00`) })
 				.returning({ id: occurrences.id })
 		);
-		card = (await issueCard(database.db, { organizationIds: [cast.orgA], ageBand: '30s', gender: 'female' }, { actorUserId: null, ip: '192.0.2.9', userAgent: 'vitest' })).code;
+		card = (await issueCard(systemScope(database.db, 'test:openapi'), { organizationIds: [cast.orgA], ageBand: '30s', gender: 'female' })).code;
 		// Small admission limits (one request at a time, two waiting), so that a burst meets the
 		// server's load shedding; the tests' requests one after another are not affected.
 		app = await startApp(database.adminUrl, { MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '2', QUEUE_TIMEOUT_MS: '5000' });

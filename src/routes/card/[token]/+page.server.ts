@@ -4,11 +4,11 @@ import type { Actions, PageServerLoad } from './$types';
 import { calendarChoices } from '$lib/server/directory';
 import { cardByToken, revokeCard, setCardConsents, showCardCode, CARD_PREFIX } from '$lib/server/participation';
 import { db } from '$lib/server/runtime';
-import { auditOrigin, byBearerLink } from '$lib/server/auth/guard';
+import { byBearerLink, residentScope } from '$lib/server/auth/guard';
 
 /** The holder's card by its bearer link. */
 const mine = (event: Pick<RequestEvent, 'locals' | 'params'>) =>
-	byBearerLink(event, () => cardByToken(db(), (event.params as { token: string }).token), { throttled: 'card.linkThrottled', notFound: 'card.notFound' });
+	byBearerLink(event, () => cardByToken(residentScope(event), (event.params as { token: string }).token), { throttled: 'card.linkThrottled', notFound: 'card.notFound' });
 
 export const load: PageServerLoad = async (event) => {
 	const card = await mine(event);
@@ -27,12 +27,12 @@ export const actions: Actions = {
 		const { organizations } = await calendarChoices(db());
 		const known = new Set(organizations.map((o) => o.id));
 		const chosen = (await event.request.formData()).getAll('organizations').map(String).filter((id) => known.has(id));
-		await setCardConsents(db(), event.params.token, chosen, auditOrigin(event));
+		await setCardConsents(residentScope(event), { token: event.params.token, organizationIds: chosen });
 		redirect(303, `/card/${event.params.token}?done=saved`);
 	},
 	revoke: async (event) => {
 		await mine(event);
-		await revokeCard(db(), event.params.token, auditOrigin(event));
+		await revokeCard(residentScope(event), { token: event.params.token });
 		redirect(303, `/card/${event.params.token}?done=revoked`);
 	}
 };

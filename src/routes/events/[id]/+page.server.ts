@@ -5,7 +5,7 @@ import { idParam, programSummaries } from '$lib/server/directory';
 import { availability, calendarEntry, readRegistration, register } from '$lib/server/events';
 import { sendConfirmation, whenOf } from '$lib/server/events/registration-mail';
 import { db, publicOrigin, throttle } from '$lib/server/runtime';
-import { auditOrigin } from '$lib/server/auth/guard';
+import { auditOrigin, residentScope } from '$lib/server/auth/guard';
 import { cardAllowedAt } from '$lib/server/participation';
 import { translator } from '$lib/i18n';
 
@@ -56,9 +56,9 @@ export const actions: Actions = {
 		// Every submission counts, taken before the card check and the registration (never given back).
 		const attempt = await throttle().attempt('register', parsed.value.contact, event.locals.ip);
 		if (!attempt.allowed) return fail(429, { values: parsed.value as unknown as Record<string, string>, errors: {}, message: t('registration.throttled', { minutes: Math.ceil(attempt.retryAfter / 60) }) });
-		const cardId = parsed.value.card ? await cardAllowedAt(db(), parsed.value.card, entry.organizationId) : null;
-		if (parsed.value.card && !cardId) return fail(400, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: { card: 'registration.error.card' as const } });
-		const outcome = await register(db(), entry.id, parsed.value, auditOrigin(event), new Date(), cardId);
+		const card = parsed.value.card ? await cardAllowedAt(residentScope(event), { typed: parsed.value.card, organizationId: entry.organizationId }) : null;
+		if (card && !card.ok) return fail(400, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: { card: 'registration.error.card' as const } });
+		const outcome = await register(db(), entry.id, parsed.value, auditOrigin(event), new Date(), card?.ok ? card.value : null);
 		if (!outcome.ok) return fail(outcome.reason === 'not_found' ? 404 : 409, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: {}, message: t(`registration.refused.${outcome.reason}`) });
 		if (outcome.token && outcome.contactKind === 'email') {
 			sendConfirmation(outcome.contact, entry, { name: parsed.value.name, status: outcome.status as 'registered' | 'waitlisted', reference: outcome.reference, link: `${publicOrigin()}/registrations/${outcome.token}` });

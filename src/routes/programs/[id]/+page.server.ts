@@ -3,6 +3,7 @@ import { getProgram, idParam, label, nextOccurrences, holidayName, expandSchedul
 import { db, todayInTokyo } from '$lib/server/runtime';
 import { nextOccurrencesOfProgram } from '$lib/server/events';
 import { publicProgramFigures } from '$lib/server/participation';
+import { residentScope } from '$lib/server/auth/guard';
 import { costInWords, formatDay, formatDayLong, formatOccurrence, formatYearMonth, joinInWords, scheduleInWords } from '$lib/server/present';
 import { translator } from '$lib/i18n';
 import type { PageServerLoad } from './$types';
@@ -71,7 +72,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		schedules: detail.schedules.map((s) => scheduleInWords(t, s)).filter(Boolean),
 		nextDates,
 		next: next?.text ?? null,
-		figures: await publicProgramFigures(db(), program.id, today),
+		figures: await publicProgramFigures(residentScope({ locals }), { programId: program.id, today }),
 		skipped: [...new Set(skipped)].slice(0, 3),
 		places: detail.locations.map((l) => ({
 			name: l.name,

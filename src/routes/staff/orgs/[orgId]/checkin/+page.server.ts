@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { actorDb, requireOrganization } from '$lib/server/auth/guard';
+import { requireOrganization } from '$lib/server/auth/guard';
+import { runIn } from '$lib/server/scope';
 import { calendarEntries, programFilterOf } from '$lib/server/events';
 import { checkIn } from '$lib/server/participation';
 import { organizationForStaff, UUID, addDays } from '$lib/server/directory';
@@ -9,9 +10,10 @@ import { formatTime } from '$lib/server/present';
 import { error } from '@sveltejs/kit';
 
 export const load: PageServerLoad = async (event) => {
-	const { organizationId } = requireOrganization(event, 'attendance.record');
+	const scope = requireOrganization(event, 'attendance.record');
+	const { organizationId } = scope;
 	const today = todayInTokyo();
-	return actorDb(event, async (tx) => {
+	return runIn(scope, async (tx) => {
 		const org = await organizationForStaff(tx, organizationId);
 		if (!org) error(404, 'Not Found');
 		// Today's sessions (and a session just after midnight from yesterday's list).
@@ -28,13 +30,13 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	checkin: async (event) => {
-		const { actor, organizationId } = requireOrganization(event, 'attendance.record');
+		const scope = requireOrganization(event, 'attendance.record');
 		const form = await event.request.formData();
 		const occurrenceId = String(form.get('occurrenceId') ?? '');
 		const code = String(form.get('code') ?? '').slice(0, 100);
 		if (!UUID.test(occurrenceId)) return fail(400, { result: { ok: false as const, reason: 'no_occurrence' as const }, code });
-		const result = await actorDb(event, (tx) => checkIn(tx, { organizationId, occurrenceId, code, recordedBy: actor.userId }));
-		if (!result.ok) return fail(result.reason === 'bad_code' ? 400 : 409, { result, code });
-		return { result };
+		const result = await checkIn(scope, { occurrenceId, code });
+		if (!result.ok) return fail(result.reason === 'bad_code' ? 400 : 409, { result: { ok: false as const, reason: result.reason }, code });
+		return { result: { ok: true as const, ...result.value } };
 	}
 };

@@ -1,24 +1,25 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import type { Actions, PageServerLoad } from './$types';
-import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
-import { recordAudit } from '$lib/server/audit';
+import { requireOrganization } from '$lib/server/auth/guard';
+import { runIn } from '$lib/server/scope';
 import { organizationForStaff, programsOf, UUID } from '$lib/server/directory';
 import { occurrencesOfProgram } from '$lib/server/events';
 import { recordTaps, tapTotals, AGE_BANDS, GENDERS, type Tap } from '$lib/server/participation';
 import { todayInTokyo } from '$lib/server/runtime';
 
 export const load: PageServerLoad = async (event) => {
-	const { organizationId } = requireOrganization(event, 'attendance.record');
+	const scope = requireOrganization(event, 'attendance.record');
+	const { organizationId } = scope;
 	const today = todayInTokyo();
-	return actorDb(event, async (tx) => {
+	return runIn(scope, async (tx) => {
 		const org = await organizationForStaff(tx, organizationId);
 		if (!org) error(404, 'Not Found');
 		const programs = (await programsOf(tx, organizationId)).map((p) => ({ id: p.id, title: p.title }));
 		const wanted = event.url.searchParams.get('program');
 		const program = programs.find((p) => p.id === wanted) ?? (programs.length === 1 ? programs[0] : null);
 		const occurrence = program ? (await occurrencesOfProgram(tx, program.id, today, today)).find((o) => o.status === 'scheduled') : undefined;
-		const totals = program ? await tapTotals(tx, organizationId, program.id, today) : [];
+		const totals = program ? await tapTotals(tx, scope, { programId: program.id, day: today }) : [];
 		return {
 			organization: { id: org.id, name: org.name },
 			programs,
@@ -36,7 +37,8 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	/** Without JavaScript: one tap per post, its key made by the server when the page was drawn. */
 	tap: async (event) => {
-		const { actor, organizationId } = requireOrganization(event, 'attendance.record');
+		const scope = requireOrganization(event, 'attendance.record');
+		const { organizationId } = scope;
 		const form = await event.request.formData();
 		const programId = String(form.get('programId') ?? '');
 		const occurrenceId = String(form.get('occurrenceId') ?? '') || null;
@@ -45,11 +47,7 @@ export const actions: Actions = {
 		const clientKey = String(form.get('clientKey') ?? '');
 		if (!UUID.test(programId) || !(AGE_BANDS as readonly string[]).includes(ageBand) || !(GENDERS as readonly string[]).includes(gender) || !UUID.test(clientKey)) return fail(400, { error: 'api.error.invalid' });
 		const tap = { clientKey, programId, occurrenceId, countedAt: new Date(), ageBand, gender, firstVisit: form.get('visit') !== 'repeat' } as Tap;
-		const result = await actorDb(event, async (tx) => {
-			const outcome = await recordTaps(tx, organizationId, [tap], actor.userId);
-			if (outcome.ok && outcome.accepted.length) await recordAudit(tx, auditOrigin(event), { action: 'visit.taps', organizationId, entityType: 'visit', entityId: '1' });
-			return outcome;
-		});
+		const result = await recordTaps(scope, { taps: [tap] });
 		if (!result.ok) error(404, 'Not Found');
 		redirect(303, `/staff/orgs/${organizationId}/count?program=${programId}&done=tap`);
 	}

@@ -1,20 +1,21 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { actorDb, requireOrganization } from '$lib/server/auth/guard';
+import { requireOrganization } from '$lib/server/auth/guard';
+import { runIn } from '$lib/server/scope';
 import { organizationForStaff } from '$lib/server/directory';
 import { organizationFigures, readFiguresQuery, AGE_BANDS, GENDERS } from '$lib/server/participation';
 import { todayInTokyo } from '$lib/server/runtime';
 import { translator } from '$lib/i18n';
 
 export const load: PageServerLoad = async (event) => {
-	const { organizationId } = requireOrganization(event, 'attendance.view');
+	const scope = requireOrganization(event, 'attendance.view');
 	const today = todayInTokyo();
 	const q = readFiguresQuery(event.url.searchParams, today);
 	if (!q) error(400, { message: translator(event.locals.locale)('figures.invalid') });
-	return actorDb(event, async (tx) => {
-		const org = await organizationForStaff(tx, organizationId);
+	return runIn(scope, async (tx) => {
+		const org = await organizationForStaff(tx, scope.organizationId);
 		if (!org) error(404, 'Not Found');
-		const figures = await organizationFigures(tx, organizationId, q, today);
+		const figures = await organizationFigures(tx, scope, { query: q, today });
 		return { organization: { id: org.id, name: org.name }, query: q, ...figures, ageBands: AGE_BANDS, genders: GENDERS };
 	});
 };

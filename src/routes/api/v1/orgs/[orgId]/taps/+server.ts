@@ -1,6 +1,5 @@
 import type { RequestHandler } from './$types';
-import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
-import { recordAudit } from '$lib/server/audit';
+import { requireOrganization } from '$lib/server/auth/guard';
 import { recordTaps, tapBatch } from '$lib/server/participation';
 import { apiError, apiPrivateJson, issueDetails } from '$lib/server/api/respond';
 import { TAP_REFUSALS, TapsResult } from '$lib/server/api/schemas';
@@ -10,14 +9,10 @@ import { TAP_REFUSALS, TapsResult } from '$lib/server/api/schemas';
  * once; a batch sent again answers with its keys as duplicates, so the phone can drop them.
  */
 export const POST: RequestHandler = async (event) => {
-	const { actor, organizationId } = requireOrganization(event, 'attendance.record');
+	const scope = requireOrganization(event, 'attendance.record');
 	const parsed = tapBatch.safeParse(await event.request.json().catch(() => null));
 	if (!parsed.success) return apiError(400, 'invalid_body', 'Send {"taps": [...]} with 1–500 valid taps.', issueDetails(parsed.error.issues));
-	const result = await actorDb(event, async (tx) => {
-		const outcome = await recordTaps(tx, organizationId, parsed.data.taps, actor.userId);
-		if (outcome.ok && outcome.accepted.length) await recordAudit(tx, auditOrigin(event), { action: 'visit.taps', organizationId, entityType: 'visit', entityId: String(outcome.accepted.length) });
-		return outcome;
-	});
+	const result = await recordTaps(scope, { taps: parsed.data.taps });
 	if (!result.ok) return apiError(TAP_REFUSALS[result.reason], result.reason, `Tap ${result.clientKey} refused: ${result.reason}.`);
-	return apiPrivateJson(TapsResult, { accepted: result.accepted, duplicates: result.duplicates });
+	return apiPrivateJson(TapsResult, { accepted: result.value.accepted, duplicates: result.value.duplicates });
 };

@@ -1,0 +1,83 @@
+/**
+ * What the compiler refuses (checked by `npm run check`: every `@ts-expect-error` below must
+ * still be an error, or the check fails), and what `runIn` refuses at run time.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../db';
+import { withAccess } from '../db/tenant';
+import { runIn, between, ok, refused, type OrganizationScope, type ResidentScope, type Result, type Tx, type Pool, type SecretariatScope } from './index';
+
+// Signatures shaped like the module operations.
+declare function operation(scope: OrganizationScope, input: { code: string }): Promise<Result<number, 'bad_code'>>;
+declare function inOrganization(tx: Tx<'organization'>): Promise<void>;
+declare function needsSystem(tx: Tx<'system'>): Promise<void>;
+declare function forResident(scope: ResidentScope): Promise<void>;
+declare const pool: Pool;
+declare const plainDb: Db;
+declare const organization: OrganizationScope;
+declare const secretariat: SecretariatScope;
+declare const resident: ResidentScope;
+
+export function refusedByTheCompiler() {
+	// @ts-expect-error an organisation id is not a scope
+	void operation('9d3b8f0e-8b7a-4b8e-9a55-2f8b7d1c0a11', { code: 'x' });
+	// @ts-expect-error nor is an object that looks like one: the brand is module-private
+	void operation({ kind: 'organization', organizationId: 'x', actor: organization.actor, permission: 'attendance.record', origin: {} }, { code: 'x' });
+	// @ts-expect-error the pool is not a scope
+	void operation(pool, { code: 'x' });
+	// @ts-expect-error the pool is not a scoped transaction
+	void inOrganization(pool);
+	// @ts-expect-error nor is a plain Db (what unconverted code and the old withAccess callback hold)
+	void inOrganization(plainDb);
+	// @ts-expect-error a secretariat scope is not an organisation's
+	void operation(secretariat, { code: 'x' });
+	// @ts-expect-error a resident's scope is not staff's
+	void operation(resident, { code: 'x' });
+	// @ts-expect-error staff are not a resident
+	void forResident(organization);
+
+	void runIn(organization, async (tx) => {
+		await inOrganization(tx);
+		// @ts-expect-error an organisation's transaction does not carry the system context
+		await needsSystem(tx);
+		// @ts-expect-error a scoped transaction is not a pool: no nesting
+		await withAccess(tx, {}, async () => undefined);
+		// Unconverted modules take `Db`; a scoped transaction still is one.
+		const asDb: Db = tx;
+		void asDb;
+	});
+	void runIn(resident, async (tx) => {
+		await needsSystem(tx);
+		// @ts-expect-error a resident's transaction is not an organisation's
+		await inOrganization(tx);
+	});
+	// @ts-expect-error a crossing needs a declared purpose
+	void between(organization, '9d3b8f0e-8b7a-4b8e-9a55-2f8b7d1c0a11', 'curiosity');
+	// @ts-expect-error the secretariat does not cross: it reads the network in its own scope
+	void between(secretariat, '9d3b8f0e-8b7a-4b8e-9a55-2f8b7d1c0a11', 'referral');
+
+	// The result convention narrows on `ok`.
+	const r: Result<number, 'bad_code', { clientKey: string }> = Math.random() > 0.5 ? ok(1) : refused('bad_code', { clientKey: 'k' });
+	if (r.ok) {
+		const n: number = r.value;
+		void n;
+		// @ts-expect-error no reason on success
+		void r.reason;
+	} else {
+		const reason: 'bad_code' = r.reason;
+		void reason;
+		void r.clientKey;
+	}
+}
+
+describe('scopes', () => {
+	it('refuses at run time an object that only claims to be a scope', async () => {
+		const forged = { kind: 'organization', organizationId: '9d3b8f0e-8b7a-4b8e-9a55-2f8b7d1c0a11' } as unknown as OrganizationScope;
+		await expect(runIn(forged, async () => 1)).rejects.toThrow(/not a scope/);
+		expect(() => between(forged, '9d3b8f0e-8b7a-4b8e-9a55-2f8b7d1c0a11', 'card_recognition')).toThrow(/not a scope/);
+	});
+	it('answers refusals as values', () => {
+		expect(ok(3)).toEqual({ ok: true, value: 3 });
+		expect(refused('bad_time', { clientKey: 'k' })).toEqual({ ok: false, reason: 'bad_time', clientKey: 'k' });
+	});
+});
