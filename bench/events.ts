@@ -126,9 +126,7 @@ try {
 	// ── 2. check-ins per second over HTTP ──────────────────────────────────────────────────────
 	const org = bigOrg;
 	const program = programs.find((p) => p.org === org)!.id;
-	const occurrence = (
-		await owner.query<{ id: string }>(`insert into occurrences (organization_id, program_id, day, starts_at) values ($1, $2, $3::date, now()) returning id`, [org, program, today])
-	).rows[0].id;
+	const occurrence = (await owner.query<{ id: string }>(`insert into occurrences (organization_id, program_id, day, starts_at) values ($1, $2, $3::date, now()) returning id`, [org, program, today])).rows[0].id;
 	const email = `bench-${Date.now()}@example.org`;
 	const userId = await asSystem(database.db, async (tx) => {
 		const id = await createUser(tx, email, 'ベンチ', 'bench password long enough');
@@ -153,7 +151,13 @@ try {
 	});
 	const base = `http://127.0.0.1:${port}`;
 	for (let i = 0; i < 240; i++) {
-		if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+		if (
+			await fetch(`${base}/healthz`).then(
+				(r) => r.ok,
+				() => false
+			)
+		)
+			break;
 		await new Promise((r) => setTimeout(r, 250));
 	}
 	const load = async (n: number, one: (i: number) => Promise<boolean>) => {

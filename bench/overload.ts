@@ -82,7 +82,13 @@ async function startServer(command: string[], databaseUrl: string, dataDir: stri
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	for (let i = 0; ; i++) {
 		if (child.exitCode !== null) throw new Error('bench:overload: the app exited during start-up');
-		if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+		if (
+			await fetch(`${base}/healthz`).then(
+				(r) => r.ok,
+				() => false
+			)
+		)
+			break;
 		if (i > 1200) throw new Error('bench:overload: the app did not start');
 		await new Promise((r) => setTimeout(r, 250));
 	}

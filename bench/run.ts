@@ -81,12 +81,7 @@ const GOAL_RATIO = 0.25;
 
 function machine(): string[] {
 	const cpus = os.cpus();
-	return [
-		`CPU: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length} (os.availableParallelism ${os.availableParallelism()})`,
-		`Memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-		`OS: ${os.type()} ${os.release()} (${os.arch()})`,
-		`Node: ${process.version}`
-	];
+	return [`CPU: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length} (os.availableParallelism ${os.availableParallelism()})`, `Memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`, `OS: ${os.type()} ${os.release()} (${os.arch()})`, `Node: ${process.version}`];
 }
 
 function gitCommit(): string {
@@ -411,10 +406,7 @@ function fmt(n: number, digits = 1): string {
 }
 
 function table(results: Result[], staticRps: number): string {
-	const lines = [
-		'| endpoint | requests | errors | req/s | p50 ms | p95 ms | p99 ms | alone p50 ms | vs static | results | p95 ≤ 50 ms | ≥ 25 % of static |',
-		'|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|'
-	];
+	const lines = ['| endpoint | requests | errors | req/s | p50 ms | p95 ms | p99 ms | alone p50 ms | vs static | results | p95 ≤ 50 ms | ≥ 25 % of static |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|'];
 	for (const r of results) {
 		const ratio = r.rps / staticRps;
 		const search = r.kind === 'search';

@@ -44,7 +44,11 @@ console.log(`gen:scale: ${sizes.organizations} organisations, ${sizes.programs} 
 const ownerPool = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
 try {
 	const report = await generateRegion(drizzle(ownerPool, { schema }), sizes, seed, { log: (line) => console.log(line) });
-	console.log(`gen:scale: done in ${report.seconds.total} s — ${Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+	console.log(
+		`gen:scale: done in ${report.seconds.total} s — ${Object.entries(report.counts)
+			.map(([k, v]) => `${k} ${v}`)
+			.join(', ')}`
+	);
 	console.log(`gen:scale: seconds ${JSON.stringify(report.seconds)}`);
 } finally {
 	await ownerPool.end();

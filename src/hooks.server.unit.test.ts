@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCrossSiteFormPost } from './hooks.server';
 
-const post = (headers: Record<string, string>, method = 'POST') =>
-	new Request('http://127.0.0.1:3000/settings?/text', { method, headers: { host: '127.0.0.1:3000', 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+const post = (headers: Record<string, string>, method = 'POST') => new Request('http://127.0.0.1:3000/settings?/text', { method, headers: { host: '127.0.0.1:3000', 'content-type': 'application/x-www-form-urlencoded', ...headers } });
 
 describe('isCrossSiteFormPost', () => {
 	it('lets same-origin form posts through on plain http', () => {

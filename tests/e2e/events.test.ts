@@ -135,7 +135,10 @@ describe('a program from its schedule to the visit in its figures', () => {
 	it("the staff member's dates page lists the sessions and opens one", async () => {
 		await staff.goto(`${organizationPath}/events`);
 		await assertAccessible(staff);
-		await staff.getByRole('link', { name: new RegExp(PROGRAM) }).first().click();
+		await staff
+			.getByRole('link', { name: new RegExp(PROGRAM) })
+			.first()
+			.click();
 		await staff.waitForURL(/\/events\/[0-9a-f-]{36}$/);
 		await assertAccessible(staff);
 	});
@@ -160,7 +163,10 @@ describe('a program from its schedule to the visit in its figures', () => {
 
 	it('the staff member opens registration for the first session, with a single place', async () => {
 		await staff.goto(`${organizationPath}/events`);
-		await staff.getByRole('link', { name: new RegExp(PROGRAM) }).first().click();
+		await staff
+			.getByRole('link', { name: new RegExp(PROGRAM) })
+			.first()
+			.click();
 		await staff.waitForURL(/\/events\/[0-9a-f-]{36}$/);
 		firstSession = new URL(staff.url()).pathname.split('/').pop()!;
 		await staff.getByLabel('この回は申込を受け付ける').check();
@@ -224,7 +230,10 @@ describe('a program from its schedule to the visit in its figures', () => {
 		const csv = await staff.request.get(`${new URL(staff.url()).pathname}.csv`);
 		assert.equal(csv.status(), 200);
 		assert.match(csv.headers()['content-type'], /text\/csv/);
-		const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+		const lines = (await csv.text())
+			.replace(/^\uFEFF/, '')
+			.trim()
+			.split('\r\n');
 		assert.match(lines[0], /^受付番号,お名前,連絡先,人数/);
 		assert.equal(lines.length, 3);
 		assert.ok(lines.some((l) => /ひかる,hikaru@example\.org,1,/.test(l)));
@@ -336,9 +345,7 @@ function qrVideo(text: string): Buffer {
 	const offsetX = Math.floor((width - qr.modules.size * scale) / 2);
 	const offsetY = Math.floor((height - qr.modules.size * scale) / 2);
 	const y = Buffer.alloc(width * height, 235);
-	for (let r = 0; r < qr.modules.size; r++)
-		for (let c = 0; c < qr.modules.size; c++)
-			if (qr.modules.get(c, r)) for (let dy = 0; dy < scale; dy++) y.fill(16, (offsetY + r * scale + dy) * width + offsetX + c * scale, (offsetY + r * scale + dy) * width + offsetX + (c + 1) * scale);
+	for (let r = 0; r < qr.modules.size; r++) for (let c = 0; c < qr.modules.size; c++) if (qr.modules.get(c, r)) for (let dy = 0; dy < scale; dy++) y.fill(16, (offsetY + r * scale + dy) * width + offsetX + c * scale, (offsetY + r * scale + dy) * width + offsetX + (c + 1) * scale);
 	const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
 	const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
 	return Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), frame, frame, frame]);

@@ -202,7 +202,7 @@ describe('joining the network, as new users', () => {
 		await secretariat.getByLabel('この日から').fill('2025-04-01');
 		await secretariat.getByRole('button', { name: '表示する' }).click();
 		await secretariat.waitForURL(/from=2025-04-01/);
-		const csv = await secretariat.request.get(await secretariat.getByRole('link', { name: 'CSVでダウンロード' }).getAttribute('href') ?? '');
+		const csv = await secretariat.request.get((await secretariat.getByRole('link', { name: 'CSVでダウンロード' }).getAttribute('href')) ?? '');
 		assert.equal(csv.status(), 200);
 		assert.match(await csv.text(), /^\uFEFF?団体,開催回数,延べ人数,実人数/);
 	});

@@ -84,9 +84,7 @@ export type OccurrenceOptions = Partial<Omit<OneOffInput, 'programId'>> & { inDa
 export async function makeOccurrence(db: Db, organizationId: string, programId: string, options: OccurrenceOptions = {}): Promise<OccurrenceRow> {
 	const { inDays = 7, ...rest } = options;
 	const startsAt = rest.startsAt ?? new Date(Date.now() + inDays * 86_400_000);
-	return asSystem(db, (tx) =>
-		createOneOff(tx, organizationId, { kind: 'session', registrationOpen: true, capacity: null, capacityUnit: 'people', endsAt: null, locationId: null, title: null, note: null, ...rest, programId, startsAt })
-	);
+	return asSystem(db, (tx) => createOneOff(tx, organizationId, { kind: 'session', registrationOpen: true, capacity: null, capacityUnit: 'people', endsAt: null, locationId: null, title: null, note: null, ...rest, programId, startsAt }));
 }
 
 /** A registration for the occurrence as a resident makes it (events' register); the program must be published. */

@@ -298,9 +298,7 @@ async function idsOf(org: string, member: string): Promise<Ids> {
 	// Real sealed values, so that the list pages can open them.
 	await asSystem(database.db, async (tx) => {
 		const bind = (column: string) => ({ table: 'registrations', column, rowId: registration, organizationId: org });
-		await tx.execute(
-			sql`update registrations set name_sealed = ${await encryptText(tx, '行列 太郎', bind('name_sealed'))}, contact_sealed = ${await encryptText(tx, 'matrix@example.org', bind('contact_sealed'))} where id = ${registration}`
-		);
+		await tx.execute(sql`update registrations set name_sealed = ${await encryptText(tx, '行列 太郎', bind('name_sealed'))}, contact_sealed = ${await encryptText(tx, 'matrix@example.org', bind('contact_sealed'))} where id = ${registration}`);
 	});
 	return { org, program, location, member, joinRequest: NIL, occurrence, registration };
 }

@@ -9,8 +9,7 @@ import { startPlatform, stopPlatform } from '../../src/lib/server/runtime';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tsunagu-platform-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const count = async (database: Awaited<ReturnType<typeof startPlatform>>, table: string) =>
-	(await database.db.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`))).rows[0].n;
+const count = async (database: Awaited<ReturnType<typeof startPlatform>>, table: string) => (await database.db.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`))).rows[0].n;
 
 it('loads the demo region into an empty database once, and stops the server cleanly', async () => {
 	const env = { DATA_DIR: dataDir, DATABASE_POOL_SIZE: '2' };

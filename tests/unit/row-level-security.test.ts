@@ -52,9 +52,7 @@ beforeAll(async () => {
 	const card = (await admin.query(`insert into participation_cards (code, manage_digest) values ('ABCDE12345', 'm') returning id`)).rows[0].id;
 	await admin.query(`insert into card_consents (card_id, organization_id) values ($1, $2)`, [card, cast.orgB]);
 	await admin.query(`insert into visits (organization_id, program_id, occurrence_id, day, counted_at, source, person_key, card_id) values ($1, $2, $3, current_date, now(), 'card', 'card:' || $4::text, $4::uuid)`, [cast.orgB, program, occurrence, card]);
-	await withAccess(database.db, { system: true }, (tx) =>
-		tx.execute(sql`insert into audit_events (organization_id, action, prev_hash, hash) values (${cast.orgB}, 'test.event', ${'0'.repeat(64)}, ${'1'.repeat(64)})`)
-	);
+	await withAccess(database.db, { system: true }, (tx) => tx.execute(sql`insert into audit_events (organization_id, action, prev_hash, hash) values (${cast.orgB}, 'test.event', ${'0'.repeat(64)}, ${'1'.repeat(64)})`));
 });
 afterAll(async () => {
 	await admin?.end();
@@ -83,9 +81,7 @@ describe('row-level security', () => {
 	});
 
 	it('has a WITH CHECK on every policy that lets rows be written', async () => {
-		const { rows } = await admin.query<{ tablename: string; policyname: string; cmd: string; qual: string | null; with_check: string | null }>(
-			`select tablename, policyname, cmd, qual, with_check from pg_policies where schemaname = 'public'`
-		);
+		const { rows } = await admin.query<{ tablename: string; policyname: string; cmd: string; qual: string | null; with_check: string | null }>(`select tablename, policyname, cmd, qual, with_check from pg_policies where schemaname = 'public'`);
 		const missing = rows.filter((p) => (p.cmd === 'INSERT' && !p.with_check) || ((p.cmd === 'ALL' || p.cmd === 'UPDATE') && (!p.with_check || !p.qual)));
 		expect(missing).toEqual([]);
 	});
@@ -118,18 +114,14 @@ describe('row-level security', () => {
 		});
 		// Moving one's own program into B, or creating one for B, is refused by WITH CHECK.
 		await expect(withAccess(database.db, contextA, (tx) => tx.update(programs).set({ organizationId: cast.orgB }).where(eq(programs.organizationId, cast.orgA)))).rejects.toMatchObject(REFUSED);
-		await expect(
-			withAccess(database.db, contextA, (tx) => tx.insert(memberships).values({ organizationId: cast.orgB, userId: cast.people.org_admin.userId, role: 'org_admin' }))
-		).rejects.toMatchObject(REFUSED);
+		await expect(withAccess(database.db, contextA, (tx) => tx.insert(memberships).values({ organizationId: cast.orgB, userId: cast.people.org_admin.userId, role: 'org_admin' }))).rejects.toMatchObject(REFUSED);
 		const after = await admin.query('select count(*)::int as n from programs where organization_id = $1 and title = $2', [cast.orgB, '乗っ取り']);
 		expect(after.rows[0].n).toBe(0);
 	});
 
 	it('lets an anonymous visitor apply to join, but not read applications or apply pre-approved', async () => {
 		await withAccess(database.db, ANONYMOUS, (tx) => tx.execute(sql`insert into join_requests (organization_name, applicant_name, applicant_email) values ('新しい団体', '名前', 'new@example.org')`));
-		await expect(
-			withAccess(database.db, ANONYMOUS, (tx) => tx.execute(sql`insert into join_requests (organization_name, applicant_name, applicant_email, status) values ('ずる', '名前', 'cheat@example.org', 'approved')`))
-		).rejects.toMatchObject(REFUSED);
+		await expect(withAccess(database.db, ANONYMOUS, (tx) => tx.execute(sql`insert into join_requests (organization_name, applicant_name, applicant_email, status) values ('ずる', '名前', 'cheat@example.org', 'approved')`))).rejects.toMatchObject(REFUSED);
 		const seen = await withAccess(database.db, ANONYMOUS, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from join_requests`));
 		expect(seen.rows[0].n).toBe(0);
 		const secretariat = await withAccess(database.db, { userId: cast.people.secretariat.userId, secretariat: true }, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from join_requests`));
@@ -144,8 +136,7 @@ describe('row-level security', () => {
 describe('row-level security of events and participation', () => {
 	const contextA = () => ({ userId: cast.people.org_admin.userId, organizationIds: [cast.orgA] });
 	const contextB = () => ({ userId: cast.people.adminB.userId, organizationIds: [cast.orgB] });
-	const count = (context: Parameters<typeof withAccess>[1], table: string) =>
-		withAccess(database.db, context, (tx) => tx.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`))).then((r) => r.rows[0].n);
+	const count = (context: Parameters<typeof withAccess>[1], table: string) => withAccess(database.db, context, (tx) => tx.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`))).then((r) => r.rows[0].n);
 
 	it("keeps B's registrations, cards and visits out of A's context, and shows them to B", async () => {
 		for (const table of ['registrations', 'participation_cards', 'card_consents', 'visits']) {
@@ -162,15 +153,9 @@ describe('row-level security of events and participation', () => {
 
 	it("refuses writing a visit or an occurrence for B's program from A's context", async () => {
 		const program = programB;
-		await expect(
-			withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into visits (organization_id, program_id, day, counted_at, source) values (${cast.orgB}, ${program}, current_date, now(), 'tap')`))
-		).rejects.toMatchObject(REFUSED);
-		await expect(
-			withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into visits (organization_id, program_id, day, counted_at, source) values (${cast.orgA}, ${program}, current_date, now(), 'tap')`))
-		).rejects.toMatchObject(REFUSED);
-		await expect(
-			withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into occurrences (organization_id, program_id, day, starts_at) values (${cast.orgA}, ${program}, current_date, now())`))
-		).rejects.toMatchObject(REFUSED);
+		await expect(withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into visits (organization_id, program_id, day, counted_at, source) values (${cast.orgB}, ${program}, current_date, now(), 'tap')`))).rejects.toMatchObject(REFUSED);
+		await expect(withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into visits (organization_id, program_id, day, counted_at, source) values (${cast.orgA}, ${program}, current_date, now(), 'tap')`))).rejects.toMatchObject(REFUSED);
+		await expect(withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into occurrences (organization_id, program_id, day, starts_at) values (${cast.orgA}, ${program}, current_date, now())`))).rejects.toMatchObject(REFUSED);
 		// Cards are issued only by the platform (a resident's own flow), never by an organisation.
 		await expect(withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into participation_cards (code, manage_digest) values ('ZZZZZ99999', 'z')`))).rejects.toMatchObject(REFUSED);
 	});

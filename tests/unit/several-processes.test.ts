@@ -103,9 +103,7 @@ describe('two app processes on one database', () => {
 		// Tomorrow by 11:00 in Tokyo is at most 35 hours away: inside the reminder's 36-hour window.
 		for (const hour of ['10', '11']) {
 			const startsAt = new Date(`${tomorrow}T${hour}:00:00+09:00`);
-			const [row] = await asSystem(database.db, (tx) =>
-				tx.insert(occurrences).values({ organizationId: program.org, programId: program.id, day: tomorrow, startsAt, registrationOpen: true, capacity: null, status: 'scheduled' }).returning()
-			);
+			const [row] = await asSystem(database.db, (tx) => tx.insert(occurrences).values({ organizationId: program.org, programId: program.id, day: tomorrow, startsAt, registrationOpen: true, capacity: null, status: 'scheduled' }).returning());
 			dates.push(row.id);
 		}
 		const people = Array.from({ length: 8 }, (_, i) => `remind-${i}@example.org`);
@@ -113,8 +111,7 @@ describe('two app processes on one database', () => {
 			const outcome = await register(database.db, dates[i % 2], { name: `参加者${i}`, contact, groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: `several-${i}-${randomBytes(8).toString('hex')}` }, origin);
 			expect(outcome).toMatchObject({ ok: true, status: 'registered' });
 		}
-		const reminded = async () =>
-			(await asSystem(database.db, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from registrations where reminded_at is not null and occurrence_id in (${dates[0]}, ${dates[1]})`))).rows[0].n;
+		const reminded = async () => (await asSystem(database.db, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from registrations where reminded_at is not null and occurrence_id in (${dates[0]}, ${dates[1]})`))).rows[0].n;
 
 		// While this test holds the reminder job, neither process sends.
 		let release!: () => void;
@@ -149,7 +146,12 @@ describe('two app processes starting together on an empty database', () => {
 		const adminUrl = withDatabase(serverUrl, name);
 		const env = { DEMO_REGION: 'on', LOG_LEVEL: 'info', ADMIN_EMAIL: 'first-admin@example.org' };
 		apps = await Promise.all([0, 1].map(() => startApp(adminUrl, env)));
-		const loads = apps.flatMap((app) => app.output().split('\n').filter((line) => line.includes('"event":"demo_region_loaded"')));
+		const loads = apps.flatMap((app) =>
+			app
+				.output()
+				.split('\n')
+				.filter((line) => line.includes('"event":"demo_region_loaded"'))
+		);
 		expect(loads).toHaveLength(1);
 		await until('the set-up mail', () => mailsIn(apps, /./).length > 0);
 		await sleep(500);

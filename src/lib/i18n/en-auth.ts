@@ -50,7 +50,8 @@ export const authEn: Record<keyof typeof authJa, string> = {
 	'auth.mfa.qrLabel': 'QR code to add to your authenticator app',
 	'auth.mfa.manualKey': 'Setup key if the QR code cannot be scanned',
 	'auth.mfa.enable': 'Turn on two-step verification',
-	'auth.mfa.enrolInvalid': 'The code does not seem right. Check that the clock of your phone is set automatically (network time) and that the key in your app is the setup key on this page, then enter the code the app shows now. If the key differs, delete the old entry in the app and scan the QR code on this page again.',
+	'auth.mfa.enrolInvalid':
+		'The code does not seem right. Check that the clock of your phone is set automatically (network time) and that the key in your app is the setup key on this page, then enter the code the app shows now. If the key differs, delete the old entry in the app and scan the QR code on this page again.',
 	'auth.mfa.keyStays': 'This setup key stays the same until two-step verification is on, also if you open this page again.',
 	'auth.mfa.newKey': 'Make a new setup key',
 	'auth.mfa.newKeyHint': 'Only if you want a different key, for example because someone saw it. The current key stops working.',

@@ -26,7 +26,8 @@ export const figuresEn: Record<keyof typeof figuresJa, string> = {
 	'figures.byGender': 'By gender (visits)',
 	'figures.byMonth': 'Visits by month',
 	'figures.csv': 'Download CSV',
-	'figures.how': 'How we count: visits are every visit (a registered group counts its size). People are those told apart by cards and registrations, plus head-count taps marked first time (an estimate). Coming back: of those whose first visit was more than {weeks} weeks before the end, the share who came again within {weeks} weeks.',
+	'figures.how':
+		'How we count: visits are every visit (a registered group counts its size). People are those told apart by cards and registrations, plus head-count taps marked first time (an estimate). Coming back: of those whose first visit was more than {weeks} weeks before the end, the share who came again within {weeks} weeks.',
 	'figures.none': '—',
 	'figures.public': 'Attendance of this program (last 12 months)',
 	'figures.publicNote': 'Numbers under 5 are not shown, so that nobody can be identified.',

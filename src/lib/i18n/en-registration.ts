@@ -36,7 +36,7 @@ export const registrationEn: Record<keyof typeof registrationJa, string> = {
 	'registration.error.contact': 'Enter an e-mail address or a phone number.',
 	'registration.error.groupSize': 'Enter a number from 1 to 20.',
 	'registration.error.needs': 'Up to 500 characters.',
-	'registration.error.card': 'This card number cannot be used here. Check it or leave it empty (and check on your card\'s page that this organisation is chosen).',
+	'registration.error.card': "This card number cannot be used here. Check it or leave it empty (and check on your card's page that this organisation is chosen).",
 	'registration.error.consent': 'Please tick the consent box.',
 	'registration.error.expired': 'This page has expired. Reload it and register again.',
 	'registration.refused.closed': 'This date does not take registrations.',

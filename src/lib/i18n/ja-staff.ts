@@ -141,5 +141,5 @@ export const staffJa = {
 	'staff.program.organizationHidden': '団体が非公開のため、公開中の取組も「さがす」には表示されません。団体のプロフィールから公開できます。',
 	'staff.schedule.noDates': 'この決まりでは、これから先の開催日がありません。「いつまで」を確認してください。',
 	'staff.nav.thisOrganization': 'この団体',
-	'staff.nav.myOrganizations': '所属する団体',
+	'staff.nav.myOrganizations': '所属する団体'
 } as const;

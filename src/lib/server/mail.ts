@@ -79,10 +79,7 @@ export function parseEml(eml: string): Omit<OutboxMessage, 'file'> {
 	const head = eml.slice(0, split).replace(/\n[ \t]+/g, ' ');
 	const body = eml.slice(split + 2);
 	const header = (name: string) => head.match(new RegExp(`^${name}: (.*)$`, 'mi'))?.[1] ?? '';
-	const decodeWords = (value: string) =>
-		value.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, enc: string, text: string) =>
-			enc.toLowerCase() === 'b' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' '))
-		);
+	const decodeWords = (value: string) => value.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_, enc: string, text: string) => (enc.toLowerCase() === 'b' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' '))));
 	const encoding = header('Content-Transfer-Encoding').toLowerCase();
 	const text = encoding === 'base64' ? Buffer.from(body.replace(/\s/g, ''), 'base64').toString('utf8') : encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : body;
 	return { to: decodeWords(header('To')), subject: decodeWords(header('Subject')), date: header('Date'), text: text.trimEnd() };

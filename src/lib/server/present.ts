@@ -78,14 +78,7 @@ export function scheduleInWords(t: Translate, s: ScheduleWordsInput): string {
 	} else {
 		days = r.monthDays.map((n) => t('schedule.monthDay', { n })).join(t('schedule.joiner'));
 	}
-	let words =
-		r.freq === 'WEEKLY'
-			? r.interval > 1
-				? t('schedule.everyNWeeks', { n: r.interval, days })
-				: t('schedule.weekly', { days })
-			: r.interval > 1
-				? t('schedule.everyNMonths', { n: r.interval, days })
-				: t('schedule.monthly', { days });
+	let words = r.freq === 'WEEKLY' ? (r.interval > 1 ? t('schedule.everyNWeeks', { n: r.interval, days }) : t('schedule.weekly', { days })) : r.interval > 1 ? t('schedule.everyNMonths', { n: r.interval, days }) : t('schedule.monthly', { days });
 	if (s.opensAt) words += ' ' + (s.closesAt ? t('schedule.time', { start: trimZero(s.opensAt), end: trimZero(s.closesAt) }) : t('schedule.timeFrom', { start: trimZero(s.opensAt) }));
 	const until = s.until ?? r.until;
 	if (until) words += t('schedule.until', { date: formatDayLong(t, until) });

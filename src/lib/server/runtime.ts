@@ -18,9 +18,7 @@ import { sql } from 'drizzle-orm';
 
 /** Dates need rebuilding when yesterday's are still there or none were ever made. */
 async function upcomingDatesStale(db: Db, today: string): Promise<boolean> {
-	const result = await db.execute<{ stale: boolean }>(
-		sql`select exists (select 1 from program_upcoming_dates where day < ${today}::date) or not exists (select 1 from program_upcoming_dates) as stale`
-	);
+	const result = await db.execute<{ stale: boolean }>(sql`select exists (select 1 from program_upcoming_dates where day < ${today}::date) or not exists (select 1 from program_upcoming_dates) as stale`);
 	return result.rows[0].stale;
 }
 
@@ -137,14 +135,17 @@ let stopping = new AbortController();
 function scheduleDailyRefresh(database: Database) {
 	const now = Date.now();
 	const tokyoMidnight = Math.ceil((now + 9 * 3600_000) / 86_400_000) * 86_400_000 - 9 * 3600_000;
-	refreshTimer = setTimeout(async () => {
-		try {
-			await dailyRefresh(database, todayInTokyo(), stopping.signal);
-		} catch (error) {
-			log.error('upcoming_dates_refresh_failed', { message: (error as Error).message });
-		}
-		scheduleDailyRefresh(database);
-	}, tokyoMidnight - now + 60_000);
+	refreshTimer = setTimeout(
+		async () => {
+			try {
+				await dailyRefresh(database, todayInTokyo(), stopping.signal);
+			} catch (error) {
+				log.error('upcoming_dates_refresh_failed', { message: (error as Error).message });
+			}
+			scheduleDailyRefresh(database);
+		},
+		tokyoMidnight - now + 60_000
+	);
 	refreshTimer.unref();
 }
 

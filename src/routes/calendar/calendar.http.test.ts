@@ -77,7 +77,7 @@ describe('the public calendar', () => {
 	});
 });
 
-describe("staff change one date; residents see it", () => {
+describe('staff change one date; residents see it', () => {
 	it('cancels a date with a notice, shown as 中止 on the calendar, and audited', async () => {
 		const [first] = await occurrencesOf();
 		const response = await post(`/staff/orgs/${cast.orgA}/events/${first.id}?/cancel`, { note: '会場の点検のため' });
@@ -152,7 +152,7 @@ describe("staff change one date; residents see it", () => {
 		expect(html).toMatch(/<p class="next">[^<]*14:00/);
 	});
 
-	it("shows staff their dates with clash warnings, and volunteers none of it", async () => {
+	it('shows staff their dates with clash warnings, and volunteers none of it', async () => {
 		const page = await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/events`, { headers: staffHeaders() });
 		expect(page.status).toBe(200);
 		const html = await textOf(page);
@@ -213,8 +213,7 @@ describe('paper', () => {
 
 describe('the door over HTTP', () => {
 	it('counts a batch of offline taps sent twice once, and answers bad input with JSON 400', async () => {
-		const send = (body: unknown) =>
-			fetch(`${app.baseUrl}/api/v1/orgs/${cast.orgA}/taps`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `tsunagu_session=${cast.people.volunteer.token}` }, body: JSON.stringify(body) });
+		const send = (body: unknown) => fetch(`${app.baseUrl}/api/v1/orgs/${cast.orgA}/taps`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `tsunagu_session=${cast.people.volunteer.token}` }, body: JSON.stringify(body) });
 		const taps = [1, 2].map((i) => ({ clientKey: `http-tap-${i}-000000`, programId, countedAt: new Date().toISOString(), ageBand: '70s', gender: 'not_given', firstVisit: true }));
 		const first = await send({ taps });
 		expect(first.status).toBe(200);

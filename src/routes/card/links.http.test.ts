@@ -42,7 +42,14 @@ const post = (path: string, address: string, body: URLSearchParams) => fetch(app
 const guess = () => randomBytes(32).toString('base64url');
 
 async function issueCard(address: string): Promise<Response> {
-	return post('/card', address, new URLSearchParams([['organizations', organizationId], ['consent', 'on']]));
+	return post(
+		'/card',
+		address,
+		new URLSearchParams([
+			['organizations', organizationId],
+			['consent', 'on']
+		])
+	);
 }
 const tokenOf = (response: Response) => new URL(response.headers.get('location')!, app.baseUrl).pathname.split('/')[2];
 
@@ -107,7 +114,10 @@ describe("guessing residents' links", () => {
 	it("keeps a resident's registration link working after 100 wrong guesses from another address", async () => {
 		const startsAt = new Date(Date.now() + 7 * 86_400_000);
 		const [date] = await asSystem(database.db, (tx) =>
-			tx.insert(occurrences).values({ organizationId, programId, day: startsAt.toISOString().slice(0, 10), startsAt, registrationOpen: true, capacity: 10, capacityUnit: 'people' }).returning()
+			tx
+				.insert(occurrences)
+				.values({ organizationId, programId, day: startsAt.toISOString().slice(0, 10), startsAt, registrationOpen: true, capacity: 10, capacityUnit: 'people' })
+				.returning()
 		);
 		const made = await register(database.db, date.id, { name: 'つなぐ たろう', contact: 'taro@example.org', groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: 'links-http-test-0001' }, { actorUserId: null, ip: '192.0.2.30', userAgent: 'vitest' });
 		if (!made.ok || !made.token) throw new Error('not registered');

@@ -8,7 +8,9 @@ import { translate } from '$lib/i18n';
 
 export const actions: Actions = {
 	default: async (event) => {
-		const email = String((await event.request.formData()).get('email') ?? '').trim().slice(0, 254);
+		const email = String((await event.request.formData()).get('email') ?? '')
+			.trim()
+			.slice(0, 254);
 		const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(event.locals.locale, key, params);
 		if (!/^[^\s@]+@[^\s@]+$/.test(email)) return fail(400, { email, error: t('auth.error.email') });
 		const result = await requestPasswordReset(db(), throttle(), email, clientOf(event));

@@ -58,9 +58,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		return String(value);
 	};
 	const activeParams = ['when', 'near', 'life_stage', 'prefecture', 'city', 'form', 'target', 'weekday', 'language', 'free', 'no_registration', 'online'] as const;
-	const active = activeParams
-		.filter((p) => query[p] !== undefined && query[p] !== false)
-		.map((p) => ({ text: valueLabel(p, query[p]), href: linkWith({ [p]: '' }) }));
+	const active = activeParams.filter((p) => query[p] !== undefined && query[p] !== false).map((p) => ({ text: valueLabel(p, query[p]), href: linkWith({ [p]: '' }) }));
 
 	return {
 		active,
@@ -88,12 +86,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		})),
 		suggestions: suggestions.map((s) => ({
 			href: linkWith(s.params),
-			text:
-				s.kind === 'area'
-					? t('search.suggest.area', { label: s.label, count: s.count })
-					: s.kind === 'form'
-						? t('search.suggest.form', { label: label('forms', s.label, loc), count: s.count })
-						: t('search.suggest.drop', { label: t(paramLabels[s.label] ?? 'search.any'), count: s.count })
+			text: s.kind === 'area' ? t('search.suggest.area', { label: s.label, count: s.count }) : s.kind === 'form' ? t('search.suggest.form', { label: label('forms', s.label, loc), count: s.count }) : t('search.suggest.drop', { label: t(paramLabels[s.label] ?? 'search.any'), count: s.count })
 		})),
 		options: {
 			lifeStages: taxonomy.lifeStages.map((x) => ({ code: x.code, label: x[loc] })),

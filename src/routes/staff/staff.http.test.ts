@@ -31,8 +31,7 @@ const headers = (form = false): Record<string, string> => ({
 	...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl } : {})
 });
 
-const post = (path: string, entries: Array<[string, string]>) =>
-	fetch(app.baseUrl + path, { method: 'POST', headers: headers(true), body: new URLSearchParams(entries).toString(), redirect: 'manual' });
+const post = (path: string, entries: Array<[string, string]>) => fetch(app.baseUrl + path, { method: 'POST', headers: headers(true), body: new URLSearchParams(entries).toString(), redirect: 'manual' });
 
 /** The page's HTML without Svelte's hydration markers. */
 const textOf = async (response: Response) => (await response.text()).replace(/<!--.*?-->/g, '');

@@ -77,13 +77,10 @@ async function run(handler: Handler | undefined, who: Actor | null, path: string
 	}
 }
 
-const find = async (q: string) =>
-	(await searchPrograms(database.db, finderQuery.parse({ q, per_page: '50' }), { now: new Date(), today: todayInTokyo() })).items.map((i) => i.title);
+const find = async (q: string) => (await searchPrograms(database.db, finderQuery.parse({ q, per_page: '50' }), { now: new Date(), today: todayInTokyo() })).items.map((i) => i.title);
 
 const auditOf = async (entityId: string) =>
-	asSystem(database.db, async (tx) =>
-		(await tx.execute<{ action: string; organization_id: string; changed_fields: string[]; actor_user_id: string }>(sql`select action, organization_id, changed_fields, actor_user_id from audit_events where entity_id = ${entityId} order by id`)).rows
-	);
+	asSystem(database.db, async (tx) => (await tx.execute<{ action: string; organization_id: string; changed_fields: string[]; actor_user_id: string }>(sql`select action, organization_id, changed_fields, actor_user_id from audit_events where entity_id = ${entityId} order by id`)).rows);
 
 const programRow = async (id: string) => (await database.db.execute<{ title: string; summary: string; published: boolean }>(sql`select title, summary, published from programs where id = ${id}`)).rows[0];
 
@@ -136,9 +133,7 @@ afterEach(() => vi.useRealTimers());
 describe('the staff home', () => {
 	it('lists the organisations the person belongs to, with the role and what they may open', async () => {
 		const { data } = await run(layoutLoad, staffA, '/staff', {});
-		expect(data.staff.organizations).toEqual([
-			{ id: cast.orgA, name: 'テスト団体', role: 'staff', canEdit: true, canManage: false, canEvents: true, canRecord: true, canFigures: true }
-		]);
+		expect(data.staff.organizations).toEqual([{ id: cast.orgA, name: 'テスト団体', role: 'staff', canEdit: true, canManage: false, canEvents: true, canRecord: true, canFigures: true }]);
 		expect(data.staff.secretariat).toBe(false);
 		// Volunteers staff the door: they count and check in, nothing else.
 		expect((await run(layoutLoad, volunteerA, '/staff', {})).data.staff.organizations[0]).toMatchObject({ role: 'volunteer', canEdit: false, canEvents: false, canRecord: true, canFigures: false });
@@ -205,7 +200,13 @@ describe('a program from draft to the finder and back', () => {
 	});
 
 	it('is edited: the finder shows the new text and the audit event names only what changed', async () => {
-		const saved = await run(programActions.save, staffA, `${programsPath(cast.orgA)}/${programId}?/save`, { orgId: cast.orgA, programId }, programForm(title, []).map(([k, v]) => [k, k === 'summary' ? '毎月第1・第3土曜日のゆうやけ食堂' : v]));
+		const saved = await run(
+			programActions.save,
+			staffA,
+			`${programsPath(cast.orgA)}/${programId}?/save`,
+			{ orgId: cast.orgA, programId },
+			programForm(title, []).map(([k, v]) => [k, k === 'summary' ? '毎月第1・第3土曜日のゆうやけ食堂' : v])
+		);
 		expect(saved.status).toBe(303);
 		expect((await programRow(programId)).summary).toBe('毎月第1・第3土曜日のゆうやけ食堂');
 		expect(await find('ゆうやけ食堂')).toContain(title);
@@ -223,8 +224,7 @@ describe('a program from draft to the finder and back', () => {
 });
 
 describe('the schedule preview', () => {
-	const previewForm = (title = '') =>
-		programForm(title).map(([k, v]): [string, string] => [k, k === 'schedules.0.opensAt' ? '10:00' : k === 'schedules.0.closesAt' ? '12:00' : k === 'schedules.0.dtstart' ? '2027-01-01' : v]);
+	const previewForm = (title = '') => programForm(title).map(([k, v]): [string, string] => [k, k === 'schedules.0.opensAt' ? '10:00' : k === 'schedules.0.closesAt' ? '12:00' : k === 'schedules.0.dtstart' ? '2027-01-01' : v]);
 
 	it('shows 第1・第3土曜日 in words and the next dates, 元日 skipped by name, and saves nothing', async () => {
 		vi.useFakeTimers({ toFake: ['Date'], now: new Date('2027-11-20T01:00:00Z') }); // 2027-11-20 (土) in Tokyo
@@ -269,9 +269,7 @@ describe('the schedule preview', () => {
 
 describe('mistakes come back beside their fields, with what was typed', () => {
 	it('in a program', async () => {
-		const form: Array<[string, string]> = programForm('').map(([k, v]): [string, string] =>
-			k === 'costKind' ? [k, 'fixed'] : k === 'forms' ? [k, 'nope'] : [k, v]
-		);
+		const form: Array<[string, string]> = programForm('').map(([k, v]): [string, string] => (k === 'costKind' ? [k, 'fixed'] : k === 'forms' ? [k, 'nope'] : [k, v]));
 		form.push(['costAmountYen', '千円'], ['contactEmail', 'hanako@'], ['contactUrl', 'midori.example'], ['contactPhone', 'でんわ']);
 		const before = (await database.db.execute<{ n: number }>(sql`select count(*)::int as n from programs`)).rows[0].n;
 		const result = await run(newActions.save, staffA, `${programsPath(cast.orgA)}/new?/save`, { orgId: cast.orgA }, form);
@@ -428,5 +426,4 @@ describe('the secretariat', () => {
 		expect(await find(title)).not.toContain(title);
 		expect(await auditOf(programB)).toEqual([{ action: 'program.unpublish', organization_id: cast.orgB, changed_fields: ['published'], actor_user_id: secretariat.userId }]);
 	});
-
 });

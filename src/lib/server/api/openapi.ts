@@ -192,9 +192,7 @@ export function openApiDocument(origin: string) {
 						'400': errorResponse(`Body not as described (code invalid_body), an unreadable code (code bad_code), or ${BOUNDARY}`),
 						...staffGuardResponses,
 						'404': staffNotFound('No such date in this organisation (Error, code no_occurrence), or a malformed orgId (GuardError)'),
-						'409': errorResponse(
-							'Refused; the code says why: not_today, occurrence_cancelled, unknown_card, revoked, unknown_registration, registration_cancelled, waitlisted, other_occurrence'
-						),
+						'409': errorResponse('Refused; the code says why: not_today, occurrence_cancelled, unknown_card, revoked, unknown_registration, registration_cancelled, waitlisted, other_occurrence'),
 						'503': overloaded
 					}
 				}

@@ -71,9 +71,7 @@ describe('appending', () => {
 
 	it('chains rows in order, with the time stored to the microsecond as hashed', async () => {
 		await append(3);
-		const { rows } = await admin.query<{ id: string; at: string; prev_hash: string; hash: string }>(
-			`select id::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, prev_hash, hash from audit_events order by id`
-		);
+		const { rows } = await admin.query<{ id: string; at: string; prev_hash: string; hash: string }>(`select id::text, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, prev_hash, hash from audit_events order by id`);
 		expect(rows).toHaveLength(3);
 		expect(rows[0].prev_hash).toBe(GENESIS_HASH);
 		expect(rows[1].prev_hash).toBe(rows[0].hash);
@@ -111,9 +109,7 @@ describe('appending', () => {
 		const report = await verifyAuditChain(database.db);
 		expect(report).toMatchObject({ ok: true, checked: 4 + 24 + 5 });
 		// Ids grow in chain order: every row links to the row with the next lower id.
-		const { rows } = await admin.query<{ broken: number }>(
-			`select count(*)::int as broken from (select prev_hash, lag(hash) over (order by id) as before from audit_events) x where before is not null and prev_hash <> before`
-		);
+		const { rows } = await admin.query<{ broken: number }>(`select count(*)::int as broken from (select prev_hash, lag(hash) over (order by id) as before from audit_events) x where before is not null and prev_hash <> before`);
 		expect(rows[0].broken).toBe(0);
 	});
 
@@ -155,10 +151,7 @@ describe('what may be recorded', () => {
 	});
 
 	it('stores what it hashed: upper-case UUIDs lowered, client text cleaned and cut', async () => {
-		await one(
-			{ action: 'test.clean', organizationId: orgA.toUpperCase(), entityId: '名前😀' },
-			{ actorUserId: null, ip: '2001:db8::1\u0000', userAgent: 'Mozilla/5.0 ' + '😀'.repeat(400), requestId: 'r\n1' }
-		);
+		await one({ action: 'test.clean', organizationId: orgA.toUpperCase(), entityId: '名前😀' }, { actorUserId: null, ip: '2001:db8::1\u0000', userAgent: 'Mozilla/5.0 ' + '😀'.repeat(400), requestId: 'r\n1' });
 		const row = (await admin.query('select organization_id, entity_id, ip, user_agent, request_id from audit_events where id = $1', [await lastId()])).rows[0];
 		expect(row.organization_id).toBe(orgA);
 		expect(row.entity_id).toBe('名前😀');
@@ -264,17 +257,9 @@ describe('tampering is found', () => {
 		await expectBroken(`update audit_chain set last_hash = repeat('e', 64)`, `update audit_chain set last_hash = '${last_hash}'`, { firstBrokenId: last, reason: 'head_mismatch' });
 		// A forged row after the last one, with a wrong hash, and with a right one (the head not moved).
 		const forged = last + 1000;
-		await expectBroken(
-			`insert into audit_events (id, action, prev_hash, hash) overriding system value values (${forged}, 'test.forged', '${last_hash}', repeat('d', 64))`,
-			`delete from audit_events where action = 'test.forged'`,
-			{ firstBrokenId: forged, reason: 'hash_mismatch' }
-		);
+		await expectBroken(`insert into audit_events (id, action, prev_hash, hash) overriding system value values (${forged}, 'test.forged', '${last_hash}', repeat('d', 64))`, `delete from audit_events where action = 'test.forged'`, { firstBrokenId: forged, reason: 'hash_mismatch' });
 		const at = '2030-01-01T00:00:00.000000Z';
 		const hash = auditRowHash(last_hash, { id: String(forged), at, actorUserId: null, organizationId: null, action: 'test.forged', entityType: null, entityId: null, changedFields: [], ip: null, userAgent: null, requestId: null });
-		await expectBroken(
-			`insert into audit_events (id, at, action, prev_hash, hash) overriding system value values (${forged}, '${at}', 'test.forged', '${last_hash}', '${hash}')`,
-			`delete from audit_events where action = 'test.forged'`,
-			{ firstBrokenId: forged, reason: 'head_mismatch' }
-		);
+		await expectBroken(`insert into audit_events (id, at, action, prev_hash, hash) overriding system value values (${forged}, '${at}', 'test.forged', '${last_hash}', '${hash}')`, `delete from audit_events where action = 'test.forged'`, { firstBrokenId: forged, reason: 'head_mismatch' });
 	});
 });

@@ -36,21 +36,11 @@ export interface ChainedRow {
 }
 
 export function canonicalAuditRow(row: ChainedRow): string {
-	return JSON.stringify([
-		row.id,
-		row.at,
-		row.actorUserId,
-		row.organizationId,
-		row.action,
-		row.entityType,
-		row.entityId,
-		[...row.changedFields],
-		row.ip,
-		row.userAgent,
-		row.requestId
-	]);
+	return JSON.stringify([row.id, row.at, row.actorUserId, row.organizationId, row.action, row.entityType, row.entityId, [...row.changedFields], row.ip, row.userAgent, row.requestId]);
 }
 
 export function auditRowHash(prevHash: string, row: ChainedRow): string {
-	return createHash('sha256').update(prevHash + canonicalAuditRow(row), 'utf8').digest('hex');
+	return createHash('sha256')
+		.update(prevHash + canonicalAuditRow(row), 'utf8')
+		.digest('hex');
 }

@@ -6,23 +6,7 @@
  */
 import type { AuditEventView } from './query';
 
-export const AUDIT_CSV_COLUMNS = [
-	'id',
-	'at',
-	'actor_user_id',
-	'actor_name',
-	'organization_id',
-	'organization_name',
-	'action',
-	'entity_type',
-	'entity_id',
-	'changed_fields',
-	'ip',
-	'user_agent',
-	'request_id',
-	'prev_hash',
-	'hash'
-] as const;
+export const AUDIT_CSV_COLUMNS = ['id', 'at', 'actor_user_id', 'actor_name', 'organization_id', 'organization_name', 'action', 'entity_type', 'entity_id', 'changed_fields', 'ip', 'user_agent', 'request_id', 'prev_hash', 'hash'] as const;
 export type AuditCsvColumn = (typeof AUDIT_CSV_COLUMNS)[number];
 
 const BOM = '\uFEFF';

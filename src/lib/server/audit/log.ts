@@ -91,9 +91,7 @@ export async function recordAudit(tx: Db, origin: AuditOrigin, entry: AuditEntry
 
 	// Only now, holding the head: the id and time, so both grow in chain order. The time is the
 	// database's, in the exact form it will be read back (microseconds, which a JS Date lacks).
-	const next = await tx.execute<{ id: string; at: string }>(
-		sql`select nextval(pg_get_serial_sequence('audit_events', 'id'))::text as id, to_char(clock_timestamp() at time zone 'UTC', ${AT_FORMAT}) as at`
-	);
+	const next = await tx.execute<{ id: string; at: string }>(sql`select nextval(pg_get_serial_sequence('audit_events', 'id'))::text as id, to_char(clock_timestamp() at time zone 'UTC', ${AT_FORMAT}) as at`);
 	const row: ChainedRow = { id: next.rows[0].id, at: next.rows[0].at, ...fields };
 	const hash = auditRowHash(prevHash, row);
 

@@ -66,7 +66,6 @@ export const AUDIT_PAGE_SIZE = 50;
 /** A CSV export holds at most this many rows; a wider one must be narrowed first. */
 export const AUDIT_EXPORT_LIMIT = 50_000;
 
-
 // eslint-disable-next-line no-control-regex -- finding control characters is the point (refused in a filter)
 const NO_CONTROLS = /^[^\u0000-\u001f\u007f]+$/;
 const cursor = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -76,8 +75,16 @@ export const auditQuerySchema = z
 	.object({
 		org: z.string().regex(UUID).optional(),
 		actor: z.string().regex(UUID).optional(),
-		action: z.string().max(100).regex(/^[a-z_.]+$/).optional(),
-		entity_type: z.string().max(64).regex(/^[a-z_]+$/).optional(),
+		action: z
+			.string()
+			.max(100)
+			.regex(/^[a-z_.]+$/)
+			.optional(),
+		entity_type: z
+			.string()
+			.max(64)
+			.regex(/^[a-z_]+$/)
+			.optional(),
 		entity_id: z.string().max(200).regex(NO_CONTROLS).optional(),
 		from: z.string().refine(isDayInRange).optional(),
 		to: z.string().refine(isDayInRange).optional(),
@@ -98,9 +105,7 @@ export interface AuditQueryError {
 	code: 'invalid' | 'range';
 }
 
-export type ParsedAuditQuery =
-	| { ok: true; filters: AuditFilters; page: AuditPageRequest; values: Partial<Record<AuditQueryParam, string>> }
-	| { ok: false; errors: AuditQueryError[]; values: Partial<Record<AuditQueryParam, string>> };
+export type ParsedAuditQuery = { ok: true; filters: AuditFilters; page: AuditPageRequest; values: Partial<Record<AuditQueryParam, string>> } | { ok: false; errors: AuditQueryError[]; values: Partial<Record<AuditQueryParam, string>> };
 
 /** Filters and page from the URL; bad values are reported per parameter, nothing is guessed. */
 export function parseAuditQuery(params: URLSearchParams): ParsedAuditQuery {
@@ -150,7 +155,11 @@ function conditions(filters: AuditFilters): SQL[] {
 }
 
 async function existsBeyond(tx: Db, where: SQL[], beyond: SQL): Promise<boolean> {
-	const rows = await tx.select({ id: auditEvents.id }).from(auditEvents).where(and(...where, beyond)).limit(1);
+	const rows = await tx
+		.select({ id: auditEvents.id })
+		.from(auditEvents)
+		.where(and(...where, beyond))
+		.limit(1);
 	return rows.length > 0;
 }
 
@@ -182,9 +191,7 @@ export async function listAuditEvents(tx: Db, filters: AuditFilters, page: Audit
 		// The reader's context decides which names show (users are under row-level security).
 		.leftJoin(users, eq(users.id, auditEvents.actorUserId))
 		.leftJoin(organizations, eq(organizations.id, auditEvents.organizationId))
-		.where(
-			and(...where, page.after !== undefined ? gt(auditEvents.id, page.after) : undefined, page.before !== undefined ? lt(auditEvents.id, page.before) : undefined)
-		)
+		.where(and(...where, page.after !== undefined ? gt(auditEvents.id, page.after) : undefined, page.before !== undefined ? lt(auditEvents.id, page.before) : undefined))
 		.orderBy(forward ? asc(auditEvents.id) : desc(auditEvents.id))
 		.limit(limit + 1);
 	const more = rows.length > limit;

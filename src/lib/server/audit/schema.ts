@@ -16,18 +16,17 @@ export const auditEvents = pgTable(
 		action: text('action').notNull(), // e.g. program.update, session.login_failed, consultation.read
 		entityType: text('entity_type'),
 		entityId: text('entity_id'),
-		changedFields: text('changed_fields').array().notNull().default(sql`'{}'`), // names, never values
+		changedFields: text('changed_fields')
+			.array()
+			.notNull()
+			.default(sql`'{}'`), // names, never values
 		ip: text('ip'),
 		userAgent: text('user_agent'),
 		requestId: text('request_id'),
 		prevHash: text('prev_hash').notNull(),
 		hash: text('hash').notNull()
 	},
-	(t) => [
-		index('audit_events_organization_idx').on(t.organizationId, t.id),
-		index('audit_events_actor_idx').on(t.actorUserId, t.id),
-		index('audit_events_entity_idx').on(t.entityType, t.entityId)
-	]
+	(t) => [index('audit_events_organization_idx').on(t.organizationId, t.id), index('audit_events_actor_idx').on(t.actorUserId, t.id), index('audit_events_entity_idx').on(t.entityType, t.entityId)]
 );
 
 export const auditChain = pgTable(

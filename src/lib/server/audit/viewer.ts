@@ -70,12 +70,8 @@ function present(locale: Locale, scope: AuditScope, values: Partial<Record<Audit
 		id: row.id,
 		at: row.atTokyo.slice(0, 19).replace('T', ' '),
 		atIso: row.atTokyo,
-		actor: row.actorUserId
-			? { name: row.actorName ?? translate(locale, 'audit.unknownActor'), known: row.actorName !== null, href: filter({ actor: row.actorUserId }) }
-			: { name: translate(locale, 'audit.system'), known: false, href: null },
-		organization: row.organizationId
-			? { name: row.organizationName ?? row.organizationId, href: scope.organizationId ? null : filter({ org: row.organizationId }) }
-			: null,
+		actor: row.actorUserId ? { name: row.actorName ?? translate(locale, 'audit.unknownActor'), known: row.actorName !== null, href: filter({ actor: row.actorUserId }) } : { name: translate(locale, 'audit.system'), known: false, href: null },
+		organization: row.organizationId ? { name: row.organizationName ?? row.organizationId, href: scope.organizationId ? null : filter({ org: row.organizationId }) } : null,
 		action: row.action,
 		actionLabel: actionLabel(locale, row.action),
 		entity: {
@@ -144,9 +140,7 @@ export async function auditCsvResponse(tx: Db, origin: AuditOrigin, url: URL, lo
 	const filters = scope.organizationId ? { ...parsed.filters, organizationId: scope.organizationId } : parsed.filters;
 	const page = await listAuditEvents(tx, filters, { limit: AUDIT_EXPORT_LIMIT });
 	if (page.older !== null) {
-		return errorResponse(400, 'too_many_rows', translate(locale, 'audit.error.tooMany', { max: AUDIT_EXPORT_LIMIT }), [
-			{ param: 'from', code: 'too_many_rows', message: translate(locale, 'audit.error.tooMany', { max: AUDIT_EXPORT_LIMIT }) }
-		]);
+		return errorResponse(400, 'too_many_rows', translate(locale, 'audit.error.tooMany', { max: AUDIT_EXPORT_LIMIT }), [{ param: 'from', code: 'too_many_rows', message: translate(locale, 'audit.error.tooMany', { max: AUDIT_EXPORT_LIMIT }) }]);
 	}
 	await recordAudit(tx, origin, {
 		action: 'audit.export',

@@ -17,11 +17,7 @@ import type { Throttle } from './throttle';
 export const INVITATION_LIFETIME_MS = 7 * 24 * 3600_000;
 export const RESET_LIFETIME_MS = 60 * 60_000;
 
-export type LoginResult =
-	| { outcome: 'signed_in'; token: string; userId: string }
-	| { outcome: 'second_factor'; token: string; userId: string }
-	| { outcome: 'invalid' }
-	| { outcome: 'throttled'; retryAfter: number };
+export type LoginResult = { outcome: 'signed_in'; token: string; userId: string } | { outcome: 'second_factor'; token: string; userId: string } | { outcome: 'invalid' } | { outcome: 'throttled'; retryAfter: number };
 
 const origin = (client: ClientInfo, actorUserId: string | null = null): AuditOrigin => ({ actorUserId, ip: client.ip, userAgent: client.userAgent });
 
@@ -81,12 +77,7 @@ export async function completeSecondFactor(db: Db, throttle: Throttle, pendingSe
 }
 
 /** An e-mailed link: stored as a digest, single use, with an expiry. */
-export async function createEmailToken(
-	tx: Db,
-	purpose: TokenPurpose,
-	fields: { email: string; userId?: string | null; organizationId?: string | null; role?: string | null; createdBy?: string | null },
-	lifetimeMs: number
-): Promise<string> {
+export async function createEmailToken(tx: Db, purpose: TokenPurpose, fields: { email: string; userId?: string | null; organizationId?: string | null; role?: string | null; createdBy?: string | null }, lifetimeMs: number): Promise<string> {
 	const token = newToken();
 	await tx.insert(emailTokens).values({
 		id: tokenDigest(token),
@@ -127,7 +118,10 @@ export async function consumeEmailToken(tx: Db, id: string): Promise<boolean> {
 
 export async function userIdByEmail(db: Db, email: string): Promise<string | null> {
 	return asSystem(db, async (tx) => {
-		const [row] = await tx.select({ id: users.id }).from(users).where(eq(users.email, normalizeEmail(email)));
+		const [row] = await tx
+			.select({ id: users.id })
+			.from(users)
+			.where(eq(users.email, normalizeEmail(email)));
 		return row?.id ?? null;
 	});
 }

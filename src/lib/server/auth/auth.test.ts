@@ -46,8 +46,7 @@ async function newUser(email: string, password = PASSWORD) {
 	return asSystem(database.db, (tx) => createUser(tx, email, 'テスト', password));
 }
 
-const codeAt = (secret: string, email: string, timestamp: number) =>
-	new TOTP({ issuer: 'つなぐ tsunagu', label: email, secret: Secret.fromBase32(secret) }).generate({ timestamp });
+const codeAt = (secret: string, email: string, timestamp: number) => new TOTP({ issuer: 'つなぐ tsunagu', label: email, secret: Secret.fromBase32(secret) }).generate({ timestamp });
 
 beforeAll(async () => {
 	database = await testDatabase();

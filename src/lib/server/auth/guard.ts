@@ -18,11 +18,7 @@ import { mintOrganizationScope, mintResidentScope, mintSecretariatScope, type Or
  * looked up first, so a valid one always works whoever else is guessing; only a miss counts, and
  * only against the caller's own network (throttle scope `link`), which alone is then refused.
  */
-export async function byBearerLink<T>(
-	event: Pick<RequestEvent, 'locals'>,
-	find: () => Promise<T | null>,
-	messages: { throttled: MessageKey; notFound: MessageKey }
-): Promise<T> {
+export async function byBearerLink<T>(event: Pick<RequestEvent, 'locals'>, find: () => Promise<T | null>, messages: { throttled: MessageKey; notFound: MessageKey }): Promise<T> {
 	const t = translator(event.locals.locale);
 	const found = await find();
 	if (found) return found;

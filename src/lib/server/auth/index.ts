@@ -23,18 +23,5 @@ export {
 	type SecondFactorResult,
 	type PasswordCheck
 } from './accounts';
-export {
-	newTotpSecret,
-	enrolmentData,
-	matchingStep,
-	pendingTotpSecret,
-	renewTotpSecret,
-	confirmTotpEnrolment,
-	enableTotp,
-	disableTotp,
-	verifyTotp,
-	replaceRecoveryCodes,
-	useRecoveryCode,
-	recoveryCodeStatus
-} from './totp';
+export { newTotpSecret, enrolmentData, matchingStep, pendingTotpSecret, renewTotpSecret, confirmTotpEnrolment, enableTotp, disableTotp, verifyTotp, replaceRecoveryCodes, useRecoveryCode, recoveryCodeStatus } from './totp';
 export { Throttle, networkOf, RULES as THROTTLE_RULES, type ThrottleScope, type Attempt } from './throttle';

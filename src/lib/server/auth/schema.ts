@@ -83,10 +83,7 @@ export const emailTokens = pgTable(
 		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 		usedAt: timestamp('used_at', { withTimezone: true })
 	},
-	(t) => [
-		index('email_tokens_organization_idx').on(t.organizationId),
-		check('email_tokens_purpose', sql`${t.purpose} in ('invitation','password_reset')`)
-	]
+	(t) => [index('email_tokens_organization_idx').on(t.organizationId), check('email_tokens_purpose', sql`${t.purpose} in ('invitation','password_reset')`)]
 );
 
 /** Attempt counters for login and reset throttling, in rate-limiter-flexible's Postgres layout. */

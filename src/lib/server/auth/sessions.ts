@@ -42,10 +42,7 @@ export async function createSession(db: Db, userId: string, mfaPassed: boolean, 
 	return token;
 }
 
-export type SessionState =
-	| { kind: 'none' }
-	| { kind: 'pending_mfa'; sessionId: string; userId: string }
-	| { kind: 'active'; actor: Actor };
+export type SessionState = { kind: 'none' } | { kind: 'pending_mfa'; sessionId: string; userId: string } | { kind: 'active'; actor: Actor };
 
 /** The session behind a cookie token: expired or unknown sessions are deleted and read as none. */
 export async function resolveSession(db: Db, token: string | undefined, now = new Date()): Promise<SessionState> {
@@ -67,10 +64,11 @@ export async function resolveSession(db: Db, token: string | undefined, now = ne
 		if (!session.mfaPassed) return { kind: 'pending_mfa', sessionId: id, userId: user.id };
 		if (idleSince > TOUCH_INTERVAL_MS) await tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
 		const rows = await membershipsOf(tx, user.id);
-		const names = await organizationNames(tx, rows.map((m) => m.organizationId));
-		const roles = rows
-			.map((m) => ({ ...m, organizationName: names.get(m.organizationId) ?? '' }))
-			.sort((a, b) => a.organizationName.localeCompare(b.organizationName, 'ja'));
+		const names = await organizationNames(
+			tx,
+			rows.map((m) => m.organizationId)
+		);
+		const roles = rows.map((m) => ({ ...m, organizationName: names.get(m.organizationId) ?? '' })).sort((a, b) => a.organizationName.localeCompare(b.organizationName, 'ja'));
 		const actor: Actor = {
 			userId: user.id,
 			email: user.email,

@@ -28,8 +28,7 @@ async function newUser(email: string) {
 	return asSystem(database.db, (tx) => createUser(tx, email, 'テスト', PASSWORD));
 }
 
-const codeAt = (secret: string, email: string, timestamp: number) =>
-	new TOTP({ issuer: 'つなぐ tsunagu', label: email, secret: Secret.fromBase32(secret) }).generate({ timestamp });
+const codeAt = (secret: string, email: string, timestamp: number) => new TOTP({ issuer: 'つなぐ tsunagu', label: email, secret: Secret.fromBase32(secret) }).generate({ timestamp });
 
 async function enrolled(email: string) {
 	const id = await newUser(email);
@@ -166,7 +165,7 @@ describe('an account someone is guessing at', () => {
 		expect((await logIn(database.db, throttle, 'sprayed-at@example.org', PASSWORD, sprayer)).outcome).toBe('throttled');
 	});
 
-	it('bounds guesses from clean networks by the ceiling, while the person\'s own network still gets in', async () => {
+	it("bounds guesses from clean networks by the ceiling, while the person's own network still gets in", async () => {
 		await newUser('ceiling@example.org');
 		// The person signed in from home before the attack: a known network for 30 days.
 		const home = fresh();

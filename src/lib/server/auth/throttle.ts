@@ -194,7 +194,10 @@ export class Throttle {
 			['pair', pairKey]
 		]);
 		if (first.retryAfter) return Throttle.refused(first.retryAfter);
-		const remember = () => this.limiter('login', 'known').set(pairKey, 1, KNOWN_NETWORK_SECONDS).then(() => undefined);
+		const remember = () =>
+			this.limiter('login', 'known')
+				.set(pairKey, 1, KNOWN_NETWORK_SECONDS)
+				.then(() => undefined);
 
 		const own = await this.take('login', [['account', accountKey]]);
 		if (!own.retryAfter) return this.allowed('login', [...first.taken, ...own.taken], remember);

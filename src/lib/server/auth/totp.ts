@@ -148,7 +148,11 @@ function newRecoveryCode(): string {
  * What the person meant, whatever the keyboard did: full-width letters and dashes from a Japanese
  * input method (NFKC), capitals, spaces, hyphens and long-vowel marks are all let go.
  */
-const normalizeRecoveryCode = (code: string) => code.normalize('NFKC').toLowerCase().replace(/[^a-z0-9]/g, '');
+const normalizeRecoveryCode = (code: string) =>
+	code
+		.normalize('NFKC')
+		.toLowerCase()
+		.replace(/[^a-z0-9]/g, '');
 
 const keyedDigest = (key: Buffer, normalized: string) => KEYED + createHmac('sha256', key).update(normalized).digest('hex');
 
@@ -169,7 +173,10 @@ async function recoveryKeyOf(tx: Db, userId: string): Promise<Buffer | null> {
 export async function replaceRecoveryCodes(tx: Db, userId: string): Promise<string[]> {
 	const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
 	const key = randomBytes(32);
-	await tx.update(users).set({ recoveryCodeKey: await encryptText(tx, key.toString('base64'), codeKeyContext(userId)) }).where(eq(users.id, userId));
+	await tx
+		.update(users)
+		.set({ recoveryCodeKey: await encryptText(tx, key.toString('base64'), codeKeyContext(userId)) })
+		.where(eq(users.id, userId));
 	await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
 	await tx.insert(recoveryCodes).values(codes.map((code) => ({ userId, codeHash: keyedDigest(key, normalizeRecoveryCode(code)) })));
 	return codes;
@@ -199,6 +206,9 @@ export async function useRecoveryCode(tx: Db, userId: string, code: string): Pro
 
 /** Unused codes, and how many of them are of the old short format (the page asks to replace them). */
 export async function recoveryCodeStatus(tx: Db, userId: string): Promise<{ remaining: number; legacy: number }> {
-	const rows = await tx.select({ hash: recoveryCodes.codeHash }).from(recoveryCodes).where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)));
+	const rows = await tx
+		.select({ hash: recoveryCodes.codeHash })
+		.from(recoveryCodes)
+		.where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)));
 	return { remaining: rows.length, legacy: rows.filter((r) => !r.hash.startsWith(KEYED)).length };
 }

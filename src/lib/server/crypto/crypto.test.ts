@@ -39,7 +39,10 @@ async function userWithSecret(secret: string): Promise<string> {
 	return asSystem(database.db, async (tx) => {
 		const email = `${randomBytes(6).toString('hex')}@example.org`;
 		const [user] = await tx.insert(users).values({ email, displayName: '暗号 テスト', passwordHash: 'x' }).returning({ id: users.id });
-		await tx.update(users).set({ totpSecret: await encryptText(tx, secret, row(user.id)) }).where(eq(users.id, user.id));
+		await tx
+			.update(users)
+			.set({ totpSecret: await encryptText(tx, secret, row(user.id)) })
+			.where(eq(users.id, user.id));
 		return user.id;
 	});
 }

@@ -178,9 +178,7 @@ export async function masterKeys(db: Db): Promise<MasterKeys> {
 	const file = masterKeyFile();
 	const [wrapped] = await db.select({ id: encryptionKeys.id, masterKeyId: encryptionKeys.masterKeyId }).from(encryptionKeys).limit(1);
 	if (wrapped) {
-		throw new KeyError(
-			`no master key: TSUNAGU_MASTER_KEY is not set and ${file} does not exist, but the database holds data keys wrapped by master key ${wrapped.masterKeyId}; restore that key file from its backup (or set TSUNAGU_MASTER_KEY)`
-		);
+		throw new KeyError(`no master key: TSUNAGU_MASTER_KEY is not set and ${file} does not exist, but the database holds data keys wrapped by master key ${wrapped.masterKeyId}; restore that key file from its backup (or set TSUNAGU_MASTER_KEY)`);
 	}
 	const current = createMasterKeyFile(file);
 	log.warn('master_key_created', { file, masterKeyId: current.id, hint: 'back this file up now, separately from database backups (see README, Encryption keys)' });
@@ -204,9 +202,7 @@ async function masterFor(db: Db, row: KeyRow): Promise<MasterKey> {
 
 function mismatch(row: KeyRow, m: MasterKeys): KeyError {
 	const configured = m.previous ? `${m.current.id} (${m.source}) and previous ${m.previous.id}` : `${m.current.id} (${m.source})`;
-	return new KeyError(
-		`the master key does not match the one that wrapped data key ${row.id}: it was wrapped by master key ${row.masterKeyId}, the configured key is ${configured}; point TSUNAGU_MASTER_KEY or MASTER_KEY_FILE at the right key`
-	);
+	return new KeyError(`the master key does not match the one that wrapped data key ${row.id}: it was wrapped by master key ${row.masterKeyId}, the configured key is ${configured}; point TSUNAGU_MASTER_KEY or MASTER_KEY_FILE at the right key`);
 }
 
 const wrapContext = (dataKeyId: string) => `data-key:${dataKeyId}`;
@@ -290,7 +286,11 @@ export async function startNewDataKey(db: Db): Promise<DataKey> {
 export async function unfinishedRotation(db: Db): Promise<DataKey | null> {
 	return db.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${CREATE_LOCK})`);
-		const [retired] = await tx.select({ id: encryptionKeys.id }).from(encryptionKeys).where(sql`${encryptionKeys.retiredAt} is not null`).limit(1);
+		const [retired] = await tx
+			.select({ id: encryptionKeys.id })
+			.from(encryptionKeys)
+			.where(sql`${encryptionKeys.retiredAt} is not null`)
+			.limit(1);
 		const active = await activeRow(tx as unknown as Db);
 		if (!retired || !active) return null;
 		return { id: active.id, key: await keyOf(tx as unknown as Db, active) };

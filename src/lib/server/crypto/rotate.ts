@@ -114,9 +114,7 @@ export async function rotateKeys(db: Db, options: RotateOptions = {}): Promise<R
 			after = batch.last;
 			await options.onProgress?.({ column: t.name, reencrypted: reencrypted[t.name] });
 		}
-		const plain = await asSystem(db, (tx) =>
-			tx.execute<{ n: number }>(sql`select count(*)::int as n from ${t.table} where ${t.value} is not null and not starts_with(${t.value}, ${PREFIX})`)
-		);
+		const plain = await asSystem(db, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from ${t.table} where ${t.value} is not null and not starts_with(${t.value}, ${PREFIX})`));
 		unsealed[t.name] = plain.rows[0].n;
 	}
 
@@ -124,7 +122,12 @@ export async function rotateKeys(db: Db, options: RotateOptions = {}): Promise<R
 		// EXCLUSIVE waits for every open transaction that locked a key row (encryptText does) and
 		// holds new ones off until this check is done.
 		await tx.execute(sql`lock table ${encryptionKeys} in exclusive mode`);
-		const retired = (await tx.select({ id: encryptionKeys.id }).from(encryptionKeys).where(sql`${encryptionKeys.retiredAt} is not null`)).map((r) => r.id);
+		const retired = (
+			await tx
+				.select({ id: encryptionKeys.id })
+				.from(encryptionKeys)
+				.where(sql`${encryptionKeys.retiredAt} is not null`)
+		).map((r) => r.id);
 		const used = new Set<string>();
 		if (retired.length) {
 			const ids = sql.join(
@@ -132,9 +135,7 @@ export async function rotateKeys(db: Db, options: RotateOptions = {}): Promise<R
 				sql`, `
 			);
 			for (const t of targets) {
-				const hits = await tx.execute<{ key_id: string }>(
-					sql`select distinct split_part(${t.value}, ':', 3) as key_id from ${t.table} where starts_with(${t.value}, ${PREFIX}) and split_part(${t.value}, ':', 3) in (${ids})`
-				);
+				const hits = await tx.execute<{ key_id: string }>(sql`select distinct split_part(${t.value}, ':', 3) as key_id from ${t.table} where starts_with(${t.value}, ${PREFIX}) and split_part(${t.value}, ':', 3) in (${ids})`);
 				for (const hit of hits.rows) used.add(hit.key_id);
 			}
 		}

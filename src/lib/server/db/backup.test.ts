@@ -169,7 +169,10 @@ describe('backup and restore', () => {
 		const sqlOf = (tag: string) => readFileSync(path.join('drizzle', `${tag}.sql`), 'utf8');
 		const changesTables = (text: string) => /CREATE TABLE "|ALTER TABLE "\w+" ADD COLUMN "/.test(text);
 		const from = journal.entries.findLastIndex((e) => changesTables(sqlOf(e.tag)));
-		const later = journal.entries.slice(from).map((e) => sqlOf(e.tag)).join('\n');
+		const later = journal.entries
+			.slice(from)
+			.map((e) => sqlOf(e.tag))
+			.join('\n');
 		const newTables = new Set([...later.matchAll(/CREATE TABLE "(\w+)"/g)].map((m) => m[1]));
 		const newColumns = [...later.matchAll(/ALTER TABLE "(\w+)" ADD COLUMN "(\w+)"/g)].map((m) => ({ table: m[1], column: m[2] }));
 		expect(newTables.size + newColumns.length).toBeGreaterThan(0);
@@ -196,7 +199,13 @@ describe('backup and restore', () => {
 				if (!newTables.has(section.table)) {
 					const keep = section.columns.map((c) => !newColumns.some((n) => n.table === section.table && n.column === c));
 					out.push(JSON.stringify({ ...section, columns: section.columns.filter((_, j) => keep[j]) }));
-					for (let r = i + 1; r < end; r++) out.push(lines[r].split('\t').filter((_, j) => keep[j]).join('\t'));
+					for (let r = i + 1; r < end; r++)
+						out.push(
+							lines[r]
+								.split('\t')
+								.filter((_, j) => keep[j])
+								.join('\t')
+						);
 					out.push(lines[end]);
 				}
 				i = end;

@@ -115,10 +115,7 @@ async function tablesInDependencyOrder(c: pg.Client): Promise<string[]> {
 }
 
 async function columnsOf(c: pg.Client, table: string): Promise<string[]> {
-	const rows = await c.query<{ name: string }>(
-		`select attname as name from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped and attgenerated = '' order by attnum`,
-		[qualified(c, table)]
-	);
+	const rows = await c.query<{ name: string }>(`select attname as name from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped and attgenerated = '' order by attnum`, [qualified(c, table)]);
 	return rows.rows.map((r) => r.name);
 }
 
@@ -374,11 +371,7 @@ export async function restoreDatabase(adminUrl: string, file: string, migrations
 			if (tables.length) await c.query(`lock table ${tables.map((t) => qualified(c, t)).join(', ')} in access exclusive mode`);
 			// Without FORCE the owner (like a superuser) is under no policy: COPY FROM is allowed, and
 			// the emptiness check below sees every row. Put back before commit; a rollback undoes it too.
-			const forced = (
-				await c.query<{ name: string }>(
-					`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r' and c.relforcerowsecurity`
-				)
-			).rows.map((r) => r.name);
+			const forced = (await c.query<{ name: string }>(`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r' and c.relforcerowsecurity`)).rows.map((r) => r.name);
 			for (const t of forced) await c.query(`alter table ${qualified(c, t)} no force row level security`);
 			const found = await tablesWithRows(c);
 			if (found.length) throw notEmpty(found);
@@ -400,8 +393,7 @@ export async function restoreDatabase(adminUrl: string, file: string, migrations
 				// One batch in flight at a time, nothing queued in the stream: after the server refuses
 				// a row (or the connection closes), pg-copy-streams would flush a queued chunk into a
 				// connection it has already let go of, and crash the process.
-				const send = (text: string) =>
-					Promise.race([new Promise<void>((resolve, reject) => sink.write(text, (error) => (error ? reject(error) : resolve()))), done]);
+				const send = (text: string) => Promise.race([new Promise<void>((resolve, reject) => sink.write(text, (error) => (error ? reject(error) : resolve()))), done]);
 				let n = 0;
 				let batch = '';
 				for (;;) {

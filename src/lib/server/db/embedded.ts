@@ -64,9 +64,7 @@ function exec(cmd: string, args: string[], runAs: RunAs = {}, env: NodeJS.Proces
 		child.stdout.on('data', (c) => (out += c));
 		child.stderr.on('data', (c) => (err += c));
 		child.on('error', reject);
-		child.on('close', (code) =>
-			code === 0 ? resolve(out) : reject(Object.assign(new Error(`${path.basename(cmd)} exited with ${code}: ${err || out}`), { code }))
-		);
+		child.on('close', (code) => (code === 0 ? resolve(out) : reject(Object.assign(new Error(`${path.basename(cmd)} exited with ${code}: ${err || out}`), { code }))));
 	});
 }
 
@@ -118,11 +116,7 @@ export async function startEmbeddedPostgres(dataDir: string, port = 5432): Promi
 		writeFileSync(pwFile, password + '\n', { mode: 0o600 });
 		if (runAs.uid !== undefined) chownSync(pwFile, runAs.uid, runAs.gid!);
 		try {
-			await exec(
-				bin.initdb,
-				[`--pgdata=${pgData}`, '--username=postgres', `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'],
-				runAs
-			);
+			await exec(bin.initdb, [`--pgdata=${pgData}`, '--username=postgres', `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'], runAs);
 		} finally {
 			rmSync(pwFile, { force: true });
 		}

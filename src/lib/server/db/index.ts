@@ -98,7 +98,9 @@ export async function migrateDatabase(adminUrl: string, migrationsFolder = path.
  */
 function appPassword(adminUrl: string): string {
 	const u = new URL(adminUrl);
-	return createHmac('sha256', `${u.username}:${decodeURIComponent(u.password)}@${u.host}${u.search}`).update(APP_ROLE).digest('base64url');
+	return createHmac('sha256', `${u.username}:${decodeURIComponent(u.password)}@${u.host}${u.search}`)
+		.update(APP_ROLE)
+		.digest('base64url');
 }
 
 export function appUrlFor(adminUrl: string): string {

@@ -71,7 +71,10 @@ describe('relevance test set', () => {
 	for (const c of cases) {
 		it(`${JSON.stringify(c.params)} (${c.why})`, async () => {
 			const top = await top5(c.params);
-			expect(top.some((slug) => c.anyOf.includes(slug)), `top 5 was ${top.join(', ')}`).toBe(true);
+			expect(
+				top.some((slug) => c.anyOf.includes(slug)),
+				`top 5 was ${top.join(', ')}`
+			).toBe(true);
 		});
 	}
 	it('every expected slug exists in the demo region', () => {

@@ -146,9 +146,7 @@ describe('index', () => {
 		try {
 			await plan.query('begin');
 			await plan.query('set local enable_seqscan = off');
-			const result = await plan.query(
-				`explain select id from programs p where p.search_grams @> array['ふと','とう','うこ','こう']::text[] and strpos(p.search_tags, 'ふとうこう') > 0`
-			);
+			const result = await plan.query(`explain select id from programs p where p.search_grams @> array['ふと','とう','うこ','こう']::text[] and strpos(p.search_tags, 'ふとうこう') > 0`);
 			expect(result.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('programs_search_grams_idx');
 			await plan.query('rollback');
 		} finally {

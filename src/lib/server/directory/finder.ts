@@ -13,7 +13,12 @@ import { occurrenceEnd } from './upcoming';
 
 /** A text[] literal built from bound parameters (drizzle would expand a bare JS array into a list). */
 function textArray(values: string[]): SQL {
-	return values.length ? sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]` : sql`'{}'::text[]`;
+	return values.length
+		? sql`array[${sql.join(
+				values.map((v) => sql`${v}`),
+				sql`, `
+			)}]::text[]`
+		: sql`'{}'::text[]`;
 }
 
 export interface FinderItem {
@@ -98,9 +103,19 @@ function textMatch(q: string | undefined): TextMatch | null {
 	for (const word of words) {
 		const [typed, ...synonyms] = expandWord(word);
 		const spellings = [typed, ...synonyms];
-		conditions.push(sql`(${sql.join(spellings.map((s) => sql`p.search_grams @> ${textArray(wordGrams(s))}`), sql` or `)})`);
+		conditions.push(
+			sql`(${sql.join(
+				spellings.map((s) => sql`p.search_grams @> ${textArray(wordGrams(s))}`),
+				sql` or `
+			)})`
+		);
 		if ([...typed].length > 2) {
-			conditions.push(sql`(${sql.join(spellings.map((s) => sql`strpos(p.search_title, ${s}) > 0 or strpos(p.search_tags, ${s}) > 0 or strpos(p.search_body, ${s}) > 0`), sql` or `)})`);
+			conditions.push(
+				sql`(${sql.join(
+					spellings.map((s) => sql`strpos(p.search_title, ${s}) > 0 or strpos(p.search_tags, ${s}) > 0 or strpos(p.search_body, ${s}) > 0`),
+					sql` or `
+				)})`
+			);
 		}
 		scores.push(sql`(case
 			when strpos(p.search_title, ${typed}) > 0 then ${weight(10)}
@@ -113,7 +128,11 @@ function textMatch(q: string | undefined): TextMatch | null {
 
 /** Whether `field` contains any of `words`: a few `strpos`, or one regular expression for a long list. */
 function containsAny(field: SQL, words: string[]): SQL {
-	if (words.length <= 3) return sql`(${sql.join(words.map((w) => sql`strpos(${field}, ${w}) > 0`), sql` or `)})`;
+	if (words.length <= 3)
+		return sql`(${sql.join(
+			words.map((w) => sql`strpos(${field}, ${w}) > 0`),
+			sql` or `
+		)})`;
 	return sql`${field} ~ ${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}`;
 }
 
@@ -169,9 +188,7 @@ function filters(query: FinderQuery, clock: FinderClock): SQL[] {
 		where.push(sql`${nextOccurrenceKey(clock.now)} < ${zonedInstant(addDays(to, 1), '00:00').toISOString()}::timestamptz`);
 	} else if (query.when) {
 		const [from, to] = whenDays(query.when, clock.today);
-		where.push(
-			sql`p.id in (select d.program_id from program_upcoming_dates d where d.day between ${from}::date and ${to}::date and ${occurrenceEnd('d')} > ${clock.now.toISOString()}::timestamptz)`
-		);
+		where.push(sql`p.id in (select d.program_id from program_upcoming_dates d where d.day between ${from}::date and ${to}::date and ${occurrenceEnd('d')} > ${clock.now.toISOString()}::timestamptz)`);
 	}
 	return where;
 }
@@ -186,9 +203,7 @@ export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderCl
 	else if (query.near) origin = await placeCentre(db, query.near);
 	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,
 	// so every candidate gets only `a`; the distance itself is computed for the page.
-	const haversine = origin
-		? sql`power(sin(radians(p.lat - ${origin.lat}) / 2), 2) + ${Math.cos((origin.lat * Math.PI) / 180)} * cos(radians(p.lat)) * power(sin(radians(p.lng - ${origin.lng}) / 2), 2)`
-		: null;
+	const haversine = origin ? sql`power(sin(radians(p.lat - ${origin.lat}) / 2), 2) + ${Math.cos((origin.lat * Math.PI) / 180)} * cos(radians(p.lat)) * power(sin(radians(p.lng - ${origin.lng}) / 2), 2)` : null;
 	const distanceKey = haversine ?? sql`null::float8`;
 	const distanceKm = haversine ? sql`(case when p.lat is null then null else 6371 * 2 * asin(sqrt(${haversine})) end)` : sql`null::float8`;
 	const score = text ? text.score : sql`0`;

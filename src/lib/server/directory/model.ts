@@ -32,7 +32,10 @@ export const locationInput = z.object({
 	prefecture: text(10).min(2),
 	city: text(40).min(1).nullable(),
 	line: text(200).nullable(),
-	postalCode: z.string().regex(/^\d{3}-?\d{4}$/).nullable(),
+	postalCode: z
+		.string()
+		.regex(/^\d{3}-?\d{4}$/)
+		.nullable(),
 	lat: z.number().min(20).max(46).nullable(),
 	lng: z.number().min(122).max(154).nullable(),
 	accessibility: text(500).nullable(),
@@ -64,7 +67,10 @@ export const programInput = z.object({
 	periodEnd: yearMonth.nullable(),
 	outcomes: text(1000).nullable(),
 	contact: z.object({
-		phone: z.string().regex(/^[0-9+()-]{6,20}$/).nullable(),
+		phone: z
+			.string()
+			.regex(/^[0-9+()-]{6,20}$/)
+			.nullable(),
 		email: z.string().email().nullable(),
 		url: z.string().url().nullable()
 	}),
@@ -83,7 +89,10 @@ export const organizationInput = z.object({
 		prefecture: text(10).nullable(),
 		city: text(40).nullable(),
 		line: text(200).nullable(),
-		postalCode: z.string().regex(/^\d{3}-?\d{4}$/).nullable()
+		postalCode: z
+			.string()
+			.regex(/^\d{3}-?\d{4}$/)
+			.nullable()
 	}),
 	website: z.string().url().nullable(),
 	message: text(400).nullable(),

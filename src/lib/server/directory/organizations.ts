@@ -37,7 +37,10 @@ export async function createMemberOrganization(tx: Db, input: NewOrganization): 
 
 export async function organizationNames(tx: Db, ids: readonly string[]): Promise<Map<string, string>> {
 	if (ids.length === 0) return new Map();
-	const rows = await tx.select({ id: organizations.id, name: organizations.name }).from(organizations).where(inArray(organizations.id, [...ids]));
+	const rows = await tx
+		.select({ id: organizations.id, name: organizations.name })
+		.from(organizations)
+		.where(inArray(organizations.id, [...ids]));
 	return new Map(rows.map((r) => [r.id, r.name]));
 }
 

@@ -14,12 +14,7 @@ export async function getProgram(db: Db, id: string) {
 		.where(and(eq(programs.id, id), eq(programs.published, true), eq(organizations.published, true)));
 	if (!row) return null;
 	const [places, partners, rules] = await Promise.all([
-		db
-			.select({ location: locations })
-			.from(programLocations)
-			.innerJoin(locations, eq(locations.id, programLocations.locationId))
-			.where(eq(programLocations.programId, id))
-			.orderBy(asc(programLocations.position)),
+		db.select({ location: locations }).from(programLocations).innerJoin(locations, eq(locations.id, programLocations.locationId)).where(eq(programLocations.programId, id)).orderBy(asc(programLocations.position)),
 		db.select().from(programPartners).where(eq(programPartners.programId, id)).orderBy(asc(programPartners.position)),
 		db.select().from(schedules).where(eq(schedules.programId, id)).orderBy(asc(schedules.position))
 	]);

@@ -19,9 +19,7 @@ export function programAreas(places: Array<{ prefecture: string; city: string | 
 }
 
 export async function saveTaxonomies(db: Db) {
-	const rows = (Object.keys(taxonomy) as TaxonomyName[]).flatMap((name) =>
-		taxonomy[name].map((t, i) => ({ taxonomy: taxonomyKey[name], code: t.code, labelJa: t.ja, labelEn: t.en, sortOrder: i }))
-	);
+	const rows = (Object.keys(taxonomy) as TaxonomyName[]).flatMap((name) => taxonomy[name].map((t, i) => ({ taxonomy: taxonomyKey[name], code: t.code, labelJa: t.ja, labelEn: t.en, sortOrder: i })));
 	await db
 		.insert(taxonomyTerms)
 		.values(rows)
@@ -46,9 +44,7 @@ export async function saveOrganization(db: Db, input: OrganizationInput, today: 
 		}
 		// Programs removed from the source disappear too (their children cascade).
 		await tx.delete(programs).where(and(eq(programs.organizationId, org.id), notInArray(programs.id, programIds)));
-		await tx.delete(locations).where(
-			and(eq(locations.organizationId, org.id), sql`not exists (select 1 from ${programLocations} pl where pl.location_id = ${locations.id})`)
-		);
+		await tx.delete(locations).where(and(eq(locations.organizationId, org.id), sql`not exists (select 1 from ${programLocations} pl where pl.location_id = ${locations.id})`));
 		await refreshUpcomingDates(tx, today, programIds);
 		return org.id;
 	});
@@ -78,10 +74,7 @@ async function saveProgramTx(tx: Tx, organizationId: string, org: { name: string
 	}
 	const locationIds: string[] = [];
 	for (const [position, place] of input.locations.entries()) {
-		const [loc] = await tx
-			.insert(locations)
-			.values(locationRow(organizationId, place))
-			.returning({ id: locations.id });
+		const [loc] = await tx.insert(locations).values(locationRow(organizationId, place)).returning({ id: locations.id });
 		locationIds.push(loc.id);
 		await tx.insert(programLocations).values({ programId, locationId: loc.id, position });
 	}
@@ -92,9 +85,7 @@ async function saveProgramTx(tx: Tx, organizationId: string, org: { name: string
 	}
 	await tx.delete(schedules).where(eq(schedules.programId, programId));
 	if (input.schedules.length) {
-		await tx.insert(schedules).values(
-			input.schedules.map((s, position) => scheduleRow(programId, locationIds[0] ?? null, s, position))
-		);
+		await tx.insert(schedules).values(input.schedules.map((s, position) => scheduleRow(programId, locationIds[0] ?? null, s, position)));
 	}
 	return programId;
 }

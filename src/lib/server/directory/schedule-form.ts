@@ -52,11 +52,17 @@ export function fieldsOf(s: ScheduleInput): ScheduleFields {
 
 /** Fields `schedules.<i>.<name>` of a submitted form. */
 export function readScheduleFields(form: FormData, index: number): ScheduleFields {
-	const get = (name: string) => String(form.get(`schedules.${index}.${name}`) ?? '').trim().slice(0, 2000);
+	const get = (name: string) =>
+		String(form.get(`schedules.${index}.${name}`) ?? '')
+			.trim()
+			.slice(0, 2000);
 	const kind = get('kind') as ScheduleKind;
 	return {
 		kind: SCHEDULE_KINDS.includes(kind) ? kind : 'weekly',
-		weekdays: form.getAll(`schedules.${index}.weekdays`).map(String).filter((d): d is WeekdayCode => (WEEKDAY_CODES as readonly string[]).includes(d)),
+		weekdays: form
+			.getAll(`schedules.${index}.weekdays`)
+			.map(String)
+			.filter((d): d is WeekdayCode => (WEEKDAY_CODES as readonly string[]).includes(d)),
 		ordinals: form
 			.getAll(`schedules.${index}.ordinals`)
 			.map(Number)

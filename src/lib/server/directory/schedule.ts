@@ -11,7 +11,6 @@ import holidayJp from '@holiday-jp/holiday_jp';
 // rrule ships ESM (what Vite loads) and CommonJS (what Node loads, as a default export).
 const { RRule, Weekday } = (rruleModule as unknown as { default?: typeof rruleModule }).default ?? rruleModule;
 
-
 export const WEEKDAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 export type WeekdayCode = (typeof WEEKDAY_CODES)[number];
 
@@ -200,9 +199,7 @@ export function expandSchedule(rule: ScheduleRule, fromDay: string, toDay: strin
 	const recurrence = new RRule({
 		freq: summary.freq === 'WEEKLY' ? RRule.WEEKLY : RRule.MONTHLY,
 		interval: summary.interval,
-		byweekday: summary.weekdays.length
-			? summary.weekdays.map(({ day, ordinal }) => new Weekday(WEEKDAY_CODES.indexOf(day), ordinal ?? undefined))
-			: null,
+		byweekday: summary.weekdays.length ? summary.weekdays.map(({ day, ordinal }) => new Weekday(WEEKDAY_CODES.indexOf(day), ordinal ?? undefined)) : null,
 		bymonthday: summary.monthDays.length ? summary.monthDays : null,
 		wkst: RRule.MO,
 		dtstart: floating(expansionStart(summary, rule.dtstart, fromDay), '00:00'),

@@ -25,12 +25,7 @@ describe('parseRecurrence', () => {
 
 describe('expandSchedule', () => {
 	it('毎月第1・第3土曜日 across a month end and a year end', () => {
-		expect(days({ rrule: 'FREQ=MONTHLY;BYDAY=1SA,3SA', dtstart: '2026-01-01' }, '2026-11-25', '2027-01-20')).toEqual([
-			'2026-12-05',
-			'2026-12-19',
-			'2027-01-02',
-			'2027-01-16'
-		]);
+		expect(days({ rrule: 'FREQ=MONTHLY;BYDAY=1SA,3SA', dtstart: '2026-01-01' }, '2026-11-25', '2027-01-20')).toEqual(['2026-12-05', '2026-12-19', '2027-01-02', '2027-01-16']);
 	});
 	it('the last Friday of the month', () => {
 		expect(days({ rrule: 'FREQ=MONTHLY;BYDAY=-1FR', dtstart: '2026-01-01' }, '2026-10-01', '2027-01-31')).toEqual(['2026-10-30', '2026-11-27', '2026-12-25', '2027-01-29']);

@@ -4,20 +4,7 @@
  * personal information about residents.
  */
 import { sql } from 'drizzle-orm';
-import {
-	pgTable,
-	uuid,
-	text,
-	integer,
-	boolean,
-	date,
-	doublePrecision,
-	timestamp,
-	primaryKey,
-	index,
-	uniqueIndex,
-	check
-} from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, integer, boolean, date, doublePrecision, timestamp, primaryKey, index, uniqueIndex, check } from 'drizzle-orm/pg-core';
 
 const timestamps = {
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -61,8 +48,11 @@ export const organizations = pgTable(
 	(t) => [
 		uniqueIndex('organizations_slug_key').on(t.slug),
 		// The finder excludes unpublished organisations' programs; they are few, so this index is tiny.
-		index('organizations_unpublished_idx').on(t.id).where(sql`not ${t.published}`),
-		check('organizations_founded_format', sql`${t.founded} ~ '^[0-9]{4}-[0-9]{2}$'`)]
+		index('organizations_unpublished_idx')
+			.on(t.id)
+			.where(sql`not ${t.published}`),
+		check('organizations_founded_format', sql`${t.founded} ~ '^[0-9]{4}-[0-9]{2}$'`)
+	]
 );
 
 export const locations = pgTable(
@@ -102,9 +92,18 @@ export const programs = pgTable(
 		title: text('title').notNull(),
 		summary: text('summary').notNull().default(''),
 		description: text('description').notNull().default(''),
-		forms: text('forms').array().notNull().default(sql`'{}'`),
-		targets: text('targets').array().notNull().default(sql`'{}'`),
-		lifeStages: text('life_stages').array().notNull().default(sql`'{}'`),
+		forms: text('forms')
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
+		targets: text('targets')
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
+		lifeStages: text('life_stages')
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
 		partnershipType: text('partnership_type'), // public_private | private_private
 		costKind: text('cost_kind').notNull().default('unknown'), // free | pay_what_you_can | fixed | unknown
 		costAmountYen: integer('cost_amount_yen'),
@@ -112,7 +111,10 @@ export const programs = pgTable(
 		joinMethod: text('join_method').notNull().default('unknown'), // no_registration | reservation | membership | referral_only | unknown
 		joinNote: text('join_note'),
 		firstTimeNote: text('first_time_note'),
-		languages: text('languages').array().notNull().default(sql`'{ja}'`),
+		languages: text('languages')
+			.array()
+			.notNull()
+			.default(sql`'{ja}'`),
 		deliveryMode: text('delivery_mode').notNull().default('in_person'), // in_person | online | both
 		status: text('status').notNull().default('active'), // active | ended | planned
 		published: boolean('published').notNull().default(true),
@@ -123,8 +125,14 @@ export const programs = pgTable(
 		contactEmail: text('contact_email'),
 		contactUrl: text('contact_url'),
 		// Denormalised for the finder (rebuilt by indexProgram): areas are "都道府県" and "都道府県/市区町村".
-		areas: text('areas').array().notNull().default(sql`'{}'`),
-		weekdays: text('weekdays').array().notNull().default(sql`'{}'`),
+		areas: text('areas')
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
+		weekdays: text('weekdays')
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
 		lat: doublePrecision('lat'),
 		lng: doublePrecision('lng'),
 		// The next two occurrences as of the last refresh of upcoming dates, so that sorting and
@@ -135,7 +143,10 @@ export const programs = pgTable(
 		searchTitle: text('search_title').notNull().default(''),
 		searchTags: text('search_tags').notNull().default(''),
 		searchBody: text('search_body').notNull().default(''),
-		searchGrams: text('search_grams').array().notNull().default(sql`'{}'`),
+		searchGrams: text('search_grams')
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
 		...timestamps
 	},
 	(t) => [
@@ -195,7 +206,10 @@ export const schedules = pgTable(
 		dtstart: date('dtstart', { mode: 'string' }).notNull(),
 		until: date('until', { mode: 'string' }),
 		count: integer('count'),
-		exdates: date('exdates', { mode: 'string' }).array().notNull().default(sql`'{}'`),
+		exdates: date('exdates', { mode: 'string' })
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
 		opensAt: text('opens_at'), // HH:MM
 		closesAt: text('closes_at'),
 		timezone: text('timezone').notNull().default('Asia/Tokyo'),

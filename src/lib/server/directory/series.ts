@@ -108,7 +108,11 @@ export interface ProgramFilter {
 	publishedOnly?: boolean;
 }
 
-const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+const textArray = (values: readonly string[]) =>
+	sql`array[${sql.join(
+		values.map((v) => sql`${v}`),
+		sql`, `
+	)}]::text[]`;
 
 /** Ids of the programs a calendar view covers. */
 export async function programIdsMatching(db: Reader, filter: ProgramFilter): Promise<string[]> {
@@ -131,10 +135,7 @@ export async function programIdsMatching(db: Reader, filter: ProgramFilter): Pro
 export async function placeSummaries(db: Reader, locationIds: readonly string[]) {
 	const ids = [...new Set(locationIds)];
 	if (ids.length === 0) return new Map<string, { id: string; name: string; prefecture: string; city: string | null; addressLine: string | null; organizationId: string }>();
-	const rows = await db
-		.select({ id: locations.id, name: locations.name, prefecture: locations.prefecture, city: locations.city, addressLine: locations.addressLine, organizationId: locations.organizationId })
-		.from(locations)
-		.where(inArray(locations.id, ids));
+	const rows = await db.select({ id: locations.id, name: locations.name, prefecture: locations.prefecture, city: locations.city, addressLine: locations.addressLine, organizationId: locations.organizationId }).from(locations).where(inArray(locations.id, ids));
 	return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -147,18 +148,22 @@ export async function calendarChoices(db: Pick<Db, 'selectDistinct'>): Promise<{
 			.from(programs)
 			.innerJoin(organizations, eq(organizations.id, programs.organizationId))
 			.where(published),
-		db
-			.selectDistinct({ id: organizations.id, name: organizations.name })
-			.from(programs)
-			.innerJoin(organizations, eq(organizations.id, programs.organizationId))
-			.where(published)
+		db.selectDistinct({ id: organizations.id, name: organizations.name }).from(programs).innerJoin(organizations, eq(organizations.id, programs.organizationId)).where(published)
 	]);
 	// "/city" entries exist for the finder's city search; the calendar offers prefecture and prefecture/city.
-	const areas = areaRows.map((r) => r.area).filter((a) => !a.startsWith('/')).sort((a, b) => a.localeCompare(b, 'ja'));
+	const areas = areaRows
+		.map((r) => r.area)
+		.filter((a) => !a.startsWith('/'))
+		.sort((a, b) => a.localeCompare(b, 'ja'));
 	return { areas, organizations: orgRows.sort((a, b) => a.name.localeCompare(b.name, 'ja')) };
 }
 
 /** Programs that have at least one recurring schedule. */
 export async function programIdsWithSchedules(db: Pick<Db, 'selectDistinct'>): Promise<string[]> {
-	return (await db.selectDistinct({ id: schedules.programId }).from(schedules).where(sql`${schedules.rrule} is not null`)).map((r) => r.id);
+	return (
+		await db
+			.selectDistinct({ id: schedules.programId })
+			.from(schedules)
+			.where(sql`${schedules.rrule} is not null`)
+	).map((r) => r.id);
 }

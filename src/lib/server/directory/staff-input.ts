@@ -11,7 +11,10 @@ import type { ScheduleInput } from './model';
 export type FieldErrors = Record<string, string>;
 export type Parsed<T, V> = { ok: true; value: T; values: V } | { ok: false; errors: FieldErrors; values: V };
 
-const str = (form: FormData, name: string, max = 5000) => String(form.get(name) ?? '').trim().slice(0, max);
+const str = (form: FormData, name: string, max = 5000) =>
+	String(form.get(name) ?? '')
+		.trim()
+		.slice(0, max);
 const optional = (max: number) =>
 	z
 		.string()

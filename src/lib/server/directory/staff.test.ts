@@ -62,9 +62,7 @@ describe('programs', () => {
 		expect(again).toMatchObject({ outcome: 'saved', changed: ['summary'] });
 		await asA((tx) => setProgramPublished(tx, orgA, created.programId, true));
 		const [org] = (await database.db.execute<Record<string, string | null>>(sql`select * from organizations where id = ${orgA}`)).rows;
-		await asA((tx) =>
-			updateProfile(tx, orgA, { name: 'つなぐ試験団体ほしぞら', nameKana: null, legalForm: org.legal_form, representative: null, prefecture: org.prefecture, city: org.city, addressLine: null, postalCode: null, website: null, message: null, description: '' }, today)
-		);
+		await asA((tx) => updateProfile(tx, orgA, { name: 'つなぐ試験団体ほしぞら', nameKana: null, legalForm: org.legal_form, representative: null, prefecture: org.prefecture, city: org.city, addressLine: null, postalCode: null, website: null, message: null, description: '' }, today));
 		expect(await find('ほしぞら')).toContain('名前変更テスト');
 	});
 
@@ -113,7 +111,7 @@ describe('places', () => {
 		expect(inAdachi.items.map((i) => i.title)).toContain('ひだまり将棋クラブ');
 	});
 
-	it("are not found under another organisation, and nothing is written", async () => {
+	it('are not found under another organisation, and nothing is written', async () => {
 		const theirPlace = (await database.db.execute<{ id: string; name: string }>(sql`select id, name from locations where id = ${placeB}`)).rows[0];
 		const fields = { name: '乗っ取り', prefecture: '東京都', city: null, line: null, postalCode: null, lat: null, lng: null, accessibility: null, transport: null };
 		expect(await asA((tx) => saveLocation(tx, orgA, theirPlace.id, fields, today))).toBeNull();

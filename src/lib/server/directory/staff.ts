@@ -38,7 +38,10 @@ export async function updateProfile(tx: Db, organizationId: string, input: Profi
 	if (!before) return [];
 	const changed = (Object.keys(input) as (keyof ProfileInput)[]).filter((k) => (before[k] ?? null) !== (input[k] ?? null));
 	if (changed.length === 0) return [];
-	await tx.update(organizations).set({ ...input, updatedAt: new Date() }).where(eq(organizations.id, organizationId));
+	await tx
+		.update(organizations)
+		.set({ ...input, updatedAt: new Date() })
+		.where(eq(organizations.id, organizationId));
 	if (changed.includes('name') || changed.includes('nameKana')) await reindexPrograms(tx, organizationId, undefined, today);
 	return changed;
 }
@@ -57,7 +60,10 @@ export async function locationsOf(tx: Db, organizationId: string) {
 }
 
 export async function locationForStaff(tx: Db, organizationId: string, locationId: string) {
-	const [row] = await tx.select().from(locations).where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)));
+	const [row] = await tx
+		.select()
+		.from(locations)
+		.where(and(eq(locations.id, locationId), eq(locations.organizationId, organizationId)));
 	return row ?? null;
 }
 
@@ -97,7 +103,13 @@ export async function saveLocation(tx: Db, organizationId: string, locationId: s
 	if (updated.length === 0) return null;
 	// Programs held at this place carry its area and name in their search documents.
 	const linked = await tx.select({ id: programLocations.programId }).from(programLocations).where(eq(programLocations.locationId, locationId));
-	if (linked.length) await reindexPrograms(tx, organizationId, linked.map((l) => l.id), today);
+	if (linked.length)
+		await reindexPrograms(
+			tx,
+			organizationId,
+			linked.map((l) => l.id),
+			today
+		);
 	return { id: locationId, changed };
 }
 
@@ -113,7 +125,10 @@ export async function programsOf(tx: Db, organizationId: string) {
 
 /** Is this program this organisation's? (Checked before a form is read, so another's id is a 404 whatever the body.) */
 export async function isOwnProgram(tx: Db, organizationId: string, programId: string): Promise<boolean> {
-	const [row] = await tx.select({ id: programs.id }).from(programs).where(and(eq(programs.id, programId), eq(programs.organizationId, organizationId)));
+	const [row] = await tx
+		.select({ id: programs.id })
+		.from(programs)
+		.where(and(eq(programs.id, programId), eq(programs.organizationId, organizationId)));
 	return !!row;
 }
 
@@ -126,14 +141,12 @@ export interface ProgramForStaff {
 
 /** The program as an input (what the form edits), or null when it is not this organisation's. */
 export async function programForStaff(tx: Db, organizationId: string, programId: string): Promise<ProgramForStaff | null> {
-	const [p] = await tx.select().from(programs).where(and(eq(programs.id, programId), eq(programs.organizationId, organizationId)));
+	const [p] = await tx
+		.select()
+		.from(programs)
+		.where(and(eq(programs.id, programId), eq(programs.organizationId, organizationId)));
 	if (!p) return null;
-	const places = await tx
-		.select({ location: locations })
-		.from(programLocations)
-		.innerJoin(locations, eq(locations.id, programLocations.locationId))
-		.where(eq(programLocations.programId, programId))
-		.orderBy(asc(programLocations.position));
+	const places = await tx.select({ location: locations }).from(programLocations).innerJoin(locations, eq(locations.id, programLocations.locationId)).where(eq(programLocations.programId, programId)).orderBy(asc(programLocations.position));
 	const partners = await tx.select().from(programPartners).where(eq(programPartners.programId, programId)).orderBy(asc(programPartners.position));
 	const rules = await tx.select().from(schedules).where(eq(schedules.programId, programId)).orderBy(asc(schedules.position));
 	return {
@@ -188,10 +201,7 @@ export async function programForStaff(tx: Db, organizationId: string, programId:
 }
 
 /** What the staff form edits; the rest of a program (partners, period, outcomes) is kept. */
-export type ProgramEdit = Pick<
-	ProgramInput,
-	'title' | 'summary' | 'description' | 'forms' | 'targets' | 'lifeStages' | 'cost' | 'joinMethod' | 'joinNote' | 'firstTimeNote' | 'languages' | 'deliveryMode' | 'status' | 'contact'
-> & { schedules: ScheduleInput[] };
+export type ProgramEdit = Pick<ProgramInput, 'title' | 'summary' | 'description' | 'forms' | 'targets' | 'lifeStages' | 'cost' | 'joinMethod' | 'joinNote' | 'firstTimeNote' | 'languages' | 'deliveryMode' | 'status' | 'contact'> & { schedules: ScheduleInput[] };
 
 const EDITABLE: (keyof ProgramEdit)[] = ['title', 'summary', 'description', 'forms', 'targets', 'lifeStages', 'cost', 'joinMethod', 'joinNote', 'firstTimeNote', 'languages', 'deliveryMode', 'status', 'contact', 'schedules'];
 
@@ -207,7 +217,10 @@ export async function saveProgram(tx: Db, organizationId: string, programId: str
 	const existing = programId ? await programForStaff(tx, organizationId, programId) : null;
 	if (programId && !existing) return { outcome: 'not_found' };
 	const places = locationIds.length
-		? await tx.select().from(locations).where(and(inArray(locations.id, locationIds), eq(locations.organizationId, organizationId)))
+		? await tx
+				.select()
+				.from(locations)
+				.where(and(inArray(locations.id, locationIds), eq(locations.organizationId, organizationId)))
 		: [];
 	if (places.length !== new Set(locationIds).size) return { outcome: 'foreign_location' };
 	const ordered = locationIds.map((id) => places.find((p) => p.id === id)!);
@@ -229,19 +242,27 @@ export async function saveProgram(tx: Db, organizationId: string, programId: str
 	const values = programRow(organizationId, { name: org.name, nameKana: org.nameKana }, input);
 	let id: string;
 	if (existing) {
-		await tx.update(programs).set({ ...values, updatedAt: new Date() }).where(and(eq(programs.id, existing.id), eq(programs.organizationId, organizationId)));
+		await tx
+			.update(programs)
+			.set({ ...values, updatedAt: new Date() })
+			.where(and(eq(programs.id, existing.id), eq(programs.organizationId, organizationId)));
 		id = existing.id;
 	} else {
-		const [row] = await tx.insert(programs).values({ ...values, published: false }).returning({ id: programs.id });
+		const [row] = await tx
+			.insert(programs)
+			.values({ ...values, published: false })
+			.returning({ id: programs.id });
 		id = row.id;
 	}
 	await tx.delete(programLocations).where(eq(programLocations.programId, id));
 	if (ordered.length) await tx.insert(programLocations).values(ordered.map((l, position) => ({ programId: id, locationId: l.id, position })));
-	await replaceSchedules(tx, id, input.schedules.map((s, position) => scheduleRow(id, ordered[0]?.id ?? null, s, position)));
+	await replaceSchedules(
+		tx,
+		id,
+		input.schedules.map((s, position) => scheduleRow(id, ordered[0]?.id ?? null, s, position))
+	);
 	await refreshUpcomingDates(tx, today, [id]);
-	const changed = existing
-		? [...EDITABLE.filter((k) => JSON.stringify(existing.input[k]) !== JSON.stringify(edit[k])), ...(JSON.stringify(existing.locationIds) !== JSON.stringify(locationIds) ? ['locations'] : [])]
-		: [...EDITABLE, 'locations'];
+	const changed = existing ? [...EDITABLE.filter((k) => JSON.stringify(existing.input[k]) !== JSON.stringify(edit[k])), ...(JSON.stringify(existing.locationIds) !== JSON.stringify(locationIds) ? ['locations'] : [])] : [...EDITABLE, 'locations'];
 	return { outcome: 'saved', programId: id, changed };
 }
 
@@ -253,7 +274,11 @@ export async function saveProgram(tx: Db, organizationId: string, programId: str
 async function replaceSchedules(tx: Db, programId: string, rows: Array<ReturnType<typeof scheduleRow>>) {
 	const existing = await tx.select({ id: schedules.id }).from(schedules).where(eq(schedules.programId, programId)).orderBy(asc(schedules.position));
 	for (const [i, row] of rows.entries()) {
-		if (existing[i]) await tx.update(schedules).set({ ...row, updatedAt: new Date() }).where(eq(schedules.id, existing[i].id));
+		if (existing[i])
+			await tx
+				.update(schedules)
+				.set({ ...row, updatedAt: new Date() })
+				.where(eq(schedules.id, existing[i].id));
 		else await tx.insert(schedules).values(row);
 	}
 	const gone = existing.slice(rows.length).map((r) => r.id);
@@ -278,7 +303,10 @@ async function reindexPrograms(tx: Db, organizationId: string, programIds: strin
 	for (const id of ids) {
 		const program = await programForStaff(tx, organizationId, id);
 		if (!program) continue;
-		await tx.update(programs).set(programRow(organizationId, { name: org.name, nameKana: org.nameKana }, program.input)).where(eq(programs.id, id));
+		await tx
+			.update(programs)
+			.set(programRow(organizationId, { name: org.name, nameKana: org.nameKana }, program.input))
+			.where(eq(programs.id, id));
 	}
 	await refreshUpcomingDates(tx, today, ids);
 }

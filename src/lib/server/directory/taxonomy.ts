@@ -19,9 +19,7 @@ export const taxonomyKey: Record<TaxonomyName, string> = {
 	languages: 'language'
 };
 
-const byCode = Object.fromEntries(
-	(Object.keys(taxonomy) as TaxonomyName[]).map((name) => [name, new Map(taxonomy[name].map((t) => [t.code, t]))])
-) as Record<TaxonomyName, Map<string, Term>>;
+const byCode = Object.fromEntries((Object.keys(taxonomy) as TaxonomyName[]).map((name) => [name, new Map(taxonomy[name].map((t) => [t.code, t]))])) as Record<TaxonomyName, Map<string, Term>>;
 
 export function codes(name: TaxonomyName): [string, ...string[]] {
 	return taxonomy[name].map((t) => t.code) as [string, ...string[]];

@@ -27,9 +27,7 @@ export async function refreshUpcomingDates(db: Runner, today: string, programIds
 		.where(programIds ? and(inArray(schedules.programId, programIds), sql`${schedules.rrule} is not null`) : sql`${schedules.rrule} is not null`);
 	if (programIds) await db.delete(programUpcomingDates).where(inArray(programUpcomingDates.programId, programIds));
 	else await db.delete(programUpcomingDates);
-	const rows = rules.flatMap((rule) =>
-		expandSchedule(rule, today, until).map((o) => ({ programId: rule.programId, day: o.day, startsAt: o.start, endsAt: o.end, allDay: o.allDay }))
-	);
+	const rows = rules.flatMap((rule) => expandSchedule(rule, today, until).map((o) => ({ programId: rule.programId, day: o.day, startsAt: o.start, endsAt: o.end, allDay: o.allDay })));
 	for (let i = 0; i < rows.length; i += 5000) {
 		await db
 			.insert(programUpcomingDates)
@@ -41,7 +39,12 @@ export async function refreshUpcomingDates(db: Runner, today: string, programIds
 
 /** Copy each program's first two upcoming dates onto the program (see programs.nextStartsAt). */
 export async function updateNextOccurrences(db: Pick<Db, 'execute'>, programIds?: string[]) {
-	const scope = programIds ? sql`where pr.id in (${sql.join(programIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
+	const scope = programIds
+		? sql`where pr.id in (${sql.join(
+				programIds.map((id) => sql`${id}::uuid`),
+				sql`, `
+			)})`
+		: sql``;
 	await db.execute(sql`
 		update programs p set next_starts_at = n.first_start, next_ends_at = n.first_end, following_starts_at = n.second_start
 		from (

@@ -69,7 +69,11 @@ export async function programsFeed(db: Reader, programIds: readonly string[], op
 		const first = expandSchedule(bare, s.rule.dtstart, addDays(s.rule.dtstart, 800))[0];
 		if (!first) continue;
 		const from = s.rule.dtstart > addDays(options.today, -366) ? s.rule.dtstart : addDays(options.today, -366);
-		const holidays = s.rule.closedOnHolidays ? expandSchedule(bare, from, addDays(options.today, HOLIDAY_YEARS * 366)).filter((o) => holidayName(o.day)).map((o) => o.day) : [];
+		const holidays = s.rule.closedOnHolidays
+			? expandSchedule(bare, from, addDays(options.today, HOLIDAY_YEARS * 366))
+					.filter((o) => holidayName(o.day))
+					.map((o) => o.day)
+			: [];
 		const mine = rows.filter((r) => r.scheduleId === s.scheduleId && r.seriesDay);
 		const cancelled = mine.filter((r) => r.status === 'cancelled').map((r) => r.seriesDay!);
 		const time = (day: string, at: string | null | undefined): IcalTime => ({ day, time: allDay ? null : (at ?? null) });
@@ -132,4 +136,3 @@ export async function occurrenceFeed(db: Reader, occurrence: typeof occurrences.
 	const location = p ? `${p.name} ${p.prefecture}${p.city ?? ''}${p.addressLine ?? ''}` : null;
 	return buildCalendar(options.name, [occurrenceEvent(occurrence, program.title, program.summary, location, options.origin)]);
 }
-

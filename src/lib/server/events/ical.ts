@@ -73,7 +73,10 @@ function timeProperty(name: string, t: IcalTime): string {
 }
 
 function utcStamp(at: Date): string {
-	return at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+	return at
+		.toISOString()
+		.replace(/[-:]/g, '')
+		.replace(/\.\d{3}/, '');
 }
 
 function eventLines(e: IcalEvent): string[] {
@@ -84,9 +87,7 @@ function eventLines(e: IcalEvent): string[] {
 	if (e.rrule) lines.push(`RRULE:${e.rrule}`);
 	if (e.rrule && e.exdates?.length) {
 		const values = [...new Set(e.exdates)].sort();
-		lines.push(
-			e.start.time === null ? `EXDATE;VALUE=DATE:${values.map(compactDay).join(',')}` : `EXDATE;TZID=${TIME_ZONE}:${values.map((d) => `${compactDay(d)}T${compactTime(e.start.time!)}`).join(',')}`
-		);
+		lines.push(e.start.time === null ? `EXDATE;VALUE=DATE:${values.map(compactDay).join(',')}` : `EXDATE;TZID=${TIME_ZONE}:${values.map((d) => `${compactDay(d)}T${compactTime(e.start.time!)}`).join(',')}`);
 	}
 	lines.push(`SUMMARY:${escapeText(e.summary)}`);
 	if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);

@@ -94,9 +94,7 @@ describe('occurrences from a schedule', () => {
 	it('follow a changed rule: dropped dates go, unless someone registered for them', async () => {
 		const programId = await newProgram(orgA, 'にじ食堂', 'にじ会館');
 		const [first, second] = await occurrencesOfProgram(database.db, programId, today, '2027-12-31');
-		await inOrg(orgA, (tx) =>
-			tx.insert(registrations).values({ id: crypto.randomUUID(), organizationId: orgA, occurrenceId: first.id, status: 'registered', nameSealed: 'x', contactSealed: 'x', contactKind: 'email', submissionKey: 'k1', accessDigest: crypto.randomUUID(), referenceCode: 'AAA111' })
-		);
+		await inOrg(orgA, (tx) => tx.insert(registrations).values({ id: crypto.randomUUID(), organizationId: orgA, occurrenceId: first.id, status: 'registered', nameSealed: 'x', contactSealed: 'x', contactKind: 'email', submissionKey: 'k1', accessDigest: crypto.randomUUID(), referenceCode: 'AAA111' }));
 		await inOrg(orgA, async (tx) => {
 			const location = (await tx.execute<{ id: string }>(sql`select location_id as id from program_locations where program_id = ${programId}`)).rows[0].id;
 			await saveProgram(tx, orgA, programId, edit('にじ食堂', 'FREQ=MONTHLY;BYDAY=2SU'), [location], today);
@@ -140,7 +138,12 @@ describe('occurrences from a schedule', () => {
 		expect(entries.find((e) => e.id === oneOff.id)).toMatchObject({ title: 'クリスマス会', programTitle: 'ほし食堂', oneOff: true, capacity: 20, capacityUnit: 'groups' });
 		// The series is untouched by a sync.
 		await inOrg(orgA, (tx) => syncOccurrences(tx, today, [programId]));
-		expect(await database.db.select().from(occurrences).where(and(eq(occurrences.id, oneOff.id)))).toHaveLength(1);
+		expect(
+			await database.db
+				.select()
+				.from(occurrences)
+				.where(and(eq(occurrences.id, oneOff.id)))
+		).toHaveLength(1);
 		expect(await inOrg(orgA, (tx) => deleteOneOff(tx, orgA, oneOff.id))).toBe(true);
 	});
 });

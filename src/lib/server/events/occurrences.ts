@@ -91,7 +91,11 @@ export async function syncOccurrences(tx: Db, today: string, programIds?: readon
 			.where(and(inArray(registrations.occurrenceId, stale), sql`${registrations.status} <> 'cancelled'`));
 		const keep = new Set(held.map((h) => h.id));
 		const drop = stale.filter((id) => !keep.has(id));
-		if (keep.size) await tx.update(occurrences).set({ status: 'cancelled', updatedAt: new Date() }).where(inArray(occurrences.id, [...keep]));
+		if (keep.size)
+			await tx
+				.update(occurrences)
+				.set({ status: 'cancelled', updatedAt: new Date() })
+				.where(inArray(occurrences.id, [...keep]));
 		for (let i = 0; i < drop.length; i += 5000) await tx.delete(occurrences).where(inArray(occurrences.id, drop.slice(i, i + 5000)));
 		removed = stale.length;
 	}
@@ -255,14 +259,7 @@ export async function createOneOff(tx: Db, organizationId: string, input: OneOff
 export async function deleteOneOff(tx: Db, organizationId: string, occurrenceId: string): Promise<boolean> {
 	const rows = await tx
 		.delete(occurrences)
-		.where(
-			and(
-				eq(occurrences.id, occurrenceId),
-				eq(occurrences.organizationId, organizationId),
-				isNull(occurrences.seriesDay),
-				sql`not exists (select 1 from registrations r where r.occurrence_id = ${occurrences.id})`
-			)
-		)
+		.where(and(eq(occurrences.id, occurrenceId), eq(occurrences.organizationId, organizationId), isNull(occurrences.seriesDay), sql`not exists (select 1 from registrations r where r.occurrence_id = ${occurrences.id})`))
 		.returning({ id: occurrences.id, programId: occurrences.programId });
 	if (rows[0]) await publishDates(tx, rows[0].programId, localDay(new Date()));
 	return rows.length === 1;

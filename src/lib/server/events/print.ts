@@ -63,7 +63,10 @@ export async function flyerPdf(input: FlyerInput): Promise<Buffer> {
 	};
 	section(input.labels.forWhom, input.forWhom.length ? [input.forWhom.join('・')] : []);
 	section(input.labels.when, input.schedule);
-	section(input.labels.next, input.dates.map((d) => (d.cancelled ? `${d.text}(${input.labels.cancelled})` : d.text)));
+	section(
+		input.labels.next,
+		input.dates.map((d) => (d.cancelled ? `${d.text}(${input.labels.cancelled})` : d.text))
+	);
 	section(input.labels.where, input.place ? [input.place] : []);
 	section(input.labels.cost, [input.cost]);
 	section(input.labels.join, [input.join]);
@@ -79,7 +82,10 @@ export async function flyerPdf(input: FlyerInput): Promise<Buffer> {
 	for (let y = 0; y < qr.modules.size; y++) for (let x = 0; x < qr.modules.size; x++) if (qr.modules.get(x, y)) doc.rect(x0 + x * cell, y0 + y * cell, cell, cell);
 	doc.fill('#000');
 	doc.fontSize(9).text(input.labels.scan, x0 - 20, y0 + size + 6, { width: size + 40, align: 'center' });
-	doc.fontSize(8).fillColor('#333').text(input.url, 48, doc.page.height - 48 - 12, { width: x0 - 60, lineBreak: false });
+	doc
+		.fontSize(8)
+		.fillColor('#333')
+		.text(input.url, 48, doc.page.height - 48 - 12, { width: x0 - 60, lineBreak: false });
 	return toBuffer(doc);
 }
 
@@ -107,18 +113,26 @@ export async function monthPdf(input: MonthInput): Promise<Buffer> {
 		week.forEach((d, c) => {
 			const x = left + c * colWidth;
 			const y = top + r * rowHeight;
-			doc.rect(x, y, colWidth, rowHeight).lineWidth(0.5).stroke(d.inMonth ? '#888' : '#ccc');
-			doc.fillColor(d.inMonth ? '#000' : '#999').font('ja-bold').fontSize(9).text(String(Number(d.day.slice(8))), x + 3, y + 2, { width: colWidth - 6 });
+			doc
+				.rect(x, y, colWidth, rowHeight)
+				.lineWidth(0.5)
+				.stroke(d.inMonth ? '#888' : '#ccc');
+			doc
+				.fillColor(d.inMonth ? '#000' : '#999')
+				.font('ja-bold')
+				.fontSize(9)
+				.text(String(Number(d.day.slice(8))), x + 3, y + 2, { width: colWidth - 6 });
 			doc.font('ja').fontSize(7);
 			const lines = Math.max(1, Math.floor((rowHeight - 16) / 9));
 			const shown = d.entries.slice(0, d.entries.length > lines ? lines - 1 : lines);
-			shown.forEach((e, i) =>
-				doc.fillColor(e.cancelled ? '#999' : '#000').text(`${e.time} ${e.title}${e.cancelled ? `(${input.cancelled})` : ''}`, x + 3, y + 14 + i * 9, { width: colWidth - 6, height: 9, lineBreak: false, ellipsis: true })
-			);
+			shown.forEach((e, i) => doc.fillColor(e.cancelled ? '#999' : '#000').text(`${e.time} ${e.title}${e.cancelled ? `(${input.cancelled})` : ''}`, x + 3, y + 14 + i * 9, { width: colWidth - 6, height: 9, lineBreak: false, ellipsis: true }));
 			if (shown.length < d.entries.length) doc.fillColor('#000').text(`+${d.entries.length - shown.length}`, x + 3, y + 14 + shown.length * 9, { width: colWidth - 6 });
 		})
 	);
 	doc.page.margins.bottom = 0;
-	doc.fillColor('#333').fontSize(8).text(input.footer, 36, doc.page.height - 36, { lineBreak: false });
+	doc
+		.fillColor('#333')
+		.fontSize(8)
+		.text(input.footer, 36, doc.page.height - 36, { lineBreak: false });
 	return toBuffer(doc);
 }

@@ -39,14 +39,7 @@ export const registrationInput = z.object({
 	submissionKey: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'registration.error.expired')
 });
 export type RegistrationInput = z.infer<typeof registrationInput>;
-export type RegistrationErrorKey =
-	| 'registration.error.name'
-	| 'registration.error.contact'
-	| 'registration.error.groupSize'
-	| 'registration.error.needs'
-	| 'registration.error.card'
-	| 'registration.error.consent'
-	| 'registration.error.expired';
+export type RegistrationErrorKey = 'registration.error.name' | 'registration.error.contact' | 'registration.error.groupSize' | 'registration.error.needs' | 'registration.error.card' | 'registration.error.consent' | 'registration.error.expired';
 
 export type RegistrationParse = { ok: true; value: RegistrationInput } | { ok: false; values: Record<string, string>; errors: Partial<Record<keyof RegistrationInput, RegistrationErrorKey>> };
 
@@ -119,8 +112,7 @@ export async function availability(db: Db, occurrenceId: string): Promise<Availa
 // ── registering ─────────────────────────────────────────────────────────────────────────────────
 
 export type RegisterOutcome =
-	| { ok: true; token: string | null; registrationId: string; status: RegistrationStatus; reference: string; repeated: boolean; contactKind: 'email' | 'phone'; contact: string }
-	| { ok: false; reason: 'not_found' | 'closed' | 'cancelled' | 'past' | 'too_large' | 'already_registered' };
+	{ ok: true; token: string | null; registrationId: string; status: RegistrationStatus; reference: string; repeated: boolean; contactKind: 'email' | 'phone'; contact: string } | { ok: false; reason: 'not_found' | 'closed' | 'cancelled' | 'past' | 'too_large' | 'already_registered' };
 
 const seal = (tx: Db, text: string, column: string, id: string, organizationId: string) => encryptText(tx, text, { table: 'registrations', column, rowId: id, organizationId });
 const open = (tx: Db, text: string, column: string, id: string, organizationId: string) => decryptText(tx, text, { table: 'registrations', column, rowId: id, organizationId });
@@ -222,7 +214,10 @@ async function cancelAndPromote(tx: Db, r: Row, origin: AuditOrigin): Promise<Pr
 export async function registrationByToken(db: Db, token: string) {
 	if (!isTokenShaped(token)) return null;
 	return asSystem(db, async (tx) => {
-		const [r] = await tx.select().from(registrations).where(eq(registrations.accessDigest, tokenDigest(token)));
+		const [r] = await tx
+			.select()
+			.from(registrations)
+			.where(eq(registrations.accessDigest, tokenDigest(token)));
 		if (!r) return null;
 		const ahead =
 			r.status === 'waitlisted'
@@ -250,7 +245,10 @@ export async function registrationByToken(db: Db, token: string) {
 export async function cancelByToken(db: Db, token: string, origin: AuditOrigin): Promise<{ ok: boolean; promoted: Promoted[] }> {
 	if (!isTokenShaped(token)) return { ok: false, promoted: [] };
 	return asSystem(db, async (tx) => {
-		const [r] = await tx.select().from(registrations).where(eq(registrations.accessDigest, tokenDigest(token)));
+		const [r] = await tx
+			.select()
+			.from(registrations)
+			.where(eq(registrations.accessDigest, tokenDigest(token)));
 		if (!r || r.status === 'cancelled') return { ok: false, promoted: [] };
 		return { ok: true, promoted: await cancelAndPromote(tx, r, { ...origin, actorUserId: null }) };
 	});

@@ -8,18 +8,9 @@ import { isDayInRange } from '../boundary/dates';
 import { CAPACITY_UNITS, OCCURRENCE_KINDS, type CapacityUnit, type OccurrenceKind } from './schema';
 
 export type OccurrenceFieldErrors = Partial<Record<'day' | 'start' | 'end' | 'note' | 'capacity' | 'title' | 'programId' | 'kind', OccurrenceErrorKey>>;
-export type OccurrenceErrorKey =
-	| 'events.error.day'
-	| 'events.error.time'
-	| 'events.error.endBeforeStart'
-	| 'events.error.note'
-	| 'events.error.capacity'
-	| 'events.error.title'
-	| 'events.error.program'
-	| 'events.error.kind';
+export type OccurrenceErrorKey = 'events.error.day' | 'events.error.time' | 'events.error.endBeforeStart' | 'events.error.note' | 'events.error.capacity' | 'events.error.title' | 'events.error.program' | 'events.error.kind';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
 
@@ -57,9 +48,7 @@ export interface SettingsValues {
 
 const capacityField = z.union([z.literal(''), z.coerce.number().int().min(1).max(10000)]);
 
-export type SettingsParse =
-	| { ok: true; value: { kind: OccurrenceKind; registrationOpen: boolean; capacity: number | null; capacityUnit: CapacityUnit } }
-	| { ok: false; values: SettingsValues; errors: OccurrenceFieldErrors };
+export type SettingsParse = { ok: true; value: { kind: OccurrenceKind; registrationOpen: boolean; capacity: number | null; capacityUnit: CapacityUnit } } | { ok: false; values: SettingsValues; errors: OccurrenceFieldErrors };
 
 /** Kind (session / 見学会), whether people register, and how many places (people or 組). */
 export function readSettings(form: FormData): SettingsParse {
@@ -81,8 +70,7 @@ export interface OneOffValues extends MoveValues, SettingsValues {
 }
 
 export type OneOffParse =
-	| { ok: true; value: { programId: string; title: string | null; startsAt: Date; endsAt: Date | null; note: string | null; kind: OccurrenceKind; registrationOpen: boolean; capacity: number | null; capacityUnit: CapacityUnit } }
-	| { ok: false; values: OneOffValues; errors: OccurrenceFieldErrors };
+	{ ok: true; value: { programId: string; title: string | null; startsAt: Date; endsAt: Date | null; note: string | null; kind: OccurrenceKind; registrationOpen: boolean; capacity: number | null; capacityUnit: CapacityUnit } } | { ok: false; values: OneOffValues; errors: OccurrenceFieldErrors };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

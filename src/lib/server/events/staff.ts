@@ -49,9 +49,21 @@ export async function staffOccurrences(tx: Db, organizationId: string, from: str
 			.orderBy(asc(occurrences.day))
 			.offset(AT_LEAST - entries.length - 1)
 			.limit(1);
-		const end = last?.day ?? (await tx.select({ day: sql<string | null>`max(${occurrences.day})::text` }).from(occurrences).where(eq(occurrences.organizationId, organizationId)))[0]?.day;
+		const end =
+			last?.day ??
+			(
+				await tx
+					.select({ day: sql<string | null>`max(${occurrences.day})::text` })
+					.from(occurrences)
+					.where(eq(occurrences.organizationId, organizationId))
+			)[0]?.day;
 		if (end && end > to) entries = await calendarEntries(tx, filter, from, end);
 	}
-	const counts = withCounts ? await registrationCounts(tx, entries.map((e) => e.id)) : new Map<string, RegistrationCount>();
+	const counts = withCounts
+		? await registrationCounts(
+				tx,
+				entries.map((e) => e.id)
+			)
+		: new Map<string, RegistrationCount>();
 	return entries.map((e) => ({ ...e, registered: withCounts ? (counts.get(e.id) ?? { people: 0, groups: 0, waitlisted: 0 }) : null }));
 }

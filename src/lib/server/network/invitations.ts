@@ -12,12 +12,7 @@ import { setMembership } from './members';
 
 /** Create the invitation inside the inviter's transaction (RLS: only for their organisations). */
 export async function inviteMember(tx: Db, origin: AuditOrigin, invitation: { organizationId: string; email: string; role: Role }): Promise<string> {
-	const token = await createEmailToken(
-		tx,
-		'invitation',
-		{ email: invitation.email, organizationId: invitation.organizationId, role: invitation.role, createdBy: origin.actorUserId ?? null },
-		INVITATION_LIFETIME_MS
-	);
+	const token = await createEmailToken(tx, 'invitation', { email: invitation.email, organizationId: invitation.organizationId, role: invitation.role, createdBy: origin.actorUserId ?? null }, INVITATION_LIFETIME_MS);
 	await recordAudit(tx, origin, { action: 'member.invite', organizationId: invitation.organizationId, entityType: 'invitation', changedFields: ['email', 'role'] });
 	return token;
 }
@@ -43,12 +38,7 @@ export type AcceptResult = { outcome: 'joined'; userId: string; organizationId: 
  * Accept an invitation. A new person gives a name and password; an existing account must be
  * signed in as the invited address. The token is used up in the same transaction.
  */
-export async function acceptInvitation(
-	db: Db,
-	token: string,
-	answer: { signedInUserId: string | null; displayName?: string; password?: string },
-	client: { ip: string; userAgent: string }
-): Promise<AcceptResult> {
+export async function acceptInvitation(db: Db, token: string, answer: { signedInUserId: string | null; displayName?: string; password?: string }, client: { ip: string; userAgent: string }): Promise<AcceptResult> {
 	const invitation = await findInvitation(db, token);
 	if (!invitation) return { outcome: 'invalid' };
 	if (invitation.existingUserId) {
@@ -62,11 +52,7 @@ export async function acceptInvitation(
 		if (!(await consumeEmailToken(tx, invitation.id))) return { outcome: 'invalid' } as const;
 		const userId = invitation.existingUserId ?? (await createUser(tx, normalizeEmail(invitation.email), answer.displayName!, answer.password!));
 		await setMembership(tx, invitation.organizationId, userId, invitation.role, null);
-		await recordAudit(
-			tx,
-			{ actorUserId: userId, ip: client.ip, userAgent: client.userAgent },
-			{ action: 'member.join', organizationId: invitation.organizationId, entityType: 'membership', entityId: userId, changedFields: ['role'] }
-		);
+		await recordAudit(tx, { actorUserId: userId, ip: client.ip, userAgent: client.userAgent }, { action: 'member.join', organizationId: invitation.organizationId, entityType: 'membership', entityId: userId, changedFields: ['role'] });
 		return { outcome: 'joined', userId, organizationId: invitation.organizationId } as const;
 	});
 }

@@ -67,7 +67,10 @@ export async function decideJoinRequest(tx: Db, origin: AuditOrigin, id: string,
 	if (!request) return { outcome: 'not_pending' };
 	const decided = { decidedBy: origin.actorUserId ?? null, decidedAt: new Date(), decisionNote: note };
 	if (decision === 'reject') {
-		await tx.update(joinRequests).set({ status: 'rejected', ...decided }).where(eq(joinRequests.id, id));
+		await tx
+			.update(joinRequests)
+			.set({ status: 'rejected', ...decided })
+			.where(eq(joinRequests.id, id));
 		await recordAudit(tx, origin, { action: 'join_request.reject', entityType: 'join_request', entityId: id, changedFields: ['status'] });
 		return { outcome: 'rejected', email: request.applicantEmail, organizationName: request.organizationName };
 	}
@@ -79,7 +82,10 @@ export async function decideJoinRequest(tx: Db, origin: AuditOrigin, id: string,
 		website: request.website,
 		description: request.description
 	});
-	await tx.update(joinRequests).set({ status: 'approved', organizationId, ...decided }).where(eq(joinRequests.id, id));
+	await tx
+		.update(joinRequests)
+		.set({ status: 'approved', organizationId, ...decided })
+		.where(eq(joinRequests.id, id));
 	await recordAudit(tx, origin, { action: 'join_request.approve', organizationId, entityType: 'join_request', entityId: id, changedFields: ['status', 'organization_id'] });
 	const invitationToken = await inviteMember(tx, origin, { organizationId, email: request.applicantEmail, role: 'org_admin' });
 	return { outcome: 'approved', organizationId, invitationToken, email: request.applicantEmail, organizationName: request.organizationName };

@@ -16,11 +16,7 @@ export async function membershipsOf(tx: Db, userId: string): Promise<MembershipR
 }
 
 export async function membersOf(tx: Db, organizationId: string) {
-	return tx
-		.select({ userId: memberships.userId, role: memberships.role, createdAt: memberships.createdAt })
-		.from(memberships)
-		.where(eq(memberships.organizationId, organizationId))
-		.orderBy(memberships.createdAt);
+	return tx.select({ userId: memberships.userId, role: memberships.role, createdAt: memberships.createdAt }).from(memberships).where(eq(memberships.organizationId, organizationId)).orderBy(memberships.createdAt);
 }
 
 export async function roleOf(tx: Db, organizationId: string, userId: string): Promise<Role | null> {
@@ -57,7 +53,10 @@ export async function removeMembership(tx: Db, organizationId: string, userId: s
 }
 
 export async function secretariatExists(tx: Db): Promise<boolean> {
-	const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(memberships).where(eq(memberships.role, 'secretariat_admin'));
+	const [row] = await tx
+		.select({ n: sql<number>`count(*)::int` })
+		.from(memberships)
+		.where(eq(memberships.role, 'secretariat_admin'));
 	return row.n > 0;
 }
 

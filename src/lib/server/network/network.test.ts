@@ -91,9 +91,7 @@ describe('joining the network', () => {
 
 		const admin = await signedIn(joined.userId);
 		expect(admin.memberships).toEqual([{ organizationId: decision.organizationId, organizationName: 'みどり町こども食堂の会', role: 'org_admin' }]);
-		const token = await withAccess(database.db, { userId: admin.userId, organizationIds: [decision.organizationId] }, (tx) =>
-			inviteMember(tx, { ...origin, actorUserId: admin.userId }, { organizationId: decision.organizationId, email: 'colleague@example.org', role: 'staff' })
-		);
+		const token = await withAccess(database.db, { userId: admin.userId, organizationIds: [decision.organizationId] }, (tx) => inviteMember(tx, { ...origin, actorUserId: admin.userId }, { organizationId: decision.organizationId, email: 'colleague@example.org', role: 'staff' }));
 		const colleague = await acceptInvitation(database.db, token, { signedInUserId: null, displayName: '同僚', password: 'colleague passphrase' }, client);
 		expect(colleague.outcome).toBe('joined');
 		if (colleague.outcome !== 'joined') return;
@@ -103,9 +101,7 @@ describe('joining the network', () => {
 	it('cannot invite into an organisation one does not act for', async () => {
 		const other = { id: await makeOrganization(database.db) };
 		const mine = { id: await makeOrganization(database.db) };
-		await expect(
-			withAccess(database.db, { organizationIds: [mine.id] }, (tx) => inviteMember(tx, origin, { organizationId: other.id, email: 'x@example.org', role: 'org_admin' }))
-		).rejects.toMatchObject({ cause: { message: expect.stringMatching(/row-level security/) } });
+		await expect(withAccess(database.db, { organizationIds: [mine.id] }, (tx) => inviteMember(tx, origin, { organizationId: other.id, email: 'x@example.org', role: 'org_admin' }))).rejects.toMatchObject({ cause: { message: expect.stringMatching(/row-level security/) } });
 	});
 
 	it('asks an existing account to sign in as the invited address before joining', async () => {

@@ -31,17 +31,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 
 /** Permissions over the whole network, held by a secretariat admin wherever they act. */
 // Not registrations.view: the secretariat sees other organisations' participants only as counts.
-export const NETWORK_PERMISSIONS: readonly Permission[] = [
-	'network.review',
-	'network.moderate',
-	'network.audit',
-	'network.attendance',
-	'directory.edit',
-	'members.manage',
-	'audit.view',
-	'events.manage',
-	'attendance.view'
-];
+export const NETWORK_PERMISSIONS: readonly Permission[] = ['network.review', 'network.moderate', 'network.audit', 'network.attendance', 'directory.edit', 'members.manage', 'audit.view', 'events.manage', 'attendance.view'];
 
 /** Roles whose holders must sign in with a second factor. */
 export const MFA_ROLES: readonly Role[] = ['secretariat_admin', 'counsellor'];

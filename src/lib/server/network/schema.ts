@@ -28,11 +28,7 @@ export const memberships = pgTable(
 		invitedBy: uuid('invited_by'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [
-		uniqueIndex('memberships_user_org_idx').on(t.userId, t.organizationId),
-		index('memberships_organization_idx').on(t.organizationId),
-		check('memberships_role', sql`${t.role} in ('secretariat_admin','org_admin','staff','counsellor','volunteer')`)
-	]
+	(t) => [uniqueIndex('memberships_user_org_idx').on(t.userId, t.organizationId), index('memberships_organization_idx').on(t.organizationId), check('memberships_role', sql`${t.role} in ('secretariat_admin','org_admin','staff','counsellor','volunteer')`)]
 );
 
 export const JOIN_STATUSES = ['pending', 'approved', 'rejected'] as const;
@@ -60,8 +56,5 @@ export const joinRequests = pgTable(
 		organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'set null' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
-	(t) => [
-		index('join_requests_status_idx').on(t.status, t.createdAt),
-		check('join_requests_status', sql`${t.status} in ('pending','approved','rejected')`)
-	]
+	(t) => [index('join_requests_status_idx').on(t.status, t.createdAt), check('join_requests_status', sql`${t.status} in ('pending','approved','rejected')`)]
 );

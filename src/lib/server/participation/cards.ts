@@ -46,7 +46,10 @@ export async function issueCard(scope: ResidentScope | SystemScope, input: { org
 			if (!taken) break;
 			code = newCardCode();
 		}
-		const [card] = await tx.insert(participationCards).values({ code, manageDigest: tokenDigest(token), ageBand: input.ageBand, gender: input.gender }).returning({ id: participationCards.id });
+		const [card] = await tx
+			.insert(participationCards)
+			.values({ code, manageDigest: tokenDigest(token), ageBand: input.ageBand, gender: input.gender })
+			.returning({ id: participationCards.id });
 		if (input.organizationIds.length) await tx.insert(cardConsents).values(input.organizationIds.map((organizationId) => ({ cardId: card.id, organizationId })));
 		for (const organizationId of input.organizationIds) await recordAudit(tx, scope.origin, { action: 'card.consent', organizationId, entityType: 'participation_card', entityId: card.id });
 		return { id: card.id, code, token };
@@ -76,7 +79,10 @@ export async function cardAllowedAt(scope: ResidentScope | OrganizationScope, in
 export type HeldCard = { id: string; code: string; ageBand: AgeBand | null; gender: Gender | null; revoked: boolean; organizationIds: string[] };
 
 async function heldCard(tx: Tx<'system'>, token: string): Promise<HeldCard | null> {
-	const [card] = await tx.select().from(participationCards).where(eq(participationCards.manageDigest, tokenDigest(token)));
+	const [card] = await tx
+		.select()
+		.from(participationCards)
+		.where(eq(participationCards.manageDigest, tokenDigest(token)));
 	if (!card) return null;
 	const consents = await tx.select({ organizationId: cardConsents.organizationId }).from(cardConsents).where(eq(cardConsents.cardId, card.id));
 	return { id: card.id, code: card.code, ageBand: card.ageBand, gender: card.gender, revoked: card.revokedAt !== null, organizationIds: consents.map((c) => c.organizationId) };
@@ -101,7 +107,11 @@ export async function setCardConsents(scope: ResidentScope, input: { token: stri
 		const removed = card.organizationIds.filter((id) => !organizationIds.includes(id));
 		const added = organizationIds.filter((id) => !card.organizationIds.includes(id));
 		await tx.delete(cardConsents).where(and(eq(cardConsents.cardId, card.id), organizationIds.length ? notInArray(cardConsents.organizationId, organizationIds) : undefined));
-		if (added.length) await tx.insert(cardConsents).values(added.map((organizationId) => ({ cardId: card.id, organizationId }))).onConflictDoNothing();
+		if (added.length)
+			await tx
+				.insert(cardConsents)
+				.values(added.map((organizationId) => ({ cardId: card.id, organizationId })))
+				.onConflictDoNothing();
 		for (const organizationId of added) await recordAudit(tx, scope.origin, { action: 'card.consent', organizationId, entityType: 'participation_card', entityId: card.id });
 		for (const organizationId of removed) await recordAudit(tx, scope.origin, { action: 'card.withdraw', organizationId, entityType: 'participation_card', entityId: card.id });
 		return ok();

@@ -52,7 +52,10 @@ export async function attendanceFigures(db: Pick<Db, 'select' | 'execute'>, scop
 	await db.execute(sql`set local work_mem = '64MB'`);
 	const days = 7 * scope.weeks;
 	const cutoff = addDays(scope.to, -days);
-	const ids = sql.join(scope.programIds.map((id) => sql`${id}::uuid`), sql`, `);
+	const ids = sql.join(
+		scope.programIds.map((id) => sql`${id}::uuid`),
+		sql`, `
+	);
 	/** The scope's conditions on the visits aliased `alias`. */
 	const inScope = (alias: 'visits' | 's' | 'v') => {
 		const a = sql.raw(alias);

@@ -37,7 +37,10 @@ export async function recordTaps(scope: OrganizationScope, input: { taps: Tap[];
 	const { taps } = input;
 	const now = input.now ?? new Date();
 	return runIn(scope, async (tx) => {
-		const programs = await programSummaries(tx, taps.map((t) => t.programId));
+		const programs = await programSummaries(
+			tx,
+			taps.map((t) => t.programId)
+		);
 		for (const tap of taps) {
 			if (programs.get(tap.programId)?.organizationId !== organizationId) return refused('foreign_program', { clientKey: tap.clientKey });
 			// A phone offline for a day still sends; a clock far off is a mistake.

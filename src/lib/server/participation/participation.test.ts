@@ -178,9 +178,7 @@ describe('figures', () => {
 				v('2026-01-12', null, { firstVisit: false, ageBand: '20s', gender: 'not_given', clientKey: 'fig-2-00000001' })
 			]);
 		});
-		const { total, perProgram } = await withAccess(database.db, { organizationIds: [orgA] }, (tx) =>
-			attendanceFigures(tx, { organizationId: orgA, programIds: [program], from: '2026-01-01', to: '2026-02-28', weeks: 4, today: '2026-02-10' })
-		);
+		const { total, perProgram } = await withAccess(database.db, { organizationIds: [orgA] }, (tx) => attendanceFigures(tx, { organizationId: orgA, programIds: [program], from: '2026-01-01', to: '2026-02-28', weeks: 4, today: '2026-02-10' }));
 		const f = perProgram.get(program)!;
 		expect(f.sessions).toBe(3); // held by 2026-02-10: not the cancelled one, not the one on 02-20
 		expect(f.visits).toBe(1 + 1 + 1 + 3 + 1 + 1); // 8: the group counts 3
@@ -213,9 +211,7 @@ describe('figures', () => {
 				v(y, '2025-03-09', 'card:q3') // q3 comes again a week later, same program
 			]);
 		});
-		const { total, perProgram } = await asSystem(database.db, (tx) =>
-			attendanceFigures(tx, { programIds: [x, y], from: '2025-03-01', to: '2025-05-31', weeks: 4, today: '2025-06-01' })
-		);
+		const { total, perProgram } = await asSystem(database.db, (tx) => attendanceFigures(tx, { programIds: [x, y], from: '2025-03-01', to: '2025-05-31', weeks: 4, today: '2025-06-01' }));
 		expect(perProgram.get(x)).toMatchObject({ identified: 2, repeaters: 1, retention: { base: 2, returned: 0, share: 0 } });
 		expect(perProgram.get(y)).toMatchObject({ identified: 2, repeaters: 1, retention: { base: 2, returned: 1, share: 0.5 } });
 		expect(total).toMatchObject({ identified: 3, repeaters: 3, retention: { base: 3, returned: 2, share: 2 / 3 } });

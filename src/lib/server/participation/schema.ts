@@ -82,13 +82,19 @@ export const visits = pgTable(
 		recordedBy: uuid('recorded_by')
 	},
 	(t) => [
-		uniqueIndex('visits_client_key').on(t.organizationId, t.clientKey).where(sql`${t.clientKey} is not null`),
-		uniqueIndex('visits_person_day_key').on(t.programId, t.day, t.personKey).where(sql`${t.personKey} is not null`),
+		uniqueIndex('visits_client_key')
+			.on(t.organizationId, t.clientKey)
+			.where(sql`${t.clientKey} is not null`),
+		uniqueIndex('visits_person_day_key')
+			.on(t.programId, t.day, t.personKey)
+			.where(sql`${t.personKey} is not null`),
 		index('visits_organization_day_idx').on(t.organizationId, t.day),
 		index('visits_program_day_idx').on(t.programId, t.day),
 		// A person's visits in order: check-in's "been here before?" and the figures' "came again
 		// within N weeks?" are each one probe, not a scan of the organisation's visits.
-		index('visits_person_day_idx').on(t.personKey, t.day).where(sql`${t.personKey} is not null`),
+		index('visits_person_day_idx')
+			.on(t.personKey, t.day)
+			.where(sql`${t.personKey} is not null`),
 		check('visits_source', sql`${t.source} in ('card','registration','tap')`),
 		check('visits_people', sql`${t.people} between 1 and 50`),
 		check('visits_age_band', sql`${t.ageBand} is null or ${t.ageBand} in ('under_10','10s','20s','30s','40s','50s','60s','70s','80s','90s_plus','not_given')`),

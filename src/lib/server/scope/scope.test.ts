@@ -15,8 +15,7 @@ let database: Database;
 let orgA: string;
 let orgB: string;
 const staff: Actor = { userId: randomUUID(), email: 'scope@example.org', displayName: 'scope', sessionId: 's', memberships: [], secretariat: false, mfaRequired: false, mfaEnrolled: false };
-const requestOf = (actor: Actor | null, orgId?: string) =>
-	({ locals: { actor, ip: '192.0.2.10', userAgent: 'vitest', requestId: 'scope-test' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
+const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.10', userAgent: 'vitest', requestId: 'scope-test' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
 const settings = sql`select current_setting('app.org_ids', true) as orgs, current_setting('app.secretariat', true) as secretariat, current_setting('app.system', true) as system, current_setting('transaction_read_only') as read_only`;
 type Settings = { orgs: string; secretariat: string; system: string; read_only: string };
 
@@ -55,11 +54,7 @@ describe('between two scopes', () => {
 		const before = await asSystem(database.db, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from audit_events where action = 'crossing.referral'`));
 		const seen = await runAcross(between(fromA, orgB, 'referral'), (tx) => tx.execute<Settings>(settings));
 		expect(seen.rows[0]).toMatchObject({ orgs: `{${orgB}}`, read_only: 'off' });
-		const rows = await asSystem(database.db, (tx) =>
-			tx.execute<{ organization_id: string; actor_user_id: string; entity_type: string; entity_id: string }>(
-				sql`select organization_id, actor_user_id, entity_type, entity_id from audit_events where action = 'crossing.referral' order by id desc`
-			)
-		);
+		const rows = await asSystem(database.db, (tx) => tx.execute<{ organization_id: string; actor_user_id: string; entity_type: string; entity_id: string }>(sql`select organization_id, actor_user_id, entity_type, entity_id from audit_events where action = 'crossing.referral' order by id desc`));
 		expect(rows.rows.length).toBe(before.rows[0].n + 1);
 		expect(rows.rows[0]).toEqual({ organization_id: orgB, actor_user_id: staff.userId, entity_type: 'organization', entity_id: orgA });
 	});

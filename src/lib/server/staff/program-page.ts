@@ -4,22 +4,7 @@
  */
 import { syncOccurrences } from '../events';
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import {
-	blankSchedule,
-	fieldsOf,
-	isOwnProgram,
-	locationsOf,
-	organizationForStaff,
-	previewDates,
-	laterHolidaySkips,
-	programChoices,
-	readProgram,
-	saveProgram,
-	scheduleFrom,
-	setProgramPublished,
-	type ProgramValues,
-	type ScheduleFields
-} from '../directory';
+import { blankSchedule, fieldsOf, isOwnProgram, locationsOf, organizationForStaff, previewDates, laterHolidaySkips, programChoices, readProgram, saveProgram, scheduleFrom, setProgramPublished, type ProgramValues, type ScheduleFields } from '../directory';
 import { actorDb, auditOrigin, requireOrganization } from '../auth/guard';
 import { recordAudit } from '../audit';
 import { todayInTokyo } from '../runtime';

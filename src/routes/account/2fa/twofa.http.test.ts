@@ -193,7 +193,10 @@ describe('the code field at login', () => {
 		expect(input).toContain('autocapitalize="off"');
 		expect(input).not.toContain('numeric');
 		// Upper case, spaces instead of hyphens, full-width letters as a Japanese keyboard types them.
-		const typed = who.codes[0].toUpperCase().replace(/-/g, ' ').replace(/[A-Z0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+		const typed = who.codes[0]
+			.toUpperCase()
+			.replace(/-/g, ' ')
+			.replace(/[A-Z0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 		const response = await post(pending, '/login/2fa', [['code', typed]]);
 		expect(response.status).toBe(303);
 		expect(response.headers.get('location')).toBe('/staff');

@@ -39,10 +39,7 @@ describe('GET /api/v1/programs', () => {
 		}
 	});
 	it('supports every documented filter name', async () => {
-		const { status, body } = await call(
-			listPrograms,
-			'/api/v1/programs?q=相談&life_stage=youth&prefecture=北海道&city=室蘭市&form=consult_sns&target=hikikomori&language=ja&online=1&sort=relevance&page=1&per_page=10'
-		);
+		const { status, body } = await call(listPrograms, '/api/v1/programs?q=相談&life_stage=youth&prefecture=北海道&city=室蘭市&form=consult_sns&target=hikikomori&language=ja&online=1&sort=relevance&page=1&per_page=10');
 		expect(status).toBe(200);
 		expect(body.contents.map((c: { name: string }) => c.name)).toContain('くるくるネットのLINE相談');
 	});

@@ -7,8 +7,7 @@ import { db } from '$lib/server/runtime';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
 
 /** The holder's card by its bearer link. */
-const mine = (event: Pick<RequestEvent, 'locals' | 'params'>) =>
-	byBearerLink(event, () => cardByToken(residentScope(event), (event.params as { token: string }).token), { throttled: 'card.linkThrottled', notFound: 'card.notFound' });
+const mine = (event: Pick<RequestEvent, 'locals' | 'params'>) => byBearerLink(event, () => cardByToken(residentScope(event), (event.params as { token: string }).token), { throttled: 'card.linkThrottled', notFound: 'card.notFound' });
 
 export const load: PageServerLoad = async (event) => {
 	const card = await mine(event);
@@ -26,7 +25,10 @@ export const actions: Actions = {
 		await mine(event);
 		const { organizations } = await calendarChoices(db());
 		const known = new Set(organizations.map((o) => o.id));
-		const chosen = (await event.request.formData()).getAll('organizations').map(String).filter((id) => known.has(id));
+		const chosen = (await event.request.formData())
+			.getAll('organizations')
+			.map(String)
+			.filter((id) => known.has(id));
 		await setCardConsents(residentScope(event), { token: event.params.token, organizationIds: chosen });
 		redirect(303, `/card/${event.params.token}?done=saved`);
 	},

@@ -47,6 +47,6 @@ export const actions: Actions = {
 		if (result.outcome === 'invalid') return fail(400, { errors: { form: t('auth.invite.invalid') } });
 		// A new account starts signed in; roles that need a second factor are sent to set it up.
 		if (!event.locals.actor) await switchSession(event, await createSession(db(), result.userId, true, clientOf(event)));
-		redirect(303, "/staff");
+		redirect(303, '/staff');
 	}
 };

@@ -7,8 +7,7 @@ import { db } from '$lib/server/runtime';
 import { auditOrigin, byBearerLink } from '$lib/server/auth/guard';
 
 /** The resident's own registration, by the bearer link. */
-const mine = (event: Parameters<PageServerLoad>[0]) =>
-	byBearerLink(event, () => registrationByToken(db(), event.params.token), { throttled: 'registration.linkThrottled', notFound: 'registration.notFound' });
+const mine = (event: Parameters<PageServerLoad>[0]) => byBearerLink(event, () => registrationByToken(db(), event.params.token), { throttled: 'registration.linkThrottled', notFound: 'registration.notFound' });
 
 export const load: PageServerLoad = async (event) => {
 	const registration = await mine(event);

@@ -43,5 +43,8 @@ export function buildSearchDocument(p: SearchSource): SearchDocument {
 
 /** "札幌市中央区" is also found as "札幌", "船橋市" as "船橋". */
 function shortCity(city: string): string {
-	return city.replace(/(市|区|町|村)$/, '').replace(/^(.+?市).+区$/, '$1').replace(/市$/, '');
+	return city
+		.replace(/(市|区|町|村)$/, '')
+		.replace(/^(.+?市).+区$/, '$1')
+		.replace(/市$/, '');
 }

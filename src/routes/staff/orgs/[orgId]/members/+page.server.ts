@@ -25,7 +25,10 @@ export const load: PageServerLoad = async (event) => {
 		const names = await organizationNames(tx, [orgId]);
 		if (!names.has(orgId)) error(404, 'Not Found');
 		const members = await membersOf(tx, orgId);
-		const people = await peopleByIds(tx, members.map((m) => m.userId));
+		const people = await peopleByIds(
+			tx,
+			members.map((m) => m.userId)
+		);
 		const invitations = await pendingInvitations(tx, orgId);
 		return {
 			organization: { id: orgId, name: names.get(orgId)! },

@@ -4,19 +4,7 @@ import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guar
 import { can } from '$lib/server/auth';
 import { recordAudit } from '$lib/server/audit';
 import { UUID } from '$lib/server/directory';
-import {
-	calendarEntry,
-	cancelOccurrence,
-	deleteOneOff,
-	moveOccurrence,
-	occurrenceOf,
-	readMove,
-	readSettings,
-	registrationCounts,
-	restoreOccurrence,
-	setOccurrenceSettings,
-	type OccurrenceRow
-} from '$lib/server/events';
+import { calendarEntry, cancelOccurrence, deleteOneOff, moveOccurrence, occurrenceOf, readMove, readSettings, registrationCounts, restoreOccurrence, setOccurrenceSettings, type OccurrenceRow } from '$lib/server/events';
 import { formatDay, formatOccurrence, formatTime, translatorFor } from '$lib/server/present';
 import { localDay } from '$lib/server/directory';
 

@@ -23,9 +23,6 @@ export const GET: RequestHandler = async (event) => {
 	if (!rows) error(404, 'Not Found');
 	const header = ['reference', 'name', 'contact', 'groupSize', 'needs', 'status', 'registeredAt', 'attended'] as const;
 	const status = (r: (typeof rows)[number]) => (r.status === 'waitlisted' ? t('registration.status.waitlisted', { position: r.waitlistPosition ?? '' }) : t(`registration.status.${r.status}`));
-	const body = csvDocument([
-		header.map((h) => t(`registrations.col.${h}`)),
-		...rows.map((r) => [showReference(r.reference), r.name, r.contact, r.groupSize, r.needs, status(r), r.createdAt.toISOString(), r.attended ? '1' : ''])
-	]);
+	const body = csvDocument([header.map((h) => t(`registrations.col.${h}`)), ...rows.map((r) => [showReference(r.reference), r.name, r.contact, r.groupSize, r.needs, status(r), r.createdAt.toISOString(), r.attended ? '1' : ''])]);
 	return csvResponse(body, `registrations-${occurrenceId}.csv`);
 };
