@@ -135,6 +135,7 @@ const KNOWN = {
 		// issue 12, the scope's first step: the guard (auth) mints scopes, and scopes read the actor
 		// (auth) and the permission table (network); to go when permissions move below both
 		['src/lib/server/auth', 'src/lib/server/scope'],
+		['src/lib/server/network', 'src/lib/server/scope'],
 		['src/lib/server/participation', 'src/lib/server/scope'],
 		['src/lib/server/scope', 'src/lib/server/audit'],
 		['src/lib/server/scope', 'src/lib/server/auth'],

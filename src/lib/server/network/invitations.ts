@@ -7,14 +7,50 @@ import { asSystem } from '../db/tenant';
 import { recordAudit, type AuditOrigin } from '../audit';
 import { consumeEmailToken, createEmailToken, createUser, findEmailToken, userIdByEmail, INVITATION_LIFETIME_MS } from '../auth/accounts';
 import { normalizeEmail } from '../auth/tokens';
+import { revokeInvitation as withdrawInvitation } from '../auth';
+import { organizationNames } from '../directory';
+import { ok, refused, runIn, type OrganizationScope, type Result } from '../scope';
+import { ASSIGNABLE_ROLES } from './permissions';
 import { ROLES, type Role } from './schema';
 import { setMembership } from './members';
 
-/** Create the invitation inside the inviter's transaction (RLS: only for their organisations). */
-export async function inviteMember(tx: Db, origin: AuditOrigin, invitation: { organizationId: string; email: string; role: Role }): Promise<string> {
+/**
+ * Create the invitation inside the inviter's transaction (RLS: only for their organisations) and
+ * record `member.invite`, as that transaction's last write. The secretariat's decision on an
+ * application (join.ts) uses it too; an organisation's page goes through `inviteMember`.
+ */
+export async function createInvitation(tx: Db, origin: AuditOrigin, invitation: { organizationId: string; email: string; role: Role }): Promise<string> {
 	const token = await createEmailToken(tx, 'invitation', { email: invitation.email, organizationId: invitation.organizationId, role: invitation.role, createdBy: origin.actorUserId ?? null }, INVITATION_LIFETIME_MS);
 	await recordAudit(tx, origin, { action: 'member.invite', organizationId: invitation.organizationId, entityType: 'invitation', changedFields: ['email', 'role'] });
 	return token;
+}
+
+export interface Invited {
+	/** The link's token, for the mail the caller sends. */
+	token: string;
+	/** The inviting organisation's name, for that mail. */
+	organizationName: string;
+}
+
+/** Invite a person by e-mail into an assignable role of the scope's organisation (audit `member.invite`). */
+export async function inviteMember(scope: OrganizationScope, input: { email: string; role: Role }): Promise<Result<Invited, 'not_assignable'>> {
+	if (!ASSIGNABLE_ROLES.includes(input.role)) return refused('not_assignable');
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		const organizationName = (await organizationNames(tx, [organizationId])).get(organizationId) ?? '';
+		const token = await createInvitation(tx, scope.origin, { organizationId, email: input.email, role: input.role });
+		return ok({ token, organizationName });
+	});
+}
+
+/** Withdraw a pending invitation of the scope's organisation (audit `member.invitation_revoke`). */
+export async function revokeInvitation(scope: OrganizationScope, input: { invitationId: string }): Promise<Result<void, 'no_invitation'>> {
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		if (!(await withdrawInvitation(tx, organizationId, input.invitationId))) return refused('no_invitation');
+		await recordAudit(tx, scope.origin, { action: 'member.invitation_revoke', organizationId, entityType: 'invitation', changedFields: ['used_at'] });
+		return ok();
+	});
 }
 
 export interface InvitationView {

@@ -9,7 +9,7 @@ import type { Db } from '../db';
 import { recordAudit, type AuditOrigin } from '../audit';
 import { codes, createMemberOrganization } from '../directory';
 import { joinRequests, type JoinStatus } from './schema';
-import { inviteMember } from './invitations';
+import { createInvitation } from './invitations';
 
 const optional = (max: number) =>
 	z
@@ -87,6 +87,6 @@ export async function decideJoinRequest(tx: Db, origin: AuditOrigin, id: string,
 		.set({ status: 'approved', organizationId, ...decided })
 		.where(eq(joinRequests.id, id));
 	await recordAudit(tx, origin, { action: 'join_request.approve', organizationId, entityType: 'join_request', entityId: id, changedFields: ['status', 'organization_id'] });
-	const invitationToken = await inviteMember(tx, origin, { organizationId, email: request.applicantEmail, role: 'org_admin' });
+	const invitationToken = await createInvitation(tx, origin, { organizationId, email: request.applicantEmail, role: 'org_admin' });
 	return { outcome: 'approved', organizationId, invitationToken, email: request.applicantEmail, organizationName: request.organizationName };
 }

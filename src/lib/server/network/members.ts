@@ -1,9 +1,16 @@
 /**
- * Who belongs to which organisation. Every function runs inside the caller's transaction, whose
- * row-level security context limits it to organisations the caller acts for.
+ * Who belongs to which organisation. The functions taking a `tx` run inside the caller's
+ * transaction, whose row-level security context limits them to organisations the caller acts for;
+ * the operations of an organisation's members page (`membersPage`, `changeRole`, `removeMember`)
+ * take its scope, open their own transaction, check the rules below and write their audit record.
  */
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { recordAudit } from '../audit';
+import { peopleByIds, pendingInvitations } from '../auth';
+import { organizationNames } from '../directory';
+import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from '../scope';
+import { ASSIGNABLE_ROLES } from './permissions';
 import { memberships, type Role } from './schema';
 
 export interface MembershipRow {
@@ -66,11 +73,87 @@ export async function secretariatUserIds(tx: Db): Promise<string[]> {
 }
 
 /** Change the role of an existing member; false when the person is not a member here. */
-export async function changeRole(tx: Db, organizationId: string, userId: string, role: Role): Promise<boolean> {
+async function updateRole(tx: Db, organizationId: string, userId: string, role: Role): Promise<boolean> {
 	const changed = await tx
 		.update(memberships)
 		.set({ role })
 		.where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
 		.returning({ id: memberships.id });
 	return changed.length === 1;
+}
+
+// ——— The members page of one organisation: operations in its scope. ———
+
+export interface MembersPage {
+	organization: { id: string; name: string };
+	members: { userId: string; role: Role; since: string; displayName: string; email: string; totpEnabled: boolean }[];
+	invitations: { id: string; email: string; role: Role; expiresAt: string }[];
+}
+
+/** The scope's organisation, its members (with name, address, second factor) and pending invitations; null when there is no such organisation. */
+export async function membersPage(scope: OrganizationScope): Promise<MembersPage | null> {
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		const names = await organizationNames(tx, [organizationId]);
+		const name = names.get(organizationId);
+		if (name === undefined) return null;
+		const members = await membersOf(tx, organizationId);
+		const people = await peopleByIds(
+			tx,
+			members.map((m) => m.userId)
+		);
+		const invitations = await pendingInvitations(tx, organizationId);
+		return {
+			organization: { id: organizationId, name },
+			members: members.map((m) => ({ userId: m.userId, role: m.role, since: m.createdAt.toISOString(), ...(people.get(m.userId) ?? { displayName: '', email: '', totpEnabled: false }) })),
+			invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role as Role, expiresAt: i.expiresAt.toISOString() }))
+		};
+	});
+}
+
+/**
+ * Why a member's role may not be changed or the member removed from an organisation's page:
+ * `not_member` — no such member here; `secretariat_protected` — the secretariat role is the
+ * network's, not changed from an organisation's page; `last_admin` — an organisation keeps at least
+ * one admin (an org admin or the secretariat's).
+ */
+export type MemberRefusal = 'not_member' | 'secretariat_protected' | 'last_admin';
+/** `not_assignable`: a role an organisation's admin may not hand out (`ASSIGNABLE_ROLES`). */
+export type RoleRefusal = MemberRefusal | 'not_assignable';
+
+/**
+ * The rules, written once: may `userId` stop being what they are in the organisation and become
+ * `next` (null: leave it)? The member's current role when they may.
+ */
+async function mayLeaveRole(tx: Tx<'organization'>, organizationId: string, userId: string, next: Role | null): Promise<Result<Role, MemberRefusal>> {
+	const current = await roleOf(tx, organizationId, userId);
+	if (!current) return refused('not_member');
+	if (current === 'secretariat_admin') return refused('secretariat_protected');
+	if (current === 'org_admin' && next !== 'org_admin' && (await otherAdmins(tx, organizationId, userId)) === 0) return refused('last_admin');
+	return ok(current);
+}
+
+/** Give a member of the scope's organisation another assignable role (audit `member.role_change`). */
+export async function changeRole(scope: OrganizationScope, input: { userId: string; role: Role }): Promise<Result<void, RoleRefusal>> {
+	if (!ASSIGNABLE_ROLES.includes(input.role)) return refused('not_assignable');
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		const allowed = await mayLeaveRole(tx, organizationId, input.userId, input.role);
+		if (!allowed.ok) return allowed;
+		await updateRole(tx, organizationId, input.userId, input.role);
+		await recordAudit(tx, scope.origin, { action: 'member.role_change', organizationId, entityType: 'membership', entityId: input.userId, changedFields: ['role'] });
+		return ok();
+	});
+}
+
+/** Remove a member from the scope's organisation (audit `member.remove`). */
+export async function removeMember(scope: OrganizationScope, input: { userId: string }): Promise<Result<void, MemberRefusal>> {
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		const allowed = await mayLeaveRole(tx, organizationId, input.userId, null);
+		if (!allowed.ok) return allowed;
+		await removeMembership(tx, organizationId, input.userId);
+		await recordAudit(tx, scope.origin, { action: 'member.remove', organizationId, entityType: 'membership', entityId: input.userId, changedFields: ['role'] });
+		return ok();
+	});
 }

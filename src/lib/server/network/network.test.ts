@@ -1,13 +1,18 @@
 /** Joining the network, the secretariat's decision, invitations and the first secretariat admin. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { asSystem, withAccess, ANONYMOUS } from '../db/tenant';
-import { createSession, createUser, resolveSession } from '../auth';
+import { createSession, createUser, resolveSession, type Actor } from '../auth';
+import { requireOrganization } from '../auth/guard';
+import { auditEvents } from '../audit/schema';
 import { organizations } from '../directory/schema';
-import { acceptInvitation, decideJoinRequest, ensureSecretariatInvitation, findInvitation, inviteMember, joinRequestInput, listJoinRequests, membershipsOf, submitJoinRequest, DEMO_SECRETARIAT_SLUG } from './index';
+import { useDatabase } from '../runtime';
+import { acceptInvitation, changeRole, decideJoinRequest, ensureSecretariatInvitation, findInvitation, inviteMember, joinRequestInput, listJoinRequests, membershipsOf, membersPage, removeMember, revokeInvitation, setMembership, submitJoinRequest, DEMO_SECRETARIAT_SLUG, type Role } from './index';
+import { createInvitation } from './invitations';
 
 let database: Database;
 const client = { ip: '192.0.2.50', userAgent: 'vitest' };
@@ -15,6 +20,7 @@ const origin = { ip: client.ip, userAgent: client.userAgent };
 
 beforeAll(async () => {
 	database = await testDatabase();
+	useDatabase(database);
 });
 afterAll(() => database.close());
 
@@ -91,7 +97,7 @@ describe('joining the network', () => {
 
 		const admin = await signedIn(joined.userId);
 		expect(admin.memberships).toEqual([{ organizationId: decision.organizationId, organizationName: 'みどり町こども食堂の会', role: 'org_admin' }]);
-		const token = await withAccess(database.db, { userId: admin.userId, organizationIds: [decision.organizationId] }, (tx) => inviteMember(tx, { ...origin, actorUserId: admin.userId }, { organizationId: decision.organizationId, email: 'colleague@example.org', role: 'staff' }));
+		const token = await withAccess(database.db, { userId: admin.userId, organizationIds: [decision.organizationId] }, (tx) => createInvitation(tx, { ...origin, actorUserId: admin.userId }, { organizationId: decision.organizationId, email: 'colleague@example.org', role: 'staff' }));
 		const colleague = await acceptInvitation(database.db, token, { signedInUserId: null, displayName: '同僚', password: 'colleague passphrase' }, client);
 		expect(colleague.outcome).toBe('joined');
 		if (colleague.outcome !== 'joined') return;
@@ -101,16 +107,99 @@ describe('joining the network', () => {
 	it('cannot invite into an organisation one does not act for', async () => {
 		const other = { id: await makeOrganization(database.db) };
 		const mine = { id: await makeOrganization(database.db) };
-		await expect(withAccess(database.db, { organizationIds: [mine.id] }, (tx) => inviteMember(tx, origin, { organizationId: other.id, email: 'x@example.org', role: 'org_admin' }))).rejects.toMatchObject({ cause: { message: expect.stringMatching(/row-level security/) } });
+		await expect(withAccess(database.db, { organizationIds: [mine.id] }, (tx) => createInvitation(tx, origin, { organizationId: other.id, email: 'x@example.org', role: 'org_admin' }))).rejects.toMatchObject({ cause: { message: expect.stringMatching(/row-level security/) } });
 	});
 
 	it('asks an existing account to sign in as the invited address before joining', async () => {
 		const existing = await asSystem(database.db, (tx) => createUser(tx, 'twoorgs@example.org', '二団体', 'twoorgs passphrase'));
 		const intruder = await asSystem(database.db, (tx) => createUser(tx, 'intruder@example.org', '別人', 'intruder passphrase'));
 		const org = { id: await makeOrganization(database.db) };
-		const token = await asSystem(database.db, (tx) => inviteMember(tx, origin, { organizationId: org.id, email: 'TwoOrgs@example.org', role: 'volunteer' }));
+		const token = await asSystem(database.db, (tx) => createInvitation(tx, origin, { organizationId: org.id, email: 'TwoOrgs@example.org', role: 'volunteer' }));
 		expect((await acceptInvitation(database.db, token, { signedInUserId: null }, client)).outcome).toBe('login_required');
 		expect((await acceptInvitation(database.db, token, { signedInUserId: intruder }, client)).outcome).toBe('wrong_account');
 		expect((await acceptInvitation(database.db, token, { signedInUserId: existing }, client)).outcome).toBe('joined');
+	});
+});
+
+describe("an organisation's members page", () => {
+	/** Someone with a role in one organisation, signed in as the guard sees them. */
+	async function member(organizationId: string, role: Role, name: string): Promise<Actor> {
+		const userId = await asSystem(database.db, async (tx) => {
+			const id = await createUser(tx, `${name}-${organizationId.slice(0, 8)}@example.org`, name, `${name} passphrase`);
+			await setMembership(tx, organizationId, id, role, null);
+			return id;
+		});
+		return { userId, email: `${name}@example.org`, displayName: name, sessionId: 's', memberships: [{ organizationId, organizationName: '試験団体', role }], secretariat: role === 'secretariat_admin', mfaRequired: false, mfaEnrolled: false };
+	}
+	const scopeOf = (actor: Actor, organizationId: string) => requireOrganization({ locals: { actor, ip: origin.ip, userAgent: origin.userAgent, requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId: organizationId } } as unknown as RequestEvent, 'members.manage');
+	const roleIn = async (organizationId: string, userId: string) => (await asSystem(database.db, (tx) => membershipsOf(tx, userId))).find((m) => m.organizationId === organizationId)?.role ?? null;
+	const recorded = (organizationId: string, action: string) =>
+		asSystem(database.db, (tx) =>
+			tx
+				.select({ entityId: auditEvents.entityId, changedFields: auditEvents.changedFields })
+				.from(auditEvents)
+				.where(and(eq(auditEvents.organizationId, organizationId), eq(auditEvents.action, action)))
+				.orderBy(auditEvents.id)
+		);
+
+	it('keeps the last admin: not demoted, not removed, until another admin exists', async () => {
+		const org = await makeOrganization(database.db);
+		const admin = await member(org, 'org_admin', 'admin');
+		const colleague = await member(org, 'staff', 'colleague');
+		const scope = scopeOf(admin, org);
+
+		expect(await changeRole(scope, { userId: admin.userId, role: 'staff' })).toEqual({ ok: false, reason: 'last_admin' });
+		expect(await removeMember(scope, { userId: admin.userId })).toEqual({ ok: false, reason: 'last_admin' });
+		expect(await roleIn(org, admin.userId)).toBe('org_admin');
+		expect(await recorded(org, 'member.role_change')).toEqual([]);
+		expect(await recorded(org, 'member.remove')).toEqual([]);
+		// Staying an admin is no loss of one.
+		expect((await changeRole(scope, { userId: admin.userId, role: 'org_admin' })).ok).toBe(true);
+
+		expect(await changeRole(scope, { userId: colleague.userId, role: 'org_admin' })).toEqual({ ok: true, value: undefined });
+		expect(await changeRole(scope, { userId: admin.userId, role: 'staff' })).toEqual({ ok: true, value: undefined });
+		expect(await roleIn(org, admin.userId)).toBe('staff');
+		// Now the colleague is the last admin.
+		expect(await removeMember(scopeOf({ ...colleague, memberships: [{ organizationId: org, organizationName: '試験団体', role: 'org_admin' }] }, org), { userId: colleague.userId })).toEqual({ ok: false, reason: 'last_admin' });
+		expect(await recorded(org, 'member.role_change')).toEqual([
+			{ entityId: admin.userId, changedFields: ['role'] },
+			{ entityId: colleague.userId, changedFields: ['role'] },
+			{ entityId: admin.userId, changedFields: ['role'] }
+		]);
+		expect(await changeRole(scope, { userId: crypto.randomUUID(), role: 'staff' })).toEqual({ ok: false, reason: 'not_member' });
+		expect(await removeMember(scope, { userId: crypto.randomUUID() })).toEqual({ ok: false, reason: 'not_member' });
+	});
+
+	it("leaves the secretariat's admin to the network, and counts them as an admin", async () => {
+		const org = await makeOrganization(database.db);
+		const secretariat = await member(org, 'secretariat_admin', 'secretariat');
+		const admin = await member(org, 'org_admin', 'admin');
+		const scope = scopeOf(admin, org);
+
+		expect(await changeRole(scope, { userId: secretariat.userId, role: 'org_admin' })).toEqual({ ok: false, reason: 'secretariat_protected' });
+		expect(await removeMember(scope, { userId: secretariat.userId })).toEqual({ ok: false, reason: 'secretariat_protected' });
+		expect(await changeRole(scope, { userId: admin.userId, role: 'secretariat_admin' })).toEqual({ ok: false, reason: 'not_assignable' });
+		expect(await roleIn(org, secretariat.userId)).toBe('secretariat_admin');
+		// The secretariat's admin is an admin of the organisation: the org admin is not the last one.
+		expect(await removeMember(scope, { userId: admin.userId })).toEqual({ ok: true, value: undefined });
+		expect(await roleIn(org, admin.userId)).toBeNull();
+		expect(await recorded(org, 'member.remove')).toEqual([{ entityId: admin.userId, changedFields: ['role'] }]);
+	});
+
+	it('invites, lists and revokes invitations, each recorded', async () => {
+		const org = await makeOrganization(database.db, { name: '招待テスト団体' });
+		const admin = await member(org, 'org_admin', 'inviter');
+		const scope = scopeOf(admin, org);
+		expect(await inviteMember(scope, { email: 'x@example.org', role: 'secretariat_admin' })).toEqual({ ok: false, reason: 'not_assignable' });
+		const invited = await inviteMember(scope, { email: 'new@example.org', role: 'volunteer' });
+		expect(invited).toMatchObject({ ok: true, value: { organizationName: '招待テスト団体' } });
+		const page = await membersPage(scope);
+		expect(page).toMatchObject({ organization: { id: org, name: '招待テスト団体' }, members: [{ userId: admin.userId, role: 'org_admin', displayName: 'inviter' }], invitations: [{ email: 'new@example.org', role: 'volunteer' }] });
+		const invitationId = page!.invitations[0].id;
+		expect(await revokeInvitation(scope, { invitationId })).toEqual({ ok: true, value: undefined });
+		expect(await revokeInvitation(scope, { invitationId })).toEqual({ ok: false, reason: 'no_invitation' });
+		expect((await membersPage(scope))!.invitations).toEqual([]);
+		expect(await recorded(org, 'member.invite')).toEqual([{ entityId: null, changedFields: ['email', 'role'] }]);
+		expect(await recorded(org, 'member.invitation_revoke')).toEqual([{ entityId: null, changedFields: ['used_at'] }]);
 	});
 });

@@ -2,118 +2,76 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { publicOrigin } from '$lib/server/runtime';
-import { ASSIGNABLE_ROLES, changeRole, inviteMember, membersOf, otherAdmins, removeMembership, roleOf, type Role } from '$lib/server/network';
-import { organizationNames } from '$lib/server/directory';
-import { peopleByIds, pendingInvitations, revokeInvitation } from '$lib/server/auth';
-import { actorDb, auditOrigin, requirePermission } from '$lib/server/auth/guard';
-import { recordAudit } from '$lib/server/audit';
+import { ASSIGNABLE_ROLES, changeRole, inviteMember, membersPage, removeMember, revokeInvitation, type RoleRefusal, type Role } from '$lib/server/network';
+import { requireOrganization } from '$lib/server/auth/guard';
 import { sendMailInBackground } from '$lib/server/mail';
 import { translate, type MessageKey } from '$lib/i18n';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The organisation in the path, if the person may manage its members (404 for a malformed id). */
-function guard(event: Pick<RequestEvent, 'locals' | 'url' | 'params'>) {
-	if (!UUID.test(event.params.orgId)) error(404, 'Not Found');
-	return requirePermission(event, 'members.manage', event.params.orgId);
-}
+const guard = (event: Pick<RequestEvent, 'locals' | 'url' | 'params'>) => requireOrganization(event, 'members.manage');
 
 export const load: PageServerLoad = async (event) => {
-	const actor = guard(event);
-	const orgId = event.params.orgId;
-	return actorDb(event, async (tx) => {
-		const names = await organizationNames(tx, [orgId]);
-		if (!names.has(orgId)) error(404, 'Not Found');
-		const members = await membersOf(tx, orgId);
-		const people = await peopleByIds(
-			tx,
-			members.map((m) => m.userId)
-		);
-		const invitations = await pendingInvitations(tx, orgId);
-		return {
-			organization: { id: orgId, name: names.get(orgId)! },
-			me: actor.userId,
-			assignable: ASSIGNABLE_ROLES,
-			members: members.map((m) => ({ userId: m.userId, role: m.role, since: m.createdAt.toISOString(), ...(people.get(m.userId) ?? { displayName: '', email: '', totpEnabled: false }) })),
-			invitations: invitations.map((i) => ({ id: i.id, email: i.email, role: i.role as Role, expiresAt: i.expiresAt.toISOString() })),
-			done: event.url.searchParams.get('done')
-		};
-	});
+	const scope = guard(event);
+	const page = await membersPage(scope);
+	if (!page) error(404, 'Not Found');
+	return { ...page, me: scope.actor.userId, assignable: ASSIGNABLE_ROLES, done: event.url.searchParams.get('done') };
 };
 
 const roleSchema = z.enum(ASSIGNABLE_ROLES as unknown as [Role, ...Role[]]);
 const inviteForm = z.object({ email: z.string().trim().max(254).pipe(z.email()), role: roleSchema });
+const roleForm = z.object({ userId: z.string().regex(UUID), role: roleSchema });
 const memberForm = z.object({ userId: z.string().regex(UUID) });
+
+/** A refused role change or removal: 404 for someone who is no member here, else the form's message. */
+function refusal(event: RequestEvent, form: 'role' | 'remove', reason: RoleRefusal) {
+	if (reason === 'not_member') error(404, 'Not Found');
+	const key: MessageKey = reason === 'last_admin' ? 'members.lastAdmin' : reason === 'secretariat_protected' ? 'members.protected' : 'join.error.choice';
+	return fail(400, { form, errors: { form: translate(event.locals.locale, key) } });
+}
 
 export const actions: Actions = {
 	invite: async (event) => {
-		const actor = guard(event);
-		const orgId = event.params.orgId;
+		const scope = guard(event);
 		const t = (key: MessageKey, params?: Record<string, string | number>) => translate(event.locals.locale, key, params);
 		const data = Object.fromEntries(await event.request.formData());
 		const parsed = inviteForm.safeParse(data);
+		const values = { email: String(data.email ?? '').slice(0, 254), role: String(data.role ?? '') };
 		if (!parsed.success) {
 			const errors: Record<string, string> = {};
 			for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= t(issue.path[0] === 'role' ? 'join.error.choice' : 'auth.error.email');
-			return fail(400, { form: 'invite', errors, values: { email: String(data.email ?? '').slice(0, 254), role: String(data.role ?? '') } });
+			return fail(400, { form: 'invite', errors, values });
 		}
-		const { token, name } = await actorDb(event, async (tx) => ({
-			token: await inviteMember(tx, auditOrigin(event), { organizationId: orgId, ...parsed.data }),
-			name: (await organizationNames(tx, [orgId])).get(orgId) ?? ''
-		}));
+		const invited = await inviteMember(scope, parsed.data);
+		if (!invited.ok) return fail(400, { form: 'invite', errors: { role: t('join.error.choice') }, values });
+		const { token, organizationName: name } = invited.value;
 		const link = `${publicOrigin()}/invite/${token}`;
-		sendMailInBackground({ to: parsed.data.email, subject: t('mail.invite.subject', { organization: name }), text: t('mail.invite.body', { organization: name, inviter: actor.displayName, role: t(`role.${parsed.data.role}`), link }) });
-		redirect(303, `/staff/orgs/${orgId}/members?done=invited`);
+		sendMailInBackground({ to: parsed.data.email, subject: t('mail.invite.subject', { organization: name }), text: t('mail.invite.body', { organization: name, inviter: scope.actor.displayName, role: t(`role.${parsed.data.role}`), link }) });
+		redirect(303, `/staff/orgs/${scope.organizationId}/members?done=invited`);
 	},
 	role: async (event) => {
-		guard(event);
-		const orgId = event.params.orgId;
-		const data = Object.fromEntries(await event.request.formData());
-		const parsed = z.object({ userId: z.string().regex(UUID), role: roleSchema }).safeParse(data);
+		const scope = guard(event);
+		const parsed = roleForm.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { form: 'role', errors: { form: translate(event.locals.locale, 'join.error.choice') } });
-		const outcome = await actorDb(event, async (tx) => {
-			const current = await roleOf(tx, orgId, parsed.data.userId);
-			if (!current) return 'missing';
-			// The secretariat role is the network's: it is not changed from an organisation's page.
-			if (current === 'secretariat_admin') return 'protected';
-			if (current === 'org_admin' && parsed.data.role !== 'org_admin' && (await otherAdmins(tx, orgId, parsed.data.userId)) === 0) return 'last_admin';
-			await changeRole(tx, orgId, parsed.data.userId, parsed.data.role);
-			await recordAudit(tx, auditOrigin(event), { action: 'member.role_change', organizationId: orgId, entityType: 'membership', entityId: parsed.data.userId, changedFields: ['role'] });
-			return 'ok';
-		});
-		if (outcome === 'missing') error(404, 'Not Found');
-		if (outcome !== 'ok') return fail(400, { form: 'role', errors: { form: translate(event.locals.locale, outcome === 'last_admin' ? 'members.lastAdmin' : 'members.protected') } });
-		redirect(303, `/staff/orgs/${orgId}/members?done=role`);
+		const changed = await changeRole(scope, parsed.data);
+		if (!changed.ok) return refusal(event, 'role', changed.reason);
+		redirect(303, `/staff/orgs/${scope.organizationId}/members?done=role`);
 	},
 	remove: async (event) => {
-		guard(event);
-		const orgId = event.params.orgId;
+		const scope = guard(event);
 		const parsed = memberForm.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) error(404, 'Not Found');
-		const outcome = await actorDb(event, async (tx) => {
-			const current = await roleOf(tx, orgId, parsed.data.userId);
-			if (!current) return 'missing';
-			if (current === 'secretariat_admin') return 'protected';
-			if (current === 'org_admin' && (await otherAdmins(tx, orgId, parsed.data.userId)) === 0) return 'last_admin';
-			await removeMembership(tx, orgId, parsed.data.userId);
-			await recordAudit(tx, auditOrigin(event), { action: 'member.remove', organizationId: orgId, entityType: 'membership', entityId: parsed.data.userId, changedFields: ['role'] });
-			return 'ok';
-		});
-		if (outcome === 'missing') error(404, 'Not Found');
-		if (outcome !== 'ok') return fail(400, { form: 'remove', errors: { form: translate(event.locals.locale, outcome === 'last_admin' ? 'members.lastAdmin' : 'members.protected') } });
-		redirect(303, `/staff/orgs/${orgId}/members?done=removed`);
+		const removed = await removeMember(scope, parsed.data);
+		if (!removed.ok) return refusal(event, 'remove', removed.reason);
+		redirect(303, `/staff/orgs/${scope.organizationId}/members?done=removed`);
 	},
 	revoke: async (event) => {
-		guard(event);
-		const orgId = event.params.orgId;
-		const id = String((await event.request.formData()).get('invitationId') ?? '');
-		if (!/^[0-9a-f]{64}$/.test(id)) error(404, 'Not Found');
-		const revoked = await actorDb(event, async (tx) => {
-			const ok = await revokeInvitation(tx, orgId, id);
-			if (ok) await recordAudit(tx, auditOrigin(event), { action: 'member.invitation_revoke', organizationId: orgId, entityType: 'invitation', changedFields: ['used_at'] });
-			return ok;
-		});
-		if (!revoked) error(404, 'Not Found');
-		redirect(303, `/staff/orgs/${orgId}/members?done=revoked`);
+		const scope = guard(event);
+		const invitationId = String((await event.request.formData()).get('invitationId') ?? '');
+		if (!/^[0-9a-f]{64}$/.test(invitationId)) error(404, 'Not Found');
+		const revoked = await revokeInvitation(scope, { invitationId });
+		if (!revoked.ok) error(404, 'Not Found');
+		redirect(303, `/staff/orgs/${scope.organizationId}/members?done=revoked`);
 	}
 };
