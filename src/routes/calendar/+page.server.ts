@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { calendarChoices, taxonomy, label, addDays } from '$lib/server/directory';
+import { calendarChoices, taxonomy, label, addDays, weekdayIndex } from '$lib/server/directory';
 import { calendarEntries, monthAfter, monthBefore, parseCalendarParams, programFilterOf, viewRange, OCCURRENCE_HORIZON_DAYS, PURPOSE_CODES, type CalendarQuery } from '$lib/server/events';
 import { db, todayInTokyo } from '$lib/server/runtime';
 import { formatDay, formatTime } from '$lib/server/present';
@@ -48,8 +48,9 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	entries.forEach((e, i) => byDay.set(e.day, [...(byDay.get(e.day) ?? []), shown[i]]));
 	const days: Array<{ day: string; label: string; inMonth: boolean; today: boolean; weekend: 'sat' | 'sun' | null; entries: typeof shown }> = [];
 	for (let d = range.from; d <= range.to; d = addDays(d, 1)) {
-		const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
-		days.push({ day: d, label: formatDay(t, d), inMonth: d >= range.first && d <= range.last, today: d === today, weekend: weekday === 6 ? 'sat' : weekday === 0 ? 'sun' : null, entries: byDay.get(d) ?? [] });
+		// 0 = Monday … 6 = Sunday (RFC 5545 order).
+		const weekday = weekdayIndex(d);
+		days.push({ day: d, label: formatDay(t, d), inMonth: d >= range.first && d <= range.last, today: d === today, weekend: weekday === 5 ? 'sat' : weekday === 6 ? 'sun' : null, entries: byDay.get(d) ?? [] });
 	}
 	const horizon = addDays(today, OCCURRENCE_HORIZON_DAYS);
 	const [year, month] = range.first.split('-').map(Number);

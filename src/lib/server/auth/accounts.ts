@@ -11,7 +11,8 @@ import { emailTokens, users, type TokenPurpose } from './schema';
 import { hashPassword, verifyPassword } from './password';
 import { isTokenShaped, newToken, normalizeEmail, tokenDigest } from './tokens';
 import { createSession, deleteSession, deleteUserSessions, type ClientInfo } from './sessions';
-import { verifyTotp, useRecoveryCode } from './totp';
+import { confirmTotpEnrolment, disableTotp, pendingTotpSecret, recoveryCodeStatus, renewTotpSecret, replaceRecoveryCodes, verifyTotp, useRecoveryCode } from './totp';
+import { ok, refused, type Ok, type Refused, type Result } from '../scope';
 import type { Throttle } from './throttle';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 3600_000;
@@ -206,6 +207,86 @@ export async function updateDisplayName(db: Db, userId: string, displayName: str
 		await tx.update(users).set({ displayName: displayName.trim(), updatedAt: new Date() }).where(eq(users.id, userId));
 		await recordAudit(tx, origin(client, userId), { action: 'account.update', entityType: 'user', entityId: userId, changedFields: ['display_name'] });
 	});
+}
+
+/*
+ * The second factor, as the person sets it up on their own account (/account/2fa). Each operation
+ * opens its own transaction in the person's context and writes its own audit record (origin: the
+ * request), as the transaction's last write; an expected refusal is a value.
+ */
+
+/** Unused recovery codes, and how many are of the old short format. */
+export async function secondFactorStatus(db: Db, userId: string): Promise<{ remaining: number; legacy: number }> {
+	return withAccess(db, { userId }, (tx) => recoveryCodeStatus(tx, userId));
+}
+
+/**
+ * The key to show while the person enrols: the server's, the same until enrolment ends or they ask
+ * for a new one; made (and recorded) on first use. Null once TOTP is on (also: enrolment finished
+ * in this very request).
+ */
+export async function enrolmentKey(db: Db, userId: string, origin: AuditOrigin): Promise<string | null> {
+	return withAccess(db, { userId }, async (tx) => {
+		const pending = await pendingTotpSecret(tx, userId);
+		if (pending?.created) await recordAudit(tx, origin, { action: 'account.mfa_key_created', entityType: 'user', entityId: userId, changedFields: ['totp_pending_secret'] });
+		return pending?.secret ?? null;
+	});
+}
+
+/** A new enrolment key, replacing the pending one (the person asked for it). */
+export async function newEnrolmentKey(db: Db, userId: string, origin: AuditOrigin): Promise<Ok<void>> {
+	await withAccess(db, { userId }, async (tx) => {
+		await renewTotpSecret(tx, userId);
+		await recordAudit(tx, origin, { action: 'account.mfa_key_replaced', entityType: 'user', entityId: userId, changedFields: ['totp_pending_secret'] });
+	});
+	return ok();
+}
+
+/**
+ * Finish enrolment with a code from the app (full-width digits allowed), checked against the key
+ * the server keeps: fresh recovery codes, recorded; or `invalid_code`, which changes and records
+ * nothing.
+ */
+export async function confirmEnrolment(db: Db, userId: string, email: string, code: string, origin: AuditOrigin, now = Date.now()): Promise<Result<string[], 'invalid_code'>> {
+	const codes = await withAccess(db, { userId }, async (tx) => {
+		const fresh = await confirmTotpEnrolment(tx, userId, email, code.normalize('NFKC'), now);
+		if (fresh) await recordAudit(tx, origin, { action: 'account.mfa_enable', entityType: 'user', entityId: userId, changedFields: ['totp_secret'] });
+		return fresh;
+	});
+	return codes ? ok(codes) : refused('invalid_code');
+}
+
+export type PasswordRefusal = Refused<'missing' | 'wrong'> | Refused<'throttled', { retryAfter: number }>;
+
+/**
+ * New recovery codes end the old ones, so whoever holds the session must also know the password
+ * (ASVS 3.7.1). A missing or wrong password changes nothing and is recorded
+ * (`account.recovery_codes_refused`); a throttled attempt is neither checked nor recorded.
+ */
+export async function newRecoveryCodes(db: Db, throttle: Throttle, userId: string, password: string, client: ClientInfo, origin: AuditOrigin): Promise<Ok<string[]> | PasswordRefusal> {
+	const check = password ? await confirmPassword(db, throttle, userId, password, client) : ({ outcome: 'missing' } as const);
+	if (check.outcome === 'throttled') return refused('throttled', { retryAfter: check.retryAfter });
+	return withAccess(db, { userId }, async (tx) => {
+		if (check.outcome !== 'confirmed') {
+			await recordAudit(tx, origin, { action: 'account.recovery_codes_refused', entityType: 'user', entityId: userId });
+			return refused(check.outcome);
+		}
+		const fresh = await replaceRecoveryCodes(tx, userId);
+		await recordAudit(tx, origin, { action: 'account.recovery_codes', entityType: 'user', entityId: userId, changedFields: ['recovery_codes'] });
+		return ok(fresh);
+	});
+}
+
+/** Turn TOTP off (its key and recovery codes go), after the password is typed again. */
+export async function turnOffTotp(db: Db, throttle: Throttle, userId: string, password: string, client: ClientInfo, origin: AuditOrigin): Promise<Result<void, 'wrong'> | Refused<'throttled', { retryAfter: number }>> {
+	const check = await confirmPassword(db, throttle, userId, password, client);
+	if (check.outcome === 'throttled') return refused('throttled', { retryAfter: check.retryAfter });
+	if (check.outcome === 'wrong') return refused('wrong');
+	await withAccess(db, { userId }, async (tx) => {
+		await disableTotp(tx, userId);
+		await recordAudit(tx, origin, { action: 'account.mfa_disable', entityType: 'user', entityId: userId, changedFields: ['totp_secret'] });
+	});
+	return ok();
 }
 
 /** Names and addresses of people, as the caller's context allows (own organisations' members). */

@@ -1,6 +1,7 @@
 /** Accounts, sessions, the second factor and throttling, against a test database. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import { Secret, TOTP } from 'otpauth';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
@@ -10,7 +11,10 @@ import { setMembership } from '../network';
 import { recoveryCodes, sessions, users } from './schema';
 import {
 	completeSecondFactor,
+	confirmEnrolment,
 	confirmTotpEnrolment,
+	enrolmentKey,
+	newRecoveryCodes,
 	createSession,
 	createUser,
 	deleteUserSessions,
@@ -267,6 +271,61 @@ describe('the enrolment key', () => {
 		expect(after.enabled).not.toBeNull();
 		// Once enrolled there is no key to show, and none is made.
 		expect(await inContext((tx) => pendingTotpSecret(tx, id))).toBeNull();
+	});
+});
+
+describe('the second-factor operations of /account/2fa', () => {
+	const originOf = (userId: string) => ({ actorUserId: userId, ip: '192.0.2.30', userAgent: 'vitest', requestId: null });
+	async function auditActions(userId: string): Promise<string[]> {
+		const admin = new pg.Client({ connectionString: database.adminUrl });
+		await admin.connect();
+		try {
+			const { rows } = await admin.query<{ action: string }>(`select action from audit_events where entity_id = $1 order by id`, [userId]);
+			return rows.map((r) => r.action);
+		} finally {
+			await admin.end();
+		}
+	}
+	const stateOf = async (id: string) => (await asSystem(database.db, (tx) => tx.select({ pending: users.totpPendingSecret, secret: users.totpSecret, enabled: users.totpEnabledAt }).from(users).where(eq(users.id, id))))[0];
+
+	it('confirming enrolment with a wrong code is refused, changes nothing and records nothing; the right code (full-width too) turns TOTP on, recorded', async () => {
+		const email = 'confirm-op@example.org';
+		const id = await newUser(email);
+		const key = (await enrolmentKey(database.db, id, originOf(id)))!;
+		expect(key).toMatch(/^[A-Z2-7]{32}$/);
+		const before = await stateOf(id);
+		const now = Date.now();
+		const right = codeAt(key, email, now);
+		const wrong = String((Number(right) + 500_000) % 1_000_000).padStart(6, '0');
+
+		expect(await confirmEnrolment(database.db, id, email, wrong, originOf(id), now)).toEqual({ ok: false, reason: 'invalid_code' });
+		expect(await stateOf(id)).toEqual(before);
+		expect(await auditActions(id)).toEqual(['account.mfa_key_created']);
+		// The same key is still the one to enrol with, and showing it again records nothing new.
+		expect(await enrolmentKey(database.db, id, originOf(id))).toBe(key);
+
+		const fullWidth = right.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+		const confirmed = await confirmEnrolment(database.db, id, email, fullWidth, originOf(id), now);
+		expect(confirmed.ok && confirmed.value).toHaveLength(10);
+		const after = await stateOf(id);
+		expect(after.pending).toBeNull();
+		expect(after.enabled).not.toBeNull();
+		expect(await auditActions(id)).toEqual(['account.mfa_key_created', 'account.mfa_enable']);
+		expect(await enrolmentKey(database.db, id, originOf(id))).toBeNull();
+	});
+
+	it('new recovery codes need the password: missing or wrong, the old codes stay and the refusal is recorded', async () => {
+		const id = await newUser('codes-op@example.org');
+		const old = await withAccess(database.db, { userId: id }, (tx) => replaceRecoveryCodes(tx, id));
+		expect(await newRecoveryCodes(database.db, throttle, id, '', client(), originOf(id))).toEqual({ ok: false, reason: 'missing' });
+		expect(await newRecoveryCodes(database.db, throttle, id, 'not the password at all', client(), originOf(id))).toEqual({ ok: false, reason: 'wrong' });
+		expect(await auditActions(id)).toEqual(['account.recovery_codes_refused', 'account.recovery_codes_refused']);
+		expect(await withAccess(database.db, { userId: id }, (tx) => useRecoveryCode(tx, id, old[0]))).toBe(true);
+
+		const fresh = await newRecoveryCodes(database.db, throttle, id, PASSWORD, client(), originOf(id));
+		expect(fresh.ok && fresh.value).toHaveLength(10);
+		expect(await withAccess(database.db, { userId: id }, (tx) => useRecoveryCode(tx, id, old[1]))).toBe(false);
+		expect((await auditActions(id)).at(-1)).toBe('account.recovery_codes');
 	});
 });
 

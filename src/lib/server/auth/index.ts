@@ -10,6 +10,12 @@ export {
 	resetPassword,
 	changePassword,
 	confirmPassword,
+	secondFactorStatus,
+	enrolmentKey,
+	newEnrolmentKey,
+	confirmEnrolment,
+	newRecoveryCodes,
+	turnOffTotp,
 	updateDisplayName,
 	createUser,
 	createEmailToken,
@@ -21,7 +27,8 @@ export {
 	revokeInvitation,
 	type LoginResult,
 	type SecondFactorResult,
-	type PasswordCheck
+	type PasswordCheck,
+	type PasswordRefusal
 } from './accounts';
 export { newTotpSecret, enrolmentData, matchingStep, pendingTotpSecret, renewTotpSecret, confirmTotpEnrolment, enableTotp, disableTotp, verifyTotp, replaceRecoveryCodes, useRecoveryCode, recoveryCodeStatus } from './totp';
 export { Throttle, networkOf, RULES as THROTTLE_RULES, type ThrottleScope, type Attempt } from './throttle';
