@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_RANGE, dayInRange, isDayInRange, refusalOf, sameSiteTarget } from '.';
+import { z } from 'zod';
+import { DAY_RANGE, dayInRange, fieldErrors, isDayInRange, refusalOf, sameSiteTarget, UUID, uuid } from '.';
 
 describe('sameSiteTarget (redirects named by the request)', () => {
 	it.each([
@@ -58,5 +59,39 @@ describe('refusalOf (input refused before any route runs)', () => {
 		expect(await refusalOf(post('text/plain', '{"code":"A\\u0001"}'), url(), {}, true)).toEqual({ code: 'control_character', param: 'code' });
 		expect(await refusalOf(post('application/json', '{"code":"ABC"}'), url(), {}, true)).toBeNull();
 		expect(await refusalOf(post('application/json', 'not json'), url(), {}, true)).toBeNull();
+	});
+});
+
+describe('record ids (UUID, uuid)', () => {
+	it('take any hex id in 8-4-4-4-12 groups, either case, as PostgreSQL does', () => {
+		for (const id of ['3f2b6c1e-8d4a-4b2c-9e1f-0a1b2c3d4e5f', '3F2B6C1E-8D4A-4B2C-9E1F-0A1B2C3D4E5F', '11111111-1111-1111-1111-111111111111', '00000000-0000-0000-0000-000000000000']) {
+			expect(UUID.test(id), id).toBe(true);
+			expect(uuid.safeParse(id).success, id).toBe(true);
+		}
+		for (const id of ['', 'x', '3f2b6c1e8d4a4b2c9e1f0a1b2c3d4e5f', '3f2b6c1e-8d4a-4b2c-9e1f-0a1b2c3d4e5', '3f2b6c1e-8d4a-4b2c-9e1f-0a1b2c3d4e5fa', 'g f2b6c1e-8d4a-4b2c-9e1f-0a1b2c3d4e5f', ' 3f2b6c1e-8d4a-4b2c-9e1f-0a1b2c3d4e5f']) {
+			expect(UUID.test(id), id).toBe(false);
+			expect(uuid.safeParse(id).success, id).toBe(false);
+		}
+	});
+});
+
+describe('fieldErrors (zod issues as a form re-renders them)', () => {
+	const schema = z.object({
+		a: z
+			.string()
+			.min(2, 'key.short')
+			.max(3, 'key.long')
+			.refine((v) => v !== 'no', 'key.no'),
+		b: z.enum(['x'], { error: 'key.b' }),
+		unit: z.enum(['u'], { error: 'key.unit' })
+	});
+
+	it("keeps each field's first issue, filing one field under another when asked", () => {
+		const parsed = schema.safeParse({ a: '', b: 'y', unit: 'v' });
+		expect(parsed.success).toBe(false);
+		if (parsed.success) return;
+		expect(fieldErrors(parsed.error)).toEqual({ a: 'key.short', b: 'key.b', unit: 'key.unit' });
+		expect(fieldErrors(parsed.error, { unit: 'b' })).toEqual({ a: 'key.short', b: 'key.b' });
+		expect(fieldErrors(parsed.error, { b: 'x' })).toEqual({ a: 'key.short', x: 'key.b', unit: 'key.unit' });
 	});
 });

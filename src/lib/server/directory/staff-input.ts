@@ -3,6 +3,7 @@
  * and what was typed kept so the form comes back as the person left it.
  */
 import { z } from 'zod';
+import { UUID } from '../boundary';
 import { codes, taxonomy } from './taxonomy';
 import { isBlank, readScheduleFields, scheduleFrom, type ScheduleErrors, type ScheduleFields } from './schedule-form';
 import type { ProfileInput, ProgramEdit, LocationFields } from './staff';
@@ -140,7 +141,8 @@ const programSchema = z.object({
 	contactUrl: url
 });
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The shared record-id pattern, still exported here for the routes that import it from the directory. */
+export { UUID };
 
 /** The program form, schedules included (`schedules.<i>.*`, `scheduleCount` rows). */
 export function readProgram(form: FormData): Parsed<{ edit: ProgramEdit; locationIds: string[] }, ProgramValues> & { scheduleErrors: ScheduleErrors[] } {

@@ -1,18 +1,52 @@
 /**
  * Reading the staff's occurrence forms (move a date, settings, a one-off event) into checked
- * values, with an i18n message key per field when something is wrong.
+ * values, with an i18n message key per field when something is wrong. One zod schema per form,
+ * built from the field schemas below; each issue's message is the field's key.
  */
 import { z } from 'zod';
 import { zonedInstant } from '../directory';
-import { isDayInRange } from '../boundary/dates';
+import { fieldErrors, isDayInRange, uuid } from '../boundary';
 import { CAPACITY_UNITS, OCCURRENCE_KINDS, type CapacityUnit, type OccurrenceKind } from './schema';
 
 export type OccurrenceFieldErrors = Partial<Record<'day' | 'start' | 'end' | 'note' | 'capacity' | 'title' | 'programId' | 'kind', OccurrenceErrorKey>>;
 export type OccurrenceErrorKey = 'events.error.day' | 'events.error.time' | 'events.error.endBeforeStart' | 'events.error.note' | 'events.error.capacity' | 'events.error.title' | 'events.error.program' | 'events.error.kind';
 
+const key = (k: OccurrenceErrorKey) => ({ error: k });
+
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
+
+// ── the fields ─────────────────────────────────────────────────────────────────────────────────
+
+/** A real day within DAY_RANGE (the shared date rule). */
+const day = z.string().refine(isDayInRange, key('events.error.day'));
+/** HH:MM, 00:00 to 23:59. */
+const time = z.string().regex(TIME, key('events.error.time'));
+const endTime = z.union([z.literal(''), time], key('events.error.time'));
+const note = z.string().max(500, key('events.error.note'));
+const kind = z.enum(OCCURRENCE_KINDS, key('events.error.kind'));
+/** Empty for no limit, else a whole number from 1 to 10000 (`Number()` reads it: `5.0`, `1e2`). */
+const capacityKey = key('events.error.capacity');
+const capacity = z.union([z.literal('').transform(() => null), z.coerce.number<string>(capacityKey).int(capacityKey).min(1, capacityKey).max(10000, capacityKey)], capacityKey);
+/** Shown with the capacity, so its issue is filed under `capacity` (FILED_UNDER). */
+const capacityUnit = z.enum(CAPACITY_UNITS, capacityKey);
+const programId = z.string().refine((id) => uuid.safeParse(id).success, key('events.error.program'));
+const title = z.string().max(120, key('events.error.title'));
+
+const moveShape = { day, start: time, end: endTime, note };
+const settingsShape = { kind, registrationOpen: z.boolean(), capacity, capacityUnit };
+
+/** An end, when given, after the start; checked whenever both times are themselves well formed. */
+const endAfterStart = (v: { start: string; end: string }) => !v.end || v.end > v.start;
+const endBeforeStart: z.core.$ZodCustomParams = { ...key('events.error.endBeforeStart'), path: ['end'], when: (payload) => !payload.issues.some((i) => i.path?.[0] === 'start' || i.path?.[0] === 'end') };
+
+const FILED_UNDER = { capacityUnit: 'capacity' };
+
+const toMove = (v: { day: string; start: string; end: string; note: string }) => ({ startsAt: zonedInstant(v.day, v.start), endsAt: v.end ? zonedInstant(v.day, v.end) : null, note: v.note || null });
+const toSettings = (v: { kind: OccurrenceKind; registrationOpen: boolean; capacity: number | null; capacityUnit: CapacityUnit }) => ({ kind: v.kind, registrationOpen: v.registrationOpen, capacity: v.capacity, capacityUnit: v.capacityUnit });
+
+// ── the forms ──────────────────────────────────────────────────────────────────────────────────
 
 export interface MoveValues {
 	day: string;
@@ -23,20 +57,15 @@ export interface MoveValues {
 
 export type MoveParse = { ok: true; value: { startsAt: Date; endsAt: Date | null; note: string | null } } | { ok: false; values: MoveValues; errors: OccurrenceFieldErrors };
 
+const moveSchema = z.object(moveShape).refine(endAfterStart, endBeforeStart).transform(toMove);
+
+const moveValues = (form: FormData): MoveValues => ({ day: text(form, 'day'), start: text(form, 'start'), end: text(form, 'end'), note: text(form, 'note') });
+
 /** A new date and time for one occurrence. */
 export function readMove(form: FormData): MoveParse {
-	const values = { day: text(form, 'day'), start: text(form, 'start'), end: text(form, 'end'), note: text(form, 'note') };
-	const errors: OccurrenceFieldErrors = {};
-	if (!isDayInRange(values.day)) errors.day = 'events.error.day';
-	if (!TIME.test(values.start)) errors.start = 'events.error.time';
-	if (values.end && !TIME.test(values.end)) errors.end = 'events.error.time';
-	else if (values.end && TIME.test(values.start) && values.end <= values.start) errors.end = 'events.error.endBeforeStart';
-	if (values.note.length > 500) errors.note = 'events.error.note';
-	if (Object.keys(errors).length) return { ok: false, values, errors };
-	return {
-		ok: true,
-		value: { startsAt: zonedInstant(values.day, values.start), endsAt: values.end ? zonedInstant(values.day, values.end) : null, note: values.note || null }
-	};
+	const values = moveValues(form);
+	const parsed = moveSchema.safeParse(values);
+	return parsed.success ? { ok: true, value: parsed.data } : { ok: false, values, errors: fieldErrors(parsed.error) };
 }
 
 export interface SettingsValues {
@@ -46,22 +75,18 @@ export interface SettingsValues {
 	capacityUnit: string;
 }
 
-const capacityField = z.union([z.literal(''), z.coerce.number().int().min(1).max(10000)]);
-
 export type SettingsParse = { ok: true; value: { kind: OccurrenceKind; registrationOpen: boolean; capacity: number | null; capacityUnit: CapacityUnit } } | { ok: false; values: SettingsValues; errors: OccurrenceFieldErrors };
+
+const settingsSchema = z.object(settingsShape).transform(toSettings);
+
+/** An empty kind is a session, an empty unit people; a checkbox is on only as `on`. */
+const settingsValues = (form: FormData): SettingsValues => ({ kind: text(form, 'kind') || 'session', registrationOpen: form.get('registrationOpen') === 'on', capacity: text(form, 'capacity'), capacityUnit: text(form, 'capacityUnit') || 'people' });
 
 /** Kind (session / 見学会), whether people register, and how many places (people or 組). */
 export function readSettings(form: FormData): SettingsParse {
-	const values = { kind: text(form, 'kind') || 'session', registrationOpen: form.get('registrationOpen') === 'on', capacity: text(form, 'capacity'), capacityUnit: text(form, 'capacityUnit') || 'people' };
-	const errors: OccurrenceFieldErrors = {};
-	if (!(OCCURRENCE_KINDS as readonly string[]).includes(values.kind)) errors.kind = 'events.error.kind';
-	const capacity = capacityField.safeParse(values.capacity);
-	if (!capacity.success || !(CAPACITY_UNITS as readonly string[]).includes(values.capacityUnit)) errors.capacity = 'events.error.capacity';
-	if (Object.keys(errors).length || !capacity.success) return { ok: false, values, errors };
-	return {
-		ok: true,
-		value: { kind: values.kind as OccurrenceKind, registrationOpen: values.registrationOpen, capacity: capacity.data === '' ? null : capacity.data, capacityUnit: values.capacityUnit as CapacityUnit }
-	};
+	const values = settingsValues(form);
+	const parsed = settingsSchema.safeParse(values);
+	return parsed.success ? { ok: true, value: parsed.data } : { ok: false, values, errors: fieldErrors(parsed.error, FILED_UNDER) };
 }
 
 export interface OneOffValues extends MoveValues, SettingsValues {
@@ -72,23 +97,14 @@ export interface OneOffValues extends MoveValues, SettingsValues {
 export type OneOffParse =
 	{ ok: true; value: { programId: string; title: string | null; startsAt: Date; endsAt: Date | null; note: string | null; kind: OccurrenceKind; registrationOpen: boolean; capacity: number | null; capacityUnit: CapacityUnit } } | { ok: false; values: OneOffValues; errors: OccurrenceFieldErrors };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const oneOffSchema = z
+	.object({ ...moveShape, ...settingsShape, programId, title })
+	.refine(endAfterStart, endBeforeStart)
+	.transform((v) => ({ programId: v.programId, title: v.title || null, ...toMove(v), ...toSettings(v) }));
 
 /** A one-off event: which program it belongs to, its own title (optional), when, and settings. */
 export function readOneOff(form: FormData): OneOffParse {
-	const move = readMove(form);
-	const settings = readSettings(form);
-	const programId = text(form, 'programId');
-	const title = text(form, 'title');
-	const values: OneOffValues = {
-		...(move.ok ? { day: text(form, 'day'), start: text(form, 'start'), end: text(form, 'end'), note: text(form, 'note') } : move.values),
-		...(settings.ok ? { kind: text(form, 'kind') || 'session', registrationOpen: form.get('registrationOpen') === 'on', capacity: text(form, 'capacity'), capacityUnit: text(form, 'capacityUnit') || 'people' } : settings.values),
-		programId,
-		title
-	};
-	const errors: OccurrenceFieldErrors = { ...(move.ok ? {} : move.errors), ...(settings.ok ? {} : settings.errors) };
-	if (!UUID.test(programId)) errors.programId = 'events.error.program';
-	if (title.length > 120) errors.title = 'events.error.title';
-	if (!move.ok || !settings.ok || Object.keys(errors).length) return { ok: false, values, errors };
-	return { ok: true, value: { programId, title: title || null, ...move.value, ...settings.value } };
+	const values: OneOffValues = { ...moveValues(form), ...settingsValues(form), programId: text(form, 'programId'), title: text(form, 'title') };
+	const parsed = oneOffSchema.safeParse(values);
+	return parsed.success ? { ok: true, value: parsed.data } : { ok: false, values, errors: fieldErrors(parsed.error, FILED_UNDER) };
 }

@@ -1,0 +1,28 @@
+/**
+ * Shared pieces for reading forms and parameters with zod: record ids, and zod's issues turned
+ * into the `{ field: message key }` map a form is re-rendered with.
+ */
+import { z } from 'zod';
+
+/**
+ * A record id as PostgreSQL's `uuid` type takes it: 32 hex digits in 8-4-4-4-12 groups, either
+ * case. Any version or variant: `z.uuid()` would refuse ids that are not RFC 9562 (fixtures,
+ * imported data) that the database holds.
+ */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A record id (see UUID) as a zod schema (inside a form's `refine` where the field wants its own key). */
+export const uuid = z.guid();
+
+/**
+ * Each field's first issue as `{ field: message }`, the message being the i18n key the schema
+ * gave it. `fieldOf` files an issue of one field under another (a unit shown with its amount).
+ */
+export function fieldErrors<E extends Partial<Record<string, string>>>(error: z.ZodError, fieldOf: Partial<Record<string, string>> = {}): E {
+	const errors: Record<string, string> = {};
+	for (const issue of error.issues) {
+		const field = String(issue.path[0] ?? '');
+		errors[fieldOf[field] ?? field] ??= issue.message;
+	}
+	return errors as E;
+}
