@@ -93,8 +93,13 @@ export async function serve(buildDir: string, env: NodeJS.ProcessEnv = process.e
 			handler(req, res);
 			return;
 		}
+		// A client may hang up while it waits: its response closes before it is admitted, and the
+		// slot it is then given must go straight back, or it is lost for good.
+		let closed = false;
+		res.once('close', () => (closed = true));
 		admission.enter().then((release) => {
 			if (!release) return shed(req, res);
+			if (closed || res.destroyed) return release();
 			res.once('close', release);
 			handler(req, res);
 		});

@@ -48,6 +48,25 @@ describe('load shedding', () => {
 		await Promise.all(all.map((r) => (r.bodyUsed ? null : r.arrayBuffer())));
 	});
 
+	it('does not lose a slot to a client that gave up while waiting in the queue', async () => {
+		// With one request inside and two waiting, clients that hang up while queued must give their
+		// place back: otherwise the single slot is lost and every later request is shed.
+		for (let round = 0; round < 3; round++) {
+			const controllers = Array.from({ length: 6 }, () => new AbortController());
+			const sent = controllers.map((c) =>
+				fetch(`${app.baseUrl}/search?q=${encodeURIComponent('こども食堂')}&r=${round}`, { signal: c.signal }).then(
+					(r) => r.arrayBuffer(),
+					() => null
+				)
+			);
+			await new Promise((r) => setTimeout(r, 5));
+			controllers.forEach((c) => c.abort());
+			await Promise.all(sent);
+		}
+		await new Promise((r) => setTimeout(r, 500));
+		for (let i = 0; i < 3; i++) expect((await fetch(`${app.baseUrl}/search?q=${encodeURIComponent('居場所')}`)).status).toBe(200);
+	});
+
 	it('serves normally again once the burst is over', async () => {
 		const response = await fetch(`${app.baseUrl}/search?q=${encodeURIComponent('こども食堂')}`);
 		expect(response.status).toBe(200);
