@@ -44,9 +44,8 @@ const KNOWN = {
 		['src/lib/server/db/schema.ts', 'src/lib/server/participation/schema.ts']
 	],
 	'module-through-index': [
-		// issue 12: to remove (40)
+		// issue 12: to remove (38)
 		['src/lib/server/audit/query.ts', 'src/lib/server/auth/schema.ts'],
-		['src/lib/server/audit/query.ts', 'src/lib/server/boundary/dates.ts'],
 		['src/lib/server/audit/query.ts', 'src/lib/server/directory/schema.ts'],
 		['src/lib/server/audit/verify.ts', 'src/lib/server/db/tenant.ts'],
 		['src/lib/server/auth/accounts.ts', 'src/lib/server/db/tenant.ts'],
@@ -66,7 +65,6 @@ const KNOWN = {
 		['src/lib/server/db/schema.ts', 'src/lib/server/network/schema.ts'],
 		['src/lib/server/db/schema.ts', 'src/lib/server/participation/schema.ts'],
 		['src/lib/server/directory/demo/load.ts', 'src/lib/server/db/tenant.ts'],
-		['src/lib/server/directory/schedule-form.ts', 'src/lib/server/boundary/dates.ts'],
 		['src/lib/server/events/registrations.ts', 'src/lib/server/auth/tokens.ts'],
 		['src/lib/server/events/registrations.ts', 'src/lib/server/db/tenant.ts'],
 		['src/lib/server/events/reminders.ts', 'src/lib/server/db/tenant.ts'],

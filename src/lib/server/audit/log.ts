@@ -9,12 +9,12 @@ import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from '../db';
 import type { AuditEntry, AuditOrigin } from './index';
 import { AT_FORMAT, auditRowHash, type ChainedRow } from './chain';
+import { UUID } from '../boundary';
 
 export const ACTION_PATTERN = /^[a-z_]+\.[a-z_]+$/;
 const ENTITY_TYPE = /^[a-z_]{1,64}$/;
 /** A column or property name (snake_case or camelCase, dotted for nested ones) — never a value. */
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62}){0,3}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /* eslint-disable no-control-regex -- finding control characters is the point */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 const HAS_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

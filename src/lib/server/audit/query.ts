@@ -7,11 +7,9 @@ import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { auditEvents } from './schema';
-import { isDayInRange } from '../boundary/dates';
 import { users } from '../auth/schema';
 import { organizations } from '../directory/schema';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isDayInRange, UUID } from '../boundary';
 
 export interface AuditFilters {
 	organizationId?: string;

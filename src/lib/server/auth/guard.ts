@@ -12,6 +12,7 @@ import type { Permission } from '../network/permissions';
 import { accessContext, can, type Actor } from './actor';
 import { log } from '../log';
 import { mintOrganizationScope, mintResidentScope, mintSecretariatScope, type OrganizationScope, type ResidentScope, type SecretariatScope } from '../scope/scope';
+import { UUID } from '../boundary';
 
 /**
  * What a resident's bearer link (a registration's or a card's page) opens, or a 404. The link is
@@ -55,8 +56,6 @@ export function actorDb<T>(event: Pick<RequestEvent, 'locals'>, fn: (tx: Db) => 
 export function auditOrigin(event: Pick<RequestEvent, 'locals'>): AuditOrigin {
 	return { actorUserId: event.locals.actor?.userId ?? null, ip: event.locals.ip, userAgent: event.locals.userAgent, requestId: event.locals.requestId };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The organisation in the path (/staff/orgs/[orgId]/…), if the person holds `permission` there: its

@@ -9,12 +9,16 @@ export const DAY_RANGE = { first: '2000-01-01', last: '2100-12-31' } as const;
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export function isDayInRange(value: string): boolean {
+/** A `YYYY-MM-DD` day that exists in the calendar (no 2月30日), whatever its year. */
+export function isRealDay(value: string): boolean {
 	const m = DAY.exec(value);
 	if (!m) return false;
 	const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-	const real = d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
-	return real && value >= DAY_RANGE.first && value <= DAY_RANGE.last;
+	return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+}
+
+export function isDayInRange(value: string): boolean {
+	return isRealDay(value) && value >= DAY_RANGE.first && value <= DAY_RANGE.last;
 }
 
 /** A `YYYY-MM-DD` query or form value within DAY_RANGE. */

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from './index';
 import type { Pool } from './tx';
+import { UUID } from '../boundary';
 
 export interface AccessContext {
 	/** The signed-in person, if any. */
@@ -22,8 +23,6 @@ export interface AccessContext {
 
 export const ANONYMOUS: AccessContext = Object.freeze({});
 export const SYSTEM: AccessContext = Object.freeze({ system: true });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function withAccess<T>(db: Pool, context: AccessContext, fn: (tx: Db) => Promise<T>): Promise<T> {
 	// A nested call would run inside the outer transaction and leave its context behind there.

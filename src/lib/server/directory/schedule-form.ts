@@ -5,7 +5,7 @@
  */
 import { WEEKDAY_CODES, addDays, expandSchedule, holidayName, isValidDay, isValidTime, parseRecurrence, type WeekdayCode } from './schedule';
 import type { ScheduleInput } from './model';
-import { isDayInRange } from '../boundary/dates';
+import { isDayInRange } from '../boundary';
 
 export const SCHEDULE_KINDS = ['weekly', 'monthly_nth', 'monthly_day', 'note_only'] as const;
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];

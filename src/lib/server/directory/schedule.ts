@@ -7,6 +7,7 @@
  */
 import * as rruleModule from 'rrule';
 import holidayJp from '@holiday-jp/holiday_jp';
+import { isRealDay } from '../boundary';
 
 // rrule ships ESM (what Vite loads) and CommonJS (what Node loads, as a default export).
 const { RRule, Weekday } = (rruleModule as unknown as { default?: typeof rruleModule }).default ?? rruleModule;
@@ -96,12 +97,8 @@ export function parseRecurrence(rrule: string): RecurrenceResult {
 	return { ok: true, summary: { freq, interval, weekdays, monthDays, until, count } };
 }
 
-export function isValidDay(day: string): boolean {
-	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-	if (!m) return false;
-	const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-	return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
-}
+/** Any real calendar day (the directory's own data may lie outside the staff forms' range). */
+export const isValidDay = isRealDay;
 
 export function isValidTime(time: string): boolean {
 	return /^([01]\d|2[0-3]):[0-5]\d$/.test(time);

@@ -14,6 +14,7 @@ import type { Actor } from '../auth/actor';
 import type { Permission } from '../network/permissions';
 import { SYSTEM, withAccess, type AccessContext } from '../db/tenant';
 import type { Pool, Tx } from '../db/tx';
+import { UUID } from '../boundary';
 
 const scopeBrand: unique symbol = Symbol('scope');
 const crossingBrand: unique symbol = Symbol('crossing');
@@ -141,8 +142,6 @@ export interface Crossing<P extends CrossingPurpose = CrossingPurpose> {
 	readonly purpose: P;
 	readonly [crossingBrand]: P;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function between<P extends CrossingPurpose>(from: OrganizationScope | ResidentScope, to: string, purpose: P): Crossing<P> {
 	secrets(from);

@@ -3,8 +3,7 @@ import type { RequestHandler } from './$types';
 import { actorDb, auditOrigin, requirePermission } from '$lib/server/auth/guard';
 import { auditCsvResponse } from '$lib/server/audit';
 import { organizationNames } from '$lib/server/directory';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '$lib/server/boundary';
 
 /** The organisation's audit log as CSV (the page's filters); the download is recorded. */
 export const GET: RequestHandler = async (event) => {

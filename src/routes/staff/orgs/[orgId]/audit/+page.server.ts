@@ -3,10 +3,9 @@ import type { PageServerLoad } from './$types';
 import { actorDb, requirePermission } from '$lib/server/auth/guard';
 import { auditPageData } from '$lib/server/audit';
 import { organizationNames } from '$lib/server/directory';
+import { UUID } from '$lib/server/boundary';
 
 export const csr = false;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An organisation's audit log: its admins and the secretariat. */
 export const load: PageServerLoad = async (event) => {

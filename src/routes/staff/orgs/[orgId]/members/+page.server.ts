@@ -6,8 +6,7 @@ import { ASSIGNABLE_ROLES, changeRole, inviteMember, membersPage, removeMember, 
 import { requireOrganization } from '$lib/server/auth/guard';
 import { sendMailInBackground } from '$lib/server/mail';
 import { translate, type MessageKey } from '$lib/i18n';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '$lib/server/boundary';
 
 /** The organisation in the path, if the person may manage its members (404 for a malformed id). */
 const guard = (event: Pick<RequestEvent, 'locals' | 'url' | 'params'>) => requireOrganization(event, 'members.manage');
