@@ -4,7 +4,10 @@
  */
 import path from 'node:path';
 import { openDatabase, type Database, type Db } from './db';
-import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates, localDay } from './directory';
+import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates } from './directory';
+import { useDatabase, onDatabaseChange, database as currentDatabase } from './db/current';
+import { todayInTokyo } from './clock';
+import { publicOrigin } from './http/origin';
 import { occurrencesStale, sendDueReminders, syncAllOccurrences } from './events';
 import { log } from './log';
 import { asSystem } from './db/tenant';
@@ -22,36 +25,19 @@ async function upcomingDatesStale(db: Db, today: string): Promise<boolean> {
 	return result.rows[0].stale;
 }
 
-let current: Database | null = null;
-let currentThrottle: Throttle | null = null;
+// Split by concern (issue 12): the process's database in db/current.ts, the day in clock.ts, the
+// public origin in http/origin.ts. Re-exported here until every importer points at its own file.
+export { useDatabase, db, database } from './db/current';
+export { todayInTokyo } from './clock';
+export { publicOrigin } from './http/origin';
 
-export function useDatabase(database: Database) {
-	current = database;
-	currentThrottle = new Throttle(database.pool);
-}
+let currentThrottle: Throttle | null = null;
+onDatabaseChange((database) => (currentThrottle = database ? new Throttle(database.pool) : null));
 
 /** Login and reset counters, shared by every process through the database. */
 export function throttle(): Throttle {
 	if (!currentThrottle) throw new Error('database not opened');
 	return currentThrottle;
-}
-
-/** Where links in e-mails point: ORIGIN (as for adapter-node) or the local server. */
-export function publicOrigin(env: NodeJS.ProcessEnv = process.env): string {
-	return (env.ORIGIN || `http://localhost:${env.PORT || 3000}`).replace(/\/$/, '');
-}
-
-export function db(): Db {
-	if (!current) throw new Error('database not opened');
-	return current.db;
-}
-
-export function database(): Database | null {
-	return current;
-}
-
-export function todayInTokyo(now = new Date()): string {
-	return localDay(now, 'Asia/Tokyo');
 }
 
 /** Open the database from the environment, load the demo region into an empty one, keep dates fresh. */
@@ -202,8 +188,7 @@ export async function stopPlatform() {
 	clearInterval(sessionPurgeTimer);
 	stopping.abort();
 	stopping = new AbortController();
-	const database = current;
-	current = null;
-	currentThrottle = null;
+	const database = currentDatabase();
+	useDatabase(null);
 	await database?.close();
 }
