@@ -23,7 +23,6 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { createDatabaseIfMissing, openDatabase, withDatabase, withDefaultUser, type Database } from '../src/lib/server/db';
-import * as schema from '../src/lib/server/db/schema';
 import { parseFinderParams } from '../src/lib/server/directory/finder-query';
 import { searchPrograms } from '../src/lib/server/directory/finder';
 import { localDay } from '../src/lib/server/directory/schedule';
@@ -128,7 +127,7 @@ async function openTarget(name: string): Promise<Target> {
 /** Generate the region when the target does not hold one of the requested size; keep dates current. */
 async function ensureRegion(target: Target): Promise<Record<string, number>> {
 	const pool = new pg.Pool({ connectionString: target.url, max: 2 });
-	const db = drizzle(pool, { schema });
+	const db = drizzle(pool);
 	try {
 		const count = async () => {
 			const r = await pool.query(`select (select count(*) from organizations)::int as organizations, (select count(*) from programs)::int as programs,
@@ -365,7 +364,7 @@ async function measure(base: string, name: string, urlPath: string, kind: Result
 async function explainAll(target: Target): Promise<string> {
 	const captured: Array<{ query: string; params: unknown[] }> = [];
 	const pool = new pg.Pool({ connectionString: target.url, max: 2 });
-	const db = drizzle(pool, { schema, logger: { logQuery: (query, params) => captured.push({ query, params }) } });
+	const db = drizzle(pool, { logger: { logQuery: (query, params) => captured.push({ query, params }) } });
 	const out: string[] = [];
 	try {
 		for (const q of QUERIES) {

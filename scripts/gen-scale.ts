@@ -11,7 +11,6 @@ import path from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { createDatabaseIfMissing, databaseNameOf, openDatabase, withDatabase, withDefaultUser } from '../src/lib/server/db';
-import * as schema from '../src/lib/server/db/schema';
 import { generateRegion, sizesFor } from '../bench/generate';
 
 const { values } = parseArgs({
@@ -43,7 +42,7 @@ console.log(`gen:scale: ${sizes.organizations} organisations, ${sizes.programs} 
 // Bulk replacement runs as the owner of the tables: the app role may not TRUNCATE or ANALYZE.
 const ownerPool = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
 try {
-	const report = await generateRegion(drizzle(ownerPool, { schema }), sizes, seed, { log: (line) => console.log(line) });
+	const report = await generateRegion(drizzle(ownerPool), sizes, seed, { log: (line) => console.log(line) });
 	console.log(
 		`gen:scale: done in ${report.seconds.total} s — ${Object.entries(report.counts)
 			.map(([k, v]) => `${k} ${v}`)

@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { cruise, type ICruiseResult, type IFlattenedRuleSet } from 'dependency-cruiser';
 
 const require = createRequire(import.meta.url);
-const config = require('../../.dependency-cruiser.cjs') as IFlattenedRuleSet & { options: { exclude: { path: string[] } } };
+type Known = Record<string, Array<[string, string]>>;
+const config = require('../../.dependency-cruiser.cjs') as IFlattenedRuleSet & {
+	options: Record<string, unknown> & { exclude: { path: string[] } };
+	known: Known;
+	boundaryRules: (known: Known) => IFlattenedRuleSet['forbidden'];
+};
 const fixtures = path.resolve('tests/fixtures/boundaries');
 
 async function violations(tree: string) {
@@ -37,4 +42,15 @@ describe('import boundaries', () => {
 			'platform-not-upward: src/lib/server/mail/send.ts → src/lib/server/consultations/index.ts'
 		]);
 	});
+});
+
+describe('the known exceptions', () => {
+	// An exception whose import is gone would silently allow that import to come back: each listed
+	// pair must still be a violation of the rules without exceptions.
+	it('lists only imports that still exist', async () => {
+		const { output } = await cruise(['src'], { ...config.options, validate: true, ruleSet: { forbidden: config.boundaryRules({}) } } as never);
+		const found = new Set((output as ICruiseResult).summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`));
+		const stale = Object.entries(config.known).flatMap(([rule, pairs]) => pairs.map(([from, to]) => `${rule}: ${from} → ${to}`).filter((entry) => !found.has(entry)));
+		expect(stale).toEqual([]);
+	}, 60_000);
 });

@@ -9,11 +9,14 @@ import path from 'node:path';
 import { userInfo } from 'node:os';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import * as schema from './schema';
 import { shareEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedServer } from './embedded';
 import { log } from '../log';
 
-export type Db = NodePgDatabase<typeof schema>;
+/**
+ * A Drizzle handle without a schema object: queries name their module's tables directly, and the
+ * platform's database layer knows no module (the relational `db.query.*` API is not used).
+ */
+export type Db = NodePgDatabase;
 
 export interface Database {
 	db: Db;
@@ -158,7 +161,7 @@ export async function ensureAppRole(adminUrl: string) {
 export function connectApp(appUrl: string, poolSize = 10): { pool: pg.Pool; db: Db } {
 	const pool = new pg.Pool({ connectionString: appUrl, max: poolSize, idleTimeoutMillis: 30_000 });
 	pool.on('error', (error) => log.error('db_pool_error', { message: error.message }));
-	return { pool, db: drizzle(pool, { schema }) };
+	return { pool, db: drizzle(pool) };
 }
 
 /** Start or reach the server, migrate, and connect as the app role. */
