@@ -18,6 +18,10 @@ import { log } from '../log';
  */
 export type Db = NodePgDatabase;
 
+// The two handle types and the row-level security context, through this door (tenant.ts, tx.ts).
+export { withAccess, asSystem, SYSTEM, ANONYMOUS, type AccessContext } from './tenant';
+export type { Tx, Pool, ContextKind } from './tx';
+
 export interface Database {
 	db: Db;
 	pool: pg.Pool;
