@@ -77,6 +77,8 @@ export interface CompiledRule {
 
 export interface CompiledRules {
 	version: string;
+	/** Every pattern of every rule in one expression: most messages match nothing, and one test says so. */
+	any: RegExp;
 	exclusions: RegExp[];
 	rules: CompiledRule[];
 }
@@ -91,6 +93,7 @@ export function compileRules(rules: TriageRules): CompiledRules {
 	if (!compiled) {
 		compiled = {
 			version: rules.version,
+			any: new RegExp(rules.rules.flatMap((r) => r.patterns.map((p) => `(?:${foldPattern(p)})`)).join('|'), 'u'),
 			exclusions: rules.exclusions.map((e) => compile(e.pattern)),
 			rules: rules.rules.map((r) => ({ id: r.id, category: r.category, patterns: r.patterns.map(compile), exclusions: (r.exclusions ?? []).map(compile) }))
 		};
