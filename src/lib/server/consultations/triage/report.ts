@@ -3,7 +3,9 @@
  * sets, the misses and false alarms, and the time per message.
  *   npx tsx src/lib/server/consultations/triage/report.ts
  */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_RULES, triage } from './index';
 import { HELDOUT, TUNING, measure, type LabelledItem } from './measure';
@@ -35,6 +37,25 @@ for (const [name, items] of sets) {
 	const m = measure(items);
 	for (const item of m.missed) console.log(`${name} missed: ${item.text}`);
 	for (const { item, result } of m.alarms) console.log(`${name} false alarm: ${item.text} (${result.matches.map((x) => x.ruleId).join(', ')})`);
+}
+
+// Everyday Japanese that is not a consultation: the seed documents (casebooks), one sentence at a
+// time. Rules that fire here are topical mentions (虐待, DV in a program description) or look-alikes to fix.
+// Run from the repository root; ../shared sits beside the main checkout (and two levels up from a worktree).
+const seeds = ['../shared/seeds', '../../shared/seeds'].map((p) => path.resolve(p)).find(existsSync);
+if (seeds) {
+	const sentences = readdirSync(seeds)
+		.flatMap((f) => readFileSync(path.join(seeds, f), 'utf8').split(/[。\n]/))
+		.map((s) => s.trim())
+		.filter((s) => s.length > 3);
+	const fired = sentences.filter((s) => triage(s).urgent);
+	console.log(`\nseed documents (../shared/seeds): ${sentences.length} sentences, ${fired.length} marked urgent (${pct(fired.length / sentences.length)})`);
+	for (const s of fired)
+		console.log(
+			`  ${triage(s)
+				.matches.map((m) => m.ruleId)
+				.join(', ')}: ${s.slice(0, 60)}`
+		);
 }
 
 const all = [...HELDOUT, ...TUNING].map((i) => i.text);

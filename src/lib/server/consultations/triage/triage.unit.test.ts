@@ -146,6 +146,45 @@ describe('design choices (docs/triage.md)', () => {
 	});
 });
 
+describe('the examples in docs/triage.md', () => {
+	it.each([
+		'生きるのがつらい',
+		'楽に死ねる方法',
+		'死んだほうがまし',
+		'眠ったまま起きたくない',
+		'全部終わらせたい',
+		'壁に頭を打ちつける',
+		'市販薬を大量に飲んだ',
+		'夫が酔って暴れる',
+		'夫に怒鳴られる',
+		'突き飛ばされた',
+		'脅されている',
+		'手をあげてしまいそう',
+		'外に出してもらえない',
+		'今、線路の近くにいます',
+		'誰か来て',
+		'待ち伏せされている',
+		'刃物を向けられた',
+		'意識がもうろう',
+		'4のう',
+		'氏ね'
+	])('%s is urgent', (text) => {
+		expect(urgent(text)).toBe(true);
+	});
+
+	it.each(['話しにたいして', '仕事を終わらせたい', 'good food', '太鼓をたたく', '今から行きます', '献血', '兄弟げんかで叩き合う', '料理で指を切った', '髪を切りたい', '橋の上から花火', '遺言書', '死ぬ気で頑張る', '死んだように眠る', '生きがい', '慢性的な疲れ', '4年生', '氏名'])(
+		'%s is not urgent',
+		(text) => {
+			expect(urgent(text)).toBe(false);
+		}
+	);
+
+	it('known limits stay documented: katakana elongation and context-only distress are not caught', () => {
+		expect(urgent('シニターイ')).toBe(false);
+		expect(urgent('もう限界')).toBe(false);
+	});
+});
+
 describe('rules are versioned data', () => {
 	it('the committed rules parse, carry their version, and survive a JSON round trip', () => {
 		expect(DEFAULT_RULES.version).toBe(rulesJson.version);
