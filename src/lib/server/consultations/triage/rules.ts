@@ -9,7 +9,55 @@ import { foldPattern } from './normalize';
 export const CRISIS_CATEGORIES = ['danger', 'suicide', 'self_harm', 'violence', 'abuse'] as const;
 export type CrisisCategory = (typeof CRISIS_CATEGORIES)[number];
 
+/**
+ * True when a quantified group holds a quantifier and one of the two is unbounded, e.g. (あ+)+ or
+ * (.*)*: the shape that backtracks for ever on a long message. Rules will be edited by the
+ * secretariat, and triage runs on every message, so such a pattern is refused.
+ */
+export function hasNestedQuantifier(source: string): boolean {
+	const groups: Array<{ bounded: boolean; quantified: boolean }> = [];
+	let inClass = false;
+	const quantifierAt = (i: number): 'none' | 'bounded' | 'unbounded' => {
+		const c = source[i];
+		if (c === '+' || c === '*') return 'unbounded';
+		if (c === '?') return 'bounded';
+		if (c === '{') {
+			const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+			if (m) return m[2] !== undefined && m[3] === '' ? 'unbounded' : 'bounded';
+		}
+		return 'none';
+	};
+	for (let i = 0; i < source.length; i++) {
+		const c = source[i];
+		if (c === '\\') {
+			i++;
+			continue;
+		}
+		if (inClass) {
+			if (c === ']') inClass = false;
+			continue;
+		}
+		if (c === '[') inClass = true;
+		else if (c === '(') groups.push({ bounded: false, quantified: false });
+		else if (c === ')') {
+			const inner = groups.pop();
+			const q = quantifierAt(i + 1);
+			if (inner && q !== 'none' && source[i + 1] !== '?' && (q === 'unbounded' ? inner.bounded || inner.quantified : inner.quantified)) return true;
+			const outer = groups.at(-1);
+			if (outer && inner && (inner.quantified || q === 'unbounded')) outer.quantified = true;
+			if (outer && inner && (inner.bounded || q === 'bounded')) outer.bounded = true;
+		} else {
+			const q = quantifierAt(i);
+			const top = groups.at(-1);
+			if (top && q === 'unbounded') top.quantified = true;
+			if (top && q === 'bounded' && c !== '?') top.bounded = true;
+		}
+	}
+	return false;
+}
+
 function regexProblem(source: string): string | null {
+	if (hasNestedQuantifier(source)) return '入れ子の繰り返し（例 (あ+)+）は長い文で止まらなくなるため使えません';
 	let re: RegExp;
 	try {
 		re = new RegExp(foldPattern(source), 'u');

@@ -3,6 +3,7 @@ import { DEFAULT_RULES, normalizeMessage, parseRules, triage, type TriageResult 
 import { HELDOUT, TUNING, measure } from './measure';
 import { HOTLINES, hotlinesFor, parseHotlines } from '../hotlines';
 import rulesJson from './rules.json';
+import { hasNestedQuantifier } from './rules';
 
 describe('crisis triage, measured on the labelled sets (docs/triage.md)', () => {
 	for (const [name, items, minimum] of [
@@ -210,11 +211,24 @@ describe('rules are versioned data', () => {
 		['an exclusion that matches everything', { ...valid, exclusions: [{ id: 'x.all', pattern: 'a?' }] }],
 		['a full-width pattern that could never match', { ...valid, rules: [{ id: 'suicide.a', category: 'suicide', patterns: ['ＤＶ'] }] }],
 		['an upper-case pattern that could never match', { ...valid, rules: [{ id: 'suicide.a', category: 'suicide', patterns: ['DV'] }] }],
+		['a nested quantifier that backtracks for ever', { ...valid, rules: [{ id: 'suicide.a', category: 'suicide', patterns: ['(し+)+に'] }] }],
 		['a duplicate id', { ...valid, rules: [valid.rules[0], valid.rules[0]] }],
 		['a bad id', { ...valid, rules: [{ ...valid.rules[0], id: 'Suicide A' }] }],
 		['not an object', 'rules']
 	])('parseRules refuses %s', (_, doc) => {
 		expect(() => parseRules(doc)).toThrow();
+	});
+});
+
+describe('nested quantifiers', () => {
+	it.each(['(あ+)+', '(.*)*x', '(a|b+){0,5}', '(a{1,3})+', '((a+))+', '(x[^。]*)*y'])('%s is refused', (source) => {
+		expect(hasNestedQuantifier(source)).toBe(true);
+	});
+	it.each(['((?!日|ひ)[^。!?]){0,8}(ない)', '[0-9]+年前', '(あ+)?い', '(て)?(い)?たくない', '[(]+', '\\(a+\\)+', '(?<![a-z])od(?![a-z])'])('%s is allowed', (source) => {
+		expect(hasNestedQuantifier(source)).toBe(false);
+	});
+	it('no committed pattern has one', () => {
+		expect(DEFAULT_RULES.rules.flatMap((r) => [...r.patterns, ...(r.exclusions ?? [])]).filter(hasNestedQuantifier)).toEqual([]);
 	});
 });
 
