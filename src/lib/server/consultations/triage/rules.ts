@@ -1,0 +1,151 @@
+/**
+ * Triage rules are data: a versioned JSON document, validated here, so that a later step can keep
+ * reviewed versions in the database and the secretariat can change them without a release.
+ */
+import { z } from 'zod';
+import { foldPattern } from './normalize';
+
+/** In the order a counsellor should read them: immediate danger first. */
+export const CRISIS_CATEGORIES = ['danger', 'suicide', 'self_harm', 'violence', 'abuse'] as const;
+export type CrisisCategory = (typeof CRISIS_CATEGORIES)[number];
+
+/**
+ * True when a quantified group holds a quantifier and one of the two is unbounded, e.g. (あ+)+ or
+ * (.*)*: the shape that backtracks for ever on a long message. Rules will be edited by the
+ * secretariat, and triage runs on every message, so such a pattern is refused.
+ */
+export function hasNestedQuantifier(source: string): boolean {
+	const groups: Array<{ bounded: boolean; quantified: boolean }> = [];
+	let inClass = false;
+	const quantifierAt = (i: number): 'none' | 'bounded' | 'unbounded' => {
+		const c = source[i];
+		if (c === '+' || c === '*') return 'unbounded';
+		if (c === '?') return 'bounded';
+		if (c === '{') {
+			const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+			if (m) return m[2] !== undefined && m[3] === '' ? 'unbounded' : 'bounded';
+		}
+		return 'none';
+	};
+	for (let i = 0; i < source.length; i++) {
+		const c = source[i];
+		if (c === '\\') {
+			i++;
+			continue;
+		}
+		if (inClass) {
+			if (c === ']') inClass = false;
+			continue;
+		}
+		if (c === '[') inClass = true;
+		else if (c === '(') groups.push({ bounded: false, quantified: false });
+		else if (c === ')') {
+			const inner = groups.pop();
+			const q = quantifierAt(i + 1);
+			if (inner && q !== 'none' && source[i + 1] !== '?' && (q === 'unbounded' ? inner.bounded || inner.quantified : inner.quantified)) return true;
+			const outer = groups.at(-1);
+			if (outer && inner && (inner.quantified || q === 'unbounded')) outer.quantified = true;
+			if (outer && inner && (inner.bounded || q === 'bounded')) outer.bounded = true;
+		} else {
+			const q = quantifierAt(i);
+			const top = groups.at(-1);
+			if (top && q === 'unbounded') top.quantified = true;
+			if (top && q === 'bounded' && c !== '?') top.bounded = true;
+		}
+	}
+	return false;
+}
+
+function regexProblem(source: string): string | null {
+	if (hasNestedQuantifier(source)) return '入れ子の繰り返し（例 (あ+)+）は長い文で止まらなくなるため使えません';
+	let re: RegExp;
+	try {
+		re = new RegExp(foldPattern(source), 'u');
+	} catch (e) {
+		return `正規表現として読めません: ${(e as Error).message}`;
+	}
+	// A pattern that matches the empty string would mark every message urgent (or, as an exclusion, hide every match).
+	if (re.test('')) return '空の文字列に一致するパターンは使えません';
+	// The text is NFKC-normalised before matching, so a full-width letter or a half-width kana in a pattern could never match.
+	if (/[\uff01-\uff5e\uff61-\uff9f]/.test(source)) return '全角英数字・半角カナは使わず、正規化した形（半角英数字・全角カナ）で書いてください';
+	if (/[A-Z]/.test(source.replace(/\\[A-Za-z]/g, ''))) return '本文は小文字に正規化されるので、英字は小文字で書いてください';
+	return null;
+}
+
+const patternSchema = z
+	.string()
+	.min(1)
+	.max(500)
+	.superRefine((source, ctx) => {
+		const problem = regexProblem(source);
+		if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: ${source}` });
+	});
+
+const idSchema = z.string().regex(/^[a-z_]+\.[a-z0-9-]+$/, 'id は「分類.名前」の形（例 suicide.want-to-die）');
+
+export const exclusionSchema = z.object({ id: idSchema, pattern: patternSchema, note: z.string().optional() });
+
+export const ruleSchema = z.object({
+	id: idSchema,
+	category: z.enum(CRISIS_CATEGORIES),
+	patterns: z.array(patternSchema).min(1),
+	exclusions: z.array(patternSchema).optional(),
+	note: z.string().optional()
+});
+
+export const rulesSchema = z
+	.object({
+		version: z.string().min(1).max(100),
+		description: z.string().optional(),
+		exclusions: z.array(exclusionSchema),
+		rules: z.array(ruleSchema).min(1)
+	})
+	.superRefine((doc, ctx) => {
+		const seen = new Set<string>();
+		for (const id of [...doc.exclusions.map((e) => e.id), ...doc.rules.map((r) => r.id)]) {
+			if (seen.has(id)) ctx.addIssue({ code: 'custom', message: `id が重複しています: ${id}` });
+			seen.add(id);
+		}
+	});
+
+export type TriageRules = z.infer<typeof rulesSchema>;
+export type TriageRule = z.infer<typeof ruleSchema>;
+
+/** Validates a rules document (from the committed file, or later from the database); throws a ZodError on bad data. */
+export function parseRules(json: unknown): TriageRules {
+	return rulesSchema.parse(json);
+}
+
+export interface CompiledRule {
+	id: string;
+	category: CrisisCategory;
+	patterns: RegExp[];
+	exclusions: RegExp[];
+}
+
+export interface CompiledRules {
+	version: string;
+	/** Every pattern of every rule in one expression: most messages match nothing, and one test says so. */
+	any: RegExp;
+	exclusions: RegExp[];
+	rules: CompiledRule[];
+}
+
+const compile = (source: string) => new RegExp(foldPattern(source), 'gu');
+
+// Rules documents are immutable once parsed; compiling once per document keeps triage to matching only.
+const cache = new WeakMap<TriageRules, CompiledRules>();
+
+export function compileRules(rules: TriageRules): CompiledRules {
+	let compiled = cache.get(rules);
+	if (!compiled) {
+		compiled = {
+			version: rules.version,
+			any: new RegExp(rules.rules.flatMap((r) => r.patterns.map((p) => `(?:${foldPattern(p)})`)).join('|'), 'u'),
+			exclusions: rules.exclusions.map((e) => compile(e.pattern)),
+			rules: rules.rules.map((r) => ({ id: r.id, category: r.category, patterns: r.patterns.map(compile), exclusions: (r.exclusions ?? []).map(compile) }))
+		};
+		cache.set(rules, compiled);
+	}
+	return compiled;
+}
