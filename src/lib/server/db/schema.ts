@@ -6,3 +6,4 @@ export * from '../audit/schema';
 export * from '../crypto/schema';
 export * from '../events/schema';
 export * from '../participation/schema';
+export * from '../consultations/schema';
