@@ -6,3 +6,4 @@ export { inbox, inboxQuery, INBOX_VIEWS, INBOX_LIMIT, type Inbox, type InboxRow,
 export { openThread, replyToThread, addNote, assignThread, setThreadStatus, setThreadTags, tagsInput, statusInput, TAGS, type StaffThread, type Note, type ThreadRefusal } from './thread';
 export { triage, type TriageResult, type CrisisCategory } from './triage';
 export { hotlinesFor, type Hotline } from './hotlines';
+export { addresseeName } from './window';
