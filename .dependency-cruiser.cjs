@@ -78,7 +78,12 @@ const KNOWN = {
 		['src/lib/server/scope/scope.ts', 'src/lib/server/db/tenant.ts'],
 		['src/lib/server/scope/scope.ts', 'src/lib/server/auth/actor.ts'],
 		['src/lib/server/scope/scope.ts', 'src/lib/server/network/permissions.ts'],
-		['src/lib/server/scope/system.ts', 'src/lib/server/db/tx.ts']
+		['src/lib/server/scope/system.ts', 'src/lib/server/db/tx.ts'],
+		// issue 13, the consultations module, in participation's shape and with its exceptions: a
+		// foreign key to organizations, and the private link's token (auth/index.ts does not export newToken / isTokenShaped yet; cards and registrations
+		// import auth/tokens.ts the same way)
+		['src/lib/server/consultations/schema.ts', 'src/lib/server/directory/schema.ts'],
+		['src/lib/server/consultations/intake.ts', 'src/lib/server/auth/tokens.ts']
 	],
 	'no-module-cycle': [
 		// issue 12: to remove

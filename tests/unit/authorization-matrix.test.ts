@@ -7,6 +7,7 @@
  * afterwards, organisation B's records must be exactly as before.
  */
 import { readdirSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,9 @@ interface Ids {
 	/** A one-off occurrence of `program`, open for registration, with one registration. */
 	occurrence: string;
 	registration: string;
+	/** A consultation thread addressed to the organisation, and its person's private link. */
+	thread: string;
+	threadToken: string;
 }
 
 interface Probe {
@@ -54,6 +58,10 @@ const EDIT_OWN: Row = ['login', 'deny', 'deny', 'ok', 'ok', 'ok', 'mfa'];
 const EDIT_OTHER: Row = ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'];
 /** Another organisation's record under one's own path: not found, for everyone who gets that far. */
 const EDIT_IDOR: Row = ['login', 'deny', 'deny', 'hidden', 'hidden', 'hidden', 'mfa'];
+/** Consultations: the organisation's counsellors only (a second factor required), not the secretariat elsewhere. */
+const CONSULT_OWN: Row = ['login', 'deny', 'ok', 'deny', 'deny', 'deny', 'mfa'];
+const CONSULT_OTHER: Row = ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa'];
+const CONSULT_IDOR: Row = ['login', 'deny', 'hidden', 'deny', 'deny', 'deny', 'mfa'];
 /** A complete, valid program form: so that an IDOR save is refused for the id, not for the input. */
 const VALID_PROGRAM = { title: '乗っ取り', forms: 'ibasho', languages: 'ja', costKind: 'free', joinMethod: 'no_registration', deliveryMode: 'in_person', status: 'active', scheduleCount: '0' };
 
@@ -226,6 +234,36 @@ const MATRIX: Record<string, Probe[]> = {
 	'/staff/network/audit': [get('none', () => '/staff/network/audit', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])],
 	'/staff/network/audit.csv': [get('none', () => '/staff/network/audit.csv', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])],
 
+	// ── consultations (issue 13): anyone may write; only the addressed organisation's counsellors
+	// (and the secretariat at its own organisation, the one window) read — never network-wide ──────
+	// An empty message: the form comes back (400) and nothing is stored.
+	'/consult': [get('none', () => '/consult', ALL_OK), get('own', (i) => `/consult?organization=${i.org}`, ALL_OK), post('none', () => '/consult', () => ({ message: '' }), ALL_OK)],
+	// The person's link opens the thread for whoever holds it (a session adds nothing); an empty
+	// message comes back (400). Wrong links are 404s in src/routes/consult/consult.http.test.ts (here
+	// they would spend the network's link-miss allowance the other bearer-link probes need).
+	'/consult/t/[token]': [get('own', (i) => `/consult/t/${i.threadToken}`, ALL_OK), post('own', (i) => `/consult/t/${i.threadToken}`, () => ({ message: '' }), ALL_OK)],
+	// A form body is no JSON consultation: 400 for everyone, nothing stored.
+	'/api/v1/consultations': [post('none', () => '/api/v1/consultations', () => ({ message: 'x' }), ALL_OK)],
+	'/staff/orgs/[orgId]/consultations': [
+		get('own', (i) => `/staff/orgs/${i.org}/consultations`, CONSULT_OWN),
+		get('own', (i) => `/staff/orgs/${i.org}/consultations?view=urgent`, CONSULT_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/consultations`, CONSULT_OTHER)
+	],
+	'/staff/orgs/[orgId]/consultations/[threadId]': [
+		get('own', (i) => `/staff/orgs/${i.org}/consultations/${i.thread}`, CONSULT_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/consultations/${i.thread}`, CONSULT_OTHER),
+		get('idor', (i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}`, CONSULT_IDOR),
+		get('own', (i) => `/staff/orgs/${i.org}/consultations/not-a-uuid`, CONSULT_IDOR),
+		// An empty answer: the form comes back (400), nothing sent.
+		post('own', (i) => `/staff/orgs/${i.org}/consultations/${i.thread}?/reply`, () => ({ message: '' }), CONSULT_OWN),
+		post('other', (i) => `/staff/orgs/${i.org}/consultations/${i.thread}?/reply`, () => ({ message: '乗っ取り' }), CONSULT_OTHER),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/reply`, () => ({ message: '乗っ取り' }), CONSULT_IDOR),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/note`, () => ({ note: '乗っ取り' }), CONSULT_IDOR),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/assign`, () => ({ to: 'me' }), CONSULT_IDOR),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/status`, () => ({ status: 'closed' }), CONSULT_IDOR),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/tags`, () => ({ tags: 'life_stage:youth' }), CONSULT_IDOR)
+	],
+
 	// ── the secretariat ──────────────────────────────────────────────────────────────────────────
 	'/staff/network/join-requests': [
 		get('none', () => '/staff/network/join-requests', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
@@ -264,7 +302,10 @@ async function snapshotOf(org: string): Promise<string> {
 		'occurrences where organization_id',
 		'registrations where organization_id',
 		'visits where organization_id',
-		'card_consents where organization_id'
+		'card_consents where organization_id',
+		'consultation_threads where organization_id',
+		'consultation_messages where organization_id',
+		'consultation_notes where organization_id'
 	];
 	const parts: string[] = [];
 	for (const t of tables) {
@@ -300,7 +341,9 @@ async function idsOf(org: string, member: string): Promise<Ids> {
 		const bind = (column: string) => ({ table: 'registrations', column, rowId: registration, organizationId: org });
 		await tx.execute(sql`update registrations set name_sealed = ${await encryptText(tx, '行列 太郎', bind('name_sealed'))}, contact_sealed = ${await encryptText(tx, 'matrix@example.org', bind('contact_sealed'))} where id = ${registration}`);
 	});
-	return { org, program, location, member, joinRequest: NIL, occurrence, registration };
+	const threadToken = randomBytes(32).toString('base64url');
+	const thread = (await admin.query(`insert into consultation_threads (organization_id, channel, access_digest) values ($1, 'web', $2) returning id`, [org, createHash('sha256').update(threadToken).digest('hex')])).rows[0].id;
+	return { org, program, location, member, joinRequest: NIL, occurrence, registration, thread, threadToken };
 }
 
 function classify(response: Response): Outcome | `unexpected ${number}` {

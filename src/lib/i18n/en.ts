@@ -7,6 +7,7 @@ import { printEn } from './en-print';
 import { registrationEn } from './en-registration';
 import { participationEn } from './en-participation';
 import { figuresEn } from './en-figures';
+import { consultationsEn } from './en-consultations';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -195,5 +196,6 @@ export const en: Record<MessageKey, string> = {
 	'error.back': 'Back to the home page',
 	'error.controlCharacter': 'The input contained characters that cannot be used (control characters). Please check it and try again.',
 	'error.unreadableForm': 'What was sent could not be read as a form. Please reload the page and send it again.',
-	'error.reference': 'Reference: {id}'
+	'error.reference': 'Reference: {id}',
+	...consultationsEn
 };

@@ -53,7 +53,7 @@ function bare(schema: JsonSchema): JsonSchema {
  * no others), request bodies as clients send them (io input: defaults optional). One call per
  * direction over the same registry; each component is taken from the direction it is used in.
  */
-const REQUEST_COMPONENTS = new Set(['CheckInRequest', 'TapBatch', 'FinderQuery']);
+const REQUEST_COMPONENTS = new Set(['CheckInRequest', 'TapBatch', 'FinderQuery', 'ConsultationRequest']);
 
 let components: Record<string, JsonSchema> | undefined;
 
@@ -210,6 +210,21 @@ export function openApiDocument(origin: string) {
 						...staffGuardResponses,
 						'404': staffNotFound('A tap names another organisation’s program (Error, code foreign_program), or a malformed orgId (GuardError)'),
 						'503': overloaded
+					}
+				}
+			},
+			'/consultations': {
+				post: {
+					operationId: 'startConsultation',
+					summary: 'Open an anonymous consultation; crisis triage answers the hotlines at once',
+					description: 'No account and no session. The answer carries the person’s private thread link; `hotlines` is present only when triage matched (`urgent: true`). Submissions are limited per client network.',
+					requestBody: { required: true, content: jsonContent(ref('ConsultationRequest')) },
+					responses: {
+						'201': { description: 'The thread was opened', content: jsonContent(ref('ConsultationCreated')) },
+						'400': errorResponse(`Body not as described (code invalid_body, a detail per field), or ${BOUNDARY}`),
+						'404': errorResponse('No organisation has this organization_id (code unknown_organization)'),
+						'429': { description: 'Too many consultations from this network (code throttled); try again after Retry-After seconds.', headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } }, content: jsonContent(ref('Error')) },
+						'503': { ...overloaded, description: 'The network has no consultation window yet (code no_window), or the server is busy (code overloaded; try again after Retry-After seconds).' }
 					}
 				}
 			},

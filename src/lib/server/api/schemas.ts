@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { tapBatch, type CheckInResult as CheckInOutcome, type TapsOutcome } from '../participation';
+import { CONTACT_MAX, MESSAGE_MAX, NICKNAME_MAX, type StartRefusal } from '../consultations';
 
 /** Schemas that become components/schemas/<id> in the document. */
 export const apiSchemas = z.registry<{ id: string }>();
@@ -274,3 +275,32 @@ export const OpenApiDocument = component(
 	}),
 	'An OpenAPI 3.1 document (this one).'
 );
+
+// ── consultations (anonymous, issue 13) ────────────────────────────────────────────────────────
+
+export const ConsultationRequest = component(
+	'ConsultationRequest',
+	z.object({
+		message: z.string().trim().min(1).max(MESSAGE_MAX).describe('What the person wants to talk about (Japanese or any language).'),
+		nickname: z.string().trim().max(NICKNAME_MAX).optional().describe('What to call them; need not be a real name.'),
+		contact: z.string().trim().max(CONTACT_MAX).optional().describe('How to reach them back, if they want to be reached.'),
+		organization_id: uuid.optional().describe('The member organisation the person chose; without it, the network’s one window (the secretariat).')
+	}),
+	'A consultation without an account. Triage runs on the message at once.'
+);
+
+const Hotline = component('Hotline', z.object({ name: z.string(), number: z.string().describe('As dialled in Japan, e.g. 0120-279-338.'), hours: z.string(), url: z.url().nullable() }), 'An official hotline the person can call now.');
+
+export const ConsultationCreated = component(
+	'ConsultationCreated',
+	z.object({
+		id: uuid,
+		link: z.url().describe('The person’s private thread page (a bearer link: keep it secret).'),
+		urgent: z.boolean().describe('Crisis triage matched the message.'),
+		hotlines: z.array(Hotline).min(1).optional().describe('Present only when urgent: the hotlines to show the person at once.')
+	}),
+	'201: the thread was opened.'
+);
+
+/** The refusals of a consultation and the status each answers. */
+export const CONSULTATION_REFUSALS = { unknown_organization: 404, no_window: 503 } as const satisfies Record<StartRefusal, 404 | 503>;

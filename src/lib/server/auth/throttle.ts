@@ -13,11 +13,11 @@ import type pg from 'pg';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 
-export type ThrottleScope = 'login' | 'mfa' | 'reauth' | 'reset' | 'join' | 'register' | 'link' | 'card';
+export type ThrottleScope = 'login' | 'mfa' | 'reauth' | 'reset' | 'join' | 'register' | 'link' | 'card' | 'consult';
 /** Scopes counted per account (or contact) and per network. */
 export type AccountScope = 'mfa' | 'reauth' | 'reset' | 'join' | 'register';
 /** Scopes counted per client network only: nobody else's guessing can refuse a resident. */
-export type NetworkScope = 'link' | 'card';
+export type NetworkScope = 'link' | 'card' | 'consult';
 
 /**
  * network: one client network, all accounts. account: one account (or contact), all networks.
@@ -49,7 +49,10 @@ export const RULES = {
 	// Wrong guesses of residents' bearer links (registration, card), per network.
 	link: { network: rule(20, 15) },
 	// Participation cards issued per network.
-	card: { network: rule(10, 60) }
+	card: { network: rule(10, 60) },
+	// Consultation messages without an account (new threads and the person's follow-ups), per
+	// network: generous, since a person in distress may write many short messages.
+	consult: { network: rule(60, 60) }
 } as const satisfies Record<ThrottleScope, Partial<Record<CounterKind, Rule>>>;
 
 /** How long a network where an account's password was right counts as that account's own. */

@@ -19,5 +19,9 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
 	{ table: 'users', column: 'recovery_code_key', idColumn: 'id' },
 	{ table: 'registrations', column: 'name_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'registrations', column: 'contact_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
-	{ table: 'registrations', column: 'needs_sealed', idColumn: 'id', organizationColumn: 'organization_id' }
+	{ table: 'registrations', column: 'needs_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
+	{ table: 'consultation_threads', column: 'nickname_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
+	{ table: 'consultation_threads', column: 'contact_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
+	{ table: 'consultation_messages', column: 'body_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
+	{ table: 'consultation_notes', column: 'body_sealed', idColumn: 'id', organizationColumn: 'organization_id' }
 ];

@@ -15,16 +15,20 @@ export const PERMISSIONS = [
 	'registrations.view', // the names and contacts of people registered (personal data)
 	'attendance.record', // check people in, count heads at the door
 	'attendance.view', // the organisation's attendance figures
-	'network.attendance' // the region's attendance figures, unsuppressed
+	'network.attendance', // the region's attendance figures, unsuppressed
+	'consultations.read', // the organisation's consultation inbox and threads (every opening audited)
+	'consultations.reply' // answer, note, assign, set status and tags on the organisation's threads
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Permissions a role grants inside the organisation where it is held. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view'],
+	// Consultations only for roles in MFA_ROLES (a second factor before any thread is read); the
+	// secretariat answers the network's one window at its own organisation, never network-wide.
+	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'consultations.read', 'consultations.reply'],
 	org_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view'],
 	staff: ['directory.edit', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view'],
-	counsellor: [],
+	counsellor: ['consultations.read', 'consultations.reply'],
 	// Volunteers staff the door: they count and check in, but see no names and no reports.
 	volunteer: ['attendance.record']
 };

@@ -272,6 +272,21 @@ describe('real answers of the built app match the document', () => {
 		await check('/orgs/{orgId}/taps', url, 403, post({ taps: [tap] }, 'adminB'));
 	});
 
+	it('an anonymous consultation: 201 ordinary (no hotlines), 201 urgent (hotlines), and the refusals', async () => {
+		const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+		const ordinary = await check('/consultations', '/consultations', 201, post({ message: '子ども食堂の場所を教えてください', organization_id: cast.orgA }));
+		expect(ordinary.urgent).toBe(false);
+		expect(ordinary).not.toHaveProperty('hotlines');
+		const urgent = await check('/consultations', '/consultations', 201, post({ message: 'もう消えたい', nickname: 'そら' }));
+		expect(urgent.urgent).toBe(true);
+		expect(urgent.hotlines.length).toBeGreaterThan(0);
+		await check('/consultations', '/consultations', 400, post({ message: '' }));
+		await check('/consultations', '/consultations', 400, post({ message: 'x', organization_id: 'nope' }));
+		await check('/consultations', '/consultations', 404, post({ message: 'x', organization_id: '00000000-0000-4000-8000-000000000000' }));
+		const nul = await check('/consultations', '/consultations', 400, post({ message: 'a\u0000b' }));
+		expect(nul.error.code).toBe('control_character');
+	});
+
 	it('a burst beyond the admission limits: 503 overloaded, as documented for every path', async () => {
 		const responses = await Promise.all(Array.from({ length: 12 }, () => fetch(`${app.baseUrl}/api/v1/programs?q=${encodeURIComponent('居場所')}`)));
 		const shed = responses.filter((r) => r.status === 503);

@@ -1,0 +1,101 @@
+/**
+ * Consultations: one thread model for every channel (the anonymous web form and its JSON twin, LINE
+ * later, and phone or walk-in consultations typed by a counsellor). A thread is addressed to one
+ * organisation — the one the person chose, or the network's one window (the secretariat's
+ * organisation) — and only that organisation's counsellors see it (forced RLS, drizzle/0012).
+ * Everything the person or a counsellor wrote is envelope-encrypted (crypto/, registry.ts); the
+ * person follows the thread through a bearer link stored as a digest, like cards and registrations.
+ */
+import { sql } from 'drizzle-orm';
+import { pgTable, uuid, text, boolean, timestamp, index, uniqueIndex, unique, check, foreignKey } from 'drizzle-orm/pg-core';
+import { organizations } from '../directory/schema';
+
+export const CHANNELS = ['web', 'line', 'staff'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** new: nobody answered yet; open: a counsellor answered; waiting: for the person; closed. */
+export const THREAD_STATUSES = ['new', 'open', 'waiting', 'closed'] as const;
+export type ThreadStatus = (typeof THREAD_STATUSES)[number];
+
+export const AUTHORS = ['person', 'counsellor', 'system'] as const;
+export type Author = (typeof AUTHORS)[number];
+
+export const consultationThreads = pgTable(
+	'consultation_threads',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		organizationId: uuid('organization_id')
+			.notNull()
+			.references(() => organizations.id, { onDelete: 'cascade' }),
+		channel: text('channel').$type<Channel>().notNull(),
+		status: text('status').$type<ThreadStatus>().notNull().default('new'),
+		// Crisis triage of the person's messages: set by the first match, never cleared by a later
+		// ordinary message (a counsellor closes the thread instead).
+		urgent: boolean('urgent').notNull().default(false),
+		crisisCategories: text('crisis_categories')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		rulesVersion: text('rules_version'),
+		// A user id; no foreign key into auth's tables (the assignment is cleared when they leave).
+		assignedTo: uuid('assigned_to'),
+		// The person's private link, a 256-bit bearer token stored as its SHA-256 digest.
+		accessDigest: text('access_digest').notNull(),
+		nicknameSealed: text('nickname_sealed'),
+		contactSealed: text('contact_sealed'),
+		tags: text('tags')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		// Time to first answer = first_answered_at - created_at.
+		firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
+		lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
+		closedAt: timestamp('closed_at', { withTimezone: true })
+	},
+	(t) => [
+		uniqueIndex('consultation_threads_access_key').on(t.accessDigest),
+		// The target of the messages' and notes' (thread, organisation) key: a message cannot name
+		// one organisation and sit in another's thread.
+		unique('consultation_threads_organization_key').on(t.id, t.organizationId),
+		// The inbox: one organisation's threads by status, urgent first, latest first.
+		index('consultation_threads_inbox_idx').on(t.organizationId, t.status, t.urgent, t.lastMessageAt),
+		check('consultation_threads_channel', sql`${t.channel} in ('web','line','staff')`),
+		check('consultation_threads_status', sql`${t.status} in ('new','open','waiting','closed')`)
+	]
+);
+
+/** One message in a thread. The organisation is repeated here for row-level security and as the binding of the sealed body. */
+export const consultationMessages = pgTable(
+	'consultation_messages',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		threadId: uuid('thread_id').notNull(),
+		organizationId: uuid('organization_id').notNull(),
+		author: text('author').$type<Author>().notNull(),
+		authorUserId: uuid('author_user_id'),
+		bodySealed: text('body_sealed').notNull(),
+		// Triage of this message (person's messages only).
+		urgent: boolean('urgent').notNull().default(false),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		foreignKey({ name: 'consultation_messages_thread_fk', columns: [t.threadId, t.organizationId], foreignColumns: [consultationThreads.id, consultationThreads.organizationId] }).onDelete('cascade'),
+		index('consultation_messages_thread_idx').on(t.threadId, t.createdAt),
+		check('consultation_messages_author', sql`${t.author} in ('person','counsellor','system')`)
+	]
+);
+
+/** Counsellors' internal notes on a thread: never shown to the person. */
+export const consultationNotes = pgTable(
+	'consultation_notes',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		threadId: uuid('thread_id').notNull(),
+		organizationId: uuid('organization_id').notNull(),
+		authorUserId: uuid('author_user_id').notNull(),
+		bodySealed: text('body_sealed').notNull(),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [foreignKey({ name: 'consultation_notes_thread_fk', columns: [t.threadId, t.organizationId], foreignColumns: [consultationThreads.id, consultationThreads.organizationId] }).onDelete('cascade'), index('consultation_notes_thread_idx').on(t.threadId, t.createdAt)]
+);

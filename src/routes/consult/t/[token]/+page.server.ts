@@ -1,0 +1,34 @@
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
+import { addPersonMessage, messageInput, threadByLink, MESSAGE_MAX } from '$lib/server/consultations';
+import { fieldErrors } from '$lib/server/boundary';
+import { byBearerLink, residentScope } from '$lib/server/auth/guard';
+import { throttle } from '$lib/server/runtime';
+import { translator } from '$lib/i18n';
+
+export const csr = false;
+
+/** The person's thread by its private link; every miss is the same 404. */
+const mine = (event: Pick<RequestEvent, 'locals' | 'params'>) => byBearerLink(event, () => threadByLink(residentScope(event), (event.params as { token: string }).token), { throttled: 'consult.linkThrottled', notFound: 'consult.notFound' });
+
+export const load: PageServerLoad = async (event) => {
+	const thread = await mine(event);
+	// Only the bearer of the link should ever see this page: no shared or back-button caches.
+	event.setHeaders({ 'cache-control': 'private, no-store' });
+	return { thread, sent: event.url.searchParams.get('sent') === '1', limit: MESSAGE_MAX };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		await mine(event);
+		const t = translator(event.locals.locale);
+		const message = String((await event.request.formData()).get('message') ?? '');
+		const parsed = messageInput.safeParse({ message });
+		if (!parsed.success) return fail(400, { message, errors: fieldErrors<{ message?: string }>(parsed.error) });
+		const verdict = await throttle().attemptFromNetwork('consult', event.locals.ip);
+		if (!verdict.allowed) return fail(429, { message, errors: {}, notice: t('consult.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) });
+		const added = await addPersonMessage(residentScope(event), { token: event.params.token, message: parsed.data.message });
+		if (!added.ok) return fail(404, { message, errors: {}, notice: t('consult.notFound') });
+		redirect(303, `/consult/t/${event.params.token}?sent=1`);
+	}
+};
