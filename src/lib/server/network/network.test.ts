@@ -12,7 +12,26 @@ import { systemScope } from '../scope';
 import { auditEvents } from '../audit/schema';
 import { organizations } from '../directory/schema';
 import { useDatabase } from '../runtime';
-import { acceptInvitation, changeRole, decideJoinRequest, ensureSecretariatInvitation, invitationByToken, inviteMember, joinRequestInput, joinRequestsPage, membershipsOf, membersPage, removeMember, revokeInvitation, setMembership, submitJoinRequest, DEMO_SECRETARIAT_SLUG, type Role } from './index';
+import {
+	acceptInvitation,
+	changeRole,
+	decideJoinRequest,
+	ensureSecretariatInvitation,
+	invitationByToken,
+	inviteMember,
+	joinRequestInput,
+	joinRequestsPage,
+	membershipsOf,
+	membersPage,
+	moderateOrganization,
+	networkOrganizations,
+	removeMember,
+	revokeInvitation,
+	setMembership,
+	submitJoinRequest,
+	DEMO_SECRETARIAT_SLUG,
+	type Role
+} from './index';
 import { createInvitation } from './invitations';
 import { joinRequests } from './schema';
 
@@ -130,6 +149,23 @@ describe('joining the network', () => {
 		expect((await accept(token, { signedInUserId: null })).outcome).toBe('login_required');
 		expect((await accept(token, { signedInUserId: intruder })).outcome).toBe('wrong_account');
 		expect((await accept(token, { signedInUserId: existing })).outcome).toBe('joined');
+	});
+});
+
+describe("the network's organisations", () => {
+	it('the secretariat takes an organisation off the public pages and back, each recorded; an unknown id is refused', async () => {
+		const org = await makeOrganization(database.db);
+		const reviewer: Actor = { userId: crypto.randomUUID(), email: 'moderator@example.org', displayName: 'moderator', sessionId: 's', memberships: [], secretariat: true, mfaRequired: false, mfaEnrolled: false };
+		const scope = requireSecretariat(requestOf(reviewer), 'network.moderate');
+		expect(await moderateOrganization(scope, { organizationId: org, published: false })).toEqual({ ok: true, value: undefined });
+		expect((await networkOrganizations(scope)).find((o) => o.id === org)).toMatchObject({ published: false });
+		expect(await moderateOrganization(scope, { organizationId: org, published: true })).toEqual({ ok: true, value: undefined });
+		expect(await moderateOrganization(scope, { organizationId: crypto.randomUUID(), published: false })).toEqual({ ok: false, reason: 'no_organization' });
+		const rows = await asSystem(database.db, (tx) => tx.select({ action: auditEvents.action, entityId: auditEvents.entityId, actor: auditEvents.actorUserId, changedFields: auditEvents.changedFields }).from(auditEvents).where(eq(auditEvents.organizationId, org)).orderBy(auditEvents.id));
+		expect(rows).toEqual([
+			{ action: 'organization.unpublish', entityId: org, actor: reviewer.userId, changedFields: ['published'] },
+			{ action: 'organization.publish', entityId: org, actor: reviewer.userId, changedFields: ['published'] }
+		]);
 	});
 });
 
