@@ -15,6 +15,7 @@ import { Throttle } from './auth/throttle';
 import { purgeExpiredSessions } from './auth/sessions';
 import { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG } from './network';
 import { runExclusive } from './jobs';
+import { systemScope } from './scope';
 import { sendMail } from './mail';
 import { translate } from '../i18n';
 import { sql } from 'drizzle-orm';
@@ -88,11 +89,11 @@ async function startUp(database: Database, env: NodeJS.ProcessEnv, startedAt: Da
 				if (await occurrencesStale(database.db, today)) log.info('occurrences_synced', await syncAll(database, today));
 			}).catch((e: Error) => log.error('occurrences_sync_failed', { message: e.message }));
 	}
-	if (await setupLinkIssuedSince(database.db, startedAt)) {
+	if (await setupLinkIssuedSince(systemScope(database.db, JOBS.startup), startedAt)) {
 		log.warn('secretariat_setup_link_sent_by_another_process', { email: env.ADMIN_EMAIL || 'admin@example.org' });
 		return;
 	}
-	const setup = await ensureSecretariatInvitation(database.db, {
+	const setup = await ensureSecretariatInvitation(systemScope(database.db, JOBS.startup), {
 		email: env.ADMIN_EMAIL || 'admin@example.org',
 		organizationSlug: env.SECRETARIAT_ORGANIZATION || (env.DEMO_REGION !== 'off' ? DEMO_SECRETARIAT_SLUG : undefined),
 		networkName: env.NETWORK_NAME || 'ネットワーク事務局'

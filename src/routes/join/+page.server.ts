@@ -1,11 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { db, publicOrigin, throttle } from '$lib/server/runtime';
-import { withAccess, ANONYMOUS } from '$lib/server/db/tenant';
-import { joinRequestInput, secretariatUserIds, submitJoinRequest } from '$lib/server/network';
-import { emailsOf } from '$lib/server/auth';
-import { asSystem } from '$lib/server/db/tenant';
-import { auditOrigin } from '$lib/server/auth/guard';
+import { publicOrigin, throttle } from '$lib/server/runtime';
+import { joinRequestInput, submitJoinRequest } from '$lib/server/network';
+import { residentScope } from '$lib/server/auth/guard';
 import { sendMailInBackground } from '$lib/server/mail';
 import { taxonomy } from '$lib/server/directory';
 import { translate, type MessageKey } from '$lib/i18n';
@@ -30,9 +27,8 @@ export const actions: Actions = {
 		// Every application counts (taken before it is stored, never given back).
 		const attempt = await throttle().attempt('join', parsed.data.applicantEmail, event.locals.ip);
 		if (!attempt.allowed) return fail(429, { values, errors: { form: t('auth.throttled', { minutes: Math.ceil(attempt.retryAfter / 60) }) } });
-		await withAccess(db(), ANONYMOUS, (tx) => submitJoinRequest(tx, auditOrigin(event), parsed.data));
+		const { reviewers } = await submitJoinRequest(residentScope(event), parsed.data);
 		sendMailInBackground({ to: parsed.data.applicantEmail, subject: t('mail.joinReceived.subject'), text: t('mail.joinReceived.body', { organization: parsed.data.organizationName }) });
-		const reviewers = await emailsOf(db(), await asSystem(db(), (tx) => secretariatUserIds(tx)));
 		for (const to of reviewers) {
 			sendMailInBackground({ to, subject: t('mail.joinNotice.subject'), text: t('mail.joinNotice.body', { organization: parsed.data.organizationName, link: `${publicOrigin()}/staff/network/join-requests` }) });
 		}

@@ -24,6 +24,6 @@ export interface AuditEntry {
 export { recordAudit, AuditEntryError } from './log';
 export { verifyAuditChain, type AuditChainReport, type ChainBreak } from './verify';
 export { canonicalAuditRow, auditRowHash, GENESIS_HASH, type ChainedRow } from './chain';
-export { listAuditEvents, parseAuditQuery, AUDIT_PAGE_SIZE, AUDIT_EXPORT_LIMIT, type AuditFilters, type AuditPageRequest, type AuditEventView, type AuditEventPage, type AuditQueryError, type ParsedAuditQuery } from './query';
+export { listAuditEvents, parseAuditQuery, noAuditNames, AUDIT_PAGE_SIZE, AUDIT_EXPORT_LIMIT, type AuditNamer, type AuditNames, type AuditNameRequest, type AuditFilters, type AuditPageRequest, type AuditEventView, type AuditEventPage, type AuditQueryError, type ParsedAuditQuery } from './query';
 export { auditEventsCsv, csvCell, csvDocument, AUDIT_CSV_COLUMNS, type AuditCsvColumn } from './csv';
-export { auditPageData, auditCsvResponse, actionLabel, type AuditScope, type AuditPageData, type AuditRowView } from './viewer';
+export { auditPageData, auditCsvResponse, actionLabel, type AuditLog, type AuditPageData, type AuditRowView } from './viewer';

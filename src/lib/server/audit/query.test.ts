@@ -9,6 +9,7 @@ import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import type { Database } from '../db';
 import { ANONYMOUS, asSystem, withAccess, type AccessContext } from '../db/tenant';
 import { listAuditEvents, parseAuditQuery, recordAudit, type AuditFilters, type AuditPageRequest } from './index';
+import { auditNames } from '../network';
 
 let database: Database;
 let admin: pg.Client;
@@ -18,7 +19,7 @@ let adminB: string;
 let secretariat: string;
 
 const tokyoDay = (offsetDays = 0) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date(Date.now() + offsetDays * 86_400_000));
-const list = (context: AccessContext, filters: AuditFilters = {}, page: AuditPageRequest = {}) => withAccess(database.db, context, (tx) => listAuditEvents(tx, filters, page));
+const list = (context: AccessContext, filters: AuditFilters = {}, page: AuditPageRequest = {}) => withAccess(database.db, context, (tx) => listAuditEvents(tx, filters, page, auditNames(tx)));
 
 beforeAll(async () => {
 	database = await testDatabase();

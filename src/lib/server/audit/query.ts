@@ -2,13 +2,16 @@
  * Reading the log for the viewer and the CSV export: filters from a query string, newest first,
  * keyset paging on the id. What a person may see is decided by row-level security (drizzle/0006):
  * the secretariat sees every row, an organisation's admins the rows of their organisations.
+ *
+ * The log holds ids only. The names beside them (people, organisations) belong to other modules
+ * (auth, directory), which audit — a platform service — does not import: the caller passes an
+ * `AuditNamer` that asks those modules, in the same transaction, so the reader's context decides
+ * which names show (network's `auditNames`).
  */
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { auditEvents } from './schema';
-import { users } from '../auth/schema';
-import { organizations } from '../directory/schema';
 import { isDayInRange, UUID } from '../boundary';
 
 export interface AuditFilters {
@@ -59,6 +62,22 @@ export interface AuditEventPage {
 	/** Pass as `before` for the older page; null on the oldest page. */
 	older: number | null;
 }
+
+/** The ids on a page of events whose names the reader may see. */
+export interface AuditNameRequest {
+	people: readonly string[];
+	organizations: readonly string[];
+}
+/** Names by id; an id missing from a map shows as unknown (gone, or not visible to the reader). */
+export interface AuditNames {
+	people: ReadonlyMap<string, string>;
+	organizations: ReadonlyMap<string, string>;
+}
+/** Looks names up for the ids on a page, in the reader's transaction. */
+export type AuditNamer = (ids: AuditNameRequest) => Promise<AuditNames>;
+
+/** No names: ids only. */
+export const noAuditNames: AuditNamer = async () => ({ people: new Map(), organizations: new Map() });
 
 export const AUDIT_PAGE_SIZE = 50;
 /** A CSV export holds at most this many rows; a wider one must be narrowed first. */
@@ -161,8 +180,8 @@ async function existsBeyond(tx: Db, where: SQL[], beyond: SQL): Promise<boolean>
 	return rows.length > 0;
 }
 
-/** One page of events, newest first. */
-export async function listAuditEvents(tx: Db, filters: AuditFilters, page: AuditPageRequest = {}): Promise<AuditEventPage> {
+/** One page of events, newest first, with the names `names` gives for their ids. */
+export async function listAuditEvents(tx: Db, filters: AuditFilters, page: AuditPageRequest = {}, names: AuditNamer = noAuditNames): Promise<AuditEventPage> {
 	const limit = Math.min(Math.max(1, page.limit ?? AUDIT_PAGE_SIZE), AUDIT_EXPORT_LIMIT);
 	const where = conditions(filters);
 	const forward = page.after !== undefined;
@@ -172,9 +191,7 @@ export async function listAuditEvents(tx: Db, filters: AuditFilters, page: Audit
 			at: auditEvents.at,
 			atTokyo: sql<string>`to_char(${auditEvents.at} at time zone 'Asia/Tokyo', 'YYYY-MM-DD"T"HH24:MI:SS.US"+09:00"')`,
 			actorUserId: auditEvents.actorUserId,
-			actorName: users.displayName,
 			organizationId: auditEvents.organizationId,
-			organizationName: organizations.name,
 			action: auditEvents.action,
 			entityType: auditEvents.entityType,
 			entityId: auditEvents.entityId,
@@ -186,16 +203,16 @@ export async function listAuditEvents(tx: Db, filters: AuditFilters, page: Audit
 			hash: auditEvents.hash
 		})
 		.from(auditEvents)
-		// The reader's context decides which names show (users are under row-level security).
-		.leftJoin(users, eq(users.id, auditEvents.actorUserId))
-		.leftJoin(organizations, eq(organizations.id, auditEvents.organizationId))
 		.where(and(...where, page.after !== undefined ? gt(auditEvents.id, page.after) : undefined, page.before !== undefined ? lt(auditEvents.id, page.before) : undefined))
 		.orderBy(forward ? asc(auditEvents.id) : desc(auditEvents.id))
 		.limit(limit + 1);
 	const more = rows.length > limit;
-	const events = rows.slice(0, limit);
-	if (forward) events.reverse();
-	if (events.length === 0) return { events, newer: null, older: null };
+	const found = rows.slice(0, limit);
+	if (forward) found.reverse();
+	if (found.length === 0) return { events: [], newer: null, older: null };
+	const distinct = (ids: (string | null)[]) => [...new Set(ids.filter((id): id is string => id !== null))];
+	const known = await names({ people: distinct(found.map((r) => r.actorUserId)), organizations: distinct(found.map((r) => r.organizationId)) });
+	const events: AuditEventView[] = found.map((r) => ({ ...r, actorName: r.actorUserId ? (known.people.get(r.actorUserId) ?? null) : null, organizationName: r.organizationId ? (known.organizations.get(r.organizationId) ?? null) : null }));
 	const newest = events[0].id;
 	const oldest = events[events.length - 1].id;
 	const newer = forward ? more : page.before !== undefined && (await existsBeyond(tx, where, gt(auditEvents.id, newest)));

@@ -1,7 +1,9 @@
 /**
- * What the two audit viewers (an organisation's, the network's) show and download. The routes
- * check the permission and open the transaction; this turns a query string into the page's data
- * or the CSV response, the same way for both.
+ * What the two audit viewers (an organisation's, the network's) show and download, the same way for
+ * both: the parsed query string (`parseAuditQuery`) into the page's data or the CSV response, in
+ * the reader's transaction. The operations that open that transaction in the reader's scope and
+ * name the people and organisations are network's (`networkAuditPage`, `organizationAuditPage`
+ * and their CSVs), since the names are other modules'.
  */
 import type { Db } from '../db';
 import { errorResponse } from '../http';
@@ -9,11 +11,11 @@ import { translate, type Locale, type MessageKey } from '../../i18n';
 import { ja } from '../../i18n/ja';
 import { recordAudit } from './log';
 import type { AuditOrigin } from './index';
-import { AUDIT_EXPORT_LIMIT, listAuditEvents, parseAuditQuery, type AuditEventPage, type AuditEventView, type AuditQueryError, type AuditQueryParam } from './query';
+import { AUDIT_EXPORT_LIMIT, listAuditEvents, type AuditEventPage, type AuditEventView, type AuditNamer, type AuditQueryError, type AuditQueryParam, type ParsedAuditQuery } from './query';
 import { AUDIT_CSV_COLUMNS, auditEventsCsv } from './csv';
 
 /** Whose log: one organisation's, or (null) the whole network's. */
-export interface AuditScope {
+export interface AuditLog {
 	organizationId: string | null;
 	/** The viewer's path; the CSV is at the same path with `.csv`. */
 	basePath: string;
@@ -64,7 +66,7 @@ export interface AuditRowView {
 	userAgent: string | null;
 }
 
-function present(locale: Locale, scope: AuditScope, values: Partial<Record<AuditQueryParam, string>>, row: AuditEventView): AuditRowView {
+function present(locale: Locale, scope: AuditLog, values: Partial<Record<AuditQueryParam, string>>, row: AuditEventView): AuditRowView {
 	const filter = (changes: Partial<Record<AuditQueryParam, string | null>>) => hrefWith(scope.basePath, values, changes);
 	return {
 		id: row.id,
@@ -86,14 +88,13 @@ function present(locale: Locale, scope: AuditScope, values: Partial<Record<Audit
 }
 
 /** The viewer page's data. Bad filters come back as messages per field, with no rows. */
-export async function auditPageData(tx: Db, url: URL, locale: Locale, scope: AuditScope) {
-	const parsed = parseAuditQuery(url.searchParams);
+export async function auditPageData(tx: Db, parsed: ParsedAuditQuery, locale: Locale, scope: AuditLog, names: AuditNamer) {
 	const values = { ...parsed.values };
 	if (scope.organizationId) delete values.org;
 	const errors: Partial<Record<AuditQueryParam, string>> = {};
 	let page: AuditEventPage = { events: [], newer: null, older: null };
 	if (parsed.ok) {
-		page = await listAuditEvents(tx, scope.organizationId ? { ...parsed.filters, organizationId: scope.organizationId } : parsed.filters, parsed.page);
+		page = await listAuditEvents(tx, scope.organizationId ? { ...parsed.filters, organizationId: scope.organizationId } : parsed.filters, parsed.page, names);
 	} else {
 		for (const error of parsed.errors) errors[error.param] = errorMessage(locale, error);
 	}
@@ -127,8 +128,7 @@ function tokyoStamp(now: Date): string {
  * The CSV download: the same filters as the page (paging ignored), at most AUDIT_EXPORT_LIMIT rows.
  * Downloading is itself recorded (audit.export), in the same transaction as the read.
  */
-export async function auditCsvResponse(tx: Db, origin: AuditOrigin, url: URL, locale: Locale, scope: AuditScope, now = new Date()): Promise<Response> {
-	const parsed = parseAuditQuery(url.searchParams);
+export async function auditCsvResponse(tx: Db, origin: AuditOrigin, parsed: ParsedAuditQuery, locale: Locale, scope: AuditLog, names: AuditNamer, now = new Date()): Promise<Response> {
 	if (!parsed.ok) {
 		return errorResponse(
 			400,
@@ -138,7 +138,7 @@ export async function auditCsvResponse(tx: Db, origin: AuditOrigin, url: URL, lo
 		);
 	}
 	const filters = scope.organizationId ? { ...parsed.filters, organizationId: scope.organizationId } : parsed.filters;
-	const page = await listAuditEvents(tx, filters, { limit: AUDIT_EXPORT_LIMIT });
+	const page = await listAuditEvents(tx, filters, { limit: AUDIT_EXPORT_LIMIT }, names);
 	if (page.older !== null) {
 		return errorResponse(400, 'too_many_rows', translate(locale, 'audit.error.tooMany', { max: AUDIT_EXPORT_LIMIT }), [{ param: 'from', code: 'too_many_rows', message: translate(locale, 'audit.error.tooMany', { max: AUDIT_EXPORT_LIMIT }) }]);
 	}

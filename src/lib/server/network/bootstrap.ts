@@ -4,11 +4,11 @@
  * their first admin password.
  */
 import { and, eq, gt, gte, isNull } from 'drizzle-orm';
-import type { Db } from '../db';
-import { asSystem } from '../db/tenant';
 import { createMemberOrganization, organizationIdBySlug } from '../directory';
 import { emailTokens } from '../auth/schema';
-import { createEmailToken, INVITATION_LIFETIME_MS } from '../auth/accounts';
+import { INVITATION_LIFETIME_MS } from '../auth/accounts';
+import { createEmailToken } from '../auth';
+import { runIn, type SystemScope } from '../scope';
 import { secretariatExists } from './members';
 
 /** In the demo region the secretariat is 荒川区社会福祉協議会 (seed 003). */
@@ -20,8 +20,9 @@ export interface SetupInvitation {
 	organizationId: string;
 }
 
-export async function ensureSecretariatInvitation(db: Db, options: { email: string; organizationSlug?: string; networkName: string }): Promise<SetupInvitation | null> {
-	return asSystem(db, async (tx) => {
+/** At start-up (a `SystemScope`): a new set-up link while no secretariat admin exists, else null. */
+export async function ensureSecretariatInvitation(scope: SystemScope, options: { email: string; organizationSlug?: string; networkName: string }): Promise<SetupInvitation | null> {
+	return runIn(scope, async (tx) => {
 		if (await secretariatExists(tx)) return null;
 		let organizationId = options.organizationSlug ? await organizationIdBySlug(tx, options.organizationSlug) : null;
 		organizationId ??= await organizationIdBySlug(tx, 'network-secretariat');
@@ -42,8 +43,8 @@ export async function ensureSecretariatInvitation(db: Db, options: { email: stri
  * processes on one database), so this one makes no second link that would void the first. A later
  * restart still issues a fresh link, as a single process always did.
  */
-export async function setupLinkIssuedSince(db: Db, since: Date): Promise<boolean> {
-	const rows = await asSystem(db, (tx) =>
+export async function setupLinkIssuedSince(scope: SystemScope, since: Date): Promise<boolean> {
+	const rows = await runIn(scope, (tx) =>
 		tx
 			.select({ id: emailTokens.id })
 			.from(emailTokens)

@@ -1,15 +1,17 @@
 /**
  * Invitations: an organisation's admin (or the secretariat) invites a person by e-mail into a
- * role; the link creates the account, or adds the role to an existing one.
+ * role; the link (a bearer link, so the resident's scope) creates the account, or adds the role
+ * to an existing one.
  */
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
-import { asSystem } from '../db/tenant';
 import { recordAudit, type AuditOrigin } from '../audit';
-import { consumeEmailToken, createEmailToken, createUser, findEmailToken, userIdByEmail, INVITATION_LIFETIME_MS } from '../auth/accounts';
-import { normalizeEmail } from '../auth/tokens';
-import { revokeInvitation as withdrawInvitation } from '../auth';
+import { consumeEmailToken, INVITATION_LIFETIME_MS } from '../auth/accounts';
+import { isTokenShaped } from '../auth/tokens';
+import { emailTokens, users } from '../auth/schema';
+import { createEmailToken, createUser, normalizeEmail, revokeInvitation as withdrawInvitation, tokenDigest } from '../auth';
 import { organizationNames } from '../directory';
-import { ok, refused, runIn, type OrganizationScope, type Result } from '../scope';
+import { ok, refused, runIn, type OrganizationScope, type ResidentScope, type Result, type Tx } from '../scope';
 import { ASSIGNABLE_ROLES } from './permissions';
 import { ROLES, type Role } from './schema';
 import { setMembership } from './members';
@@ -62,33 +64,67 @@ export interface InvitationView {
 	existingUserId: string | null;
 }
 
-export async function findInvitation(db: Db, token: string): Promise<InvitationView | null> {
-	const row = await findEmailToken(db, 'invitation', token);
+/**
+ * The invitation a link's token opens, if it is pending, in the caller's system transaction.
+ * The same reads as auth's `findEmailToken` and `userIdByEmail`, which open a system transaction
+ * of their own and so cannot run inside this one: to be replaced by them once they take the
+ * caller's `Tx<'system'>` (auth's conversion, issue 12).
+ */
+async function invitationIn(tx: Tx<'system'>, token: string): Promise<InvitationView | null> {
+	if (!isTokenShaped(token)) return null;
+	const [row] = await tx
+		.select()
+		.from(emailTokens)
+		.where(and(eq(emailTokens.id, tokenDigest(token)), eq(emailTokens.purpose, 'invitation'), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date())));
 	if (!row?.organizationId || !ROLES.includes(row.role as Role)) return null;
-	return { id: row.id, email: row.email, organizationId: row.organizationId, role: row.role as Role, existingUserId: await userIdByEmail(db, row.email) };
+	const [user] = await tx
+		.select({ id: users.id })
+		.from(users)
+		.where(eq(users.email, normalizeEmail(row.email)));
+	return { id: row.id, email: row.email, organizationId: row.organizationId, role: row.role as Role, existingUserId: user?.id ?? null };
 }
 
-export type AcceptResult = { outcome: 'joined'; userId: string; organizationId: string } | { outcome: 'invalid' } | { outcome: 'login_required' } | { outcome: 'wrong_account' };
+/** What the invitation page shows: the invitation and the inviting organisation's name. */
+export type InvitationPage = InvitationView & { organizationName: string };
+
+/** The pending invitation behind a link (a bearer link: the resident's scope), or null. */
+export async function invitationByToken(scope: ResidentScope, input: { token: string }): Promise<InvitationPage | null> {
+	return runIn(scope, async (tx) => {
+		const invitation = await invitationIn(tx, input.token);
+		if (!invitation) return null;
+		const names = await organizationNames(tx, [invitation.organizationId]);
+		return { ...invitation, organizationName: names.get(invitation.organizationId) ?? '' };
+	});
+}
 
 /**
- * Accept an invitation. A new person gives a name and password; an existing account must be
- * signed in as the invited address. The token is used up in the same transaction.
+ * `invalid` — no such pending invitation (used, expired, withdrawn) or an incomplete form;
+ * `login_required` — the address has an account: sign in as it first; `wrong_account` — signed in
+ * as someone else.
  */
-export async function acceptInvitation(db: Db, token: string, answer: { signedInUserId: string | null; displayName?: string; password?: string }, client: { ip: string; userAgent: string }): Promise<AcceptResult> {
-	const invitation = await findInvitation(db, token);
-	if (!invitation) return { outcome: 'invalid' };
-	if (invitation.existingUserId) {
-		if (!answer.signedInUserId) return { outcome: 'login_required' };
-		if (answer.signedInUserId !== invitation.existingUserId) return { outcome: 'wrong_account' };
-	} else if (answer.signedInUserId || !answer.displayName || !answer.password) {
-		// Signed in as someone else, or the form is incomplete (the route validates it first).
-		return answer.signedInUserId ? { outcome: 'wrong_account' } : { outcome: 'invalid' };
-	}
-	return asSystem(db, async (tx) => {
-		if (!(await consumeEmailToken(tx, invitation.id))) return { outcome: 'invalid' } as const;
-		const userId = invitation.existingUserId ?? (await createUser(tx, normalizeEmail(invitation.email), answer.displayName!, answer.password!));
+export type AcceptRefusal = 'invalid' | 'login_required' | 'wrong_account';
+
+/**
+ * Accept an invitation (a bearer link: the resident's scope, with the signed-in person if any).
+ * A new person gives a name and password; an existing account must be signed in as the invited
+ * address. The token is used up in the same transaction, which records `member.join` as the
+ * person who joined.
+ */
+export async function acceptInvitation(scope: ResidentScope, input: { token: string; signedInUserId: string | null; displayName?: string; password?: string }): Promise<Result<{ userId: string; organizationId: string }, AcceptRefusal>> {
+	return runIn(scope, async (tx) => {
+		const invitation = await invitationIn(tx, input.token);
+		if (!invitation) return refused('invalid');
+		if (invitation.existingUserId) {
+			if (!input.signedInUserId) return refused('login_required');
+			if (input.signedInUserId !== invitation.existingUserId) return refused('wrong_account');
+		} else if (input.signedInUserId || !input.displayName || !input.password) {
+			// Signed in as someone else, or the form is incomplete (the route validates it first).
+			return refused(input.signedInUserId ? 'wrong_account' : 'invalid');
+		}
+		if (!(await consumeEmailToken(tx, invitation.id))) return refused('invalid');
+		const userId = invitation.existingUserId ?? (await createUser(tx, normalizeEmail(invitation.email), input.displayName!, input.password!));
 		await setMembership(tx, invitation.organizationId, userId, invitation.role, null);
-		await recordAudit(tx, { actorUserId: userId, ip: client.ip, userAgent: client.userAgent }, { action: 'member.join', organizationId: invitation.organizationId, entityType: 'membership', entityId: userId, changedFields: ['role'] });
-		return { outcome: 'joined', userId, organizationId: invitation.organizationId } as const;
+		await recordAudit(tx, { ...scope.origin, actorUserId: userId }, { action: 'member.join', organizationId: invitation.organizationId, entityType: 'membership', entityId: userId, changedFields: ['role'] });
+		return ok({ userId, organizationId: invitation.organizationId });
 	});
 }

@@ -5,18 +5,47 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
-import { asSystem, withAccess, ANONYMOUS } from '../db/tenant';
+import { asSystem, withAccess } from '../db/tenant';
 import { createSession, createUser, resolveSession, type Actor } from '../auth';
-import { requireOrganization } from '../auth/guard';
+import { requireOrganization, requireSecretariat, residentScope } from '../auth/guard';
+import { systemScope } from '../scope';
 import { auditEvents } from '../audit/schema';
 import { organizations } from '../directory/schema';
 import { useDatabase } from '../runtime';
-import { acceptInvitation, changeRole, decideJoinRequest, ensureSecretariatInvitation, findInvitation, inviteMember, joinRequestInput, listJoinRequests, membershipsOf, membersPage, removeMember, revokeInvitation, setMembership, submitJoinRequest, DEMO_SECRETARIAT_SLUG, type Role } from './index';
+import {
+	acceptInvitation,
+	changeRole,
+	decideJoinRequest,
+	ensureSecretariatInvitation,
+	invitationByToken,
+	inviteMember,
+	joinRequestInput,
+	joinRequestsPage,
+	membershipsOf,
+	membersPage,
+	moderateOrganization,
+	networkOrganizations,
+	removeMember,
+	revokeInvitation,
+	setMembership,
+	submitJoinRequest,
+	DEMO_SECRETARIAT_SLUG,
+	type Role
+} from './index';
 import { createInvitation } from './invitations';
+import { joinRequests } from './schema';
 
 let database: Database;
 const client = { ip: '192.0.2.50', userAgent: 'vitest' };
 const origin = { ip: client.ip, userAgent: client.userAgent };
+/** A request as the guard sees it: the signed-in person (or nobody) and the client. */
+const requestOf = (actor: Actor | null) => ({ locals: { actor, ip: origin.ip, userAgent: origin.userAgent, requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: {} }) as unknown as RequestEvent;
+const resident = () => residentScope(requestOf(null));
+const startup = () => systemScope(database.db, 'test:startup');
+const accept = async (token: string, answer: { signedInUserId: string | null; displayName?: string; password?: string }) => {
+	const result = await acceptInvitation(resident(), { token, ...answer });
+	return result.ok ? { outcome: 'joined' as const, ...result.value } : { outcome: result.reason };
+};
 
 beforeAll(async () => {
 	database = await testDatabase();
@@ -32,17 +61,17 @@ async function signedIn(userId: string) {
 
 describe('the first secretariat admin', () => {
 	it('gets a set-up link at the demo secretariat; each start replaces the previous link; none once someone accepted', async () => {
-		const first = await ensureSecretariatInvitation(database.db, { email: 'admin@example.org', organizationSlug: DEMO_SECRETARIAT_SLUG, networkName: '事務局' });
-		const second = await ensureSecretariatInvitation(database.db, { email: 'admin@example.org', organizationSlug: DEMO_SECRETARIAT_SLUG, networkName: '事務局' });
+		const first = await ensureSecretariatInvitation(startup(), { email: 'admin@example.org', organizationSlug: DEMO_SECRETARIAT_SLUG, networkName: '事務局' });
+		const second = await ensureSecretariatInvitation(startup(), { email: 'admin@example.org', organizationSlug: DEMO_SECRETARIAT_SLUG, networkName: '事務局' });
 		expect(first && second).toBeTruthy();
-		expect(await findInvitation(database.db, first!.token)).toBeNull();
-		const invitation = await findInvitation(database.db, second!.token);
+		expect(await invitationByToken(resident(), { token: first!.token })).toBeNull();
+		const invitation = await invitationByToken(resident(), { token: second!.token });
 		expect(invitation).toMatchObject({ email: 'admin@example.org', role: 'secretariat_admin' });
 		const [host] = await database.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, DEMO_SECRETARIAT_SLUG));
 		expect(invitation!.organizationId).toBe(host.id);
-		const accepted = await acceptInvitation(database.db, second!.token, { signedInUserId: null, displayName: '事務局 太郎', password: 'secretariat passphrase' }, client);
+		const accepted = await accept(second!.token, { signedInUserId: null, displayName: '事務局 太郎', password: 'secretariat passphrase' });
 		expect(accepted.outcome).toBe('joined');
-		expect(await ensureSecretariatInvitation(database.db, { email: 'admin@example.org', networkName: '事務局' })).toBeNull();
+		expect(await ensureSecretariatInvitation(startup(), { email: 'admin@example.org', networkName: '事務局' })).toBeNull();
 		if (accepted.outcome !== 'joined') return;
 		const actor = await signedIn(accepted.userId);
 		expect(actor).toMatchObject({ secretariat: true, mfaRequired: true, mfaEnrolled: false });
@@ -71,34 +100,36 @@ describe('joining the network', () => {
 
 	it('runs from application to a published organisation with its admin, who can invite a colleague', async () => {
 		const input = joinRequestInput.parse(application);
-		await withAccess(database.db, ANONYMOUS, (tx) => submitJoinRequest(tx, origin, input));
+		await submitJoinRequest(resident(), input);
 		const secretariatId = await asSystem(database.db, (tx) => createUser(tx, 'reviewer@example.org', '審査', 'reviewer passphrase'));
-		const secretariat = { userId: secretariatId, secretariat: true };
+		const reviewer: Actor = { userId: secretariatId, email: 'reviewer@example.org', displayName: '審査', sessionId: 's', memberships: [], secretariat: true, mfaRequired: false, mfaEnrolled: false };
+		const secretariat = requireSecretariat(requestOf(reviewer), 'network.review');
 		// Only the secretariat sees applications.
-		const orgAdminView = await withAccess(database.db, { userId: secretariatId, organizationIds: [] }, (tx) => listJoinRequests(tx));
+		const orgAdminView = await withAccess(database.db, { userId: secretariatId, organizationIds: [] }, (tx) => tx.select().from(joinRequests));
 		expect(orgAdminView).toEqual([]);
-		const [request] = await withAccess(database.db, secretariat, (tx) => listJoinRequests(tx, 'pending'));
+		const [request] = await joinRequestsPage(secretariat, { status: 'pending' });
 		expect(request).toMatchObject({ organizationName: 'みどり町こども食堂の会', applicantEmail: 'hanako@example.org', status: 'pending' });
 
-		const decision = await withAccess(database.db, secretariat, (tx) => decideJoinRequest(tx, { ...origin, actorUserId: secretariatId }, request.id, 'approve', null));
-		expect(decision.outcome).toBe('approved');
-		if (decision.outcome !== 'approved') return;
-		const again = await withAccess(database.db, secretariat, (tx) => decideJoinRequest(tx, { ...origin, actorUserId: secretariatId }, request.id, 'reject', null));
-		expect(again.outcome).toBe('not_pending');
+		const decided = await decideJoinRequest(secretariat, { id: request.id, decision: 'approve', note: null });
+		expect(decided).toMatchObject({ ok: true, value: { decision: 'approved' } });
+		if (!decided.ok || decided.value.decision !== 'approved') return;
+		const decision = decided.value;
+		const again = await decideJoinRequest(secretariat, { id: request.id, decision: 'reject', note: null });
+		expect(again).toEqual({ ok: false, reason: 'not_pending' });
 
 		const [org] = await database.db.select().from(organizations).where(eq(organizations.id, decision.organizationId));
 		expect(org).toMatchObject({ name: 'みどり町こども食堂の会', city: '荒川区', published: true });
 
-		const joined = await acceptInvitation(database.db, decision.invitationToken, { signedInUserId: null, displayName: '緑 花子', password: 'hanako passphrase' }, client);
+		const joined = await accept(decision.invitationToken, { signedInUserId: null, displayName: '緑 花子', password: 'hanako passphrase' });
 		expect(joined).toMatchObject({ outcome: 'joined', organizationId: decision.organizationId });
 		if (joined.outcome !== 'joined') return;
 		// The link works once.
-		expect((await acceptInvitation(database.db, decision.invitationToken, { signedInUserId: null, displayName: 'x', password: 'another passphrase' }, client)).outcome).toBe('invalid');
+		expect((await accept(decision.invitationToken, { signedInUserId: null, displayName: 'x', password: 'another passphrase' })).outcome).toBe('invalid');
 
 		const admin = await signedIn(joined.userId);
 		expect(admin.memberships).toEqual([{ organizationId: decision.organizationId, organizationName: 'みどり町こども食堂の会', role: 'org_admin' }]);
 		const token = await withAccess(database.db, { userId: admin.userId, organizationIds: [decision.organizationId] }, (tx) => createInvitation(tx, { ...origin, actorUserId: admin.userId }, { organizationId: decision.organizationId, email: 'colleague@example.org', role: 'staff' }));
-		const colleague = await acceptInvitation(database.db, token, { signedInUserId: null, displayName: '同僚', password: 'colleague passphrase' }, client);
+		const colleague = await accept(token, { signedInUserId: null, displayName: '同僚', password: 'colleague passphrase' });
 		expect(colleague.outcome).toBe('joined');
 		if (colleague.outcome !== 'joined') return;
 		expect(await asSystem(database.db, (tx) => membershipsOf(tx, colleague.userId))).toEqual([{ organizationId: decision.organizationId, role: 'staff' }]);
@@ -115,9 +146,26 @@ describe('joining the network', () => {
 		const intruder = await asSystem(database.db, (tx) => createUser(tx, 'intruder@example.org', '別人', 'intruder passphrase'));
 		const org = { id: await makeOrganization(database.db) };
 		const token = await asSystem(database.db, (tx) => createInvitation(tx, origin, { organizationId: org.id, email: 'TwoOrgs@example.org', role: 'volunteer' }));
-		expect((await acceptInvitation(database.db, token, { signedInUserId: null }, client)).outcome).toBe('login_required');
-		expect((await acceptInvitation(database.db, token, { signedInUserId: intruder }, client)).outcome).toBe('wrong_account');
-		expect((await acceptInvitation(database.db, token, { signedInUserId: existing }, client)).outcome).toBe('joined');
+		expect((await accept(token, { signedInUserId: null })).outcome).toBe('login_required');
+		expect((await accept(token, { signedInUserId: intruder })).outcome).toBe('wrong_account');
+		expect((await accept(token, { signedInUserId: existing })).outcome).toBe('joined');
+	});
+});
+
+describe("the network's organisations", () => {
+	it('the secretariat takes an organisation off the public pages and back, each recorded; an unknown id is refused', async () => {
+		const org = await makeOrganization(database.db);
+		const reviewer: Actor = { userId: crypto.randomUUID(), email: 'moderator@example.org', displayName: 'moderator', sessionId: 's', memberships: [], secretariat: true, mfaRequired: false, mfaEnrolled: false };
+		const scope = requireSecretariat(requestOf(reviewer), 'network.moderate');
+		expect(await moderateOrganization(scope, { organizationId: org, published: false })).toEqual({ ok: true, value: undefined });
+		expect((await networkOrganizations(scope)).find((o) => o.id === org)).toMatchObject({ published: false });
+		expect(await moderateOrganization(scope, { organizationId: org, published: true })).toEqual({ ok: true, value: undefined });
+		expect(await moderateOrganization(scope, { organizationId: crypto.randomUUID(), published: false })).toEqual({ ok: false, reason: 'no_organization' });
+		const rows = await asSystem(database.db, (tx) => tx.select({ action: auditEvents.action, entityId: auditEvents.entityId, actor: auditEvents.actorUserId, changedFields: auditEvents.changedFields }).from(auditEvents).where(eq(auditEvents.organizationId, org)).orderBy(auditEvents.id));
+		expect(rows).toEqual([
+			{ action: 'organization.unpublish', entityId: org, actor: reviewer.userId, changedFields: ['published'] },
+			{ action: 'organization.publish', entityId: org, actor: reviewer.userId, changedFields: ['published'] }
+		]);
 	});
 });
 

@@ -1,21 +1,23 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { db } from '$lib/server/runtime';
-import { acceptInvitation, findInvitation } from '$lib/server/network';
-import { organizationNames } from '$lib/server/directory';
+import { acceptInvitation, invitationByToken } from '$lib/server/network';
 import { createSession, passwordProblem } from '$lib/server/auth';
+import { residentScope } from '$lib/server/auth/guard';
 import { clientOf, switchSession } from '$lib/server/auth/web';
-import { translate } from '$lib/i18n';
+import { fieldErrors } from '$lib/server/boundary';
+import { translate, type MessageKey } from '$lib/i18n';
 
-export const load: PageServerLoad = async ({ params, locals, url }) => {
-	const invitation = await findInvitation(db(), params.token);
+export const load: PageServerLoad = async (event) => {
+	const { locals, url, params } = event;
+	const invitation = await invitationByToken(residentScope(event), { token: params.token });
 	if (!invitation) return { invitation: null };
-	const names = await organizationNames(db(), [invitation.organizationId]);
 	return {
 		invitation: {
 			email: invitation.email,
 			role: invitation.role,
-			organizationName: names.get(invitation.organizationId) ?? '',
+			organizationName: invitation.organizationName,
 			existing: invitation.existingUserId !== null,
 			signedInAsInvitee: locals.actor?.userId === invitation.existingUserId && invitation.existingUserId !== null,
 			signedInAsOther: locals.actor !== null && locals.actor.userId !== invitation.existingUserId
@@ -24,29 +26,43 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 	};
 };
 
+/** A new account's name and password (an existing account only signs in); messages are i18n keys. */
+const newAccountForm = z
+	.object({
+		displayName: z.string().trim().min(1, 'auth.error.required').max(80, 'auth.error.tooLong'),
+		password: z.string().superRefine((password, ctx) => {
+			const problem = passwordProblem(password);
+			if (problem) ctx.addIssue({ code: 'custom', message: `auth.password.${problem}` });
+		}),
+		confirm: z.string()
+	})
+	// Beside the other fields' messages, as long as the password itself is acceptable.
+	.refine((f) => passwordProblem(f.password) !== null || f.password === f.confirm, { path: ['confirm'], message: 'auth.password.mismatch', when: () => true });
+
 export const actions: Actions = {
 	default: async (event) => {
+		const scope = residentScope(event);
 		const data = await event.request.formData();
-		const t = (key: Parameters<typeof translate>[1]) => translate(event.locals.locale, key);
-		const displayName = String(data.get('displayName') ?? '').trim();
-		const password = String(data.get('password') ?? '');
-		const invitation = await findInvitation(db(), event.params.token);
+		const form = { displayName: String(data.get('displayName') ?? ''), password: String(data.get('password') ?? ''), confirm: String(data.get('confirm') ?? '') };
+		const t = (key: MessageKey) => translate(event.locals.locale, key);
+		const displayName = form.displayName.trim();
+		const invitation = await invitationByToken(scope, { token: event.params.token });
 		if (!invitation) return fail(400, { errors: { form: t('auth.invite.invalid') } });
 		if (!invitation.existingUserId) {
-			const errors: Record<string, string> = {};
-			if (!displayName) errors.displayName = t('auth.error.required');
-			else if (displayName.length > 80) errors.displayName = t('auth.error.tooLong');
-			const problem = passwordProblem(password);
-			if (problem) errors.password = t(`auth.password.${problem}`);
-			else if (password !== String(data.get('confirm') ?? '')) errors.confirm = t('auth.password.mismatch');
-			if (Object.keys(errors).length) return fail(400, { errors, displayName });
+			const parsed = newAccountForm.safeParse(form);
+			if (!parsed.success) {
+				const errors = Object.fromEntries(Object.entries(fieldErrors<Record<string, string>>(parsed.error)).map(([field, key]) => [field, t(key as MessageKey)]));
+				return fail(400, { errors, displayName });
+			}
 		}
-		const result = await acceptInvitation(db(), event.params.token, { signedInUserId: event.locals.actor?.userId ?? null, displayName, password }, clientOf(event));
-		if (result.outcome === 'login_required') redirect(303, `/login?next=${encodeURIComponent(event.url.pathname)}`);
-		if (result.outcome === 'wrong_account') return fail(403, { errors: { form: t('auth.invite.wrongAccount') } });
-		if (result.outcome === 'invalid') return fail(400, { errors: { form: t('auth.invite.invalid') } });
+		const result = await acceptInvitation(scope, { token: event.params.token, signedInUserId: event.locals.actor?.userId ?? null, displayName, password: form.password });
+		if (!result.ok) {
+			if (result.reason === 'login_required') redirect(303, `/login?next=${encodeURIComponent(event.url.pathname)}`);
+			if (result.reason === 'wrong_account') return fail(403, { errors: { form: t('auth.invite.wrongAccount') } });
+			return fail(400, { errors: { form: t('auth.invite.invalid') } });
+		}
 		// A new account starts signed in; roles that need a second factor are sent to set it up.
-		if (!event.locals.actor) await switchSession(event, await createSession(db(), result.userId, true, clientOf(event)));
+		if (!event.locals.actor) await switchSession(event, await createSession(db(), result.value.userId, true, clientOf(event)));
 		redirect(303, '/staff');
 	}
 };

@@ -1,9 +1,10 @@
 import type { RequestHandler } from './$types';
-import { actorDb, auditOrigin, requirePermission } from '$lib/server/auth/guard';
-import { auditCsvResponse } from '$lib/server/audit';
+import { requireSecretariat } from '$lib/server/auth/guard';
+import { parseAuditQuery } from '$lib/server/audit';
+import { networkAuditCsv } from '$lib/server/network';
 
 /** The whole network's audit log as CSV (the page's filters); the download is recorded. */
 export const GET: RequestHandler = async (event) => {
-	requirePermission(event, 'network.audit');
-	return actorDb(event, (tx) => auditCsvResponse(tx, auditOrigin(event), event.url, event.locals.locale, { organizationId: null, basePath: '/staff/network/audit' }));
+	const scope = requireSecretariat(event, 'network.audit');
+	return networkAuditCsv(scope, { query: parseAuditQuery(event.url.searchParams), locale: event.locals.locale });
 };

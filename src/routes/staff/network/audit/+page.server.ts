@@ -1,11 +1,12 @@
 import type { PageServerLoad } from './$types';
-import { actorDb, requirePermission } from '$lib/server/auth/guard';
-import { auditPageData } from '$lib/server/audit';
+import { requireSecretariat } from '$lib/server/auth/guard';
+import { parseAuditQuery } from '$lib/server/audit';
+import { networkAuditPage } from '$lib/server/network';
 
 export const csr = false;
 
 /** The whole network's audit log: the secretariat only. */
 export const load: PageServerLoad = async (event) => {
-	requirePermission(event, 'network.audit');
-	return actorDb(event, (tx) => auditPageData(tx, event.url, event.locals.locale, { organizationId: null, basePath: '/staff/network/audit' }));
+	const scope = requireSecretariat(event, 'network.audit');
+	return networkAuditPage(scope, { query: parseAuditQuery(event.url.searchParams), locale: event.locals.locale });
 };
