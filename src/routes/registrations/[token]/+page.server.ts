@@ -1,10 +1,14 @@
 import { error, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
 import { calendarEntry, cancelByToken, registrationByToken, showReference } from '$lib/server/events';
 import { sendPromotion, whenOf } from '$lib/server/events/registration-mail';
 import { db } from '$lib/server/runtime';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
+
+/** `?done=` after registering or cancelling; anything else shows no notice. */
+const doneQuery = z.enum(['created', 'cancelled']).nullable().catch(null);
 
 /** The resident's own registration, by the bearer link (the module checks the link). */
 const mine = (event: Parameters<PageServerLoad>[0]) => byBearerLink(event, () => registrationByToken(residentScope(event), event.params.token), { throttled: 'registration.linkThrottled', notFound: 'registration.notFound' });
@@ -18,7 +22,7 @@ export const load: PageServerLoad = async (event) => {
 		event: { id: entry.id, title: entry.title, when: whenOf(entry, event.locals.locale), placeName: entry.placeName, cancelled: entry.status === 'cancelled', organizationName: entry.organizationName },
 		// What the door scans: the reference, nothing about the person.
 		qr: registration.status === 'cancelled' ? null : await QRCode.toString(`TSUNAGU-R:${registration.reference}`, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }),
-		done: event.url.searchParams.get('done')
+		done: doneQuery.parse(event.url.searchParams.get('done'))
 	};
 };
 

@@ -17,6 +17,8 @@ function target(event: RequestEvent) {
 }
 
 const cancelForm = z.object({ id: uuid });
+/** `?done=cancelled` after a cancellation; anything else shows no notice. */
+const doneQuery = z.enum(['cancelled']).nullable().catch(null);
 
 export const load: PageServerLoad = async (event) => {
 	const { scope, occurrenceId } = target(event);
@@ -31,7 +33,7 @@ export const load: PageServerLoad = async (event) => {
 		occurrence: { id: occurrence.id, title: entry?.title ?? '', when: formatOccurrence(t, occurrence.startsAt, occurrence.endsAt, occurrence.allDay) },
 		summary: { people: registered.reduce((n, r) => n + r.groupSize, 0), groups: registered.length, waitlisted: list.filter((r) => r.status === 'waitlisted').length },
 		registrations: list.map((r) => ({ ...r, reference: showReference(r.reference), createdAt: r.createdAt.toISOString() })),
-		done: event.url.searchParams.get('done')
+		done: doneQuery.parse(event.url.searchParams.get('done'))
 	};
 };
 
