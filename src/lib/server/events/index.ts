@@ -21,7 +21,7 @@ export {
 	type Overlap,
 	type Purpose
 } from './calendar';
-export { registrationCounts, staffOccurrences, datePage, changeDateSettings, cancelDate, restoreDate, moveDate, deleteDate, addOneOffDate, type RegistrationCount, type StaffOccurrence, type DatePage, type DateRefusal } from './dates';
+export { staffOccurrences, datePage, changeDateSettings, cancelDate, restoreDate, moveDate, deleteDate, addOneOffDate, type RegistrationCount, type StaffOccurrence, type DatePage, type DateRefusal } from './dates';
 export { readMove, readSettings, readOneOff, readCancel, type OccurrenceFieldErrors, type OccurrenceErrorKey, type MoveValues, type SettingsValues, type OneOffValues } from './staff-input';
 export { programsFeed, occurrenceFeed } from './feed';
 export { buildCalendar, type IcalEvent } from './ical';
