@@ -50,8 +50,6 @@ const KNOWN = {
 		['src/lib/server/crypto/rotate.ts', 'src/lib/server/db/tenant.ts'],
 		['src/lib/server/directory/demo/load.ts', 'src/lib/server/db/tenant.ts'],
 		['src/lib/server/events/registrations.ts', 'src/lib/server/auth/tokens.ts'],
-		['src/lib/server/events/registrations.ts', 'src/lib/server/db/tenant.ts'],
-		['src/lib/server/events/reminders.ts', 'src/lib/server/db/tenant.ts'],
 		['src/lib/server/events/schema.ts', 'src/lib/server/directory/schema.ts'],
 		['src/lib/server/network/bootstrap.ts', 'src/lib/server/auth/accounts.ts'],
 		['src/lib/server/network/bootstrap.ts', 'src/lib/server/auth/schema.ts'],

@@ -68,7 +68,7 @@ const owner = new pg.Client({ connectionString: database.adminUrl });
 await owner.connect();
 try {
 	if (await isDirectoryEmpty(database.db)) await loadDemoRegion(database.db, today);
-	await syncAllOccurrences(database.db, (fn) => asSystem(database.db, fn), today);
+	await syncAllOccurrences(systemScope(database.db, 'bench:occurrences'), today);
 	const programs = (await owner.query<{ id: string; org: string }>(`select id, organization_id as org from programs order by id`)).rows;
 
 	// ── 1. the attendance report over generated visits ──────────────────────────────────────

@@ -28,8 +28,7 @@ import { searchPrograms } from '../src/lib/server/directory/finder';
 import { localDay } from '../src/lib/server/directory/schedule';
 import { generateRegion, rebuildUpcomingDates, sizesFor } from './generate';
 import { occurrencesStale, syncAllOccurrences } from '../src/lib/server/events/occurrences';
-import { sql } from 'drizzle-orm';
-import type { Db } from '../src/lib/server/db';
+import { systemScope } from '../src/lib/server/scope';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
@@ -158,12 +157,7 @@ async function ensureRegion(target: Target): Promise<Record<string, number>> {
 		if (await occurrencesStale(db, today)) {
 			console.log(`bench[${target.name}]: materialising occurrences to ${today} + 180 days …`);
 			const started = Date.now();
-			const asPlatform = <T>(fn: (tx: Db) => Promise<T>) =>
-				db.transaction(async (tx) => {
-					await tx.execute(sql`select set_config('app.system', 'on', true)`);
-					return fn(tx as unknown as Db);
-				});
-			const synced = await syncAllOccurrences(db, asPlatform, today, 2000);
+			const synced = await syncAllOccurrences(systemScope(db, 'bench:occurrences'), today, 2000);
 			await pool.query('vacuum (analyze) occurrences');
 			console.log(`bench[${target.name}]: ${synced.inserted} occurrences in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 		}

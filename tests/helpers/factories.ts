@@ -10,7 +10,8 @@
  *                 dates), then `setProgramPublished` unless `published: false`
  * - occurrence:   events `syncOccurrences` for a scheduled program's dated sessions is left to the
  *                 test; `makeOccurrence` makes a one-off with events `createOneOff`
- * - registration: events `register` (the public path: sealed contact, audit row, waiting list)
+ * - registration: events `register` (the public path: sealed contact, audit row, waiting list), in
+ *                 a resident's scope (`residentOn`)
  * No plain SQL: every one of these has a function.
  */
 import { randomBytes } from 'node:crypto';
@@ -20,7 +21,10 @@ import { createMemberOrganization, type NewOrganization } from '../../src/lib/se
 import { saveLocation, saveProgram, setProgramPublished, type LocationFields, type ProgramEdit } from '../../src/lib/server/directory/staff';
 import { localDay } from '../../src/lib/server/directory/schedule';
 import { createOneOff, type OneOffInput, type OccurrenceRow } from '../../src/lib/server/events/occurrences';
-import { register, type RegisterOutcome, type RegistrationInput } from '../../src/lib/server/events/registrations';
+import { register, type Registered, type RegistrationInput } from '../../src/lib/server/events/registrations';
+import { mintResidentScope } from '../../src/lib/server/scope/scope';
+import type { AuditOrigin } from '../../src/lib/server/audit';
+import type { ResidentScope } from '../../src/lib/server/scope';
 import { programEdit } from './program';
 
 type ScheduleEdit = ProgramEdit['schedules'][number];
@@ -87,10 +91,18 @@ export async function makeOccurrence(db: Db, organizationId: string, programId: 
 	return asSystem(db, (tx) => createOneOff(tx, organizationId, { kind: 'session', registrationOpen: true, capacity: null, capacityUnit: 'people', endsAt: null, locationId: null, title: null, note: null, ...rest, programId, startsAt }));
 }
 
+/**
+ * A resident's scope on this test's database, as the guard's `residentScope` makes one for a request
+ * (which reads the app's database; a test may hold its own).
+ */
+export function residentOn(db: Db, origin: Partial<AuditOrigin> = {}): ResidentScope {
+	return mintResidentScope(db, { actorUserId: null, ip: '192.0.2.1', userAgent: 'vitest', ...origin });
+}
+
 /** A registration for the occurrence as a resident makes it (events' register); the program must be published. */
-export async function makeRegistration(db: Db, occurrenceId: string, input: Partial<RegistrationInput> = {}): Promise<Extract<RegisterOutcome, { ok: true }>> {
+export async function makeRegistration(db: Db, occurrenceId: string, input: Partial<RegistrationInput> = {}): Promise<Registered> {
 	const tag = uniqueTag();
-	const outcome = await register(db, occurrenceId, { name: `参加者${tag}`, contact: `p-${tag}@example.org`, groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: `factory-${tag}-aaaaaaaaaaaaaaaa`, ...input }, { actorUserId: null, ip: '192.0.2.1', userAgent: 'vitest' });
+	const outcome = await register(residentOn(db), { occurrenceId, registration: { name: `参加者${tag}`, contact: `p-${tag}@example.org`, groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: `factory-${tag}-aaaaaaaaaaaaaaaa`, ...input }, cardId: null });
 	if (!outcome.ok) throw new Error(`makeRegistration: ${outcome.reason}`);
-	return outcome;
+	return outcome.value;
 }

@@ -11,7 +11,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/lib/server
 import { appUrlFor, connectApp, createDatabaseIfMissing, dropDatabase, ensureAppRole, migrateDatabase, withDatabase, withDefaultUser } from '../../src/lib/server/db';
 import { loadDemoRegion } from '../../src/lib/server/directory';
 import { syncOccurrences } from '../../src/lib/server/events';
-import { asSystem } from '../../src/lib/server/db/tenant';
+import { runIn, systemScope } from '../../src/lib/server/scope';
 import { localDay } from '../../src/lib/server/directory/schedule';
 
 declare module 'vitest' {
@@ -43,7 +43,7 @@ export default async function setup(project: TestProject) {
 	const today = localDay(new Date());
 	await loadDemoRegion(db, today);
 	// As start-up does: the demo programs' dated sessions (events module).
-	await asSystem(db, (tx) => syncOccurrences(tx, today));
+	await runIn(systemScope(db, 'test:template'), (tx) => syncOccurrences(tx, today));
 	await pool.end();
 
 	project.provide('serverUrl', serverUrl);

@@ -8,7 +8,7 @@ import { inject } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../helpers/db';
 import { startApp, type RunningApp } from '../helpers/app';
-import { makeOrganizationWithProgram } from '../helpers/factories';
+import { makeOrganizationWithProgram, residentOn } from '../helpers/factories';
 import { appUrlFor, connectApp, createDatabaseIfMissing, dropDatabase, withDatabase, type Database } from '../../src/lib/server/db';
 import { asSystem } from '../../src/lib/server/db/tenant';
 import { readOutbox } from '../../src/lib/server/mail';
@@ -108,8 +108,8 @@ describe('two app processes on one database', () => {
 		}
 		const people = Array.from({ length: 8 }, (_, i) => `remind-${i}@example.org`);
 		for (const [i, contact] of people.entries()) {
-			const outcome = await register(database.db, dates[i % 2], { name: `参加者${i}`, contact, groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: `several-${i}-${randomBytes(8).toString('hex')}` }, origin);
-			expect(outcome).toMatchObject({ ok: true, status: 'registered' });
+			const outcome = await register(residentOn(database.db, origin), { occurrenceId: dates[i % 2], registration: { name: `参加者${i}`, contact, groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: `several-${i}-${randomBytes(8).toString('hex')}` }, cardId: null });
+			expect(outcome).toMatchObject({ ok: true, value: { status: 'registered' } });
 		}
 		const reminded = async () => (await asSystem(database.db, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from registrations where reminded_at is not null and occurrence_id in (${dates[0]}, ${dates[1]})`))).rows[0].n;
 

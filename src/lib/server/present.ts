@@ -17,6 +17,11 @@ export function formatDay(t: Translate, day: string): string {
 	return t('date.day', { year, month, day: date, weekday: t(`weekdayShort.${WEEKDAY_CODES[weekdayIndex(day)]}`) });
 }
 
+/** The week's days, Monday first (RFC 5545's order, the calendar's columns): short and full names. */
+export function weekdayHeadings(t: Translate): Array<{ code: WeekdayCode; short: string; long: string }> {
+	return WEEKDAY_CODES.map((code) => ({ code, short: t(`weekdayShort.${code}`), long: t(`weekday.${code}`) }));
+}
+
 export function formatTime(at: Date): string {
 	const { h, m } = tokyoParts(at);
 	return `${h}:${String(m).padStart(2, '0')}`;

@@ -67,7 +67,7 @@ const JOBS = { startup: 'startup', dates: 'dates', nightly: 'nightly', reminders
 
 /** Date refreshes and occurrence syncs, one at a time across processes. */
 const datesJob = <T>(database: Database, fn: () => Promise<T>) => runExclusive(database.pool, JOBS.dates, fn, { wait: true });
-const syncAll = (database: Database, today: string) => syncAllOccurrences(database.db, (fn) => asSystem(database.db, fn), today);
+const syncAll = (database: Database, today: string) => syncAllOccurrences(systemScope(database.db, JOBS.dates), today);
 
 async function startUp(database: Database, env: NodeJS.ProcessEnv, startedAt: Date) {
 	const today = todayInTokyo();
@@ -162,7 +162,7 @@ let reminderTimer: NodeJS.Timeout | undefined;
 /** Day-before reminders; a run still going in any process makes the others skip theirs. */
 function scheduleReminders(database: Database, intervalMs: number) {
 	reminderTimer = setInterval(() => {
-		runExclusive(database.pool, JOBS.reminders, () => sendDueReminders(database.db)).then(
+		runExclusive(database.pool, JOBS.reminders, () => sendDueReminders(systemScope(database.db, JOBS.reminders))).then(
 			(run) => run.ran && run.value && log.info('reminders_sent', { count: run.value }),
 			(error: Error) => log.error('reminders_failed', { message: error.message })
 		);

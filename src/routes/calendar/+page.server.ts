@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { calendarChoices, taxonomy, label, addDays, weekdayIndex } from '$lib/server/directory';
 import { calendarEntries, monthAfter, monthBefore, parseCalendarParams, programFilterOf, viewRange, OCCURRENCE_HORIZON_DAYS, PURPOSE_CODES, type CalendarQuery } from '$lib/server/events';
 import { db, todayInTokyo } from '$lib/server/runtime';
-import { formatDay, formatTime } from '$lib/server/present';
+import { formatDay, formatTime, weekdayHeadings } from '$lib/server/present';
 import { translator } from '$lib/i18n';
 import type { PageServerLoad } from './$types';
 
@@ -60,6 +60,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		view: query.view,
 		heading: query.view === 'month' ? t('calendar.monthHeading', { year, month }) : t('calendar.weekHeading', { from: formatDay(t, range.from), to: formatDay(t, range.to) }),
 		days,
+		weekdays: weekdayHeadings(t),
 		count: entries.length,
 		prevHref: hrefWith({ date: step.prev }),
 		nextHref: hrefWith({ date: step.next }),

@@ -13,6 +13,7 @@ import type { Database } from '$lib/server/db';
 import { asSystem } from '$lib/server/db/tenant';
 import { occurrences } from '$lib/server/events/schema';
 import { register } from '$lib/server/events/registrations';
+import { residentOn } from '../../../tests/helpers/factories';
 
 let database: Database;
 let app: RunningApp;
@@ -119,8 +120,9 @@ describe("guessing residents' links", () => {
 				.values({ organizationId, programId, day: startsAt.toISOString().slice(0, 10), startsAt, registrationOpen: true, capacity: 10, capacityUnit: 'people' })
 				.returning()
 		);
-		const made = await register(database.db, date.id, { name: 'つなぐ たろう', contact: 'taro@example.org', groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: 'links-http-test-0001' }, { actorUserId: null, ip: '192.0.2.30', userAgent: 'vitest' });
-		if (!made.ok || !made.token) throw new Error('not registered');
+		const registered = await register(residentOn(database.db, { ip: '192.0.2.30' }), { occurrenceId: date.id, registration: { name: 'つなぐ たろう', contact: 'taro@example.org', groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: 'links-http-test-0001' }, cardId: null });
+		const made = registered.ok ? registered.value : null;
+		if (!made?.token) throw new Error('not registered');
 
 		const statuses = await guessFrom('203.0.113.77', '/registrations/', 100);
 		expect(statuses.filter((s) => s === 429).length).toBe(80);

@@ -8,7 +8,8 @@ import { sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
-import type { Database, Db } from '../db';
+import type { Database } from '../db';
+import type { Tx } from '../scope';
 import { withAccess } from '../db/tenant';
 import { saveLocation, saveProgram } from '../directory/staff';
 import { programEdit } from '../../../../tests/helpers/program';
@@ -26,7 +27,8 @@ const windowEnd = addDays(today, 180);
 
 const edit = programEdit({ title: 'みどり食堂; 第1・第3土曜日, だれでも', description: '' }, { exdates: ['2028-02-19'] });
 
-const inOrg = <T>(fn: (tx: Db) => Promise<T>) => withAccess(database.db, { organizationIds: [org] }, fn);
+/** The organisation's context, as its scope's transaction carries it. */
+const inOrg = <T>(fn: (tx: Tx<'organization'>) => Promise<T>) => withAccess(database.db, { organizationIds: [org] }, (tx) => fn(tx as Tx<'organization'>));
 
 /** Every instant a calendar app would show in [from, to], expanding each series with its exceptions. */
 function expand(text: string, from: string, to: string): string[] {

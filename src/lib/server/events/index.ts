@@ -1,25 +1,6 @@
 /** The events module's public door: occurrences, the shared calendar, registrations, feeds and print. */
 export { occurrences, registrations, OCCURRENCE_KINDS, OCCURRENCE_STATUSES, CAPACITY_UNITS, REGISTRATION_STATUSES, type OccurrenceKind, type OccurrenceStatus, type CapacityUnit, type RegistrationStatus } from './schema';
-export {
-	syncOccurrences,
-	syncAllOccurrences,
-	occurrencesStale,
-	occurrenceOf,
-	occurrenceById,
-	occurrencesOfProgram,
-	nextOccurrencesOfProgram,
-	MIN_DATES_AHEAD,
-	cancelOccurrence,
-	restoreOccurrence,
-	moveOccurrence,
-	setOccurrenceSettings,
-	createOneOff,
-	deleteOneOff,
-	OCCURRENCE_HORIZON_DAYS,
-	type OccurrenceRow,
-	type OccurrenceSettings,
-	type OneOffInput
-} from './occurrences';
+export { syncOccurrences, syncAllOccurrences, occurrencesStale, occurrenceOf, occurrenceById, occurrencesOfProgram, nextOccurrencesOfProgram, MIN_DATES_AHEAD, OCCURRENCE_HORIZON_DAYS, type OccurrenceRow, type OccurrenceSettings, type OneOffInput } from './occurrences';
 export {
 	calendarQuery,
 	parseCalendarParams,
@@ -40,8 +21,8 @@ export {
 	type Overlap,
 	type Purpose
 } from './calendar';
-export { registrationCounts, staffOccurrences, type RegistrationCount, type StaffOccurrence } from './staff';
-export { readMove, readSettings, readOneOff, type OccurrenceFieldErrors, type OccurrenceErrorKey, type MoveValues, type SettingsValues, type OneOffValues } from './staff-input';
+export { staffOccurrences, datePage, changeDateSettings, cancelDate, restoreDate, moveDate, deleteDate, addOneOffDate, type RegistrationCount, type StaffOccurrence, type DatePage, type DateRefusal } from './dates';
+export { readMove, readSettings, readOneOff, readCancel, type OccurrenceFieldErrors, type OccurrenceErrorKey, type MoveValues, type SettingsValues, type OneOffValues } from './staff-input';
 export { programsFeed, occurrenceFeed } from './feed';
 export { buildCalendar, type IcalEvent } from './ical';
 export { icsResponse } from './feed-response';
@@ -51,14 +32,19 @@ export {
 	availability,
 	registrationByToken,
 	cancelByToken,
-	cancelByStaff,
-	registrationsOf,
+	cancelRegistration,
+	listRegistrations,
+	exportRegistrations,
 	registrationByReference,
 	markRegistrationAttended,
 	showReference,
 	parseReference,
 	type RegistrationErrorKey,
-	type RegisterOutcome,
+	type Registered,
+	type RegisterRefusal,
+	type RegisterResult,
+	type RegisterInput,
+	type RegistrationList,
 	type Promoted,
 	type Availability,
 	type RegistrationListItem

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
-import type { Database, Db } from '../db';
+import type { Database } from '../db';
+import type { Tx } from '../scope';
 import { withAccess } from '../db/tenant';
 import { saveLocation, saveProgram } from '../directory/staff';
 import { programEdit } from '../../../../tests/helpers/program';
@@ -20,7 +21,8 @@ const today = '2027-11-21';
 
 const edit = (title: string, rrule = 'FREQ=MONTHLY;BYDAY=1SA,3SA', lifeStages = ['elementary']) => programEdit({ title, lifeStages }, { rrule });
 
-const inOrg = <T>(org: string, fn: (tx: Db) => Promise<T>) => withAccess(database.db, { organizationIds: [org] }, fn);
+/** The organisation's context, as its scope's transaction carries it. */
+const inOrg = <T>(org: string, fn: (tx: Tx<'organization'>) => Promise<T>) => withAccess(database.db, { organizationIds: [org] }, (tx) => fn(tx as Tx<'organization'>));
 const days = (rows: Array<{ day: string; status: string }>) => rows.filter((r) => r.status === 'scheduled').map((r) => r.day);
 
 async function newProgram(org: string, title: string, place: string, rrule?: string, lifeStages?: string[]) {

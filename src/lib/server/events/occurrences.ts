@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { runIn, type SystemScope, type Tx } from '../scope';
 import { scheduleSeries, expandSchedule, addDays, localDay, programIdsWithSchedules, replaceUpcomingDates, UPCOMING_HORIZON_DAYS } from '../directory';
 import { occurrences, registrations, type CapacityUnit, type OccurrenceKind } from './schema';
 
@@ -23,8 +24,10 @@ export type OccurrenceRow = typeof occurrences.$inferSelect;
  * Bring the occurrences of some programs (or all) in line with their schedules from `today` on.
  * Past rows are history (開催回数) and never touched. A future row that staff changed is kept; a
  * future row the schedule no longer produces is deleted, or cancelled if people registered.
+ * In the programs' organisation's context (staff saving a program) or the system's (the daily sync):
+ * it must see every registration of those dates.
  */
-export async function syncOccurrences(tx: Db, today: string, programIds?: readonly string[]) {
+export async function syncOccurrences(tx: Tx<'organization' | 'system'>, today: string, programIds?: readonly string[]) {
 	if (programIds && programIds.length === 0) return { inserted: 0, updated: 0, removed: 0 };
 	const until = addDays(today, OCCURRENCE_HORIZON_DAYS);
 	const series = await scheduleSeries(tx, programIds);
@@ -119,16 +122,18 @@ export async function syncOccurrences(tx: Db, today: string, programIds?: readon
 
 /**
  * Sync every program, a few hundred per transaction: at national scale (100,000 programs) one
- * transaction would hold millions of rows. `run` opens each transaction (asSystem in the app).
+ * transaction would hold millions of rows. A platform job: every organisation's dates.
  */
-export async function syncAllOccurrences(db: Pick<Db, 'selectDistinct'>, run: <T>(fn: (tx: Db) => Promise<T>) => Promise<T>, today: string, chunk = 500) {
-	const ids = await programIdsWithSchedules(db);
-	const withRows = (await db.selectDistinct({ id: occurrences.programId }).from(occurrences).where(isNotNull(occurrences.seriesDay))).map((r) => r.id);
-	// Programs whose schedules were all removed still have future rows to drop.
-	const all = [...new Set([...ids, ...withRows])];
+export async function syncAllOccurrences(scope: SystemScope, today: string, chunk = 500) {
+	const all = await runIn(scope, async (tx) => {
+		const ids = await programIdsWithSchedules(tx);
+		const withRows = (await tx.selectDistinct({ id: occurrences.programId }).from(occurrences).where(isNotNull(occurrences.seriesDay))).map((r) => r.id);
+		// Programs whose schedules were all removed still have future rows to drop.
+		return [...new Set([...ids, ...withRows])];
+	});
 	const total = { inserted: 0, updated: 0, removed: 0 };
 	for (let i = 0; i < all.length; i += chunk) {
-		const part = await run((tx) => syncOccurrences(tx, today, all.slice(i, i + chunk)));
+		const part = await runIn(scope, (tx) => syncOccurrences(tx, today, all.slice(i, i + chunk)));
 		total.inserted += part.inserted;
 		total.updated += part.updated;
 		total.removed += part.removed;
@@ -152,7 +157,7 @@ export async function occurrencesStale(db: Pick<Db, 'select'>, today: string): P
 }
 
 /** One occurrence of this organisation, or null (another organisation's id reads as absent). */
-export async function occurrenceOf(tx: Pick<Db, 'select'>, organizationId: string, occurrenceId: string): Promise<OccurrenceRow | null> {
+export async function occurrenceOf(tx: Tx<'organization'>, organizationId: string, occurrenceId: string): Promise<OccurrenceRow | null> {
 	const [row] = await tx
 		.select()
 		.from(occurrences)

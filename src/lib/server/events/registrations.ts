@@ -8,11 +8,13 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
-import { asSystem } from '../db/tenant';
 import { encryptText, decryptText } from '../crypto';
 import { isTokenShaped, newToken, tokenDigest } from '../auth/tokens';
 import { recordAudit, type AuditOrigin } from '../audit';
 import { programSummaries } from '../directory';
+import { ok, refused, runIn, type OrganizationScope, type ResidentScope, type Result, type Tx } from '../scope';
+import { calendarEntry, type CalendarEntry } from './calendar';
+import { occurrenceOf } from './occurrences';
 import { occurrences, registrations, type RegistrationStatus } from './schema';
 
 type Row = typeof registrations.$inferSelect;
@@ -95,9 +97,11 @@ export interface Availability {
 	waitlisted: number;
 }
 
-/** Places left on a date (what the public page shows: 残り3組, 満席). */
-export async function availability(db: Db, occurrenceId: string): Promise<Availability | null> {
-	return asSystem(db, async (tx) => {
+/** Places left on a date (what the public page shows: 残り3組, 満席): counted over everyone's
+ * registrations, which only the system context sees; nothing about anyone leaves. */
+export async function availability(scope: ResidentScope, input: { occurrenceId: string }): Promise<Availability | null> {
+	const { occurrenceId } = input;
+	return runIn(scope, async (tx) => {
 		const [o] = await tx.select().from(occurrences).where(eq(occurrences.id, occurrenceId));
 		if (!o) return null;
 		const n = await used(tx, o);
@@ -111,39 +115,58 @@ export async function availability(db: Db, occurrenceId: string): Promise<Availa
 
 // ── registering ─────────────────────────────────────────────────────────────────────────────────
 
-export type RegisterOutcome =
-	{ ok: true; token: string | null; registrationId: string; status: RegistrationStatus; reference: string; repeated: boolean; contactKind: 'email' | 'phone'; contact: string } | { ok: false; reason: 'not_found' | 'closed' | 'cancelled' | 'past' | 'too_large' | 'already_registered' };
+export interface Registered {
+	/** The bearer link's token; null for a repeated submission (its link is not shown again). */
+	token: string | null;
+	registrationId: string;
+	status: RegistrationStatus;
+	reference: string;
+	repeated: boolean;
+	contactKind: 'email' | 'phone';
+	contact: string;
+}
+export type RegisterRefusal = 'not_found' | 'closed' | 'cancelled' | 'past' | 'too_large' | 'already_registered';
+export type RegisterResult = Result<Registered, RegisterRefusal>;
+
+export interface RegisterInput {
+	occurrenceId: string;
+	registration: RegistrationInput;
+	/** The card participation's `cardAllowedAt` recognised for the date's organisation, if one was typed. */
+	cardId: string | null;
+	now?: Date;
+}
 
 const seal = (tx: Db, text: string, column: string, id: string, organizationId: string) => encryptText(tx, text, { table: 'registrations', column, rowId: id, organizationId });
 const open = (tx: Db, text: string, column: string, id: string, organizationId: string) => decryptText(tx, text, { table: 'registrations', column, rowId: id, organizationId });
 
 /**
- * Register for a date (a resident, no account: the platform acts, the rules are the guard). A
- * repeated submission key returns the first registration (its link is not shown again). `cardId`
- * is a participation card the caller checked (participation's cardAllowedAt).
+ * Register for a date (a resident, no account: the system context, with the rules below as the
+ * guard: a published program, an open, scheduled, future date, room for the group, one
+ * registration per contact). A repeated submission key returns the first registration (its link
+ * is not shown again). Records `registration.create`.
  */
-export async function register(db: Db, occurrenceId: string, input: RegistrationInput, origin: AuditOrigin, now = new Date(), cardId: string | null = null): Promise<RegisterOutcome> {
-	return asSystem(db, async (tx) => {
+export async function register(scope: ResidentScope, { occurrenceId, registration: input, cardId, now = new Date() }: RegisterInput): Promise<RegisterResult> {
+	return runIn(scope, async (tx) => {
 		const [o] = await tx.select().from(occurrences).where(eq(occurrences.id, occurrenceId)).for('update');
-		if (!o) return { ok: false, reason: 'not_found' };
+		if (!o) return refused('not_found');
 		const program = (await programSummaries(tx, [o.programId])).get(o.programId);
-		if (!program?.published) return { ok: false, reason: 'not_found' };
+		if (!program?.published) return refused('not_found');
 		const [again] = await tx
 			.select()
 			.from(registrations)
 			.where(and(eq(registrations.occurrenceId, o.id), eq(registrations.submissionKey, input.submissionKey)));
-		if (again) return { ok: true, token: null, registrationId: again.id, status: again.status, reference: again.referenceCode, repeated: true, contactKind: again.contactKind, contact: '' };
-		if (o.status === 'cancelled') return { ok: false, reason: 'cancelled' };
-		if (!o.registrationOpen) return { ok: false, reason: 'closed' };
-		if (o.startsAt <= now) return { ok: false, reason: 'past' };
+		if (again) return ok({ token: null, registrationId: again.id, status: again.status, reference: again.referenceCode, repeated: true, contactKind: again.contactKind, contact: '' });
+		if (o.status === 'cancelled') return refused('cancelled');
+		if (!o.registrationOpen) return refused('closed');
+		if (o.startsAt <= now) return refused('past');
 		const need = weight(o, input.groupSize);
-		if (o.capacity !== null && need > o.capacity) return { ok: false, reason: 'too_large' };
+		if (o.capacity !== null && need > o.capacity) return refused('too_large');
 		const contact = normalizeContact(input.contact);
 		const others = await tx
 			.select()
 			.from(registrations)
 			.where(and(eq(registrations.occurrenceId, o.id), ne(registrations.status, 'cancelled')));
-		for (const r of others) if (normalizeContact(await open(tx, r.contactSealed, 'contact_sealed', r.id, r.organizationId)) === contact) return { ok: false, reason: 'already_registered' };
+		for (const r of others) if (normalizeContact(await open(tx, r.contactSealed, 'contact_sealed', r.id, r.organizationId)) === contact) return refused('already_registered');
 		// Fair order: while anyone waits, newcomers wait too.
 		const waiting = others.some((r) => r.status === 'waitlisted');
 		const fits = !waiting && (o.capacity === null || (await used(tx, o)) + need <= o.capacity);
@@ -174,8 +197,8 @@ export async function register(db: Db, occurrenceId: string, input: Registration
 			referenceCode: reference,
 			cardId
 		});
-		await recordAudit(tx, origin, { action: 'registration.create', organizationId: o.organizationId, entityType: 'registration', entityId: id, changedFields: [status] });
-		return { ok: true, token, registrationId: id, status, reference, repeated: false, contactKind: contactKindOf(input.contact), contact: input.contact };
+		await recordAudit(tx, scope.origin, { action: 'registration.create', organizationId: o.organizationId, entityType: 'registration', entityId: id, changedFields: [status] });
+		return ok({ token, registrationId: id, status, reference, repeated: false, contactKind: contactKindOf(input.contact), contact: input.contact });
 	});
 }
 
@@ -210,14 +233,20 @@ async function cancelAndPromote(tx: Db, r: Row, origin: AuditOrigin): Promise<Pr
 	return promoted;
 }
 
-/** The resident's own link: what they registered for, where they stand. */
-export async function registrationByToken(db: Db, token: string) {
+/** The registration a bearer link opens, checked here: the system context sees every registration. */
+async function byToken(tx: Tx<'system'>, token: string): Promise<Row | null> {
+	const [r] = await tx
+		.select()
+		.from(registrations)
+		.where(eq(registrations.accessDigest, tokenDigest(token)));
+	return r ?? null;
+}
+
+/** The resident's own link: what they registered for, where they stand (a lookup: null for none). */
+export async function registrationByToken(scope: ResidentScope, token: string) {
 	if (!isTokenShaped(token)) return null;
-	return asSystem(db, async (tx) => {
-		const [r] = await tx
-			.select()
-			.from(registrations)
-			.where(eq(registrations.accessDigest, tokenDigest(token)));
+	return runIn(scope, async (tx) => {
+		const r = await byToken(tx, token);
 		if (!r) return null;
 		const ahead =
 			r.status === 'waitlisted'
@@ -241,27 +270,25 @@ export async function registrationByToken(db: Db, token: string) {
 	});
 }
 
-/** Cancel by the resident's link; returns who moved up from the waiting list. */
-export async function cancelByToken(db: Db, token: string, origin: AuditOrigin): Promise<{ ok: boolean; promoted: Promoted[] }> {
-	if (!isTokenShaped(token)) return { ok: false, promoted: [] };
-	return asSystem(db, async (tx) => {
-		const [r] = await tx
-			.select()
-			.from(registrations)
-			.where(eq(registrations.accessDigest, tokenDigest(token)));
-		if (!r || r.status === 'cancelled') return { ok: false, promoted: [] };
-		return { ok: true, promoted: await cancelAndPromote(tx, r, { ...origin, actorUserId: null }) };
+/** Cancel by the resident's link; answers who moved up from the waiting list. `not_found` for no
+ * such link or a registration already cancelled. */
+export async function cancelByToken(scope: ResidentScope, input: { token: string }): Promise<Result<{ promoted: Promoted[] }, 'not_found'>> {
+	if (!isTokenShaped(input.token)) return refused('not_found');
+	return runIn(scope, async (tx) => {
+		const r = await byToken(tx, input.token);
+		if (!r || r.status === 'cancelled') return refused('not_found');
+		return ok({ promoted: await cancelAndPromote(tx, r, scope.origin) });
 	});
 }
 
-/** Staff cancel on a person's behalf (a phone call); the organisation's own registrations only. */
-export async function cancelByStaff(tx: Db, organizationId: string, registrationId: string, origin: AuditOrigin): Promise<{ ok: boolean; promoted: Promoted[] }> {
+/** Staff cancel on a person's behalf (a phone call), in the caller's transaction; the organisation's own registrations only. */
+export async function cancelByStaff(tx: Tx<'organization'>, organizationId: string, registrationId: string, origin: AuditOrigin): Promise<Result<{ promoted: Promoted[] }, 'not_found'>> {
 	const [r] = await tx
 		.select()
 		.from(registrations)
 		.where(and(eq(registrations.id, registrationId), eq(registrations.organizationId, organizationId)));
-	if (!r || r.status === 'cancelled') return { ok: false, promoted: [] };
-	return { ok: true, promoted: await cancelAndPromote(tx, r, origin) };
+	if (!r || r.status === 'cancelled') return refused('not_found');
+	return ok({ promoted: await cancelAndPromote(tx, r, origin) });
 }
 
 // ── the staff's list ────────────────────────────────────────────────────────────────────────────
@@ -307,9 +334,58 @@ export async function registrationsOf(tx: Db, organizationId: string, occurrence
 	return out;
 }
 
+/**
+ * Staff cancel a registration of one of the organisation's dates; answers who moved up from the
+ * waiting list and the date as the calendar shows it (for their e-mails). `not_found` for a date
+ * or registration that is not the organisation's, or one already cancelled.
+ */
+export async function cancelRegistration(scope: OrganizationScope, input: { occurrenceId: string; registrationId: string }): Promise<Result<{ promoted: Promoted[]; entry: CalendarEntry | null }, 'not_found'>> {
+	return runIn(scope, async (tx) => {
+		const occurrence = await occurrenceOf(tx, scope.organizationId, input.occurrenceId);
+		if (!occurrence) return refused('not_found');
+		const cancelled = await cancelByStaff(tx, scope.organizationId, input.registrationId, scope.origin);
+		if (!cancelled.ok) return cancelled;
+		return ok({ promoted: cancelled.value.promoted, entry: await calendarEntry(tx, occurrence.id) });
+	});
+}
+
+export interface RegistrationList {
+	occurrence: OccurrenceRow;
+	entry: CalendarEntry | null;
+	registrations: RegistrationListItem[];
+}
+
+/**
+ * Who registered for one of the organisation's dates, names and contacts decrypted. Reading them is
+ * an access to personal data: recorded as `registration.list` (`registration.export` for the CSV).
+ */
+async function readRegistrations(scope: OrganizationScope, occurrenceId: string, action: 'registration.list' | 'registration.export'): Promise<Result<RegistrationList, 'not_found'>> {
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		const occurrence = await occurrenceOf(tx, organizationId, occurrenceId);
+		if (!occurrence) return refused('not_found');
+		const entry = action === 'registration.list' ? await calendarEntry(tx, occurrence.id) : null;
+		const list = await registrationsOf(tx, organizationId, occurrence.id);
+		await recordAudit(tx, scope.origin, { action, organizationId, entityType: 'occurrence', entityId: occurrence.id });
+		return ok({ occurrence, entry, registrations: list });
+	});
+}
+
+/** The registrations page of a date (recorded: `registration.list`). */
+export function listRegistrations(scope: OrganizationScope, input: { occurrenceId: string }): Promise<Result<RegistrationList, 'not_found'>> {
+	return readRegistrations(scope, input.occurrenceId, 'registration.list');
+}
+
+/** The registrations of a date for the CSV download (recorded: `registration.export`). */
+export async function exportRegistrations(scope: OrganizationScope, input: { occurrenceId: string }): Promise<Result<RegistrationListItem[], 'not_found'>> {
+	const read = await readRegistrations(scope, input.occurrenceId, 'registration.export');
+	return read.ok ? ok(read.value.registrations) : read;
+}
+
 // ── check-in ────────────────────────────────────────────────────────────────────────────────────
 
-export async function registrationByReference(tx: Db, organizationId: string, typed: string) {
+/** A registration of the organisation by its 受付番号, typed loosely (check-in at the door). */
+export async function registrationByReference(tx: Tx<'organization'>, organizationId: string, typed: string) {
 	const code = parseReference(typed);
 	if (!code) return null;
 	const [r] = await tx
@@ -330,7 +406,7 @@ export async function registrationByReference(tx: Db, organizationId: string, ty
 }
 
 /** Set attended once; false when it was already set or is not this organisation's. */
-export async function markRegistrationAttended(tx: Db, organizationId: string, registrationId: string): Promise<boolean> {
+export async function markRegistrationAttended(tx: Tx<'organization'>, organizationId: string, registrationId: string): Promise<boolean> {
 	const rows = await tx
 		.update(registrations)
 		.set({ attendedAt: new Date() })

@@ -11,8 +11,7 @@
  * mark back too, so it is tried again at the next run (until the date starts).
  */
 import { and, eq, gt, isNull, lte, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db';
-import { asSystem } from '../db/tenant';
+import { runIn, type SystemScope } from '../scope';
 import { decryptText } from '../crypto';
 import { translate } from '$lib/i18n';
 import { sendMail } from '../mail';
@@ -32,17 +31,17 @@ function due(now: Date): SQL {
 	)!;
 }
 
-/** Send the reminders now due; returns how many went out. */
-export async function sendDueReminders(db: Db, now = new Date()): Promise<number> {
-	const candidates = await asSystem(db, (tx) => tx.select({ id: registrations.id, occurrenceId: registrations.occurrenceId }).from(registrations).where(due(now)));
+/** Send the reminders now due; returns how many went out. A platform job: every organisation's registrations. */
+export async function sendDueReminders(scope: SystemScope, now = new Date()): Promise<number> {
+	const candidates = await runIn(scope, (tx) => tx.select({ id: registrations.id, occurrenceId: registrations.occurrenceId }).from(registrations).where(due(now)));
 	const entries = new Map<string, CalendarEntry | null>();
 	let sent = 0;
 	for (const candidate of candidates) {
-		if (!entries.has(candidate.occurrenceId)) entries.set(candidate.occurrenceId, await calendarEntry(db, candidate.occurrenceId));
+		if (!entries.has(candidate.occurrenceId)) entries.set(candidate.occurrenceId, await runIn(scope, (tx) => calendarEntry(tx, candidate.occurrenceId)));
 		const entry = entries.get(candidate.occurrenceId);
 		if (!entry) continue;
 		try {
-			const mailed = await asSystem(db, async (tx) => {
+			const mailed = await runIn(scope, async (tx) => {
 				const [claimed] = await tx
 					.update(registrations)
 					.set({ remindedAt: now })

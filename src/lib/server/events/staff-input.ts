@@ -108,3 +108,14 @@ export function readOneOff(form: FormData): OneOffParse {
 	const parsed = oneOffSchema.safeParse(values);
 	return parsed.success ? { ok: true, value: parsed.data } : { ok: false, values, errors: fieldErrors(parsed.error, FILED_UNDER) };
 }
+
+export type CancelParse = { ok: true; value: { note: string | null } } | { ok: false; values: { note: string }; errors: OccurrenceFieldErrors };
+
+const cancelSchema = z.object({ note }).transform((v) => ({ note: v.note || null }));
+
+/** Cancelling a date: an optional note (why, what instead), up to 500 characters. */
+export function readCancel(form: FormData): CancelParse {
+	const values = { note: text(form, 'note') };
+	const parsed = cancelSchema.safeParse(values);
+	return parsed.success ? { ok: true, value: parsed.data } : { ok: false, values, errors: fieldErrors(parsed.error) };
+}

@@ -115,7 +115,7 @@ describe('cards and check-in', () => {
 
 	it('checks a registration in by its 受付番号, counting the group, only for its own date', async () => {
 		const registrationDate = await dateOf(programA, orgA, today, { registrationOpen: true, startsAt: new Date(Date.now() + 3600_000) });
-		const r = await register(database.db, registrationDate, { name: '親子', contact: 'family@example.org', groupSize: 3, needs: '', card: '', consent: 'on', submissionKey: 'family-key-aaaaaaaaaaaa' }, origin);
+		const r = await flat(register(resident(), { occurrenceId: registrationDate, registration: { name: '親子', contact: 'family@example.org', groupSize: 3, needs: '', card: '', consent: 'on', submissionKey: 'family-key-aaaaaaaaaaaa' }, cardId: null }));
 		if (!r.ok) throw new Error('refused');
 		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: todayDate, code: `TSUNAGU-R:${r.reference}` }))).toEqual({ ok: false, reason: 'other_occurrence' });
 		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: registrationDate, code: r.reference.toLowerCase() }))).toEqual({ ok: true, result: 'checked_in', kind: 'registration', firstVisit: true, people: 3 });
@@ -134,7 +134,7 @@ describe('a registration with a card', () => {
 		expect(await allowedAt('not a card', orgA)).toBeNull();
 
 		const date = await dateOf(programA, orgA, today, { registrationOpen: true, startsAt: new Date(Date.now() + 2 * 3600_000) });
-		const r = await register(database.db, date, { name: 'カードの人', contact: 'card-holder@example.org', groupSize: 1, needs: '', card: card.code, consent: 'on', submissionKey: 'card-key-aaaaaaaaaaaaaa' }, origin, new Date(), card.id);
+		const r = await flat(register(resident(), { occurrenceId: date, registration: { name: 'カードの人', contact: 'card-holder@example.org', groupSize: 1, needs: '', card: card.code, consent: 'on', submissionKey: 'card-key-aaaaaaaaaaaaaa' }, cardId: card.id }));
 		if (!r.ok) throw new Error('refused');
 		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: date, code: r.reference }))).toMatchObject({ ok: true, result: 'checked_in', kind: 'registration' });
 		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: date, code: card.code }))).toMatchObject({ ok: true, result: 'already', kind: 'card' });

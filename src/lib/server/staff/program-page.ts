@@ -7,6 +7,7 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { blankSchedule, fieldsOf, isOwnProgram, locationsOf, organizationForStaff, previewDates, laterHolidaySkips, programChoices, readProgram, saveProgram, scheduleFrom, setProgramPublished, type ProgramValues, type ScheduleFields } from '../directory';
 import { actorDb, auditOrigin, requireOrganization } from '../auth/guard';
 import { recordAudit } from '../audit';
+import { runIn } from '../scope';
 import { todayInTokyo } from '../runtime';
 import { formatDay, formatDayFull, scheduleInWords, translatorFor } from '../present';
 import type { Db } from '../db';
@@ -62,7 +63,8 @@ type Event = RequestEvent<{ orgId: string; programId?: string }>;
 
 /** `?/preview` and `?/save` of both pages; `programId` null creates a draft. */
 export async function submitProgram(event: Event, programId: string | null, mode: 'preview' | 'save') {
-	const { organizationId } = requireOrganization(event, 'directory.edit');
+	const scope = requireOrganization(event, 'directory.edit');
+	const { organizationId } = scope;
 	// Another organisation's program (or an unknown organisation) is not found, whatever the body
 	// says and even for a preview that would save nothing.
 	const exists = await actorDb(event, async (tx) => (programId ? isOwnProgram(tx, organizationId, programId) : !!(await organizationForStaff(tx, organizationId))));
@@ -77,7 +79,8 @@ export async function submitProgram(event: Event, programId: string | null, mode
 	if (!parsed.ok) return fail(400, shown);
 	// A preview saves nothing: the form comes back with the rules in words and their next dates.
 	if (mode === 'preview') return shown;
-	const result = await actorDb(event, async (tx) => {
+	// In the organisation's context: syncing the program's dates sees their registrations.
+	const result = await runIn(scope, async (tx) => {
 		const today = todayInTokyo();
 		const saved = await saveProgram(tx, organizationId, programId, parsed.value.edit, parsed.value.locationIds, today);
 		// The program's dated sessions follow its schedules (single changes by staff are kept).

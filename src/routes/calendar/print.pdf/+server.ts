@@ -4,7 +4,7 @@ import { calendarEntries, parseCalendarParams, programFilterOf, viewRange } from
 import { apiError } from '$lib/server/api/respond';
 import { monthPdf } from '$lib/server/events/print';
 import { db, todayInTokyo } from '$lib/server/runtime';
-import { formatTime, translatorFor } from '$lib/server/present';
+import { formatTime, translatorFor, weekdayHeadings } from '$lib/server/present';
 
 /** One month of the calendar (same filters as the page) on an A4 landscape page. */
 export const GET: RequestHandler = async ({ url, locals }) => {
@@ -21,7 +21,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	const pdf = await monthPdf({
 		title: t('print.monthTitle', { year, month }),
 		weeks: Array.from({ length: days.length / 7 }, (_, i) => days.slice(i * 7, i * 7 + 7)),
-		weekdays: (['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const).map((w) => t(`weekdayShort.${w}`)),
+		weekdays: weekdayHeadings(t).map((w) => w.short),
 		cancelled: t('print.cancelled'),
 		footer: t('print.footer', { url: `${url.origin}/calendar` })
 	});

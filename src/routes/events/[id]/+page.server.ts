@@ -5,7 +5,7 @@ import { idParam, programSummaries } from '$lib/server/directory';
 import { availability, calendarEntry, readRegistration, register } from '$lib/server/events';
 import { sendConfirmation, whenOf } from '$lib/server/events/registration-mail';
 import { db, publicOrigin, throttle } from '$lib/server/runtime';
-import { auditOrigin, residentScope } from '$lib/server/auth/guard';
+import { residentScope } from '$lib/server/auth/guard';
 import { cardAllowedAt } from '$lib/server/participation';
 import { translator } from '$lib/i18n';
 
@@ -19,9 +19,10 @@ async function publicEntry(id: string) {
 	return entry;
 }
 
-export const load: PageServerLoad = async ({ params, locals }) => {
+export const load: PageServerLoad = async (event) => {
+	const { params, locals } = event;
 	const entry = await publicEntry(params.id);
-	const places = await availability(db(), entry.id);
+	const places = await availability(residentScope(event), { occurrenceId: entry.id });
 	const past = (entry.endsAt ?? entry.startsAt).getTime() < Date.now() || entry.startsAt.getTime() <= Date.now();
 	return {
 		event: {
@@ -56,10 +57,12 @@ export const actions: Actions = {
 		// Every submission counts, taken before the card check and the registration (never given back).
 		const attempt = await throttle().attempt('register', parsed.value.contact, event.locals.ip);
 		if (!attempt.allowed) return fail(429, { values: parsed.value as unknown as Record<string, string>, errors: {}, message: t('registration.throttled', { minutes: Math.ceil(attempt.retryAfter / 60) }) });
-		const card = parsed.value.card ? await cardAllowedAt(residentScope(event), { typed: parsed.value.card, organizationId: entry.organizationId }) : null;
+		const resident = residentScope(event);
+		const card = parsed.value.card ? await cardAllowedAt(resident, { typed: parsed.value.card, organizationId: entry.organizationId }) : null;
 		if (card && !card.ok) return fail(400, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: { card: 'registration.error.card' as const } });
-		const outcome = await register(db(), entry.id, parsed.value, auditOrigin(event), new Date(), card?.ok ? card.value : null);
-		if (!outcome.ok) return fail(outcome.reason === 'not_found' ? 404 : 409, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: {}, message: t(`registration.refused.${outcome.reason}`) });
+		const result = await register(resident, { occurrenceId: entry.id, registration: parsed.value, cardId: card?.ok ? card.value : null });
+		if (!result.ok) return fail(result.reason === 'not_found' ? 404 : 409, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: {}, message: t(`registration.refused.${result.reason}`) });
+		const outcome = result.value;
 		if (outcome.token && outcome.contactKind === 'email') {
 			sendConfirmation(outcome.contact, entry, { name: parsed.value.name, status: outcome.status as 'registered' | 'waitlisted', reference: outcome.reference, link: `${publicOrigin()}/registrations/${outcome.token}` });
 		}

@@ -1,13 +1,17 @@
 import { error, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
 import { calendarEntry, cancelByToken, registrationByToken, showReference } from '$lib/server/events';
 import { sendPromotion, whenOf } from '$lib/server/events/registration-mail';
 import { db } from '$lib/server/runtime';
-import { auditOrigin, byBearerLink } from '$lib/server/auth/guard';
+import { byBearerLink, residentScope } from '$lib/server/auth/guard';
 
-/** The resident's own registration, by the bearer link. */
-const mine = (event: Parameters<PageServerLoad>[0]) => byBearerLink(event, () => registrationByToken(db(), event.params.token), { throttled: 'registration.linkThrottled', notFound: 'registration.notFound' });
+/** `?done=` after registering or cancelling; anything else shows no notice. */
+const doneQuery = z.enum(['created', 'cancelled']).nullable().catch(null);
+
+/** The resident's own registration, by the bearer link (the module checks the link). */
+const mine = (event: Parameters<PageServerLoad>[0]) => byBearerLink(event, () => registrationByToken(residentScope(event), event.params.token), { throttled: 'registration.linkThrottled', notFound: 'registration.notFound' });
 
 export const load: PageServerLoad = async (event) => {
 	const registration = await mine(event);
@@ -18,15 +22,16 @@ export const load: PageServerLoad = async (event) => {
 		event: { id: entry.id, title: entry.title, when: whenOf(entry, event.locals.locale), placeName: entry.placeName, cancelled: entry.status === 'cancelled', organizationName: entry.organizationName },
 		// What the door scans: the reference, nothing about the person.
 		qr: registration.status === 'cancelled' ? null : await QRCode.toString(`TSUNAGU-R:${registration.reference}`, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }),
-		done: event.url.searchParams.get('done')
+		done: doneQuery.parse(event.url.searchParams.get('done'))
 	};
 };
 
 export const actions: Actions = {
 	cancel: async (event) => {
 		await mine(event as unknown as Parameters<PageServerLoad>[0]);
-		const result = await cancelByToken(db(), event.params.token, auditOrigin(event));
-		for (const p of result.promoted) {
+		const result = await cancelByToken(residentScope(event), { token: event.params.token });
+		// Already cancelled (a second click): nothing more to do, the page says so.
+		for (const p of result.ok ? result.value.promoted : []) {
 			if (p.contactKind !== 'email') continue;
 			const entry = await calendarEntry(db(), p.occurrenceId);
 			if (entry) sendPromotion(p.contact, entry);

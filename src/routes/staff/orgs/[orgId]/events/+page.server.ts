@@ -1,6 +1,6 @@
 import type { PageServerLoad } from './$types';
-import { actorDb, requireOrganization } from '$lib/server/auth/guard';
-import { can } from '$lib/server/auth';
+import { requireOrganization } from '$lib/server/auth/guard';
+import { runIn } from '$lib/server/scope';
 import { organizationForStaff, addDays, label } from '$lib/server/directory';
 import { overlapsFor, staffOccurrences } from '$lib/server/events';
 import { todayInTokyo } from '$lib/server/runtime';
@@ -11,15 +11,14 @@ import { error } from '@sveltejs/kit';
 const DAYS_AHEAD = 60;
 
 export const load: PageServerLoad = async (event) => {
-	const { actor, organizationId } = requireOrganization(event, 'events.manage');
+	const scope = requireOrganization(event, 'events.manage');
 	const t = translatorFor(event.locals.locale);
 	const today = todayInTokyo();
 	const to = addDays(today, DAYS_AHEAD);
-	const withCounts = can(actor, 'registrations.view', organizationId);
-	return actorDb(event, async (tx) => {
-		const org = await organizationForStaff(tx, organizationId);
+	return runIn(scope, async (tx) => {
+		const org = await organizationForStaff(tx, scope.organizationId);
 		if (!org) error(404, 'Not Found');
-		const list = await staffOccurrences(tx, organizationId, today, to, withCounts);
+		const list = await staffOccurrences(tx, scope, { from: today, to });
 		const programIds = [...new Set(list.map((o) => o.programId))];
 		const overlaps = (await Promise.all(programIds.map((id) => overlapsFor(tx, id, today, to)))).flat();
 		const loc = event.locals.locale;

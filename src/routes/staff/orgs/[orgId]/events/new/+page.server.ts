@@ -1,14 +1,22 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
-import { recordAudit } from '$lib/server/audit';
-import { isOwnProgram, locationsOf, organizationForStaff, programsOf, addDays } from '$lib/server/directory';
-import { createOneOff, readOneOff } from '$lib/server/events';
+import { z } from 'zod';
+import { requireOrganization } from '$lib/server/auth/guard';
+import { runIn } from '$lib/server/scope';
+import { locationsOf, organizationForStaff, programsOf, addDays } from '$lib/server/directory';
+import { addOneOffDate, readOneOff } from '$lib/server/events';
 import { todayInTokyo } from '$lib/server/runtime';
 
+/** `?program=` preselects one of the organisation's programs; anything else preselects none. */
+const newQuery = z.object({ program: z.string().max(100).catch('') });
+/** A place that is not one of the organisation's (or none) leaves the event without one. */
+const placeField = z.string().max(100).catch('');
+
 export const load: PageServerLoad = async (event) => {
-	const { organizationId } = requireOrganization(event, 'events.manage');
-	return actorDb(event, async (tx) => {
+	const scope = requireOrganization(event, 'events.manage');
+	const { organizationId } = scope;
+	const query = newQuery.parse({ program: event.url.searchParams.get('program') ?? '' });
+	return runIn(scope, async (tx) => {
 		const org = await organizationForStaff(tx, organizationId);
 		if (!org) error(404, 'Not Found');
 		const [programs, places] = await Promise.all([programsOf(tx, organizationId), locationsOf(tx, organizationId)]);
@@ -16,29 +24,22 @@ export const load: PageServerLoad = async (event) => {
 			organization: { id: org.id, name: org.name },
 			programs: programs.map((p) => ({ id: p.id, title: p.title })),
 			places: places.map((p) => ({ id: p.id, name: p.name })),
-			values: { programId: event.url.searchParams.get('program') ?? '', title: '', day: addDays(todayInTokyo(), 7), start: '13:00', end: '15:00', note: '', kind: 'session', registrationOpen: false, capacity: '', capacityUnit: 'people', locationId: '' }
+			values: { programId: query.program, title: '', day: addDays(todayInTokyo(), 7), start: '13:00', end: '15:00', note: '', kind: 'session', registrationOpen: false, capacity: '', capacityUnit: 'people', locationId: '' }
 		};
 	});
 };
 
 export const actions: Actions = {
 	default: async (event) => {
-		const { organizationId } = requireOrganization(event, 'events.manage');
+		const scope = requireOrganization(event, 'events.manage');
 		const form = await event.request.formData();
 		const parsed = readOneOff(form);
-		const locationId = String(form.get('locationId') ?? '');
+		const locationId = placeField.parse(String(form.get('locationId') ?? ''));
 		if (!parsed.ok) return fail(400, { values: { ...parsed.values, locationId }, errors: parsed.errors });
 		const typed = { ...parsed.value, title: parsed.value.title ?? '', note: parsed.value.note ?? '', day: String(form.get('day')), start: String(form.get('start')), end: String(form.get('end') ?? ''), capacity: String(form.get('capacity') ?? ''), locationId };
-		const created = await actorDb(event, async (tx) => {
-			// Only this organisation's programs and places: another's id reads as a mistake in the form.
-			if (!(await isOwnProgram(tx, organizationId, parsed.value.programId))) return null;
-			const places = await locationsOf(tx, organizationId);
-			const place = places.find((p) => p.id === locationId)?.id ?? null;
-			const row = await createOneOff(tx, organizationId, { ...parsed.value, locationId: place });
-			await recordAudit(tx, auditOrigin(event), { action: 'occurrence.create', organizationId, entityType: 'occurrence', entityId: row.id, changedFields: ['program_id', 'starts_at', 'kind', 'capacity'] });
-			return row;
-		});
-		if (!created) return fail(400, { values: typed, errors: { programId: 'events.error.program' as const } });
-		redirect(303, `/staff/orgs/${organizationId}/events/${created.id}?done=created`);
+		// Only this organisation's programs and places: another's program reads as a mistake in the form.
+		const created = await addOneOffDate(scope, { ...parsed.value, locationId });
+		if (!created.ok) return fail(400, { values: typed, errors: { programId: 'events.error.program' as const } });
+		redirect(303, `/staff/orgs/${scope.organizationId}/events/${created.value.id}?done=created`);
 	}
 };

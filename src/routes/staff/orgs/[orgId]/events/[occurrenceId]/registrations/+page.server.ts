@@ -1,51 +1,51 @@
 import { error, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
-import { recordAudit } from '$lib/server/audit';
-import { UUID } from '$lib/server/directory';
-import { calendarEntry, cancelByStaff, occurrenceOf, registrationsOf, showReference } from '$lib/server/events';
+import { requireOrganization } from '$lib/server/auth/guard';
+import { uuid } from '$lib/server/boundary';
+import { cancelRegistration, listRegistrations, showReference } from '$lib/server/events';
 import { sendPromotion } from '$lib/server/events/registration-mail';
-import { db } from '$lib/server/runtime';
 import { formatOccurrence } from '$lib/server/present';
 import { translator } from '$lib/i18n';
 
-async function target(event: RequestEvent) {
-	const { organizationId } = requireOrganization(event, 'registrations.view');
-	const occurrenceId = event.params.occurrenceId ?? '';
-	if (!UUID.test(occurrenceId)) error(404, 'Not Found');
-	const occurrence = await actorDb(event, (tx) => occurrenceOf(tx, organizationId, occurrenceId));
-	if (!occurrence) error(404, 'Not Found');
-	return { organizationId, occurrence };
+/** The organisation of the path, if the person may see registrations, and the date's id (404 when malformed). */
+function target(event: RequestEvent) {
+	const scope = requireOrganization(event, 'registrations.view');
+	const id = uuid.safeParse(event.params.occurrenceId ?? '');
+	if (!id.success) error(404, 'Not Found');
+	return { scope, occurrenceId: id.data };
 }
 
+const cancelForm = z.object({ id: uuid });
+/** `?done=cancelled` after a cancellation; anything else shows no notice. */
+const doneQuery = z.enum(['cancelled']).nullable().catch(null);
+
 export const load: PageServerLoad = async (event) => {
-	const { organizationId, occurrence } = await target(event);
+	const { scope, occurrenceId } = target(event);
 	const t = translator(event.locals.locale);
-	return actorDb(event, async (tx) => {
-		const entry = await calendarEntry(tx, occurrence.id);
-		const list = await registrationsOf(tx, organizationId, occurrence.id);
-		// Reading a list of names is an access to personal data: recorded.
-		await recordAudit(tx, auditOrigin(event), { action: 'registration.list', organizationId, entityType: 'occurrence', entityId: occurrence.id });
-		const registered = list.filter((r) => r.status === 'registered');
-		return {
-			organizationId,
-			occurrence: { id: occurrence.id, title: entry?.title ?? '', when: formatOccurrence(t, occurrence.startsAt, occurrence.endsAt, occurrence.allDay) },
-			summary: { people: registered.reduce((n, r) => n + r.groupSize, 0), groups: registered.length, waitlisted: list.filter((r) => r.status === 'waitlisted').length },
-			registrations: list.map((r) => ({ ...r, reference: showReference(r.reference), createdAt: r.createdAt.toISOString() })),
-			done: event.url.searchParams.get('done')
-		};
-	});
+	// Reading a list of names is an access to personal data: the module records it.
+	const read = await listRegistrations(scope, { occurrenceId });
+	if (!read.ok) error(404, 'Not Found');
+	const { occurrence, entry, registrations: list } = read.value;
+	const registered = list.filter((r) => r.status === 'registered');
+	return {
+		organizationId: scope.organizationId,
+		occurrence: { id: occurrence.id, title: entry?.title ?? '', when: formatOccurrence(t, occurrence.startsAt, occurrence.endsAt, occurrence.allDay) },
+		summary: { people: registered.reduce((n, r) => n + r.groupSize, 0), groups: registered.length, waitlisted: list.filter((r) => r.status === 'waitlisted').length },
+		registrations: list.map((r) => ({ ...r, reference: showReference(r.reference), createdAt: r.createdAt.toISOString() })),
+		done: doneQuery.parse(event.url.searchParams.get('done'))
+	};
 };
 
 export const actions: Actions = {
 	cancel: async (event) => {
-		const { organizationId, occurrence } = await target(event);
-		const id = String((await event.request.formData()).get('id') ?? '');
-		if (!UUID.test(id)) error(404, 'Not Found');
-		const result = await actorDb(event, (tx) => cancelByStaff(tx, organizationId, id, auditOrigin(event)));
+		const { scope, occurrenceId } = target(event);
+		const form = cancelForm.safeParse({ id: (await event.request.formData()).get('id') ?? '' });
+		if (!form.success) error(404, 'Not Found');
+		const result = await cancelRegistration(scope, { occurrenceId, registrationId: form.data.id });
 		if (!result.ok) error(404, 'Not Found');
-		const entry = await calendarEntry(db(), occurrence.id);
-		for (const p of result.promoted) if (p.contactKind === 'email' && entry) sendPromotion(p.contact, entry);
-		redirect(303, `/staff/orgs/${organizationId}/events/${occurrence.id}/registrations?done=cancelled`);
+		const { promoted, entry } = result.value;
+		for (const p of promoted) if (p.contactKind === 'email' && entry) sendPromotion(p.contact, entry);
+		redirect(303, `/staff/orgs/${scope.organizationId}/events/${occurrenceId}/registrations?done=cancelled`);
 	}
 };

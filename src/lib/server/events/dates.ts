@@ -1,0 +1,177 @@
+/**
+ * An organisation's dates (its occurrences, as staff call them) on the staff pages: the list with
+ * registration counts, one date's page, and what staff change on a date — settings, cancel,
+ * restore, move, delete, a one-off event. Each change takes the organisation's scope, finds the
+ * date among the organisation's own (another's id is `not_found`), and records its `occurrence.*`
+ * event as the last write of its transaction.
+ */
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { recordAudit } from '../audit';
+import { can } from '../auth';
+import { isOwnProgram, locationsOf } from '../directory';
+import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from '../scope';
+import { calendarEntries, calendarEntry, programFilterOf, type CalendarEntry } from './calendar';
+import { cancelOccurrence, createOneOff, deleteOneOff, moveOccurrence, occurrenceOf, restoreOccurrence, setOccurrenceSettings, type OccurrenceRow, type OccurrenceSettings, type OneOffInput } from './occurrences';
+import { occurrences, registrations } from './schema';
+
+export interface RegistrationCount {
+	/** People registered (group sizes summed) and registrations (組). */
+	people: number;
+	groups: number;
+	waitlisted: number;
+}
+
+/** Registered and waitlisted counts per occurrence (only what the context may see). */
+export async function registrationCounts(tx: Pick<Db, 'select'>, occurrenceIds: readonly string[]): Promise<Map<string, RegistrationCount>> {
+	if (occurrenceIds.length === 0) return new Map();
+	const rows = await tx
+		.select({
+			occurrenceId: registrations.occurrenceId,
+			people: sql<number>`coalesce(sum(${registrations.groupSize}) filter (where ${registrations.status} = 'registered'), 0)::int`,
+			groups: sql<number>`(count(*) filter (where ${registrations.status} = 'registered'))::int`,
+			waitlisted: sql<number>`(count(*) filter (where ${registrations.status} = 'waitlisted'))::int`
+		})
+		.from(registrations)
+		.where(and(inArray(registrations.occurrenceId, [...occurrenceIds])))
+		.groupBy(registrations.occurrenceId);
+	return new Map(rows.map((r) => [r.occurrenceId, { people: r.people, groups: r.groups, waitlisted: r.waitlisted }]));
+}
+
+export interface StaffOccurrence extends CalendarEntry {
+	registered: RegistrationCount | null;
+}
+
+/** At least this many dates in the staff list, even when they lie beyond its period. */
+const AT_LEAST = 20;
+
+/** Whether the scope's actor may see who registered (and so how many). */
+const seesRegistrations = (scope: OrganizationScope) => can(scope.actor, 'registrations.view', scope.organizationId);
+
+/**
+ * The organisation's occurrences in [from, to], drafts included, with counts when the actor may see
+ * registrations; when the period holds fewer than 20, the list runs on to the next 20 (a program
+ * that starts later).
+ */
+export async function staffOccurrences(tx: Tx<'organization'>, scope: OrganizationScope, input: { from: string; to: string }): Promise<StaffOccurrence[]> {
+	const { organizationId } = scope;
+	const { from, to } = input;
+	const withCounts = seesRegistrations(scope);
+	const filter = programFilterOf({ organization: organizationId }, false);
+	let entries = await calendarEntries(tx, filter, from, to);
+	if (entries.length < AT_LEAST) {
+		const [last] = await tx
+			.select({ day: occurrences.day })
+			.from(occurrences)
+			.where(and(eq(occurrences.organizationId, organizationId), gt(occurrences.day, to)))
+			.orderBy(asc(occurrences.day))
+			.offset(AT_LEAST - entries.length - 1)
+			.limit(1);
+		const end =
+			last?.day ??
+			(
+				await tx
+					.select({ day: sql<string | null>`max(${occurrences.day})::text` })
+					.from(occurrences)
+					.where(eq(occurrences.organizationId, organizationId))
+			)[0]?.day;
+		if (end && end > to) entries = await calendarEntries(tx, filter, from, end);
+	}
+	const counts = withCounts
+		? await registrationCounts(
+				tx,
+				entries.map((e) => e.id)
+			)
+		: new Map<string, RegistrationCount>();
+	return entries.map((e) => ({ ...e, registered: withCounts ? (counts.get(e.id) ?? { people: 0, groups: 0, waitlisted: 0 }) : null }));
+}
+
+export interface DatePage {
+	occurrence: OccurrenceRow;
+	entry: CalendarEntry;
+	/** Null when the actor may not see registrations. */
+	counts: RegistrationCount | null;
+	seesRegistrations: boolean;
+}
+
+/** One of the organisation's dates as its page shows it; null for none of its own. */
+export async function datePage(tx: Tx<'organization'>, scope: OrganizationScope, input: { occurrenceId: string }): Promise<DatePage | null> {
+	const occurrence = await occurrenceOf(tx, scope.organizationId, input.occurrenceId);
+	if (!occurrence) return null;
+	const entry = await calendarEntry(tx, occurrence.id);
+	if (!entry) return null;
+	const sees = seesRegistrations(scope);
+	const counts = sees ? ((await registrationCounts(tx, [occurrence.id])).get(occurrence.id) ?? { people: 0, groups: 0, waitlisted: 0 }) : null;
+	return { occurrence, entry, counts, seesRegistrations: sees };
+}
+
+// ── what staff change on a date ─────────────────────────────────────────────────────────────────
+
+export type DateRefusal = 'not_found';
+
+/** Run `change` on one of the scope's organisation's dates and record `action` last. */
+async function onDate<R extends string = never>(scope: OrganizationScope, occurrenceId: string, change: (tx: Tx<'organization'>, occurrence: OccurrenceRow) => Promise<{ action: string; changedFields?: string[] } | R>): Promise<Result<void, DateRefusal | R>> {
+	return runIn(scope, async (tx) => {
+		const occurrence = await occurrenceOf(tx, scope.organizationId, occurrenceId);
+		if (!occurrence) return refused('not_found');
+		const done = await change(tx, occurrence);
+		if (typeof done === 'string') return refused(done);
+		await recordAudit(tx, scope.origin, { action: done.action, organizationId: scope.organizationId, entityType: 'occurrence', entityId: occurrence.id, changedFields: done.changedFields });
+		return ok();
+	});
+}
+
+/** Kind, registration and capacity of a date; the audit names the fields that changed. */
+export function changeDateSettings(scope: OrganizationScope, input: { occurrenceId: string; settings: OccurrenceSettings }): Promise<Result<void, DateRefusal>> {
+	const { settings } = input;
+	return onDate<never>(scope, input.occurrenceId, async (tx, occurrence) => {
+		await setOccurrenceSettings(tx, scope.organizationId, occurrence.id, settings);
+		const changedFields = (Object.keys(settings) as Array<keyof OccurrenceSettings>).filter((k) => settings[k] !== occurrence[k]);
+		return { action: 'occurrence.settings', changedFields };
+	});
+}
+
+/** Cancel a date, with a note for the people who come. */
+export function cancelDate(scope: OrganizationScope, input: { occurrenceId: string; note: string | null }): Promise<Result<void, DateRefusal>> {
+	return onDate<never>(scope, input.occurrenceId, async (tx, occurrence) => {
+		await cancelOccurrence(tx, scope.organizationId, occurrence.id, input.note);
+		return { action: 'occurrence.cancel', changedFields: ['status', ...(input.note ? ['note'] : [])] };
+	});
+}
+
+/** Undo a cancellation. */
+export function restoreDate(scope: OrganizationScope, input: { occurrenceId: string }): Promise<Result<void, DateRefusal>> {
+	return onDate<never>(scope, input.occurrenceId, async (tx, occurrence) => {
+		await restoreOccurrence(tx, scope.organizationId, occurrence.id);
+		return { action: 'occurrence.restore', changedFields: ['status'] };
+	});
+}
+
+/** Move a date to another day or time (the series keeps its other dates). */
+export function moveDate(scope: OrganizationScope, input: { occurrenceId: string; to: { startsAt: Date; endsAt: Date | null; note: string | null } }): Promise<Result<void, DateRefusal>> {
+	return onDate<never>(scope, input.occurrenceId, async (tx, occurrence) => {
+		await moveOccurrence(tx, scope.organizationId, occurrence.id, input.to);
+		return { action: 'occurrence.move', changedFields: ['starts_at', 'ends_at', 'note'] };
+	});
+}
+
+/** Delete a one-off event nobody registered for; `not_deletable` for a series date or one with registrations. */
+export function deleteDate(scope: OrganizationScope, input: { occurrenceId: string }): Promise<Result<void, DateRefusal | 'not_deletable'>> {
+	return onDate<'not_deletable'>(scope, input.occurrenceId, async (tx, occurrence) => ((await deleteOneOff(tx, scope.organizationId, occurrence.id)) ? { action: 'occurrence.delete' } : 'not_deletable'));
+}
+
+/**
+ * A one-off event of one of the organisation's programs; `foreign_program` for a program that is not
+ * its own. A place that is not the organisation's is left out, as an unknown one would be.
+ */
+export async function addOneOffDate(scope: OrganizationScope, input: Omit<OneOffInput, 'locationId'> & { locationId: string }): Promise<Result<OccurrenceRow, 'foreign_program'>> {
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		if (!(await isOwnProgram(tx, organizationId, input.programId))) return refused('foreign_program');
+		const places = await locationsOf(tx, organizationId);
+		const place = places.find((p) => p.id === input.locationId)?.id ?? null;
+		const row = await createOneOff(tx, organizationId, { ...input, locationId: place });
+		await recordAudit(tx, scope.origin, { action: 'occurrence.create', organizationId, entityType: 'occurrence', entityId: row.id, changedFields: ['program_id', 'starts_at', 'kind', 'capacity'] });
+		return ok(row);
+	});
+}
