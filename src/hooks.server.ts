@@ -5,11 +5,15 @@ import { pickLocale } from '$lib/i18n';
 import { startPlatform, stopPlatform } from '$lib/server/runtime';
 import { log } from '$lib/server/log';
 import { db } from '$lib/server/runtime';
-import { resolveSession } from '$lib/server/auth';
+import { provideStanding, resolveSession } from '$lib/server/auth';
+import { standingFromNetwork } from '$lib/server/standing';
 import { clearSessionCookie, clientAddress, sessionCookieName } from '$lib/server/auth/cookies';
 import { refusalOf, type InputRefusal } from '$lib/server/boundary';
 import { apiError } from '$lib/server/api/respond';
 import { translate, type Locale } from '$lib/i18n';
+
+// The roles a session's person holds come from network and directory, which auth does not import.
+provideStanding(standingFromNetwork);
 
 export const init: ServerInit = async () => {
 	if (building) return;

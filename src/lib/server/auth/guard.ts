@@ -8,10 +8,10 @@ import { translator, type MessageKey } from '$lib/i18n';
 import { withAccess } from '../db/tenant';
 import type { Db } from '../db';
 import type { AuditOrigin } from '../audit';
-import type { Permission } from '../network/permissions';
+import type { Permission } from './permissions';
 import { accessContext, can, type Actor } from './actor';
 import { log } from '../log';
-import { mintOrganizationScope, mintResidentScope, mintSecretariatScope, type OrganizationScope, type ResidentScope, type SecretariatScope } from '../scope/scope';
+import { mintOrganizationScope, mintResidentScope, mintSecretariatScope, mintSignedInScope, type OrganizationScope, type ResidentScope, type SecretariatScope, type SignedInScope } from '../scope/scope';
 import { UUID } from '../boundary';
 
 /**
@@ -75,6 +75,25 @@ export function requireSecretariat(event: Pick<RequestEvent, 'locals' | 'url'>, 
 	const actor = requirePermission(event, permission);
 	if (!actor.secretariat) error(403, 'Forbidden');
 	return mintSecretariatScope(db(), actor, permission, auditOrigin(event));
+}
+
+/**
+ * The signed-in person acting on their own account (/account, /logout): their scope, whose
+ * transaction sees their own rows only. Anonymous visitors go to the login page. A role that needs
+ * a second factor not yet set up is sent to set it up, except on the page where they do
+ * (`setUpSecondFactor: true`, /account/2fa).
+ */
+export function requireAccount(event: Pick<RequestEvent, 'locals' | 'url'>, options: { setUpSecondFactor?: boolean } = {}): SignedInScope {
+	const actor = options.setUpSecondFactor ? event.locals.actor : requireActor(event);
+	// The set-up page comes back to itself, not to the action that was posted.
+	if (!actor) redirect(303, `/login?next=${encodeURIComponent(event.url.pathname)}`);
+	return mintSignedInScope(db(), actor, auditOrigin(event));
+}
+
+/** The signed-in person's account scope, or null for anyone else (logging out needs no redirect). */
+export function accountIfSignedIn(event: Pick<RequestEvent, 'locals'>): SignedInScope | null {
+	const actor = event.locals.actor;
+	return actor ? mintSignedInScope(db(), actor, auditOrigin(event)) : null;
 }
 
 /**
