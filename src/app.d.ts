@@ -15,6 +15,8 @@ declare global {
 			/** Client address and agent, for the audit log and throttling. */
 			ip: string;
 			userAgent: string;
+			/** Set by the guard when it refuses a staff API request: hooks.server.ts answers it in JSON. */
+			refusal?: { status: 401 | 403; code: string; message: string };
 		}
 		interface Error {
 			message: string;

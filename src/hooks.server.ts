@@ -5,11 +5,16 @@ import { pickLocale } from '$lib/i18n';
 import { startPlatform, stopPlatform } from '$lib/server/runtime';
 import { log } from '$lib/server/log';
 import { db } from '$lib/server/runtime';
-import { resolveSession } from '$lib/server/auth';
+import { provideStanding, resolveSession } from '$lib/server/auth';
+import { standingFromNetwork } from '$lib/server/standing';
 import { clearSessionCookie, clientAddress, sessionCookieName } from '$lib/server/auth/cookies';
 import { refusalOf, type InputRefusal } from '$lib/server/boundary';
 import { apiError } from '$lib/server/api/respond';
+import { errorResponse } from '$lib/server/http/json-error';
 import { translate, type Locale } from '$lib/i18n';
+
+// The roles a session's person holds come from network and directory, which auth does not import.
+provideStanding(standingFromNetwork);
 
 export const init: ServerInit = async () => {
 	if (building) return;
@@ -95,11 +100,14 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const endpoint = event.route.id !== null && ENDPOINTS.has(event.route.id);
 	const refusal = await refusalOf(event.request, event.url, event.params as Record<string, string>, endpoint);
 	if (refusal) log.warn('input_refused', { requestId: event.locals.requestId, route: event.route.id ?? event.url.pathname, code: refusal.code, param: refusal.param });
-	const response = refusal
+	const resolved = refusal
 		? refusalResponse(refusal, event.locals.locale, endpoint)
 		: await resolve(event, {
 				transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale).replace('%textsize%', event.locals.largeText ? 'large-text' : '')
 			});
+	// The guard refused a staff API request (auth/guard.ts): the platform's JSON error, not a page.
+	const guarded = event.locals.refusal;
+	const response = guarded ? errorResponse(guarded.status, guarded.code, guarded.message) : resolved;
 	response.headers.set('x-request-id', event.locals.requestId);
 	// Pages for a signed-in person must not be kept by shared or back-button caches.
 	if (event.locals.actor && !response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');

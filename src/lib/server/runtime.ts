@@ -13,6 +13,7 @@ import { log } from './log';
 import { asSystem } from './db/tenant';
 import { Throttle } from './auth/throttle';
 import { purgeExpiredSessions } from './auth/sessions';
+import { systemScope } from './scope';
 import { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG } from './network';
 import { runExclusive } from './jobs';
 import { systemScope } from './scope';
@@ -178,7 +179,7 @@ let sessionPurgeTimer: NodeJS.Timeout | undefined;
  */
 function scheduleSessionPurge(database: Database) {
 	sessionPurgeTimer = setInterval(() => {
-		runExclusive(database.pool, JOBS.sessions, () => purgeExpiredSessions(database.db)).catch((error: Error) => log.error('session_purge_failed', { message: error.message }));
+		runExclusive(database.pool, JOBS.sessions, () => purgeExpiredSessions(systemScope(database.db, JOBS.sessions))).catch((error: Error) => log.error('session_purge_failed', { message: error.message }));
 	}, 3600_000);
 	sessionPurgeTimer.unref();
 }

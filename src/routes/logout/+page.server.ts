@@ -1,9 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { db } from '$lib/server/runtime';
-import { asSystem } from '$lib/server/db/tenant';
-import { recordAudit } from '$lib/server/audit';
-import { auditOrigin } from '$lib/server/auth/guard';
+import { logOut } from '$lib/server/auth';
+import { accountIfSignedIn } from '$lib/server/auth/guard';
 import { switchSession } from '$lib/server/auth/web';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -13,10 +11,9 @@ export const load: PageServerLoad = ({ locals }) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		if (event.locals.actor) {
-			const actor = event.locals.actor;
-			await asSystem(db(), (tx) => recordAudit(tx, auditOrigin(event), { action: 'session.logout', entityType: 'user', entityId: actor.userId }));
-		}
+		const account = accountIfSignedIn(event);
+		if (account) await logOut(account);
+		// Also ends a session still waiting for its second factor.
 		await switchSession(event, null);
 		redirect(303, '/');
 	}

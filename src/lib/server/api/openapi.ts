@@ -103,15 +103,15 @@ const overloaded = {
 /** A control character in a parameter or an unreadable form body is refused before the route (hooks.server.ts). */
 const BOUNDARY = 'Input refused at the boundary (code control_character or unreadable_form)';
 
-/** The session guard's answers for the staff endpoints. */
+/** The session guard's answers for the staff endpoints: the platform's JSON error, never a redirect. */
 const staffGuardResponses = {
-	'303': {
-		description: 'No session: a redirect to /login. A role that needs a second factor not yet set up: a redirect to /account/2fa.',
-		headers: { Location: { schema: { type: 'string' } } }
+	'401': {
+		description: 'No session (Error, code unauthenticated).',
+		content: jsonContent(ref('Error'))
 	},
 	'403': {
-		description: 'The signed-in person may not record attendance in this organisation (SvelteKit’s error body when JSON is accepted, else an HTML page).',
-		content: { ...jsonContent(ref('GuardError')), 'text/html': { schema: { type: 'string' } } }
+		description: 'The signed-in person may not record attendance in this organisation (Error, code forbidden), or holds a role whose second factor is not set up yet (Error, code second_factor_required).',
+		content: jsonContent(ref('Error'))
 	}
 };
 

@@ -1,18 +1,28 @@
 /**
  * Accounts: login (password, then the second factor), password reset by e-mail, password change,
- * and e-mailed links (invitations, resets). Lookups by address and token run as the platform
- * (no one is signed in yet); everything a person does to their own account runs in their context.
+ * and e-mailed links (invitations, resets).
+ *
+ * Two contexts, each in the type: lookups by address and by token run before anyone is known, as
+ * the platform (`beforeSignIn`, ./system.ts: a `Tx<'system'>`); everything a person does to their
+ * own account takes their `AccountScope` — from the session (the guard's `requireAccount`), or
+ * minted here once this module has identified the person by what stands in for a session (a reset
+ * link, the pending session between password and second factor). Each operation opens its own
+ * transaction, writes its own audit record as that transaction's last write, and answers an
+ * expected refusal as a value.
  */
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { asSystem, withAccess } from '../db/tenant';
 import { recordAudit, type AuditOrigin } from '../audit';
-import { emailTokens, users, type TokenPurpose } from './schema';
+import { emailTokens, sessions, users, type TokenPurpose } from './schema';
 import { hashPassword, verifyPassword } from './password';
 import { isTokenShaped, newToken, normalizeEmail, tokenDigest } from './tokens';
 import { createSession, deleteSession, deleteUserSessions, type ClientInfo } from './sessions';
 import { confirmTotpEnrolment, disableTotp, pendingTotpSecret, recoveryCodeStatus, renewTotpSecret, replaceRecoveryCodes, verifyTotp, useRecoveryCode } from './totp';
-import { ok, refused, type Ok, type Refused, type Result } from '../scope';
+import { ok, refused, runIn, type AccountScope, type Ok, type Pool, type Refused, type Result } from '../scope';
+// By design (like the guard): the module that checks a reset link or a pending session mints the
+// account scope of the person it identified; scope/index.ts exports no mint function.
+import { mintAccountScope } from '../scope/scope';
+import { beforeSignIn } from './system';
 import type { Throttle } from './throttle';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 3600_000;
@@ -22,32 +32,35 @@ export type LoginResult = { outcome: 'signed_in'; token: string; userId: string 
 
 const origin = (client: ClientInfo, actorUserId: string | null = null): AuditOrigin => ({ actorUserId, ip: client.ip, userAgent: client.userAgent });
 
+/** The client behind a scope (for throttling): the request's address and agent. */
+const clientOf = (scope: AccountScope): ClientInfo => ({ ip: scope.origin.ip ?? '', userAgent: scope.origin.userAgent ?? '' });
+
 /**
  * Step one: address and password. The same answer, after the same work, whether the address is
  * unknown, the password wrong or the account disabled.
  */
-export async function logIn(db: Db, throttle: Throttle, email: string, password: string, client: ClientInfo): Promise<LoginResult> {
+export async function logIn(pool: Pool, throttle: Throttle, email: string, password: string, client: ClientInfo): Promise<LoginResult> {
 	const address = normalizeEmail(email);
 	// Taken before the password is checked, so parallel guesses cannot all slip under the limit.
 	const attempt = await throttle.attemptLogin(address, client.ip);
 	if (!attempt.allowed) {
-		await asSystem(db, (tx) => recordAudit(tx, origin(client), { action: 'session.login_throttled', entityType: 'user' }));
+		await beforeSignIn(pool, 'login', (tx) => recordAudit(tx, origin(client), { action: 'session.login_throttled', entityType: 'user' }));
 		return { outcome: 'throttled', retryAfter: attempt.retryAfter };
 	}
-	const user = await asSystem(db, async (tx) => {
+	const user = await beforeSignIn(pool, 'login', async (tx) => {
 		const [row] = await tx.select({ id: users.id, passwordHash: users.passwordHash, totpEnabledAt: users.totpEnabledAt, disabledAt: users.disabledAt }).from(users).where(eq(users.email, address));
 		return row;
 	});
 	const ok = await verifyPassword(user?.passwordHash ?? null, password);
 	if (!ok || !user || user.disabledAt) {
-		await asSystem(db, (tx) => recordAudit(tx, origin(client, user?.id ?? null), { action: 'session.login_failed', entityType: 'user', entityId: user?.id ?? null }));
+		await beforeSignIn(pool, 'login', (tx) => recordAudit(tx, origin(client, user?.id ?? null), { action: 'session.login_failed', entityType: 'user', entityId: user?.id ?? null }));
 		return { outcome: 'invalid' };
 	}
 	await attempt.succeeded();
 	// Whichever way the attempt got through, an enrolled second factor is still asked for.
 	const secondFactor = user.totpEnabledAt !== null;
-	const token = await createSession(db, user.id, !secondFactor, client);
-	await asSystem(db, async (tx) => {
+	const token = await createSession(pool, user.id, !secondFactor, client);
+	await beforeSignIn(pool, 'login', async (tx) => {
 		if (!secondFactor) await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
 		await recordAudit(tx, origin(client, user.id), { action: secondFactor ? 'session.password_passed' : 'session.login', entityType: 'user', entityId: user.id });
 	});
@@ -57,23 +70,26 @@ export async function logIn(db: Db, throttle: Throttle, email: string, password:
 export type SecondFactorResult = { outcome: 'signed_in'; token: string } | { outcome: 'invalid' } | { outcome: 'throttled'; retryAfter: number };
 
 /**
- * Step two: a code from the authenticator app or a recovery code. Success replaces the pending
- * session with a new one (a new id once fully signed in).
+ * Step two: a code from the authenticator app or a recovery code, for the pending session (`userId`
+ * and `pendingSessionId` as `resolveSession` read them from the cookie). The code is checked in
+ * the person's own account scope. Success replaces the pending session with a new one (a new id
+ * once fully signed in).
  */
-export async function completeSecondFactor(db: Db, throttle: Throttle, pendingSessionId: string, userId: string, code: string, client: ClientInfo): Promise<SecondFactorResult> {
+export async function completeSecondFactor(pool: Pool, throttle: Throttle, pendingSessionId: string, userId: string, code: string, client: ClientInfo): Promise<SecondFactorResult> {
 	const attempt = await throttle.attempt('mfa', userId, client.ip);
 	if (!attempt.allowed) return { outcome: 'throttled', retryAfter: attempt.retryAfter };
-	const passed = await withAccess(db, { userId }, async (tx) => {
+	const account = mintAccountScope(pool, userId, pendingSessionId, origin(client, userId));
+	const passed = await runIn(account, async (tx) => {
 		const trimmed = code.trim();
 		const ok = /^[\d\s]{6,8}$/.test(trimmed) ? await verifyTotp(tx, userId, trimmed) : await useRecoveryCode(tx, userId, trimmed);
-		await recordAudit(tx, origin(client, userId), { action: ok ? 'session.login' : 'session.second_factor_failed', entityType: 'user', entityId: userId, changedFields: ok && !/^[\d\s]+$/.test(trimmed) ? ['recovery_code'] : [] });
 		if (ok) await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId));
+		await recordAudit(tx, account.origin, { action: ok ? 'session.login' : 'session.second_factor_failed', entityType: 'user', entityId: userId, changedFields: ok && !/^[\d\s]+$/.test(trimmed) ? ['recovery_code'] : [] });
 		return ok;
 	});
 	if (!passed) return { outcome: 'invalid' };
 	await attempt.succeeded();
-	await deleteSession(db, pendingSessionId);
-	const token = await createSession(db, userId, true, client);
+	await deleteSession(pool, pendingSessionId);
+	const token = await createSession(pool, userId, true, client);
 	return { outcome: 'signed_in', token };
 }
 
@@ -96,15 +112,17 @@ export async function createEmailToken(tx: Db, purpose: TokenPurpose, fields: { 
 export type EmailTokenRow = typeof emailTokens.$inferSelect;
 
 /** A usable (unused, unexpired) token of `purpose`, or null. Runs as the platform: no one is signed in. */
-export async function findEmailToken(db: Db, purpose: TokenPurpose, token: string): Promise<EmailTokenRow | null> {
+export async function findEmailToken(pool: Pool, purpose: TokenPurpose, token: string): Promise<EmailTokenRow | null> {
 	if (!isTokenShaped(token)) return null;
-	return asSystem(db, async (tx) => {
-		const [row] = await tx
-			.select()
-			.from(emailTokens)
-			.where(and(eq(emailTokens.id, tokenDigest(token)), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date())));
-		return row ?? null;
-	});
+	return beforeSignIn(pool, 'link', (tx) => usableEmailToken(tx, purpose, token));
+}
+
+async function usableEmailToken(tx: Db, purpose: TokenPurpose, token: string): Promise<EmailTokenRow | null> {
+	const [row] = await tx
+		.select()
+		.from(emailTokens)
+		.where(and(eq(emailTokens.id, tokenDigest(token)), eq(emailTokens.purpose, purpose), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date())));
+	return row ?? null;
 }
 
 /** Mark a token used inside `tx`; false if someone else used it first. */
@@ -117,8 +135,9 @@ export async function consumeEmailToken(tx: Db, id: string): Promise<boolean> {
 	return used.length === 1;
 }
 
-export async function userIdByEmail(db: Db, email: string): Promise<string | null> {
-	return asSystem(db, async (tx) => {
+/** The account with this address, if any (an invitation's link asks). Runs as the platform. */
+export async function userIdByEmail(pool: Pool, email: string): Promise<string | null> {
+	return beforeSignIn(pool, 'link', async (tx) => {
 		const [row] = await tx
 			.select({ id: users.id })
 			.from(users)
@@ -142,33 +161,37 @@ export type ResetRequestResult = { outcome: 'accepted'; token: string | null } |
  * Ask for a reset link. The answer is the same for unknown addresses (token null: nothing to send);
  * the caller sends the mail in the background so timing does not tell either.
  */
-export async function requestPasswordReset(db: Db, throttle: Throttle, email: string, client: ClientInfo): Promise<ResetRequestResult> {
+export async function requestPasswordReset(pool: Pool, throttle: Throttle, email: string, client: ClientInfo): Promise<ResetRequestResult> {
 	const address = normalizeEmail(email);
 	// Every request counts, successful or not (never given back): the limit is on mail sent to an address.
 	const attempt = await throttle.attempt('reset', address, client.ip);
 	if (!attempt.allowed) return { outcome: 'throttled', retryAfter: attempt.retryAfter };
-	const token = await asSystem(db, async (tx) => {
+	const token = await beforeSignIn(pool, 'reset', async (tx) => {
 		const [user] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.email, address));
+		const made = !user || user.disabledAt ? null : await createEmailToken(tx, 'password_reset', { email: address, userId: user.id }, RESET_LIFETIME_MS);
 		await recordAudit(tx, origin(client, null), { action: 'account.reset_requested', entityType: 'user', entityId: user?.id ?? null });
-		if (!user || user.disabledAt) return null;
-		return createEmailToken(tx, 'password_reset', { email: address, userId: user.id }, RESET_LIFETIME_MS);
+		return made;
 	});
 	return { outcome: 'accepted', token };
 }
 
-/** Set a new password from a reset link; every session of the account ends. */
-export async function resetPassword(db: Db, token: string, password: string, client: ClientInfo): Promise<boolean> {
-	const row = await findEmailToken(db, 'password_reset', token);
+/**
+ * Set a new password from a reset link; every session of the account ends. The link is used up
+ * and the password set as the platform (the link is the only proof, and it must be spent in the
+ * same transaction); the sessions end in the account's scope, which the link identified.
+ */
+export async function resetPassword(pool: Pool, token: string, password: string, client: ClientInfo): Promise<boolean> {
+	const row = await findEmailToken(pool, 'password_reset', token);
 	if (!row?.userId) return false;
 	const userId = row.userId;
 	const passwordHash = await hashPassword(password);
-	const done = await asSystem(db, async (tx) => {
+	const done = await beforeSignIn(pool, 'reset', async (tx) => {
 		if (!(await consumeEmailToken(tx, row.id))) return false;
 		await tx.update(users).set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, userId));
 		await recordAudit(tx, origin(client, userId), { action: 'account.password_reset', entityType: 'user', entityId: userId, changedFields: ['password'] });
 		return true;
 	});
-	if (done) await deleteUserSessions(db, userId);
+	if (done) await deleteUserSessions(mintAccountScope(pool, userId, null, origin(client, userId)));
 	return done;
 }
 
@@ -178,10 +201,10 @@ export type PasswordCheck = { outcome: 'confirmed' } | { outcome: 'wrong' } | { 
  * A signed-in person types their password again before a sensitive change. Throttled like a login
  * (the attempt is taken before the check), so a stolen session cannot be used to guess it.
  */
-export async function confirmPassword(db: Db, throttle: Throttle, userId: string, password: string, client: ClientInfo): Promise<PasswordCheck> {
-	const attempt = await throttle.attempt('reauth', userId, client.ip);
+export async function confirmPassword(scope: AccountScope, throttle: Throttle, password: string): Promise<PasswordCheck> {
+	const attempt = await throttle.attempt('reauth', scope.userId, clientOf(scope).ip);
 	if (!attempt.allowed) return { outcome: 'throttled', retryAfter: attempt.retryAfter };
-	const stored = await withAccess(db, { userId }, async (tx) => (await tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)))[0]?.hash ?? null);
+	const stored = await runIn(scope, async (tx) => (await tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, scope.userId)))[0]?.hash ?? null);
 	if (!password || !(await verifyPassword(stored, password))) return { outcome: 'wrong' };
 	await attempt.succeeded();
 	return { outcome: 'confirmed' };
@@ -189,35 +212,52 @@ export async function confirmPassword(db: Db, throttle: Throttle, userId: string
 
 export type PasswordChangeResult = { outcome: 'changed' } | Exclude<PasswordCheck, { outcome: 'confirmed' }>;
 
-/** Change one's own password (the current one is asked again); other sessions end. */
-export async function changePassword(db: Db, throttle: Throttle, userId: string, sessionId: string, current: string, next: string, client: ClientInfo): Promise<PasswordChangeResult> {
-	const check = await confirmPassword(db, throttle, userId, current, client);
+/** Change one's own password (the current one is asked again); the person's other sessions end. */
+export async function changePassword(scope: AccountScope, throttle: Throttle, current: string, next: string): Promise<PasswordChangeResult> {
+	const check = await confirmPassword(scope, throttle, current);
 	if (check.outcome !== 'confirmed') return check;
 	const passwordHash = await hashPassword(next);
-	await withAccess(db, { userId }, async (tx) => {
-		await tx.update(users).set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, userId));
-		await recordAudit(tx, origin(client, userId), { action: 'account.password_change', entityType: 'user', entityId: userId, changedFields: ['password'] });
+	await runIn(scope, async (tx) => {
+		await tx.update(users).set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, scope.userId));
+		await recordAudit(tx, scope.origin, { action: 'account.password_change', entityType: 'user', entityId: scope.userId, changedFields: ['password'] });
 	});
-	await deleteUserSessions(db, userId, sessionId);
+	await deleteUserSessions(scope, scope.sessionId ?? undefined);
 	return { outcome: 'changed' };
 }
 
-export async function updateDisplayName(db: Db, userId: string, displayName: string, client: ClientInfo): Promise<void> {
-	await withAccess(db, { userId }, async (tx) => {
-		await tx.update(users).set({ displayName: displayName.trim(), updatedAt: new Date() }).where(eq(users.id, userId));
-		await recordAudit(tx, origin(client, userId), { action: 'account.update', entityType: 'user', entityId: userId, changedFields: ['display_name'] });
+export async function updateDisplayName(scope: AccountScope, displayName: string): Promise<void> {
+	await runIn(scope, async (tx) => {
+		await tx.update(users).set({ displayName: displayName.trim(), updatedAt: new Date() }).where(eq(users.id, scope.userId));
+		await recordAudit(tx, scope.origin, { action: 'account.update', entityType: 'user', entityId: scope.userId, changedFields: ['display_name'] });
+	});
+}
+
+/** Log out: the session the person acts from ends, recorded. */
+export async function logOut(scope: AccountScope): Promise<void> {
+	await runIn(scope, async (tx) => {
+		if (scope.sessionId) await tx.delete(sessions).where(and(eq(sessions.id, scope.sessionId), eq(sessions.userId, scope.userId)));
+		await recordAudit(tx, scope.origin, { action: 'session.logout', entityType: 'user', entityId: scope.userId });
+	});
+}
+
+/** "Log out everywhere": every session of the account, this one included, recorded. */
+export async function logOutEverywhere(scope: AccountScope): Promise<number> {
+	return runIn(scope, async (tx) => {
+		const ended = await tx.delete(sessions).where(eq(sessions.userId, scope.userId)).returning({ id: sessions.id });
+		await recordAudit(tx, scope.origin, { action: 'session.logout_everywhere', entityType: 'user', entityId: scope.userId });
+		return ended.length;
 	});
 }
 
 /*
  * The second factor, as the person sets it up on their own account (/account/2fa). Each operation
- * opens its own transaction in the person's context and writes its own audit record (origin: the
- * request), as the transaction's last write; an expected refusal is a value.
+ * opens its own transaction in the person's account scope and writes its own audit record, as the
+ * transaction's last write; an expected refusal is a value.
  */
 
 /** Unused recovery codes, and how many are of the old short format. */
-export async function secondFactorStatus(db: Db, userId: string): Promise<{ remaining: number; legacy: number }> {
-	return withAccess(db, { userId }, (tx) => recoveryCodeStatus(tx, userId));
+export async function secondFactorStatus(scope: AccountScope): Promise<{ remaining: number; legacy: number }> {
+	return runIn(scope, (tx) => recoveryCodeStatus(tx, scope.userId));
 }
 
 /**
@@ -225,19 +265,19 @@ export async function secondFactorStatus(db: Db, userId: string): Promise<{ rema
  * for a new one; made (and recorded) on first use. Null once TOTP is on (also: enrolment finished
  * in this very request).
  */
-export async function enrolmentKey(db: Db, userId: string, origin: AuditOrigin): Promise<string | null> {
-	return withAccess(db, { userId }, async (tx) => {
-		const pending = await pendingTotpSecret(tx, userId);
-		if (pending?.created) await recordAudit(tx, origin, { action: 'account.mfa_key_created', entityType: 'user', entityId: userId, changedFields: ['totp_pending_secret'] });
+export async function enrolmentKey(scope: AccountScope): Promise<string | null> {
+	return runIn(scope, async (tx) => {
+		const pending = await pendingTotpSecret(tx, scope.userId);
+		if (pending?.created) await recordAudit(tx, scope.origin, { action: 'account.mfa_key_created', entityType: 'user', entityId: scope.userId, changedFields: ['totp_pending_secret'] });
 		return pending?.secret ?? null;
 	});
 }
 
 /** A new enrolment key, replacing the pending one (the person asked for it). */
-export async function newEnrolmentKey(db: Db, userId: string, origin: AuditOrigin): Promise<Ok<void>> {
-	await withAccess(db, { userId }, async (tx) => {
-		await renewTotpSecret(tx, userId);
-		await recordAudit(tx, origin, { action: 'account.mfa_key_replaced', entityType: 'user', entityId: userId, changedFields: ['totp_pending_secret'] });
+export async function newEnrolmentKey(scope: AccountScope): Promise<Ok<void>> {
+	await runIn(scope, async (tx) => {
+		await renewTotpSecret(tx, scope.userId);
+		await recordAudit(tx, scope.origin, { action: 'account.mfa_key_replaced', entityType: 'user', entityId: scope.userId, changedFields: ['totp_pending_secret'] });
 	});
 	return ok();
 }
@@ -245,12 +285,12 @@ export async function newEnrolmentKey(db: Db, userId: string, origin: AuditOrigi
 /**
  * Finish enrolment with a code from the app (full-width digits allowed), checked against the key
  * the server keeps: fresh recovery codes, recorded; or `invalid_code`, which changes and records
- * nothing.
+ * nothing. `email` labels the key in the app.
  */
-export async function confirmEnrolment(db: Db, userId: string, email: string, code: string, origin: AuditOrigin, now = Date.now()): Promise<Result<string[], 'invalid_code'>> {
-	const codes = await withAccess(db, { userId }, async (tx) => {
-		const fresh = await confirmTotpEnrolment(tx, userId, email, code.normalize('NFKC'), now);
-		if (fresh) await recordAudit(tx, origin, { action: 'account.mfa_enable', entityType: 'user', entityId: userId, changedFields: ['totp_secret'] });
+export async function confirmEnrolment(scope: AccountScope, email: string, code: string, now = Date.now()): Promise<Result<string[], 'invalid_code'>> {
+	const codes = await runIn(scope, async (tx) => {
+		const fresh = await confirmTotpEnrolment(tx, scope.userId, email, code.normalize('NFKC'), now);
+		if (fresh) await recordAudit(tx, scope.origin, { action: 'account.mfa_enable', entityType: 'user', entityId: scope.userId, changedFields: ['totp_secret'] });
 		return fresh;
 	});
 	return codes ? ok(codes) : refused('invalid_code');
@@ -263,28 +303,28 @@ export type PasswordRefusal = Refused<'missing' | 'wrong'> | Refused<'throttled'
  * (ASVS 3.7.1). A missing or wrong password changes nothing and is recorded
  * (`account.recovery_codes_refused`); a throttled attempt is neither checked nor recorded.
  */
-export async function newRecoveryCodes(db: Db, throttle: Throttle, userId: string, password: string, client: ClientInfo, origin: AuditOrigin): Promise<Ok<string[]> | PasswordRefusal> {
-	const check = password ? await confirmPassword(db, throttle, userId, password, client) : ({ outcome: 'missing' } as const);
+export async function newRecoveryCodes(scope: AccountScope, throttle: Throttle, password: string): Promise<Ok<string[]> | PasswordRefusal> {
+	const check = password ? await confirmPassword(scope, throttle, password) : ({ outcome: 'missing' } as const);
 	if (check.outcome === 'throttled') return refused('throttled', { retryAfter: check.retryAfter });
-	return withAccess(db, { userId }, async (tx) => {
+	return runIn(scope, async (tx) => {
 		if (check.outcome !== 'confirmed') {
-			await recordAudit(tx, origin, { action: 'account.recovery_codes_refused', entityType: 'user', entityId: userId });
+			await recordAudit(tx, scope.origin, { action: 'account.recovery_codes_refused', entityType: 'user', entityId: scope.userId });
 			return refused(check.outcome);
 		}
-		const fresh = await replaceRecoveryCodes(tx, userId);
-		await recordAudit(tx, origin, { action: 'account.recovery_codes', entityType: 'user', entityId: userId, changedFields: ['recovery_codes'] });
+		const fresh = await replaceRecoveryCodes(tx, scope.userId);
+		await recordAudit(tx, scope.origin, { action: 'account.recovery_codes', entityType: 'user', entityId: scope.userId, changedFields: ['recovery_codes'] });
 		return ok(fresh);
 	});
 }
 
 /** Turn TOTP off (its key and recovery codes go), after the password is typed again. */
-export async function turnOffTotp(db: Db, throttle: Throttle, userId: string, password: string, client: ClientInfo, origin: AuditOrigin): Promise<Result<void, 'wrong'> | Refused<'throttled', { retryAfter: number }>> {
-	const check = await confirmPassword(db, throttle, userId, password, client);
+export async function turnOffTotp(scope: AccountScope, throttle: Throttle, password: string): Promise<Result<void, 'wrong'> | Refused<'throttled', { retryAfter: number }>> {
+	const check = await confirmPassword(scope, throttle, password);
 	if (check.outcome === 'throttled') return refused('throttled', { retryAfter: check.retryAfter });
 	if (check.outcome === 'wrong') return refused('wrong');
-	await withAccess(db, { userId }, async (tx) => {
-		await disableTotp(tx, userId);
-		await recordAudit(tx, origin, { action: 'account.mfa_disable', entityType: 'user', entityId: userId, changedFields: ['totp_secret'] });
+	await runIn(scope, async (tx) => {
+		await disableTotp(tx, scope.userId);
+		await recordAudit(tx, scope.origin, { action: 'account.mfa_disable', entityType: 'user', entityId: scope.userId, changedFields: ['totp_secret'] });
 	});
 	return ok();
 }
@@ -299,8 +339,9 @@ export async function peopleByIds(tx: Db, ids: readonly string[]) {
 	return new Map(rows.map((r) => [r.id, { displayName: r.displayName, email: r.email, totpEnabled: r.totpEnabledAt !== null }]));
 }
 
-export async function emailsOf(db: Db, ids: readonly string[]): Promise<string[]> {
-	return asSystem(db, async (tx) => [...(await peopleByIds(tx, ids)).values()].map((p) => p.email));
+/** The addresses of these people, whoever asks (the public join form mails the secretariat). Runs as the platform. */
+export async function emailsOf(pool: Pool, ids: readonly string[]): Promise<string[]> {
+	return beforeSignIn(pool, 'addresses', async (tx) => [...(await peopleByIds(tx, ids)).values()].map((p) => p.email));
 }
 
 /** Invitations of an organisation not yet accepted (the caller's context decides which show). */

@@ -2,8 +2,7 @@
  * The signed-in person as the rest of the platform sees them (event.locals.actor), and the two
  * questions every route asks: may they do this here (`can`), and with which database context.
  */
-import type { Role } from '../network/schema';
-import { MFA_ROLES, NETWORK_PERMISSIONS, ROLE_PERMISSIONS, type Permission } from '../network/permissions';
+import { MFA_ROLES, NETWORK_PERMISSIONS, ROLE_PERMISSIONS, type Permission, type Role } from './permissions';
 import type { AccessContext } from '../db/tenant';
 
 export interface MembershipView {

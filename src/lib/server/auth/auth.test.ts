@@ -9,6 +9,8 @@ import type { Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
 import { setMembership } from '../network';
 import { recoveryCodes, sessions, users } from './schema';
+import { mintAccountScope } from '../scope/scope';
+import { systemScope } from '../scope';
 import {
 	completeSecondFactor,
 	confirmEnrolment,
@@ -49,6 +51,9 @@ const client = () => ({ ip: `198.51.100.${++counter}`, userAgent: 'vitest' });
 async function newUser(email: string, password = PASSWORD) {
 	return asSystem(database.db, (tx) => createUser(tx, email, 'テスト', password));
 }
+
+/** The person on their own account, as the guard makes it from a session (here: from a client). */
+const accountOf = (userId: string, from: { ip: string; userAgent: string } = client()) => mintAccountScope(database.db, userId, null, { actorUserId: userId, ip: from.ip, userAgent: from.userAgent });
 
 const codeAt = (secret: string, email: string, timestamp: number) => new TOTP({ issuer: 'つなぐ tsunagu', label: email, secret: Secret.fromBase32(secret) }).generate({ timestamp });
 
@@ -150,7 +155,7 @@ describe('sessions', () => {
 		const live = await createSession(database.db, id, true, client());
 		const count = async () => (await asSystem(database.db, (tx) => tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, id)))).length;
 		expect(await count()).toBe(2);
-		await purgeExpiredSessions(database.db);
+		await purgeExpiredSessions(systemScope(database.db, 'test'));
 		expect(await count()).toBe(1);
 		expect((await resolveSession(database.db, live)).kind).toBe('active');
 	});
@@ -170,7 +175,7 @@ describe('sessions', () => {
 		const a = await createSession(database.db, me, true, client());
 		const b = await createSession(database.db, me, true, client());
 		const theirs = await createSession(database.db, someone, true, client());
-		expect(await deleteUserSessions(database.db, me)).toBe(2);
+		expect(await deleteUserSessions(accountOf(me))).toBe(2);
 		expect((await resolveSession(database.db, a)).kind).toBe('none');
 		expect((await resolveSession(database.db, b)).kind).toBe('none');
 		expect((await resolveSession(database.db, theirs)).kind).toBe('active');
@@ -275,7 +280,6 @@ describe('the enrolment key', () => {
 });
 
 describe('the second-factor operations of /account/2fa', () => {
-	const originOf = (userId: string) => ({ actorUserId: userId, ip: '192.0.2.30', userAgent: 'vitest', requestId: null });
 	async function auditActions(userId: string): Promise<string[]> {
 		const admin = new pg.Client({ connectionString: database.adminUrl });
 		await admin.connect();
@@ -291,38 +295,38 @@ describe('the second-factor operations of /account/2fa', () => {
 	it('confirming enrolment with a wrong code is refused, changes nothing and records nothing; the right code (full-width too) turns TOTP on, recorded', async () => {
 		const email = 'confirm-op@example.org';
 		const id = await newUser(email);
-		const key = (await enrolmentKey(database.db, id, originOf(id)))!;
+		const key = (await enrolmentKey(accountOf(id)))!;
 		expect(key).toMatch(/^[A-Z2-7]{32}$/);
 		const before = await stateOf(id);
 		const now = Date.now();
 		const right = codeAt(key, email, now);
 		const wrong = String((Number(right) + 500_000) % 1_000_000).padStart(6, '0');
 
-		expect(await confirmEnrolment(database.db, id, email, wrong, originOf(id), now)).toEqual({ ok: false, reason: 'invalid_code' });
+		expect(await confirmEnrolment(accountOf(id), email, wrong, now)).toEqual({ ok: false, reason: 'invalid_code' });
 		expect(await stateOf(id)).toEqual(before);
 		expect(await auditActions(id)).toEqual(['account.mfa_key_created']);
 		// The same key is still the one to enrol with, and showing it again records nothing new.
-		expect(await enrolmentKey(database.db, id, originOf(id))).toBe(key);
+		expect(await enrolmentKey(accountOf(id))).toBe(key);
 
 		const fullWidth = right.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
-		const confirmed = await confirmEnrolment(database.db, id, email, fullWidth, originOf(id), now);
+		const confirmed = await confirmEnrolment(accountOf(id), email, fullWidth, now);
 		expect(confirmed.ok && confirmed.value).toHaveLength(10);
 		const after = await stateOf(id);
 		expect(after.pending).toBeNull();
 		expect(after.enabled).not.toBeNull();
 		expect(await auditActions(id)).toEqual(['account.mfa_key_created', 'account.mfa_enable']);
-		expect(await enrolmentKey(database.db, id, originOf(id))).toBeNull();
+		expect(await enrolmentKey(accountOf(id))).toBeNull();
 	});
 
 	it('new recovery codes need the password: missing or wrong, the old codes stay and the refusal is recorded', async () => {
 		const id = await newUser('codes-op@example.org');
 		const old = await withAccess(database.db, { userId: id }, (tx) => replaceRecoveryCodes(tx, id));
-		expect(await newRecoveryCodes(database.db, throttle, id, '', client(), originOf(id))).toEqual({ ok: false, reason: 'missing' });
-		expect(await newRecoveryCodes(database.db, throttle, id, 'not the password at all', client(), originOf(id))).toEqual({ ok: false, reason: 'wrong' });
+		expect(await newRecoveryCodes(accountOf(id), throttle, '')).toEqual({ ok: false, reason: 'missing' });
+		expect(await newRecoveryCodes(accountOf(id), throttle, 'not the password at all')).toEqual({ ok: false, reason: 'wrong' });
 		expect(await auditActions(id)).toEqual(['account.recovery_codes_refused', 'account.recovery_codes_refused']);
 		expect(await withAccess(database.db, { userId: id }, (tx) => useRecoveryCode(tx, id, old[0]))).toBe(true);
 
-		const fresh = await newRecoveryCodes(database.db, throttle, id, PASSWORD, client(), originOf(id));
+		const fresh = await newRecoveryCodes(accountOf(id), throttle, PASSWORD);
 		expect(fresh.ok && fresh.value).toHaveLength(10);
 		expect(await withAccess(database.db, { userId: id }, (tx) => useRecoveryCode(tx, id, old[1]))).toBe(false);
 		expect((await auditActions(id)).at(-1)).toBe('account.recovery_codes');

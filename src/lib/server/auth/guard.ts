@@ -8,10 +8,10 @@ import { translator, type MessageKey } from '$lib/i18n';
 import { withAccess } from '../db/tenant';
 import type { Db } from '../db';
 import type { AuditOrigin } from '../audit';
-import type { Permission } from '../network/permissions';
+import type { Permission } from './permissions';
 import { accessContext, can, type Actor } from './actor';
 import { log } from '../log';
-import { mintOrganizationScope, mintResidentScope, mintSecretariatScope, type OrganizationScope, type ResidentScope, type SecretariatScope } from '../scope/scope';
+import { mintOrganizationScope, mintResidentScope, mintSecretariatScope, mintSignedInScope, type OrganizationScope, type ResidentScope, type SecretariatScope, type SignedInScope } from '../scope/scope';
 import { UUID } from '../boundary';
 
 /**
@@ -28,12 +28,25 @@ export async function byBearerLink<T>(event: Pick<RequestEvent, 'locals'>, find:
 	error(404, { message: t(messages.notFound) });
 }
 
+/**
+ * A refusal by the guard. Pages answer with `page` (a redirect to the login or set-up page, or the
+ * error page); the staff API (/api/…) answers in the platform's JSON error shape instead — a phone's
+ * script cannot follow a redirect to a login page. The guard runs inside the route, where only
+ * SvelteKit's own errors can be thrown, so it leaves the answer in `locals.refusal` and
+ * hooks.server.ts writes it (`errorResponse`, http/json-error.ts).
+ */
+function refuse(event: Pick<RequestEvent, 'locals' | 'url'>, status: 401 | 403, code: string, message: string, page: () => never): never {
+	if (!event.url.pathname.startsWith('/api/')) page();
+	event.locals.refusal = { status, code, message };
+	error(status, message);
+}
+
 /** The signed-in person; anonymous visitors go to the login page and come back afterwards. */
 export function requireActor(event: Pick<RequestEvent, 'locals' | 'url'>): Actor {
 	const actor = event.locals.actor;
-	if (!actor) redirect(303, `/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`);
+	if (!actor) refuse(event, 401, 'unauthenticated', 'Sign in first: this endpoint takes the session cookie of a signed-in staff member.', () => redirect(303, `/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`));
 	// Roles that need a second factor get nothing else until one is set up.
-	if (actor.mfaRequired && !actor.mfaEnrolled) redirect(303, '/account/2fa');
+	if (actor.mfaRequired && !actor.mfaEnrolled) refuse(event, 403, 'second_factor_required', 'Set up the second factor first (/account/2fa).', () => redirect(303, '/account/2fa'));
 	return actor;
 }
 
@@ -43,10 +56,12 @@ export function requirePermission(event: Pick<RequestEvent, 'locals' | 'url'>, p
 	if (!can(actor, permission, organizationId)) {
 		// ASVS 7.1.3: authorization failures are logged (who, what, where), never silently dropped.
 		log.warn('authorization_denied', { userId: actor.userId, permission, organizationId: organizationId ?? null, path: event.url.pathname, requestId: event.locals.requestId });
-		error(403, 'Forbidden');
+		forbidden(event);
 	}
 	return actor;
 }
+
+const forbidden = (event: Pick<RequestEvent, 'locals' | 'url'>): never => refuse(event, 403, 'forbidden', 'You may not do this here.', () => error(403, 'Forbidden'));
 
 /** Run `fn` in one transaction with the request's row-level security context. */
 export function actorDb<T>(event: Pick<RequestEvent, 'locals'>, fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -73,8 +88,27 @@ export function requireOrganization(event: Pick<RequestEvent, 'locals' | 'url' |
 /** The secretariat acting network-wide, for a network permission (403 for everyone else). */
 export function requireSecretariat(event: Pick<RequestEvent, 'locals' | 'url'>, permission: Permission): SecretariatScope {
 	const actor = requirePermission(event, permission);
-	if (!actor.secretariat) error(403, 'Forbidden');
+	if (!actor.secretariat) forbidden(event);
 	return mintSecretariatScope(db(), actor, permission, auditOrigin(event));
+}
+
+/**
+ * The signed-in person acting on their own account (/account, /logout): their scope, whose
+ * transaction sees their own rows only. Anonymous visitors go to the login page. A role that needs
+ * a second factor not yet set up is sent to set it up, except on the page where they do
+ * (`setUpSecondFactor: true`, /account/2fa).
+ */
+export function requireAccount(event: Pick<RequestEvent, 'locals' | 'url'>, options: { setUpSecondFactor?: boolean } = {}): SignedInScope {
+	const actor = options.setUpSecondFactor ? event.locals.actor : requireActor(event);
+	// The set-up page comes back to itself, not to the action that was posted.
+	if (!actor) redirect(303, `/login?next=${encodeURIComponent(event.url.pathname)}`);
+	return mintSignedInScope(db(), actor, auditOrigin(event));
+}
+
+/** The signed-in person's account scope, or null for anyone else (logging out needs no redirect). */
+export function accountIfSignedIn(event: Pick<RequestEvent, 'locals'>): SignedInScope | null {
+	const actor = event.locals.actor;
+	return actor ? mintSignedInScope(db(), actor, auditOrigin(event)) : null;
 }
 
 /**

@@ -4,7 +4,14 @@
  */
 import { sql } from 'drizzle-orm';
 import { pgTable, uuid, text, timestamp, boolean, integer, bigint, varchar, index, uniqueIndex, primaryKey, check } from 'drizzle-orm/pg-core';
-import { organizations } from '../directory/schema';
+
+/**
+ * email_tokens.organization_id (an invitation's organisation) keeps its foreign key to directory's
+ * organizations, named here by table and column only: auth is a platform service and imports no
+ * domain module, not even a schema. Not exported, so it is no table of auth's (drizzle-kit and
+ * db/schema.ts see only directory's); it only tells drizzle where the key points.
+ */
+const organizationsKey = pgTable('organizations', { id: uuid('id').primaryKey() });
 
 export const users = pgTable(
 	'users',
@@ -76,7 +83,7 @@ export const emailTokens = pgTable(
 		purpose: text('purpose').$type<TokenPurpose>().notNull(),
 		email: text('email').notNull(),
 		userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
-		organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+		organizationId: uuid('organization_id').references(() => organizationsKey.id, { onDelete: 'cascade' }),
 		role: text('role'),
 		createdBy: uuid('created_by'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -8,6 +8,7 @@ import { Secret, TOTP } from 'otpauth';
 import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
+import { mintAccountScope } from '../scope/scope';
 import pg from 'pg';
 import { completeSecondFactor, confirmPassword, createUser, enableTotp, logIn, requestPasswordReset, matchingStep, newTotpSecret, resolveSession, Throttle } from './index';
 import { isTokenShaped, newToken, TOKEN_BYTES } from './tokens';
@@ -57,12 +58,12 @@ describe('attempts sent at once', () => {
 	it('evaluates at most 5 of 30 wrong passwords typed again by a signed-in person (a stolen session)', async () => {
 		const id = await newUser('reauth@example.org');
 		const from = fresh();
-		const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => confirmPassword(database.db, throttle, id, wrong(i), from)));
+		const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => confirmPassword(mintAccountScope(database.db, id, null, from), throttle, wrong(i))));
 		expect(count(outcomes, 'wrong')).toBeGreaterThan(0);
 		expect(count(outcomes, 'wrong')).toBeLessThanOrEqual(ACCOUNT);
 		expect(count(outcomes, 'throttled')).toBe(30 - count(outcomes, 'wrong'));
 		// The right password is refused too while the counter is spent.
-		expect((await confirmPassword(database.db, throttle, id, PASSWORD, fresh())).outcome).toBe('throttled');
+		expect((await confirmPassword(mintAccountScope(database.db, id, null, fresh()), throttle, PASSWORD)).outcome).toBe('throttled');
 	}, 60_000);
 
 	it('sends at most 3 reset links of 20 requested at once for one address', async () => {
@@ -77,7 +78,7 @@ describe('attempts sent at once', () => {
 	it('gives the attempt back when the password typed again is right', async () => {
 		const id = await newUser('reauth-ok@example.org');
 		const from = fresh();
-		for (let i = 0; i < ACCOUNT + 3; i++) expect((await confirmPassword(database.db, throttle, id, PASSWORD, from)).outcome).toBe('confirmed');
+		for (let i = 0; i < ACCOUNT + 3; i++) expect((await confirmPassword(mintAccountScope(database.db, id, null, from), throttle, PASSWORD)).outcome).toBe('confirmed');
 	});
 
 	it('evaluates at most 5 of 60 wrong passwords for one account from one network', async () => {

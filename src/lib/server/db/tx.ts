@@ -14,9 +14,10 @@ import type { Db } from './index';
  * The context a transaction carries: an organisation's staff (`organization`), the secretariat's
  * network-wide standing (`secretariat`), the platform acting for no one (`system`: jobs, and the
  * residents' bearer links, which have no identity of their own in the policies), or one
- * organisation's rows read on behalf of another party for a stated purpose (`crossing`).
+ * organisation's rows read on behalf of another party for a stated purpose (`crossing`), or one
+ * person's own rows as they act on their own account (`account`: only `app.user_id`).
  */
-export type ContextKind = 'organization' | 'secretariat' | 'system' | 'crossing';
+export type ContextKind = 'organization' | 'secretariat' | 'system' | 'crossing' | 'account';
 
 declare const txBrand: unique symbol;
 

@@ -1,44 +1,6 @@
 /**
- * What each role may do. The first wall of authorization: routes ask `can()` before they touch
- * data; row-level security (drizzle/0006) is the second wall and knows only organisations.
+ * What each role may do. The table moved to auth (auth/permissions.ts: access control is a
+ * platform service, and auth must not import a domain module to answer `can()`); network's callers
+ * keep importing it from here and from network's door.
  */
-import type { Role } from './schema';
-
-export const PERMISSIONS = [
-	'directory.edit', // the organisation's profile, programs, locations and schedules
-	'members.manage', // invite, remove and change the role of members
-	'audit.view', // the organisation's audit log
-	'network.review', // join requests of new organisations
-	'network.moderate', // unpublish anything in the network
-	'network.audit', // the whole network's audit log
-	'events.manage', // occurrences: cancel, move, one-off events, capacity and registration
-	'registrations.view', // the names and contacts of people registered (personal data)
-	'attendance.record', // check people in, count heads at the door
-	'attendance.view', // the organisation's attendance figures
-	'network.attendance', // the region's attendance figures, unsuppressed
-	'consultations.read', // the organisation's consultation inbox and threads (every opening audited)
-	'consultations.reply' // answer, note, assign, set status and tags on the organisation's threads
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
-
-/** Permissions a role grants inside the organisation where it is held. */
-export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-	// Consultations only for roles in MFA_ROLES (a second factor before any thread is read); the
-	// secretariat answers the network's one window at its own organisation, never network-wide.
-	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'consultations.read', 'consultations.reply'],
-	org_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view'],
-	staff: ['directory.edit', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view'],
-	counsellor: ['consultations.read', 'consultations.reply'],
-	// Volunteers staff the door: they count and check in, but see no names and no reports.
-	volunteer: ['attendance.record']
-};
-
-/** Permissions over the whole network, held by a secretariat admin wherever they act. */
-// Not registrations.view: the secretariat sees other organisations' participants only as counts.
-export const NETWORK_PERMISSIONS: readonly Permission[] = ['network.review', 'network.moderate', 'network.audit', 'network.attendance', 'directory.edit', 'members.manage', 'audit.view', 'events.manage', 'attendance.view'];
-
-/** Roles whose holders must sign in with a second factor. */
-export const MFA_ROLES: readonly Role[] = ['secretariat_admin', 'counsellor'];
-
-/** Roles an organisation admin may hand out (the secretariat role only the secretariat can). */
-export const ASSIGNABLE_ROLES: readonly Role[] = ['org_admin', 'staff', 'counsellor', 'volunteer'];
+export { PERMISSIONS, ROLE_PERMISSIONS, NETWORK_PERMISSIONS, MFA_ROLES, ASSIGNABLE_ROLES, type Permission } from '../auth';

@@ -4,6 +4,6 @@
  * mint functions in ./scope.ts are not exported here.
  */
 export type { ContextKind, Pool, Tx } from '../db/tx';
-export { runIn, between, runAcross, CROSSING_PURPOSES, type Scope, type ScopeKind, type TxOf, type OrganizationScope, type SecretariatScope, type ResidentScope, type SystemScope, type Crossing, type CrossingPurpose } from './scope';
+export { runIn, between, runAcross, CROSSING_PURPOSES, type Scope, type ScopeKind, type TxOf, type OrganizationScope, type SecretariatScope, type ResidentScope, type SystemScope, type AccountScope, type SignedInScope, type Crossing, type CrossingPurpose } from './scope';
 export { systemScope } from './system';
 export { ok, refused, type Ok, type Refused, type Result } from './result';

@@ -8,7 +8,7 @@ import type { Database } from '../db';
 import { asSystem } from '../db/tenant';
 import { useDatabase } from '../runtime';
 import type { Actor } from '../auth/actor';
-import { requireOrganization, requireSecretariat, residentScope } from '../auth/guard';
+import { requireAccount, requireOrganization, requireSecretariat, residentScope } from '../auth/guard';
 import { between, runAcross, runIn, systemScope } from './index';
 
 let database: Database;
@@ -16,8 +16,8 @@ let orgA: string;
 let orgB: string;
 const staff: Actor = { userId: randomUUID(), email: 'scope@example.org', displayName: 'scope', sessionId: 's', memberships: [], secretariat: false, mfaRequired: false, mfaEnrolled: false };
 const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.10', userAgent: 'vitest', requestId: 'scope-test' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const settings = sql`select current_setting('app.org_ids', true) as orgs, current_setting('app.secretariat', true) as secretariat, current_setting('app.system', true) as system, current_setting('transaction_read_only') as read_only`;
-type Settings = { orgs: string; secretariat: string; system: string; read_only: string };
+const settings = sql`select current_setting('app.user_id', true) as user_id, current_setting('app.org_ids', true) as orgs, current_setting('app.secretariat', true) as secretariat, current_setting('app.system', true) as system, current_setting('transaction_read_only') as read_only`;
+type Settings = { user_id: string; orgs: string; secretariat: string; system: string; read_only: string };
 
 beforeAll(async () => {
 	database = await testDatabase();
@@ -38,6 +38,13 @@ describe('a scope’s transaction', () => {
 		expect(resident.rows[0]).toMatchObject({ orgs: '', system: 'on' });
 		const job = await runIn(systemScope(database.db, 'test'), (tx) => tx.execute<Settings>(settings));
 		expect(job.rows[0]).toMatchObject({ system: 'on' });
+	});
+
+	it('for a person on their own account: their user id only, whatever roles they hold', async () => {
+		const account = requireAccount(requestOf({ ...staff, secretariat: true }));
+		expect(account).toMatchObject({ kind: 'account', userId: staff.userId, sessionId: staff.sessionId, origin: { actorUserId: staff.userId, requestId: 'scope-test' } });
+		const seen = await runIn(account, (tx) => tx.execute<Settings>(settings));
+		expect(seen.rows[0]).toMatchObject({ user_id: staff.userId, orgs: '', secretariat: '', system: '' });
 	});
 });
 

@@ -3,15 +3,16 @@
  * a transaction with the matching row-level security context (`runIn`).
  *
  * A scope is made only here, by the mint functions below, and those are called only by the guard
- * (src/lib/server/auth/guard.ts: `requireOrganization`, `requireSecretariat`, `residentScope`) and by
- * the platform's own jobs (`systemScope`, ./system.ts). The brand is a module-private symbol, so
+ * (src/lib/server/auth/guard.ts: `requireOrganization`, `requireSecretariat`, `residentScope`,
+ * `requireAccount`), by auth's accounts module for a person it has just identified by a reset link
+ * or a pending second factor (auth/accounts.ts), and by the platform's own jobs (`systemScope`,
+ * ./system.ts). The brand is a module-private symbol, so
  * no object literal, string or id type-checks as a scope; and the scope's pool and context live in
  * a module-private WeakMap, so even a cast object opens no transaction (`runIn` throws).
  */
 import { sql } from 'drizzle-orm';
 import { recordAudit, type AuditOrigin } from '../audit';
-import type { Actor } from '../auth/actor';
-import type { Permission } from '../network/permissions';
+import type { Actor, Permission } from '../auth';
 import { SYSTEM, withAccess, type AccessContext } from '../db/tenant';
 import type { Pool, Tx } from '../db/tx';
 import { UUID } from '../boundary';
@@ -26,6 +27,7 @@ export interface ContextOfScope {
 	secretariat: 'secretariat';
 	resident: 'system';
 	system: 'system';
+	account: 'account';
 }
 export type ScopeKind = keyof ContextOfScope;
 
@@ -59,7 +61,25 @@ export interface SystemScope extends ScopeBase<'system'> {
 	readonly job: string;
 }
 
-export type Scope = OrganizationScope | SecretariatScope | ResidentScope | SystemScope;
+/**
+ * A person acting on their own account (password, name, second factor, sessions, logging out), in
+ * no organisation's name. Made by the guard from the session (`requireAccount`), or by auth's
+ * accounts module from what identified the person instead of a session (a reset link, the pending
+ * session between password and second factor): then `sessionId` is null. Its transaction sees the
+ * person's own rows only (`app.user_id`, no organisation, no secretariat, no system).
+ */
+export interface AccountScope extends ScopeBase<'account'> {
+	readonly userId: string;
+	/** The session (its id: the token's digest) the person acts from; null for a link. */
+	readonly sessionId: string | null;
+	/** The signed-in person, when the scope comes from a full session; null otherwise. */
+	readonly actor: Actor | null;
+}
+
+/** What `requireAccount` gives: the scope of a fully signed-in person. */
+export type SignedInScope = AccountScope & { readonly sessionId: string; readonly actor: Actor };
+
+export type Scope = OrganizationScope | SecretariatScope | ResidentScope | SystemScope | AccountScope;
 export type TxOf<S extends Scope> = Tx<ContextOfScope[S['kind']]>;
 
 interface Private {
@@ -103,6 +123,16 @@ export function mintResidentScope(pool: Pool, origin: AuditOrigin): ResidentScop
 
 export function mintSystemScope(pool: Pool, job: string): SystemScope {
 	return mint<SystemScope>({ kind: 'system', job, origin: { actorUserId: null, ip: null, userAgent: null, requestId: `job:${job}` } }, pool, SYSTEM);
+}
+
+/** A person on their own account; the origin names them whoever the request's actor is. */
+export function mintAccountScope(pool: Pool, userId: string, sessionId: string | null, origin: AuditOrigin): AccountScope {
+	if (!UUID.test(userId)) throw new Error('an account scope for something that is not a user id');
+	return mint<AccountScope>({ kind: 'account', userId, sessionId, actor: null, origin: { ...origin, actorUserId: userId } }, pool, { userId });
+}
+
+export function mintSignedInScope(pool: Pool, actor: Actor, origin: AuditOrigin): SignedInScope {
+	return mint<SignedInScope>({ kind: 'account', userId: actor.userId, sessionId: actor.sessionId, actor, origin: { ...origin, actorUserId: actor.userId } }, pool, { userId: actor.userId });
 }
 
 // ——— Using a scope. ———

@@ -5,18 +5,20 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../db';
 import { withAccess } from '../db/tenant';
-import { runIn, between, ok, refused, type OrganizationScope, type ResidentScope, type Result, type Tx, type Pool, type SecretariatScope } from './index';
+import { runIn, between, ok, refused, type OrganizationScope, type ResidentScope, type Result, type Tx, type Pool, type SecretariatScope, type AccountScope } from './index';
 
 // Signatures shaped like the module operations.
 declare function operation(scope: OrganizationScope, input: { code: string }): Promise<Result<number, 'bad_code'>>;
 declare function inOrganization(tx: Tx<'organization'>): Promise<void>;
 declare function needsSystem(tx: Tx<'system'>): Promise<void>;
 declare function forResident(scope: ResidentScope): Promise<void>;
+declare function onOwnAccount(scope: AccountScope): Promise<void>;
 declare const pool: Pool;
 declare const plainDb: Db;
 declare const organization: OrganizationScope;
 declare const secretariat: SecretariatScope;
 declare const resident: ResidentScope;
+declare const account: AccountScope;
 
 export function refusedByTheCompiler() {
 	// @ts-expect-error an organisation id is not a scope
@@ -35,6 +37,16 @@ export function refusedByTheCompiler() {
 	void operation(resident, { code: 'x' });
 	// @ts-expect-error staff are not a resident
 	void forResident(organization);
+	// @ts-expect-error acting for an organisation is not acting on one's own account
+	void onOwnAccount(organization);
+	// @ts-expect-error nor is a person on their own account acting for an organisation
+	void operation(account, { code: 'x' });
+	void runIn(account, async (tx) => {
+		// @ts-expect-error a person's own transaction carries no system context
+		await needsSystem(tx);
+		// @ts-expect-error nor an organisation's
+		await inOrganization(tx);
+	});
 
 	void runIn(organization, async (tx) => {
 		await inOrganization(tx);
