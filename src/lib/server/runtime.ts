@@ -16,7 +16,6 @@ import { purgeExpiredSessions } from './auth/sessions';
 import { systemScope } from './scope';
 import { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG } from './network';
 import { runExclusive } from './jobs';
-import { systemScope } from './scope';
 import { sendMail } from './mail';
 import { translate } from '../i18n';
 import { sql } from 'drizzle-orm';
