@@ -247,7 +247,10 @@ const MATRIX: Record<string, Probe[]> = {
 	'/staff/orgs/[orgId]/consultations': [
 		get('own', (i) => `/staff/orgs/${i.org}/consultations`, CONSULT_OWN),
 		get('own', (i) => `/staff/orgs/${i.org}/consultations?view=urgent`, CONSULT_OWN),
-		get('other', (i) => `/staff/orgs/${i.org}/consultations`, CONSULT_OTHER)
+		get('other', (i) => `/staff/orgs/${i.org}/consultations`, CONSULT_OTHER),
+		// 電話・来所の相談を記録: an empty record comes back (400) to the counsellor; another organisation's staff are refused before anything is stored.
+		post('own', (i) => `/staff/orgs/${i.org}/consultations?/record`, () => ({ message: '' }), CONSULT_OWN),
+		post('other', (i) => `/staff/orgs/${i.org}/consultations?/record`, () => ({ message: '乗っ取り' }), CONSULT_OTHER)
 	],
 	'/staff/orgs/[orgId]/consultations/[threadId]': [
 		get('own', (i) => `/staff/orgs/${i.org}/consultations/${i.thread}`, CONSULT_OWN),

@@ -7,3 +7,5 @@ export { openThread, replyToThread, addNote, assignThread, setThreadStatus, setT
 export { triage, type TriageResult, type CrisisCategory } from './triage';
 export { hotlinesFor, type Hotline } from './hotlines';
 export { addresseeName } from './window';
+export { organizationConsultationFigures, exportOrganizationConsultationFigures, consultationFiguresByOrganization, consultationFiguresCsv, emptyConsultationFigures, minutesOf, type ConsultationFigures, type ConsultationPeriod, type ConsultationCsvLabels } from './figures';
+export { recordStaffConsultation, staffEntryInput, type StaffEntryInput, type StaffEntered } from './staff-entry';

@@ -1,9 +1,33 @@
-import type { PageServerLoad } from './$types';
+import { fail, redirect } from '@sveltejs/kit';
+import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { inbox, inboxQuery, INBOX_VIEWS } from '$lib/server/consultations';
+import { fieldErrors } from '$lib/server/boundary';
+import { can } from '$lib/server/auth';
+import { inbox, inboxQuery, recordStaffConsultation, staffEntryInput, INBOX_VIEWS, MESSAGE_MAX, NICKNAME_MAX, CONTACT_MAX } from '$lib/server/consultations';
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'consultations.read');
 	const { view } = inboxQuery.parse({ view: event.url.searchParams.get('view') ?? undefined });
-	return { orgId: scope.organizationId, inbox: await inbox(scope, { view }), views: INBOX_VIEWS };
+	const recorded = event.url.searchParams.get('recorded');
+	return {
+		orgId: scope.organizationId,
+		inbox: await inbox(scope, { view }),
+		views: INBOX_VIEWS,
+		canRecord: can(scope.actor, 'consultations.reply', scope.organizationId),
+		limits: { message: MESSAGE_MAX, nickname: NICKNAME_MAX, contact: CONTACT_MAX },
+		recorded: recorded === 'urgent' || recorded === 'ok' ? recorded : null
+	};
+};
+
+export const actions: Actions = {
+	/** 電話・来所の相談を記録: a counsellor types a phone or walk-in consultation into the inbox. */
+	record: async (event) => {
+		const scope = requireOrganization(event, 'consultations.reply');
+		const form = await event.request.formData();
+		const raw = { message: String(form.get('message') ?? ''), nickname: String(form.get('nickname') ?? ''), contact: String(form.get('contact') ?? ''), urgent: form.get('urgent') === null ? undefined : String(form.get('urgent')) };
+		const parsed = staffEntryInput.safeParse(raw);
+		if (!parsed.success) return fail(400, { values: { message: raw.message, nickname: raw.nickname, contact: raw.contact, urgent: raw.urgent !== undefined }, errors: fieldErrors<{ message?: string; nickname?: string; contact?: string; urgent?: string }>(parsed.error) });
+		const { urgent } = await recordStaffConsultation(scope, parsed.data);
+		redirect(303, `/staff/orgs/${scope.organizationId}/consultations?view=${urgent ? 'urgent' : 'mine'}&recorded=${urgent ? 'urgent' : 'ok'}`);
+	}
 };

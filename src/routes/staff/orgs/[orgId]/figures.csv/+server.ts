@@ -4,6 +4,8 @@ import { requireOrganization } from '$lib/server/auth/guard';
 import { exportOrganizationFigures, figuresCsv, readFiguresQuery } from '$lib/server/participation';
 import { todayInTokyo } from '$lib/server/runtime';
 import { translator } from '$lib/i18n';
+import { can } from '$lib/server/auth';
+import { consultationFiguresCsv, exportOrganizationConsultationFigures } from '$lib/server/consultations';
 import { csvResponse, figureColumns } from '$lib/server/staff/csv';
 
 /** The organisation's figures per program as CSV; audited. */
@@ -14,6 +16,23 @@ export const GET: RequestHandler = async (event) => {
 	const q = readFiguresQuery(event.url.searchParams, today);
 	if (!q) error(400, { message: t('figures.invalid') });
 	const figures = await exportOrganizationFigures(scope, { query: q, today });
-	const csv = figuresCsv({ first: t('figures.program'), total: t('figures.total'), columns: figureColumns(t, q.weeks) }, figures.programs, figures.total);
+	let csv = figuresCsv({ first: t('figures.program'), total: t('figures.total'), columns: figureColumns(t, q.weeks) }, figures.programs, figures.total);
+	// The consultation section only for those who may read the organisation's consultations (its export is recorded too).
+	if (can(scope.actor, 'consultations.read', scope.organizationId)) {
+		const consultations = await exportOrganizationConsultationFigures(scope, { from: q.from, to: q.to });
+		const labels = {
+			title: t('consult.figures.title'),
+			item: t('consult.figures.item'),
+			value: t('consult.figures.value'),
+			threads: t('consult.figures.threads'),
+			channels: { web: t('consult.channel.web'), line: t('consult.channel.line'), staff: t('consult.channel.staff') },
+			urgent: t('consult.figures.urgent'),
+			urgentShare: t('consult.figures.urgentShare'),
+			median: `${t('consult.figures.median')} (${t('consult.figures.minutesUnit')})`,
+			p90: `${t('consult.figures.p90')} (${t('consult.figures.minutesUnit')})`,
+			unanswered: t('consult.figures.unanswered')
+		};
+		csv += consultationFiguresCsv(labels, consultations);
+	}
 	return csvResponse(csv, `figures-${q.from}-${q.to}.csv`);
 };

@@ -6,6 +6,8 @@ import { organizationForStaff } from '$lib/server/directory';
 import { organizationFigures, readFiguresQuery, AGE_BANDS, GENDERS } from '$lib/server/participation';
 import { todayInTokyo } from '$lib/server/runtime';
 import { translator } from '$lib/i18n';
+import { can } from '$lib/server/auth';
+import { organizationConsultationFigures } from '$lib/server/consultations';
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'attendance.view');
@@ -16,6 +18,8 @@ export const load: PageServerLoad = async (event) => {
 		const org = await organizationForStaff(tx, scope.organizationId);
 		if (!org) error(404, 'Not Found');
 		const figures = await organizationFigures(tx, scope, { query: q, today });
-		return { organization: { id: org.id, name: org.name }, query: q, ...figures, ageBands: AGE_BANDS, genders: GENDERS };
+		// Consultation figures only for those who may read the organisation's consultations.
+		const consultations = can(scope.actor, 'consultations.read', scope.organizationId) ? await organizationConsultationFigures(tx, scope, { from: q.from, to: q.to }) : null;
+		return { organization: { id: org.id, name: org.name }, query: q, ...figures, consultations, ageBands: AGE_BANDS, genders: GENDERS };
 	});
 };

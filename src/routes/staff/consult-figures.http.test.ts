@@ -1,0 +1,116 @@
+/**
+ * Over HTTP: phone and walk-in consultations recorded from the inbox (`?/record`), and the
+ * consultation figures on the organisation's figures page and CSV — shown only to those who may
+ * read the organisation's consultations; everyone else gets the attendance figures as before.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { testDatabase } from '../../../tests/helpers/db';
+import { startApp, type RunningApp } from '../../../tests/helpers/app';
+import { seedCast, type Cast } from '../../../tests/helpers/people';
+import type { Database } from '$lib/server/db';
+
+let database: Database;
+let app: RunningApp;
+let cast: Cast;
+let admin: pg.Client;
+
+beforeAll(async () => {
+	database = await testDatabase();
+	cast = await seedCast(database, 'consult-figures-http');
+	admin = new pg.Client({ connectionString: database.adminUrl });
+	await admin.connect();
+	app = await startApp(database.adminUrl);
+}, 120_000);
+
+afterAll(async () => {
+	await app?.stop();
+	await admin?.end();
+	await database?.close();
+});
+
+const cookie = (token?: string) => (token ? { cookie: `tsunagu_session=${token}` } : {});
+const record = (orgId: string, body: Record<string, string>, token?: string) =>
+	fetch(`${app.baseUrl}/staff/orgs/${orgId}/consultations?/record`, { method: 'POST', redirect: 'manual', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...cookie(token) }, body: new URLSearchParams(body).toString() });
+const staffThreads = async (orgId: string) => Number((await admin.query(`select count(*) from consultation_threads where organization_id = $1 and channel = 'staff'`, [orgId])).rows[0].count);
+const get = (path: string, token?: string) => fetch(app.baseUrl + path, { redirect: 'manual', headers: cookie(token) });
+
+describe('電話・来所の相談を記録', () => {
+	it("shows the form to the organisation's counsellor, records the consultation into the inbox, and says so", async () => {
+		const counsellor = cast.people.counsellor.token;
+		const page = await (await get(`/staff/orgs/${cast.orgA}/consultations`, counsellor)).text();
+		expect(page).toContain('電話・来所の相談を記録');
+		expect(page).toContain('action="?/record"');
+		const before = await staffThreads(cast.orgA);
+		const sent = await record(cast.orgA, { message: '来所: 子どもの登校について相談したい', nickname: 'やまだ', contact: '' }, counsellor);
+		expect(sent.status).toBe(303);
+		expect(sent.headers.get('location')).toBe(`/staff/orgs/${cast.orgA}/consultations?view=mine&recorded=ok`);
+		expect(await staffThreads(cast.orgA)).toBe(before + 1);
+		const mine = await (await get(sent.headers.get('location')!, counsellor)).text();
+		expect(mine).toContain('記録しました。');
+		expect(mine).toContain('電話・来所');
+		// No private link is handed to anyone, and the text is stored sealed.
+		expect(mine).not.toContain('/consult/t/');
+		const [row] = (await admin.query(`select m.body_sealed from consultation_messages m join consultation_threads t on t.id = m.thread_id where t.organization_id = $1 and t.channel = 'staff' order by m.created_at desc limit 1`, [cast.orgA])).rows;
+		expect(row.body_sealed).toMatch(/^enc:v1:/);
+	});
+
+	it("marks the record urgent by the counsellor's judgement or by triage", async () => {
+		const counsellor = cast.people.counsellor.token;
+		for (const body of [{ message: '声の様子が心配', urgent: 'on' }, { message: '電話で「死にたい」と話していた' }]) {
+			const sent = await record(cast.orgA, body, counsellor);
+			expect(sent.headers.get('location'), body.message).toBe(`/staff/orgs/${cast.orgA}/consultations?view=urgent&recorded=urgent`);
+		}
+	});
+
+	it('gives an empty record back with its error, storing nothing', async () => {
+		const before = await staffThreads(cast.orgA);
+		const sent = await record(cast.orgA, { message: '  ', nickname: 'やまだ' }, cast.people.counsellor.token);
+		expect(sent.status).toBe(400);
+		expect(await sent.text()).toContain('相談したいことを書いてください。');
+		expect(await staffThreads(cast.orgA)).toBe(before);
+	});
+
+	it("refuses anyone else: anonymous to the login page, staff without consultations, another organisation's admin, the secretariat elsewhere", async () => {
+		const before = await staffThreads(cast.orgA);
+		const anonymous = await record(cast.orgA, { message: '乗っ取り' });
+		expect(anonymous.status).toBe(303);
+		expect(anonymous.headers.get('location')).toMatch(/^\/login\?next=/);
+		for (const who of ['staff', 'org_admin', 'volunteer', 'secretariat', 'adminB'] as const) expect((await record(cast.orgA, { message: '乗っ取り' }, cast.people[who].token)).status, who).toBe(403);
+		// A counsellor of organisation A under organisation B's path.
+		expect((await record(cast.orgB, { message: '乗っ取り' }, cast.people.counsellor.token)).status).toBe(403);
+		expect(await staffThreads(cast.orgA)).toBe(before);
+		expect(await staffThreads(cast.orgB)).toBe(0);
+	});
+});
+
+describe('consultation figures on the figures page and CSV', () => {
+	it('shows them to the secretariat at its own organisation (the one window), which reads its consultations', async () => {
+		await record(cast.secretariatOrg, { message: '窓口に電話: 相談先を知りたい' }, cast.people.secretariat.token);
+		const page = await (await get(`/staff/orgs/${cast.secretariatOrg}/figures`, cast.people.secretariat.token)).text();
+		expect(page).toContain('id="consultation-figures"');
+		expect(page).toContain('最初の返事まで(中央値)');
+		const csv = await get(`/staff/orgs/${cast.secretariatOrg}/figures.csv`, cast.people.secretariat.token);
+		expect(csv.status).toBe(200);
+		const body = await csv.text();
+		expect(body).toMatch(/相談の件数,[1-9]/);
+		expect(body).toContain('電話・来所,');
+		const [audit] = (await admin.query(`select organization_id from audit_events where action = 'consultation.figures_export' order by id desc limit 1`)).rows;
+		expect(audit.organization_id).toBe(cast.secretariatOrg);
+	});
+
+	it('leaves them out for staff and admins who see attendance but not consultations; counsellors still have no figures page', async () => {
+		for (const who of ['staff', 'org_admin'] as const) {
+			const page = await get(`/staff/orgs/${cast.orgA}/figures`, cast.people[who].token);
+			expect(page.status, who).toBe(200);
+			expect(await page.text(), who).not.toContain('consultation-figures');
+			const csv = await (await get(`/staff/orgs/${cast.orgA}/figures.csv`, cast.people[who].token)).text();
+			expect(csv, who).not.toContain('相談の件数');
+		}
+		// The secretariat on another organisation's figures (network attendance permission, no consultations there).
+		const elsewhere = await (await get(`/staff/orgs/${cast.orgA}/figures`, cast.people.secretariat.token)).text();
+		expect(elsewhere).not.toContain('consultation-figures');
+		expect((await get(`/staff/orgs/${cast.orgA}/figures`, cast.people.counsellor.token)).status).toBe(403);
+		expect((await get(`/staff/orgs/${cast.orgA}/figures`)).status).toBe(303);
+	});
+});
