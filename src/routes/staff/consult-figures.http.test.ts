@@ -29,7 +29,7 @@ afterAll(async () => {
 	await database?.close();
 });
 
-const cookie = (token?: string) => (token ? { cookie: `tsunagu_session=${token}` } : {});
+const cookie = (token?: string): Record<string, string> => (token ? { cookie: `tsunagu_session=${token}` } : {});
 const record = (orgId: string, body: Record<string, string>, token?: string) =>
 	fetch(`${app.baseUrl}/staff/orgs/${orgId}/consultations?/record`, { method: 'POST', redirect: 'manual', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...cookie(token) }, body: new URLSearchParams(body).toString() });
 const staffThreads = async (orgId: string) => Number((await admin.query(`select count(*) from consultation_threads where organization_id = $1 and channel = 'staff'`, [orgId])).rows[0].count);
@@ -57,7 +57,7 @@ describe('電話・来所の相談を記録', () => {
 
 	it("marks the record urgent by the counsellor's judgement or by triage", async () => {
 		const counsellor = cast.people.counsellor.token;
-		for (const body of [{ message: '声の様子が心配', urgent: 'on' }, { message: '電話で「死にたい」と話していた' }]) {
+		for (const body of [{ message: '声の様子が心配', urgent: 'on' }, { message: '電話で「死にたい」と話していた' }] as Array<Record<string, string>>) {
 			const sent = await record(cast.orgA, body, counsellor);
 			expect(sent.headers.get('location'), body.message).toBe(`/staff/orgs/${cast.orgA}/consultations?view=urgent&recorded=urgent`);
 		}
