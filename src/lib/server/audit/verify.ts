@@ -7,7 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { asSystem } from '../db/tenant';
+import { asSystem } from '../db';
 import { AT_FORMAT, GENESIS_HASH, auditRowHash } from './chain';
 
 export type ChainBreak = 'hash_mismatch' | 'link_broken' | 'head_mismatch' | 'head_missing';

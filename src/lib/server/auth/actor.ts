@@ -3,7 +3,7 @@
  * questions every route asks: may they do this here (`can`), and with which database context.
  */
 import { MFA_ROLES, NETWORK_PERMISSIONS, ROLE_PERMISSIONS, type Permission, type Role } from './permissions';
-import type { AccessContext } from '../db/tenant';
+import type { AccessContext } from '../db';
 
 export interface MembershipView {
 	organizationId: string;

@@ -5,7 +5,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { db, throttle } from '../runtime';
 import { translator, type MessageKey } from '$lib/i18n';
-import { withAccess } from '../db/tenant';
+import { withAccess } from '../db';
 import type { Db } from '../db';
 import type { AuditOrigin } from '../audit';
 import type { Permission } from './permissions';

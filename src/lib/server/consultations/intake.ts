@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { isTokenShaped, newToken, tokenDigest } from '../auth/tokens';
+import { isTokenShaped, newToken, tokenDigest } from '../auth';
 import { recordAudit } from '../audit';
 import { decryptText, encryptText } from '../crypto';
 import { ok, refused, runIn, type ResidentScope, type Result, type SystemScope, type Tx } from '../scope';

@@ -13,7 +13,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
-import { asSystem } from '../db/tenant';
+import { asSystem } from '../db';
 import { encryptionKeys } from './schema';
 import { ENCRYPTED_COLUMNS, type EncryptedColumn } from './registry';
 import { resetKeyCache, rewrapDataKeys, startNewDataKey, unfinishedRotation } from './keys';

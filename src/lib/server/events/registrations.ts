@@ -9,7 +9,7 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { encryptText, decryptText } from '../crypto';
-import { isTokenShaped, newToken, tokenDigest } from '../auth/tokens';
+import { isTokenShaped, newToken, tokenDigest } from '../auth';
 import { recordAudit, type AuditOrigin } from '../audit';
 import { programSummaries } from '../directory';
 import { ok, refused, runIn, type OrganizationScope, type ResidentScope, type Result, type Tx } from '../scope';

@@ -7,7 +7,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
 import { recordAudit, type AuditOrigin } from '../audit';
 import { consumeEmailToken, INVITATION_LIFETIME_MS } from '../auth/accounts';
-import { isTokenShaped } from '../auth/tokens';
+import { isTokenShaped } from '../auth';
 import { emailTokens, users } from '../auth/schema';
 import { createEmailToken, createUser, normalizeEmail, revokeInvitation as withdrawInvitation, tokenDigest } from '../auth';
 import { organizationNames } from '../directory';

@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { and, eq, inArray, isNull, notInArray } from 'drizzle-orm';
-import { isTokenShaped, newToken, tokenDigest } from '../auth/tokens';
+import { isTokenShaped, newToken, tokenDigest } from '../auth';
 import { recordAudit } from '../audit';
 import { between, ok, refused, runAcross, runIn, type OrganizationScope, type ResidentScope, type Result, type SystemScope, type Tx } from '../scope';
 import { participationCards, cardConsents, AGE_BANDS, GENDERS, type AgeBand, type Gender } from './schema';

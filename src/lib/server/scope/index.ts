@@ -3,7 +3,7 @@
  * scope"). Scopes are made by the guard (auth/guard.ts) and by `systemScope` (./system.ts); the
  * mint functions in ./scope.ts are not exported here.
  */
-export type { ContextKind, Pool, Tx } from '../db/tx';
+export type { ContextKind, Pool, Tx } from '../db';
 export { runIn, between, runAcross, CROSSING_PURPOSES, type Scope, type ScopeKind, type TxOf, type OrganizationScope, type SecretariatScope, type ResidentScope, type SystemScope, type AccountScope, type SignedInScope, type Crossing, type CrossingPurpose } from './scope';
 export { systemScope } from './system';
 export { ok, refused, type Ok, type Refused, type Result } from './result';

@@ -13,8 +13,8 @@
 import { sql } from 'drizzle-orm';
 import { recordAudit, type AuditOrigin } from '../audit';
 import type { Actor, Permission } from '../auth';
-import { SYSTEM, withAccess, type AccessContext } from '../db/tenant';
-import type { Pool, Tx } from '../db/tx';
+import { SYSTEM, withAccess, type AccessContext } from '../db';
+import type { Pool, Tx } from '../db';
 import { UUID } from '../boundary';
 
 const scopeBrand: unique symbol = Symbol('scope');
