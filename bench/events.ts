@@ -67,7 +67,7 @@ const today = localDay(new Date());
 const owner = new pg.Client({ connectionString: database.adminUrl });
 await owner.connect();
 try {
-	if (await isDirectoryEmpty(database.db)) await loadDemoRegion(database.db, today);
+	if (await isDirectoryEmpty(database.db)) await loadDemoRegion(systemScope(database.db, 'bench'), today);
 	await syncAllOccurrences(database.db, (fn) => asSystem(database.db, fn), today);
 	const programs = (await owner.query<{ id: string; org: string }>(`select id, organization_id as org from programs order by id`)).rows;
 

@@ -12,6 +12,7 @@ import { appUrlFor, connectApp, createDatabaseIfMissing, dropDatabase, ensureApp
 import { loadDemoRegion } from '../../src/lib/server/directory';
 import { syncOccurrences } from '../../src/lib/server/events';
 import { asSystem } from '../../src/lib/server/db/tenant';
+import { systemScope } from '../../src/lib/server/scope';
 import { localDay } from '../../src/lib/server/directory/schedule';
 
 declare module 'vitest' {
@@ -41,7 +42,7 @@ export default async function setup(project: TestProject) {
 	await ensureAppRole(adminUrl);
 	const { pool, db } = connectApp(appUrlFor(adminUrl), 2);
 	const today = localDay(new Date());
-	await loadDemoRegion(db, today);
+	await loadDemoRegion(systemScope(db, 'test-setup'), today);
 	// As start-up does: the demo programs' dated sessions (events module).
 	await asSystem(db, (tx) => syncOccurrences(tx, today));
 	await pool.end();

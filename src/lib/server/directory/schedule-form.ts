@@ -3,7 +3,7 @@
  * RFC 5545 subset the directory stores, and back; and the preview staff see before saving: the
  * rule in words (present.ts) and the next dates, with the national holidays it skips.
  */
-import { WEEKDAY_CODES, addDays, expandSchedule, holidayName, isValidDay, isValidTime, parseRecurrence, type WeekdayCode } from './schedule';
+import { WEEKDAY_CODES, addDays, expandSchedule, holidayName, isValidDay, isValidTime, parseRecurrence, type ScheduleRule, type WeekdayCode } from './schedule';
 import type { ScheduleInput } from './model';
 import { isDayInRange } from '../boundary';
 
@@ -169,15 +169,25 @@ export function previewDates(s: ScheduleInput, today: string, count = 8): Previe
 const LATER_SKIPS_DAYS = 430;
 
 /**
+ * Holidays a rule that closes on holidays skips between `from` and `until` (inclusive): the dates
+ * it would make if the place opened on holidays that fall on one. Empty for a rule that opens on
+ * holidays or has no recurrence. The staff's preview and the public program page ("why no session
+ * on the 23rd") both ask this.
+ */
+export function holidaySkips(s: ScheduleRule, from: string, until: string): Array<{ day: string; name: string }> {
+	if (!s.closedOnHolidays || !s.rrule) return [];
+	return expandSchedule({ ...s, closedOnHolidays: false }, from, until).flatMap((o) => {
+		const name = holidayName(o.day);
+		return name ? [{ day: o.day, name }] : [];
+	});
+}
+
+/**
  * Holidays the rule skips later in the coming year, after the dates `previewDates` lists: so that
  * staff see, say, 元日 on a first Saturday twelve months ahead when they set the rule up.
  */
 export function laterHolidaySkips(s: ScheduleInput, today: string, shown: readonly PreviewDate[]): Array<{ day: string; name: string }> {
-	if (!s.closedOnHolidays) return [];
 	const from = s.dtstart > today ? s.dtstart : today;
 	const after = shown.length ? addDays(shown[shown.length - 1].day, 1) : from;
-	return expandSchedule({ ...s, closedOnHolidays: false, exdates: [] }, after, addDays(from, LATER_SKIPS_DAYS)).flatMap((o) => {
-		const name = holidayName(o.day);
-		return name ? [{ day: o.day, name }] : [];
-	});
+	return holidaySkips({ ...s, exdates: [] }, after, addDays(from, LATER_SKIPS_DAYS));
 }

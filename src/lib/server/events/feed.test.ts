@@ -10,7 +10,7 @@ import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database, Db } from '../db';
 import { withAccess } from '../db/tenant';
-import { saveLocation, saveProgram } from '../directory/staff';
+import { saveLocation, saveProgram } from '../directory/listings';
 import { programEdit } from '../../../../tests/helpers/program';
 import { addDays, zonedInstant } from '../directory';
 import { cancelOccurrence, createOneOff, moveOccurrence, occurrencesOfProgram, syncOccurrences } from './occurrences';

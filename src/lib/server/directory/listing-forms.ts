@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { UUID } from '../boundary';
 import { codes, taxonomy } from './taxonomy';
 import { isBlank, readScheduleFields, scheduleFrom, type ScheduleErrors, type ScheduleFields } from './schedule-form';
-import type { ProfileInput, ProgramEdit, LocationFields } from './staff';
+import type { ProfileInput, ProgramEdit, LocationFields } from './listings';
 import type { ScheduleInput } from './model';
 
 export type FieldErrors = Record<string, string>;
