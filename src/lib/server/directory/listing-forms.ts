@@ -1,13 +1,14 @@
 /**
- * Reading the staff forms: each field validated, every problem named by field with an i18n key,
- * and what was typed kept so the form comes back as the person left it.
+ * Reading the staff forms (profile, place, program with its schedule rows): one zod schema per
+ * form, each issue's message the field's i18n key, every problem named by field, and what was
+ * typed kept so the form comes back as the person left it.
  */
 import { z } from 'zod';
-import { UUID } from '../boundary';
+import { UUID, fieldErrors } from '../boundary';
 import { codes, taxonomy } from './taxonomy';
-import { isBlank, readScheduleFields, scheduleFrom, type ScheduleErrors, type ScheduleFields } from './schedule-form';
+import { isBlank, readScheduleFields, scheduleRow, type ScheduleErrors, type ScheduleFields } from './schedule-form';
 import type { ProfileInput, ProgramEdit, LocationFields } from './listings';
-import type { ScheduleInput } from './model';
+import type { ProgramInput } from './model';
 
 export type FieldErrors = Record<string, string>;
 export type Parsed<T, V> = { ok: true; value: T; values: V } | { ok: false; errors: FieldErrors; values: V };
@@ -16,34 +17,36 @@ const str = (form: FormData, name: string, max = 5000) =>
 	String(form.get(name) ?? '')
 		.trim()
 		.slice(0, max);
+
+// ── the fields ─────────────────────────────────────────────────────────────────────────────────
+
+const tooLong = 'staff.error.tooLong';
+const required = (max: number) => z.string().min(1, 'staff.error.required').max(max, tooLong);
+/** Empty for none. */
 const optional = (max: number) =>
 	z
 		.string()
-		.max(max, 'staff.error.tooLong')
+		.max(max, tooLong)
+		.transform((v) => v || null);
+/** Empty, or what `pattern` accepts (a shape only: the key names what was expected). */
+const emptyOr = (pattern: RegExp, key: string) =>
+	z
+		.string()
+		.regex(new RegExp(`^(?:|${pattern.source})$`), key)
 		.transform((v) => v || null);
 const url = z
 	.string()
-	.max(300, 'staff.error.tooLong')
-	.refine((v) => v === '' || /^https?:\/\/[^\s]+$/.test(v), 'staff.error.url')
+	.max(300, tooLong)
+	.regex(/^(?:|https?:\/\/\S+)$/, 'staff.error.url')
 	.transform((v) => v || null);
-const postal = z
-	.string()
-	.refine((v) => v === '' || /^\d{3}-?\d{4}$/.test(v), 'staff.error.postalCode')
-	.transform((v) => v || null);
-
-function errorsOf(error: z.ZodError): FieldErrors {
-	const errors: FieldErrors = {};
-	for (const issue of error.issues) errors[issue.path.join('.')] ??= issue.message.startsWith('staff.') ? issue.message : 'staff.error.invalid';
-	return errors;
-}
+const postal = emptyOr(/\d{3}-?\d{4}/, 'staff.error.postalCode');
+/** Empty for none, else a code of the taxonomy. */
+const choiceOrNone = (name: 'legalForms') => z.union([z.literal('').transform(() => null), z.enum(codes(name) as [string, ...string[]])], 'staff.error.choice');
 
 const profileSchema = z.object({
-	name: z.string().min(1, 'staff.error.required').max(120, 'staff.error.tooLong'),
+	name: required(120),
 	nameKana: optional(200),
-	legalForm: z
-		.string()
-		.refine((v) => v === '' || codes('legalForms').includes(v), 'staff.error.choice')
-		.transform((v) => v || null),
+	legalForm: choiceOrNone('legalForms'),
 	representative: optional(120),
 	prefecture: optional(10),
 	city: optional(40),
@@ -51,39 +54,37 @@ const profileSchema = z.object({
 	postalCode: postal,
 	website: url,
 	message: optional(400),
-	description: z.string().max(2000, 'staff.error.tooLong')
+	description: z.string().max(2000, tooLong)
 });
 
 export function readProfile(form: FormData): Parsed<ProfileInput, Record<string, string>> {
 	const values = Object.fromEntries(Object.keys(profileSchema.shape).map((k) => [k, str(form, k)]));
 	const parsed = profileSchema.safeParse(values);
-	return parsed.success ? { ok: true, value: parsed.data, values } : { ok: false, errors: errorsOf(parsed.error), values };
+	return parsed.success ? { ok: true, value: parsed.data, values } : { ok: false, errors: fieldErrors(parsed.error), values };
 }
 
-const coordinate = (min: number, max: number) =>
-	z
-		.string()
-		.refine((v) => v === '' || (Number.isFinite(Number(v)) && Number(v) >= min && Number(v) <= max), 'staff.error.coordinate')
-		.transform((v) => (v === '' ? null : Number(v)));
+/** Empty, or a decimal degree within Japan's range. */
+const coordinate = (min: number, max: number, key = 'staff.error.coordinate') => z.union([z.literal('').transform(() => null), z.coerce.number<string>(key).min(min, key).max(max, key)], key);
 
-const locationSchema = z.object({
-	name: z.string().min(1, 'staff.error.required').max(120, 'staff.error.tooLong'),
-	prefecture: z.string().min(2, 'staff.error.required').max(10, 'staff.error.tooLong'),
-	city: optional(40),
-	line: optional(200),
-	postalCode: postal,
-	lat: coordinate(20, 46),
-	lng: coordinate(122, 154),
-	accessibility: optional(500),
-	transport: optional(500)
-});
+const locationSchema = z
+	.object({
+		name: required(120),
+		prefecture: z.string().min(2, 'staff.error.required').max(10, tooLong),
+		city: optional(40),
+		line: optional(200),
+		postalCode: postal,
+		lat: coordinate(20, 46),
+		lng: coordinate(122, 154),
+		accessibility: optional(500),
+		transport: optional(500)
+	})
+	// Checked once every field is itself right.
+	.refine((v) => (v.lat === null) === (v.lng === null), { message: 'staff.error.coordinatePair', path: ['lng'], when: (payload) => payload.issues.length === 0 });
 
 export function readLocation(form: FormData): Parsed<LocationFields, Record<string, string>> {
 	const values = Object.fromEntries(Object.keys(locationSchema.shape).map((k) => [k, str(form, k)]));
 	const parsed = locationSchema.safeParse(values);
-	if (!parsed.success) return { ok: false, errors: errorsOf(parsed.error), values };
-	if ((parsed.data.lat === null) !== (parsed.data.lng === null)) return { ok: false, errors: { lng: 'staff.error.coordinatePair' }, values };
-	return { ok: true, value: parsed.data, values };
+	return parsed.success ? { ok: true, value: parsed.data, values } : { ok: false, errors: fieldErrors(parsed.error), values };
 }
 
 export interface ProgramValues {
@@ -109,40 +110,86 @@ export interface ProgramValues {
 	schedules: ScheduleFields[];
 }
 
-const picks = (name: 'forms' | 'targets' | 'lifeStages' | 'languages') => z.array(z.enum(codes(name) as [string, ...string[]], { message: 'staff.error.choice' }));
+const picks = (name: 'forms' | 'targets' | 'lifeStages' | 'languages') => z.array(z.enum(codes(name) as [string, ...string[]], 'staff.error.choice'));
+const amountKey = 'staff.program.error.amount';
+/** Empty, or whole yen up to 1,000,000 in digits only. */
+const amount = z.union(
+	[
+		z.literal('').transform(() => null),
+		z
+			.string()
+			.regex(/^\d{1,7}$/, amountKey)
+			.transform(Number)
+			.pipe(z.number().max(1_000_000, amountKey))
+	],
+	amountKey
+);
+const oneOf = <T extends string>(values: readonly [T, ...T[]]) => z.enum(values, 'staff.error.choice');
 
-const programSchema = z.object({
-	title: z.string().min(1, 'staff.error.required').max(120, 'staff.error.tooLong'),
-	summary: z.string().max(200, 'staff.error.tooLong'),
-	description: z.string().max(3000, 'staff.error.tooLong'),
-	forms: picks('forms').min(1, 'staff.program.error.forms'),
-	targets: picks('targets'),
-	lifeStages: picks('lifeStages'),
-	languages: picks('languages').min(1, 'staff.program.error.languages'),
-	costKind: z.enum(['free', 'pay_what_you_can', 'fixed', 'unknown'], { message: 'staff.error.choice' }),
-	costAmountYen: z
-		.string()
-		.refine((v) => v === '' || (/^\d{1,7}$/.test(v) && Number(v) <= 1_000_000), 'staff.program.error.amount')
-		.transform((v) => (v === '' ? null : Number(v))),
-	costNote: optional(200),
-	joinMethod: z.enum(['no_registration', 'reservation', 'membership', 'referral_only', 'unknown'], { message: 'staff.error.choice' }),
-	joinNote: optional(300),
-	firstTimeNote: optional(500),
-	deliveryMode: z.enum(['in_person', 'online', 'both'], { message: 'staff.error.choice' }),
-	status: z.enum(['active', 'ended', 'planned'], { message: 'staff.error.choice' }),
-	contactPhone: z
-		.string()
-		.refine((v) => v === '' || /^[0-9+()-]{6,20}$/.test(v), 'staff.program.error.phone')
-		.transform((v) => v || null),
-	contactEmail: z
-		.string()
-		.refine((v) => v === '' || z.email().safeParse(v).success, 'staff.error.email')
-		.transform((v) => v || null),
-	contactUrl: url
-});
+/** The program form: its fields, and its schedule rows (`schedules.<i>.<field>`, each row checked by schedule-form's `scheduleRow`). */
+const programSchema = z
+	.object({
+		title: required(120),
+		summary: z.string().max(200, tooLong),
+		description: z.string().max(3000, tooLong),
+		forms: picks('forms').min(1, 'staff.program.error.forms'),
+		targets: picks('targets'),
+		lifeStages: picks('lifeStages'),
+		languages: picks('languages').min(1, 'staff.program.error.languages'),
+		costKind: oneOf(['free', 'pay_what_you_can', 'fixed', 'unknown']),
+		costAmountYen: amount,
+		costNote: optional(200),
+		joinMethod: oneOf(['no_registration', 'reservation', 'membership', 'referral_only', 'unknown']),
+		joinNote: optional(300),
+		firstTimeNote: optional(500),
+		deliveryMode: oneOf(['in_person', 'online', 'both']),
+		status: oneOf(['active', 'ended', 'planned']),
+		contactPhone: emptyOr(/[0-9+()-]{6,20}/, 'staff.program.error.phone'),
+		contactEmail: z.union([z.literal('').transform(() => null), z.email('staff.error.email')], 'staff.error.email'),
+		contactUrl: url,
+		locationIds: z.array(z.string()),
+		schedules: z.array(scheduleRow)
+	})
+	.transform((d): { edit: ProgramEdit; locationIds: string[] } => ({
+		locationIds: d.locationIds,
+		edit: {
+			title: d.title,
+			summary: d.summary,
+			description: d.description,
+			forms: d.forms,
+			targets: d.targets,
+			lifeStages: d.lifeStages,
+			languages: d.languages,
+			// An amount only for a fixed cost.
+			cost: { kind: d.costKind, amountYen: d.costKind === 'fixed' ? d.costAmountYen : null, note: d.costNote },
+			joinMethod: d.joinMethod,
+			joinNote: d.joinNote,
+			firstTimeNote: d.firstTimeNote,
+			deliveryMode: d.deliveryMode,
+			status: d.status,
+			contact: { phone: d.contactPhone, email: d.contactEmail, url: d.contactUrl },
+			schedules: d.schedules
+		}
+	}));
 
 /** The shared record-id pattern, still exported here for the routes that import it from the directory. */
 export { UUID };
+
+/**
+ * The program's issues by field (each field's first), and each schedule row's by its field (an
+ * entry per row, empty when the row is right).
+ */
+function programErrors(error: z.ZodError, rows: number): { errors: FieldErrors; scheduleErrors: ScheduleErrors[] } {
+	const scheduleErrors: ScheduleErrors[] = Array.from({ length: rows }, () => ({}));
+	const errors: FieldErrors = {};
+	for (const issue of error.issues) {
+		const [field, row, name] = issue.path;
+		if (field === 'schedules' && typeof row === 'number') scheduleErrors[row][name as keyof ScheduleFields] ??= issue.message;
+		// A choice that is not in the list is named with its position (`forms.0`), as before.
+		else errors[issue.path.join('.')] ??= issue.message;
+	}
+	return { errors, scheduleErrors };
+}
 
 /** The program form, schedules included (`schedules.<i>.*`, `scheduleCount` rows). */
 export function readProgram(form: FormData): Parsed<{ edit: ProgramEdit; locationIds: string[] }, ProgramValues> & { scheduleErrors: ScheduleErrors[] } {
@@ -173,45 +220,12 @@ export function readProgram(form: FormData): Parsed<{ edit: ProgramEdit; locatio
 		schedules: rows.filter((r) => !r.remove && !isBlank(r))
 	};
 	const parsed = programSchema.safeParse(values);
-	const scheduleErrors: ScheduleErrors[] = [];
-	const schedules: ScheduleInput[] = [];
-	for (const row of values.schedules) {
-		const result = scheduleFrom(row);
-		scheduleErrors.push(result.ok ? {} : result.errors);
-		if (result.ok) schedules.push(result.value);
-	}
-	const errors = parsed.success ? {} : errorsOf(parsed.error);
-	if (!parsed.success || scheduleErrors.some((e) => Object.keys(e).length)) return { ok: false, errors, values, scheduleErrors };
-	const d = parsed.data;
-	return {
-		ok: true,
-		values,
-		scheduleErrors,
-		value: {
-			locationIds: values.locationIds,
-			edit: {
-				title: d.title,
-				summary: d.summary,
-				description: d.description,
-				forms: d.forms,
-				targets: d.targets,
-				lifeStages: d.lifeStages,
-				languages: d.languages,
-				cost: { kind: d.costKind, amountYen: d.costKind === 'fixed' ? d.costAmountYen : null, note: d.costNote },
-				joinMethod: d.joinMethod,
-				joinNote: d.joinNote,
-				firstTimeNote: d.firstTimeNote,
-				deliveryMode: d.deliveryMode,
-				status: d.status,
-				contact: { phone: d.contactPhone, email: d.contactEmail, url: d.contactUrl },
-				schedules
-			}
-		}
-	};
+	if (parsed.success) return { ok: true, value: parsed.data, values, scheduleErrors: values.schedules.map(() => ({})) };
+	return { ok: false, values, ...programErrors(parsed.error, values.schedules.length) };
 }
 
 /** A program's input as form values (for the edit page). */
-export function programValuesOf(input: import('./model').ProgramInput, locationIds: string[], schedules: ScheduleFields[]): ProgramValues {
+export function programValuesOf(input: ProgramInput, locationIds: string[], schedules: ScheduleFields[]): ProgramValues {
 	return {
 		title: input.title,
 		summary: input.summary,
