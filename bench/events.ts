@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../src/lib/server/db';
-import { asSystem } from '../src/lib/server/db/tenant';
+import { asSystem } from '../src/lib/server/db';
 import { isDirectoryEmpty, loadDemoRegion, localDay } from '../src/lib/server/directory';
 import { syncAllOccurrences } from '../src/lib/server/events/occurrences';
 import { attendanceFigures } from '../src/lib/server/participation/figures';
@@ -67,7 +67,7 @@ const today = localDay(new Date());
 const owner = new pg.Client({ connectionString: database.adminUrl });
 await owner.connect();
 try {
-	if (await isDirectoryEmpty(database.db)) await loadDemoRegion(database.db, today);
+	if (await isDirectoryEmpty(database.db)) await loadDemoRegion(systemScope(database.db, 'bench'), today);
 	await syncAllOccurrences(systemScope(database.db, 'bench:occurrences'), today);
 	const programs = (await owner.query<{ id: string; org: string }>(`select id, organization_id as org from programs order by id`)).rows;
 

@@ -1304,7 +1304,7 @@ function getTableName(table: PgTable): string {
 // ───────────────────────────────────────────────────────────── upcoming dates
 
 /**
- * Rebuild program_upcoming_dates for every program, as `refreshUpcomingDates(db, today)` does: the
+ * Rebuild program_upcoming_dates for every program, as `refreshUpcomingDates(scope, today)` does: the
  * same rows (the app's `expandSchedule` over the same horizon, duplicates per program dropped as
  * its ON CONFLICT DO NOTHING drops them), but schedules that are identical in every field the
  * expansion reads are expanded once. A national region has ~10^5 rules and few distinct ones; the

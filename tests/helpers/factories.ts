@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/lib/server/db';
 import { asSystem } from '../../src/lib/server/db/tenant';
 import { createMemberOrganization, type NewOrganization } from '../../src/lib/server/directory/organizations';
-import { saveLocation, saveProgram, setProgramPublished, type LocationFields, type ProgramEdit } from '../../src/lib/server/directory/staff';
+import { saveLocation, saveProgram, setProgramPublished, type LocationFields, type ProgramEdit } from '../../src/lib/server/directory/listings';
 import { localDay } from '../../src/lib/server/directory/schedule';
 import { createOneOff, type OneOffInput, type OccurrenceRow } from '../../src/lib/server/events/occurrences';
 import { register, type Registered, type RegistrationInput } from '../../src/lib/server/events/registrations';

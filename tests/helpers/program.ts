@@ -1,5 +1,5 @@
 /** A program as staff save it (directory's ProgramEdit): a monthly こども食堂 on 第1・第3土曜日, to vary per test. */
-import type { ProgramEdit } from '../../src/lib/server/directory/staff';
+import type { ProgramEdit } from '../../src/lib/server/directory/listings';
 
 type ScheduleEdit = ProgramEdit['schedules'][number];
 

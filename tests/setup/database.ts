@@ -41,7 +41,7 @@ export default async function setup(project: TestProject) {
 	await ensureAppRole(adminUrl);
 	const { pool, db } = connectApp(appUrlFor(adminUrl), 2);
 	const today = localDay(new Date());
-	await loadDemoRegion(db, today);
+	await loadDemoRegion(systemScope(db, 'test-setup'), today);
 	// As start-up does: the demo programs' dated sessions (events module).
 	await runIn(systemScope(db, 'test:template'), (tx) => syncOccurrences(tx, today));
 	await pool.end();

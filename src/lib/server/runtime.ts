@@ -10,10 +10,9 @@ import { todayInTokyo } from './clock';
 import { publicOrigin } from './http/origin';
 import { occurrencesStale, sendDueReminders, syncAllOccurrences } from './events';
 import { log } from './log';
-import { asSystem } from './db/tenant';
+import { systemScope } from './scope';
 import { Throttle } from './auth/throttle';
 import { purgeExpiredSessions } from './auth/sessions';
-import { systemScope } from './scope';
 import { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG } from './network';
 import { runExclusive } from './jobs';
 import { sendMail } from './mail';
@@ -73,11 +72,11 @@ async function startUp(database: Database, env: NodeJS.ProcessEnv, startedAt: Da
 	const today = todayInTokyo();
 	let loadedDemo = false;
 	if (env.DEMO_REGION !== 'off' && (await isDirectoryEmpty(database.db))) {
-		const loaded = await loadDemoRegion(database.db, today);
+		const loaded = await loadDemoRegion(systemScope(database.db, JOBS.startup), today);
 		loadedDemo = true;
 		log.info('demo_region_loaded', loaded);
 	} else if (await upcomingDatesStale(database.db, today)) {
-		await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
+		await refreshUpcomingDates(systemScope(database.db, JOBS.startup), today);
 	}
 	if (await occurrencesStale(database.db, today)) {
 		// A fresh demo region is small: its dates exist before the first page is served (this
@@ -148,7 +147,7 @@ export async function dailyRefresh(database: Database, today: string, signal?: A
 		database.pool,
 		JOBS.nightly,
 		async () => {
-			await asSystem(database.db, (tx) => refreshUpcomingDates(tx, today));
+			await refreshUpcomingDates(systemScope(database.db, JOBS.nightly), today);
 			await syncAll(database, today);
 			log.info('upcoming_dates_refreshed');
 		},

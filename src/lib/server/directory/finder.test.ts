@@ -6,6 +6,7 @@ import { searchPrograms, suggestAlternatives, whenDays } from './finder';
 import { finderQuery, parseFinderParams } from './finder-query';
 import { refreshUpcomingDates } from './upcoming';
 import { asSystem } from '../db/tenant';
+import { systemScope } from '../scope';
 import { loadDemoRegion } from './demo/load';
 import { getProgram } from './read';
 import { organizations, programs } from './schema';
@@ -17,7 +18,7 @@ const friday = { now: new Date('2026-12-04T01:00:00Z'), today: '2026-12-04' };
 
 beforeAll(async () => {
 	database = await testDatabase();
-	await asSystem(database.db, (tx) => refreshUpcomingDates(tx, friday.today));
+	await refreshUpcomingDates(systemScope(database.db, 'test'), friday.today);
 	for (const row of await database.db.select({ id: programs.id, slug: programs.slug }).from(programs)) slugById.set(row.id, row.slug);
 });
 afterAll(() => database.close());
@@ -181,7 +182,7 @@ describe('demo region', () => {
 	it('loading again changes nothing (idempotent by slug)', async () => {
 		const before = await database.db.select({ id: programs.id, slug: programs.slug }).from(programs).orderBy(programs.slug);
 		const [{ n: orgs }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(organizations);
-		const loaded = await loadDemoRegion(database.db, friday.today);
+		const loaded = await loadDemoRegion(systemScope(database.db, 'test'), friday.today);
 		const after = await database.db.select({ id: programs.id, slug: programs.slug }).from(programs).orderBy(programs.slug);
 		const [{ n: orgsAfter }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(organizations);
 		expect(after).toEqual(before);

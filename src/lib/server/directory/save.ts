@@ -9,7 +9,7 @@ import { organizations, programs, locations, programLocations, programPartners, 
 import type { OrganizationInput, ProgramInput } from './model';
 import { buildSearchDocument } from './search/document';
 import { ruleWeekdays } from './schedule';
-import { refreshUpcomingDates } from './upcoming';
+import { refreshDates } from './upcoming';
 import { taxonomy, taxonomyKey, type TaxonomyName } from './taxonomy';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -45,7 +45,7 @@ export async function saveOrganization(db: Db, input: OrganizationInput, today: 
 		// Programs removed from the source disappear too (their children cascade).
 		await tx.delete(programs).where(and(eq(programs.organizationId, org.id), notInArray(programs.id, programIds)));
 		await tx.delete(locations).where(and(eq(locations.organizationId, org.id), sql`not exists (select 1 from ${programLocations} pl where pl.location_id = ${locations.id})`));
-		await refreshUpcomingDates(tx, today, programIds);
+		await refreshDates(tx, today, programIds);
 		return org.id;
 	});
 }

@@ -3,9 +3,10 @@
  * RFC 5545 subset the directory stores, and back; and the preview staff see before saving: the
  * rule in words (present.ts) and the next dates, with the national holidays it skips.
  */
-import { WEEKDAY_CODES, addDays, expandSchedule, holidayName, isValidDay, isValidTime, parseRecurrence, type WeekdayCode } from './schedule';
+import { WEEKDAY_CODES, addDays, expandSchedule, holidayName, isValidDay, isValidTime, parseRecurrence, type ScheduleRule, type WeekdayCode } from './schedule';
 import type { ScheduleInput } from './model';
-import { isDayInRange } from '../boundary';
+import { z } from 'zod';
+import { fieldErrors, isDayInRange } from '../boundary';
 
 export const SCHEDULE_KINDS = ['weekly', 'monthly_nth', 'monthly_day', 'note_only'] as const;
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
@@ -90,51 +91,74 @@ export type ScheduleErrors = Partial<Record<keyof ScheduleFields, string>>;
 
 export type ScheduleParse = { ok: true; value: ScheduleInput } | { ok: false; errors: ScheduleErrors };
 
+// ── one schedule row as a zod schema: each issue's message is the field's i18n key ─────────────
+
+/** A whole number as `Number()` reads it (`01`, `1e1`); `Number.isInteger` as a refinement, since zod's `.int()` would stop the checks across fields. */
+const whole = (key: string, min: number, max: number) => z.coerce.number<string>(key).min(min, key).max(max, key).refine(Number.isInteger, key);
+const time = z.string().refine((v) => v === '' || isValidTime(v), 'staff.schedule.error.time');
+/** Staff type these: the platform's stated range (boundary/dates.ts), not any real date. */
+const day = z.string().refine(isDayInRange, 'staff.schedule.error.day');
+const exdatesKey = 'staff.schedule.error.exdates';
+/** Days off, one per line (or separated by spaces, commas, 、): at most 100 days in range. */
+const exdates = z
+	.string()
+	.transform((v) => v.split(/[\s,、]+/).filter(Boolean))
+	.refine((days) => days.length <= 100 && days.every(isDayInRange), exdatesKey)
+	.transform((days) => [...new Set(days)].sort());
+
+/** The checks across fields read only fields that stay strings, so they run whatever else failed. */
+const always = () => true;
+
+/** What every kind of schedule has: interval, dates, times, exceptions, note. */
+const common = z
+	.object({
+		interval: whole('staff.schedule.error.interval', 1, 12),
+		dtstart: day,
+		until: z.string().refine((v) => v === '' || isDayInRange(v), 'staff.schedule.error.day'),
+		opensAt: time,
+		closesAt: time,
+		exdates,
+		closedOnHolidays: z.boolean(),
+		note: z.string().max(200, 'staff.error.tooLong')
+	})
+	.refine((v) => !(v.until && isDayInRange(v.until) && isValidDay(v.dtstart) && v.until < v.dtstart), { message: 'staff.schedule.error.untilBefore', path: ['until'], when: always })
+	// An end time needs a start time, and comes after it (checked once the end itself is a time).
+	.refine((v) => !(v.closesAt && isValidTime(v.closesAt) && !v.opensAt), { message: 'staff.schedule.error.opensFirst', path: ['opensAt'], when: always })
+	.refine((v) => !(v.closesAt && isValidTime(v.closesAt) && v.opensAt && v.closesAt <= v.opensAt), { message: 'staff.schedule.error.closesAfter', path: ['closesAt'], when: always });
+
+const weekdays = z.array(z.enum(WEEKDAY_CODES)).min(1, 'staff.schedule.error.weekdays');
+
+/** What each kind needs: weekdays; weekdays and which weeks; a day of the month; a note. */
+const pattern = z.discriminatedUnion('kind', [
+	z.object({ kind: z.literal('weekly'), weekdays }),
+	z.object({ kind: z.literal('monthly_nth'), weekdays, ordinals: z.array(z.number()).min(1, 'staff.schedule.error.ordinals') }),
+	z.object({ kind: z.literal('monthly_day'), monthDay: whole('staff.schedule.error.monthDay', 1, 31) }),
+	z.object({ kind: z.literal('note_only'), note: z.string().min(1, 'staff.schedule.error.noteOnly') })
+]);
+
+function rruleOf(v: z.output<typeof pattern> & { interval: number }): string | null {
+	if (v.kind === 'weekly') return `FREQ=WEEKLY;INTERVAL=${v.interval};BYDAY=${v.weekdays.join(',')}`;
+	if (v.kind === 'monthly_nth') return `FREQ=MONTHLY;INTERVAL=${v.interval};BYDAY=${v.ordinals.flatMap((n) => v.weekdays.map((d) => `${n}${d}`)).join(',')}`;
+	if (v.kind === 'monthly_day') return `FREQ=MONTHLY;INTERVAL=${v.interval};BYMONTHDAY=${v.monthDay}`;
+	return null;
+}
+
+/** One schedule row of the program form (ScheduleFields) into the stored rule (ScheduleInput). */
+export const scheduleRow = z.intersection(common, pattern).transform((v): ScheduleInput => ({
+	rrule: rruleOf(v),
+	dtstart: v.dtstart,
+	until: v.until || null,
+	count: null,
+	exdates: v.exdates,
+	opensAt: v.opensAt || null,
+	closesAt: v.closesAt || null,
+	closedOnHolidays: v.closedOnHolidays,
+	note: v.note || null
+}));
+
 export function scheduleFrom(f: ScheduleFields): ScheduleParse {
-	const errors: ScheduleErrors = {};
-	const interval = Number(f.interval);
-	if (!Number.isInteger(interval) || interval < 1 || interval > 12) errors.interval = 'staff.schedule.error.interval';
-	let rrule: string | null = null;
-	if (f.kind === 'weekly') {
-		if (!f.weekdays.length) errors.weekdays = 'staff.schedule.error.weekdays';
-		rrule = `FREQ=WEEKLY;INTERVAL=${interval};BYDAY=${f.weekdays.join(',')}`;
-	} else if (f.kind === 'monthly_nth') {
-		if (!f.weekdays.length) errors.weekdays = 'staff.schedule.error.weekdays';
-		if (!f.ordinals.length) errors.ordinals = 'staff.schedule.error.ordinals';
-		rrule = `FREQ=MONTHLY;INTERVAL=${interval};BYDAY=${f.ordinals.flatMap((n) => f.weekdays.map((d) => `${n}${d}`)).join(',')}`;
-	} else if (f.kind === 'monthly_day') {
-		const day = Number(f.monthDay);
-		if (!Number.isInteger(day) || day < 1 || day > 31) errors.monthDay = 'staff.schedule.error.monthDay';
-		rrule = `FREQ=MONTHLY;INTERVAL=${interval};BYMONTHDAY=${day}`;
-	} else if (!f.note) {
-		errors.note = 'staff.schedule.error.noteOnly';
-	}
-	// Staff type these: the platform's stated range (boundary/dates.ts), not any real date.
-	if (!isDayInRange(f.dtstart)) errors.dtstart = 'staff.schedule.error.day';
-	if (f.until && !isDayInRange(f.until)) errors.until = 'staff.schedule.error.day';
-	else if (f.until && isValidDay(f.dtstart) && f.until < f.dtstart) errors.until = 'staff.schedule.error.untilBefore';
-	if (f.opensAt && !isValidTime(f.opensAt)) errors.opensAt = 'staff.schedule.error.time';
-	if (f.closesAt && !isValidTime(f.closesAt)) errors.closesAt = 'staff.schedule.error.time';
-	else if (f.closesAt && !f.opensAt) errors.opensAt = 'staff.schedule.error.opensFirst';
-	else if (f.opensAt && f.closesAt && f.closesAt <= f.opensAt) errors.closesAt = 'staff.schedule.error.closesAfter';
-	const exdates = f.exdates.split(/[\s,、]+/).filter(Boolean);
-	if (exdates.some((d) => !isDayInRange(d)) || exdates.length > 100) errors.exdates = 'staff.schedule.error.exdates';
-	if (f.note.length > 200) errors.note = 'staff.error.tooLong';
-	if (Object.keys(errors).length) return { ok: false, errors };
-	return {
-		ok: true,
-		value: {
-			rrule: f.kind === 'note_only' ? null : rrule,
-			dtstart: f.dtstart,
-			until: f.until || null,
-			count: null,
-			exdates: [...new Set(exdates)].sort(),
-			opensAt: f.opensAt || null,
-			closesAt: f.closesAt || null,
-			closedOnHolidays: f.closedOnHolidays,
-			note: f.note || null
-		}
-	};
+	const parsed = scheduleRow.safeParse(f);
+	return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors<ScheduleErrors>(parsed.error) };
 }
 
 export interface PreviewDate {
@@ -169,15 +193,25 @@ export function previewDates(s: ScheduleInput, today: string, count = 8): Previe
 const LATER_SKIPS_DAYS = 430;
 
 /**
+ * Holidays a rule that closes on holidays skips between `from` and `until` (inclusive): the dates
+ * it would make if the place opened on holidays that fall on one. Empty for a rule that opens on
+ * holidays or has no recurrence. The staff's preview and the public program page ("why no session
+ * on the 23rd") both ask this.
+ */
+export function holidaySkips(s: ScheduleRule, from: string, until: string): Array<{ day: string; name: string }> {
+	if (!s.closedOnHolidays || !s.rrule) return [];
+	return expandSchedule({ ...s, closedOnHolidays: false }, from, until).flatMap((o) => {
+		const name = holidayName(o.day);
+		return name ? [{ day: o.day, name }] : [];
+	});
+}
+
+/**
  * Holidays the rule skips later in the coming year, after the dates `previewDates` lists: so that
  * staff see, say, 元日 on a first Saturday twelve months ahead when they set the rule up.
  */
 export function laterHolidaySkips(s: ScheduleInput, today: string, shown: readonly PreviewDate[]): Array<{ day: string; name: string }> {
-	if (!s.closedOnHolidays) return [];
 	const from = s.dtstart > today ? s.dtstart : today;
 	const after = shown.length ? addDays(shown[shown.length - 1].day, 1) : from;
-	return expandSchedule({ ...s, closedOnHolidays: false, exdates: [] }, after, addDays(from, LATER_SKIPS_DAYS)).flatMap((o) => {
-		const name = holidayName(o.day);
-		return name ? [{ day: o.day, name }] : [];
-	});
+	return holidaySkips({ ...s, exdates: [] }, after, addDays(from, LATER_SKIPS_DAYS));
 }

@@ -1,6 +1,7 @@
 /** Materialised upcoming dates of programs (see programUpcomingDates in schema.ts). */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
+import { runIn, type SystemScope } from '../scope';
 import { programUpcomingDates, schedules } from './schema';
 import { addDays, expandSchedule } from './schedule';
 
@@ -17,8 +18,19 @@ export function occurrenceEnd(alias: string): SQL {
 	return sql.raw(`coalesce(${alias}.ends_at, ${alias}.starts_at + interval '2 hours')`);
 }
 
-/** Rebuild upcoming dates from `today`, for some programs or (no ids) for all. */
-export async function refreshUpcomingDates(db: Runner, today: string, programIds?: string[]) {
+/**
+ * Every program's upcoming dates rebuilt from `today` (start-up, the nightly job): a platform job
+ * that writes for every organisation, so it runs in the system context.
+ */
+export async function refreshUpcomingDates(scope: SystemScope, today: string): Promise<void> {
+	await runIn(scope, (tx) => refreshDates(tx, today));
+}
+
+/**
+ * Rebuild upcoming dates from `today`, for some programs or (no ids) for all, in the caller's
+ * transaction (a program's own organisation's after a staff edit, the system's for the demo load).
+ */
+export async function refreshDates(db: Runner, today: string, programIds?: string[]) {
 	if (programIds && programIds.length === 0) return;
 	const until = addDays(today, UPCOMING_HORIZON_DAYS);
 	const rules = await db

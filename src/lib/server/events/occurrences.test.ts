@@ -6,7 +6,7 @@ import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import type { Tx } from '../scope';
 import { withAccess } from '../db/tenant';
-import { saveLocation, saveProgram } from '../directory/staff';
+import { saveLocation, saveProgram } from '../directory/listings';
 import { programEdit } from '../../../../tests/helpers/program';
 import { zonedInstant } from '../directory';
 import { occurrences, registrations } from './schema';

@@ -1,16 +1,15 @@
 /**
  * What the two program pages (/staff/orgs/[orgId]/programs/new and …/[programId]) share: the
- * form's data, the preview of schedules, and saving with its audit event.
+ * form's data, the preview of schedules, and saving. Saving spans two modules in one transaction:
+ * the directory's `editProgram` (its rules and its audit event) with the events module's
+ * `syncOccurrences` run inside it, so the program's dated sessions follow its schedules.
  */
 import { syncOccurrences } from '../events';
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { blankSchedule, fieldsOf, isOwnProgram, locationsOf, organizationForStaff, previewDates, laterHolidaySkips, programChoices, readProgram, saveProgram, scheduleFrom, setProgramPublished, type ProgramValues, type ScheduleFields } from '../directory';
-import { actorDb, auditOrigin, requireOrganization } from '../auth/guard';
-import { recordAudit } from '../audit';
-import { runIn } from '../scope';
+import { blankSchedule, editProgram, fieldsOf, isOwnProgram, locationsOf, organizationForStaff, previewDates, laterHolidaySkips, programChoices, readProgram, scheduleFrom, type ProgramValues, type ScheduleFields } from '../directory';
+import { runIn, type OrganizationScope, type Tx } from '../scope';
 import { todayInTokyo } from '../runtime';
 import { formatDay, formatDayFull, scheduleInWords, translatorFor } from '../present';
-import type { Db } from '../db';
 import type { Locale } from '$lib/i18n';
 
 export interface SchedulePreview {
@@ -41,10 +40,11 @@ export function previewsOf(rows: ScheduleFields[], locale: Locale): Array<Schedu
 	});
 }
 
-export async function formContext(tx: Db, organizationId: string, locale: Locale) {
-	const org = await organizationForStaff(tx, organizationId);
+/** The organisation, its places and the form's choices, in the page's transaction (404 for no such organisation). */
+export async function formContext(tx: Tx<'organization'>, scope: OrganizationScope, locale: Locale) {
+	const org = await organizationForStaff(tx, scope.organizationId);
 	if (!org) error(404, 'Not Found');
-	const places = await locationsOf(tx, organizationId);
+	const places = await locationsOf(tx, scope.organizationId);
 	return { organization: { id: org.id, name: org.name, published: org.published }, places: places.map((p) => ({ id: p.id, name: p.name })), choices: programChoices(locale) };
 }
 
@@ -59,15 +59,12 @@ export function withBlankRow(values: ProgramValues, add = false): ProgramValues 
 
 export { fieldsOf };
 
-type Event = RequestEvent<{ orgId: string; programId?: string }>;
-
 /** `?/preview` and `?/save` of both pages; `programId` null creates a draft. */
-export async function submitProgram(event: Event, programId: string | null, mode: 'preview' | 'save') {
-	const scope = requireOrganization(event, 'directory.edit');
+export async function submitProgram(event: RequestEvent, programId: string | null, scope: OrganizationScope, mode: 'preview' | 'save') {
 	const { organizationId } = scope;
 	// Another organisation's program (or an unknown organisation) is not found, whatever the body
 	// says and even for a preview that would save nothing.
-	const exists = await actorDb(event, async (tx) => (programId ? isOwnProgram(tx, organizationId, programId) : !!(await organizationForStaff(tx, organizationId))));
+	const exists = await runIn(scope, async (tx) => (programId ? isOwnProgram(tx, organizationId, programId) : !!(await organizationForStaff(tx, organizationId))));
 	if (!exists) error(404, 'Not Found');
 	const form = await event.request.formData();
 	const parsed = readProgram(form);
@@ -79,33 +76,10 @@ export async function submitProgram(event: Event, programId: string | null, mode
 	if (!parsed.ok) return fail(400, shown);
 	// A preview saves nothing: the form comes back with the rules in words and their next dates.
 	if (mode === 'preview') return shown;
-	// In the organisation's context: syncing the program's dates sees their registrations.
-	const result = await runIn(scope, async (tx) => {
-		const today = todayInTokyo();
-		const saved = await saveProgram(tx, organizationId, programId, parsed.value.edit, parsed.value.locationIds, today);
-		// The program's dated sessions follow its schedules (single changes by staff are kept).
-		if (saved.outcome === 'saved') await syncOccurrences(tx, today, [saved.programId]);
-		if (saved.outcome === 'saved' && saved.changed.length) {
-			await recordAudit(tx, auditOrigin(event), { action: programId ? 'program.update' : 'program.create', organizationId, entityType: 'program', entityId: saved.programId, changedFields: saved.changed });
-		}
-		return saved;
-	});
-	if (result.outcome === 'not_found') error(404, 'Not Found');
-	if (result.outcome === 'foreign_location') {
-		return fail(400, { ...shown, errors: { locationIds: 'staff.error.choice' } });
-	}
-	redirect(303, `/staff/orgs/${organizationId}/programs/${result.programId}?done=saved`);
-}
-
-/**
- * Publish or unpublish one of the organisation's programs, with its audit event; 404 for another
- * organisation's id. The secretariat reaches every organisation's programs this way.
- */
-export async function publishProgram(event: RequestEvent, organizationId: string, programId: string, published: boolean): Promise<void> {
-	const ok = await actorDb(event, async (tx) => {
-		const done = await setProgramPublished(tx, organizationId, programId, published);
-		if (done) await recordAudit(tx, auditOrigin(event), { action: published ? 'program.publish' : 'program.unpublish', organizationId, entityType: 'program', entityId: programId, changedFields: ['published'] });
-		return done;
-	});
-	if (!ok) error(404, 'Not Found');
+	const today = todayInTokyo();
+	// The program's dated sessions follow its schedules (single changes by staff are kept).
+	const saved = await editProgram(scope, { programId, ...parsed.value, today }, (tx, id) => syncOccurrences(tx, today, [id]).then(() => undefined));
+	if (!saved.ok && saved.reason === 'not_found') error(404, 'Not Found');
+	if (!saved.ok) return fail(400, { ...shown, errors: { locationIds: 'staff.error.choice' } });
+	redirect(303, `/staff/orgs/${organizationId}/programs/${saved.value.programId}?done=saved`);
 }

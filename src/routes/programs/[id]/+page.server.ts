@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { getProgram, idParam, label, nextOccurrences, holidayName, expandSchedule, addDays } from '$lib/server/directory';
+import { getProgram, idParam, label, nextOccurrences, holidaySkips, addDays } from '$lib/server/directory';
 import { db, todayInTokyo } from '$lib/server/runtime';
 import { nextOccurrencesOfProgram } from '$lib/server/events';
 import { publicProgramFigures } from '$lib/server/participation';
@@ -20,12 +20,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	const today = todayInTokyo();
 
 	// Holidays the place skips in the coming weeks, so "why no session on the 23rd" is answered.
-	const skipped = detail.schedules
-		.filter((s) => s.closedOnHolidays && s.rrule)
-		.flatMap((s) => {
-			const withHolidays = expandSchedule({ ...s, closedOnHolidays: false }, today, addDays(today, 90));
-			return withHolidays.filter((o) => holidayName(o.day)).map((o) => t('program.holidaySkipped', { date: formatDay(t, o.day), name: holidayName(o.day)! }));
-		});
+	const skipped = detail.schedules.flatMap((s) => holidaySkips(s, today, addDays(today, 90))).map((d) => t('program.holidaySkipped', { date: formatDay(t, d.day), name: d.name }));
 
 	// Dated sessions (events module): cancelled and moved ones shown as such, each with its own page.
 	const dated = await nextOccurrencesOfProgram(db(), program.id, new Date(), 6);

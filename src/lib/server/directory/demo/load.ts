@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { datasetInput, type OrganizationInput } from '../model';
-import { asSystem } from '../../db/tenant';
+import { runIn, type SystemScope } from '../../scope';
 import { saveOrganization, saveTaxonomies } from '../save';
 import { organizations } from '../schema';
 
@@ -29,10 +29,10 @@ export function readDemoDataset(): OrganizationInput[] {
 	});
 }
 
-export async function loadDemoRegion(db: Db, today: string): Promise<{ organizations: number; programs: number }> {
+/** Load (or refresh) the demo region: a platform job that writes for every organisation. */
+export async function loadDemoRegion(scope: SystemScope, today: string): Promise<{ organizations: number; programs: number }> {
 	const dataset = readDemoDataset();
-	// Loading the region is a platform job: it writes for every organisation.
-	await asSystem(db, async (tx) => {
+	await runIn(scope, async (tx) => {
 		await saveTaxonomies(tx);
 		for (const org of dataset) await saveOrganization(tx, org, today);
 	});

@@ -1,14 +1,12 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { organizationForStaff, readProfile, setOrganizationPublished, taxonomy, updateProfile } from '$lib/server/directory';
-import { actorDb, auditOrigin, requireOrganization } from '$lib/server/auth/guard';
-import { recordAudit } from '$lib/server/audit';
+import { editProfile, ownOrganization, publishOrganization, readProfile, taxonomy } from '$lib/server/directory';
+import { requireOrganization } from '$lib/server/auth/guard';
 import { todayInTokyo } from '$lib/server/runtime';
 import { noticeOf } from '$lib/server/staff/notice';
 
 export const load: PageServerLoad = async (event) => {
-	const { organizationId } = requireOrganization(event, 'directory.edit');
-	const org = await actorDb(event, (tx) => organizationForStaff(tx, organizationId));
+	const org = await ownOrganization(requireOrganization(event, 'directory.edit'));
 	if (!org) error(404, 'Not Found');
 	return {
 		organization: {
@@ -34,29 +32,20 @@ export const load: PageServerLoad = async (event) => {
 };
 
 async function publish(event: Parameters<NonNullable<Actions['publish']>>[0], published: boolean) {
-	const { organizationId } = requireOrganization(event, 'directory.edit');
-	const ok = await actorDb(event, async (tx) => {
-		const done = await setOrganizationPublished(tx, organizationId, published);
-		if (done) await recordAudit(tx, auditOrigin(event), { action: published ? 'organization.publish' : 'organization.unpublish', organizationId, entityType: 'organization', entityId: organizationId, changedFields: ['published'] });
-		return done;
-	});
-	if (!ok) error(404, 'Not Found');
-	redirect(303, `/staff/orgs/${organizationId}?done=${published ? 'published' : 'unpublished'}`);
+	const scope = requireOrganization(event, 'directory.edit');
+	const done = await publishOrganization(scope, { published });
+	if (!done.ok) error(404, 'Not Found');
+	redirect(303, `/staff/orgs/${scope.organizationId}?done=${published ? 'published' : 'unpublished'}`);
 }
 
 export const actions: Actions = {
 	save: async (event) => {
-		const { organizationId } = requireOrganization(event, 'directory.edit');
+		const scope = requireOrganization(event, 'directory.edit');
 		const parsed = readProfile(await event.request.formData());
 		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors });
-		const found = await actorDb(event, async (tx) => {
-			if (!(await organizationForStaff(tx, organizationId))) return false;
-			const changed = await updateProfile(tx, organizationId, parsed.value, todayInTokyo());
-			if (changed.length) await recordAudit(tx, auditOrigin(event), { action: 'organization.update', organizationId, entityType: 'organization', entityId: organizationId, changedFields: changed });
-			return true;
-		});
-		if (!found) error(404, 'Not Found');
-		redirect(303, `/staff/orgs/${organizationId}?done=saved`);
+		const saved = await editProfile(scope, { profile: parsed.value, today: todayInTokyo() });
+		if (!saved.ok) error(404, 'Not Found');
+		redirect(303, `/staff/orgs/${scope.organizationId}?done=saved`);
 	},
 	publish: (event) => publish(event, true),
 	unpublish: (event) => publish(event, false)

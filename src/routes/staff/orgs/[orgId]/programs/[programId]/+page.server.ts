@@ -1,25 +1,32 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { addDays, fieldsOf, label, programForStaff, programValuesOf, UUID } from '$lib/server/directory';
+import { addDays, fieldsOf, label, programForStaff, programValuesOf, publishProgram } from '$lib/server/directory';
 import { nextOccurrencesOfProgram, overlapsFor } from '$lib/server/events';
 import { todayInTokyo } from '$lib/server/runtime';
 import { formatOccurrence, translatorFor } from '$lib/server/present';
-import { actorDb, requireOrganization } from '$lib/server/auth/guard';
-import { formContext, previewsOf, publishProgram, submitProgram, withBlankRow } from '$lib/server/staff/program-page';
+import { requireOrganization } from '$lib/server/auth/guard';
+import { uuid } from '$lib/server/boundary';
+import { runIn } from '$lib/server/scope';
+import { formContext, previewsOf, submitProgram, withBlankRow } from '$lib/server/staff/program-page';
 import { noticeOf } from '$lib/server/staff/notice';
 
+const guard = (event: RequestEvent) => requireOrganization(event, 'directory.edit');
+
+/** The program in the path: a record id, or 404. */
 function programIdOf(event: Pick<RequestEvent, 'params'>): string {
-	if (!UUID.test(event.params.programId)) error(404, 'Not Found');
-	return event.params.programId;
+	const id = uuid.safeParse(event.params.programId);
+	if (!id.success) error(404, 'Not Found');
+	return id.data;
 }
 
 export const load: PageServerLoad = async (event) => {
-	const { organizationId } = requireOrganization(event, 'directory.edit');
+	const scope = guard(event);
 	const programId = programIdOf(event);
-	return actorDb(event, async (tx) => {
-		const program = await programForStaff(tx, organizationId, programId);
+	// One transaction for the directory's program and the events module's dates and overlaps.
+	return runIn(scope, async (tx) => {
+		const program = await programForStaff(tx, scope.organizationId, programId);
 		if (!program) error(404, 'Not Found');
-		const context = await formContext(tx, organizationId, event.locals.locale);
+		const context = await formContext(tx, scope, event.locals.locale);
 		const rows = program.input.schedules.map(fieldsOf);
 		// The dates this program's schedule has made, and clashes with programs for the same people.
 		const t = translatorFor(event.locals.locale);
@@ -41,15 +48,16 @@ export const load: PageServerLoad = async (event) => {
 };
 
 async function publish(event: RequestEvent, published: boolean) {
-	const { organizationId } = requireOrganization(event, 'directory.edit');
+	const scope = guard(event);
 	const programId = programIdOf(event);
-	await publishProgram(event, organizationId, programId, published);
-	redirect(303, `/staff/orgs/${organizationId}/programs/${programId}?done=${published ? 'published' : 'unpublished'}`);
+	const done = await publishProgram(scope, { programId, published });
+	if (!done.ok) error(404, 'Not Found');
+	redirect(303, `/staff/orgs/${scope.organizationId}/programs/${programId}?done=${published ? 'published' : 'unpublished'}`);
 }
 
 export const actions: Actions = {
-	preview: (event) => submitProgram(event, programIdOf(event), 'preview'),
-	save: (event) => submitProgram(event, programIdOf(event), 'save'),
+	preview: (event) => submitProgram(event, programIdOf(event), guard(event), 'preview'),
+	save: (event) => submitProgram(event, programIdOf(event), guard(event), 'save'),
 	publish: (event) => publish(event, true),
 	unpublish: (event) => publish(event, false)
 };

@@ -1,9 +1,10 @@
 /**
- * The directory as its organisations edit it (/staff): profiles, places, programs and their
- * schedules. Every function takes the organisation from the route and scopes every query by it,
- * so an id from another organisation reads as "not found"; row-level security refuses the write
- * independently. Writes keep the search document, the areas and the upcoming dates in step, as
- * save.ts does for the demo data.
+ * An organisation's own listings — its profile, places, programs and their schedules — read and
+ * written inside the caller's transaction. Every function takes the organisation and scopes every
+ * query by it, so an id from another organisation reads as "not found"; row-level security refuses
+ * the write independently. Writes keep the search document, the areas and the upcoming dates in
+ * step, as save.ts does for the demo data. The staff pages call these through the operations in
+ * editing.ts, which take the organisation's scope and record the audit events.
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +12,7 @@ import type { Db } from '../db';
 import { organizations, programs, locations, programLocations, programPartners, schedules } from './schema';
 import type { ProgramInput, ScheduleInput } from './model';
 import { programRow, locationRow, scheduleRow } from './save';
-import { refreshUpcomingDates } from './upcoming';
+import { refreshDates } from './upcoming';
 
 export async function organizationForStaff(tx: Db, organizationId: string) {
 	const [row] = await tx.select().from(organizations).where(eq(organizations.id, organizationId));
@@ -261,7 +262,7 @@ export async function saveProgram(tx: Db, organizationId: string, programId: str
 		id,
 		input.schedules.map((s, position) => scheduleRow(id, ordered[0]?.id ?? null, s, position))
 	);
-	await refreshUpcomingDates(tx, today, [id]);
+	await refreshDates(tx, today, [id]);
 	const changed = existing ? [...EDITABLE.filter((k) => JSON.stringify(existing.input[k]) !== JSON.stringify(edit[k])), ...(JSON.stringify(existing.locationIds) !== JSON.stringify(locationIds) ? ['locations'] : [])] : [...EDITABLE, 'locations'];
 	return { outcome: 'saved', programId: id, changed };
 }
@@ -308,7 +309,7 @@ async function reindexPrograms(tx: Db, organizationId: string, programIds: strin
 			.set(programRow(organizationId, { name: org.name, nameKana: org.nameKana }, program.input))
 			.where(eq(programs.id, id));
 	}
-	await refreshUpcomingDates(tx, today, ids);
+	await refreshDates(tx, today, ids);
 }
 
 // ── the secretariat ────────────────────────────────────────────────────────────────────────────

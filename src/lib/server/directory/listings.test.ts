@@ -7,10 +7,10 @@ import type { Database } from '../db';
 import { withAccess } from '../db/tenant';
 import { searchPrograms } from './finder';
 import { finderQuery } from './finder-query';
-import { programForStaff, saveLocation, saveProgram, setProgramPublished, updateProfile } from './staff';
+import { programForStaff, saveLocation, saveProgram, setProgramPublished, updateProfile } from './listings';
 import { programEdit } from '../../../../tests/helpers/program';
 import { previewDates, readScheduleFields, scheduleFrom, blankSchedule } from './schedule-form';
-import { readProgram } from './staff-input';
+import { readProgram } from './listing-forms';
 
 let database: Database;
 let orgA: string;

@@ -1,0 +1,102 @@
+/** Staff edits as operations in an organisation's scope: their rules, refusals and audit records. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { RequestEvent } from '@sveltejs/kit';
+import { testDatabase } from '../../../../tests/helpers/db';
+import { makeOrganizationWithProgram } from '../../../../tests/helpers/factories';
+import { programEdit } from '../../../../tests/helpers/program';
+import type { Database } from '../db';
+import { asSystem } from '../db/tenant';
+import { useDatabase } from '../runtime';
+import type { Actor } from '../auth/actor';
+import { requireOrganization } from '../auth/guard';
+import type { OrganizationScope } from '../scope';
+import { addLocation, editLocation, editProfile, editProgram, ownLocations, ownPrograms, publishOrganization, publishProgram } from './editing';
+import type { LocationFields } from './listings';
+
+let database: Database;
+let scope: OrganizationScope;
+let orgA: string;
+let programB: string;
+let placeB: string;
+const today = '2026-11-23';
+const place: LocationFields = { name: 'ひまわり会館', prefecture: '東京都', city: '荒川区', line: null, postalCode: null, lat: null, lng: null, accessibility: null, transport: null };
+
+beforeAll(async () => {
+	database = await testDatabase();
+	useDatabase(database);
+	const a = await makeOrganizationWithProgram(database.db);
+	const b = await makeOrganizationWithProgram(database.db);
+	[orgA, programB, placeB] = [a.organizationId, b.programId, b.placeId];
+	const actor: Actor = { userId: randomUUID(), email: 'editing@example.org', displayName: 'editing', sessionId: 's', memberships: [{ organizationId: orgA, organizationName: 'A', role: 'org_admin' }], secretariat: false, mfaRequired: false, mfaEnrolled: false };
+	const request = { locals: { actor, ip: '192.0.2.20', userAgent: 'vitest', requestId: 'editing-test' }, url: new URL('http://localhost/staff'), params: { orgId: orgA } } as unknown as RequestEvent;
+	scope = requireOrganization(request, 'directory.edit');
+});
+afterAll(() => database.close());
+
+type AuditRow = { action: string; organization_id: string; entity_type: string; entity_id: string; changed_fields: string[] | null; actor_user_id: string; request_id: string };
+const audited = async (entityId: string) => (await asSystem(database.db, (tx) => tx.execute<AuditRow>(sql`select action, organization_id, entity_type, entity_id, changed_fields, actor_user_id, request_id from audit_events where entity_id = ${entityId} order by id`))).rows;
+
+describe('places', () => {
+	it('are added and changed with their audit records, and another organisation’s is not found', async () => {
+		const added = await addLocation(scope, { location: place, today });
+		if (!added.ok) throw new Error(added.reason);
+		const changed = await editLocation(scope, { locationId: added.value.id, location: { ...place, city: '足立区' }, today });
+		expect(changed).toEqual({ ok: true, value: { id: added.value.id, changed: ['city'] } });
+		// Nothing changed: nothing recorded.
+		expect((await editLocation(scope, { locationId: added.value.id, location: { ...place, city: '足立区' }, today })).ok).toBe(true);
+		const rows = await audited(added.value.id);
+		expect(rows.map((r) => [r.action, r.changed_fields])).toEqual([
+			['location.create', ['name', 'prefecture', 'city']],
+			['location.update', ['city']]
+		]);
+		expect(rows[0]).toMatchObject({ organization_id: orgA, entity_type: 'location', actor_user_id: scope.actor.userId, request_id: 'editing-test' });
+		expect(await editLocation(scope, { locationId: placeB, location: place, today })).toEqual({ ok: false, reason: 'not_found' });
+		expect((await ownLocations(scope))?.locations.map((l) => l.id)).toContain(added.value.id);
+	});
+});
+
+describe('programs', () => {
+	it('are created as drafts, with the work of another module run before the audit record', async () => {
+		const seen: string[] = [];
+		const created = await editProgram(scope, { programId: null, edit: programEdit({ title: '操作で作った食堂' }), locationIds: [], today }, async (tx, id) => {
+			// Same transaction: the new program is visible, its audit record is not yet written.
+			const rows = await tx.execute<{ n: number }>(sql`select count(*)::int as n from audit_events where entity_id = ${id}`);
+			seen.push(id, String(rows.rows[0].n));
+		});
+		if (!created.ok) throw new Error(created.reason);
+		expect(seen).toEqual([created.value.programId, '0']);
+		expect((await audited(created.value.programId)).map((r) => r.action)).toEqual(['program.create']);
+		const again = await editProgram(scope, { programId: created.value.programId, edit: programEdit({ title: '操作で作った食堂', summary: '新しい説明' }), locationIds: [], today });
+		expect(again).toEqual({ ok: true, value: { programId: created.value.programId, changed: ['summary'] } });
+		expect(await publishProgram(scope, { programId: created.value.programId, published: true })).toEqual({ ok: true, value: undefined });
+		expect((await audited(created.value.programId)).map((r) => [r.action, r.changed_fields])).toEqual([
+			['program.create', expect.arrayContaining(['title', 'schedules', 'locations'])],
+			['program.update', ['summary']],
+			['program.publish', ['published']]
+		]);
+		expect((await ownPrograms(scope))?.programs.find((p) => p.id === created.value.programId)?.published).toBe(true);
+	});
+
+	it('refuse another organisation’s program or place, and record nothing', async () => {
+		expect(await editProgram(scope, { programId: programB, edit: programEdit({ title: '乗っ取り' }), locationIds: [], today })).toEqual({ ok: false, reason: 'not_found' });
+		expect(await editProgram(scope, { programId: null, edit: programEdit({ title: 'よその場所' }), locationIds: [placeB], today })).toEqual({ ok: false, reason: 'foreign_location' });
+		expect(await publishProgram(scope, { programId: programB, published: false })).toEqual({ ok: false, reason: 'not_found' });
+		expect(await audited(programB)).toEqual([]);
+	});
+});
+
+describe('the profile', () => {
+	it('records the changed fields, and publishing', async () => {
+		const before = (await ownPrograms(scope))!.organization;
+		const profile = { name: before.name, nameKana: null, legalForm: before.legalForm, representative: null, prefecture: before.prefecture, city: before.city, addressLine: null, postalCode: null, website: null, message: '毎月第1土曜日に集まります', description: before.description };
+		expect(await editProfile(scope, { profile, today })).toEqual({ ok: true, value: { changed: ['message'] } });
+		expect(await editProfile(scope, { profile, today })).toEqual({ ok: true, value: { changed: [] } });
+		expect(await publishOrganization(scope, { published: true })).toEqual({ ok: true, value: undefined });
+		expect((await audited(orgA)).map((r) => [r.action, r.changed_fields])).toEqual([
+			['organization.update', ['message']],
+			['organization.publish', ['published']]
+		]);
+	});
+});

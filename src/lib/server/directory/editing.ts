@@ -1,0 +1,139 @@
+/**
+ * Staff editing their organisation's directory pages (/staff/orgs/[orgId]/…): the profile, places
+ * and programs, as operations in the organisation's scope. Each opens its own transaction, checks
+ * that what it touches is the organisation's own (another organisation's id is `not_found`, a
+ * program held at another organisation's place `foreign_location`), writes its audit record as
+ * the transaction's last write, and answers a refusal as a value. The reads the pages show are
+ * here too, in the same scope; the queries themselves are in listings.ts.
+ */
+import { recordAudit } from '../audit';
+import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from '../scope';
+import { locationForStaff, locationsOf, organizationForStaff, programsOf, saveLocation, saveProgram, setOrganizationPublished, setProgramPublished, updateProfile, type LocationFields, type ProfileInput, type ProgramEdit } from './listings';
+
+/** The scope's organisation, its place or its program does not exist (or is another's). */
+export type NotFound = 'not_found';
+/** A program's place must be one of the organisation's own. */
+export type ProgramRefusal = NotFound | 'foreign_location';
+
+// ── reads for the staff pages ──────────────────────────────────────────────────────────────────
+
+/** The scope's organisation as staff edit it; null when there is no such organisation. */
+export async function ownOrganization(scope: OrganizationScope) {
+	return runIn(scope, (tx) => organizationForStaff(tx, scope.organizationId));
+}
+
+/** The organisation with its places (by name); null when there is no such organisation. */
+export async function ownLocations(scope: OrganizationScope) {
+	return runIn(scope, async (tx) => {
+		const organization = await organizationForStaff(tx, scope.organizationId);
+		if (!organization) return null;
+		return { organization, locations: await locationsOf(tx, scope.organizationId) };
+	});
+}
+
+/** One of the organisation's places with the organisation; null for another organisation's id. */
+export async function ownLocation(scope: OrganizationScope, input: { locationId: string }) {
+	return runIn(scope, async (tx) => {
+		const organization = await organizationForStaff(tx, scope.organizationId);
+		const location = await locationForStaff(tx, scope.organizationId, input.locationId);
+		return organization && location ? { organization, location } : null;
+	});
+}
+
+/** The organisation with its programs (published first); null when there is no such organisation. */
+export async function ownPrograms(scope: OrganizationScope) {
+	return runIn(scope, async (tx) => {
+		const organization = await organizationForStaff(tx, scope.organizationId);
+		if (!organization) return null;
+		return { organization, programs: await programsOf(tx, scope.organizationId) };
+	});
+}
+
+// ── the profile ────────────────────────────────────────────────────────────────────────────────
+
+/** Save the profile (audit `organization.update` with the changed fields, when any changed). */
+export async function editProfile(scope: OrganizationScope, input: { profile: ProfileInput; today: string }): Promise<Result<{ changed: string[] }, NotFound>> {
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		if (!(await organizationForStaff(tx, organizationId))) return refused('not_found');
+		const changed = await updateProfile(tx, organizationId, input.profile, input.today);
+		if (changed.length) await recordAudit(tx, scope.origin, { action: 'organization.update', organizationId, entityType: 'organization', entityId: organizationId, changedFields: changed });
+		return ok({ changed });
+	});
+}
+
+/** Show or hide the organisation on the public pages (audit `organization.publish` / `.unpublish`). */
+export async function publishOrganization(scope: OrganizationScope, input: { published: boolean }): Promise<Result<void, NotFound>> {
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		if (!(await setOrganizationPublished(tx, organizationId, input.published))) return refused('not_found');
+		await recordAudit(tx, scope.origin, { action: input.published ? 'organization.publish' : 'organization.unpublish', organizationId, entityType: 'organization', entityId: organizationId, changedFields: ['published'] });
+		return ok();
+	});
+}
+
+// ── places ─────────────────────────────────────────────────────────────────────────────────────
+
+/** A new place of the organisation (audit `location.create` with the fields filled in). */
+export async function addLocation(scope: OrganizationScope, input: { location: LocationFields; today: string }): Promise<Result<{ id: string }, NotFound>> {
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		if (!(await organizationForStaff(tx, organizationId))) return refused('not_found');
+		const created = await saveLocation(tx, organizationId, null, input.location, input.today);
+		if (!created) return refused('not_found');
+		await recordAudit(tx, scope.origin, { action: 'location.create', organizationId, entityType: 'location', entityId: created.id, changedFields: created.changed });
+		return ok({ id: created.id });
+	});
+}
+
+/**
+ * Change one of the organisation's places; programs held there are re-indexed (audit
+ * `location.update` with the changed fields, when any changed).
+ */
+export async function editLocation(scope: OrganizationScope, input: { locationId: string; location: LocationFields; today: string }): Promise<Result<{ id: string; changed: string[] }, NotFound>> {
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		const saved = await saveLocation(tx, organizationId, input.locationId, input.location, input.today);
+		if (!saved) return refused('not_found');
+		if (saved.changed.length) await recordAudit(tx, scope.origin, { action: 'location.update', organizationId, entityType: 'location', entityId: saved.id, changedFields: saved.changed });
+		return ok({ id: saved.id, changed: saved.changed });
+	});
+}
+
+// ── programs ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Work of another module that follows a saved program in the same transaction, before the audit
+ * record (the events module's dated sessions follow the schedules). The directory does not import
+ * events (events reads the directory), so the app layer that spans both passes it in.
+ */
+export type AfterProgramSave = (tx: Tx<'organization'>, programId: string) => Promise<void>;
+
+/**
+ * Create (`programId` null: an unpublished draft) or update one of the organisation's programs
+ * with its places (the organisation's own, in order) and schedules (audit `program.create` /
+ * `program.update` with the changed fields, when any changed).
+ */
+export async function editProgram(scope: OrganizationScope, input: { programId: string | null; edit: ProgramEdit; locationIds: string[]; today: string }, after?: AfterProgramSave): Promise<Result<{ programId: string; changed: string[] }, ProgramRefusal>> {
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		const saved = await saveProgram(tx, organizationId, input.programId, input.edit, input.locationIds, input.today);
+		if (saved.outcome !== 'saved') return refused(saved.outcome);
+		if (after) await after(tx, saved.programId);
+		if (saved.changed.length) await recordAudit(tx, scope.origin, { action: input.programId ? 'program.update' : 'program.create', organizationId, entityType: 'program', entityId: saved.programId, changedFields: saved.changed });
+		return ok({ programId: saved.programId, changed: saved.changed });
+	});
+}
+
+/**
+ * Publish or unpublish one of the organisation's programs (audit `program.publish` /
+ * `.unpublish`). The secretariat reaches every organisation's programs this way.
+ */
+export async function publishProgram(scope: OrganizationScope, input: { programId: string; published: boolean }): Promise<Result<void, NotFound>> {
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		if (!(await setProgramPublished(tx, organizationId, input.programId, input.published))) return refused('not_found');
+		await recordAudit(tx, scope.origin, { action: input.published ? 'program.publish' : 'program.unpublish', organizationId, entityType: 'program', entityId: input.programId, changedFields: ['published'] });
+		return ok();
+	});
+}
