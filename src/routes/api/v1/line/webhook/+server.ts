@@ -4,6 +4,7 @@ import { residentScope } from '$lib/server/auth/guard';
 import { lineCallbackSchema, lineChannel, receiveLineDelivery, signedByLine } from '$lib/server/consultations';
 import { apiError, issueDetails } from '$lib/server/api/respond';
 import { log } from '$lib/server/log';
+import type { ApiOf, LineWebhookReceived } from '$lib/server/api/schemas';
 
 /**
  * LINE's webhook: the raw body's signature (X-Line-Signature) checked against the channel secret,
@@ -27,5 +28,6 @@ export const POST: RequestHandler = async (event) => {
 	// LINE redelivers what was not answered with 200: the refused event is not kept, so it comes again.
 	if (!received.ok) return apiError(503, received.reason, 'The network has no consultation window yet.');
 	received.value.sent.catch((error) => log.error('line_send_crashed', { message: (error as Error).message }));
-	return json({ processed: received.value.processed, duplicates: received.value.duplicates }, { headers: { 'cache-control': 'no-store' } });
+	const answer: ApiOf<typeof LineWebhookReceived> = { processed: received.value.processed, duplicates: received.value.duplicates };
+	return json(answer, { headers: { 'cache-control': 'no-store' } });
 };
