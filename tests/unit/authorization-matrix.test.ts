@@ -244,6 +244,9 @@ const MATRIX: Record<string, Probe[]> = {
 	'/consult/t/[token]': [get('own', (i) => `/consult/t/${i.threadToken}`, ALL_OK), post('own', (i) => `/consult/t/${i.threadToken}`, () => ({ message: '' }), ALL_OK)],
 	// A form body is no JSON consultation: 400 for everyone, nothing stored.
 	'/api/v1/consultations': [post('none', () => '/api/v1/consultations', () => ({ message: 'x' }), ALL_OK)],
+	// LINE's webhook: this app runs without a LINE channel, so it is not there for anyone (404); with a
+	// channel, only a body signed with the channel secret is processed (src/routes/api/v1/line/line.http.test.ts).
+	'/api/v1/line/webhook': [post('none', () => '/api/v1/line/webhook', () => ({ destination: 'U0', events: '[]' }), ['hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'])],
 	'/staff/orgs/[orgId]/consultations': [
 		get('own', (i) => `/staff/orgs/${i.org}/consultations`, CONSULT_OWN),
 		get('own', (i) => `/staff/orgs/${i.org}/consultations?view=urgent`, CONSULT_OWN),

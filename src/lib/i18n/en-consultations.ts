@@ -141,5 +141,21 @@ export const consultationsEn: Record<keyof typeof consultationsJa, string> = {
 	'consult.entry.doneUrgent': 'Recorded as an urgent consultation.',
 	'audit.action.consultation.staff_entry': 'Phone or walk-in consultation recorded',
 	'audit.action.consultation.staff_entry_urgent': 'Phone or walk-in consultation recorded (urgent)',
-	'audit.action.consultation.figures_export': 'Consultation figures downloaded'
+	'audit.action.consultation.figures_export': 'Consultation figures downloaded',
+	'consult.line.greeting': 'Thank you for adding us. This is the LINE consultation of {app}. Write anything here — children, school, daily life. A counsellor reads it and answers in this chat (not always at once). You need not give your name.',
+	'consult.line.greetingHotline': 'If a life is in danger, call {emergency}. To talk to someone now, you can also call {name} {number} ({hours}).',
+	'consult.line.received': 'We received your message. A counsellor will read it and answer in this chat. Please wait a little.',
+	'consult.line.urgent': 'We received your message. A counsellor will read it. If it feels too hard right now, you can talk on the phone at once.',
+	'consult.line.urgentAfter': 'If a life is in danger, call 110 or 119 now. You can write here at any time too.',
+	'consult.line.textOnly': 'Sorry, only text messages can be received. Please write what you would like to talk about.',
+	'consult.staff.done.reply_unsent': 'The answer was recorded but could not be delivered over LINE. Check the message below and reach the person another way.',
+	'consult.staff.delivery.pending': 'Sending over LINE',
+	'consult.staff.delivery.sent': 'Sent over LINE',
+	'consult.staff.delivery.failed': 'Not delivered over LINE',
+	'consult.staff.delivery.unfollowed': 'This person has unfollowed the LINE account',
+	'consult.staff.delivery.no_channel': 'No LINE channel is configured',
+	'audit.action.consultation.line_follow': 'LINE follow',
+	'audit.action.consultation.line_unfollow': 'LINE unfollow',
+	'audit.action.consultation.line_sent': 'Sent over LINE',
+	'audit.action.consultation.line_failed': 'LINE delivery failed'
 };

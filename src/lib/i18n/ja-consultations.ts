@@ -139,5 +139,21 @@ export const consultationsJa = {
 	'consult.entry.doneUrgent': '緊急の相談として記録しました。',
 	'audit.action.consultation.staff_entry': '電話・来所の相談の記録',
 	'audit.action.consultation.staff_entry_urgent': '電話・来所の相談の記録(緊急)',
-	'audit.action.consultation.figures_export': '相談の数字のダウンロード'
+	'audit.action.consultation.figures_export': '相談の数字のダウンロード',
+	'consult.line.greeting': '友だち追加ありがとうございます。{app}のLINE相談です。子育て・学校・くらしのことなど、どんなことでもこのトークに書いてください。相談員が読んで、このトークでお返事します(すぐにお返事できないこともあります)。お名前などは書かなくてかまいません。',
+	'consult.line.greetingHotline': '命の危険があるときは {emergency} へ。いますぐ誰かと話したいときは {name} {number}({hours})にも電話できます。',
+	'consult.line.received': 'メッセージを受け取りました。相談員が読んで、このトークでお返事します。少しお待ちください。',
+	'consult.line.urgent': 'メッセージを受け取りました。相談員が読みます。つらい気持ちが強いときは、いますぐ電話で話すこともできます。',
+	'consult.line.urgentAfter': '命の危険があるときは、すぐに110または119へ電話してください。このトークにも、いつでも書いてください。',
+	'consult.line.textOnly': 'ごめんなさい、文字のメッセージだけ受け取れます。相談したいことを文字で送ってください。',
+	'consult.staff.done.reply_unsent': '返事は記録しましたが、LINEで届けられませんでした。下のメッセージの状態を確かめて、ほかの方法で連絡してください。',
+	'consult.staff.delivery.pending': 'LINEに送信中',
+	'consult.staff.delivery.sent': 'LINEで送信済み',
+	'consult.staff.delivery.failed': 'LINEで届けられませんでした',
+	'consult.staff.delivery.unfollowed': 'この方はLINEの友だち登録を解除しています',
+	'consult.staff.delivery.no_channel': 'LINEの設定がありません',
+	'audit.action.consultation.line_follow': 'LINEの友だち追加',
+	'audit.action.consultation.line_unfollow': 'LINEの友だち解除',
+	'audit.action.consultation.line_sent': 'LINEへの送信',
+	'audit.action.consultation.line_failed': 'LINEへの送信の失敗'
 } as const;

@@ -53,7 +53,7 @@ function bare(schema: JsonSchema): JsonSchema {
  * no others), request bodies as clients send them (io input: defaults optional). One call per
  * direction over the same registry; each component is taken from the direction it is used in.
  */
-const REQUEST_COMPONENTS = new Set(['CheckInRequest', 'TapBatch', 'FinderQuery', 'ConsultationRequest']);
+const REQUEST_COMPONENTS = new Set(['CheckInRequest', 'TapBatch', 'FinderQuery', 'ConsultationRequest', 'LineWebhookDelivery']);
 
 let components: Record<string, JsonSchema> | undefined;
 
@@ -225,6 +225,23 @@ export function openApiDocument(origin: string) {
 						'404': errorResponse('No organisation has this organization_id (code unknown_organization)'),
 						'429': { description: 'Too many consultations from this network (code throttled); try again after Retry-After seconds.', headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } }, content: jsonContent(ref('Error')) },
 						'503': { ...overloaded, description: 'The network has no consultation window yet (code no_window), or the server is busy (code overloaded; try again after Retry-After seconds).' }
+					}
+				}
+			},
+			'/line/webhook': {
+				post: {
+					operationId: 'receiveLineWebhook',
+					summary: 'The LINE Messaging API webhook (for the LINE platform, not for clients)',
+					description:
+						'Only when a LINE channel is configured (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN); otherwise 404. The raw body must carry a valid X-Line-Signature (base64 HMAC-SHA256 with the channel secret). Each webhookEventId is processed once; a redelivery is acknowledged and skipped.',
+					parameters: [{ name: 'X-Line-Signature', in: 'header', required: true, description: 'base64(HMAC-SHA256(channel secret, raw body))', schema: { type: 'string' } }],
+					requestBody: { required: true, content: jsonContent(ref('LineWebhookDelivery')) },
+					responses: {
+						'200': { description: 'The events were stored (or had been before)', content: jsonContent(ref('LineWebhookReceived')) },
+						'400': errorResponse(`Signed, but not a LINE delivery (code invalid_body), or ${BOUNDARY}`),
+						'401': errorResponse('X-Line-Signature missing or not matching the body (code invalid_signature)'),
+						'404': errorResponse('No LINE channel is configured (code not_found)'),
+						'503': { ...overloaded, description: 'The network has no consultation window yet (code no_window; LINE redelivers), or the server is busy (code overloaded).' }
 					}
 				}
 			},

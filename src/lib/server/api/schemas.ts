@@ -304,3 +304,20 @@ export const ConsultationCreated = component(
 
 /** The refusals of a consultation and the status each answers. */
 export const CONSULTATION_REFUSALS = { unknown_organization: 404, no_window: 503 } as const satisfies Record<StartRefusal, 404 | 503>;
+
+// ── the LINE channel's webhook (issue 13) ───────────────────────────────────────────────────────
+
+export const LineWebhookDelivery = component(
+	'LineWebhookDelivery',
+	z.looseObject({
+		destination: z.string().describe('The bot’s user id.'),
+		events: z.array(z.looseObject({ type: z.string().describe('follow, unfollow and message are acted on; others are acknowledged.'), webhookEventId: z.string(), timestamp: z.number().int(), deliveryContext: z.looseObject({ isRedelivery: z.boolean() }).optional() })).max(100)
+	}),
+	'What the LINE platform posts (its CallbackRequest; the events as LINE documents them), signed with the channel secret.'
+);
+
+export const LineWebhookReceived = component(
+	'LineWebhookReceived',
+	z.object({ processed: z.number().int().min(0).describe('Events processed now.'), duplicates: z.number().int().min(0).describe('Events already processed (a redelivery), skipped.') }),
+	'200: the events are stored; answers to the person are sent after.'
+);

@@ -138,7 +138,7 @@ describe('consultations', () => {
 	it("shows the counsellor's answer to the person, records the first answer, and never shows notes or tags", async () => {
 		const thread = await start('話を聞いてほしい', cast.orgA);
 		const scope = counsellorA();
-		expect(await replyToThread(scope, { threadId: thread.id, message: 'お話ありがとうございます。相談員の田中です。' })).toEqual({ ok: true, value: undefined });
+		expect(await replyToThread(scope, { threadId: thread.id, message: 'お話ありがとうございます。相談員の田中です。' })).toEqual({ ok: true, value: { delivery: null } });
 		expect(await addNote(scope, { threadId: thread.id, note: '内部メモ: 様子を見る' })).toEqual({ ok: true, value: undefined });
 		expect(await setThreadTags(scope, { threadId: thread.id, tags: [TAGS[0]] })).toEqual({ ok: true, value: undefined });
 		const seen = await threadByLink(resident(), thread.token);

@@ -1,11 +1,13 @@
 /** The consultations module's door: the person's web channel, the counsellors' inbox and threads. */
-export { consultationThreads, consultationMessages, consultationNotes, CHANNELS, THREAD_STATUSES, AUTHORS, type Channel, type ThreadStatus, type Author } from './schema';
+export { consultationThreads, consultationMessages, consultationNotes, linePeople, lineWebhookEvents, consultationSecrets, CHANNELS, DELIVERIES, type Delivery, THREAD_STATUSES, AUTHORS, type Channel, type ThreadStatus, type Author } from './schema';
 export { consultationInput, messageInput, noteInput, MESSAGE_MAX, NICKNAME_MAX, CONTACT_MAX, NOTE_MAX, type ConsultationInput } from './model';
 export { startConsultation, threadByLink, addPersonMessage, type Started, type StartRefusal, type Received, type PersonThread, type ThreadMessage } from './intake';
 export { inbox, inboxQuery, INBOX_VIEWS, INBOX_LIMIT, type Inbox, type InboxRow, type InboxView } from './inbox';
-export { openThread, replyToThread, addNote, assignThread, setThreadStatus, setThreadTags, tagsInput, statusInput, TAGS, type StaffThread, type Note, type ThreadRefusal } from './thread';
+export { openThread, replyToThread, addNote, assignThread, setThreadStatus, setThreadTags, tagsInput, statusInput, TAGS, type StaffThread, type Note, type ThreadRefusal, type Replied } from './thread';
 export { triage, type TriageResult, type CrisisCategory } from './triage';
 export { hotlinesFor, type Hotline } from './hotlines';
 export { addresseeName } from './window';
 export { organizationConsultationFigures, exportOrganizationConsultationFigures, consultationFiguresByOrganization, consultationFiguresCsv, emptyConsultationFigures, minutesOf, type ConsultationFigures, type ConsultationPeriod, type ConsultationCsvLabels } from './figures';
 export { recordStaffConsultation, staffEntryInput, type StaffEntryInput, type StaffEntered } from './staff-entry';
+export { lineChannel, signedByLine, type LineChannel } from './line/channel';
+export { receiveLineDelivery, lineCallbackSchema, LINE_EVENT_RETENTION_DAYS, type LineCallback, type LineDelivery, type LineRefusal } from './line/webhook';

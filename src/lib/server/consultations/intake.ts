@@ -15,7 +15,7 @@ import { decryptText, encryptText } from '../crypto';
 import { ok, refused, runIn, type ResidentScope, type Result, type SystemScope, type Tx } from '../scope';
 import { triage, type TriageResult } from './triage';
 import { hotlinesFor, type Hotline } from './hotlines';
-import { consultationMessages, consultationThreads, type Author, type Channel, type ThreadStatus } from './schema';
+import { consultationMessages, consultationThreads, type Author, type Channel, type Delivery, type ThreadStatus } from './schema';
 import { oneWindow, organizationExists } from './window';
 import type { ConsultationInput } from './model';
 
@@ -27,12 +27,15 @@ export const openThreadColumn = (tx: Tx, text: string, column: 'nickname_sealed'
 const messageBinding = (rowId: string, organizationId: string) => ({ table: 'consultation_messages', column: 'body_sealed', rowId, organizationId });
 
 /** Add one message to a thread (sealed), keeping the thread's last-message time. */
-export async function appendMessage(tx: Tx, thread: { id: string; organizationId: string }, message: { author: Author; authorUserId: string | null; body: string; urgent: boolean }): Promise<string> {
+export async function appendMessage(tx: Tx, thread: { id: string; organizationId: string }, message: { author: Author; authorUserId: string | null; body: string; urgent: boolean; delivery?: Delivery }): Promise<string> {
 	const id = randomUUID();
 	const bodySealed = await encryptText(tx, message.body, messageBinding(id, thread.organizationId));
-	await tx.insert(consultationMessages).values({ id, threadId: thread.id, organizationId: thread.organizationId, author: message.author, authorUserId: message.authorUserId, bodySealed, urgent: message.urgent });
+	await tx.insert(consultationMessages).values({ id, threadId: thread.id, organizationId: thread.organizationId, author: message.author, authorUserId: message.authorUserId, bodySealed, urgent: message.urgent, delivery: message.delivery ?? null });
 	return id;
 }
+
+/** The access digest of a thread nobody gets a link to (LINE threads): a token never given out. */
+export const unusedAccessDigest = (): string => tokenDigest(newToken());
 
 export interface ThreadMessage {
 	id: string;
@@ -41,12 +44,15 @@ export interface ThreadMessage {
 	authorUserId: string | null;
 	body: string;
 	createdAt: Date;
+	/** Sent to a LINE person: pending, sent or failed, and how (`reply`, `push`, `http_400`, `unfollowed` …); null otherwise. */
+	delivery: Delivery | null;
+	deliveryDetail: string | null;
 }
 
 /** A thread's messages in order, opened. */
 export async function messagesOf(tx: Tx, thread: { id: string; organizationId: string }): Promise<ThreadMessage[]> {
 	const rows = await tx.select().from(consultationMessages).where(eq(consultationMessages.threadId, thread.id)).orderBy(asc(consultationMessages.createdAt), asc(consultationMessages.id));
-	return Promise.all(rows.map(async (m) => ({ id: m.id, author: m.author, authorUserId: m.authorUserId, body: await decryptText(tx, m.bodySealed, messageBinding(m.id, thread.organizationId)), createdAt: m.createdAt })));
+	return Promise.all(rows.map(async (m) => ({ id: m.id, author: m.author, authorUserId: m.authorUserId, body: await decryptText(tx, m.bodySealed, messageBinding(m.id, thread.organizationId)), createdAt: m.createdAt, delivery: m.delivery, deliveryDetail: m.deliveryDetail })));
 }
 
 /** What the person is shown straight after writing. */
@@ -104,7 +110,7 @@ export interface PersonThread {
 	hotlines: Hotline[];
 	nickname: string | null;
 	createdAt: Date;
-	messages: Omit<ThreadMessage, 'authorUserId'>[];
+	messages: Omit<ThreadMessage, 'authorUserId' | 'delivery' | 'deliveryDetail'>[];
 }
 
 async function threadByToken(tx: Tx<'system'>, token: string) {

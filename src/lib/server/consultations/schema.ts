@@ -20,6 +20,55 @@ export type ThreadStatus = (typeof THREAD_STATUSES)[number];
 export const AUTHORS = ['person', 'counsellor', 'system'] as const;
 export type Author = (typeof AUTHORS)[number];
 
+/** A message sent to a LINE person: pending until the Messaging API answered, then sent or failed. */
+export const DELIVERIES = ['pending', 'sent', 'failed'] as const;
+export type Delivery = (typeof DELIVERIES)[number];
+
+/**
+ * A person who wrote through the network's LINE official account: pseudonymous in this module.
+ * Their LINE user id is envelope-encrypted (the Messaging API needs it to push an answer) and
+ * found again by a keyed digest (HMAC-SHA256 with a key sealed in consultation_secrets), so no
+ * column holds the raw id. Never linked to a card or a registration. Served by the organisation
+ * that was the network's one window when they first wrote.
+ */
+export const linePeople = pgTable(
+	'line_people',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		organizationId: uuid('organization_id')
+			.notNull()
+			.references(() => organizations.id, { onDelete: 'cascade' }),
+		userDigest: text('user_digest').notNull(),
+		userIdSealed: text('user_id_sealed').notNull(),
+		// False after an unfollow (blocked): nothing is pushed to them until they write or follow again.
+		following: boolean('following').notNull().default(true),
+		followedAt: timestamp('followed_at', { withTimezone: true }),
+		unfollowedAt: timestamp('unfollowed_at', { withTimezone: true }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [uniqueIndex('line_people_user_digest_key').on(t.userDigest)]
+);
+
+/**
+ * Webhook event ids already processed (LINE redelivers an event it thinks was not received), kept
+ * for LINE_EVENT_RETENTION_DAYS and pruned by the webhook itself.
+ */
+export const lineWebhookEvents = pgTable(
+	'line_webhook_events',
+	{
+		webhookEventId: text('webhook_event_id').primaryKey(),
+		receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('line_webhook_events_received_idx').on(t.receivedAt)]
+);
+
+/** The module's own secrets, sealed by crypto/ (today: the key of the LINE user id digest). */
+export const consultationSecrets = pgTable('consultation_secrets', {
+	name: text('name').primaryKey(),
+	valueSealed: text('value_sealed').notNull(),
+	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+});
+
 export const consultationThreads = pgTable(
 	'consultation_threads',
 	{
@@ -51,10 +100,13 @@ export const consultationThreads = pgTable(
 		// Time to first answer = first_answered_at - created_at.
 		firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
 		lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
-		closedAt: timestamp('closed_at', { withTimezone: true })
+		closedAt: timestamp('closed_at', { withTimezone: true }),
+		// The LINE person a thread on channel `line` belongs to (their open thread is found by it).
+		linePersonId: uuid('line_person_id').references(() => linePeople.id, { onDelete: 'set null' })
 	},
 	(t) => [
 		uniqueIndex('consultation_threads_access_key').on(t.accessDigest),
+		index('consultation_threads_line_person_idx').on(t.linePersonId, t.status),
 		// The target of the messages' and notes' (thread, organisation) key: a message cannot name
 		// one organisation and sit in another's thread.
 		unique('consultation_threads_organization_key').on(t.id, t.organizationId),
@@ -77,9 +129,15 @@ export const consultationMessages = pgTable(
 		bodySealed: text('body_sealed').notNull(),
 		// Triage of this message (person's messages only).
 		urgent: boolean('urgent').notNull().default(false),
-		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		// What became of sending this message to the person over LINE (null: not sent over LINE).
+		delivery: text('delivery').$type<Delivery>(),
+		// How it went or why not: `reply`, `push`, an HTTP status, `unfollowed`, `no_channel` — never content.
+		deliveryDetail: text('delivery_detail'),
+		deliveredAt: timestamp('delivered_at', { withTimezone: true })
 	},
 	(t) => [
+		check('consultation_messages_delivery', sql`${t.delivery} in ('pending','sent','failed')`),
 		foreignKey({ name: 'consultation_messages_thread_fk', columns: [t.threadId, t.organizationId], foreignColumns: [consultationThreads.id, consultationThreads.organizationId] }).onDelete('cascade'),
 		index('consultation_messages_thread_idx').on(t.threadId, t.createdAt),
 		check('consultation_messages_author', sql`${t.author} in ('person','counsellor','system')`)

@@ -13,6 +13,8 @@ import { codes } from '../directory';
 import { peopleByIds } from '../auth';
 import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from '../scope';
 import { appendMessage, messagesOf, openThreadColumn, THREAD_ENTITY, type ThreadMessage } from './intake';
+import { lineRecipient, pushAnswer } from './line/answer';
+import { recordSent } from './line/record';
 import { consultationNotes, consultationThreads, THREAD_STATUSES, type Channel, type ThreadStatus } from './schema';
 
 /** Tags: the directory's life stages and 届けたい人たち, so that figures can later share them. */
@@ -96,22 +98,37 @@ export async function openThread(scope: OrganizationScope, input: { threadId: st
 	});
 }
 
+/** What became of an answer: null on the web (the person reads it through their link); on LINE, whether the push went. */
+export interface Replied {
+	delivery: 'sent' | 'failed' | null;
+}
+
 /**
  * A counsellor answers. The first answer sets the thread's time to first answer; the thread then
- * waits for the person, and is assigned to whoever answered if nobody had it.
+ * waits for the person, and is assigned to whoever answered if nobody had it. On a LINE thread the
+ * answer is then pushed to the person (after the transaction: never holding it over the network)
+ * and the result recorded on the message, so a failed push shows in the thread instead of being lost.
  */
-export async function replyToThread(scope: OrganizationScope, input: { threadId: string; message: string }): Promise<Result<void, ThreadRefusal>> {
-	return runIn(scope, async (tx) => {
+export async function replyToThread(scope: OrganizationScope, input: { threadId: string; message: string }): Promise<Result<Replied, ThreadRefusal>> {
+	const written = await runIn(scope, async (tx) => {
 		const thread = await ownThread(tx, scope, input.threadId);
 		if (!thread) return refused('not_found');
-		await appendMessage(tx, thread, { author: 'counsellor', authorUserId: scope.actor.userId, body: input.message, urgent: false });
+		const line = thread.channel === 'line';
+		const messageId = await appendMessage(tx, thread, { author: 'counsellor', authorUserId: scope.actor.userId, body: input.message, urgent: false, delivery: line ? 'pending' : undefined });
 		await tx
 			.update(consultationThreads)
 			.set({ status: 'waiting', closedAt: null, lastMessageAt: sql`now()`, firstAnsweredAt: thread.firstAnsweredAt ?? sql`now()`, assignedTo: thread.assignedTo ?? scope.actor.userId })
 			.where(eq(consultationThreads.id, thread.id));
+		const recipient = line ? await lineRecipient(tx, thread.linePersonId) : null;
 		await audit(tx, scope, 'consultation.reply', thread.id);
-		return ok();
+		return ok({ messageId, recipient });
 	});
+	if (!written.ok) return written;
+	const { messageId, recipient } = written.value;
+	if (!recipient) return ok({ delivery: null });
+	const sent = await pushAnswer(recipient, input.message, messageId);
+	await runIn(scope, (tx) => recordSent(tx, scope, { messageId, threadId: input.threadId, organizationId: scope.organizationId }, sent));
+	return ok({ delivery: sent.ok ? 'sent' : 'failed' });
 }
 
 /** An internal note, never shown to the person. */

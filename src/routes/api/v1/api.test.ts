@@ -97,6 +97,6 @@ describe('GET /api/v1/openapi.json', () => {
 		}
 		const lifeStage = body.paths['/programs'].get.parameters.find((p: { name: string }) => p.name === 'life_stage');
 		expect(lifeStage.schema.enum).toContain('prenatal_infant');
-		expect(Object.keys(body.paths)).toEqual(['/programs', '/programs/{id}', '/organizations/{id}', '/orgs/{orgId}/checkins', '/orgs/{orgId}/taps', '/consultations', '/openapi.json']);
+		expect(Object.keys(body.paths)).toEqual(['/programs', '/programs/{id}', '/organizations/{id}', '/orgs/{orgId}/checkins', '/orgs/{orgId}/taps', '/consultations', '/line/webhook', '/openapi.json']);
 	});
 });

@@ -34,7 +34,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 /** After a change: back to the thread (a new opening, recorded like any other), or 404 when it is not this organisation's. */
-function settle(event: RequestEvent, result: Result<void, ThreadRefusal>, done: string): never {
+function settle(event: RequestEvent, result: Result<unknown, ThreadRefusal>, done: string): never {
 	if (!result.ok) error(404, 'Not Found');
 	redirect(303, `/staff/orgs/${event.params.orgId}/consultations/${event.params.threadId}?done=${done}`);
 }
@@ -46,7 +46,9 @@ export const actions: Actions = {
 		const message = String((await event.request.formData()).get('message') ?? '');
 		const parsed = messageInput.safeParse({ message });
 		if (!parsed.success) return fail(400, { reply: message, errors: fieldErrors<{ message?: string }>(parsed.error) });
-		settle(event, await replyToThread(scope, { threadId, message: parsed.data.message }), 'reply');
+		const replied = await replyToThread(scope, { threadId, message: parsed.data.message });
+		// A LINE answer that did not reach the person says so (the thread shows which and why).
+		settle(event, replied, replied.ok && replied.value.delivery === 'failed' ? 'reply_unsent' : 'reply');
 	},
 	note: async (event) => {
 		const scope = requireOrganization(event, 'consultations.reply');
