@@ -5,13 +5,12 @@
 import path from 'node:path';
 import { openDatabase, type Database, type Db } from './db';
 import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates } from './directory';
-import { useDatabase, onDatabaseChange, database as currentDatabase } from './db/current';
+import { useDatabase, database as currentDatabase } from './db/current';
 import { todayInTokyo } from './clock';
 import { publicOrigin } from './http/origin';
 import { occurrencesStale, sendDueReminders, syncAllOccurrences } from './events';
 import { log } from './log';
 import { systemScope } from './scope';
-import { Throttle } from './auth/throttle';
 import { purgeExpiredSessions } from './auth/sessions';
 import { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG } from './network';
 import { runExclusive } from './jobs';
@@ -31,14 +30,7 @@ export { useDatabase, db, database } from './db/current';
 export { todayInTokyo } from './clock';
 export { publicOrigin } from './http/origin';
 
-let currentThrottle: Throttle | null = null;
-onDatabaseChange((database) => (currentThrottle = database ? new Throttle(database.pool) : null));
-
-/** Login and reset counters, shared by every process through the database. */
-export function throttle(): Throttle {
-	if (!currentThrottle) throw new Error('database not opened');
-	return currentThrottle;
-}
+export { throttle } from './auth/throttle';
 
 /** Open the database from the environment, load the demo region into an empty one, keep dates fresh. */
 export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promise<Database> {

@@ -3,13 +3,12 @@
  * (tests/unit/authorization-matrix.test.ts) checks the outcome for every role.
  */
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { db, throttle } from '../runtime';
+import { db } from '../db';
+import { throttle } from './throttle';
 import { translator, type MessageKey } from '$lib/i18n';
-import { withAccess } from '../db';
-import type { Db } from '../db';
 import type { AuditOrigin } from '../audit';
 import type { Permission } from './permissions';
-import { accessContext, can, type Actor } from './actor';
+import { can, type Actor } from './actor';
 import { log } from '../log';
 import { mintOrganizationScope, mintResidentScope, mintSecretariatScope, mintSignedInScope, type OrganizationScope, type ResidentScope, type SecretariatScope, type SignedInScope } from '../scope/scope';
 import { UUID } from '../boundary';
@@ -63,20 +62,15 @@ export function requirePermission(event: Pick<RequestEvent, 'locals' | 'url'>, p
 
 const forbidden = (event: Pick<RequestEvent, 'locals' | 'url'>): never => refuse(event, 403, 'forbidden', 'You may not do this here.', () => error(403, 'Forbidden'));
 
-/** Run `fn` in one transaction with the request's row-level security context. */
-export function actorDb<T>(event: Pick<RequestEvent, 'locals'>, fn: (tx: Db) => Promise<T>): Promise<T> {
-	return withAccess(db(), accessContext(event.locals.actor), fn);
-}
-
-export function auditOrigin(event: Pick<RequestEvent, 'locals'>): AuditOrigin {
+/** Who and where, for the audit record of whatever the scope's operation does. */
+function auditOrigin(event: Pick<RequestEvent, 'locals'>): AuditOrigin {
 	return { actorUserId: event.locals.actor?.userId ?? null, ip: event.locals.ip, userAgent: event.locals.userAgent, requestId: event.locals.requestId };
 }
 
 /**
  * The organisation in the path (/staff/orgs/[orgId]/…), if the person holds `permission` there: its
  * scope (organisation, actor, permission, audit origin), which alone opens a transaction in that
- * organisation's context (`runIn`, src/lib/server/scope). Routes not yet converted read `actor` and
- * `organizationId` from it as before.
+ * organisation's context (`runIn`, src/lib/server/scope).
  */
 export function requireOrganization(event: Pick<RequestEvent, 'locals' | 'url' | 'params'>, permission: Permission): OrganizationScope {
 	const organizationId = (event.params as { orgId?: string }).orgId ?? '';

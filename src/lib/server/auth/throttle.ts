@@ -12,6 +12,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type pg from 'pg';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
+import { database } from '../db';
 
 export type ThrottleScope = 'login' | 'mfa' | 'reauth' | 'reset' | 'join' | 'register' | 'link' | 'card' | 'consult';
 /** Scopes counted per account (or contact) and per network. */
@@ -215,4 +216,15 @@ export class Throttle {
 		}
 		return Throttle.refused(own.retryAfter);
 	}
+}
+
+const throttles = new WeakMap<pg.Pool, Throttle>();
+
+/** The process's throttle: its counters live in the process's database, shared by every process. */
+export function throttle(): Throttle {
+	const current = database();
+	if (!current) throw new Error('database not opened');
+	let found = throttles.get(current.pool);
+	if (!found) throttles.set(current.pool, (found = new Throttle(current.pool)));
+	return found;
 }

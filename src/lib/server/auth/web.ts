@@ -1,6 +1,6 @@
 /** What the login-related routes share: where to go next, and swapping the session cookie. */
 import type { RequestEvent } from '@sveltejs/kit';
-import { db } from '../runtime';
+import { db } from '../db';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './cookies';
 import { deleteSession, type ClientInfo } from './sessions';
 import { tokenDigest } from './tokens';

@@ -21,6 +21,7 @@ export type Db = NodePgDatabase;
 // The two handle types and the row-level security context, through this door (tenant.ts, tx.ts).
 export { withAccess, asSystem, SYSTEM, ANONYMOUS, type AccessContext } from './tenant';
 export type { Tx, Pool, ContextKind } from './tx';
+export { useDatabase, onDatabaseChange, db, database } from './current';
 
 export interface Database {
 	db: Db;
