@@ -4,7 +4,7 @@ import { building } from '$app/environment';
 import { pickLocale } from '$lib/i18n';
 import { startPlatform, stopPlatform } from '$lib/server/runtime';
 import { log } from '$lib/server/log';
-import { db } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
 import { provideStanding, resolveSession } from '$lib/server/auth';
 import { standingFromNetwork } from '$lib/server/standing';
 import { clearSessionCookie, clientAddress, sessionCookieName } from '$lib/server/auth/cookies';

@@ -1,6 +1,9 @@
 /**
- * The running platform's shared resources: the database, opened once per process at start-up
- * (hooks.server.ts `init`) and closed on shutdown.
+ * The running platform's life: open the database at start-up (hooks.server.ts `init`), load the
+ * demo region, keep dates fresh, run the timers, close on shutdown. The app layer: it wires the
+ * modules together. What every request needs lives beside the services it belongs to — the
+ * process's database in db/current.ts, today's date in clock.ts, the public origin in
+ * http/origin.ts, the throttle in auth/throttle.ts.
  */
 import path from 'node:path';
 import { openDatabase, type Database, type Db } from './db';
@@ -23,14 +26,6 @@ async function upcomingDatesStale(db: Db, today: string): Promise<boolean> {
 	const result = await db.execute<{ stale: boolean }>(sql`select exists (select 1 from program_upcoming_dates where day < ${today}::date) or not exists (select 1 from program_upcoming_dates) as stale`);
 	return result.rows[0].stale;
 }
-
-// Split by concern (issue 12): the process's database in db/current.ts, the day in clock.ts, the
-// public origin in http/origin.ts. Re-exported here until every importer points at its own file.
-export { useDatabase, db, database } from './db/current';
-export { todayInTokyo } from './clock';
-export { publicOrigin } from './http/origin';
-
-export { throttle } from './auth/throttle';
 
 /** Open the database from the environment, load the demo region into an empty one, keep dates fresh. */
 export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promise<Database> {

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
-import { throttle } from '$lib/server/runtime';
+import { throttle } from '$lib/server/auth';
 import { changePassword, listUserSessions, logOutEverywhere, passwordProblem, updateDisplayName } from '$lib/server/auth';
 import { requireAccount } from '$lib/server/auth/guard';
 import { switchSession } from '$lib/server/auth/web';

@@ -2,7 +2,8 @@ import type { RequestHandler } from './$types';
 import { programIdsMatching } from '$lib/server/directory';
 import { icsResponse, parseCalendarParams, programFilterOf, programsFeed } from '$lib/server/events';
 import { apiError } from '$lib/server/api/respond';
-import { db, todayInTokyo } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
+import { todayInTokyo } from '$lib/server/clock';
 import { translate } from '$lib/i18n';
 
 /** The calendar page's filtered view (same query parameters) as an iCalendar feed. */

@@ -1,7 +1,8 @@
 import { error } from '@sveltejs/kit';
 import { calendarChoices, taxonomy, label, addDays, weekdayIndex } from '$lib/server/directory';
 import { calendarEntries, monthAfter, monthBefore, parseCalendarParams, programFilterOf, viewRange, OCCURRENCE_HORIZON_DAYS, PURPOSE_CODES, type CalendarQuery } from '$lib/server/events';
-import { db, todayInTokyo } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
+import { todayInTokyo } from '$lib/server/clock';
 import { formatDay, formatTime, weekdayHeadings } from '$lib/server/present';
 import { translator } from '$lib/i18n';
 import type { PageServerLoad } from './$types';

@@ -2,7 +2,8 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { calendarChoices } from '$lib/server/directory';
 import { ageBandOf, genderOf, issueCard, AGE_BANDS, GENDERS } from '$lib/server/participation';
-import { db, throttle } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
+import { throttle } from '$lib/server/auth';
 import { residentScope } from '$lib/server/auth/guard';
 import { translator } from '$lib/i18n';
 

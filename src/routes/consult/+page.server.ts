@@ -4,7 +4,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { addresseeName, consultationInput, hotlinesFor, startConsultation, triage, CONTACT_MAX, MESSAGE_MAX, NICKNAME_MAX } from '$lib/server/consultations';
 import { fieldErrors, uuid } from '$lib/server/boundary';
 import { residentScope } from '$lib/server/auth/guard';
-import { throttle } from '$lib/server/runtime';
+import { throttle } from '$lib/server/auth';
 import { translator } from '$lib/i18n';
 
 export const csr = false;

@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { database } from '$lib/server/runtime';
+import { database } from '$lib/server/db';
 
 /** Liveness and readiness: 200 only when the database answers. */
 export async function GET() {

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { publicOrigin, throttle } from '$lib/server/runtime';
+import { publicOrigin } from '$lib/server/http/origin';
+import { throttle } from '$lib/server/auth';
 import { joinRequestInput, submitJoinRequest } from '$lib/server/network';
 import { residentScope } from '$lib/server/auth/guard';
 import { sendMailInBackground } from '$lib/server/mail';

@@ -1,7 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
-import { db, throttle } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
+import { throttle } from '$lib/server/auth';
 import { logIn } from '$lib/server/auth';
 import { clientOf, safeNext, switchSession } from '$lib/server/auth/web';
 import { translate } from '$lib/i18n';

@@ -1,6 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import type { Actions } from './$types';
-import { db, publicOrigin, throttle } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
+import { publicOrigin } from '$lib/server/http/origin';
+import { throttle } from '$lib/server/auth';
 import { requestPasswordReset } from '$lib/server/auth';
 import { clientOf } from '$lib/server/auth/web';
 import { sendMailInBackground } from '$lib/server/mail';

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { parseFinderParams, searchPrograms, suggestAlternatives, taxonomy, label, type FinderQuery } from '$lib/server/directory';
-import { db, todayInTokyo } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
+import { todayInTokyo } from '$lib/server/clock';
 import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
 import { translator, type MessageKey } from '$lib/i18n';
 import { prefecturesInUse } from '$lib/server/directory/areas';

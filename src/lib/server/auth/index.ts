@@ -35,4 +35,4 @@ export {
 	type PasswordRefusal
 } from './accounts';
 export { newTotpSecret, enrolmentData, matchingStep, pendingTotpSecret, renewTotpSecret, confirmTotpEnrolment, enableTotp, disableTotp, verifyTotp, replaceRecoveryCodes, useRecoveryCode, recoveryCodeStatus } from './totp';
-export { Throttle, networkOf, RULES as THROTTLE_RULES, type ThrottleScope, type Attempt } from './throttle';
+export { Throttle, throttle, networkOf, RULES as THROTTLE_RULES, type ThrottleScope, type Attempt } from './throttle';

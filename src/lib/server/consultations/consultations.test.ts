@@ -9,7 +9,7 @@ import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { withAccess } from '../db/tenant';
-import { useDatabase } from '../runtime';
+import { useDatabase } from '../db';
 import { requireOrganization, residentScope } from '../auth/guard';
 import type { Actor } from '../auth/actor';
 import type { Role } from '../network';

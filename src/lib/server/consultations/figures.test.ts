@@ -6,7 +6,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
-import { useDatabase } from '../runtime';
+import { useDatabase } from '../db';
 import { requireOrganization, residentScope } from '../auth/guard';
 import type { Actor } from '../auth/actor';
 import type { Role } from '../network';

@@ -8,7 +8,7 @@ import { makeOrganizationWithProgram } from '../../../../tests/helpers/factories
 import { programEdit } from '../../../../tests/helpers/program';
 import type { Database } from '../db';
 import { asSystem } from '../db/tenant';
-import { useDatabase } from '../runtime';
+import { useDatabase } from '../db';
 import type { Actor } from '../auth/actor';
 import { requireOrganization } from '../auth/guard';
 import type { OrganizationScope } from '../scope';

@@ -11,7 +11,7 @@ import { requireOrganization, requireSecretariat, residentScope } from '../auth/
 import { systemScope } from '../scope';
 import { auditEvents } from '../audit/schema';
 import { organizations } from '../directory/schema';
-import { useDatabase } from '../runtime';
+import { useDatabase } from '../db';
 import {
 	acceptInvitation,
 	changeRole,

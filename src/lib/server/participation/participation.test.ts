@@ -15,7 +15,7 @@ import { attendanceFigures, suppressed } from './figures';
 import { figuresCsv, regionFigures, regionFiguresIn } from './figures-page';
 import { randomUUID } from 'node:crypto';
 import type { RequestEvent } from '@sveltejs/kit';
-import { useDatabase } from '../runtime';
+import { useDatabase } from '../db';
 import { requireOrganization, requireSecretariat, residentScope } from '../auth/guard';
 import { runIn, type OrganizationScope, type Result } from '../scope';
 import type { Actor } from '../auth/actor';

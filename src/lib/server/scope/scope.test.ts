@@ -6,7 +6,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database } from '../db';
 import { asSystem } from '../db/tenant';
-import { useDatabase } from '../runtime';
+import { useDatabase } from '../db';
 import type { Actor } from '../auth/actor';
 import { requireAccount, requireOrganization, requireSecretariat, residentScope } from '../auth/guard';
 import { between, runAcross, runIn, systemScope } from './index';

@@ -8,7 +8,7 @@ import { syncOccurrences } from '../events';
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { blankSchedule, editProgram, fieldsOf, isOwnProgram, locationsOf, organizationForStaff, previewDates, laterHolidaySkips, programChoices, readProgram, scheduleFrom, type ProgramValues, type ScheduleFields } from '../directory';
 import { runIn, type OrganizationScope, type Tx } from '../scope';
-import { todayInTokyo } from '../runtime';
+import { todayInTokyo } from '../clock';
 import { formatDay, formatDayFull, scheduleInWords, translatorFor } from '../present';
 import type { Locale } from '$lib/i18n';
 

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { throttle } from '$lib/server/runtime';
+import { throttle } from '$lib/server/auth';
 import { confirmEnrolment, enrolmentData, enrolmentKey, newEnrolmentKey, newRecoveryCodes, secondFactorStatus, turnOffTotp } from '$lib/server/auth';
 import { requireAccount } from '$lib/server/auth/guard';
 import { translate } from '$lib/i18n';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database } from '$lib/server/db';
-import { useDatabase } from '$lib/server/runtime';
+import { useDatabase } from '$lib/server/db';
 import { programs } from '$lib/server/directory/schema';
 import { GET as listPrograms } from './programs/+server';
 import { GET as getProgram } from './programs/[id]/+server';

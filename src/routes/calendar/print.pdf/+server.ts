@@ -3,7 +3,8 @@ import { addDays } from '$lib/server/directory';
 import { calendarEntries, parseCalendarParams, programFilterOf, viewRange } from '$lib/server/events';
 import { apiError } from '$lib/server/api/respond';
 import { monthPdf } from '$lib/server/events/print';
-import { db, todayInTokyo } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
+import { todayInTokyo } from '$lib/server/clock';
 import { formatTime, translatorFor, weekdayHeadings } from '$lib/server/present';
 
 /** One month of the calendar (same filters as the page) on an A4 landscape page. */

@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
 import { calendarChoices } from '$lib/server/directory';
 import { cardByToken, revokeCard, setCardConsents, showCardCode, CARD_PREFIX } from '$lib/server/participation';
-import { db } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
 
 /** The holder's card by its bearer link. */

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
-import { db } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
 import { acceptInvitation, invitationByToken } from '$lib/server/network';
 import { createSession, passwordProblem } from '$lib/server/auth';
 import { residentScope } from '$lib/server/auth/guard';

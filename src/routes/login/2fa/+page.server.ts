@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { db, throttle } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
+import { throttle } from '$lib/server/auth';
 import { completeSecondFactor, resolveSession } from '$lib/server/auth';
 import { sessionToken } from '$lib/server/auth/cookies';
 import { clientOf, safeNext, switchSession } from '$lib/server/auth/web';

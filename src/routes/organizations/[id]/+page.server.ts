@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { getOrganization, idParam, label } from '$lib/server/directory';
-import { db } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
 import { formatYearMonth } from '$lib/server/present';
 import { translator } from '$lib/i18n';
 import type { PageServerLoad } from './$types';

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { getProgram, idParam, label, nextOccurrences, holidaySkips, addDays } from '$lib/server/directory';
-import { db, todayInTokyo } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
+import { todayInTokyo } from '$lib/server/clock';
 import { nextOccurrencesOfProgram } from '$lib/server/events';
 import { publicProgramFigures } from '$lib/server/participation';
 import { residentScope } from '$lib/server/auth/guard';

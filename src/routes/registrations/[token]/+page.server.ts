@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
 import { calendarEntry, cancelByToken, registrationByToken, showReference } from '$lib/server/events';
 import { sendPromotion, whenOf } from '$lib/server/events/registration-mail';
-import { db } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
 
 /** `?done=` after registering or cancelling; anything else shows no notice. */

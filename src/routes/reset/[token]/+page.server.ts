@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { db } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
 import { findEmailToken, passwordProblem, resetPassword } from '$lib/server/auth';
 import { clientOf, switchSession } from '$lib/server/auth/web';
 import { translate } from '$lib/i18n';

@@ -4,7 +4,7 @@ import { residentScope } from '$lib/server/auth/guard';
 import { startConsultation } from '$lib/server/consultations';
 import { apiError, issueDetails } from '$lib/server/api/respond';
 import { CONSULTATION_REFUSALS, ConsultationRequest, type ApiOf, type ConsultationCreated } from '$lib/server/api/schemas';
-import { throttle } from '$lib/server/runtime';
+import { throttle } from '$lib/server/auth';
 
 /** An anonymous consultation as JSON: 201 with the private link, and the hotlines when triage matched. */
 export const POST: RequestHandler = async (event) => {

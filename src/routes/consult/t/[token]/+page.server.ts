@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { addPersonMessage, messageInput, threadByLink, MESSAGE_MAX } from '$lib/server/consultations';
 import { fieldErrors } from '$lib/server/boundary';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
-import { throttle } from '$lib/server/runtime';
+import { throttle } from '$lib/server/auth';
 import { translator } from '$lib/i18n';
 
 export const csr = false;

@@ -2,7 +2,7 @@ import type { RequestHandler } from './$types';
 import { idParam } from '$lib/server/directory';
 import { icsResponse, occurrenceById, occurrenceFeed } from '$lib/server/events';
 import { apiError } from '$lib/server/api/respond';
-import { db } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
 import { translate } from '$lib/i18n';
 
 /** "Add to calendar" for one date. */

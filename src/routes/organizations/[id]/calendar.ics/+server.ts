@@ -2,7 +2,8 @@ import type { RequestHandler } from './$types';
 import { getOrganization, idParam, programIdsMatching } from '$lib/server/directory';
 import { icsResponse, programsFeed } from '$lib/server/events';
 import { apiError } from '$lib/server/api/respond';
-import { db, todayInTokyo } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
+import { todayInTokyo } from '$lib/server/clock';
 
 /** Every published program of one organisation, as one iCalendar feed. */
 export const GET: RequestHandler = async ({ params, url }) => {

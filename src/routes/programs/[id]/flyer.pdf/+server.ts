@@ -3,7 +3,7 @@ import { getProgram, idParam, label } from '$lib/server/directory';
 import { nextOccurrencesOfProgram } from '$lib/server/events';
 import { apiError } from '$lib/server/api/respond';
 import { flyerPdf } from '$lib/server/events/print';
-import { db } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
 import { costInWords, formatOccurrence, joinInWords, scheduleInWords, translatorFor } from '$lib/server/present';
 
 /** An A4 flyer of a published program, with a QR code to its page. */

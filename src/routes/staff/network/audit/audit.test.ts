@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../../tests/helpers/people';
 import type { Database } from '$lib/server/db';
-import { useDatabase } from '$lib/server/runtime';
+import { useDatabase } from '$lib/server/db';
 import { asSystem, withAccess } from '$lib/server/db/tenant';
 import { listAuditEvents, recordAudit, verifyAuditChain } from '$lib/server/audit';
 import type { Actor } from '$lib/server/auth/actor';

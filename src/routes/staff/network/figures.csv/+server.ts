@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
 import { exportRegionFigures, figuresCsv, readFiguresQuery } from '$lib/server/participation';
-import { todayInTokyo } from '$lib/server/runtime';
+import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
 import { csvResponse, figureColumns } from '$lib/server/staff/csv';
 

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
 import { readFiguresQuery, regionFigures, AGE_BANDS, GENDERS } from '$lib/server/participation';
-import { todayInTokyo } from '$lib/server/runtime';
+import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
 
 /** The region's attendance for the secretariat: every organisation and the whole network. */

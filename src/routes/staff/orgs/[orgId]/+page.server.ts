@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { editProfile, ownOrganization, publishOrganization, readProfile, taxonomy } from '$lib/server/directory';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { todayInTokyo } from '$lib/server/runtime';
+import { todayInTokyo } from '$lib/server/clock';
 import { noticeOf } from '$lib/server/staff/notice';
 
 export const load: PageServerLoad = async (event) => {

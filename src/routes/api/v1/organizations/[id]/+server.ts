@@ -1,5 +1,5 @@
 import { getOrganization } from '$lib/server/directory';
-import { db } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
 import { apiError, apiJson } from '$lib/server/api/respond';
 import { organizationDetail } from '$lib/server/api/programs';
 import { idPathParams, Organization } from '$lib/server/api/schemas';

@@ -1,5 +1,6 @@
 import { getProgram } from '$lib/server/directory';
-import { db, todayInTokyo } from '$lib/server/runtime';
+import { db } from '$lib/server/db';
+import { todayInTokyo } from '$lib/server/clock';
 import { apiError, apiJson } from '$lib/server/api/respond';
 import { programDetail } from '$lib/server/api/programs';
 import { idPathParams, Program } from '$lib/server/api/schemas';

@@ -5,7 +5,7 @@ import { runIn } from '$lib/server/scope';
 import { calendarEntries, programFilterOf } from '$lib/server/events';
 import { checkIn } from '$lib/server/participation';
 import { organizationForStaff, UUID, addDays } from '$lib/server/directory';
-import { todayInTokyo } from '$lib/server/runtime';
+import { todayInTokyo } from '$lib/server/clock';
 import { formatTime } from '$lib/server/present';
 import { error } from '@sveltejs/kit';
 

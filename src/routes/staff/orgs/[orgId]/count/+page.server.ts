@@ -6,7 +6,7 @@ import { runIn } from '$lib/server/scope';
 import { organizationForStaff, programsOf, UUID } from '$lib/server/directory';
 import { occurrencesOfProgram } from '$lib/server/events';
 import { recordTaps, tapTotals, AGE_BANDS, GENDERS, type Tap } from '$lib/server/participation';
-import { todayInTokyo } from '$lib/server/runtime';
+import { todayInTokyo } from '$lib/server/clock';
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'attendance.record');

@@ -3,7 +3,7 @@ import { requireOrganization } from '$lib/server/auth/guard';
 import { runIn } from '$lib/server/scope';
 import { organizationForStaff, addDays, label } from '$lib/server/directory';
 import { overlapsFor, staffOccurrences } from '$lib/server/events';
-import { todayInTokyo } from '$lib/server/runtime';
+import { todayInTokyo } from '$lib/server/clock';
 import { formatDay, formatTime, translatorFor } from '$lib/server/present';
 import { error } from '@sveltejs/kit';
 

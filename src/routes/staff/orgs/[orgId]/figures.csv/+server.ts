@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { exportOrganizationFigures, figuresCsv, readFiguresQuery } from '$lib/server/participation';
-import { todayInTokyo } from '$lib/server/runtime';
+import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
 import { can } from '$lib/server/auth';
 import { consultationFiguresCsv, exportOrganizationConsultationFigures } from '$lib/server/consultations';

@@ -4,7 +4,7 @@ import { requireOrganization } from '$lib/server/auth/guard';
 import { runIn } from '$lib/server/scope';
 import { organizationForStaff } from '$lib/server/directory';
 import { organizationFigures, readFiguresQuery, AGE_BANDS, GENDERS } from '$lib/server/participation';
-import { todayInTokyo } from '$lib/server/runtime';
+import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
 import { can } from '$lib/server/auth';
 import { organizationConsultationFigures } from '$lib/server/consultations';

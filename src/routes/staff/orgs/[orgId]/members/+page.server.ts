@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { publicOrigin } from '$lib/server/runtime';
+import { publicOrigin } from '$lib/server/http/origin';
 import { ASSIGNABLE_ROLES, changeRole, inviteMember, membersPage, removeMember, revokeInvitation, type RoleRefusal, type Role } from '$lib/server/network';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { sendMailInBackground } from '$lib/server/mail';

@@ -5,7 +5,7 @@ import { requireOrganization } from '$lib/server/auth/guard';
 import { runIn } from '$lib/server/scope';
 import { locationsOf, organizationForStaff, programsOf, addDays } from '$lib/server/directory';
 import { addOneOffDate, readOneOff } from '$lib/server/events';
-import { todayInTokyo } from '$lib/server/runtime';
+import { todayInTokyo } from '$lib/server/clock';
 
 /** `?program=` preselects one of the organisation's programs; anything else preselects none. */
 const newQuery = z.object({ program: z.string().max(100).catch('') });

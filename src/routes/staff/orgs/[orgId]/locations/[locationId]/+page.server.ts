@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { editLocation, ownLocation, readLocation } from '$lib/server/directory';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { uuid } from '$lib/server/boundary';
-import { todayInTokyo } from '$lib/server/runtime';
+import { todayInTokyo } from '$lib/server/clock';
 
 /** The place in the path: a record id, or 404. */
 function locationIdOf(event: Pick<RequestEvent, 'params'>): string {

@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { addLocation, ownOrganization, readLocation } from '$lib/server/directory';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { todayInTokyo } from '$lib/server/runtime';
+import { todayInTokyo } from '$lib/server/clock';
 
 export const load: PageServerLoad = async (event) => {
 	const org = await ownOrganization(requireOrganization(event, 'directory.edit'));

@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { addDays, fieldsOf, label, programForStaff, programValuesOf, publishProgram } from '$lib/server/directory';
 import { nextOccurrencesOfProgram, overlapsFor } from '$lib/server/events';
-import { todayInTokyo } from '$lib/server/runtime';
+import { todayInTokyo } from '$lib/server/clock';
 import { formatOccurrence, translatorFor } from '$lib/server/present';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { uuid } from '$lib/server/boundary';
