@@ -20,13 +20,16 @@ const optionalText = (max: number, tooLong: string) =>
 		.optional()
 		.transform((v) => (v ? v : undefined));
 
-/** A person's first message, with what they chose to tell about themselves. */
-export const consultationInput = z.object({
+/** A message, with what the person chose to tell about themselves: the web form, the API and a
+ * counsellor's record of a phone or walk-in consultation read the same fields. */
+export const personFields = {
 	message: z.string().trim().min(1, 'consult.error.message').max(MESSAGE_MAX, 'consult.error.messageLong'),
 	nickname: optionalText(NICKNAME_MAX, 'consult.error.nickname'),
-	contact: optionalText(CONTACT_MAX, 'consult.error.contact'),
-	organizationId: uuid.optional()
-});
+	contact: optionalText(CONTACT_MAX, 'consult.error.contact')
+};
+
+/** A person's first message. */
+export const consultationInput = z.object({ ...personFields, organizationId: uuid.optional() });
 /** What `startConsultation` takes: the schema's output, optional fields left out when not given. */
 export interface ConsultationInput {
 	message: string;

@@ -10,30 +10,19 @@
  * counsellor who recorded it, answered at the moment it was recorded. That is why the figures'
  * time to first answer counts the web and LINE channels only (figures.ts).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { tokenDigest } from '../auth';
 import { recordAudit } from '../audit';
 import { runIn, type OrganizationScope } from '../scope';
 import { triage } from './triage';
-import { appendMessage, sealThread, THREAD_ENTITY } from './intake';
+import { appendMessage, sealThread, THREAD_ENTITY, unusedAccessDigest } from './intake';
 import { consultationThreads } from './schema';
-import { CONTACT_MAX, MESSAGE_MAX, NICKNAME_MAX } from './model';
-
-const optionalText = (max: number, tooLong: string) =>
-	z
-		.string()
-		.trim()
-		.max(max, tooLong)
-		.optional()
-		.transform((v) => (v ? v : undefined));
+import { personFields } from './model';
 
 /** The form "電話・来所の相談を記録": a checkbox sends `on` when ticked and nothing otherwise. */
 export const staffEntryInput = z.object({
-	message: z.string().trim().min(1, 'consult.error.message').max(MESSAGE_MAX, 'consult.error.messageLong'),
-	nickname: optionalText(NICKNAME_MAX, 'consult.error.nickname'),
-	contact: optionalText(CONTACT_MAX, 'consult.error.contact'),
+	...personFields,
 	urgent: z
 		.union([z.literal('on'), z.literal('true'), z.boolean()])
 		.optional()
@@ -66,7 +55,7 @@ export async function recordStaffConsultation(scope: OrganizationScope, input: S
 			rulesVersion: verdict.rulesVersion,
 			assignedTo: userId,
 			// A link nobody receives: the token is dropped here, only its digest is kept.
-			accessDigest: tokenDigest(randomBytes(32).toString('base64url')),
+			accessDigest: unusedAccessDigest(),
 			nicknameSealed: input.nickname ? await sealThread(tx, input.nickname, 'nickname_sealed', id, organizationId) : null,
 			contactSealed: input.contact ? await sealThread(tx, input.contact, 'contact_sealed', id, organizationId) : null,
 			firstAnsweredAt: sql`now()`
