@@ -7,7 +7,7 @@
  * person follows the thread through a bearer link stored as a digest, like cards and registrations.
  */
 import { sql } from 'drizzle-orm';
-import { pgTable, uuid, text, boolean, timestamp, index, uniqueIndex, unique, check, foreignKey } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, boolean, timestamp, integer, smallint, jsonb, index, uniqueIndex, unique, check, foreignKey } from 'drizzle-orm/pg-core';
 import { organizations } from '../directory/schema';
 
 export const CHANNELS = ['web', 'line', 'staff'] as const;
@@ -102,7 +102,15 @@ export const consultationThreads = pgTable(
 		lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
 		closedAt: timestamp('closed_at', { withTimezone: true }),
 		// The LINE person a thread on channel `line` belongs to (their open thread is found by it).
-		linePersonId: uuid('line_person_id').references(() => linePeople.id, { onDelete: 'set null' })
+		linePersonId: uuid('line_person_id').references(() => linePeople.id, { onDelete: 'set null' }),
+		// The first time a counsellor opened the thread: an urgent thread still unopened after the
+		// organisation's escalation minutes goes to the next person on the rota and the secretariat.
+		firstOpenedAt: timestamp('first_opened_at', { withTimezone: true }),
+		// 0: nobody alerted yet; 1: the on-call counsellor alerted; n: the rota's n-th person alerted.
+		escalationLevel: smallint('escalation_level').notNull().default(0),
+		escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+		// Set when retention emptied a closed thread: what was written is gone, the counts stay.
+		anonymisedAt: timestamp('anonymised_at', { withTimezone: true })
 	},
 	(t) => [
 		uniqueIndex('consultation_threads_access_key').on(t.accessDigest),
@@ -112,6 +120,10 @@ export const consultationThreads = pgTable(
 		unique('consultation_threads_organization_key').on(t.id, t.organizationId),
 		// The inbox: one organisation's threads by status, urgent first, latest first.
 		index('consultation_threads_inbox_idx').on(t.organizationId, t.status, t.urgent, t.lastMessageAt),
+		// The escalation job's question: urgent threads nobody has opened yet.
+		index('consultation_threads_unopened_urgent_idx').on(t.createdAt).where(sql`${t.urgent} and ${t.firstOpenedAt} is null and ${t.status} <> 'closed'`),
+		// The retention job's question: closed threads not yet emptied.
+		index('consultation_threads_retention_idx').on(t.closedAt).where(sql`${t.anonymisedAt} is null and ${t.status} = 'closed'`),
 		check('consultation_threads_channel', sql`${t.channel} in ('web','line','staff')`),
 		check('consultation_threads_status', sql`${t.status} in ('new','open','waiting','closed')`)
 	]
@@ -156,4 +168,102 @@ export const consultationNotes = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [foreignKey({ name: 'consultation_notes_thread_fk', columns: [t.threadId, t.organizationId], foreignColumns: [consultationThreads.id, consultationThreads.organizationId] }).onDelete('cascade'), index('consultation_notes_thread_idx').on(t.threadId, t.createdAt)]
+);
+
+
+/**
+ * An organisation's consultation settings; no row means the defaults (escalation after 10 minutes,
+ * no automatic first reply, no drafting help).
+ */
+export const consultationSettings = pgTable(
+	'consultation_settings',
+	{
+		organizationId: uuid('organization_id')
+			.primaryKey()
+			.references(() => organizations.id, { onDelete: 'cascade' }),
+		escalationMinutes: integer('escalation_minutes').notNull().default(10),
+		// The rule-based first reply (opening hours, what happens next), shape checked by the module's
+		// zod schema; null: none is sent.
+		autoReply: jsonb('auto_reply'),
+		// Drafts from the configured OpenAI-compatible endpoint for this organisation's counsellors
+		// (never sent without a counsellor, never for an urgent thread).
+		draftAssist: boolean('draft_assist').notNull().default(false),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedBy: uuid('updated_by')
+	},
+	(t) => [check('consultation_settings_escalation_minutes', sql`${t.escalationMinutes} between 1 and 1440`)]
+);
+
+/**
+ * Who answers an organisation's urgent consultations, in order: the first is on call and alerted
+ * at once, the next ones are alerted in turn when a thread stays unopened. A counsellor who linked
+ * their LINE account (by sending the official account a one-time code) is alerted there too.
+ */
+export const consultationRota = pgTable(
+	'consultation_rota',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		organizationId: uuid('organization_id')
+			.notNull()
+			.references(() => organizations.id, { onDelete: 'cascade' }),
+		// A user id; no foreign key into auth's tables (the module drops people who left).
+		userId: uuid('user_id').notNull(),
+		position: integer('position').notNull(),
+		lineUserIdSealed: text('line_user_id_sealed'),
+		// The one-time code a counsellor sends the official account to link LINE, as a digest.
+		lineLinkDigest: text('line_link_digest'),
+		lineLinkExpiresAt: timestamp('line_link_expires_at', { withTimezone: true }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [uniqueIndex('consultation_rota_member_key').on(t.organizationId, t.userId), uniqueIndex('consultation_rota_line_link_key').on(t.lineLinkDigest)]
+);
+
+export const ALERT_REASONS = ['urgent', 'escalation'] as const;
+export type AlertReason = (typeof ALERT_REASONS)[number];
+export const ALERT_CHANNELS = ['mail', 'line'] as const;
+export type AlertChannel = (typeof ALERT_CHANNELS)[number];
+
+/** Every alert sent about a thread: to whom, why, how, and whether it went — never content. */
+export const consultationAlerts = pgTable(
+	'consultation_alerts',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		threadId: uuid('thread_id').notNull(),
+		organizationId: uuid('organization_id').notNull(),
+		recipientUserId: uuid('recipient_user_id').notNull(),
+		reason: text('reason').$type<AlertReason>().notNull(),
+		level: smallint('level').notNull(),
+		via: text('via').$type<AlertChannel>().notNull(),
+		delivery: text('delivery').$type<Delivery>().notNull().default('pending'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		foreignKey({ name: 'consultation_alerts_thread_fk', columns: [t.threadId, t.organizationId], foreignColumns: [consultationThreads.id, consultationThreads.organizationId] }).onDelete('cascade'),
+		index('consultation_alerts_thread_idx').on(t.threadId, t.createdAt),
+		check('consultation_alerts_reason', sql`${t.reason} in ('urgent','escalation')`),
+		check('consultation_alerts_via', sql`${t.via} in ('mail','line')`),
+		check('consultation_alerts_delivery', sql`${t.delivery} in ('pending','sent','failed')`)
+	]
+);
+
+/**
+ * Versions of the crisis triage rules, reviewed by the secretariat: each save is a new immutable
+ * version (with its measured recall and false alarms on the labelled set); the active one is the
+ * latest activated. No row: the rules shipped in triage/rules.json.
+ */
+export const triageRuleVersions = pgTable(
+	'triage_rule_versions',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		version: text('version').notNull(),
+		rules: jsonb('rules').notNull(),
+		note: text('note'),
+		// Measured on the committed labelled set when the version was saved.
+		measured: jsonb('measured'),
+		createdBy: uuid('created_by'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		activatedAt: timestamp('activated_at', { withTimezone: true }),
+		activatedBy: uuid('activated_by')
+	},
+	(t) => [uniqueIndex('triage_rule_versions_version_key').on(t.version), index('triage_rule_versions_activated_idx').on(t.activatedAt)]
 );

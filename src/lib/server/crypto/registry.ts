@@ -25,5 +25,6 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
 	{ table: 'consultation_messages', column: 'body_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'consultation_notes', column: 'body_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'line_people', column: 'user_id_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
-	{ table: 'consultation_secrets', column: 'value_sealed', idColumn: 'name' }
+	{ table: 'consultation_secrets', column: 'value_sealed', idColumn: 'name' },
+	{ table: 'consultation_rota', column: 'line_user_id_sealed', idColumn: 'id', organizationColumn: 'organization_id' }
 ];
