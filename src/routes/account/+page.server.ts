@@ -2,9 +2,10 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { throttle } from '$lib/server/auth';
-import { changePassword, listUserSessions, logOutEverywhere, passwordProblem, updateDisplayName } from '$lib/server/auth';
+import { changePassword, listUserSessions, logOutEverywhere, newPasswordPair, updateDisplayName } from '$lib/server/auth';
 import { requireAccount } from '$lib/server/auth/guard';
 import { switchSession } from '$lib/server/auth/web';
+import { fieldMessages } from '$lib/server/boundary';
 import { translate, type MessageKey } from '$lib/i18n';
 
 export const load: PageServerLoad = async (event) => {
@@ -32,11 +33,11 @@ export const actions: Actions = {
 		const scope = requireAccount(event);
 		const data = await event.request.formData();
 		const current = String(data.get('current') ?? '');
-		const next = String(data.get('next') ?? '');
 		const t = (key: MessageKey) => translate(event.locals.locale, key);
-		const problem = passwordProblem(next);
-		if (problem) return fail(400, { form: 'password', errors: { next: t(`auth.password.${problem}`) } });
-		if (next !== String(data.get('confirm') ?? '')) return fail(400, { form: 'password', errors: { confirm: t('auth.password.mismatch') } });
+		// The form names the new password `next`; the shared pair calls it `password`.
+		const parsed = newPasswordPair.safeParse({ password: String(data.get('next') ?? ''), confirm: String(data.get('confirm') ?? '') });
+		if (!parsed.success) return fail(400, { form: 'password', errors: fieldMessages(parsed.error, (key) => t(key as MessageKey), { password: 'next' }) });
+		const next = parsed.data.password;
 		const result = await changePassword(scope, throttle(), current.slice(0, 1000), next);
 		if (result.outcome === 'throttled') return fail(429, { form: 'password', errors: { current: translate(event.locals.locale, 'auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) } });
 		if (result.outcome === 'wrong') return fail(400, { form: 'password', errors: { current: t('auth.password.wrongCurrent') } });

@@ -2,7 +2,7 @@
 export { can, accessContext, roleIn, isSecretariat, requiresMfa, type Actor, type MembershipView } from './actor';
 export { ROLES, PERMISSIONS, ROLE_PERMISSIONS, NETWORK_PERMISSIONS, MFA_ROLES, ASSIGNABLE_ROLES, type Role, type Permission } from './permissions';
 export { provideStanding, type StandingSource } from './standing';
-export { passwordProblem, hashPassword, verifyPassword, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, type PasswordProblem } from './password';
+export { passwordProblem, newPasswordPair, hashPassword, verifyPassword, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, type PasswordProblem } from './password';
 export { normalizeEmail, tokenDigest, isTokenShaped, newToken } from './tokens';
 export { createSession, resolveSession, deleteSession, deleteUserSessions, listUserSessions, purgeExpiredSessions, IDLE_TIMEOUT_MS, ABSOLUTE_LIFETIME_MS, type ClientInfo, type SessionState } from './sessions';
 export {

@@ -4,6 +4,7 @@
  * answer takes as long as for a real account.
  */
 import { hash, verify } from '@node-rs/argon2';
+import { z } from 'zod';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -21,6 +22,20 @@ export function passwordProblem(password: string): PasswordProblem | null {
 	if (TOO_COMMON.has(password.toLowerCase()) || new Set(password).size < 4) return 'too_common';
 	return null;
 }
+
+/**
+ * A new password typed twice, as every form that sets one reads it (account, reset, invitation).
+ * Messages are i18n keys; the mismatch is reported only once the password itself is acceptable.
+ */
+export const newPasswordPair = z
+	.object({
+		password: z.string().superRefine((password, ctx) => {
+			const problem = passwordProblem(password);
+			if (problem) ctx.addIssue({ code: 'custom', message: `auth.password.${problem}` });
+		}),
+		confirm: z.string()
+	})
+	.refine((f) => passwordProblem(f.password) !== null || f.password === f.confirm, { path: ['confirm'], message: 'auth.password.mismatch', when: () => true });
 
 export function hashPassword(password: string): Promise<string> {
 	return hash(password.normalize('NFKC'));

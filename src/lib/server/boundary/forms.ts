@@ -26,3 +26,8 @@ export function fieldErrors<E extends Partial<Record<string, string>>>(error: z.
 	}
 	return errors as E;
 }
+
+/** fieldErrors with each message key put into words by `say` (the request's translator). */
+export function fieldMessages(error: z.ZodError, say: (key: string) => string, fieldOf: Partial<Record<string, string>> = {}): Record<string, string> {
+	return Object.fromEntries(Object.entries(fieldErrors<Record<string, string>>(error, fieldOf)).map(([field, key]) => [field, say(key)]));
+}

@@ -2,4 +2,4 @@
 export { refusalOf, hasControlCharacter, mediaType, type InputRefusal } from './input';
 export { DAY_RANGE, isRealDay, isDayInRange, dayInRange } from './dates';
 export { sameSiteTarget } from './redirect';
-export { UUID, uuid, fieldErrors } from './forms';
+export { UUID, uuid, fieldErrors, fieldMessages } from './forms';

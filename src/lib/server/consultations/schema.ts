@@ -121,9 +121,13 @@ export const consultationThreads = pgTable(
 		// The inbox: one organisation's threads by status, urgent first, latest first.
 		index('consultation_threads_inbox_idx').on(t.organizationId, t.status, t.urgent, t.lastMessageAt),
 		// The escalation job's question: urgent threads nobody has opened yet.
-		index('consultation_threads_unopened_urgent_idx').on(t.createdAt).where(sql`${t.urgent} and ${t.firstOpenedAt} is null and ${t.status} <> 'closed'`),
+		index('consultation_threads_unopened_urgent_idx')
+			.on(t.createdAt)
+			.where(sql`${t.urgent} and ${t.firstOpenedAt} is null and ${t.status} <> 'closed'`),
 		// The retention job's question: closed threads not yet emptied.
-		index('consultation_threads_retention_idx').on(t.closedAt).where(sql`${t.anonymisedAt} is null and ${t.status} = 'closed'`),
+		index('consultation_threads_retention_idx')
+			.on(t.closedAt)
+			.where(sql`${t.anonymisedAt} is null and ${t.status} = 'closed'`),
 		check('consultation_threads_channel', sql`${t.channel} in ('web','line','staff')`),
 		check('consultation_threads_status', sql`${t.status} in ('new','open','waiting','closed')`)
 	]
@@ -169,7 +173,6 @@ export const consultationNotes = pgTable(
 	},
 	(t) => [foreignKey({ name: 'consultation_notes_thread_fk', columns: [t.threadId, t.organizationId], foreignColumns: [consultationThreads.id, consultationThreads.organizationId] }).onDelete('cascade'), index('consultation_notes_thread_idx').on(t.threadId, t.createdAt)]
 );
-
 
 /**
  * An organisation's consultation settings; no row means the defaults (escalation after 10 minutes,

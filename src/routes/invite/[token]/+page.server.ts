@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { db } from '$lib/server/db';
 import { acceptInvitation, invitationByToken } from '$lib/server/network';
-import { createSession, passwordProblem } from '$lib/server/auth';
+import { createSession, newPasswordPair } from '$lib/server/auth';
 import { residentScope } from '$lib/server/auth/guard';
 import { clientOf, switchSession } from '$lib/server/auth/web';
-import { fieldErrors } from '$lib/server/boundary';
+import { fieldMessages } from '$lib/server/boundary';
 import { translate, type MessageKey } from '$lib/i18n';
 
 export const load: PageServerLoad = async (event) => {
@@ -27,17 +27,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 /** A new account's name and password (an existing account only signs in); messages are i18n keys. */
-const newAccountForm = z
-	.object({
-		displayName: z.string().trim().min(1, 'auth.error.required').max(80, 'auth.error.tooLong'),
-		password: z.string().superRefine((password, ctx) => {
-			const problem = passwordProblem(password);
-			if (problem) ctx.addIssue({ code: 'custom', message: `auth.password.${problem}` });
-		}),
-		confirm: z.string()
-	})
-	// Beside the other fields' messages, as long as the password itself is acceptable.
-	.refine((f) => passwordProblem(f.password) !== null || f.password === f.confirm, { path: ['confirm'], message: 'auth.password.mismatch', when: () => true });
+const newAccountForm = z.object({ displayName: z.string().trim().min(1, 'auth.error.required').max(80, 'auth.error.tooLong') }).and(newPasswordPair);
 
 export const actions: Actions = {
 	default: async (event) => {
@@ -51,7 +41,7 @@ export const actions: Actions = {
 		if (!invitation.existingUserId) {
 			const parsed = newAccountForm.safeParse(form);
 			if (!parsed.success) {
-				const errors = Object.fromEntries(Object.entries(fieldErrors<Record<string, string>>(parsed.error)).map(([field, key]) => [field, t(key as MessageKey)]));
+				const errors = fieldMessages(parsed.error, (key) => t(key as MessageKey));
 				return fail(400, { errors, displayName });
 			}
 		}

@@ -1,0 +1,126 @@
+/**
+ * The three forms that set a password (account, reset link, invitation) read it through one zod
+ * pair: a weak or mistyped new password is refused with the Japanese message beside the field, and
+ * nothing changes; a good one is taken. Over HTTP against the built app, as a browser without
+ * JavaScript posts them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { testDatabase } from '../../../tests/helpers/db';
+import { startApp, type RunningApp } from '../../../tests/helpers/app';
+import type { Database } from '$lib/server/db';
+import { asSystem } from '$lib/server/db/tenant';
+import { createSession, createUser, logIn, requestPasswordReset, Throttle } from '$lib/server/auth';
+import { users } from '$lib/server/auth/schema';
+
+let database: Database;
+let app: RunningApp;
+let throttle: Throttle;
+let counter = 0;
+const PASSWORD = 'a long enough passphrase';
+const client = () => ({ ip: `192.0.2.${++counter}`, userAgent: 'vitest' });
+
+beforeAll(async () => {
+	database = await testDatabase();
+	throttle = new Throttle(database.pool);
+	app = await startApp(database.adminUrl);
+}, 120_000);
+afterAll(async () => {
+	await app?.stop();
+	await database?.close();
+});
+
+async function person() {
+	const email = `pw-${++counter}@example.org`;
+	const userId = await asSystem(database.db, (tx) => createUser(tx, email, 'テスト', PASSWORD));
+	const token = await createSession(database.db, userId, true, client());
+	return { userId, email, token };
+}
+
+const post = (path: string, entries: Array<[string, string]>, token?: string) =>
+	fetch(app.baseUrl + path, {
+		method: 'POST',
+		headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl, ...(token ? { cookie: `tsunagu_session=${token}` } : {}) },
+		body: new URLSearchParams(entries).toString(),
+		redirect: 'manual'
+	});
+const hashOf = async (userId: string) => (await asSystem(database.db, (tx) => tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId))))[0].hash;
+
+describe('the account password form', () => {
+	it('refuses a short new password and a mismatched confirmation with their messages, and changes nothing', async () => {
+		const me = await person();
+		const before = await hashOf(me.userId);
+		const short = await post(
+			'/account?/password',
+			[
+				['current', PASSWORD],
+				['next', 'short'],
+				['confirm', 'short']
+			],
+			me.token
+		);
+		expect(short.status).toBe(400);
+		expect(await short.text()).toContain('12文字以上にしてください。');
+		const mismatch = await post(
+			'/account?/password',
+			[
+				['current', PASSWORD],
+				['next', '朝の公園で猫と三回会った日'],
+				['confirm', '朝の公園で猫と二回会った日']
+			],
+			me.token
+		);
+		expect(mismatch.status).toBe(400);
+		expect(await mismatch.text()).toContain('確認のパスワードが一致しません。');
+		expect(await hashOf(me.userId)).toBe(before);
+	});
+
+	it('takes a good new password with the right current one', async () => {
+		const me = await person();
+		const changed = await post(
+			'/account?/password',
+			[
+				['current', PASSWORD],
+				['next', '朝の公園で猫と三回会った日'],
+				['confirm', '朝の公園で猫と三回会った日']
+			],
+			me.token
+		);
+		expect(changed.status).toBe(303);
+		expect((await logIn(database.db, throttle, me.email, '朝の公園で猫と三回会った日', client())).outcome).toBe('signed_in');
+	});
+});
+
+describe('the reset link form', () => {
+	async function resetLink() {
+		const me = await person();
+		const requested = await requestPasswordReset(database.db, throttle, me.email, client());
+		if (requested.outcome !== 'accepted' || !requested.token) throw new Error('no reset token');
+		return { ...me, path: `/reset/${requested.token}` };
+	}
+
+	it('refuses a common password and a mismatch, keeping the old password and the link', async () => {
+		const me = await resetLink();
+		const common = await post(me.path, [
+			['password', 'password1234'],
+			['confirm', 'password1234']
+		]);
+		expect(common.status).toBe(400);
+		expect(await common.text()).toContain('よく使われる・推測されやすいパスワードです。');
+		const mismatch = await post(me.path, [
+			['password', '朝の公園で猫と三回会った日'],
+			['confirm', 'ちがう']
+		]);
+		expect(mismatch.status).toBe(400);
+		expect(await mismatch.text()).toContain('確認のパスワードが一致しません。');
+		expect((await logIn(database.db, throttle, me.email, PASSWORD, client())).outcome).toBe('signed_in');
+		// The link still works for a good password.
+		const done = await post(me.path, [
+			['password', '朝の公園で猫と三回会った日'],
+			['confirm', '朝の公園で猫と三回会った日']
+		]);
+		expect(done.status).toBe(303);
+		expect(done.headers.get('location')).toBe('/login?reset=1');
+		expect((await logIn(database.db, throttle, me.email, '朝の公園で猫と三回会った日', client())).outcome).toBe('signed_in');
+	});
+});
