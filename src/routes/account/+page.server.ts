@@ -39,8 +39,8 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { form: 'password', errors: fieldMessages(parsed.error, (key) => t(key as MessageKey), { password: 'next' }) });
 		const next = parsed.data.password;
 		const result = await changePassword(scope, throttle(), current.slice(0, 1000), next);
-		if (result.outcome === 'throttled') return fail(429, { form: 'password', errors: { current: translate(event.locals.locale, 'auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) } });
-		if (result.outcome === 'wrong') return fail(400, { form: 'password', errors: { current: t('auth.password.wrongCurrent') } });
+		if (!result.ok && result.reason === 'throttled') return fail(429, { form: 'password', errors: { current: translate(event.locals.locale, 'auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) } });
+		if (!result.ok) return fail(400, { form: 'password', errors: { current: t('auth.password.wrongCurrent') } });
 		redirect(303, '/account?changed=password');
 	},
 	/** "Log out everywhere": every session of the account, this one included. */

@@ -195,7 +195,8 @@ export async function resetPassword(pool: Pool, token: string, password: string,
 	return done;
 }
 
-export type PasswordCheck = { outcome: 'confirmed' } | { outcome: 'wrong' } | { outcome: 'throttled'; retryAfter: number };
+/** The password typed again: confirmed, wrong, or not checked at all because of too many tries. */
+export type PasswordCheck = Ok<void> | Refused<'wrong'> | Refused<'throttled', { retryAfter: number }>;
 
 /**
  * A signed-in person types their password again before a sensitive change. Throttled like a login
@@ -203,26 +204,26 @@ export type PasswordCheck = { outcome: 'confirmed' } | { outcome: 'wrong' } | { 
  */
 export async function confirmPassword(scope: AccountScope, throttle: Throttle, password: string): Promise<PasswordCheck> {
 	const attempt = await throttle.attempt('reauth', scope.userId, clientOf(scope).ip);
-	if (!attempt.allowed) return { outcome: 'throttled', retryAfter: attempt.retryAfter };
+	if (!attempt.allowed) return refused('throttled', { retryAfter: attempt.retryAfter });
 	const stored = await runIn(scope, async (tx) => (await tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, scope.userId)))[0]?.hash ?? null);
-	if (!password || !(await verifyPassword(stored, password))) return { outcome: 'wrong' };
+	if (!password || !(await verifyPassword(stored, password))) return refused('wrong');
 	await attempt.succeeded();
-	return { outcome: 'confirmed' };
+	return ok();
 }
 
-export type PasswordChangeResult = { outcome: 'changed' } | Exclude<PasswordCheck, { outcome: 'confirmed' }>;
+export type PasswordChangeResult = PasswordCheck;
 
 /** Change one's own password (the current one is asked again); the person's other sessions end. */
 export async function changePassword(scope: AccountScope, throttle: Throttle, current: string, next: string): Promise<PasswordChangeResult> {
 	const check = await confirmPassword(scope, throttle, current);
-	if (check.outcome !== 'confirmed') return check;
+	if (!check.ok) return check;
 	const passwordHash = await hashPassword(next);
 	await runIn(scope, async (tx) => {
 		await tx.update(users).set({ passwordHash, passwordChangedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, scope.userId));
 		await recordAudit(tx, scope.origin, { action: 'account.password_change', entityType: 'user', entityId: scope.userId, changedFields: ['password'] });
 	});
 	await deleteUserSessions(scope, scope.sessionId ?? undefined);
-	return { outcome: 'changed' };
+	return ok();
 }
 
 export async function updateDisplayName(scope: AccountScope, displayName: string): Promise<void> {
@@ -304,12 +305,12 @@ export type PasswordRefusal = Refused<'missing' | 'wrong'> | Refused<'throttled'
  * (`account.recovery_codes_refused`); a throttled attempt is neither checked nor recorded.
  */
 export async function newRecoveryCodes(scope: AccountScope, throttle: Throttle, password: string): Promise<Ok<string[]> | PasswordRefusal> {
-	const check = password ? await confirmPassword(scope, throttle, password) : ({ outcome: 'missing' } as const);
-	if (check.outcome === 'throttled') return refused('throttled', { retryAfter: check.retryAfter });
+	const check = password ? await confirmPassword(scope, throttle, password) : refused('missing');
+	if (!check.ok && check.reason === 'throttled') return check;
 	return runIn(scope, async (tx) => {
-		if (check.outcome !== 'confirmed') {
+		if (!check.ok) {
 			await recordAudit(tx, scope.origin, { action: 'account.recovery_codes_refused', entityType: 'user', entityId: scope.userId });
-			return refused(check.outcome);
+			return refused(check.reason);
 		}
 		const fresh = await replaceRecoveryCodes(tx, scope.userId);
 		await recordAudit(tx, scope.origin, { action: 'account.recovery_codes', entityType: 'user', entityId: scope.userId, changedFields: ['recovery_codes'] });
@@ -320,8 +321,7 @@ export async function newRecoveryCodes(scope: AccountScope, throttle: Throttle, 
 /** Turn TOTP off (its key and recovery codes go), after the password is typed again. */
 export async function turnOffTotp(scope: AccountScope, throttle: Throttle, password: string): Promise<Result<void, 'wrong'> | Refused<'throttled', { retryAfter: number }>> {
 	const check = await confirmPassword(scope, throttle, password);
-	if (check.outcome === 'throttled') return refused('throttled', { retryAfter: check.retryAfter });
-	if (check.outcome === 'wrong') return refused('wrong');
+	if (!check.ok) return check;
 	await runIn(scope, async (tx) => {
 		await disableTotp(tx, scope.userId);
 		await recordAudit(tx, scope.origin, { action: 'account.mfa_disable', entityType: 'user', entityId: scope.userId, changedFields: ['totp_secret'] });
