@@ -68,9 +68,9 @@ export async function makeProgram(db: Db, organizationId: string, options: Progr
 	const edit: ProgramEdit = options.schedule === null ? { ...base, schedules: [] } : base;
 	return asSystem(db, async (tx) => {
 		const saved = await saveProgram(tx, organizationId, null, edit, options.placeIds ?? [], options.today ?? today());
-		if (saved.outcome !== 'saved') throw new Error(`makeProgram: ${saved.outcome}`);
-		if (options.published !== false) await setProgramPublished(tx, organizationId, saved.programId, true);
-		return saved.programId;
+		if (!saved.ok) throw new Error(`makeProgram: ${saved.reason}`);
+		if (options.published !== false) await setProgramPublished(tx, organizationId, saved.value.programId, true);
+		return saved.value.programId;
 	});
 }
 

@@ -118,10 +118,11 @@ export async function editProgram(scope: OrganizationScope, input: { programId: 
 	const { organizationId } = scope;
 	return runIn(scope, async (tx) => {
 		const saved = await saveProgram(tx, organizationId, input.programId, input.edit, input.locationIds, input.today);
-		if (saved.outcome !== 'saved') return refused(saved.outcome);
-		if (after) await after(tx, saved.programId);
-		if (saved.changed.length) await recordAudit(tx, scope.origin, { action: input.programId ? 'program.update' : 'program.create', organizationId, entityType: 'program', entityId: saved.programId, changedFields: saved.changed });
-		return ok({ programId: saved.programId, changed: saved.changed });
+		if (!saved.ok) return saved;
+		const { programId, changed } = saved.value;
+		if (after) await after(tx, programId);
+		if (changed.length) await recordAudit(tx, scope.origin, { action: input.programId ? 'program.update' : 'program.create', organizationId, entityType: 'program', entityId: programId, changedFields: changed });
+		return saved;
 	});
 }
 

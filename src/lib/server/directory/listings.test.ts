@@ -39,28 +39,28 @@ describe('programs', () => {
 	it('are created as drafts, appear in the finder once published and leave it when unpublished', async () => {
 		const place = await asA((tx) => saveLocation(tx, orgA, null, { name: 'みどり町公民館', prefecture: '東京都', city: '荒川区', line: null, postalCode: null, lat: null, lng: null, accessibility: null, transport: null }, today));
 		const saved = await asA((tx) => saveProgram(tx, orgA, null, edit('みどりこども食堂テスト'), [place!.id], today));
-		expect(saved.outcome).toBe('saved');
-		if (saved.outcome !== 'saved') return;
+		expect(saved.ok).toBe(true);
+		if (!saved.ok) return;
 		expect(await find('みどりこども食堂テスト')).not.toContain('みどりこども食堂テスト');
-		expect(await asA((tx) => setProgramPublished(tx, orgA, saved.programId, true))).toBe(true);
+		expect(await asA((tx) => setProgramPublished(tx, orgA, saved.value.programId, true))).toBe(true);
 		expect((await find('みどりこども食堂テスト'))[0]).toBe('みどりこども食堂テスト');
 		// Found by its place's area and its organisation too: the search document was built.
 		const byArea = await searchPrograms(database.db, finderQuery.parse({ q: 'こども食堂', city: '荒川区', per_page: '100' }), { now: new Date('2026-11-23T03:00:00Z'), today });
 		expect(byArea.items.map((i) => i.title)).toContain('みどりこども食堂テスト');
-		const program = await asA((tx) => programForStaff(tx, orgA, saved.programId));
+		const program = await asA((tx) => programForStaff(tx, orgA, saved.value.programId));
 		expect(program?.input.schedules[0].rrule).toBe('FREQ=MONTHLY;INTERVAL=1;BYDAY=1SA,3SA');
-		const next = await database.db.execute<{ next: Date }>(sql`select next_starts_at as next from programs where id = ${saved.programId}`);
+		const next = await database.db.execute<{ next: Date }>(sql`select next_starts_at as next from programs where id = ${saved.value.programId}`);
 		expect(new Date(next.rows[0].next).toISOString()).toBe('2026-12-05T02:00:00.000Z'); // 第1土曜日 12月5日 11:00 JST
-		await asA((tx) => setProgramPublished(tx, orgA, saved.programId, false));
+		await asA((tx) => setProgramPublished(tx, orgA, saved.value.programId, false));
 		expect(await find('みどりこども食堂テスト')).not.toContain('みどりこども食堂テスト');
 	});
 
 	it('records what changed, and a new name after a profile change is searchable', async () => {
 		const created = await asA((tx) => saveProgram(tx, orgA, null, edit('名前変更テスト'), [], today));
-		if (created.outcome !== 'saved') throw new Error(created.outcome);
-		const again = await asA((tx) => saveProgram(tx, orgA, created.programId, { ...edit('名前変更テスト'), summary: '新しい説明' }, [], today));
-		expect(again).toMatchObject({ outcome: 'saved', changed: ['summary'] });
-		await asA((tx) => setProgramPublished(tx, orgA, created.programId, true));
+		if (!created.ok) throw new Error(created.reason);
+		const again = await asA((tx) => saveProgram(tx, orgA, created.value.programId, { ...edit('名前変更テスト'), summary: '新しい説明' }, [], today));
+		expect(again).toMatchObject({ ok: true, value: { changed: ['summary'] } });
+		await asA((tx) => setProgramPublished(tx, orgA, created.value.programId, true));
 		const [org] = (await database.db.execute<Record<string, string | null>>(sql`select * from organizations where id = ${orgA}`)).rows;
 		await asA((tx) => updateProfile(tx, orgA, { name: 'つなぐ試験団体ほしぞら', nameKana: null, legalForm: org.legal_form, representative: null, prefecture: org.prefecture, city: org.city, addressLine: null, postalCode: null, website: null, message: null, description: '' }, today));
 		expect(await find('ほしぞら')).toContain('名前変更テスト');
@@ -70,9 +70,9 @@ describe('programs', () => {
 		const theirs = programB;
 		const theirPlace = placeB;
 		expect(await asA((tx) => programForStaff(tx, orgA, theirs))).toBeNull();
-		expect(await asA((tx) => saveProgram(tx, orgA, theirs, edit('乗っ取り'), [], today))).toEqual({ outcome: 'not_found' });
+		expect(await asA((tx) => saveProgram(tx, orgA, theirs, edit('乗っ取り'), [], today))).toEqual({ ok: false, reason: 'not_found' });
 		expect(await asA((tx) => setProgramPublished(tx, orgA, theirs, false))).toBe(false);
-		expect(await asA((tx) => saveProgram(tx, orgA, null, edit('よその場所'), [theirPlace], today))).toEqual({ outcome: 'foreign_location' });
+		expect(await asA((tx) => saveProgram(tx, orgA, null, edit('よその場所'), [theirPlace], today))).toEqual({ ok: false, reason: 'foreign_location' });
 		// Asking for B's organisation from A's context (a bug in a route) still writes nothing.
 		expect(await asA((tx) => setProgramPublished(tx, orgB, theirs, false))).toBe(false);
 		const published = await database.db.execute<{ published: boolean }>(sql`select published from programs where id = ${theirs}`);
@@ -102,8 +102,8 @@ describe('places', () => {
 		const created = await asA((tx) => saveLocation(tx, orgA, null, fields, today));
 		expect(created?.changed).toEqual(['name', 'prefecture', 'city', 'line']);
 		const program = await asA((tx) => saveProgram(tx, orgA, null, edit('ひだまり将棋クラブ'), [created!.id], today));
-		if (program.outcome !== 'saved') throw new Error(program.outcome);
-		await asA((tx) => setProgramPublished(tx, orgA, program.programId, true));
+		if (!program.ok) throw new Error(program.reason);
+		await asA((tx) => setProgramPublished(tx, orgA, program.value.programId, true));
 		expect(await asA((tx) => saveLocation(tx, orgA, created!.id, fields, today))).toEqual({ id: created!.id, changed: [] });
 		const moved = await asA((tx) => saveLocation(tx, orgA, created!.id, { ...fields, city: '足立区', accessibility: '段差なし' }, today));
 		expect(moved?.changed).toEqual(['city', 'accessibility']);

@@ -9,6 +9,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db';
+import { ok, refused, type Result } from '../scope';
 import { organizations, programs, locations, programLocations, programPartners, schedules } from './schema';
 import type { ProgramInput, ScheduleInput } from './model';
 import { programRow, locationRow, scheduleRow } from './save';
@@ -206,7 +207,7 @@ export type ProgramEdit = Pick<ProgramInput, 'title' | 'summary' | 'description'
 
 const EDITABLE: (keyof ProgramEdit)[] = ['title', 'summary', 'description', 'forms', 'targets', 'lifeStages', 'cost', 'joinMethod', 'joinNote', 'firstTimeNote', 'languages', 'deliveryMode', 'status', 'contact', 'schedules'];
 
-export type SaveProgramResult = { outcome: 'saved'; programId: string; changed: string[] } | { outcome: 'not_found' } | { outcome: 'foreign_location' };
+export type SaveProgramResult = Result<{ programId: string; changed: string[] }, 'not_found' | 'foreign_location'>;
 
 /**
  * Create (no id; as an unpublished draft) or update a program with its places (ids of this
@@ -214,16 +215,16 @@ export type SaveProgramResult = { outcome: 'saved'; programId: string; changed: 
  */
 export async function saveProgram(tx: Db, organizationId: string, programId: string | null, edit: ProgramEdit, locationIds: string[], today: string): Promise<SaveProgramResult> {
 	const org = await organizationForStaff(tx, organizationId);
-	if (!org) return { outcome: 'not_found' };
+	if (!org) return refused('not_found');
 	const existing = programId ? await programForStaff(tx, organizationId, programId) : null;
-	if (programId && !existing) return { outcome: 'not_found' };
+	if (programId && !existing) return refused('not_found');
 	const places = locationIds.length
 		? await tx
 				.select()
 				.from(locations)
 				.where(and(inArray(locations.id, locationIds), eq(locations.organizationId, organizationId)))
 		: [];
-	if (places.length !== new Set(locationIds).size) return { outcome: 'foreign_location' };
+	if (places.length !== new Set(locationIds).size) return refused('foreign_location');
 	const ordered = locationIds.map((id) => places.find((p) => p.id === id)!);
 	const base: ProgramInput = existing?.input ?? {
 		slug: `p-${randomBytes(6).toString('hex')}`,
@@ -264,7 +265,7 @@ export async function saveProgram(tx: Db, organizationId: string, programId: str
 	);
 	await refreshDates(tx, today, [id]);
 	const changed = existing ? [...EDITABLE.filter((k) => JSON.stringify(existing.input[k]) !== JSON.stringify(edit[k])), ...(JSON.stringify(existing.locationIds) !== JSON.stringify(locationIds) ? ['locations'] : [])] : [...EDITABLE, 'locations'];
-	return { outcome: 'saved', programId: id, changed };
+	return ok({ programId: id, changed });
 }
 
 /**

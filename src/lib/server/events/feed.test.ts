@@ -63,10 +63,10 @@ beforeAll(async () => {
 	programId = await inOrg(async (tx) => {
 		const place = await saveLocation(tx, org, null, { name: 'みどり町公民館', prefecture: '東京都', city: '荒川区', line: '1-2-3', postalCode: null, lat: null, lng: null, accessibility: null, transport: null }, today);
 		const saved = await saveProgram(tx, org, null, edit, [place!.id], today);
-		if (saved.outcome !== 'saved') throw new Error('program');
-		await tx.execute(sql`update programs set published = true where id = ${saved.programId}`);
-		await syncOccurrences(tx, today, [saved.programId]);
-		return saved.programId;
+		if (!saved.ok) throw new Error('program');
+		await tx.execute(sql`update programs set published = true where id = ${saved.value.programId}`);
+		await syncOccurrences(tx, today, [saved.value.programId]);
+		return saved.value.programId;
 	});
 	const [first, second] = await occurrencesOfProgram(database.db, programId, today, windowEnd);
 	await inOrg(async (tx) => {

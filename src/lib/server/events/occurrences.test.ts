@@ -30,9 +30,9 @@ async function newProgram(org: string, title: string, place: string, rrule?: str
 		const location = await saveLocation(tx, org, null, { name: place, prefecture: '東京都', city: '荒川区', line: null, postalCode: null, lat: null, lng: null, accessibility: null, transport: null }, today);
 		if (!location) throw new Error('location');
 		const saved = await saveProgram(tx, org, null, edit(title, rrule, lifeStages), [location.id], today);
-		if (saved.outcome !== 'saved') throw new Error('program');
-		await syncOccurrences(tx, today, [saved.programId]);
-		return saved.programId;
+		if (!saved.ok) throw new Error('program');
+		await syncOccurrences(tx, today, [saved.value.programId]);
+		return saved.value.programId;
 	});
 }
 
@@ -58,9 +58,9 @@ describe('occurrences from a schedule', () => {
 	it('exist for the first six dates of a series that starts beyond the window', async () => {
 		const programId = await inOrg(orgA, async (tx) => {
 			const saved = await saveProgram(tx, orgA, null, { ...edit('来年の食堂'), schedules: [{ ...edit('x').schedules[0], dtstart: '2029-04-01' }] }, [], today);
-			if (saved.outcome !== 'saved') throw new Error('program');
-			await syncOccurrences(tx, today, [saved.programId]);
-			return saved.programId;
+			if (!saved.ok) throw new Error('program');
+			await syncOccurrences(tx, today, [saved.value.programId]);
+			return saved.value.programId;
 		});
 		const rows = await occurrencesOfProgram(database.db, programId, today, '2030-12-31');
 		// 2029-05-05 (こどもの日) is a first Saturday: skipped.
@@ -78,7 +78,7 @@ describe('occurrences from a schedule', () => {
 		await inOrg(orgA, async (tx) => {
 			const location = (await tx.execute<{ id: string }>(sql`select location_id as id from program_locations where program_id = ${programId}`)).rows[0].id;
 			const saved = await saveProgram(tx, orgA, programId, { ...edit('あおぞら食堂(毎月2回)') }, [location], today);
-			expect(saved.outcome).toBe('saved');
+			expect(saved.ok).toBe(true);
 			await syncOccurrences(tx, today, [programId]);
 		});
 		const rows = await occurrencesOfProgram(database.db, programId, today, '2027-12-31');
