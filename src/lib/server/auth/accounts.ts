@@ -10,7 +10,7 @@
  * transaction, writes its own audit record as that transaction's last write, and answers an
  * expected refusal as a value.
  */
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { recordAudit, type AuditOrigin } from '../audit';
 import { emailTokens, sessions, users, type TokenPurpose } from './schema';
@@ -351,6 +351,36 @@ export async function pendingInvitations(tx: Db, organizationId: string) {
 		.from(emailTokens)
 		.where(and(eq(emailTokens.organizationId, organizationId), eq(emailTokens.purpose, 'invitation'), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date())))
 		.orderBy(emailTokens.createdAt);
+}
+
+/** The pending invitation a link's token opens and the account its address already has, in the caller's transaction. */
+export async function openInvitation(tx: Db, token: string): Promise<{ row: EmailTokenRow; existingUserId: string | null } | null> {
+	if (!isTokenShaped(token)) return null;
+	const row = await usableEmailToken(tx, 'invitation', token);
+	if (!row) return null;
+	const [user] = await tx
+		.select({ id: users.id })
+		.from(users)
+		.where(eq(users.email, normalizeEmail(row.email)));
+	return { row, existingUserId: user?.id ?? null };
+}
+
+/** End every unused invitation for `role` (a fresh set-up link voids the earlier ones). */
+export async function voidInvitationsFor(tx: Db, role: string): Promise<void> {
+	await tx
+		.update(emailTokens)
+		.set({ usedAt: new Date() })
+		.where(and(eq(emailTokens.purpose, 'invitation'), eq(emailTokens.role, role), isNull(emailTokens.usedAt)));
+}
+
+/** Whether an invitation for `role`, still open, was issued at or after `since`. */
+export async function invitationIssuedSince(tx: Db, role: string, since: Date): Promise<boolean> {
+	const rows = await tx
+		.select({ id: emailTokens.id })
+		.from(emailTokens)
+		.where(and(eq(emailTokens.purpose, 'invitation'), eq(emailTokens.role, role), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date()), gte(emailTokens.createdAt, since)))
+		.limit(1);
+	return rows.length > 0;
 }
 
 /** Withdraw an invitation of `organizationId`; false when there is no such pending one. */

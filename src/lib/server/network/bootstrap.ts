@@ -3,11 +3,8 @@
  * printed to the log (and the outbox), until someone accepts it — as Jenkins or GitLab hand out
  * their first admin password.
  */
-import { and, eq, gt, gte, isNull } from 'drizzle-orm';
 import { createMemberOrganization, organizationIdBySlug } from '../directory';
-import { emailTokens } from '../auth/schema';
-import { INVITATION_LIFETIME_MS } from '../auth/accounts';
-import { createEmailToken } from '../auth';
+import { createEmailToken, INVITATION_LIFETIME_MS, invitationIssuedSince, voidInvitationsFor } from '../auth';
 import { runIn, type SystemScope } from '../scope';
 import { secretariatExists } from './members';
 
@@ -28,10 +25,7 @@ export async function ensureSecretariatInvitation(scope: SystemScope, options: {
 		organizationId ??= await organizationIdBySlug(tx, 'network-secretariat');
 		organizationId ??= await createMemberOrganization(tx, { name: options.networkName, slug: 'network-secretariat' });
 		// Earlier set-up links stop working: only the one just printed does.
-		await tx
-			.update(emailTokens)
-			.set({ usedAt: new Date() })
-			.where(and(eq(emailTokens.purpose, 'invitation'), eq(emailTokens.role, 'secretariat_admin'), isNull(emailTokens.usedAt)));
+		await voidInvitationsFor(tx, 'secretariat_admin');
 		const token = await createEmailToken(tx, 'invitation', { email: options.email, organizationId, role: 'secretariat_admin' }, INVITATION_LIFETIME_MS);
 		return { token, email: options.email, organizationId };
 	});
@@ -44,12 +38,5 @@ export async function ensureSecretariatInvitation(scope: SystemScope, options: {
  * restart still issues a fresh link, as a single process always did.
  */
 export async function setupLinkIssuedSince(scope: SystemScope, since: Date): Promise<boolean> {
-	const rows = await runIn(scope, (tx) =>
-		tx
-			.select({ id: emailTokens.id })
-			.from(emailTokens)
-			.where(and(eq(emailTokens.purpose, 'invitation'), eq(emailTokens.role, 'secretariat_admin'), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date()), gte(emailTokens.createdAt, since)))
-			.limit(1)
-	);
-	return rows.length > 0;
+	return runIn(scope, (tx) => invitationIssuedSince(tx, 'secretariat_admin', since));
 }

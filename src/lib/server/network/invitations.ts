@@ -3,13 +3,9 @@
  * role; the link (a bearer link, so the resident's scope) creates the account, or adds the role
  * to an existing one.
  */
-import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../db';
 import { recordAudit, type AuditOrigin } from '../audit';
-import { consumeEmailToken, INVITATION_LIFETIME_MS } from '../auth/accounts';
-import { isTokenShaped } from '../auth';
-import { emailTokens, users } from '../auth/schema';
-import { createEmailToken, createUser, normalizeEmail, revokeInvitation as withdrawInvitation, tokenDigest } from '../auth';
+import { consumeEmailToken, createEmailToken, createUser, INVITATION_LIFETIME_MS, normalizeEmail, openInvitation, revokeInvitation as withdrawInvitation } from '../auth';
 import { organizationNames } from '../directory';
 import { ok, refused, runIn, type OrganizationScope, type ResidentScope, type Result, type Tx } from '../scope';
 import { ASSIGNABLE_ROLES } from './permissions';
@@ -64,24 +60,12 @@ export interface InvitationView {
 	existingUserId: string | null;
 }
 
-/**
- * The invitation a link's token opens, if it is pending, in the caller's system transaction.
- * The same reads as auth's `findEmailToken` and `userIdByEmail`, which open a system transaction
- * of their own and so cannot run inside this one: to be replaced by them once they take the
- * caller's `Tx<'system'>` (auth's conversion, issue 12).
- */
+/** The invitation a link's token opens, if it is pending and names one of our roles, in the caller's transaction. */
 async function invitationIn(tx: Tx<'system'>, token: string): Promise<InvitationView | null> {
-	if (!isTokenShaped(token)) return null;
-	const [row] = await tx
-		.select()
-		.from(emailTokens)
-		.where(and(eq(emailTokens.id, tokenDigest(token)), eq(emailTokens.purpose, 'invitation'), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, new Date())));
-	if (!row?.organizationId || !ROLES.includes(row.role as Role)) return null;
-	const [user] = await tx
-		.select({ id: users.id })
-		.from(users)
-		.where(eq(users.email, normalizeEmail(row.email)));
-	return { id: row.id, email: row.email, organizationId: row.organizationId, role: row.role as Role, existingUserId: user?.id ?? null };
+	const open = await openInvitation(tx, token);
+	const organizationId = open?.row.organizationId;
+	if (!open || !organizationId || !ROLES.includes(open.row.role as Role)) return null;
+	return { id: open.row.id, email: open.row.email, organizationId, role: open.row.role as Role, existingUserId: open.existingUserId };
 }
 
 /** What the invitation page shows: the invitation and the inviting organisation's name. */
