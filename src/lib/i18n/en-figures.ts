@@ -32,5 +32,6 @@ export const figuresEn: Record<keyof typeof figuresJa, string> = {
 	'figures.public': 'Attendance of this program (last 12 months)',
 	'figures.publicNote': 'Numbers under 5 are not shown, so that nobody can be identified.',
 	'figures.suppressed': 'under 5',
-	'audit.action.figures.export': 'Attendance exported (CSV)'
+	'audit.action.figures.export': 'Attendance exported (CSV)',
+	'audit.action.consultation.retention': 'Consultations past their retention period emptied'
 };

@@ -29,5 +29,6 @@ export const figuresJa = {
 	'figures.public': 'この取組の参加の実績(直近12か月)',
 	'figures.publicNote': '5人未満の数は、個人がわからないよう表示していません。',
 	'figures.suppressed': '5人未満',
-	'audit.action.figures.export': '参加の実績のCSV出力'
+	'audit.action.figures.export': '参加の実績のCSV出力',
+	'audit.action.consultation.retention': '保存期間を過ぎた相談の消去'
 } as const;

@@ -11,3 +11,4 @@ export { organizationConsultationFigures, exportOrganizationConsultationFigures,
 export { recordStaffConsultation, staffEntryInput, type StaffEntryInput, type StaffEntered } from './staff-entry';
 export { lineChannel, signedByLine, type LineChannel } from './line/channel';
 export { receiveLineDelivery, lineCallbackSchema, LINE_EVENT_RETENTION_DAYS, type LineCallback, type LineDelivery, type LineRefusal } from './line/webhook';
+export { consultationRetentionDays, emptyExpiredConsultations, DEFAULT_RETENTION_DAYS, type RetentionRun } from './retention';
