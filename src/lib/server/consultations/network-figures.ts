@@ -110,11 +110,8 @@ export function networkConsultationFiguresCsv(labels: NetworkConsultationCsvLabe
 	const count = (n: number | null) => (n === null ? labels.suppressed : n);
 	const minutes = (s: number | null) => (s === null ? labels.suppressed : (s / 60).toFixed(1));
 	const line = (name: string, f: SuppressedConsultationFigures) => [name, count(f.threads), ...CHANNELS.map((c) => count(f.byChannel[c])), count(f.urgent), f.urgentShare === null ? labels.suppressed : f.urgentShare.toFixed(3), minutes(f.medianSecondsToAnswer), minutes(f.p90SecondsToAnswer)];
-	return csvDocument([
-		[],
-		[labels.title],
-		[labels.organization, labels.threads, ...CHANNELS.map((c) => labels.channels[c]), labels.urgent, labels.urgentShare, labels.median, labels.p90],
-		...figures.organizations.map((o) => line(o.name, o.figures)),
-		line(labels.total, figures.total)
-	]).replace(/^\uFEFF/, '');
+	return csvDocument([[], [labels.title], [labels.organization, labels.threads, ...CHANNELS.map((c) => labels.channels[c]), labels.urgent, labels.urgentShare, labels.median, labels.p90], ...figures.organizations.map((o) => line(o.name, o.figures)), line(labels.total, figures.total)]).replace(
+		/^\uFEFF/,
+		''
+	);
 }

@@ -29,7 +29,7 @@ export function suppressCells(rows: ReadonlyArray<Record<Counted, number>>): Arr
 	if (last > 0) for (const m of COUNTED) sums.push({ whole: [last, m], parts: rows.slice(0, last).map((_, r): Cell => [r, m]) });
 	const isHidden = ([r, m]: Cell) => hidden[r][m];
 	const value = ([r, m]: Cell) => rows[r][m];
-	for (let changed = true; changed; ) {
+	for (let changed = true; changed;) {
 		changed = false;
 		for (const { whole, parts } of sums) {
 			const gone = [whole, ...parts].filter(isHidden);

@@ -18,9 +18,15 @@ function recoverable(rows: Row[], hidden: Array<Record<Counted, boolean>>): Arra
 	const found: Array<[number, Counted, number]> = [];
 	const last = rows.length - 1;
 	const sums: Array<[number, Counted][]> = [];
-	for (let r = 0; r < rows.length; r++) sums.push([[r, 'threads'], [r, 'web'], [r, 'line'], [r, 'staff']]);
+	for (let r = 0; r < rows.length; r++)
+		sums.push([
+			[r, 'threads'],
+			[r, 'web'],
+			[r, 'line'],
+			[r, 'staff']
+		]);
 	for (const m of COUNTED) sums.push([[last, m], ...rows.slice(0, last).map((_, r): [number, Counted] => [r, m])]);
-	for (let changed = true; changed; ) {
+	for (let changed = true; changed;) {
 		changed = false;
 		for (const cells of sums) {
 			const unknown = cells.filter(([r, m]) => known[r][m]);
@@ -76,7 +82,7 @@ describe('suppressCells', () => {
 		expect(recoverable(rows, hidden).filter(([, , v]) => v > 0)).toEqual([]);
 	});
 
-	it("hides a channel of a row whose threads were hidden for the network total, or its channels would give them back", () => {
+	it('hides a channel of a row whose threads were hidden for the network total, or its channels would give them back', () => {
 		// A's 3 threads are hidden; the network total would give them back, so B's threads (the smallest
 		// other) hide too; B's channels would add up to them again, so one of B's channels hides as well.
 		const rows = table(row(0, 0, 3, 0), row(5, 5, 10, 5), row(30, 20, 6, 9));
@@ -97,7 +103,10 @@ describe('suppressCells', () => {
 			rows[rows.length - 1] = totalOf(rows.slice(0, -1));
 			const hidden = suppressCells(rows);
 			rows.forEach((r, i) => COUNTED.forEach((m) => r[m] < 5 && expect(hidden[i][m], `${i}.${m}`).toBe(true)));
-			expect(recoverable(rows, hidden).filter(([, , v]) => v > 0), JSON.stringify(rows)).toEqual([]);
+			expect(
+				recoverable(rows, hidden).filter(([, , v]) => v > 0),
+				JSON.stringify(rows)
+			).toEqual([]);
 			expect(smallHiddenRests(rows, hidden), JSON.stringify(rows)).toEqual([]);
 		}
 	});
