@@ -62,6 +62,8 @@ const EDIT_IDOR: Row = ['login', 'deny', 'deny', 'hidden', 'hidden', 'hidden', '
 const CONSULT_OWN: Row = ['login', 'deny', 'ok', 'deny', 'deny', 'deny', 'mfa'];
 const CONSULT_OTHER: Row = ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa'];
 const CONSULT_IDOR: Row = ['login', 'deny', 'hidden', 'deny', 'deny', 'deny', 'mfa'];
+/** The organisation's figures page: each part for who may see it (counsellors: its consultations). */
+const FIGURES_OWN: Row = ['login', 'deny', 'ok', 'ok', 'ok', 'ok', 'mfa'];
 /** A complete, valid program form: so that an IDOR save is refused for the id, not for the input. */
 const VALID_PROGRAM = { title: '乗っ取り', forms: 'ibasho', languages: 'ja', costKind: 'free', joinMethod: 'no_registration', deliveryMode: 'in_person', status: 'active', scheduleCount: '0' };
 
@@ -211,12 +213,13 @@ const MATRIX: Record<string, Probe[]> = {
 	],
 	'/api/v1/orgs/[orgId]/checkins': [post('own', (i) => `/api/v1/orgs/${i.org}/checkins`, () => ({}), ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa'])],
 	'/api/v1/orgs/[orgId]/taps': [post('other', (i) => `/api/v1/orgs/${i.org}/taps`, () => ({}), ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa'])],
+	// figures.view: attendance for staff, admins and the secretariat; the consultation part for the organisation's counsellors.
 	'/staff/orgs/[orgId]/figures': [
-		get('own', (i) => `/staff/orgs/${i.org}/figures`, EDIT_OWN),
+		get('own', (i) => `/staff/orgs/${i.org}/figures`, FIGURES_OWN),
 		get('other', (i) => `/staff/orgs/${i.org}/figures`, EDIT_OTHER),
-		get('own', (i) => `/staff/orgs/${i.org}/figures?from=2026-13-01`, ['login', 'deny', 'deny', 'ok', 'ok', 'ok', 'mfa'])
+		get('own', (i) => `/staff/orgs/${i.org}/figures?from=2026-13-01`, FIGURES_OWN)
 	],
-	'/staff/orgs/[orgId]/figures.csv': [get('own', (i) => `/staff/orgs/${i.org}/figures.csv`, EDIT_OWN), get('other', (i) => `/staff/orgs/${i.org}/figures.csv`, EDIT_OTHER)],
+	'/staff/orgs/[orgId]/figures.csv': [get('own', (i) => `/staff/orgs/${i.org}/figures.csv`, FIGURES_OWN), get('other', (i) => `/staff/orgs/${i.org}/figures.csv`, EDIT_OTHER)],
 	'/staff/orgs/[orgId]/events/[occurrenceId]': [
 		get('own', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}`, EDIT_OWN),
 		get('other', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}`, EDIT_OTHER),

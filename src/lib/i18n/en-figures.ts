@@ -32,5 +32,13 @@ export const figuresEn: Record<keyof typeof figuresJa, string> = {
 	'figures.public': 'Attendance of this program (last 12 months)',
 	'figures.publicNote': 'Numbers under 5 are not shown, so that nobody can be identified.',
 	'figures.suppressed': 'under 5',
-	'audit.action.figures.export': 'Attendance exported (CSV)'
+	'audit.action.figures.export': 'Attendance exported (CSV)',
+	'audit.action.consultation.retention': 'Consultations past their retention period emptied',
+	'figures.consult.title': 'Consultations',
+	'figures.consult.link': 'Consultation figures',
+	'figures.consult.regionTitle': 'Consultations in the network',
+	'figures.consult.regionLead': 'Consultations per organisation and for the whole network. No content and no single consultation is shown.',
+	'figures.consult.suppressedNote': 'So that nobody can be identified, counts under 5, and times from fewer than 5 answered consultations, read "under 5"; counts that the totals would give back are hidden too.',
+	'figures.consult.suppressed': 'under 5',
+	'audit.action.consultation.figures_export_network': 'Network consultation figures exported (CSV)'
 };

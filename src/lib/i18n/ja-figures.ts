@@ -29,5 +29,13 @@ export const figuresJa = {
 	'figures.public': 'この取組の参加の実績(直近12か月)',
 	'figures.publicNote': '5人未満の数は、個人がわからないよう表示していません。',
 	'figures.suppressed': '5人未満',
-	'audit.action.figures.export': '参加の実績のCSV出力'
+	'audit.action.figures.export': '参加の実績のCSV出力',
+	'audit.action.consultation.retention': '保存期間を過ぎた相談の消去',
+	'figures.consult.title': '相談の実績',
+	'figures.consult.link': '相談の実績',
+	'figures.consult.regionTitle': 'ネットワークの相談',
+	'figures.consult.regionLead': '団体ごとの相談の数と、ネットワーク全体の数です。相談の内容や1件ごとの記録は含みません。',
+	'figures.consult.suppressedNote': '個人がわからないよう、5件未満の数と、返事をした相談が5件未満の時間は「5件未満」とし、合計から逆算できてしまう数もあわせて伏せています。',
+	'figures.consult.suppressed': '5件未満',
+	'audit.action.consultation.figures_export_network': '地域の相談の実績のCSV出力'
 } as const;

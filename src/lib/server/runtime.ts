@@ -17,6 +17,7 @@ import { systemScope } from './scope';
 import { purgeExpiredSessions } from './auth/sessions';
 import { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG } from './network';
 import { runExclusive } from './jobs';
+import { consultationRetentionDays, emptyExpiredConsultations } from './consultations';
 import { sendMail } from './mail';
 import { translate } from '../i18n';
 import { sql } from 'drizzle-orm';
@@ -31,6 +32,7 @@ async function upcomingDatesStale(db: Db, today: string): Promise<boolean> {
 export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
 	const startedAt = new Date();
 	const reminderInterval = reminderIntervalMs(env);
+	const retentionDays = consultationRetentionDays(env);
 	const database = await openDatabase({
 		databaseUrl: env.DATABASE_URL || undefined,
 		appUrl: env.DATABASE_APP_URL || undefined,
@@ -45,11 +47,12 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	scheduleDailyRefresh(database);
 	scheduleReminders(database, reminderInterval);
 	scheduleSessionPurge(database);
+	scheduleRetention(database, retentionDays);
 	return database;
 }
 
 /** The jobs that take a lock across processes (see jobs.ts); names are the lock keys. */
-const JOBS = { startup: 'startup', dates: 'dates', nightly: 'nightly', reminders: 'reminders', sessions: 'sessions' } as const;
+const JOBS = { startup: 'startup', dates: 'dates', nightly: 'nightly', reminders: 'reminders', sessions: 'sessions', retention: 'consultation_retention' } as const;
 
 /** Date refreshes and occurrence syncs, one at a time across processes. */
 const datesJob = <T>(database: Database, fn: () => Promise<T>) => runExclusive(database.pool, JOBS.dates, fn, { wait: true });
@@ -169,8 +172,27 @@ function scheduleSessionPurge(database: Database) {
 	sessionPurgeTimer.unref();
 }
 
+let retentionTimer: NodeJS.Timeout | undefined;
+
+/** Closed consultations past CONSULTATION_RETENTION_DAYS are emptied daily at 03:00 in Tokyo, by one process (held 10 minutes, like the nightly job). */
+function scheduleRetention(database: Database, days: number) {
+	const now = Date.now();
+	const next = Math.ceil((now + 6 * 3600_000) / 86_400_000) * 86_400_000 - 6 * 3600_000;
+	const { signal } = stopping;
+	retentionTimer = setTimeout(() => {
+		runExclusive(database.pool, JOBS.retention, () => emptyExpiredConsultations(systemScope(database.db, JOBS.retention), { now: new Date(), days }), { holdMs: NIGHTLY_HOLD_MS, signal })
+			.then(
+				(run) => run.ran && log.info('consultations_emptied', { ...run.value }),
+				(error: Error) => log.error('consultation_retention_failed', { message: error.message })
+			)
+			.finally(() => signal.aborted || scheduleRetention(database, days));
+	}, next - now);
+	retentionTimer.unref();
+}
+
 export async function stopPlatform() {
 	clearTimeout(refreshTimer);
+	clearTimeout(retentionTimer);
 	clearInterval(reminderTimer);
 	clearInterval(sessionPurgeTimer);
 	stopping.abort();

@@ -17,7 +17,7 @@ export const load: LayoutServerLoad = (event) => {
 				canManage: can(actor, 'members.manage', m.organizationId),
 				canEvents: can(actor, 'events.manage', m.organizationId),
 				canRecord: can(actor, 'attendance.record', m.organizationId),
-				canFigures: can(actor, 'attendance.view', m.organizationId),
+				canFigures: can(actor, 'figures.view', m.organizationId),
 				canConsult: can(actor, 'consultations.read', m.organizationId)
 			}))
 		}

@@ -99,7 +99,7 @@ describe('consultation figures on the figures page and CSV', () => {
 		expect(audit.organization_id).toBe(cast.secretariatOrg);
 	});
 
-	it('leaves them out for staff and admins who see attendance but not consultations; counsellors still have no figures page', async () => {
+	it('leaves them out for staff and admins who see attendance but not consultations', async () => {
 		for (const who of ['staff', 'org_admin'] as const) {
 			const page = await get(`/staff/orgs/${cast.orgA}/figures`, cast.people[who].token);
 			expect(page.status, who).toBe(200);
@@ -110,7 +110,76 @@ describe('consultation figures on the figures page and CSV', () => {
 		// The secretariat on another organisation's figures (network attendance permission, no consultations there).
 		const elsewhere = await (await get(`/staff/orgs/${cast.orgA}/figures`, cast.people.secretariat.token)).text();
 		expect(elsewhere).not.toContain('consultation-figures');
-		expect((await get(`/staff/orgs/${cast.orgA}/figures`, cast.people.counsellor.token)).status).toBe(403);
 		expect((await get(`/staff/orgs/${cast.orgA}/figures`)).status).toBe(303);
+	});
+
+	it("shows a counsellor their own organisation's consultation figures, without its attendance, page and CSV", async () => {
+		const counsellor = cast.people.counsellor.token;
+		const page = await get(`/staff/orgs/${cast.orgA}/figures?from=2020-01-01`, counsellor);
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain('id="consultation-figures"');
+		expect(html).toContain('相談の実績');
+		// The records made above: counted, never quoted.
+		expect(html).toMatch(/相談の件数<\/th><td>[1-9]/);
+		expect(html).not.toContain('子どもの登校');
+		expect(html).not.toContain('id="total-visits"');
+		expect(html).not.toContain('延べ人数');
+		const csv = await get(`/staff/orgs/${cast.orgA}/figures.csv?from=2020-01-01`, counsellor);
+		expect(csv.status).toBe(200);
+		// One byte-order mark (fetch's text() drops it), then the section without a blank line first.
+		const bytes = new Uint8Array(await csv.arrayBuffer());
+		expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+		const lines = new TextDecoder().decode(bytes).split('\r\n');
+		expect(lines[0]).toBe('相談');
+		expect(lines[1]).toBe('項目,値');
+		expect(lines[2]).toMatch(/^相談の件数,[1-9]/);
+		expect(lines.join('\n')).not.toContain('延べ人数');
+		// The staff home links to them.
+		expect(await (await get('/staff', counsellor)).text()).toContain(`href="/staff/orgs/${cast.orgA}/figures#consultation-figures"`);
+	});
+
+	it("refuses a counsellor another organisation's figures, and the network's", async () => {
+		const counsellor = cast.people.counsellor.token;
+		expect((await get(`/staff/orgs/${cast.orgB}/figures`, counsellor)).status).toBe(403);
+		expect((await get(`/staff/orgs/${cast.orgB}/figures.csv`, counsellor)).status).toBe(403);
+		expect((await get('/staff/network/figures', counsellor)).status).toBe(403);
+	});
+});
+
+describe("the network's consultation figures, for the secretariat", () => {
+	it('shows every organisation and the network, counts only, under 5 hidden, never a word of a thread', async () => {
+		const page = await get('/staff/network/figures?from=2020-01-01', cast.people.secretariat.token);
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain('id="network-consultation-figures"');
+		expect(html).toContain('5件未満');
+		for (const text of ['相談先を知りたい', '子どもの登校', 'やまだ', '死にたい']) expect(html).not.toContain(text);
+		expect(html).not.toContain('/consultations/');
+	});
+
+	it('adds a CSV section with its columns, recorded in the audit log', async () => {
+		const csv = await get('/staff/network/figures.csv?from=2020-01-01', cast.people.secretariat.token);
+		expect(csv.status).toBe(200);
+		const lines = (await csv.text()).split('\r\n');
+		const title = lines.indexOf('ネットワークの相談');
+		expect(title).toBeGreaterThan(0);
+		expect(lines[title - 1]).toBe('');
+		expect(lines[title + 1]).toBe('団体,相談の件数,ウェブ,LINE,電話・来所,うち緊急,緊急の割合,最初の返事まで(中央値) (分),最初の返事まで(90パーセンタイル) (分)');
+		const organizations = Number((await admin.query(`select count(*) from organizations`)).rows[0].count);
+		// One line per organisation and the network's, then the end of the file.
+		expect(lines.length - (title + 2)).toBe(organizations + 2);
+		expect(lines.at(-2)).toMatch(/^地域全体,/);
+		const [audit] = (await admin.query(`select actor_user_id from audit_events where action = 'consultation.figures_export_network' order by id desc limit 1`)).rows;
+		expect(audit.actor_user_id).toBe(cast.people.secretariat.userId);
+	});
+
+	it('refuses everyone else: anonymous to the login page, an organisation admin without secretariat standing, staff', async () => {
+		for (const path of ['/staff/network/figures', '/staff/network/figures.csv']) {
+			const anonymous = await get(path);
+			expect(anonymous.status).toBe(303);
+			expect(anonymous.headers.get('location')).toMatch(/^\/login\?next=/);
+			for (const who of ['org_admin', 'adminB', 'staff', 'counsellor'] as const) expect((await get(path, cast.people[who].token)).status, `${who} ${path}`).toBe(403);
+		}
 	});
 });

@@ -26,9 +26,11 @@ export const PERMISSIONS = [
 	'registrations.view', // the names and contacts of people registered (personal data)
 	'attendance.record', // check people in, count heads at the door
 	'attendance.view', // the organisation's attendance figures
+	'figures.view', // the organisation's figures page: each part for who may see it (attendance.view, consultations.read)
 	'network.attendance', // the region's attendance figures, unsuppressed
 	'consultations.read', // the organisation's consultation inbox and threads (every opening audited)
-	'consultations.reply' // answer, note, assign, set status and tags on the organisation's threads
+	'consultations.reply', // answer, note, assign, set status and tags on the organisation's threads
+	'network.consultation_figures' // every organisation's consultation counts and times, aggregates only, under 5 hidden
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -36,17 +38,18 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 	// Consultations only for roles in MFA_ROLES (a second factor before any thread is read); the
 	// secretariat answers the network's one window at its own organisation, never network-wide.
-	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'consultations.read', 'consultations.reply'],
-	org_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view'],
-	staff: ['directory.edit', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view'],
-	counsellor: ['consultations.read', 'consultations.reply'],
+	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view', 'consultations.read', 'consultations.reply'],
+	org_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view'],
+	staff: ['directory.edit', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view'],
+	// Counsellors see their organisation's consultation figures on its figures page, not its attendance.
+	counsellor: ['consultations.read', 'consultations.reply', 'figures.view'],
 	// Volunteers staff the door: they count and check in, but see no names and no reports.
 	volunteer: ['attendance.record']
 };
 
 /** Permissions over the whole network, held by a secretariat admin wherever they act. */
 // Not registrations.view: the secretariat sees other organisations' participants only as counts.
-export const NETWORK_PERMISSIONS: readonly Permission[] = ['network.review', 'network.moderate', 'network.audit', 'network.attendance', 'directory.edit', 'members.manage', 'audit.view', 'events.manage', 'attendance.view'];
+export const NETWORK_PERMISSIONS: readonly Permission[] = ['network.review', 'network.moderate', 'network.audit', 'network.attendance', 'directory.edit', 'members.manage', 'audit.view', 'events.manage', 'attendance.view', 'figures.view', 'network.consultation_figures'];
 
 /** Roles whose holders must sign in with a second factor. */
 export const MFA_ROLES: readonly Role[] = ['secretariat_admin', 'counsellor'];

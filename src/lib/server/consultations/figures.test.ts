@@ -7,12 +7,26 @@ import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { useDatabase } from '../db';
-import { requireOrganization, residentScope } from '../auth/guard';
+import { requireOrganization, requireSecretariat, residentScope } from '../auth/guard';
 import type { Actor } from '../auth/actor';
 import type { Role } from '../network';
 import type { Permission } from '../network/permissions';
 import { runIn, systemScope } from '../scope';
-import { consultationFiguresByOrganization, consultationFiguresCsv, exportOrganizationConsultationFigures, inbox, openThread, organizationConsultationFigures, recordStaffConsultation, staffEntryInput, startConsultation, type Channel } from './index';
+import {
+	consultationFiguresByOrganization,
+	consultationFiguresCsv,
+	exportNetworkConsultationFigures,
+	networkConsultationFigures,
+	networkConsultationFiguresCsv,
+	exportOrganizationConsultationFigures,
+	inbox,
+	openThread,
+	organizationConsultationFigures,
+	recordStaffConsultation,
+	staffEntryInput,
+	startConsultation,
+	type Channel
+} from './index';
 
 let database: Database;
 let admin: pg.Client;
@@ -132,6 +146,85 @@ describe('consultation figures', () => {
 		const csv = consultationFiguresCsv(labels, f);
 		expect(csv.startsWith('\uFEFF')).toBe(false);
 		expect(csv.split('\r\n')).toEqual(['', 'T', 'I,V', 'N,10', 'W,7', 'L,1', 'S,2', 'U,1', 'US,0.100', 'M,30.0', 'P,54.0', 'X,1', '']);
+	});
+});
+
+describe("the network's consultation figures (the secretariat: aggregates only, under 5 hidden)", () => {
+	const JUNE = { from: '2025-06-01', to: '2025-06-30' };
+	const june = (minutes: number) => new Date(new Date('2025-06-10T10:00:00+09:00').getTime() + minutes * 60_000);
+	const secretariat = (permission: Permission = 'network.consultation_figures') => requireSecretariat(requestOf({ ...actorOf(randomUUID(), randomUUID(), 'secretariat_admin'), secretariat: true }), permission);
+	let orgC: string;
+	let orgD: string;
+	let orgE: string;
+	const threadIds: string[] = [];
+	const SECRET = '誰にも言えない相談の中身';
+
+	beforeAll(async () => {
+		[orgC, orgD, orgE] = [await makeOrganization(database.db), await makeOrganization(database.db), await makeOrganization(database.db)];
+		// C: ten web threads answered after 1…10 minutes (two urgent), six phone / walk-in records.
+		for (let m = 1; m <= 10; m++) threadIds.push(await makeThread(orgC, { createdAt: june(m * 60), answeredAt: june(m * 60 + m), message: m <= 2 ? `${SECRET} もう消えたい` : SECRET }));
+		for (let i = 0; i < 6; i++) threadIds.push(await makeThread(orgC, { createdAt: june(900 + i), channel: 'staff', message: SECRET }));
+		// D: three unanswered web threads. E: seven web threads, five urgent, each answered after 20 minutes.
+		for (let i = 0; i < 3; i++) threadIds.push(await makeThread(orgD, { createdAt: june(i), message: SECRET }));
+		for (let i = 0; i < 7; i++) threadIds.push(await makeThread(orgE, { createdAt: june(i * 30), answeredAt: june(i * 30 + 20), message: i < 5 ? `${SECRET} 死にたい` : SECRET }));
+	}, 120_000);
+
+	it('counts every organisation and the network, hiding counts under 5 and the counts the sums would give back', async () => {
+		const result = await networkConsultationFigures(secretariat(), JUNE);
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		const row = (id: string) => result.value.organizations.find((o) => o.id === id)!.figures;
+		// C: 16 threads (web 10, phone 6); LINE 0 and urgent 2 are under 5. Times from 10 answered: median 5.5, p90 9.1 minutes.
+		expect(row(orgC)).toEqual({ threads: 16, byChannel: { web: 10, line: null, staff: 6 }, urgent: null, urgentShare: null, medianSecondsToAnswer: 330, p90SecondsToAnswer: 546 });
+		// D: three threads, nothing shown; no time from fewer than 5 answered.
+		expect(row(orgD)).toEqual({ threads: null, byChannel: { web: null, line: null, staff: null }, urgent: null, urgentShare: null, medianSecondsToAnswer: null, p90SecondsToAnswer: null });
+		// E: 7 threads and 5 urgent are not under 5, but hidden with D's 3 and C's 2 — the network's
+		// totals would give those back (26 − 16 − 7 = 3, 7 − 5 = 2). Its times come from 7 answered.
+		expect(row(orgE)).toEqual({ threads: null, byChannel: { web: null, line: null, staff: null }, urgent: null, urgentShare: null, medianSecondsToAnswer: 1200, p90SecondsToAnswer: 1200 });
+		// The network: its own median and p90 over all 17 answered (1…10 and seven times 20 minutes), not a mean of the rows.
+		expect(result.value.total).toEqual({ threads: 26, byChannel: { web: 20, line: null, staff: 6 }, urgent: 7, urgentShare: 7 / 26, medianSecondsToAnswer: 540, p90SecondsToAnswer: 1200 });
+		// Every other organisation (the demo region's) is listed with nothing to show.
+		for (const o of result.value.organizations.filter((o) => ![orgC, orgD, orgE].includes(o.id))) expect(o.figures.threads).toBeNull();
+	});
+
+	it('tells nothing of a thread: no text, no thread id, one row per organisation and nothing per thread', async () => {
+		const result = await networkConsultationFigures(secretariat(), JUNE);
+		if (!result.ok) throw new Error(result.reason);
+		const json = JSON.stringify(result.value);
+		expect(json).not.toContain(SECRET);
+		expect(json).not.toContain('消えたい');
+		for (const id of threadIds) expect(json).not.toContain(id);
+		expect(Object.keys(result.value).sort()).toEqual(['organizations', 'total']);
+		const organizations = Number((await admin.query(`select count(*) from organizations`)).rows[0].count);
+		expect(result.value.organizations).toHaveLength(organizations);
+		for (const o of result.value.organizations) {
+			expect(Object.keys(o).sort()).toEqual(['figures', 'id', 'name']);
+			expect(Object.keys(o.figures).sort()).toEqual(['byChannel', 'medianSecondsToAnswer', 'p90SecondsToAnswer', 'threads', 'urgent', 'urgentShare']);
+		}
+	});
+
+	it('refuses a secretariat scope made for another permission, before reading anything', async () => {
+		expect(await networkConsultationFigures(secretariat('network.attendance'), JUNE)).toEqual({ ok: false, reason: 'forbidden' });
+		const before = Number((await admin.query(`select count(*) from audit_events where action = 'consultation.figures_export_network'`)).rows[0].count);
+		expect(await exportNetworkConsultationFigures(secretariat('network.attendance'), JUNE)).toEqual({ ok: false, reason: 'forbidden' });
+		expect(Number((await admin.query(`select count(*) from audit_events where action = 'consultation.figures_export_network'`)).rows[0].count)).toBe(before);
+	});
+
+	it('writes the CSV section with its columns and 5件未満 for hidden cells, and records the export as the secretariat', async () => {
+		const scope = secretariat();
+		const result = await exportNetworkConsultationFigures(scope, JUNE);
+		if (!result.ok) throw new Error(result.reason);
+		const [event] = (await admin.query(`select actor_user_id, entity_type, entity_id from audit_events where action = 'consultation.figures_export_network' order by id desc limit 1`)).rows;
+		expect(event).toEqual({ actor_user_id: scope.actor.userId, entity_type: 'network', entity_id: '2025-06-01/2025-06-30' });
+		const labels = { title: 'T', organization: 'O', total: 'ALL', threads: 'N', channels: { web: 'W', line: 'L', staff: 'S' }, urgent: 'U', urgentShare: 'US', median: 'M', p90: 'P', suppressed: '5件未満' };
+		const lines = networkConsultationFiguresCsv(labels, result.value).split('\r\n');
+		expect(lines.slice(0, 3)).toEqual(['', 'T', 'O,N,W,L,S,U,US,M,P']);
+		const names = new Map((await admin.query(`select id, name from organizations where id = any($1::uuid[])`, [[orgC, orgD, orgE]])).rows.map((r) => [r.id, r.name]));
+		expect(lines).toContain(`${names.get(orgC)},16,10,5件未満,6,5件未満,5件未満,5.5,9.1`);
+		expect(lines).toContain(`${names.get(orgD)},5件未満,5件未満,5件未満,5件未満,5件未満,5件未満,5件未満,5件未満`);
+		expect(lines).toContain(`${names.get(orgE)},5件未満,5件未満,5件未満,5件未満,5件未満,5件未満,20.0,20.0`);
+		expect(lines.at(-2)).toBe('ALL,26,20,5件未満,6,7,0.269,9.0,20.0');
+		expect(lines.at(-1)).toBe('');
 	});
 });
 

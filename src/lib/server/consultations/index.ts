@@ -34,3 +34,6 @@ export { organizationConsultationFigures, exportOrganizationConsultationFigures,
 export { recordStaffConsultation, staffEntryInput, type StaffEntryInput, type StaffEntered } from './staff-entry';
 export { lineChannel, signedByLine, type LineChannel } from './line/channel';
 export { receiveLineDelivery, lineCallbackSchema, LINE_EVENT_RETENTION_DAYS, type LineCallback, type LineDelivery, type LineRefusal } from './line/webhook';
+export { consultationRetentionDays, emptyExpiredConsultations, DEFAULT_RETENTION_DAYS, type RetentionRun } from './retention';
+export { networkConsultationFigures, exportNetworkConsultationFigures, networkConsultationFiguresCsv, type NetworkConsultationFigures, type SuppressedConsultationFigures, type NetworkConsultationCsvLabels, type NetworkFiguresRefusal } from './network-figures';
+export { suppressCells, CONSULTATION_SUPPRESS_BELOW } from './suppress';

@@ -2,11 +2,13 @@ import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
 import { exportRegionFigures, figuresCsv, readFiguresQuery } from '$lib/server/participation';
+import { exportNetworkConsultationFigures, networkConsultationFiguresCsv } from '$lib/server/consultations';
 import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
+import { can } from '$lib/server/auth';
 import { csvResponse, figureColumns } from '$lib/server/staff/csv';
 
-/** The region's figures per organisation as CSV, for the secretariat; audited. */
+/** The region's figures per organisation as CSV, for the secretariat, then its consultations (counts only, under 5 hidden); both audited. */
 export const GET: RequestHandler = async (event) => {
 	const scope = requireSecretariat(event, 'network.attendance');
 	const today = todayInTokyo();
@@ -14,6 +16,23 @@ export const GET: RequestHandler = async (event) => {
 	const q = readFiguresQuery(event.url.searchParams, today);
 	if (!q) error(400, { message: t('figures.invalid') });
 	const figures = await exportRegionFigures(scope, { query: q, today });
-	const csv = figuresCsv({ first: t('figures.organization'), total: t('figures.region'), columns: figureColumns(t, q.weeks) }, figures.organizations, figures.total);
+	let csv = figuresCsv({ first: t('figures.organization'), total: t('figures.region'), columns: figureColumns(t, q.weeks) }, figures.organizations, figures.total);
+	const consultations = can(scope.actor, 'network.consultation_figures') ? await exportNetworkConsultationFigures(requireSecretariat(event, 'network.consultation_figures'), { from: q.from, to: q.to }) : null;
+	if (consultations?.ok) {
+		const minutes = ` (${t('consult.figures.minutesUnit')})`;
+		const labels = {
+			title: t('figures.consult.regionTitle'),
+			organization: t('figures.organization'),
+			total: t('figures.region'),
+			threads: t('consult.figures.threads'),
+			channels: { web: t('consult.channel.web'), line: t('consult.channel.line'), staff: t('consult.channel.staff') },
+			urgent: t('consult.figures.urgent'),
+			urgentShare: t('consult.figures.urgentShare'),
+			median: t('consult.figures.median') + minutes,
+			p90: t('consult.figures.p90') + minutes,
+			suppressed: t('figures.consult.suppressed')
+		};
+		csv += networkConsultationFiguresCsv(labels, consultations.value);
+	}
 	return csvResponse(csv, `region-figures-${q.from}-${q.to}.csv`);
 };

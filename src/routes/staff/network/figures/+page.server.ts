@@ -2,15 +2,19 @@ import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
 import { readFiguresQuery, regionFigures, AGE_BANDS, GENDERS } from '$lib/server/participation';
+import { networkConsultationFigures } from '$lib/server/consultations';
 import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
+import { can } from '$lib/server/auth';
 
-/** The region's attendance for the secretariat: every organisation and the whole network. */
+/** The region's attendance for the secretariat: every organisation and the whole network; and its consultations, counts only. */
 export const load: PageServerLoad = async (event) => {
 	const scope = requireSecretariat(event, 'network.attendance');
 	const today = todayInTokyo();
 	const q = readFiguresQuery(event.url.searchParams, today);
 	if (!q) error(400, { message: translator(event.locals.locale)('figures.invalid') });
 	const figures = await regionFigures(scope, { query: q, today });
-	return { query: q, ...figures, ageBands: AGE_BANDS, genders: GENDERS };
+	// The consultation part under its own permission (a scope made for it: the counting runs in the platform's context).
+	const consultations = can(scope.actor, 'network.consultation_figures') ? await networkConsultationFigures(requireSecretariat(event, 'network.consultation_figures'), { from: q.from, to: q.to }) : null;
+	return { query: q, ...figures, consultations: consultations?.ok ? consultations.value : null, ageBands: AGE_BANDS, genders: GENDERS };
 };

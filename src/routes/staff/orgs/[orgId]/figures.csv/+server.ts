@@ -8,15 +8,18 @@ import { can } from '$lib/server/auth';
 import { consultationFiguresCsv, exportOrganizationConsultationFigures } from '$lib/server/consultations';
 import { csvResponse, figureColumns } from '$lib/server/staff/csv';
 
-/** The organisation's figures per program as CSV; audited. */
+/** The organisation's figures as CSV: attendance per program and consultations, each for who may see it; audited. */
 export const GET: RequestHandler = async (event) => {
-	const scope = requireOrganization(event, 'attendance.view');
+	const scope = requireOrganization(event, 'figures.view');
 	const today = todayInTokyo();
 	const t = translator(event.locals.locale);
 	const q = readFiguresQuery(event.url.searchParams, today);
 	if (!q) error(400, { message: t('figures.invalid') });
-	const figures = await exportOrganizationFigures(scope, { query: q, today });
-	let csv = figuresCsv({ first: t('figures.program'), total: t('figures.total'), columns: figureColumns(t, q.weeks) }, figures.programs, figures.total);
+	let csv = '\uFEFF';
+	if (can(scope.actor, 'attendance.view', scope.organizationId)) {
+		const figures = await exportOrganizationFigures(scope, { query: q, today });
+		csv = figuresCsv({ first: t('figures.program'), total: t('figures.total'), columns: figureColumns(t, q.weeks) }, figures.programs, figures.total);
+	}
 	// The consultation section only for those who may read the organisation's consultations (its export is recorded too).
 	if (can(scope.actor, 'consultations.read', scope.organizationId)) {
 		const consultations = await exportOrganizationConsultationFigures(scope, { from: q.from, to: q.to });
@@ -32,7 +35,9 @@ export const GET: RequestHandler = async (event) => {
 			p90: `${t('consult.figures.p90')} (${t('consult.figures.minutesUnit')})`,
 			unanswered: t('consult.figures.unanswered')
 		};
-		csv += consultationFiguresCsv(labels, consultations);
+		// Alone (a counsellor's download), the section starts the file: no blank line first.
+		const section = consultationFiguresCsv(labels, consultations);
+		csv += csv === '\uFEFF' ? section.replace(/^\r\n/, '') : section;
 	}
 	return csvResponse(csv, `figures-${q.from}-${q.to}.csv`);
 };
