@@ -11,3 +11,6 @@ export { organizationConsultationFigures, exportOrganizationConsultationFigures,
 export { recordStaffConsultation, staffEntryInput, type StaffEntryInput, type StaffEntered } from './staff-entry';
 export { lineChannel, signedByLine, type LineChannel } from './line/channel';
 export { receiveLineDelivery, lineCallbackSchema, LINE_EVENT_RETENTION_DAYS, type LineCallback, type LineDelivery, type LineRefusal } from './line/webhook';
+export { rotaPage, setRota, setEscalationMinutes, newLineLinkCode, unlinkLine, rotaInput, minutesInput, managesRota, ESCALATION_MINUTES_DEFAULT, ESCALATION_MINUTES_MAX, LINE_LINK_MINUTES, type RotaPage, type RotaMember, type RotaRefusal, type RotaWriteRefusal, type LinkRefusal } from './rota';
+export { alertUrgent, alertsSettled } from './alerts';
+export { escalateUnopened, type EscalationRun } from './escalation';
