@@ -110,6 +110,9 @@ export async function rotaPage(scope: OrganizationScope): Promise<Result<RotaPag
 	});
 }
 
+/** Digits as typed on a Japanese keyboard (full width) count as digits. */
+const halfWidth = z.string().transform((v) => v.normalize('NFKC').trim());
+
 /**
  * The rota form: a position (1, 2, …) or nothing for each member who can answer. Order is by
  * position; the same position twice is refused rather than guessed.
@@ -119,8 +122,10 @@ export const rotaInput = z
 		entries: z
 			.array(
 				z.object({
-					userId: z.uuid(),
-					position: z.union([z.literal('').transform(() => null), z.coerce.number({ error: 'consult.rota.error.position' }).int('consult.rota.error.position').min(1, 'consult.rota.error.position').max(99, 'consult.rota.error.position')])
+					userId: z.uuid('consult.rota.error.member'),
+					position: halfWidth
+						.pipe(z.string().regex(/^([1-9][0-9]?)?$/, 'consult.rota.error.position'))
+						.transform((v) => (v === '' ? null : Number(v)))
 				})
 			)
 			.max(500)
@@ -162,10 +167,8 @@ export async function setRota(scope: OrganizationScope, input: RotaInput): Promi
 }
 
 export const minutesInput = z.object({
-	minutes: z
-		.string()
-		.trim()
-		.regex(/^\d{1,4}$/, 'consult.rota.error.minutes')
+	minutes: halfWidth
+		.pipe(z.string().regex(/^\d{1,4}$/, 'consult.rota.error.minutes'))
 		.transform(Number)
 		.pipe(z.number().int().min(1, 'consult.rota.error.minutes').max(ESCALATION_MINUTES_MAX, 'consult.rota.error.minutes'))
 });
