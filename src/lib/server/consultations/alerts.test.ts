@@ -46,7 +46,16 @@ const fake: Server = createServer((req, res) => {
 });
 
 const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.80', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({ userId, email: `${role}@example.org`, displayName: role, sessionId: 's', memberships: [{ organizationId, organizationName: '', role }], secretariat: role === 'secretariat_admin', mfaRequired: true, mfaEnrolled: true });
+const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({
+	userId,
+	email: `${role}@example.org`,
+	displayName: role,
+	sessionId: 's',
+	memberships: [{ organizationId, organizationName: '', role }],
+	secretariat: role === 'secretariat_admin',
+	mfaRequired: true,
+	mfaEnrolled: true
+});
 const resident = () => residentScope(requestOf(null));
 const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, cast.orgA, 'org_admin'), cast.orgA), 'members.manage');
 const counsellorA = () => requireOrganization(requestOf(actorOf(cast.people.counsellor.userId, cast.orgA, 'counsellor'), cast.orgA), 'consultations.read');
@@ -70,7 +79,8 @@ async function urgent(message: string, organizationId: string) {
 }
 
 const mailTo = (email: string) => readOutbox(500, outbox).filter((m) => m.to.includes(email));
-const alertsOf = async (threadId: string) => (await admin.query<{ recipient_user_id: string; reason: string; level: number; via: string; delivery: string }>(`select recipient_user_id, reason, level, via, delivery from consultation_alerts where thread_id = $1 order by created_at, via`, [threadId])).rows;
+const alertsOf = async (threadId: string) =>
+	(await admin.query<{ recipient_user_id: string; reason: string; level: number; via: string; delivery: string }>(`select recipient_user_id, reason, level, via, delivery from consultation_alerts where thread_id = $1 order by created_at, via`, [threadId])).rows;
 
 function lineText(userId: string, text: string) {
 	return lineCallbackSchema.parse({
@@ -91,7 +101,12 @@ beforeAll(async () => {
 	await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
 	const { port } = fake.address() as { port: number };
 	Object.assign(process.env, { OUTBOX_DIR: outbox, ORIGIN: 'https://tsunagu.example', LINE_CHANNEL_SECRET: 'alerts-secret', LINE_CHANNEL_ACCESS_TOKEN: 'alerts-token', LINE_API_BASE: `http://127.0.0.1:${port}` });
-	const set = await setRota(adminA(), { entries: [{ userId: cast.people.counsellor.userId, position: 1 }, { userId: counsellor2.userId, position: 2 }] });
+	const set = await setRota(adminA(), {
+		entries: [
+			{ userId: cast.people.counsellor.userId, position: 1 },
+			{ userId: counsellor2.userId, position: 2 }
+		]
+	});
 	expect(set.ok).toBe(true);
 }, 60_000);
 

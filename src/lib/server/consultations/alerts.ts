@@ -16,7 +16,7 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { translate } from '$lib/i18n';
 import { peopleByIds } from '../auth';
 import { organizationNames } from '../directory';
-import { publicOrigin } from '../http/origin';
+import { publicOrigin } from '../http';
 import { log } from '../log';
 import { sendMail } from '../mail';
 import { runIn, type OrganizationScope, type ResidentScope, type SystemScope, type Tx } from '../scope';
@@ -84,7 +84,14 @@ export async function raiseUrgentAlerts(scope: AlertScope, threadIds: string[]):
 		for (const thread of claimed) {
 			const rota = await rotaOf(tx, thread.organizationId);
 			const recipients: Recipient[] = rota.length > 0 ? [{ userId: rota[0].userId, role: 'counsellor', onCall: rota[0] }] : (await answeringMembers(tx, thread.organizationId)).map((userId) => ({ userId, role: 'counsellor' as const }));
-			all.push(...(await planAlerts(tx, thread, { reason: 'urgent', level: 1, minutes: 0 }, recipients.filter((r) => r.userId !== typist))));
+			all.push(
+				...(await planAlerts(
+					tx,
+					thread,
+					{ reason: 'urgent', level: 1, minutes: 0 },
+					recipients.filter((r) => r.userId !== typist)
+				))
+			);
 		}
 		return all;
 	});
@@ -102,7 +109,10 @@ export const threadLink = (thread: { id: string; organizationId: string }) => `$
  */
 export async function planAlerts(tx: Tx, thread: { id: string; organizationId: string }, why: { reason: AlertReason; level: number; minutes: number }, recipients: Recipient[]): Promise<Planned[]> {
 	if (recipients.length === 0) return [];
-	const people = await peopleByIds(tx, recipients.map((r) => r.userId));
+	const people = await peopleByIds(
+		tx,
+		recipients.map((r) => r.userId)
+	);
 	const channel = lineChannel();
 	const app = translate('ja', 'app.name');
 	const organization = recipients.some((r) => r.role === 'secretariat') ? ((await organizationNames(tx, [thread.organizationId])).get(thread.organizationId) ?? '') : '';

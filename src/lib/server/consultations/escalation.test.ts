@@ -33,7 +33,16 @@ let counsellorB: { userId: string; email: string };
 const saved = { ...process.env };
 
 const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.81', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({ userId, email: `${role}@example.org`, displayName: role, sessionId: 's', memberships: [{ organizationId, organizationName: '', role }], secretariat: role === 'secretariat_admin', mfaRequired: true, mfaEnrolled: true });
+const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({
+	userId,
+	email: `${role}@example.org`,
+	displayName: role,
+	sessionId: 's',
+	memberships: [{ organizationId, organizationName: '', role }],
+	secretariat: role === 'secretariat_admin',
+	mfaRequired: true,
+	mfaEnrolled: true
+});
 const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, cast.orgA, 'org_admin'), cast.orgA), 'members.manage');
 const job = () => systemScope(database.db, 'escalations');
 const minutesLater = (from: Date, minutes: number) => new Date(from.getTime() + minutes * 60_000);

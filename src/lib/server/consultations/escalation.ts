@@ -30,8 +30,17 @@ export interface EscalationRun {
 export async function escalateUnopened(scope: SystemScope, now: Date = new Date()): Promise<EscalationRun> {
 	const t = consultationThreads;
 	const unopened = and(eq(t.urgent, true), isNull(t.firstOpenedAt), ne(t.status, 'closed'));
-	const missed = await runIn(scope, (tx) => tx.select({ id: t.id }).from(t).where(and(unopened, eq(t.escalationLevel, 0))));
-	if (missed.length) await raiseUrgentAlerts(scope, missed.map((m) => m.id));
+	const missed = await runIn(scope, (tx) =>
+		tx
+			.select({ id: t.id })
+			.from(t)
+			.where(and(unopened, eq(t.escalationLevel, 0)))
+	);
+	if (missed.length)
+		await raiseUrgentAlerts(
+			scope,
+			missed.map((m) => m.id)
+		);
 	const due = await runIn(scope, async (tx) => {
 		const rows = await tx.execute<{ id: string }>(sql`
 			select t.id from consultation_threads t

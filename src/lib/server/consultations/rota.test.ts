@@ -24,7 +24,16 @@ let cast: Cast;
 let app: RunningApp;
 
 const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.82', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, memberships: { organizationId: string; role: Role }[]): Actor => ({ userId, email: 'x@example.org', displayName: 'x', sessionId: 's', memberships: memberships.map((m) => ({ ...m, organizationName: '' })), secretariat: memberships.some((m) => m.role === 'secretariat_admin'), mfaRequired: true, mfaEnrolled: true });
+const actorOf = (userId: string, memberships: { organizationId: string; role: Role }[]): Actor => ({
+	userId,
+	email: 'x@example.org',
+	displayName: 'x',
+	sessionId: 's',
+	memberships: memberships.map((m) => ({ ...m, organizationName: '' })),
+	secretariat: memberships.some((m) => m.role === 'secretariat_admin'),
+	mfaRequired: true,
+	mfaEnrolled: true
+});
 const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, [{ organizationId: cast.orgA, role: 'org_admin' }]), cast.orgA), 'members.manage');
 const counsellorA = () => requireOrganization(requestOf(actorOf(cast.people.counsellor.userId, [{ organizationId: cast.orgA, role: 'counsellor' }]), cast.orgA), 'consultations.read');
 /** The secretariat admin acting for organisation A through the network permission (no role in A). */
@@ -54,7 +63,13 @@ afterAll(async () => {
 
 describe('the rota (module)', () => {
 	it('is set by the organisation’s admin from its counsellors, audited; a non-counsellor is refused', async () => {
-		const parsed = rotaInput.parse({ entries: [{ userId: cast.people.counsellor.userId, position: '１' }, { userId: cast.people.unenrolled.userId, position: '2' }, { userId: cast.people.staff.userId, position: '' }] });
+		const parsed = rotaInput.parse({
+			entries: [
+				{ userId: cast.people.counsellor.userId, position: '１' },
+				{ userId: cast.people.unenrolled.userId, position: '2' },
+				{ userId: cast.people.staff.userId, position: '' }
+			]
+		});
 		expect((await setRota(adminA(), parsed)).ok).toBe(true);
 		expect(await rota(cast.orgA)).toEqual([
 			{ user_id: cast.people.counsellor.userId, position: 1 },
@@ -67,7 +82,19 @@ describe('the rota (module)', () => {
 
 	it('keeps a LINE link when the order changes, and drops whoever leaves the rota', async () => {
 		await admin.query(`update consultation_rota set line_user_id_sealed = 'enc:v1:placeholder' where user_id = $1`, [cast.people.counsellor.userId]);
-		expect((await setRota(adminA(), rotaInput.parse({ entries: [{ userId: cast.people.unenrolled.userId, position: '1' }, { userId: cast.people.counsellor.userId, position: '5' }] }))).ok).toBe(true);
+		expect(
+			(
+				await setRota(
+					adminA(),
+					rotaInput.parse({
+						entries: [
+							{ userId: cast.people.unenrolled.userId, position: '1' },
+							{ userId: cast.people.counsellor.userId, position: '5' }
+						]
+					})
+				)
+			).ok
+		).toBe(true);
 		const rows = (await admin.query(`select user_id, position, line_user_id_sealed from consultation_rota where organization_id = $1 order by position`, [cast.orgA])).rows;
 		expect(rows.map((r) => [r.user_id, r.position, r.line_user_id_sealed])).toEqual([
 			[cast.people.unenrolled.userId, 1, null],
@@ -77,7 +104,14 @@ describe('the rota (module)', () => {
 	});
 
 	it('refuses the same position twice, and positions that are not 1–99', () => {
-		expect(rotaInput.safeParse({ entries: [{ userId: cast.people.counsellor.userId, position: '1' }, { userId: cast.people.unenrolled.userId, position: '1' }] }).success).toBe(false);
+		expect(
+			rotaInput.safeParse({
+				entries: [
+					{ userId: cast.people.counsellor.userId, position: '1' },
+					{ userId: cast.people.unenrolled.userId, position: '1' }
+				]
+			}).success
+		).toBe(false);
 		for (const position of ['0', '100', 'a', '-1', '1.5']) expect(rotaInput.safeParse({ entries: [{ userId: cast.people.counsellor.userId, position }] }).success, position).toBe(false);
 	});
 
@@ -160,7 +194,11 @@ describe('the rota page over HTTP', () => {
 		expect(shown).toBeDefined();
 		const [row] = (await admin.query(`select line_link_digest, line_link_expires_at from consultation_rota where user_id = $1`, [cast.people.counsellor.userId])).rows;
 		expect(row.line_link_digest).toMatch(/^[0-9a-f]{64}$/);
-		expect(row.line_link_digest).toBe(createHash('sha256').update(`line-link:${shown!.slice(8).replaceAll('-', '')}`).digest('hex'));
+		expect(row.line_link_digest).toBe(
+			createHash('sha256')
+				.update(`line-link:${shown!.slice(8).replaceAll('-', '')}`)
+				.digest('hex')
+		);
 		expect(new Date(row.line_link_expires_at).getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
 		// Not shown again on the next visit.
 		expect(await (await page(cast.orgA, cast.people.counsellor.token)).text()).not.toContain(shown!);

@@ -102,9 +102,7 @@ export async function rotaPage(scope: OrganizationScope): Promise<Result<RotaPag
 		const people = await peopleByIds(tx, answering);
 		const position = new Map(rota.map((r, i) => [r.userId, i + 1]));
 		const linked = new Set(rota.filter((r) => r.lineUserIdSealed).map((r) => r.userId));
-		const members = answering
-			.map((userId) => ({ userId, name: people.get(userId)?.displayName ?? '', position: position.get(userId) ?? null, lineLinked: linked.has(userId) }))
-			.sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity) || a.name.localeCompare(b.name, 'ja'));
+		const members = answering.map((userId) => ({ userId, name: people.get(userId)?.displayName ?? '', position: position.get(userId) ?? null, lineLinked: linked.has(userId) })).sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity) || a.name.localeCompare(b.name, 'ja'));
 		const mine = answering.includes(scope.actor.userId) ? { onRota: position.has(scope.actor.userId), lineLinked: linked.has(scope.actor.userId) } : null;
 		return ok({ canManage: managesRota(scope), members, minutes: await escalationMinutesOf(tx, scope.organizationId), me: mine });
 	});
@@ -123,9 +121,7 @@ export const rotaInput = z
 			.array(
 				z.object({
 					userId: z.uuid('consult.rota.error.member'),
-					position: halfWidth
-						.pipe(z.string().regex(/^([1-9][0-9]?)?$/, 'consult.rota.error.position'))
-						.transform((v) => (v === '' ? null : Number(v)))
+					position: halfWidth.pipe(z.string().regex(/^([1-9][0-9]?)?$/, 'consult.rota.error.position')).transform((v) => (v === '' ? null : Number(v)))
 				})
 			)
 			.max(500)
@@ -158,7 +154,11 @@ export async function setRota(scope: OrganizationScope, input: RotaInput): Promi
 		for (const r of existing) if (!order.includes(r.userId)) await tx.delete(consultationRota).where(eq(consultationRota.id, r.id));
 		for (const [i, userId] of order.entries()) {
 			const id = kept.get(userId);
-			if (id) await tx.update(consultationRota).set({ position: i + 1 }).where(eq(consultationRota.id, id));
+			if (id)
+				await tx
+					.update(consultationRota)
+					.set({ position: i + 1 })
+					.where(eq(consultationRota.id, id));
 			else await tx.insert(consultationRota).values({ organizationId: org, userId, position: i + 1 });
 		}
 		await recordAudit(tx, scope.origin, { action: 'consultation.rota_set', organizationId: org, entityType: ROTA_ENTITY, entityId: org, changedFields: ['position'] });
@@ -195,7 +195,10 @@ const CODE_PREFIX = 'TSUNAGU';
 
 /** A link code as the counsellor types it: `TSUNAGU-XXXX-XXXX-XX` (50 bits), case and width forgiven. */
 export function normaliseLinkCode(text: string): string | null {
-	const flat = text.normalize('NFKC').toUpperCase().replace(/[\s\-‐－ー]/g, '');
+	const flat = text
+		.normalize('NFKC')
+		.toUpperCase()
+		.replace(/[\s\-‐－ー]/g, '');
 	const m = /^TSUNAGU([2-9A-HJ-NP-Z]{10})$/.exec(flat);
 	return m ? m[1] : null;
 }
@@ -229,7 +232,10 @@ export async function newLineLinkCode(scope: OrganizationScope): Promise<Result<
 		if (!row) return refused('not_on_rota');
 		const { code, shown } = newLinkCode();
 		const expiresAt = new Date(Date.now() + LINE_LINK_MINUTES * 60_000);
-		await tx.update(consultationRota).set({ lineLinkDigest: linkDigest(code), lineLinkExpiresAt: expiresAt }).where(eq(consultationRota.id, row.id));
+		await tx
+			.update(consultationRota)
+			.set({ lineLinkDigest: linkDigest(code), lineLinkExpiresAt: expiresAt })
+			.where(eq(consultationRota.id, row.id));
 		await recordAudit(tx, scope.origin, { action: 'consultation.line_link_code', organizationId: scope.organizationId, entityType: ROTA_ENTITY, entityId: row.id });
 		return ok({ code: shown, expiresAt });
 	});

@@ -89,7 +89,10 @@ export async function receiveLineDelivery(scope: ResidentScope, channel: LineCha
 			outgoing.push(...result.value);
 		}
 	}
-	return ok({ processed, duplicates, sent: sendAll(scope, channel, outgoing, now).then(() => alertUrgent(scope, outgoing.map((o) => o.record?.threadId))) });
+	// The on-call counsellors of threads that became urgent are alerted once the answers went (alerts.ts).
+	const urgentMaybe = outgoing.map((o) => o.record?.threadId);
+	const sent = sendAll(scope, channel, outgoing, now).then(() => alertUrgent(scope, urgentMaybe));
+	return ok({ processed, duplicates, sent });
 }
 
 async function processEvent(tx: Tx<'system'>, scope: ResidentScope, e: LineEvent, window: string): Promise<Outgoing[]> {
