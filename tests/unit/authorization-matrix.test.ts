@@ -258,6 +258,17 @@ const MATRIX: Record<string, Probe[]> = {
 		post('own', (i) => `/staff/orgs/${i.org}/consultations?/record`, () => ({ message: '' }), CONSULT_OWN),
 		post('other', (i) => `/staff/orgs/${i.org}/consultations?/record`, () => ({ message: '乗っ取り' }), CONSULT_OTHER)
 	],
+	// The on-call rota: the organisation's counsellors read it, its admin (a member, members.manage) sets it;
+	// the secretariat acting for another organisation is refused (the rows are the organisation's own).
+	// Bad minutes come back (400) to the admin with nothing changed.
+	'/staff/orgs/[orgId]/consultations/rota': [
+		get('own', (i) => `/staff/orgs/${i.org}/consultations/rota`, ['login', 'deny', 'ok', 'deny', 'ok', 'deny', 'mfa']),
+		get('other', (i) => `/staff/orgs/${i.org}/consultations/rota`, CONSULT_OTHER),
+		post('own', (i) => `/staff/orgs/${i.org}/consultations/rota?/minutes`, () => ({ minutes: '0' }), ['login', 'deny', 'deny', 'deny', 'ok', 'deny', 'mfa']),
+		post('other', (i) => `/staff/orgs/${i.org}/consultations/rota?/minutes`, () => ({ minutes: '5' }), CONSULT_OTHER),
+		post('other', (i) => `/staff/orgs/${i.org}/consultations/rota?/rota`, () => ({}), CONSULT_OTHER),
+		post('own', (i) => `/staff/orgs/${i.org}/consultations/rota?/lineCode`, () => ({}), ['login', 'deny', 'ok', 'deny', 'deny', 'deny', 'mfa'])
+	],
 	'/staff/orgs/[orgId]/consultations/[threadId]': [
 		get('own', (i) => `/staff/orgs/${i.org}/consultations/${i.thread}`, CONSULT_OWN),
 		get('other', (i) => `/staff/orgs/${i.org}/consultations/${i.thread}`, CONSULT_OTHER),

@@ -17,7 +17,7 @@ import { systemScope } from './scope';
 import { purgeExpiredSessions } from './auth/sessions';
 import { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG } from './network';
 import { runExclusive } from './jobs';
-import { consultationRetentionDays, emptyExpiredConsultations } from './consultations';
+import { alertsSettled, consultationRetentionDays, emptyExpiredConsultations, escalateUnopened } from './consultations';
 import { sendMail } from './mail';
 import { translate } from '../i18n';
 import { sql } from 'drizzle-orm';
@@ -48,11 +48,12 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	scheduleReminders(database, reminderInterval);
 	scheduleSessionPurge(database);
 	scheduleRetention(database, retentionDays);
+	scheduleEscalations(database);
 	return database;
 }
 
 /** The jobs that take a lock across processes (see jobs.ts); names are the lock keys. */
-const JOBS = { startup: 'startup', dates: 'dates', nightly: 'nightly', reminders: 'reminders', sessions: 'sessions', retention: 'consultation_retention' } as const;
+const JOBS = { startup: 'startup', dates: 'dates', nightly: 'nightly', reminders: 'reminders', sessions: 'sessions', retention: 'consultation_retention', escalations: 'escalations' } as const;
 
 /** Date refreshes and occurrence syncs, one at a time across processes. */
 const datesJob = <T>(database: Database, fn: () => Promise<T>) => runExclusive(database.pool, JOBS.dates, fn, { wait: true });
@@ -190,11 +191,27 @@ function scheduleRetention(database: Database, days: number) {
 	retentionTimer.unref();
 }
 
+let escalationTimer: NodeJS.Timeout | undefined;
+
+/** Urgent consultations nobody opened: every minute, one run at a time across processes (consultations/escalation.ts). */
+function scheduleEscalations(database: Database) {
+	escalationTimer = setInterval(() => {
+		runExclusive(database.pool, JOBS.escalations, () => escalateUnopened(systemScope(database.db, JOBS.escalations))).then(
+			(run) => run.ran && (run.value.alerted || run.value.escalated) && log.info('consultations_escalated', { ...run.value }),
+			(error: Error) => log.error('consultation_escalation_failed', { message: error.message })
+		);
+	}, 60_000);
+	escalationTimer.unref();
+}
+
 export async function stopPlatform() {
 	clearTimeout(refreshTimer);
 	clearTimeout(retentionTimer);
 	clearInterval(reminderTimer);
 	clearInterval(sessionPurgeTimer);
+	clearInterval(escalationTimer);
+	// Alerts already started go out before the database closes.
+	await alertsSettled();
 	stopping.abort();
 	stopping = new AbortController();
 	const database = currentDatabase();

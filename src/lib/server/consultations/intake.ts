@@ -18,6 +18,7 @@ import { hotlinesFor, type Hotline } from './hotlines';
 import { consultationMessages, consultationThreads, type Author, type Channel, type Delivery, type ThreadStatus } from './schema';
 import { oneWindow, organizationExists } from './window';
 import type { ConsultationInput } from './model';
+import { alertUrgent } from './alerts';
 
 export const THREAD_ENTITY = 'consultation_thread';
 
@@ -70,7 +71,7 @@ export type StartRefusal = 'unknown_organization' | 'no_window';
  */
 export async function startConsultation(scope: ResidentScope | SystemScope, input: ConsultationInput, channel: Channel = 'web'): Promise<Result<Started, StartRefusal>> {
 	const verdict = triage(input.message);
-	return runIn(scope, async (tx) => {
+	const started = await runIn(scope, async (tx): Promise<Result<Started, StartRefusal>> => {
 		let organizationId: string | null;
 		if (input.organizationId) {
 			if (!(await organizationExists(tx, input.organizationId))) return refused('unknown_organization');
@@ -96,6 +97,8 @@ export async function startConsultation(scope: ResidentScope | SystemScope, inpu
 		await recordAudit(tx, scope.origin, { action: verdict.urgent ? 'consultation.create_urgent' : 'consultation.create', organizationId, entityType: THREAD_ENTITY, entityId: id });
 		return ok({ id, token, organizationId, ...received(verdict) });
 	});
+	if (started.ok && started.value.urgent) void alertUrgent(scope, started.value.id);
+	return started;
 }
 
 function received(verdict: TriageResult): Received {
@@ -151,7 +154,8 @@ export async function threadByLink(scope: ResidentScope, token: string): Promise
 export async function addPersonMessage(scope: ResidentScope, input: { token: string; message: string }): Promise<Result<Received, 'not_found'>> {
 	if (!isTokenShaped(input.token)) return refused('not_found');
 	const verdict = triage(input.message);
-	return runIn(scope, async (tx) => {
+	let urgentThread: string | undefined;
+	const added = await runIn(scope, async (tx): Promise<Result<Received, 'not_found'>> => {
 		const thread = await threadByToken(tx, input.token);
 		if (!thread) return refused('not_found');
 		await appendMessage(tx, thread, { author: 'person', authorUserId: null, body: input.message, urgent: verdict.urgent });
@@ -166,6 +170,9 @@ export async function addPersonMessage(scope: ResidentScope, input: { token: str
 			})
 			.where(and(eq(consultationThreads.id, thread.id)));
 		await recordAudit(tx, scope.origin, { action: verdict.urgent ? 'consultation.person_message_urgent' : 'consultation.person_message', organizationId: thread.organizationId, entityType: THREAD_ENTITY, entityId: thread.id });
+		if (verdict.urgent) urgentThread = thread.id;
 		return ok(received(verdict));
 	});
+	if (urgentThread) void alertUrgent(scope, urgentThread);
+	return added;
 }

@@ -19,6 +19,7 @@ import { triage } from './triage';
 import { appendMessage, sealThread, THREAD_ENTITY, unusedAccessDigest } from './intake';
 import { consultationThreads } from './schema';
 import { personFields } from './model';
+import { alertUrgent } from './alerts';
 
 /** The form "電話・来所の相談を記録": a checkbox sends `on` when ticked and nothing otherwise. */
 export const staffEntryInput = z.object({
@@ -43,7 +44,7 @@ export async function recordStaffConsultation(scope: OrganizationScope, input: S
 	const urgent = input.urgent || verdict.urgent;
 	const organizationId = scope.organizationId;
 	const userId = scope.actor.userId;
-	return runIn(scope, async (tx) => {
+	const entered = await runIn(scope, async (tx) => {
 		const id = randomUUID();
 		await tx.insert(consultationThreads).values({
 			id,
@@ -58,11 +59,15 @@ export async function recordStaffConsultation(scope: OrganizationScope, input: S
 			accessDigest: unusedAccessDigest(),
 			nicknameSealed: input.nickname ? await sealThread(tx, input.nickname, 'nickname_sealed', id, organizationId) : null,
 			contactSealed: input.contact ? await sealThread(tx, input.contact, 'contact_sealed', id, organizationId) : null,
-			firstAnsweredAt: sql`now()`
+			firstAnsweredAt: sql`now()`,
+			// The counsellor who typed it has it open: no escalation (the on-call is still alerted).
+			firstOpenedAt: sql`now()`
 		});
 		// The person's words as the counsellor typed them: authored by the person, typed by the counsellor.
 		await appendMessage(tx, { id, organizationId }, { author: 'person', authorUserId: userId, body: input.message, urgent });
 		await recordAudit(tx, scope.origin, { action: urgent ? 'consultation.staff_entry_urgent' : 'consultation.staff_entry', organizationId, entityType: THREAD_ENTITY, entityId: id });
 		return { id, urgent, triageUrgent: verdict.urgent };
 	});
+	if (entered.urgent) void alertUrgent(scope, entered.id);
+	return entered;
 }

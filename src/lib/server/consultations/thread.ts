@@ -93,6 +93,12 @@ export async function openThread(scope: OrganizationScope, input: { threadId: st
 			notes,
 			names: Object.fromEntries([...people].map(([id, p]) => [id, p.displayName]))
 		};
+		// The first opening stops the escalation of an urgent thread (escalation.ts).
+		if (!thread.firstOpenedAt)
+			await tx
+				.update(consultationThreads)
+				.set({ firstOpenedAt: sql`now()` })
+				.where(eq(consultationThreads.id, thread.id));
 		await audit(tx, scope, 'consultation.view', thread.id);
 		return ok(value);
 	});

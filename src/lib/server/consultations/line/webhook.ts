@@ -23,6 +23,8 @@ import { sendToLine, type LineChannel } from './channel';
 import { recordSent } from './record';
 import { followingLinePerson, linePersonByUserId } from './people';
 import { answerTexts, greetingTexts, textOnlyTexts } from './texts';
+import { answerLinkCode } from './link';
+import { alertUrgent } from '../alerts';
 
 /** How long processed event ids are kept: LINE redelivers for a limited time, far less than this. */
 export const LINE_EVENT_RETENTION_DAYS = 7;
@@ -87,7 +89,10 @@ export async function receiveLineDelivery(scope: ResidentScope, channel: LineCha
 			outgoing.push(...result.value);
 		}
 	}
-	return ok({ processed, duplicates, sent: sendAll(scope, channel, outgoing, now) });
+	// The on-call counsellors of threads that became urgent are alerted once the answers went (alerts.ts).
+	const urgentMaybe = outgoing.map((o) => o.record?.threadId);
+	const sent = sendAll(scope, channel, outgoing, now).then(() => alertUrgent(scope, urgentMaybe));
+	return ok({ processed, duplicates, sent });
 }
 
 async function processEvent(tx: Tx<'system'>, scope: ResidentScope, e: LineEvent, window: string): Promise<Outgoing[]> {
@@ -114,7 +119,7 @@ async function processEvent(tx: Tx<'system'>, scope: ResidentScope, e: LineEvent
 		case 'message': {
 			const text = e.message?.type === 'text' ? e.message.text?.trim() : undefined;
 			if (!text) return [{ ...base, texts: textOnlyTexts() }];
-			return [await personWrote(tx, scope, base, text.slice(0, MESSAGE_MAX), window)];
+			return [(await answerLinkCode(tx, scope.origin, base, text)) ?? (await personWrote(tx, scope, base, text.slice(0, MESSAGE_MAX), window))];
 		}
 		default:
 			return [];

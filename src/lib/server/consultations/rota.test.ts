@@ -1,0 +1,206 @@
+/**
+ * The on-call rota: the module's rules (who may set it, only members who answer consultations, LINE
+ * links kept across a new order, audited writes) and the page over HTTP against the built app —
+ * who gets in (anonymous → login, another organisation → 403, a member without the permission →
+ * 403), what each sees, and bad input (a Japanese message, nothing changed).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { createHash } from 'node:crypto';
+import type { RequestEvent } from '@sveltejs/kit';
+import { testDatabase } from '../../../../tests/helpers/db';
+import { startApp, type RunningApp } from '../../../../tests/helpers/app';
+import { seedCast, type Cast } from '../../../../tests/helpers/people';
+import { useDatabase, type Database } from '../db';
+import { requireOrganization } from '../auth/guard';
+import type { Actor } from '../auth/actor';
+import type { Role } from '../network';
+import { rotaInput, rotaPage, setEscalationMinutes, setRota } from './index';
+import { normaliseLinkCode } from './rota';
+
+let database: Database;
+let admin: pg.Client;
+let cast: Cast;
+let app: RunningApp;
+
+const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.82', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
+const actorOf = (userId: string, memberships: { organizationId: string; role: Role }[]): Actor => ({
+	userId,
+	email: 'x@example.org',
+	displayName: 'x',
+	sessionId: 's',
+	memberships: memberships.map((m) => ({ ...m, organizationName: '' })),
+	secretariat: memberships.some((m) => m.role === 'secretariat_admin'),
+	mfaRequired: true,
+	mfaEnrolled: true
+});
+const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, [{ organizationId: cast.orgA, role: 'org_admin' }]), cast.orgA), 'members.manage');
+const counsellorA = () => requireOrganization(requestOf(actorOf(cast.people.counsellor.userId, [{ organizationId: cast.orgA, role: 'counsellor' }]), cast.orgA), 'consultations.read');
+/** The secretariat admin acting for organisation A through the network permission (no role in A). */
+const secretariatAtA = () => requireOrganization(requestOf(actorOf(cast.people.secretariat.userId, [{ organizationId: cast.secretariatOrg, role: 'secretariat_admin' }]), cast.orgA), 'members.manage');
+
+const rota = async (org: string) => (await admin.query<{ user_id: string; position: number }>(`select user_id, position from consultation_rota where organization_id = $1 order by position`, [org])).rows;
+const minutes = async (org: string) => (await admin.query(`select escalation_minutes from consultation_settings where organization_id = $1`, [org])).rows[0]?.escalation_minutes ?? null;
+const cookie = (token?: string): Record<string, string> => (token ? { cookie: `tsunagu_session=${token}` } : {});
+const page = (org: string, token?: string) => fetch(`${app.baseUrl}/staff/orgs/${org}/consultations/rota`, { redirect: 'manual', headers: { accept: 'text/html', ...cookie(token) } });
+const post = (org: string, action: string, body: Record<string, string>, token?: string) =>
+	fetch(`${app.baseUrl}/staff/orgs/${org}/consultations/rota?/${action}`, { method: 'POST', redirect: 'manual', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl, ...cookie(token) }, body: new URLSearchParams(body).toString() });
+
+beforeAll(async () => {
+	database = await testDatabase();
+	useDatabase(database);
+	admin = new pg.Client({ connectionString: database.adminUrl });
+	await admin.connect();
+	cast = await seedCast(database, 'rota');
+	app = await startApp(database.adminUrl);
+}, 120_000);
+
+afterAll(async () => {
+	await app?.stop();
+	await admin?.end();
+	await database?.close();
+});
+
+describe('the rota (module)', () => {
+	it('is set by the organisation’s admin from its counsellors, audited; a non-counsellor is refused', async () => {
+		const parsed = rotaInput.parse({
+			entries: [
+				{ userId: cast.people.counsellor.userId, position: '１' },
+				{ userId: cast.people.unenrolled.userId, position: '2' },
+				{ userId: cast.people.staff.userId, position: '' }
+			]
+		});
+		expect((await setRota(adminA(), parsed)).ok).toBe(true);
+		expect(await rota(cast.orgA)).toEqual([
+			{ user_id: cast.people.counsellor.userId, position: 1 },
+			{ user_id: cast.people.unenrolled.userId, position: 2 }
+		]);
+		expect(await setRota(adminA(), rotaInput.parse({ entries: [{ userId: cast.people.staff.userId, position: '1' }] }))).toEqual({ ok: false, reason: 'not_answering' });
+		const audit = (await admin.query(`select action, actor_user_id from audit_events where organization_id = $1 and action = 'consultation.rota_set'`, [cast.orgA])).rows;
+		expect(audit).toEqual([{ action: 'consultation.rota_set', actor_user_id: cast.people.org_admin.userId }]);
+	});
+
+	it('keeps a LINE link when the order changes, and drops whoever leaves the rota', async () => {
+		await admin.query(`update consultation_rota set line_user_id_sealed = 'enc:v1:placeholder' where user_id = $1`, [cast.people.counsellor.userId]);
+		expect(
+			(
+				await setRota(
+					adminA(),
+					rotaInput.parse({
+						entries: [
+							{ userId: cast.people.unenrolled.userId, position: '1' },
+							{ userId: cast.people.counsellor.userId, position: '5' }
+						]
+					})
+				)
+			).ok
+		).toBe(true);
+		const rows = (await admin.query(`select user_id, position, line_user_id_sealed from consultation_rota where organization_id = $1 order by position`, [cast.orgA])).rows;
+		expect(rows.map((r) => [r.user_id, r.position, r.line_user_id_sealed])).toEqual([
+			[cast.people.unenrolled.userId, 1, null],
+			[cast.people.counsellor.userId, 2, 'enc:v1:placeholder']
+		]);
+		await admin.query(`update consultation_rota set line_user_id_sealed = null`);
+	});
+
+	it('refuses the same position twice, and positions that are not 1–99', () => {
+		expect(
+			rotaInput.safeParse({
+				entries: [
+					{ userId: cast.people.counsellor.userId, position: '1' },
+					{ userId: cast.people.unenrolled.userId, position: '1' }
+				]
+			}).success
+		).toBe(false);
+		for (const position of ['0', '100', 'a', '-1', '1.5']) expect(rotaInput.safeParse({ entries: [{ userId: cast.people.counsellor.userId, position }] }).success, position).toBe(false);
+	});
+
+	it('lets counsellors read it but not change it; the secretariat acting for another organisation gets neither', async () => {
+		const read = await rotaPage(counsellorA());
+		expect(read.ok && read.value.canManage).toBe(false);
+		expect(read.ok && read.value.me).toEqual({ onRota: true, lineLinked: false });
+		expect(await setEscalationMinutes(counsellorA(), { minutes: 5 })).toEqual({ ok: false, reason: 'forbidden' });
+		expect(await rotaPage(secretariatAtA())).toEqual({ ok: false, reason: 'not_member' });
+		expect(await setEscalationMinutes(secretariatAtA(), { minutes: 5 })).toEqual({ ok: false, reason: 'not_member' });
+		expect(await setRota(secretariatAtA(), { entries: [] })).toEqual({ ok: false, reason: 'not_member' });
+		expect(await minutes(cast.orgA)).toBeNull();
+	});
+
+	it('reads a link code typed loosely (case, full width, spaces), and nothing else', () => {
+		expect(normaliseLinkCode('tsunagu-abcd-efgh-jk')).toBe('ABCDEFGHJK');
+		expect(normaliseLinkCode('ＴＳＵＮＡＧＵ ＡＢＣＤ ＥＦＧＨ ＪＫ')).toBe('ABCDEFGHJK');
+		for (const text of ['死にたい', 'TSUNAGU', 'TSUNAGU-ABCD-EFGH', 'TSUNAGU-ABCD-EFGH-JK と送ります']) expect(normaliseLinkCode(text), text).toBeNull();
+	});
+});
+
+describe('the rota page over HTTP', () => {
+	it('sends anonymous visitors to the login, refuses other organisations and members without the permission', async () => {
+		const anonymous = await page(cast.orgA);
+		expect(anonymous.status).toBe(303);
+		expect(anonymous.headers.get('location')).toMatch(/^\/login/);
+		expect((await post(cast.orgA, 'minutes', { minutes: '5' })).headers.get('location')).toMatch(/^\/login/);
+		for (const token of [cast.people.staff.token, cast.people.volunteer.token, cast.people.adminB.token, cast.people.secretariat.token]) expect((await page(cast.orgA, token)).status).toBe(403);
+		for (const token of [cast.people.counsellor.token, cast.people.staff.token, cast.people.adminB.token, cast.people.secretariat.token]) {
+			expect((await post(cast.orgA, 'minutes', { minutes: '5' }, token)).status).toBe(403);
+			expect((await post(cast.orgA, 'rota', { [`position:${cast.people.counsellor.userId}`]: '1' }, token)).status).toBe(403);
+		}
+		expect((await post(cast.orgA, 'lineCode', {}, cast.people.org_admin.token)).status).toBe(403);
+		expect(await minutes(cast.orgA)).toBeNull();
+	});
+
+	it('shows the admin the form and the counsellor the order, linked from the inbox', async () => {
+		const asAdmin = await (await page(cast.orgA, cast.people.org_admin.token)).text();
+		expect(asAdmin).toContain('action="?/rota"');
+		expect(asAdmin).toContain('action="?/minutes"');
+		const asCounsellor = await (await page(cast.orgA, cast.people.counsellor.token)).text();
+		expect(asCounsellor).not.toContain('action="?/rota"');
+		expect(asCounsellor).toContain('団体の管理者が決めます');
+		expect(asCounsellor).toContain('action="?/lineCode"');
+		const inbox = await (await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/consultations`, { headers: cookie(cast.people.counsellor.token) })).text();
+		expect(inbox).toContain(`/staff/orgs/${cast.orgA}/consultations/rota`);
+	});
+
+	it('refuses bad minutes with a Japanese message and changes nothing; saves good ones', async () => {
+		for (const bad of ['0', '5000', 'abc', '', '10.5']) {
+			const r = await post(cast.orgA, 'minutes', { minutes: bad }, cast.people.org_admin.token);
+			expect(r.status, bad).toBe(400);
+			expect(await r.text()).toContain('時間は1から1440までの数字(分)で書いてください。');
+		}
+		expect(await minutes(cast.orgA)).toBeNull();
+		const saved = await post(cast.orgA, 'minutes', { minutes: '１５' }, cast.people.org_admin.token);
+		expect(saved.status).toBe(303);
+		expect(await minutes(cast.orgA)).toBe(15);
+		const audit = (await admin.query(`select actor_user_id from audit_events where organization_id = $1 and action = 'consultation.settings_escalation'`, [cast.orgA])).rows;
+		expect(audit).toEqual([{ actor_user_id: cast.people.org_admin.userId }]);
+	});
+
+	it('refuses a bad order with a Japanese message and changes nothing; a counsellor makes a LINE code shown once', async () => {
+		const before = await rota(cast.orgA);
+		const r = await post(cast.orgA, 'rota', { [`position:${cast.people.counsellor.userId}`]: '1', [`position:${cast.people.unenrolled.userId}`]: '1' }, cast.people.org_admin.token);
+		expect(r.status).toBe(400);
+		expect(await r.text()).toContain('同じ順番が2人以上にあります。');
+		const notCounsellor = await post(cast.orgA, 'rota', { [`position:${cast.people.staff.userId}`]: '1' }, cast.people.org_admin.token);
+		expect(notCounsellor.status).toBe(400);
+		expect(await notCounsellor.text()).toContain('相談員ではない人');
+		expect(await rota(cast.orgA)).toEqual(before);
+		const ok = await post(cast.orgA, 'rota', { [`position:${cast.people.counsellor.userId}`]: '1', [`position:${cast.people.unenrolled.userId}`]: '' }, cast.people.org_admin.token);
+		expect(ok.status).toBe(303);
+		expect(await rota(cast.orgA)).toEqual([{ user_id: cast.people.counsellor.userId, position: 1 }]);
+
+		const code = await post(cast.orgA, 'lineCode', {}, cast.people.counsellor.token);
+		expect(code.status).toBe(200);
+		const html = await code.text();
+		const shown = /TSUNAGU-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2}/.exec(html)?.[0];
+		expect(shown).toBeDefined();
+		const [row] = (await admin.query(`select line_link_digest, line_link_expires_at from consultation_rota where user_id = $1`, [cast.people.counsellor.userId])).rows;
+		expect(row.line_link_digest).toMatch(/^[0-9a-f]{64}$/);
+		expect(row.line_link_digest).toBe(
+			createHash('sha256')
+				.update(`line-link:${shown!.slice(8).replaceAll('-', '')}`)
+				.digest('hex')
+		);
+		expect(new Date(row.line_link_expires_at).getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
+		// Not shown again on the next visit.
+		expect(await (await page(cast.orgA, cast.people.counsellor.token)).text()).not.toContain(shown!);
+	});
+});
