@@ -8,6 +8,7 @@ import { registrationEn } from './en-registration';
 import { participationEn } from './en-participation';
 import { figuresEn } from './en-figures';
 import { consultationsEn } from './en-consultations';
+import { consultRulesEn } from './en-consult-rules';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -197,5 +198,6 @@ export const en: Record<MessageKey, string> = {
 	'error.controlCharacter': 'The input contained characters that cannot be used (control characters). Please check it and try again.',
 	'error.unreadableForm': 'What was sent could not be read as a form. Please reload the page and send it again.',
 	'error.reference': 'Reference: {id}',
+	...consultRulesEn,
 	...consultationsEn
 };

@@ -8,6 +8,7 @@ import { registrationJa } from './ja-registration';
 import { participationJa } from './ja-participation';
 import { figuresJa } from './ja-figures';
 import { consultationsJa } from './ja-consultations';
+import { consultRulesJa } from './ja-consult-rules';
 
 export const ja = {
 	...authJa,
@@ -197,6 +198,7 @@ export const ja = {
 	'error.controlCharacter': '入力に使えない文字(制御文字)が含まれていました。内容を確かめて、もう一度お試しください。',
 	'error.unreadableForm': '送られた内容をフォームとして読み取れませんでした。ページを開き直して、もう一度送信してください。',
 	'error.reference': '問い合わせ番号: {id}',
+	...consultRulesJa,
 	...consultationsJa
 } as const;
 
