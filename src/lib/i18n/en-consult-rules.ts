@@ -4,7 +4,8 @@ import type { consultRulesJa } from './ja-consult-rules';
 export const consultRulesEn: Record<keyof typeof consultRulesJa, string> = {
 	'staff.nav.triageRules': 'Crisis rules',
 	'rules.title': 'Crisis triage rules',
-	'rules.lead': 'Every consultation message is triaged with these rules: a match shows the person the hotlines at once and alerts the counsellors. A new version is measured on the two labelled message sets as soon as it is saved. Only a version whose crisis recall on the held-out set (never used for tuning) is at least {recall} and whose false-alarm rate is at most {alarms} can be activated.',
+	'rules.lead':
+		'Every consultation message is triaged with these rules: a match shows the person the hotlines at once and alerts the counsellors. A new version is measured on the two labelled message sets as soon as it is saved. Only a version whose crisis recall on the held-out set (never used for tuning) is at least {recall} and whose false-alarm rate is at most {alarms} can be activated.',
 	'rules.saved': 'Version {version} was saved and measured. Check the figures and the misclassified messages, then activate it if it is right.',
 	'rules.activated': 'Version {version} is active. The next message is triaged with it (within 30 seconds on other servers).',
 	'rules.active': 'Active version',

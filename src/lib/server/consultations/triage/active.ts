@@ -46,9 +46,7 @@ function cacheFor(pool: Db): Cached {
 
 /** The active version as stored, or the shipped rules when none was activated. */
 async function readActive(pool: Db): Promise<TriageRules> {
-	const [row] = await runIn(systemScope(pool, 'triage.active_rules'), (tx) =>
-		tx.select({ version: triageRuleVersions.version, rules: triageRuleVersions.rules }).from(triageRuleVersions).where(isNotNull(triageRuleVersions.activatedAt)).orderBy(desc(triageRuleVersions.activatedAt)).limit(1)
-	);
+	const [row] = await runIn(systemScope(pool, 'triage.active_rules'), (tx) => tx.select({ version: triageRuleVersions.version, rules: triageRuleVersions.rules }).from(triageRuleVersions).where(isNotNull(triageRuleVersions.activatedAt)).orderBy(desc(triageRuleVersions.activatedAt)).limit(1));
 	if (!row) return DEFAULT_RULES;
 	const checked = checkRules(row.rules);
 	if (checked.ok) return checked.rules;

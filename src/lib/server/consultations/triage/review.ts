@@ -91,9 +91,7 @@ export function diffRules(from: TriageRules, to: TriageRules): RulesDiff {
 	);
 	const fromRules = new Map(from.rules.map((r) => [r.id, r]));
 	const toRules = new Map(to.rules.map((r) => [r.id, r]));
-	const ruleExclusions = [...new Set([...fromRules.keys(), ...toRules.keys()])]
-		.map((ruleId) => ({ ruleId, ...change(fromRules.get(ruleId)?.exclusions ?? [], toRules.get(ruleId)?.exclusions ?? []) }))
-		.filter(changed);
+	const ruleExclusions = [...new Set([...fromRules.keys(), ...toRules.keys()])].map((ruleId) => ({ ruleId, ...change(fromRules.get(ruleId)?.exclusions ?? [], toRules.get(ruleId)?.exclusions ?? []) })).filter(changed);
 	const rulesAdded = [...toRules.keys()].filter((id) => !fromRules.has(id));
 	const rulesRemoved = [...fromRules.keys()].filter((id) => !toRules.has(id));
 	return { categories, exclusions, ruleExclusions, rulesAdded, rulesRemoved, same: categories.length === 0 && !changed(exclusions) && ruleExclusions.length === 0 && rulesAdded.length === 0 && rulesRemoved.length === 0 };

@@ -140,11 +140,7 @@ export async function saveTriageRuleVersion(scope: SecretariatScope, input: { ru
 	if (rules.version === DEFAULT_RULES.version) return refused('version_taken', { problems: [`版の名前 ${rules.version} は同梱の規則の名前です。新しい名前をつけてください`] });
 	const measured = measureRules(rules);
 	return runIn(scope, async (tx) => {
-		const [row] = await tx
-			.insert(triageRuleVersions)
-			.values({ version: rules.version, rules, note, measured, createdBy: scope.actor.userId })
-			.onConflictDoNothing({ target: triageRuleVersions.version })
-			.returning({ id: triageRuleVersions.id });
+		const [row] = await tx.insert(triageRuleVersions).values({ version: rules.version, rules, note, measured, createdBy: scope.actor.userId }).onConflictDoNothing({ target: triageRuleVersions.version }).returning({ id: triageRuleVersions.id });
 		if (!row) return refused('version_taken', { problems: [`版の名前 ${rules.version} はもう使われています。保存した版は変えられないので、新しい名前をつけてください`] });
 		await recordAudit(tx, scope.origin, { action: 'triage_rules.save', entityType: RULE_VERSION_ENTITY, entityId: rules.version, changedFields: ['rules', ...(note ? ['note'] : [])] });
 		return ok({ version: rules.version, measured });

@@ -114,13 +114,28 @@ describe('saving from the form', () => {
 	});
 
 	it('refuses an exclusion line without its id, an emptied rule, and a rule the base does not have', async () => {
-		const noId = await run(actions.save as Handler, secretariat, `${PATH}?/save`, saveBody('form-bad', (f) => (f.exclusions += '\nただのことば')));
+		const noId = await run(
+			actions.save as Handler,
+			secretariat,
+			`${PATH}?/save`,
+			saveBody('form-bad', (f) => (f.exclusions += '\nただのことば'))
+		);
 		expect(noId.status).toBe(400);
 		expect(noId.data.problems.join('\n')).toContain('「id: パターン」の形で書いてください');
-		const emptied = await run(actions.save as Handler, secretariat, `${PATH}?/save`, saveBody('form-bad', (f) => (f['patterns.abuse.word'] = '\n  \n')));
+		const emptied = await run(
+			actions.save as Handler,
+			secretariat,
+			`${PATH}?/save`,
+			saveBody('form-bad', (f) => (f['patterns.abuse.word'] = '\n  \n'))
+		);
 		expect(emptied.status).toBe(400);
 		expect(emptied.data.problems.join('\n')).toContain('規則 abuse.word の語: 語が一つもありません');
-		const unknown = await run(actions.save as Handler, secretariat, `${PATH}?/save`, saveBody('form-bad', (f) => (f['patterns.suicide.new'] = 'あたらしい')));
+		const unknown = await run(
+			actions.save as Handler,
+			secretariat,
+			`${PATH}?/save`,
+			saveBody('form-bad', (f) => (f['patterns.suicide.new'] = 'あたらしい'))
+		);
 		expect(unknown.status).toBe(400);
 		expect(unknown.data.problems.join('\n')).toContain('規則 suicide.new: もとの版にない規則です');
 		const badName = await run(actions.save as Handler, secretariat, `${PATH}?/save`, saveBody('版 2'));
@@ -130,7 +145,12 @@ describe('saving from the form', () => {
 	});
 
 	it('saves and measures a version, shows its figures and difference, activates it, and refuses one below the floor', async () => {
-		const saved = await run(actions.save as Handler, secretariat, `${PATH}?/save`, saveBody('form-2', (f) => (f['patterns.suicide.disappear'] += '\nいなくなってしまいたいよう')));
+		const saved = await run(
+			actions.save as Handler,
+			secretariat,
+			`${PATH}?/save`,
+			saveBody('form-2', (f) => (f['patterns.suicide.disappear'] += '\nいなくなってしまいたいよう'))
+		);
 		expect(saved).toMatchObject({ status: 303, location: `${PATH}?version=form-2&saved=1` });
 		const page = await run(load as Handler, secretariat, `${PATH}?version=form-2&saved=1`);
 		expect(page.data).toMatchObject({ saved: true, selected: { version: 'form-2', active: false, note: 'テスト', measured: { meetsFloor: true } } });
