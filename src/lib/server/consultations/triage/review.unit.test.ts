@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from './index';
-import { checkRules } from './rules';
+import { checkRules, unboundedQuantifiers } from './rules';
 import { diffRules, formOf, measureRules, meetsFloor, rulesFromForm, type PostedRules } from './review';
 
 /** The form of the shipped rules as the page posts it. */
@@ -38,6 +38,32 @@ describe('checkRules: a set submitted or stored', () => {
 	it('refuses a set that leaves a category without a rule', () => {
 		const doc = { ...DEFAULT_RULES, rules: DEFAULT_RULES.rules.filter((r) => r.category !== 'danger') };
 		expect(checkRules(doc)).toEqual({ ok: false, problems: ['規則: 分類 danger の規則がありません'] });
+	});
+});
+
+describe('patterns that would stall on a long message', () => {
+	const withPattern = (pattern: string) => {
+		const doc = structuredClone(DEFAULT_RULES);
+		doc.rules[0].patterns = [pattern];
+		return checkRules(doc);
+	};
+	it.each([
+		['(あ|ああ)*い', 'かっこ全体を上限なく繰り返す'],
+		['(しに)+たい', 'かっこ全体を上限なく繰り返す'],
+		['(しに){2,}たい', 'かっこ全体を上限なく繰り返す'],
+		['.*しに.*たい', '上限のない繰り返し（+ * {n,}）は一つのパターンに一つまで'],
+		['し+に+たい', '上限のない繰り返し（+ * {n,}）は一つのパターンに一つまで']
+	])('%s is refused', (pattern, message) => {
+		const checked = withPattern(pattern);
+		expect(checked.ok).toBe(false);
+		if (!checked.ok) expect(checked.problems.join()).toContain(message);
+	});
+	it.each(['[0-9]+年前', '死に[^。]{0,20}たい', '(しに){1,3}たい', '[(]+し', '\\(し\\)+に'])('%s is allowed', (pattern) => {
+		expect(withPattern(pattern).ok).toBe(true);
+	});
+	it('no shipped pattern has more than one unbounded quantifier, or one on a group', () => {
+		const patterns = [...DEFAULT_RULES.exclusions.map((e) => e.pattern), ...DEFAULT_RULES.rules.flatMap((r) => [...r.patterns, ...(r.exclusions ?? [])])];
+		expect(patterns.filter((p) => unboundedQuantifiers(p).count > 1 || unboundedQuantifiers(p).onGroup)).toEqual([]);
 	});
 });
 

@@ -56,8 +56,40 @@ export function hasNestedQuantifier(source: string): boolean {
 	return false;
 }
 
+/**
+ * The unbounded quantifiers (+, *, {n,}) of a pattern, and whether one applies to a group. Two of
+ * them (.*い.*た) backtrack in n³ on a 5,000-character message, and a group repeated without bound
+ * ((あ|ああ)*) exponentially, even without nesting; the shipped rules use at most one, on a
+ * character or a class, so a pattern is held to that.
+ */
+export function unboundedQuantifiers(source: string): { count: number; onGroup: boolean } {
+	let count = 0;
+	let onGroup = false;
+	let inClass = false;
+	for (let i = 0; i < source.length; i++) {
+		const c = source[i];
+		if (c === '\\') {
+			i++;
+			continue;
+		}
+		if (inClass) {
+			if (c === ']') inClass = false;
+			continue;
+		}
+		if (c === '[') inClass = true;
+		else if (c === '+' || c === '*' || (c === '{' && /^\{\d+,\}/.test(source.slice(i)))) {
+			count++;
+			if (source[i - 1] === ')' && source[i - 2] !== '\\') onGroup = true;
+		}
+	}
+	return { count, onGroup };
+}
+
 function regexProblem(source: string): string | null {
 	if (hasNestedQuantifier(source)) return '入れ子の繰り返し（例 (あ+)+）は長い文で止まらなくなるため使えません';
+	const unbounded = unboundedQuantifiers(source);
+	if (unbounded.onGroup) return 'かっこ全体を上限なく繰り返す書き方（例 (あ|い)+）は長い文で止まらなくなるおそれがあるため使えません。{0,10} のように上限をつけてください';
+	if (unbounded.count > 1) return '上限のない繰り返し（+ * {n,}）は一つのパターンに一つまでです。[^。]{0,20} のように上限をつけてください';
 	let re: RegExp;
 	try {
 		re = new RegExp(foldPattern(source), 'u');
