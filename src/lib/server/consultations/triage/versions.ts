@@ -54,9 +54,10 @@ let shippedMeasured: Measured | null = null;
 const measuredShipped = () => (shippedMeasured ??= measureRules(DEFAULT_RULES));
 
 /** A stored `measured`, or the figures again when it is missing or from an older shape. */
-function measuredOf(row: Row, rules: TriageRules | null): Measured {
+function measuredOf(row: Row): Measured {
 	const stored = measuredSchema.safeParse(row.measured);
 	if (stored.success) return stored.data;
+	const rules = checkedRules(row);
 	return rules ? measureRules(rules) : { heldout: emptyFigures(), tuning: emptyFigures(), meetsFloor: false };
 }
 const emptyFigures = () => ({ messages: 0, crisis: 0, ordinary: 0, caught: 0, falseAlarms: 0, recall: 0, falseAlarmRate: 0, missed: [], alarms: [] });
@@ -84,7 +85,7 @@ async function summaries(tx: Tx<'secretariat'>, rows: Row[]): Promise<RuleVersio
 		createdBy: nameOf(row.createdBy),
 		activatedAt: row.activatedAt,
 		activatedBy: nameOf(row.activatedBy),
-		measured: measuredOf(row, checkedRules(row))
+		measured: measuredOf(row)
 	}));
 	if (!rows.some((r) => r.version === DEFAULT_RULES.version)) {
 		versions.push({ version: DEFAULT_RULES.version, note: null, shipped: true, active: active === null, createdAt: null, createdBy: null, activatedAt: null, activatedBy: null, measured: measuredShipped() });
