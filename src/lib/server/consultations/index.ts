@@ -1,28 +1,5 @@
 /** The consultations module's door: the person's web channel, the counsellors' inbox and threads. */
-export {
-	consultationThreads,
-	consultationMessages,
-	consultationNotes,
-	linePeople,
-	lineWebhookEvents,
-	consultationSecrets,
-	consultationSettings,
-	consultationRota,
-	consultationAlerts,
-	triageRuleVersions,
-	ALERT_REASONS,
-	ALERT_CHANNELS,
-	type AlertReason,
-	type AlertChannel,
-	CHANNELS,
-	DELIVERIES,
-	type Delivery,
-	THREAD_STATUSES,
-	AUTHORS,
-	type Channel,
-	type ThreadStatus,
-	type Author
-} from './schema';
+export { consultationThreads, consultationMessages, consultationNotes, linePeople, lineWebhookEvents, consultationSecrets, consultationSettings, consultationRota, consultationAlerts, triageRuleVersions, ALERT_REASONS, ALERT_CHANNELS, type AlertReason, type AlertChannel, CHANNELS, DELIVERIES, type Delivery, THREAD_STATUSES, AUTHORS, type Channel, type ThreadStatus, type Author } from './schema';
 export { consultationInput, messageInput, noteInput, MESSAGE_MAX, NICKNAME_MAX, CONTACT_MAX, NOTE_MAX, type ConsultationInput } from './model';
 export { startConsultation, threadByLink, addPersonMessage, type Started, type StartRefusal, type Received, type PersonThread, type ThreadMessage } from './intake';
 export { inbox, inboxQuery, INBOX_VIEWS, INBOX_LIMIT, type Inbox, type InboxRow, type InboxView } from './inbox';
