@@ -210,4 +210,22 @@ describe('joining the network, as new users', () => {
 		assert.match(body, /^\uFEFF?団体,開催回数,延べ人数,実人数/);
 		assert.match(body, /\r\nネットワークの相談\r\n団体,相談の件数,ウェブ,LINE,電話・来所,うち緊急/);
 	});
+
+	it('the secretariat reviews the crisis rules: adds a term, saves and measures, activates the new version', async () => {
+		await secretariat.getByRole('link', { name: '危機判定の規則' }).click();
+		await secretariat.waitForURL(/\/staff\/network\/triage$/);
+		await assertAccessible(secretariat);
+		await secretariat.getByLabel('新しい版の名前').fill('e2e-1');
+		await secretariat.getByLabel('メモ', { exact: true }).fill('言い換えを追加');
+		const terms = secretariat.getByLabel('規則 suicide.disappear の語（1行に1つ）');
+		await terms.fill(`${await terms.inputValue()}\nいなくなってしまいたいよう`);
+		await secretariat.getByRole('button', { name: '保存して測る' }).click();
+		await secretariat.waitForURL(/version=e2e-1&saved=1/);
+		assert.match(await secretariat.getByRole('status').first().innerText(), /版 e2e-1 を保存して測りました/);
+		await secretariat.getByText('いなくなってしまいたいよう', { exact: true }).first().waitFor();
+		await assertAccessible(secretariat);
+		await secretariat.getByRole('button', { name: '有効にする: e2e-1' }).click();
+		await secretariat.waitForURL(/version=e2e-1&activated=1/);
+		assert.match(await secretariat.getByRole('heading', { level: 2 }).first().innerText(), /e2e-1/);
+	});
 });

@@ -290,6 +290,13 @@ const MATRIX: Record<string, Probe[]> = {
 		// An id that is not pending: the secretariat gets 409, nobody else reaches the decision.
 		post('none', () => '/staff/network/join-requests?/approve', () => ({ id: NIL }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
 		post('none', () => '/staff/network/join-requests?/reject', () => ({ id: NIL }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])
+	],
+	// The crisis triage rules: the secretariat alone. A save without its base version is a 400 and
+	// saves nothing; an unknown version is a 404 — for the secretariat; nobody else gets that far.
+	'/staff/network/triage': [
+		get('none', () => '/staff/network/triage', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		post('none', () => '/staff/network/triage?/save', () => ({ version: 'matrix-1' }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		post('none', () => '/staff/network/triage?/activate', () => ({ version: 'no-such-version' }), ['login', 'deny', 'deny', 'deny', 'deny', 'hidden', 'mfa'])
 	]
 };
 

@@ -9,6 +9,7 @@ import { participationEn } from './en-participation';
 import { figuresEn } from './en-figures';
 import { consultationsEn } from './en-consultations';
 import { consultAlertsEn } from './en-consult-alerts';
+import { consultRulesEn } from './en-consult-rules';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -199,5 +200,6 @@ export const en: Record<MessageKey, string> = {
 	'error.unreadableForm': 'What was sent could not be read as a form. Please reload the page and send it again.',
 	'error.reference': 'Reference: {id}',
 	...consultationsEn,
-	...consultAlertsEn
+	...consultAlertsEn,
+	...consultRulesEn
 };

@@ -9,6 +9,7 @@ import { participationJa } from './ja-participation';
 import { figuresJa } from './ja-figures';
 import { consultationsJa } from './ja-consultations';
 import { consultAlertsJa } from './ja-consult-alerts';
+import { consultRulesJa } from './ja-consult-rules';
 
 export const ja = {
 	...authJa,
@@ -199,7 +200,8 @@ export const ja = {
 	'error.unreadableForm': '送られた内容をフォームとして読み取れませんでした。ページを開き直して、もう一度送信してください。',
 	'error.reference': '問い合わせ番号: {id}',
 	...consultationsJa,
-	...consultAlertsJa
+	...consultAlertsJa,
+	...consultRulesJa
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
-import { addresseeName, consultationInput, hotlinesFor, startConsultation, triage, CONTACT_MAX, MESSAGE_MAX, NICKNAME_MAX } from '$lib/server/consultations';
+import { activeTriage, addresseeName, consultationInput, hotlinesFor, startConsultation, CONTACT_MAX, MESSAGE_MAX, NICKNAME_MAX } from '$lib/server/consultations';
 import { fieldErrors, uuid } from '$lib/server/boundary';
 import { residentScope } from '$lib/server/auth/guard';
 import { throttle } from '$lib/server/auth';
@@ -29,11 +29,11 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { values, errors: fieldErrors<Errors>(parsed.error, { organizationId: 'organization' }) });
 		// Counted per network only. A refused message still gets the hotlines when it needs them.
 		const verdict = await throttle().attemptFromNetwork('consult', event.locals.ip);
-		if (!verdict.allowed) return fail(429, { values, errors: {} as Errors, message: t('consult.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }), hotlines: hotlinesFor(triage(parsed.data.message)) });
+		if (!verdict.allowed) return fail(429, { values, errors: {} as Errors, message: t('consult.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }), hotlines: hotlinesFor(await activeTriage(parsed.data.message)) });
 		const started = await startConsultation(residentScope(event), parsed.data);
 		if (!started.ok) {
 			if (started.reason === 'unknown_organization') return fail(400, { values, errors: { organization: 'consult.error.organization' } as Errors });
-			return fail(503, { values, errors: {} as Errors, message: t('consult.unavailable'), hotlines: hotlinesFor(triage(parsed.data.message)) });
+			return fail(503, { values, errors: {} as Errors, message: t('consult.unavailable'), hotlines: hotlinesFor(await activeTriage(parsed.data.message)) });
 		}
 		redirect(303, `/consult/t/${started.value.token}?sent=1`);
 	}

@@ -28,6 +28,7 @@ export const PERMISSIONS = [
 	'attendance.view', // the organisation's attendance figures
 	'figures.view', // the organisation's figures page: each part for who may see it (attendance.view, consultations.read)
 	'network.attendance', // the region's attendance figures, unsuppressed
+	'network.triage', // review, save and activate the crisis triage rules
 	'consultations.read', // the organisation's consultation inbox and threads (every opening audited)
 	'consultations.reply', // answer, note, assign, set status and tags on the organisation's threads
 	'network.consultation_figures' // every organisation's consultation counts and times, aggregates only, under 5 hidden
@@ -49,7 +50,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 
 /** Permissions over the whole network, held by a secretariat admin wherever they act. */
 // Not registrations.view: the secretariat sees other organisations' participants only as counts.
-export const NETWORK_PERMISSIONS: readonly Permission[] = ['network.review', 'network.moderate', 'network.audit', 'network.attendance', 'directory.edit', 'members.manage', 'audit.view', 'events.manage', 'attendance.view', 'figures.view', 'network.consultation_figures'];
+export const NETWORK_PERMISSIONS: readonly Permission[] = ['network.review', 'network.moderate', 'network.audit', 'network.attendance', 'network.triage', 'directory.edit', 'members.manage', 'audit.view', 'events.manage', 'attendance.view', 'figures.view', 'network.consultation_figures'];
 
 /** Roles whose holders must sign in with a second factor. */
 export const MFA_ROLES: readonly Role[] = ['secretariat_admin', 'counsellor'];

@@ -28,6 +28,9 @@ export { startConsultation, threadByLink, addPersonMessage, type Started, type S
 export { inbox, inboxQuery, INBOX_VIEWS, INBOX_LIMIT, type Inbox, type InboxRow, type InboxView } from './inbox';
 export { openThread, replyToThread, addNote, assignThread, setThreadStatus, setThreadTags, tagsInput, statusInput, TAGS, type StaffThread, type Note, type ThreadRefusal, type Replied } from './thread';
 export { triage, type TriageResult, type CrisisCategory } from './triage';
+export { activeTriage, ACTIVE_RULES_TTL_MS } from './triage/active';
+export { listTriageRuleVersions, triageRuleVersion, saveTriageRuleVersion, activateTriageRuleVersion, type RuleVersions, type RuleVersionSummary, type RuleVersionDetail, type SaveRefusal, type ActivateRefusal } from './triage/versions';
+export { rulesFromForm, FLOOR, type Measured, type SetFigures, type RulesDiff, type RulesForm } from './triage/review';
 export { hotlinesFor, type Hotline } from './hotlines';
 export { addresseeName } from './window';
 export { organizationConsultationFigures, exportOrganizationConsultationFigures, consultationFiguresByOrganization, consultationFiguresCsv, emptyConsultationFigures, minutesOf, type ConsultationFigures, type ConsultationPeriod, type ConsultationCsvLabels } from './figures';

@@ -13,7 +13,8 @@ import { isTokenShaped, newToken, tokenDigest } from '../auth';
 import { recordAudit } from '../audit';
 import { decryptText, encryptText } from '../crypto';
 import { ok, refused, runIn, type ResidentScope, type Result, type SystemScope, type Tx } from '../scope';
-import { triage, type TriageResult } from './triage';
+import { type TriageResult } from './triage';
+import { activeTriage } from './triage/active';
 import { hotlinesFor, type Hotline } from './hotlines';
 import { consultationMessages, consultationThreads, type Author, type Channel, type Delivery, type ThreadStatus } from './schema';
 import { oneWindow, organizationExists } from './window';
@@ -70,7 +71,7 @@ export type StartRefusal = 'unknown_organization' | 'no_window';
  * to the one window when none was chosen; triaged; recorded (`consultation.create`).
  */
 export async function startConsultation(scope: ResidentScope | SystemScope, input: ConsultationInput, channel: Channel = 'web'): Promise<Result<Started, StartRefusal>> {
-	const verdict = triage(input.message);
+	const verdict = await activeTriage(input.message);
 	const started = await runIn(scope, async (tx): Promise<Result<Started, StartRefusal>> => {
 		let organizationId: string | null;
 		if (input.organizationId) {
@@ -153,7 +154,7 @@ export async function threadByLink(scope: ResidentScope, token: string): Promise
  */
 export async function addPersonMessage(scope: ResidentScope, input: { token: string; message: string }): Promise<Result<Received, 'not_found'>> {
 	if (!isTokenShaped(input.token)) return refused('not_found');
-	const verdict = triage(input.message);
+	const verdict = await activeTriage(input.message);
 	let urgentThread: string | undefined;
 	const added = await runIn(scope, async (tx): Promise<Result<Received, 'not_found'>> => {
 		const thread = await threadByToken(tx, input.token);

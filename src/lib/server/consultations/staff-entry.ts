@@ -15,7 +15,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import { runIn, type OrganizationScope } from '../scope';
-import { triage } from './triage';
+import { activeTriage } from './triage/active';
 import { appendMessage, sealThread, THREAD_ENTITY, unusedAccessDigest } from './intake';
 import { consultationThreads } from './schema';
 import { personFields } from './model';
@@ -40,7 +40,7 @@ export interface StaffEntered {
 
 /** Record a phone or walk-in consultation in the organisation's inbox (`consultation.staff_entry`); nothing to refuse once the input parsed. */
 export async function recordStaffConsultation(scope: OrganizationScope, input: StaffEntryInput): Promise<StaffEntered> {
-	const verdict = triage(input.message);
+	const verdict = await activeTriage(input.message);
 	const urgent = input.urgent || verdict.urgent;
 	const organizationId = scope.organizationId;
 	const userId = scope.actor.userId;

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../audit';
 import { log } from '../../log';
 import { ok, refused, runIn, type ResidentScope, type Result, type Tx } from '../../scope';
-import { triage } from '../triage';
+import { activeTriage } from '../triage/active';
 import { hotlinesFor } from '../hotlines';
 import { appendMessage, THREAD_ENTITY, unusedAccessDigest } from '../intake';
 import { consultationThreads, linePeople, lineWebhookEvents } from '../schema';
@@ -134,7 +134,7 @@ async function processEvent(tx: Tx<'system'>, scope: ResidentScope, e: LineEvent
 async function personWrote(tx: Tx<'system'>, scope: ResidentScope, base: Omit<Outgoing, 'texts'>, text: string, window: string): Promise<Outgoing> {
 	// Writing means following (LINE lets no blocked person write): they are back if they had gone.
 	const person = await followingLinePerson(tx, base.userId, window, false);
-	const verdict = triage(text);
+	const verdict = await activeTriage(text);
 	const [open] = await tx
 		.select()
 		.from(consultationThreads)

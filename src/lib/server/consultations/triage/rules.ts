@@ -56,8 +56,40 @@ export function hasNestedQuantifier(source: string): boolean {
 	return false;
 }
 
+/**
+ * The unbounded quantifiers (+, *, {n,}) of a pattern, and whether one applies to a group. Two of
+ * them (.*い.*た) backtrack in n³ on a 5,000-character message, and a group repeated without bound
+ * ((あ|ああ)*) exponentially, even without nesting; the shipped rules use at most one, on a
+ * character or a class, so a pattern is held to that.
+ */
+export function unboundedQuantifiers(source: string): { count: number; onGroup: boolean } {
+	let count = 0;
+	let onGroup = false;
+	let inClass = false;
+	for (let i = 0; i < source.length; i++) {
+		const c = source[i];
+		if (c === '\\') {
+			i++;
+			continue;
+		}
+		if (inClass) {
+			if (c === ']') inClass = false;
+			continue;
+		}
+		if (c === '[') inClass = true;
+		else if (c === '+' || c === '*' || (c === '{' && /^\{\d+,\}/.test(source.slice(i)))) {
+			count++;
+			if (source[i - 1] === ')' && source[i - 2] !== '\\') onGroup = true;
+		}
+	}
+	return { count, onGroup };
+}
+
 function regexProblem(source: string): string | null {
 	if (hasNestedQuantifier(source)) return '入れ子の繰り返し（例 (あ+)+）は長い文で止まらなくなるため使えません';
+	const unbounded = unboundedQuantifiers(source);
+	if (unbounded.onGroup) return 'かっこ全体を上限なく繰り返す書き方（例 (あ|い)+）は長い文で止まらなくなるおそれがあるため使えません。{0,10} のように上限をつけてください';
+	if (unbounded.count > 1) return '上限のない繰り返し（+ * {n,}）は一つのパターンに一つまでです。[^。]{0,20} のように上限をつけてください';
 	let re: RegExp;
 	try {
 		re = new RegExp(foldPattern(source), 'u');
@@ -74,31 +106,37 @@ function regexProblem(source: string): string | null {
 
 const patternSchema = z
 	.string()
-	.min(1)
-	.max(500)
+	.min(1, '空の語は使えません')
+	.max(500, '語は500文字までです')
 	.superRefine((source, ctx) => {
 		const problem = regexProblem(source);
 		if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: ${source}` });
 	});
 
 const idSchema = z.string().regex(/^[a-z_]+\.[a-z0-9-]+$/, 'id は「分類.名前」の形（例 suicide.want-to-die）');
+const noteSchema = z.string().max(2000, 'メモは2000文字までです').optional();
 
-export const exclusionSchema = z.object({ id: idSchema, pattern: patternSchema, note: z.string().optional() });
+// Strict objects: a field this code does not know (a typo such as "pattern" for "patterns") is refused, not dropped.
+export const exclusionSchema = z.strictObject({ id: idSchema, pattern: patternSchema, note: noteSchema });
 
-export const ruleSchema = z.object({
+export const ruleSchema = z.strictObject({
 	id: idSchema,
-	category: z.enum(CRISIS_CATEGORIES),
-	patterns: z.array(patternSchema).min(1),
+	category: z.enum(CRISIS_CATEGORIES, `分類は ${CRISIS_CATEGORIES.join(' / ')} のどれかです`),
+	patterns: z.array(patternSchema).min(1, '語が一つもありません'),
 	exclusions: z.array(patternSchema).optional(),
-	note: z.string().optional()
+	note: noteSchema
 });
 
 export const rulesSchema = z
-	.object({
-		version: z.string().min(1).max(100),
-		description: z.string().optional(),
+	.strictObject({
+		version: z
+			.string()
+			.min(1, '版の名前がありません')
+			.max(100, '版の名前は100文字までです')
+			.regex(/^[0-9A-Za-z][0-9A-Za-z._-]*$/, '版の名前は英数字と . _ - で書いてください（例 2026-12-2）'),
+		description: z.string().max(4000).optional(),
 		exclusions: z.array(exclusionSchema),
-		rules: z.array(ruleSchema).min(1)
+		rules: z.array(ruleSchema).min(1, '規則が一つもありません')
 	})
 	.superRefine((doc, ctx) => {
 		const seen = new Set<string>();
@@ -109,11 +147,54 @@ export const rulesSchema = z
 	});
 
 export type TriageRules = z.infer<typeof rulesSchema>;
+
+/**
+ * A rules set the secretariat saves or activates: as above, and every category keeps at least one
+ * rule, since emptying one would silently stop a kind of crisis from being seen.
+ */
+export const reviewedRulesSchema = rulesSchema.superRefine((doc, ctx) => {
+	for (const category of CRISIS_CATEGORIES) {
+		if (!doc.rules.some((r) => r.category === category)) ctx.addIssue({ code: 'custom', path: ['rules'], message: `分類 ${category} の規則がありません` });
+	}
+});
 export type TriageRule = z.infer<typeof ruleSchema>;
 
 /** Validates a rules document (from the committed file, or later from the database); throws a ZodError on bad data. */
 export function parseRules(json: unknown): TriageRules {
 	return rulesSchema.parse(json);
+}
+
+/** Where an issue is, in words a secretariat reviewer reads: 「規則 suicide.disappear の語 3」. */
+function placeOf(doc: unknown, path: PropertyKey[]): string {
+	const d = (typeof doc === 'object' && doc !== null ? doc : {}) as { rules?: Array<{ id?: unknown }>; exclusions?: Array<{ id?: unknown }> };
+	const [top, i, field, j] = path;
+	const nameOf = (list: Array<{ id?: unknown }> | undefined, n: unknown) => {
+		const id = Array.isArray(list) && typeof n === 'number' ? list[n]?.id : undefined;
+		return typeof id === 'string' ? id : typeof n === 'number' ? `${n + 1}番目` : '';
+	};
+	const fieldName = (f: unknown) => ({ id: 'id', category: '分類', patterns: '語', exclusions: '除外', pattern: 'パターン', note: 'メモ' })[String(f)] ?? String(f ?? '');
+	if (top === 'version') return '版の名前';
+	if (top === 'description') return '説明';
+	if (top === 'exclusions') return i === undefined ? '全体の除外' : `全体の除外 ${nameOf(d.exclusions, i)}${field === undefined ? '' : ` の${fieldName(field)}`}`;
+	if (top === 'rules') {
+		if (i === undefined) return '規則';
+		const rule = `規則 ${nameOf(d.rules, i)}`;
+		if (field === undefined) return rule;
+		return typeof j === 'number' ? `${rule} の${fieldName(field)} ${j + 1}` : `${rule} の${fieldName(field)}`;
+	}
+	return '規則集';
+}
+
+export type RulesCheck = { ok: true; rules: TriageRules } | { ok: false; problems: string[] };
+
+/**
+ * Validates a rules document submitted or stored (`reviewedRulesSchema`), never throwing: every problem in Japanese with
+ * where it is (「規則 suicide.disappear の語 3: 正規表現として読めません …」), for the reviewer.
+ */
+export function checkRules(json: unknown): RulesCheck {
+	const parsed = reviewedRulesSchema.safeParse(json, { error: z.locales.ja().localeError });
+	if (parsed.success) return { ok: true, rules: parsed.data };
+	return { ok: false, problems: parsed.error.issues.map((issue) => `${placeOf(json, issue.path)}: ${issue.message}`) };
 }
 
 export interface CompiledRule {
