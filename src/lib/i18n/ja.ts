@@ -1,6 +1,7 @@
 /** Japanese UI text: the source catalogue. Every other locale must have the same keys (checked by TypeScript). */
 import { authJa } from './ja-auth';
 import { staffJa } from './ja-staff';
+import { consultRepliesJa } from './ja-consult-replies';
 import { auditJa } from './ja-audit';
 import { eventsJa } from './ja-events';
 import { printJa } from './ja-print';
@@ -12,6 +13,7 @@ import { consultationsJa } from './ja-consultations';
 export const ja = {
 	...authJa,
 	...staffJa,
+	...consultRepliesJa,
 	...auditJa,
 	...eventsJa,
 	...printJa,

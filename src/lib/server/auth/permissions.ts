@@ -28,7 +28,8 @@ export const PERMISSIONS = [
 	'attendance.view', // the organisation's attendance figures
 	'network.attendance', // the region's attendance figures, unsuppressed
 	'consultations.read', // the organisation's consultation inbox and threads (every opening audited)
-	'consultations.reply' // answer, note, assign, set status and tags on the organisation's threads
+	'consultations.reply', // answer, note, assign, set status and tags on the organisation's threads
+	'consultations.manage' // the organisation's consultation settings (first reply, drafting help); no thread content
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -36,8 +37,9 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 	// Consultations only for roles in MFA_ROLES (a second factor before any thread is read); the
 	// secretariat answers the network's one window at its own organisation, never network-wide.
-	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'consultations.read', 'consultations.reply'],
-	org_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view'],
+	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'consultations.read', 'consultations.reply', 'consultations.manage'],
+	// consultations.manage reads and writes settings only (no thread, no person): no second factor needed.
+	org_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'consultations.manage'],
 	staff: ['directory.edit', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view'],
 	counsellor: ['consultations.read', 'consultations.reply'],
 	// Volunteers staff the door: they count and check in, but see no names and no reports.

@@ -11,3 +11,6 @@ export { organizationConsultationFigures, exportOrganizationConsultationFigures,
 export { recordStaffConsultation, staffEntryInput, type StaffEntryInput, type StaffEntered } from './staff-entry';
 export { lineChannel, signedByLine, type LineChannel } from './line/channel';
 export { receiveLineDelivery, lineCallbackSchema, LINE_EVENT_RETENTION_DAYS, type LineCallback, type LineDelivery, type LineRefusal } from './line/webhook';
+export { autoReplySchema, autoReplyFromForm, autoReplyErrors, defaultAutoReply, firstReplyAt, replySettings, saveReplySettings, tokyoWallClock, WEEKDAYS, AUTO_REPLY_MAX } from './auto-reply';
+export type { AutoReply, DayHours, FirstReply, ReplySettings, Weekday } from './auto-reply';
+export { draftReply, draftingOn, llmEndpoint, DRAFT_TIMEOUT_MS, type DraftRefusal, type LlmEndpoint } from './drafts';

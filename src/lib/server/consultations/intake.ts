@@ -18,6 +18,7 @@ import { hotlinesFor, type Hotline } from './hotlines';
 import { consultationMessages, consultationThreads, type Author, type Channel, type Delivery, type ThreadStatus } from './schema';
 import { oneWindow, organizationExists } from './window';
 import type { ConsultationInput } from './model';
+import { sendFirstReply } from './auto-reply';
 
 export const THREAD_ENTITY = 'consultation_thread';
 
@@ -94,6 +95,7 @@ export async function startConsultation(scope: ResidentScope | SystemScope, inpu
 		});
 		await appendMessage(tx, { id, organizationId }, { author: 'person', authorUserId: null, body: input.message, urgent: verdict.urgent });
 		await recordAudit(tx, scope.origin, { action: verdict.urgent ? 'consultation.create_urgent' : 'consultation.create', organizationId, entityType: THREAD_ENTITY, entityId: id });
+		await sendFirstReply(tx, scope.origin, { id, organizationId, urgent: verdict.urgent });
 		return ok({ id, token, organizationId, ...received(verdict) });
 	});
 }
