@@ -27,11 +27,11 @@ export const sealThread = (tx: Tx, text: string, column: 'nickname_sealed' | 'co
 export const openThreadColumn = (tx: Tx, text: string, column: 'nickname_sealed' | 'contact_sealed', rowId: string, organizationId: string) => decryptText(tx, text, { table: 'consultation_threads', column, rowId, organizationId });
 const messageBinding = (rowId: string, organizationId: string) => ({ table: 'consultation_messages', column: 'body_sealed', rowId, organizationId });
 
-/** Add one message to a thread (sealed), keeping the thread's last-message time. */
+/** Add one message to a thread (sealed). Stamped with the clock, not the transaction's start, so that two messages of one transaction (the person's and the system's answer) keep their order. */
 export async function appendMessage(tx: Tx, thread: { id: string; organizationId: string }, message: { author: Author; authorUserId: string | null; body: string; urgent: boolean; delivery?: Delivery }): Promise<string> {
 	const id = randomUUID();
 	const bodySealed = await encryptText(tx, message.body, messageBinding(id, thread.organizationId));
-	await tx.insert(consultationMessages).values({ id, threadId: thread.id, organizationId: thread.organizationId, author: message.author, authorUserId: message.authorUserId, bodySealed, urgent: message.urgent, delivery: message.delivery ?? null });
+	await tx.insert(consultationMessages).values({ id, threadId: thread.id, organizationId: thread.organizationId, author: message.author, authorUserId: message.authorUserId, bodySealed, urgent: message.urgent, delivery: message.delivery ?? null, createdAt: sql`clock_timestamp()` });
 	return id;
 }
 
