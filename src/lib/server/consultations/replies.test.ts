@@ -32,7 +32,16 @@ let admin: pg.Client;
 let cast: Cast;
 
 const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.78', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({ userId, email: `${role}@example.org`, displayName: role, sessionId: 's', memberships: [{ organizationId, organizationName: '', role }], secretariat: role === 'secretariat_admin', mfaRequired: true, mfaEnrolled: true });
+const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({
+	userId,
+	email: `${role}@example.org`,
+	displayName: role,
+	sessionId: 's',
+	memberships: [{ organizationId, organizationName: '', role }],
+	secretariat: role === 'secretariat_admin',
+	mfaRequired: true,
+	mfaEnrolled: true
+});
 const resident = () => residentScope(requestOf(null));
 const as = (userId: string, organizationId: string, role: Role, permission: Permission) => requireOrganization(requestOf(actorOf(userId, organizationId, role), organizationId), permission);
 const adminA = () => as(cast.people.org_admin.userId, cast.orgA, 'org_admin', 'consultations.manage');
@@ -92,7 +101,11 @@ describe('the settings', () => {
 
 	it('refuse a malformed first reply and change nothing', async () => {
 		const before = await settingsRow(cast.orgA);
-		const bad = [{ ...OFFICE, hours: { ...OFFICE.hours, mon: { open: true, start: '25:00', end: '26:00' } } }, { ...OFFICE, hours: { ...OFFICE.hours, tue: { open: true, start: '17:00', end: '10:00' } } }, { ...OFFICE, withinHours: 'あ'.repeat(501) }];
+		const bad = [
+			{ ...OFFICE, hours: { ...OFFICE.hours, mon: { open: true, start: '25:00', end: '26:00' } } },
+			{ ...OFFICE, hours: { ...OFFICE.hours, tue: { open: true, start: '17:00', end: '10:00' } } },
+			{ ...OFFICE, withinHours: 'あ'.repeat(501) }
+		];
 		for (const autoReply of bad) await expect(saveReplySettings(adminA(), { autoReply: autoReply as AutoReply })).rejects.toThrow();
 		expect(await settingsRow(cast.orgA)).toEqual(before);
 	});
