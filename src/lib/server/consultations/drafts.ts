@@ -82,32 +82,34 @@ export function draftPrompt(messages: { author: string; body: string }[]): ChatM
 const completion = z.object({ choices: z.array(z.object({ message: z.object({ content: z.string().nullable().optional() }) })).min(1) });
 
 /**
- * A draft answer for a thread: checked (endpoint, toggle, own thread, not urgent), audited, then
+ * A draft answer for a thread: checked (own thread — another's is not found whatever else —, not
+ * urgent, endpoint configured, toggle on), audited, then
  * asked of the endpoint within its timeout. Never stored, never sent.
  */
 export async function draftReply(scope: OrganizationScope, input: { threadId: string }, endpoint: LlmEndpoint | null = llmEndpoint()): Promise<Result<{ text: string }, DraftRefusal>> {
-	if (!endpoint) return refused('no_endpoint');
-	const asked = await runIn(scope, async (tx): Promise<Result<ChatMessage[], DraftRefusal>> => {
-		const [setting] = await tx.select({ on: consultationSettings.draftAssist }).from(consultationSettings).where(eq(consultationSettings.organizationId, scope.organizationId));
-		if (!setting?.on) return refused('off');
+	const asked = await runIn(scope, async (tx): Promise<Result<{ prompt: ChatMessage[]; endpoint: LlmEndpoint }, DraftRefusal>> => {
 		const [thread] = await tx
 			.select({ id: consultationThreads.id, organizationId: consultationThreads.organizationId, urgent: consultationThreads.urgent })
 			.from(consultationThreads)
 			.where(and(eq(consultationThreads.id, input.threadId), eq(consultationThreads.organizationId, scope.organizationId)));
 		if (!thread) return refused('not_found');
 		if (thread.urgent) return refused('urgent');
+		if (!endpoint) return refused('no_endpoint');
+		const [setting] = await tx.select({ on: consultationSettings.draftAssist }).from(consultationSettings).where(eq(consultationSettings.organizationId, scope.organizationId));
+		if (!setting?.on) return refused('off');
 		const prompt = draftPrompt(await messagesOf(tx, thread));
 		if (prompt.length < 2) return refused('empty');
 		await recordAudit(tx, scope.origin, { action: 'consultation.draft', organizationId: scope.organizationId, entityType: THREAD_ENTITY, entityId: thread.id });
-		return ok(prompt);
+		return ok({ prompt, endpoint });
 	});
 	if (!asked.ok) return asked;
+	const { prompt, endpoint: target } = asked.value;
 	try {
-		const response = await fetch(`${endpoint.base}/chat/completions`, {
+		const response = await fetch(`${target.base}/chat/completions`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', accept: 'application/json', ...(endpoint.key ? { authorization: `Bearer ${endpoint.key}` } : {}) },
-			body: JSON.stringify({ model: endpoint.model, messages: asked.value, temperature: 0.3, max_tokens: 800, stream: false }),
-			signal: AbortSignal.timeout(endpoint.timeoutMs)
+			headers: { 'content-type': 'application/json', accept: 'application/json', ...(target.key ? { authorization: `Bearer ${target.key}` } : {}) },
+			body: JSON.stringify({ model: target.model, messages: prompt, temperature: 0.3, max_tokens: 800, stream: false }),
+			signal: AbortSignal.timeout(target.timeoutMs)
 		});
 		if (!response.ok) {
 			log.warn('draft_failed', { status: response.status, threadId: input.threadId });
