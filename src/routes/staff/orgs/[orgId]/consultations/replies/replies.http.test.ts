@@ -128,7 +128,7 @@ describe('the replies page: the organisation admin', () => {
 		const saved = await row(cast.orgA);
 		expect(saved).toMatchObject({ draft_assist: true, escalation_minutes: 30, updated_by: cast.people.org_admin.userId });
 		expect(saved.auto_reply).toMatchObject({ enabled: true, closedOnHolidays: false, withinHours: WITHIN, outsideHours: OUTSIDE, hours: { mon: { open: true, start: '00:00', end: '23:59' } } });
-		const html = text(await (await page(app.baseUrl, cast.orgA, token())).text());
+		const html = text(await (await fetch(app.baseUrl + response.headers.get('location'), { headers: { 'accept-language': 'ja', ...cookie(token()) } })).text());
 		expect(html).toContain('保存しました。');
 		expect(html.includes(WITHIN) && html.includes(OUTSIDE)).toBe(true);
 		expect(html).toMatch(/受付時間(内|外)の返信が送られます/);
