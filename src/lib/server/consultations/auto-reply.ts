@@ -159,10 +159,16 @@ export async function saveReplySettings(scope: OrganizationScope, input: { autoR
 	});
 }
 
-/** LINE's form of the first reply: the texts of the one answer to the message, or null for the plain acknowledgement. */
-export async function firstReplyTexts(tx: Tx<'system'>, thread: { organizationId: string; urgent: boolean }, at: Date = new Date()): Promise<string[] | null> {
+/**
+ * LINE's form of the first reply: the texts of the one answer to the message (replacing the plain
+ * acknowledgement), or null for the acknowledgement. Recorded (`consultation.auto_reply`); how it was
+ * delivered is recorded on the message by the webhook, like every LINE answer.
+ */
+export async function firstReplyTexts(tx: Tx<'system'>, origin: AuditOrigin, thread: { id: string; organizationId: string; urgent: boolean }, at: Date = new Date()): Promise<string[] | null> {
 	const text = await firstReplyText(tx, thread, at);
-	return text ? [text] : null;
+	if (!text) return null;
+	await recordAudit(tx, origin, { action: 'consultation.auto_reply', organizationId: thread.organizationId, entityType: THREAD_ENTITY, entityId: thread.id });
+	return [text];
 }
 
 /** The replies page's form fields: `enabled`, `open_<day>`, `start_<day>`, `end_<day>`, `closedOnHolidays`, the two texts, `draftAssist` (checkboxes send `on`). */

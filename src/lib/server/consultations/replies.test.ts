@@ -235,6 +235,7 @@ describe('the first reply on LINE', () => {
 			{ author: 'system', delivery: 'sent' }
 		]);
 		expect(thread.first_answered_at).toBeNull();
+		expect((await auditActions(thread.id)).map((a) => a.action)).toEqual(['consultation.auto_reply', 'consultation.create', 'consultation.line_sent']);
 		requests.length = 0;
 		await receive(delivery(user, 'もう少し書きます'));
 		expect(requests[0].body.messages.map((m) => m.text).join('')).not.toContain(WITHIN);

@@ -157,7 +157,7 @@ async function personWrote(tx: Tx<'system'>, scope: ResidentScope, base: Omit<Ou
 		action = verdict.urgent ? 'consultation.create_urgent' : 'consultation.create';
 	}
 	// A new thread's first message gets the organisation's first reply instead of the plain acknowledgement, when it has one (never when urgent: auto-reply.ts).
-	const texts = (!open && (await firstReplyTexts(tx, { organizationId: thread.organizationId, urgent: verdict.urgent }))) || answerTexts(hotlinesFor(verdict));
+	const texts = (!open && (await firstReplyTexts(tx, scope.origin, { ...thread, urgent: verdict.urgent }))) || answerTexts(hotlinesFor(verdict));
 	const messageId = await appendMessage(tx, thread, { author: 'system', authorUserId: null, body: texts.join('\n\n'), urgent: false, delivery: 'pending' });
 	await recordAudit(tx, scope.origin, { action, organizationId: thread.organizationId, entityType: THREAD_ENTITY, entityId: thread.id });
 	return { ...base, texts, retryKey: messageId, record: { messageId, threadId: thread.id, organizationId: thread.organizationId } };
