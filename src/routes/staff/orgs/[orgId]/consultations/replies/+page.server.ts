@@ -3,7 +3,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { can } from '$lib/server/auth';
 import { translator } from '$lib/i18n';
-import { autoReplyErrors, autoReplyFromForm, autoReplySchema, defaultAutoReply, firstReplyAt, replySettings, saveReplySettings, tokyoWallClock, AUTO_REPLY_MAX, WEEKDAYS } from '$lib/server/consultations';
+import { autoReplyErrors, autoReplyFromForm, autoReplySchema, defaultAutoReply, firstReplyAt, replySettings, saveReplySettings, tokyoWallClock, llmEndpoint, AUTO_REPLY_MAX, WEEKDAYS } from '$lib/server/consultations';
 
 /**
  * 自動の返信と下書き: the organisation's first reply and drafting toggle. Changed by those who
@@ -36,9 +36,8 @@ export const actions: Actions = {
 		const { autoReply, draftAssist } = autoReplyFromForm(await event.request.formData());
 		const parsed = autoReplySchema.safeParse(autoReply);
 		if (!parsed.success) return fail(400, { values: autoReply as Record<string, unknown>, errors: autoReplyErrors(parsed.error) });
-		const { endpointConfigured } = await replySettings(scope);
 		// Without an endpoint the toggle is shown disabled (sends nothing): leave it as it is.
-		await saveReplySettings(scope, { autoReply: parsed.data, draftAssist: endpointConfigured ? draftAssist : undefined });
+		await saveReplySettings(scope, { autoReply: parsed.data, draftAssist: llmEndpoint() ? draftAssist : undefined });
 		redirect(303, `/staff/orgs/${scope.organizationId}/consultations/replies?saved=1`);
 	}
 };
