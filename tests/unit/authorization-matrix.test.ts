@@ -64,6 +64,9 @@ const CONSULT_OTHER: Row = ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mf
 const CONSULT_IDOR: Row = ['login', 'deny', 'hidden', 'deny', 'deny', 'deny', 'mfa'];
 /** The organisation's figures page: each part for who may see it (counsellors: its consultations). */
 const FIGURES_OWN: Row = ['login', 'deny', 'ok', 'ok', 'ok', 'ok', 'mfa'];
+/** Consultation settings (first reply, drafts): the organisation's admin changes them, its counsellors only read them. */
+const CONSULT_SETTINGS_READ: Row = ['login', 'deny', 'ok', 'deny', 'ok', 'deny', 'mfa'];
+const CONSULT_SETTINGS_WRITE: Row = ['login', 'deny', 'deny', 'deny', 'ok', 'deny', 'mfa'];
 /** A complete, valid program form: so that an IDOR save is refused for the id, not for the input. */
 const VALID_PROGRAM = { title: '乗っ取り', forms: 'ibasho', languages: 'ja', costKind: 'free', joinMethod: 'no_registration', deliveryMode: 'in_person', status: 'active', scheduleCount: '0' };
 
@@ -281,7 +284,17 @@ const MATRIX: Record<string, Probe[]> = {
 		post('idor', (i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/note`, () => ({ note: '乗っ取り' }), CONSULT_IDOR),
 		post('idor', (i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/assign`, () => ({ to: 'me' }), CONSULT_IDOR),
 		post('idor', (i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/status`, () => ({ status: 'closed' }), CONSULT_IDOR),
-		post('idor', (i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/tags`, () => ({ tags: 'life_stage:youth' }), CONSULT_IDOR)
+		post('idor', (i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/tags`, () => ({ tags: 'life_stage:youth' }), CONSULT_IDOR),
+		// 下書きを作る: this app has no language-model endpoint, so the counsellor is told so (400); another organisation's thread is not there.
+		post('own', (i) => `/staff/orgs/${i.org}/consultations/${i.thread}?/draft`, () => ({}), CONSULT_OWN),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/draft`, () => ({}), CONSULT_IDOR)
+	],
+	// 自動の返信と下書き: an hour 25:00 comes back (400) to the admin, nothing stored; the unenrolled counsellor is sent to set up the second factor.
+	'/staff/orgs/[orgId]/consultations/replies': [
+		get('own', (i) => `/staff/orgs/${i.org}/consultations/replies`, CONSULT_SETTINGS_READ),
+		get('other', (i) => `/staff/orgs/${i.org}/consultations/replies`, CONSULT_OTHER),
+		post('own', (i) => `/staff/orgs/${i.org}/consultations/replies?/save`, () => ({ enabled: 'on', open_mon: 'on', start_mon: '25:00', end_mon: '26:00', withinHours: 'x', outsideHours: 'x' }), CONSULT_SETTINGS_WRITE),
+		post('other', (i) => `/staff/orgs/${i.org}/consultations/replies?/save`, () => ({ enabled: 'on', withinHours: '乗っ取り', outsideHours: '乗っ取り' }), CONSULT_OTHER)
 	],
 
 	// ── the secretariat ──────────────────────────────────────────────────────────────────────────

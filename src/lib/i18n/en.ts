@@ -1,6 +1,7 @@
 import type { MessageKey } from './ja';
 import { authEn } from './en-auth';
 import { staffEn } from './en-staff';
+import { consultRepliesEn } from './en-consult-replies';
 import { auditEn } from './en-audit';
 import { eventsEn } from './en-events';
 import { printEn } from './en-print';
@@ -14,6 +15,7 @@ import { consultRulesEn } from './en-consult-rules';
 export const en: Record<MessageKey, string> = {
 	...authEn,
 	...staffEn,
+	...consultRepliesEn,
 	...auditEn,
 	...eventsEn,
 	...printEn,

@@ -1,6 +1,7 @@
 /** Japanese UI text: the source catalogue. Every other locale must have the same keys (checked by TypeScript). */
 import { authJa } from './ja-auth';
 import { staffJa } from './ja-staff';
+import { consultRepliesJa } from './ja-consult-replies';
 import { auditJa } from './ja-audit';
 import { eventsJa } from './ja-events';
 import { printJa } from './ja-print';
@@ -14,6 +15,7 @@ import { consultRulesJa } from './ja-consult-rules';
 export const ja = {
 	...authJa,
 	...staffJa,
+	...consultRepliesJa,
 	...auditJa,
 	...eventsJa,
 	...printJa,

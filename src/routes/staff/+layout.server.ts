@@ -18,7 +18,8 @@ export const load: LayoutServerLoad = (event) => {
 				canEvents: can(actor, 'events.manage', m.organizationId),
 				canRecord: can(actor, 'attendance.record', m.organizationId),
 				canFigures: can(actor, 'figures.view', m.organizationId),
-				canConsult: can(actor, 'consultations.read', m.organizationId)
+				canConsult: can(actor, 'consultations.read', m.organizationId),
+				canConsultSettings: can(actor, 'consultations.manage', m.organizationId)
 			}))
 		}
 	};

@@ -31,7 +31,8 @@ export const PERMISSIONS = [
 	'network.triage', // review, save and activate the crisis triage rules
 	'consultations.read', // the organisation's consultation inbox and threads (every opening audited)
 	'consultations.reply', // answer, note, assign, set status and tags on the organisation's threads
-	'network.consultation_figures' // every organisation's consultation counts and times, aggregates only, under 5 hidden
+	'network.consultation_figures', // every organisation's consultation counts and times, aggregates only, under 5 hidden
+	'consultations.manage' // the organisation's consultation settings (first reply, drafting help, rota); no thread content
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -39,8 +40,9 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 	// Consultations only for roles in MFA_ROLES (a second factor before any thread is read); the
 	// secretariat answers the network's one window at its own organisation, never network-wide.
-	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view', 'consultations.read', 'consultations.reply'],
-	org_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view'],
+	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view', 'consultations.read', 'consultations.reply', 'consultations.manage'],
+	// consultations.manage reads and writes settings only (no thread, no person): no second factor needed.
+	org_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view', 'consultations.manage'],
 	staff: ['directory.edit', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view'],
 	// Counsellors see their organisation's consultation figures on its figures page, not its attendance.
 	counsellor: ['consultations.read', 'consultations.reply', 'figures.view'],

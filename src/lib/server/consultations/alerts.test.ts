@@ -57,7 +57,7 @@ const actorOf = (userId: string, organizationId: string, role: Role): Actor => (
 	mfaEnrolled: true
 });
 const resident = () => residentScope(requestOf(null));
-const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, cast.orgA, 'org_admin'), cast.orgA), 'members.manage');
+const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, cast.orgA, 'org_admin'), cast.orgA), 'consultations.manage');
 const counsellorA = () => requireOrganization(requestOf(actorOf(cast.people.counsellor.userId, cast.orgA, 'counsellor'), cast.orgA), 'consultations.read');
 
 async function member(name: string, org: string, role: Role) {

@@ -43,7 +43,7 @@ const actorOf = (userId: string, organizationId: string, role: Role): Actor => (
 	mfaRequired: true,
 	mfaEnrolled: true
 });
-const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, cast.orgA, 'org_admin'), cast.orgA), 'members.manage');
+const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, cast.orgA, 'org_admin'), cast.orgA), 'consultations.manage');
 const job = () => systemScope(database.db, 'escalations');
 const minutesLater = (from: Date, minutes: number) => new Date(from.getTime() + minutes * 60_000);
 

@@ -43,3 +43,6 @@ export { suppressCells, CONSULTATION_SUPPRESS_BELOW } from './suppress';
 export { rotaPage, setRota, setEscalationMinutes, newLineLinkCode, unlinkLine, rotaInput, minutesInput, managesRota, ESCALATION_MINUTES_DEFAULT, ESCALATION_MINUTES_MAX, LINE_LINK_MINUTES, type RotaPage, type RotaMember, type RotaRefusal, type RotaWriteRefusal, type LinkRefusal } from './rota';
 export { alertUrgent, alertsSettled } from './alerts';
 export { escalateUnopened, type EscalationRun } from './escalation';
+export { autoReplySchema, autoReplyFromForm, autoReplyErrors, defaultAutoReply, firstReplyAt, replySettings, saveReplySettings, tokyoWallClock, WEEKDAYS, AUTO_REPLY_MAX } from './auto-reply';
+export type { AutoReply, DayHours, FirstReply, ReplySettings, Weekday } from './auto-reply';
+export { draftReply, draftingOn, llmEndpoint, DRAFT_TIMEOUT_MS, type DraftRefusal, type LlmEndpoint } from './drafts';

@@ -20,6 +20,7 @@ import { consultationMessages, consultationThreads, type Author, type Channel, t
 import { oneWindow, organizationExists } from './window';
 import type { ConsultationInput } from './model';
 import { alertUrgent } from './alerts';
+import { sendFirstReply } from './auto-reply';
 
 export const THREAD_ENTITY = 'consultation_thread';
 
@@ -28,11 +29,11 @@ export const sealThread = (tx: Tx, text: string, column: 'nickname_sealed' | 'co
 export const openThreadColumn = (tx: Tx, text: string, column: 'nickname_sealed' | 'contact_sealed', rowId: string, organizationId: string) => decryptText(tx, text, { table: 'consultation_threads', column, rowId, organizationId });
 const messageBinding = (rowId: string, organizationId: string) => ({ table: 'consultation_messages', column: 'body_sealed', rowId, organizationId });
 
-/** Add one message to a thread (sealed), keeping the thread's last-message time. */
+/** Add one message to a thread (sealed). Stamped with the clock, not the transaction's start, so that two messages of one transaction (the person's and the system's answer) keep their order. */
 export async function appendMessage(tx: Tx, thread: { id: string; organizationId: string }, message: { author: Author; authorUserId: string | null; body: string; urgent: boolean; delivery?: Delivery }): Promise<string> {
 	const id = randomUUID();
 	const bodySealed = await encryptText(tx, message.body, messageBinding(id, thread.organizationId));
-	await tx.insert(consultationMessages).values({ id, threadId: thread.id, organizationId: thread.organizationId, author: message.author, authorUserId: message.authorUserId, bodySealed, urgent: message.urgent, delivery: message.delivery ?? null });
+	await tx.insert(consultationMessages).values({ id, threadId: thread.id, organizationId: thread.organizationId, author: message.author, authorUserId: message.authorUserId, bodySealed, urgent: message.urgent, delivery: message.delivery ?? null, createdAt: sql`clock_timestamp()` });
 	return id;
 }
 
@@ -96,6 +97,7 @@ export async function startConsultation(scope: ResidentScope | SystemScope, inpu
 		});
 		await appendMessage(tx, { id, organizationId }, { author: 'person', authorUserId: null, body: input.message, urgent: verdict.urgent });
 		await recordAudit(tx, scope.origin, { action: verdict.urgent ? 'consultation.create_urgent' : 'consultation.create', organizationId, entityType: THREAD_ENTITY, entityId: id });
+		await sendFirstReply(tx, scope.origin, { id, organizationId, urgent: verdict.urgent });
 		return ok({ id, token, organizationId, ...received(verdict) });
 	});
 	if (started.ok && started.value.urgent) void alertUrgent(scope, started.value.id);

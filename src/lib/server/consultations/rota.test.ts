@@ -34,10 +34,10 @@ const actorOf = (userId: string, memberships: { organizationId: string; role: Ro
 	mfaRequired: true,
 	mfaEnrolled: true
 });
-const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, [{ organizationId: cast.orgA, role: 'org_admin' }]), cast.orgA), 'members.manage');
+const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, [{ organizationId: cast.orgA, role: 'org_admin' }]), cast.orgA), 'consultations.manage');
 const counsellorA = () => requireOrganization(requestOf(actorOf(cast.people.counsellor.userId, [{ organizationId: cast.orgA, role: 'counsellor' }]), cast.orgA), 'consultations.read');
 /** The secretariat admin acting for organisation A through the network permission (no role in A). */
-const secretariatAtA = () => requireOrganization(requestOf(actorOf(cast.people.secretariat.userId, [{ organizationId: cast.secretariatOrg, role: 'secretariat_admin' }]), cast.orgA), 'members.manage');
+const secretariatAtA = () => requireOrganization(requestOf(actorOf(cast.people.secretariat.userId, [{ organizationId: cast.secretariatOrg, role: 'secretariat_admin' }]), cast.orgA), 'consultations.manage');
 
 const rota = async (org: string) => (await admin.query<{ user_id: string; position: number }>(`select user_id, position from consultation_rota where organization_id = $1 order by position`, [org])).rows;
 const minutes = async (org: string) => (await admin.query(`select escalation_minutes from consultation_settings where organization_id = $1`, [org])).rows[0]?.escalation_minutes ?? null;

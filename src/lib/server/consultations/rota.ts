@@ -4,13 +4,12 @@
  * escalation.ts); and after how many minutes (consultation_settings.escalation_minutes, 1–1440,
  * default 10).
  *
- * Who may do what (no new permission: the existing ones, read with the organisation's standing):
+ * Who may do what (read with the organisation's standing):
  * - see the rota and the minutes: the organisation's counsellors (`consultations.read`) and its
- *   admins (`members.manage`: they decide who the counsellors are);
- * - set the order and the minutes: `members.manage` held as a member of the organisation — its
- *   org_admin, or the secretariat admin at its own organisation (the one window). A secretariat
- *   admin acting for another organisation through the network permission is refused
- *   (`not_member`): these rows are the organisation's own (row-level security shows them to its
+ *   admins (`consultations.manage`, like the first reply's settings);
+ * - set the order and the minutes: `consultations.manage` held as a member of the organisation — its
+ *   org_admin, or the secretariat admin at its own organisation (the one window). The permission
+ *   is not network-wide, and a scope that is not a member's is refused (`not_member`): these rows are the organisation's own (row-level security shows them to its
  *   context only), and the secretariat's part in an escalation is to phone the organisation;
  * - link or unlink LINE, and make a link code: a counsellor who is on the rota, for themselves only.
  *
@@ -73,7 +72,7 @@ export async function escalationMinutesOf(tx: Tx, organizationId: string): Promi
 const isMember = (scope: OrganizationScope) => roleIn(scope.actor, scope.organizationId) !== null;
 
 /** May this scope change the rota and the minutes (see the header)? */
-export const managesRota = (scope: OrganizationScope): boolean => scope.permission === 'members.manage' && isMember(scope);
+export const managesRota = (scope: OrganizationScope): boolean => scope.permission === 'consultations.manage' && isMember(scope);
 
 export interface RotaMember {
 	userId: string;

@@ -25,6 +25,7 @@ import { followingLinePerson, linePersonByUserId } from './people';
 import { answerTexts, greetingTexts, textOnlyTexts } from './texts';
 import { answerLinkCode } from './link';
 import { alertUrgent } from '../alerts';
+import { firstReplyTexts } from '../auto-reply';
 
 /** How long processed event ids are kept: LINE redelivers for a limited time, far less than this. */
 export const LINE_EVENT_RETENTION_DAYS = 7;
@@ -160,7 +161,8 @@ async function personWrote(tx: Tx<'system'>, scope: ResidentScope, base: Omit<Ou
 		await appendMessage(tx, thread, { author: 'person', authorUserId: null, body: text, urgent: verdict.urgent });
 		action = verdict.urgent ? 'consultation.create_urgent' : 'consultation.create';
 	}
-	const texts = answerTexts(hotlinesFor(verdict));
+	// A new thread's first message gets the organisation's first reply instead of the plain acknowledgement, when it has one (never when urgent: auto-reply.ts).
+	const texts = (!open && (await firstReplyTexts(tx, scope.origin, { ...thread, urgent: verdict.urgent }))) || answerTexts(hotlinesFor(verdict));
 	const messageId = await appendMessage(tx, thread, { author: 'system', authorUserId: null, body: texts.join('\n\n'), urgent: false, delivery: 'pending' });
 	await recordAudit(tx, scope.origin, { action, organizationId: thread.organizationId, entityType: THREAD_ENTITY, entityId: thread.id });
 	return { ...base, texts, retryKey: messageId, record: { messageId, threadId: thread.id, organizationId: thread.organizationId } };

@@ -4,6 +4,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { fieldErrors, uuid } from '$lib/server/boundary';
 import { label, taxonomy } from '$lib/server/directory';
+import { draftReply, draftingOn } from '$lib/server/consultations';
 import { addNote, assignThread, messageInput, noteInput, openThread, replyToThread, setThreadStatus, setThreadTags, statusInput, tagsInput, THREAD_STATUSES, MESSAGE_MAX, NOTE_MAX, type ThreadRefusal } from '$lib/server/consultations';
 import type { Result } from '$lib/server/scope';
 
@@ -29,7 +30,9 @@ export const load: PageServerLoad = async (event) => {
 		statuses: THREAD_STATUSES,
 		tagChoices: { lifeStages: choices('lifeStages', 'life_stage'), targets: choices('targets', 'target') },
 		limits: { message: MESSAGE_MAX, note: NOTE_MAX },
-		done: event.url.searchParams.get('done')
+		done: event.url.searchParams.get('done'),
+		// 下書きを作る: only where drafting is on, never on an urgent thread (drafts.ts refuses it too).
+		canDraft: !opened.value.urgent && (await draftingOn(scope))
 	};
 };
 
@@ -69,6 +72,13 @@ export const actions: Actions = {
 		const parsed = statusInput.safeParse({ status: (await event.request.formData()).get('status') });
 		if (!parsed.success) return fail(400, { errors: { status: 'consult.error.summary' } });
 		settle(event, await setThreadStatus(scope, { threadId, status: parsed.data.status }), 'status');
+	},
+	/** A draft from the language model into the reply box (never sent: the counsellor edits and sends it). */
+	draft: async (event) => {
+		const scope = requireOrganization(event, 'consultations.reply');
+		const drafted = await draftReply(scope, { threadId: threadIdOf(event) });
+		if (!drafted.ok) return drafted.reason === 'not_found' ? error(404, 'Not Found') : fail(drafted.reason === 'timeout' || drafted.reason === 'failed' ? 502 : 400, { draftError: drafted.reason });
+		return { reply: drafted.value.text, drafted: true };
 	},
 	tags: async (event) => {
 		const scope = requireOrganization(event, 'consultations.reply');

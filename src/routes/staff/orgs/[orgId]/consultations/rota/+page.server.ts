@@ -7,14 +7,14 @@ import { minutesInput, newLineLinkCode, rotaInput, rotaPage, setEscalationMinute
 import type { Result } from '$lib/server/scope';
 
 /**
- * The organisation's admins (members.manage, as members of it) set the order and the minutes; its
+ * The organisation's admins (consultations.manage, as members of it) set the order and the minutes; its
  * counsellors (consultations.read) see them and link LINE for themselves. See consultations/rota.ts.
  */
 function viewScope(event: RequestEvent) {
 	const actor = event.locals.actor;
 	const orgId = (event.params as { orgId?: string }).orgId ?? '';
-	const manages = !!actor && roleIn(actor, orgId) !== null && can(actor, 'members.manage', orgId);
-	return requireOrganization(event, manages ? 'members.manage' : 'consultations.read');
+	const manages = !!actor && roleIn(actor, orgId) !== null && can(actor, 'consultations.manage', orgId);
+	return requireOrganization(event, manages ? 'consultations.manage' : 'consultations.read');
 }
 
 export const load: PageServerLoad = async (event) => {
@@ -33,7 +33,7 @@ function refusedWrite(result: Result<void, RotaWriteRefusal>, form: string) {
 
 export const actions: Actions = {
 	rota: async (event) => {
-		const scope = requireOrganization(event, 'members.manage');
+		const scope = requireOrganization(event, 'consultations.manage');
 		const form = await event.request.formData();
 		const entries = [...form.entries()].filter(([k]) => k.startsWith('position:')).map(([k, v]) => ({ userId: k.slice('position:'.length), position: String(v).trim() }));
 		const parsed = rotaInput.safeParse({ entries });
@@ -44,7 +44,7 @@ export const actions: Actions = {
 		redirect(303, `/staff/orgs/${scope.organizationId}/consultations/rota?saved=rota`);
 	},
 	minutes: async (event) => {
-		const scope = requireOrganization(event, 'members.manage');
+		const scope = requireOrganization(event, 'consultations.manage');
 		const form = await event.request.formData();
 		const raw = String(form.get('minutes') ?? '');
 		const parsed = minutesInput.safeParse({ minutes: raw });
