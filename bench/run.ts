@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --programs 20000 --concurrency 8 --requests 500 --explain]`: finder search
+ * `npm run bench [-- --programs 20000 --concurrency 8 --requests 500 --explain --finder-only]`: finder search
  * over HTTP against the built app at national scale, next to a static page in the same run.
  *
  * For each database target — the embedded server (DATA_DIR, default data/scale, database
@@ -45,7 +45,9 @@ const { values: args } = parseArgs({
 		seconds: { type: 'string', default: '60' },
 		serial: { type: 'string', default: '20' },
 		targets: { type: 'string', default: 'embedded,external' },
-		explain: { type: 'boolean', default: false }
+		explain: { type: 'boolean', default: false },
+		/** Only the finder: without it the consultations benchmark (bench/consultations.ts) follows, over the same build. */
+		'finder-only': { type: 'boolean', default: false }
 	}
 });
 const positive = (v: string | undefined, name: string) => {
@@ -490,3 +492,6 @@ const report = [...header, ...sections].join('\n');
 mkdirSync('bench/out', { recursive: true });
 writeFileSync('bench/out/latest.md', report + '\n');
 console.log('bench: written to bench/out/latest.md');
+
+// Consultation messages accepted per second (issue 13), over the build made above.
+if (!args['finder-only']) execFileSync(process.execPath, ['--import', 'tsx', 'bench/consultations.ts', '--build', 'build'], { stdio: 'inherit' });

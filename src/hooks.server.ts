@@ -8,7 +8,7 @@ import { db } from '$lib/server/db';
 import { provideStanding, resolveSession } from '$lib/server/auth';
 import { standingFromNetwork } from '$lib/server/standing';
 import { clearSessionCookie, clientAddress, sessionCookieName } from '$lib/server/auth/cookies';
-import { refusalOf, type InputRefusal } from '$lib/server/boundary';
+import { refusalOf, SIGNED_BODY_ENDPOINTS, type InputRefusal } from '$lib/server/boundary';
 import { apiError } from '$lib/server/api/respond';
 import { errorResponse } from '$lib/server/http/json-error';
 import { translate, type Locale } from '$lib/i18n';
@@ -98,7 +98,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 		else if (state.kind === 'none') clearSessionCookie(event);
 	}
 	const endpoint = event.route.id !== null && ENDPOINTS.has(event.route.id);
-	const refusal = await refusalOf(event.request, event.url, event.params as Record<string, string>, endpoint);
+	const refusal = await refusalOf(event.request, event.url, event.params as Record<string, string>, endpoint, { signedBody: SIGNED_BODY_ENDPOINTS.has(event.route.id ?? '') });
 	if (refusal) log.warn('input_refused', { requestId: event.locals.requestId, route: event.route.id ?? event.url.pathname, code: refusal.code, param: refusal.param });
 	const resolved = refusal
 		? refusalResponse(refusal, event.locals.locale, endpoint)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DAY_RANGE, dayInRange, fieldErrors, isDayInRange, refusalOf, sameSiteTarget, UUID, uuid } from '.';
+import { DAY_RANGE, dayInRange, fieldErrors, isDayInRange, refusalOf, sameSiteTarget, SIGNED_BODY_ENDPOINTS, spaceForControlCharacters, UUID, uuid } from '.';
 
 describe('sameSiteTarget (redirects named by the request)', () => {
 	it.each([
@@ -59,6 +59,20 @@ describe('refusalOf (input refused before any route runs)', () => {
 		expect(await refusalOf(post('text/plain', '{"code":"A\\u0001"}'), url(), {}, true)).toEqual({ code: 'control_character', param: 'code' });
 		expect(await refusalOf(post('application/json', '{"code":"ABC"}'), url(), {}, true)).toBeNull();
 		expect(await refusalOf(post('application/json', 'not json'), url(), {}, true)).toBeNull();
+	});
+
+	it('leaves a signed endpoint its body (the route verifies and cleans it) but still refuses its query and path', async () => {
+		const signed = { signedBody: true };
+		expect(await refusalOf(post('application/json', '{"events":[{"message":{"text":"a\\u0007b"}}]}'), url(), {}, true, signed)).toBeNull();
+		expect(await refusalOf(new Request(url('?x=%07'), { method: 'POST', body: '{}' }), url('?x=%07'), {}, true, signed)).toEqual({ code: 'control_character', param: 'x' });
+		expect(await refusalOf(post('application/json', '{}'), url(), { id: 'a\u0000' }, true, signed)).toEqual({ code: 'control_character', param: 'id' });
+		// Only endpoints: a page's form body is checked whatever the caller says.
+		expect(await refusalOf(post('application/x-www-form-urlencoded', 'note=a%07'), url(), {}, false, signed)).toEqual({ code: 'control_character', param: 'note' });
+		expect(SIGNED_BODY_ENDPOINTS).toEqual(new Set(['/api/v1/line/webhook']));
+	});
+
+	it('spaceForControlCharacters replaces each control with a space and keeps tab and newlines', () => {
+		expect(spaceForControlCharacters('a\u0000b\u0007c\u001b[0m\u007fd\u000be\tf\ng\rh')).toBe('a b c [0m d e\tf\ng\rh');
 	});
 });
 

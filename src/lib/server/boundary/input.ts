@@ -15,6 +15,21 @@ export function hasControlCharacter(value: string): boolean {
 	return CONTROL.test(value);
 }
 
+const CONTROLS = new RegExp(CONTROL.source, 'g');
+
+/** The text with each control character (as above) replaced by a space: for text a route must accept as sent. */
+export function spaceForControlCharacters(value: string): string {
+	return value.replace(CONTROLS, ' ');
+}
+
+/**
+ * Endpoints whose body is another platform's signed delivery (route ids). The route checks the
+ * signature over the raw bytes and cleans what it keeps; refusing the body here would answer the
+ * platform with a 400 it retries, and the person's message would never arrive (LINE redelivers,
+ * then drops it). Their query and path are checked like every other route's.
+ */
+export const SIGNED_BODY_ENDPOINTS: ReadonlySet<string> = new Set(['/api/v1/line/webhook']);
+
 function firstBadEntry(entries: Iterable<[string, unknown]>): string | null {
 	for (const [name, value] of entries) {
 		if (hasControlCharacter(name)) return name.replace(CONTROL, '?');
@@ -45,13 +60,14 @@ const FORMS = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
 /**
  * Why this request must be refused before any route code runs, or null. `endpoint`: the route is
- * a +server.ts (reads JSON itself); otherwise a page, whose POSTs are form actions. Bodies are read
- * from a clone, so the route still gets the original.
+ * a +server.ts (reads JSON itself); otherwise a page, whose POSTs are form actions. `signedBody`:
+ * one of SIGNED_BODY_ENDPOINTS, whose body is left to the route. Bodies are read from a clone, so
+ * the route still gets the original.
  */
-export async function refusalOf(request: Request, url: URL, params: Record<string, string>, endpoint: boolean): Promise<InputRefusal | null> {
+export async function refusalOf(request: Request, url: URL, params: Record<string, string>, endpoint: boolean, { signedBody = false }: { signedBody?: boolean } = {}): Promise<InputRefusal | null> {
 	const query = firstBadEntry(url.searchParams) ?? firstBadEntry(Object.entries(params));
 	if (query !== null) return { code: 'control_character', param: query };
-	if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.body === null) return null;
+	if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.body === null || (endpoint && signedBody)) return null;
 	const type = mediaType(request);
 	if (FORMS.includes(type) || (type === 'text/plain' && !endpoint)) {
 		// A form action reads request.formData(); text/plain (enctype="text/plain") and multipart

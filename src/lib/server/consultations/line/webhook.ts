@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lt, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../../audit';
+import { spaceForControlCharacters } from '../../boundary';
 import { log } from '../../log';
 import { ok, refused, runIn, type ResidentScope, type Result, type Tx } from '../../scope';
 import { activeTriage } from '../triage/active';
@@ -42,7 +43,8 @@ const event = z.looseObject({
 	source: source.optional(),
 	replyToken: z.string().max(200).optional(),
 	deliveryContext: z.looseObject({ isRedelivery: z.boolean() }).optional(),
-	message: z.looseObject({ type: z.string(), id: z.string().optional(), text: z.string().optional() }).optional()
+	// The boundary leaves this signed body to us (SIGNED_BODY_ENDPOINTS): controls become spaces, never stored.
+	message: z.looseObject({ type: z.string(), id: z.string().optional(), text: z.string().transform(spaceForControlCharacters).optional() }).optional()
 });
 /** A delivery (LINE's CallbackRequest). LINE sends an empty `events` list to verify the webhook URL. */
 export const lineCallbackSchema = z.object({ destination: z.string(), events: z.array(event).max(100) });

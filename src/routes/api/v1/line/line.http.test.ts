@@ -245,6 +245,38 @@ describe('events', () => {
 	});
 });
 
+describe('control characters in a person’s text', () => {
+	it('a signed message holding C0 controls is accepted (not refused at the boundary, so LINE does not redeliver it for ever) and stored without them', async () => {
+		const person = userId();
+		const text = 'もう\u0007消えたい\u0000\u001b[0m。\u007f誰にも\u000b言えない';
+		const body = delivery('message-text', { userId: person, text });
+		const response = await post(app.baseUrl, body);
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({ processed: 1, duplicates: 0 });
+		// Triage read the cleaned words: the crisis answer went back at once.
+		const reply = await sent((r) => r.path === '/v2/bot/message/reply' && r.body.replyToken === body.events[0].replyToken);
+		expect(textOf(reply)).toContain('0570-064-556');
+		const thread = await latestLineThread();
+		expect(thread).toMatchObject({ channel: 'line', urgent: true });
+		// The counsellor reads the message with each control replaced by a space; none is stored.
+		const page = pageText(await (await fetch(`${app.baseUrl}/staff/orgs/${cast.secretariatOrg}/consultations/${thread.id}`, { headers: staff(cast.people.secretariat.token) })).text());
+		expect(page).toContain('もう 消えたい [0m。 誰にも 言えない');
+		// eslint-disable-next-line no-control-regex -- looking for control characters
+		expect(page).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
+	});
+
+	it('the boundary still guards this route’s query and every other endpoint’s body', async () => {
+		const body = delivery('message-text', { userId: userId(), text: 'こんにちは' });
+		const raw = JSON.stringify(body);
+		const query = await fetch(`${app.baseUrl}/api/v1/line/webhook?x=%07`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': sign(raw) }, body: raw });
+		expect(query.status).toBe(400);
+		expect((await query.json()).error.code).toBe('control_character');
+		const api = await fetch(`${app.baseUrl}/api/v1/consultations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'もう\u0007消えたい' }) });
+		expect(api.status).toBe(400);
+		expect((await api.json()).error).toMatchObject({ code: 'control_character', details: [{ param: 'message' }] });
+	});
+});
+
 describe('the counsellor’s answer', () => {
 	let thread: { id: string; line_person_id: string };
 	let person: string;
