@@ -31,6 +31,16 @@ async function assertAccessible(page: Page) {
 	assert.deepEqual(violations, [], `${page.url()}: ${JSON.stringify(violations, null, 1)}`);
 }
 
+/** The newest mail to `to` whose subject matches `pattern`; waits for background sending. */
+async function mailTo(to: string, pattern: RegExp) {
+	for (let i = 0; i < 50; i++) {
+		const message = readOutbox(200, outbox).find((m) => m.to.includes(to) && pattern.test(m.subject));
+		if (message) return message;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`no mail to ${to} matching ${pattern} in ${outbox}`);
+}
+
 /** The newest invitation link mailed to `to`; waits for background sending. */
 async function inviteFor(to: string): Promise<string> {
 	for (let i = 0; i < 50; i++) {
@@ -141,6 +151,11 @@ describe('a consultation from 「もう消えたい」 to the answer', () => {
 		privateLink = new URL(page.url()).pathname;
 		await assertAccessible(page);
 		await context.close();
+		// The alert: the organisation's counsellor (no rota set: every counsellor) is mailed at once,
+		// with the link into the staff area and without a word of what the person wrote.
+		const alert = await mailTo(COUNSELLOR.email, /緊急の相談が届いています/);
+		assert.match(alert.text, new RegExp(`${organizationPath}/consultations/[0-9a-f-]{36}`));
+		assert.doesNotMatch(alert.text, new RegExp(CRISIS));
 	});
 
 	it('the counsellor signs in with password and code, sees the thread first and urgent, opens it and answers', async () => {

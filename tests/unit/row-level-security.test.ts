@@ -160,3 +160,47 @@ describe('row-level security of events and participation', () => {
 		await expect(withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into participation_cards (code, manage_digest) values ('ZZZZZ99999', 'z')`))).rejects.toMatchObject(REFUSED);
 	});
 });
+
+describe('row-level security of consultations', () => {
+	/** Every consultation table that names an organisation, with a row of A's made by the owner. */
+	const ORGANISATION_TABLES = ['consultation_threads', 'consultation_messages', 'consultation_notes', 'consultation_alerts', 'consultation_settings', 'consultation_rota', 'line_people'];
+	const count = (context: Parameters<typeof withAccess>[1], table: string) => withAccess(database.db, context, (tx) => tx.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`))).then((r) => r.rows[0].n);
+
+	beforeAll(async () => {
+		const person = (await admin.query(`insert into line_people (organization_id, user_digest, user_id_sealed) values ($1, 'rls-digest', 'x') returning id`, [cast.orgA])).rows[0].id;
+		const thread = (await admin.query(`insert into consultation_threads (organization_id, channel, urgent, access_digest, line_person_id) values ($1, 'line', true, 'rls-access', $2) returning id`, [cast.orgA, person])).rows[0].id;
+		await admin.query(`insert into consultation_messages (thread_id, organization_id, author, body_sealed) values ($1, $2, 'person', 'x')`, [thread, cast.orgA]);
+		await admin.query(`insert into consultation_notes (thread_id, organization_id, author_user_id, body_sealed) values ($1, $2, $3, 'x')`, [thread, cast.orgA, cast.people.counsellor.userId]);
+		await admin.query(`insert into consultation_alerts (thread_id, organization_id, recipient_user_id, reason, level, via) values ($1, $2, $3, 'urgent', 1, 'mail')`, [thread, cast.orgA, cast.people.counsellor.userId]);
+		await admin.query(`insert into consultation_settings (organization_id, escalation_minutes) values ($1, 5)`, [cast.orgA]);
+		await admin.query(`insert into consultation_rota (organization_id, user_id, position) values ($1, $2, 1)`, [cast.orgA, cast.people.counsellor.userId]);
+		await admin.query(`insert into triage_rule_versions (version, rules) values ('rls-test', '{}'::jsonb)`);
+	});
+
+	it("shows A's consultation rows to A's context only: not to B, not to the secretariat's network standing, not without a context", async () => {
+		const contextA = { userId: cast.people.counsellor.userId, organizationIds: [cast.orgA] };
+		const contextB = { userId: cast.people.adminB.userId, organizationIds: [cast.orgB] };
+		const network = { userId: cast.people.secretariat.userId, organizationIds: [cast.secretariatOrg], secretariat: true };
+		for (const table of ORGANISATION_TABLES) {
+			expect(await count(contextA, table), table).toBeGreaterThan(0);
+			expect(await count(contextB, table), table).toBe(0);
+			expect(await count(network, table), table).toBe(0);
+			expect(await count(ANONYMOUS, table), table).toBe(0);
+		}
+	});
+
+	it("refuses writing A's settings, rota or alerts from B's context", async () => {
+		const contextB = { userId: cast.people.adminB.userId, organizationIds: [cast.orgB] };
+		await expect(withAccess(database.db, contextB, (tx) => tx.execute(sql`insert into consultation_rota (organization_id, user_id, position) values (${cast.orgA}, ${cast.people.adminB.userId}, 2)`))).rejects.toMatchObject(REFUSED);
+		await expect(withAccess(database.db, contextB, (tx) => tx.execute(sql`insert into consultation_settings (organization_id, escalation_minutes) values (${cast.orgA}, 1440) on conflict (organization_id) do update set escalation_minutes = 1440`))).rejects.toMatchObject(REFUSED);
+		const changed = await withAccess(database.db, contextB, (tx) => tx.execute(sql`update consultation_settings set escalation_minutes = 1440 where organization_id = ${cast.orgA}`));
+		expect(changed.rowCount).toBe(0);
+		expect((await admin.query(`select escalation_minutes from consultation_settings where organization_id = $1`, [cast.orgA])).rows[0].escalation_minutes).toBe(5);
+	});
+
+	it('keeps triage rule versions to the secretariat and the platform', async () => {
+		expect(await count({ userId: cast.people.org_admin.userId, organizationIds: [cast.orgA] }, 'triage_rule_versions')).toBe(0);
+		expect(await count({ userId: cast.people.secretariat.userId, organizationIds: [cast.secretariatOrg], secretariat: true }, 'triage_rule_versions')).toBeGreaterThan(0);
+		await expect(withAccess(database.db, { userId: cast.people.org_admin.userId, organizationIds: [cast.orgA] }, (tx) => tx.execute(sql`insert into triage_rule_versions (version, rules) values ('sneaky', '{}'::jsonb)`))).rejects.toMatchObject(REFUSED);
+	});
+});
