@@ -119,11 +119,16 @@ export interface PersonThread {
 	messages: Omit<ThreadMessage, 'authorUserId' | 'delivery' | 'deliveryDetail'>[];
 }
 
-async function threadByToken(tx: Tx<'system'>, token: string) {
-	const [thread] = await tx
+/**
+ * The thread behind a private link. `forWrite` locks its row: a write then waits for the retention
+ * job emptying it (which replaces the digest) and finds nothing, instead of adding to an emptied thread.
+ */
+async function threadByToken(tx: Tx<'system'>, token: string, forWrite = false) {
+	const query = tx
 		.select()
 		.from(consultationThreads)
 		.where(eq(consultationThreads.accessDigest, tokenDigest(token)));
+	const [thread] = forWrite ? await query.for('update') : await query;
 	return thread ?? null;
 }
 
@@ -159,7 +164,7 @@ export async function addPersonMessage(scope: ResidentScope, input: { token: str
 	const verdict = await activeTriage(input.message);
 	let urgentThread: string | undefined;
 	const added = await runIn(scope, async (tx): Promise<Result<Received, 'not_found'>> => {
-		const thread = await threadByToken(tx, input.token);
+		const thread = await threadByToken(tx, input.token, true);
 		if (!thread) return refused('not_found');
 		await appendMessage(tx, thread, { author: 'person', authorUserId: null, body: input.message, urgent: verdict.urgent });
 		const categories = [...new Set([...thread.crisisCategories, ...verdict.categories])];

@@ -10,7 +10,7 @@ import { useDatabase } from '../db';
 import { requireOrganization, residentScope } from '../auth/guard';
 import type { Actor } from '../auth/actor';
 import { runIn, systemScope } from '../scope';
-import { addNote, assignThread, organizationConsultationFigures, replyToThread, setThreadStatus, setThreadTags, startConsultation, threadByLink, TAGS } from './index';
+import { addNote, addPersonMessage, assignThread, organizationConsultationFigures, replyToThread, setThreadStatus, setThreadTags, startConsultation, threadByLink, TAGS } from './index';
 import { consultationRetentionDays, emptyExpiredConsultations, DEFAULT_RETENTION_DAYS } from './retention';
 
 let database: Database;
@@ -158,6 +158,29 @@ describe('consultation retention', () => {
 		expect(later).toMatchObject({ threads: 1, messages: 2, notes: 1, linePeople: 1 });
 		expect((await threadRow(recent.id)).anonymised_at).not.toBeNull();
 		expect((await threadRow(stillOpen.id)).anonymised_at).toBeNull();
+	});
+});
+
+describe('a person writing while the job empties their thread', () => {
+	it('is told the thread is gone, and nothing lands on the emptied thread', async () => {
+		const org = await makeOrganization(database.db);
+		const thread = await fullThread(org, daysBefore(THREE_YEARS + 1));
+		const messages = await countOf('consultation_messages', thread.id);
+		// The job's transaction, held open: the thread is emptied but not yet committed.
+		const job = new pg.Client({ connectionString: database.adminUrl });
+		await job.connect();
+		try {
+			await job.query('begin');
+			await job.query(`update consultation_threads set access_digest = 'anonymised:' || id, anonymised_at = now() where id = $1`, [thread.id]);
+			const writing = addPersonMessage(residentScope(requestOf(null)), { token: thread.token, message: 'まだ見ていますか' });
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			await job.query('commit');
+			expect(await writing).toEqual({ ok: false, reason: 'not_found' });
+		} finally {
+			await job.end();
+		}
+		expect(await countOf('consultation_messages', thread.id)).toBe(messages);
+		expect((await threadRow(thread.id)).status).toBe('closed');
 	});
 });
 
