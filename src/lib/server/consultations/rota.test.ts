@@ -17,6 +17,7 @@ import type { Actor } from '../auth/actor';
 import type { Role } from '../network';
 import { rotaInput, rotaPage, setEscalationMinutes, setRota } from './index';
 import { normaliseLinkCode } from './rota';
+import { launch, seriousViolations } from '../../../../tests/e2e/browser';
 
 let database: Database;
 let admin: pg.Client;
@@ -157,6 +158,29 @@ describe('the rota page over HTTP', () => {
 		expect(asCounsellor).toContain('action="?/lineCode"');
 		const inbox = await (await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/consultations`, { headers: cookie(cast.people.counsellor.token) })).text();
 		expect(inbox).toContain(`/staff/orgs/${cast.orgA}/consultations/rota`);
+	});
+
+	it('has no serious or critical accessibility violation, for the admin (with a refused entry shown) and for a counsellor (axe)', async () => {
+		const browser = await launch();
+		try {
+			for (const person of [cast.people.org_admin, cast.people.counsellor]) {
+				const context = await browser.newContext({ locale: 'ja-JP', javaScriptEnabled: false, bypassCSP: true });
+				await context.addCookies([{ name: 'tsunagu_session', value: person.token, url: app.baseUrl }]);
+				const tab = await context.newPage();
+				await tab.goto(`${app.baseUrl}/staff/orgs/${cast.orgA}/consultations/rota`);
+				expect(await seriousViolations(tab), person.userId).toEqual([]);
+				if (person === cast.people.org_admin) {
+					await tab.locator('input[name="minutes"]').fill('0');
+					await tab.locator('form[action="?/minutes"] button[type="submit"]').click();
+					await tab.waitForLoadState();
+					expect(await tab.locator('main').innerText()).toContain('時間は1から1440までの数字(分)で書いてください。');
+					expect(await seriousViolations(tab)).toEqual([]);
+				}
+				await context.close();
+			}
+		} finally {
+			await browser.close();
+		}
 	});
 
 	it('refuses bad minutes with a Japanese message and changes nothing; saves good ones', async () => {
