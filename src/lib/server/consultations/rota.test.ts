@@ -181,7 +181,7 @@ describe('the rota page over HTTP', () => {
 		} finally {
 			await browser.close();
 		}
-	});
+	}, 90_000);
 
 	it('refuses bad minutes with a Japanese message and changes nothing; saves good ones', async () => {
 		for (const bad of ['0', '5000', 'abc', '', '10.5']) {
