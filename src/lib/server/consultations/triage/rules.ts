@@ -10,23 +10,12 @@ export const CRISIS_CATEGORIES = ['danger', 'suicide', 'self_harm', 'violence', 
 export type CrisisCategory = (typeof CRISIS_CATEGORIES)[number];
 
 /**
- * True when a quantified group holds a quantifier and one of the two is unbounded, e.g. (あ+)+ or
- * (.*)*: the shape that backtracks for ever on a long message. Rules will be edited by the
- * secretariat, and triage runs on every message, so such a pattern is refused.
+ * The positions of a pattern's syntax: every character that is neither escaped (nor the escaping
+ * backslash) nor inside a character class (nor the class's opening bracket), where quantifiers and
+ * groups can stand. Both checks below read a pattern through it.
  */
-export function hasNestedQuantifier(source: string): boolean {
-	const groups: Array<{ bounded: boolean; quantified: boolean }> = [];
+function* regexSyntax(source: string): Generator<number> {
 	let inClass = false;
-	const quantifierAt = (i: number): 'none' | 'bounded' | 'unbounded' => {
-		const c = source[i];
-		if (c === '+' || c === '*') return 'unbounded';
-		if (c === '?') return 'bounded';
-		if (c === '{') {
-			const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
-			if (m) return m[2] !== undefined && m[3] === '' ? 'unbounded' : 'bounded';
-		}
-		return 'none';
-	};
 	for (let i = 0; i < source.length; i++) {
 		const c = source[i];
 		if (c === '\\') {
@@ -38,7 +27,30 @@ export function hasNestedQuantifier(source: string): boolean {
 			continue;
 		}
 		if (c === '[') inClass = true;
-		else if (c === '(') groups.push({ bounded: false, quantified: false });
+		else yield i;
+	}
+}
+
+/**
+ * True when a quantified group holds a quantifier and one of the two is unbounded, e.g. (あ+)+ or
+ * (.*)*: the shape that backtracks for ever on a long message. Rules will be edited by the
+ * secretariat, and triage runs on every message, so such a pattern is refused.
+ */
+export function hasNestedQuantifier(source: string): boolean {
+	const groups: Array<{ bounded: boolean; quantified: boolean }> = [];
+	const quantifierAt = (i: number): 'none' | 'bounded' | 'unbounded' => {
+		const c = source[i];
+		if (c === '+' || c === '*') return 'unbounded';
+		if (c === '?') return 'bounded';
+		if (c === '{') {
+			const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+			if (m) return m[2] !== undefined && m[3] === '' ? 'unbounded' : 'bounded';
+		}
+		return 'none';
+	};
+	for (const i of regexSyntax(source)) {
+		const c = source[i];
+		if (c === '(') groups.push({ bounded: false, quantified: false });
 		else if (c === ')') {
 			const inner = groups.pop();
 			const q = quantifierAt(i + 1);
@@ -65,22 +77,14 @@ export function hasNestedQuantifier(source: string): boolean {
 export function unboundedQuantifiers(source: string): { count: number; onGroup: boolean } {
 	let count = 0;
 	let onGroup = false;
-	let inClass = false;
-	for (let i = 0; i < source.length; i++) {
+	let previous = -1;
+	for (const i of regexSyntax(source)) {
 		const c = source[i];
-		if (c === '\\') {
-			i++;
-			continue;
-		}
-		if (inClass) {
-			if (c === ']') inClass = false;
-			continue;
-		}
-		if (c === '[') inClass = true;
-		else if (c === '+' || c === '*' || (c === '{' && /^\{\d+,\}/.test(source.slice(i)))) {
+		if (c === '+' || c === '*' || (c === '{' && /^\{\d+,\}/.test(source.slice(i)))) {
 			count++;
-			if (source[i - 1] === ')' && source[i - 2] !== '\\') onGroup = true;
+			if (previous === i - 1 && source[previous] === ')') onGroup = true;
 		}
+		previous = i;
 	}
 	return { count, onGroup };
 }
