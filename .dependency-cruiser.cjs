@@ -21,7 +21,7 @@
 
 const MODULE = '^src/lib/server/([^/]+)/';
 const PLATFORM = '^src/lib/server/(db|auth|audit|crypto|mail|log|http|boundary|jobs)(/|[.]ts$)';
-const DOMAIN = '^src/lib/server/(directory|events|participation|network|consultations|referrals|outcomes)/';
+const DOMAIN = '^src/lib/server/(directory|events|participation|network|consultations|consent|referrals|conferences|outcomes)/';
 const APP_LAYER = '^src/lib/server/(api/|staff/|present[.]ts$)';
 const TEST = '[.]test[.]ts$';
 
@@ -43,7 +43,11 @@ const KNOWN = {
 		['src/lib/server/auth/accounts.ts', 'src/lib/server/scope/scope.ts'],
 		// Foreign keys (events, participation, network and consultations schemas above and here):
 		// drizzle names the referenced table object, so a schema imports the schema it points at.
-		['src/lib/server/consultations/schema.ts', 'src/lib/server/directory/schema.ts']
+		['src/lib/server/consultations/schema.ts', 'src/lib/server/directory/schema.ts'],
+		['src/lib/server/consent/schema.ts', 'src/lib/server/directory/schema.ts'],
+		['src/lib/server/referrals/schema.ts', 'src/lib/server/directory/schema.ts'],
+		['src/lib/server/referrals/schema.ts', 'src/lib/server/consent/schema.ts'],
+		['src/lib/server/conferences/schema.ts', 'src/lib/server/directory/schema.ts']
 	],
 	'no-module-cycle': [
 		// By design: the guard (auth) mints scopes, and a scope carries auth's actor and the

@@ -32,7 +32,15 @@ export const PERMISSIONS = [
 	'consultations.read', // the organisation's consultation inbox and threads (every opening audited)
 	'consultations.reply', // answer, note, assign, set status and tags on the organisation's threads
 	'network.consultation_figures', // every organisation's consultation counts and times, aggregates only, under 5 hidden
-	'consultations.manage' // the organisation's consultation settings (first reply, drafting help, rota); no thread content
+	'consultations.manage', // the organisation's consultation settings (first reply, drafting help, rota); no thread content
+	'referrals.send', // refer a person to another organisation (with their consent or a recorded basis), follow what it sent, note consent given on paper or spoken
+	'referrals.receive', // the referrals sent to the organisation, with the shared items (personal data; every view audited)
+	'privacy.requests', // the people's requests to the organisation (disclosure, correction, deletion) and its provision records
+	'conferences.manage', // call a case conference of the organisation, name its participants, write its summary
+	'conferences.take_part', // open the case conferences one is named in (the summary only during the window)
+	'network.referrals', // the secretariat's queue of stuck referrals and the network's referral figures (organisations and counts, never the person)
+	'network.provisions', // every provision record in the network (29条), sharings without consent shown apart; CSV export
+	'network.council' // declare the network a 孤独・孤立対策地域協議会 and name its members
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -40,19 +48,53 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 	// Consultations only for roles in MFA_ROLES (a second factor before any thread is read); the
 	// secretariat answers the network's one window at its own organisation, never network-wide.
-	secretariat_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view', 'consultations.read', 'consultations.reply', 'consultations.manage'],
+	secretariat_admin: [
+		'directory.edit',
+		'members.manage',
+		'audit.view',
+		'events.manage',
+		'registrations.view',
+		'attendance.record',
+		'attendance.view',
+		'figures.view',
+		'consultations.read',
+		'consultations.reply',
+		'consultations.manage',
+		'referrals.send',
+		'referrals.receive',
+		'privacy.requests',
+		'conferences.manage',
+		'conferences.take_part'
+	],
 	// consultations.manage reads and writes settings only (no thread, no person): no second factor needed.
-	org_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view', 'consultations.manage'],
-	staff: ['directory.edit', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view'],
+	// Referrals and conferences carry personal data the same way registrations do (staff see those too).
+	org_admin: ['directory.edit', 'members.manage', 'audit.view', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view', 'consultations.manage', 'referrals.send', 'referrals.receive', 'privacy.requests', 'conferences.manage', 'conferences.take_part'],
+	staff: ['directory.edit', 'events.manage', 'registrations.view', 'attendance.record', 'attendance.view', 'figures.view', 'referrals.send', 'referrals.receive', 'conferences.manage', 'conferences.take_part'],
 	// Counsellors see their organisation's consultation figures on its figures page, not its attendance.
-	counsellor: ['consultations.read', 'consultations.reply', 'figures.view'],
+	counsellor: ['consultations.read', 'consultations.reply', 'figures.view', 'referrals.send', 'referrals.receive', 'conferences.manage', 'conferences.take_part'],
 	// Volunteers staff the door: they count and check in, but see no names and no reports.
 	volunteer: ['attendance.record']
 };
 
 /** Permissions over the whole network, held by a secretariat admin wherever they act. */
 // Not registrations.view: the secretariat sees other organisations' participants only as counts.
-export const NETWORK_PERMISSIONS: readonly Permission[] = ['network.review', 'network.moderate', 'network.audit', 'network.attendance', 'network.triage', 'directory.edit', 'members.manage', 'audit.view', 'events.manage', 'attendance.view', 'figures.view', 'network.consultation_figures'];
+export const NETWORK_PERMISSIONS: readonly Permission[] = [
+	'network.review',
+	'network.moderate',
+	'network.audit',
+	'network.attendance',
+	'network.triage',
+	'directory.edit',
+	'members.manage',
+	'audit.view',
+	'events.manage',
+	'attendance.view',
+	'figures.view',
+	'network.consultation_figures',
+	'network.referrals',
+	'network.provisions',
+	'network.council'
+];
 
 /** Roles whose holders must sign in with a second factor. */
 export const MFA_ROLES: readonly Role[] = ['secretariat_admin', 'counsellor'];

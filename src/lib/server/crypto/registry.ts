@@ -26,5 +26,16 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
 	{ table: 'consultation_notes', column: 'body_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'line_people', column: 'user_id_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'consultation_secrets', column: 'value_sealed', idColumn: 'name' },
-	{ table: 'consultation_rota', column: 'line_user_id_sealed', idColumn: 'id', organizationColumn: 'organization_id' }
+	{ table: 'consultation_rota', column: 'line_user_id_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
+	{ table: 'consents', column: 'values_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
+	{ table: 'provision_records', column: 'reason_sealed', idColumn: 'id', organizationColumn: 'provider_organization_id' },
+	{ table: 'subject_requests', column: 'body_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
+	// Sealed for the receiving organisation alone.
+	{ table: 'referral_items', column: 'value_sealed', idColumn: 'id', organizationColumn: 'to_organization_id' },
+	// Both parties read the notes; bound to the receiving organisation.
+	{ table: 'referral_events', column: 'note_sealed', idColumn: 'id', organizationColumn: 'to_organization_id' },
+	{ table: 'case_conferences', column: 'agenda_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
+	{ table: 'conference_records', column: 'summary_sealed', idColumn: 'conference_id', organizationColumn: 'organization_id' },
+	{ table: 'conference_records', column: 'minutes_sealed', idColumn: 'conference_id', organizationColumn: 'organization_id' },
+	{ table: 'conference_actions', column: 'description_sealed', idColumn: 'id', organizationColumn: 'organization_id' }
 ];

@@ -1,0 +1,2 @@
+/** The case conferences module's door. */
+export { caseConferences, conferenceParticipants, conferenceRecords, conferenceActions } from './schema';
