@@ -32,6 +32,10 @@ export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
 export const SHARING_BASES = ['consent', 'vital_interest', 'legal_duty', 'council'] as const;
 export type SharingBasis = (typeof SHARING_BASES)[number];
 
+/** How the person wants the receiving organisation to reach them; `self`: "don't contact me, I'll go myself". */
+export const REACH_WAYS = ['phone', 'mail', 'line', 'self'] as const;
+export type ReachWay = (typeof REACH_WAYS)[number];
+
 export const SUBJECT_REQUEST_KINDS = ['disclosure', 'correction', 'deletion', 'stop'] as const;
 export type SubjectRequestKind = (typeof SUBJECT_REQUEST_KINDS)[number];
 export const SUBJECT_REQUEST_STATUSES = ['open', 'answered'] as const;

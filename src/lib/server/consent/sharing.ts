@@ -16,7 +16,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { decryptText, encryptText } from '../crypto';
 import { todayInTokyo } from '../clock';
 import { ok, refused, type Result, type Tx } from '../scope';
-import { consents, councilMembers, dataSubjects, provisionRecords, regionalCouncil, type ShareItem, type SharingBasis, type SubjectSource } from './schema';
+import { consents, councilMembers, dataSubjects, provisionRecords, regionalCouncil, type ConsentChannel, type ReachWay, type ShareItem, type SharingBasis, type SubjectSource } from './schema';
 import { PROVISION_KEEP_YEARS } from './model';
 
 /** The person as `holder` knows them through `source`: made on first need, the same id after. */
@@ -32,12 +32,49 @@ export async function subjectFor(tx: Tx, holder: string, source: { kind: Subject
 export const consentValuesBinding = (rowId: string, organizationId: string) => ({ table: 'consents', column: 'values_sealed', rowId, organizationId });
 export const provisionReasonBinding = (rowId: string, organizationId: string) => ({ table: 'provision_records', column: 'reason_sealed', rowId, organizationId });
 
+/** What the person gave with a consent: a value per item (their name, their phone or address) and how to reach them. */
+export type ConsentValues = Partial<Record<ShareItem, string>> & { reach?: ReachWay };
+
 export interface ConsentInForce {
 	id: string;
 	subjectId: string;
+	recipientOrganizationId: string;
+	recipientProgramId: string | null;
 	items: ShareItem[];
-	/** What the person gave with the consent, by item (their name, how to reach them). */
-	values: Partial<Record<ShareItem, string>>;
+	purpose: string;
+	validUntil: string | null;
+	givenVia: ConsentChannel;
+	givenAt: Date;
+	values: ConsentValues;
+}
+
+const inForce = (row: typeof consents.$inferSelect, today: string) => row.givenAt !== null && row.givenVia !== null && !row.withdrawnAt && !row.refusedAt && (row.validUntil === null || row.validUntil >= today);
+
+const openValues = async (tx: Tx, row: typeof consents.$inferSelect): Promise<ConsentValues> => (row.valuesSealed ? (JSON.parse(await decryptText(tx, row.valuesSealed, consentValuesBinding(row.id, row.organizationId))) as ConsentValues) : {});
+
+const toInForce = async (tx: Tx, row: typeof consents.$inferSelect): Promise<ConsentInForce> => ({
+	id: row.id,
+	subjectId: row.subjectId,
+	recipientOrganizationId: row.recipientOrganizationId,
+	recipientProgramId: row.recipientProgramId,
+	items: row.items,
+	purpose: row.purpose,
+	validUntil: row.validUntil,
+	givenVia: row.givenVia as ConsentChannel,
+	givenAt: row.givenAt as Date,
+	values: await openValues(tx, row)
+});
+
+/** The consents in force that `holder` holds about the person it knows through `source` (a referral form offers these). */
+export async function consentsInForceFor(tx: Tx, holder: string, source: { kind: SubjectSource; id: string }, now = new Date()): Promise<ConsentInForce[]> {
+	const rows = await tx
+		.select({ consent: consents })
+		.from(consents)
+		.innerJoin(dataSubjects, eq(dataSubjects.id, consents.subjectId))
+		.where(and(eq(consents.organizationId, holder), eq(dataSubjects.sourceKind, source.kind), eq(dataSubjects.sourceId, source.id)))
+		.orderBy(consents.createdAt);
+	const today = todayInTokyo(now);
+	return Promise.all(rows.filter((r) => inForce(r.consent, today)).map((r) => toInForce(tx, r.consent)));
 }
 
 export type ConsentRefusal = 'no_consent' | 'consent_not_in_force' | 'items_not_consented';
@@ -49,10 +86,9 @@ export async function consentInForce(tx: Tx, input: { consentId: string; holder:
 		.from(consents)
 		.where(and(eq(consents.id, input.consentId), eq(consents.organizationId, input.holder), eq(consents.recipientOrganizationId, input.recipient)));
 	if (!row) return refused('no_consent');
-	if (!row.givenAt || row.withdrawnAt || row.refusedAt || (row.validUntil !== null && row.validUntil < todayInTokyo(now))) return refused('consent_not_in_force');
+	if (!inForce(row, todayInTokyo(now))) return refused('consent_not_in_force');
 	if (!input.items.every((item) => row.items.includes(item))) return refused('items_not_consented');
-	const values = row.valuesSealed ? (JSON.parse(await decryptText(tx, row.valuesSealed, consentValuesBinding(row.id, row.organizationId))) as Partial<Record<ShareItem, string>>) : {};
-	return ok({ id: row.id, subjectId: row.subjectId, items: row.items, values });
+	return ok(await toInForce(tx, row));
 }
 
 /** Whether the network is a declared 協議会 with both organisations among its members. */

@@ -10,7 +10,7 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, uuid, text, boolean, date, timestamp, index, uniqueIndex, unique, check, foreignKey } from 'drizzle-orm/pg-core';
 import { organizations, programs } from '../directory/schema';
-import { consents, dataSubjects, type ShareItem, type SharingBasis } from '../consent/schema';
+import { consents, dataSubjects, REACH_WAYS, type ReachWay, type ShareItem, type SharingBasis } from '../consent/schema';
 
 export const REFERRAL_STATUSES = ['sent', 'accepted', 'declined', 'redirected', 'first_contact', 'ongoing', 'completed', 'closed'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
@@ -19,9 +19,9 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 export const REFERRAL_OUTCOMES = ['got_help', 'could_not_reach', 'no_capacity', 'no_longer_wanted'] as const;
 export type ReferralOutcome = (typeof REFERRAL_OUTCOMES)[number];
 
-/** How the person wants to be reached; `self`: "don't contact me, I'll go myself". */
-export const CONTACT_PREFERENCES = ['phone', 'mail', 'line', 'self'] as const;
-export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
+/** How the person wants to be reached: consent's REACH_WAYS (the person chooses it with their consent). */
+export const CONTACT_PREFERENCES = REACH_WAYS;
+export type ContactPreference = ReachWay;
 
 /** Where the referral started. */
 export const REFERRAL_SOURCES = ['consultation', 'registration', 'staff'] as const;
