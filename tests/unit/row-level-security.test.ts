@@ -204,3 +204,142 @@ describe('row-level security of consultations', () => {
 		await expect(withAccess(database.db, { userId: cast.people.org_admin.userId, organizationIds: [cast.orgA] }, (tx) => tx.execute(sql`insert into triage_rule_versions (version, rules) values ('sneaky', '{}'::jsonb)`))).rejects.toMatchObject(REFUSED);
 	});
 });
+
+describe('row-level security of consent and referrals', () => {
+	/** A referral from A to B under a consent A holds, one from B to the secretariat's organisation (A is a third party there). */
+	let referralAB: string;
+	let referralBS: string;
+	let consentAB: string;
+	const contextA = () => ({ userId: cast.people.counsellor.userId, organizationIds: [cast.orgA] });
+	const contextB = () => ({ userId: cast.people.adminB.userId, organizationIds: [cast.orgB] });
+	const network = () => ({ userId: cast.people.secretariat.userId, organizationIds: [], secretariat: true });
+	const count = (context: Parameters<typeof withAccess>[1], query: string) => withAccess(database.db, context, (tx) => tx.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${query}`))).then((r) => r.rows[0].n);
+	const referralOf = async (from: string, to: string, consent: string | null) => {
+		const subject = (await admin.query(`insert into data_subjects (organization_id, source_kind, source_id) values ($1, 'consultation', gen_random_uuid()) returning id`, [from])).rows[0].id;
+		const basis = consent ? 'consent' : 'vital_interest';
+		const id = (
+			await admin.query(`insert into referrals (subject_id, from_organization_id, to_organization_id, source_kind, referred_by, contact_preference, basis, consent_id, items) values ($1, $2, $3, 'consultation', $4, 'phone', $5, $6, '{name,contact}') returning id`, [
+				subject,
+				from,
+				to,
+				cast.people.counsellor.userId,
+				basis,
+				consent
+			])
+		).rows[0].id;
+		for (const item of ['name', 'contact']) await admin.query(`insert into referral_items (referral_id, from_organization_id, to_organization_id, consent_id, item, value_sealed) values ($1, $2, $3, $4, $5, 'x')`, [id, from, to, consent, item]);
+		await admin.query(`insert into referral_events (referral_id, from_organization_id, to_organization_id, status) values ($1, $2, $3, 'sent')`, [id, from, to]);
+		await admin.query(`insert into referral_queue (referral_id, from_organization_id, to_organization_id, reason, waiting_since) values ($1, $2, $3, 'not_accepted', now() - interval '5 days')`, [id, from, to]);
+		await admin.query(`insert into provision_records (subject_id, provider_organization_id, recipient_organization_id, items, basis, consent_id, reason_sealed, referral_id, keep_until) values ($1, $2, $3, '{name,contact}', $4, $5, $6, $7, (current_date + interval '3 years 1 day')::date)`, [
+			subject,
+			from,
+			to,
+			basis,
+			consent,
+			consent ? null : 'x',
+			id
+		]);
+		return id;
+	};
+
+	beforeAll(async () => {
+		const subject = (await admin.query(`insert into data_subjects (organization_id, source_kind, source_id) values ($1, 'consultation', gen_random_uuid()) returning id`, [cast.orgA])).rows[0].id;
+		consentAB = (await admin.query(`insert into consents (subject_id, organization_id, recipient_organization_id, items, purpose, given_via, given_at) values ($1, $2, $3, '{name,contact}', 'カフェへのつなぎ', 'web', now()) returning id`, [subject, cast.orgA, cast.orgB])).rows[0].id;
+		await admin.query(`insert into subject_requests (subject_id, organization_id, kind, due_on) values ($1, $2, 'disclosure', current_date + 14)`, [subject, cast.orgA]);
+		referralAB = await referralOf(cast.orgA, cast.orgB, consentAB);
+		referralBS = await referralOf(cast.orgB, cast.secretariatOrg, null);
+	});
+
+	it('shows a referral, its events and its shared items to exactly the sender and the receiver', async () => {
+		for (const table of ['referrals', 'referral_items', 'referral_events', 'referral_queue']) {
+			const key = table === 'referrals' ? 'id' : 'referral_id';
+			const ofAB = `${table} where ${key} = '${referralAB}'`;
+			const ofBS = `${table} where ${key} = '${referralBS}'`;
+			expect(await count(contextA(), ofAB), `${table}: the sender`).toBeGreaterThan(0);
+			expect(await count(contextB(), ofAB), `${table}: the receiver`).toBeGreaterThan(0);
+			// A is a third organisation for B → secretariat's organisation.
+			expect(await count(contextA(), ofBS), `${table}: a third organisation`).toBe(0);
+			expect(await count(ANONYMOUS, ofAB), `${table}: no context`).toBe(0);
+		}
+	});
+
+	it("gives the secretariat's standing the queue (organisations and days) and the provision records, never a referral, an item or an event", async () => {
+		expect(await count(network(), 'referrals')).toBe(0);
+		expect(await count(network(), 'referral_items')).toBe(0);
+		expect(await count(network(), 'referral_events')).toBe(0);
+		expect(await count(network(), 'consents')).toBe(0);
+		expect(await count(network(), 'data_subjects')).toBe(0);
+		expect(await count(network(), `referral_queue where referral_id in ('${referralAB}', '${referralBS}')`)).toBe(2);
+		expect(await count(network(), `provision_records where referral_id in ('${referralAB}', '${referralBS}')`)).toBe(2);
+	});
+
+	it("keeps A's consents, subjects and the people's requests to A", async () => {
+		for (const table of ['consents', 'data_subjects', 'subject_requests']) {
+			expect(await count(contextA(), table), table).toBeGreaterThan(0);
+			expect(await count(contextB(), `${table} where organization_id = '${cast.orgA}'`), table).toBe(0);
+		}
+	});
+
+	it('refuses a referral, an item or a provision record written in another organisation’s name', async () => {
+		const subject = (await admin.query(`select subject_id from referrals where id = $1`, [referralAB])).rows[0].subject_id;
+		await expect(
+			withAccess(database.db, contextB(), (tx) =>
+				tx.execute(
+					sql`insert into referrals (subject_id, from_organization_id, to_organization_id, source_kind, referred_by, contact_preference, basis, consent_id, items) values (${subject}, ${cast.orgA}, ${cast.orgB}, 'staff', ${cast.people.adminB.userId}, 'self', 'consent', ${consentAB}, '{name}')`
+				)
+			)
+		).rejects.toMatchObject(REFUSED);
+		await expect(withAccess(database.db, contextB(), (tx) => tx.execute(sql`insert into referral_items (referral_id, from_organization_id, to_organization_id, item, value_sealed) values (${referralAB}, ${cast.orgA}, ${cast.orgB}, 'needs', 'x')`))).rejects.toMatchObject(REFUSED);
+		await expect(
+			withAccess(database.db, contextB(), (tx) =>
+				tx.execute(sql`insert into provision_records (subject_id, provider_organization_id, recipient_organization_id, items, basis, consent_id, keep_until) values (${subject}, ${cast.orgA}, ${cast.orgB}, '{name}', 'consent', ${consentAB}, (current_date + interval '4 years')::date)`)
+			)
+		).rejects.toMatchObject(REFUSED);
+		// Only the platform fills the secretariat's queue.
+		await expect(withAccess(database.db, contextA(), (tx) => tx.execute(sql`insert into referral_queue (referral_id, from_organization_id, to_organization_id, reason, waiting_since) values (${referralAB}, ${cast.orgA}, ${cast.orgB}, 'no_first_contact', now())`))).rejects.toMatchObject(REFUSED);
+	});
+
+	it('keeps provision records: no organisation and not the secretariat changes or removes one, and none is kept under three years', async () => {
+		const record = `provision_records where referral_id = '${referralAB}'`;
+		for (const context of [contextA(), contextB(), network()]) {
+			const changed = await withAccess(database.db, context, (tx) => tx.execute(sql`update provision_records set items = '{name}' where referral_id = ${referralAB}`));
+			expect(changed.rowCount).toBe(0);
+			const removed = await withAccess(database.db, context, (tx) => tx.execute(sql`delete from provision_records where referral_id = ${referralAB}`));
+			expect(removed.rowCount).toBe(0);
+		}
+		expect((await admin.query(`select items from provision_records where referral_id = $1`, [referralAB])).rows[0].items).toEqual(['name', 'contact']);
+		expect(await count(contextA(), record)).toBe(1);
+		const subject = (await admin.query(`select subject_id from referrals where id = $1`, [referralAB])).rows[0].subject_id;
+		await expect(
+			withAccess(database.db, contextA(), (tx) =>
+				tx.execute(sql`insert into provision_records (subject_id, provider_organization_id, recipient_organization_id, items, basis, consent_id, keep_until) values (${subject}, ${cast.orgA}, ${cast.orgB}, '{name}', 'consent', ${consentAB}, (current_date + interval '2 years')::date)`)
+			)
+		).rejects.toMatchObject({ cause: { message: expect.stringMatching(/provision_records_keep_three_years/) } });
+		// Without consent, a reason is required by the table itself.
+		await expect(
+			withAccess(database.db, contextA(), (tx) =>
+				tx.execute(sql`insert into provision_records (subject_id, provider_organization_id, recipient_organization_id, items, basis, keep_until) values (${subject}, ${cast.orgA}, ${cast.orgB}, '{name}', 'vital_interest', (current_date + interval '4 years')::date)`)
+			)
+		).rejects.toMatchObject({ cause: { message: expect.stringMatching(/provision_records_consent_or_reason/) } });
+	});
+
+	it('erases what was shared under a consent the moment it is withdrawn, in the withdrawing transaction', async () => {
+		expect(await count(contextB(), `referral_items where referral_id = '${referralAB}'`)).toBe(2);
+		await withAccess(database.db, contextA(), (tx) => tx.execute(sql`update consents set withdrawn_at = now(), withdrawn_via = 'spoken' where id = ${consentAB}`));
+		expect(await count(contextB(), `referral_items where referral_id = '${referralAB}'`)).toBe(0);
+		expect((await admin.query(`select count(*)::int as n from referral_items where referral_id = $1`, [referralAB])).rows[0].n).toBe(0);
+		expect((await admin.query(`select consent_withdrawn_at is not null as marked from referrals where id = $1`, [referralAB])).rows[0].marked).toBe(true);
+		// The referral without consent (B → secretariat) keeps its items.
+		expect((await admin.query(`select count(*)::int as n from referral_items where referral_id = $1`, [referralBS])).rows[0].n).toBe(2);
+	});
+
+	it('lets everyone read the 協議会 declaration and only the secretariat write it', async () => {
+		await withAccess(database.db, network(), (tx) => tx.execute(sql`insert into regional_council (name) values ('テスト地域協議会') on conflict (id) do nothing`));
+		await withAccess(database.db, network(), (tx) => tx.execute(sql`insert into council_members (organization_id) values (${cast.orgA}) on conflict do nothing`));
+		expect(await count(ANONYMOUS, 'regional_council')).toBe(1);
+		expect(await count(ANONYMOUS, 'council_members')).toBeGreaterThan(0);
+		await expect(withAccess(database.db, contextB(), (tx) => tx.execute(sql`insert into council_members (organization_id) values (${cast.orgB})`))).rejects.toMatchObject(REFUSED);
+		const ended = await withAccess(database.db, contextB(), (tx) => tx.execute(sql`update regional_council set ended_at = now()`));
+		expect(ended.rowCount).toBe(0);
+	});
+});
