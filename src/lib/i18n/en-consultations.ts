@@ -148,6 +148,8 @@ export const consultationsEn: Record<keyof typeof consultationsJa, string> = {
 	'consult.line.urgent': 'We received your message. A counsellor will read it. If it feels too hard right now, you can talk on the phone at once.',
 	'consult.line.urgentAfter': 'If a life is in danger, call 110 or 119 now. You can write here at any time too.',
 	'consult.line.textOnly': 'Sorry, only text messages can be received. Please write what you would like to talk about.',
+	'consult.line.myLink': 'Your “my information” page: which organisations hold what about you, what was shared with whom, and where to withdraw a consent. Keep this link to yourself (asking again makes a new link and the old one stops working).\n{url}',
+	'consult.line.myNothing': 'We hold no consultation of yours at the moment.',
 	'consult.staff.done.reply_unsent': 'The answer was recorded but could not be delivered over LINE. Check the message below and reach the person another way.',
 	'consult.staff.delivery.pending': 'Sending over LINE',
 	'consult.staff.delivery.sent': 'Sent over LINE',

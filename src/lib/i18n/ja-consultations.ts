@@ -146,6 +146,8 @@ export const consultationsJa = {
 	'consult.line.urgent': 'メッセージを受け取りました。相談員が読みます。つらい気持ちが強いときは、いますぐ電話で話すこともできます。',
 	'consult.line.urgentAfter': '命の危険があるときは、すぐに110または119へ電話してください。このトークにも、いつでも書いてください。',
 	'consult.line.textOnly': 'ごめんなさい、文字のメッセージだけ受け取れます。相談したいことを文字で送ってください。',
+	'consult.line.myLink': 'あなたの「わたしの情報」のページです。どの団体が何を預かっているか、どこに何を伝えたか、同意の取り消しができます。このリンクは他の人に見せないでください（新しいリンクを送ると、前のリンクは使えなくなります）。\n{url}',
+	'consult.line.myNothing': 'いまお預かりしているあなたの相談はありません。',
 	'consult.staff.done.reply_unsent': '返事は記録しましたが、LINEで届けられませんでした。下のメッセージの状態を確かめて、ほかの方法で連絡してください。',
 	'consult.staff.delivery.pending': 'LINEに送信中',
 	'consult.staff.delivery.sent': 'LINEで送信済み',

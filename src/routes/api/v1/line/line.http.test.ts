@@ -243,6 +243,36 @@ describe('events', () => {
 		expect(second.id).not.toBe(first.id);
 		expect(second.line_person_id).toBe(first.line_person_id);
 	});
+
+	it('「わたしの情報」 answers with a private link to the person’s own page; the keyword enters no thread; asking again replaces the link', async () => {
+		const person = userId();
+		await post(app.baseUrl, delivery('message-text', { userId: person, text: '誰とも話していません' }));
+		const thread = await latestLineThread();
+		const ask = async () => {
+			const body = delivery('message-text', { userId: person, text: ' わたしの情報 ' });
+			await post(app.baseUrl, body);
+			const reply = textOf(await sent((r) => r.body.replyToken === body.events[0].replyToken));
+			const link = new RegExp(`${app.baseUrl}/my/([A-Za-z0-9_-]{20,})`).exec(reply);
+			expect(link, reply).not.toBeNull();
+			return link![1];
+		};
+		const first = await ask();
+		expect(await count(`select count(*)::int as n from consultation_messages where thread_id = $1 and author = 'person'`, [thread.id])).toBe(1);
+		expect((await fetch(`${app.baseUrl}/consult/t/${first}`)).status).toBe(200);
+		const second = await ask();
+		expect(second).not.toBe(first);
+		expect((await fetch(`${app.baseUrl}/consult/t/${first}`)).status).toBe(404);
+		expect((await fetch(`${app.baseUrl}/consult/t/${second}`)).status).toBe(200);
+		expect(await count(`select count(*)::int as n from audit_events where action = 'consultation.line_my_link' and entity_id = $1`, [thread.id])).toBe(2);
+	});
+
+	it('「私の情報」 from someone with no consultation says nothing is held, and makes no thread', async () => {
+		const threads = await count(`select count(*)::int as n from consultation_threads`);
+		const body = delivery('message-text', { userId: userId(), text: '私の情報' });
+		await post(app.baseUrl, body);
+		expect(textOf(await sent((r) => r.body.replyToken === body.events[0].replyToken))).toContain('お預かりしているあなたの相談はありません');
+		expect(await count(`select count(*)::int as n from consultation_threads`)).toBe(threads);
+	});
 });
 
 describe('control characters in a person’s text', () => {
