@@ -310,6 +310,32 @@ const MATRIX: Record<string, Probe[]> = {
 		get('none', () => '/staff/network/triage', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
 		post('none', () => '/staff/network/triage?/save', () => ({ version: 'matrix-1' }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
 		post('none', () => '/staff/network/triage?/activate', () => ({ version: 'no-such-version' }), ['login', 'deny', 'deny', 'deny', 'deny', 'hidden', 'mfa'])
+	],
+	// ── the 協議会 and the provision records (issue 14) ──────────────────────────────────────────
+	// The declaration is public; only the secretariat declares it, names members and ends it. An empty
+	// name, members or an end without a declaration: 400 for the secretariat, nothing changed.
+	'/council': [get('none', () => '/council', ALL_OK)],
+	'/staff/network/council': [
+		get('none', () => '/staff/network/council', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		post('none', () => '/staff/network/council?/declare', () => ({ name: '' }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		post('own', () => '/staff/network/council?/members', (i) => ({ organizationId: i.org }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		post('none', () => '/staff/network/council?/end', () => ({}), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])
+	],
+	// Every provision record (reasons of sharings without consent): the secretariat alone; a bad period is a 400.
+	'/staff/network/provisions': [
+		get('none', () => '/staff/network/provisions', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		get('none', () => '/staff/network/provisions?from=2026-02-30', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])
+	],
+	'/staff/network/provisions.csv': [get('none', () => '/staff/network/provisions.csv', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])],
+	// An organisation's own provision records (privacy.requests): its admin; not the secretariat elsewhere.
+	'/staff/orgs/[orgId]/provisions': [
+		get('own', (i) => `/staff/orgs/${i.org}/provisions`, ['login', 'deny', 'deny', 'deny', 'ok', 'deny', 'mfa']),
+		get('other', (i) => `/staff/orgs/${i.org}/provisions`, ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa']),
+		get('own', (i) => `/staff/orgs/${i.org}/provisions?to=yesterday`, ['login', 'deny', 'deny', 'deny', 'ok', 'deny', 'mfa'])
+	],
+	'/staff/orgs/[orgId]/provisions.csv': [
+		get('own', (i) => `/staff/orgs/${i.org}/provisions.csv`, ['login', 'deny', 'deny', 'deny', 'ok', 'deny', 'mfa']),
+		get('other', (i) => `/staff/orgs/${i.org}/provisions.csv`, ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa'])
 	]
 };
 

@@ -18,6 +18,7 @@ import { purgeExpiredSessions } from './auth/sessions';
 import { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG } from './network';
 import { runExclusive } from './jobs';
 import { alertsSettled, consultationRetentionDays, emptyExpiredConsultations, escalateUnopened } from './consultations';
+import { purgeExpiredProvisions } from './consent';
 import { sendMail } from './mail';
 import { translate } from '../i18n';
 import { sql } from 'drizzle-orm';
@@ -49,6 +50,7 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	scheduleSessionPurge(database);
 	scheduleRetention(database, retentionDays);
 	scheduleEscalations(database);
+	scheduleProvisionRetention(database);
 	return database;
 }
 
@@ -204,9 +206,28 @@ function scheduleEscalations(database: Database) {
 	escalationTimer.unref();
 }
 
+let provisionRetentionTimer: NodeJS.Timeout | undefined;
+
+/** Provision records past keep_until (three years at least, 29条) are deleted daily at 03:30 in Tokyo, by one process. */
+function scheduleProvisionRetention(database: Database) {
+	const now = Date.now();
+	const next = Math.ceil((now + 5.5 * 3600_000) / 86_400_000) * 86_400_000 - 5.5 * 3600_000;
+	const { signal } = stopping;
+	provisionRetentionTimer = setTimeout(() => {
+		runExclusive(database.pool, 'provision_retention', () => purgeExpiredProvisions(systemScope(database.db, 'provision_retention'), { now: new Date() }), { holdMs: NIGHTLY_HOLD_MS, signal })
+			.then(
+				(run) => run.ran && log.info('provisions_purged', { ...run.value }),
+				(error: Error) => log.error('provision_retention_failed', { message: error.message })
+			)
+			.finally(() => signal.aborted || scheduleProvisionRetention(database));
+	}, next - now);
+	provisionRetentionTimer.unref();
+}
+
 export async function stopPlatform() {
 	clearTimeout(refreshTimer);
 	clearTimeout(retentionTimer);
+	clearTimeout(provisionRetentionTimer);
 	clearInterval(reminderTimer);
 	clearInterval(sessionPurgeTimer);
 	clearInterval(escalationTimer);

@@ -1,0 +1,221 @@
+/**
+ * Over HTTP, one app for all: the secretariat declares the 協議会 and names its members, residents
+ * see it on /council without logging in; the provision records for the secretariat (without consent
+ * first, with the reason; page and CSV audited) and for an organisation's admin; an org admin is
+ * refused the network pages; bad input is a 400 with a Japanese message and changes nothing; axe.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { testDatabase } from '../../../../../tests/helpers/db';
+import { startApp, type RunningApp } from '../../../../../tests/helpers/app';
+import { seedCast, type Cast } from '../../../../../tests/helpers/people';
+import { launch, seriousViolations } from '../../../../../tests/e2e/browser';
+import type { Database } from '$lib/server/db';
+import { runIn, systemScope } from '$lib/server/scope';
+import { recordProvision, subjectFor } from '$lib/server/consent';
+
+let database: Database;
+let app: RunningApp;
+let cast: Cast;
+let admin: pg.Client;
+
+const REASON = '本人が意識を失っていて同意を得られず、救急病院に連絡先を伝えた';
+let provisionId: string;
+
+beforeAll(async () => {
+	database = await testDatabase();
+	cast = await seedCast(database, 'council-http');
+	admin = new pg.Client({ connectionString: database.adminUrl });
+	await admin.connect();
+	// A sharing without consent from A to B, as the referrals module records it (the provider's transaction).
+	provisionId = await runIn(systemScope(database.db, 'test'), async (tx) => {
+		const subjectId = await subjectFor(tx, cast.orgA, { kind: 'consultation', id: randomUUID() });
+		return recordProvision(tx, { subjectId, provider: cast.orgA, recipient: cast.orgB, items: ['name', 'contact'], sensitive: true, basis: 'vital_interest', consentId: null, reason: REASON, referralId: null, providedBy: null });
+	});
+	app = await startApp(database.adminUrl);
+}, 120_000);
+
+afterAll(async () => {
+	await app?.stop();
+	await admin?.end();
+	await database?.close();
+});
+
+const cookie = (token?: string): Record<string, string> => (token ? { cookie: `tsunagu_session=${token}` } : {});
+const get = (path: string, token?: string) => fetch(app.baseUrl + path, { redirect: 'manual', headers: { accept: 'text/html', ...cookie(token) } });
+const post = (path: string, body: URLSearchParams, token?: string) => fetch(app.baseUrl + path, { method: 'POST', redirect: 'manual', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...cookie(token) }, body: body.toString() });
+const councilRows = async () => (await admin.query(`select name, ended_at from regional_council`)).rows;
+const memberIds = async () => (await admin.query(`select organization_id from council_members order by 1`)).rows.map((r) => r.organization_id as string);
+const auditCount = async (action: string) => Number((await admin.query(`select count(*) from audit_events where action = $1`, [action])).rows[0].count);
+const nameOf = async (id: string) => (await admin.query(`select name from organizations where id = $1`, [id])).rows[0].name as string;
+
+describe('the 協議会 pages', () => {
+	it('explains the declaration to the secretariat and tells residents there is none yet', async () => {
+		const page = await get('/staff/network/council', cast.people.secretariat.token);
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain('守秘義務');
+		expect(html).toContain('なぜ必要かを書かなければなりません');
+		expect(html).toContain('いまは、協議会として宣言していません。');
+		const open = await get('/council');
+		expect(open.status).toBe(200);
+		expect(await open.text()).toContain('協議会として宣言していません');
+	});
+
+	it('gives a bad declaration back with a Japanese message and declares nothing', async () => {
+		for (const name of ['', '   ', 'あ'.repeat(201)]) {
+			const r = await post('/staff/network/council?/declare', new URLSearchParams({ name }), cast.people.secretariat.token);
+			expect(r.status, name).toBe(400);
+			expect(await r.text()).toContain('協議会の名前を書いてください(200文字まで)。');
+		}
+		// Members before a declaration: refused, nothing stored.
+		const early = await post('/staff/network/council?/members', new URLSearchParams([['organizationId', cast.orgA]]), cast.people.secretariat.token);
+		expect(early.status).toBe(400);
+		expect(await early.text()).toContain('先に宣言してください');
+		expect(await councilRows()).toEqual([]);
+		expect(await memberIds()).toEqual([]);
+	});
+
+	it('refuses an org admin (and anyone without the secretariat) every network page and action, changing nothing', async () => {
+		for (const token of [cast.people.org_admin.token, cast.people.staff.token, cast.people.adminB.token]) {
+			for (const path of ['/staff/network/council', '/staff/network/provisions', '/staff/network/provisions.csv']) expect((await get(path, token)).status, path).toBe(403);
+			expect((await post('/staff/network/council?/declare', new URLSearchParams({ name: '乗っ取り協議会' }), token)).status).toBe(403);
+			expect((await post('/staff/network/council?/end', new URLSearchParams(), token)).status).toBe(403);
+		}
+		expect((await get('/staff/network/council')).headers.get('location')).toMatch(/^\/login/);
+		expect(await councilRows()).toEqual([]);
+	});
+
+	it('declares, names the members, shows them on the public page, refuses a bad member list, and ends', async () => {
+		const token = cast.people.secretariat.token;
+		const declared = await post('/staff/network/council?/declare', new URLSearchParams({ name: '荒川区孤独・孤立対策地域協議会' }), token);
+		expect(declared.status).toBe(303);
+		expect(declared.headers.get('location')).toBe('/staff/network/council?saved=declared');
+		expect(await (await get('/staff/network/council?saved=declared', token)).text()).toContain('「荒川区孤独・孤立対策地域協議会」として宣言しています');
+
+		const named = await post(
+			'/staff/network/council?/members',
+			new URLSearchParams([
+				['organizationId', cast.orgA],
+				['organizationId', cast.orgB]
+			]),
+			token
+		);
+		expect(named.status).toBe(303);
+		expect(await memberIds()).toEqual([cast.orgA, cast.orgB].sort());
+
+		for (const bad of ['not-an-id', randomUUID()]) {
+			const r = await post(
+				'/staff/network/council?/members',
+				new URLSearchParams([
+					['organizationId', cast.orgA],
+					['organizationId', bad]
+				]),
+				token
+			);
+			expect(r.status, bad).toBe(400);
+			expect(await r.text()).toMatch(/構成員の選び方が読み取れませんでした|公開されていない団体か、ない団体が選ばれています/);
+		}
+		expect(await memberIds()).toEqual([cast.orgA, cast.orgB].sort());
+
+		const open = await (await get('/council')).text();
+		expect(open).toContain('荒川区孤独・孤立対策地域協議会');
+		expect(open).toContain(await nameOf(cast.orgA));
+		expect(open).toContain(await nameOf(cast.orgB));
+		expect(open).toContain('守秘義務');
+		expect(await auditCount('council.declare')).toBe(1);
+		expect(await auditCount('council.members')).toBe(1);
+	});
+
+	it('has no serious or critical accessibility violation: the public page (no JavaScript) and the secretariat’s pages (axe)', async () => {
+		const browser = await launch();
+		try {
+			const resident = await browser.newContext({ locale: 'ja-JP', javaScriptEnabled: false, bypassCSP: true });
+			const tab = await resident.newPage();
+			await tab.goto(`${app.baseUrl}/council`);
+			expect(await tab.locator('[data-testid="council-members"] li').count()).toBe(2);
+			expect(await seriousViolations(tab)).toEqual([]);
+			await resident.close();
+			const staff = await browser.newContext({ locale: 'ja-JP', javaScriptEnabled: false, bypassCSP: true });
+			await staff.addCookies([{ name: 'tsunagu_session', value: cast.people.secretariat.token, url: app.baseUrl }]);
+			const page = await staff.newPage();
+			for (const path of ['/staff/network/council', '/staff/network/provisions']) {
+				await page.goto(app.baseUrl + path);
+				expect(await seriousViolations(page), path).toEqual([]);
+			}
+			await staff.close();
+		} finally {
+			await browser.close();
+		}
+	}, 90_000);
+
+	it('ends the council; the public page says so', async () => {
+		const ended = await post('/staff/network/council?/end', new URLSearchParams(), cast.people.secretariat.token);
+		expect(ended.status).toBe(303);
+		expect(await memberIds()).toEqual([]);
+		expect(await (await get('/council')).text()).toContain('協議会として宣言していません');
+		const again = await post('/staff/network/council?/end', new URLSearchParams(), cast.people.secretariat.token);
+		expect(again.status).toBe(400);
+		expect(await again.text()).toContain('いまは協議会として宣言していません。');
+	});
+});
+
+describe('the provision records pages', () => {
+	it('shows the secretariat the sharing without consent first, with its reason, and audits the view', async () => {
+		const views = await auditCount('provision.view');
+		const page = await get('/staff/network/provisions', cast.people.secretariat.token);
+		expect(page.status).toBe(200);
+		const html = await page.text();
+		expect(html).toContain('本人の同意なしの提供');
+		expect(html).toContain(REASON);
+		expect(html).toContain('命や体を守るため');
+		expect(html).toContain('要配慮');
+		expect(html.indexOf('本人の同意なしの提供')).toBeLessThan(html.indexOf('本人の同意による提供'));
+		expect(await auditCount('provision.view')).toBe(views + 1);
+	});
+
+	it('gives a period it cannot read back as a 400 with a Japanese message, recording no view', async () => {
+		const views = await auditCount('provision.view');
+		for (const query of ['from=2026-02-30', 'from=2026-03-01&to=2026-02-01', 'without=yes']) {
+			const r = await get(`/staff/network/provisions?${query}`, cast.people.secretariat.token);
+			expect(r.status, query).toBe(400);
+			expect(await r.text()).toContain('期間が読み取れませんでした。');
+		}
+		expect((await get('/staff/network/provisions.csv?to=yesterday', cast.people.secretariat.token)).status).toBe(400);
+		expect(await auditCount('provision.view')).toBe(views);
+	});
+
+	it('downloads the CSV with the reason, and audits the download', async () => {
+		const exports = await auditCount('provision.export');
+		const r = await get('/staff/network/provisions.csv?without=1', cast.people.secretariat.token);
+		expect(r.status).toBe(200);
+		expect(r.headers.get('content-type')).toContain('text/csv');
+		const bytes = Buffer.from(await r.arrayBuffer());
+		// A BOM first, so that Excel reads the Japanese (fetch's text() would drop it).
+		expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+		const body = bytes.subarray(3).toString('utf8');
+		expect(body.split('\r\n')[0]).toBe('日時,渡した団体,受け取った団体,渡した項目,要配慮個人情報,同意なし,根拠,理由,記録の番号');
+		expect(body).toContain(REASON);
+		expect(body).toContain(provisionId);
+		expect(await auditCount('provision.export')).toBe(exports + 1);
+	});
+
+	it("shows an organisation's admin what it provided (with the reason) and the recipient what it received; others are refused", async () => {
+		const provider = await get(`/staff/orgs/${cast.orgA}/provisions`, cast.people.org_admin.token);
+		expect(provider.status).toBe(200);
+		const html = await provider.text();
+		expect(html).toContain('この団体が渡したもの');
+		expect(html).toContain(REASON);
+		const recipient = await get(`/staff/orgs/${cast.orgB}/provisions`, cast.people.adminB.token);
+		expect(recipient.status).toBe(200);
+		const received = await recipient.text();
+		expect(received).toContain(await nameOf(cast.orgA));
+		expect(received).not.toContain(REASON);
+		const csv = await get(`/staff/orgs/${cast.orgA}/provisions.csv`, cast.people.org_admin.token);
+		expect(csv.status).toBe(200);
+		expect(await csv.text()).toContain(REASON);
+		// Staff, the other organisation's admin, and the secretariat acting for A: refused.
+		for (const token of [cast.people.staff.token, cast.people.adminB.token, cast.people.secretariat.token]) expect((await get(`/staff/orgs/${cast.orgA}/provisions`, token)).status).toBe(403);
+	});
+});
