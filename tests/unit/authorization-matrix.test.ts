@@ -336,6 +336,13 @@ const MATRIX: Record<string, Probe[]> = {
 	'/staff/orgs/[orgId]/provisions.csv': [
 		get('own', (i) => `/staff/orgs/${i.org}/provisions.csv`, ['login', 'deny', 'deny', 'deny', 'ok', 'deny', 'mfa']),
 		get('other', (i) => `/staff/orgs/${i.org}/provisions.csv`, ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa'])
+	],
+	// The queue of stuck referrals (organisations and days, never the person): the secretariat alone.
+	// A bad id is a 400 and an unknown entry a 404 — for the secretariat; nobody else gets that far.
+	'/staff/network/referrals': [
+		get('none', () => '/staff/network/referrals', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		post('none', () => '/staff/network/referrals?/resolve', () => ({ id: 'not-a-uuid' }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		post('none', () => '/staff/network/referrals?/resolve', () => ({ id: NIL }), ['login', 'deny', 'deny', 'deny', 'deny', 'hidden', 'mfa'])
 	]
 };
 

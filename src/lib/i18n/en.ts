@@ -12,6 +12,7 @@ import { consultationsEn } from './en-consultations';
 import { consultAlertsEn } from './en-consult-alerts';
 import { consultRulesEn } from './en-consult-rules';
 import { councilEn } from './en-council';
+import { referralFiguresEn } from './en-referral-figures';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -205,5 +206,6 @@ export const en: Record<MessageKey, string> = {
 	...consultationsEn,
 	...consultAlertsEn,
 	...consultRulesEn,
-	...councilEn
+	...councilEn,
+	...referralFiguresEn
 };

@@ -12,6 +12,7 @@ import { consultationsJa } from './ja-consultations';
 import { consultAlertsJa } from './ja-consult-alerts';
 import { consultRulesJa } from './ja-consult-rules';
 import { councilJa } from './ja-council';
+import { referralFiguresJa } from './ja-referral-figures';
 
 export const ja = {
 	...authJa,
@@ -205,7 +206,8 @@ export const ja = {
 	...consultationsJa,
 	...consultAlertsJa,
 	...consultRulesJa,
-	...councilJa
+	...councilJa,
+	...referralFiguresJa
 } as const;
 
 export type MessageKey = keyof typeof ja;

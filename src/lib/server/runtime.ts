@@ -22,6 +22,7 @@ import { purgeExpiredProvisions } from './consent';
 import { sendMail } from './mail';
 import { translate } from '../i18n';
 import { sql } from 'drizzle-orm';
+import { queueStuckReferrals, referralAcceptDays, referralContactDays } from './referrals';
 
 /** Dates need rebuilding when yesterday's are still there or none were ever made. */
 async function upcomingDatesStale(db: Db, today: string): Promise<boolean> {
@@ -34,6 +35,7 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	const startedAt = new Date();
 	const reminderInterval = reminderIntervalMs(env);
 	const retentionDays = consultationRetentionDays(env);
+	const referralDays = { acceptDays: referralAcceptDays(env), contactDays: referralContactDays(env) };
 	const database = await openDatabase({
 		databaseUrl: env.DATABASE_URL || undefined,
 		appUrl: env.DATABASE_APP_URL || undefined,
@@ -51,6 +53,7 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	scheduleRetention(database, retentionDays);
 	scheduleEscalations(database);
 	scheduleProvisionRetention(database);
+	scheduleReferralQueue(database, referralDays);
 	return database;
 }
 
@@ -231,6 +234,7 @@ export async function stopPlatform() {
 	clearInterval(reminderTimer);
 	clearInterval(sessionPurgeTimer);
 	clearInterval(escalationTimer);
+	clearInterval(referralQueueTimer);
 	// Alerts already started go out before the database closes.
 	await alertsSettled();
 	stopping.abort();
@@ -238,4 +242,17 @@ export async function stopPlatform() {
 	const database = currentDatabase();
 	useDatabase(null);
 	await database?.close();
+}
+
+let referralQueueTimer: NodeJS.Timeout | undefined;
+
+/** Stuck referrals to the secretariat's queue, and the 見守り reminders: every 10 minutes, one run at a time across processes (referrals/queue.ts). */
+function scheduleReferralQueue(database: Database, days: { acceptDays: number; contactDays: number }) {
+	referralQueueTimer = setInterval(() => {
+		runExclusive(database.pool, 'referral_queue', () => queueStuckReferrals(systemScope(database.db, 'referral_queue'), { now: new Date(), ...days })).then(
+			(run) => run.ran && (run.value.queued || run.value.resolved || run.value.followUps) && log.info('referral_queue_run', { ...run.value }),
+			(error: Error) => log.error('referral_queue_failed', { message: error.message })
+		);
+	}, 10 * 60_000);
+	referralQueueTimer.unref();
 }

@@ -40,6 +40,7 @@ export { receiveLineDelivery, lineCallbackSchema, LINE_EVENT_RETENTION_DAYS, typ
 export { consultationRetentionDays, emptyExpiredConsultations, DEFAULT_RETENTION_DAYS, type RetentionRun } from './retention';
 export { networkConsultationFigures, exportNetworkConsultationFigures, networkConsultationFiguresCsv, type NetworkConsultationFigures, type SuppressedConsultationFigures, type NetworkConsultationCsvLabels, type NetworkFiguresRefusal } from './network-figures';
 export { suppressCells, CONSULTATION_SUPPRESS_BELOW } from './suppress';
+export { suppressTable, type TableCell, type TableSum } from './suppress';
 export { rotaPage, setRota, setEscalationMinutes, newLineLinkCode, unlinkLine, rotaInput, minutesInput, managesRota, ESCALATION_MINUTES_DEFAULT, ESCALATION_MINUTES_MAX, LINE_LINK_MINUTES, type RotaPage, type RotaMember, type RotaRefusal, type RotaWriteRefusal, type LinkRefusal } from './rota';
 export { alertUrgent, alertsSettled } from './alerts';
 export { escalateUnopened, type EscalationRun } from './escalation';

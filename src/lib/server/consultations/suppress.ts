@@ -21,14 +21,30 @@ export type Counted = (typeof COUNTED)[number];
  * heuristic, not a proof against every combination of sums — as statistical offices practise it.
  */
 export function suppressCells(rows: ReadonlyArray<Record<Counted, number>>): Array<Record<Counted, boolean>> {
-	const hidden = rows.map((r) => Object.fromEntries(COUNTED.map((m) => [m, r[m] < CONSULTATION_SUPPRESS_BELOW])) as Record<Counted, boolean>);
-	type Cell = readonly [row: number, measure: Counted];
-	const sums: Array<{ whole: Cell; parts: Cell[] }> = [];
-	for (let r = 0; r < rows.length; r++) sums.push({ whole: [r, 'threads'], parts: CHANNELS.map((c): Cell => [r, c]) });
+	const sums: Array<TableSum<Counted>> = [];
+	for (let r = 0; r < rows.length; r++) sums.push({ whole: [r, 'threads'], parts: CHANNELS.map((c): TableCell<Counted> => [r, c]) });
 	const last = rows.length - 1;
-	if (last > 0) for (const m of COUNTED) sums.push({ whole: [last, m], parts: rows.slice(0, last).map((_, r): Cell => [r, m]) });
-	const isHidden = ([r, m]: Cell) => hidden[r][m];
-	const value = ([r, m]: Cell) => rows[r][m];
+	if (last > 0) for (const m of COUNTED) sums.push({ whole: [last, m], parts: rows.slice(0, last).map((_, r): TableCell<Counted> => [r, m]) });
+	return suppressTable(rows, COUNTED, sums);
+}
+
+/** A cell of a table of counts: its row and its measure. */
+export type TableCell<M extends string> = readonly [row: number, measure: M];
+/** One sum a reader can use: `whole` is the sum of `parts`. */
+export interface TableSum<M extends string> {
+	whole: TableCell<M>;
+	parts: ReadonlyArray<TableCell<M>>;
+}
+
+/**
+ * suppressCells for any table (other modules' figures, e.g. referrals): the counted `measures` of
+ * each row and the `sums` a reader could use. Primary: every count under 5; complementary, repeated
+ * until nothing changes, exactly as described above.
+ */
+export function suppressTable<M extends string>(rows: ReadonlyArray<Record<M, number>>, measures: readonly M[], sums: ReadonlyArray<TableSum<M>>): Array<Record<M, boolean>> {
+	const hidden = rows.map((r) => Object.fromEntries(measures.map((m) => [m, r[m] < CONSULTATION_SUPPRESS_BELOW])) as Record<M, boolean>);
+	const isHidden = ([r, m]: TableCell<M>) => hidden[r][m];
+	const value = ([r, m]: TableCell<M>) => rows[r][m];
 	for (let changed = true; changed;) {
 		changed = false;
 		for (const { whole, parts } of sums) {

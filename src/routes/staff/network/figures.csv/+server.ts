@@ -7,6 +7,7 @@ import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
 import { can } from '$lib/server/auth';
 import { csvResponse, figureColumns } from '$lib/server/staff/csv';
+import { exportNetworkReferralFigures, networkReferralFiguresCsv } from '$lib/server/referrals';
 
 /** The region's figures per organisation as CSV, for the secretariat, then its consultations (counts only, under 5 hidden); both audited. */
 export const GET: RequestHandler = async (event) => {
@@ -34,5 +35,7 @@ export const GET: RequestHandler = async (event) => {
 		};
 		csv += networkConsultationFiguresCsv(labels, consultations.value);
 	}
+	const referrals = can(scope.actor, 'network.referrals') ? await exportNetworkReferralFigures(requireSecretariat(event, 'network.referrals'), { from: q.from, to: q.to }) : null;
+	if (referrals?.ok) csv += networkReferralFiguresCsv(t, referrals.value);
 	return csvResponse(csv, `region-figures-${q.from}-${q.to}.csv`);
 };

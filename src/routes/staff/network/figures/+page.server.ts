@@ -3,6 +3,7 @@ import type { PageServerLoad } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
 import { readFiguresQuery, regionFigures, AGE_BANDS, GENDERS } from '$lib/server/participation';
 import { networkConsultationFigures } from '$lib/server/consultations';
+import { networkReferralFigures } from '$lib/server/referrals';
 import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
 import { can } from '$lib/server/auth';
@@ -16,5 +17,6 @@ export const load: PageServerLoad = async (event) => {
 	const figures = await regionFigures(scope, { query: q, today });
 	// The consultation part under its own permission (a scope made for it: the counting runs in the platform's context).
 	const consultations = can(scope.actor, 'network.consultation_figures') ? await networkConsultationFigures(requireSecretariat(event, 'network.consultation_figures'), { from: q.from, to: q.to }) : null;
-	return { query: q, ...figures, consultations: consultations?.ok ? consultations.value : null, ageBands: AGE_BANDS, genders: GENDERS };
+	const referrals = can(scope.actor, 'network.referrals') ? await networkReferralFigures(requireSecretariat(event, 'network.referrals'), { from: q.from, to: q.to }) : null;
+	return { query: q, ...figures, consultations: consultations?.ok ? consultations.value : null, referrals: referrals?.ok ? referrals.value : null, ageBands: AGE_BANDS, genders: GENDERS };
 };

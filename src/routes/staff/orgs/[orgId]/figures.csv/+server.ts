@@ -7,6 +7,7 @@ import { translator } from '$lib/i18n';
 import { can } from '$lib/server/auth';
 import { consultationFiguresCsv, exportOrganizationConsultationFigures } from '$lib/server/consultations';
 import { csvResponse, figureColumns } from '$lib/server/staff/csv';
+import { exportOrganizationReferralFigures, referralFiguresCsv, seesReferralFigures } from '$lib/server/referrals';
 
 /** The organisation's figures as CSV: attendance per program and consultations, each for who may see it; audited. */
 export const GET: RequestHandler = async (event) => {
@@ -37,6 +38,11 @@ export const GET: RequestHandler = async (event) => {
 		};
 		// Alone (a counsellor's download), the section starts the file: no blank line first.
 		const section = consultationFiguresCsv(labels, consultations);
+		csv += csv === '\uFEFF' ? section.replace(/^\r\n/, '') : section;
+	}
+	// The referral section for whoever may send or receive referrals here (its export is recorded too).
+	if (seesReferralFigures(scope)) {
+		const section = referralFiguresCsv(t, await exportOrganizationReferralFigures(scope, { from: q.from, to: q.to }));
 		csv += csv === '\uFEFF' ? section.replace(/^\r\n/, '') : section;
 	}
 	return csvResponse(csv, `figures-${q.from}-${q.to}.csv`);

@@ -8,6 +8,7 @@ import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
 import { can } from '$lib/server/auth';
 import { organizationConsultationFigures } from '$lib/server/consultations';
+import { organizationReferralFigures, seesReferralFigures } from '$lib/server/referrals';
 
 /** The organisation's figures page: attendance for who may view it, consultations for its counsellors. */
 export const load: PageServerLoad = async (event) => {
@@ -21,6 +22,8 @@ export const load: PageServerLoad = async (event) => {
 		const attendance = can(scope.actor, 'attendance.view', scope.organizationId) ? await organizationFigures(tx, scope, { query: q, today }) : null;
 		// Consultation figures only for those who may read the organisation's consultations.
 		const consultations = can(scope.actor, 'consultations.read', scope.organizationId) ? await organizationConsultationFigures(tx, scope, { from: q.from, to: q.to }) : null;
-		return { organization: { id: org.id, name: org.name }, query: q, attendance, consultations, ageBands: AGE_BANDS, genders: GENDERS };
+		// Referral figures for whoever may send or receive referrals here (row-level security shows its own).
+		const referrals = seesReferralFigures(scope) ? await organizationReferralFigures(tx, scope, { from: q.from, to: q.to }) : null;
+		return { organization: { id: org.id, name: org.name }, query: q, attendance, consultations, referrals, ageBands: AGE_BANDS, genders: GENDERS };
 	});
 };
