@@ -423,6 +423,10 @@ async function idsOf(org: string, member: string): Promise<Ids> {
 	await admin.query(`insert into conference_participants (conference_id, user_id, organization_id, owner_organization_id) values ($1, $2, $3, $3)`, [conference, member, org]);
 	await admin.query(`insert into conference_records (conference_id, organization_id) values ($1, $2)`, [conference, org]);
 	const conferenceAction = (await admin.query(`insert into conference_actions (conference_id, organization_id, description_sealed, assignee_user_id, assignee_organization_id, due_on) values ($1, $2, 'x', $3, $2, current_date) returning id`, [conference, org, member])).rows[0].id;
+	await asSystem(database.db, async (tx) => {
+		const sealed = await encryptText(tx, '行列の宿題', { table: 'conference_actions', column: 'description_sealed', rowId: conferenceAction, organizationId: org });
+		await tx.execute(sql`update conference_actions set description_sealed = ${sealed} where id = ${conferenceAction}`);
+	});
 	return { org, program, location, member, joinRequest: NIL, occurrence, registration, thread, threadToken, conference, conferenceAction };
 }
 
