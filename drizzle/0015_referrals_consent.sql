@@ -450,8 +450,8 @@ CREATE POLICY conference_participants_read ON conference_participants FOR SELECT
 	USING ((SELECT app_is_system()) OR owner_organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR user_id = (SELECT app_user_id()) OR EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_id AND (SELECT app_user_id()) = ANY (c.participant_user_ids)));
 --> statement-breakpoint
 CREATE POLICY conference_participants_write ON conference_participants FOR ALL
-	USING ((SELECT app_is_system()) OR owner_organization_id = ANY ((SELECT app_org_ids())::uuid[]))
-	WITH CHECK ((SELECT app_is_system()) OR owner_organization_id = ANY ((SELECT app_org_ids())::uuid[]));
+	USING ((SELECT app_is_system()) OR (owner_organization_id = ANY ((SELECT app_org_ids())::uuid[]) AND EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_participants.conference_id AND c.organization_id = conference_participants.owner_organization_id)))
+	WITH CHECK ((SELECT app_is_system()) OR (owner_organization_id = ANY ((SELECT app_org_ids())::uuid[]) AND EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_participants.conference_id AND c.organization_id = conference_participants.owner_organization_id)));
 --> statement-breakpoint
 -- The summary and the minutes: the participants during the window (now() is the transaction's
 -- start), the owning organisation always, nobody else ever.
@@ -463,17 +463,18 @@ CREATE POLICY conference_records_read ON conference_records FOR SELECT
 	USING ((SELECT app_is_system()) OR organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_id AND (SELECT app_user_id()) = ANY (c.participant_user_ids) AND now() >= c.starts_at AND now() < c.ends_at));
 --> statement-breakpoint
 CREATE POLICY conference_records_write ON conference_records FOR INSERT
-	WITH CHECK ((SELECT app_is_system()) OR organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_id AND (SELECT app_user_id()) = ANY (c.participant_user_ids) AND now() >= c.starts_at AND now() < c.ends_at));
+	WITH CHECK ((SELECT app_is_system()) OR ((organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_records.conference_id AND (SELECT app_user_id()) = ANY (c.participant_user_ids) AND now() >= c.starts_at AND now() < c.ends_at)) AND EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_records.conference_id AND c.organization_id = conference_records.organization_id)));
 --> statement-breakpoint
 CREATE POLICY conference_records_change ON conference_records FOR UPDATE
-	USING ((SELECT app_is_system()) OR organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_id AND (SELECT app_user_id()) = ANY (c.participant_user_ids) AND now() >= c.starts_at AND now() < c.ends_at))
-	WITH CHECK ((SELECT app_is_system()) OR organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_id AND (SELECT app_user_id()) = ANY (c.participant_user_ids) AND now() >= c.starts_at AND now() < c.ends_at));
+	USING ((SELECT app_is_system()) OR ((organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_records.conference_id AND (SELECT app_user_id()) = ANY (c.participant_user_ids) AND now() >= c.starts_at AND now() < c.ends_at)) AND EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_records.conference_id AND c.organization_id = conference_records.organization_id)))
+	WITH CHECK ((SELECT app_is_system()) OR ((organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_records.conference_id AND (SELECT app_user_id()) = ANY (c.participant_user_ids) AND now() >= c.starts_at AND now() < c.ends_at)) AND EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_records.conference_id AND c.organization_id = conference_records.organization_id)));
 --> statement-breakpoint
 CREATE POLICY conference_records_remove ON conference_records FOR DELETE
 	USING ((SELECT app_is_system()) OR organization_id = ANY ((SELECT app_org_ids())::uuid[]));
 --> statement-breakpoint
 -- Agreed actions: participants see them after the window too; added in the window; the assignee
--- marks their own done.
+-- marks their own done. Every write names the conference's owner as the row's organisation, so
+-- no organisation can hang a record, a participant or an action on another's conference.
 ALTER TABLE conference_actions ENABLE ROW LEVEL SECURITY;
 --> statement-breakpoint
 ALTER TABLE conference_actions FORCE ROW LEVEL SECURITY;
@@ -482,11 +483,11 @@ CREATE POLICY conference_actions_read ON conference_actions FOR SELECT
 	USING ((SELECT app_is_system()) OR organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_id AND (SELECT app_user_id()) = ANY (c.participant_user_ids)));
 --> statement-breakpoint
 CREATE POLICY conference_actions_add ON conference_actions FOR INSERT
-	WITH CHECK ((SELECT app_is_system()) OR organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_id AND (SELECT app_user_id()) = ANY (c.participant_user_ids) AND now() >= c.starts_at AND now() < c.ends_at));
+	WITH CHECK ((SELECT app_is_system()) OR ((organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_actions.conference_id AND (SELECT app_user_id()) = ANY (c.participant_user_ids) AND now() >= c.starts_at AND now() < c.ends_at)) AND EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_actions.conference_id AND c.organization_id = conference_actions.organization_id)));
 --> statement-breakpoint
 CREATE POLICY conference_actions_change ON conference_actions FOR UPDATE
-	USING ((SELECT app_is_system()) OR organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR assignee_user_id = (SELECT app_user_id()))
-	WITH CHECK ((SELECT app_is_system()) OR organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR assignee_user_id = (SELECT app_user_id()));
+	USING ((SELECT app_is_system()) OR ((organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR assignee_user_id = (SELECT app_user_id())) AND EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_actions.conference_id AND c.organization_id = conference_actions.organization_id)))
+	WITH CHECK ((SELECT app_is_system()) OR ((organization_id = ANY ((SELECT app_org_ids())::uuid[]) OR assignee_user_id = (SELECT app_user_id())) AND EXISTS (SELECT 1 FROM case_conferences c WHERE c.id = conference_actions.conference_id AND c.organization_id = conference_actions.organization_id)));
 --> statement-breakpoint
 CREATE POLICY conference_actions_remove ON conference_actions FOR DELETE
 	USING ((SELECT app_is_system()) OR organization_id = ANY ((SELECT app_org_ids())::uuid[]));

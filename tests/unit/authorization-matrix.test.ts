@@ -37,6 +37,9 @@ interface Ids {
 	/** A consultation thread addressed to the organisation, and its person's private link. */
 	thread: string;
 	threadToken: string;
+	/** A case conference of the organisation, in its window, its admin named; and one of its agreed actions. */
+	conference: string;
+	conferenceAction: string;
 }
 
 interface Probe {
@@ -67,6 +70,10 @@ const FIGURES_OWN: Row = ['login', 'deny', 'ok', 'ok', 'ok', 'ok', 'mfa'];
 /** Consultation settings (first reply, drafts): the organisation's admin changes them, its counsellors only read them. */
 const CONSULT_SETTINGS_READ: Row = ['login', 'deny', 'ok', 'deny', 'ok', 'deny', 'mfa'];
 const CONSULT_SETTINGS_WRITE: Row = ['login', 'deny', 'deny', 'deny', 'ok', 'deny', 'mfa'];
+/** Case conferences (conferences.take_part / .manage): the organisation's staff, admins and counsellors; not volunteers, not the secretariat elsewhere. */
+const CONF_OWN: Row = ['login', 'deny', 'ok', 'ok', 'ok', 'deny', 'mfa'];
+const CONF_OTHER: Row = ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa'];
+const CONF_IDOR: Row = ['login', 'deny', 'hidden', 'hidden', 'hidden', 'deny', 'mfa'];
 /** A complete, valid program form: so that an IDOR save is refused for the id, not for the input. */
 const VALID_PROGRAM = { title: '乗っ取り', forms: 'ibasho', languages: 'ja', costKind: 'free', joinMethod: 'no_registration', deliveryMode: 'in_person', status: 'active', scheduleCount: '0' };
 
@@ -343,6 +350,32 @@ const MATRIX: Record<string, Probe[]> = {
 		get('none', () => '/staff/network/referrals', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
 		post('none', () => '/staff/network/referrals?/resolve', () => ({ id: 'not-a-uuid' }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
 		post('none', () => '/staff/network/referrals?/resolve', () => ({ id: NIL }), ['login', 'deny', 'deny', 'deny', 'deny', 'hidden', 'mfa'])
+	],
+
+	// ── case conferences (issue 14): the organisation's staff, admins and counsellors; another
+	// organisation's participants open one under their own organisation's path (conferences.http.test.ts);
+	// the secretariat acting elsewhere is refused (no network permission). Empty fields come back (400),
+	// nothing created or changed; another organisation's conference under one's own path is not there. ──
+	'/staff/orgs/[orgId]/conferences': [
+		get('own', (i) => `/staff/orgs/${i.org}/conferences`, CONF_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/conferences`, CONF_OTHER),
+		post('own', (i) => `/staff/orgs/${i.org}/conferences?/create`, () => ({ title: '', day: '2030-01-05', start: '10:00', end: '11:00' }), CONF_OWN),
+		post('other', (i) => `/staff/orgs/${i.org}/conferences?/create`, () => ({ title: '乗っ取り', day: '2030-01-05', start: '10:00', end: '11:00' }), CONF_OTHER)
+	],
+	'/staff/orgs/[orgId]/conferences/[conferenceId]': [
+		get('own', (i) => `/staff/orgs/${i.org}/conferences/${i.conference}`, CONF_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/conferences/${i.conference}`, CONF_OTHER),
+		get('idor', (i, x) => `/staff/orgs/${i.org}/conferences/${x.conference}`, CONF_IDOR),
+		get('own', (i) => `/staff/orgs/${i.org}/conferences/not-a-uuid`, CONF_IDOR),
+		post('own', (i) => `/staff/orgs/${i.org}/conferences/${i.conference}?/edit`, () => ({ title: '', day: '2030-01-05', start: '10:00', end: '11:00' }), CONF_OWN),
+		post('own', (i) => `/staff/orgs/${i.org}/conferences/${i.conference}?/action`, () => ({ description: '', dueOn: '2030-01-05' }), CONF_OWN),
+		post('own', (i) => `/staff/orgs/${i.org}/conferences/${i.conference}?/participants`, () => ({}), CONF_OWN),
+		post('other', (i) => `/staff/orgs/${i.org}/conferences/${i.conference}?/record`, () => ({ summary: '乗っ取り', minutes: '' }), CONF_OTHER),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/conferences/${x.conference}?/record`, () => ({ summary: '乗っ取り', minutes: '' }), CONF_IDOR),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/conferences/${x.conference}?/edit`, () => ({ title: '乗っ取り', day: '2030-01-05', start: '10:00', end: '11:00' }), CONF_IDOR),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/conferences/${x.conference}?/participants`, (i) => ({ participant: `${i.org}:${i.member}` }), CONF_IDOR),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/conferences/${x.conference}?/action`, (i) => ({ description: '乗っ取り', assigneeUserId: i.member, dueOn: '2030-01-05' }), CONF_IDOR),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/conferences/${x.conference}?/done`, (_i, x) => ({ actionId: x.conferenceAction }), CONF_IDOR)
 	]
 };
 
@@ -378,7 +411,10 @@ async function snapshotOf(org: string): Promise<string> {
 		'card_consents where organization_id',
 		'consultation_threads where organization_id',
 		'consultation_messages where organization_id',
-		'consultation_notes where organization_id'
+		'consultation_notes where organization_id',
+		'case_conferences where organization_id',
+		'conference_records where organization_id',
+		'conference_actions where organization_id'
 	];
 	const parts: string[] = [];
 	for (const t of tables) {
@@ -416,7 +452,15 @@ async function idsOf(org: string, member: string): Promise<Ids> {
 	});
 	const threadToken = randomBytes(32).toString('base64url');
 	const thread = (await admin.query(`insert into consultation_threads (organization_id, channel, access_digest) values ($1, 'web', $2) returning id`, [org, createHash('sha256').update(threadToken).digest('hex')])).rows[0].id;
-	return { org, program, location, member, joinRequest: NIL, occurrence, registration, thread, threadToken };
+	const conference = (await admin.query(`insert into case_conferences (organization_id, owner_user_id, title, starts_at, ends_at) values ($1, $2, '行列の会議', now() - interval '1 hour', now() + interval '1 day') returning id`, [org, member])).rows[0].id;
+	await admin.query(`insert into conference_participants (conference_id, user_id, organization_id, owner_organization_id) values ($1, $2, $3, $3)`, [conference, member, org]);
+	await admin.query(`insert into conference_records (conference_id, organization_id) values ($1, $2)`, [conference, org]);
+	const conferenceAction = (await admin.query(`insert into conference_actions (conference_id, organization_id, description_sealed, assignee_user_id, assignee_organization_id, due_on) values ($1, $2, 'x', $3, $2, current_date) returning id`, [conference, org, member])).rows[0].id;
+	await asSystem(database.db, async (tx) => {
+		const sealed = await encryptText(tx, '行列の宿題', { table: 'conference_actions', column: 'description_sealed', rowId: conferenceAction, organizationId: org });
+		await tx.execute(sql`update conference_actions set description_sealed = ${sealed} where id = ${conferenceAction}`);
+	});
+	return { org, program, location, member, joinRequest: NIL, occurrence, registration, thread, threadToken, conference, conferenceAction };
 }
 
 function classify(response: Response, body: string): Outcome | `unexpected ${number}` {

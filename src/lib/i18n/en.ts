@@ -13,6 +13,7 @@ import { consultAlertsEn } from './en-consult-alerts';
 import { consultRulesEn } from './en-consult-rules';
 import { councilEn } from './en-council';
 import { referralFiguresEn } from './en-referral-figures';
+import { conferencesEn } from './en-conferences';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -207,5 +208,6 @@ export const en: Record<MessageKey, string> = {
 	...consultAlertsEn,
 	...consultRulesEn,
 	...councilEn,
-	...referralFiguresEn
+	...referralFiguresEn,
+	...conferencesEn
 };

@@ -13,6 +13,7 @@ import { consultAlertsJa } from './ja-consult-alerts';
 import { consultRulesJa } from './ja-consult-rules';
 import { councilJa } from './ja-council';
 import { referralFiguresJa } from './ja-referral-figures';
+import { conferencesJa } from './ja-conferences';
 
 export const ja = {
 	...authJa,
@@ -207,7 +208,8 @@ export const ja = {
 	...consultAlertsJa,
 	...consultRulesJa,
 	...councilJa,
-	...referralFiguresJa
+	...referralFiguresJa,
+	...conferencesJa
 } as const;
 
 export type MessageKey = keyof typeof ja;

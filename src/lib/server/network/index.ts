@@ -7,3 +7,4 @@ export { joinRequestInput, submitJoinRequest, joinRequestsPage, decideJoinReques
 export { networkOrganizations, moderateOrganization, type NetworkOrganization } from './organizations';
 export { networkAuditPage, networkAuditCsv, organizationAuditPage, organizationAuditCsv, auditNames, type AuditViewInput, type OrganizationAuditPage } from './audit-viewer';
 export { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG, type SetupInvitation } from './bootstrap';
+export { conferenceMembers, CONFERENCE_ROLES, type ConferenceMember } from './conference-members';

@@ -161,7 +161,20 @@ export const CROSSING_PURPOSES = {
 	 */
 	card_recognition: { audit: false },
 	/** The coming referrals: staff of one organisation reading what another shares with them. */
-	referral: { audit: true }
+	referral: { audit: true },
+	/**
+	 * Case conferences: staff naming participants, or showing who takes part, read organisation
+	 * `to`'s members who may take part (names and roles) — nothing about residents. Read-only; the
+	 * conference operation that uses them records its own event (`conference.create`, `.view`, …).
+	 */
+	conference_members: { audit: false },
+	/**
+	 * A participant from another organisation viewed or changed a case conference of organisation
+	 * `to`: their own organisation's log records it in the operation's transaction, and this crossing
+	 * records it in the owner's (the operation's `conference.*` event, then `crossing.conference`) —
+	 * a context for one organisation may append audit events of that organisation only.
+	 */
+	conference: { audit: true }
 } as const satisfies Record<string, { audit: boolean }>;
 export type CrossingPurpose = keyof typeof CROSSING_PURPOSES;
 
