@@ -3,3 +3,4 @@ export { dataSubjects, consents, provisionRecords, regionalCouncil, councilMembe
 export type { ShareItem, SubjectSource, ConsentChannel, SharingBasis, SubjectRequestKind, SubjectRequestStatus, ReachWay } from './schema';
 export { shareItem, shareItems, sharingBasis, consentChannel, subjectSource, subjectRequestKind, basisReason, itemValue, MAY_BE_SENSITIVE, PROVISION_KEEP_YEARS, REASON_MIN, REASON_MAX, ITEM_VALUE_MAX } from './model';
 export { subjectFor, consentInForce, consentsInForceFor, councilCovers, basisAllows, recordProvision, consentValuesBinding, provisionReasonBinding, type ConsentInForce, type ConsentValues, type ConsentRefusal, type BasisRefusal, type Provision } from './sharing';
+export { consentStanding, type ConsentStanding } from './standing';
