@@ -19,7 +19,8 @@ export const load: LayoutServerLoad = (event) => {
 				canRecord: can(actor, 'attendance.record', m.organizationId),
 				canFigures: can(actor, 'figures.view', m.organizationId),
 				canConsult: can(actor, 'consultations.read', m.organizationId),
-				canConsultSettings: can(actor, 'consultations.manage', m.organizationId)
+				canConsultSettings: can(actor, 'consultations.manage', m.organizationId),
+				canReferrals: can(actor, 'referrals.receive', m.organizationId)
 			}))
 		}
 	};
