@@ -40,6 +40,10 @@ interface Ids {
 	/** A case conference of the organisation, in its window, its admin named; and one of its agreed actions. */
 	conference: string;
 	conferenceAction: string;
+	/** Referrals (issue 14): one this organisation sent, one it received, one between two others (B → C for A). */
+	referralSent?: string;
+	referralReceived?: string;
+	referralElsewhere?: string;
 }
 
 interface Probe {
@@ -76,6 +80,11 @@ const CONF_OTHER: Row = ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa']
 const CONF_IDOR: Row = ['login', 'deny', 'hidden', 'hidden', 'hidden', 'deny', 'mfa'];
 /** A complete, valid program form: so that an IDOR save is refused for the id, not for the input. */
 const VALID_PROGRAM = { title: '乗っ取り', forms: 'ibasho', languages: 'ja', costKind: 'free', joinMethod: 'no_registration', deliveryMode: 'in_person', status: 'active', scheduleCount: '0' };
+
+/** Referrals: the organisation's counsellors, staff and admins (sending and receiving); never the secretariat elsewhere; a third organisation's referral is not there. */
+const REF_OWN: Row = ['login', 'deny', 'ok', 'ok', 'ok', 'deny', 'mfa'];
+const REF_OTHER: Row = ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa'];
+const REF_HIDDEN: Row = ['login', 'deny', 'hidden', 'hidden', 'hidden', 'deny', 'mfa'];
 
 // prettier-ignore
 const MATRIX: Record<string, Probe[]> = {
@@ -376,6 +385,35 @@ const MATRIX: Record<string, Probe[]> = {
 		post('idor', (i, x) => `/staff/orgs/${i.org}/conferences/${x.conference}?/participants`, (i) => ({ participant: `${i.org}:${i.member}` }), CONF_IDOR),
 		post('idor', (i, x) => `/staff/orgs/${i.org}/conferences/${x.conference}?/action`, (i) => ({ description: '乗っ取り', assigneeUserId: i.member, dueOn: '2030-01-05' }), CONF_IDOR),
 		post('idor', (i, x) => `/staff/orgs/${i.org}/conferences/${x.conference}?/done`, (_i, x) => ({ actionId: x.conferenceAction }), CONF_IDOR)
+	],
+
+	// ── referrals (issue 14): exactly the sending and the receiving organisation ──────────────────
+	'/staff/orgs/[orgId]/referrals': [get('own', (i) => `/staff/orgs/${i.org}/referrals`, REF_OWN), get('other', (i) => `/staff/orgs/${i.org}/referrals`, REF_OTHER)],
+	'/staff/orgs/[orgId]/referrals/new': [
+		// From a thread: counsellors (consultations.read); from a registration: staff and admins (registrations.view).
+		get('own', (i) => `/staff/orgs/${i.org}/referrals/new?thread=${i.thread}`, ['login', 'deny', 'ok', 'deny', 'deny', 'deny', 'mfa']),
+		get('own', (i) => `/staff/orgs/${i.org}/referrals/new?registration=${i.registration}`, ['login', 'deny', 'deny', 'ok', 'ok', 'deny', 'mfa']),
+		get('own', (i) => `/staff/orgs/${i.org}/referrals/new`, REF_HIDDEN),
+		get('other', (i) => `/staff/orgs/${i.org}/referrals/new?thread=${i.thread}`, REF_OTHER),
+		get('idor', (i, x) => `/staff/orgs/${i.org}/referrals/new?thread=${x.thread}`, ['login', 'deny', 'hidden', 'deny', 'deny', 'deny', 'mfa']),
+		get('idor', (i, x) => `/staff/orgs/${i.org}/referrals/new?registration=${x.registration}`, ['login', 'deny', 'deny', 'hidden', 'hidden', 'deny', 'mfa']),
+		// An empty form comes back (400) to the counsellor, nothing sent; another organisation's thread is not there.
+		post('own', (i) => `/staff/orgs/${i.org}/referrals/new?thread=${i.thread}`, () => ({ items: 'name' }), ['login', 'deny', 'ok', 'deny', 'deny', 'deny', 'mfa']),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/referrals/new?thread=${x.thread}`, (i) => ({ to: i.org, items: 'name', basis: 'vital_interest', reason: '乗っ取りの理由をここに書く', reach: 'phone' }), ['login', 'deny', 'hidden', 'deny', 'deny', 'deny', 'mfa']),
+		post('other', (i) => `/staff/orgs/${i.org}/referrals/new?thread=${i.thread}`, () => ({ items: 'name' }), REF_OTHER)
+	],
+	'/staff/orgs/[orgId]/referrals/[referralId]': [
+		get('own', (i) => `/staff/orgs/${i.org}/referrals/${i.referralSent}`, REF_OWN),
+		get('own', (i) => `/staff/orgs/${i.org}/referrals/${i.referralReceived}`, REF_OWN),
+		// A referral between two other organisations under one's own path: not there (row-level security).
+		get('own', (i) => `/staff/orgs/${i.org}/referrals/${i.referralElsewhere}`, REF_HIDDEN),
+		get('own', (i) => `/staff/orgs/${i.org}/referrals/not-a-uuid`, REF_HIDDEN),
+		get('other', (i) => `/staff/orgs/${i.org}/referrals/${i.referralSent}`, REF_OTHER),
+		// Closing without an outcome comes back (400), nothing changes; a third organisation's referral is not there even with a valid step.
+		post('own', (i) => `/staff/orgs/${i.org}/referrals/${i.referralReceived}?/step`, () => ({ action: 'close' }), REF_OWN),
+		post('own', (i) => `/staff/orgs/${i.org}/referrals/${i.referralSent}?/step`, () => ({ action: 'accept' }), REF_OWN),
+		post('own', (i) => `/staff/orgs/${i.org}/referrals/${i.referralElsewhere}?/step`, () => ({ action: 'close', outcome: 'got_help' }), REF_HIDDEN),
+		post('other', (i) => `/staff/orgs/${i.org}/referrals/${i.referralSent}?/step`, () => ({ action: 'close', outcome: 'got_help' }), REF_OTHER)
 	]
 };
 
@@ -463,6 +501,40 @@ async function idsOf(org: string, member: string): Promise<Ids> {
 	return { org, program, location, member, joinRequest: NIL, occurrence, registration, thread, threadToken, conference, conferenceAction };
 }
 
+/**
+ * Referrals for the matrix: A → B (A sends), B → A (A receives), B → C (A is a third organisation),
+ * without consent (a recorded basis), each with one item sealed for its receiver.
+ */
+async function addReferrals(a: Ids, b: Ids): Promise<void> {
+	const c = (await admin.query('select id from organizations where published and id <> all($1::uuid[]) order by slug limit 1', [[a.org, b.org, cast.secretariatOrg]])).rows[0].id;
+	const make = async (from: Ids, to: string) => {
+		const subject =
+			(await admin.query(`insert into data_subjects (organization_id, source_kind, source_id) values ($1, 'consultation', $2) on conflict do nothing returning id`, [from.org, from.thread])).rows[0]?.id ??
+			(await admin.query(`select id from data_subjects where organization_id = $1 and source_id = $2`, [from.org, from.thread])).rows[0].id;
+		const referral = (
+			await admin.query(`insert into referrals (subject_id, from_organization_id, to_organization_id, source_kind, source_id, referred_by, contact_preference, basis, items) values ($1, $2, $3, 'consultation', $4, $5, 'phone', 'vital_interest', '{name}') returning id`, [
+				subject,
+				from.org,
+				to,
+				from.thread,
+				from.member
+			])
+		).rows[0].id;
+		await asSystem(database.db, async (tx) => {
+			const item = (await tx.execute<{ id: string }>(sql`select gen_random_uuid() as id`)).rows[0].id;
+			const sealed = await encryptText(tx, '行列 花子', { table: 'referral_items', column: 'value_sealed', rowId: item, organizationId: to });
+			await tx.execute(sql`insert into referral_items (id, referral_id, from_organization_id, to_organization_id, item, value_sealed) values (${item}, ${referral}, ${from.org}, ${to}, 'name', ${sealed})`);
+			await tx.execute(sql`insert into referral_events (referral_id, from_organization_id, to_organization_id, status, actor_organization_id) values (${referral}, ${from.org}, ${to}, 'sent', ${from.org})`);
+		});
+		return referral as string;
+	};
+	const ab = await make(a, b.org);
+	const ba = await make(b, a.org);
+	const bc = await make(b, c);
+	Object.assign(a, { referralSent: ab, referralReceived: ba, referralElsewhere: bc });
+	Object.assign(b, { referralSent: ba, referralReceived: ab, referralElsewhere: bc });
+}
+
 function classify(response: Response, body: string): Outcome | `unexpected ${number}` {
 	const location = response.headers.get('location') ?? '';
 	// The staff API answers JSON where pages redirect: 401 for the login, this code for the set-up page.
@@ -486,6 +558,7 @@ beforeAll(async () => {
 	cast = await seedCast(database);
 	own = await idsOf(cast.orgA, cast.people.org_admin.userId);
 	other = await idsOf(cast.orgB, cast.people.adminB.userId);
+	await addReferrals(own, other);
 	app = await startApp(database.adminUrl);
 }, 120_000);
 

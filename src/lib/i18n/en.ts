@@ -14,6 +14,7 @@ import { consultRulesEn } from './en-consult-rules';
 import { councilEn } from './en-council';
 import { referralFiguresEn } from './en-referral-figures';
 import { conferencesEn } from './en-conferences';
+import { referralsEn } from './en-referrals';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -209,5 +210,6 @@ export const en: Record<MessageKey, string> = {
 	...consultRulesEn,
 	...councilEn,
 	...referralFiguresEn,
-	...conferencesEn
+	...conferencesEn,
+	...referralsEn
 };

@@ -14,6 +14,7 @@ import { consultRulesJa } from './ja-consult-rules';
 import { councilJa } from './ja-council';
 import { referralFiguresJa } from './ja-referral-figures';
 import { conferencesJa } from './ja-conferences';
+import { referralsJa } from './ja-referrals';
 
 export const ja = {
 	...authJa,
@@ -209,7 +210,8 @@ export const ja = {
 	...consultRulesJa,
 	...councilJa,
 	...referralFiguresJa,
-	...conferencesJa
+	...conferencesJa,
+	...referralsJa
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -20,7 +20,8 @@ export const load: LayoutServerLoad = (event) => {
 				canFigures: can(actor, 'figures.view', m.organizationId),
 				canConsult: can(actor, 'consultations.read', m.organizationId),
 				canConsultSettings: can(actor, 'consultations.manage', m.organizationId),
-				canConferences: can(actor, 'conferences.take_part', m.organizationId)
+				canConferences: can(actor, 'conferences.take_part', m.organizationId),
+				canReferrals: can(actor, 'referrals.receive', m.organizationId)
 			}))
 		}
 	};

@@ -7,3 +7,4 @@ export { councilDeclaration, publicCouncil, councilPage, declareCouncil, setCoun
 export type { CouncilDeclaration, CouncilMember, CouncilPage, CouncilRefusal, DeclareRefusal, MembersRefusal, EndRefusal } from './council';
 export { networkProvisions, exportNetworkProvisions, organizationProvisions, exportOrganizationProvisions, readProvisionQuery, provisionsCsv, purgeExpiredProvisions, PROVISIONS_LIMIT } from './provisions';
 export type { ProvisionQuery, ProvisionRow, NetworkProvisions, OrganizationProvisions, ProvisionsRefusal, ProvisionPurge } from './provisions';
+export { consentStanding, type ConsentStanding } from './standing';

@@ -14,3 +14,4 @@ export { ownOrganization, ownLocations, ownLocation, ownPrograms, editProfile, p
 export { readProfile, readLocation, readProgram, programValuesOf, emptyProgramValues, programChoices, UUID, type FieldErrors, type ProgramValues } from './listing-forms';
 export { blankSchedule, fieldsOf, previewDates, laterHolidaySkips, holidaySkips, scheduleFrom, SCHEDULE_KINDS, ORDINALS, type ScheduleFields, type ScheduleErrors, type PreviewDate } from './schedule-form';
 export { scheduleSeries, programSummaries, programIdsMatching, placeSummaries, calendarChoices, programIdsWithSchedules, type ScheduleSeries, type ProgramSummary, type ProgramFilter } from './series';
+export { referralTargets, referralTarget, programTitles, type ReferralTarget } from './referral-targets';

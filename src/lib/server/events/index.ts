@@ -51,3 +51,4 @@ export {
 } from './registrations';
 export { heldSessionCounts } from './held';
 export { sendDueReminders } from './reminders';
+export { registrationForReferral, type RegistrationForReferral } from './referral-source';
