@@ -11,6 +11,7 @@ import { figuresEn } from './en-figures';
 import { consultationsEn } from './en-consultations';
 import { consultAlertsEn } from './en-consult-alerts';
 import { consultRulesEn } from './en-consult-rules';
+import { consentEn } from './en-consent';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -203,5 +204,6 @@ export const en: Record<MessageKey, string> = {
 	'error.reference': 'Reference: {id}',
 	...consultationsEn,
 	...consultAlertsEn,
-	...consultRulesEn
+	...consultRulesEn,
+	...consentEn
 };

@@ -11,6 +11,7 @@ import { figuresJa } from './ja-figures';
 import { consultationsJa } from './ja-consultations';
 import { consultAlertsJa } from './ja-consult-alerts';
 import { consultRulesJa } from './ja-consult-rules';
+import { consentJa } from './ja-consent';
 
 export const ja = {
 	...authJa,
@@ -203,7 +204,8 @@ export const ja = {
 	'error.reference': '問い合わせ番号: {id}',
 	...consultationsJa,
 	...consultAlertsJa,
-	...consultRulesJa
+	...consultRulesJa,
+	...consentJa
 } as const;
 
 export type MessageKey = keyof typeof ja;

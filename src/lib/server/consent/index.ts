@@ -3,3 +3,28 @@ export { dataSubjects, consents, provisionRecords, regionalCouncil, councilMembe
 export type { ShareItem, SubjectSource, ConsentChannel, SharingBasis, SubjectRequestKind, SubjectRequestStatus, ReachWay } from './schema';
 export { shareItem, shareItems, sharingBasis, consentChannel, subjectSource, subjectRequestKind, basisReason, itemValue, MAY_BE_SENSITIVE, PROVISION_KEEP_YEARS, REASON_MIN, REASON_MAX, ITEM_VALUE_MAX } from './model';
 export { subjectFor, consentInForce, consentsInForceFor, councilCovers, basisAllows, recordProvision, consentValuesBinding, provisionReasonBinding, type ConsentInForce, type ConsentValues, type ConsentRefusal, type BasisRefusal, type Provision } from './sharing';
+export {
+	requestConsent,
+	recordConsent,
+	answerConsent,
+	withdrawConsent,
+	threadConsents,
+	consentsByLink,
+	recipientChoices,
+	statusOf,
+	CONSENT_ENTITY,
+	type ConsentStatus,
+	type StaffConsent,
+	type PersonConsent,
+	type RecipientChoices,
+	type ProposalRefusal,
+	type RecordRefusal,
+	type AnswerRefusal,
+	type WithdrawRefusal,
+	type RecipientRefusal,
+	type ValuesRefusal,
+	type PersonValues
+} from './consents';
+export { myInformation, askOrganization, REQUEST_DUE_DAYS, type MyInformation, type Holding, type PersonProvision, type PersonRequest, type AskRefusal } from './mine';
+export { subjectRequestsPage, openSubjectRequest, answerSubjectRequest, type RequestRow, type RequestRefusal } from './requests';
+export { proposalInput, recordInput, answerInput, consentIdInput, staffWithdrawInput, subjectRequestInput, formValues, PURPOSE_MAX, NAME_MAX, CONTACT_MAX, REQUEST_MAX, type ProposalInput, type RecordInput, type AnswerInput, type SubjectRequestInput } from './forms';

@@ -46,3 +46,4 @@ export { escalateUnopened, type EscalationRun } from './escalation';
 export { autoReplySchema, autoReplyFromForm, autoReplyErrors, defaultAutoReply, firstReplyAt, replySettings, saveReplySettings, tokyoWallClock, WEEKDAYS, AUTO_REPLY_MAX } from './auto-reply';
 export type { AutoReply, DayHours, FirstReply, ReplySettings, Weekday } from './auto-reply';
 export { draftReply, draftingOn, llmEndpoint, DRAFT_TIMEOUT_MS, type DraftRefusal, type LlmEndpoint } from './drafts';
+export { threadOfOrganization, threadSourceByLink, type ConsentThread } from './consent-source';

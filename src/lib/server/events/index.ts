@@ -51,3 +51,4 @@ export {
 } from './registrations';
 export { heldSessionCounts } from './held';
 export { sendDueReminders } from './reminders';
+export { registrationOfOrganization, registrationSourceByLink, type ConsentRegistration } from './consent-source';
