@@ -23,6 +23,7 @@ export const consentEn: Record<keyof typeof consentJa, string> = {
 	'consent.basis.vital_interest': 'It was urgently needed to protect life or health and there was no time to ask you (as the law allows)',
 	'consent.basis.legal_duty': 'The law required it',
 	'consent.basis.council': 'Shared within the local support council (loneliness and isolation), whose members must keep it secret',
+	'consent.andLast': ' and ',
 	'consent.and': ', ',
 
 	'consent.person.title': 'Connecting you with another organisation',

@@ -21,6 +21,7 @@ export const consentJa = {
 	'consent.basis.vital_interest': '命や体を守るために急いで必要で、同意をもらう時間がなかったため(法律で認められている場合)',
 	'consent.basis.legal_duty': '法律で決められた義務のため',
 	'consent.basis.council': '地域の支援者の集まり(孤独・孤立対策の協議会)の中で、秘密を守る約束のもとで伝えたため',
+	'consent.andLast': 'と',
 	'consent.and': '、',
 
 	'consent.person.title': 'ほかの団体につなぐこと',

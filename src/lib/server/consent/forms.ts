@@ -63,3 +63,17 @@ export function formValues(form: FormData, fields: readonly string[], lists: rea
 	for (const f of lists) values[f] = form.getAll(f).map(String);
 	return values;
 }
+
+/** A refusal of a staff consent form as the field it belongs under (message keys); null for the ones that are a 403/404. */
+export function refusalField(reason: string): Record<string, string> | null {
+	const fields: Record<string, Record<string, string>> = {
+		own_organization: { recipientOrganizationId: 'consent.error.ownOrganization' },
+		unknown_recipient: { recipientOrganizationId: 'consent.error.unknownRecipient' },
+		unknown_program: { recipientProgramId: 'consent.error.unknownProgram' },
+		past_date: { validUntil: 'consent.error.pastDate' },
+		name_required: { name: 'consent.error.nameRequired' },
+		contact_required: { contact: 'consent.error.contactRequired' },
+		not_given: { consentId: 'consent.error.notGiven' }
+	};
+	return fields[reason] ?? null;
+}

@@ -27,4 +27,4 @@ export {
 } from './consents';
 export { myInformation, askOrganization, REQUEST_DUE_DAYS, type MyInformation, type Holding, type PersonProvision, type PersonRequest, type AskRefusal } from './mine';
 export { subjectRequestsPage, openSubjectRequest, answerSubjectRequest, type RequestRow, type RequestRefusal } from './requests';
-export { proposalInput, recordInput, answerInput, consentIdInput, staffWithdrawInput, subjectRequestInput, formValues, PURPOSE_MAX, NAME_MAX, CONTACT_MAX, REQUEST_MAX, type ProposalInput, type RecordInput, type AnswerInput, type SubjectRequestInput } from './forms';
+export { proposalInput, recordInput, answerInput, consentIdInput, staffWithdrawInput, subjectRequestInput, formValues, refusalField, PURPOSE_MAX, NAME_MAX, CONTACT_MAX, REQUEST_MAX, type ProposalInput, type RecordInput, type AnswerInput, type SubjectRequestInput } from './forms';
