@@ -12,7 +12,7 @@ export const NAME_MAX = 60;
 export const CONTACT_MAX = 200;
 export const REQUEST_MAX = 2000;
 
-const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
+const blankToNull = (v: unknown) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? null : v);
 
 const recipient = {
 	recipientOrganizationId: z.guid({ message: 'consent.error.recipient' }),
