@@ -37,6 +37,8 @@ interface Ids {
 	/** A consultation thread addressed to the organisation, and its person's private link. */
 	thread: string;
 	threadToken: string;
+	/** A person's request (subject_requests) to the organisation, about that thread. */
+	subjectRequest: string;
 }
 
 interface Probe {
@@ -310,8 +312,56 @@ const MATRIX: Record<string, Probe[]> = {
 		get('none', () => '/staff/network/triage', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
 		post('none', () => '/staff/network/triage?/save', () => ({ version: 'matrix-1' }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
 		post('none', () => '/staff/network/triage?/activate', () => ({ version: 'no-such-version' }), ['login', 'deny', 'deny', 'deny', 'deny', 'hidden', 'mfa'])
+	],
+
+	// ── consent and わたしの情報 (issue 14) ──────────────────────────────────────────────────────────
+	// The person's private link opens their own view for whoever holds it (a session adds nothing); an
+	// empty request or answer comes back (400), nothing stored. Wrong links: src/routes/my/consent.http.test.ts.
+	'/my/[token]': [get('own', (i) => `/my/${i.threadToken}`, ALL_OK), post('own', (i) => `/my/${i.threadToken}?/ask`, () => ({ body: '' }), ALL_OK), post('own', (i) => `/my/${i.threadToken}?/withdraw`, () => ({ consentId: 'x' }), ALL_OK)],
+	'/consult/t/[token]/consent': [get('own', (i) => `/consult/t/${i.threadToken}/consent`, ALL_OK), post('own', (i) => `/consult/t/${i.threadToken}/consent?/answer`, () => ({}), ALL_OK)],
+	// The people's requests (privacy.requests): the organisation's admin (and the secretariat at its own organisation only).
+	'/staff/orgs/[orgId]/requests': [
+		get('own', (i) => `/staff/orgs/${i.org}/requests`, ['login', 'deny', 'deny', 'deny', 'ok', 'deny', 'mfa']),
+		get('other', (i) => `/staff/orgs/${i.org}/requests`, ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa']),
+		get('idor', (i, x) => `/staff/orgs/${i.org}/requests?id=${x.subjectRequest}`, ['login', 'deny', 'deny', 'deny', 'hidden', 'deny', 'mfa']),
+		post('other', (i) => `/staff/orgs/${i.org}/requests?/answer`, (i) => ({ id: i.subjectRequest }), ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa']),
+		post('idor', (i) => `/staff/orgs/${i.org}/requests?/answer`, (_i, x) => ({ id: x.subjectRequest }), ['login', 'deny', 'deny', 'deny', 'hidden', 'deny', 'mfa'])
 	]
 };
+// つなぐための同意 on the staff thread page (consultations.reply): an empty proposal comes back (400);
+// another organisation's thread or consent is not there.
+MATRIX['/staff/orgs/[orgId]/consultations/[threadId]'].push(
+	post(
+		'own',
+		(i) => `/staff/orgs/${i.org}/consultations/${i.thread}?/consentPropose`,
+		() => ({}),
+		CONSULT_OWN
+	),
+	post(
+		'other',
+		(i, x) => `/staff/orgs/${i.org}/consultations/${i.thread}?/consentPropose`,
+		() => ({ recipientOrganizationId: NIL, items: 'name', purpose: '乗っ取り' }),
+		CONSULT_OTHER
+	),
+	post(
+		'idor',
+		(i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/consentPropose`,
+		(_i, x) => ({ recipientOrganizationId: x.org, items: 'name', purpose: '乗っ取り' }),
+		CONSULT_IDOR
+	),
+	post(
+		'idor',
+		(i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/consentRecord`,
+		(_i, x) => ({ recipientOrganizationId: x.org, items: 'name', purpose: '乗っ取り', via: 'paper', name: 'x', reach: 'self' }),
+		CONSULT_IDOR
+	),
+	post(
+		'idor',
+		(i) => `/staff/orgs/${i.org}/consultations/${i.thread}?/consentWithdraw`,
+		() => ({ consentId: NIL, via: 'paper' }),
+		CONSULT_IDOR
+	)
+);
 
 /** Every route id under src/routes: folders holding +page.svelte, +page.server.ts or +server.ts. */
 function routeIds(dir = path.resolve('src/routes'), prefix = ''): string[] {
@@ -345,7 +395,9 @@ async function snapshotOf(org: string): Promise<string> {
 		'card_consents where organization_id',
 		'consultation_threads where organization_id',
 		'consultation_messages where organization_id',
-		'consultation_notes where organization_id'
+		'consultation_notes where organization_id',
+		'consents where organization_id',
+		'subject_requests where organization_id'
 	];
 	const parts: string[] = [];
 	for (const t of tables) {
@@ -383,7 +435,9 @@ async function idsOf(org: string, member: string): Promise<Ids> {
 	});
 	const threadToken = randomBytes(32).toString('base64url');
 	const thread = (await admin.query(`insert into consultation_threads (organization_id, channel, access_digest) values ($1, 'web', $2) returning id`, [org, createHash('sha256').update(threadToken).digest('hex')])).rows[0].id;
-	return { org, program, location, member, joinRequest: NIL, occurrence, registration, thread, threadToken };
+	const subject = (await admin.query(`insert into data_subjects (organization_id, source_kind, source_id) values ($1, 'consultation', $2) returning id`, [org, thread])).rows[0].id;
+	const subjectRequest = (await admin.query(`insert into subject_requests (subject_id, organization_id, kind, due_on) values ($1, $2, 'disclosure', current_date + 14) returning id`, [subject, org])).rows[0].id;
+	return { org, program, location, member, joinRequest: NIL, occurrence, registration, thread, threadToken, subjectRequest };
 }
 
 function classify(response: Response, body: string): Outcome | `unexpected ${number}` {
