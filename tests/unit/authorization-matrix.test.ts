@@ -44,6 +44,8 @@ interface Ids {
 	referralSent?: string;
 	referralReceived?: string;
 	referralElsewhere?: string;
+	/** A person's request (subject_requests) to the organisation, about that thread. */
+	subjectRequest: string;
 }
 
 interface Probe {
@@ -414,8 +416,56 @@ const MATRIX: Record<string, Probe[]> = {
 		post('own', (i) => `/staff/orgs/${i.org}/referrals/${i.referralSent}?/step`, () => ({ action: 'accept' }), REF_OWN),
 		post('own', (i) => `/staff/orgs/${i.org}/referrals/${i.referralElsewhere}?/step`, () => ({ action: 'close', outcome: 'got_help' }), REF_HIDDEN),
 		post('other', (i) => `/staff/orgs/${i.org}/referrals/${i.referralSent}?/step`, () => ({ action: 'close', outcome: 'got_help' }), REF_OTHER)
+	],
+
+	// ── consent and わたしの情報 (issue 14) ──────────────────────────────────────────────────────────
+	// The person's private link opens their own view for whoever holds it (a session adds nothing); an
+	// empty request or answer comes back (400), nothing stored. Wrong links: src/routes/my/consent.http.test.ts.
+	'/my/[token]': [get('own', (i) => `/my/${i.threadToken}`, ALL_OK), post('own', (i) => `/my/${i.threadToken}?/ask`, () => ({ body: '' }), ALL_OK), post('own', (i) => `/my/${i.threadToken}?/withdraw`, () => ({ consentId: 'x' }), ALL_OK)],
+	'/consult/t/[token]/consent': [get('own', (i) => `/consult/t/${i.threadToken}/consent`, ALL_OK), post('own', (i) => `/consult/t/${i.threadToken}/consent?/answer`, () => ({}), ALL_OK)],
+	// The people's requests (privacy.requests): the organisation's admin (and the secretariat at its own organisation only).
+	'/staff/orgs/[orgId]/requests': [
+		get('own', (i) => `/staff/orgs/${i.org}/requests`, ['login', 'deny', 'deny', 'deny', 'ok', 'deny', 'mfa']),
+		get('other', (i) => `/staff/orgs/${i.org}/requests`, ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa']),
+		get('idor', (i, x) => `/staff/orgs/${i.org}/requests?id=${x.subjectRequest}`, ['login', 'deny', 'deny', 'deny', 'hidden', 'deny', 'mfa']),
+		post('other', (i) => `/staff/orgs/${i.org}/requests?/answer`, (i) => ({ id: i.subjectRequest }), ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa']),
+		post('idor', (i) => `/staff/orgs/${i.org}/requests?/answer`, (_i, x) => ({ id: x.subjectRequest }), ['login', 'deny', 'deny', 'deny', 'hidden', 'deny', 'mfa'])
 	]
 };
+// つなぐための同意 on the staff thread page (consultations.reply): an empty proposal comes back (400);
+// another organisation's thread or consent is not there.
+MATRIX['/staff/orgs/[orgId]/consultations/[threadId]'].push(
+	post(
+		'own',
+		(i) => `/staff/orgs/${i.org}/consultations/${i.thread}?/consentPropose`,
+		() => ({}),
+		CONSULT_OWN
+	),
+	post(
+		'other',
+		(i, x) => `/staff/orgs/${i.org}/consultations/${i.thread}?/consentPropose`,
+		() => ({ recipientOrganizationId: NIL, items: 'name', purpose: '乗っ取り' }),
+		CONSULT_OTHER
+	),
+	post(
+		'idor',
+		(i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/consentPropose`,
+		(_i, x) => ({ recipientOrganizationId: x.org, items: 'name', purpose: '乗っ取り' }),
+		CONSULT_IDOR
+	),
+	post(
+		'idor',
+		(i, x) => `/staff/orgs/${i.org}/consultations/${x.thread}?/consentRecord`,
+		(_i, x) => ({ recipientOrganizationId: x.org, items: 'name', purpose: '乗っ取り', via: 'paper', name: 'x', reach: 'self' }),
+		CONSULT_IDOR
+	),
+	post(
+		'idor',
+		(i) => `/staff/orgs/${i.org}/consultations/${i.thread}?/consentWithdraw`,
+		() => ({ consentId: NIL, via: 'paper' }),
+		CONSULT_IDOR
+	)
+);
 
 /** Every route id under src/routes: folders holding +page.svelte, +page.server.ts or +server.ts. */
 function routeIds(dir = path.resolve('src/routes'), prefix = ''): string[] {
@@ -452,7 +502,9 @@ async function snapshotOf(org: string): Promise<string> {
 		'consultation_notes where organization_id',
 		'case_conferences where organization_id',
 		'conference_records where organization_id',
-		'conference_actions where organization_id'
+		'conference_actions where organization_id',
+		'consents where organization_id',
+		'subject_requests where organization_id'
 	];
 	const parts: string[] = [];
 	for (const t of tables) {
@@ -498,7 +550,9 @@ async function idsOf(org: string, member: string): Promise<Ids> {
 		const sealed = await encryptText(tx, '行列の宿題', { table: 'conference_actions', column: 'description_sealed', rowId: conferenceAction, organizationId: org });
 		await tx.execute(sql`update conference_actions set description_sealed = ${sealed} where id = ${conferenceAction}`);
 	});
-	return { org, program, location, member, joinRequest: NIL, occurrence, registration, thread, threadToken, conference, conferenceAction };
+	const subject = (await admin.query(`insert into data_subjects (organization_id, source_kind, source_id) values ($1, 'consultation', $2) returning id`, [org, thread])).rows[0].id;
+	const subjectRequest = (await admin.query(`insert into subject_requests (subject_id, organization_id, kind, due_on) values ($1, $2, 'disclosure', current_date + 14) returning id`, [subject, org])).rows[0].id;
+	return { org, program, location, member, joinRequest: NIL, occurrence, registration, thread, threadToken, conference, conferenceAction, subjectRequest };
 }
 
 /**

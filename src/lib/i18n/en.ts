@@ -15,6 +15,7 @@ import { councilEn } from './en-council';
 import { referralFiguresEn } from './en-referral-figures';
 import { conferencesEn } from './en-conferences';
 import { referralsEn } from './en-referrals';
+import { consentEn } from './en-consent';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -211,5 +212,6 @@ export const en: Record<MessageKey, string> = {
 	...councilEn,
 	...referralFiguresEn,
 	...conferencesEn,
-	...referralsEn
+	...referralsEn,
+	...consentEn
 };

@@ -15,6 +15,7 @@ import { councilJa } from './ja-council';
 import { referralFiguresJa } from './ja-referral-figures';
 import { conferencesJa } from './ja-conferences';
 import { referralsJa } from './ja-referrals';
+import { consentJa } from './ja-consent';
 
 export const ja = {
 	...authJa,
@@ -211,7 +212,8 @@ export const ja = {
 	...councilJa,
 	...referralFiguresJa,
 	...conferencesJa,
-	...referralsJa
+	...referralsJa,
+	...consentJa
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -8,3 +8,28 @@ export type { CouncilDeclaration, CouncilMember, CouncilPage, CouncilRefusal, De
 export { networkProvisions, exportNetworkProvisions, organizationProvisions, exportOrganizationProvisions, readProvisionQuery, provisionsCsv, purgeExpiredProvisions, PROVISIONS_LIMIT } from './provisions';
 export type { ProvisionQuery, ProvisionRow, NetworkProvisions, OrganizationProvisions, ProvisionsRefusal, ProvisionPurge } from './provisions';
 export { consentStanding, type ConsentStanding } from './standing';
+export {
+	requestConsent,
+	recordConsent,
+	answerConsent,
+	withdrawConsent,
+	threadConsents,
+	consentsByLink,
+	recipientChoices,
+	statusOf,
+	CONSENT_ENTITY,
+	type ConsentStatus,
+	type StaffConsent,
+	type PersonConsent,
+	type RecipientChoices,
+	type ProposalRefusal,
+	type RecordRefusal,
+	type AnswerRefusal,
+	type WithdrawRefusal,
+	type RecipientRefusal,
+	type ValuesRefusal,
+	type PersonValues
+} from './consents';
+export { myInformation, askOrganization, REQUEST_DUE_DAYS, type MyInformation, type Holding, type PersonProvision, type PersonRequest, type AskRefusal } from './mine';
+export { subjectRequestsPage, openSubjectRequest, answerSubjectRequest, type RequestRow, type RequestRefusal } from './requests';
+export { proposalInput, recordInput, answerInput, consentIdInput, staffWithdrawInput, subjectRequestInput, formValues, refusalField, PURPOSE_MAX, NAME_MAX, CONTACT_MAX, REQUEST_MAX, type ProposalInput, type RecordInput, type AnswerInput, type SubjectRequestInput } from './forms';

@@ -48,3 +48,4 @@ export { autoReplySchema, autoReplyFromForm, autoReplyErrors, defaultAutoReply, 
 export type { AutoReply, DayHours, FirstReply, ReplySettings, Weekday } from './auto-reply';
 export { draftReply, draftingOn, llmEndpoint, DRAFT_TIMEOUT_MS, type DraftRefusal, type LlmEndpoint } from './drafts';
 export { threadForReferral, type ThreadForReferral } from './referral-source';
+export { threadOfOrganization, threadSourceByLink, type ConsentThread } from './consent-source';

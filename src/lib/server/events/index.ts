@@ -52,3 +52,4 @@ export {
 export { heldSessionCounts } from './held';
 export { sendDueReminders } from './reminders';
 export { registrationForReferral, type RegistrationForReferral } from './referral-source';
+export { registrationOfOrganization, registrationSourceByLink, type ConsentRegistration } from './consent-source';

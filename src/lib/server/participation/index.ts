@@ -5,3 +5,4 @@ export { checkIn, type CheckInResult, type CheckedIn, type CheckInRefusal } from
 export { recordTaps, tapTotals, tapBatch, type Tap, type TapsOutcome, type TapRefusal } from './headcount';
 export { attendanceFigures, suppressed, SUPPRESS_BELOW, type Figures, type FigureScope } from './figures';
 export { readFiguresQuery, organizationFigures, exportOrganizationFigures, regionFigures, exportRegionFigures, figuresCsv, publicProgramFigures, type FiguresQuery, type FiguresRow, type FiguresInput } from './figures-page';
+export { cardSourceByLink, type ConsentCard } from './consent-source';

@@ -5,6 +5,7 @@ import { fieldErrors } from '$lib/server/boundary';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
 import { throttle } from '$lib/server/auth';
 import { translator } from '$lib/i18n';
+import { consentsByLink } from '$lib/server/consent';
 
 export const csr = false;
 
@@ -15,7 +16,9 @@ export const load: PageServerLoad = async (event) => {
 	const thread = await mine(event);
 	// Only the bearer of the link should ever see this page: no shared or back-button caches.
 	event.setHeaders({ 'cache-control': 'private, no-store' });
-	return { thread, sent: event.url.searchParams.get('sent') === '1', limit: MESSAGE_MAX };
+	// What the counsellor asks before connecting the person elsewhere (answered at ./consent).
+	const consent = await consentsByLink(residentScope(event), event.params.token);
+	return { thread, sent: event.url.searchParams.get('sent') === '1', limit: MESSAGE_MAX, token: event.params.token, consents: consent?.consents ?? [], prefill: consent?.prefill ?? { name: null, contact: null }, consentDone: event.url.searchParams.get('consent') };
 };
 
 export const actions: Actions = {

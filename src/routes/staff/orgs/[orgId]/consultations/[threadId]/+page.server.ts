@@ -6,7 +6,8 @@ import { fieldErrors, uuid } from '$lib/server/boundary';
 import { label, taxonomy } from '$lib/server/directory';
 import { draftReply, draftingOn } from '$lib/server/consultations';
 import { addNote, assignThread, messageInput, noteInput, openThread, replyToThread, setThreadStatus, setThreadTags, statusInput, tagsInput, THREAD_STATUSES, MESSAGE_MAX, NOTE_MAX, type ThreadRefusal } from '$lib/server/consultations';
-import type { Result } from '$lib/server/scope';
+import type { OrganizationScope, Result } from '$lib/server/scope';
+import { formValues, proposalInput, recordConsent, recordInput, refusalField, requestConsent, staffWithdrawInput, threadConsents, withdrawConsent } from '$lib/server/consent';
 
 const threadParam = z.object({ threadId: uuid });
 
@@ -32,7 +33,8 @@ export const load: PageServerLoad = async (event) => {
 		limits: { message: MESSAGE_MAX, note: NOTE_MAX },
 		done: event.url.searchParams.get('done'),
 		// 下書きを作る: only where drafting is on, never on an urgent thread (drafts.ts refuses it too).
-		canDraft: !opened.value.urgent && (await draftingOn(scope))
+		canDraft: !opened.value.urgent && (await draftingOn(scope)),
+		consent: await threadConsents(scope, { threadId: opened.value.id })
 	};
 };
 
@@ -88,3 +90,51 @@ export const actions: Actions = {
 		settle(event, await setThreadTags(scope, { threadId, tags: parsed.data.tags }), 'tags');
 	}
 };
+
+// ── つなぐための同意 (components/consent/ConsentPanel.svelte): propose, record on paper/spoken, note a withdrawal ──
+async function consentAction(event: RequestEvent, act: (scope: OrganizationScope, form: FormData) => Promise<{ ok: true } | { ok: false; status: number; errors: Record<string, string> }>, done: string) {
+	const scope = requireOrganization(event, 'consultations.reply');
+	const form = await event.request.formData();
+	const values = Object.fromEntries([...form.keys()].map((k) => [k, form.getAll(k).map(String).join(',')]));
+	const result = await act(scope, form);
+	if (!result.ok) return fail(result.status, { consent: { action: done, values, errors: result.errors } });
+	redirect(303, `/staff/orgs/${event.params.orgId}/consultations/${event.params.threadId}?consent=${done}#consent`);
+}
+const settled = (r: Result<unknown, string>) => {
+	if (r.ok) return { ok: true as const };
+	const field = refusalField(r.reason);
+	if (!field) error(r.reason === 'forbidden' ? 403 : 404, 'Not Found');
+	return { ok: false as const, status: 400, errors: field };
+};
+const invalid = (e: z.ZodError) => ({ ok: false as const, status: 400, errors: fieldErrors<Record<string, string>>(e) });
+const RECIPIENT = ['recipientOrganizationId', 'recipientProgramId', 'purpose', 'validUntil'];
+
+actions.consentPropose = (event) =>
+	consentAction(
+		event,
+		async (scope, form) => {
+			const parsed = proposalInput.safeParse(formValues(form, RECIPIENT, ['items']));
+			return parsed.success ? settled(await requestConsent(scope, { threadId: threadIdOf(event), ...parsed.data })) : invalid(parsed.error);
+		},
+		'propose'
+	);
+actions.consentRecord = (event) =>
+	consentAction(
+		event,
+		async (scope, form) => {
+			const parsed = recordInput.safeParse(formValues(form, [...RECIPIENT, 'via', 'name', 'contact', 'reach'], ['items']));
+			if (!parsed.success) return invalid(parsed.error);
+			const { via, name, contact, reach, ...recipient } = parsed.data;
+			return settled(await recordConsent(scope, { source: { kind: 'consultation', id: threadIdOf(event) }, ...recipient, via, values: { name, contact, reach } }));
+		},
+		'record'
+	);
+actions.consentWithdraw = (event) =>
+	consentAction(
+		event,
+		async (scope, form) => {
+			const parsed = staffWithdrawInput.safeParse(formValues(form, ['consentId', 'via']));
+			return parsed.success ? settled(await withdrawConsent(scope, parsed.data)) : invalid(parsed.error);
+		},
+		'withdraw'
+	);
