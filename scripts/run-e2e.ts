@@ -53,9 +53,9 @@ let exitCode = 1;
 try {
 	await waitForHealth(Date.now() + 180_000);
 	// One file after another, in this order: events.test.ts signs in as the colleague that
-	// staff.test.ts invites, consultations.test.ts as the organisation admin it made (node --test
+	// staff.test.ts invites, consultations.test.ts as the organisation admin it made, referrals.test.ts as the people both made (handed over in DATA_DIR) (node --test
 	// does not promise to keep the order it is given).
-	const files = ['tests/e2e/finder.test.ts', 'tests/e2e/staff.test.ts', 'tests/e2e/events.test.ts', 'tests/e2e/consultations.test.ts', 'tests/e2e/csp.test.ts'];
+	const files = ['tests/e2e/finder.test.ts', 'tests/e2e/staff.test.ts', 'tests/e2e/events.test.ts', 'tests/e2e/consultations.test.ts', 'tests/e2e/referrals.test.ts', 'tests/e2e/csp.test.ts'];
 	exitCode = 0;
 	for (const file of files) {
 		const tests = spawn(process.execPath, ['--import', 'tsx', '--test', file], {

@@ -1,5 +1,6 @@
 /** Chromium (the Debian package) through playwright-core, and an axe-core WCAG check. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -59,4 +60,20 @@ export async function seriousViolations(page: Page): Promise<Violation[]> {
 	} finally {
 		await context.close();
 	}
+}
+
+/**
+ * What one browser test file leaves for the next (a second factor's key, a private link): the files
+ * run one after another against one app, and the people they made live on in it. Kept beside the
+ * app's outbox in DATA_DIR, the way the tests read mail.
+ */
+const handoverFile = () => path.join(process.env.DATA_DIR ?? 'data', 'e2e-handover.json');
+const handovers = (): Record<string, string> => (existsSync(handoverFile()) ? (JSON.parse(readFileSync(handoverFile(), 'utf8')) as Record<string, string>) : {});
+export function handOver(key: string, value: string): void {
+	writeFileSync(handoverFile(), JSON.stringify({ ...handovers(), [key]: value }));
+}
+export function takeOver(key: string): string {
+	const value = handovers()[key];
+	if (value === undefined) throw new Error(`no ${key} handed over by an earlier browser test (they run in the order of scripts/run-e2e.ts)`);
+	return value;
 }

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseUrl, launch, residentContext, seriousViolations } from './browser.ts';
+import { baseUrl, handOver, launch, residentContext, seriousViolations } from './browser.ts';
 import { readOutbox } from '../../src/lib/server/mail.ts';
 
 const outbox = path.join(process.env.DATA_DIR ?? 'data', 'outbox');
@@ -103,6 +103,8 @@ describe('a consultation from 「もう消えたい」 to the answer', () => {
 		await page.waitForURL(/\/account\/2fa$/);
 		const key = (await page.locator('code').textContent())!.replace(/\s/g, '');
 		totp = new TOTP({ secret: Secret.fromBase32(key) });
+		handOver('counsellor.totp', key);
+		handOver('organization.path', organizationPath);
 		await page.getByLabel('確認コード').fill(totp.generate());
 		await page.getByRole('button', { name: '2段階認証を有効にする' }).click();
 		assert.equal(await page.locator('.codes li').count(), 10);
@@ -149,6 +151,7 @@ describe('a consultation from 「もう消えたい」 to the answer', () => {
 		assert.match(await page.locator('main').innerText(), /このページのアドレスは、あなただけのものです/);
 		assert.match(await page.locator('main').innerText(), new RegExp(CRISIS));
 		privateLink = new URL(page.url()).pathname;
+		handOver('consultation.link', privateLink);
 		await assertAccessible(page);
 		await context.close();
 		// The alert: the organisation's counsellor (no rota set: every counsellor) is mailed at once,
@@ -179,6 +182,7 @@ describe('a consultation from 「もう消えたい」 to the answer', () => {
 
 		await rows.nth(0).getByRole('link', { name: '開く' }).click();
 		await counsellor.waitForURL(new RegExp(`${organizationPath}/consultations/[0-9a-f-]{36}$`));
+		handOver('consultation.thread', new URL(counsellor.url()).pathname);
 		assert.match(await counsellor.getByRole('alert').first().innerText(), /緊急の可能性があります/);
 		assert.match(await counsellor.locator('main').innerText(), new RegExp(CRISIS));
 		await assertAccessible(counsellor);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseUrl, launch, seriousViolations } from './browser.ts';
+import { baseUrl, handOver, launch, seriousViolations } from './browser.ts';
 import { readOutbox } from '../../src/lib/server/mail.ts';
 
 const outbox = path.join(process.env.DATA_DIR ?? 'data', 'outbox');
@@ -74,6 +74,7 @@ describe('joining the network, as new users', () => {
 		await secretariat.getByLabel('確認コード').fill(totp.generate());
 		await secretariat.getByRole('button', { name: '2段階認証を有効にする' }).click();
 		assert.equal(await secretariat.locator('.codes li').count(), 10);
+		handOver('secretariat.totp', key);
 	});
 
 	it('an organisation applies to join; a mistake is shown beside its field', async () => {

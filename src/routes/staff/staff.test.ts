@@ -134,7 +134,7 @@ afterEach(() => vi.useRealTimers());
 describe('the staff home', () => {
 	it('lists the organisations the person belongs to, with the role and what they may open', async () => {
 		const { data } = await run(layoutLoad, staffA, '/staff', {});
-		expect(data.staff.organizations).toEqual([{ id: cast.orgA, name: 'テスト団体', role: 'staff', canEdit: true, canManage: false, canEvents: true, canRecord: true, canFigures: true, canConsult: false, canConsultSettings: false, canReferrals: true }]);
+		expect(data.staff.organizations).toEqual([{ id: cast.orgA, name: 'テスト団体', role: 'staff', canEdit: true, canManage: false, canEvents: true, canRecord: true, canFigures: true, canConsult: false, canConsultSettings: false, canConferences: true, canReferrals: true }]);
 		expect(data.staff.secretariat).toBe(false);
 		// Volunteers staff the door: they count and check in, nothing else.
 		expect((await run(layoutLoad, volunteerA, '/staff', {})).data.staff.organizations[0]).toMatchObject({ role: 'volunteer', canEdit: false, canEvents: false, canRecord: true, canFigures: false, canConsult: false });
