@@ -167,9 +167,10 @@ describe("the network's consultation figures, for the secretariat", () => {
 		expect(lines[title - 1]).toBe('');
 		expect(lines[title + 1]).toBe('団体,相談の件数,ウェブ,LINE,電話・来所,うち緊急,緊急の割合,最初の返事まで(中央値) (分),最初の返事まで(90パーセンタイル) (分)');
 		const organizations = Number((await admin.query(`select count(*) from organizations`)).rows[0].count);
-		// One line per organisation and the network's, then the end of the file.
-		expect(lines.length - (title + 2)).toBe(organizations + 2);
-		expect(lines.at(-2)).toMatch(/^地域全体,/);
+		// One line per organisation and the network's, then the end of the section (an empty line; the referral section follows).
+		const end = lines.indexOf('', title + 2);
+		expect(end - (title + 2)).toBe(organizations + 1);
+		expect(lines[end - 1]).toMatch(/^地域全体,/);
 		const [audit] = (await admin.query(`select actor_user_id from audit_events where action = 'consultation.figures_export_network' order by id desc limit 1`)).rows;
 		expect(audit.actor_user_id).toBe(cast.people.secretariat.userId);
 	});

@@ -19,14 +19,15 @@ import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import { makeOccurrence, makeRegistration } from '../../../../tests/helpers/factories';
 import { asSystem } from '../db/tenant';
 import { useDatabase, type Database } from '../db';
-import { requireOrganization, residentScope } from '../auth/guard';
+import { requireOrganization, requireSecretariat, residentScope } from '../auth/guard';
 import type { Actor } from '../auth/actor';
 import { createUser, type Permission } from '../auth';
 import { setMembership, type Role } from '../network';
 import { readOutbox } from '../mail';
 import { encryptText } from '../crypto';
 import { runIn, systemScope } from '../scope';
-import { consents, consentValuesBinding, subjectFor, type ShareItem } from '../consent';
+import { consents, consentValuesBinding, networkProvisions, subjectFor, type ShareItem } from '../consent';
+import { todayInTokyo } from '../clock';
 import { startConsultation } from '../consultations';
 import { openReferral, referralMailsSettled, referralsOf, sendReferral, takeReferralStep, referrals, referralItems, referralEvents, type SendInput } from './index';
 
@@ -245,6 +246,11 @@ describe('sending without consent', () => {
 		]);
 		expect(opened.ok && opened.value.contactPreference).toBe('phone');
 		expect(opened.ok && opened.value.basis).toBe('vital_interest');
+		// The secretariat is shown the sharing without consent, with its reason (consent's provision list).
+		const secretariat = requireSecretariat(requestOf({ ...actorOf(cast.people.secretariat.userId, cast.secretariatOrg, 'secretariat_admin'), secretariat: true }), 'network.provisions');
+		const today = todayInTokyo();
+		const listed = await networkProvisions(secretariat, { from: today, to: today, withoutConsentOnly: true });
+		expect(listed.ok && listed.value.withoutConsent.find((r) => r.referralId === id)).toMatchObject({ basis: 'vital_interest', reason: '命の危険があり、本人と連絡がとれないため', sensitive: true, provider: { id: cast.orgA }, recipient: { id: cast.orgB } });
 	});
 
 	it('goes on the council basis once the 協議会 is declared with both as members', async () => {
