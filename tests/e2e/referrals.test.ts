@@ -218,6 +218,27 @@ describe('from 「もう消えたい」 to a connection that holds, with the per
 		await assertAccessible(cafe);
 	});
 
+	it('the pages of the loop pass axe: the café’s list and figures, the secretariat’s queue, council, provision records and figures, the public council page', async () => {
+		for (const path of [`/staff/orgs/${cafeOrganizationId}/referrals`, `/staff/orgs/${cafeOrganizationId}/figures`, `/staff/orgs/${cafeOrganizationId}/provisions`]) {
+			const response = await cafe.goto(path);
+			assert.equal(response?.status(), 200, path);
+			await assertAccessible(cafe);
+		}
+		for (const path of ['/staff/network/referrals', '/staff/network/council', '/staff/network/provisions', '/staff/network/figures']) {
+			const response = await secretariat.goto(path);
+			assert.equal(response?.status(), 200, path);
+			await assertAccessible(secretariat);
+		}
+		// The provision record of this referral is in the secretariat's list (with consent: no reason to show).
+		await secretariat.goto('/staff/network/provisions');
+		assert.match(await secretariat.locator('main').innerText(), new RegExp(CAFE));
+		const context = await residentContext(browser);
+		const page = await context.newPage();
+		assert.equal((await page.goto('/council'))?.status(), 200);
+		await assertAccessible(page);
+		await context.close();
+	});
+
 	it('a third organisation sees nothing: the secretariat at its own organisation, and at the café', async () => {
 		await secretariat.goto('/staff');
 		const secretariatOrg = await secretariat

@@ -150,6 +150,8 @@ export const consultationsEn: Record<keyof typeof consultationsJa, string> = {
 	'consult.line.textOnly': 'Sorry, only text messages can be received. Please write what you would like to talk about.',
 	'consult.line.myLink': 'Your “my information” page: which organisations hold what about you, what was shared with whom, and where to withdraw a consent. Keep this link to yourself (asking again makes a new link and the old one stops working).\n{url}',
 	'consult.line.myNothing': 'We hold no consultation of yours at the moment.',
+	'consult.line.question': 'A counsellor asks whether they may tell another organisation about you. You can answer yes or no on this page (if you say no, your consultation goes on as before). Keep this link to yourself.\n{url}',
+	'consult.line.questionSent': '(A question whether another organisation may be told, with a link to answer it, was sent on LINE)',
 	'consult.staff.done.reply_unsent': 'The answer was recorded but could not be delivered over LINE. Check the message below and reach the person another way.',
 	'consult.staff.delivery.pending': 'Sending over LINE',
 	'consult.staff.delivery.sent': 'Sent over LINE',

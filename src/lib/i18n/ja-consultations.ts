@@ -148,6 +148,8 @@ export const consultationsJa = {
 	'consult.line.textOnly': 'ごめんなさい、文字のメッセージだけ受け取れます。相談したいことを文字で送ってください。',
 	'consult.line.myLink': 'あなたの「わたしの情報」のページです。どの団体が何を預かっているか、どこに何を伝えたか、同意の取り消しができます。このリンクは他の人に見せないでください（新しいリンクを送ると、前のリンクは使えなくなります）。\n{url}',
 	'consult.line.myNothing': 'いまお預かりしているあなたの相談はありません。',
+	'consult.line.question': '相談員から、ほかの団体にあなたのことを伝えてもよいか、質問があります。このリンクのページで、はい・いいえを答えられます(いいえでも、相談はこれまでどおり続けられます)。このリンクは他の人に見せないでください。\n{url}',
+	'consult.line.questionSent': '(LINEで、ほかの団体に伝えてよいかの質問と、答えるページへのリンクを送りました)',
 	'consult.staff.done.reply_unsent': '返事は記録しましたが、LINEで届けられませんでした。下のメッセージの状態を確かめて、ほかの方法で連絡してください。',
 	'consult.staff.delivery.pending': 'LINEに送信中',
 	'consult.staff.delivery.sent': 'LINEで送信済み',

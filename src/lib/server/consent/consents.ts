@@ -17,7 +17,7 @@ import { recordAudit } from '../audit';
 import { decryptText, encryptText } from '../crypto';
 import { todayInTokyo } from '../clock';
 import { allOrganizations, getOrganization, organizationNames, programIdsMatching, programSummaries } from '../directory';
-import { threadOfOrganization, threadSourceByLink } from '../consultations';
+import { tellLinePersonOfQuestion, threadOfOrganization, threadSourceByLink } from '../consultations';
 import { registrationOfOrganization, registrationSourceByLink } from '../events';
 import { cardSourceByLink } from '../participation';
 import { ok, refused, runIn, type OrganizationScope, type ResidentScope, type Result, type Tx } from '../scope';
@@ -76,7 +76,7 @@ export type ProposalRefusal = 'not_found' | 'forbidden' | RecipientRefusal;
  */
 export async function requestConsent(scope: OrganizationScope, input: Recipient & { threadId: string }): Promise<Result<{ consentId: string }, ProposalRefusal>> {
 	if (scope.permission !== 'consultations.reply') return refused('forbidden');
-	return runIn(scope, async (tx) => {
+	const proposed = await runIn(scope, async (tx): Promise<Result<{ consentId: string }, ProposalRefusal>> => {
 		const thread = await threadOfOrganization(tx, scope.organizationId, input.threadId);
 		if (!thread) return refused('not_found');
 		const wrong = await checkRecipient(tx, scope.organizationId, input);
@@ -98,6 +98,10 @@ export async function requestConsent(scope: OrganizationScope, input: Recipient 
 		await audit(tx, scope.origin, 'consent.request', scope.organizationId, id);
 		return ok({ consentId: id });
 	});
+	// A LINE person has no page open: they are told there, with a link to the question (after the
+	// transaction — never holding it over the network; a failed push shows in the thread).
+	if (proposed.ok) await tellLinePersonOfQuestion(scope, input.threadId);
+	return proposed;
 }
 
 export type PersonValues = { name?: string | null; contact?: string | null; reach: ReachWay };

@@ -49,3 +49,4 @@ export type { AutoReply, DayHours, FirstReply, ReplySettings, Weekday } from './
 export { draftReply, draftingOn, llmEndpoint, DRAFT_TIMEOUT_MS, type DraftRefusal, type LlmEndpoint } from './drafts';
 export { threadForReferral, type ThreadForReferral } from './referral-source';
 export { threadOfOrganization, threadSourceByLink, type ConsentThread } from './consent-source';
+export { tellLinePersonOfQuestion } from './line/question';

@@ -330,6 +330,22 @@ describe('the counsellor’s answer', () => {
 		expect(pageText(await (await fetch(threadPath(), { headers: staff(counsellor()) })).text())).toContain('LINEで送信済み');
 	});
 
+	it('a consent asked on a LINE thread reaches the person on LINE with a fresh link to the question; the thread keeps no link', async () => {
+		const asked = await fetch(`${threadPath()}?/consentPropose`, form({ recipientOrganizationId: cast.orgA, items: 'name', purpose: '話せる居場所を紹介するため' }, counsellor()));
+		expect(asked.status).toBe(303);
+		expect(asked.headers.get('location')).toMatch(/consent=propose/);
+		const push = await sent((r) => r.path === '/v2/bot/message/push' && r.body.to === person && textOf(r).includes('/consult/t/'));
+		const link = new RegExp(`${app.baseUrl}/consult/t/([A-Za-z0-9_-]{20,})#consent`).exec(textOf(push));
+		expect(link, textOf(push)).not.toBeNull();
+		const question = await fetch(`${app.baseUrl}/consult/t/${link![1]}`);
+		expect(question.status).toBe(200);
+		expect(pageText(await question.text())).toContain('伝えてもよいですか');
+		const seen = await (await fetch(threadPath(), { headers: staff(counsellor()) })).text();
+		expect(pageText(seen)).toContain('答えるページへのリンクを送りました');
+		expect(seen).not.toContain(link![1]);
+		expect((await admin.query(`select delivery from consultation_messages where thread_id = $1 and author = 'system' order by created_at desc limit 1`, [thread.id])).rows[0].delivery).toBe('sent');
+	});
+
 	it('a failed push is shown to the counsellor, not lost', async () => {
 		fake.state.failPush = true;
 		const replied = await fetch(`${threadPath()}?/reply`, form({ message: '明日の午後はいかがですか。' }, counsellor()));

@@ -2,7 +2,7 @@
  * Over HTTP, one app for all: the secretariat declares the 協議会 and names its members, residents
  * see it on /council without logging in; the provision records for the secretariat (without consent
  * first, with the reason; page and CSV audited) and for an organisation's admin; an org admin is
- * refused the network pages; bad input is a 400 with a Japanese message and changes nothing; axe.
+ * refused the network pages; bad input is a 400 with a Japanese message and changes nothing (axe: tests/e2e/referrals.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,6 @@ import pg from 'pg';
 import { testDatabase } from '../../../../../tests/helpers/db';
 import { startApp, type RunningApp } from '../../../../../tests/helpers/app';
 import { seedCast, type Cast } from '../../../../../tests/helpers/people';
-import { launch, seriousViolations } from '../../../../../tests/e2e/browser';
 import type { Database } from '$lib/server/db';
 import { runIn, systemScope } from '$lib/server/scope';
 import { recordProvision, subjectFor } from '$lib/server/consent';
@@ -127,28 +126,6 @@ describe('the 協議会 pages', () => {
 		expect(await auditCount('council.declare')).toBe(1);
 		expect(await auditCount('council.members')).toBe(1);
 	});
-
-	it('has no serious or critical accessibility violation: the public page (no JavaScript) and the secretariat’s pages (axe)', async () => {
-		const browser = await launch();
-		try {
-			const resident = await browser.newContext({ locale: 'ja-JP', javaScriptEnabled: false, bypassCSP: true });
-			const tab = await resident.newPage();
-			await tab.goto(`${app.baseUrl}/council`);
-			expect(await tab.locator('[data-testid="council-members"] li').count()).toBe(2);
-			expect(await seriousViolations(tab)).toEqual([]);
-			await resident.close();
-			const staff = await browser.newContext({ locale: 'ja-JP', javaScriptEnabled: false, bypassCSP: true });
-			await staff.addCookies([{ name: 'tsunagu_session', value: cast.people.secretariat.token, url: app.baseUrl }]);
-			const page = await staff.newPage();
-			for (const path of ['/staff/network/council', '/staff/network/provisions']) {
-				await page.goto(app.baseUrl + path);
-				expect(await seriousViolations(page), path).toEqual([]);
-			}
-			await staff.close();
-		} finally {
-			await browser.close();
-		}
-	}, 90_000);
 
 	it('ends the council; the public page says so', async () => {
 		const ended = await post('/staff/network/council?/end', new URLSearchParams(), cast.people.secretariat.token);

@@ -3,7 +3,7 @@
  * the form (the person's consents in force, organisations and programs), a refused form coming
  * back in Japanese with nothing sent, a referral sent with consent; the receiver's lists and page
  * with exactly the shared items (every view recorded), its steps and the outcome required to close;
- * the sender's page without the values; "the person will come themselves"; and axe on each page.
+ * the sender's page without the values; "the person will come themselves". Their pages are checked with axe in the browser suite (tests/e2e/referrals.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,6 @@ import pg from 'pg';
 import { testDatabase } from '../../../../../../tests/helpers/db';
 import { startApp, type RunningApp } from '../../../../../../tests/helpers/app';
 import { seedCast, type Cast } from '../../../../../../tests/helpers/people';
-import { launch, seriousViolations } from '../../../../../../tests/e2e/browser';
 import type { Database } from '$lib/server/db';
 import { encryptText } from '$lib/server/crypto';
 import { runIn, systemScope } from '$lib/server/scope';
@@ -173,31 +172,4 @@ describe('receiving', () => {
 		const html = await (await get(`/staff/orgs/${cast.orgB}/referrals/${id}`, receiver())).text();
 		expect(html).toContain('ご本人が自分で来ます。こちらから連絡はしないでください。');
 	});
-});
-
-describe('accessibility', () => {
-	it('has no serious or critical axe violation on the form, the lists and a referral’s page', async () => {
-		const t = await thread();
-		await consent(t, { name: 'アクセシビリティ', contact: 'a11y@example.org', reach: 'phone' });
-		const browser = await launch();
-		try {
-			for (const [token, path] of [
-				[counsellor(), `/staff/orgs/${cast.orgA}/referrals/new?thread=${t}`],
-				[counsellor(), `/staff/orgs/${cast.orgA}/referrals`],
-				[receiver(), `/staff/orgs/${cast.orgB}/referrals`],
-				[receiver(), referralPath],
-				[counsellor(), `/staff/orgs/${cast.orgA}/referrals/${referralId}`]
-			] as const) {
-				const context = await browser.newContext({ locale: 'ja-JP', javaScriptEnabled: false, bypassCSP: true });
-				await context.addCookies([{ name: 'tsunagu_session', value: token, url: app.baseUrl }]);
-				const tab = await context.newPage();
-				const response = await tab.goto(app.baseUrl + path);
-				expect(response?.status(), path).toBe(200);
-				expect(await seriousViolations(tab), path).toEqual([]);
-				await context.close();
-			}
-		} finally {
-			await browser.close();
-		}
-	}, 180_000);
 });
