@@ -10,7 +10,7 @@ import svelteConfig from './svelte.config.js';
 export default ts.config(
 	{
 		// Build outputs, generated files and local data.
-		ignores: ['build/', '.svelte-kit/', '.test-build/', '.bench-build/', 'bench/out/', 'data/', 'scratch/', 'backups/', 'test-results/', 'drizzle/', 'src/lib/paraglide/']
+		ignores: ['build/', '.svelte-kit/', '.test-build/', '.ci-build/', '.bench-build/', 'bench/out/', 'data/', 'scratch/', 'backups/', 'test-results/', 'drizzle/', 'src/lib/paraglide/']
 	},
 	js.configs.recommended,
 	...ts.configs.recommended,

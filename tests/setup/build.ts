@@ -15,6 +15,14 @@ declare module 'vitest' {
 }
 
 export default function setup(project: TestProject) {
+	// CI builds once for its two runs (embedded and external server): TSUNAGU_TEST_APP_BUILD names
+	// that build (.ci/run makes it the same way as below). Leave it unset anywhere else: a stale
+	// build would test old sources.
+	const prebuilt = process.env.TSUNAGU_TEST_APP_BUILD;
+	if (prebuilt) {
+		project.provide('appBuild', path.resolve(prebuilt));
+		return;
+	}
 	const root = path.resolve(import.meta.dirname, '../..');
 	const base = path.join(root, '.test-build', String(process.pid));
 	const out = path.join(base, 'build');
