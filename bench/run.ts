@@ -24,7 +24,7 @@ import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { createDatabaseIfMissing, openDatabase, withDatabase, withDefaultUser, type Database } from '../src/lib/server/db';
 import { parseFinderParams } from '../src/lib/server/directory/finder-query';
-import { searchPrograms } from '../src/lib/server/directory/finder';
+import { searchPrograms } from '../src/lib/server/directory/finder/index';
 import { localDay } from '../src/lib/server/directory/schedule';
 import { generateRegion, rebuildUpcomingDates, sizesFor } from './generate';
 import { occurrencesStale, syncAllOccurrences } from '../src/lib/server/events/occurrences';

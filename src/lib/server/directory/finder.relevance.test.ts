@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database } from '../db';
-import { searchPrograms } from './finder';
+import { searchPrograms } from './finder/index';
 import { finderQuery } from './finder-query';
 import { programs } from './schema';
 import { makeOrganization, makeProgram } from '../../../../tests/helpers/factories';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database } from '../db';
-import { searchPrograms, suggestAlternatives, whenDays } from './finder';
+import { searchPrograms, suggestAlternatives, whenDays } from './finder/index';
 import { finderQuery, parseFinderParams } from './finder-query';
 import { refreshUpcomingDates } from './upcoming';
 import { asSystem } from '../db/tenant';

@@ -5,7 +5,7 @@ import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganizationWithProgram } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { withAccess } from '../db/tenant';
-import { searchPrograms } from './finder';
+import { searchPrograms } from './finder/index';
 import { finderQuery } from './finder-query';
 import { programForStaff, saveLocation, saveProgram, setProgramPublished, updateProfile } from './listings';
 import { programEdit } from '../../../../tests/helpers/program';

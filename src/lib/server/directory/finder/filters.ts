@@ -1,0 +1,48 @@
+/** The finder's filters as SQL conditions on `programs p`. */
+import { sql, type SQL } from 'drizzle-orm';
+import type { FinderQuery } from '../finder-query';
+import { addDays, weekdayIndex, zonedInstant } from '../schedule';
+import { occurrenceEnd } from '../upcoming';
+import { textArray } from './sql';
+import type { FinderClock } from './types';
+
+/** Days the `when` filter covers, counted from today in Tokyo. */
+export function whenDays(when: NonNullable<FinderQuery['when']>, today: string): [string, string] {
+	if (when === 'today') return [today, today];
+	if (when === 'next7') return [today, addDays(today, 6)];
+	const wd = weekdayIndex(today); // 5 = Saturday, 6 = Sunday
+	if (wd >= 5) return [today, addDays(today, 6 - wd)];
+	return [addDays(today, 5 - wd), addDays(today, 6 - wd)];
+}
+
+/** Start of the next occurrence not yet over, from the two copied onto the program by the date refresh. */
+export function nextOccurrenceKey(now: Date): SQL {
+	const at = sql`${now.toISOString()}::timestamptz`;
+	return sql`(case when p.next_ends_at > ${at} then p.next_starts_at when p.following_starts_at > ${at} then p.following_starts_at end)`;
+}
+
+export function filters(query: FinderQuery, clock: FinderClock): SQL[] {
+	// Unpublished organisations are few: a hashed list beats joining every candidate to its organisation.
+	const where: SQL[] = [sql`p.published`, sql`p.status <> 'ended'`, sql`p.organization_id not in (select o.id from organizations o where not o.published)`];
+	// "Any age" programs fit every life stage.
+	if (query.life_stage) where.push(sql`p.life_stages && ${textArray([query.life_stage, 'all_ages'])}`);
+	if (query.prefecture) where.push(sql`p.areas @> ${textArray([query.prefecture])}`);
+	if (query.city) where.push(sql`p.areas @> ${textArray([query.prefecture ? `${query.prefecture}/${query.city}` : `/${query.city}`])}`);
+	if (query.form) where.push(sql`p.forms @> ${textArray([query.form])}`);
+	if (query.target) where.push(sql`p.targets @> ${textArray([query.target])}`);
+	if (query.language) where.push(sql`p.languages @> ${textArray([query.language])}`);
+	if (query.weekday) where.push(sql`p.weekdays @> ${textArray([query.weekday])}`);
+	if (query.free) where.push(sql`p.cost_kind = 'free'`);
+	if (query.no_registration) where.push(sql`p.join_method = 'no_registration'`);
+	if (query.online) where.push(sql`p.delivery_mode in ('online', 'both')`);
+	if (query.when === 'today' || query.when === 'next7') {
+		// From today on, "an occurrence in the window that has not ended" is "the next one not yet
+		// over starts before the window closes", read from the copy on the program row.
+		const [, to] = whenDays(query.when, clock.today);
+		where.push(sql`${nextOccurrenceKey(clock.now)} < ${zonedInstant(addDays(to, 1), '00:00').toISOString()}::timestamptz`);
+	} else if (query.when) {
+		const [from, to] = whenDays(query.when, clock.today);
+		where.push(sql`p.id in (select d.program_id from program_upcoming_dates d where d.day between ${from}::date and ${to}::date and ${occurrenceEnd('d')} > ${clock.now.toISOString()}::timestamptz)`);
+	}
+	return where;
+}

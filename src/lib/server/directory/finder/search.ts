@@ -1,0 +1,112 @@
+/**
+ * Finder search over published programs: Japanese free text (folded, synonym-expanded, served
+ * from the GIN gram index), filters, three sort orders.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db';
+import type { FinderQuery } from '../finder-query';
+import { occurrenceEnd } from '../upcoming';
+import { textMatch } from './text';
+import { filters, nextOccurrenceKey } from './filters';
+import { placeCentre } from './place';
+import type { FinderClock, FinderResult } from './types';
+
+export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderClock): Promise<FinderResult> {
+	const text = textMatch(query.q);
+	const where = filters(query, clock);
+	if (text) where.push(text.where);
+
+	let origin: FinderResult['origin'] = null;
+	if (query.lat !== undefined && query.lng !== undefined) origin = { lat: query.lat, lng: query.lng, label: null };
+	else if (query.near) origin = await placeCentre(db, query.near);
+	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,
+	// so every candidate gets only `a`; the distance itself is computed for the page.
+	const haversine = origin ? sql`power(sin(radians(p.lat - ${origin.lat}) / 2), 2) + ${Math.cos((origin.lat * Math.PI) / 180)} * cos(radians(p.lat)) * power(sin(radians(p.lng - ${origin.lng}) / 2), 2)` : null;
+	const distanceKey = haversine ?? sql`null::float8`;
+	const distanceKm = haversine ? sql`(case when p.lat is null then null else 6371 * 2 * asin(sqrt(${haversine})) end)` : sql`null::float8`;
+	const score = text ? text.score : sql`0`;
+	const sort = query.sort ?? (text ? 'relevance' : origin ? 'distance' : 'next');
+	const order =
+		sort === 'distance' && origin
+			? sql`distance_key asc nulls last, score desc, next_starts_at asc nulls last, title`
+			: sort === 'next'
+				? sql`next_starts_at asc nulls last, score desc, title`
+				: origin
+					? sql`score desc, distance_key asc nulls last, next_starts_at asc nulls last, title`
+					: sql`score desc, next_starts_at asc nulls last, title`;
+	const offset = (query.page - 1) * query.per_page;
+
+	const now = sql`${clock.now.toISOString()}::timestamptz`;
+	const nextKey = nextOccurrenceKey(clock.now);
+	const statement = sql`
+		with matched as materialized (
+			select p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, ${nextKey} as next_starts_at, p.title
+			from programs p
+			where ${sql.join(where, sql` and `)}
+		), page as (
+			select * from matched order by ${order} limit ${query.per_page} offset ${offset}
+		)
+		select (select count(*) from matched) as total, page.score, page.distance_key, (${distanceKm})::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
+			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages,
+			o.id as organization_id, o.name as organization_name,
+			nx.starts_at as next_starts_at, nx.ends_at as next_ends_at, nx.all_day as next_all_day,
+			pl.name as place_name, pl.prefecture as place_prefecture, pl.city as place_city,
+			(select s.note from schedules s where s.program_id = p.id order by s.position limit 1) as schedule_note
+		from page join programs p on p.id = page.id join organizations o on o.id = p.organization_id
+		left join lateral (select d.starts_at, d.ends_at, d.all_day from program_upcoming_dates d
+			where d.program_id = p.id and ${occurrenceEnd('d')} > ${now}
+			order by d.starts_at limit 1) nx on true
+		left join lateral (select l.name, l.prefecture, l.city from program_locations x join locations l on l.id = x.location_id
+			where x.program_id = p.id order by x.position limit 1) pl on true
+		order by ${order}`;
+	// A common word matches most programs, and the planner then prefers reading the whole table,
+	// de-TOASTing the gram array of every row (a cost it does not model); the bitmap from the gram
+	// index is far cheaper.
+	const rows = text
+		? await db.transaction(async (tx) => {
+				await tx.execute(sql`set local enable_seqscan = off`);
+				return tx.execute<Record<string, unknown>>(statement);
+			})
+		: await db.execute<Record<string, unknown>>(statement);
+
+	let total = rows.rows.length ? Number(rows.rows[0].total) : 0;
+	if (!rows.rows.length && offset > 0) {
+		const count = await db.execute<{ n: number }>(sql`select count(*)::int as n from programs p where ${sql.join(where, sql` and `)}`);
+		total = count.rows[0].n;
+	}
+	return {
+		total,
+		page: query.page,
+		perPage: query.per_page,
+		origin,
+		unknownPlace: query.near && !origin && query.lat === undefined ? query.near : null,
+		items: rows.rows.map((r) => ({
+			id: r.id as string,
+			slug: r.slug as string,
+			title: r.title as string,
+			summary: r.summary as string,
+			forms: r.forms as string[],
+			targets: r.targets as string[],
+			lifeStages: r.life_stages as string[],
+			costKind: r.cost_kind as string,
+			costAmountYen: r.cost_amount_yen as number | null,
+			costNote: r.cost_note as string | null,
+			joinMethod: r.join_method as string,
+			deliveryMode: r.delivery_mode as string,
+			languages: r.languages as string[],
+			organizationId: r.organization_id as string,
+			organizationName: r.organization_name as string,
+			place: r.place_name ? { name: r.place_name as string, prefecture: r.place_prefecture as string, city: r.place_city as string } : null,
+			next: r.next_starts_at
+				? {
+						startsAt: new Date(r.next_starts_at as string).toISOString(),
+						endsAt: r.next_ends_at ? new Date(r.next_ends_at as string).toISOString() : null,
+						allDay: r.next_all_day as boolean
+					}
+				: null,
+			scheduleNote: (r.schedule_note as string | null) ?? null,
+			distanceKm: r.distance_km === null ? null : Math.round(Number(r.distance_km) * 10) / 10,
+			score: Number(r.score)
+		}))
+	};
+}
