@@ -69,6 +69,10 @@ export const locations = pgTable(
 		postalCode: text('postal_code'),
 		lat: doublePrecision('lat'),
 		lng: doublePrecision('lng'),
+		// 全国地方公共団体コード (6 digits with the check digit) of the 市区町村, so area filters use codes, not name prefixes.
+		municipalityCode: text('municipality_code'),
+		// The point is the municipality's centre, not the place itself: distances from it are shown as approximate.
+		coordinatesApproximate: boolean('coordinates_approximate').notNull().default(false),
 		accessibility: text('accessibility'),
 		transport: text('transport'),
 		...timestamps
@@ -77,7 +81,8 @@ export const locations = pgTable(
 		index('locations_organization_idx').on(t.organizationId),
 		index('locations_area_idx').on(t.prefecture, t.city),
 		// A place a resident names ("札幌" for 札幌市中央区) is looked up by prefix.
-		index('locations_city_prefix_idx').on(t.city.op('text_pattern_ops'))
+		index('locations_city_prefix_idx').on(t.city.op('text_pattern_ops')),
+		check('locations_municipality_code', sql`${t.municipalityCode} ~ '^[0-9]{6}$'`)
 	]
 );
 
@@ -124,8 +129,15 @@ export const programs = pgTable(
 		contactPhone: text('contact_phone'),
 		contactEmail: text('contact_email'),
 		contactUrl: text('contact_url'),
+		// Whom the program is for: residents, or supporters and professionals (network meetings, 研修, 月例会).
+		audience: text('audience').notNull().default('residents'),
 		// Denormalised for the finder (rebuilt by indexProgram): areas are "都道府県" and "都道府県/市区町村".
 		areas: text('areas')
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
+		// Denormalised for the finder: the 全国地方公共団体コード of every place's 市区町村, its 政令指定都市 and its 都道府県.
+		areaCodes: text('area_codes')
 			.array()
 			.notNull()
 			.default(sql`'{}'`),
@@ -135,6 +147,8 @@ export const programs = pgTable(
 			.default(sql`'{}'`),
 		lat: doublePrecision('lat'),
 		lng: doublePrecision('lng'),
+		// lat/lng is a municipality's centre (the program's place has no coordinates of its own).
+		locationApproximate: boolean('location_approximate').notNull().default(false),
 		// The next two occurrences as of the last refresh of upcoming dates, so that sorting and
 		// showing "next" need no per-row subquery: once the first has ended, the second is next.
 		nextStartsAt: timestamp('next_starts_at', { withTimezone: true }),
@@ -154,13 +168,15 @@ export const programs = pgTable(
 		index('programs_organization_idx').on(t.organizationId),
 		index('programs_search_grams_idx').using('gin', t.searchGrams),
 		index('programs_areas_idx').using('gin', t.areas),
+		index('programs_area_codes_idx').using('gin', t.areaCodes),
 		index('programs_life_stages_idx').using('gin', t.lifeStages),
 		index('programs_forms_idx').using('gin', t.forms),
 		index('programs_targets_idx').using('gin', t.targets),
 		check('programs_cost_kind', sql`${t.costKind} in ('free','pay_what_you_can','fixed','unknown')`),
 		check('programs_join_method', sql`${t.joinMethod} in ('no_registration','reservation','membership','referral_only','unknown')`),
 		check('programs_delivery_mode', sql`${t.deliveryMode} in ('in_person','online','both')`),
-		check('programs_status', sql`${t.status} in ('active','ended','planned')`)
+		check('programs_status', sql`${t.status} in ('active','ended','planned')`),
+		check('programs_audience', sql`${t.audience} in ('residents','supporters')`)
 	]
 );
 
