@@ -13,8 +13,11 @@ function weight(n: number): SQL {
 }
 
 export interface TextMatch {
+	/** Every word matches (and nothing excluded does). */
 	where: SQL;
 	score: SQL;
+	/** Each word's own condition, so a search that finds too little can relax one word at a time. */
+	words: Array<{ typed: string; where: SQL }>;
 }
 
 /**
@@ -35,9 +38,10 @@ export interface TextMatch {
 export function textMatch(q: string | undefined): TextMatch | null {
 	const words = q ? queryWords(q) : [];
 	if (!words.length) return null;
-	const conditions: SQL[] = [];
+	const perWord: TextMatch['words'] = [];
 	const scores: SQL[] = [];
 	for (const word of words) {
+		const conditions: SQL[] = [];
 		const [typed, ...synonyms] = expandWord(word);
 		const spellings = [typed, ...synonyms];
 		conditions.push(
@@ -54,13 +58,21 @@ export function textMatch(q: string | undefined): TextMatch | null {
 				)})`
 			);
 		}
+		perWord.push({ typed, where: sql.join(conditions, sql` and `) });
 		scores.push(sql`(case
 			when strpos(p.search_title, ${typed}) > 0 then ${weight(10)}
 			${synonyms.length ? sql`when ${containsAny(sql`p.search_title`, synonyms)} then ${weight(8)}` : sql``}
 			when strpos(p.search_tags, ${typed}) > 0 then ${weight(6)}
 			else ${weight(2)} end)`);
 	}
-	return { where: sql.join(conditions, sql` and `), score: sql.join(scores, sql` + `) };
+	return {
+		where: sql.join(
+			perWord.map((w) => sql`(${w.where})`),
+			sql` and `
+		),
+		score: sql.join(scores, sql` + `),
+		words: perWord
+	};
 }
 
 /** Whether `field` contains any of `words`: a few `strpos`, or one regular expression for a long list. */
