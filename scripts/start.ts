@@ -4,34 +4,18 @@
  * region into an empty database (see src/lib/server/runtime.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildIsCurrent, fingerprint, stampBuild } from './build-stamp';
 import { serve } from './serve';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
 
-const inputs = ['src', 'static', 'package-lock.json', 'svelte.config.js', 'vite.config.ts', 'tsconfig.json'];
-
-function fingerprint(): string {
-	const hash = createHash('sha256');
-	const walk = (p: string) => {
-		if (!existsSync(p)) return;
-		const stat = statSync(p);
-		if (stat.isDirectory()) for (const name of readdirSync(p).sort()) walk(path.join(p, name));
-		else hash.update(p).update(readFileSync(p));
-	};
-	inputs.forEach(walk);
-	return hash.digest('hex');
-}
-
-const stampFile = path.join('build', '.fingerprint');
 const current = fingerprint();
-if (!existsSync('build/index.js') || !existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== current) {
+if (!buildIsCurrent(current)) {
 	console.log('tsunagu: building the app (first start or changed sources)…');
 	execFileSync(process.execPath, [path.join('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-	writeFileSync(stampFile, current);
+	stampBuild(current);
 }
 
 process.env.PORT ??= '3000';
