@@ -31,6 +31,7 @@ export interface AnalysedQuery {
 const separators = /[\s\p{P}\p{S}]+/u;
 const exclusionMark = /^[-−‐]/;
 const japanese = /[\u3040-\u30ff\u3400-\u9fff]/;
+const kanaOnly = /^[\u3040-\u30ffー]+$/;
 
 /** The query split into included and excluded raw words (NFKC; a leading minus excludes). */
 export function splitQuery(query: string): { include: string[]; exclude: string[] } {
@@ -44,8 +45,13 @@ export function splitQuery(query: string): { include: string[]; exclude: string[
 }
 
 /** A word that is a sentence rather than a name: it has particles, auxiliaries or inflected verbs. */
-function isSentence(tokens: Token[]): boolean {
-	return tokens.length > 1 && tokens.some((t) => t.pos === '助詞' || t.pos === '助動詞' || ((t.pos === '動詞' || t.pos === '形容詞') && t.surface !== t.base));
+function isSentence(raw: string, tokens: Token[]): boolean {
+	if (tokens.length < 2) return false;
+	const particles = tokens.some((t) => t.pos === '助詞' || t.pos === '助動詞');
+	// Kana alone is often a name the dictionary does not know (さっぽろ → さ|っぽ|ろ, きつおん →
+	// きつ|おん): a sentence needs particles or auxiliaries and no fragments.
+	if (kanaOnly.test(raw)) return particles && tokens.every((t) => t.pos !== 'UNK' && !t.pos1.startsWith('接尾') && ([...t.surface].length > 1 || t.pos === '助詞' || t.pos === '助動詞' || t.pos === '動詞'));
+	return particles || tokens.some((t) => (t.pos === '動詞' || t.pos === '形容詞') && t.surface !== t.base);
 }
 
 /** Content nouns of a sentence, consecutive nouns kept together (こども食堂に行きたい → こども食堂). */
@@ -86,7 +92,7 @@ function analyse(query: string): AnalysedQuery {
 	const needNames = new Set<string>();
 	for (const raw of include) {
 		const tokens = japanese.test(raw) ? tokenize(raw) : [];
-		if (!isSentence(tokens)) {
+		if (!isSentence(raw, tokens)) {
 			const found = [...needsOfWord(raw), ...needsOfWord(normalizeText(raw))];
 			for (const n of found) needNames.add(n.need);
 			words.push(plainWord(raw, [...new Set(found)]));

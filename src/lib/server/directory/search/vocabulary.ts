@@ -28,7 +28,8 @@ export function terms(text: string): Array<{ surface: string; reading: string }>
 		for (let i = 0; i < tokens.length; i++) {
 			for (let n = 1; n <= 3 && i + n <= tokens.length; n++) {
 				const slice = tokens.slice(i, i + n);
-				if (!slice.every(isNoun) || slice[slice.length - 1].pos === '接頭詞') break;
+				if (!slice.every(isNoun)) break;
+				if (slice[slice.length - 1].pos === '接頭詞') continue;
 				const surface = slice.map((t) => t.surface).join('');
 				if ([...surface].length < 2) continue;
 				out.push({ surface, reading: slice.map((t) => t.reading ?? t.surface).join('') });
