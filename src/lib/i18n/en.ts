@@ -101,6 +101,8 @@ export const en: Record<MessageKey, string> = {
 	'search.invalid': 'Some search conditions are not valid.',
 	'search.distance': 'about {km} km',
 	'search.resultsFor': 'Results for “{q}”',
+	'search.didYouMean': 'Did you mean: {q}',
+	'search.didYouMean.showing': 'Nothing matched “{typed}”, so these are the results for “{q}”.',
 	'search.unknownPlace': 'We could not find a place called “{place}”, so the search ignores it. Try a city or ward name.',
 
 	'program.next': 'Next: {when}',

@@ -101,6 +101,8 @@ export const ja = {
 	'search.invalid': '検索の条件に誤りがあります。',
 	'search.distance': '約{km}km',
 	'search.resultsFor': '「{q}」の結果',
+	'search.didYouMean': 'もしかして: {q}',
+	'search.didYouMean.showing': '「{typed}」はみつからなかったため、「{q}」の結果を表示しています。',
 	'search.unknownPlace': '「{place}」という場所がみつからなかったため、場所を指定せずにさがしました。市区町村名(例: 世田谷区)で入力してください。',
 
 	'program.next': '次回 {when}',

@@ -71,6 +71,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		pages: Math.max(1, Math.ceil(result.total / result.perPage)),
 		origin: result.origin,
 		unknownPlace: result.unknownPlace,
+		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,
 		items: result.items.map((item) => ({
 			id: item.id,
 			title: item.title,

@@ -6,12 +6,20 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import type { FinderQuery } from '../finder-query';
 import { occurrenceEnd } from '../upcoming';
-import { textMatch } from './text';
+import { correctQuery, textMatch } from './text';
 import { filters, nextOccurrenceKey } from './filters';
 import { placeCentre } from './place';
 import type { FinderClock, FinderResult } from './types';
 
 export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderClock): Promise<FinderResult> {
+	const result = await runSearch(db, query, clock);
+	// Nothing found: a typo (こども食道) is searched again as the word it was probably meant to be.
+	const corrected = !result.total && query.q && query.page === 1 ? await correctQuery(db, query.q) : null;
+	const second = corrected ? await runSearch(db, { ...query, q: corrected }, clock) : null;
+	return second?.total ? { ...second, didYouMean: corrected } : result;
+}
+
+async function runSearch(db: Db, query: FinderQuery, clock: FinderClock): Promise<FinderResult> {
 	const text = textMatch(query.q);
 	const where = filters(query, clock);
 	if (text) where.push(text.where);
@@ -80,6 +88,7 @@ export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderCl
 		perPage: query.per_page,
 		origin,
 		unknownPlace: query.near && !origin && query.lat === undefined ? query.near : null,
+		didYouMean: null,
 		items: rows.rows.map((r) => ({
 			id: r.id as string,
 			slug: r.slug as string,

@@ -3,8 +3,12 @@
  * title and tags. The language layer (search/) decides what a word's spellings are.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { queryWords, wordGrams } from '../search/normalize';
-import { expandWord } from '../search/synonyms';
+import { wordGrams } from '../search/normalize';
+import { analyseQuery } from '../search/query';
+import { dictionaryWords } from '../search/synonyms';
+import { Vocabulary } from '../search/vocabulary';
+import { taxonomy } from '../taxonomy';
+import type { Db } from '../../db';
 import { textArray } from './sql';
 
 /** Weights are our own constants, written into the SQL as numeric literals. */
@@ -36,14 +40,16 @@ export interface TextMatch {
  * regular expression over every candidate's tags cost more than all the rest of the search.)
  */
 export function textMatch(q: string | undefined): TextMatch | null {
-	const words = q ? queryWords(q) : [];
-	if (!words.length) return null;
+	const analysed = q ? analyseQuery(q) : null;
+	// A query made only of exclusions is no text.
+	if (!analysed?.words.length) return null;
 	const perWord: TextMatch['words'] = [];
 	const scores: SQL[] = [];
-	for (const word of words) {
+	for (const word of analysed.words) {
 		const conditions: SQL[] = [];
-		const [typed, ...synonyms] = expandWord(word);
-		const spellings = [typed, ...synonyms];
+		const { typed } = word;
+		const spellings = word.spellings;
+		const synonyms = spellings.filter((s) => s !== typed);
 		conditions.push(
 			sql`(${sql.join(
 				spellings.map((s) => sql`p.search_grams @> ${textArray(wordGrams(s))}`),
@@ -65,11 +71,16 @@ export function textMatch(q: string | undefined): TextMatch | null {
 			when strpos(p.search_tags, ${typed}) > 0 then ${weight(6)}
 			else ${weight(2)} end)`);
 	}
+	// `-東京`: an excluded word is a condition on the whole search, not a word that can be relaxed.
+	const excluded = analysed.excluded.map(
+		(spellings) =>
+			sql`not (${sql.join(
+				spellings.map((s) => sql`strpos(p.search_title, ${s}) > 0 or strpos(p.search_tags, ${s}) > 0 or strpos(p.search_body, ${s}) > 0`),
+				sql` or `
+			)})`
+	);
 	return {
-		where: sql.join(
-			perWord.map((w) => sql`(${w.where})`),
-			sql` and `
-		),
+		where: sql.join([...perWord.map((w) => sql`(${w.where})`), ...excluded], sql` and `),
 		score: sql.join(scores, sql` + `),
 		words: perWord
 	};
@@ -83,4 +94,57 @@ function containsAny(field: SQL, words: string[]): SQL {
 			sql` or `
 		)})`;
 	return sql`${field} ~ ${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}`;
+}
+
+// ---- Typo tolerance ------------------------------------------------------------------------
+
+/** Published titles read for the vocabulary: the most recently updated, so national scale stays cheap. */
+const vocabularyPrograms = 3000;
+const vocabularyMaxAgeMs = 10 * 60 * 1000;
+let vocabulary: { built: number; value: Promise<Vocabulary> } | null = null;
+
+async function buildVocabulary(db: Db): Promise<Vocabulary> {
+	const rows = await db.execute<{ title: string; org: string }>(sql`
+		select p.title, o.name as org from programs p join organizations o on o.id = p.organization_id
+		where p.published and o.published order by p.updated_at desc limit ${vocabularyPrograms}`);
+	const places = await db.execute<{ city: string }>(sql`select distinct city from locations where city is not null limit 2000`);
+	const labels = (['forms', 'targets', 'lifeStages'] as const).flatMap((name) => taxonomy[name].map((t) => t.ja));
+	return new Vocabulary([...rows.rows.flatMap((r) => [r.title, r.org]), ...places.rows.map((r) => r.city), ...labels], dictionaryWords());
+}
+
+function currentVocabulary(db: Db): Promise<Vocabulary> {
+	if (!vocabulary || Date.now() - vocabulary.built > vocabularyMaxAgeMs) {
+		const value = buildVocabulary(db);
+		vocabulary = { built: Date.now(), value };
+		value.catch(() => (vocabulary = null));
+	}
+	return vocabulary.value;
+}
+
+/**
+ * The query with its typos corrected (こども食道 → こども食堂, 不登効 → 不登校), or null when no word
+ * needs it. Only words that match no published program at all are corrected, and only to words
+ * of the index's vocabulary; sentences and needs (夫を亡くした) are left as they are.
+ */
+export async function correctQuery(db: Db, q: string): Promise<string | null> {
+	const analysed = analyseQuery(q);
+	const match = textMatch(q);
+	if (!match) return null;
+	const candidates = analysed.words.map((w, i) => ({ word: w, where: match.words[i].where })).filter((c) => !c.word.phrase);
+	if (!candidates.length) return null;
+	const found = await db.execute<Record<string, boolean>>(
+		sql`select ${sql.join(
+			candidates.map((c, i) => sql`exists (select 1 from programs p where p.published and ${c.where}) as ${sql.raw(`w${i}`)}`),
+			sql`, `
+		)}`
+	);
+	const unmatched = candidates.filter((_, i) => !found.rows[0][`w${i}`]);
+	if (!unmatched.length) return null;
+	const vocab = await currentVocabulary(db);
+	let corrected = q.normalize('NFKC');
+	for (const { word } of unmatched) {
+		const better = vocab.correct(word.raw);
+		if (better && corrected.includes(word.raw)) corrected = corrected.replace(word.raw, better);
+	}
+	return corrected === q.normalize('NFKC') ? null : corrected;
 }

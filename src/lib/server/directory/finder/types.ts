@@ -32,6 +32,8 @@ export interface FinderResult {
 	origin: { lat: number; lng: number; label: string | null } | null;
 	/** A `near` place name that matched no known place (the search ran without it). */
 	unknownPlace: string | null;
+	/** The query as corrected when it found nothing as typed (こども食道 → こども食堂): these results are for it. */
+	didYouMean: string | null;
 }
 
 export interface FinderClock {

@@ -3,6 +3,7 @@
  * Title beats tags (forms, targets, life stages, place, organisation) beats body text.
  */
 import { normalizeText, textGrams } from './normalize';
+import { readingOf } from './analyser';
 import { label } from '../taxonomy';
 
 export interface SearchSource {
@@ -36,7 +37,9 @@ export function buildSearchDocument(p: SearchSource): SearchDocument {
 		...p.areas.flatMap((a) => [a.prefecture, a.city ?? '', a.city ? shortCity(a.city) : '', a.name ?? ''])
 	];
 	const searchTitle = normalizeText(p.title);
-	const searchTags = normalizeText(tags.filter(Boolean).join(' '));
+	// The kana readings of title and tags go with the tags, so that ふとうこう, こどもしょくどう or
+	// (typed as romaji) sapporo find 不登校, こども食堂 and 札幌.
+	const searchTags = normalizeText([...tags.filter(Boolean), ...readings([p.title, ...tags])].join(' '));
 	const searchBody = normalizeText([p.summary, p.description, p.outcomes ?? '', ...(p.partners ?? [])].join(' '));
 	return { searchTitle, searchTags, searchBody, searchGrams: textGrams(`${searchTitle} ${searchTags} ${searchBody}`) };
 }
@@ -47,4 +50,25 @@ function shortCity(city: string): string {
 		.replace(/(市|区|町|村)$/, '')
 		.replace(/^(.+?市).+区$/, '$1')
 		.replace(/市$/, '');
+}
+
+const kanji = /[\u3400-\u9fff々]/;
+const separators = /[\s\p{P}\p{S}]+/u;
+const readingCache = new Map<string, string>();
+
+/** Hiragana readings of the runs of `texts` that hold kanji (tags repeat: their readings are cached). */
+function readings(texts: string[]): string[] {
+	const out = new Set<string>();
+	for (const text of texts)
+		for (const run of text.normalize('NFKC').split(separators)) {
+			if (!kanji.test(run)) continue;
+			let reading = readingCache.get(run);
+			if (reading === undefined) {
+				reading = normalizeText(readingOf(run));
+				if (readingCache.size >= 20000) readingCache.clear();
+				readingCache.set(run, reading);
+			}
+			if (reading !== normalizeText(run)) out.add(reading);
+		}
+	return [...out];
 }

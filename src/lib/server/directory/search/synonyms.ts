@@ -1,6 +1,7 @@
 /** Query expansion with the maintained synonym list (synonyms.json). */
 import synonymData from './synonyms.json';
 import { normalizeText } from './normalize';
+import needData from './needs.json';
 
 const groups: string[][] = synonymData.groups.map((g) => [...new Set(g.map(normalizeText))]);
 
@@ -17,4 +18,9 @@ export function expandWord(word: string): string[] {
 		for (const group of groups) if (group.some((w) => [...w].length >= 2 && word.includes(w))) for (const w of group) alternatives.add(w);
 	}
 	return [...alternatives];
+}
+
+/** Every word of the synonym and needs dictionaries, as written (for the typo vocabulary). */
+export function dictionaryWords(): string[] {
+	return [...new Set([...synonymData.groups.flat(), ...needData.needs.flatMap((n) => n.terms)])];
 }

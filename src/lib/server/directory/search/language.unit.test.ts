@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { readingOf } from './analyser';
+import { buildSearchDocument } from './document';
+import { analyseQuery, splitQuery } from './query';
+import { romajiReading } from './romaji';
+import { Vocabulary } from './vocabulary';
+
+describe('romaji', () => {
+	it('reads clean romaji as hiragana, also inside mixed words', () => {
+		expect(romajiReading('sapporo')).toBe('さっぽろ');
+		expect(romajiReading('hikikomori')).toBe('ひきこもり');
+		expect(romajiReading('こどもshokudou')).toBe('こどもしょくどう');
+	});
+	it('leaves Latin words that are not romaji', () => {
+		expect(romajiReading('line')).toBeNull();
+		expect(romajiReading('npo')).toBeNull();
+		expect(romajiReading('dv')).toBeNull();
+	});
+});
+
+describe('readings', () => {
+	it('reads kanji as hiragana', () => {
+		expect(readingOf('札幌市')).toBe('さっぽろし');
+		expect(readingOf('不登校')).toBe('ふとうこう');
+	});
+	it('puts the readings of title and tags in the search document', () => {
+		const doc = buildSearchDocument({ title: '防災子ども食堂', summary: '', description: '', forms: [], targets: [], lifeStages: [], organizationName: '', areas: [{ prefecture: '北海道', city: '札幌市' }] });
+		expect(doc.searchTags).toContain('こどもしょくどう');
+		expect(doc.searchTags).toContain('さっぽろ');
+	});
+});
+
+describe('exclusions', () => {
+	it('a leading minus, half- or full-width, excludes', () => {
+		expect(splitQuery('不登校 -東京')).toEqual({ include: ['不登校'], exclude: ['東京'] });
+		expect(splitQuery('こども食堂　－北海道')).toEqual({ include: ['こども食堂'], exclude: ['北海道'] });
+		expect(splitQuery('40-50代')).toEqual({ include: ['40', '50代'], exclude: [] });
+	});
+	it('a query of exclusions only has no words', () => {
+		expect(analyseQuery('-東京').words).toEqual([]);
+	});
+});
+
+describe('needs and sentences', () => {
+	it('maps feelings and life events to needs, through base forms', () => {
+		expect(analyseQuery('夫を亡くしました').needs).toEqual(['死別・グリーフ']);
+		expect(analyseQuery('妻が亡くなった').needs).toEqual(['死別・グリーフ']);
+		expect(analyseQuery('仕事を辞めた').needs).toEqual(['退職後']);
+		expect(analyseQuery('話し相手がほしい').needs).toEqual(['居場所・交流']);
+		expect(analyseQuery('さみしい').needs).toEqual(['居場所・交流']);
+		expect(analyseQuery('学校に行けない').needs).toEqual(['不登校']);
+	});
+	it('does not require the function words and absorbed nouns of a sentence', () => {
+		const words = analyseQuery('夫を亡くしました').words;
+		expect(words).toHaveLength(1);
+		expect(words[0].spellings).toContain('死別');
+		expect(analyseQuery('話し相手がほしい').words[0].spellings).toContain('いばしょ');
+	});
+	it('keeps content nouns of a sentence with no need', () => {
+		expect(analyseQuery('将棋をしたい').words.map((w) => w.typed)).toEqual(['将棋']);
+	});
+	it('does not take a kana name for a sentence', () => {
+		expect(analyseQuery('さっぽろ').words.map((w) => w.typed)).toEqual(['さっぽろ']);
+		expect(analyseQuery('きつおん').words.map((w) => w.typed)).toEqual(['きつおん']);
+	});
+});
+
+describe('typo correction', () => {
+	const vocab = new Vocabulary(['防災子ども食堂', '平日午前の居場所（不登校児童の保護者の会と連携）', 'メンズシェッドのグループ活動', '札幌市'], ['こども食堂']);
+	it('corrects homophones by reading', () => {
+		expect(vocab.correct('こども食道')).toMatch(/^(こども|子ども)食堂$/);
+		expect(vocab.correct('不登効')).toBe('不登校');
+	});
+	it('corrects a near spelling', () => {
+		expect(vocab.correct('めんずしぇど')).toBe('メンズシェッド');
+	});
+	it('leaves known words and words nothing resembles', () => {
+		expect(vocab.correct('居場所')).toBeNull();
+		expect(vocab.correct('ぱぴぷぺぽ')).toBeNull();
+	});
+});
