@@ -9,6 +9,7 @@ import { organizations, programs, locations, programLocations, programPartners, 
 import type { OrganizationInput, ProgramInput } from './model';
 import { buildSearchDocument } from './search/document';
 import { ruleWeekdays } from './schedule';
+import { withRuleFromWords } from './schedule-words';
 import { refreshDates } from './upcoming';
 import { taxonomy, taxonomyKey, type TaxonomyName } from './taxonomy';
 
@@ -148,7 +149,7 @@ export function programRow(organizationId: string, org: { name: string; nameKana
 		contactEmail: input.contact.email,
 		contactUrl: input.contact.url,
 		areas: programAreas(input.locations),
-		weekdays: [...new Set(input.schedules.flatMap((s) => ruleWeekdays(s.rrule)))],
+		weekdays: [...new Set(input.schedules.flatMap((s) => ruleWeekdays(withRuleFromWords(s).rrule)))],
 		lat: primary?.lat ?? null,
 		lng: primary?.lng ?? null,
 		...doc
@@ -170,7 +171,9 @@ export function locationRow(organizationId: string, place: ProgramInput['locatio
 	};
 }
 
-export function scheduleRow(programId: string, locationId: string | null, s: ProgramInput['schedules'][number], position: number) {
+/** A schedule as stored: a note that says its rule exactly gets that rule (schedule-words.ts). */
+export function scheduleRow(programId: string, locationId: string | null, given: ProgramInput['schedules'][number], position: number) {
+	const s = withRuleFromWords(given);
 	return {
 		programId,
 		locationId,
