@@ -121,7 +121,6 @@ export const en: Record<MessageKey, string> = {
 	'program.website': 'Website',
 	'program.partners': 'Run together with',
 	'program.firstTime': 'If this is your first time',
-	'program.firstTimeDefault': 'You are welcome just to look. If you would rather not give your name, just say so.',
 	'program.outcomes': 'So far',
 	'program.updated': 'Last updated {date}',
 	'program.organization': 'Organisation',

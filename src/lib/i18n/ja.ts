@@ -121,7 +121,6 @@ export const ja = {
 	'program.website': 'ウェブサイト',
 	'program.partners': 'いっしょに運営している団体',
 	'program.firstTime': 'はじめての方へ',
-	'program.firstTimeDefault': '見学だけでも大丈夫です。名前を言いたくないときは、そう伝えてください。',
 	'program.outcomes': 'これまでの歩み',
 	'program.updated': '最終更新 {date}',
 	'program.organization': '運営団体',

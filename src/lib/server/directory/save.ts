@@ -53,11 +53,9 @@ export async function saveOrganization(db: Db, input: OrganizationInput, today: 
 
 async function saveProgramTx(tx: Tx, organizationId: string, org: { name: string; nameKana: string | null }, input: ProgramInput): Promise<string> {
 	const values = programRow(organizationId, org, input);
-	const [row] = await tx
-		.insert(programs)
-		.values(values)
-		.onConflictDoUpdate({ target: programs.slug, set: { ...values, updatedAt: sql`now()` } })
-		.returning({ id: programs.id });
+	// Loading a dataset again is not a change to the program: updated_at ("最終更新" on its page)
+	// moves only when the organisation edits it (listings.ts saveProgram).
+	const [row] = await tx.insert(programs).values(values).onConflictDoUpdate({ target: programs.slug, set: values }).returning({ id: programs.id });
 	const programId = row.id;
 
 	const oldLocations = await tx.select({ id: programLocations.locationId }).from(programLocations).where(eq(programLocations.programId, programId));

@@ -148,8 +148,7 @@ export function readScheduleWords(note: string | null | undefined): WordsResult 
 		return { ok: false, reason: holidaysOpen.test(s.slice(at)) ? 'open_on_holidays' : 'not_understood' };
 	}
 	if (!days) return { ok: false, reason: 'no_days' };
-	const rrule =
-		days.freq === 'WEEKLY' ? `FREQ=WEEKLY;BYDAY=${days.days.join(',')}` : 'byday' in days ? `FREQ=MONTHLY;BYDAY=${days.byday.join(',')}` : `FREQ=MONTHLY;BYMONTHDAY=${[...new Set(days.monthDays)].join(',')}`;
+	const rrule = days.freq === 'WEEKLY' ? `FREQ=WEEKLY;BYDAY=${days.days.join(',')}` : 'byday' in days ? `FREQ=MONTHLY;BYDAY=${days.byday.join(',')}` : `FREQ=MONTHLY;BYMONTHDAY=${[...new Set(days.monthDays)].join(',')}`;
 	if (!parseRecurrence(rrule).ok) return { ok: false, reason: 'rule' };
 	return { ok: true, rule: { rrule, opensAt: times?.opensAt ?? null, closesAt: times?.closesAt ?? null, closedOnHolidays } };
 }
