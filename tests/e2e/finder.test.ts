@@ -149,7 +149,11 @@ describe('large text', () => {
 	it('scales every text in proportion: headings, result titles, tags, buttons', async () => {
 		const sizes = async () => {
 			await page.goto('/search?q=こども食堂');
-			const px = (selector: string) => page.locator(selector).first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+			const px = (selector: string) =>
+				page
+					.locator(selector)
+					.first()
+					.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
 			return { heading: await px('h1'), title: await px('ol.results > li h2'), tag: await px('ol.results .tag'), body: await px('ol.results > li p'), button: await px('form[role=search] button[type=submit]') };
 		};
 		const normal = await sizes();
