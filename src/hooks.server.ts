@@ -111,6 +111,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 	response.headers.set('x-request-id', event.locals.requestId);
 	// Pages for a signed-in person must not be kept by shared or back-button caches.
 	if (event.locals.actor && !response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
+	// Pages and the API pick their language from Accept-Language (when no cookie chose one): a
+	// cache must not hand one reader's language to another.
+	const vary = response.headers.get('vary');
+	if (!/(^|,)\s*(accept-language|\*)\s*(,|$)/i.test(vary ?? '')) response.headers.set('vary', vary ? `${vary}, Accept-Language` : 'Accept-Language');
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
 	// The camera only on the staff side (check-in scans QR codes; staff pages navigate without a

@@ -36,7 +36,7 @@ const home = {
 const results = {
 	titles: () => page.locator('ol.results > li h2').allTextContents(),
 	top5: async () => (await results.titles()).slice(0, 5),
-	nextLines: () => page.locator('ol.results > li .next').allTextContents()
+	nextLines: () => page.locator('ol.results:not(.undated-results) > li .next').allTextContents()
 };
 
 function assertAmong(top: string[], expected: string[]) {
@@ -67,10 +67,10 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
 	it('large text stays accessible', async () => {
 		await home.open();
 		await page.getByRole('button', { name: '文字を大きく' }).click();
-		assert.equal(await page.locator('body').getAttribute('class'), 'large-text');
+		assert.equal(await page.locator('html').getAttribute('class'), 'large-text');
 		assert.deepEqual(await seriousViolations(page), []);
 		await page.getByRole('button', { name: '文字を標準に' }).click();
-		assert.equal(await page.locator('body').getAttribute('class'), '');
+		assert.equal(await page.locator('html').getAttribute('class'), '');
 	});
 });
 
@@ -142,5 +142,28 @@ describe('language, errors, no JavaScript', () => {
 		await page.getByRole('link', { name: '次へ' }).click();
 		assert.notDeepEqual(await results.titles(), first);
 		assert.match(page.url(), /page=2/);
+	});
+});
+
+describe('large text', () => {
+	it('scales every text in proportion: headings, result titles, tags, buttons', async () => {
+		const sizes = async () => {
+			await page.goto('/search?q=こども食堂');
+			const px = (selector: string) =>
+				page
+					.locator(selector)
+					.first()
+					.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+			return { heading: await px('h1'), title: await px('ol.results > li h2'), tag: await px('ol.results .tag'), body: await px('ol.results > li p'), button: await px('form[role=search] button[type=submit]') };
+		};
+		const normal = await sizes();
+		await page.getByRole('button', { name: '文字を大きく' }).click();
+		const large = await sizes();
+		await page.getByRole('button', { name: '文字を標準に' }).click();
+		for (const key of Object.keys(normal) as Array<keyof typeof normal>) {
+			assert.ok(Math.abs(large[key] / normal[key] - 1.25) < 0.02, `${key}: ${normal[key]}px → ${large[key]}px`);
+		}
+		// Titles stay larger than the text under them.
+		assert.ok(large.title > large.body, `title ${large.title}px, body ${large.body}px`);
 	});
 });

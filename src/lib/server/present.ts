@@ -2,7 +2,7 @@
  * Turning directory data into words for pages and the API: dates, schedules, costs.
  * All text comes from the i18n catalogue; times are shown in Asia/Tokyo.
  */
-import { translator, type Locale, type Translate } from '$lib/i18n';
+import { translator, type Locale, type MessageKey, type Translate } from '$lib/i18n';
 import { parseRecurrence, localDay, weekdayIndex, WEEKDAY_CODES, type WeekdayCode } from './directory/schedule';
 
 const TOKYO_OFFSET_MS = 9 * 3600_000;
@@ -12,9 +12,13 @@ function tokyoParts(at: Date) {
 	return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), h: d.getUTCHours(), m: d.getUTCMinutes() };
 }
 
+function monthName(t: Translate, month: number): string {
+	return t(`month.${month}` as MessageKey);
+}
+
 export function formatDay(t: Translate, day: string): string {
 	const [year, month, date] = day.split('-').map(Number);
-	return t('date.day', { year, month, day: date, weekday: t(`weekdayShort.${WEEKDAY_CODES[weekdayIndex(day)]}`) });
+	return t('date.day', { year, month, monthName: monthName(t, month), day: date, weekday: t(`weekdayShort.${WEEKDAY_CODES[weekdayIndex(day)]}`) });
 }
 
 /** The week's days, Monday first (RFC 5545's order, the calendar's columns): short and full names. */
@@ -37,7 +41,7 @@ export function formatOccurrence(t: Translate, startsAt: Date, endsAt: Date | nu
 
 export function formatDayLong(t: Translate, day: string): string {
 	const [year, month, date] = day.split('-').map(Number);
-	return t('date.dayYear', { year, month, day: date });
+	return t('date.dayYear', { year, month, monthName: monthName(t, month), day: date });
 }
 
 /** 「2028年1月1日(土)」: a date far enough ahead that its year matters. */
@@ -47,7 +51,7 @@ export function formatDayFull(t: Translate, day: string): string {
 
 export function formatYearMonth(t: Translate, ym: string): string {
 	const [year, month] = ym.split('-').map(Number);
-	return t('date.yearMonth', { year, month });
+	return t('date.yearMonth', { year, month, monthName: monthName(t, month) });
 }
 
 interface ScheduleWordsInput {

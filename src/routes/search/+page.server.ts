@@ -61,6 +61,10 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const activeParams = ['when', 'near', 'life_stage', 'prefecture', 'city', 'form', 'target', 'weekday', 'language', 'free', 'no_registration', 'online'] as const;
 	const active = activeParams.filter((p) => query[p] !== undefined && query[p] !== false).map((p) => ({ text: valueLabel(p, query[p]), href: linkWith({ [p]: '' }) }));
 
+	// With a `when` filter, programs whose dates are not known come last, in a list of their own (日程は団体にご確認ください).
+	const dated = result.items.filter((item) => !query.when || item.scheduleKnown);
+	const undated = result.items.filter((item) => query.when && !item.scheduleKnown).map((item) => ({ id: item.id, title: item.title, summary: item.summary, organizationId: item.organizationId, organizationName: item.organizationName, scheduleNote: item.scheduleNote }));
+
 	return {
 		active,
 		query: { ...query, page: query.page },
@@ -72,7 +76,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		origin: result.origin,
 		unknownPlace: result.unknownPlace,
 		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,
-		items: result.items.map((item) => ({
+		undated,
+		items: dated.map((item) => ({
 			id: item.id,
 			title: item.title,
 			summary: item.summary,

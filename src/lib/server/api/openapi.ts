@@ -17,7 +17,7 @@ const descriptions: Record<string, string> = {
 	form: '取組のかたち code (taxonomy form).',
 	target: '届けたい人たち code (taxonomy target).',
 	weekday: 'RFC 5545 weekday: MO TU WE TH FR SA SU.',
-	when: 'today, weekend (this Saturday and Sunday) or next7, in Asia/Tokyo, by next occurrence.',
+	when: 'now (meeting at this moment), today, weekend (this Saturday and Sunday) or next7, in Asia/Tokyo, by next occurrence. Programs whose dates are not known follow the dated ones, with schedule_known false.',
 	free: 'Only free programs (1/true).',
 	no_registration: 'Only programs that need no booking (1/true).',
 	language: 'Language code.',

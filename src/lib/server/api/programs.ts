@@ -35,6 +35,7 @@ export function programSummary(item: FinderItem, locale: Locale, origin: string)
 				}
 			: null,
 		schedule_note: item.scheduleNote,
+		schedule_known: item.scheduleKnown,
 		distance_km: item.distanceKm,
 		score: item.score
 	};

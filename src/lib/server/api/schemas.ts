@@ -112,6 +112,7 @@ export const ProgramSummary = component(
 		location: z.object({ name: z.string(), prefecture: z.string(), city: z.string() }).nullable().describe('The first place, if any.'),
 		next_occurrence: Occurrence.nullable(),
 		schedule_note: nullableText.describe('The schedule in words, for programs whose timing no rule can say.'),
+		schedule_known: z.boolean().describe('False when the program’s dates are not known (its schedule is only in words, or not stated): with `when`, such programs follow the dated results, to be checked with the organisation (日程は団体にご確認ください).'),
 		distance_km: z.number().nullable().describe('From the point given by lat/lng or near; null without one.'),
 		score: z.number().describe('Relevance to q (0 without q).')
 	}),

@@ -32,7 +32,7 @@ const finderFields = z.object({
 	form: z.enum(codes('forms')).optional(),
 	target: z.enum(codes('targets')).optional(),
 	weekday: z.enum(WEEKDAY_CODES).optional(),
-	when: z.enum(['today', 'weekend', 'next7']).optional(),
+	when: z.enum(['now', 'today', 'weekend', 'next7']).optional(),
 	free: flag,
 	no_registration: flag,
 	language: z.enum(languageCodes).optional(),

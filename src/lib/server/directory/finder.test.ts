@@ -43,6 +43,35 @@ describe('when', () => {
 		const found = slugs(await search({ when: 'today' }, { now: new Date('2026-12-04T12:30:00Z'), today: '2026-12-04' }));
 		expect(found).not.toContain('s002-shuro-house');
 	});
+	it('programs whose schedule is known only in words follow the dated ones, marked, never dropped', async () => {
+		for (const when of ['now', 'today', 'weekend', 'next7']) {
+			const result = await search({ when });
+			const known = result.items.map((i) => i.scheduleKnown);
+			expect(known.indexOf(false)).toBeGreaterThanOrEqual(0);
+			expect(known.slice(known.indexOf(false))).not.toContain(true);
+			const undated = result.items.filter((i) => !i.scheduleKnown).map((i) => slugById.get(i.id));
+			// 毎週開催（曜日の記載なし）: meets weekly, but nobody said on which day.
+			expect(undated).toContain('s004-hachioji-food-cafe');
+			// A program with a rule that does not meet then is not listed at all.
+			expect(undated).not.toContain('s001-youthport-cafe');
+		}
+		const today = await search({ when: 'today' });
+		expect(today.items.find((i) => slugById.get(i.id) === 's002-shuro-house')?.scheduleKnown).toBe(true);
+	});
+	it('now: a program meeting at this moment, by its hours', async () => {
+		// Friday 17:00 in Tokyo: 平日週3回(月・水・金)16:00-21:00 is open.
+		const evening = { now: new Date('2026-12-04T08:00:00Z'), today: '2026-12-04' };
+		const open = await search({ when: 'now' }, evening);
+		expect(open.items.find((i) => slugById.get(i.id) === 's002-shuro-house')?.scheduleKnown).toBe(true);
+		// At 10:00 it is not yet open.
+		expect(slugs(await search({ when: 'now' }))).not.toContain('s002-shuro-house');
+		// Every Friday with no hours stated: it meets today, but whether it is open now is for the organisation to say.
+		expect(open.items.find((i) => slugById.get(i.id) === 's001-sankakusha-yorimichi-gohan')?.scheduleKnown).toBe(false);
+		// Without a `when`, the flag says whether the program has dates at all.
+		const all = await search({});
+		expect(all.items.find((i) => slugById.get(i.id) === 's002-shuro-house')?.scheduleKnown).toBe(true);
+		expect(all.items.find((i) => slugById.get(i.id) === 's004-hachioji-food-cafe')?.scheduleKnown).toBe(false);
+	});
 	it('this weekend: 第1土曜 and 第1日曜 programs', async () => {
 		const found = slugs(await search({ when: 'weekend' }));
 		expect(found).toContain('s001-youthport-cafe');
@@ -51,8 +80,9 @@ describe('when', () => {
 	});
 	it('each result shows its next occurrence, and sort=next orders by it', async () => {
 		const result = await search({ when: 'next7', sort: 'next' });
-		expect(result.items.length).toBeGreaterThan(2);
-		const starts = result.items.map((i) => i.next!.startsAt);
+		const dated = result.items.filter((i) => i.scheduleKnown);
+		expect(dated.length).toBeGreaterThan(2);
+		const starts = dated.map((i) => i.next!.startsAt);
 		expect([...starts].sort()).toEqual(starts);
 		expect(new Date(starts[0]).getTime()).toBeGreaterThan(friday.now.getTime() - 12 * 3600_000);
 	});
@@ -134,10 +164,11 @@ describe('no dead ends', () => {
 		for (const f of forms) expect((await search({ form: f.params.form!, prefecture: '東京都', city: '渋谷区' })).total).toBe(f.count);
 	});
 	it('suggests dropping the one filter that empties the result', async () => {
-		const suggestions = await suggest({ q: 'ミャンマー', when: 'today' });
-		const withoutWhen = (await search({ q: 'ミャンマー' })).total;
-		expect(withoutWhen).toBeGreaterThan(0);
-		expect(suggestions).toContainEqual(expect.objectContaining({ kind: 'drop', params: { when: '' }, count: withoutWhen }));
+		// (`when` no longer empties a result: programs without known dates stay, under their own heading.)
+		const suggestions = await suggest({ q: 'ミャンマー', weekday: 'MO' });
+		const withoutWeekday = (await search({ q: 'ミャンマー' })).total;
+		expect(withoutWeekday).toBeGreaterThan(0);
+		expect(suggestions).toContainEqual(expect.objectContaining({ kind: 'drop', params: { weekday: '' }, count: withoutWeekday }));
 	});
 });
 

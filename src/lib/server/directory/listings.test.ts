@@ -195,3 +195,20 @@ describe('the schedule form', () => {
 		expect(result.values.schedules).toEqual([]);
 	});
 });
+
+describe('schedules known only in words', () => {
+	const stored = async (programId: string) => {
+		const rows = await database.db.execute<{ rrule: string | null; opens_at: string | null; closes_at: string | null; closed_on_holidays: boolean; note: string | null; weekdays: string[] }>(
+			sql`select s.rrule, s.opens_at, s.closes_at, s.closed_on_holidays, s.note, p.weekdays from schedules s join programs p on p.id = s.program_id where s.program_id = ${programId}`
+		);
+		return rows.rows[0];
+	};
+	it('get the rule their words say exactly when staff save them, and keep the words', async () => {
+		const { programId } = await makeOrganizationWithProgram(database.db, { schedule: { rrule: null, opensAt: null, closesAt: null, closedOnHolidays: false, note: '毎週水曜 10時〜12時（祝日を除く）' } });
+		expect(await stored(programId)).toEqual({ rrule: 'FREQ=WEEKLY;BYDAY=WE', opens_at: '10:00', closes_at: '12:00', closed_on_holidays: true, note: '毎週水曜 10時〜12時（祝日を除く）', weekdays: ['WE'] });
+	});
+	it('stay words when the words are loose', async () => {
+		const { programId } = await makeOrganizationWithProgram(database.db, { schedule: { rrule: null, opensAt: null, closesAt: null, closedOnHolidays: false, note: '月1回程度（日程は要問い合わせ）' } });
+		expect(await stored(programId)).toMatchObject({ rrule: null, note: '月1回程度（日程は要問い合わせ）', weekdays: [] });
+	});
+});

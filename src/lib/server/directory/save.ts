@@ -9,6 +9,7 @@ import { organizations, programs, locations, programLocations, programPartners, 
 import type { OrganizationInput, ProgramInput } from './model';
 import { buildSearchDocument } from './search/document';
 import { ruleWeekdays } from './schedule';
+import { withRuleFromWords } from './schedule-words';
 import { refreshDates } from './upcoming';
 import { taxonomy, taxonomyKey, type TaxonomyName } from './taxonomy';
 
@@ -52,11 +53,9 @@ export async function saveOrganization(db: Db, input: OrganizationInput, today: 
 
 async function saveProgramTx(tx: Tx, organizationId: string, org: { name: string; nameKana: string | null }, input: ProgramInput): Promise<string> {
 	const values = programRow(organizationId, org, input);
-	const [row] = await tx
-		.insert(programs)
-		.values(values)
-		.onConflictDoUpdate({ target: programs.slug, set: { ...values, updatedAt: sql`now()` } })
-		.returning({ id: programs.id });
+	// Loading a dataset again is not a change to the program: updated_at ("最終更新" on its page)
+	// moves only when the organisation edits it (listings.ts saveProgram).
+	const [row] = await tx.insert(programs).values(values).onConflictDoUpdate({ target: programs.slug, set: values }).returning({ id: programs.id });
 	const programId = row.id;
 
 	const oldLocations = await tx.select({ id: programLocations.locationId }).from(programLocations).where(eq(programLocations.programId, programId));
@@ -148,7 +147,7 @@ export function programRow(organizationId: string, org: { name: string; nameKana
 		contactEmail: input.contact.email,
 		contactUrl: input.contact.url,
 		areas: programAreas(input.locations),
-		weekdays: [...new Set(input.schedules.flatMap((s) => ruleWeekdays(s.rrule)))],
+		weekdays: [...new Set(input.schedules.flatMap((s) => ruleWeekdays(withRuleFromWords(s).rrule)))],
 		lat: primary?.lat ?? null,
 		lng: primary?.lng ?? null,
 		...doc
@@ -170,7 +169,9 @@ export function locationRow(organizationId: string, place: ProgramInput['locatio
 	};
 }
 
-export function scheduleRow(programId: string, locationId: string | null, s: ProgramInput['schedules'][number], position: number) {
+/** A schedule as stored: a note that says its rule exactly gets that rule (schedule-words.ts). */
+export function scheduleRow(programId: string, locationId: string | null, given: ProgramInput['schedules'][number], position: number) {
+	const s = withRuleFromWords(given);
 	return {
 		programId,
 		locationId,

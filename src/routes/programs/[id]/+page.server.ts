@@ -39,6 +39,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			}))
 		: nextOccurrences(detail.schedules, today, 5).map((o) => ({ id: null, iso: o.start.toISOString(), text: formatOccurrence(t, o.start, o.end, o.allDay), title: null, cancelled: false, moved: false, visit: false, registration: false, note: null }));
 	const next = nextDates.find((d) => !d.cancelled);
+	const lastChanged = organization.sourceFile && program.updatedAt.getTime() <= program.createdAt.getTime() ? null : program.updatedAt;
 
 	return {
 		program: {
@@ -61,8 +62,10 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			lifeStages: program.lifeStages.map((c) => label('lifeStages', c, loc)),
 			languages: program.languages.map((c) => label('languages', c, loc)),
 			contact: { phone: program.contactPhone, email: program.contactEmail, url: program.contactUrl },
-			updated: formatDayLong(t, program.updatedAt.toISOString().slice(0, 10)),
-			updatedIso: program.updatedAt.toISOString()
+			// The program's own last change. A program loaded from a casebook (the demo region) and
+			// never edited since has none: the load is not a change, and the source is named instead.
+			updated: lastChanged ? formatDayLong(t, todayInTokyo(lastChanged)) : null,
+			updatedIso: lastChanged?.toISOString() ?? null
 		},
 		organization: { id: organization.id, name: organization.name, website: organization.website, sourceTitle: organization.sourceTitle },
 		schedules: detail.schedules.map((s) => scheduleInWords(t, s)).filter(Boolean),

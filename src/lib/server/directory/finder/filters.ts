@@ -8,7 +8,7 @@ import type { FinderClock } from './types';
 
 /** Days the `when` filter covers, counted from today in Tokyo. */
 export function whenDays(when: NonNullable<FinderQuery['when']>, today: string): [string, string] {
-	if (when === 'today') return [today, today];
+	if (when === 'today' || when === 'now') return [today, today];
 	if (when === 'next7') return [today, addDays(today, 6)];
 	const wd = weekdayIndex(today); // 5 = Saturday, 6 = Sunday
 	if (wd >= 5) return [today, addDays(today, 6 - wd)];
@@ -35,14 +35,35 @@ export function filters(query: FinderQuery, clock: FinderClock): SQL[] {
 	if (query.free) where.push(sql`p.cost_kind = 'free'`);
 	if (query.no_registration) where.push(sql`p.join_method = 'no_registration'`);
 	if (query.online) where.push(sql`p.delivery_mode in ('online', 'both')`);
+	const when = whenMatch(query, clock);
+	if (when) where.push(sql`(${when.dated} or ${when.undated})`);
+	return where;
+}
+
+/**
+ * The `when` filter in two parts: programs whose dates say they meet then (`dated`), and programs
+ * whose schedule is known only in words or not at all (`undated`), which are listed after them
+ * under 「日程は団体にご確認ください」 rather than dropped. For `now`, a program meeting today at hours
+ * nobody stated is undated too.
+ */
+export function whenMatch(query: FinderQuery, clock: FinderClock): { dated: SQL; undated: SQL } | null {
+	if (!query.when) return null;
+	const now = sql`${clock.now.toISOString()}::timestamptz`;
+	const noRule = sql`not exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)`;
+	if (query.when === 'now') {
+		const openNow = sql`exists (select 1 from program_upcoming_dates d where d.program_id = p.id and not d.all_day and d.starts_at <= ${now} and ${occurrenceEnd('d')} > ${now})`;
+		const todayNoHours = sql`exists (select 1 from program_upcoming_dates d where d.program_id = p.id and d.all_day and d.day = ${clock.today}::date)`;
+		return { dated: openNow, undated: sql`(${noRule} or ${todayNoHours})` };
+	}
 	if (query.when === 'today' || query.when === 'next7') {
 		// From today on, "an occurrence in the window that has not ended" is "the next one not yet
 		// over starts before the window closes", read from the copy on the program row.
 		const [, to] = whenDays(query.when, clock.today);
-		where.push(sql`${nextOccurrenceKey(clock.now)} < ${zonedInstant(addDays(to, 1), '00:00').toISOString()}::timestamptz`);
-	} else if (query.when) {
-		const [from, to] = whenDays(query.when, clock.today);
-		where.push(sql`p.id in (select d.program_id from program_upcoming_dates d where d.day between ${from}::date and ${to}::date and ${occurrenceEnd('d')} > ${clock.now.toISOString()}::timestamptz)`);
+		return { dated: sql`${nextOccurrenceKey(clock.now)} < ${zonedInstant(addDays(to, 1), '00:00').toISOString()}::timestamptz`, undated: noRule };
 	}
-	return where;
+	const [from, to] = whenDays(query.when, clock.today);
+	return {
+		dated: sql`p.id in (select d.program_id from program_upcoming_dates d where d.day between ${from}::date and ${to}::date and ${occurrenceEnd('d')} > ${now})`,
+		undated: noRule
+	};
 }

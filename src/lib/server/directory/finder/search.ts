@@ -7,7 +7,7 @@ import type { Db } from '../../db';
 import type { FinderQuery } from '../finder-query';
 import { occurrenceEnd } from '../upcoming';
 import { correctQuery, textMatch } from './text';
-import { filters, nextOccurrenceKey } from './filters';
+import { filters, nextOccurrenceKey, whenMatch } from './filters';
 import { placeCentre } from './place';
 import type { FinderClock, FinderResult } from './types';
 
@@ -34,27 +34,31 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock): Promis
 	const distanceKm = haversine ? sql`(case when p.lat is null then null else 6371 * 2 * asin(sqrt(${haversine})) end)` : sql`null::float8`;
 	const score = text ? text.score : sql`0`;
 	const sort = query.sort ?? (text ? 'relevance' : origin ? 'distance' : 'next');
+	// With a `when` filter, programs whose dates say so come first, then those whose schedule is known only in words.
+	const when = whenMatch(query, clock);
+	const known = when ? sql`coalesce(${when.dated}, false)` : sql`null::boolean`;
+	const first = when ? sql`schedule_known desc, ` : sql``;
 	const order =
 		sort === 'distance' && origin
-			? sql`distance_key asc nulls last, score desc, next_starts_at asc nulls last, title`
+			? sql`${first}distance_key asc nulls last, score desc, next_starts_at asc nulls last, title`
 			: sort === 'next'
-				? sql`next_starts_at asc nulls last, score desc, title`
+				? sql`${first}next_starts_at asc nulls last, score desc, title`
 				: origin
-					? sql`score desc, distance_key asc nulls last, next_starts_at asc nulls last, title`
-					: sql`score desc, next_starts_at asc nulls last, title`;
+					? sql`${first}score desc, distance_key asc nulls last, next_starts_at asc nulls last, title`
+					: sql`${first}score desc, next_starts_at asc nulls last, title`;
 	const offset = (query.page - 1) * query.per_page;
 
 	const now = sql`${clock.now.toISOString()}::timestamptz`;
 	const nextKey = nextOccurrenceKey(clock.now);
 	const statement = sql`
 		with matched as materialized (
-			select p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, ${nextKey} as next_starts_at, p.title
+			select p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, ${nextKey} as next_starts_at, p.title, (${known}) as schedule_known
 			from programs p
 			where ${sql.join(where, sql` and `)}
 		), page as (
 			select * from matched order by ${order} limit ${query.per_page} offset ${offset}
 		)
-		select (select count(*) from matched) as total, page.score, page.distance_key, (${distanceKm})::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
+		select (select count(*) from matched) as total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (${distanceKm})::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
 			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages,
 			o.id as organization_id, o.name as organization_name,
 			nx.starts_at as next_starts_at, nx.ends_at as next_ends_at, nx.all_day as next_all_day,
@@ -114,6 +118,7 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock): Promis
 					}
 				: null,
 			scheduleNote: (r.schedule_note as string | null) ?? null,
+			scheduleKnown: r.schedule_known as boolean,
 			distanceKm: r.distance_km === null ? null : Math.round(Number(r.distance_km) * 10) / 10,
 			score: Number(r.score)
 		}))

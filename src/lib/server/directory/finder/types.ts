@@ -19,6 +19,8 @@ export interface FinderItem {
 	next: { startsAt: string; endsAt: string | null; allDay: boolean } | null;
 	/** The schedule as described in words, for programs whose timing no rule can say. */
 	scheduleNote: string | null;
+	/** False when a `when` filter lists the program only because its schedule is known only in words (or not at all). */
+	scheduleKnown: boolean;
 	distanceKm: number | null;
 	score: number;
 }

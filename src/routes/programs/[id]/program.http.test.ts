@@ -1,0 +1,91 @@
+/**
+ * The public program page and the finder's JSON over HTTP, against the built app: it speaks for
+ * the organisation only with the organisation's own words, dates the program by its own last
+ * change, marks Japanese data as Japanese on English pages, and says that it varies by language.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { testDatabase } from '../../../../tests/helpers/db';
+import { startApp, type RunningApp } from '../../../../tests/helpers/app';
+import { makeOrganizationWithProgram, uniqueTag } from '../../../../tests/helpers/factories';
+import type { Database } from '$lib/server/db';
+
+let database: Database;
+let app: RunningApp;
+let admin: pg.Client;
+let own: { programId: string; title: string };
+let withNote: { programId: string; note: string };
+let demoProgram: string;
+
+beforeAll(async () => {
+	database = await testDatabase();
+	admin = new pg.Client({ connectionString: database.adminUrl });
+	await admin.connect();
+	const title = `言葉の試験の会${uniqueTag()}`;
+	own = { programId: (await makeOrganizationWithProgram(database.db, { edit: { title, firstTimeNote: null } })).programId, title };
+	const note = `初めての方は受付で声をかけてください${uniqueTag()}`;
+	withNote = { programId: (await makeOrganizationWithProgram(database.db, { edit: { firstTimeNote: note } })).programId, note };
+	// A program of the demo region (loaded from a casebook), never edited by its organisation.
+	const demo = await admin.query<{ id: string }>(`select p.id from programs p join organizations o on o.id = p.organization_id where p.slug = 's004-hachioji-food-cafe'`);
+	demoProgram = demo.rows[0].id;
+	app = await startApp(database.adminUrl);
+}, 180_000);
+afterAll(async () => {
+	await app?.stop();
+	await admin?.end();
+	await database?.close();
+});
+
+const get = (path: string, lang = 'ja') => fetch(`${app.baseUrl}${path}`, { headers: { 'accept-language': lang } });
+
+describe('the program page', () => {
+	it('never says 見学だけでも大丈夫 for an organisation that did not say it', async () => {
+		const html = await (await get(`/programs/${own.programId}`)).text();
+		expect(html).toContain(own.title);
+		expect(html).not.toContain('見学だけでも大丈夫');
+		expect(html).not.toContain('はじめての方へ');
+	});
+	it('shows the organisation’s own words for newcomers', async () => {
+		const html = await (await get(`/programs/${withNote.programId}`)).text();
+		expect(html).toContain('はじめての方へ');
+		expect(html).toContain(withNote.note);
+	});
+	it('dates an edited program by its last change, and a loaded casebook program by none (its source instead)', async () => {
+		await admin.query(`update programs set updated_at = '2026-03-05T03:00:00Z' where id = $1`, [own.programId]);
+		const edited = await (await get(`/programs/${own.programId}`)).text();
+		expect(edited).toContain('最終更新 2026年3月5日');
+		const demo = await (await get(`/programs/${demoProgram}`)).text();
+		expect(demo).not.toContain('最終更新');
+		expect(demo).toContain('出典');
+	});
+	it('in English, marks the data (in Japanese) as Japanese and dates by month name', async () => {
+		const html = await (await get(`/programs/${own.programId}`, 'en')).text();
+		expect(html).toMatch(/<html[^>]* lang="en"/);
+		expect(html).toMatch(new RegExp(`<h1[^>]* lang="ja"[^>]*>${own.title}</h1>`));
+		expect(html).toContain('Last updated 5 Mar 2026');
+	});
+});
+
+describe('Vary: Accept-Language', () => {
+	it.each(['/', '/search?q=%E9%A3%9F%E5%A0%82', '/api/v1/programs?q=%E9%A3%9F%E5%A0%82', '/calendar'])('is said by %s', async (path) => {
+		const response = await get(path, 'en');
+		expect(response.status).toBe(200);
+		expect(response.headers.get('vary') ?? '').toMatch(/accept-language/i);
+	});
+	it('is said by the program page and its API', async () => {
+		for (const path of [`/programs/${own.programId}`, `/api/v1/programs/${own.programId}`]) {
+			const response = await get(path);
+			expect(response.status).toBe(200);
+			expect(response.headers.get('vary') ?? '').toMatch(/accept-language/i);
+		}
+	});
+});
+
+describe('the finder’s open-now filter over HTTP', () => {
+	it('accepts when=now, and lists programs whose dates are not known under their own heading', async () => {
+		const html = await (await get('/search?when=now')).text();
+		expect(html).toContain('日程は団体にご確認ください');
+		const api = await (await get('/api/v1/programs?when=now&per_page=100')).json();
+		expect(api.contents.some((c: { schedule_known: boolean }) => c.schedule_known === false)).toBe(true);
+	});
+});
