@@ -163,6 +163,7 @@ export async function programForStaff(tx: Db, organizationId: string, programId:
 			forms: p.forms,
 			targets: p.targets,
 			lifeStages: p.lifeStages,
+			audience: p.audience as NonNullable<ProgramInput['audience']>,
 			partnershipType: p.partnershipType as ProgramInput['partnershipType'],
 			partners: partners.map((x) => ({ name: x.name, role: x.role })),
 			cost: { kind: p.costKind as ProgramInput['cost']['kind'], amountYen: p.costAmountYen, note: p.costNote },
@@ -203,9 +204,9 @@ export async function programForStaff(tx: Db, organizationId: string, programId:
 }
 
 /** What the staff form edits; the rest of a program (partners, period, outcomes) is kept. */
-export type ProgramEdit = Pick<ProgramInput, 'title' | 'summary' | 'description' | 'forms' | 'targets' | 'lifeStages' | 'cost' | 'joinMethod' | 'joinNote' | 'firstTimeNote' | 'languages' | 'deliveryMode' | 'status' | 'contact'> & { schedules: ScheduleInput[] };
+export type ProgramEdit = Pick<ProgramInput, 'title' | 'summary' | 'description' | 'forms' | 'targets' | 'lifeStages' | 'audience' | 'cost' | 'joinMethod' | 'joinNote' | 'firstTimeNote' | 'languages' | 'deliveryMode' | 'status' | 'contact'> & { schedules: ScheduleInput[] };
 
-const EDITABLE: (keyof ProgramEdit)[] = ['title', 'summary', 'description', 'forms', 'targets', 'lifeStages', 'cost', 'joinMethod', 'joinNote', 'firstTimeNote', 'languages', 'deliveryMode', 'status', 'contact', 'schedules'];
+const EDITABLE: (keyof ProgramEdit)[] = ['title', 'summary', 'description', 'forms', 'targets', 'lifeStages', 'audience', 'cost', 'joinMethod', 'joinNote', 'firstTimeNote', 'languages', 'deliveryMode', 'status', 'contact', 'schedules'];
 
 export type SaveProgramResult = Result<{ programId: string; changed: string[] }, 'not_found' | 'foreign_location'>;
 
