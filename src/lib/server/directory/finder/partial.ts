@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { FinderQuery } from '../finder-query';
+import { queryWords } from '../search/normalize';
 import type { TextMatch } from './text';
 import type { FinderItem, FinderResult, PartialMatches } from './types';
 
@@ -54,6 +55,20 @@ export function relaxations(text: TextMatch): { dropOne: Relaxation[]; keepOne: 
 	return { dropOne, keepOne };
 }
 
+/**
+ * The words as the resident typed them (サロン, not the folded さろん), by their normalised form;
+ * a word whose typing cannot be told apart stays normalised.
+ */
+function typedForms(q: string | undefined): Map<string, string> {
+	const forms = new Map<string, string>();
+	for (const token of (q ?? '').split(/[\s\u3000]+/)) {
+		if (token.startsWith('-')) continue; // an excluded word is never a missing one
+		const words = queryWords(token);
+		if (words.length === 1 && !forms.has(words[0])) forms.set(words[0], token);
+	}
+	return forms;
+}
+
 type Run = (query: FinderQuery, text: TextMatch) => Promise<FinderResult>;
 
 /**
@@ -63,6 +78,7 @@ type Run = (query: FinderQuery, text: TextMatch) => Promise<FinderResult>;
 export async function partialMatches(run: Run, query: FinderQuery, text: TextMatch, found: FinderItem[]): Promise<PartialMatches[]> {
 	const seen = new Set(found.map((i) => i.id));
 	const { dropOne, keepOne } = relaxations(text);
+	const typed = typedForms(query.q);
 	const search = { ...query, page: 1, per_page: ITEMS_PER_GROUP + seen.size };
 	for (const level of [dropOne, keepOne]) {
 		const groups: PartialMatches[] = [];
@@ -70,7 +86,7 @@ export async function partialMatches(run: Run, query: FinderQuery, text: TextMat
 			const result = await run(search, r.text);
 			const items = result.items.filter((i) => !seen.has(i.id)).slice(0, ITEMS_PER_GROUP);
 			// Every program of the full search matches each relaxed one too.
-			if (items.length) groups.push({ missing: r.missing, total: result.total - seen.size, items });
+			if (items.length) groups.push({ missing: r.missing.map((w) => typed.get(w) ?? w), total: result.total - seen.size, items });
 		}
 		if (groups.length) return groups.sort((a, b) => b.total - a.total).slice(0, MAX_GROUPS);
 	}
