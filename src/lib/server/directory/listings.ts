@@ -214,11 +214,13 @@ export type SaveProgramResult = Result<{ programId: string; changed: string[] },
  * Create (no id; as an unpublished draft) or update a program with its places (ids of this
  * organisation's places) and schedules.
  */
-export async function saveProgram(tx: Db, organizationId: string, programId: string | null, edit: ProgramEdit, locationIds: string[], today: string): Promise<SaveProgramResult> {
+export async function saveProgram(tx: Db, organizationId: string, programId: string | null, given: ProgramEdit, locationIds: string[], today: string): Promise<SaveProgramResult> {
 	const org = await organizationForStaff(tx, organizationId);
 	if (!org) return refused('not_found');
 	const existing = programId ? await programForStaff(tx, organizationId, programId) : null;
 	if (programId && !existing) return refused('not_found');
+	// An edit that does not say whom the program is for keeps what it was (residents for a new one).
+	const edit: ProgramEdit = { ...given, audience: given.audience ?? existing?.input.audience ?? 'residents' };
 	const places = locationIds.length
 		? await tx
 				.select()
