@@ -64,6 +64,51 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
 		assert.ok(await page.getByText('こちらはいかがですか').isVisible());
 		assert.deepEqual(await seriousViolations(page), []);
 	});
+	it('a search that finds nothing, on a phone: the consultation window and the hotlines', async () => {
+		await page.goto('/search?q=ズブロフカ');
+		assert.ok(await page.getByText('条件に合うものはみつかりませんでした。').isVisible());
+		const consult = page.getByRole('link', { name: '相談窓口にメッセージを送る' });
+		assert.ok(await consult.isVisible());
+		assert.equal(await consult.getAttribute('href'), '/consult');
+		// The lines anyone can call, each a tap-to-call link from the hotline data.
+		const call = page.getByRole('link', { name: '0120-279-338 に電話する' });
+		assert.ok(await call.isVisible(), 'よりそいホットライン');
+		assert.equal(await call.getAttribute('href'), 'tel:0120279338');
+		assert.ok(await page.getByText('いのちの電話（ナビダイヤル）').isVisible());
+		// Dropping the words is still offered.
+		assert.ok(await page.getByRole('link', { name: /条件「さがしたいこと」をはずす/ }).isVisible());
+		assert.deepEqual(await seriousViolations(page), []);
+		// The link leads to the window's form.
+		await consult.click();
+		assert.match(page.url(), /\/consult$/);
+		assert.ok(await page.getByLabel('相談したいこと').isVisible());
+	});
+	it('words that match only in part, on a phone: the partial matches under 「『無料』を含まない結果」', async () => {
+		await home.open();
+		await home.search('高齢者 サロン 無料'); // 1: type, 2: search
+		assert.ok(await page.getByText('0件みつかりました').isVisible());
+		const heading = page.getByRole('heading', { name: '『無料』を含まない結果' });
+		assert.ok(await heading.isVisible());
+		const titles = await page.locator('section.partial ol.results').first().locator('li h3').allTextContents();
+		assert.ok(titles.length > 0);
+		assertAmong(titles.slice(0, 5), ['ふれあい喫茶はち福', 'フリースペースのサークル活動', '近隣大家族', '大倉山ミエル']);
+		// Not an empty page: no hotlines list, but the consultation window is still offered.
+		assert.ok(await page.getByRole('link', { name: '相談窓口にメッセージを送る' }).isVisible());
+		assert.deepEqual(await seriousViolations(page), []);
+	});
+	it('a feeling finds residents’ programs; the supporters’ meetings only behind their own link', async () => {
+		await page.goto('/search?q=さみしい');
+		const titles = await results.titles();
+		assert.ok(titles.length > 0);
+		assert.ok(!titles.some((t) => t.includes('月例会') || t.includes('研修')), titles.join(' / '));
+		const link = page.getByRole('link', { name: /支援者・専門職向けのプログラム\(\d+件\)/ });
+		assert.ok(await link.isVisible());
+		await link.click();
+		assert.match(page.url(), /audience=supporters/);
+		assertAmong(await results.titles(), ['月例会']);
+		assert.ok(await page.getByRole('link', { name: '住民向けのプログラムを見る' }).isVisible());
+		assert.deepEqual(await seriousViolations(page), []);
+	});
 	it('large text stays accessible', async () => {
 		await home.open();
 		await page.getByRole('button', { name: '文字を大きく' }).click();

@@ -1,10 +1,11 @@
 import { error } from '@sveltejs/kit';
-import { parseFinderParams, searchPrograms, suggestAlternatives, taxonomy, label, type FinderQuery } from '$lib/server/directory';
+import { parseFinderParams, searchPrograms, suggestAlternatives, taxonomy, label, type FinderItem, type FinderQuery } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
 import { translator, type MessageKey } from '$lib/i18n';
 import { prefecturesInUse } from '$lib/server/directory/areas';
+import { hotlinesForEveryone } from '$lib/server/consultations';
 import type { PageServerLoad } from './$types';
 
 export const csr = false;
@@ -44,6 +45,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		online: 'search.online',
 		target: 'search.target',
 		life_stage: 'search.lifeStage',
+		audience: 'search.audience',
 		q: 'search.label'
 	};
 
@@ -55,15 +57,30 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		if (param === 'language') return label('languages', String(value), loc);
 		if (param === 'weekday') return t(`weekday.${value as 'MO'}`);
 		if (param === 'when') return t(`search.when.${value as 'today'}`);
+		if (param === 'audience') return t(`search.audience.${value as 'all'}`);
 		if (value === true) return t(paramLabels[param] ?? 'search.any');
 		return String(value);
 	};
-	const activeParams = ['when', 'near', 'life_stage', 'prefecture', 'city', 'form', 'target', 'weekday', 'language', 'free', 'no_registration', 'online'] as const;
+	const activeParams = ['when', 'near', 'life_stage', 'prefecture', 'city', 'form', 'target', 'weekday', 'language', 'free', 'no_registration', 'online', 'audience'] as const;
 	const active = activeParams.filter((p) => query[p] !== undefined && query[p] !== false).map((p) => ({ text: valueLabel(p, query[p]), href: linkWith({ [p]: '' }) }));
 
 	// With a `when` filter, programs whose dates are not known come last, in a list of their own (日程は団体にご確認ください).
 	const dated = result.items.filter((item) => !query.when || item.scheduleKnown);
-	const undated = result.items.filter((item) => query.when && !item.scheduleKnown).map((item) => ({ id: item.id, title: item.title, summary: item.summary, organizationId: item.organizationId, organizationName: item.organizationName, scheduleNote: item.scheduleNote }));
+	const undatedItems = result.items.filter((item) => query.when && !item.scheduleKnown);
+	const present = (item: FinderItem) => ({
+		id: item.id,
+		title: item.title,
+		summary: item.summary,
+		organizationId: item.organizationId,
+		organizationName: item.organizationName,
+		place: item.place ? `${item.place.prefecture}${item.place.city ?? ''} ${item.place.name}`.trim() : null,
+		next: item.next ? formatOccurrence(t, new Date(item.next.startsAt), item.next.endsAt ? new Date(item.next.endsAt) : null, item.next.allDay) : null,
+		scheduleNote: item.scheduleNote,
+		cost: costInWords(t, item.costKind, item.costAmountYen),
+		join: joinInWords(t, item.joinMethod),
+		forms: item.forms.map((f) => label('forms', f, loc)),
+		distanceKm: item.distanceKm
+	});
 
 	return {
 		active,
@@ -76,21 +93,18 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		origin: result.origin,
 		unknownPlace: result.unknownPlace,
 		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,
-		undated,
-		items: dated.map((item) => ({
-			id: item.id,
-			title: item.title,
-			summary: item.summary,
-			organizationId: item.organizationId,
-			organizationName: item.organizationName,
-			place: item.place ? `${item.place.prefecture}${item.place.city ?? ''} ${item.place.name}`.trim() : null,
-			next: item.next ? formatOccurrence(t, new Date(item.next.startsAt), item.next.endsAt ? new Date(item.next.endsAt) : null, item.next.allDay) : null,
-			scheduleNote: item.scheduleNote,
-			cost: costInWords(t, item.costKind, item.costAmountYen),
-			join: joinInWords(t, item.joinMethod),
-			forms: item.forms.map((f) => label('forms', f, loc)),
-			distanceKm: item.distanceKm
+		undated: undatedItems.map(present),
+		items: dated.map(present),
+		// Supporters' programs that match a residents' search: a count and a link, never among the results.
+		supporters: result.supportersTotal ? { text: t('search.supporters', { count: result.supportersTotal }), href: linkWith({ audience: 'supporters' }) } : null,
+		audienceBack: query.audience === 'supporters' ? linkWith({ audience: '' }) : null,
+		partial: result.partial.map((g) => ({
+			title: t('search.partial.title', { words: g.missing.join(loc === 'ja' ? '』『' : '”, “') }),
+			count: g.total,
+			items: g.items.map(present)
 		})),
+		// Nothing at all: the consultation window and the lines anyone can call, beside the suggestions.
+		hotlines: result.total === 0 && result.partial.length === 0 ? hotlinesForEveryone().map((h) => ({ name: h.name, number: h.number, hours: h.hours, url: h.url })) : [],
 		suggestions: suggestions.map((s) => ({
 			href: linkWith(s.params),
 			text: s.kind === 'area' ? t('search.suggest.area', { label: s.label, count: s.count }) : s.kind === 'form' ? t('search.suggest.form', { label: label('forms', s.label, loc), count: s.count }) : t('search.suggest.drop', { label: t(paramLabels[s.label] ?? 'search.any'), count: s.count })

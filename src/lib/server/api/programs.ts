@@ -2,13 +2,14 @@
 import { label, nextOccurrences, type FinderItem, type ProgramDetail, type OrganizationDetail } from '../directory';
 import { costInWords, formatOccurrence, joinInWords, scheduleInWords } from '../present';
 import { translator, type Locale } from '$lib/i18n';
-import type { ApiOf, COST_KINDS, DELIVERY_MODES, JOIN_METHODS, PROGRAM_STATUSES, Organization, Program, ProgramSummary } from './schemas';
+import type { ApiOf, COST_KINDS, DELIVERY_MODES, JOIN_METHODS, PROGRAM_AUDIENCES, PROGRAM_STATUSES, Organization, Program, ProgramSummary } from './schemas';
 
 // Text columns whose values the database's check constraints limit to these lists.
 type CostKind = (typeof COST_KINDS)[number];
 type JoinMethod = (typeof JOIN_METHODS)[number];
 type DeliveryMode = (typeof DELIVERY_MODES)[number];
 type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
+type Audience = (typeof PROGRAM_AUDIENCES)[number];
 
 export function programSummary(item: FinderItem, locale: Locale, origin: string): ApiOf<typeof ProgramSummary> {
 	const t = translator(locale);
@@ -22,6 +23,7 @@ export function programSummary(item: FinderItem, locale: Locale, origin: string)
 		targets: item.targets,
 		life_stages: item.lifeStages,
 		languages: item.languages,
+		audience: item.audience as Audience,
 		delivery_mode: item.deliveryMode as DeliveryMode,
 		cost: { kind: item.costKind as CostKind, amount_yen: item.costAmountYen, note: item.costNote, text: costInWords(t, item.costKind, item.costAmountYen) },
 		join_method: { code: item.joinMethod as JoinMethod, text: joinInWords(t, item.joinMethod) },
@@ -56,6 +58,7 @@ export function programDetail(d: ProgramDetail, locale: Locale, origin: string, 
 		targets: p.targets.map((code) => ({ code, label: label('targets', code, locale) })),
 		life_stages: p.lifeStages.map((code) => ({ code, label: label('lifeStages', code, locale) })),
 		languages: p.languages,
+		audience: p.audience as Audience,
 		delivery_mode: p.deliveryMode as DeliveryMode,
 		partnership_type: p.partnershipType,
 		partners: d.partners.map((x) => ({ name: x.name, role: x.role })),

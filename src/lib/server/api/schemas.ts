@@ -36,6 +36,7 @@ export const COST_KINDS = ['free', 'pay_what_you_can', 'fixed', 'unknown'] as co
 export const JOIN_METHODS = ['no_registration', 'reservation', 'membership', 'referral_only', 'unknown'] as const;
 export const DELIVERY_MODES = ['in_person', 'online', 'both'] as const;
 export const PROGRAM_STATUSES = ['active', 'ended', 'planned'] as const;
+export const PROGRAM_AUDIENCES = ['residents', 'supporters'] as const;
 
 // ── path parameters ────────────────────────────────────────────────────────────────────────────
 
@@ -92,6 +93,8 @@ const Cost = component(
 	})
 );
 
+const Audience = z.enum(PROGRAM_AUDIENCES).describe('Whom the program is for: residents, or supporters and professionals (network meetings, 研修, 月例会).');
+
 const Coded = component('CodedLabel', z.object({ code: z.string(), label: z.string() }), 'A taxonomy code and its label in the visitor’s language.');
 
 export const ProgramSummary = component(
@@ -106,6 +109,7 @@ export const ProgramSummary = component(
 		targets: z.array(z.string()).describe('届けたい人たち codes (taxonomy target).'),
 		life_stages: z.array(z.string()).describe('Life stage codes (taxonomy life_stage).'),
 		languages: z.array(z.string()),
+		audience: Audience,
 		delivery_mode: z.enum(DELIVERY_MODES),
 		cost: Cost,
 		join_method: z.object({ code: z.enum(JOIN_METHODS), text: z.string() }),
@@ -131,6 +135,16 @@ export const ProgramPage = component(
 		empty: z.boolean(),
 		origin: z.object({ lat: z.number(), lng: z.number(), label: nullableText }).nullable().describe('The point distances were measured from, when a place was given.'),
 		unknown_place: nullableText.describe('A `near` place name that matched no known place (the search ran without it).'),
+		supporters_total: z.int().min(0).nullable().describe('In a search for residents (audience absent or residents): how many programs for supporters and professionals match too (counted up to 1000; ask again with audience=supporters to list them). Null otherwise.'),
+		partial: z
+			.array(
+				z.object({
+					missing: z.array(z.string()).describe('The query words (normalised) these programs do not contain.'),
+					total_items: z.int().min(0),
+					contents: z.array(ProgramSummary).describe('The best few.')
+				})
+			)
+			.describe('When every query word together matched fewer than 3 programs (first page only): the best matches with a word left out (or, failing that, with one word alone), the largest group first. Empty otherwise.'),
 		contents: z.array(ProgramSummary)
 	}),
 	'A page of search results; paging fields follow HSDS 3.0.'
@@ -150,6 +164,7 @@ export const Program = component(
 		targets: z.array(Coded),
 		life_stages: z.array(Coded),
 		languages: z.array(z.string()),
+		audience: Audience,
 		delivery_mode: z.enum(DELIVERY_MODES),
 		partnership_type: nullableText.describe('public_private or private_private.'),
 		partners: z.array(z.object({ name: z.string(), role: nullableText })),

@@ -28,6 +28,11 @@ export function parseHotlines(json: unknown): readonly Hotline[] {
 
 export const HOTLINES: readonly Hotline[] = parseHotlines(hotlineData);
 
+/** The lines for everyone (not the emergency numbers, not the children's line), for pages that offer them unasked, such as a search that found nothing. */
+export function hotlinesForEveryone(hotlines: readonly Hotline[] = HOTLINES): Hotline[] {
+	return hotlines.filter((h) => h.audience === 'everyone');
+}
+
 /**
  * The lines to show for a triage result, most pressing first: [] when the message is not urgent;
  * 110/119 first when there is immediate danger; チャイルドライン when the person is (or may be) a

@@ -31,7 +31,7 @@ export { triage, type TriageResult, type CrisisCategory } from './triage';
 export { activeTriage, ACTIVE_RULES_TTL_MS } from './triage/active';
 export { listTriageRuleVersions, triageRuleVersion, saveTriageRuleVersion, activateTriageRuleVersion, type RuleVersions, type RuleVersionSummary, type RuleVersionDetail, type SaveRefusal, type ActivateRefusal } from './triage/versions';
 export { rulesFromForm, FLOOR, type Measured, type SetFigures, type RulesDiff, type RulesForm } from './triage/review';
-export { hotlinesFor, type Hotline } from './hotlines';
+export { hotlinesFor, hotlinesForEveryone, type Hotline } from './hotlines';
 export { addresseeName } from './window';
 export { organizationConsultationFigures, exportOrganizationConsultationFigures, consultationFiguresByOrganization, consultationFiguresCsv, emptyConsultationFigures, minutesOf, type ConsultationFigures, type ConsultationPeriod, type ConsultationCsvLabels } from './figures';
 export { recordStaffConsultation, staffEntryInput, type StaffEntryInput, type StaffEntered } from './staff-entry';

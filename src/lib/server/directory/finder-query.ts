@@ -42,6 +42,12 @@ const finderFields = z.object({
 	/** A place name ("東京都/世田谷区" or "世田谷区") to measure distance from. */
 	near: optionalText(60),
 	sort: z.enum(['relevance', 'next', 'distance']).optional(),
+	/**
+	 * Whom the programs are for. Absent or `residents`: programs for residents, with the number of
+	 * supporters' programs that also match beside them; `supporters`: network meetings, 研修 and
+	 * the like for supporters and professionals; `all`: both.
+	 */
+	audience: z.enum(['residents', 'supporters', 'all']).optional(),
 	page: z.coerce.number().int().min(1).max(500).default(1),
 	per_page: z.coerce.number().int().min(1).max(100).default(20)
 });

@@ -25,6 +25,11 @@ async function top5(params: Record<string, string>) {
 	return result.items.map((i) => slugById.get(i.id)!);
 }
 
+/** Resident programs where a lonely person can meet people or talk. */
+const LONELY = ['s001-rmj-music-event', 's001-sankakusha-yorimichi-gohan', 's001-youthport-cafe', 's002-line-sodan', 's002-yasashii-cafe', 's004-hachioji-food-cafe', 's002-marugoto-fureaikai', 's002-aomushi-room', 's004-oideeru'];
+/** Resident programs with someone to talk to. */
+const TALK = ['s002-line-sodan', 's002-hitorioya-koryukai', 's002-yasashii-cafe', 's002-marugoto-fureaikai', 's001-miel-community-cafe', 's002-kinrin-daikazoku', 's004-hachioji-food-cafe', 's002-aomushi-room', 's001-ysc-hachifuku'];
+
 const cases: Array<{ params: Record<string, string>; anyOf: string[]; why: string }> = [
 	{ params: { q: '不登校' }, anyOf: ['s001-tanotsuku-weekday-morning', 's001-sodateage-boardgame-cafe', 's001-miel-oya-no-kai'], why: 'tag match' },
 	{ params: { q: '不登校', prefecture: '東京都' }, anyOf: ['s001-tanotsuku-weekday-morning', 's001-sodateage-boardgame-cafe'], why: 'with area' },
@@ -57,17 +62,40 @@ const cases: Array<{ params: Record<string, string>; anyOf: string[]; why: strin
 	{ params: { q: 'DV' }, anyOf: ['s002-gaikokuseki-kinkyu-shien'], why: 'Latin in Japanese text' },
 	{ params: { q: 'ラジオ体操' }, anyOf: ['s001-kotoen-radio-taiso'], why: 'title' },
 	{ params: { q: '防災' }, anyOf: ['s001-bousai-cn-gokinjo-volunteer', 's001-bousai-cn-bousai-kodomo-shokudo'], why: 'title' },
-	{ params: { q: 'トラウマ' }, anyOf: ['s001-onara-tic-training'], why: 'partial word' },
+	{ params: { q: 'トラウマ' }, anyOf: ['s001-onara-onara-cafe'], why: 'partial word (the training of the same name is for supporters)' },
+	{ params: { q: 'トラウマ', audience: 'supporters' }, anyOf: ['s001-onara-tic-training'], why: 'partial word, for supporters' },
 	{ params: { q: 'おもちゃ' }, anyOf: ['s003-arakawa-toy-library'], why: 'hiragana' },
 	{ params: { q: 'ｶﾌｪ 若者' }, anyOf: ['s001-youthport-cafe', 's002-yasashii-cafe'], why: 'half-width katakana' },
 	{ params: { q: 'こそだて 相談' }, anyOf: ['s003-kirakira', 's001-rmj-online-kosodate-center', 's000-kosodate-hiroba'], why: 'hiragana of 子育て' },
 	{ params: { q: '性的マイノリティ' }, anyOf: ['s002-aomushi-room'], why: 'target label' },
 	{ params: { q: '石巻' }, anyOf: ['s002-shuro-house', 's002-iyashi-event-outreach'], why: 'place name' },
-	{ params: { q: '農園' }, anyOf: ['s002-tsunagaru-noen'], why: 'title' }
+	{ params: { q: '農園' }, anyOf: ['s002-tsunagaru-noen'], why: 'title' },
+	// Feelings and everyday words: resident programs where people meet and talk.
+	{ params: { q: 'さみしい' }, anyOf: LONELY, why: 'feeling → 孤独, resident programs' },
+	{ params: { q: '寂しい' }, anyOf: LONELY, why: 'kanji of さみしい' },
+	{ params: { q: '孤独' }, anyOf: LONELY, why: 'the word itself' },
+	{ params: { q: '孤立' }, anyOf: LONELY, why: 'synonym of 孤独' },
+	{ params: { q: '話し相手がほしい' }, anyOf: TALK, why: 'feeling → someone to talk to' },
+	{ params: { q: '一人暮らし' }, anyOf: ['s004-oideeru', 's002-marugoto-fureaikai', 's002-yasashii-cafe', 's001-kotoen-radio-taiso', 's002-chiiki-jumin-tsudoi'], why: 'life situation (target 一人暮らし)' },
+	{ params: { q: 'ひとり暮らし 高齢者' }, anyOf: ['s002-marugoto-fureaikai', 's002-chiiki-jumin-tsudoi', 's004-oideeru', 's001-kotoen-radio-taiso'], why: 'hiragana variant with a second word' },
+	{ params: { q: '高齢者 サロン' }, anyOf: ['s001-ysc-hachifuku', 's002-free-space-circle', 's002-kinrin-daikazoku', 's001-miel-community-cafe'], why: 'サロン → 居場所・カフェ' },
+	{ params: { q: 'お茶会' }, anyOf: ['s002-marugoto-fureaikai', 's002-community-cafe-monozukuri'], why: 'a gathering by its name' },
+	{ params: { q: '仲間づくり' }, anyOf: ['s004-fumanet-class', 's002-chiiki-jumin-tsudoi', 's002-chiisana-shigoto-koshukai'], why: 'what people come for' },
+	{ params: { q: '居場所' }, anyOf: ['s002-tsunagaru-noen', 's001-sankakusha-ibasho', 's002-aomushi-room', 's001-tanotsuku-ibasho', 's001-mammies-oyako-ibasho', 's001-roje-spark'], why: 'form label, resident programs' },
+	{ params: { q: '子育て 孤立' }, anyOf: ['s001-rmj-music-event', 's003-hot-hiroba'], why: 'a parent who feels alone' },
+	{ params: { q: 'ひきこもり 相談' }, anyOf: ['s002-aomushi-room', 's002-line-sodan', 's002-yasashii-cafe', 's004-ashitaba-consult'], why: 'two words' },
+	{ params: { q: '研修' }, anyOf: ['s004-fumanet-supporter', 's002-chiisana-shigoto-koshukai'], why: 'residents first: trainings a resident can take' },
+	// Audience: supporters' programs when they are asked for.
+	{ params: { q: '研修', audience: 'supporters' }, anyOf: ['s001-onara-tic-training', 's002-shiensha-kenshu', 's002-hogosha-shien-kenshu', 's001-mammies-shiensha-kenshu'], why: 'trainings for supporters' },
+	{ params: { q: '月例会', audience: 'supporters' }, anyOf: ['s001-fb8-getsureikai'], why: 'a monthly network meeting' },
+	{ params: { q: '孤独', audience: 'supporters' }, anyOf: ['s001-fb8-getsureikai', 's002-shiensha-kenshu', 's002-kyodo-project-shien'], why: 'supporters working on loneliness' },
+	{ params: { q: 'ネットワーク', audience: 'supporters' }, anyOf: ['s002-banet', 's003-koyurunet-koukankai', 's002-machi-no-shigotoba'], why: 'networks of organisations' },
+	{ params: { q: '月例会', audience: 'all' }, anyOf: ['s001-fb8-getsureikai'], why: 'everyone: both audiences' },
+	{ params: { q: '情報交換', audience: 'supporters' }, anyOf: ['s003-koyurunet-koukankai'], why: 'a meeting to share information' }
 ];
 
 describe('relevance test set', () => {
-	it('has at least 30 queries', () => expect(cases.length).toBeGreaterThanOrEqual(30));
+	it('has at least 50 queries', () => expect(cases.length).toBeGreaterThanOrEqual(50));
 	for (const c of cases) {
 		it(`${JSON.stringify(c.params)} (${c.why})`, async () => {
 			const top = await top5(c.params);
@@ -110,5 +138,108 @@ describe('ranking', () => {
 	it('the word as typed outranks its synonyms', async () => {
 		const [first] = (await searchPrograms(database.db, finderQuery.parse({ q: 'ごはん' }), clock)).items;
 		expect(first.title).toContain('ごはん');
+	});
+});
+
+describe('audience', () => {
+	const search = (params: Record<string, string>) => searchPrograms(database.db, finderQuery.parse({ per_page: '100', ...params }), clock);
+	const audienceOf = new Map<string, string>();
+	beforeAll(async () => {
+		for (const row of await database.db.select({ slug: programs.slug, audience: programs.audience }).from(programs)) audienceOf.set(row.slug, row.audience);
+	});
+
+	it('the demo region has supporters’ programs, marked from their own text', () => {
+		for (const slug of ['s001-fb8-getsureikai', 's004-hachioji-platform', 's001-onara-tic-training', 's002-shiensha-kenshu', 's003-koyurunet-koukankai']) expect(audienceOf.get(slug), slug).toBe('supporters');
+		for (const slug of ['s002-marugoto-fureaikai', 's002-mens-shed', 's004-fumanet-supporter']) expect(audienceOf.get(slug), slug).toBe('residents');
+	});
+
+	for (const q of ['さみしい', '話し相手がほしい', '孤独', '居場所']) {
+		it(`${q}: no supporters’ program among the results, and the supporters’ ones counted apart`, async () => {
+			const result = await search({ q });
+			expect(result.items.length).toBeGreaterThan(0);
+			expect(result.items[0].audience).toBe('residents');
+			expect(result.items.filter((i) => i.audience !== 'residents').map((i) => slugById.get(i.id))).toEqual([]);
+			expect(result.supportersTotal).not.toBeNull();
+		});
+	}
+
+	it('さみしい counts the 月例会 of supporters without listing it', async () => {
+		const result = await search({ q: 'さみしい' });
+		expect(result.items.map((i) => slugById.get(i.id))).not.toContain('s001-fb8-getsureikai');
+		expect(result.supportersTotal).toBeGreaterThanOrEqual(1);
+		const supporters = await search({ q: 'さみしい', audience: 'supporters' });
+		expect(supporters.total).toBe(result.supportersTotal);
+		expect(supporters.items.map((i) => slugById.get(i.id))).toContain('s001-fb8-getsureikai');
+	});
+
+	it('audience=supporters lists only supporters’ programs and counts nothing apart', async () => {
+		const result = await search({ q: '研修', audience: 'supporters' });
+		expect(result.items.length).toBeGreaterThan(0);
+		expect(new Set(result.items.map((i) => i.audience))).toEqual(new Set(['supporters']));
+		expect(result.supportersTotal).toBeNull();
+	});
+
+	it('audience=all lists both, as many as the two searches apart', async () => {
+		const [all, residents] = [await search({ q: '研修', audience: 'all' }), await search({ q: '研修' })];
+		expect(new Set(all.items.map((i) => i.audience))).toEqual(new Set(['residents', 'supporters']));
+		expect(all.total).toBe(residents.total + residents.supportersTotal!);
+	});
+
+	it('without words: the whole list is residents’ programs', async () => {
+		const result = await search({});
+		expect(result.items.every((i) => i.audience === 'residents')).toBe(true);
+		// Ended programs are left out of both.
+		expect(result.supportersTotal).toBeGreaterThan(0);
+		expect(result.supportersTotal).toBe((await search({ audience: 'supporters' })).total);
+	});
+});
+
+describe('partial matches', () => {
+	const search = (params: Record<string, string>) => searchPrograms(database.db, finderQuery.parse({ per_page: '20', ...params }), clock);
+	const slugsOf = (items: Array<{ id: string }>) => items.map((i) => slugById.get(i.id)!);
+
+	it('高齢者 サロン 無料: nothing has all three, so the salons without 『無料』 come first, as typed', async () => {
+		const result = await search({ q: '高齢者 サロン 無料' });
+		expect(result.total).toBe(0);
+		expect(result.partial.length).toBeGreaterThan(0);
+		expect(result.partial[0].missing).toEqual(['無料']);
+		expect(result.partial[0].total).toBeGreaterThanOrEqual(5);
+		expect(slugsOf(result.partial[0].items).some((s) => ['s001-ysc-hachifuku', 's002-free-space-circle', 's002-kinrin-daikazoku', 's001-miel-community-cafe'].includes(s))).toBe(true);
+		// The largest group first; katakana shown as typed (not the folded さろん).
+		for (let i = 1; i < result.partial.length; i++) expect(result.partial[i].total).toBeLessThanOrEqual(result.partial[i - 1].total);
+		expect(result.partial.flatMap((g) => g.missing)).not.toContain('さろん');
+		expect(result.partial.flatMap((g) => g.items).every((i) => i.audience === 'residents')).toBe(true);
+	});
+
+	it('ひきこもり 相談 40代: the one full match, then the matches without 『40代』, none listed twice', async () => {
+		const result = await search({ q: 'ひきこもり 相談 40代' });
+		expect(result.total).toBeLessThan(3);
+		const group = result.partial.find((g) => g.missing.join() === '40代');
+		expect(group, JSON.stringify(result.partial.map((g) => g.missing))).toBeDefined();
+		const full = new Set(result.items.map((i) => i.id));
+		expect(group!.items.some((i) => full.has(i.id))).toBe(false);
+	});
+
+	it('when leaving out one word is not enough, each word alone', async () => {
+		const result = await search({ q: 'ズブロフカ ヌガーノ 不登校' });
+		expect(result.total).toBe(0);
+		expect(result.partial[0].missing).toEqual(['ズブロフカ', 'ヌガーノ']);
+		expect(slugsOf(result.partial[0].items).some((s) => ['s001-tanotsuku-weekday-morning', 's001-sodateage-boardgame-cafe', 's001-miel-oya-no-kai'].includes(s))).toBe(true);
+	});
+
+	it('an excluded word stays excluded in the partial matches (高齢者 サロン 無料 -東京)', async () => {
+		const withTokyo = await search({ q: '高齢者 サロン 無料' });
+		const tokyoIds = new Set(withTokyo.partial.flatMap((g) => g.items).filter((i) => i.place?.prefecture === '東京都').map((i) => i.id));
+		expect(tokyoIds.size).toBeGreaterThan(0);
+		const result = await search({ q: '高齢者 サロン 無料 -東京' });
+		expect(result.partial.length).toBeGreaterThan(0);
+		expect(result.partial.flatMap((g) => g.missing)).not.toContain('東京');
+		expect(result.partial.flatMap((g) => g.items).filter((i) => tokyoIds.has(i.id))).toEqual([]);
+	});
+
+	it('enough full matches, one word, or a later page: no partial matches', async () => {
+		expect((await search({ q: '高齢者 サロン' })).partial).toEqual([]);
+		expect((await search({ q: 'ズブロフカ' })).partial).toEqual([]);
+		expect((await search({ q: '高齢者 サロン 無料', page: '2' })).partial).toEqual([]);
 	});
 });

@@ -8,7 +8,7 @@ import { UUID, fieldErrors } from '../boundary';
 import { codes, taxonomy } from './taxonomy';
 import { isBlank, readScheduleFields, scheduleRow, type ScheduleErrors, type ScheduleFields } from './schedule-form';
 import type { ProfileInput, ProgramEdit, LocationFields } from './listings';
-import type { ProgramInput } from './model';
+import { PROGRAM_AUDIENCES, type ProgramInput } from './model';
 
 export type FieldErrors = Record<string, string>;
 export type Parsed<T, V> = { ok: true; value: T; values: V } | { ok: false; errors: FieldErrors; values: V };
@@ -94,6 +94,7 @@ export interface ProgramValues {
 	forms: string[];
 	targets: string[];
 	lifeStages: string[];
+	audience: string;
 	languages: string[];
 	costKind: string;
 	costAmountYen: string;
@@ -135,6 +136,7 @@ const programSchema = z
 		forms: picks('forms').min(1, 'staff.program.error.forms'),
 		targets: picks('targets'),
 		lifeStages: picks('lifeStages'),
+		audience: oneOf(PROGRAM_AUDIENCES),
 		languages: picks('languages').min(1, 'staff.program.error.languages'),
 		costKind: oneOf(['free', 'pay_what_you_can', 'fixed', 'unknown']),
 		costAmountYen: amount,
@@ -159,6 +161,7 @@ const programSchema = z
 			forms: d.forms,
 			targets: d.targets,
 			lifeStages: d.lifeStages,
+			audience: d.audience,
 			languages: d.languages,
 			// An amount only for a fixed cost.
 			cost: { kind: d.costKind, amountYen: d.costKind === 'fixed' ? d.costAmountYen : null, note: d.costNote },
@@ -203,6 +206,8 @@ export function readProgram(form: FormData): Parsed<{ edit: ProgramEdit; locatio
 		forms: many('forms'),
 		targets: many('targets'),
 		lifeStages: many('lifeStages'),
+		// Absent (an older form) means residents, the default.
+		audience: str(form, 'audience', 40) || 'residents',
 		languages: many('languages'),
 		costKind: str(form, 'costKind', 40),
 		costAmountYen: str(form, 'costAmountYen', 20),
@@ -233,6 +238,7 @@ export function programValuesOf(input: ProgramInput, locationIds: string[], sche
 		forms: input.forms,
 		targets: input.targets,
 		lifeStages: input.lifeStages,
+		audience: input.audience ?? 'residents',
 		languages: input.languages,
 		costKind: input.cost.kind,
 		costAmountYen: input.cost.amountYen === null ? '' : String(input.cost.amountYen),
@@ -258,6 +264,7 @@ export function emptyProgramValues(): ProgramValues {
 		forms: [],
 		targets: [],
 		lifeStages: [],
+		audience: 'residents',
 		languages: ['ja'],
 		costKind: 'free',
 		costAmountYen: '',

@@ -55,6 +55,24 @@ describe('programs', () => {
 		expect(await find('みどりこども食堂テスト')).not.toContain('みどりこども食堂テスト');
 	});
 
+	it('say whom they are for: a supporters’ program is kept out of a residents’ search and listed under audience=supporters', async () => {
+		const saved = await asA((tx) => saveProgram(tx, orgA, null, { ...edit('ルミナス支援者研修テスト'), audience: 'supporters' }, [], today));
+		if (!saved.ok) throw new Error(saved.reason);
+		await asA((tx) => setProgramPublished(tx, orgA, saved.value.programId, true));
+		expect((await asA((tx) => programForStaff(tx, orgA, saved.value.programId)))?.input.audience).toBe('supporters');
+		const clock = { now: new Date('2026-11-23T03:00:00Z'), today };
+		const residents = await searchPrograms(database.db, finderQuery.parse({ q: 'ルミナス支援者研修テスト' }), clock);
+		expect(residents.items).toEqual([]);
+		expect(residents.supportersTotal).toBe(1);
+		const supporters = await searchPrograms(database.db, finderQuery.parse({ q: 'ルミナス支援者研修テスト', audience: 'supporters' }), clock);
+		expect(supporters.items.map((i) => i.id)).toEqual([saved.value.programId]);
+		// Changed back by the form: recorded as a change, and found by residents again.
+		const back = await asA((tx) => saveProgram(tx, orgA, saved.value.programId, { ...edit('ルミナス支援者研修テスト'), audience: 'residents' }, [], today));
+		if (!back.ok) throw new Error(back.reason);
+		expect(back.value.changed).toContain('audience');
+		expect((await find('ルミナス支援者研修テスト'))[0]).toBe('ルミナス支援者研修テスト');
+	});
+
 	it('records what changed, and a new name after a profile change is searchable', async () => {
 		const created = await asA((tx) => saveProgram(tx, orgA, null, edit('名前変更テスト'), [], today));
 		if (!created.ok) throw new Error(created.reason);
@@ -182,6 +200,7 @@ describe('the schedule form', () => {
 				['deliveryMode', 'in_person'],
 				['status', 'active'],
 				['contactEmail', 'nope'],
+				['audience', 'nobody'],
 				['scheduleCount', '1'],
 				['schedules.0.kind', 'weekly'],
 				['schedules.0.interval', '1'],
@@ -190,8 +209,9 @@ describe('the schedule form', () => {
 		);
 		expect(result.ok).toBe(false);
 		if (result.ok) return;
-		expect(result.errors).toMatchObject({ title: 'staff.error.required', 'forms.0': 'staff.error.choice', costAmountYen: 'staff.program.error.amount', contactEmail: 'staff.error.email' });
+		expect(result.errors).toMatchObject({ title: 'staff.error.required', 'forms.0': 'staff.error.choice', costAmountYen: 'staff.program.error.amount', contactEmail: 'staff.error.email', audience: 'staff.error.choice' });
 		expect(result.values.contactEmail).toBe('nope');
+		expect(result.values.audience).toBe('nobody');
 		expect(result.values.schedules).toEqual([]);
 	});
 });

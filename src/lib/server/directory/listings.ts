@@ -163,6 +163,7 @@ export async function programForStaff(tx: Db, organizationId: string, programId:
 			forms: p.forms,
 			targets: p.targets,
 			lifeStages: p.lifeStages,
+			audience: p.audience as NonNullable<ProgramInput['audience']>,
 			partnershipType: p.partnershipType as ProgramInput['partnershipType'],
 			partners: partners.map((x) => ({ name: x.name, role: x.role })),
 			cost: { kind: p.costKind as ProgramInput['cost']['kind'], amountYen: p.costAmountYen, note: p.costNote },
@@ -203,9 +204,9 @@ export async function programForStaff(tx: Db, organizationId: string, programId:
 }
 
 /** What the staff form edits; the rest of a program (partners, period, outcomes) is kept. */
-export type ProgramEdit = Pick<ProgramInput, 'title' | 'summary' | 'description' | 'forms' | 'targets' | 'lifeStages' | 'cost' | 'joinMethod' | 'joinNote' | 'firstTimeNote' | 'languages' | 'deliveryMode' | 'status' | 'contact'> & { schedules: ScheduleInput[] };
+export type ProgramEdit = Pick<ProgramInput, 'title' | 'summary' | 'description' | 'forms' | 'targets' | 'lifeStages' | 'audience' | 'cost' | 'joinMethod' | 'joinNote' | 'firstTimeNote' | 'languages' | 'deliveryMode' | 'status' | 'contact'> & { schedules: ScheduleInput[] };
 
-const EDITABLE: (keyof ProgramEdit)[] = ['title', 'summary', 'description', 'forms', 'targets', 'lifeStages', 'cost', 'joinMethod', 'joinNote', 'firstTimeNote', 'languages', 'deliveryMode', 'status', 'contact', 'schedules'];
+const EDITABLE: (keyof ProgramEdit)[] = ['title', 'summary', 'description', 'forms', 'targets', 'lifeStages', 'audience', 'cost', 'joinMethod', 'joinNote', 'firstTimeNote', 'languages', 'deliveryMode', 'status', 'contact', 'schedules'];
 
 export type SaveProgramResult = Result<{ programId: string; changed: string[] }, 'not_found' | 'foreign_location'>;
 
@@ -213,11 +214,13 @@ export type SaveProgramResult = Result<{ programId: string; changed: string[] },
  * Create (no id; as an unpublished draft) or update a program with its places (ids of this
  * organisation's places) and schedules.
  */
-export async function saveProgram(tx: Db, organizationId: string, programId: string | null, edit: ProgramEdit, locationIds: string[], today: string): Promise<SaveProgramResult> {
+export async function saveProgram(tx: Db, organizationId: string, programId: string | null, given: ProgramEdit, locationIds: string[], today: string): Promise<SaveProgramResult> {
 	const org = await organizationForStaff(tx, organizationId);
 	if (!org) return refused('not_found');
 	const existing = programId ? await programForStaff(tx, organizationId, programId) : null;
 	if (programId && !existing) return refused('not_found');
+	// An edit that does not say whom the program is for keeps what it was (residents for a new one).
+	const edit: ProgramEdit = { ...given, audience: given.audience ?? existing?.input.audience ?? 'residents' };
 	const places = locationIds.length
 		? await tx
 				.select()

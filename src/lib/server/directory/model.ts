@@ -8,6 +8,7 @@ const day = z.string().refine(isValidDay, 'YYYY-MM-DD');
 const time = z.string().refine(isValidTime, 'HH:MM');
 const text = (max: number) => z.string().trim().max(max);
 const languageCodes = taxonomy.languages.map((l) => l.code) as [string, ...string[]];
+export const PROGRAM_AUDIENCES = ['residents', 'supporters'] as const;
 
 export const scheduleInput = z
 	.object({
@@ -50,6 +51,8 @@ export const programInput = z.object({
 	forms: z.array(z.enum(codes('forms'))).min(1),
 	targets: z.array(z.enum(codes('targets'))),
 	lifeStages: z.array(z.enum(codes('lifeStages'))),
+	/** Whom it is for: residents (the default), or supporters and professionals (network meetings, 研修, 月例会). */
+	audience: z.enum(PROGRAM_AUDIENCES).optional(),
 	partnershipType: z.enum(['public_private', 'private_private']).nullable(),
 	partners: z.array(z.object({ name: text(120).min(1), role: text(60).nullable() })),
 	cost: z.object({

@@ -130,6 +130,7 @@ export function programRow(organizationId: string, org: { name: string; nameKana
 		forms: input.forms,
 		targets: input.targets,
 		lifeStages: input.lifeStages,
+		audience: input.audience ?? 'residents',
 		partnershipType: input.partnershipType,
 		costKind: input.cost.kind,
 		costAmountYen: input.cost.amountYen,

@@ -51,13 +51,47 @@ describe('GET /api/v1/programs', () => {
 		['per_page=0', 'per_page'],
 		['when=someday', 'when'],
 		['lat=91&lng=0', 'lat'],
-		['sort=random', 'sort']
+		['sort=random', 'sort'],
+		['audience=everyone', 'audience'],
+		['audience=residents&audience=all', 'audience']
 	])('400 with a structured error for %s', async (qs, param) => {
 		const { status, body } = await call(listPrograms, `/api/v1/programs?${qs.slice(0, 20_000)}`);
 		expect(status).toBe(400);
 		expect(body.error.code).toBe('invalid_parameter');
 		expect(body.error.details.map((d: { param: string }) => d.param)).toContain(param);
 		expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+	});
+});
+
+describe('GET /api/v1/programs: audience and partial matches', () => {
+	it('a residents’ search counts the supporters’ programs apart; audience=supporters lists them', async () => {
+		const residents = await call(listPrograms, '/api/v1/programs?q=' + encodeURIComponent('さみしい'));
+		expect(residents.status).toBe(200);
+		expect(residents.body.contents.length).toBeGreaterThan(0);
+		expect(residents.body.contents.every((c: { audience: string }) => c.audience === 'residents')).toBe(true);
+		expect(residents.body.supporters_total).toBeGreaterThan(0);
+		const supporters = await call(listPrograms, '/api/v1/programs?audience=supporters&q=' + encodeURIComponent('さみしい'));
+		expect(supporters.status).toBe(200);
+		expect(supporters.body.total_items).toBe(residents.body.supporters_total);
+		expect(supporters.body.supporters_total).toBeNull();
+		expect(supporters.body.contents.map((c: { name: string; audience: string }) => c.audience)).toEqual(supporters.body.contents.map(() => 'supporters'));
+		const all = await call(listPrograms, '/api/v1/programs?audience=all&q=' + encodeURIComponent('さみしい'));
+		expect(all.body.total_items).toBe(residents.body.total_items + residents.body.supporters_total);
+	});
+	it('partial matches when every word together finds too little', async () => {
+		const { status, body } = await call(listPrograms, '/api/v1/programs?q=' + encodeURIComponent('高齢者 サロン 無料'));
+		expect(status).toBe(200);
+		expect(body).toMatchObject({ total_items: 0, empty: true });
+		expect(body.partial[0].missing).toEqual(['無料']);
+		expect(body.partial[0].total_items).toBeGreaterThanOrEqual(body.partial[0].contents.length);
+		expect(body.partial[0].contents[0]).toMatchObject({ audience: 'residents', organization: { name: expect.any(String) } });
+		const enough = await call(listPrograms, '/api/v1/programs?q=' + encodeURIComponent('高齢者 サロン'));
+		expect(enough.body.partial).toEqual([]);
+	});
+	it('a program says whom it is for', async () => {
+		const [row] = await database.db.select().from(programs).where(eq(programs.slug, 's001-fb8-getsureikai'));
+		const { body } = await call(getProgram, `/api/v1/programs/${row.id}`, { id: row.id });
+		expect(body.audience).toBe('supporters');
 	});
 });
 
@@ -92,7 +126,7 @@ describe('GET /api/v1/openapi.json', () => {
 		expect(status).toBe(200);
 		expect(body.openapi).toBe('3.1.0');
 		const names = body.paths['/programs'].get.parameters.map((p: { name: string }) => p.name);
-		for (const name of ['q', 'life_stage', 'prefecture', 'city', 'form', 'target', 'weekday', 'when', 'free', 'no_registration', 'language', 'online', 'lat', 'lng', 'sort', 'page', 'per_page']) {
+		for (const name of ['q', 'life_stage', 'prefecture', 'city', 'form', 'target', 'weekday', 'when', 'free', 'no_registration', 'language', 'online', 'lat', 'lng', 'sort', 'audience', 'page', 'per_page']) {
 			expect(names).toContain(name);
 		}
 		const lifeStage = body.paths['/programs'].get.parameters.find((p: { name: string }) => p.name === 'life_stage');

@@ -21,9 +21,17 @@ export function nextOccurrenceKey(now: Date): SQL {
 	return sql`(case when p.next_ends_at > ${at} then p.next_starts_at when p.following_starts_at > ${at} then p.following_starts_at end)`;
 }
 
+/** Whom the programs are for: residents unless supporters or both are asked for. */
+export function audienceCondition(audience: FinderQuery['audience']): SQL | null {
+	if (audience === 'all') return null;
+	return audience === 'supporters' ? sql`p.audience = 'supporters'` : sql`p.audience = 'residents'`;
+}
+
 export function filters(query: FinderQuery, clock: FinderClock): SQL[] {
 	// Unpublished organisations are few: a hashed list beats joining every candidate to its organisation.
 	const where: SQL[] = [sql`p.published`, sql`p.status <> 'ended'`, sql`p.organization_id not in (select o.id from organizations o where not o.published)`];
+	const audience = audienceCondition(query.audience);
+	if (audience) where.push(audience);
 	// "Any age" programs fit every life stage.
 	if (query.life_stage) where.push(sql`p.life_stages && ${textArray([query.life_stage, 'all_ages'])}`);
 	if (query.prefecture) where.push(sql`p.areas @> ${textArray([query.prefecture])}`);

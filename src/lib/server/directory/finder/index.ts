@@ -3,4 +3,4 @@ export { searchPrograms } from './search';
 export { suggestAlternatives, type Suggestion } from './suggest';
 export { placeCentre } from './place';
 export { whenDays } from './filters';
-export type { FinderItem, FinderResult, FinderClock } from './types';
+export type { FinderItem, FinderResult, FinderClock, PartialMatches } from './types';

@@ -6,21 +6,46 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import type { FinderQuery } from '../finder-query';
 import { occurrenceEnd } from '../upcoming';
-import { correctQuery, textMatch } from './text';
+import { correctQuery, textMatch, type TextMatch } from './text';
 import { filters, nextOccurrenceKey, whenMatch } from './filters';
 import { placeCentre } from './place';
+import { FEW_MATCHES, partialMatches } from './partial';
 import type { FinderClock, FinderResult } from './types';
 
-export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderClock): Promise<FinderResult> {
-	const result = await runSearch(db, query, clock);
+/** Supporters' programs beside a residents' search are counted up to this. */
+export const SUPPORTERS_COUNT_CAP = 1000;
+
+export async function searchPrograms(db: Db, asTyped: FinderQuery, clock: FinderClock): Promise<FinderResult> {
+	let query = asTyped;
+	let text = textMatch(query.q);
+	let result = await runSearch(db, query, clock, text);
 	// Nothing found: a typo (こども食道) is searched again as the word it was probably meant to be.
 	const corrected = !result.total && query.q && query.page === 1 ? await correctQuery(db, query.q) : null;
-	const second = corrected ? await runSearch(db, { ...query, q: corrected }, clock) : null;
-	return second?.total ? { ...second, didYouMean: corrected } : result;
+	if (corrected) {
+		const correctedText = textMatch(corrected);
+		const second = await runSearch(db, { ...query, q: corrected }, clock, correctedText);
+		if (second.total) [query, text, result] = [{ ...query, q: corrected }, correctedText, { ...second, didYouMean: corrected }];
+	}
+	if (query.audience === undefined || query.audience === 'residents') result.supportersTotal = await countMatches(db, { ...query, audience: 'supporters' }, clock, text);
+	if (text && query.page === 1 && result.total < FEW_MATCHES) result.partial = await partialMatches((q, t) => runSearch(db, q, clock, t), query, text, result.items);
+	return result;
 }
 
-async function runSearch(db: Db, query: FinderQuery, clock: FinderClock): Promise<FinderResult> {
-	const text = textMatch(query.q);
+/** How many programs match, up to SUPPORTERS_COUNT_CAP. */
+async function countMatches(db: Db, query: FinderQuery, clock: FinderClock, text: TextMatch | null): Promise<number> {
+	const where = filters(query, clock);
+	if (text) where.push(text.where);
+	const statement = sql`select count(*)::int as n from (select 1 from programs p where ${sql.join(where, sql` and `)} limit ${SUPPORTERS_COUNT_CAP}) c`;
+	const rows = text
+		? await db.transaction(async (tx) => {
+				await tx.execute(sql`set local enable_seqscan = off`);
+				return tx.execute<{ n: number }>(statement);
+			})
+		: await db.execute<{ n: number }>(statement);
+	return rows.rows[0].n;
+}
+
+async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: TextMatch | null): Promise<FinderResult> {
 	const where = filters(query, clock);
 	if (text) where.push(text.where);
 
@@ -59,7 +84,7 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock): Promis
 			select * from matched order by ${order} limit ${query.per_page} offset ${offset}
 		)
 		select (select count(*) from matched) as total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (${distanceKm})::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
-			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages,
+			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages, p.audience,
 			o.id as organization_id, o.name as organization_name,
 			nx.starts_at as next_starts_at, nx.ends_at as next_ends_at, nx.all_day as next_all_day,
 			pl.name as place_name, pl.prefecture as place_prefecture, pl.city as place_city,
@@ -93,6 +118,8 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock): Promis
 		origin,
 		unknownPlace: query.near && !origin && query.lat === undefined ? query.near : null,
 		didYouMean: null,
+		supportersTotal: null,
+		partial: [],
 		items: rows.rows.map((r) => ({
 			id: r.id as string,
 			slug: r.slug as string,
@@ -107,6 +134,7 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock): Promis
 			joinMethod: r.join_method as string,
 			deliveryMode: r.delivery_mode as string,
 			languages: r.languages as string[],
+			audience: r.audience as string,
 			organizationId: r.organization_id as string,
 			organizationName: r.organization_name as string,
 			place: r.place_name ? { name: r.place_name as string, prefecture: r.place_prefecture as string, city: r.place_city as string } : null,

@@ -22,6 +22,8 @@ export interface TextMatch {
 	score: SQL;
 	/** Each word's own condition, so a search that finds too little can relax one word at a time. */
 	words: Array<{ typed: string; where: SQL }>;
+	/** `-word` conditions: they hold however the words are relaxed. */
+	excluded: SQL[];
 }
 
 /**
@@ -82,7 +84,8 @@ export function textMatch(q: string | undefined): TextMatch | null {
 	return {
 		where: sql.join([...perWord.map((w) => sql`(${w.where})`), ...excluded], sql` and `),
 		score: sql.join(scores, sql` + `),
-		words: perWord
+		words: perWord,
+		excluded
 	};
 }
 

@@ -13,6 +13,8 @@ export interface FinderItem {
 	joinMethod: string;
 	deliveryMode: string;
 	languages: string[];
+	/** residents | supporters (network meetings, 研修 and the like for supporters and professionals). */
+	audience: string;
 	organizationId: string;
 	organizationName: string;
 	place: { name: string; prefecture: string; city: string } | null;
@@ -36,6 +38,17 @@ export interface FinderResult {
 	unknownPlace: string | null;
 	/** The query as corrected when it found nothing as typed (こども食道 → こども食堂): these results are for it. */
 	didYouMean: string | null;
+	/** In a search for residents, how many supporters' programs match too (up to SUPPORTERS_COUNT_CAP); null when not counted. */
+	supportersTotal: number | null;
+	/** When every word together matched fewer than a few programs: the best matches missing a word or more. */
+	partial: PartialMatches[];
+}
+
+export interface PartialMatches {
+	/** The query words these programs do not contain. */
+	missing: string[];
+	total: number;
+	items: FinderItem[];
 }
 
 export interface FinderClock {

@@ -23,6 +23,8 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 		empty: result.items.length === 0,
 		origin: result.origin,
 		unknown_place: result.unknownPlace,
+		supporters_total: result.supportersTotal,
+		partial: result.partial.map((g) => ({ missing: g.missing, total_items: g.total, contents: g.items.map((item) => programSummary(item, locals.locale, url.origin)) })),
 		contents: result.items.map((item) => programSummary(item, locals.locale, url.origin))
 	});
 };
