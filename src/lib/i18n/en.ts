@@ -16,9 +16,11 @@ import { referralFiguresEn } from './en-referral-figures';
 import { conferencesEn } from './en-conferences';
 import { referralsEn } from './en-referrals';
 import { consentEn } from './en-consent';
+import { placesEn } from './en-places';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
+	...placesEn,
 	...staffEn,
 	...consultRepliesEn,
 	...auditEn,
@@ -89,7 +91,7 @@ export const en: Record<MessageKey, string> = {
 	'search.noRegistration': 'No booking needed',
 	'search.online': 'Can join online',
 	'search.language': 'Language',
-	'search.near': 'Nearest to this place',
+	'search.near': 'Place',
 	'search.sort': 'Sort by',
 	'search.sort.relevance': 'Best match',
 	'search.sort.next': 'Soonest date',
@@ -101,7 +103,7 @@ export const en: Record<MessageKey, string> = {
 	'search.invalid': 'Some search conditions are not valid.',
 	'search.distance': 'about {km} km',
 	'search.resultsFor': 'Results for “{q}”',
-	'search.unknownPlace': 'We could not find a place called “{place}”, so the search ignores it. Try a city or ward name.',
+	'search.unknownPlace': 'We could not find a place called “{place}”, so the search ignores it. Try a city or ward name, or a postcode.',
 
 	'program.next': 'Next: {when}',
 	'program.noNext': 'Ask for dates',

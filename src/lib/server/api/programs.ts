@@ -36,6 +36,7 @@ export function programSummary(item: FinderItem, locale: Locale, origin: string)
 			: null,
 		schedule_note: item.scheduleNote,
 		distance_km: item.distanceKm,
+		distance_approximate: item.distanceApproximate,
 		score: item.score
 	};
 }

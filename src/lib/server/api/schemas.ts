@@ -113,6 +113,7 @@ export const ProgramSummary = component(
 		next_occurrence: Occurrence.nullable(),
 		schedule_note: nullableText.describe('The schedule in words, for programs whose timing no rule can say.'),
 		distance_km: z.number().nullable().describe('From the point given by lat/lng or near; null without one.'),
+		distance_approximate: z.boolean().describe('The distance is measured to the program’s 市区町村 (its place has no coordinates of its own).'),
 		score: z.number().describe('Relevance to q (0 without q).')
 	}),
 	'A program (HSDS service) as a search result.'
@@ -130,6 +131,8 @@ export const ProgramPage = component(
 		empty: z.boolean(),
 		origin: z.object({ lat: z.number(), lng: z.number(), label: nullableText }).nullable().describe('The point distances were measured from, when a place was given.'),
 		unknown_place: nullableText.describe('A `near` place name that matched no known place (the search ran without it).'),
+		radius: z.enum(['5', '10', '30', 'pref']).nullable().describe('With a place: how far the search looked (km from it, the named 市区町村 included; or its prefecture). Null without a place.'),
+		order: z.enum(['banded', 'distance', 'relevance', 'next']).describe('banded: by relevance within distance bands of 2, 5, 10 and 30 km; distance: nearest first; relevance; next: soonest first.'),
 		contents: z.array(ProgramSummary)
 	}),
 	'A page of search results; paging fields follow HSDS 3.0.'

@@ -20,6 +20,8 @@ export interface FinderItem {
 	/** The schedule as described in words, for programs whose timing no rule can say. */
 	scheduleNote: string | null;
 	distanceKm: number | null;
+	/** The distance is measured to the program's 市区町村 (its place has no coordinates of its own). */
+	distanceApproximate: boolean;
 	score: number;
 }
 
@@ -32,6 +34,10 @@ export interface FinderResult {
 	origin: { lat: number; lng: number; label: string | null } | null;
 	/** A `near` place name that matched no known place (the search ran without it). */
 	unknownPlace: string | null;
+	/** With a place: how far the search looked (km, or the place's prefecture). */
+	radius: '5' | '10' | '30' | 'pref' | null;
+	/** How the page is ordered: by relevance within distance bands (≤2, ≤5, ≤10, ≤30 km, farther), by distance, by relevance, by next date. */
+	order: 'banded' | 'distance' | 'relevance' | 'next';
 }
 
 export interface FinderClock {

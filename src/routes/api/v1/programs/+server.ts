@@ -23,6 +23,8 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 		empty: result.items.length === 0,
 		origin: result.origin,
 		unknown_place: result.unknownPlace,
+		radius: result.radius,
+		order: result.order,
 		contents: result.items.map((item) => programSummary(item, locals.locale, url.origin))
 	});
 };
