@@ -2,6 +2,7 @@
 import type { placesJa } from './ja-places';
 
 export const placesEn: Record<keyof typeof placesJa, string> = {
+	'staff.place.coordinatesApproximate': 'The latitude and longitude now are a rough position from the city or ward. Replace them with the exact position if you know it.',
 	'search.place': 'Place (city, ward or postcode)',
 	'search.placeHint': 'e.g. Setagaya-ku, Sapporo-shi, 160-0023',
 	'search.radius': 'Search within',

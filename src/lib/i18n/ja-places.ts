@@ -1,5 +1,6 @@
 /** Japanese UI text: places in the finder — the search range, how results near a place are ordered, approximate distances (merged into ./ja.ts). */
 export const placesJa = {
+	'staff.place.coordinatesApproximate': 'いまの緯度・経度は市区町村からのおおよその位置です。正確な位置がわかれば書きかえてください。',
 	'search.place': '場所(市区町村・郵便番号)',
 	'search.placeHint': '例: 世田谷区、札幌市、〒160-0023',
 	'search.radius': 'さがす範囲',
