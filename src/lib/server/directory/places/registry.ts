@@ -178,7 +178,7 @@ function withoutCounty(name: string): string {
  */
 export function municipalityOf(prefecture: string | null, city: string | null): Place | null {
 	if (!city) return null;
-	const name = withoutCounty(city.replace(/[\s　]/g, ''));
+	const name = withoutCounty(city.replace(/[\s\u3000]/g, ''));
 	const pref = prefecture ? prefectureByName(prefecture) : null;
 	if (prefecture && !pref) return null;
 	const candidates = registry().all.filter((p) => p.kind !== 'prefecture' && (!pref || p.prefectureCode === pref.code));
@@ -231,7 +231,7 @@ function resolved(place: Place, kind: ResolvedPlace['kind'] = place.kind, label?
  * the start of a unique name ("世田谷", "さっぽろ"). Null when nothing (or more than one place) fits.
  */
 export function resolvePlace(text: string): ResolvedPlace | null {
-	const raw = text.replace(/[\s　]/g, '');
+	const raw = text.replace(/[\s\u3000]/g, '');
 	if (!raw) return null;
 	if (looksLikePostcode(raw)) {
 		const hit = postcodeLookup(raw);
