@@ -105,6 +105,9 @@ interface Index {
 	byCode: Map<string, Place>;
 	all: Place[];
 	prefectures: Place[];
+	/** Municipalities and wards by the name an address writes ("札幌市西区"), and wards by their own name ("西区"). */
+	byFullName: Map<string, Place[]>;
+	wardsByName: Map<string, Place[]>;
 }
 
 let index: Index | null = null;
@@ -139,7 +142,15 @@ function build(): Index {
 			}
 		}
 	}
-	return { byCode, all, prefectures };
+	const byFullName = new Map<string, Place[]>();
+	const wardsByName = new Map<string, Place[]>();
+	const push = (map: Map<string, Place[]>, key: string, p: Place) => map.set(key, [...(map.get(key) ?? []), p]);
+	for (const p of all) {
+		if (p.kind === 'prefecture') continue;
+		push(byFullName, p.fullName, p);
+		if (p.kind === 'ward') push(wardsByName, p.name, p);
+	}
+	return { byCode, all, prefectures, byFullName, wardsByName };
 }
 
 function registry(): Index {
@@ -181,11 +192,11 @@ export function municipalityOf(prefecture: string | null, city: string | null): 
 	const name = withoutCounty(city.replace(/[\s\u3000]/g, ''));
 	const pref = prefecture ? prefectureByName(prefecture) : null;
 	if (prefecture && !pref) return null;
-	const candidates = registry().all.filter((p) => p.kind !== 'prefecture' && (!pref || p.prefectureCode === pref.code));
-	const exact = candidates.filter((p) => p.fullName === name);
+	const inPref = (p: Place) => !pref || p.prefectureCode === pref.code;
+	const exact = (registry().byFullName.get(name) ?? []).filter(inPref);
 	if (exact.length === 1) return exact[0];
 	// A ward named alone ("西区") is fine when its prefecture has only one such ward.
-	const wards = candidates.filter((p) => p.kind === 'ward' && p.name === name);
+	const wards = (registry().wardsByName.get(name) ?? []).filter(inPref);
 	if (exact.length === 0 && wards.length === 1) return wards[0];
 	return null;
 }
