@@ -51,7 +51,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
 	'staff.place.line': 'Street and building',
 	'staff.place.lat': 'Latitude',
 	'staff.place.lng': 'Longitude',
-	'staff.place.coordinatesHint': 'Used to sort by distance (optional).',
+	'staff.place.coordinatesHint': 'Used to sort by distance. Left empty, a rough position is filled in from the city or ward (or the postcode).',
 	'staff.place.accessibility': 'Accessibility and facilities',
 	'staff.place.accessibilityHint': 'e.g. step-free, accessible toilet',
 	'staff.place.transport': 'How to get there',

@@ -16,9 +16,11 @@ import { referralFiguresEn } from './en-referral-figures';
 import { conferencesEn } from './en-conferences';
 import { referralsEn } from './en-referrals';
 import { consentEn } from './en-consent';
+import { placesEn } from './en-places';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
+	...placesEn,
 	...staffEn,
 	...consultRepliesEn,
 	...auditEn,
@@ -92,7 +94,7 @@ export const en: Record<MessageKey, string> = {
 	'search.noRegistration': 'No booking needed',
 	'search.online': 'Can join online',
 	'search.language': 'Language',
-	'search.near': 'Nearest to this place',
+	'search.near': 'Place',
 	'search.sort': 'Sort by',
 	'search.sort.relevance': 'Best match',
 	'search.sort.next': 'Soonest date',
@@ -121,7 +123,7 @@ export const en: Record<MessageKey, string> = {
 	'search.resultsFor': 'Results for “{q}”',
 	'search.didYouMean': 'Did you mean: {q}',
 	'search.didYouMean.showing': 'Nothing matched “{typed}”, so these are the results for “{q}”.',
-	'search.unknownPlace': 'We could not find a place called “{place}”, so the search ignores it. Try a city or ward name.',
+	'search.unknownPlace': 'We could not find a place called “{place}”, so the search ignores it. Try a city or ward name, or a postcode.',
 
 	'program.next': 'Next: {when}',
 	'program.noNext': 'Ask for dates',

@@ -49,7 +49,7 @@ export const staffJa = {
 	'staff.place.line': '番地・建物',
 	'staff.place.lat': '緯度',
 	'staff.place.lng': '経度',
-	'staff.place.coordinatesHint': '地図で近い順に並べるために使います(任意)。',
+	'staff.place.coordinatesHint': '近い順に並べるために使います。空欄のままなら、市区町村(または郵便番号)からおおよその位置を入れます。',
 	'staff.place.accessibility': 'バリアフリー・設備',
 	'staff.place.accessibilityHint': '例: 段差なし、車いす用トイレあり',
 	'staff.place.transport': '行き方',

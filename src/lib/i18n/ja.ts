@@ -16,9 +16,11 @@ import { referralFiguresJa } from './ja-referral-figures';
 import { conferencesJa } from './ja-conferences';
 import { referralsJa } from './ja-referrals';
 import { consentJa } from './ja-consent';
+import { placesJa } from './ja-places';
 
 export const ja = {
 	...authJa,
+	...placesJa,
 	...staffJa,
 	...consultRepliesJa,
 	...auditJa,
@@ -92,7 +94,7 @@ export const ja = {
 	'search.noRegistration': '予約なしで行ける',
 	'search.online': 'オンラインで参加できる',
 	'search.language': 'ことば',
-	'search.near': 'この場所から近い順',
+	'search.near': '場所',
 	'search.sort': '並べ方',
 	'search.sort.relevance': '関連が高い順',
 	'search.sort.next': '開催日が近い順',
@@ -121,7 +123,7 @@ export const ja = {
 	'search.resultsFor': '「{q}」の結果',
 	'search.didYouMean': 'もしかして: {q}',
 	'search.didYouMean.showing': '「{typed}」はみつからなかったため、「{q}」の結果を表示しています。',
-	'search.unknownPlace': '「{place}」という場所がみつからなかったため、場所を指定せずにさがしました。市区町村名(例: 世田谷区)で入力してください。',
+	'search.unknownPlace': '「{place}」という場所がみつからなかったため、場所を指定せずにさがしました。市区町村名(例: 世田谷区)か郵便番号で入力してください。',
 
 	'program.next': '次回 {when}',
 	'program.noNext': '日程はお問い合わせください',

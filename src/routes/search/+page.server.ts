@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { parseFinderParams, searchPrograms, suggestAlternatives, taxonomy, label, type FinderItem, type FinderQuery } from '$lib/server/directory';
+import { parseFinderParams, searchPrograms, suggestAlternatives, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
@@ -79,7 +79,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		cost: costInWords(t, item.costKind, item.costAmountYen),
 		join: joinInWords(t, item.joinMethod),
 		forms: item.forms.map((f) => label('forms', f, loc)),
-		distanceKm: item.distanceKm
+		distanceKm: item.distanceKm,
+		distanceApproximate: item.distanceApproximate
 	});
 
 	return {
@@ -91,7 +92,9 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		perPage: result.perPage,
 		pages: Math.max(1, Math.ceil(result.total / result.perPage)),
 		origin: result.origin,
-		unknownPlace: result.unknownPlace,
+		unknownPlace: result.unknownPlace ? unknownPlaceMessage(t, result.unknownPlace) : null,
+		placeNote: placeNote(t, result, linkWith),
+		radiusOptions: (['5', '10', '30', 'pref'] as const).map((r) => ({ code: r, label: t(`search.radius.${r}`) })),
 		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,
 		undated: undatedItems.map(present),
 		items: dated.map(present),
@@ -118,3 +121,22 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		}
 	};
 };
+
+type Translate = ReturnType<typeof translator>;
+
+/** Why a place was not used: an unknown postcode, a station name (no station data yet), or an unknown name. */
+function unknownPlaceMessage(t: Translate, place: string): string {
+	if (/^〒?\s*[0-9０-９]{3}[-‐－ー−]?[0-9０-９]{4}$/.test(place.trim())) return t('search.unknownPostcode', { place });
+	if (/駅$/.test(place.trim())) return t('search.unknownStation', { place });
+	return t('search.unknownPlace', { place });
+}
+
+/** What a search with a place shows and in which order, said truthfully. */
+function placeNote(t: Translate, result: FinderResult, linkWith: (changes: Partial<Record<keyof FinderQuery, string>>) => string): { order: string; scope: string; widen: string | null } | null {
+	if (!result.origin || !result.radius) return null;
+	const place = result.origin.label ?? t('search.here');
+	const order = result.order === 'banded' ? t('search.placeOrder.banded', { place }) : result.order === 'distance' ? t('search.placeOrder.distance', { place }) : t('search.placeOrder.next', { place });
+	const scope = result.radius === 'pref' ? t('search.placeScope.pref', { place }) : t('search.placeScope.km', { place, km: result.radius });
+	const wider = { '5': '10', '10': '30', '30': 'pref', pref: null }[result.radius];
+	return { order, scope, widen: wider ? linkWith({ radius: wider }) : null };
+}

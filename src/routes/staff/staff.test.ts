@@ -336,9 +336,40 @@ describe('places and the profile', () => {
 		]);
 		expect(edited.status).toBe(303);
 		expect((await auditOf(id)).map((e) => [e.action, e.changed_fields])).toEqual([
-			['location.create', ['name', 'prefecture', 'city', 'postalCode']],
+			// The coordinates were left empty: the offline registry filled in 荒川区's point.
+			['location.create', ['name', 'prefecture', 'city', 'postalCode', 'lat', 'lng']],
 			['location.update', ['accessibility']]
 		]);
+	});
+
+	it('a place saved without coordinates gets its 市区町村’s point, shown on the form as approximate; typed coordinates replace it', async () => {
+		const created = await run(newPlaceActions.save, staffA, `/staff/orgs/${cast.orgA}/locations/new?/save`, { orgId: cast.orgA }, [
+			['name', '西区の集会所'],
+			['prefecture', '北海道'],
+			['city', '札幌市西区'],
+			['postalCode', '063-0811']
+		]);
+		expect(created.status).toBe(303);
+		const id = (await database.db.execute<{ id: string }>(sql`select id from locations where name = '西区の集会所'`)).rows[0].id;
+		const form = await run(placeLoad, staffA, `/staff/orgs/${cast.orgA}/locations/${id}`, { orgId: cast.orgA, locationId: id });
+		expect(Number(form.data.values.lat)).toBeCloseTo(43.074, 2);
+		expect(Number(form.data.values.lng)).toBeCloseTo(141.3, 2);
+		expect(form.data.values.approximate).toBe('1');
+		const row = async () => (await database.db.execute<{ municipality_code: string; coordinates_approximate: boolean }>(sql`select municipality_code, coordinates_approximate from locations where id = ${id}`)).rows[0];
+		expect(await row()).toEqual({ municipality_code: '011070', coordinates_approximate: true });
+		// Saved again as shown: still approximate. Typed coordinates: exact.
+		const fields = (lat: string, lng: string): [string, string][] => [
+			['name', '西区の集会所'],
+			['prefecture', '北海道'],
+			['city', '札幌市西区'],
+			['postalCode', '063-0811'],
+			['lat', lat],
+			['lng', lng]
+		];
+		await run(placeActions.save, staffA, `/staff/orgs/${cast.orgA}/locations/${id}?/save`, { orgId: cast.orgA, locationId: id }, fields(form.data.values.lat, form.data.values.lng));
+		expect((await row()).coordinates_approximate).toBe(true);
+		await run(placeActions.save, staffA, `/staff/orgs/${cast.orgA}/locations/${id}?/save`, { orgId: cast.orgA, locationId: id }, fields('43.0801', '141.3102'));
+		expect((await row()).coordinates_approximate).toBe(false);
 	});
 
 	it('the profile: a changed name is audited by field name, and the organisation can be unpublished and published', async () => {

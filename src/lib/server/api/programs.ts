@@ -39,6 +39,7 @@ export function programSummary(item: FinderItem, locale: Locale, origin: string)
 		schedule_note: item.scheduleNote,
 		schedule_known: item.scheduleKnown,
 		distance_km: item.distanceKm,
+		distance_approximate: item.distanceApproximate,
 		score: item.score
 	};
 }

@@ -118,6 +118,7 @@ export const ProgramSummary = component(
 		schedule_note: nullableText.describe('The schedule in words, for programs whose timing no rule can say.'),
 		schedule_known: z.boolean().describe('False when the program’s dates are not known (its schedule is only in words, or not stated): with `when`, such programs follow the dated results, to be checked with the organisation (日程は団体にご確認ください).'),
 		distance_km: z.number().nullable().describe('From the point given by lat/lng or near; null without one.'),
+		distance_approximate: z.boolean().describe('The distance is measured to the program’s 市区町村 (its place has no coordinates of its own).'),
 		score: z.number().describe('Relevance to q (0 without q).')
 	}),
 	'A program (HSDS service) as a search result.'
@@ -145,6 +146,8 @@ export const ProgramPage = component(
 				})
 			)
 			.describe('When every query word together matched fewer than 3 programs (first page only): the best matches with a word left out (or, failing that, with one word alone), the largest group first. Empty otherwise.'),
+		radius: z.enum(['5', '10', '30', 'pref']).nullable().describe('With a place: how far the search looked (km from it, the named 市区町村 included; or its prefecture). Null without a place.'),
+		order: z.enum(['banded', 'distance', 'relevance', 'next']).describe('banded: by relevance within distance bands of 2, 5, 10 and 30 km; distance: nearest first; relevance; next: soonest first.'),
 		contents: z.array(ProgramSummary)
 	}),
 	'A page of search results; paging fields follow HSDS 3.0.'

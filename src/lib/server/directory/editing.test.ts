@@ -43,13 +43,14 @@ describe('places', () => {
 		const added = await addLocation(scope, { location: place, today });
 		if (!added.ok) throw new Error(added.reason);
 		const changed = await editLocation(scope, { locationId: added.value.id, location: { ...place, city: '足立区' }, today });
-		expect(changed).toEqual({ ok: true, value: { id: added.value.id, changed: ['city'] } });
+		// A place saved without coordinates gets its 市区町村's point, so moving it moves them too.
+		expect(changed).toEqual({ ok: true, value: { id: added.value.id, changed: ['city', 'lat', 'lng'] } });
 		// Nothing changed: nothing recorded.
 		expect((await editLocation(scope, { locationId: added.value.id, location: { ...place, city: '足立区' }, today })).ok).toBe(true);
 		const rows = await audited(added.value.id);
 		expect(rows.map((r) => [r.action, r.changed_fields])).toEqual([
-			['location.create', ['name', 'prefecture', 'city']],
-			['location.update', ['city']]
+			['location.create', ['name', 'prefecture', 'city', 'lat', 'lng']],
+			['location.update', ['city', 'lat', 'lng']]
 		]);
 		expect(rows[0]).toMatchObject({ organization_id: orgA, entity_type: 'location', actor_user_id: scope.actor.userId, request_id: 'editing-test' });
 		expect(await editLocation(scope, { locationId: placeB, location: place, today })).toEqual({ ok: false, reason: 'not_found' });

@@ -41,6 +41,11 @@ const finderFields = z.object({
 	lng: z.coerce.number().min(-180).max(180).optional(),
 	/** A place name ("東京都/世田谷区" or "世田谷区") to measure distance from. */
 	near: optionalText(60),
+	/**
+	 * With a place: how far to look, in km from it (programs in the named 市区町村 or prefecture
+	 * count whatever their distance), or the place's whole prefecture. Default 10.
+	 */
+	radius: z.enum(['5', '10', '30', 'pref']).optional(),
 	sort: z.enum(['relevance', 'next', 'distance']).optional(),
 	/**
 	 * Whom the programs are for. Absent or `residents`: programs for residents, with the number of

@@ -13,6 +13,7 @@ import { ok, refused, type Result } from '../scope';
 import { organizations, programs, locations, programLocations, programPartners, schedules } from './schema';
 import type { ProgramInput, ScheduleInput } from './model';
 import { programRow, locationRow, scheduleRow } from './save';
+import { geocodeAddress } from './places';
 import { refreshDates } from './upcoming';
 
 export async function organizationForStaff(tx: Db, organizationId: string) {
@@ -69,7 +70,7 @@ export async function locationForStaff(tx: Db, organizationId: string, locationI
 	return row ?? null;
 }
 
-const LOCATION_COLUMNS: Record<keyof LocationFields, keyof typeof locations.$inferSelect> = {
+const LOCATION_COLUMNS: Record<Exclude<keyof LocationFields, 'approximate'>, keyof typeof locations.$inferSelect> = {
 	name: 'name',
 	prefecture: 'prefecture',
 	city: 'city',
@@ -81,19 +82,35 @@ const LOCATION_COLUMNS: Record<keyof LocationFields, keyof typeof locations.$inf
 	transport: 'transport'
 };
 
-export type SaveLocationResult = { id: string; changed: (keyof LocationFields)[] };
+/**
+ * Staff need not type coordinates: a place saved without them gets its 市区町村's point from the
+ * offline registry (or the online geocoder when one is configured), marked approximate. Typed
+ * coordinates are kept as exact; coordinates the form shows back unchanged keep their mark.
+ */
+async function withCoordinates(input: LocationFields, before: typeof locations.$inferSelect | null): Promise<LocationFields> {
+	if (input.lat !== null && input.lng !== null) {
+		const unchanged = before !== null && before.lat === input.lat && before.lng === input.lng;
+		return { ...input, approximate: unchanged && before.coordinatesApproximate };
+	}
+	const found = await geocodeAddress(input);
+	return found ? { ...input, lat: found.lat, lng: found.lng, approximate: found.approximate } : { ...input, approximate: false };
+}
+
+export type SaveLocationResult = { id: string; changed: Exclude<keyof LocationFields, 'approximate'>[] };
 
 /**
  * Create (no id) or update a place, with the names of the fields that changed (for the audit
  * log); null when the id is not this organisation's.
  */
-export async function saveLocation(tx: Db, organizationId: string, locationId: string | null, input: LocationFields, today: string): Promise<SaveLocationResult | null> {
-	const fields = Object.keys(LOCATION_COLUMNS) as (keyof LocationFields)[];
+export async function saveLocation(tx: Db, organizationId: string, locationId: string | null, given: LocationFields, today: string): Promise<SaveLocationResult | null> {
+	const fields = Object.keys(LOCATION_COLUMNS) as Exclude<keyof LocationFields, 'approximate'>[];
+	const before = locationId ? await locationForStaff(tx, organizationId, locationId) : null;
+	if (locationId && !before) return null;
+	const input = await withCoordinates(given, before);
 	if (!locationId) {
 		const [row] = await tx.insert(locations).values(locationRow(organizationId, input)).returning({ id: locations.id });
 		return { id: row.id, changed: fields.filter((f) => input[f] !== null) };
 	}
-	const before = await locationForStaff(tx, organizationId, locationId);
 	if (!before) return null;
 	const changed = fields.filter((f) => (before[LOCATION_COLUMNS[f]] ?? null) !== (input[f] ?? null));
 	if (changed.length === 0) return { id: locationId, changed };
@@ -186,7 +203,8 @@ export async function programForStaff(tx: Db, organizationId: string, programId:
 				lat: l.lat,
 				lng: l.lng,
 				accessibility: l.accessibility,
-				transport: l.transport
+				transport: l.transport,
+				approximate: l.coordinatesApproximate
 			})),
 			schedules: rules.map((s) => ({
 				rrule: s.rrule,
@@ -242,7 +260,7 @@ export async function saveProgram(tx: Db, organizationId: string, programId: str
 	const input: ProgramInput = {
 		...base,
 		...edit,
-		locations: ordered.map((l) => ({ name: l.name, prefecture: l.prefecture, city: l.city, line: l.addressLine, postalCode: l.postalCode, lat: l.lat, lng: l.lng, accessibility: l.accessibility, transport: l.transport }))
+		locations: ordered.map((l) => ({ name: l.name, prefecture: l.prefecture, city: l.city, line: l.addressLine, postalCode: l.postalCode, lat: l.lat, lng: l.lng, accessibility: l.accessibility, transport: l.transport, approximate: l.coordinatesApproximate }))
 	};
 	const values = programRow(organizationId, { name: org.name, nameKana: org.nameKana }, input);
 	let id: string;

@@ -40,7 +40,9 @@ export const locationInput = z.object({
 	lat: z.number().min(20).max(46).nullable(),
 	lng: z.number().min(122).max(154).nullable(),
 	accessibility: text(500).nullable(),
-	transport: text(500).nullable()
+	transport: text(500).nullable(),
+	/** The coordinates are a representative point of the 市区町村 (geocoded), not the place itself. */
+	approximate: z.boolean().optional()
 });
 
 export const programInput = z.object({

@@ -12,11 +12,44 @@ import { ruleWeekdays } from './schedule';
 import { withRuleFromWords } from './schedule-words';
 import { refreshDates } from './upcoming';
 import { taxonomy, taxonomyKey, type TaxonomyName } from './taxonomy';
+import { areaCodesOf, geocodeOffline, municipalityOfAddress, prefectureByName } from './places';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export function programAreas(places: Array<{ prefecture: string; city: string | null }>): string[] {
 	return [...new Set(places.flatMap((p) => (p.city ? [p.prefecture, `${p.prefecture}/${p.city}`, `/${p.city}`] : [p.prefecture])))];
+}
+
+/**
+ * The 地方公共団体コード a program is found under, for every place: the municipality's, its
+ * 政令指定都市's when it is a ward, and the prefecture's (a place whose city is unknown still
+ * counts for its prefecture).
+ */
+export function programAreaCodes(places: Array<{ prefecture: string; city: string | null; postalCode: string | null }>): string[] {
+	return [
+		...new Set(
+			places.flatMap((p) => {
+				const m = municipalityOfAddress(p);
+				if (m) return areaCodesOf(m.code);
+				const pref = prefectureByName(p.prefecture);
+				return pref ? [pref.code] : [];
+			})
+		)
+	];
+}
+
+/**
+ * The point a program is measured from: its first place with coordinates, else the representative
+ * point of its first place's 市区町村 (approximate).
+ */
+export function programPoint(places: ProgramInput['locations']): { lat: number; lng: number; approximate: boolean } | null {
+	const primary = places.find((l) => l.lat !== null && l.lng !== null);
+	if (primary) return { lat: primary.lat!, lng: primary.lng!, approximate: primary.approximate ?? false };
+	for (const place of places) {
+		const g = geocodeOffline(place);
+		if (g) return { lat: g.lat, lng: g.lng, approximate: true };
+	}
+	return null;
 }
 
 export async function saveTaxonomies(db: Db) {
@@ -120,7 +153,7 @@ export function programRow(organizationId: string, org: { name: string; nameKana
 		areas: input.locations,
 		partners: input.partners.map((p) => p.name)
 	});
-	const primary = input.locations.find((l) => l.lat !== null && l.lng !== null);
+	const point = programPoint(input.locations);
 	return {
 		slug: input.slug,
 		organizationId,
@@ -148,13 +181,16 @@ export function programRow(organizationId: string, org: { name: string; nameKana
 		contactEmail: input.contact.email,
 		contactUrl: input.contact.url,
 		areas: programAreas(input.locations),
+		areaCodes: programAreaCodes(input.locations),
 		weekdays: [...new Set(input.schedules.flatMap((s) => ruleWeekdays(withRuleFromWords(s).rrule)))],
-		lat: primary?.lat ?? null,
-		lng: primary?.lng ?? null,
+		lat: point?.lat ?? null,
+		lng: point?.lng ?? null,
+		locationApproximate: point?.approximate ?? false,
 		...doc
 	};
 }
 
+/** A place's row; its 市区町村 code is read from its address (the coordinates are taken as given). */
 export function locationRow(organizationId: string, place: ProgramInput['locations'][number]) {
 	return {
 		organizationId,
@@ -165,6 +201,8 @@ export function locationRow(organizationId: string, place: ProgramInput['locatio
 		postalCode: place.postalCode,
 		lat: place.lat,
 		lng: place.lng,
+		municipalityCode: municipalityOfAddress(place)?.code ?? null,
+		coordinatesApproximate: place.lat !== null && (place.approximate ?? false),
 		accessibility: place.accessibility,
 		transport: place.transport
 	};

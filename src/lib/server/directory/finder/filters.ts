@@ -5,6 +5,7 @@ import { addDays, weekdayIndex, zonedInstant } from '../schedule';
 import { occurrenceEnd } from '../upcoming';
 import { textArray } from './sql';
 import type { FinderClock } from './types';
+import { municipalityOf, prefectureByName, resolvePlace } from '../places';
 
 /** Days the `when` filter covers, counted from today in Tokyo. */
 export function whenDays(when: NonNullable<FinderQuery['when']>, today: string): [string, string] {
@@ -34,8 +35,8 @@ export function filters(query: FinderQuery, clock: FinderClock): SQL[] {
 	if (audience) where.push(audience);
 	// "Any age" programs fit every life stage.
 	if (query.life_stage) where.push(sql`p.life_stages && ${textArray([query.life_stage, 'all_ages'])}`);
-	if (query.prefecture) where.push(sql`p.areas @> ${textArray([query.prefecture])}`);
-	if (query.city) where.push(sql`p.areas @> ${textArray([query.prefecture ? `${query.prefecture}/${query.city}` : `/${query.city}`])}`);
+	const area = areaCondition(query);
+	if (area) where.push(area);
 	if (query.form) where.push(sql`p.forms @> ${textArray([query.form])}`);
 	if (query.target) where.push(sql`p.targets @> ${textArray([query.target])}`);
 	if (query.language) where.push(sql`p.languages @> ${textArray([query.language])}`);
@@ -74,4 +75,30 @@ export function whenMatch(query: FinderQuery, clock: FinderClock): { dated: SQL;
 		dated: sql`p.id in (select d.program_id from program_upcoming_dates d where d.day between ${from}::date and ${to}::date and ${occurrenceEnd('d')} > ${now})`,
 		undated: noRule
 	};
+}
+
+/**
+ * The `prefecture` and `city` filters, by 地方公共団体コード: a 政令指定都市 includes its wards
+ * (city=札幌市 finds 西区), a prefecture its municipalities. A city the registry does not know
+ * falls back to the stored names, as before codes existed (so an unknown name still finds nothing
+ * rather than everything). Rows written before codes were stored are still found by name.
+ */
+export function areaCondition(query: Pick<FinderQuery, 'prefecture' | 'city'>): SQL | null {
+	const conditions: SQL[] = [];
+	if (query.prefecture) {
+		const pref = prefectureByName(query.prefecture);
+		conditions.push(pref ? sql`(p.area_codes @> ${textArray([pref.code])} or p.areas @> ${textArray([pref.name])})` : sql`p.areas @> ${textArray([query.prefecture])}`);
+	}
+	if (query.city) {
+		const named = query.prefecture ? `${query.prefecture}/${query.city}` : `/${query.city}`;
+		const place = municipalityOf(query.prefecture ?? null, query.city) ?? cityByPrefix(query.prefecture ?? null, query.city);
+		conditions.push(place ? sql`(p.area_codes @> ${textArray([place.code])} or p.areas @> ${textArray([named])})` : sql`p.areas @> ${textArray([named])}`);
+	}
+	return conditions.length ? sql.join(conditions, sql` and `) : null;
+}
+
+/** "札幌" for 札幌市, when only one municipality's name starts so. */
+function cityByPrefix(prefecture: string | null, city: string) {
+	const hit = resolvePlace(prefecture ? `${prefecture}/${city}` : city);
+	return hit && hit.kind !== 'prefecture' && hit.kind !== 'postcode' ? hit.place : null;
 }

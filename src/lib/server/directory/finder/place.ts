@@ -2,28 +2,52 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { PREFECTURES } from '../areas';
+import { nearestPlace, resolvePlace } from '../places';
+
+export interface PlaceCentre {
+	lat: number;
+	lng: number;
+	label: string;
+	/** What was named: a prefecture, a municipality or ward, a postcode, or a name found only among our own places. */
+	kind: 'prefecture' | 'municipality' | 'ward' | 'postcode' | 'named';
+	/** Programs with this 地方公共団体コード are "in" the place (whatever their distance); null when unknown. */
+	areaCode: string | null;
+	/** The place's prefecture's code (for radius=pref); null when unknown. */
+	prefectureCode: string | null;
+}
 
 /**
- * Centre of a place a resident names: a 市区町村 ("世田谷区", "札幌", "東京都/世田谷区") as the
- * average of the known places there, or else a whole prefecture.
+ * Centre of a place a resident names, from the offline registry: a postcode (its 市区町村), a
+ * prefecture (its office), a 市区町村 or 区 with or without its prefecture ("世田谷区", "札幌",
+ * "東京都/世田谷区", "北海道札幌市"). A name the registry does not know is looked for among the
+ * directory's own places (the average of those whose city starts so).
  */
-export async function placeCentre(db: Db, place: string): Promise<{ lat: number; lng: number; label: string } | null> {
+export async function placeCentre(db: Db, place: string): Promise<PlaceCentre | null> {
+	const known = resolvePlace(place);
+	if (known) {
+		return { lat: known.lat, lng: known.lng, label: known.label, kind: known.kind, areaCode: known.place.code, prefectureCode: known.place.prefectureCode };
+	}
+	return namedPlace(db, place);
+}
+
+/** The prefecture a point is in, roughly (its nearest municipality's), for radius=pref around a point. */
+export function prefectureCodeAt(point: { lat: number; lng: number }): string | null {
+	return nearestPlace(point)?.prefectureCode ?? null;
+}
+
+async function namedPlace(db: Db, place: string): Promise<PlaceCentre | null> {
 	let [pref, name] = place.includes('/') ? place.split('/', 2).map((s) => s.trim()) : [null, place.trim()];
 	if (!name) return null;
 	// "北海道札幌市" names the prefecture and the city together.
 	const leading = pref ? undefined : PREFECTURES.find((p) => name.startsWith(p) && name.length > p.length);
 	if (leading) [pref, name] = [leading, name.slice(leading.length)];
-	const city = await db.execute<{ lat: number; lng: number; prefecture: string; city: string }>(sql`
-		select avg(lat)::float8 as lat, avg(lng)::float8 as lng, prefecture, city from locations
+	const city = await db.execute<{ lat: number; lng: number; prefecture: string; city: string; code: string | null }>(sql`
+		select avg(lat)::float8 as lat, avg(lng)::float8 as lng, prefecture, city, min(municipality_code) as code from locations
 		where lat is not null and city like ${name.replace(/[\\%_]/g, '\\$&') + '%'}
 			${pref ? sql`and prefecture = ${pref}` : sql``}
 		group by prefecture, city order by bool_or(city = ${name}) desc, count(*) desc limit 1`);
 	const row = city.rows[0];
-	if (row) return { lat: row.lat, lng: row.lng, label: `${row.prefecture}${row.city}` };
-	const prefecture = await db.execute<{ lat: number; lng: number; prefecture: string }>(sql`
-		select avg(lat)::float8 as lat, avg(lng)::float8 as lng, prefecture from locations
-		where lat is not null and (prefecture = ${name} or prefecture like ${name + '%'})
-		group by prefecture order by count(*) desc limit 1`);
-	const p = prefecture.rows[0];
-	return p ? { lat: p.lat, lng: p.lng, label: p.prefecture } : null;
+	if (!row) return null;
+	const prefectureCode = resolvePlace(row.prefecture)?.place.code ?? null;
+	return { lat: row.lat, lng: row.lng, label: `${row.prefecture}${row.city}`, kind: 'named', areaCode: row.code, prefectureCode };
 }

@@ -2,14 +2,15 @@
  * Finder search over published programs: Japanese free text (folded, synonym-expanded, served
  * from the GIN gram index), filters, three sort orders.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db';
 import type { FinderQuery } from '../finder-query';
 import { occurrenceEnd } from '../upcoming';
 import { correctQuery, textMatch, type TextMatch } from './text';
 import { filters, nextOccurrenceKey, whenMatch } from './filters';
-import { placeCentre } from './place';
+import { placeCentre, prefectureCodeAt, type PlaceCentre } from './place';
 import { FEW_MATCHES, partialMatches } from './partial';
+import { textArray } from './sql';
 import type { FinderClock, FinderResult } from './types';
 
 /** Supporters' programs beside a residents' search are counted up to this. */
@@ -50,26 +51,34 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 	if (text) where.push(text.where);
 
 	let origin: FinderResult['origin'] = null;
+	let centre: PlaceCentre | null = null;
 	if (query.lat !== undefined && query.lng !== undefined) origin = { lat: query.lat, lng: query.lng, label: null };
-	else if (query.near) origin = await placeCentre(db, query.near);
+	else if (query.near) {
+		centre = await placeCentre(db, query.near);
+		if (centre) origin = { lat: centre.lat, lng: centre.lng, label: centre.label };
+	}
 	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,
 	// so every candidate gets only `a`; the distance itself is computed for the page.
 	const haversine = origin ? sql`power(sin(radians(p.lat - ${origin.lat}) / 2), 2) + ${Math.cos((origin.lat * Math.PI) / 180)} * cos(radians(p.lat)) * power(sin(radians(p.lng - ${origin.lng}) / 2), 2)` : null;
 	const distanceKey = haversine ?? sql`null::float8`;
 	const distanceKm = haversine ? sql`(case when p.lat is null then null else 6371 * 2 * asin(sqrt(${haversine})) end)` : sql`null::float8`;
+	const radius = origin ? (query.radius ?? DEFAULT_RADIUS) : null;
+	if (origin && radius) where.push(withinRadius(radius, haversine!, centre, origin));
+	const band = haversine ? distanceBand(haversine) : sql`0`;
 	const score = text ? text.score : sql`0`;
 	const sort = query.sort ?? (text ? 'relevance' : origin ? 'distance' : 'next');
 	// With a `when` filter, programs whose dates say so come first, then those whose schedule is known only in words.
 	const when = whenMatch(query, clock);
 	const known = when ? sql`coalesce(${when.dated}, false)` : sql`null::boolean`;
 	const first = when ? sql`schedule_known desc, ` : sql``;
+	const orderName: FinderResult['order'] = sort === 'distance' && origin ? 'distance' : sort === 'next' ? 'next' : origin ? 'banded' : 'relevance';
 	const order =
-		sort === 'distance' && origin
+		orderName === 'distance'
 			? sql`${first}distance_key asc nulls last, score desc, next_starts_at asc nulls last, title`
-			: sort === 'next'
+			: orderName === 'next'
 				? sql`${first}next_starts_at asc nulls last, score desc, title`
-				: origin
-					? sql`${first}score desc, distance_key asc nulls last, next_starts_at asc nulls last, title`
+				: orderName === 'banded'
+					? sql`${first}band asc, score desc, distance_key asc nulls last, next_starts_at asc nulls last, title`
 					: sql`${first}score desc, next_starts_at asc nulls last, title`;
 	const offset = (query.page - 1) * query.per_page;
 
@@ -77,14 +86,14 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 	const nextKey = nextOccurrenceKey(clock.now);
 	const statement = sql`
 		with matched as materialized (
-			select p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, ${nextKey} as next_starts_at, p.title, (${known}) as schedule_known
+			select p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, (${band})::int as band, ${nextKey} as next_starts_at, p.title, (${known}) as schedule_known
 			from programs p
 			where ${sql.join(where, sql` and `)}
 		), page as (
 			select * from matched order by ${order} limit ${query.per_page} offset ${offset}
 		)
 		select (select count(*) from matched) as total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (${distanceKm})::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
-			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages, p.audience,
+			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages, p.audience, p.location_approximate,
 			o.id as organization_id, o.name as organization_name,
 			nx.starts_at as next_starts_at, nx.ends_at as next_ends_at, nx.all_day as next_all_day,
 			pl.name as place_name, pl.prefecture as place_prefecture, pl.city as place_city,
@@ -120,6 +129,8 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 		didYouMean: null,
 		supportersTotal: null,
 		partial: [],
+		radius,
+		order: orderName,
 		items: rows.rows.map((r) => ({
 			id: r.id as string,
 			slug: r.slug as string,
@@ -148,7 +159,41 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 			scheduleNote: (r.schedule_note as string | null) ?? null,
 			scheduleKnown: r.schedule_known as boolean,
 			distanceKm: r.distance_km === null ? null : Math.round(Number(r.distance_km) * 10) / 10,
+			distanceApproximate: r.distance_km !== null && (r.location_approximate as boolean),
 			score: Number(r.score)
 		}))
 	};
+}
+
+// ── places: radius and distance bands ───────────────────────────────────────────────────────
+
+const EARTH_KM = 6371;
+const DEFAULT_RADIUS = '10';
+/** Distance bands (km): within a band results go by relevance, so a near fit beats a far perfect one. */
+const BANDS_KM = [2, 5, 10, 30];
+
+/** The haversine term `a` of a great-circle distance in km (a = sin²(d / 2R)). */
+function haversineOf(km: number): SQL {
+	return sql.raw(String(Math.sin(km / (2 * EARTH_KM)) ** 2));
+}
+
+function distanceBand(haversine: SQL): SQL {
+	return sql`(case when p.lat is null then ${sql.raw(String(BANDS_KM.length + 1))} ${sql.join(
+		BANDS_KM.map((km, i) => sql`when ${haversine} <= ${haversineOf(km)} then ${sql.raw(String(i))}`),
+		sql` `
+	)} else ${sql.raw(String(BANDS_KM.length))} end)`;
+}
+
+/**
+ * Programs within the radius of the place, or in the place itself (a program in the named 市区町村
+ * is in it however large the municipality), or, for `pref`, in the place's prefecture.
+ */
+function withinRadius(radius: NonNullable<FinderQuery['radius']>, haversine: SQL, centre: PlaceCentre | null, point: { lat: number; lng: number }): SQL {
+	const inPlace = centre?.areaCode ? sql`p.area_codes @> ${textArray([centre.areaCode])}` : null;
+	if (radius === 'pref') {
+		const pref = centre?.prefectureCode ?? prefectureCodeAt(point);
+		return pref ? sql`p.area_codes @> ${textArray([pref])}` : sql`true`;
+	}
+	const near = sql`${haversine} <= ${haversineOf(Number(radius))}`;
+	return inPlace ? sql`(${near} or ${inPlace})` : near;
 }

@@ -24,6 +24,8 @@ export interface FinderItem {
 	/** False when a `when` filter lists the program only because its schedule is known only in words (or not at all). */
 	scheduleKnown: boolean;
 	distanceKm: number | null;
+	/** The distance is measured to the program's 市区町村 (its place has no coordinates of its own). */
+	distanceApproximate: boolean;
 	score: number;
 }
 
@@ -42,6 +44,10 @@ export interface FinderResult {
 	supportersTotal: number | null;
 	/** When every word together matched fewer than a few programs: the best matches missing a word or more. */
 	partial: PartialMatches[];
+	/** With a place: how far the search looked (km, or the place's prefecture). */
+	radius: '5' | '10' | '30' | 'pref' | null;
+	/** How the page is ordered: by relevance within distance bands (≤2, ≤5, ≤10, ≤30 km, farther), by distance, by relevance, by next date. */
+	order: 'banded' | 'distance' | 'relevance' | 'next';
 }
 
 export interface PartialMatches {

@@ -25,6 +25,8 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 		unknown_place: result.unknownPlace,
 		supporters_total: result.supportersTotal,
 		partial: result.partial.map((g) => ({ missing: g.missing, total_items: g.total, contents: g.items.map((item) => programSummary(item, locals.locale, url.origin)) })),
+		radius: result.radius,
+		order: result.order,
 		contents: result.items.map((item) => programSummary(item, locals.locale, url.origin))
 	});
 };

@@ -20,7 +20,18 @@ export const load: PageServerLoad = async (event) => {
 	const s = (v: string | number | null) => (v === null ? '' : String(v));
 	return {
 		organization: { id: org.id, name: org.name },
-		values: { name: place.name, prefecture: place.prefecture, city: s(place.city), line: s(place.addressLine), postalCode: s(place.postalCode), lat: s(place.lat), lng: s(place.lng), accessibility: s(place.accessibility), transport: s(place.transport) } as Record<string, string>
+		values: {
+			name: place.name,
+			prefecture: place.prefecture,
+			city: s(place.city),
+			line: s(place.addressLine),
+			postalCode: s(place.postalCode),
+			lat: s(place.lat),
+			lng: s(place.lng),
+			approximate: place.coordinatesApproximate ? '1' : '',
+			accessibility: s(place.accessibility),
+			transport: s(place.transport)
+		} as Record<string, string>
 	};
 };
 

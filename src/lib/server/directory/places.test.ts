@@ -1,0 +1,129 @@
+/**
+ * Places as residents mean them (issue 15): area filters by 地方公共団体コード (a 政令指定都市
+ * includes its wards, a prefecture its municipalities), a place search within a radius the
+ * resident can widen and ordered by distance bands, postcodes, and approximate distances for
+ * programs whose place has no coordinates of its own.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabase } from '../../../../tests/helpers/db';
+import type { Database } from '../db';
+import { searchPrograms } from './finder/index';
+import { finderQuery } from './finder-query';
+import { programs } from './schema';
+import { readDemoDataset } from './demo/load';
+import { saveOrganization } from './save';
+import { asSystem } from '../db/tenant';
+
+let database: Database;
+const slugById = new Map<string, string>();
+const friday = { now: new Date('2026-12-04T01:00:00Z'), today: '2026-12-04' };
+
+beforeAll(async () => {
+	database = await testDatabase();
+	// A program whose place has no coordinates (only its 市区町村): measured from the ward's point.
+	const demo = readDemoDataset()[0];
+	const program = demo.programs[0];
+	await asSystem(database.db, (tx) =>
+		saveOrganization(
+			tx,
+			{
+				...demo,
+				slug: 'places-test-org',
+				name: '場所テストの会',
+				programs: [{ ...program, slug: 'places-test-no-coordinates', title: 'ちいさな縁側カフェ', locations: [{ ...program.locations[0], name: '縁側', prefecture: '北海道', city: '札幌市西区', line: null, postalCode: null, lat: null, lng: null }] }]
+			},
+			friday.today
+		)
+	);
+	for (const row of await database.db.select({ id: programs.id, slug: programs.slug }).from(programs)) slugById.set(row.id, row.slug);
+});
+afterAll(() => database.close());
+
+const search = async (params: Record<string, string>) => searchPrograms(database.db, finderQuery.parse({ per_page: '100', ...params }), friday);
+const slugs = (r: Awaited<ReturnType<typeof search>>) => r.items.map((i) => slugById.get(i.id)!);
+
+describe('area filters by 地方公共団体コード', () => {
+	it('city=札幌市 includes its wards: the men’s shed in 西区 is found', async () => {
+		const found = slugs(await search({ city: '札幌市' }));
+		expect(found).toContain('s002-mens-shed');
+		expect(found).toContain('s004-fumanet-class'); // 札幌市 itself
+	});
+	it('city=横浜市 includes 港北区', async () => {
+		const found = slugs(await search({ city: '横浜市' }));
+		expect(found).toContain('s001-miel-community-cafe');
+		expect(found).toContain('s001-ltm-teiju-soudan');
+	});
+	it('city=川崎市 finds the programs in its wards (幸区, 中原区)', async () => {
+		const found = slugs(await search({ city: '川崎市' }));
+		expect(found).toContain('s000-q-base');
+		expect(found).toContain('s001-pluscare-tonari-bunko');
+	});
+	it('a ward alone still finds only that ward', async () => {
+		const found = slugs(await search({ prefecture: '北海道', city: '札幌市西区' }));
+		expect(found).toContain('s002-mens-shed');
+		expect(found).not.toContain('s004-fumanet-class');
+	});
+	it('a prefecture includes its municipalities; prefecture and city together narrow', async () => {
+		expect(slugs(await search({ prefecture: '北海道' }))).toContain('s002-mens-shed');
+		const both = slugs(await search({ prefecture: '北海道', city: '札幌市' }));
+		expect(both).toContain('s002-mens-shed');
+		expect((await search({ prefecture: '東京都', city: '札幌市' })).total).toBe(0);
+	});
+	it('the start of a unique name works as before ("札幌")', async () => {
+		expect(slugs(await search({ city: '札幌' }))).toContain('s002-mens-shed');
+	});
+});
+
+describe('a search with a place', () => {
+	it('q=不登校&near=東京都 lists 中野 (near the 都庁) before 小平, and no Kanagawa program', async () => {
+		const result = await search({ q: '不登校', near: '東京都' });
+		const found = slugs(result);
+		expect(result.order).toBe('banded');
+		expect(found.indexOf('s001-clack-techrie-saginomiya')).toBeGreaterThanOrEqual(0);
+		expect(found.indexOf('s001-tanotsuku-weekday-morning')).toBeGreaterThan(found.indexOf('s001-clack-techrie-saginomiya'));
+		expect(result.items.every((i) => i.place?.prefecture === '東京都')).toBe(true);
+	});
+	it('within a band results go by relevance; across bands the nearer band comes first', async () => {
+		const result = await search({ q: '居場所', near: '札幌市' });
+		const km = result.items.map((i) => i.distanceKm!);
+		const band = (d: number) => [2, 5, 10, 30].findIndex((b) => d <= b + 0.05);
+		const bands = km.map((d) => (band(d) === -1 ? 4 : band(d)));
+		expect([...bands].sort((a, b) => a - b)).toEqual(bands);
+	});
+	it('a place search keeps to its radius (default 10 km, plus the named 市区町村) and the resident can widen it', async () => {
+		const near = await search({ q: '男の居場所', near: '札幌市' });
+		expect(near.radius).toBe('10');
+		expect(near.items.every((i) => i.distanceKm! <= 10 || i.place?.city.startsWith('札幌市'))).toBe(true);
+		const narrow = await search({ near: '札幌市西区', radius: '5' });
+		const wide = await search({ near: '札幌市西区', radius: 'pref' });
+		expect(narrow.total).toBeLessThan(wide.total);
+		expect(wide.items.every((i) => i.place === null || i.place.prefecture === '北海道')).toBe(true);
+	});
+	it('sort=distance orders by distance', async () => {
+		const result = await search({ near: '川崎市', sort: 'distance', radius: '30' });
+		expect(result.order).toBe('distance');
+		const km = result.items.map((i) => i.distanceKm ?? Infinity);
+		expect([...km].sort((a, b) => a - b)).toEqual(km);
+	});
+	it('a postcode is a place: 〒063-0811 is in 札幌市西区', async () => {
+		for (const near of ['〒063-0811', '0630811']) {
+			const result = await search({ near });
+			expect(result.origin?.label).toBe('〒063-0811 北海道札幌市西区');
+			expect(slugs(result).slice(0, 5)).toContain('s002-mens-shed');
+		}
+	});
+	it('an unknown place or postcode is said so, and the search runs without it', async () => {
+		expect((await search({ near: 'ほげほげ村' })).unknownPlace).toBe('ほげほげ村');
+		const unknownPostcode = await search({ near: '〒000-0000' });
+		expect(unknownPostcode.unknownPlace).toBe('〒000-0000');
+		expect(unknownPostcode.radius).toBeNull();
+	});
+	it('a program without coordinates is measured from its 市区町村 and marked approximate', async () => {
+		const result = await search({ near: '札幌市西区', sort: 'distance' });
+		const item = result.items.find((i) => slugById.get(i.id) === 'places-test-no-coordinates')!;
+		expect(item.distanceApproximate).toBe(true);
+		expect(item.distanceKm).toBeLessThan(1);
+		const shed = result.items.find((i) => slugById.get(i.id) === 's002-mens-shed')!;
+		expect(shed.distanceApproximate).toBe(false);
+	});
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { areaCodesOf, checkDigit, geocodeOffline, isValidCode, municipalityOf, onlineGeocoder, postcodeLookup, resolvePlace } from './index';
+
+describe('places registry (offline)', () => {
+	it('computes the check digit of 全国地方公共団体コード', () => {
+		expect(checkDigit('01107')).toBe('0'); // 札幌市西区 011070
+		expect(checkDigit('13114')).toBe('8'); // 中野区 131148
+		expect(checkDigit('14150')).toBe('0'); // 相模原市 141500
+		expect(isValidCode('141097')).toBe(true); // 横浜市港北区
+		expect(isValidCode('141098')).toBe(false);
+	});
+
+	it('knows which 政令指定都市 a ward belongs to', () => {
+		const nishi = municipalityOf('北海道', '札幌市西区')!;
+		expect(nishi.code).toBe('011070');
+		expect(nishi.city).toBe('札幌市');
+		expect(areaCodesOf(nishi.code)).toEqual(['011070', '011002', '010006']);
+		expect(areaCodesOf(municipalityOf('神奈川県', '横浜市港北区')!.code)).toContain('141003');
+		expect(areaCodesOf(municipalityOf('神奈川県', '川崎市中原区')!.code)).toContain('141305');
+		// A plain municipality: itself and its prefecture.
+		expect(areaCodesOf(municipalityOf('東京都', '中野区')!.code)).toEqual(['131148', '130001']);
+	});
+
+	it('reads city names as addresses write them', () => {
+		expect(municipalityOf('群馬県', '北群馬郡榛東村')?.code).toBe('103446');
+		expect(municipalityOf('東京都', '北区')?.code).toBe('131172'); // a special ward, not a 政令市's 北区
+		expect(municipalityOf('北海道', '伊達市')?.code).toBe('012335');
+		expect(municipalityOf(null, '伊達市')).toBeNull(); // two prefectures have one
+		expect(municipalityOf('東京都', 'どこでもない市')).toBeNull();
+	});
+
+	it('looks postcodes up to their 市区町村, in any usual spelling', () => {
+		expect(postcodeLookup('〒160-0023')?.places[0].fullName).toBe('新宿区');
+		expect(postcodeLookup('1600023')?.postcode).toBe('160-0023');
+		expect(postcodeLookup('１６０－００２３')?.places[0].code).toBe('131041');
+		expect(postcodeLookup('000-0000')).toBeNull();
+	});
+
+	it('resolves what a resident types as a place', () => {
+		expect(resolvePlace('札幌市')?.place.code).toBe('011002');
+		expect(resolvePlace('札幌')?.place.code).toBe('011002');
+		expect(resolvePlace('北海道札幌市西区')?.place.code).toBe('011070');
+		expect(resolvePlace('東京都')?.kind).toBe('prefecture');
+		expect(resolvePlace('東京都/世田谷区')?.label).toBe('東京都世田谷区');
+		expect(resolvePlace('〒160-0023')?.kind).toBe('postcode');
+		expect(resolvePlace('さっぽろ')?.place.code).toBe('011002');
+		expect(resolvePlace('存在しない町')).toBeNull();
+	});
+
+	it('gives the Tokyo prefectural office as 東京都 point (in 新宿区)', () => {
+		const tokyo = resolvePlace('東京都')!;
+		expect(tokyo.lat).toBeCloseTo(35.69, 1);
+		expect(tokyo.lng).toBeCloseTo(139.7, 1);
+	});
+
+	it('geocodes an address offline to its municipality point, marked approximate', () => {
+		const g = geocodeOffline({ prefecture: '北海道', city: '札幌市西区', line: '琴似1条', postalCode: null })!;
+		expect(g).toMatchObject({ municipalityCode: '011070', approximate: true, source: 'municipality' });
+		expect(g.lat).toBeCloseTo(43.07, 1);
+		const byPostcode = geocodeOffline({ prefecture: '東京都', city: null, line: null, postalCode: '160-0023' })!;
+		expect(byPostcode).toMatchObject({ municipalityCode: '131041', source: 'postcode' });
+		expect(geocodeOffline({ prefecture: '東京都', city: 'どこか', line: null, postalCode: null })).toBeNull();
+	});
+
+	it('asks no online geocoder unless one is configured', () => {
+		expect(onlineGeocoder({})).toBeNull();
+		expect(onlineGeocoder({ TSUNAGU_ONLINE_GEOCODER: 'gsi' })).toBeTypeOf('function');
+	});
+});
