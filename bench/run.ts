@@ -493,5 +493,7 @@ mkdirSync('bench/out', { recursive: true });
 writeFileSync('bench/out/latest.md', report + '\n');
 console.log('bench: written to bench/out/latest.md');
 
-// Consultation messages accepted per second (issue 13), over the build made above.
+// Every public page at demo scale with CPU profiles (issue 15), then consultation messages
+// accepted per second (issue 13), over the build made above.
+if (!args['finder-only']) execFileSync(process.execPath, ['--import', 'tsx', 'bench/pages.ts', '--build', 'build'], { stdio: 'inherit' });
 if (!args['finder-only']) execFileSync(process.execPath, ['--import', 'tsx', 'bench/consultations.ts', '--build', 'build'], { stdio: 'inherit' });
