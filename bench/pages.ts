@@ -233,7 +233,9 @@ try {
 		'',
 		'| page | path | requests | errors | req/s | p50 ms | p95 ms | vs static | ≥ 25 % |',
 		'|---|---|---:|---:|---:|---:|---:|---:|:---:|',
-		...rows.map((r) => `| ${r.name} | \`${r.path.length > 40 ? r.path.slice(0, 40) + '…' : r.path}\` | ${r.requests} | ${r.errors} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${((r.rps / staticRps) * 100).toFixed(1)} % | ${r.kind === 'page' ? (r.rps / staticRps >= 0.25 ? 'yes' : '**no**') : ''} |`),
+		...rows.map(
+			(r) => `| ${r.name} | \`${r.path.length > 40 ? r.path.slice(0, 40) + '…' : r.path}\` | ${r.requests} | ${r.errors} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${((r.rps / staticRps) * 100).toFixed(1)} % | ${r.kind === 'page' ? (r.rps / staticRps >= 0.25 ? 'yes' : '**no**') : ''} |`
+		),
 		''
 	);
 	if (profile) {

@@ -10,8 +10,7 @@ import { writeFileSync } from 'node:fs';
 if (process.send) {
 	const session = new Session();
 	session.connect();
-	const post = <T>(method: string, params?: object) =>
-		new Promise<T>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))));
+	const post = <T>(method: string, params?: object) => new Promise<T>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))));
 	process.on('message', async (message: { profile?: 'start' | 'stop'; file?: string }) => {
 		if (message?.profile === 'start') {
 			await post('Profiler.enable');

@@ -20,9 +20,7 @@ let published = 0;
 
 beforeAll(async () => {
 	database = await testDatabase();
-	const columns = await database.db.execute<{ name: string }>(
-		sql`select column_name as name from information_schema.columns where table_schema = 'public' and table_name = 'programs' and column_name not in ('id', 'slug') and is_generated = 'NEVER' and is_identity = 'NO'`
-	);
+	const columns = await database.db.execute<{ name: string }>(sql`select column_name as name from information_schema.columns where table_schema = 'public' and table_name = 'programs' and column_name not in ('id', 'slug') and is_generated = 'NEVER' and is_identity = 'NO'`);
 	const list = sql.raw(columns.rows.map((c) => `"${c.name}"`).join(', '));
 	await asSystem(database.db, (tx) => tx.execute(sql`insert into programs (id, slug, ${list}) select gen_random_uuid(), p.slug || '-copy-' || g, ${list} from programs p cross join generate_series(1, 9) g`));
 	await refreshUpcomingDates(systemScope(database.db, 'test'), friday.today);
@@ -43,7 +41,9 @@ describe('counting up to a threshold', () => {
 		const starts = result.items.map((i) => i.next?.startsAt ?? '9999');
 		expect([...starts].sort()).toEqual(starts);
 		// The soonest program of all is on the first page (the candidates are taken by the next date).
-		const soonest = await database.db.execute<{ at: string | null }>(sql`select min(case when p.next_ends_at > ${friday.now.toISOString()}::timestamptz then p.next_starts_at when p.following_starts_at > ${friday.now.toISOString()}::timestamptz then p.following_starts_at end) as at from programs p where p.published`);
+		const soonest = await database.db.execute<{ at: string | null }>(
+			sql`select min(case when p.next_ends_at > ${friday.now.toISOString()}::timestamptz then p.next_starts_at when p.following_starts_at > ${friday.now.toISOString()}::timestamptz then p.following_starts_at end) as at from programs p where p.published`
+		);
 		expect(result.items[0].next?.startsAt).toBe(soonest.rows[0].at === null ? undefined : new Date(soonest.rows[0].at).toISOString());
 	});
 

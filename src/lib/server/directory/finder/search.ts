@@ -53,9 +53,7 @@ export async function searchPrograms(db: Db, query: FinderQuery, clock: FinderCl
 	const bounded = !origin;
 	const candidateLimit = Math.max(COUNT_LIMIT, offset + query.per_page) + 1;
 	const candidateOrder = bounded && (sort === 'next' || !text) ? sql`order by ${nextKey} asc nulls last` : sql``;
-	const candidates = bounded
-		? sql`select p.id from programs p where ${sql.join(where, sql` and `)} ${candidateOrder} limit ${candidateLimit}`
-		: sql`select p.id from programs p where ${sql.join(where, sql` and `)}`;
+	const candidates = bounded ? sql`select p.id from programs p where ${sql.join(where, sql` and `)} ${candidateOrder} limit ${candidateLimit}` : sql`select p.id from programs p where ${sql.join(where, sql` and `)}`;
 	const statement = sql`
 		with candidates as materialized (${candidates}),
 		matched as materialized (
