@@ -34,7 +34,7 @@ let listening = false;
 let generation = 0;
 const entries = new Map<string, Entry>();
 const pending = new Map<string, { generation: number; promise: Promise<unknown> }>();
-let stats = { hits: 0, misses: 0, drops: 0 };
+const stats = { hits: 0, misses: 0, drops: 0 };
 
 /** PUBLIC_CACHE_SECONDS: how long a cached public read may be served (default 30; 0: no cache). */
 export function publicCacheTtlMs(env: NodeJS.ProcessEnv = process.env): number {
