@@ -119,6 +119,8 @@ async function primary(workers: number, env: NodeJS.ProcessEnv): Promise<null> {
 		if (stopping) return;
 		stopping = true;
 		const alive = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+		// Workers finish their requests within SHUTDOWN_TIMEOUT; one still there after is ended.
+		setTimeout(() => alive.forEach((w) => w!.isDead() || w!.process.kill('SIGKILL')), (Number(env.SHUTDOWN_TIMEOUT || 30) + 15) * 1000).unref();
 		await Promise.all(
 			alive.map(
 				(w) =>
@@ -150,6 +152,8 @@ export interface Served {
 export async function serve(buildDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Served | null> {
 	const workers = workersFrom(env);
 	if (workers > 1 && cluster.isPrimary) return primary(workers, env);
+	// A worker's channel to the primary must not keep it alive once its server and pool are closed.
+	if (cluster.isWorker) process.channel?.unref();
 	const admission = new Admission(admissionLimitsFrom(env));
 	const files = staticPaths(buildDir);
 	// Importing the handler starts the platform (hooks `init`: database, migrations, timers).
