@@ -47,7 +47,9 @@ const { values: args } = parseArgs({
 		targets: { type: 'string', default: 'embedded,external' },
 		explain: { type: 'boolean', default: false },
 		/** Only the finder: without it the consultations benchmark (bench/consultations.ts) follows, over the same build. */
-		'finder-only': { type: 'boolean', default: false }
+		'finder-only': { type: 'boolean', default: false },
+		/** A build to measure as it is (e.g. one of an older commit, for a before/after); otherwise this run builds. */
+		build: { type: 'string' }
 	}
 });
 const positive = (v: string | undefined, name: string) => {
@@ -203,7 +205,7 @@ async function startApp(target: Target): Promise<App> {
 		NODE_OPTIONS: '--max-http-header-size=131072'
 	};
 	delete env.DATABASE_APP_URL;
-	const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', 'build'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+	const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', buildDir], { env, stdio: ['ignore', 'ignore', 'pipe'] });
 	let stderr = '';
 	child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
 	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -463,8 +465,11 @@ async function runTarget(name: string): Promise<string> {
 
 // Always measure the code as it is now: a build left from an earlier commit would silently
 // benchmark old code.
-console.log('bench: building the app (vite build) …');
-execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+const buildDir = args.build ?? 'build';
+if (!args.build) {
+	console.log('bench: building the app (vite build) …');
+	execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+}
 
 const sections: string[] = [];
 const header = [
@@ -473,7 +478,7 @@ const header = [
 	...machine().map((l) => `- ${l}`),
 	`- Region: ${sizes.organizations} organisations, ${sizes.programs} programs, ${sizes.locations} locations (seed ${seed})`,
 	`- Load: ${concurrency} concurrent keep-alive connections (fetch/undici) on loopback; ${searchRequests} requests per search, ${staticRequests} per static row, after a warm-up; time cap ${capMs / 1000} s per row. "alone p50": the median of ${serialRequests} more requests sent one at a time (cap 20 s). Client, app and PostgreSQL share this machine.`,
-	`- App: \`tsx scripts/serve.ts build\`, built by this run from commit ${gitCommit()} (adapter-node, NODE_ENV=production, default pool of 10, request log on)`,
+	`- App: \`tsx scripts/serve.ts ${buildDir}\`, ${args.build ? 'a build given with --build' : `built by this run from commit ${gitCommit()}`} (adapter-node, NODE_ENV=production, default pool of 10, request log on)`,
 	''
 ];
 console.log(header.join('\n'));
@@ -493,5 +498,7 @@ mkdirSync('bench/out', { recursive: true });
 writeFileSync('bench/out/latest.md', report + '\n');
 console.log('bench: written to bench/out/latest.md');
 
-// Consultation messages accepted per second (issue 13), over the build made above.
-if (!args['finder-only']) execFileSync(process.execPath, ['--import', 'tsx', 'bench/consultations.ts', '--build', 'build'], { stdio: 'inherit' });
+// Every public page at demo scale with CPU profiles (issue 15), then consultation messages
+// accepted per second (issue 13), over the build made above.
+if (!args['finder-only']) execFileSync(process.execPath, ['--import', 'tsx', 'bench/pages.ts', '--build', buildDir], { stdio: 'inherit' });
+if (!args['finder-only']) execFileSync(process.execPath, ['--import', 'tsx', 'bench/consultations.ts', '--build', buildDir], { stdio: 'inherit' });

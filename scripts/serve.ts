@@ -10,10 +10,21 @@
  * Shutdown is as adapter-node's: on SIGTERM/SIGINT stop accepting, finish open requests, then emit
  * `sveltekit:shutdown` (hooks.server.ts closes the database on it).
  *
+ * Several workers (WEB_CONCURRENCY or WORKERS, default 1): with n > 1 this process becomes the
+ * primary of a node:cluster and forks n workers that share the port, each a whole app (its own
+ * pool, its own public cache and listener). The primary starts the embedded PostgreSQL server once
+ * (when DATABASE_URL is unset) and hands it to the workers as DATABASE_URL; it serves nothing
+ * itself. Start-up and timer jobs already run once across processes (src/lib/server/jobs.ts
+ * advisory locks), so n workers behave as n processes behind a load balancer. A worker that dies
+ * is replaced; SIGTERM/SIGINT reach every worker, which finish their requests, then the primary
+ * stops the database.
+ *
  * Run by `npm start` (scripts/start.ts); directly: `tsx scripts/serve.ts [build folder]`.
  */
+import cluster from 'node:cluster';
 import http from 'node:http';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Admission, admissionLimitsFrom } from '../src/lib/server/http/admission';
@@ -75,12 +86,74 @@ function shed(req: http.IncomingMessage, res: http.ServerResponse) {
 	res.end(body);
 }
 
+/** WEB_CONCURRENCY (or WORKERS): how many app processes serve the port; `auto` is one per core. */
+export function workersFrom(env: NodeJS.ProcessEnv = process.env): number {
+	const raw = (env.WEB_CONCURRENCY || env.WORKERS || '1').trim();
+	if (raw === 'auto') return os.availableParallelism();
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`WEB_CONCURRENCY must be a whole number from 1 to 64 or "auto", not "${raw}"`);
+	return n;
+}
+
+/** The cluster's primary: the database (embedded, when no DATABASE_URL) once, then n workers. */
+async function primary(workers: number, env: NodeJS.ProcessEnv): Promise<null> {
+	let stopDatabase: (() => Promise<void>) | null = null;
+	const workerEnv: NodeJS.ProcessEnv = {};
+	if (!env.DATABASE_URL) {
+		const { startEmbeddedPostgres } = await import('../src/lib/server/db/embedded');
+		const { createDatabaseIfMissing, withDatabase } = await import('../src/lib/server/db');
+		const embedded = await startEmbeddedPostgres(path.resolve(env.DATA_DIR || 'data'));
+		await createDatabaseIfMissing(embedded.adminUrl, 'tsunagu');
+		workerEnv.DATABASE_URL = withDatabase(embedded.adminUrl, 'tsunagu');
+		stopDatabase = () => embedded.stop();
+	}
+	let stopping = false;
+	const fork = () => cluster.fork(workerEnv);
+	cluster.on('exit', (worker, code, signal) => {
+		if (stopping) return;
+		console.error(JSON.stringify({ level: 'error', event: 'worker_exited', pid: worker.process.pid, code, signal }));
+		setTimeout(() => !stopping && fork(), 1000).unref();
+	});
+	for (let i = 0; i < workers; i++) fork();
+	const shutdown = async (signal: NodeJS.Signals) => {
+		if (stopping) return;
+		stopping = true;
+		const alive = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+		// Workers finish their requests within SHUTDOWN_TIMEOUT; one still there after is ended.
+		setTimeout(() => alive.forEach((w) => w!.isDead() || w!.process.kill('SIGKILL')), (Number(env.SHUTDOWN_TIMEOUT || 30) + 15) * 1000).unref();
+		await Promise.all(
+			alive.map(
+				(w) =>
+					new Promise<void>((resolve) => {
+						w!.once('exit', () => resolve());
+						w!.process.kill(signal);
+					})
+			)
+		);
+		await stopDatabase?.().catch((error: Error) => console.error(JSON.stringify({ level: 'error', event: 'shutdown_failed', message: error.message })));
+		process.exit(0);
+	};
+	process.on('SIGTERM', () => void shutdown('SIGTERM'));
+	process.on('SIGINT', () => void shutdown('SIGINT'));
+	// Ready when every worker listens.
+	await new Promise<void>((resolve) => {
+		let listening = 0;
+		cluster.on('listening', () => ++listening === workers && resolve());
+	});
+	console.log(`tsunagu: ${workers} workers (pid ${process.pid} is the primary)`);
+	return null;
+}
+
 export interface Served {
 	server: http.Server;
 	admission: Admission;
 }
 
-export async function serve(buildDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Served> {
+export async function serve(buildDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Served | null> {
+	const workers = workersFrom(env);
+	if (workers > 1 && cluster.isPrimary) return primary(workers, env);
+	// A worker's channel to the primary must not keep it alive once its server and pool are closed.
+	if (cluster.isWorker) process.channel?.unref();
 	const admission = new Admission(admissionLimitsFrom(env));
 	const files = staticPaths(buildDir);
 	// Importing the handler starts the platform (hooks `init`: database, migrations, timers).

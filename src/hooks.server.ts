@@ -12,6 +12,7 @@ import { refusalOf, SIGNED_BODY_ENDPOINTS, type InputRefusal } from '$lib/server
 import { apiError } from '$lib/server/api/respond';
 import { errorResponse } from '$lib/server/http/json-error';
 import { translate, type Locale } from '$lib/i18n';
+import { getPublic, publicCacheToken, putPublic } from '$lib/server/cache';
 
 // The roles a session's person holds come from network and directory, which auth does not import.
 provideStanding(standingFromNetwork);
@@ -75,6 +76,27 @@ function refusalResponse(refusal: InputRefusal, locale: Locale, endpoint: boolea
 	return new Response(html, { status: 400, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" } });
 }
 
+/**
+ * Public pages whose HTML is the same for every anonymous visitor with the same address, language
+ * and text size: kept in the public cache (src/lib/server/cache), dropped when published data
+ * changes and after its short TTL. Not the event page: its form carries a one-time submission key.
+ */
+const CACHED_PAGES = new Set(['/', '/search', '/programs/[id]', '/organizations/[id]', '/calendar']);
+
+interface CachedPage {
+	status: number;
+	headers: Array<[string, string]>;
+	body: string;
+}
+
+/** The cache key of an anonymous GET of a cached page, or null when the request is not one. */
+function pageCacheKey(event: Parameters<Handle>[0]['event'], token: string | undefined): string | null {
+	if (token || event.request.method !== 'GET' || event.isDataRequest || !CACHED_PAGES.has(event.route.id ?? '')) return null;
+	return `page:${event.locals.locale}:${event.locals.largeText ? 'L' : '-'}:${event.url.pathname}${event.url.search}`;
+}
+
+const toResponse = (page: CachedPage) => new Response(page.body, { status: page.status, headers: page.headers });
+
 export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	if (isCrossSiteFormPost(event.request)) {
@@ -100,11 +122,21 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const endpoint = event.route.id !== null && ENDPOINTS.has(event.route.id);
 	const refusal = await refusalOf(event.request, event.url, event.params as Record<string, string>, endpoint, { signedBody: SIGNED_BODY_ENDPOINTS.has(event.route.id ?? '') });
 	if (refusal) log.warn('input_refused', { requestId: event.locals.requestId, route: event.route.id ?? event.url.pathname, code: refusal.code, param: refusal.param });
-	const resolved = refusal
+	const cacheKey = refusal ? null : pageCacheKey(event, token);
+	const cached = cacheKey ? getPublic<CachedPage>(cacheKey) : undefined;
+	const cacheToken = cacheKey && !cached ? publicCacheToken() : null;
+	let resolved = refusal
 		? refusalResponse(refusal, event.locals.locale, endpoint)
-		: await resolve(event, {
-				transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale).replace('%textsize%', event.locals.largeText ? 'large-text' : '')
-			});
+		: cached
+			? toResponse(cached)
+			: await resolve(event, {
+					transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale).replace('%textsize%', event.locals.largeText ? 'large-text' : '')
+				});
+	if (cacheKey && cacheToken !== null && resolved.status === 200 && !resolved.headers.has('set-cookie')) {
+		const page: CachedPage = { status: resolved.status, headers: [...resolved.headers], body: await resolved.text() };
+		putPublic(cacheKey, page, cacheToken);
+		resolved = toResponse(page);
+	}
 	// The guard refused a staff API request (auth/guard.ts): the platform's JSON error, not a page.
 	const guarded = event.locals.refusal;
 	const response = guarded ? errorResponse(guarded.status, guarded.code, guarded.message) : resolved;

@@ -132,6 +132,57 @@ describe('two app processes on one database', () => {
 	}, 120_000);
 });
 
+describe('the public cache across two app processes', () => {
+	let database: Database;
+	let apps: RunningApp[] = [];
+	beforeAll(async () => {
+		database = await testDatabase();
+	});
+	afterAll(async () => {
+		await Promise.all(apps.map((app) => app.stop()));
+		await database.close();
+	});
+
+	it('show a change published by staff within seconds on both, though each keeps the page', async () => {
+		const { programId } = await makeOrganizationWithProgram(database.db, { schedule: null });
+		apps = await Promise.all([0, 1].map(() => startApp(database.adminUrl, { PUBLIC_CACHE_SECONDS: '600' })));
+		const page = (app: RunningApp) => fetch(`${app.baseUrl}/programs/${programId}`).then((r) => r.text());
+		const title = `キャッシュ越しの新しい題 ${randomBytes(4).toString('hex')}`;
+		// Each process renders and keeps the page (its listener is up once it served a page or two).
+		for (const app of apps) for (let i = 0; i < 3; i++) expect(await page(app)).not.toContain(title);
+		await sleep(500);
+		for (const app of apps) await page(app);
+		await asSystem(database.db, (tx) => tx.execute(sql`update programs set title = ${title} where id = ${programId}`));
+		const started = Date.now();
+		await until('the new title on both processes', async () => (await Promise.all(apps.map(page))).every((html) => html.includes(title)), 5000);
+		expect(Date.now() - started).toBeLessThan(5000);
+	}, 120_000);
+});
+
+describe('one app with two workers (WEB_CONCURRENCY=2) on an empty database', () => {
+	const serverUrl = inject('serverUrl');
+	const name = `tsunagu_test_workers_${randomBytes(6).toString('hex')}`;
+	let app: RunningApp | null = null;
+	afterAll(async () => {
+		await app?.stop();
+		await dropDatabase(serverUrl, name);
+	});
+
+	it('serves from both workers and runs the start-up job once', async () => {
+		await createDatabaseIfMissing(serverUrl, name);
+		app = await startApp(withDatabase(serverUrl, name), { DEMO_REGION: 'on', LOG_LEVEL: 'info', WEB_CONCURRENCY: '2', ADMIN_EMAIL: 'workers-admin@example.org' });
+		await until('both workers listening', () => app!.output().includes('2 workers'));
+		const lines = app.output().split('\n');
+		const starts = lines.filter((line) => line.includes('"event":"request"') || line.startsWith('Listening on'));
+		expect(starts.filter((line) => line.startsWith('Listening on'))).toHaveLength(2);
+		expect(lines.filter((line) => line.includes('"event":"demo_region_loaded"'))).toHaveLength(1);
+		for (let i = 0; i < 10; i++) expect((await fetch(`${app.baseUrl}/search?q=${encodeURIComponent('こども食堂')}`)).status).toBe(200);
+		await until('the set-up mail', () => mailsIn([app!], /./).length > 0);
+		await sleep(500);
+		expect(mailsIn([app], /./).filter((m) => m.to.includes('workers-admin@example.org'))).toHaveLength(1);
+	}, 180_000);
+});
+
 describe('two app processes starting together on an empty database', () => {
 	const serverUrl = inject('serverUrl');
 	const name = `tsunagu_test_empty_${randomBytes(6).toString('hex')}`;

@@ -64,6 +64,7 @@ export const en: Record<MessageKey, string> = {
 	'search.submit': 'Search',
 	'search.title': 'Results',
 	'search.count': '{count} found',
+	'search.countAtLeast': 'More than {count} found',
 	'search.countPage': 'Showing {from}–{to}',
 	'search.none': 'Nothing matched these conditions.',
 	'search.suggestHeading': 'You could try',

@@ -64,6 +64,7 @@ export const ja = {
 	'search.submit': 'さがす',
 	'search.title': 'さがした結果',
 	'search.count': '{count}件みつかりました',
+	'search.countAtLeast': '{count}件以上みつかりました',
 	'search.countPage': '{from}〜{to}件目を表示',
 	'search.none': '条件に合うものはみつかりませんでした。',
 	'search.suggestHeading': 'こちらはいかがですか',

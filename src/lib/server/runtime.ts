@@ -23,6 +23,9 @@ import { sendMail } from './mail';
 import { translate } from '../i18n';
 import { sql } from 'drizzle-orm';
 import { queueStuckReferrals, referralAcceptDays, referralContactDays } from './referrals';
+import { startPublicCacheListener, type PublicCacheListener } from './cache';
+
+let publicCacheListener: PublicCacheListener | null = null;
 
 /** Dates need rebuilding when yesterday's are still there or none were ever made. */
 async function upcomingDatesStale(db: Db, today: string): Promise<boolean> {
@@ -43,6 +46,8 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 		poolSize: Number(env.DATABASE_POOL_SIZE || 10)
 	});
 	useDatabase(database);
+	// Public reads are cached only while this process hears every change to published data.
+	publicCacheListener = startPublicCacheListener(database.pool.options, env);
 	// Processes starting together queue here: the first loads the demo region and issues the set-up
 	// link, the next find both done. Waiting (rather than skipping) keeps a process from serving
 	// pages before the demo region's dates exist.
@@ -237,6 +242,8 @@ export async function stopPlatform() {
 	clearInterval(referralQueueTimer);
 	// Alerts already started go out before the database closes.
 	await alertsSettled();
+	await publicCacheListener?.stop();
+	publicCacheListener = null;
 	stopping.abort();
 	stopping = new AbortController();
 	const database = currentDatabase();

@@ -88,6 +88,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		query: { ...query, page: query.page },
 		raw: Object.fromEntries(url.searchParams),
 		total: result.total,
+		totalIsLowerBound: result.totalIsLowerBound,
 		page: result.page,
 		perPage: result.perPage,
 		pages: Math.max(1, Math.ceil(result.total / result.perPage)),

@@ -127,7 +127,8 @@ export const ProgramSummary = component(
 export const ProgramPage = component(
 	'ProgramPage',
 	z.object({
-		total_items: z.int().min(0),
+		total_items: z.int().min(0).describe('Exact up to 1,000; beyond, 1,000 with total_is_lower_bound true.'),
+		total_is_lower_bound: z.boolean().describe('More programs match than total_items says (the count stops at 1,000).'),
 		total_pages: z.int().min(0),
 		page_number: z.int().min(1),
 		size: z.int().min(1),

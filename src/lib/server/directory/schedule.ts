@@ -120,16 +120,16 @@ function dayOf(floatingDate: Date): string {
 }
 
 /** Offset of a time zone from UTC in minutes at an instant (Asia/Tokyo: always +540). */
+/** One formatter per zone: making an Intl.DateTimeFormat is costly (it led the event page's CPU profile, issue 15). */
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
 function zoneOffsetMinutes(timeZone: string, at: Date): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: 'numeric',
-		day: 'numeric',
-		hour: 'numeric',
-		minute: 'numeric'
-	}).formatToParts(at);
+	let format = offsetFormats.get(timeZone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+		offsetFormats.set(timeZone, format);
+	}
+	const parts = format.formatToParts(at);
 	const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
 	return (Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - at.getTime()) / 60_000;
 }

@@ -10,21 +10,27 @@ import { throttle } from '$lib/server/auth';
 import { residentScope } from '$lib/server/auth/guard';
 import { cardAllowedAt } from '$lib/server/participation';
 import { translator } from '$lib/i18n';
+import { cachedPublic } from '$lib/server/cache';
 
 /** A public date: only of a published program. */
 async function publicEntry(id: string) {
 	if (!idParam.safeParse(id).success) error(404, 'Not Found');
-	const entry = await calendarEntry(db(), id);
+	// Public data, cached per process until published data changes (src/lib/server/cache).
+	const entry = await cachedPublic(`event:${id}`, async () => {
+		const entry = await calendarEntry(db(), id);
+		if (!entry) return null;
+		const program = (await programSummaries(db(), [entry.programId])).get(entry.programId);
+		return program?.published ? entry : null;
+	});
 	if (!entry) error(404, 'Not Found');
-	const program = (await programSummaries(db(), [entry.programId])).get(entry.programId);
-	if (!program?.published) error(404, 'Not Found');
 	return entry;
 }
 
 export const load: PageServerLoad = async (event) => {
 	const { params, locals } = event;
 	const entry = await publicEntry(params.id);
-	const places = await availability(residentScope(event), { occurrenceId: entry.id });
+	// Places left change with every registration, which also empties the cache.
+	const places = await cachedPublic(`event-places:${entry.id}`, () => availability(residentScope(event), { occurrenceId: entry.id }));
 	const past = (entry.endsAt ?? entry.startsAt).getTime() < Date.now() || entry.startsAt.getTime() <= Date.now();
 	return {
 		event: {

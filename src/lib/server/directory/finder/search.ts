@@ -13,8 +13,19 @@ import { FEW_MATCHES, partialMatches } from './partial';
 import { textArray } from './sql';
 import type { FinderClock, FinderResult } from './types';
 
+// ── Counting and candidates (issue 15, national scale) ───────────────────────────────────────────
+// A common word matches tens of thousands of programs; scoring and counting every one of them is
+// what made searches slow at 100,000 programs. So, unless distance decides the order:
+// - the candidates are bounded: at most COUNT_LIMIT + 1 matches (more when paging further), taken
+//   in the order of a cheap key when the sort has one (the next date), else as the index gives them;
+//   only they are scored and sorted. Below the bound (every demo-scale search) nothing changes.
+// - the total is exact up to COUNT_LIMIT; beyond, it is COUNT_LIMIT with `totalIsLowerBound`
+//   (「1,000件以上」).
+// Distance orders (near a place) still score every match: the nearest may be anywhere among them.
+export const COUNT_LIMIT = 1000;
+
 /** Supporters' programs beside a residents' search are counted up to this. */
-export const SUPPORTERS_COUNT_CAP = 1000;
+export const SUPPORTERS_COUNT_CAP = COUNT_LIMIT;
 
 export async function searchPrograms(db: Db, asTyped: FinderQuery, clock: FinderClock): Promise<FinderResult> {
 	let query = asTyped;
@@ -84,11 +95,16 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 
 	const now = sql`${clock.now.toISOString()}::timestamptz`;
 	const nextKey = nextOccurrenceKey(clock.now);
+	// Counting and candidates (see COUNT_LIMIT above).
+	const bounded = !origin;
+	const candidateLimit = Math.max(COUNT_LIMIT, offset + query.per_page) + 1;
+	const candidateOrder = bounded && (sort === 'next' || !text) ? sql`order by ${nextKey} asc nulls last` : sql``;
+	const candidates = bounded ? sql`select p.id from programs p where ${sql.join(where, sql` and `)} ${candidateOrder} limit ${candidateLimit}` : sql`select p.id from programs p where ${sql.join(where, sql` and `)}`;
 	const statement = sql`
-		with matched as materialized (
+		with candidates as materialized (${candidates}),
+		matched as materialized (
 			select p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, (${band})::int as band, ${nextKey} as next_starts_at, p.title, (${known}) as schedule_known
-			from programs p
-			where ${sql.join(where, sql` and `)}
+			from candidates c join programs p on p.id = c.id
 		), page as (
 			select * from matched order by ${order} limit ${query.per_page} offset ${offset}
 		)
@@ -117,11 +133,14 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 
 	let total = rows.rows.length ? Number(rows.rows[0].total) : 0;
 	if (!rows.rows.length && offset > 0) {
-		const count = await db.execute<{ n: number }>(sql`select count(*)::int as n from programs p where ${sql.join(where, sql` and `)}`);
+		const count = await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from programs p where ${sql.join(where, sql` and `)} limit ${bounded ? candidateLimit : null}) c`);
 		total = count.rows[0].n;
 	}
+	const totalIsLowerBound = bounded && total >= candidateLimit;
+	if (totalIsLowerBound) total = candidateLimit - 1;
 	return {
 		total,
+		totalIsLowerBound,
 		page: query.page,
 		perPage: query.per_page,
 		origin,

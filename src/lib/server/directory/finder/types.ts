@@ -30,7 +30,10 @@ export interface FinderItem {
 }
 
 export interface FinderResult {
+	/** Exact up to COUNT_LIMIT (finder/search.ts); beyond, a lower bound (`totalIsLowerBound`). */
 	total: number;
+	/** More programs match than `total` says (「1,000件以上」). */
+	totalIsLowerBound: boolean;
 	page: number;
 	perPage: number;
 	items: FinderItem[];

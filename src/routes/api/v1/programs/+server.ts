@@ -15,6 +15,8 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	const totalPages = Math.ceil(result.total / result.perPage);
 	return apiJson(ProgramPage, {
 		total_items: result.total,
+		// total_items is exact up to 1,000; beyond, it is 1,000 and this is true (more match).
+		total_is_lower_bound: result.totalIsLowerBound,
 		total_pages: totalPages,
 		page_number: result.page,
 		size: result.perPage,
