@@ -17,18 +17,18 @@ const today = localDay(new Date());
 const app = useApp({
 	seed: 'cal',
 	before: async () => {
-	// A published program of A with a weekly schedule, so that it has dates in the coming weeks.
-	programTitle = `カレンダー試験の会${uniqueTag()}`;
-	programId = await makeProgram(app.database.db, app.cast.orgA, { edit: { title: programTitle }, schedule: null });
-	foreignProgram = await makeProgram(app.database.db, app.cast.orgB);
-	draftProgram = await makeProgram(app.database.db, app.cast.orgA, { published: false });
-	await app.admin.query(`delete from occurrences where program_id = $1`, [programId]);
-	await app.admin.query(
-		`insert into occurrences (organization_id, program_id, day, starts_at, ends_at)
+		// A published program of A with a weekly schedule, so that it has dates in the coming weeks.
+		programTitle = `カレンダー試験の会${uniqueTag()}`;
+		programId = await makeProgram(app.database.db, app.cast.orgA, { edit: { title: programTitle }, schedule: null });
+		foreignProgram = await makeProgram(app.database.db, app.cast.orgB);
+		draftProgram = await makeProgram(app.database.db, app.cast.orgA, { published: false });
+		await app.admin.query(`delete from occurrences where program_id = $1`, [programId]);
+		await app.admin.query(
+			`insert into occurrences (organization_id, program_id, day, starts_at, ends_at)
 		select $1, $2, d::date, (d::date + time '10:00') at time zone 'Asia/Tokyo', (d::date + time '12:00') at time zone 'Asia/Tokyo'
 		from generate_series($3::date + 1, $3::date + 28, interval '7 days') d`,
-		[app.cast.orgA, programId, today]
-	);
+			[app.cast.orgA, programId, today]
+		);
 	}
 });
 

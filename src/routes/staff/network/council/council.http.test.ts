@@ -17,9 +17,9 @@ const app = useApp({
 	seed: 'council-http',
 	before: async () => {
 		// A sharing without consent from A to B, as the referrals module records it (the provider's transaction).
-	provisionId = await runIn(systemScope(app.database.db, 'test'), async (tx) => {
-		const subjectId = await subjectFor(tx, app.cast.orgA, { kind: 'consultation', id: randomUUID() });
-		return recordProvision(tx, { subjectId, provider: app.cast.orgA, recipient: app.cast.orgB, items: ['name', 'contact'], sensitive: true, basis: 'vital_interest', consentId: null, reason: REASON, referralId: null, providedBy: null });
+		provisionId = await runIn(systemScope(app.database.db, 'test'), async (tx) => {
+			const subjectId = await subjectFor(tx, app.cast.orgA, { kind: 'consultation', id: randomUUID() });
+			return recordProvision(tx, { subjectId, provider: app.cast.orgA, recipient: app.cast.orgB, items: ['name', 'contact'], sensitive: true, basis: 'vital_interest', consentId: null, reason: REASON, referralId: null, providedBy: null });
 		});
 	}
 });

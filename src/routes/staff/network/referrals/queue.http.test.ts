@@ -22,12 +22,12 @@ const entry = async (id: string) => (await app.admin.query(`select resolved_at, 
 const app = useApp({
 	seed: 'referral-queue-http',
 	before: async () => {
-	const names = new Map((await app.admin.query(`select id, name from organizations where id = any($1::uuid[])`, [[app.cast.orgA, app.cast.orgB]])).rows.map((r) => [r.id, r.name]));
-	[nameA, nameB] = [names.get(app.cast.orgA), names.get(app.cast.orgB)];
-	// A sent B six referrals five days ago; nobody accepted them; one is in the queue (the job's row, placed here).
-	const fiveDaysAgo = new Date(Date.now() - 5 * DAY);
-	for (let i = 0; i < 6; i++) referralIds.push(await insertReferral(admin, { from: app.cast.orgA, to: app.cast.orgB, referredBy: app.cast.people.staff.userId, createdAt: new Date(fiveDaysAgo.getTime() + i * 60_000) }));
-	entryId = (await app.admin.query(`insert into referral_queue (referral_id, from_organization_id, to_organization_id, reason, waiting_since) values ($1, $2, $3, 'not_accepted', $4) returning id`, [referralIds[0], app.cast.orgA, app.cast.orgB, fiveDaysAgo])).rows[0].id;
+		const names = new Map((await app.admin.query(`select id, name from organizations where id = any($1::uuid[])`, [[app.cast.orgA, app.cast.orgB]])).rows.map((r) => [r.id, r.name]));
+		[nameA, nameB] = [names.get(app.cast.orgA), names.get(app.cast.orgB)];
+		// A sent B six referrals five days ago; nobody accepted them; one is in the queue (the job's row, placed here).
+		const fiveDaysAgo = new Date(Date.now() - 5 * DAY);
+		for (let i = 0; i < 6; i++) referralIds.push(await insertReferral(app.admin, { from: app.cast.orgA, to: app.cast.orgB, referredBy: app.cast.people.staff.userId, createdAt: new Date(fiveDaysAgo.getTime() + i * 60_000) }));
+		entryId = (await app.admin.query(`insert into referral_queue (referral_id, from_organization_id, to_organization_id, reason, waiting_since) values ($1, $2, $3, 'not_accepted', $4) returning id`, [referralIds[0], app.cast.orgA, app.cast.orgB, fiveDaysAgo])).rows[0].id;
 	}
 });
 const { get } = app;
