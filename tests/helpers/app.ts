@@ -7,7 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, inject } from 'vitest';
+import type { Database } from '../../src/lib/server/db';
+import { testDatabase } from './db';
+import { seedCast, type Cast } from './people';
 
 export interface RunningApp {
 	baseUrl: string;
@@ -61,4 +65,98 @@ export async function startApp(adminUrl: string, env: Record<string, string> = {
 			rmSync(dataDir, { recursive: true, force: true });
 		}
 	};
+}
+
+/** A form body as the tests write it: pairs, a record (an array value repeats the field), or ready params. */
+export type FormBody = URLSearchParams | Array<[string, string]> | Record<string, string | string[]>;
+
+function formOf(body: FormBody): URLSearchParams {
+	if (body instanceof URLSearchParams) return body;
+	const params = new URLSearchParams();
+	for (const [k, v] of Array.isArray(body) ? body : Object.entries(body)) for (const one of [v].flat()) params.append(k, one);
+	return params;
+}
+
+export interface UseAppOptions {
+	/** The app's environment over startApp's defaults. */
+	env?: Record<string, string>;
+	/** The people of tests/helpers/people.ts, made with this tag (in e-mail addresses); none without it. */
+	seed?: string;
+	/** Set-up on the database before the app starts (what its start-up should already find). */
+	before?: (app: AppUnderTest) => Promise<void>;
+	/** Headers every get/post of this file sends, over `accept: text/html`. */
+	headers?: Record<string, string>;
+}
+
+export interface AppUnderTest {
+	readonly baseUrl: string;
+	readonly database: Database;
+	/** The database's owner (past row-level security), for looking at and placing rows. */
+	readonly admin: pg.Client;
+	/** The people, when `seed` was given. */
+	readonly cast: Cast;
+	readonly running: RunningApp;
+	/** The session cookie header for a token (none for no token). */
+	cookie(token?: string): Record<string, string>;
+	/** GET a path, with the session of `token`, not following redirects. */
+	get(path: string, token?: string, headers?: Record<string, string>): Promise<Response>;
+	/** POST a form to a path (same origin), with the session of `token`, not following redirects. */
+	post(path: string, body: FormBody, token?: string, headers?: Record<string, string>): Promise<Response>;
+}
+
+/**
+ * One test file's app: a private database (tests/helpers/db.ts), its owner's client, the cast of
+ * people if asked, and the built app started on it — in beforeAll, stopped and dropped in afterAll.
+ * The fields are there from beforeAll on.
+ */
+export function useApp(options: UseAppOptions = {}): AppUnderTest {
+	let database: Database | undefined;
+	let admin: pg.Client | undefined;
+	let cast: Cast | undefined;
+	let running: RunningApp | undefined;
+	const ready = <T>(value: T | undefined, what: string): T => {
+		if (value === undefined) throw new Error(`useApp: no ${what} yet (it is there from beforeAll on)`);
+		return value;
+	};
+	const cookie = (token?: string): Record<string, string> => (token ? { cookie: `tsunagu_session=${token}` } : {});
+	const app: AppUnderTest = {
+		get baseUrl() {
+			return ready(running, 'app').baseUrl;
+		},
+		get database() {
+			return ready(database, 'database');
+		},
+		get admin() {
+			return ready(admin, 'admin client');
+		},
+		get cast() {
+			return ready(cast, 'cast (useApp({ seed }))');
+		},
+		get running() {
+			return ready(running, 'app');
+		},
+		cookie,
+		get: (path, token, headers = {}) => fetch(app.baseUrl + path, { redirect: 'manual', headers: { accept: 'text/html', ...options.headers, ...cookie(token), ...headers } }),
+		post: (path, body, token, headers = {}) =>
+			fetch(app.baseUrl + path, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: { accept: 'text/html', ...options.headers, 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl, ...cookie(token), ...headers },
+				body: formOf(body).toString()
+			})
+	};
+	beforeAll(async () => {
+		database = await testDatabase();
+		admin = new pg.Client({ connectionString: database.adminUrl });
+		await admin.connect();
+		if (options.seed !== undefined) cast = await seedCast(database, options.seed);
+		await options.before?.(app);
+		running = await startApp(database.adminUrl, options.env);
+	}, 120_000);
+	afterAll(async () => {
+		await running?.stop();
+		await admin?.end();
+		await database?.close();
+	});
+	return app;
 }

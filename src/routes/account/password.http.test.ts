@@ -4,47 +4,32 @@
  * nothing changes; a good one is taken. Over HTTP against the built app, as a browser without
  * JavaScript posts them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { testDatabase } from '../../../tests/helpers/db';
-import { startApp, type RunningApp } from '../../../tests/helpers/app';
-import type { Database } from '$lib/server/db';
+import { useApp } from '../../../tests/helpers/app';
 import { asSystem } from '$lib/server/db/tenant';
 import { createSession, createUser, logIn, requestPasswordReset, Throttle } from '$lib/server/auth';
 import { users } from '$lib/server/auth/schema';
 
-let database: Database;
-let app: RunningApp;
+const app = useApp();
 let throttle: Throttle;
 let counter = 0;
 const PASSWORD = 'a long enough passphrase';
 const client = () => ({ ip: `192.0.2.${++counter}`, userAgent: 'vitest' });
 
-beforeAll(async () => {
-	database = await testDatabase();
-	throttle = new Throttle(database.pool);
-	app = await startApp(database.adminUrl);
-}, 120_000);
-afterAll(async () => {
-	await app?.stop();
-	await database?.close();
+beforeAll(() => {
+	throttle = new Throttle(app.database.pool);
 });
 
 async function person() {
 	const email = `pw-${++counter}@example.org`;
-	const userId = await asSystem(database.db, (tx) => createUser(tx, email, 'テスト', PASSWORD));
-	const token = await createSession(database.db, userId, true, client());
+	const userId = await asSystem(app.database.db, (tx) => createUser(tx, email, 'テスト', PASSWORD));
+	const token = await createSession(app.database.db, userId, true, client());
 	return { userId, email, token };
 }
 
-const post = (path: string, entries: Array<[string, string]>, token?: string) =>
-	fetch(app.baseUrl + path, {
-		method: 'POST',
-		headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl, ...(token ? { cookie: `tsunagu_session=${token}` } : {}) },
-		body: new URLSearchParams(entries).toString(),
-		redirect: 'manual'
-	});
-const hashOf = async (userId: string) => (await asSystem(database.db, (tx) => tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId))))[0].hash;
+const { post } = app;
+const hashOf = async (userId: string) => (await asSystem(app.database.db, (tx) => tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId))))[0].hash;
 
 describe('the account password form', () => {
 	it('refuses a short new password and a mismatched confirmation with their messages, and changes nothing', async () => {
@@ -87,14 +72,14 @@ describe('the account password form', () => {
 			me.token
 		);
 		expect(changed.status).toBe(303);
-		expect((await logIn(database.db, throttle, me.email, '朝の公園で猫と三回会った日', client())).outcome).toBe('signed_in');
+		expect((await logIn(app.database.db, throttle, me.email, '朝の公園で猫と三回会った日', client())).outcome).toBe('signed_in');
 	});
 });
 
 describe('the reset link form', () => {
 	async function resetLink() {
 		const me = await person();
-		const requested = await requestPasswordReset(database.db, throttle, me.email, client());
+		const requested = await requestPasswordReset(app.database.db, throttle, me.email, client());
 		if (requested.outcome !== 'accepted' || !requested.token) throw new Error('no reset token');
 		return { ...me, path: `/reset/${requested.token}` };
 	}
@@ -113,7 +98,7 @@ describe('the reset link form', () => {
 		]);
 		expect(mismatch.status).toBe(400);
 		expect(await mismatch.text()).toContain('確認のパスワードが一致しません。');
-		expect((await logIn(database.db, throttle, me.email, PASSWORD, client())).outcome).toBe('signed_in');
+		expect((await logIn(app.database.db, throttle, me.email, PASSWORD, client())).outcome).toBe('signed_in');
 		// The link still works for a good password.
 		const done = await post(me.path, [
 			['password', '朝の公園で猫と三回会った日'],
@@ -121,6 +106,6 @@ describe('the reset link form', () => {
 		]);
 		expect(done.status).toBe(303);
 		expect(done.headers.get('location')).toBe('/login?reset=1');
-		expect((await logIn(database.db, throttle, me.email, '朝の公園で猫と三回会った日', client())).outcome).toBe('signed_in');
+		expect((await logIn(app.database.db, throttle, me.email, '朝の公園で猫と三回会った日', client())).outcome).toBe('signed_in');
 	});
 });

@@ -3,59 +3,39 @@
  * without JavaScript uses them: a staff member cancels one date, moves another and adds a one-off
  * event; residents see each of these on the calendar; bad input changes nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
-import { testDatabase } from '../../../tests/helpers/db';
-import { seedCast, type Cast } from '../../../tests/helpers/people';
-import { startApp, type RunningApp } from '../../../tests/helpers/app';
+import { describe, expect, it } from 'vitest';
+import { useApp } from '../../../tests/helpers/app';
 import { makeProgram, uniqueTag } from '../../../tests/helpers/factories';
-import type { Database } from '$lib/server/db';
 import { addDays, localDay } from '$lib/server/directory';
 
-let database: Database;
-let app: RunningApp;
-let cast: Cast;
-let admin: pg.Client;
 let programId: string;
 let programTitle: string;
 let foreignProgram: string;
 let draftProgram: string;
 const today = localDay(new Date());
 
-beforeAll(async () => {
-	database = await testDatabase();
-	cast = await seedCast(database, 'cal');
-	admin = new pg.Client({ connectionString: database.adminUrl });
-	await admin.connect();
-	// A published program of A with a weekly schedule, so that it has dates in the coming weeks.
-	programTitle = `カレンダー試験の会${uniqueTag()}`;
-	programId = await makeProgram(database.db, cast.orgA, { edit: { title: programTitle }, schedule: null });
-	foreignProgram = await makeProgram(database.db, cast.orgB);
-	draftProgram = await makeProgram(database.db, cast.orgA, { published: false });
-	await admin.query(`delete from occurrences where program_id = $1`, [programId]);
-	await admin.query(
-		`insert into occurrences (organization_id, program_id, day, starts_at, ends_at)
+const app = useApp({
+	seed: 'cal',
+	before: async () => {
+		// A published program of A with a weekly schedule, so that it has dates in the coming weeks.
+		programTitle = `カレンダー試験の会${uniqueTag()}`;
+		programId = await makeProgram(app.database.db, app.cast.orgA, { edit: { title: programTitle }, schedule: null });
+		foreignProgram = await makeProgram(app.database.db, app.cast.orgB);
+		draftProgram = await makeProgram(app.database.db, app.cast.orgA, { published: false });
+		await app.admin.query(`delete from occurrences where program_id = $1`, [programId]);
+		await app.admin.query(
+			`insert into occurrences (organization_id, program_id, day, starts_at, ends_at)
 		select $1, $2, d::date, (d::date + time '10:00') at time zone 'Asia/Tokyo', (d::date + time '12:00') at time zone 'Asia/Tokyo'
 		from generate_series($3::date + 1, $3::date + 28, interval '7 days') d`,
-		[cast.orgA, programId, today]
-	);
-	app = await startApp(database.adminUrl);
-}, 120_000);
-afterAll(async () => {
-	await app?.stop();
-	await admin?.end();
-	await database?.close();
+			[app.cast.orgA, programId, today]
+		);
+	}
 });
 
-const staffHeaders = (form = false): Record<string, string> => ({
-	accept: 'text/html',
-	cookie: `tsunagu_session=${cast.people.staff.token}`,
-	...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl } : {})
-});
-const post = (path: string, body: Record<string, string>) => fetch(app.baseUrl + path, { method: 'POST', headers: staffHeaders(true), body: new URLSearchParams(body).toString(), redirect: 'manual' });
+const post = (path: string, body: Record<string, string>) => app.post(path, body, app.cast.people.staff.token);
 const textOf = async (response: Response) => (await response.text()).replace(/<!--.*?-->/g, '');
-const occurrencesOf = async () => (await admin.query(`select id, day::text, status, moved, note, starts_at from occurrences where program_id = $1 order by starts_at`, [programId])).rows;
-const listOfA = () => fetch(`${app.baseUrl}/calendar?view=list&organization=${cast.orgA}&date=${today}`).then(textOf);
+const occurrencesOf = async () => (await app.admin.query(`select id, day::text, status, moved, note, starts_at from occurrences where program_id = $1 order by starts_at`, [programId])).rows;
+const listOfA = () => fetch(`${app.baseUrl}/calendar?view=list&organization=${app.cast.orgA}&date=${today}`).then(textOf);
 
 describe('the public calendar', () => {
 	it('lists the dates of published programs, with links to each date', async () => {
@@ -80,7 +60,7 @@ describe('the public calendar', () => {
 describe('staff change one date; residents see it', () => {
 	it('cancels a date with a notice, shown as 中止 on the calendar, and audited', async () => {
 		const [first] = await occurrencesOf();
-		const response = await post(`/staff/orgs/${cast.orgA}/events/${first.id}?/cancel`, { note: '会場の点検のため' });
+		const response = await post(`/staff/orgs/${app.cast.orgA}/events/${first.id}?/cancel`, { note: '会場の点検のため' });
 		expect(response.status).toBe(303);
 		const [after] = await occurrencesOf();
 		expect(after).toMatchObject({ id: first.id, status: 'cancelled', note: '会場の点検のため' });
@@ -88,13 +68,13 @@ describe('staff change one date; residents see it', () => {
 		const item = html.slice(html.indexOf(`href="/events/${first.id}"`), html.indexOf('</a>', html.indexOf(`href="/events/${first.id}"`)));
 		expect(item).toContain('中止');
 		expect(item).toContain('会場の点検のため');
-		const audit = await admin.query(`select action, changed_fields from audit_events where entity_id = $1`, [first.id]);
+		const audit = await app.admin.query(`select action, changed_fields from audit_events where entity_id = $1`, [first.id]);
 		expect(audit.rows).toEqual([{ action: 'occurrence.cancel', changed_fields: ['status', 'note'] }]);
 	});
 
 	it('refuses a move with a bad time, beside the field, and changes nothing', async () => {
 		const [, second] = await occurrencesOf();
-		const response = await post(`/staff/orgs/${cast.orgA}/events/${second.id}?/move`, { day: addDays(today, 3), start: '25:00', end: '' });
+		const response = await post(`/staff/orgs/${app.cast.orgA}/events/${second.id}?/move`, { day: addDays(today, 3), start: '25:00', end: '' });
 		expect(response.status).toBe(400);
 		const html = await textOf(response);
 		expect(html).toContain('時刻を「13:30」の形で入れてください。');
@@ -107,7 +87,7 @@ describe('staff change one date; residents see it', () => {
 	it('moves a date; the calendar shows it on the new day, marked as changed', async () => {
 		const [, second] = await occurrencesOf();
 		const newDay = addDays(second.day, 1);
-		const response = await post(`/staff/orgs/${cast.orgA}/events/${second.id}?/move`, { day: newDay, start: '14:00', end: '16:00', note: '日曜日に変更' });
+		const response = await post(`/staff/orgs/${app.cast.orgA}/events/${second.id}?/move`, { day: newDay, start: '14:00', end: '16:00', note: '日曜日に変更' });
 		expect(response.status).toBe(303);
 		const moved = (await occurrencesOf()).find((o) => o.id === second.id)!;
 		expect(moved).toMatchObject({ day: newDay, moved: true });
@@ -120,18 +100,18 @@ describe('staff change one date; residents see it', () => {
 	it('adds a one-off event with capacity in groups; a foreign program is refused', async () => {
 		const day = addDays(today, 10);
 		const foreign = foreignProgram;
-		const refused = await post(`/staff/orgs/${cast.orgA}/events/new`, { programId: foreign, title: '乗っ取り会', day, start: '10:00', kind: 'session', capacityUnit: 'people' });
+		const refused = await post(`/staff/orgs/${app.cast.orgA}/events/new`, { programId: foreign, title: '乗っ取り会', day, start: '10:00', kind: 'session', capacityUnit: 'people' });
 		expect(refused.status).toBe(400);
 		expect(await textOf(refused)).toContain('取組を選んでください。');
-		const bad = await post(`/staff/orgs/${cast.orgA}/events/new`, { programId, title: '', day, start: '10:00', kind: 'session', capacity: '0', capacityUnit: 'groups' });
+		const bad = await post(`/staff/orgs/${app.cast.orgA}/events/new`, { programId, title: '', day, start: '10:00', kind: 'session', capacity: '0', capacityUnit: 'groups' });
 		expect(bad.status).toBe(400);
 		expect(await textOf(bad)).toContain('定員は1〜10000の数字で入れるか、空欄にしてください。');
-		expect((await admin.query(`select count(*)::int as n from occurrences where title = '乗っ取り会' or (program_id = $1 and day = $2)`, [programId, day])).rows[0].n).toBe(0);
+		expect((await app.admin.query(`select count(*)::int as n from occurrences where title = '乗っ取り会' or (program_id = $1 and day = $2)`, [programId, day])).rows[0].n).toBe(0);
 
-		const created = await post(`/staff/orgs/${cast.orgA}/events/new`, { programId, title: '見学会', day, start: '10:00', end: '11:00', kind: 'visit', registrationOpen: 'on', capacity: '5', capacityUnit: 'groups' });
+		const created = await post(`/staff/orgs/${app.cast.orgA}/events/new`, { programId, title: '見学会', day, start: '10:00', end: '11:00', kind: 'visit', registrationOpen: 'on', capacity: '5', capacityUnit: 'groups' });
 		expect(created.status).toBe(303);
 		const id = created.headers.get('location')!.match(/events\/([0-9a-f-]{36})/)![1];
-		const row = (await admin.query(`select title, kind, capacity, capacity_unit, registration_open, series_day from occurrences where id = $1`, [id])).rows[0];
+		const row = (await app.admin.query(`select title, kind, capacity, capacity_unit, registration_open, series_day from occurrences where id = $1`, [id])).rows[0];
 		expect(row).toEqual({ title: '見学会', kind: 'visit', capacity: 5, capacity_unit: 'groups', registration_open: true, series_day: null });
 		const html = await listOfA();
 		const at = html.indexOf(`href="/events/${id}"`);
@@ -153,12 +133,12 @@ describe('staff change one date; residents see it', () => {
 	});
 
 	it('shows staff their dates with clash warnings, and volunteers none of it', async () => {
-		const page = await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/events`, { headers: staffHeaders() });
+		const page = await app.get(`/staff/orgs/${app.cast.orgA}/events`, app.cast.people.staff.token);
 		expect(page.status).toBe(200);
 		const html = await textOf(page);
 		expect(html).toContain(programTitle);
 		expect(html).toContain('重なりの注意');
-		const volunteer = await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/events`, { headers: { accept: 'text/html', cookie: `tsunagu_session=${cast.people.volunteer.token}` }, redirect: 'manual' });
+		const volunteer = await fetch(`${app.baseUrl}/staff/orgs/${app.cast.orgA}/events`, { headers: { accept: 'text/html', cookie: `tsunagu_session=${app.cast.people.volunteer.token}` }, redirect: 'manual' });
 		expect(volunteer.status).toBe(403);
 	});
 });
@@ -166,7 +146,7 @@ describe('staff change one date; residents see it', () => {
 describe('the iCalendar routes', () => {
 	it('serve text/calendar for a program, an organisation, a filtered view and one date', async () => {
 		const [first] = await occurrencesOf();
-		for (const path of [`/programs/${programId}/calendar.ics`, `/organizations/${cast.orgA}/calendar.ics`, `/calendar.ics?organization=${cast.orgA}`, `/events/${first.id}/calendar.ics`]) {
+		for (const path of [`/programs/${programId}/calendar.ics`, `/organizations/${app.cast.orgA}/calendar.ics`, `/calendar.ics?organization=${app.cast.orgA}`, `/events/${first.id}/calendar.ics`]) {
 			const response = await fetch(app.baseUrl + path);
 			expect(response.status, path).toBe(200);
 			expect(response.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
@@ -190,7 +170,7 @@ describe('paper', () => {
 	it('prints a one-page A4 flyer and a one-page month with Noto Sans JP embedded', async () => {
 		for (const [path, box] of [
 			[`/programs/${programId}/flyer.pdf`, /\/MediaBox \[0 0 595\.28 841\.89\]/],
-			[`/calendar/print.pdf?organization=${cast.orgA}`, /\/MediaBox \[0 0 841\.89 595\.28\]/]
+			[`/calendar/print.pdf?organization=${app.cast.orgA}`, /\/MediaBox \[0 0 841\.89 595\.28\]/]
 		] as const) {
 			const response = await fetch(app.baseUrl + path);
 			expect(response.status, path).toBe(200);
@@ -213,17 +193,17 @@ describe('paper', () => {
 
 describe('the door over HTTP', () => {
 	it('counts a batch of offline taps sent twice once, and answers bad input with JSON 400', async () => {
-		const send = (body: unknown) => fetch(`${app.baseUrl}/api/v1/orgs/${cast.orgA}/taps`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `tsunagu_session=${cast.people.volunteer.token}` }, body: JSON.stringify(body) });
+		const send = (body: unknown) => fetch(`${app.baseUrl}/api/v1/orgs/${app.cast.orgA}/taps`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `tsunagu_session=${app.cast.people.volunteer.token}` }, body: JSON.stringify(body) });
 		const taps = [1, 2].map((i) => ({ clientKey: `http-tap-${i}-000000`, programId, countedAt: new Date().toISOString(), ageBand: '70s', gender: 'not_given', firstVisit: true }));
 		const first = await send({ taps });
 		expect(first.status).toBe(200);
 		expect(await first.json()).toEqual({ accepted: taps.map((t) => t.clientKey), duplicates: [] });
 		const replay = await send({ taps });
 		expect(await replay.json()).toEqual({ accepted: [], duplicates: taps.map((t) => t.clientKey) });
-		expect((await admin.query(`select count(*)::int as n from visits where client_key like 'http-tap-%'`)).rows[0].n).toBe(2);
+		expect((await app.admin.query(`select count(*)::int as n from visits where client_key like 'http-tap-%'`)).rows[0].n).toBe(2);
 		const bad = await send({ taps: [{ ...taps[0], clientKey: 'x', ageBand: 'teen' }] });
 		expect(bad.status).toBe(400);
 		expect(await bad.json()).toMatchObject({ error: { code: 'invalid_body' } });
-		expect((await admin.query(`select count(*)::int as n from visits where client_key like 'http-tap-%'`)).rows[0].n).toBe(2);
+		expect((await app.admin.query(`select count(*)::int as n from visits where client_key like 'http-tap-%'`)).rows[0].n).toBe(2);
 	});
 });

@@ -3,31 +3,10 @@
  * hotlines on the next page, the private link, the counsellor's answer read through it, the audited
  * opening; and the JSON API's answers and refusals.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
-import { testDatabase } from '../../../tests/helpers/db';
-import { startApp, type RunningApp } from '../../../tests/helpers/app';
-import { seedCast, type Cast } from '../../../tests/helpers/people';
-import type { Database } from '$lib/server/db';
+import { describe, expect, it } from 'vitest';
+import { useApp } from '../../../tests/helpers/app';
 
-let database: Database;
-let app: RunningApp;
-let cast: Cast;
-let admin: pg.Client;
-
-beforeAll(async () => {
-	database = await testDatabase();
-	cast = await seedCast(database, 'consult-http');
-	admin = new pg.Client({ connectionString: database.adminUrl });
-	await admin.connect();
-	app = await startApp(database.adminUrl);
-}, 120_000);
-
-afterAll(async () => {
-	await app?.stop();
-	await admin?.end();
-	await database?.close();
-});
+const app = useApp({ seed: 'consult-http' });
 
 const form = (body: Record<string, string>, cookie?: string): RequestInit => ({
 	method: 'POST',
@@ -40,15 +19,15 @@ const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' '
 
 describe('the consultation page and the private thread', () => {
 	it('is linked from every public page and works without JavaScript', async () => {
-		for (const page of ['/', '/calendar', `/organizations/${cast.orgA}`]) expect(await (await fetch(app.baseUrl + page)).text(), page).toContain('href="/consult');
-		const page = await (await fetch(`${app.baseUrl}/consult?organization=${cast.orgA}`)).text();
+		for (const page of ['/', '/calendar', `/organizations/${app.cast.orgA}`]) expect(await (await fetch(app.baseUrl + page)).text(), page).toContain('href="/consult');
+		const page = await (await fetch(`${app.baseUrl}/consult?organization=${app.cast.orgA}`)).text();
 		expect(page).toMatch(/<form method="POST"/);
-		expect(page).toContain(`name="organizationId" value="${cast.orgA}"`);
+		expect(page).toContain(`name="organizationId" value="${app.cast.orgA}"`);
 		expect(page).not.toMatch(/<script/);
 	});
 
 	it('shows the hotlines at the top of the next page for 「もう消えたい」; the counsellor answers; the person reads it through the link; the opening is audited', async () => {
-		const sent = await fetch(`${app.baseUrl}/consult`, form({ message: 'もう消えたい', nickname: 'ゆき', contact: '', organizationId: cast.orgA }));
+		const sent = await fetch(`${app.baseUrl}/consult`, form({ message: 'もう消えたい', nickname: 'ゆき', contact: '', organizationId: app.cast.orgA }));
 		expect(sent.status).toBe(303);
 		const link = sent.headers.get('location')!;
 		expect(link).toMatch(/^\/consult\/t\/[A-Za-z0-9_-]{43}\?sent=1$/);
@@ -63,36 +42,36 @@ describe('the consultation page and the private thread', () => {
 		expect(hotlines).toBeLessThan(html.indexOf('もう消えたい</p>'));
 		expect(hotlines).toBeLessThan(html.indexOf('<form method="POST" class="form-narrow"'));
 
-		const [thread] = (await admin.query(`select id, urgent, status from consultation_threads where organization_id = $1 and urgent order by created_at desc limit 1`, [cast.orgA])).rows;
+		const [thread] = (await app.admin.query(`select id, urgent, status from consultation_threads where organization_id = $1 and urgent order by created_at desc limit 1`, [app.cast.orgA])).rows;
 		expect(thread).toMatchObject({ urgent: true, status: 'new' });
-		const counsellor = cast.people.counsellor.token;
-		const inbox = await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/consultations?view=urgent`, { headers: { cookie: `tsunagu_session=${counsellor}` } });
+		const counsellor = app.cast.people.counsellor.token;
+		const inbox = await fetch(`${app.baseUrl}/staff/orgs/${app.cast.orgA}/consultations?view=urgent`, { headers: { cookie: `tsunagu_session=${counsellor}` } });
 		const inboxHtml = await inbox.text();
 		expect(inboxHtml).toContain(thread.id);
 		expect(inboxHtml).not.toContain('もう消えたい');
-		const opened = await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/consultations/${thread.id}`, { headers: { cookie: `tsunagu_session=${counsellor}` } });
+		const opened = await fetch(`${app.baseUrl}/staff/orgs/${app.cast.orgA}/consultations/${thread.id}`, { headers: { cookie: `tsunagu_session=${counsellor}` } });
 		expect(opened.status).toBe(200);
 		expect(text(await opened.text())).toContain('もう消えたい');
-		const replied = await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/consultations/${thread.id}?/reply`, form({ message: 'メッセージありがとう。いま話せますか。' }, counsellor));
+		const replied = await fetch(`${app.baseUrl}/staff/orgs/${app.cast.orgA}/consultations/${thread.id}?/reply`, form({ message: 'メッセージありがとう。いま話せますか。' }, counsellor));
 		expect(replied.status).toBe(303);
 		const mine = await (await fetch(app.baseUrl + link.replace('?sent=1', ''))).text();
 		expect(mine).toContain('メッセージありがとう。いま話せますか。');
-		expect(mine).not.toContain(cast.people.counsellor.email);
+		expect(mine).not.toContain(app.cast.people.counsellor.email);
 		// The person writes back on the same page.
 		expect((await fetch(app.baseUrl + link.replace('?sent=1', ''), form({ message: 'はい' }))).status).toBe(303);
-		const audit = (await admin.query(`select action, actor_user_id from audit_events where entity_id = $1 order by id`, [thread.id])).rows;
+		const audit = (await app.admin.query(`select action, actor_user_id from audit_events where entity_id = $1 order by id`, [thread.id])).rows;
 		expect(audit.map((a) => a.action)).toEqual(['consultation.create_urgent', 'consultation.view', 'consultation.reply', 'consultation.person_message']);
-		expect(audit.filter((a) => a.action === 'consultation.view').every((a) => a.actor_user_id === cast.people.counsellor.userId)).toBe(true);
-		const [answered] = (await admin.query(`select first_answered_at - created_at as took from consultation_threads where id = $1`, [thread.id])).rows;
+		expect(audit.filter((a) => a.action === 'consultation.view').every((a) => a.actor_user_id === app.cast.people.counsellor.userId)).toBe(true);
+		const [answered] = (await app.admin.query(`select first_answered_at - created_at as took from consultation_threads where id = $1`, [thread.id])).rows;
 		expect(answered.took).toBeTruthy();
 	});
 
 	it('an ordinary message shows no hotlines; an empty one comes back with the form and stores nothing', async () => {
-		const before = (await admin.query(`select count(*)::int as n from consultation_threads`)).rows[0].n;
+		const before = (await app.admin.query(`select count(*)::int as n from consultation_threads`)).rows[0].n;
 		const empty = await fetch(`${app.baseUrl}/consult`, form({ message: '   ' }));
 		expect(empty.status).toBe(400);
 		expect(await empty.text()).toContain('aria-invalid="true"');
-		expect((await admin.query(`select count(*)::int as n from consultation_threads`)).rows[0].n).toBe(before);
+		expect((await app.admin.query(`select count(*)::int as n from consultation_threads`)).rows[0].n).toBe(before);
 		const sent = await fetch(`${app.baseUrl}/consult`, form({ message: '近くの子ども食堂を知りたいです' }));
 		expect(sent.status).toBe(303);
 		const html = await (await fetch(app.baseUrl + sent.headers.get('location')!)).text();
@@ -111,13 +90,13 @@ describe('the consultation page and the private thread', () => {
 	});
 
 	it("another organisation's counsellor and the secretariat elsewhere get nothing", async () => {
-		const [thread] = (await admin.query(`select id from consultation_threads where organization_id = $1 limit 1`, [cast.orgA])).rows;
-		const asAdminB = await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/consultations/${thread.id}`, { redirect: 'manual', headers: { cookie: `tsunagu_session=${cast.people.adminB.token}` } });
+		const [thread] = (await app.admin.query(`select id from consultation_threads where organization_id = $1 limit 1`, [app.cast.orgA])).rows;
+		const asAdminB = await fetch(`${app.baseUrl}/staff/orgs/${app.cast.orgA}/consultations/${thread.id}`, { redirect: 'manual', headers: { cookie: `tsunagu_session=${app.cast.people.adminB.token}` } });
 		expect(asAdminB.status).toBe(403);
-		const asSecretariat = await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/consultations/${thread.id}`, { redirect: 'manual', headers: { cookie: `tsunagu_session=${cast.people.secretariat.token}` } });
+		const asSecretariat = await fetch(`${app.baseUrl}/staff/orgs/${app.cast.orgA}/consultations/${thread.id}`, { redirect: 'manual', headers: { cookie: `tsunagu_session=${app.cast.people.secretariat.token}` } });
 		expect(asSecretariat.status).toBe(403);
 		// The secretariat's own organisation is the one window: its inbox opens.
-		const window = await fetch(`${app.baseUrl}/staff/orgs/${cast.secretariatOrg}/consultations`, { redirect: 'manual', headers: { cookie: `tsunagu_session=${cast.people.secretariat.token}` } });
+		const window = await fetch(`${app.baseUrl}/staff/orgs/${app.cast.secretariatOrg}/consultations`, { redirect: 'manual', headers: { cookie: `tsunagu_session=${app.cast.people.secretariat.token}` } });
 		expect(window.status).toBe(200);
 	});
 });
@@ -131,18 +110,18 @@ describe('POST /api/v1/consultations', () => {
 		expect(Object.keys(body).sort()).toEqual(['id', 'link', 'urgent']);
 		expect(body.urgent).toBe(false);
 		expect(body.link).toMatch(new RegExp(`^${app.baseUrl}/consult/t/[A-Za-z0-9_-]{43}$`));
-		const [row] = (await admin.query(`select organization_id from consultation_threads where id = $1`, [body.id])).rows;
-		expect(row.organization_id).toBe(cast.secretariatOrg);
+		const [row] = (await app.admin.query(`select organization_id from consultation_threads where id = $1`, [body.id])).rows;
+		expect(row.organization_id).toBe(app.cast.secretariatOrg);
 		expect((await fetch(body.link)).status).toBe(200);
 
-		const urgent = await (await fetch(`${app.baseUrl}/api/v1/consultations`, json({ message: '死にたい', organization_id: cast.orgA, contact: 'x@example.org' }))).json();
+		const urgent = await (await fetch(`${app.baseUrl}/api/v1/consultations`, json({ message: '死にたい', organization_id: app.cast.orgA, contact: 'x@example.org' }))).json();
 		expect(urgent.urgent).toBe(true);
 		expect(urgent.hotlines).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'よりそいホットライン', number: '0120-279-338', hours: expect.any(String) })]));
 		for (const line of urgent.hotlines) expect(Object.keys(line).sort()).toEqual(['hours', 'name', 'number', 'url']);
 	});
 
 	it('refuses bad input with a JSON error and stores nothing', async () => {
-		const before = (await admin.query(`select count(*)::int as n from consultation_threads`)).rows[0].n;
+		const before = (await app.admin.query(`select count(*)::int as n from consultation_threads`)).rows[0].n;
 		const cases: Array<[unknown, number, string]> = [
 			['not json', 400, 'invalid_body'],
 			[[], 400, 'invalid_body'],
@@ -166,6 +145,6 @@ describe('POST /api/v1/consultations', () => {
 			expect(answer.error.message).toEqual(expect.any(String));
 			expect(Array.isArray(answer.error.details)).toBe(true);
 		}
-		expect((await admin.query(`select count(*)::int as n from consultation_threads`)).rows[0].n).toBe(before);
+		expect((await app.admin.query(`select count(*)::int as n from consultation_threads`)).rows[0].n).toBe(before);
 	});
 });

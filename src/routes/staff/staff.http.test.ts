@@ -4,34 +4,12 @@
  * name) and mistakes beside their fields with aria-invalid / aria-describedby, keeping what was
  * typed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase } from '../../../tests/helpers/db';
-import { seedCast, type Cast } from '../../../tests/helpers/people';
-import { startApp, type RunningApp } from '../../../tests/helpers/app';
-import type { Database } from '$lib/server/db';
+import { describe, expect, it } from 'vitest';
+import { useApp } from '../../../tests/helpers/app';
 import { weekdayIndex } from '$lib/server/directory';
 
-let database: Database;
-let app: RunningApp;
-let cast: Cast;
-
-beforeAll(async () => {
-	database = await testDatabase();
-	cast = await seedCast(database, 'sh');
-	app = await startApp(database.adminUrl);
-}, 120_000);
-afterAll(async () => {
-	await app?.stop();
-	await database?.close();
-});
-
-const headers = (form = false): Record<string, string> => ({
-	accept: 'text/html',
-	cookie: `tsunagu_session=${cast.people.staff.token}`,
-	...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl } : {})
-});
-
-const post = (path: string, entries: Array<[string, string]>) => fetch(app.baseUrl + path, { method: 'POST', headers: headers(true), body: new URLSearchParams(entries).toString(), redirect: 'manual' });
+const app = useApp({ seed: 'sh' });
+const post = (path: string, entries: Array<[string, string]>) => app.post(path, entries, app.cast.people.staff.token);
 
 /** The page's HTML without Svelte's hydration markers. */
 const textOf = async (response: Response) => (await response.text()).replace(/<!--.*?-->/g, '');
@@ -45,7 +23,7 @@ function nextSaturdayNewYear(): number {
 
 describe('the program editor without JavaScript', () => {
 	it('renders the new-program form with labelled fields', async () => {
-		const response = await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/programs/new`, { headers: headers() });
+		const response = await app.get(`/staff/orgs/${app.cast.orgA}/programs/new`, app.cast.people.staff.token);
 		expect(response.status).toBe(200);
 		const html = await textOf(response);
 		expect(html).toContain('<label for="f-title" class="required">取組の名前</label>');
@@ -55,7 +33,7 @@ describe('the program editor without JavaScript', () => {
 
 	it('previews 第1・第3土曜日 with 元日 skipped, by a plain form post', async () => {
 		const year = nextSaturdayNewYear();
-		const response = await post(`/staff/orgs/${cast.orgA}/programs/new?/preview`, [
+		const response = await post(`/staff/orgs/${app.cast.orgA}/programs/new?/preview`, [
 			['title', 'ほしぞら食堂'],
 			['forms', 'kodomo_shokudo'],
 			['languages', 'ja'],
@@ -82,7 +60,7 @@ describe('the program editor without JavaScript', () => {
 	});
 
 	it('shows each mistake beside its field and keeps what was typed (400)', async () => {
-		const response = await post(`/staff/orgs/${cast.orgA}/programs/new?/save`, [
+		const response = await post(`/staff/orgs/${app.cast.orgA}/programs/new?/save`, [
 			['title', ''],
 			['summary', '月2回の食堂'],
 			['languages', 'ja'],

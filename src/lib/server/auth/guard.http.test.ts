@@ -4,25 +4,10 @@
  * second factor not set up or a permission not held), never a redirect to a page a phone's script
  * cannot follow; pages keep redirecting to the login and set-up pages.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase } from '../../../../tests/helpers/db';
-import { startApp, type RunningApp } from '../../../../tests/helpers/app';
-import { seedCast, type Cast } from '../../../../tests/helpers/people';
-import type { Database } from '../db';
+import { describe, expect, it } from 'vitest';
+import { useApp } from '../../../../tests/helpers/app';
 
-let database: Database;
-let app: RunningApp;
-let cast: Cast;
-
-beforeAll(async () => {
-	database = await testDatabase();
-	cast = await seedCast(database, 'g');
-	app = await startApp(database.adminUrl);
-}, 120_000);
-afterAll(async () => {
-	await app?.stop();
-	await database?.close();
-});
+const app = useApp({ seed: 'g' });
 
 const api = (path: string, token: string | null, accept = 'application/json') =>
 	fetch(app.baseUrl + path, {
@@ -44,28 +29,28 @@ async function expectJsonError(response: Response, status: number, code: string)
 describe('the staff API refuses in JSON', () => {
 	it('401 without a session, whatever the client accepts', async () => {
 		for (const endpoint of ['checkins', 'taps']) {
-			await expectJsonError(await api(`/api/v1/orgs/${cast.orgA}/${endpoint}`, null), 401, 'unauthenticated');
-			await expectJsonError(await api(`/api/v1/orgs/${cast.orgA}/${endpoint}`, null, 'text/html'), 401, 'unauthenticated');
+			await expectJsonError(await api(`/api/v1/orgs/${app.cast.orgA}/${endpoint}`, null), 401, 'unauthenticated');
+			await expectJsonError(await api(`/api/v1/orgs/${app.cast.orgA}/${endpoint}`, null, 'text/html'), 401, 'unauthenticated');
 		}
 	});
 
 	it('403 for a role whose second factor is not set up', async () => {
-		await expectJsonError(await api(`/api/v1/orgs/${cast.orgA}/checkins`, cast.people.unenrolled.token), 403, 'second_factor_required');
+		await expectJsonError(await api(`/api/v1/orgs/${app.cast.orgA}/checkins`, app.cast.people.unenrolled.token), 403, 'second_factor_required');
 	});
 
 	it('403 for a permission not held here', async () => {
-		await expectJsonError(await api(`/api/v1/orgs/${cast.orgA}/checkins`, cast.people.counsellor.token), 403, 'forbidden');
-		await expectJsonError(await api(`/api/v1/orgs/${cast.orgB}/taps`, cast.people.staff.token, 'text/html'), 403, 'forbidden');
+		await expectJsonError(await api(`/api/v1/orgs/${app.cast.orgA}/checkins`, app.cast.people.counsellor.token), 403, 'forbidden');
+		await expectJsonError(await api(`/api/v1/orgs/${app.cast.orgB}/taps`, app.cast.people.staff.token, 'text/html'), 403, 'forbidden');
 	});
 });
 
 describe('pages keep redirecting', () => {
 	it('to the login page without a session, and to the set-up page for a second factor not set up', async () => {
-		const page = (token: string | null) => fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/checkin`, { headers: { accept: 'text/html', ...(token ? { cookie: `tsunagu_session=${token}` } : {}) }, redirect: 'manual' });
+		const page = (token: string | null) => fetch(`${app.baseUrl}/staff/orgs/${app.cast.orgA}/checkin`, { headers: { accept: 'text/html', ...(token ? { cookie: `tsunagu_session=${token}` } : {}) }, redirect: 'manual' });
 		const anonymous = await page(null);
 		expect(anonymous.status).toBe(303);
-		expect(anonymous.headers.get('location')).toBe(`/login?next=${encodeURIComponent(`/staff/orgs/${cast.orgA}/checkin`)}`);
-		const unenrolled = await page(cast.people.unenrolled.token);
+		expect(anonymous.headers.get('location')).toBe(`/login?next=${encodeURIComponent(`/staff/orgs/${app.cast.orgA}/checkin`)}`);
+		const unenrolled = await page(app.cast.people.unenrolled.token);
 		expect(unenrolled.status).toBe(303);
 		expect(unenrolled.headers.get('location')).toBe('/account/2fa');
 	});

@@ -8,16 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import type { Database } from '../db';
 import { useDatabase } from '../db';
 import { asSystem } from '../db/tenant';
-import { requireOrganization } from '../auth/guard';
-import { createUser, type Actor, type Permission } from '../auth';
+import { createUser, type Permission } from '../auth';
 import { setMembership, type Role } from '../network';
 import { addAction, conferencesOf, createConference, editConference, markActionDone, openConference, setParticipants, writeRecord } from './index';
+import { organizationScopeOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
@@ -25,18 +24,7 @@ let cast: Cast;
 let orgC: string;
 let memberC: string;
 
-const requestOf = (actor: Actor, orgId: string) => ({ locals: { actor, ip: '192.0.2.80', userAgent: 'vitest', requestId: 'vitest-conferences' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({
-	userId,
-	email: `${role}@example.org`,
-	displayName: role,
-	sessionId: 's',
-	memberships: [{ organizationId, organizationName: '', role }],
-	secretariat: role === 'secretariat_admin',
-	mfaRequired: false,
-	mfaEnrolled: true
-});
-const as = (userId: string, organizationId: string, role: Role, permission: Permission = 'conferences.take_part') => requireOrganization(requestOf(actorOf(userId, organizationId, role), organizationId), permission);
+const as = (userId: string, organizationId: string, role: Role, permission: Permission = 'conferences.take_part') => organizationScopeOf(userId, organizationId, role, permission);
 const staffA = (p: Permission = 'conferences.manage') => as(cast.people.staff.userId, cast.orgA, 'staff', p);
 const adminA = () => as(cast.people.org_admin.userId, cast.orgA, 'org_admin');
 const staffB = () => as(cast.people.staffB.userId, cast.orgB, 'staff');

@@ -3,19 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOccurrence, makeOrganization, makeOrganizationWithProgram, makeProgram, makeRegistration } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { useDatabase } from '../db';
 import { withAccess } from '../db/tenant';
-import { requireOrganization, residentScope } from '../auth/guard';
-import type { Actor } from '../auth/actor';
+import { residentScope } from '../auth/guard';
 import type { Permission } from '../auth';
 import type { Role } from '../network';
 import { runIn } from '../scope';
 import { startConsultation } from '../consultations';
 import { answerConsent, askOrganization, consentInForce, consentsByLink, myInformation, openSubjectRequest, answerSubjectRequest, recordConsent, requestConsent, subjectRequestsPage, threadConsents, withdrawConsent, recordProvision } from './index';
+import { organizationScopeOf, requestOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
@@ -25,9 +24,7 @@ let hidden: string;
 let third: string;
 const counsellorId = randomUUID();
 
-const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.78', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({ userId, email: `${role}@example.org`, displayName: role, sessionId: 's', memberships: [{ organizationId, organizationName: '', role }], secretariat: false, mfaRequired: true, mfaEnrolled: true });
-const staffOf = (organizationId: string, role: Role, permission: Permission, userId = counsellorId) => requireOrganization(requestOf(actorOf(userId, organizationId, role), organizationId), permission);
+const staffOf = (organizationId: string, role: Role, permission: Permission, userId = counsellorId) => organizationScopeOf(userId, organizationId, role, permission);
 const counsellor = (permission: Permission = 'consultations.reply') => staffOf(holder, 'counsellor', permission);
 const resident = () => residentScope(requestOf(null));
 

@@ -66,6 +66,22 @@ async function seal(tx: Tx, consentId: string, holder: string, values: ConsentVa
 	return encryptText(tx, JSON.stringify(values), consentValuesBinding(consentId, holder));
 }
 
+/** A consent asked now by the scope's actor, for the subject, of the recipient's items: what every new consent row starts from. */
+function consentRow(scope: OrganizationScope, id: string, subjectId: string, input: Recipient) {
+	return {
+		id,
+		subjectId,
+		organizationId: scope.organizationId,
+		recipientOrganizationId: input.recipientOrganizationId,
+		recipientProgramId: input.recipientProgramId ?? null,
+		items: input.items,
+		purpose: input.purpose,
+		validUntil: input.validUntil ?? null,
+		requestedBy: scope.actor.userId,
+		requestedAt: sql`now()`
+	};
+}
+
 // ── staff ───────────────────────────────────────────────────────────────────────────────────────
 
 export type ProposalRefusal = 'not_found' | 'forbidden' | RecipientRefusal;
@@ -83,18 +99,7 @@ export async function requestConsent(scope: OrganizationScope, input: Recipient 
 		if (wrong) return refused(wrong);
 		const subjectId = await subjectFor(tx, scope.organizationId, { kind: 'consultation', id: thread.id });
 		const id = randomUUID();
-		await tx.insert(consents).values({
-			id,
-			subjectId,
-			organizationId: scope.organizationId,
-			recipientOrganizationId: input.recipientOrganizationId,
-			recipientProgramId: input.recipientProgramId ?? null,
-			items: input.items,
-			purpose: input.purpose,
-			validUntil: input.validUntil ?? null,
-			requestedBy: scope.actor.userId,
-			requestedAt: sql`now()`
-		});
+		await tx.insert(consents).values(consentRow(scope, id, subjectId, input));
 		await audit(tx, scope.origin, 'consent.request', scope.organizationId, id);
 		return ok({ consentId: id });
 	});
@@ -145,16 +150,7 @@ export async function recordConsent(scope: OrganizationScope, input: Recipient &
 		const subjectId = await subjectFor(tx, scope.organizationId, { kind: input.source.kind, id: source.id });
 		const id = randomUUID();
 		await tx.insert(consents).values({
-			id,
-			subjectId,
-			organizationId: scope.organizationId,
-			recipientOrganizationId: input.recipientOrganizationId,
-			recipientProgramId: input.recipientProgramId ?? null,
-			items: input.items,
-			purpose: input.purpose,
-			validUntil: input.validUntil ?? null,
-			requestedBy: scope.actor.userId,
-			requestedAt: sql`now()`,
+			...consentRow(scope, id, subjectId, input),
 			givenVia: input.via,
 			givenAt: sql`now()`,
 			recordedBy: scope.actor.userId,

@@ -8,14 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { eq, sql } from 'drizzle-orm';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization, residentOn } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { useDatabase } from '../db';
-import { requireOrganization, requireSecretariat } from '../auth/guard';
-import type { Actor } from '../auth/actor';
-import type { Permission, Role } from '../auth';
+import type { Permission } from '../auth';
 import { runIn, systemScope } from '../scope';
 import { todayInTokyo } from '../clock';
 import {
@@ -37,15 +34,14 @@ import {
 	subjectFor,
 	type SharingBasis
 } from './index';
+import { organizationScopeOf, secretariatScopeOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
 
-const requestOf = (actor: Actor, orgId?: string) => ({ locals: { actor, ip: '192.0.2.91', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (organizationId: string, role: Role, secretariat = false): Actor => ({ userId: randomUUID(), email: `${role}@example.org`, displayName: role, sessionId: 's', memberships: [{ organizationId, organizationName: '', role }], secretariat, mfaRequired: true, mfaEnrolled: true });
 let secretariatOrg: string;
-const secretariat = (permission: Permission) => requireSecretariat(requestOf(actorOf(secretariatOrg, 'secretariat_admin', true)), permission);
-const orgAdmin = (organizationId: string, permission: Permission = 'privacy.requests') => requireOrganization(requestOf(actorOf(organizationId, 'org_admin'), organizationId), permission);
+const secretariat = (permission: Permission) => secretariatScopeOf(randomUUID(), secretariatOrg, permission);
+const orgAdmin = (organizationId: string, permission: Permission = 'privacy.requests') => organizationScopeOf(randomUUID(), organizationId, 'org_admin', permission);
 const system = () => systemScope(database.db, 'test');
 
 const today = () => todayInTokyo();

@@ -12,17 +12,16 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import { asSystem } from '../db/tenant';
 import { useDatabase, type Database } from '../db';
-import { requireOrganization, residentScope } from '../auth/guard';
-import type { Actor } from '../auth/actor';
+import { residentScope } from '../auth/guard';
 import { createUser } from '../auth';
 import { setMembership, type Role } from '../network';
 import { readOutbox } from '../mail';
 import { addPersonMessage, alertsSettled, lineCallbackSchema, lineChannel, newLineLinkCode, receiveLineDelivery, recordStaffConsultation, setRota, startConsultation, unlinkLine } from './index';
+import { organizationScopeOf, requestOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
@@ -45,20 +44,9 @@ const fake: Server = createServer((req, res) => {
 	});
 });
 
-const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.80', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({
-	userId,
-	email: `${role}@example.org`,
-	displayName: role,
-	sessionId: 's',
-	memberships: [{ organizationId, organizationName: '', role }],
-	secretariat: role === 'secretariat_admin',
-	mfaRequired: true,
-	mfaEnrolled: true
-});
 const resident = () => residentScope(requestOf(null));
-const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, cast.orgA, 'org_admin'), cast.orgA), 'consultations.manage');
-const counsellorA = () => requireOrganization(requestOf(actorOf(cast.people.counsellor.userId, cast.orgA, 'counsellor'), cast.orgA), 'consultations.read');
+const adminA = () => organizationScopeOf(cast.people.org_admin.userId, cast.orgA, 'org_admin', 'consultations.manage');
+const counsellorA = () => organizationScopeOf(cast.people.counsellor.userId, cast.orgA, 'counsellor', 'consultations.read');
 
 async function member(name: string, org: string, role: Role) {
 	const email = `alerts-${name}@example.org`;
@@ -204,12 +192,12 @@ describe('alerts', () => {
 	});
 
 	it('gives a counsellor not on the rota no link code', async () => {
-		const scope = requireOrganization(requestOf(actorOf(counsellorB.userId, cast.orgB, 'counsellor'), cast.orgB), 'consultations.read');
+		const scope = organizationScopeOf(counsellorB.userId, cast.orgB, 'counsellor', 'consultations.read');
 		expect(await newLineLinkCode(scope)).toEqual({ ok: false, reason: 'not_on_rota' });
 	});
 
 	it('alerts the on-call counsellor of an urgent phone consultation typed by someone else, but not the typist', async () => {
-		const typist = requireOrganization(requestOf(actorOf(counsellor2.userId, cast.orgA, 'counsellor'), cast.orgA), 'consultations.reply');
+		const typist = organizationScopeOf(counsellor2.userId, cast.orgA, 'counsellor', 'consultations.reply');
 		const entered = await recordStaffConsultation(typist, { message: '電話で「死にたい」と話していた', nickname: undefined, contact: undefined, urgent: false });
 		await alertsSettled();
 		expect((await alertsOf(entered.id)).map((a) => a.recipient_user_id)).toEqual([cast.people.counsellor.userId]);

@@ -3,41 +3,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { withAccess } from '../db/tenant';
 import { useDatabase } from '../db';
-import { requireOrganization, residentScope } from '../auth/guard';
-import type { Actor } from '../auth/actor';
-import type { Role } from '../network';
+import { residentScope } from '../auth/guard';
 import { MFA_ROLES, ROLE_PERMISSIONS, NETWORK_PERMISSIONS } from '../network/permissions';
 import { newToken } from '../auth/tokens';
 import { addNote, addPersonMessage, assignThread, inbox, openThread, replyToThread, setThreadStatus, setThreadTags, startConsultation, threadByLink, TAGS } from './index';
+import { organizationScopeOf, requestOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
 let cast: Cast;
 
-const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.77', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({
-	userId,
-	email: `${role}@example.org`,
-	displayName: role,
-	sessionId: 's',
-	memberships: [{ organizationId, organizationName: '', role }],
-	secretariat: role === 'secretariat_admin',
-	mfaRequired: true,
-	mfaEnrolled: true
-});
 const resident = () => residentScope(requestOf(null));
-const counsellorA = () => requireOrganization(requestOf(actorOf(cast.people.counsellor.userId, cast.orgA, 'counsellor'), cast.orgA), 'consultations.read');
-const secretariatAtWindow = () => requireOrganization(requestOf(actorOf(cast.people.secretariat.userId, cast.secretariatOrg, 'secretariat_admin'), cast.secretariatOrg), 'consultations.read');
+const counsellorA = () => organizationScopeOf(cast.people.counsellor.userId, cast.orgA, 'counsellor', 'consultations.read');
+const secretariatAtWindow = () => organizationScopeOf(cast.people.secretariat.userId, cast.secretariatOrg, 'secretariat_admin', 'consultations.read');
 const counsellorB = async () => {
 	const userId = randomUUID();
-	return requireOrganization(requestOf(actorOf(userId, cast.orgB, 'counsellor'), cast.orgB), 'consultations.read');
+	return organizationScopeOf(userId, cast.orgB, 'counsellor', 'consultations.read');
 };
 
 async function start(message: string, organizationId?: string, extra: { nickname?: string; contact?: string } = {}) {

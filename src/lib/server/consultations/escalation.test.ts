@@ -10,18 +10,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import { asSystem } from '../db/tenant';
 import { useDatabase, type Database } from '../db';
-import { requireOrganization, residentScope } from '../auth/guard';
-import type { Actor } from '../auth/actor';
+import { residentScope } from '../auth/guard';
 import { createUser } from '../auth';
 import { setMembership, type Role } from '../network';
 import { readOutbox } from '../mail';
 import { systemScope } from '../scope';
 import { alertsSettled, escalateUnopened, openThread, setEscalationMinutes, setRota, startConsultation } from './index';
+import { organizationScopeOf, requestOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
@@ -32,18 +31,7 @@ let third: { userId: string; email: string };
 let counsellorB: { userId: string; email: string };
 const saved = { ...process.env };
 
-const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.81', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({
-	userId,
-	email: `${role}@example.org`,
-	displayName: role,
-	sessionId: 's',
-	memberships: [{ organizationId, organizationName: '', role }],
-	secretariat: role === 'secretariat_admin',
-	mfaRequired: true,
-	mfaEnrolled: true
-});
-const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, cast.orgA, 'org_admin'), cast.orgA), 'consultations.manage');
+const adminA = () => organizationScopeOf(cast.people.org_admin.userId, cast.orgA, 'org_admin', 'consultations.manage');
 const job = () => systemScope(database.db, 'escalations');
 const minutesLater = (from: Date, minutes: number) => new Date(from.getTime() + minutes * 60_000);
 
@@ -168,7 +156,7 @@ describe('escalation of urgent threads nobody opened', () => {
 
 	it('stops once a counsellor opened the thread', async () => {
 		const thread = await urgent(cast.orgA);
-		const counsellor = requireOrganization(requestOf(actorOf(second.userId, cast.orgA, 'counsellor'), cast.orgA), 'consultations.read');
+		const counsellor = organizationScopeOf(second.userId, cast.orgA, 'counsellor', 'consultations.read');
 		expect((await openThread(counsellor, { threadId: thread.id })).ok).toBe(true);
 		await escalateUnopened(job(), minutesLater(thread.at, 30));
 		expect(await levelOf(thread.id)).toBe(1);

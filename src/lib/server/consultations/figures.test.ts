@@ -2,14 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { useDatabase } from '../db';
-import { requireOrganization, requireSecretariat, residentScope } from '../auth/guard';
-import type { Actor } from '../auth/actor';
-import type { Role } from '../network';
+import { residentScope } from '../auth/guard';
 import type { Permission } from '../network/permissions';
 import { runIn, systemScope } from '../scope';
 import {
@@ -27,13 +24,12 @@ import {
 	startConsultation,
 	type Channel
 } from './index';
+import { organizationScopeOf, requestOf, secretariatScopeOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
 
-const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.78', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({ userId, email: `${role}@example.org`, displayName: role, sessionId: 's', memberships: [{ organizationId, organizationName: '', role }], secretariat: false, mfaRequired: true, mfaEnrolled: true });
-const counsellorOf = (organizationId: string, permission: Permission = 'consultations.read', userId = randomUUID()) => requireOrganization(requestOf(actorOf(userId, organizationId, 'counsellor'), organizationId), permission);
+const counsellorOf = (organizationId: string, permission: Permission = 'consultations.read', userId = randomUUID()) => organizationScopeOf(userId, organizationId, 'counsellor', permission);
 
 /** The fixed clock: every time below is an offset from this instant (Tokyo 2026-03-10 10:00). */
 const CLOCK = new Date('2026-03-10T10:00:00+09:00');
@@ -152,7 +148,7 @@ describe('consultation figures', () => {
 describe("the network's consultation figures (the secretariat: aggregates only, under 5 hidden)", () => {
 	const JUNE = { from: '2025-06-01', to: '2025-06-30' };
 	const june = (minutes: number) => new Date(new Date('2025-06-10T10:00:00+09:00').getTime() + minutes * 60_000);
-	const secretariat = (permission: Permission = 'network.consultation_figures') => requireSecretariat(requestOf({ ...actorOf(randomUUID(), randomUUID(), 'secretariat_admin'), secretariat: true }), permission);
+	const secretariat = (permission: Permission = 'network.consultation_figures') => secretariatScopeOf(randomUUID(), randomUUID(), permission);
 	let orgC: string;
 	let orgD: string;
 	let orgE: string;

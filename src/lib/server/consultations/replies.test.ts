@@ -11,16 +11,15 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import type { Database } from '../db';
 import { useDatabase } from '../db';
-import { requireOrganization, residentScope } from '../auth/guard';
-import type { Actor } from '../auth/actor';
+import { residentScope } from '../auth/guard';
 import type { Role } from '../network';
 import type { Permission } from '../auth';
 import { addNote, addPersonMessage, defaultAutoReply, draftReply, draftingOn, lineChannel, openThread, receiveLineDelivery, recordStaffConsultation, replySettings, replyToThread, saveReplySettings, staffEntryInput, startConsultation, type AutoReply, type LlmEndpoint } from './index';
+import { organizationScopeOf, requestOf } from '../../../../tests/helpers/scopes';
 
 const WITHIN = '受け付けました。担当者が1営業日以内にお返事します。';
 const OUTSIDE = '受付時間外です。次の受付日(平日10時〜17時)にお返事します。';
@@ -31,19 +30,8 @@ let database: Database;
 let admin: pg.Client;
 let cast: Cast;
 
-const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.78', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({
-	userId,
-	email: `${role}@example.org`,
-	displayName: role,
-	sessionId: 's',
-	memberships: [{ organizationId, organizationName: '', role }],
-	secretariat: role === 'secretariat_admin',
-	mfaRequired: true,
-	mfaEnrolled: true
-});
 const resident = () => residentScope(requestOf(null));
-const as = (userId: string, organizationId: string, role: Role, permission: Permission) => requireOrganization(requestOf(actorOf(userId, organizationId, role), organizationId), permission);
+const as = (userId: string, organizationId: string, role: Role, permission: Permission) => organizationScopeOf(userId, organizationId, role, permission);
 const adminA = () => as(cast.people.org_admin.userId, cast.orgA, 'org_admin', 'consultations.manage');
 const counsellorA = () => as(cast.people.counsellor.userId, cast.orgA, 'counsellor', 'consultations.reply');
 const windowAdmin = () => as(cast.people.secretariat.userId, cast.secretariatOrg, 'secretariat_admin', 'consultations.manage');

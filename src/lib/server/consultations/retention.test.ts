@@ -2,23 +2,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { useDatabase } from '../db';
-import { requireOrganization, residentScope } from '../auth/guard';
-import type { Actor } from '../auth/actor';
+import { residentScope } from '../auth/guard';
 import { runIn, systemScope } from '../scope';
 import { addNote, addPersonMessage, assignThread, organizationConsultationFigures, replyToThread, setThreadStatus, setThreadTags, startConsultation, threadByLink, TAGS } from './index';
 import { consultationRetentionDays, emptyExpiredConsultations, DEFAULT_RETENTION_DAYS } from './retention';
+import { organizationScopeOf, requestOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
 
-const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.79', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const counsellor = (organizationId: string, userId: string) =>
-	requireOrganization(requestOf({ userId, email: 'c@example.org', displayName: 'c', sessionId: 's', memberships: [{ organizationId, organizationName: '', role: 'counsellor' }], secretariat: false, mfaRequired: true, mfaEnrolled: true }, organizationId), 'consultations.reply');
+const counsellor = (organizationId: string, userId: string) => organizationScopeOf(userId, organizationId, 'counsellor', 'consultations.reply');
 
 /** The injected clock: "now" for the job (Tokyo 2026-03-10 10:00). */
 const NOW = new Date('2026-03-10T10:00:00+09:00');

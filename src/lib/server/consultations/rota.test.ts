@@ -7,38 +7,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createHash } from 'node:crypto';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { startApp, type RunningApp } from '../../../../tests/helpers/app';
 import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import { useDatabase, type Database } from '../db';
 import { requireOrganization } from '../auth/guard';
-import type { Actor } from '../auth/actor';
-import type { Role } from '../network';
 import { rotaInput, rotaPage, setEscalationMinutes, setRota } from './index';
 import { normaliseLinkCode } from './rota';
 import { launch, seriousViolations } from '../../../../tests/e2e/browser';
+import { actorOf, organizationScopeOf, requestOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
 let cast: Cast;
 let app: RunningApp;
 
-const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.82', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, memberships: { organizationId: string; role: Role }[]): Actor => ({
-	userId,
-	email: 'x@example.org',
-	displayName: 'x',
-	sessionId: 's',
-	memberships: memberships.map((m) => ({ ...m, organizationName: '' })),
-	secretariat: memberships.some((m) => m.role === 'secretariat_admin'),
-	mfaRequired: true,
-	mfaEnrolled: true
-});
-const adminA = () => requireOrganization(requestOf(actorOf(cast.people.org_admin.userId, [{ organizationId: cast.orgA, role: 'org_admin' }]), cast.orgA), 'consultations.manage');
-const counsellorA = () => requireOrganization(requestOf(actorOf(cast.people.counsellor.userId, [{ organizationId: cast.orgA, role: 'counsellor' }]), cast.orgA), 'consultations.read');
+const adminA = () => organizationScopeOf(cast.people.org_admin.userId, cast.orgA, 'org_admin', 'consultations.manage');
+const counsellorA = () => organizationScopeOf(cast.people.counsellor.userId, cast.orgA, 'counsellor', 'consultations.read');
 /** The secretariat admin acting for organisation A through the network permission (no role in A). */
-const secretariatAtA = () => requireOrganization(requestOf(actorOf(cast.people.secretariat.userId, [{ organizationId: cast.secretariatOrg, role: 'secretariat_admin' }]), cast.orgA), 'consultations.manage');
+const secretariatAtA = () => requireOrganization(requestOf(actorOf(cast.people.secretariat.userId, cast.secretariatOrg, 'secretariat_admin'), cast.orgA), 'consultations.manage');
 
 const rota = async (org: string) => (await admin.query<{ user_id: string; position: number }>(`select user_id, position from consultation_rota where organization_id = $1 order by position`, [org])).rows;
 const minutes = async (org: string) => (await admin.query(`select escalation_minutes from consultation_settings where organization_id = $1`, [org])).rows[0]?.escalation_minutes ?? null;

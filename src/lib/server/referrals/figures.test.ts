@@ -7,18 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import { insertReferral } from '../../../../tests/helpers/referrals';
 import { useDatabase, type Database } from '../db';
-import { requireOrganization, requireSecretariat } from '../auth/guard';
-import type { Actor } from '../auth/actor';
+import { requireOrganization } from '../auth/guard';
 import type { Role } from '../network';
 import type { Permission } from '../auth';
 import { translator } from '$lib/i18n';
 import { runIn } from '../scope';
 import { exportNetworkReferralFigures, exportOrganizationReferralFigures, networkReferralFigures, networkReferralFiguresCsv, organizationReferralFigures, referralFiguresCsv, seesReferralFigures } from './index';
+import { actorOf, organizationScopeOf, requestOf, secretariatScopeOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
@@ -27,10 +26,8 @@ let orgD: string;
 let orgE: string;
 const referralIds: string[] = [];
 
-const requestOf = (actor: Actor, orgId?: string) => ({ locals: { actor, ip: '192.0.2.91', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role, secretariat = false): Actor => ({ userId, email: `${role}@example.org`, displayName: role, sessionId: 's', memberships: [{ organizationId, organizationName: '', role }], secretariat, mfaRequired: true, mfaEnrolled: true });
-const staffOf = (organizationId: string, role: Role = 'staff') => requireOrganization(requestOf(actorOf(randomUUID(), organizationId, role), organizationId), 'figures.view');
-const secretariat = (permission: Permission = 'network.referrals') => requireSecretariat(requestOf(actorOf(randomUUID(), randomUUID(), 'secretariat_admin', true)), permission);
+const staffOf = (organizationId: string, role: Role = 'staff') => organizationScopeOf(randomUUID(), organizationId, role, 'figures.view');
+const secretariat = (permission: Permission = 'network.referrals') => secretariatScopeOf(randomUUID(), randomUUID(), permission);
 
 const JUNE = { from: '2025-06-01', to: '2025-06-30' };
 const DAY = 86_400_000;
@@ -113,7 +110,7 @@ describe("an organisation's referral figures", () => {
 		expect(seesReferralFigures(staffOf(orgC, 'staff'))).toBe(true);
 		expect(seesReferralFigures(staffOf(orgC, 'counsellor'))).toBe(true);
 		// The secretariat acting at another organisation holds figures.view there, not referrals.
-		const elsewhere = requireOrganization(requestOf({ ...actorOf(randomUUID(), randomUUID(), 'secretariat_admin', true) }, orgC), 'figures.view');
+		const elsewhere = requireOrganization(requestOf(actorOf(randomUUID(), randomUUID(), 'secretariat_admin'), orgC), 'figures.view');
 		expect(seesReferralFigures(elsewhere)).toBe(false);
 	});
 

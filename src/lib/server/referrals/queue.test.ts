@@ -12,20 +12,17 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import { insertReferral, moveReferral } from '../../../../tests/helpers/referrals';
 import { useDatabase, type Database } from '../db';
-import { requireOrganization, requireSecretariat } from '../auth/guard';
-import type { Actor } from '../auth/actor';
-import type { Role } from '../network';
 import type { Permission } from '../auth';
 import { readOutbox } from '../mail';
 import { runIn, systemScope } from '../scope';
 import { queueStuckReferrals, referralAcceptDays, referralContactDays, referralQueuePage, resolveQueueEntry } from './index';
 import { referralQueue } from './schema';
+import { organizationScopeOf, secretariatScopeOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
@@ -44,9 +41,7 @@ const T0 = new Date('2026-05-11T09:00:00+09:00');
 const day = (d: number) => new Date(T0.getTime() + d * DAY);
 const run = (d: number) => queueStuckReferrals(systemScope(database.db, 'referral_queue'), { now: day(d), ...DAYS });
 
-const requestOf = (actor: Actor) => ({ locals: { actor, ip: '192.0.2.90', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: {} }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role, secretariat = false): Actor => ({ userId, email: `${role}@example.org`, displayName: role, sessionId: 's', memberships: [{ organizationId, organizationName: '', role }], secretariat, mfaRequired: true, mfaEnrolled: true });
-const secretariat = (permission: Permission = 'network.referrals') => requireSecretariat(requestOf(actorOf(cast.people.secretariat.userId, cast.secretariatOrg, 'secretariat_admin', true)), permission);
+const secretariat = (permission: Permission = 'network.referrals') => secretariatScopeOf(cast.people.secretariat.userId, cast.secretariatOrg, permission);
 
 const entriesOf = async (referralId: string) => (await admin.query(`select reason, waiting_since, queued_at, resolved_at, resolved_by from referral_queue where referral_id = $1 order by queued_at`, [referralId])).rows;
 const secretariatMails = () => readOutbox(1000, outbox).filter((m) => m.to.includes(cast.people.secretariat.email));
@@ -195,7 +190,7 @@ describe("the secretariat's queue page", () => {
 		const seen = await runIn(scope, async (tx) => ({ queue: (await tx.select().from(referralQueue)).length, referrals: (await tx.execute<{ n: number }>(sql`select count(*)::int as n from referrals`)).rows[0].n }));
 		expect(seen.queue).toBeGreaterThan(0);
 		expect(seen.referrals).toBe(0);
-		const outsider = requireOrganization({ ...requestOf(actorOf(randomUUID(), other, 'org_admin')), params: { orgId: other } } as unknown as RequestEvent, 'figures.view');
+		const outsider = organizationScopeOf(randomUUID(), other, 'org_admin', 'figures.view');
 		expect(await runIn(outsider, async (tx) => (await tx.select().from(referralQueue)).length)).toBe(0);
 	});
 

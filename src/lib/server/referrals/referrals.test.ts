@@ -13,14 +13,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { and, eq } from 'drizzle-orm';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import { makeOccurrence, makeRegistration } from '../../../../tests/helpers/factories';
 import { asSystem } from '../db/tenant';
 import { useDatabase, type Database } from '../db';
-import { requireOrganization, requireSecretariat, residentScope } from '../auth/guard';
-import type { Actor } from '../auth/actor';
+import { residentScope } from '../auth/guard';
 import { createUser, type Permission } from '../auth';
 import { setMembership, type Role } from '../network';
 import { readOutbox } from '../mail';
@@ -30,6 +28,7 @@ import { consents, consentValuesBinding, networkProvisions, subjectFor, type Sha
 import { todayInTokyo } from '../clock';
 import { startConsultation } from '../consultations';
 import { openReferral, referralMailsSettled, referralsOf, sendReferral, takeReferralStep, referrals, referralItems, referralEvents, type SendInput } from './index';
+import { organizationScopeOf, requestOf, secretariatScopeOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
@@ -39,18 +38,7 @@ let staffC: string;
 let outbox: string;
 const saved = { ...process.env };
 
-const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.90', userAgent: 'vitest', requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
-const actorOf = (userId: string, organizationId: string, role: Role): Actor => ({
-	userId,
-	email: `${role}@example.org`,
-	displayName: role,
-	sessionId: 's',
-	memberships: [{ organizationId, organizationName: '', role }],
-	secretariat: role === 'secretariat_admin',
-	mfaRequired: role === 'counsellor',
-	mfaEnrolled: true
-});
-const scopeOf = (userId: string, org: string, role: Role, permission: Permission = 'referrals.send') => requireOrganization(requestOf(actorOf(userId, org, role), org), permission);
+const scopeOf = (userId: string, org: string, role: Role, permission: Permission = 'referrals.send') => organizationScopeOf(userId, org, role, permission);
 const counsellorA = (permission: Permission = 'referrals.send') => scopeOf(cast.people.counsellor.userId, cast.orgA, 'counsellor', permission);
 const staffA = (permission: Permission = 'referrals.send') => scopeOf(cast.people.staff.userId, cast.orgA, 'staff', permission);
 const receiverB = () => scopeOf(cast.people.staffB.userId, cast.orgB, 'staff', 'referrals.receive');
@@ -247,7 +235,7 @@ describe('sending without consent', () => {
 		expect(opened.ok && opened.value.contactPreference).toBe('phone');
 		expect(opened.ok && opened.value.basis).toBe('vital_interest');
 		// The secretariat is shown the sharing without consent, with its reason (consent's provision list).
-		const secretariat = requireSecretariat(requestOf({ ...actorOf(cast.people.secretariat.userId, cast.secretariatOrg, 'secretariat_admin'), secretariat: true }), 'network.provisions');
+		const secretariat = secretariatScopeOf(cast.people.secretariat.userId, cast.secretariatOrg, 'network.provisions');
 		const today = todayInTokyo();
 		const listed = await networkProvisions(secretariat, { from: today, to: today, withoutConsentOnly: true });
 		expect(listed.ok && listed.value.withoutConsent.find((r) => r.referralId === id)).toMatchObject({ basis: 'vital_interest', reason: '命の危険があり、本人と連絡がとれないため', sensitive: true, provider: { id: cast.orgA }, recipient: { id: cast.orgB } });

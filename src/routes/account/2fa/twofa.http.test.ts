@@ -4,50 +4,26 @@
  * is ignored, a refused code during enrolment says what to check, new recovery codes need the
  * password, and the code field at login takes letters (recovery codes) on a phone.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { Secret, TOTP } from 'otpauth';
-import { testDatabase } from '../../../../tests/helpers/db';
-import { startApp, type RunningApp } from '../../../../tests/helpers/app';
-import type { Database } from '$lib/server/db';
+import { useApp } from '../../../../tests/helpers/app';
 import { asSystem } from '$lib/server/db/tenant';
 import { createSession, createUser } from '$lib/server/auth';
 
-let database: Database;
-let app: RunningApp;
-let admin: pg.Client;
+const app = useApp();
 let counter = 0;
 const PASSWORD = 'a long enough passphrase';
-
-beforeAll(async () => {
-	database = await testDatabase();
-	admin = new pg.Client({ connectionString: database.adminUrl });
-	await admin.connect();
-	app = await startApp(database.adminUrl);
-}, 120_000);
-afterAll(async () => {
-	await app?.stop();
-	await admin?.end();
-	await database?.close();
-});
 
 /** A new account with a signed-in session (fully signed in, or waiting for its second factor). */
 async function person(mfaPassed = true) {
 	const email = `twofa-${++counter}@example.org`;
-	const userId = await asSystem(database.db, (tx) => createUser(tx, email, 'テスト', PASSWORD));
-	const token = await createSession(database.db, userId, mfaPassed, { ip: '192.0.2.20', userAgent: 'vitest' });
+	const userId = await asSystem(app.database.db, (tx) => createUser(tx, email, 'テスト', PASSWORD));
+	const token = await createSession(app.database.db, userId, mfaPassed, { ip: '192.0.2.20', userAgent: 'vitest' });
 	return { userId, email, token };
 }
 
-const cookie = (token: string) => `tsunagu_session=${token}`;
-const get = (token: string, path: string) => fetch(app.baseUrl + path, { headers: { accept: 'text/html', cookie: cookie(token) }, redirect: 'manual' });
-const post = (token: string, path: string, entries: Array<[string, string]>) =>
-	fetch(app.baseUrl + path, {
-		method: 'POST',
-		headers: { accept: 'text/html', cookie: cookie(token), 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl },
-		body: new URLSearchParams(entries).toString(),
-		redirect: 'manual'
-	});
+const get = (token: string, path: string) => app.get(path, token);
+const post = (token: string, path: string, entries: Array<[string, string]>) => app.post(path, entries, token);
 const textOf = async (response: Response) => (await response.text()).replace(/<!--.*?-->/g, '');
 
 /** The setup key the page shows, without its spaces. */
@@ -60,7 +36,7 @@ const codeFor = (key: string) => new TOTP({ secret: Secret.fromBase32(key) }).ge
 const recoveryCodesIn = (html: string) => [...html.matchAll(/<ul class="codes">(.*?)<\/ul>/gs)].flatMap((m) => [...m[1].matchAll(/<li>([^<]+)<\/li>/g)].map((c) => c[1]));
 
 async function auditActions(userId: string, prefix: string): Promise<string[]> {
-	const { rows } = await admin.query<{ action: string }>(`select action from audit_events where entity_id = $1 and action like $2 order by id`, [userId, `${prefix}%`]);
+	const { rows } = await app.admin.query<{ action: string }>(`select action from audit_events where entity_id = $1 and action like $2 order by id`, [userId, `${prefix}%`]);
 	return rows.map((r) => r.action);
 }
 
@@ -143,7 +119,7 @@ describe('enrolment', () => {
 });
 
 describe('new recovery codes', () => {
-	const storedCodes = async (userId: string) => (await admin.query<{ h: string }>(`select code_hash as h from recovery_codes where user_id = $1 order by 1`, [userId])).rows.map((r) => r.h);
+	const storedCodes = async (userId: string) => (await app.admin.query<{ h: string }>(`select code_hash as h from recovery_codes where user_id = $1 order by 1`, [userId])).rows.map((r) => r.h);
 
 	it('need the password: missing or wrong, nothing changes and the attempt is recorded', async () => {
 		const who = await enrolled();
@@ -185,7 +161,7 @@ describe('new recovery codes', () => {
 describe('the code field at login', () => {
 	it('takes letters on a phone (no numeric keypad) and accepts a recovery code typed loosely', async () => {
 		const who = await enrolled();
-		const pending = await createSession(database.db, who.userId, false, { ip: '192.0.2.21', userAgent: 'vitest' });
+		const pending = await createSession(app.database.db, who.userId, false, { ip: '192.0.2.21', userAgent: 'vitest' });
 		const html = await textOf(await get(pending, '/login/2fa'));
 		const input = /<input[^>]*name="code"[^>]*>/.exec(html)?.[0] ?? '';
 		expect(input).toContain('autocomplete="one-time-code"');

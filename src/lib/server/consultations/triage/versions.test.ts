@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
-import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../../tests/helpers/people';
 import type { Database } from '../../db';
@@ -16,12 +15,13 @@ import { requireOrganization, requireSecretariat, residentScope } from '../../au
 import type { Actor } from '../../auth/actor';
 import { activateTriageRuleVersion, activeTriage, ACTIVE_RULES_TTL_MS, listTriageRuleVersions, recordStaffConsultation, saveTriageRuleVersion, staffEntryInput, startConsultation, triageRuleVersion, triageRuleVersions } from '../index';
 import { DEFAULT_RULES, type TriageRules } from './index';
+import { requestOf as requestOfAny } from '../../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
 let cast: Cast;
 
-const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: '192.0.2.80', userAgent: 'vitest-rules', requestId: 'vitest-rules' }, url: new URL('http://localhost/staff/network/triage'), params: { orgId } }) as unknown as RequestEvent;
+const requestOf = (actor: Actor | null, orgId?: string) => requestOfAny(actor, orgId, { userAgent: 'vitest-rules', requestId: 'vitest-rules', path: '/staff/network/triage' });
 const secretariatActor = (): Actor => ({
 	userId: cast.people.secretariat.userId,
 	email: 'sec@example.org',

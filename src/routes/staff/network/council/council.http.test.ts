@@ -4,54 +4,35 @@
  * first, with the reason; page and CSV audited) and for an organisation's admin; an org admin is
  * refused the network pages; bad input is a 400 with a Japanese message and changes nothing (axe: tests/e2e/referrals.test.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { testDatabase } from '../../../../../tests/helpers/db';
-import { startApp, type RunningApp } from '../../../../../tests/helpers/app';
-import { seedCast, type Cast } from '../../../../../tests/helpers/people';
-import type { Database } from '$lib/server/db';
+import { useApp } from '../../../../../tests/helpers/app';
 import { runIn, systemScope } from '$lib/server/scope';
 import { recordProvision, subjectFor } from '$lib/server/consent';
-
-let database: Database;
-let app: RunningApp;
-let cast: Cast;
-let admin: pg.Client;
 
 const REASON = '本人が意識を失っていて同意を得られず、救急病院に連絡先を伝えた';
 let provisionId: string;
 
-beforeAll(async () => {
-	database = await testDatabase();
-	cast = await seedCast(database, 'council-http');
-	admin = new pg.Client({ connectionString: database.adminUrl });
-	await admin.connect();
-	// A sharing without consent from A to B, as the referrals module records it (the provider's transaction).
-	provisionId = await runIn(systemScope(database.db, 'test'), async (tx) => {
-		const subjectId = await subjectFor(tx, cast.orgA, { kind: 'consultation', id: randomUUID() });
-		return recordProvision(tx, { subjectId, provider: cast.orgA, recipient: cast.orgB, items: ['name', 'contact'], sensitive: true, basis: 'vital_interest', consentId: null, reason: REASON, referralId: null, providedBy: null });
-	});
-	app = await startApp(database.adminUrl);
-}, 120_000);
-
-afterAll(async () => {
-	await app?.stop();
-	await admin?.end();
-	await database?.close();
+const app = useApp({
+	seed: 'council-http',
+	before: async () => {
+		// A sharing without consent from A to B, as the referrals module records it (the provider's transaction).
+		provisionId = await runIn(systemScope(app.database.db, 'test'), async (tx) => {
+			const subjectId = await subjectFor(tx, app.cast.orgA, { kind: 'consultation', id: randomUUID() });
+			return recordProvision(tx, { subjectId, provider: app.cast.orgA, recipient: app.cast.orgB, items: ['name', 'contact'], sensitive: true, basis: 'vital_interest', consentId: null, reason: REASON, referralId: null, providedBy: null });
+		});
+	}
 });
 
-const cookie = (token?: string): Record<string, string> => (token ? { cookie: `tsunagu_session=${token}` } : {});
-const get = (path: string, token?: string) => fetch(app.baseUrl + path, { redirect: 'manual', headers: { accept: 'text/html', ...cookie(token) } });
-const post = (path: string, body: URLSearchParams, token?: string) => fetch(app.baseUrl + path, { method: 'POST', redirect: 'manual', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...cookie(token) }, body: body.toString() });
-const councilRows = async () => (await admin.query(`select name, ended_at from regional_council`)).rows;
-const memberIds = async () => (await admin.query(`select organization_id from council_members order by 1`)).rows.map((r) => r.organization_id as string);
-const auditCount = async (action: string) => Number((await admin.query(`select count(*) from audit_events where action = $1`, [action])).rows[0].count);
-const nameOf = async (id: string) => (await admin.query(`select name from organizations where id = $1`, [id])).rows[0].name as string;
+const { get, post } = app;
+const councilRows = async () => (await app.admin.query(`select name, ended_at from regional_council`)).rows;
+const memberIds = async () => (await app.admin.query(`select organization_id from council_members order by 1`)).rows.map((r) => r.organization_id as string);
+const auditCount = async (action: string) => Number((await app.admin.query(`select count(*) from audit_events where action = $1`, [action])).rows[0].count);
+const nameOf = async (id: string) => (await app.admin.query(`select name from organizations where id = $1`, [id])).rows[0].name as string;
 
 describe('the 協議会 pages', () => {
 	it('explains the declaration to the secretariat and tells residents there is none yet', async () => {
-		const page = await get('/staff/network/council', cast.people.secretariat.token);
+		const page = await get('/staff/network/council', app.cast.people.secretariat.token);
 		expect(page.status).toBe(200);
 		const html = await page.text();
 		expect(html).toContain('守秘義務');
@@ -64,12 +45,12 @@ describe('the 協議会 pages', () => {
 
 	it('gives a bad declaration back with a Japanese message and declares nothing', async () => {
 		for (const name of ['', '   ', 'あ'.repeat(201)]) {
-			const r = await post('/staff/network/council?/declare', new URLSearchParams({ name }), cast.people.secretariat.token);
+			const r = await post('/staff/network/council?/declare', new URLSearchParams({ name }), app.cast.people.secretariat.token);
 			expect(r.status, name).toBe(400);
 			expect(await r.text()).toContain('協議会の名前を書いてください(200文字まで)。');
 		}
 		// Members before a declaration: refused, nothing stored.
-		const early = await post('/staff/network/council?/members', new URLSearchParams([['organizationId', cast.orgA]]), cast.people.secretariat.token);
+		const early = await post('/staff/network/council?/members', new URLSearchParams([['organizationId', app.cast.orgA]]), app.cast.people.secretariat.token);
 		expect(early.status).toBe(400);
 		expect(await early.text()).toContain('先に宣言してください');
 		expect(await councilRows()).toEqual([]);
@@ -77,7 +58,7 @@ describe('the 協議会 pages', () => {
 	});
 
 	it('refuses an org admin (and anyone without the secretariat) every network page and action, changing nothing', async () => {
-		for (const token of [cast.people.org_admin.token, cast.people.staff.token, cast.people.adminB.token]) {
+		for (const token of [app.cast.people.org_admin.token, app.cast.people.staff.token, app.cast.people.adminB.token]) {
 			for (const path of ['/staff/network/council', '/staff/network/provisions', '/staff/network/provisions.csv']) expect((await get(path, token)).status, path).toBe(403);
 			expect((await post('/staff/network/council?/declare', new URLSearchParams({ name: '乗っ取り協議会' }), token)).status).toBe(403);
 			expect((await post('/staff/network/council?/end', new URLSearchParams(), token)).status).toBe(403);
@@ -87,7 +68,7 @@ describe('the 協議会 pages', () => {
 	});
 
 	it('declares, names the members, shows them on the public page, refuses a bad member list, and ends', async () => {
-		const token = cast.people.secretariat.token;
+		const token = app.cast.people.secretariat.token;
 		const declared = await post('/staff/network/council?/declare', new URLSearchParams({ name: '荒川区孤独・孤立対策地域協議会' }), token);
 		expect(declared.status).toBe(303);
 		expect(declared.headers.get('location')).toBe('/staff/network/council?saved=declared');
@@ -96,19 +77,19 @@ describe('the 協議会 pages', () => {
 		const named = await post(
 			'/staff/network/council?/members',
 			new URLSearchParams([
-				['organizationId', cast.orgA],
-				['organizationId', cast.orgB]
+				['organizationId', app.cast.orgA],
+				['organizationId', app.cast.orgB]
 			]),
 			token
 		);
 		expect(named.status).toBe(303);
-		expect(await memberIds()).toEqual([cast.orgA, cast.orgB].sort());
+		expect(await memberIds()).toEqual([app.cast.orgA, app.cast.orgB].sort());
 
 		for (const bad of ['not-an-id', randomUUID()]) {
 			const r = await post(
 				'/staff/network/council?/members',
 				new URLSearchParams([
-					['organizationId', cast.orgA],
+					['organizationId', app.cast.orgA],
 					['organizationId', bad]
 				]),
 				token
@@ -116,23 +97,23 @@ describe('the 協議会 pages', () => {
 			expect(r.status, bad).toBe(400);
 			expect(await r.text()).toMatch(/構成員の選び方が読み取れませんでした|公開されていない団体か、ない団体が選ばれています/);
 		}
-		expect(await memberIds()).toEqual([cast.orgA, cast.orgB].sort());
+		expect(await memberIds()).toEqual([app.cast.orgA, app.cast.orgB].sort());
 
 		const open = await (await get('/council')).text();
 		expect(open).toContain('荒川区孤独・孤立対策地域協議会');
-		expect(open).toContain(await nameOf(cast.orgA));
-		expect(open).toContain(await nameOf(cast.orgB));
+		expect(open).toContain(await nameOf(app.cast.orgA));
+		expect(open).toContain(await nameOf(app.cast.orgB));
 		expect(open).toContain('守秘義務');
 		expect(await auditCount('council.declare')).toBe(1);
 		expect(await auditCount('council.members')).toBe(1);
 	});
 
 	it('ends the council; the public page says so', async () => {
-		const ended = await post('/staff/network/council?/end', new URLSearchParams(), cast.people.secretariat.token);
+		const ended = await post('/staff/network/council?/end', new URLSearchParams(), app.cast.people.secretariat.token);
 		expect(ended.status).toBe(303);
 		expect(await memberIds()).toEqual([]);
 		expect(await (await get('/council')).text()).toContain('協議会として宣言していません');
-		const again = await post('/staff/network/council?/end', new URLSearchParams(), cast.people.secretariat.token);
+		const again = await post('/staff/network/council?/end', new URLSearchParams(), app.cast.people.secretariat.token);
 		expect(again.status).toBe(400);
 		expect(await again.text()).toContain('いまは協議会として宣言していません。');
 	});
@@ -141,7 +122,7 @@ describe('the 協議会 pages', () => {
 describe('the provision records pages', () => {
 	it('shows the secretariat the sharing without consent first, with its reason, and audits the view', async () => {
 		const views = await auditCount('provision.view');
-		const page = await get('/staff/network/provisions', cast.people.secretariat.token);
+		const page = await get('/staff/network/provisions', app.cast.people.secretariat.token);
 		expect(page.status).toBe(200);
 		const html = await page.text();
 		expect(html).toContain('本人の同意なしの提供');
@@ -155,17 +136,17 @@ describe('the provision records pages', () => {
 	it('gives a period it cannot read back as a 400 with a Japanese message, recording no view', async () => {
 		const views = await auditCount('provision.view');
 		for (const query of ['from=2026-02-30', 'from=2026-03-01&to=2026-02-01', 'without=yes']) {
-			const r = await get(`/staff/network/provisions?${query}`, cast.people.secretariat.token);
+			const r = await get(`/staff/network/provisions?${query}`, app.cast.people.secretariat.token);
 			expect(r.status, query).toBe(400);
 			expect(await r.text()).toContain('期間が読み取れませんでした。');
 		}
-		expect((await get('/staff/network/provisions.csv?to=yesterday', cast.people.secretariat.token)).status).toBe(400);
+		expect((await get('/staff/network/provisions.csv?to=yesterday', app.cast.people.secretariat.token)).status).toBe(400);
 		expect(await auditCount('provision.view')).toBe(views);
 	});
 
 	it('downloads the CSV with the reason, and audits the download', async () => {
 		const exports = await auditCount('provision.export');
-		const r = await get('/staff/network/provisions.csv?without=1', cast.people.secretariat.token);
+		const r = await get('/staff/network/provisions.csv?without=1', app.cast.people.secretariat.token);
 		expect(r.status).toBe(200);
 		expect(r.headers.get('content-type')).toContain('text/csv');
 		const bytes = Buffer.from(await r.arrayBuffer());
@@ -179,20 +160,20 @@ describe('the provision records pages', () => {
 	});
 
 	it("shows an organisation's admin what it provided (with the reason) and the recipient what it received; others are refused", async () => {
-		const provider = await get(`/staff/orgs/${cast.orgA}/provisions`, cast.people.org_admin.token);
+		const provider = await get(`/staff/orgs/${app.cast.orgA}/provisions`, app.cast.people.org_admin.token);
 		expect(provider.status).toBe(200);
 		const html = await provider.text();
 		expect(html).toContain('この団体が渡したもの');
 		expect(html).toContain(REASON);
-		const recipient = await get(`/staff/orgs/${cast.orgB}/provisions`, cast.people.adminB.token);
+		const recipient = await get(`/staff/orgs/${app.cast.orgB}/provisions`, app.cast.people.adminB.token);
 		expect(recipient.status).toBe(200);
 		const received = await recipient.text();
-		expect(received).toContain(await nameOf(cast.orgA));
+		expect(received).toContain(await nameOf(app.cast.orgA));
 		expect(received).not.toContain(REASON);
-		const csv = await get(`/staff/orgs/${cast.orgA}/provisions.csv`, cast.people.org_admin.token);
+		const csv = await get(`/staff/orgs/${app.cast.orgA}/provisions.csv`, app.cast.people.org_admin.token);
 		expect(csv.status).toBe(200);
 		expect(await csv.text()).toContain(REASON);
 		// Staff, the other organisation's admin, and the secretariat acting for A: refused.
-		for (const token of [cast.people.staff.token, cast.people.adminB.token, cast.people.secretariat.token]) expect((await get(`/staff/orgs/${cast.orgA}/provisions`, token)).status).toBe(403);
+		for (const token of [app.cast.people.staff.token, app.cast.people.adminB.token, app.cast.people.secretariat.token]) expect((await get(`/staff/orgs/${app.cast.orgA}/provisions`, token)).status).toBe(403);
 	});
 });

@@ -6,7 +6,7 @@ import { exportNetworkConsultationFigures, networkConsultationFiguresCsv } from 
 import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
 import { can } from '$lib/server/auth';
-import { csvResponse, figureColumns } from '$lib/server/staff/csv';
+import { consultationColumnLabels, csvResponse, figureColumns } from '$lib/server/staff/csv';
 import { exportNetworkReferralFigures, networkReferralFiguresCsv } from '$lib/server/referrals';
 
 /** The region's figures per organisation as CSV, for the secretariat, then its consultations (counts only, under 5 hidden); both audited. */
@@ -20,19 +20,7 @@ export const GET: RequestHandler = async (event) => {
 	let csv = figuresCsv({ first: t('figures.organization'), total: t('figures.region'), columns: figureColumns(t, q.weeks) }, figures.organizations, figures.total);
 	const consultations = can(scope.actor, 'network.consultation_figures') ? await exportNetworkConsultationFigures(requireSecretariat(event, 'network.consultation_figures'), { from: q.from, to: q.to }) : null;
 	if (consultations?.ok) {
-		const minutes = ` (${t('consult.figures.minutesUnit')})`;
-		const labels = {
-			title: t('figures.consult.regionTitle'),
-			organization: t('figures.organization'),
-			total: t('figures.region'),
-			threads: t('consult.figures.threads'),
-			channels: { web: t('consult.channel.web'), line: t('consult.channel.line'), staff: t('consult.channel.staff') },
-			urgent: t('consult.figures.urgent'),
-			urgentShare: t('consult.figures.urgentShare'),
-			median: t('consult.figures.median') + minutes,
-			p90: t('consult.figures.p90') + minutes,
-			suppressed: t('figures.consult.suppressed')
-		};
+		const labels = { title: t('figures.consult.regionTitle'), organization: t('figures.organization'), total: t('figures.region'), ...consultationColumnLabels(t), suppressed: t('figures.consult.suppressed') };
 		csv += networkConsultationFiguresCsv(labels, consultations.value);
 	}
 	const referrals = can(scope.actor, 'network.referrals') ? await exportNetworkReferralFigures(requireSecretariat(event, 'network.referrals'), { from: q.from, to: q.to }) : null;

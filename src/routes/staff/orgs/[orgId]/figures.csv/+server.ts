@@ -6,7 +6,7 @@ import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
 import { can } from '$lib/server/auth';
 import { consultationFiguresCsv, exportOrganizationConsultationFigures } from '$lib/server/consultations';
-import { csvResponse, figureColumns } from '$lib/server/staff/csv';
+import { consultationColumnLabels, csvResponse, figureColumns } from '$lib/server/staff/csv';
 import { exportOrganizationReferralFigures, referralFiguresCsv, seesReferralFigures } from '$lib/server/referrals';
 
 /** The organisation's figures as CSV: attendance per program and consultations, each for who may see it; audited. */
@@ -24,18 +24,7 @@ export const GET: RequestHandler = async (event) => {
 	// The consultation section only for those who may read the organisation's consultations (its export is recorded too).
 	if (can(scope.actor, 'consultations.read', scope.organizationId)) {
 		const consultations = await exportOrganizationConsultationFigures(scope, { from: q.from, to: q.to });
-		const labels = {
-			title: t('consult.figures.title'),
-			item: t('consult.figures.item'),
-			value: t('consult.figures.value'),
-			threads: t('consult.figures.threads'),
-			channels: { web: t('consult.channel.web'), line: t('consult.channel.line'), staff: t('consult.channel.staff') },
-			urgent: t('consult.figures.urgent'),
-			urgentShare: t('consult.figures.urgentShare'),
-			median: `${t('consult.figures.median')} (${t('consult.figures.minutesUnit')})`,
-			p90: `${t('consult.figures.p90')} (${t('consult.figures.minutesUnit')})`,
-			unanswered: t('consult.figures.unanswered')
-		};
+		const labels = { title: t('consult.figures.title'), item: t('consult.figures.item'), value: t('consult.figures.value'), ...consultationColumnLabels(t), unanswered: t('consult.figures.unanswered') };
 		// Alone (a counsellor's download), the section starts the file: no blank line first.
 		const section = consultationFiguresCsv(labels, consultations);
 		csv += csv === '\uFEFF' ? section.replace(/^\r\n/, '') : section;
