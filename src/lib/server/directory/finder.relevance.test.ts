@@ -233,7 +233,12 @@ describe('partial matches', () => {
 
 	it('an excluded word stays excluded in the partial matches (高齢者 サロン 無料 -東京)', async () => {
 		const withTokyo = await search({ q: '高齢者 サロン 無料' });
-		const tokyoIds = new Set(withTokyo.partial.flatMap((g) => g.items).filter((i) => i.place?.prefecture === '東京都').map((i) => i.id));
+		const tokyoIds = new Set(
+			withTokyo.partial
+				.flatMap((g) => g.items)
+				.filter((i) => i.place?.prefecture === '東京都')
+				.map((i) => i.id)
+		);
 		expect(tokyoIds.size).toBeGreaterThan(0);
 		const result = await search({ q: '高齢者 サロン 無料 -東京' });
 		expect(result.partial.length).toBeGreaterThan(0);
