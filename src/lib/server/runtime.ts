@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { openDatabase, type Database, type Db } from './db';
-import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates } from './directory';
+import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates, reindexStalePrograms, warmAnalyser } from './directory';
 import { useDatabase, database as currentDatabase } from './db/current';
 import { todayInTokyo } from './clock';
 import { publicOrigin } from './http/origin';
@@ -46,6 +46,8 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 		poolSize: Number(env.DATABASE_POOL_SIZE || 10)
 	});
 	useDatabase(database);
+	// The search's dictionary loads now, not on the first resident's search.
+	warmAnalyser();
 	// Public reads are cached only while this process hears every change to published data.
 	publicCacheListener = startPublicCacheListener(database.pool.options, env);
 	// Processes starting together queue here: the first loads the demo region and issues the set-up
@@ -89,6 +91,12 @@ async function startUp(database: Database, env: NodeJS.ProcessEnv, startedAt: Da
 				if (await occurrencesStale(database.db, today)) log.info('occurrences_synced', await syncAll(database, today));
 			}).catch((e: Error) => log.error('occurrences_sync_failed', { message: e.message }));
 	}
+	// Rows derived by an older build (search readings, area codes) are rebuilt in the background,
+	// one process at a time; until then they are still found as before.
+	if (!loadedDemo)
+		datesJob(database, () => reindexStalePrograms(systemScope(database.db, JOBS.dates), today))
+			.then((n) => n && log.info('programs_reindexed', { programs: n }))
+			.catch((e: Error) => log.error('programs_reindex_failed', { message: e.message }));
 	if (await setupLinkIssuedSince(systemScope(database.db, JOBS.startup), startedAt)) {
 		log.warn('secretariat_setup_link_sent_by_another_process', { email: env.ADMIN_EMAIL || 'admin@example.org' });
 		return;

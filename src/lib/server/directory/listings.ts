@@ -9,10 +9,10 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db';
-import { ok, refused, type Result } from '../scope';
+import { ok, refused, runIn, type Result, type SystemScope } from '../scope';
 import { organizations, programs, locations, programLocations, programPartners, schedules } from './schema';
 import type { ProgramInput, ScheduleInput } from './model';
-import { programRow, locationRow, scheduleRow } from './save';
+import { programRow, locationRow, scheduleRow, PROGRAM_INDEX_VERSION } from './save';
 import { geocodeAddress } from './places';
 import { refreshDates } from './upcoming';
 
@@ -332,6 +332,34 @@ async function reindexPrograms(tx: Db, organizationId: string, programIds: strin
 			.where(eq(programs.id, id));
 	}
 	await refreshDates(tx, today, ids);
+}
+
+/**
+ * Rebuild the rows written by an older build of programRow (PROGRAM_INDEX_VERSION), a batch of
+ * programs per transaction so a national directory never holds one long lock. Returns how many.
+ */
+export async function reindexStalePrograms(scope: SystemScope, today: string, batch = 200): Promise<number> {
+	const stale = sql`${programs.indexVersion} < ${PROGRAM_INDEX_VERSION}`;
+	const [{ n: total }] = await runIn(scope, (tx) =>
+		tx
+			.select({ n: sql<number>`count(*)::int` })
+			.from(programs)
+			.where(stale)
+	);
+	let done = 0;
+	// Bounded by the count taken first: a row that could not be rebuilt is not retried forever.
+	while (done < total) {
+		const n = await runIn(scope, async (tx) => {
+			const rows = await tx.select({ id: programs.id, organizationId: programs.organizationId }).from(programs).where(stale).limit(batch);
+			const byOrganization = new Map<string, string[]>();
+			for (const p of rows) byOrganization.set(p.organizationId, [...(byOrganization.get(p.organizationId) ?? []), p.id]);
+			for (const [organizationId, ids] of byOrganization) await reindexPrograms(tx, organizationId, ids, today);
+			return rows.length;
+		});
+		if (n === 0) break;
+		done += n;
+	}
+	return done;
 }
 
 // ── the secretariat ────────────────────────────────────────────────────────────────────────────

@@ -145,6 +145,13 @@ export function organizationRow(input: OrganizationInput) {
 	};
 }
 
+/**
+ * The build of a program row's derived fields (search document, readings, area codes, point).
+ * Raise it whenever programRow or buildSearchDocument changes what they derive: rows of an older
+ * build are rebuilt at start-up (reindexStalePrograms), so searches never mix old and new.
+ */
+export const PROGRAM_INDEX_VERSION = 1;
+
 export function programRow(organizationId: string, org: { name: string; nameKana: string | null }, input: ProgramInput) {
 	const doc = buildSearchDocument({
 		...input,
@@ -186,6 +193,7 @@ export function programRow(organizationId: string, org: { name: string; nameKana
 		lat: point?.lat ?? null,
 		lng: point?.lng ?? null,
 		locationApproximate: point?.approximate ?? false,
+		indexVersion: PROGRAM_INDEX_VERSION,
 		...doc
 	};
 }

@@ -161,6 +161,9 @@ export const programs = pgTable(
 			.array()
 			.notNull()
 			.default(sql`'{}'`),
+		// Which build of the derived fields above this row holds (PROGRAM_INDEX_VERSION in save.ts);
+		// rows written by an older build are rebuilt at start-up.
+		indexVersion: integer('index_version').notNull().default(0),
 		...timestamps
 	},
 	(t) => [

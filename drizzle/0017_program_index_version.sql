@@ -1,0 +1,1 @@
+ALTER TABLE "programs" ADD COLUMN "index_version" integer DEFAULT 0 NOT NULL;

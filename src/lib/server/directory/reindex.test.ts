@@ -1,0 +1,44 @@
+/**
+ * Rows written by an older build of the program index (before readings and area codes) are
+ * rebuilt at start-up: a database upgraded in place must find 札幌市's wards and ふとうこう too.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { testDatabase } from '../../../../tests/helpers/db';
+import type { Database } from '../db';
+import { runIn, systemScope } from '../scope';
+import { reindexStalePrograms } from './listings';
+import { PROGRAM_INDEX_VERSION } from './save';
+import { searchPrograms } from './finder/index';
+import { finderQuery } from './finder-query';
+
+let database: Database;
+const clock = { now: new Date('2026-12-02T03:00:00Z'), today: '2026-12-02' };
+const search = (params: Record<string, string>) => searchPrograms(database.db, finderQuery.parse(params), clock);
+
+beforeAll(async () => {
+	database = await testDatabase();
+});
+afterAll(() => database.close());
+
+describe('reindexStalePrograms', () => {
+	it('rebuilds what an older build left out, in batches, and then has nothing to do', async () => {
+		const before = await search({ city: '札幌市' });
+		expect(before.total).toBeGreaterThan(0);
+		// As an older build wrote them: no readings in the tags, no area codes, version 0.
+		await runIn(systemScope(database.db, 'test'), (tx) => tx.execute(sql`update programs set search_tags = '', search_grams = '{}', area_codes = '{}', index_version = 0`));
+		const { rows } = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from programs`);
+
+		expect(await reindexStalePrograms(systemScope(database.db, 'test'), clock.today, 7)).toBe(rows[0].n);
+		const after = await database.db.execute<{ stale: number; uncoded: number; empty: number }>(
+			sql`select count(*) filter (where index_version < ${PROGRAM_INDEX_VERSION})::int as stale, count(*) filter (where area_codes = '{}')::int as uncoded, count(*) filter (where search_grams = '{}')::int as empty from programs`
+		);
+		expect(after.rows[0].stale).toBe(0);
+		expect(after.rows[0].uncoded).toBeLessThan(rows[0].n);
+		expect(after.rows[0].empty).toBe(0);
+		const tags = await database.db.execute<{ tags: string }>(sql`select search_tags as tags from programs where title like '%不登校%' limit 1`);
+		expect(tags.rows[0].tags).toContain('ふとうこう');
+		expect((await search({ city: '札幌市' })).items.map((i) => i.id).sort()).toEqual(before.items.map((i) => i.id).sort());
+		expect(await reindexStalePrograms(systemScope(database.db, 'test'), clock.today, 7)).toBe(0);
+	});
+});
