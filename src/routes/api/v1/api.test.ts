@@ -81,7 +81,7 @@ describe('GET /api/v1/programs: audience and partial matches', () => {
 	it('partial matches when every word together finds too little', async () => {
 		const { status, body } = await call(listPrograms, '/api/v1/programs?q=' + encodeURIComponent('高齢者 サロン 無料'));
 		expect(status).toBe(200);
-		expect(body).toMatchObject({ total_items: 0, empty: true });
+		expect(body.total_items).toBeLessThan(3);
 		expect(body.partial[0].missing).toEqual(['無料']);
 		expect(body.partial[0].total_items).toBeGreaterThanOrEqual(body.partial[0].contents.length);
 		expect(body.partial[0].contents[0]).toMatchObject({ audience: 'residents', organization: { name: expect.any(String) } });
