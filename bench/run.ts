@@ -27,6 +27,7 @@ import { parseFinderParams } from '../src/lib/server/directory/finder-query';
 import { searchPrograms } from '../src/lib/server/directory/finder/index';
 import { localDay } from '../src/lib/server/directory/schedule';
 import { generateRegion, rebuildUpcomingDates, sizesFor } from './generate';
+import { load, percentile } from './load';
 import { occurrencesStale, syncAllOccurrences } from '../src/lib/server/events/occurrences';
 import { systemScope } from '../src/lib/server/scope';
 
@@ -256,66 +257,14 @@ interface Result {
 	kind: 'static' | 'health' | 'search';
 }
 
-function percentile(sorted: number[], q: number): number {
-	if (!sorted.length) return NaN;
-	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
-/** `requests` GETs, `concurrency` at a time on keep-alive connections (fetch/undici), stopping at the cap. */
-async function load(url: string, requests: number, warmup: number): Promise<{ latencies: number[]; errors: number; seconds: number; capped: boolean; firstBody: string | null }> {
-	const once = async () => {
-		const response = await fetch(url);
-		const body = await response.text();
-		if (!response.ok) throw new Error(`HTTP ${response.status}: ${body.slice(0, 200)}`);
-		return body;
-	};
-	let firstBody: string | null = null;
-	let lastError = '';
-	for (let i = 0; i < warmup; i += concurrency) {
-		await Promise.all(
-			Array.from({ length: Math.min(concurrency, warmup - i) }, () =>
-				once().then(
-					(b) => (firstBody ??= b),
-					(e) => (lastError = String(e))
-				)
-			)
-		);
-	}
-	if (firstBody === null && warmup > 0) throw new Error(`bench: ${url} failed during warm-up: ${lastError}`);
-	const latencies: number[] = [];
-	let errors = 0;
-	let issued = 0;
-	let capped = false;
-	const started = performance.now();
-	const deadline = started + capMs;
-	const worker = async () => {
-		while (issued < requests) {
-			if (performance.now() > deadline) {
-				capped = true;
-				return;
-			}
-			issued++;
-			const t0 = performance.now();
-			try {
-				await once();
-				latencies.push(performance.now() - t0);
-			} catch (error) {
-				errors++;
-				lastError = String(error);
-			}
-		}
-	};
-	await Promise.all(Array.from({ length: concurrency }, worker));
-	const seconds = (performance.now() - started) / 1000;
-	if (errors) console.log(`bench: ${errors} errors on ${url}, last: ${lastError}`);
-	return { latencies, errors, seconds, capped, firstBody };
-}
+/** `requests` GETs, `concurrency` at a time on keep-alive connections (bench/load.ts), stopping at the cap. */
+const loadAt = (url: string, requests: number, warmup: number) => load(url, { requests, warmup, concurrency, capMs });
 
 async function measure(base: string, name: string, urlPath: string, kind: Result['kind']): Promise<Result> {
 	const requests = kind === 'search' ? searchRequests : staticRequests;
 	// Warm-up: one round per connection for searches (some take seconds at this scale), more for static.
 	const warmup = kind === 'search' ? Math.min(concurrency, requests) : Math.min(500, requests);
-	const r = await load(base + urlPath, requests, warmup);
+	const r = await loadAt(base + urlPath, requests, warmup);
 	const sorted = [...r.latencies].sort((a, b) => a - b);
 	// The same request alone (one at a time): its own cost, without queueing behind the other seven.
 	const serial: number[] = [];
