@@ -9,6 +9,7 @@ import type { Database } from '../db';
 import { searchPrograms } from './finder/index';
 import { finderQuery } from './finder-query';
 import { programs } from './schema';
+import { relevanceCases, type RelevanceCase } from '../../../../tests/helpers/relevance';
 
 let database: Database;
 const slugById = new Map<string, string>();
@@ -49,7 +50,7 @@ const hikikomori = ['s002-yasashii-cafe', 's002-aomushi-room', 's002-line-sodan'
 const kodomoShokudo = ['s001-bousai-cn-bousai-kodomo-shokudo', 's002-kuruhouse', 's002-shukudai-cafe', 's002-ido-cafe', 's001-musubie-temaemiso', 's001-musubie-spice-curry', 's003-wakkanai-flat', 's004-oideeru'];
 const sapporo = ['s002-shigoto-center-seikatsu-shien', 's002-chiisana-shigoto-koshukai', 's002-mens-shed', 's002-chiiki-sedaikan-koryu', 's004-fumanet-class', 's004-fumanet-supporter'];
 
-const cases: Array<{ params: Record<string, string>; anyOf: string[]; why: string }> = [
+const cases: RelevanceCase[] = [
 	// Feelings
 	{ params: { q: 'さみしい' }, anyOf: ibasho, why: 'feeling → 居場所・交流' },
 	{ params: { q: '寂しい' }, anyOf: ibasho, why: 'kanji spelling of the feeling' },
@@ -109,22 +110,7 @@ const cases: Array<{ params: Record<string, string>; anyOf: string[]; why: strin
 	{ params: { q: 'ひきこもり -室蘭' }, anyOf: ['s002-aomushi-room', 's001-miel-kikuna-ibasho', 's004-ashitaba-consult', 's002-kyoju-shien', 's001-kyoikushien-peer-supporter'], why: 'minus a place' }
 ];
 
-describe('relevance for the words residents type', () => {
-	it('has at least 45 queries', () => expect(cases.length).toBeGreaterThanOrEqual(45));
-	for (const c of cases) {
-		it(`${JSON.stringify(c.params)} (${c.why})`, async () => {
-			const { slugs } = await search(c.params);
-			expect(
-				slugs.some((slug) => c.anyOf.includes(slug)),
-				`top 5 was ${slugs.join(', ')}`
-			).toBe(true);
-		});
-	}
-	it('every expected slug exists in the demo region', () => {
-		const slugs = new Set(slugById.values());
-		for (const c of cases) for (const s of c.anyOf) expect(slugs.has(s), s).toBe(true);
-	});
-});
+relevanceCases('relevance for the words residents type', cases, { atLeast: 45, top5: async (params) => (await search(params)).slugs, knownSlugs: () => slugById.values() });
 
 describe('typos, exclusions and needs, behaviour', () => {
 	it('says what a corrected query was corrected to', async () => {

@@ -9,6 +9,7 @@ import { searchPrograms } from './finder/index';
 import { finderQuery } from './finder-query';
 import { programs } from './schema';
 import { makeOrganization, makeProgram } from '../../../../tests/helpers/factories';
+import { relevanceCases, type RelevanceCase } from '../../../../tests/helpers/relevance';
 
 let database: Database;
 const slugById = new Map<string, string>();
@@ -30,7 +31,7 @@ const LONELY = ['s001-rmj-music-event', 's001-sankakusha-yorimichi-gohan', 's001
 /** Resident programs with someone to talk to. */
 const TALK = ['s002-line-sodan', 's002-hitorioya-koryukai', 's002-yasashii-cafe', 's002-marugoto-fureaikai', 's001-miel-community-cafe', 's002-kinrin-daikazoku', 's004-hachioji-food-cafe', 's002-aomushi-room', 's001-ysc-hachifuku'];
 
-const cases: Array<{ params: Record<string, string>; anyOf: string[]; why: string }> = [
+const cases: RelevanceCase[] = [
 	{ params: { q: '不登校' }, anyOf: ['s001-tanotsuku-weekday-morning', 's001-sodateage-boardgame-cafe', 's001-miel-oya-no-kai'], why: 'tag match' },
 	{ params: { q: '不登校', prefecture: '東京都' }, anyOf: ['s001-tanotsuku-weekday-morning', 's001-sodateage-boardgame-cafe'], why: 'with area' },
 	{ params: { q: '学校に行きづらい' }, anyOf: ['s001-tanotsuku-weekday-morning', 's001-sodateage-boardgame-cafe', 's001-miel-oya-no-kai'], why: 'plain words → 不登校' },
@@ -94,22 +95,7 @@ const cases: Array<{ params: Record<string, string>; anyOf: string[]; why: strin
 	{ params: { q: '情報交換', audience: 'supporters' }, anyOf: ['s003-koyurunet-koukankai'], why: 'a meeting to share information' }
 ];
 
-describe('relevance test set', () => {
-	it('has at least 50 queries', () => expect(cases.length).toBeGreaterThanOrEqual(50));
-	for (const c of cases) {
-		it(`${JSON.stringify(c.params)} (${c.why})`, async () => {
-			const top = await top5(c.params);
-			expect(
-				top.some((slug) => c.anyOf.includes(slug)),
-				`top 5 was ${top.join(', ')}`
-			).toBe(true);
-		});
-	}
-	it('every expected slug exists in the demo region', () => {
-		const known = new Set(slugById.values());
-		for (const c of cases) for (const slug of c.anyOf) expect(known.has(slug), slug).toBe(true);
-	});
-});
+relevanceCases('relevance test set', cases, { atLeast: 50, top5, knownSlugs: () => slugById.values() });
 
 describe('status', () => {
 	it('does not offer programs that have ended', async () => {
