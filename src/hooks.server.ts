@@ -12,7 +12,7 @@ import { refusalOf, SIGNED_BODY_ENDPOINTS, type InputRefusal } from '$lib/server
 import { apiError } from '$lib/server/api/respond';
 import { errorResponse } from '$lib/server/http/json-error';
 import { translate, type Locale } from '$lib/i18n';
-import { getPublic, publicCacheToken, putPublic } from '$lib/server/cache';
+import { dropPublicCache, getPublic, publicCacheToken, putPublic } from '$lib/server/cache';
 
 // The roles a session's person holds come from network and directory, which auth does not import.
 provideStanding(standingFromNetwork);
@@ -137,6 +137,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 		putPublic(cacheKey, page, cacheToken);
 		resolved = toResponse(page);
 	}
+	// A write served here has committed by now: this process drops its public pages at once rather
+	// than when the notification comes back, so whoever wrote sees the change on the next page.
+	if (event.request.method !== 'GET' && event.request.method !== 'HEAD') dropPublicCache('write');
 	// The guard refused a staff API request (auth/guard.ts): the platform's JSON error, not a page.
 	const guarded = event.locals.refusal;
 	const response = guarded ? errorResponse(guarded.status, guarded.code, guarded.message) : resolved;
