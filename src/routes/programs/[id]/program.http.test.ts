@@ -52,7 +52,12 @@ describe('the program page', () => {
 	});
 	it('dates an edited program by its last change, and a loaded casebook program by none (its source instead)', async () => {
 		await admin.query(`update programs set updated_at = '2026-03-05T03:00:00Z' where id = $1`, [own.programId]);
-		const edited = await (await get(`/programs/${own.programId}`)).text();
+		// Written behind the app's back: its cached page goes when the change notification arrives (within seconds).
+		let edited = '';
+		for (let i = 0; i < 50 && !edited.includes('最終更新 2026年3月5日'); i++) {
+			if (i) await new Promise((r) => setTimeout(r, 100));
+			edited = await (await get(`/programs/${own.programId}`)).text();
+		}
 		expect(edited).toContain('最終更新 2026年3月5日');
 		const demo = await (await get(`/programs/${demoProgram}`)).text();
 		expect(demo).not.toContain('最終更新');
