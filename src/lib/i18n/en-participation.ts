@@ -88,5 +88,6 @@ export const participationEn: Record<keyof typeof participationJa, string> = {
 	'audit.action.card.consent': 'Card allowed for an organisation',
 	'audit.action.card.withdraw': 'Card permission withdrawn',
 	'audit.action.card.revoke': 'Card stopped',
-	'audit.action.visit.taps': 'Head count recorded'
+	'audit.action.visit.taps': 'Head count recorded',
+	'audit.action.visit.check_in': 'Checked in at the door'
 };

@@ -86,5 +86,6 @@ export const participationJa = {
 	'audit.action.card.consent': '参加カードの利用許可',
 	'audit.action.card.withdraw': '参加カードの利用許可の取り消し',
 	'audit.action.card.revoke': '参加カードの取りやめ',
-	'audit.action.visit.taps': '人数カウントの記録'
+	'audit.action.visit.taps': '人数カウントの記録',
+	'audit.action.visit.check_in': '受付(チェックイン)'
 } as const;

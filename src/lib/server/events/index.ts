@@ -36,6 +36,7 @@ export {
 	listRegistrations,
 	exportRegistrations,
 	registrationByReference,
+	registrationOfCardAt,
 	markRegistrationAttended,
 	showReference,
 	parseReference,

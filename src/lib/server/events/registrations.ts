@@ -5,7 +5,7 @@
  * locks the occurrence row, so two people never take the last place.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { encryptText, decryptText } from '../crypto';
@@ -402,6 +402,20 @@ export async function registrationByReference(tx: Tx<'organization'>, organizati
 		.from(registrations)
 		.innerJoin(occurrences, eq(occurrences.id, registrations.occurrenceId))
 		.where(and(eq(registrations.organizationId, organizationId), eq(registrations.referenceCode, code)));
+	return r ?? null;
+}
+
+/**
+ * The place a card holder registered for this date (not cancelled, not waiting): checking in by the
+ * card then counts the group the registration names, as its 受付番号 would.
+ */
+export async function registrationOfCardAt(tx: Tx<'organization'>, organizationId: string, occurrenceId: string, cardId: string) {
+	const [r] = await tx
+		.select({ id: registrations.id, groupSize: registrations.groupSize })
+		.from(registrations)
+		.where(and(eq(registrations.organizationId, organizationId), eq(registrations.occurrenceId, occurrenceId), eq(registrations.cardId, cardId), eq(registrations.status, 'registered')))
+		.orderBy(desc(registrations.groupSize))
+		.limit(1);
 	return r ?? null;
 }
 

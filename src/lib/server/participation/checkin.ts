@@ -5,7 +5,8 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { addDays, localDay } from '../directory';
-import { occurrenceOf, registrationByReference, markRegistrationAttended } from '../events';
+import { occurrenceOf, registrationByReference, registrationOfCardAt, markRegistrationAttended } from '../events';
+import { recordAudit } from '../audit';
 import { cardConsents, participationCards, visits } from './schema';
 import { parseDoorCode } from './cards';
 import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from '../scope';
@@ -55,6 +56,13 @@ async function checkInWith(tx: Tx<'organization'>, scope: OrganizationScope, inp
 		if (card.revokedAt) return refused('revoked');
 		personKey = `card:${card.id}`;
 		base = { source: 'card', cardId: card.id, ageBand: card.ageBand, gender: card.gender };
+		// A card holder who registered for this date brings the group the registration names.
+		const registration = await registrationOfCardAt(tx, organizationId, occurrence.id, card.id);
+		if (registration) {
+			await markRegistrationAttended(tx, organizationId, registration.id);
+			people = registration.groupSize;
+			base.registrationId = registration.id;
+		}
 	} else {
 		const registration = await registrationByReference(tx, organizationId, parsed.code);
 		if (!registration) return refused('unknown_registration');
@@ -72,10 +80,17 @@ async function checkInWith(tx: Tx<'organization'>, scope: OrganizationScope, inp
 		.where(and(eq(visits.organizationId, organizationId), eq(visits.personKey, personKey)))
 		.limit(1);
 	const firstVisit = earlier === undefined;
-	const inserted = await tx
+	// The same person (or group) at the same program and day is one visit, whichever code came
+	// first: a later code may only raise the count to its group and fill in the registration.
+	const [visit] = await tx
 		.insert(visits)
 		.values({ ...base, source: base.source!, organizationId: organizationId, programId: occurrence.programId, occurrenceId: occurrence.id, day: occurrence.day, countedAt: now, personKey, people, firstVisit, recordedBy: scope.actor.userId })
-		.onConflictDoNothing()
-		.returning({ id: visits.id });
-	return ok({ result: inserted.length ? 'checked_in' : 'already', kind: parsed.kind, firstVisit: inserted.length > 0 && firstVisit, people });
+		.onConflictDoUpdate({
+			target: [visits.programId, visits.day, visits.personKey],
+			targetWhere: sql`${visits.personKey} is not null`,
+			set: { people: sql`greatest(${visits.people}, excluded.people)`, registrationId: sql`coalesce(${visits.registrationId}, excluded.registration_id)` }
+		})
+		.returning({ id: visits.id, people: visits.people, inserted: sql<boolean>`xmax = 0` });
+	if (visit.inserted) await recordAudit(tx, scope.origin, { action: 'visit.check_in', organizationId, entityType: 'visit', entityId: visit.id, changedFields: [parsed.kind] });
+	return ok({ result: visit.inserted ? 'checked_in' : 'already', kind: parsed.kind, firstVisit: visit.inserted && firstVisit, people: visit.people });
 }

@@ -146,6 +146,53 @@ describe('a registration with a card', () => {
 	});
 });
 
+describe('a group registered with a card', () => {
+	// Found by a coordinator: a group of 3 registered with a card and checked in by the card counted
+	// 1 and left the registration 参加予定; the 受付番号 afterwards said 「本日すでに受付済みです (3人)」
+	// while the count stayed 1. Whichever code comes first, the group counts as its size.
+	const groupOfThree = async (key: string) => {
+		const card = await issueCard(resident(), { organizationIds: [orgA], ageBand: '30s', gender: null });
+		const date = await dateOf(programA, orgA, today, { registrationOpen: true, startsAt: new Date(Date.now() + 3 * 3600_000) });
+		const r = await flat(register(resident(), { occurrenceId: date, registration: { name: '三人家族', contact: `${key}@example.org`, groupSize: 3, needs: '', card: card.code, consent: 'on', submissionKey: `${key}-aaaaaaaaaaaaaaaa` }, cardId: card.id }));
+		if (!r.ok) throw new Error('refused');
+		return { card, date, reference: r.reference, registrationId: r.registrationId };
+	};
+	const countedAt = async (date: string) => {
+		const rows = await asSystem(database.db, (tx) => tx.execute<{ people: number; registration_id: string | null }>(sql`select people, registration_id from visits where occurrence_id = ${date}`));
+		return rows.rows;
+	};
+	const attendedAt = async (registrationId: string) => (await asSystem(database.db, (tx) => tx.execute<{ at: Date | null }>(sql`select attended_at as at from registrations where id = ${registrationId}`))).rows[0].at;
+
+	it('counts the group by its card first, marks the registration attended, then the 受付番号 is already in', async () => {
+		const g = await groupOfThree('card-first');
+		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: g.date, code: g.card.code }))).toMatchObject({ ok: true, result: 'checked_in', kind: 'card', people: 3 });
+		expect(await attendedAt(g.registrationId)).not.toBeNull();
+		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: g.date, code: g.reference }))).toMatchObject({ ok: true, result: 'already', kind: 'registration', people: 3 });
+		expect(await countedAt(g.date)).toEqual([{ people: 3, registration_id: g.registrationId }]);
+	});
+
+	it('counts the same by 受付番号 first, then the card', async () => {
+		const g = await groupOfThree('reference-first');
+		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: g.date, code: g.reference }))).toMatchObject({ ok: true, result: 'checked_in', people: 3 });
+		expect(await flat(checkIn(scopeOf(orgA), { occurrenceId: g.date, code: g.card.code }))).toMatchObject({ ok: true, result: 'already', people: 3 });
+		expect(await countedAt(g.date)).toEqual([{ people: 3, registration_id: g.registrationId }]);
+	});
+
+	it('writes each check-in into the organisation’s audit log, by whom, without the code', async () => {
+		const g = await groupOfThree('audited');
+		await checkIn(scopeOf(orgA), { occurrenceId: g.date, code: g.card.code });
+		await checkIn(scopeOf(orgA), { occurrenceId: g.date, code: g.reference });
+		const rows = await asSystem(database.db, (tx) =>
+			tx.execute<{ action: string; organization_id: string; entity_type: string; entity_id: string; actor_user_id: string | null; detail: string }>(
+				sql`select action, organization_id, entity_type, entity_id, actor_user_id, row_to_json(audit_events)::text as detail from audit_events where entity_id in (select id::text from visits where occurrence_id = ${g.date}) order by id`
+			)
+		);
+		expect(rows.rows.map((r) => [r.action, r.organization_id, r.entity_type, r.actor_user_id])).toEqual([['visit.check_in', orgA, 'visit', staff.userId]]);
+		expect(rows.rows[0].detail).not.toContain(g.card.code);
+		expect(rows.rows[0].detail).not.toContain(g.reference);
+	});
+});
+
 describe('anonymous taps', () => {
 	it('count a batch sent twice once, and refuse another organisation’s program', async () => {
 		const taps = ['a', 'b', 'c'].map((k, i) => ({ clientKey: `tap-${k}-0000000001`, programId: programA, occurrenceId: todayDate, countedAt: new Date(), ageBand: (['20s', '30s', 'not_given'] as const)[i], gender: 'not_given' as const, firstVisit: i === 0 }));
