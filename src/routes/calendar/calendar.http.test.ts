@@ -143,6 +143,28 @@ describe('staff change one date; residents see it', () => {
 	});
 });
 
+describe('a cancellation undone', () => {
+	// Found by a coordinator: after 「予定どおり開催に戻す」 the old reason stayed on the date's public
+	// page and in 「日時を変える」, and a cancelled date with registration on was listed to staff as
+	// 「中止 申込受付中 定員 10組」.
+	it('lists a cancelled date without 申込受付中, and drops its reason from every page once restored', async () => {
+		const third = (await occurrencesOf())[2];
+		await app.admin.query(`update occurrences set registration_open = true, capacity = 10, capacity_unit = 'groups' where id = $1`, [third.id]);
+		expect((await post(`/staff/orgs/${app.cast.orgA}/events/${third.id}?/cancel`, { note: '講師の都合のため' })).status).toBe(303);
+		const itemOf = (html: string) => html.slice(html.indexOf(`/events/${third.id}"`), html.indexOf('</li>', html.indexOf(`/events/${third.id}"`)));
+		const cancelled = itemOf(await textOf(await app.get(`/staff/orgs/${app.cast.orgA}/events`, app.cast.people.staff.token)));
+		expect(cancelled).toContain('中止');
+		expect(cancelled).not.toContain('申込受付中');
+
+		expect((await post(`/staff/orgs/${app.cast.orgA}/events/${third.id}?/restore`, {})).status).toBe(303);
+		const restored = itemOf(await textOf(await app.get(`/staff/orgs/${app.cast.orgA}/events`, app.cast.people.staff.token)));
+		expect(restored).not.toContain('中止');
+		expect(restored).toContain('申込受付中');
+		expect(await textOf(await fetch(`${app.baseUrl}/events/${third.id}`))).not.toContain('講師の都合のため');
+		expect(await textOf(await app.get(`/staff/orgs/${app.cast.orgA}/events/${third.id}`, app.cast.people.staff.token))).not.toContain('講師の都合のため');
+	});
+});
+
 describe('the iCalendar routes', () => {
 	it('serve text/calendar for a program, an organisation, a filtered view and one date', async () => {
 		const [first] = await occurrencesOf();

@@ -143,7 +143,7 @@ export function cancelDate(scope: OrganizationScope, input: { occurrenceId: stri
 export function restoreDate(scope: OrganizationScope, input: { occurrenceId: string }): Promise<Result<void, DateRefusal>> {
 	return onDate<never>(scope, input.occurrenceId, async (tx, occurrence) => {
 		await restoreOccurrence(tx, scope.organizationId, occurrence.id);
-		return { action: 'occurrence.restore', changedFields: ['status'] };
+		return { action: 'occurrence.restore', changedFields: ['status', ...(occurrence.note ? ['note'] : [])] };
 	});
 }
 

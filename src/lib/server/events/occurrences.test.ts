@@ -10,7 +10,7 @@ import { saveLocation, saveProgram } from '../directory/listings';
 import { programEdit } from '../../../../tests/helpers/program';
 import { zonedInstant } from '../directory';
 import { occurrences, registrations } from './schema';
-import { cancelOccurrence, createOneOff, deleteOneOff, moveOccurrence, occurrencesOfProgram, syncOccurrences } from './occurrences';
+import { cancelOccurrence, createOneOff, deleteOneOff, moveOccurrence, occurrencesOfProgram, restoreOccurrence, syncOccurrences } from './occurrences';
 import { calendarEntries, overlapsFor, parseCalendarParams, programFilterOf, viewRange } from './calendar';
 
 let database: Database;
@@ -108,6 +108,17 @@ describe('occurrences from a schedule', () => {
 			['2027-12-12', 'scheduled']
 		]);
 		expect(rows.some((r) => r.id === second.id)).toBe(false);
+	});
+
+	it('drop the cancellation reason when a cancelled date is put back as planned', async () => {
+		// Found by a coordinator: the old reason stayed published on the date's page and prefilled
+		// 「日時を変える」 after 「予定どおり開催に戻す」.
+		const programId = await newProgram(orgA, 'もどる食堂', 'もどる会館');
+		const [first] = await occurrencesOfProgram(database.db, programId, today, '2027-12-31');
+		await inOrg(orgA, (tx) => cancelOccurrence(tx, orgA, first.id, '台風のため中止します'));
+		await inOrg(orgA, (tx) => restoreOccurrence(tx, orgA, first.id));
+		const [after] = await database.db.select().from(occurrences).where(eq(occurrences.id, first.id));
+		expect([after.status, after.note]).toEqual(['scheduled', null]);
 	});
 
 	it("cannot be changed from another organisation's context", async () => {

@@ -205,11 +205,11 @@ export async function cancelOccurrence(tx: Db, organizationId: string, occurrenc
 	return changed(tx, rows[0]);
 }
 
-/** Undo a cancellation. */
+/** Undo a cancellation. The note was its reason (cancelling writes it), so it goes too. */
 export async function restoreOccurrence(tx: Db, organizationId: string, occurrenceId: string) {
 	const rows = await tx
 		.update(occurrences)
-		.set({ status: 'scheduled', updatedAt: new Date() })
+		.set({ status: 'scheduled', note: null, updatedAt: new Date() })
 		.where(and(eq(occurrences.id, occurrenceId), eq(occurrences.organizationId, organizationId)))
 		.returning();
 	return changed(tx, rows[0]);
