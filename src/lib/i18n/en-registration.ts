@@ -16,6 +16,7 @@ export const registrationEn: Record<keyof typeof registrationJa, string> = {
 	'event.noLimit': 'No limit on numbers.',
 	'event.noRegistration': 'No registration needed: just come along.',
 	'event.past': 'This session is over.',
+	'event.underWay': 'This session is under way.',
 	'registration.heading': 'Register',
 	'registration.headingVisit': 'Book a visit',
 	'registration.lead': 'No account needed. A nickname is fine.',

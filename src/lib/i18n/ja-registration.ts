@@ -14,6 +14,7 @@ export const registrationJa = {
 	'event.noLimit': '定員はありません。',
 	'event.noRegistration': 'この回は申込がいりません。そのままお越しください。',
 	'event.past': 'この回は終わりました。',
+	'event.underWay': 'この回は開催中です。',
 	'registration.heading': '参加を申し込む',
 	'registration.headingVisit': '見学を申し込む',
 	'registration.lead': 'アカウントはいりません。ニックネームでも大丈夫です。',

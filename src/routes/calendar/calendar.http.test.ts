@@ -165,6 +165,27 @@ describe('a cancellation undone', () => {
 	});
 });
 
+describe('a date under way', () => {
+	// Found by a coordinator: a date running 18:00–23:30 said 「この回は終わりました。」 at 22:36.
+	const dateAt = async (startHoursAgo: number, endHoursAgo: number | null) =>
+		(
+			await app.admin.query(
+				`insert into occurrences (organization_id, program_id, day, starts_at, ends_at, registration_open)
+				 select $1, $2, ((now() - make_interval(hours => $3)) at time zone 'Asia/Tokyo')::date, now() - make_interval(hours => $3), case when $4::int is null then null else now() - make_interval(hours => $4::int) end, true returning id`,
+				[app.cast.orgA, programId, startHoursAgo, endHoursAgo]
+			)
+		).rows[0].id as string;
+	const pageOf = async (id: string) => textOf(await fetch(`${app.baseUrl}/events/${id}`));
+
+	it('says it is under way between its start and its end, takes no registration then, and is over after its end', async () => {
+		const running = await pageOf(await dateAt(1, -3));
+		expect(running).toContain('この回は開催中です。');
+		expect(running).not.toContain('この回は終わりました。');
+		expect(running).not.toContain('name="submissionKey"');
+		expect(await pageOf(await dateAt(5, 1))).toContain('この回は終わりました。');
+	});
+});
+
 describe('the iCalendar routes', () => {
 	it('serve text/calendar for a program, an organisation, a filtered view and one date', async () => {
 		const [first] = await occurrencesOf();

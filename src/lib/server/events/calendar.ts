@@ -186,6 +186,15 @@ export async function calendarEntry(db: Reader, occurrenceId: string): Promise<C
 const DEFAULT_LENGTH_MS = 2 * 3600_000;
 const endOf = (o: { startsAt: Date; endsAt: Date | null }) => (o.endsAt ?? new Date(o.startsAt.getTime() + DEFAULT_LENGTH_MS)).getTime();
 
+export type DateStage = 'upcoming' | 'under_way' | 'over';
+
+/** Where a date stands at `now`: over only once it has ended, not once it has begun. */
+export function stageOf(o: { startsAt: Date; endsAt: Date | null; allDay: boolean }, now: Date): DateStage {
+	if (now.getTime() < o.startsAt.getTime()) return 'upcoming';
+	const end = o.allDay && !o.endsAt ? o.startsAt.getTime() + 24 * 3600_000 : endOf(o);
+	return now.getTime() < end ? 'under_way' : 'over';
+}
+
 export interface Overlap {
 	occurrenceId: string;
 	day: string;

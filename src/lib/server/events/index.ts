@@ -12,6 +12,8 @@ export {
 	calendarEntries,
 	calendarEntry,
 	overlapsFor,
+	stageOf,
+	type DateStage,
 	PURPOSES,
 	PURPOSE_CODES,
 	CALENDAR_VIEWS,

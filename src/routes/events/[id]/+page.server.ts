@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { randomBytes } from 'node:crypto';
 import type { Actions, PageServerLoad } from './$types';
 import { idParam, programSummaries } from '$lib/server/directory';
-import { availability, calendarEntry, readRegistration, register } from '$lib/server/events';
+import { availability, calendarEntry, readRegistration, register, stageOf } from '$lib/server/events';
 import { sendConfirmation, whenOf } from '$lib/server/events/registration-mail';
 import { db } from '$lib/server/db';
 import { publicOrigin } from '$lib/server/http/origin';
@@ -31,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
 	const entry = await publicEntry(params.id);
 	// Places left change with every registration, which also empties the cache.
 	const places = await cachedPublic(`event-places:${entry.id}`, () => availability(residentScope(event), { occurrenceId: entry.id }));
-	const past = (entry.endsAt ?? entry.startsAt).getTime() < Date.now() || entry.startsAt.getTime() <= Date.now();
+	const stage = stageOf(entry, new Date());
 	return {
 		event: {
 			id: entry.id,
@@ -48,7 +48,7 @@ export const load: PageServerLoad = async (event) => {
 			visit: entry.kind === 'visit',
 			registrationOpen: entry.registrationOpen,
 			capacityUnit: entry.capacityUnit,
-			past
+			stage
 		},
 		places,
 		// One key per rendering of the form: the same submission sent twice registers once.
