@@ -37,6 +37,7 @@ export const auditEn: Record<keyof typeof auditJa, string> = {
 	'audit.pagination': 'Audit log pages',
 	'audit.system': 'System (for example before login)',
 	'audit.unknownActor': 'Person not shown',
+	'audit.secretariatActor': '{name} (secretariat)',
 	'audit.filterByActor': 'Show only this person’s entries',
 	'audit.filterByOrganization': 'Show only this organisation’s entries',
 	'audit.filterByEntity': 'Show only this record’s entries',

@@ -35,6 +35,7 @@ export const auditJa = {
 	'audit.pagination': '記録のページ送り',
 	'audit.system': 'システム(ログイン前の操作など)',
 	'audit.unknownActor': '表示できない人',
+	'audit.secretariatActor': '{name}(事務局)',
 	'audit.filterByActor': 'この人の記録だけを表示',
 	'audit.filterByOrganization': 'この団体の記録だけを表示',
 	'audit.filterByEntity': 'この対象の記録だけを表示',

@@ -9,7 +9,9 @@ import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import type { Database } from '../db';
 import { ANONYMOUS, asSystem, withAccess, type AccessContext } from '../db/tenant';
 import { listAuditEvents, parseAuditQuery, recordAudit, type AuditFilters, type AuditPageRequest } from './index';
-import { auditNames } from '../network';
+import { auditNames, organizationAuditPage } from '../network';
+import { useDatabase } from '../db';
+import { organizationScopeOf } from '../../../../tests/helpers/scopes';
 
 let database: Database;
 let admin: pg.Client;
@@ -23,6 +25,7 @@ const list = (context: AccessContext, filters: AuditFilters = {}, page: AuditPag
 
 beforeAll(async () => {
 	database = await testDatabase();
+	useDatabase(database);
 	admin = new pg.Client({ connectionString: database.adminUrl });
 	await admin.connect();
 	cast = await seedCast(database, 'aq');
@@ -54,6 +57,15 @@ describe('row-level security decides what shows', () => {
 		expect(invite.actorUserId).toBe(secretariat);
 		expect(invite.actorName).toBeNull();
 		expect(invite.organizationName).toBeTruthy();
+	});
+
+	it('an organisation’s log page names the secretariat’s person who acted there, as the secretariat', async () => {
+		// Found by a coordinator: in an organisation's log the secretariat's actions had no 操作した人.
+		const page = await organizationAuditPage(organizationScopeOf(adminA, cast.orgA, 'org_admin', 'audit.view'), { query: parseAuditQuery(new URLSearchParams()), locale: 'ja' });
+		const invite = page!.events.find((e) => e.action === 'member.invite')!;
+		expect(invite.actor).toMatchObject({ name: 'secretariat(事務局)', known: true });
+		// Its own people as before; nobody else's name is looked up for it.
+		expect(page!.events.filter((e) => e.action === 'member.role_change').every((e) => e.actor.name === 'org-admin')).toBe(true);
 	});
 
 	it('the other organisation sees only its own', async () => {

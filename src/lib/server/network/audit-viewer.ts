@@ -11,15 +11,32 @@ import type { Db } from '../db';
 import { auditCsvResponse, auditPageData, type AuditNamer, type AuditPageData, type ParsedAuditQuery } from '../audit';
 import { peopleByIds } from '../auth';
 import { organizationNames } from '../directory';
-import { runIn, type OrganizationScope, type SecretariatScope } from '../scope';
-import type { Locale } from '../../i18n';
+import { runIn, systemScopeBeside, type OrganizationScope, type SecretariatScope } from '../scope';
+import { secretariatUserIds } from './members';
+import { translate, type Locale } from '../../i18n';
 
-/** Names for the ids on a page of the log, read in `tx` (the reader's context). */
-export function auditNames(tx: Db): AuditNamer {
+/**
+ * Names for the ids on a page of the log, read in `tx` (the reader's context); `beside` names people
+ * the reader's context cannot see but may know by name (the secretariat's, in an organisation's log).
+ */
+export function auditNames(tx: Db, beside: ReadonlyMap<string, string> = new Map()): AuditNamer {
 	return async (ids) => {
-		const people = await peopleByIds(tx, ids.people);
-		return { people: new Map([...people].map(([id, person]) => [id, person.displayName])), organizations: await organizationNames(tx, ids.organizations) };
+		const people = new Map([...(await peopleByIds(tx, ids.people))].map(([id, person]) => [id, person.displayName]));
+		for (const id of ids.people) if (!people.has(id) && beside.has(id)) people.set(id, beside.get(id)!);
+		return { people, organizations: await organizationNames(tx, ids.organizations) };
 	};
+}
+
+/**
+ * The secretariat's people (secretariat_admin anywhere), named as the secretariat: an organisation's
+ * admins may know who at the secretariat acted on their data, though those people are not members.
+ */
+async function secretariatNames(scope: OrganizationScope, locale: Locale): Promise<Map<string, string>> {
+	return runIn(systemScopeBeside(scope, 'audit.secretariat_names'), async (tx) => {
+		const ids = [...new Set(await secretariatUserIds(tx))];
+		const people = await peopleByIds(tx, ids);
+		return new Map([...people].map(([id, person]) => [id, translate(locale, 'audit.secretariatActor', { name: person.displayName })]));
+	});
 }
 
 /** The query string, parsed (`parseAuditQuery`), and the reader's language. */
@@ -46,10 +63,11 @@ export type OrganizationAuditPage = AuditPageData & { organization: { id: string
 /** The scope's organisation's log; null when there is no such organisation. */
 export async function organizationAuditPage(scope: OrganizationScope, input: AuditViewInput): Promise<OrganizationAuditPage | null> {
 	const { organizationId } = scope;
+	const secretariat = await secretariatNames(scope, input.locale);
 	return runIn(scope, async (tx) => {
 		const name = (await organizationNames(tx, [organizationId])).get(organizationId);
 		if (name === undefined) return null;
-		const view = await auditPageData(tx, input.query, input.locale, organizationLog(organizationId), auditNames(tx));
+		const view = await auditPageData(tx, input.query, input.locale, organizationLog(organizationId), auditNames(tx, secretariat));
 		return { organization: { id: organizationId, name }, ...view };
 	});
 }
@@ -57,8 +75,9 @@ export async function organizationAuditPage(scope: OrganizationScope, input: Aud
 /** The scope's organisation's log as CSV (the page's filters), the download recorded; null when there is no such organisation. */
 export async function organizationAuditCsv(scope: OrganizationScope, input: AuditViewInput & { now?: Date }): Promise<Response | null> {
 	const { organizationId } = scope;
+	const secretariat = await secretariatNames(scope, input.locale);
 	return runIn(scope, async (tx) => {
 		if (!(await organizationNames(tx, [organizationId])).has(organizationId)) return null;
-		return auditCsvResponse(tx, scope.origin, input.query, input.locale, organizationLog(organizationId), auditNames(tx), input.now);
+		return auditCsvResponse(tx, scope.origin, input.query, input.locale, organizationLog(organizationId), auditNames(tx, secretariat), input.now);
 	});
 }

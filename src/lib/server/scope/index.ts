@@ -5,5 +5,5 @@
  */
 export type { ContextKind, Pool, Tx } from '../db';
 export { runIn, between, runAcross, CROSSING_PURPOSES, type Scope, type ScopeKind, type TxOf, type OrganizationScope, type SecretariatScope, type ResidentScope, type SystemScope, type AccountScope, type SignedInScope, type Crossing, type CrossingPurpose } from './scope';
-export { systemScope } from './system';
+export { systemScope, systemScopeBeside } from './system';
 export { ok, refused, type Ok, type Refused, type Result } from './result';

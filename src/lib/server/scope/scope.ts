@@ -121,6 +121,11 @@ export function mintResidentScope(pool: Pool, origin: AuditOrigin): ResidentScop
 	return mint<ResidentScope>({ kind: 'resident', origin: { ...origin, actorUserId: null } }, pool, SYSTEM);
 }
 
+/** The pool a scope runs on, for a system scope beside it (./system.ts). */
+export function poolOfScope(scope: Scope): Pool {
+	return secrets(scope).pool;
+}
+
 export function mintSystemScope(pool: Pool, job: string): SystemScope {
 	return mint<SystemScope>({ kind: 'system', job, origin: { actorUserId: null, ip: null, userAgent: null, requestId: `job:${job}` } }, pool, SYSTEM);
 }
