@@ -198,6 +198,8 @@ export function stageOf(o: { startsAt: Date; endsAt: Date | null; allDay: boolea
 export interface Overlap {
 	occurrenceId: string;
 	day: string;
+	/** The program's own date that clashes. */
+	own: CalendarEntry;
 	other: CalendarEntry;
 	lifeStages: string[];
 	areas: string[];
@@ -237,7 +239,25 @@ export async function overlapsFor(db: Reader, programId: string, fromDay: string
 			const theirs = programs.get(x.programId)!;
 			const lifeStages = myStages.filter((s) => theirs.lifeStages.includes(s));
 			const areas = sharedAreas(mine, theirs);
-			if (lifeStages.length && areas.length) result.push({ occurrenceId: o.id, day: o.day, other: (await entriesOf(db, [x]))[0], lifeStages, areas });
+			if (lifeStages.length && areas.length) result.push({ occurrenceId: o.id, day: o.day, own: (await entriesOf(db, [o]))[0], other: (await entriesOf(db, [x]))[0], lifeStages, areas });
+		}
+	}
+	return result;
+}
+
+/**
+ * The clashes of several programs (an organisation's list), each pair of dates once: two of the
+ * list's own programs clashing would otherwise be named from both sides.
+ */
+export async function overlapsAmong(db: Reader, programIds: readonly string[], fromDay: string, toDay: string): Promise<Overlap[]> {
+	const seen = new Set<string>();
+	const result: Overlap[] = [];
+	for (const programId of programIds) {
+		for (const overlap of await overlapsFor(db, programId, fromDay, toDay)) {
+			const pair = [overlap.occurrenceId, overlap.other.id].sort().join(' ');
+			if (seen.has(pair)) continue;
+			seen.add(pair);
+			result.push(overlap);
 		}
 	}
 	return result;

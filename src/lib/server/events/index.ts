@@ -12,6 +12,7 @@ export {
 	calendarEntries,
 	calendarEntry,
 	overlapsFor,
+	overlapsAmong,
 	stageOf,
 	type DateStage,
 	PURPOSES,

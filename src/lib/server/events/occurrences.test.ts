@@ -11,7 +11,7 @@ import { programEdit } from '../../../../tests/helpers/program';
 import { zonedInstant } from '../directory';
 import { occurrences, registrations } from './schema';
 import { cancelOccurrence, createOneOff, deleteOneOff, moveOccurrence, occurrencesOfProgram, restoreOccurrence, syncOccurrences } from './occurrences';
-import { calendarEntries, overlapsFor, parseCalendarParams, programFilterOf, viewRange } from './calendar';
+import { calendarEntries, overlapsAmong, overlapsFor, parseCalendarParams, programFilterOf, viewRange } from './calendar';
 
 let database: Database;
 let orgA: string;
@@ -184,6 +184,17 @@ describe('the calendar', () => {
 		// Drafts stay out of the public calendar.
 		const published = await calendarEntries(database.db, programFilterOf({ purpose: 'baby' }, true), '2027-12-01', '2027-12-31');
 		expect(published.some((e) => e.programId === baby)).toBe(false);
+	});
+
+	it('names a clash between two programs of the list once, not once from each side', async () => {
+		// Found by a coordinator: the staff list named each clash twice, once per program.
+		const first = await newProgram(orgA, 'よぞら学習会', 'よぞら会館', 'FREQ=WEEKLY;BYDAY=TH', ['high_school']);
+		const second = await newProgram(orgA, 'ほしぞら学習会', 'ほしぞら会館', 'FREQ=MONTHLY;BYDAY=1TH', ['high_school']);
+		await inOrg(orgA, (tx) => tx.execute(sql`update programs set published = true where id in (${first}, ${second})`));
+		const pairs = await overlapsAmong(database.db, [first, second], '2027-12-01', '2027-12-31');
+		expect(pairs.map((o) => [o.day, o.other.programTitle])).toHaveLength(1);
+		expect(await overlapsFor(database.db, first, '2027-12-01', '2027-12-31')).toHaveLength(1);
+		expect(await overlapsFor(database.db, second, '2027-12-01', '2027-12-31')).toHaveLength(1);
 	});
 
 	it('warns of another published program for the same life stage in the same area at the same time', async () => {

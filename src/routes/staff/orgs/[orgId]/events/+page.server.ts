@@ -1,14 +1,16 @@
 import type { PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { runIn } from '$lib/server/scope';
-import { organizationForStaff, addDays, label } from '$lib/server/directory';
-import { overlapsFor, staffOccurrences } from '$lib/server/events';
+import { organizationForStaff, addDays, label, programsOf } from '$lib/server/directory';
+import { overlapsAmong, staffOccurrences } from '$lib/server/events';
 import { todayInTokyo } from '$lib/server/clock';
 import { formatDay, formatTime, translatorFor } from '$lib/server/present';
 import { error } from '@sveltejs/kit';
 
-/** How far ahead the staff list and the clash check look. */
+/** How far ahead the staff list looks. */
 const DAYS_AHEAD = 60;
+/** How far ahead the clash check looks: every date already made (the dates horizon is shorter). */
+const CLASH_DAYS_AHEAD = 400;
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'events.manage');
@@ -19,8 +21,8 @@ export const load: PageServerLoad = async (event) => {
 		const org = await organizationForStaff(tx, scope.organizationId);
 		if (!org) error(404, 'Not Found');
 		const list = await staffOccurrences(tx, scope, { from: today, to });
-		const programIds = [...new Set(list.map((o) => o.programId))];
-		const overlaps = (await Promise.all(programIds.map((id) => overlapsFor(tx, id, today, to)))).flat();
+		const programIds = (await programsOf(tx, scope.organizationId)).map((p) => p.id);
+		const overlaps = await overlapsAmong(tx, programIds, today, addDays(today, CLASH_DAYS_AHEAD));
 		const loc = event.locals.locale;
 		const timeOf = (o: { startsAt: Date; endsAt: Date | null; allDay: boolean }) => (o.allDay ? '' : o.endsAt ? `${formatTime(o.startsAt)}–${formatTime(o.endsAt)}` : formatTime(o.startsAt));
 		return {
@@ -41,12 +43,11 @@ export const load: PageServerLoad = async (event) => {
 				placeName: o.placeName
 			})),
 			overlaps: overlaps.map((o) => {
-				const mine = list.find((x) => x.id === o.occurrenceId);
 				return {
 					key: `${o.occurrenceId}-${o.other.id}`,
 					day: formatDay(t, o.day),
-					time: mine ? timeOf(mine) : '',
-					mine: mine?.title ?? '',
+					time: timeOf(o.own),
+					mine: o.own.title,
 					other: o.other.title,
 					organization: o.other.organizationName,
 					stages: o.lifeStages.map((s) => label('lifeStages', s, loc)).join('・'),
