@@ -171,7 +171,7 @@ describe('audience', () => {
 		expect(all.total).toBe(residents.total + residents.supportersTotal!);
 	});
 
-	for (const params of [{ q: '研修' }, { q: '孤独' }, { q: '研修', sort: 'next' }, {}]) {
+	for (const params of [{ q: '研修' }, { q: '孤独' }, { q: '研修', sort: 'next' }, {}] as Array<Record<string, string>>) {
 		it(`audience=all ${JSON.stringify(params)}: residents’ programs first, supporters’ after, across pages`, async () => {
 			const first = await search({ ...params, audience: 'all' });
 			const audiences = first.items.map((i) => i.audience);
