@@ -19,6 +19,21 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
 	return params ? text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m)) : text;
 }
 
+/**
+ * A message split around its parameters, so that a page can mark what it inserts: the directory's
+ * names are Japanese whatever the page's language (「Run by <span lang="ja">…</span>」).
+ */
+export function translateParts(locale: Locale, key: MessageKey, params: Params): Array<{ text: string; param: boolean }> {
+	const text = catalogues[locale][key] ?? ja[key];
+	return text
+		.split(/(\{\w+\})/)
+		.filter(Boolean)
+		.map((part) => {
+			const name = /^\{(\w+)\}$/.exec(part)?.[1];
+			return name && name in params ? { text: String(params[name]), param: true } : { text: part, param: false };
+		});
+}
+
 export function translator(locale: Locale): Translate {
 	return (key, params) => translate(locale, key, params);
 }

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { openDatabase, type Database, type Db } from './db';
-import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates, reindexStalePrograms, warmAnalyser } from './directory';
+import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates, reindexStalePrograms, warmAnalyser, warmThesaurus } from './directory';
 import { useDatabase, database as currentDatabase } from './db/current';
 import { todayInTokyo } from './clock';
 import { publicOrigin } from './http/origin';
@@ -46,8 +46,9 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 		poolSize: Number(env.DATABASE_POOL_SIZE || 10)
 	});
 	useDatabase(database);
-	// The search's dictionary loads now, not on the first resident's search.
+	// The search's dictionaries load now, not on the first resident's search.
 	warmAnalyser();
+	warmThesaurus();
 	// Public reads are cached only while this process hears every change to published data.
 	publicCacheListener = startPublicCacheListener(database.pool.options, env);
 	// Processes starting together queue here: the first loads the demo region and issues the set-up

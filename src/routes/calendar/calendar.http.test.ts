@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { useApp } from '../../../tests/helpers/app';
 import { makeProgram, uniqueTag } from '../../../tests/helpers/factories';
+import { japaneseIn, textOutsideLang } from '../../../tests/helpers/html';
 import { addDays, localDay } from '$lib/server/directory';
 
 let programId: string;
@@ -54,6 +55,25 @@ describe('the public calendar', () => {
 		const html = await textOf(response);
 		expect(html).toContain('カレンダーの条件に読めないものがありました');
 		expect(html).not.toMatch(/at .*\.js:\d+/);
+	});
+});
+
+describe('in English, the directory\'s Japanese data is marked lang="ja"', () => {
+	const english = (path: string) => fetch(`${app.baseUrl}${path}`, { headers: { 'accept-language': 'en' } }).then(textOf);
+	it.each([
+		['the home page', () => '/'],
+		['the calendar month', () => `/calendar?organization=${app.cast.orgA}&date=${today}`],
+		['the calendar list', () => `/calendar?view=list&organization=${app.cast.orgA}&date=${today}`]
+	])('on %s', async (_, path) => {
+		const html = await english(path());
+		expect(html).toMatch(/<html[^>]* lang="en"/);
+		expect(japaneseIn(textOutsideLang(html, 'ja'))).toEqual([]);
+	});
+	it('on an event page', async () => {
+		const [first] = await occurrencesOf();
+		const html = await english(`/events/${first.id}`);
+		expect(html).toContain(programTitle);
+		expect(japaneseIn(textOutsideLang(html, 'ja'))).toEqual([]);
 	});
 });
 

@@ -99,6 +99,12 @@ const cases: RelevanceCase[] = [
 	{ params: { q: 'sapporo シニア' }, anyOf: sapporo, why: 'romaji + katakana' },
 	{ params: { q: '子どもshokudou' }, anyOf: kodomoShokudo, why: 'kanji + romaji in one word' },
 	{ params: { q: 'ishinomaki' }, anyOf: ['s002-shuro-house', 's002-iyashi-event-outreach'], why: 'romaji place' },
+	// Sudachi's synonym dictionary (search/thesaurus.ts): words neither our groups nor the programs' texts have
+	{ params: { q: '玩具' }, anyOf: ['s003-arakawa-toy-library', 's003-arakawa-kids-baby-festa', 's003-kagarinosato-matsuri'], why: 'Sudachi: 玩具 = おもちゃ (before, only as a 「もしかして」 by its reading)' },
+	{ params: { q: '職安' }, anyOf: ['s004-ashitaba-work'], why: 'Sudachi: 職安 = ハローワーク (its description names ハローワーク)' },
+	{ params: { q: '一人住まい' }, anyOf: ['s002-marugoto-fureaikai', 's002-chiiki-jumin-tsudoi', 's004-oideeru'], why: 'Sudachi: 一人住まい = 一人暮らし' },
+	{ params: { q: '心的外傷' }, anyOf: ['s001-onara-onara-cafe'], why: 'Sudachi: 心的外傷 = トラウマ (a place run with trauma in mind)' },
+	{ params: { q: 'カウンセラー' }, anyOf: ['s002-line-sodan', 's002-rumoi-minna-no-sodan', 's001-sodateage-boardgame-cafe'], why: 'Sudachi: カウンセラー = 相談員' },
 	// Full-width
 	{ params: { q: 'ｓａｐｐｏｒｏ' }, anyOf: sapporo, why: 'full-width romaji' },
 	{ params: { q: 'ｈｉｋｉｋｏｍｏｒｉ' }, anyOf: hikikomori, why: 'full-width romaji word' },
@@ -117,6 +123,13 @@ describe('typos, exclusions and needs, behaviour', () => {
 		expect((await search({ q: 'こども食道' })).didYouMean).toMatch(/食堂$/);
 		expect((await search({ q: '不登効' })).didYouMean).toBe('不登校');
 		expect((await search({ q: 'こども食道 室蘭' })).didYouMean).toMatch(/食堂 室蘭$/);
+	});
+	it("a synonym from Sudachi's dictionary is found as it is, not as a typo", async () => {
+		for (const q of ['玩具', '職安']) {
+			const result = await search({ q });
+			expect(result.total, q).toBeGreaterThan(0);
+			expect(result.didYouMean, q).toBeNull();
+		}
 	});
 	it('does not correct a word that finds something', async () => {
 		const result = await search({ q: 'こども食堂' });

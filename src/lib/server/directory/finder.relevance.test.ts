@@ -171,6 +171,17 @@ describe('audience', () => {
 		expect(all.total).toBe(residents.total + residents.supportersTotal!);
 	});
 
+	for (const params of [{ q: '研修' }, { q: '孤独' }, { q: '研修', sort: 'next' }, {}] as Array<Record<string, string>>) {
+		it(`audience=all ${JSON.stringify(params)}: residents’ programs first, supporters’ after, across pages`, async () => {
+			const first = await search({ ...params, audience: 'all' });
+			const audiences = first.items.map((i) => i.audience);
+			for (let page = 2; (page - 1) * 100 < first.total; page++) audiences.push(...(await search({ ...params, audience: 'all', page: String(page) })).items.map((i) => i.audience));
+			expect(audiences).toHaveLength(first.total);
+			expect(audiences).toContain('supporters');
+			expect(audiences).toEqual([...audiences].sort((a, b) => Number(a === 'supporters') - Number(b === 'supporters')));
+		});
+	}
+
 	it('without words: the whole list is residents’ programs', async () => {
 		const result = await search({});
 		expect(result.items.every((i) => i.audience === 'residents')).toBe(true);

@@ -16,3 +16,4 @@ export { blankSchedule, fieldsOf, previewDates, laterHolidaySkips, holidaySkips,
 export { scheduleSeries, programSummaries, programIdsMatching, placeSummaries, calendarChoices, programIdsWithSchedules, type ScheduleSeries, type ProgramSummary, type ProgramFilter } from './series';
 export { referralTargets, referralTarget, programTitles, type ReferralTarget } from './referral-targets';
 export { warmAnalyser } from './search/analyser';
+export { warmThesaurus } from './search/thesaurus';

@@ -28,6 +28,15 @@ export function audienceCondition(audience: FinderQuery['audience']): SQL | null
 	return audience === 'supporters' ? sql`p.audience = 'supporters'` : sql`p.audience = 'residents'`;
 }
 
+/**
+ * With both audiences (audience=all), residents' programs come first and supporters' after, in
+ * any order: the finder is for residents first (issue 15). An order-by prefix over the page's
+ * `for_residents` column; empty otherwise.
+ */
+export function audienceFirst(audience: FinderQuery['audience']): SQL {
+	return audience === 'all' ? sql`for_residents desc, ` : sql``;
+}
+
 export function filters(query: FinderQuery, clock: FinderClock): SQL[] {
 	// Unpublished organisations are few: a hashed list beats joining every candidate to its organisation.
 	const where: SQL[] = [sql`p.published`, sql`p.status <> 'ended'`, sql`p.organization_id not in (select o.id from organizations o where not o.published)`];

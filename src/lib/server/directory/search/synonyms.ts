@@ -1,18 +1,24 @@
-/** Query expansion with the maintained synonym list (synonyms.json). */
+/** Query expansion: our own synonym groups (synonyms.json) first, then Sudachi's dictionary (thesaurus.ts). */
 import synonymData from './synonyms.json';
 import { normalizeText } from './normalize';
 import needData from './needs.json';
+import { thesaurusSynonyms } from './thesaurus';
 
 const groups: string[][] = synonymData.groups.map((g) => [...new Set(g.map(normalizeText))]);
 
 /**
  * Every spelling a query word stands for: the word itself, plus each group it belongs to.
  * The word itself comes first so that ranking can prefer exact matches.
+ *
+ * A word our own groups know is expanded by them alone: they are tuned to this field, and the
+ * general dictionary would add readings of it that are noise here (居場所 → 所在, 退職 → 退陣).
+ * Any other word takes the Sudachi dictionary's synonyms (玩具 → おもちゃ, 特養 → 特別養護老人ホーム).
  */
 export function expandWord(word: string): string[] {
 	const alternatives = new Set([word]);
 	for (const group of groups) if (group.includes(word)) for (const w of group) alternatives.add(w);
 	if (alternatives.size === 1) {
+		for (const w of thesaurusSynonyms(word)) alternatives.add(w);
 		// Residents type phrases (「誰かと話したい」「話を聞いてほしい」): a listed word inside the
 		// phrase stands for its group.
 		for (const group of groups) if (group.some((w) => [...w].length >= 2 && word.includes(w))) for (const w of group) alternatives.add(w);
