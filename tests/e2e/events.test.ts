@@ -290,6 +290,8 @@ describe('a program from its schedule to the visit in its figures', () => {
 			await phone.getByLabel('カード番号または受付番号').fill(cardCode.toLowerCase());
 			await phone.getByRole('button', { name: '受付する' }).click();
 			await phone.getByText('本日すでに受付済みです').waitFor();
+			// The next person is at the door: the code field is ready for their code.
+			assert.equal(await phone.evaluate(() => document.activeElement?.id), 'code');
 			await context.close();
 		} finally {
 			await camera.close();

@@ -51,6 +51,7 @@ export const registrationEn: Record<keyof typeof registrationJa, string> = {
 	'registration.mine.keep': 'This page address is yours alone. Bookmark it to check or cancel later.',
 	'registration.mine.status': 'Status',
 	'registration.status.registered': 'Registered',
+	'registration.status.attended': 'Arrived',
 	'registration.status.waitlisted': 'Waiting list (number {position})',
 	'registration.status.waitlistedShort': 'Waiting list',
 	'registration.status.cancelled': 'Cancelled',

@@ -49,6 +49,7 @@ export const registrationJa = {
 	'registration.mine.keep': 'このページのアドレスは、あなただけのものです。ブックマークしておくと、あとで確かめたりキャンセルしたりできます。',
 	'registration.mine.status': '状態',
 	'registration.status.registered': '参加予定',
+	'registration.status.attended': '来場済み',
 	'registration.status.waitlisted': 'キャンセル待ち({position}番目)',
 	'registration.status.waitlistedShort': 'キャンセル待ち',
 	'registration.status.cancelled': 'キャンセル済み',

@@ -206,6 +206,35 @@ describe('a date under way', () => {
 	});
 });
 
+describe('at the door', () => {
+	it('shows a registration checked in as 来場済み on the staff list, not 参加予定', async () => {
+		const [id] = (
+			await app.admin.query(
+				`insert into occurrences (organization_id, program_id, day, starts_at, ends_at, registration_open)
+				 select $1, $2, ((now() + interval '2 hours') at time zone 'Asia/Tokyo')::date, now() + interval '2 hours', now() + interval '4 hours', true returning id`,
+				[app.cast.orgA, programId]
+			)
+		).rows.map((r) => r.id as string);
+		const registered = await fetch(`${app.baseUrl}/events/${id}`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl },
+			body: new URLSearchParams({ name: 'とびら', contact: 'door-list@example.org', groupSize: '2', needs: '', card: '', consent: 'on', submissionKey: 'door-list-key-aaaaaaaa' }).toString()
+		});
+		expect(registered.status).toBe(303);
+		const listed = async () => {
+			const html = await textOf(await app.get(`/staff/orgs/${app.cast.orgA}/events/${id}/registrations`, app.cast.people.staff.token));
+			return html.slice(html.indexOf('とびら'), html.indexOf('</tr>', html.indexOf('とびら')));
+		};
+		expect(await listed()).toContain('参加予定');
+		const reference = (await app.admin.query(`select reference_code from registrations where occurrence_id = $1`, [id])).rows[0].reference_code as string;
+		expect((await post(`/staff/orgs/${app.cast.orgA}/checkin?/checkin`, { occurrenceId: id, code: reference })).status).toBe(200);
+		const row = await listed();
+		expect(row).toContain('来場済み');
+		expect(row).not.toContain('参加予定');
+	});
+});
+
 describe('the iCalendar routes', () => {
 	it('serve text/calendar for a program, an organisation, a filtered view and one date', async () => {
 		const [first] = await occurrencesOf();
