@@ -134,7 +134,9 @@ async function ensureRegion(target: Target): Promise<Record<string, number>> {
 	const db = drizzle(pool);
 	try {
 		const count = async () => {
-			const r = await pool.query(`select (select count(*) from organizations)::int as organizations, (select count(*) from programs)::int as programs,
+			// Generated organisations only: the app adds its own at start-up (the network secretariat,
+			// src/lib/server/network/bootstrap.ts), which made every run after the first regenerate.
+			const r = await pool.query(`select (select count(*) from organizations where slug like 'scale-%')::int as organizations, (select count(*) from programs)::int as programs,
 				(select count(*) from locations)::int as locations, (select count(*) from program_upcoming_dates)::int as upcoming_dates`);
 			return r.rows[0] as Record<string, number>;
 		};

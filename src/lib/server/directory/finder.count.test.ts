@@ -60,3 +60,41 @@ describe('counting up to a threshold', () => {
 		expect(result.total).toBeGreaterThanOrEqual(1020);
 	});
 });
+
+describe('reading the next date from the index (nextOrderedMatches)', () => {
+	/** Every published residents' program's key (its next date not yet over, per nextOccurrenceKey), by id. */
+	const keysById = async (now: Date) => {
+		const at = now.toISOString();
+		const rows = await database.db.execute<{ id: string; key: string | null }>(
+			sql`select p.id, (case when p.next_ends_at > ${at}::timestamptz then p.next_starts_at when p.following_starts_at > ${at}::timestamptz then p.following_starts_at end) as key
+				from programs p where p.published and p.status <> 'ended' and p.audience = 'residents' and p.organization_id not in (select o.id from organizations o where not o.published)`
+		);
+		return new Map(rows.rows.map((r) => [r.id, r.key === null ? null : new Date(r.key).toISOString()]));
+	};
+	const soonestFirst = (keys: Array<string | null>) => [...keys].sort((a, b) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1));
+
+	it('orders by the following date a program whose next occurrence ended after the last refresh', async () => {
+		// Dates were refreshed on Friday morning; by 23:00 that evening the day's occurrences are over.
+		const evening = { now: new Date('2026-12-04T14:00:00Z'), today: '2026-12-04' };
+		const ended = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from programs p where p.published and p.next_ends_at <= ${evening.now.toISOString()}::timestamptz and p.following_starts_at is not null`);
+		expect(ended.rows[0].n).toBeGreaterThan(0);
+		const keys = await keysById(evening.now);
+		const expected = soonestFirst([...keys.values()]);
+		for (const page of [1, 3]) {
+			const result = await searchPrograms(database.db, finderQuery.parse({ sort: 'next', per_page: '50', page: String(page) }), evening);
+			expect(result.items.map((i) => keys.get(i.id))).toEqual(expected.slice((page - 1) * 50, page * 50));
+		}
+	});
+
+	it('lists programs with no date ahead after the dated ones, and counts them all', async () => {
+		const keys = await keysById(friday.now);
+		expect([...keys.values()].filter((k) => k === null).length).toBeGreaterThan(0);
+		// A filter that leaves fewer than COUNT_LIMIT: the three parts together are the exact count.
+		const few = await search({ sort: 'next', q: 'こども食堂', per_page: '100' });
+		const byRelevance = await search({ q: 'こども食堂' });
+		expect(few.totalIsLowerBound).toBe(false);
+		expect(few.total).toBe(byRelevance.total);
+		const starts = few.items.map((i) => i.next?.startsAt ?? '9999');
+		expect([...starts].sort()).toEqual(starts);
+	});
+});

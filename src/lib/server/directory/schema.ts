@@ -175,6 +175,16 @@ export const programs = pgTable(
 		index('programs_life_stages_idx').using('gin', t.lifeStages),
 		index('programs_forms_idx').using('gin', t.forms),
 		index('programs_targets_idx').using('gin', t.targets),
+		// National scale (issue 15, finder/search.ts): the finder reads "soonest first" in the order
+		// of the next date instead of sorting every match; programs whose next occurrence has ended
+		// since the last refresh are found by its end; a place's radius is read as a box of latitude
+		// and longitude first; supporters' programs, counted beside every residents' search, are few.
+		index('programs_next_starts_idx').on(t.nextStartsAt),
+		index('programs_next_ends_idx').on(t.nextEndsAt, t.followingStartsAt),
+		index('programs_lat_lng_idx').on(t.lat, t.lng),
+		index('programs_supporters_idx')
+			.on(t.id)
+			.where(sql`${t.audience} = 'supporters'`),
 		check('programs_cost_kind', sql`${t.costKind} in ('free','pay_what_you_can','fixed','unknown')`),
 		check('programs_join_method', sql`${t.joinMethod} in ('no_registration','reservation','membership','referral_only','unknown')`),
 		check('programs_delivery_mode', sql`${t.deliveryMode} in ('in_person','online','both')`),

@@ -17,11 +17,15 @@ import type { FinderClock, FinderResult } from './types';
 // A common word matches tens of thousands of programs; scoring and counting every one of them is
 // what made searches slow at 100,000 programs. So, unless distance decides the order:
 // - the candidates are bounded: at most COUNT_LIMIT + 1 matches (more when paging further), taken
-//   in the order of a cheap key when the sort has one (the next date), else as the index gives them;
-//   only they are scored and sorted. Below the bound (every demo-scale search) nothing changes.
+//   in the order of the next date when the sort has it (sort=next, or no words) — read from the
+//   index on programs.next_starts_at, so only as many rows as the page needs are visited (see
+//   nextOrderedMatches) — else as the gram index gives them; only they are scored and sorted.
+//   Below the bound (every demo-scale search) nothing changes.
 // - the total is exact up to COUNT_LIMIT; beyond, it is COUNT_LIMIT with `totalIsLowerBound`
 //   (「1,000件以上」).
-// Distance orders (near a place) still score every match: the nearest may be anywhere among them.
+// Distance orders (near a place) score every match within the radius; the radius is read through a
+// latitude/longitude box on an index first (withinRadius), so a place's matches are found without
+// visiting the country's.
 export const COUNT_LIMIT = 1000;
 
 /** Supporters' programs beside a residents' search are counted up to this. */
@@ -38,23 +42,63 @@ export async function searchPrograms(db: Db, asTyped: FinderQuery, clock: Finder
 		const second = await runSearch(db, { ...query, q: corrected }, clock, correctedText);
 		if (second.total) [query, text, result] = [{ ...query, q: corrected }, correctedText, { ...second, didYouMean: corrected }];
 	}
-	if (query.audience === undefined || query.audience === 'residents') result.supportersTotal = await countMatches(db, { ...query, audience: 'supporters' }, clock, text);
+	if (query.audience === undefined || query.audience === 'residents') {
+		const where = filters({ ...query, audience: 'supporters' }, clock);
+		if (text) where.push(text.where);
+		result.supportersTotal = await countUpTo(db, where, SUPPORTERS_COUNT_CAP, text !== null);
+	}
 	if (text && query.page === 1 && result.total < FEW_MATCHES) result.partial = await partialMatches((q, t) => runSearch(db, q, clock, t), query, text, result.items);
 	return result;
 }
 
-/** How many programs match, up to SUPPORTERS_COUNT_CAP. */
-async function countMatches(db: Db, query: FinderQuery, clock: FinderClock, text: TextMatch | null): Promise<number> {
-	const where = filters(query, clock);
-	if (text) where.push(text.where);
-	const statement = sql`select count(*)::int as n from (select 1 from programs p where ${sql.join(where, sql` and `)} limit ${SUPPORTERS_COUNT_CAP}) c`;
-	const rows = text
+/**
+ * How many programs meet every condition of `where`, counting no further than `limit` (so a
+ * common word costs no more than a rare one). With words, only the gram index is read (see
+ * runSearch on enable_seqscan).
+ */
+export async function countUpTo(db: Db, where: SQL[], limit: number, withWords: boolean): Promise<number> {
+	const statement = sql`select count(*)::int as n from (select 1 from programs p where ${sql.join(where, sql` and `)} limit ${limit}) c`;
+	const rows = withWords
 		? await db.transaction(async (tx) => {
 				await tx.execute(sql`set local enable_seqscan = off`);
 				return tx.execute<{ n: number }>(statement);
 			})
 		: await db.execute<{ n: number }>(statement);
 	return rows.rows[0].n;
+}
+
+/**
+ * Up to `limit` programs meeting `where`, as `columns`, soonest next date first (the order of
+ * nextOccurrenceKey), programs with no date ahead last — read in index order, not by sorting
+ * every match.
+ *
+ * The key is the program's next date unless that occurrence has ended since the last refresh of
+ * upcoming dates (then the one after it), so the rows fall in three parts, each read its own way:
+ * (a) next occurrence not over: in the order of the next_starts_at index, stopping at `limit`;
+ * (b) next occurrence over, a following one ahead: at most a day's worth, through the
+ *     (next_ends_at, following_starts_at) index, and only those due no later than the last of (a);
+ * (c) no date ahead: any `limit` of them, read only when (a) and (b) together fall short.
+ * The parts are disjoint and cover every row, so fewer than `limit` rows is the exact count.
+ */
+export function nextOrderedMatches(columns: SQL, where: SQL[], now: Date, limit: number): SQL {
+	const w = sql.join(where, sql` and `);
+	const at = sql`${now.toISOString()}::timestamptz`;
+	const notOver = sql`p.next_ends_at > ${at}`;
+	const followingAhead = sql`p.next_ends_at <= ${at} and p.following_starts_at > ${at}`;
+	return sql`with soonest as materialized (
+			select ${columns}, p.next_starts_at as key from programs p where ${w} and ${notOver} order by p.next_starts_at limit ${limit}
+		)
+		select * from (
+			(select * from (
+				select * from soonest
+				union all
+				(select ${columns}, p.following_starts_at as key from programs p where ${w} and ${followingAhead}
+					and p.following_starts_at <= (select case when count(*) < ${limit} then 'infinity'::timestamptz else max(key) end from soonest)
+					order by p.following_starts_at limit ${limit})
+			) keyed order by key limit ${limit})
+			union all
+			(select ${columns}, null::timestamptz as key from programs p where ${w} and not coalesce(${notOver} or (${followingAhead}), false) limit ${limit})
+		) ordered limit ${limit}`;
 }
 
 async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: TextMatch | null): Promise<FinderResult> {
@@ -98,13 +142,11 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 	// Counting and candidates (see COUNT_LIMIT above).
 	const bounded = !origin;
 	const candidateLimit = Math.max(COUNT_LIMIT, offset + query.per_page) + 1;
-	const candidateOrder = bounded && (sort === 'next' || !text) ? sql`order by ${nextKey} asc nulls last` : sql``;
-	const candidates = bounded ? sql`select p.id from programs p where ${sql.join(where, sql` and `)} ${candidateOrder} limit ${candidateLimit}` : sql`select p.id from programs p where ${sql.join(where, sql` and `)}`;
+	// One pass over the matches: each is read once, filtered and given its sort keys.
+	const columns = sql`p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, (${band})::int as band, ${nextKey} as next_starts_at, p.title, (${known}) as schedule_known, p.audience = 'residents' as for_residents`;
+	const matches = !bounded ? sql`select ${columns} from programs p where ${sql.join(where, sql` and `)}` : sort === 'next' || !text ? nextOrderedMatches(columns, where, clock.now, candidateLimit) : sql`select ${columns} from programs p where ${sql.join(where, sql` and `)} limit ${candidateLimit}`;
 	const statement = sql`
-		with candidates as materialized (${candidates}),
-		matched as materialized (
-			select p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, (${band})::int as band, ${nextKey} as next_starts_at, p.title, (${known}) as schedule_known, p.audience = 'residents' as for_residents
-			from candidates c join programs p on p.id = c.id
+		with matched as materialized (${matches}
 		), page as (
 			select * from matched order by ${order} limit ${query.per_page} offset ${offset}
 		)
@@ -132,10 +174,8 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 		: await db.execute<Record<string, unknown>>(statement);
 
 	let total = rows.rows.length ? Number(rows.rows[0].total) : 0;
-	if (!rows.rows.length && offset > 0) {
-		const count = await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from programs p where ${sql.join(where, sql` and `)} limit ${bounded ? candidateLimit : null}) c`);
-		total = count.rows[0].n;
-	}
+	// A page past the last: the total still says how many there are.
+	if (!rows.rows.length && offset > 0) total = await countUpTo(db, where, bounded ? candidateLimit : Number.MAX_SAFE_INTEGER, text !== null);
 	const totalIsLowerBound = bounded && total >= candidateLimit;
 	if (totalIsLowerBound) total = candidateLimit - 1;
 	return {
@@ -213,6 +253,28 @@ function withinRadius(radius: NonNullable<FinderQuery['radius']>, haversine: SQL
 		const pref = centre?.prefectureCode ?? prefectureCodeAt(point);
 		return pref ? sql`p.area_codes @> ${textArray([pref])}` : sql`true`;
 	}
-	const near = sql`${haversine} <= ${haversineOf(Number(radius))}`;
-	return inPlace ? sql`(${near} or ${inPlace})` : near;
+	const km = Number(radius);
+	const box = boundingBox(point, km);
+	// The box comes first and is answered from the (lat, lng) index; the exact distance confirms.
+	const near = box ? sql`p.lat between ${box.south} and ${box.north} and p.lng between ${box.west} and ${box.east} and ${haversine} <= ${haversineOf(km)}` : sql`${haversine} <= ${haversineOf(km)}`;
+	return inPlace ? sql`((${near}) or ${inPlace})` : near;
+}
+
+/**
+ * Degrees of latitude and longitude that hold every point within `km` of `point` (slightly more:
+ * a margin of 1 % for rounding), or null near a pole or the antimeridian, where a box would need
+ * two parts (never in Japan; the distance condition alone then decides).
+ */
+export function boundingBox(point: { lat: number; lng: number }, km: number): { south: number; north: number; west: number; east: number } | null {
+	const dLat = (km / EARTH_KM) * (180 / Math.PI) * 1.01;
+	const south = point.lat - dLat;
+	const north = point.lat + dLat;
+	if (south <= -89 || north >= 89) return null;
+	// Along a parallel a degree of longitude is shortest at the latitude farthest from the equator.
+	const widest = Math.max(Math.abs(south), Math.abs(north));
+	const dLng = dLat / Math.cos((widest * Math.PI) / 180);
+	const west = point.lng - dLng;
+	const east = point.lng + dLng;
+	if (west < -180 || east > 180) return null;
+	return { south, north, west, east };
 }
