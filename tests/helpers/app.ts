@@ -1,6 +1,7 @@
 /**
  * The built app (tests/setup/build.ts) as a real HTTP server on a free port, against one test
- * database: the same code path as `npm start` with DATABASE_URL.
+ * database: the same code path as `npm start` with DATABASE_URL (scripts/serve.ts, bundled once
+ * by the global setup so that each start runs plain JavaScript).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,7 +37,7 @@ export async function startApp(adminUrl: string, env: Record<string, string> = {
 	const dataDir = mkdtempSync(path.join(tmpdir(), 'tsunagu-app-'));
 	const baseUrl = `http://127.0.0.1:${port}`;
 	let output = '';
-	const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', inject('appBuild')], {
+	const child: ChildProcess = spawn(process.execPath, [inject('appServer'), inject('appBuild')], {
 		cwd: path.resolve(import.meta.dirname, '../..'),
 		env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseUrl, DATABASE_URL: adminUrl, DATA_DIR: dataDir, DEMO_REGION: 'off', DATABASE_POOL_SIZE: '4', LOG_LEVEL: 'warn', TZ: 'Asia/Tokyo', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']

@@ -4,6 +4,8 @@
  * pdfkit because it lays out text with line breaking and embeds OpenType subsets; the font comes
  * from @embedpdf/fonts-jp (the full Noto Sans JP, OFL) so nothing depends on system fonts.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
@@ -14,6 +16,36 @@ const require = createRequire(import.meta.url);
 const fontDir = path.join(path.dirname(require.resolve('@embedpdf/fonts-jp')), '..', 'fonts');
 export const FONT_REGULAR = path.join(fontDir, 'NotoSansJP-Regular.otf');
 export const FONT_BOLD = path.join(fontDir, 'NotoSansJP-Bold.otf');
+
+/** The two font files (9 MB), read on the first PDF and kept: pdfkit would read them for every document. */
+let fontFiles: { regular: Buffer; bold: Buffer } | undefined;
+const fonts = () => (fontFiles ??= { regular: readFileSync(FONT_REGULAR), bold: readFileSync(FONT_BOLD) });
+
+/** How many recently made PDFs are kept (a flyer is some 50–200 KB). */
+const RECENT_PDFS = 32;
+const recentPdfs = new Map<string, Promise<Buffer>>();
+
+/**
+ * A PDF made from this very input a moment ago is served again rather than laid out and subset
+ * anew: each costs a few hundred milliseconds of CPU, the flyer is public, and the same one is
+ * asked for again and again (a printer's retries, a link passed around, several people at once —
+ * they share the one being made). The key is everything the PDF shows, so a changed program or a
+ * new date makes a new PDF; only the least recently asked ones are dropped.
+ */
+function remembered<T>(kind: string, input: T, make: (input: T) => Promise<Buffer>): Promise<Buffer> {
+	const key = `${kind}:${createHash('sha256').update(JSON.stringify(input)).digest('base64url')}`;
+	const kept = recentPdfs.get(key);
+	if (kept) {
+		recentPdfs.delete(key);
+		recentPdfs.set(key, kept);
+		return kept;
+	}
+	const made = make(input);
+	recentPdfs.set(key, made);
+	made.catch(() => recentPdfs.delete(key));
+	if (recentPdfs.size > RECENT_PDFS) recentPdfs.delete(recentPdfs.keys().next().value!);
+	return made;
+}
 
 function toBuffer(doc: PDFKit.PDFDocument): Promise<Buffer> {
 	return new Promise((resolve, reject) => {
@@ -27,8 +59,8 @@ function toBuffer(doc: PDFKit.PDFDocument): Promise<Buffer> {
 
 function newDocument(layout: 'portrait' | 'landscape', title: string) {
 	const doc = new PDFDocument({ size: 'A4', layout, margin: 48, info: { Title: title, Producer: 'tsunagu', Creator: 'tsunagu' }, lang: 'ja-JP' } as PDFKit.PDFDocumentOptions);
-	doc.registerFont('ja', FONT_REGULAR);
-	doc.registerFont('ja-bold', FONT_BOLD);
+	doc.registerFont('ja', fonts().regular);
+	doc.registerFont('ja-bold', fonts().bold);
 	doc.font('ja');
 	return doc;
 }
@@ -49,7 +81,11 @@ export interface FlyerInput {
 }
 
 /** An A4 portrait flyer. */
-export async function flyerPdf(input: FlyerInput): Promise<Buffer> {
+export function flyerPdf(input: FlyerInput): Promise<Buffer> {
+	return remembered('flyer', input, makeFlyer);
+}
+
+async function makeFlyer(input: FlyerInput): Promise<Buffer> {
 	const doc = newDocument('portrait', input.title);
 	const width = doc.page.width - 96;
 	doc.font('ja-bold').fontSize(26).fillColor('#0b6e4f').text(input.title, { width });
@@ -99,7 +135,11 @@ export interface MonthInput {
 }
 
 /** An A4 landscape month grid; a day with more than fits says how many more. */
-export async function monthPdf(input: MonthInput): Promise<Buffer> {
+export function monthPdf(input: MonthInput): Promise<Buffer> {
+	return remembered('month', input, makeMonth);
+}
+
+async function makeMonth(input: MonthInput): Promise<Buffer> {
 	const doc = newDocument('landscape', input.title);
 	doc.page.margins.bottom = 0; // the grid is placed by hand and must stay on one page
 	doc.font('ja-bold').fontSize(18).text(input.title, 36, 30);
