@@ -11,6 +11,14 @@ import { randomBytes } from 'node:crypto';
  * A new test that is not named `.unit.test.ts` lands in integration: slower, never wrong.
  */
 const UNIT = ['src/**/*.unit.test.ts', 'tests/unit/**/*.unit.test.ts'];
+/**
+ * `TSUNAGU_TESTS=server` (CI's second run, on the external server): what depends on the server —
+ * migrations, policies, queries, module operations — without the tests that speak to the app over
+ * HTTP, the route × role × tenant matrix and the process tests, which reach either server through
+ * the same code and ran on the embedded one. (A CLI `--exclude` does not reach a project's own list.)
+ */
+const APP_TESTS = ['src/routes/**/*.http.test.ts', 'tests/unit/authorization-matrix.test.ts', 'tests/unit/several-processes.test.ts', 'tests/unit/server.test.ts'];
+const serverOnly = process.env.TSUNAGU_TESTS === 'server';
 
 export default defineConfig({
 	plugins: [sveltekit()],
@@ -32,7 +40,7 @@ export default defineConfig({
 				test: {
 					name: 'integration',
 					include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
-					exclude: [...configDefaults.exclude, ...UNIT],
+					exclude: [...configDefaults.exclude, ...UNIT, ...(serverOnly ? APP_TESTS : [])],
 					globalSetup: ['tests/setup/database.ts', 'tests/setup/build.ts']
 				}
 			}

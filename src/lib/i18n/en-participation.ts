@@ -81,7 +81,7 @@ export const participationEn: Record<keyof typeof participationJa, string> = {
 	'count.tapHelp': 'Choose gender and visit, then press the age button (one press, one person).',
 	'count.pending': '{count} not sent yet',
 	'count.sent': 'All sent',
-	'count.today': 'Today: {count} people',
+	'count.today': 'Today: {count} people (including {checkedIn} checked in at the door)',
 	'count.recorded': 'One person recorded.',
 	'count.noPrograms': 'No programs to count.',
 	'api.error.invalid': 'The input is not valid.',

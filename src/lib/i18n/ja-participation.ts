@@ -79,7 +79,7 @@ export const participationJa = {
 	'count.tapHelp': '性別と来所を選んでから、年代のボタンを押してください(1回押すと1人)。',
 	'count.pending': '未送信 {count}件',
 	'count.sent': 'すべて送信済み',
-	'count.today': '今日の合計: {count}人',
+	'count.today': '今日の合計: {count}人(受付した{checkedIn}人をふくむ)',
 	'count.recorded': '1人記録しました。',
 	'count.noPrograms': '数える取組がありません。',
 	'api.error.invalid': '入力が正しくありません。',

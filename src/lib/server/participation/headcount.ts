@@ -80,15 +80,18 @@ async function insertTaps(tx: Tx<'organization'>, organizationId: string, taps: 
 	return new Set(inserted.map((r) => r.clientKey!));
 }
 
-/** A day's taps of a program, by age band (what the counting phone shows as totals); a read inside
- * the page's transaction in the scope's organisation. */
-export async function tapTotals(tx: Tx<'organization'>, scope: OrganizationScope, input: { programId: string; day: string }) {
+/**
+ * A program's people on one day, as the counting phone shows them: heads counted by tap and people
+ * checked in at the door (by card or 受付番号), so the day's total can say what it includes. A read
+ * inside the page's transaction in the scope's organisation.
+ */
+export async function dayTotals(tx: Tx<'organization'>, scope: OrganizationScope, input: { programId: string; day: string }): Promise<{ taps: number; checkedIn: number }> {
 	const { organizationId } = scope;
 	const { programId, day } = input;
 	const rows = await tx
-		.select({ ageBand: visits.ageBand, n: sql<number>`sum(${visits.people})::int` })
+		.select({ tapped: sql<boolean>`${visits.source} = 'tap'`, n: sql<number>`sum(${visits.people})::int` })
 		.from(visits)
 		.where(sql`${visits.organizationId} = ${organizationId} and ${visits.programId} = ${programId} and ${visits.day} = ${day}`)
-		.groupBy(visits.ageBand);
-	return rows;
+		.groupBy(sql`1`);
+	return { taps: rows.find((r) => r.tapped)?.n ?? 0, checkedIn: rows.find((r) => !r.tapped)?.n ?? 0 };
 }

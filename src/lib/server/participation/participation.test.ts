@@ -10,7 +10,7 @@ import { visits } from './schema';
 import { register } from '../events/registrations';
 import { issueCard, cardAllowedAt, cardByToken, parseDoorCode, revokeCard, setCardConsents, showCardCode } from './cards';
 import { checkIn } from './checkin';
-import { recordTaps } from './headcount';
+import { dayTotals, recordTaps } from './headcount';
 import { attendanceFigures, suppressed } from './figures';
 import { figuresCsv, regionFigures, regionFiguresIn } from './figures-page';
 import { randomUUID } from 'node:crypto';
@@ -195,11 +195,16 @@ describe('a group registered with a card', () => {
 
 describe('anonymous taps', () => {
 	it('count a batch sent twice once, and refuse another organisation’s program', async () => {
+		const before = await runIn(scopeOf(orgA), (tx) => dayTotals(tx, scopeOf(orgA), { programId: programA, day: today }));
 		const taps = ['a', 'b', 'c'].map((k, i) => ({ clientKey: `tap-${k}-0000000001`, programId: programA, occurrenceId: todayDate, countedAt: new Date(), ageBand: (['20s', '30s', 'not_given'] as const)[i], gender: 'not_given' as const, firstVisit: i === 0 }));
 		expect(await flat(recordTaps(scopeOf(orgA), { taps: taps }))).toEqual({ ok: true, accepted: taps.map((t) => t.clientKey), duplicates: [] });
 		expect(await flat(recordTaps(scopeOf(orgA), { taps: taps }))).toEqual({ ok: true, accepted: [], duplicates: taps.map((t) => t.clientKey) });
 		const counted = await asSystem(database.db, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from visits where client_key like 'tap-%-0000000001'`));
 		expect(counted.rows[0].n).toBe(3);
+		// The phone's total says what it holds: the three taps, beside the people checked in at the door.
+		const after = await runIn(scopeOf(orgA), (tx) => dayTotals(tx, scopeOf(orgA), { programId: programA, day: today }));
+		expect(after).toEqual({ taps: before.taps + 3, checkedIn: before.checkedIn });
+		expect(before.checkedIn).toBeGreaterThan(0);
 		const programB = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
 		expect(await flat(recordTaps(scopeOf(orgA), { taps: [{ ...taps[0], clientKey: 'tap-x-0000000002', programId: programB, occurrenceId: null }] }))).toMatchObject({ ok: false, reason: 'foreign_program' });
 	});

@@ -5,7 +5,7 @@ import { requireOrganization } from '$lib/server/auth/guard';
 import { runIn } from '$lib/server/scope';
 import { organizationForStaff, programsOf, UUID } from '$lib/server/directory';
 import { occurrencesOfProgram } from '$lib/server/events';
-import { recordTaps, tapTotals, AGE_BANDS, GENDERS, type Tap } from '$lib/server/participation';
+import { recordTaps, dayTotals, AGE_BANDS, GENDERS, type Tap } from '$lib/server/participation';
 import { todayInTokyo } from '$lib/server/clock';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,13 +19,14 @@ export const load: PageServerLoad = async (event) => {
 		const wanted = event.url.searchParams.get('program');
 		const program = programs.find((p) => p.id === wanted) ?? (programs.length === 1 ? programs[0] : null);
 		const occurrence = program ? (await occurrencesOfProgram(tx, program.id, today, today)).find((o) => o.status === 'scheduled') : undefined;
-		const totals = program ? await tapTotals(tx, scope, { programId: program.id, day: today }) : [];
+		const totals = program ? await dayTotals(tx, scope, { programId: program.id, day: today }) : { taps: 0, checkedIn: 0 };
 		return {
 			organization: { id: org.id, name: org.name },
 			programs,
 			program,
 			occurrenceId: occurrence?.id ?? null,
-			todayTotal: totals.reduce((n, r) => n + r.n, 0),
+			todayTotal: totals.taps + totals.checkedIn,
+			checkedInToday: totals.checkedIn,
 			ageBands: AGE_BANDS,
 			genders: GENDERS,
 			serverKey: randomUUID(),
