@@ -282,6 +282,12 @@ describe('figures', () => {
 		expect(region.organizations.find((o) => o.id === orgA)?.figures).toMatchObject({ visits: 1, identified: 1 });
 		expect(region.organizations.find((o) => o.id === orgB)?.figures).toMatchObject({ visits: 2, identified: 2 });
 		expect(region.total).toMatchObject({ visits: 3, identified: 2 }); // 'card:both' once, not twice
+		// Found by the secretariat: 63 organisations in no order. The busiest first, then by name.
+		const order = region.organizations.map((o) => [o.figures.visits, o.title] as const);
+		for (let i = 1; i < order.length; i++) {
+			const [[visitsBefore, nameBefore], [visits, name]] = [order[i - 1], order[i]];
+			expect(visitsBefore > visits || (visitsBefore === visits && nameBefore.localeCompare(name, 'ja') <= 0), `${nameBefore} before ${name}`).toBe(true);
+		}
 		// Outside the secretariat, the same call sees only its own organisation's visits (RLS).
 		const onlyA = await runIn(scopeOf(orgA), (tx) => regionFiguresIn(tx, { query: q, today: '2024-04-01' }));
 		expect(onlyA.total).toMatchObject({ visits: 1, identified: 1 });
