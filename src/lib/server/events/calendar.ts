@@ -233,15 +233,21 @@ export async function overlapsFor(db: Reader, programId: string, fromDay: string
 		if (!p?.published) continue;
 		othersById.set(o.day, [...(othersById.get(o.day) ?? []), o]);
 	}
+	const clashes: Array<{ o: (typeof own)[number]; x: (typeof others)[number]; lifeStages: string[]; areas: string[] }> = [];
 	for (const o of own) {
 		for (const x of othersById.get(o.day) ?? []) {
 			if (!(o.startsAt.getTime() < endOf(x) && x.startsAt.getTime() < endOf(o))) continue;
 			const theirs = programs.get(x.programId)!;
 			const lifeStages = myStages.filter((s) => theirs.lifeStages.includes(s));
 			const areas = sharedAreas(mine, theirs);
-			if (lifeStages.length && areas.length) result.push({ occurrenceId: o.id, day: o.day, own: (await entriesOf(db, [o]))[0], other: (await entriesOf(db, [x]))[0], lifeStages, areas });
+			if (lifeStages.length && areas.length) clashes.push({ o, x, lifeStages, areas });
 		}
 	}
+	if (clashes.length === 0) return result;
+	// Both sides of every clash as calendar entries, read together.
+	const rows = [...new Map(clashes.flatMap(({ o, x }) => [o, x]).map((r) => [r.id, r])).values()];
+	const entries = new Map((await entriesOf(db, rows)).map((e) => [e.id, e]));
+	for (const { o, x, lifeStages, areas } of clashes) result.push({ occurrenceId: o.id, day: o.day, own: entries.get(o.id)!, other: entries.get(x.id)!, lifeStages, areas });
 	return result;
 }
 
