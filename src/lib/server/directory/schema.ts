@@ -43,6 +43,8 @@ export const organizations = pgTable(
 		sourceFile: text('source_file'),
 		sourceTitle: text('source_title'),
 		published: boolean('published').notNull().default(true),
+		// Whether the organisation's public program pages show attendance figures (its choice).
+		showAttendance: boolean('show_attendance').notNull().default(true),
 		...timestamps
 	},
 	(t) => [

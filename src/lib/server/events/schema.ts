@@ -5,7 +5,7 @@
  * with names, contacts and needs envelope-encrypted (crypto/).
  */
 import { sql } from 'drizzle-orm';
-import { pgTable, uuid, text, integer, boolean, date, timestamp, index, uniqueIndex, check } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, integer, boolean, date, timestamp, jsonb, index, uniqueIndex, check } from 'drizzle-orm/pg-core';
 import { organizations, programs, schedules, locations } from '../directory/schema';
 
 export const OCCURRENCE_STATUSES = ['scheduled', 'cancelled'] as const;
@@ -49,6 +49,11 @@ export const occurrences = pgTable(
 		registrationOpen: boolean('registration_open').notNull().default(false),
 		capacity: integer('capacity'), // null: no limit
 		capacityUnit: text('capacity_unit').$type<CapacityUnit>().notNull().default('people'),
+		// Registration, capacity and window follow the program's settings (program_registration_settings)
+		// until staff set this date by hand; then it keeps its own.
+		followsProgram: boolean('follows_program').notNull().default(true),
+		registrationOpensAt: timestamp('registration_opens_at', { withTimezone: true }), // null: open now
+		registrationClosesAt: timestamp('registration_closes_at', { withTimezone: true }), // null: until it starts
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
@@ -96,6 +101,13 @@ export const registrations = pgTable(
 		accessDigest: text('access_digest').notNull(),
 		referenceCode: text('reference_code').notNull(), // 受付番号, shown to the resident and staff
 		cardId: uuid('card_id'), // the participation card the resident chose to link, if any
+		// Answers to the program's registration questions, sealed as one JSON document: some are
+		// health data (allergies), and the whole row is deleted after the retention period.
+		answersSealed: text('answers_sealed'),
+		// LINE: a one-time code the resident sends to the official account (stored as a digest),
+		// and once sent, their LINE user id (sealed), so notices can go by LINE.
+		lineLinkDigest: text('line_link_digest'),
+		lineRecipientSealed: text('line_recipient_sealed'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		promotedAt: timestamp('promoted_at', { withTimezone: true }),
 		cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
@@ -110,5 +122,77 @@ export const registrations = pgTable(
 		check('registrations_status', sql`${t.status} in ('registered','waitlisted','cancelled')`),
 		check('registrations_contact_kind', sql`${t.contactKind} in ('email','phone')`),
 		check('registrations_group_size', sql`${t.groupSize} between 1 and 20`)
+	]
+);
+
+/** The question kinds a program may ask at registration (zod-validated, events/questions). */
+export const QUESTION_KINDS = ['text', 'choice', 'number', 'per_person', 'consent'] as const;
+export type QuestionKind = (typeof QUESTION_KINDS)[number];
+
+/**
+ * A program's defaults for its dates: registration on/off, capacity, window and questions, set
+ * once and copied onto every date that follows the program (occurrences.follows_program),
+ * including dates the materialiser adds later. Public like occurrences: the registration form
+ * shows the questions.
+ */
+export const programRegistrationSettings = pgTable(
+	'program_registration_settings',
+	{
+		programId: uuid('program_id')
+			.primaryKey()
+			.references(() => programs.id, { onDelete: 'cascade' }),
+		organizationId: uuid('organization_id')
+			.notNull()
+			.references(() => organizations.id, { onDelete: 'cascade' }),
+		registrationOpen: boolean('registration_open').notNull().default(false),
+		capacity: integer('capacity'),
+		capacityUnit: text('capacity_unit').$type<CapacityUnit>().notNull().default('people'),
+		opensDaysBefore: integer('opens_days_before'), // null: as soon as the date is listed
+		closesHoursBefore: integer('closes_hours_before'), // null: until the date starts
+		questions: jsonb('questions')
+			.notNull()
+			.default(sql`'[]'::jsonb`),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('program_registration_settings_organization_idx').on(t.organizationId),
+		check('program_registration_settings_capacity_unit', sql`${t.capacityUnit} in ('people','groups')`),
+		check('program_registration_settings_capacity', sql`${t.capacity} is null or ${t.capacity} > 0`),
+		check('program_registration_settings_window', sql`(${t.opensDaysBefore} is null or ${t.opensDaysBefore} between 0 and 365) and (${t.closesHoursBefore} is null or ${t.closesHoursBefore} between 0 and 720)`)
+	]
+);
+
+export const NOTICE_KINDS = ['confirmation', 'reminder', 'promoted', 'cancelled', 'moved'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+export const NOTICE_CHANNELS = ['email', 'line', 'sms'] as const;
+export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
+
+/**
+ * What a registrant was told, by which channel: one row per notice, so a cancellation or a move
+ * is announced once (`change_key` names the change) and staff see who was reached and who must
+ * still be called. No message text: that is rebuilt from the date.
+ */
+export const registrationNotices = pgTable(
+	'registration_notices',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		organizationId: uuid('organization_id')
+			.notNull()
+			.references(() => organizations.id, { onDelete: 'cascade' }),
+		registrationId: uuid('registration_id')
+			.notNull()
+			.references(() => registrations.id, { onDelete: 'cascade' }),
+		kind: text('kind').$type<NoticeKind>().notNull(),
+		channel: text('channel').$type<NoticeChannel>().notNull(),
+		changeKey: text('change_key').notNull().default(''),
+		outcome: text('outcome').$type<'sent' | 'failed'>().notNull(),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('registration_notices_once').on(t.registrationId, t.kind, t.changeKey, t.channel),
+		index('registration_notices_organization_idx').on(t.organizationId, t.createdAt),
+		check('registration_notices_kind', sql`${t.kind} in ('confirmation','reminder','promoted','cancelled','moved')`),
+		check('registration_notices_channel', sql`${t.channel} in ('email','line','sms')`),
+		check('registration_notices_outcome', sql`${t.outcome} in ('sent','failed')`)
 	]
 );
