@@ -139,6 +139,9 @@ const MATRIX: Record<string, Probe[]> = {
 		post('own', (i) => `/staff/orgs/${i.org}?/save`, () => ({ name: '' }), EDIT_OWN),
 		post('other', (i) => `/staff/orgs/${i.org}?/save`, () => ({ name: '' }), EDIT_OTHER),
 		// (Run on A: the secretariat may publish and unpublish B too, but B must stay byte-identical here.)
+		// A choice that is neither yes nor no: allowed callers get the form back (400); nothing changes.
+		post('own', (i) => `/staff/orgs/${i.org}?/attendance`, () => ({ show: 'maybe' }), EDIT_OWN),
+		post('other', (i) => `/staff/orgs/${i.org}?/attendance`, () => ({ show: 'maybe' }), EDIT_OTHER),
 		post('own', (i) => `/staff/orgs/${i.org}?/unpublish`, () => ({}), EDIT_OWN),
 		post('own', (i) => `/staff/orgs/${i.org}?/publish`, () => ({}), EDIT_OWN)
 	],

@@ -2,6 +2,16 @@ import type { figuresJa } from './ja-figures';
 
 /** English UI text: Attendance figures (merged into ./en.ts). */
 export const figuresEn: Record<keyof typeof figuresJa, string> = {
+	'figures.byDay': 'People by date',
+	'figures.day': 'Date',
+	'figures.month': 'Month',
+	'figures.heldDate': 'Held date',
+	'figures.heldYes': 'held',
+	'figures.filter': 'Filter by organisation name or city',
+	'figures.filterCity': 'City',
+	'figures.filterAll': 'All',
+	'figures.filtered': 'Total of the organisations shown',
+	'figures.filterNone': 'No organisation matches.',
 	'figures.organization': 'Organisation',
 	'figures.region': 'Whole region',
 	'figures.regionTitle': 'Attendance in the region',

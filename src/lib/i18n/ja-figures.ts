@@ -1,5 +1,15 @@
 /** Japanese UI text: Attendance figures (merged into ./ja.ts). */
 export const figuresJa = {
+	'figures.byDay': '日ごとの人数',
+	'figures.day': '日付',
+	'figures.month': '月',
+	'figures.heldDate': '開催日',
+	'figures.heldYes': '開催',
+	'figures.filter': '団体名・市区町村でしぼりこむ',
+	'figures.filterCity': '市区町村',
+	'figures.filterAll': 'すべて',
+	'figures.filtered': 'しぼりこんだ団体の合計',
+	'figures.filterNone': '条件に合う団体はありません。',
 	'figures.organization': '団体',
 	'figures.region': '地域全体',
 	'figures.regionTitle': '地域の参加実績',

@@ -12,7 +12,7 @@ import { useDatabase } from '../db';
 import type { Actor } from '../auth/actor';
 import { requireOrganization } from '../auth/guard';
 import type { OrganizationScope } from '../scope';
-import { addLocation, editLocation, editProfile, editProgram, ownLocations, ownPrograms, publishOrganization, publishProgram } from './editing';
+import { addLocation, editLocation, editProfile, editProgram, ownLocations, ownOrganization, ownPrograms, publishOrganization, publishProgram, showAttendanceOnPrograms } from './editing';
 import type { LocationFields } from './listings';
 
 let database: Database;
@@ -99,5 +99,13 @@ describe('the profile', () => {
 			['organization.update', ['message']],
 			['organization.publish', ['published']]
 		]);
+	});
+
+	it('records the choice to hide attendance on program pages', async () => {
+		expect(await showAttendanceOnPrograms(scope, { show: false })).toEqual({ ok: true, value: undefined });
+		expect((await ownOrganization(scope))?.showAttendance).toBe(false);
+		expect(await showAttendanceOnPrograms(scope, { show: true })).toEqual({ ok: true, value: undefined });
+		expect((await ownOrganization(scope))?.showAttendance).toBe(true);
+		expect((await audited(orgA)).filter((r) => r.action === 'organization.attendance_display').map((r) => r.changed_fields)).toEqual([['show_attendance'], ['show_attendance']]);
 	});
 });

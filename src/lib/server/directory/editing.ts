@@ -8,7 +8,7 @@
  */
 import { recordAudit } from '../audit';
 import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from '../scope';
-import { locationForStaff, locationsOf, organizationForStaff, programsOf, saveLocation, saveProgram, setOrganizationPublished, setProgramPublished, updateProfile, type LocationFields, type ProfileInput, type ProgramEdit } from './listings';
+import { locationForStaff, locationsOf, organizationForStaff, programsOf, saveLocation, saveProgram, setOrganizationPublished, setOrganizationShowsAttendance, setProgramPublished, updateProfile, type LocationFields, type ProfileInput, type ProgramEdit } from './listings';
 
 /** The scope's organisation, its place or its program does not exist (or is another's). */
 export type NotFound = 'not_found';
@@ -68,6 +68,16 @@ export async function publishOrganization(scope: OrganizationScope, input: { pub
 	return runIn(scope, async (tx) => {
 		if (!(await setOrganizationPublished(tx, organizationId, input.published))) return refused('not_found');
 		await recordAudit(tx, scope.origin, { action: input.published ? 'organization.publish' : 'organization.unpublish', organizationId, entityType: 'organization', entityId: organizationId, changedFields: ['published'] });
+		return ok();
+	});
+}
+
+/** The organisation's choice to show attendance figures on its public program pages (audit `organization.attendance_display`). */
+export async function showAttendanceOnPrograms(scope: OrganizationScope, input: { show: boolean }): Promise<Result<void, NotFound>> {
+	const { organizationId } = scope;
+	return runIn(scope, async (tx) => {
+		if (!(await setOrganizationShowsAttendance(tx, organizationId, input.show))) return refused('not_found');
+		await recordAudit(tx, scope.origin, { action: 'organization.attendance_display', organizationId, entityType: 'organization', entityId: organizationId, changedFields: ['show_attendance'] });
 		return ok();
 	});
 }

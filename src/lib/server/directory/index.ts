@@ -10,7 +10,7 @@ export { taxonomy, label, term, codes, type TaxonomyName, type Term } from './ta
 export { organizationInput, programInput, type OrganizationInput, type ProgramInput } from './model';
 export { createMemberOrganization, organizationNames, organizationIdBySlug, type NewOrganization } from './organizations';
 export { organizationForStaff, setOrganizationPublished, locationsOf, programsOf, programForStaff, isOwnProgram, allOrganizations, reindexStalePrograms, type ProfileInput, type ProgramEdit, type ProgramForStaff, type LocationFields } from './listings';
-export { ownOrganization, ownLocations, ownLocation, ownPrograms, editProfile, publishOrganization, addLocation, editLocation, editProgram, publishProgram, type AfterProgramSave, type NotFound, type ProgramRefusal } from './editing';
+export { ownOrganization, ownLocations, ownLocation, ownPrograms, editProfile, publishOrganization, showAttendanceOnPrograms, addLocation, editLocation, editProgram, publishProgram, type AfterProgramSave, type NotFound, type ProgramRefusal } from './editing';
 export { readProfile, readLocation, readProgram, programValuesOf, emptyProgramValues, programChoices, UUID, type FieldErrors, type ProgramValues } from './listing-forms';
 export { blankSchedule, fieldsOf, previewDates, laterHolidaySkips, holidaySkips, scheduleFrom, SCHEDULE_KINDS, ORDINALS, type ScheduleFields, type ScheduleErrors, type PreviewDate } from './schedule-form';
 export { scheduleSeries, programSummaries, programIdsMatching, placeSummaries, calendarChoices, programIdsWithSchedules, type ScheduleSeries, type ProgramSummary, type ProgramFilter } from './series';

@@ -54,6 +54,12 @@ export async function setOrganizationPublished(tx: Db, organizationId: string, p
 	return rows.length === 1;
 }
 
+/** Whether the organisation's public program pages show attendance figures; false when not found. */
+export async function setOrganizationShowsAttendance(tx: Db, organizationId: string, showAttendance: boolean): Promise<boolean> {
+	const rows = await tx.update(organizations).set({ showAttendance, updatedAt: new Date() }).where(eq(organizations.id, organizationId)).returning({ id: organizations.id });
+	return rows.length === 1;
+}
+
 // ── places ─────────────────────────────────────────────────────────────────────────────────────
 
 export type LocationFields = ProgramInput['locations'][number];

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { addDays, allOrganizations, programsOf } from '../directory';
 import { csvDocument, recordAudit } from '../audit';
-import { attendanceFigures, suppressed, type Figures } from './figures';
+import { attendanceByDay, attendanceFigures, suppressed, type DayFigures, type Figures } from './figures';
+import { AGE_BANDS, GENDERS } from './schema';
 import { runIn, type OrganizationScope, type ResidentScope, type SecretariatScope, type Tx } from '../scope';
 import { dayInRange } from '../boundary';
 
@@ -27,6 +28,25 @@ export function readFiguresQuery(params: URLSearchParams, today: string): Figure
 
 export type FiguresInput = { query: FiguresQuery; today: string };
 
+/**
+ * The region's table narrowed by organisation name (any part, width and case folded) and city;
+ * the total is then the organisations shown, counted once per person like the region's.
+ */
+export type RegionFilter = { name: string; city: string };
+const filterText = z.string().trim().max(100).catch('');
+
+export function readRegionFilter(params: URLSearchParams): RegionFilter {
+	return { name: filterText.parse(params.get('name') ?? ''), city: filterText.parse(params.get('city') ?? '') };
+}
+
+const fold = (text: string) => text.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+function matchesRegionFilter(filter: RegionFilter, o: { name: string; city: string | null }): boolean {
+	if (filter.city && o.city !== filter.city) return false;
+	return !filter.name || fold(o.name).includes(fold(filter.name));
+}
+
+export const isFiltered = (filter: RegionFilter) => filter.name !== '' || filter.city !== '';
+
 /** The organisation's figures per program: a read inside the page's transaction in the scope. */
 export async function organizationFigures(tx: Tx<'organization'>, scope: OrganizationScope, input: FiguresInput): Promise<{ total: Figures; programs: FiguresRow[] }> {
 	const { organizationId } = scope;
@@ -36,12 +56,14 @@ export async function organizationFigures(tx: Tx<'organization'>, scope: Organiz
 	return { total, programs: programs.map((p) => ({ id: p.id, title: p.title, figures: perProgram.get(p.id)! })) };
 }
 
-/** The same figures for the CSV download, which is recorded in the audit log (`figures.export`). */
-export async function exportOrganizationFigures(scope: OrganizationScope, input: FiguresInput): Promise<{ total: Figures; programs: FiguresRow[] }> {
+/** The same figures for the CSV download, with per-date rows, recorded in the audit log (`figures.export`). */
+export async function exportOrganizationFigures(scope: OrganizationScope, input: FiguresInput): Promise<{ total: Figures; programs: FiguresRow[]; byDay: DayFigures[] }> {
 	return runIn(scope, async (tx) => {
 		const figures = await organizationFigures(tx, scope, input);
+		const { query: q, today } = input;
+		const byDay = await attendanceByDay(tx, { organizationId: scope.organizationId, programIds: figures.programs.map((p) => p.id), from: q.from, to: q.to, today }, 'program');
 		await recordAudit(tx, scope.origin, { action: 'figures.export', organizationId: scope.organizationId, entityType: 'organization', entityId: scope.organizationId });
-		return figures;
+		return { ...figures, byDay };
 	});
 }
 
@@ -52,25 +74,33 @@ export type FiguresRow = { id: string; title: string; figures: Figures };
  * not a sum (one person goes to several places), so each organisation and the region are counted
  * on their own; the secretariat's context reads every organisation's visits (RLS), never names.
  */
-export async function regionFigures(scope: SecretariatScope, input: FiguresInput): Promise<{ total: Figures; organizations: FiguresRow[] }> {
+export async function regionFigures(scope: SecretariatScope, input: FiguresInput & { filter?: RegionFilter }): Promise<{ total: Figures; organizations: FiguresRow[]; cities: string[] }> {
 	return runIn(scope, (tx) => regionFiguresIn(tx, input));
 }
 
-/** The region's CSV download, recorded in the audit log (`figures.export_region`). */
-export async function exportRegionFigures(scope: SecretariatScope, input: FiguresInput): Promise<{ total: Figures; organizations: FiguresRow[] }> {
+/** The region's CSV download, with per-date rows per organisation, recorded in the audit log (`figures.export_region`). */
+export async function exportRegionFigures(scope: SecretariatScope, input: FiguresInput & { filter?: RegionFilter }): Promise<{ total: Figures; organizations: FiguresRow[]; cities: string[]; byDay: DayFigures[] }> {
 	return runIn(scope, async (tx) => {
 		const figures = await regionFiguresIn(tx, input);
+		const { query: q, today } = input;
+		const shown = new Set(figures.organizations.map((o) => o.id));
+		const programIds: string[] = [];
+		for (const id of shown) programIds.push(...(await programsOf(tx, id)).map((p) => p.id));
+		const byDay = await attendanceByDay(tx, { programIds, from: q.from, to: q.to, today }, 'organization');
 		await recordAudit(tx, scope.origin, { action: 'figures.export_region', entityType: 'network', entityId: `${input.query.from}/${input.query.to}` });
-		return figures;
+		return { ...figures, byDay };
 	});
 }
 
 /** The region's figures as the transaction's context sees them (the secretariat: all of them). */
-export async function regionFiguresIn(tx: Tx<'secretariat' | 'organization'>, input: FiguresInput): Promise<{ total: Figures; organizations: FiguresRow[] }> {
-	const { query: q, today } = input;
+export async function regionFiguresIn(tx: Tx<'secretariat' | 'organization'>, input: FiguresInput & { filter?: RegionFilter }): Promise<{ total: Figures; organizations: FiguresRow[]; cities: string[] }> {
+	const { query: q, today, filter } = input;
 	const rows: FiguresRow[] = [];
 	const everyProgram: string[] = [];
-	for (const o of await allOrganizations(tx)) {
+	const organizations = await allOrganizations(tx);
+	const cities = [...new Set(organizations.flatMap((o) => (o.city ? [o.city] : [])))].sort((a, b) => a.localeCompare(b, 'ja'));
+	for (const o of organizations) {
+		if (filter && !matchesRegionFilter(filter, o)) continue;
 		const programIds = (await programsOf(tx, o.id)).map((p) => p.id);
 		if (programIds.length === 0) continue;
 		everyProgram.push(...programIds);
@@ -80,13 +110,54 @@ export async function regionFiguresIn(tx: Tx<'secretariat' | 'organization'>, in
 	const { total } = await attendanceFigures(tx, { programIds: everyProgram, from: q.from, to: q.to, weeks: q.weeks, today });
 	// The busiest organisations first (延べ), then by name: a secretariat reads the table top down.
 	rows.sort((a, b) => b.figures.visits - a.figures.visits || a.title.localeCompare(b.title, 'ja'));
-	return { total, organizations: rows };
+	return { total, organizations: rows, cities };
 }
 
 /** The figures table as CSV. */
 export function figuresCsv(labels: { first: string; total: string; columns: readonly string[] }, rows: readonly FiguresRow[], total: Figures): string {
 	const line = (title: string, f: Figures) => [title, f.sessions, f.visits, f.people, f.repeaters, f.retention.share === null ? '' : f.retention.share.toFixed(3)];
 	return csvDocument([[labels.first, ...labels.columns], ...rows.map((r) => line(r.title, r.figures)), line(labels.total, total)]);
+}
+
+export interface FiguresSectionLabels {
+	byMonth: string;
+	month: string;
+	byAge: string;
+	byGender: string;
+	visits: string;
+	people: string;
+	byDay: string;
+	day: string;
+	first: string; // 「プログラム」 or 「団体」
+	held: string; // the column saying whether the date was held
+	yes: string;
+	ageBand: (band: string) => string;
+	gender: (gender: string) => string;
+}
+
+/**
+ * The page's other tables after the main one, each as its own section (a blank line, its title,
+ * its header): 延べ by month, by age band and by gender for the total, then one row per date.
+ */
+export function figuresSectionsCsv(labels: FiguresSectionLabels, total: Figures, byDay: readonly DayFigures[], names: ReadonlyMap<string, string>): string {
+	return csvDocument([
+		[],
+		[labels.byMonth],
+		[labels.month, labels.visits],
+		...total.byMonth.map((m) => [m.month, m.visits]),
+		[],
+		[labels.byAge],
+		[labels.byAge, labels.visits],
+		...AGE_BANDS.map((b) => [labels.ageBand(b), total.byAgeBand[b] ?? 0]),
+		[],
+		[labels.byGender],
+		[labels.byGender, labels.visits],
+		...GENDERS.map((g) => [labels.gender(g), total.byGender[g] ?? 0]),
+		[],
+		[labels.byDay],
+		[labels.day, labels.first, labels.held, labels.visits, labels.people],
+		...byDay.map((d) => [d.day, names.get(d.key) ?? '', d.held ? labels.yes : '', d.visits, d.people])
+	]).replace(/^\uFEFF/, '');
 }
 
 /**

@@ -13,7 +13,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { addDays } from '../directory';
-import { heldSessionCounts } from '../events';
+import { heldSessionCounts, heldSessionDays } from '../events';
 import { visits } from './schema';
 
 export interface Figures {
@@ -113,6 +113,45 @@ export async function attendanceFigures(db: Pick<Db, 'select' | 'execute'>, scop
 	for (const [id, f] of perProgram) f.byMonth = series(id);
 	total.byMonth = series('*');
 	return { total, perProgram };
+}
+
+/** One held date or day with visits, per program or per organisation: the CSV's per-date rows. */
+export interface DayFigures {
+	key: string; // the program's id, or the organisation's
+	day: string;
+	held: boolean; // a scheduled date of the program that has taken place
+	visits: number;
+	people: number; // identified people that day plus anonymous taps marked 初めて
+}
+
+/**
+ * 延べ and 実人数 per day, for each program (an organisation's CSV) or each organisation (the
+ * region's), with held dates that had no visit recorded as zero rows: a date nobody counted is
+ * itself worth seeing. Sorted by day, then key.
+ */
+export async function attendanceByDay(db: Pick<Db, 'selectDistinct' | 'execute'>, scope: Omit<FigureScope, 'weeks'>, per: 'program' | 'organization'): Promise<DayFigures[]> {
+	if (scope.programIds.length === 0) return [];
+	const ids = sql.join(
+		scope.programIds.map((id) => sql`${id}::uuid`),
+		sql`, `
+	);
+	const org = scope.organizationId ? sql` and organization_id = ${scope.organizationId}::uuid` : sql``;
+	const key = per === 'program' ? sql`program_id` : sql`organization_id`;
+	const counted = await db.execute<{ key: string; day: string; visits: number; identified: number; new_taps: number }>(sql`
+		select ${key} as key, to_char(day, 'YYYY-MM-DD') as day, sum(people)::int as visits, count(distinct person_key)::int as identified,
+			(count(*) filter (where person_key is null and first_visit))::int as new_taps
+		from visits where program_id in (${ids}) and day between ${scope.from}::date and ${scope.to}::date${org}
+		group by 1, 2`);
+	const rows = new Map<string, DayFigures>();
+	for (const r of counted.rows) rows.set(`${r.day} ${r.key}`, { key: r.key, day: r.day, held: false, visits: r.visits, people: r.identified + r.new_taps });
+	for (const h of await heldSessionDays(db, scope.programIds, scope.from, scope.to, scope.today)) {
+		const k = per === 'program' ? h.programId : h.organizationId;
+		if (scope.organizationId && h.organizationId !== scope.organizationId) continue;
+		const row = rows.get(`${h.day} ${k}`) ?? { key: k, day: h.day, held: true, visits: 0, people: 0 };
+		row.held = true;
+		rows.set(`${h.day} ${k}`, row);
+	}
+	return [...rows.values()].sort((a, b) => a.day.localeCompare(b.day) || a.key.localeCompare(b.key));
 }
 
 /** Public figures: any count under 5 is hidden (null), and retention on a base under 5. */

@@ -11,8 +11,8 @@ import { register } from '../events/registrations';
 import { issueCard, cardAllowedAt, cardByToken, parseDoorCode, revokeCard, setCardConsents, showCardCode } from './cards';
 import { checkIn } from './checkin';
 import { dayTotals, recordTaps } from './headcount';
-import { attendanceFigures, suppressed } from './figures';
-import { figuresCsv, regionFigures, regionFiguresIn } from './figures-page';
+import { attendanceByDay, attendanceFigures, suppressed } from './figures';
+import { figuresCsv, figuresSectionsCsv, regionFigures, regionFiguresIn } from './figures-page';
 import { randomUUID } from 'node:crypto';
 import type { RequestEvent } from '@sveltejs/kit';
 import { useDatabase } from '../db';
@@ -291,8 +291,54 @@ describe('figures', () => {
 		// Outside the secretariat, the same call sees only its own organisation's visits (RLS).
 		const onlyA = await runIn(scopeOf(orgA), (tx) => regionFiguresIn(tx, { query: q, today: '2024-04-01' }));
 		expect(onlyA.total).toMatchObject({ visits: 1, identified: 1 });
+		// Narrowed by a part of A's name typed in full width, and by B's city: the table and its total follow.
+		const [a, b] = (await database.db.execute<{ id: string; name: string; city: string }>(sql`select id, name, city from organizations where id in (${orgA}, ${orgB}) order by id = ${orgA} desc`)).rows;
+		const secretariat = requireSecretariat(requestOf({ ...staff, secretariat: true }), 'network.attendance');
+		const part = [...a.name]
+			.slice(1, 4)
+			.join('')
+			.replace(/[A-Za-z0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+		const byName = await regionFigures(secretariat, { query: q, today: '2024-04-01', filter: { name: part, city: '' } });
+		expect(byName.organizations.map((o) => o.id)).toContain(orgA);
+		expect(byName.organizations.every((o) => o.title.normalize('NFKC').includes(part.normalize('NFKC')))).toBe(true);
+		const byCity = await regionFigures(secretariat, { query: q, today: '2024-04-01', filter: { name: '', city: b.city } });
+		expect(byCity.organizations.map((o) => o.id)).toContain(orgB);
+		expect(byCity.cities).toContain(b.city);
+		expect(byCity.organizations.length).toBeLessThan(region.organizations.length);
+		if (a.city !== b.city) expect(byCity.total).toMatchObject({ visits: 2, identified: 2 }); // A's visit is outside the filter
+		const none = await regionFigures(secretariat, { query: q, today: '2024-04-01', filter: { name: '存在しない団体名', city: '' } });
+		expect(none.organizations).toEqual([]);
+		expect(none.total.visits).toBe(0);
 		const csv = figuresCsv({ first: '団体', total: '地域全体', columns: ['開催回数', '延べ人数', '実人数', '2回以上', '継続'] }, region.organizations, region.total);
 		expect(csv.startsWith('\uFEFF団体,開催回数,')).toBe(true);
 		expect(csv.trimEnd().split('\r\n').at(-1)).toMatch(/^地域全体,\d+,3,2,1,1\.000$/); // 'card:both' came again a week later, elsewhere
+	});
+
+	it('give each date its 延べ and 実人数, held dates nobody counted as zero, and put every table of the page in the CSV', async () => {
+		// Found by a coordinator: the CSV held the per-program table only (no month, age, gender or dates).
+		const x = programA;
+		await asSystem(database.db, async (tx) => {
+			await tx.execute(sql`delete from visits where day between '2023-03-01' and '2023-03-31'`);
+			await tx.execute(sql`delete from occurrences where program_id = ${x} and day between '2023-03-01' and '2023-03-31'`);
+			const v = (day: string, personKey: string | null, people = 1, extra: Partial<typeof visits.$inferInsert> = {}) => ({ organizationId: orgA, programId: x, day, countedAt: new Date(`${day}T10:00:00+09:00`), source: personKey ? ('card' as const) : ('tap' as const), personKey, people, ...extra });
+			await tx.insert(visits).values([v('2023-03-04', 'card:a'), v('2023-03-04', 'card:b'), v('2023-03-04', null, 1, { firstVisit: true, ageBand: '70s', gender: 'female' }), v('2023-03-04', null, 1), v('2023-03-18', 'card:a', 3)]);
+		});
+		for (const day of ['2023-03-04', '2023-03-11', '2023-03-18']) await dateOf(x, orgA, day);
+		const scope = { organizationId: orgA, programIds: [x], from: '2023-03-01', to: '2023-03-31', today: '2023-04-01' };
+		const byDay = await asSystem(database.db, (tx) => attendanceByDay(tx, scope, 'program'));
+		expect(byDay).toEqual([
+			{ key: x, day: '2023-03-04', held: true, visits: 4, people: 3 }, // two cards and one first-time tap; the other tap may be a regular
+			{ key: x, day: '2023-03-11', held: true, visits: 0, people: 0 }, // held, nobody counted
+			{ key: x, day: '2023-03-18', held: true, visits: 3, people: 1 } // a group of 3 on one card
+		]);
+		const { total } = await asSystem(database.db, (tx) => attendanceFigures(tx, { ...scope, weeks: 4 }));
+		const labels = { byMonth: '月ごと', month: '月', byAge: '年代', byGender: '性別', visits: '延べ人数', people: '実人数', byDay: '日ごと', day: '日付', first: 'プログラム', held: '開催日', yes: '開催', ageBand: (b: string) => `年代:${b}`, gender: (g: string) => `性別:${g}` };
+		const lines = figuresSectionsCsv(labels, total, byDay, new Map([[x, 'サロン']])).split('\r\n');
+		const after = (title: string, n: number) => lines.slice(lines.indexOf(title) + 1, lines.indexOf(title) + 1 + n);
+		expect(after('月ごと', 2)).toEqual(['月,延べ人数', '2023-03,7']);
+		expect(after('年代', 12)).toContain('年代:70s,1');
+		expect(after('年代', 12)).toContain('年代:not_given,6');
+		expect(after('性別', 5)).toEqual(['性別,延べ人数', '性別:female,1', '性別:male,0', '性別:other,0', '性別:not_given,6']);
+		expect(after('日ごと', 4)).toEqual(['日付,プログラム,開催日,延べ人数,実人数', '2023-03-04,サロン,開催,4,3', '2023-03-11,サロン,開催,0,0', '2023-03-18,サロン,開催,3,1']);
 	});
 });

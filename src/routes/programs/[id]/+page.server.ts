@@ -71,7 +71,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		schedules: detail.schedules.map((s) => scheduleInWords(t, s)).filter(Boolean),
 		nextDates,
 		next: next?.text ?? null,
-		figures: await publicProgramFigures(residentScope({ locals }), { programId: program.id, today }),
+		// The organisation chooses whether its program pages show attendance (staff profile page).
+		figures: organization.showAttendance ? await publicProgramFigures(residentScope({ locals }), { programId: program.id, today }) : null,
 		skipped: [...new Set(skipped)].slice(0, 3),
 		places: detail.locations.map((l) => ({
 			name: l.name,

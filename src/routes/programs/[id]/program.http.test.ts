@@ -7,13 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { startApp, type RunningApp } from '../../../../tests/helpers/app';
-import { makeOrganizationWithProgram, uniqueTag } from '../../../../tests/helpers/factories';
+import { makeOccurrence, makeOrganizationWithProgram, uniqueTag } from '../../../../tests/helpers/factories';
 import type { Database } from '$lib/server/db';
 
 let database: Database;
 let app: RunningApp;
 let admin: pg.Client;
 let own: { programId: string; title: string };
+let counted: { organizationId: string; programId: string };
 let withNote: { programId: string; note: string };
 let demoProgram: string;
 
@@ -28,6 +29,9 @@ beforeAll(async () => {
 	// A program of the demo region (loaded from a casebook), never edited by its organisation.
 	const demo = await admin.query<{ id: string }>(`select p.id from programs p join organizations o on o.id = p.organization_id where p.slug = 's004-hachioji-food-cafe'`);
 	demoProgram = demo.rows[0].id;
+	// A program held last week: its page has attendance to show, unless the organisation says no.
+	counted = await makeOrganizationWithProgram(database.db);
+	await makeOccurrence(database.db, counted.organizationId, counted.programId, { inDays: -7 });
 	app = await startApp(database.adminUrl);
 }, 180_000);
 afterAll(async () => {
@@ -68,6 +72,21 @@ describe('the program page', () => {
 		expect(html).toMatch(/<html[^>]* lang="en"/);
 		expect(html).toMatch(new RegExp(`<h1[^>]* lang="ja"[^>]*>${own.title}</h1>`));
 		expect(html).toContain('Last updated 5 Mar 2026');
+	});
+});
+
+describe('attendance on the program page', () => {
+	it('is shown by default and hidden once the organisation chooses not to show it', async () => {
+		const heading = 'この取組の参加の実績(直近12か月)';
+		expect(await (await get(`/programs/${counted.programId}`)).text()).toContain(heading);
+		await admin.query(`update organizations set show_attendance = false where id = $1`, [counted.organizationId]);
+		let page = '';
+		for (let i = 0; i < 50 && (!page || page.includes(heading)); i++) {
+			if (i) await new Promise((r) => setTimeout(r, 100));
+			page = await (await get(`/programs/${counted.programId}`)).text();
+		}
+		expect(page).toContain('<h1'); // the page itself is still there
+		expect(page).not.toContain(heading);
 	});
 });
 

@@ -1,12 +1,12 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
-import { exportRegionFigures, figuresCsv, readFiguresQuery } from '$lib/server/participation';
+import { exportRegionFigures, figuresCsv, figuresSectionsCsv, isFiltered, readFiguresQuery, readRegionFilter } from '$lib/server/participation';
 import { exportNetworkConsultationFigures, networkConsultationFiguresCsv } from '$lib/server/consultations';
 import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
 import { can } from '$lib/server/auth';
-import { consultationColumnLabels, csvResponse, figureColumns } from '$lib/server/staff/csv';
+import { consultationColumnLabels, csvResponse, figureColumns, figureSectionLabels } from '$lib/server/staff/csv';
 import { exportNetworkReferralFigures, networkReferralFiguresCsv } from '$lib/server/referrals';
 
 /** The region's figures per organisation as CSV, for the secretariat, then its consultations (counts only, under 5 hidden); both audited. */
@@ -16,8 +16,10 @@ export const GET: RequestHandler = async (event) => {
 	const t = translator(event.locals.locale);
 	const q = readFiguresQuery(event.url.searchParams, today);
 	if (!q) error(400, { message: t('figures.invalid') });
-	const figures = await exportRegionFigures(scope, { query: q, today });
-	let csv = figuresCsv({ first: t('figures.organization'), total: t('figures.region'), columns: figureColumns(t, q.weeks) }, figures.organizations, figures.total);
+	const filter = readRegionFilter(event.url.searchParams);
+	const figures = await exportRegionFigures(scope, { query: q, today, filter });
+	let csv = figuresCsv({ first: t('figures.organization'), total: t(isFiltered(filter) ? 'figures.filtered' : 'figures.region'), columns: figureColumns(t, q.weeks) }, figures.organizations, figures.total);
+	csv += figuresSectionsCsv(figureSectionLabels(t, t('figures.organization')), figures.total, figures.byDay, new Map(figures.organizations.map((o) => [o.id, o.title])));
 	const consultations = can(scope.actor, 'network.consultation_figures') ? await exportNetworkConsultationFigures(requireSecretariat(event, 'network.consultation_figures'), { from: q.from, to: q.to }) : null;
 	if (consultations?.ok) {
 		const labels = { title: t('figures.consult.regionTitle'), organization: t('figures.organization'), total: t('figures.region'), ...consultationColumnLabels(t), suppressed: t('figures.consult.suppressed') };

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
-import { readFiguresQuery, regionFigures, AGE_BANDS, GENDERS } from '$lib/server/participation';
+import { isFiltered, readFiguresQuery, readRegionFilter, regionFigures, AGE_BANDS, GENDERS } from '$lib/server/participation';
 import { networkConsultationFigures } from '$lib/server/consultations';
 import { networkReferralFigures } from '$lib/server/referrals';
 import { todayInTokyo } from '$lib/server/clock';
@@ -14,9 +14,10 @@ export const load: PageServerLoad = async (event) => {
 	const today = todayInTokyo();
 	const q = readFiguresQuery(event.url.searchParams, today);
 	if (!q) error(400, { message: translator(event.locals.locale)('figures.invalid') });
-	const figures = await regionFigures(scope, { query: q, today });
+	const filter = readRegionFilter(event.url.searchParams);
+	const figures = await regionFigures(scope, { query: q, today, filter });
 	// The consultation part under its own permission (a scope made for it: the counting runs in the platform's context).
 	const consultations = can(scope.actor, 'network.consultation_figures') ? await networkConsultationFigures(requireSecretariat(event, 'network.consultation_figures'), { from: q.from, to: q.to }) : null;
 	const referrals = can(scope.actor, 'network.referrals') ? await networkReferralFigures(requireSecretariat(event, 'network.referrals'), { from: q.from, to: q.to }) : null;
-	return { query: q, ...figures, consultations: consultations?.ok ? consultations.value : null, referrals: referrals?.ok ? referrals.value : null, ageBands: AGE_BANDS, genders: GENDERS };
+	return { query: q, filter, filtered: isFiltered(filter), ...figures, consultations: consultations?.ok ? consultations.value : null, referrals: referrals?.ok ? referrals.value : null, ageBands: AGE_BANDS, genders: GENDERS };
 };

@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { editProfile, ownOrganization, publishOrganization, readProfile, taxonomy } from '$lib/server/directory';
+import { editProfile, ownOrganization, publishOrganization, readProfile, showAttendanceOnPrograms, taxonomy } from '$lib/server/directory';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { todayInTokyo } from '$lib/server/clock';
 import { noticeOf } from '$lib/server/staff/notice';
@@ -12,6 +12,7 @@ export const load: PageServerLoad = async (event) => {
 		organization: {
 			id: org.id,
 			published: org.published,
+			showAttendance: org.showAttendance,
 			values: {
 				name: org.name,
 				nameKana: org.nameKana ?? '',
@@ -46,6 +47,14 @@ export const actions: Actions = {
 		const saved = await editProfile(scope, { profile: parsed.value, today: todayInTokyo() });
 		if (!saved.ok) error(404, 'Not Found');
 		redirect(303, `/staff/orgs/${scope.organizationId}?done=saved`);
+	},
+	attendance: async (event) => {
+		const scope = requireOrganization(event, 'directory.edit');
+		const choice = (await event.request.formData()).get('show');
+		if (choice !== 'yes' && choice !== 'no') return fail(400, { attendanceError: 'staff.attendance.invalid' });
+		const done = await showAttendanceOnPrograms(scope, { show: choice === 'yes' });
+		if (!done.ok) error(404, 'Not Found');
+		redirect(303, `/staff/orgs/${scope.organizationId}?done=${choice === 'yes' ? 'attendanceShown' : 'attendanceHidden'}`);
 	},
 	publish: (event) => publish(event, true),
 	unpublish: (event) => publish(event, false)

@@ -1,12 +1,12 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { exportOrganizationFigures, figuresCsv, readFiguresQuery } from '$lib/server/participation';
+import { exportOrganizationFigures, figuresCsv, figuresSectionsCsv, readFiguresQuery } from '$lib/server/participation';
 import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
 import { can } from '$lib/server/auth';
 import { consultationFiguresCsv, exportOrganizationConsultationFigures } from '$lib/server/consultations';
-import { consultationColumnLabels, csvResponse, figureColumns } from '$lib/server/staff/csv';
+import { consultationColumnLabels, csvResponse, figureColumns, figureSectionLabels } from '$lib/server/staff/csv';
 import { exportOrganizationReferralFigures, referralFiguresCsv, seesReferralFigures } from '$lib/server/referrals';
 
 /** The organisation's figures as CSV: attendance per program and consultations, each for who may see it; audited. */
@@ -20,6 +20,7 @@ export const GET: RequestHandler = async (event) => {
 	if (can(scope.actor, 'attendance.view', scope.organizationId)) {
 		const figures = await exportOrganizationFigures(scope, { query: q, today });
 		csv = figuresCsv({ first: t('figures.program'), total: t('figures.total'), columns: figureColumns(t, q.weeks) }, figures.programs, figures.total);
+		csv += figuresSectionsCsv(figureSectionLabels(t, t('figures.program')), figures.total, figures.byDay, new Map(figures.programs.map((p) => [p.id, p.title])));
 	}
 	// The consultation section only for those who may read the organisation's consultations (its export is recorded too).
 	if (can(scope.actor, 'consultations.read', scope.organizationId)) {
