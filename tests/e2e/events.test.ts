@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import holidays from '@holiday-jp/holiday_jp';
-import { baseUrl, launch, seriousViolations } from './browser.ts';
+import { baseUrl, handOver, launch, seriousViolations } from './browser.ts';
 import { readOutbox } from '../../src/lib/server/mail.ts';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -225,6 +225,7 @@ describe('a program from its schedule to the visit in its figures', () => {
 		await staff.getByRole('link', { name: '申込の一覧' }).click();
 		await staff.waitForURL(/\/registrations$/);
 		await assertAccessible(staff);
+		handOver('registrations.path', new URL(staff.url()).pathname); // tables.test.ts checks its layout
 		assert.match(await staff.getByRole('row', { name: /ひかる/ }).innerText(), /hikaru@example\.org/);
 		assert.match(await staff.getByRole('row', { name: /あおい/ }).innerText(), /キャンセル済み/);
 		const csv = await staff.request.get(`${new URL(staff.url()).pathname}.csv`);

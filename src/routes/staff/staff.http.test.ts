@@ -29,6 +29,26 @@ describe('the program editor without JavaScript', () => {
 		expect(html).toContain('<label for="f-title" class="required">取組の名前</label>');
 		expect(html).toContain('name="schedules.0.kind"');
 		expect(html).toContain('formaction="?/preview#schedules"');
+		// A shorter form: the optional sections are there, closed, until they hold something.
+		expect(html).toMatch(/<details class="form-more[^"]*">\s*<summary[^>]*>問い合わせ先\(任意\)<\/summary>/);
+		expect(html).not.toMatch(/<details class="form-more[^"]*" open/);
+	});
+
+	it('copies one of the organisation’s programs into the new-program form, and nobody else’s', async () => {
+		const own = (await app.admin.query<{ id: string; title: string }>(`select id, title from programs where organization_id = $1 order by slug limit 1`, [app.cast.orgA])).rows[0];
+		const other = (await app.admin.query<{ id: string; title: string }>(`select id, title from programs where organization_id = $1 order by slug limit 1`, [app.cast.orgB])).rows[0];
+		const copied = await textOf(await app.get(`/staff/orgs/${app.cast.orgA}/programs/new?from=${own.id}`, app.cast.people.staff.token));
+		expect(copied).toContain(`「${own.title}」の内容と日程をうつしました。`);
+		expect(copied).toContain(`value="${own.title}(コピー)"`);
+		const foreign = await app.get(`/staff/orgs/${app.cast.orgA}/programs/new?from=${other.id}`, app.cast.people.staff.token);
+		expect(foreign.status).toBe(200);
+		const blank = await textOf(foreign);
+		expect(blank).not.toContain(other.title);
+		expect(blank).not.toContain('うつしました');
+		const malformed = await app.get(`/staff/orgs/${app.cast.orgA}/programs/new?from=%27%3Bdrop`, app.cast.people.staff.token);
+		expect(malformed.status).toBe(200);
+		// The program's page offers the copy.
+		expect(await textOf(await app.get(`/staff/orgs/${app.cast.orgA}/programs/${own.id}`, app.cast.people.staff.token))).toContain(`href="/staff/orgs/${app.cast.orgA}/programs/new?from=${own.id}"`);
 	});
 
 	it('previews 第1・第3土曜日 with 元日 skipped, by a plain form post', async () => {
@@ -86,6 +106,8 @@ describe('the program editor without JavaScript', () => {
 		expect(html).toContain('曜日を選んでください。');
 		expect(html).toContain('終了時刻は開始時刻より後にしてください。');
 		expect(html).toContain('value="月2回の食堂"');
+		// The closed section holding the wrong address opens by itself.
+		expect(html).toMatch(/<details class="form-more[^"]*" open[^>]*>\s*<summary[^>]*>問い合わせ先\(任意\)<\/summary>/);
 		expect(html).not.toMatch(/at .*\.js:\d+/); // never a stack trace
 	});
 });
