@@ -4,12 +4,31 @@
  * the directory's `editProgram` (its rules and its audit event) with the events module's
  * `syncOccurrences` run inside it, so the program's dated sessions follow its schedules.
  */
-import { syncOccurrences } from '../events';
+import { nextOccurrencesOfProgram, overlapsFor, syncOccurrences } from '../events';
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { blankSchedule, editProgram, fieldsOf, isOwnProgram, locationsOf, organizationForStaff, previewDates, laterHolidaySkips, programChoices, readProgram, scheduleFrom, type ProgramValues, type ScheduleFields } from '../directory';
+import {
+	addDays,
+	blankSchedule,
+	editProgram,
+	emptyProgramValues,
+	fieldsOf,
+	isOwnProgram,
+	label,
+	locationsOf,
+	organizationForStaff,
+	previewDates,
+	laterHolidaySkips,
+	programChoices,
+	programForStaff,
+	programValuesOf,
+	readProgram,
+	scheduleFrom,
+	type ProgramValues,
+	type ScheduleFields
+} from '../directory';
 import { runIn, type OrganizationScope, type Tx } from '../scope';
 import { todayInTokyo } from '../clock';
-import { formatDay, formatDayFull, scheduleInWords, translatorFor } from '../present';
+import { formatDay, formatDayFull, formatOccurrence, scheduleInWords, translatorFor } from '../present';
 import type { Locale } from '$lib/i18n';
 
 export interface SchedulePreview {
@@ -46,6 +65,56 @@ export async function formContext(tx: Tx<'organization'>, scope: OrganizationSco
 	if (!org) error(404, 'Not Found');
 	const places = await locationsOf(tx, scope.organizationId);
 	return { organization: { id: org.id, name: org.name, published: org.published }, places: places.map((p) => ({ id: p.id, name: p.name })), choices: programChoices(locale) };
+}
+
+/**
+ * The new-program page, blank or copied from one of the organisation's own programs (`from`):
+ * the copy fills the form with its content, places and schedules under a new name; nothing is
+ * saved until staff save a draft. An id that is not the organisation's gives the blank form.
+ */
+export async function newProgramPage(scope: OrganizationScope, input: { from: string | null; locale: Locale }) {
+	return runIn(scope, async (tx) => {
+		const context = await formContext(tx, scope, input.locale);
+		const source = input.from ? await programForStaff(tx, scope.organizationId, input.from) : null;
+		if (!source) {
+			// One place only: it is the place, checked from the start.
+			const values = emptyProgramValues();
+			if (context.places.length === 1) values.locationIds = [context.places[0].id];
+			return { ...context, values: withBlankRow(values), copiedFrom: null };
+		}
+		const t = translatorFor(input.locale);
+		const values = programValuesOf({ ...source.input, title: t('staff.program.copyTitle', { title: source.input.title }) }, source.locationIds, source.input.schedules.map(fieldsOf));
+		return { ...context, values: withBlankRow(values), copiedFrom: { id: source.id, title: source.input.title } };
+	});
+}
+
+/**
+ * A program's page: the form, the dates its schedules made and clashes with programs for the same
+ * people, read in one transaction across the directory and the events module (404 when the
+ * program is not the organisation's).
+ */
+export async function programPage(scope: OrganizationScope, input: { programId: string; locale: Locale }) {
+	const { programId, locale } = input;
+	return runIn(scope, async (tx) => {
+		const program = await programForStaff(tx, scope.organizationId, programId);
+		if (!program) error(404, 'Not Found');
+		const context = await formContext(tx, scope, locale);
+		const rows = program.input.schedules.map(fieldsOf);
+		const t = translatorFor(locale);
+		const today = todayInTokyo();
+		const [dates, overlaps] = await Promise.all([nextOccurrencesOfProgram(tx, programId, new Date(), 6), overlapsFor(tx, programId, today, addDays(today, 90))]);
+		return {
+			...context,
+			program: { id: program.id, title: program.input.title, published: program.published },
+			values: withBlankRow(programValuesOf(program.input, program.locationIds, rows)),
+			previews: previewsOf(rows, locale),
+			dates: dates.map((o) => ({ id: o.id, text: formatOccurrence(t, o.startsAt, o.endsAt, o.allDay), cancelled: o.status === 'cancelled' })),
+			overlaps: overlaps.map((o) => ({
+				key: `${o.occurrenceId}-${o.other.id}`,
+				text: `${formatOccurrence(t, o.other.startsAt, o.other.endsAt, o.other.allDay)} ${o.other.title}(${o.other.organizationName})— ${o.lifeStages.map((s) => label('lifeStages', s, locale)).join('・')}`
+			}))
+		};
+	});
 }
 
 /**

@@ -1,13 +1,9 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { addDays, fieldsOf, label, programForStaff, programValuesOf, publishProgram } from '$lib/server/directory';
-import { nextOccurrencesOfProgram, overlapsFor } from '$lib/server/events';
-import { todayInTokyo } from '$lib/server/clock';
-import { formatOccurrence, translatorFor } from '$lib/server/present';
+import { publishProgram } from '$lib/server/directory';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { uuid } from '$lib/server/boundary';
-import { runIn } from '$lib/server/scope';
-import { formContext, previewsOf, submitProgram, withBlankRow } from '$lib/server/staff/program-page';
+import { programPage, submitProgram } from '$lib/server/staff/program-page';
 import { noticeOf } from '$lib/server/staff/notice';
 
 const guard = (event: RequestEvent) => requireOrganization(event, 'directory.edit');
@@ -20,31 +16,8 @@ function programIdOf(event: Pick<RequestEvent, 'params'>): string {
 }
 
 export const load: PageServerLoad = async (event) => {
-	const scope = guard(event);
-	const programId = programIdOf(event);
-	// One transaction for the directory's program and the events module's dates and overlaps.
-	return runIn(scope, async (tx) => {
-		const program = await programForStaff(tx, scope.organizationId, programId);
-		if (!program) error(404, 'Not Found');
-		const context = await formContext(tx, scope, event.locals.locale);
-		const rows = program.input.schedules.map(fieldsOf);
-		// The dates this program's schedule has made, and clashes with programs for the same people.
-		const t = translatorFor(event.locals.locale);
-		const today = todayInTokyo();
-		const [dates, overlaps] = await Promise.all([nextOccurrencesOfProgram(tx, programId, new Date(), 6), overlapsFor(tx, programId, today, addDays(today, 90))]);
-		return {
-			...context,
-			program: { id: program.id, title: program.input.title, published: program.published },
-			values: withBlankRow(programValuesOf(program.input, program.locationIds, rows)),
-			previews: previewsOf(rows, event.locals.locale),
-			done: noticeOf(event.url),
-			dates: dates.map((o) => ({ id: o.id, text: formatOccurrence(t, o.startsAt, o.endsAt, o.allDay), cancelled: o.status === 'cancelled' })),
-			overlaps: overlaps.map((o) => ({
-				key: `${o.occurrenceId}-${o.other.id}`,
-				text: `${formatOccurrence(t, o.other.startsAt, o.other.endsAt, o.other.allDay)} ${o.other.title}(${o.other.organizationName})— ${o.lifeStages.map((s) => label('lifeStages', s, event.locals.locale)).join('・')}`
-			}))
-		};
-	});
+	const page = await programPage(guard(event), { programId: programIdOf(event), locale: event.locals.locale });
+	return { ...page, done: noticeOf(event.url) };
 };
 
 async function publish(event: RequestEvent, published: boolean) {
