@@ -19,7 +19,7 @@ import { todayInTokyo } from '../clock';
 import { occurrences, registrations } from './schema';
 import { visits } from '../participation/schema';
 import { syncOccurrences } from './occurrences';
-import { changeDateSettings } from './dates';
+import { changeDateSettings, moveDate } from './dates';
 import { defaultsPreview, followProgramDate, saveRegistrationDefaults, NO_DEFAULTS, type RegistrationDefaults } from './defaults';
 import { register, listRegistrations, exportRegistrations, type RegistrationInput } from './registrations';
 import { readAnswers, type Question } from './questions';
@@ -124,6 +124,19 @@ describe('program defaults', () => {
 		expect(audit.changed_fields).toEqual(['capacity', 'opens_days_before', 'closes_hours_before']);
 	});
 
+	it('move a following date’s window with the date when staff move it', async () => {
+		await saveRegistrationDefaults(admin(), { programId, defaults: defaults({ capacity: 12, opensDaysBefore: 7 }), today });
+		const rows = await datesOf(programId);
+		const date = rows[rows.length - 2];
+		expect(date.registrationOpensAt?.toISOString()).toBe(new Date(`${addDays(date.day, -7)}T00:00:00+09:00`).toISOString());
+		const startsAt = new Date(date.startsAt.getTime() + 86_400_000);
+		expect((await moveDate(admin(), { occurrenceId: date.id, to: { startsAt, endsAt: null, note: null } })).ok).toBe(true);
+		const [moved] = await asSystem(database.db, (tx) => tx.select().from(occurrences).where(eq(occurrences.id, date.id)));
+		expect(moved.followsProgram).toBe(true);
+		expect(moved.day).toBe(addDays(date.day, 1));
+		expect(moved.registrationOpensAt?.toISOString()).toBe(new Date(`${addDays(moved.day, -7)}T00:00:00+09:00`).toISOString());
+	});
+
 	it('are refused for another organisation’s program, which stays as it was', async () => {
 		const { programId: foreign } = await makeOrganizationWithProgram(database.db);
 		await sync(foreign);
@@ -174,6 +187,8 @@ describe('answers to the questions', () => {
 	};
 
 	it('are sealed (no plaintext in the column) and shown to the organisation’s staff, in the list and the export', async () => {
+		// Open now (no window), whatever the tests before left.
+		await saveRegistrationDefaults(admin(), { programId, defaults: defaults({ questions: [GRADE, PHOTO] }), today });
 		const dates = await datesOf(programId);
 		const date = dates[dates.length - 1];
 		const answers = readAnswers([GRADE, PHOTO], form({ 'a.qgrade01.0.fgrade01': '小3', 'a.qgrade01.0.fallergy': '卵', 'a.qgrade01.1.fgrade01': '小1', 'a.qphoto01': 'on' }), 3);

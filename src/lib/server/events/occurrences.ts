@@ -225,6 +225,8 @@ export async function moveOccurrence(tx: Db, organizationId: string, occurrenceI
 		.set({ startsAt: to.startsAt, endsAt: to.endsAt, day: localDay(to.startsAt), allDay: false, moved: true, note: to.note, updatedAt: new Date() })
 		.where(and(eq(occurrences.id, occurrenceId), eq(occurrences.organizationId, organizationId)))
 		.returning();
+	// A date that follows its program's defaults: its window moves with it (issue 16).
+	if (rows[0]?.followsProgram) await applyProgramDefaults(tx, { occurrenceIds: [occurrenceId], onlyChanged: true });
 	return changed(tx, rows[0]);
 }
 
