@@ -339,6 +339,80 @@ describe('a program from its schedule to the visit in its figures', () => {
 		await staff.reload();
 		assert.match(await staff.locator('#tap-total').innerText(), new RegExp(`${before + 2}人`));
 	});
+
+	// Issue 16: registration set once on the program (定員 10組, a question per child), on a phone.
+	it('on a phone, the staff member sets 定員 10組 and a per-child question once on the program; a resident registers a group at another date', async () => {
+		const context = await browser.newContext({ baseURL: baseUrl, locale: 'ja-JP', extraHTTPHeaders: { 'accept-language': 'ja' }, viewport: { width: 390, height: 844 }, bypassCSP: true });
+		await context.addCookies(await staff.context().cookies());
+		const phone = await context.newPage();
+		const programId = programPath.split('/').pop()!;
+		await phone.goto(`${organizationPath}/programs/${programId}`);
+		await phone.getByRole('link', { name: /申込・定員・質問の設定/ }).click();
+		await phone.waitForURL(/\/registration$/);
+		await assertAccessible(phone);
+		await phone.getByRole('checkbox', { name: '申込を受け付ける' }).check();
+		await phone.getByLabel('定員', { exact: true }).fill('10');
+		await phone.getByRole('radio', { name: '組(家族など)で数える' }).check();
+		const question = phone.getByRole('group', { name: '新しい質問' });
+		await question.getByLabel('質問の文').fill('お子さんの学年');
+		await question.getByLabel('答え方', { exact: true }).first().selectOption('per_person');
+		await question.getByRole('checkbox', { name: '必ず答えてもらう' }).first().check();
+		await question.getByText('一人ずつ聞く項目', { exact: true }).click();
+		const field = question.getByRole('group', { name: '項目1' });
+		await field.getByLabel('項目名').fill('学年');
+		await field.getByLabel('答え方').selectOption('choice');
+		await field.getByLabel(/選択肢/).fill('未就学\n小1\n小2\n小3\n小4\n小5\n小6');
+		await field.getByRole('checkbox', { name: '必ず答えてもらう' }).check();
+		await phone.getByRole('button', { name: '変わる回を確認する' }).click();
+		// The preview: the dates that follow the program, and the one set by hand that keeps its single place.
+		const preview = await phone.locator('section.preview').innerText();
+		assert.match(preview, /まだ保存していません/);
+		assert.match(preview, /申込受付 · 定員10組/);
+		assert.ok(await phone.locator(`section.preview a[href$="/events/${firstSession}"]`).count(), 'the date set by hand is listed as keeping its own settings');
+		await assertAccessible(phone);
+		await phone.getByRole('button', { name: 'この内容ですべての回に保存する' }).click();
+		assert.match(await phone.getByRole('status').first().innerText(), /保存しました。これからの\d+回に使いました/);
+
+		// A resident, JavaScript off, at a later date that follows the program.
+		const { context: residentContext, page } = await residentPage();
+		await page.goto(programPath);
+		const hrefs = await page.locator('a[href^="/events/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+		const dates = hrefs.filter((h) => /^\/events\/[0-9a-f-]{36}$/.test(h) && !h.endsWith(firstSession));
+		assert.ok(dates.length >= 2);
+		// Every date that follows the program takes registrations now; none says none are needed.
+		for (const href of dates) {
+			await page.goto(href);
+			const text = await page.locator('main').innerText();
+			assert.doesNotMatch(text, /この回は申込がいりません/, href);
+		}
+		const date = dates[dates.length - 1];
+		await page.goto(date);
+		assert.match(await page.locator('main').innerText(), /残り10組/);
+		await page.getByLabel('お名前(ニックネーム可)').fill('みどり');
+		await page.getByLabel('連絡先(メールアドレスか電話番号)').fill('midori@example.org');
+		await page.getByLabel('人数(1組で何人か)').fill('3');
+		await page.getByRole('checkbox', { name: /同意します/ }).check();
+		await page.getByRole('button', { name: '申し込む' }).click();
+		// No child's grade: said beside the question, nothing registered.
+		assert.match(await page.locator('.per-person .field-error').first().innerText(), /少なくとも1人分/);
+		await assertAccessible(page);
+		await page.getByRole('group', { name: '1人目' }).getByLabel('学年').selectOption('小3');
+		await page.getByRole('group', { name: '2人目' }).getByLabel('学年').selectOption('小1');
+		await page.getByRole('checkbox', { name: /同意します/ }).check();
+		await page.getByRole('button', { name: '申し込む' }).click();
+		await page.waitForURL(/\/registrations\//);
+		assert.match(await page.locator('#status').innerText(), /参加予定/);
+		await residentContext.close();
+
+		// The staff see the answers on the date's list.
+		await phone.goto(`${organizationPath}/events/${date.split('/').pop()}/registrations`);
+		const row = await phone.getByRole('row', { name: /みどり/ }).innerText();
+		assert.match(row, /お子さんの学年/);
+		assert.match(row, /1人目 学年: 小3/);
+		assert.match(row, /2人目 学年: 小1/);
+		await assertAccessible(phone);
+		await context.close();
+	});
 });
 
 /** A one-frame Y4M video (what Chromium's fake camera plays) showing a QR code of `text`. */

@@ -162,6 +162,18 @@ const MATRIX: Record<string, Probe[]> = {
 		post('idor', (i, x) => `/staff/orgs/${i.org}/programs/${x.program}?/publish`, () => ({}), EDIT_IDOR),
 		get('own', (i) => `/staff/orgs/${i.org}/programs/not-a-uuid`, EDIT_IDOR)
 	],
+	// A program's registration defaults for its dates (issue 16): events.manage, like one date's settings.
+	'/staff/orgs/[orgId]/programs/[programId]/registration': [
+		get('own', (i) => `/staff/orgs/${i.org}/programs/${i.program}/registration`, EDIT_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/programs/${i.program}/registration`, EDIT_OTHER),
+		get('idor', (i, x) => `/staff/orgs/${i.org}/programs/${x.program}/registration`, EDIT_IDOR),
+		// A bad capacity: allowed callers get the form back (400), nothing saved.
+		post('own', (i) => `/staff/orgs/${i.org}/programs/${i.program}/registration?/preview`, () => ({ capacity: 'many', questionCount: '0' }), EDIT_OWN),
+		post('other', (i) => `/staff/orgs/${i.org}/programs/${i.program}/registration?/save`, () => ({ capacity: 'many', questionCount: '0' }), EDIT_OTHER),
+		// B's program under A's path, with a valid form: not found, B's dates unchanged.
+		post('idor', (i, x) => `/staff/orgs/${i.org}/programs/${x.program}/registration?/save`, () => ({ registrationOpen: 'on', capacity: '10', capacityUnit: 'groups', questionCount: '0' }), EDIT_IDOR),
+		post('idor', (i, x) => `/staff/orgs/${i.org}/programs/${x.program}/registration?/preview`, () => ({ registrationOpen: 'on', capacity: '10', capacityUnit: 'groups', questionCount: '0' }), EDIT_IDOR)
+	],
 	'/staff/orgs/[orgId]/locations': [get('own', (i) => `/staff/orgs/${i.org}/locations`, EDIT_OWN), get('other', (i) => `/staff/orgs/${i.org}/locations`, EDIT_OTHER)],
 	'/staff/orgs/[orgId]/locations/new': [
 		get('own', (i) => `/staff/orgs/${i.org}/locations/new`, EDIT_OWN),
@@ -250,7 +262,9 @@ const MATRIX: Record<string, Probe[]> = {
 		get('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}`, EDIT_IDOR),
 		post('own', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}?/settings`, () => ({ capacity: 'many' }), EDIT_OWN),
 		post('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}?/cancel`, () => ({ note: '乗っ取り' }), EDIT_IDOR),
-		post('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}?/move`, () => ({ day: '2030-01-05', start: '10:00' }), EDIT_IDOR)
+		post('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}?/move`, () => ({ day: '2030-01-05', start: '10:00' }), EDIT_IDOR),
+		// Issue 16: 「プログラムの設定に戻す」 on another organisation's date: not found.
+		post('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}?/follow`, () => ({}), EDIT_IDOR)
 	],
 	// The region's figures: counts of every organisation, for the secretariat alone.
 	'/staff/network/figures': [
@@ -498,6 +512,7 @@ async function snapshotOf(org: string): Promise<string> {
 		'email_tokens where organization_id',
 		'occurrences where organization_id',
 		'registrations where organization_id',
+		'program_registration_settings where organization_id',
 		'visits where organization_id',
 		'card_consents where organization_id',
 		'consultation_threads where organization_id',

@@ -17,10 +17,13 @@ import { conferencesEn } from './en-conferences';
 import { referralsEn } from './en-referrals';
 import { consentEn } from './en-consent';
 import { placesEn } from './en-places';
+// issue 16: program registration defaults and questions
+import { regDefaultsEn } from './en-reg-defaults';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
 	...placesEn,
+	...regDefaultsEn,
 	...staffEn,
 	...consultRepliesEn,
 	...auditEn,

@@ -17,10 +17,13 @@ import { conferencesJa } from './ja-conferences';
 import { referralsJa } from './ja-referrals';
 import { consentJa } from './ja-consent';
 import { placesJa } from './ja-places';
+// issue 16: program registration defaults and questions
+import { regDefaultsJa } from './ja-reg-defaults';
 
 export const ja = {
 	...authJa,
 	...placesJa,
+	...regDefaultsJa,
 	...staffJa,
 	...consultRepliesJa,
 	...auditJa,

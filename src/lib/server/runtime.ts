@@ -11,7 +11,7 @@ import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates, reindexStalePro
 import { useDatabase, database as currentDatabase } from './db/current';
 import { todayInTokyo } from './clock';
 import { publicOrigin } from './http/origin';
-import { occurrencesStale, sendDueReminders, syncAllOccurrences } from './events';
+import { occurrencesStale, sendDueReminders, syncAllOccurrences, deleteExpiredRegistrations, registrationRetentionDays } from './events';
 import { log } from './log';
 import { systemScope } from './scope';
 import { purgeExpiredSessions } from './auth/sessions';
@@ -38,6 +38,7 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	const startedAt = new Date();
 	const reminderInterval = reminderIntervalMs(env);
 	const retentionDays = consultationRetentionDays(env);
+	const registrationDays = registrationRetentionDays(env);
 	const referralDays = { acceptDays: referralAcceptDays(env), contactDays: referralContactDays(env) };
 	const database = await openDatabase({
 		databaseUrl: env.DATABASE_URL || undefined,
@@ -62,6 +63,7 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	scheduleEscalations(database);
 	scheduleProvisionRetention(database);
 	scheduleReferralQueue(database, referralDays);
+	scheduleRegistrationRetention(database, registrationDays);
 	return database;
 }
 
@@ -245,6 +247,7 @@ export async function stopPlatform() {
 	clearTimeout(refreshTimer);
 	clearTimeout(retentionTimer);
 	clearTimeout(provisionRetentionTimer);
+	clearTimeout(registrationRetentionTimer);
 	clearInterval(reminderTimer);
 	clearInterval(sessionPurgeTimer);
 	clearInterval(escalationTimer);
@@ -271,4 +274,22 @@ function scheduleReferralQueue(database: Database, days: { acceptDays: number; c
 		);
 	}, 10 * 60_000);
 	referralQueueTimer.unref();
+}
+
+let registrationRetentionTimer: NodeJS.Timeout | undefined;
+
+/** Registrations (and their answers) past REGISTRATION_RETENTION_DAYS after their date are deleted daily at 03:15 in Tokyo, by one process (events/retention.ts). */
+function scheduleRegistrationRetention(database: Database, days: number) {
+	const now = Date.now();
+	const next = Math.ceil((now + 5.75 * 3600_000) / 86_400_000) * 86_400_000 - 5.75 * 3600_000;
+	const { signal } = stopping;
+	registrationRetentionTimer = setTimeout(() => {
+		runExclusive(database.pool, 'registration_retention', () => deleteExpiredRegistrations(systemScope(database.db, 'registration_retention'), { now: new Date(), days }), { holdMs: NIGHTLY_HOLD_MS, signal })
+			.then(
+				(run) => run.ran && log.info('registrations_deleted', { ...run.value }),
+				(error: Error) => log.error('registration_retention_failed', { message: error.message })
+			)
+			.finally(() => signal.aborted || scheduleRegistrationRetention(database, days));
+	}, next - now);
+	registrationRetentionTimer.unref();
 }

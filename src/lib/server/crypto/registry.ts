@@ -20,6 +20,8 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
 	{ table: 'registrations', column: 'name_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'registrations', column: 'contact_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'registrations', column: 'needs_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
+	// Answers to a program's registration questions, one JSON document (issue 16).
+	{ table: 'registrations', column: 'answers_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'consultation_threads', column: 'nickname_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'consultation_threads', column: 'contact_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'consultation_messages', column: 'body_sealed', idColumn: 'id', organizationColumn: 'organization_id' },

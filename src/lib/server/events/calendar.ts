@@ -115,6 +115,9 @@ export interface CalendarEntry {
 	capacity: number | null;
 	capacityUnit: CapacityUnit;
 	oneOff: boolean;
+	/** The registration window (program defaults or the date's own); null: open now / until it starts. */
+	registrationOpensAt: Date | null;
+	registrationClosesAt: Date | null;
 }
 
 /** Occurrences whose day lies in [from, to] of the programs the filter covers, in time order. */
@@ -170,7 +173,9 @@ async function entriesOf(db: Reader, rows: Array<typeof occurrences.$inferSelect
 				registrationOpen: r.registrationOpen,
 				capacity: r.capacity,
 				capacityUnit: r.capacityUnit,
-				oneOff: r.seriesDay === null
+				oneOff: r.seriesDay === null,
+				registrationOpensAt: r.registrationOpensAt,
+				registrationClosesAt: r.registrationClosesAt
 			}
 		];
 	});

@@ -121,12 +121,14 @@ async function onDate<R extends string = never>(scope: OrganizationScope, occurr
 	});
 }
 
-/** Kind, registration and capacity of a date; the audit names the fields that changed. */
+/** Kind, registration and capacity of a date, set by hand (it no longer follows the program's defaults); the audit names the fields that changed. */
 export function changeDateSettings(scope: OrganizationScope, input: { occurrenceId: string; settings: OccurrenceSettings }): Promise<Result<void, DateRefusal>> {
 	const { settings } = input;
 	return onDate<never>(scope, input.occurrenceId, async (tx, occurrence) => {
 		await setOccurrenceSettings(tx, scope.organizationId, occurrence.id, settings);
-		const changedFields = (Object.keys(settings) as Array<keyof OccurrenceSettings>).filter((k) => settings[k] !== occurrence[k]);
+		const changedFields: string[] = (Object.keys(settings) as Array<keyof OccurrenceSettings>).filter((k) => settings[k] !== occurrence[k]);
+		// Set by hand: the date keeps these values when the program's defaults change.
+		if (occurrence.followsProgram) changedFields.push('follows_program');
 		return { action: 'occurrence.settings', changedFields };
 	});
 }

@@ -8,6 +8,7 @@ import type { Db } from '../db';
 import { runIn, type SystemScope, type Tx } from '../scope';
 import { scheduleSeries, expandSchedule, addDays, localDay, programIdsWithSchedules, replaceUpcomingDates, UPCOMING_HORIZON_DAYS } from '../directory';
 import { occurrences, registrations, type CapacityUnit, type OccurrenceKind } from './schema';
+import { applyProgramDefaults } from './defaults';
 
 /** How far ahead dates exist as rows (registration opens on them, feeds list their overrides). */
 export const OCCURRENCE_HORIZON_DAYS = 180;
@@ -110,6 +111,8 @@ export async function syncOccurrences(tx: Tx<'organization' | 'system'>, today: 
 			.values(rows.slice(i, i + 2000))
 			.onConflictDoNothing();
 	}
+	// Dates that follow their program (the new ones too) take its registration defaults.
+	await applyProgramDefaults(tx, { programIds, fromDay: today, onlyChanged: true });
 	// The directory rebuilt its finder dates from the bare schedules; programs with exceptions
 	// (a cancelled, moved or one-off date) get theirs from the sessions instead.
 	const excepted = await tx
@@ -222,6 +225,8 @@ export async function moveOccurrence(tx: Db, organizationId: string, occurrenceI
 		.set({ startsAt: to.startsAt, endsAt: to.endsAt, day: localDay(to.startsAt), allDay: false, moved: true, note: to.note, updatedAt: new Date() })
 		.where(and(eq(occurrences.id, occurrenceId), eq(occurrences.organizationId, organizationId)))
 		.returning();
+	// A date that follows its program's defaults: its window moves with it (issue 16).
+	if (rows[0]?.followsProgram) await applyProgramDefaults(tx, { occurrenceIds: [occurrenceId], onlyChanged: true });
 	return changed(tx, rows[0]);
 }
 
@@ -232,11 +237,11 @@ export interface OccurrenceSettings {
 	capacityUnit: CapacityUnit;
 }
 
-/** Registration, capacity and kind of one occurrence. */
+/** Registration, capacity and kind of one occurrence, set by hand: it stops following its program's defaults. */
 export async function setOccurrenceSettings(tx: Db, organizationId: string, occurrenceId: string, settings: OccurrenceSettings) {
 	const rows = await tx
 		.update(occurrences)
-		.set({ ...settings, updatedAt: new Date() })
+		.set({ ...settings, followsProgram: false, updatedAt: new Date() })
 		.where(and(eq(occurrences.id, occurrenceId), eq(occurrences.organizationId, organizationId)))
 		.returning();
 	return rows[0] ?? null;
@@ -251,11 +256,11 @@ export interface OneOffInput extends OccurrenceSettings {
 	note: string | null;
 }
 
-/** A one-off event (a festival, a 見学会) of one of the organisation's programs. */
+/** A one-off event (a festival, a 見学会) of one of the organisation's programs; its settings are the form's own, so it does not follow the program's defaults. */
 export async function createOneOff(tx: Db, organizationId: string, input: OneOffInput): Promise<OccurrenceRow> {
 	const [row] = await tx
 		.insert(occurrences)
-		.values({ ...input, organizationId, day: localDay(input.startsAt), scheduleId: null, seriesDay: null })
+		.values({ ...input, organizationId, day: localDay(input.startsAt), scheduleId: null, seriesDay: null, followsProgram: false })
 		.returning();
 	return (await changed(tx, row))!;
 }

@@ -16,6 +16,8 @@ import { ok, refused, runIn, type OrganizationScope, type ResidentScope, type Re
 import { calendarEntry, type CalendarEntry } from './calendar';
 import { occurrenceOf } from './occurrences';
 import { occurrences, registrations, type RegistrationStatus } from './schema';
+import { windowState } from './defaults';
+import { answersOfDocument, type Answer, type AnswerDocument } from './questions';
 
 type Row = typeof registrations.$inferSelect;
 type OccurrenceRow = typeof occurrences.$inferSelect;
@@ -125,7 +127,7 @@ export interface Registered {
 	contactKind: 'email' | 'phone';
 	contact: string;
 }
-export type RegisterRefusal = 'not_found' | 'closed' | 'cancelled' | 'past' | 'too_large' | 'already_registered';
+export type RegisterRefusal = 'not_found' | 'closed' | 'cancelled' | 'past' | 'too_large' | 'already_registered' | 'not_open_yet' | 'window_closed';
 export type RegisterResult = Result<Registered, RegisterRefusal>;
 
 export interface RegisterInput {
@@ -133,6 +135,8 @@ export interface RegisterInput {
 	registration: RegistrationInput;
 	/** The card participation's `cardAllowedAt` recognised for the date's organisation, if one was typed. */
 	cardId: string | null;
+	/** Answers to the program's questions, checked against them (questions.ts `readAnswers`); sealed as one document. */
+	answers?: AnswerDocument | null;
 	now?: Date;
 }
 
@@ -145,7 +149,7 @@ const open = (tx: Db, text: string, column: string, id: string, organizationId: 
  * registration per contact). A repeated submission key returns the first registration (its link
  * is not shown again). Records `registration.create`.
  */
-export async function register(scope: ResidentScope, { occurrenceId, registration: input, cardId, now = new Date() }: RegisterInput): Promise<RegisterResult> {
+export async function register(scope: ResidentScope, { occurrenceId, registration: input, cardId, answers = null, now = new Date() }: RegisterInput): Promise<RegisterResult> {
 	return runIn(scope, async (tx) => {
 		const [o] = await tx.select().from(occurrences).where(eq(occurrences.id, occurrenceId)).for('update');
 		if (!o) return refused('not_found');
@@ -159,6 +163,10 @@ export async function register(scope: ResidentScope, { occurrenceId, registratio
 		if (o.status === 'cancelled') return refused('cancelled');
 		if (!o.registrationOpen) return refused('closed');
 		if (o.startsAt <= now) return refused('past');
+		// The date's registration window (from its program's defaults or its own).
+		const window = windowState(o, now);
+		if (window === 'before') return refused('not_open_yet');
+		if (window === 'after') return refused('window_closed');
 		const need = weight(o, input.groupSize);
 		if (o.capacity !== null && need > o.capacity) return refused('too_large');
 		const contact = normalizeContact(input.contact);
@@ -195,7 +203,8 @@ export async function register(scope: ResidentScope, { occurrenceId, registratio
 			submissionKey: input.submissionKey,
 			accessDigest: tokenDigest(token),
 			referenceCode: reference,
-			cardId
+			cardId,
+			answersSealed: answers && answers.answers.length ? await seal(tx, JSON.stringify(answers), 'answers_sealed', id, o.organizationId) : null
 		});
 		await recordAudit(tx, scope.origin, { action: 'registration.create', organizationId: o.organizationId, entityType: 'registration', entityId: id, changedFields: [status] });
 		return ok({ token, registrationId: id, status, reference, repeated: false, contactKind: contactKindOf(input.contact), contact: input.contact });
@@ -305,6 +314,8 @@ export interface RegistrationListItem {
 	waitlistPosition: number | null;
 	createdAt: Date;
 	attended: boolean;
+	/** Answers to the program's questions as they were asked (labels included). */
+	answers: Answer[];
 }
 
 /** Everyone registered for one of the organisation's dates, decrypted, in registration order. */
@@ -328,7 +339,8 @@ export async function registrationsOf(tx: Db, organizationId: string, occurrence
 			status: r.status,
 			waitlistPosition: r.status === 'waitlisted' ? ++position : null,
 			createdAt: r.createdAt,
-			attended: r.attendedAt !== null
+			attended: r.attendedAt !== null,
+			answers: r.answersSealed ? answersOfDocument(await open(tx, r.answersSealed, 'answers_sealed', r.id, r.organizationId)) : []
 		});
 	}
 	return out;

@@ -3,6 +3,10 @@ import { randomBytes } from 'node:crypto';
 import type { Actions, PageServerLoad } from './$types';
 import { idParam, programSummaries } from '$lib/server/directory';
 import { availability, calendarEntry, readRegistration, register, stageOf } from '$lib/server/events';
+import { questionsOfProgram, readAnswers, registrationRetentionDays, rowsFor, windowState, type AnswerError, type Question } from '$lib/server/events';
+import { formatDay, formatTime } from '$lib/server/present';
+import { localDay } from '$lib/server/directory';
+import type { Translate } from '$lib/i18n';
 import { sendConfirmation, whenOf } from '$lib/server/events/registration-mail';
 import { db } from '$lib/server/db';
 import { publicOrigin } from '$lib/server/http/origin';
@@ -26,12 +30,29 @@ async function publicEntry(id: string) {
 	return entry;
 }
 
+/** The program's registration questions (public, cached like the date until published data changes). */
+const questionsOf = (programId: string) => cachedPublic(`program-questions:${programId}`, () => questionsOfProgram(db(), programId));
+
+const at = (t: Translate, instant: Date) => t('defaults.at', { day: formatDay(t, localDay(instant)), time: formatTime(instant) });
+
+/** Answer errors in words, beside each field of the form. */
+const sayErrors = (t: Translate, errors: Record<string, AnswerError>) => Object.fromEntries(Object.entries(errors).map(([name, e]) => [name, t(e.key, e.params)]));
+
+/** The group size typed, for how many per-person rows to show and check (1 when it is not a number yet). */
+const typedGroupSize = (form: FormData) => {
+	const n = Number(String(form.get('groupSize') ?? '').normalize('NFKC'));
+	return Number.isInteger(n) && n >= 1 && n <= 20 ? n : 1;
+};
+
 export const load: PageServerLoad = async (event) => {
 	const { params, locals } = event;
 	const entry = await publicEntry(params.id);
 	// Places left change with every registration, which also empties the cache.
 	const places = await cachedPublic(`event-places:${entry.id}`, () => availability(residentScope(event), { occurrenceId: entry.id }));
-	const stage = stageOf(entry, new Date());
+	const now = new Date();
+	const stage = stageOf(entry, now);
+	const t = translator(locals.locale);
+	const questions = await questionsOf(entry.programId);
 	return {
 		event: {
 			id: entry.id,
@@ -48,8 +69,15 @@ export const load: PageServerLoad = async (event) => {
 			visit: entry.kind === 'visit',
 			registrationOpen: entry.registrationOpen,
 			capacityUnit: entry.capacityUnit,
-			stage
+			stage,
+			// The registration window (issue 16): before it opens and after it closes, no form.
+			window: windowState(entry, now),
+			opensAt: entry.registrationOpensAt ? at(t, entry.registrationOpensAt) : null,
+			closesAt: entry.registrationClosesAt ? at(t, entry.registrationClosesAt) : null
 		},
+		questions,
+		rows: rowsFor(1),
+		retentionDays: registrationRetentionDays(),
 		places,
 		// One key per rendering of the form: the same submission sent twice registers once.
 		submissionKey: randomBytes(18).toString('base64url')
@@ -60,16 +88,33 @@ export const actions: Actions = {
 	default: async (event) => {
 		const entry = await publicEntry(event.params.id);
 		const t = translator(event.locals.locale);
-		const parsed = readRegistration(await event.request.formData());
-		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors });
+		const form = await event.request.formData();
+		const questions: Question[] = await questionsOf(entry.programId);
+		const groupSize = typedGroupSize(form);
+		const answers = readAnswers(questions, form, groupSize);
+		const answerValues = answers.ok ? Object.fromEntries([...form].filter(([k]) => k.startsWith('a.')).map(([k, val]) => [k, String(val)])) : answers.values;
+		const rows = rowsFor(
+			groupSize,
+			Object.keys(answerValues).reduce((n, k) => Math.max(n, Number(k.split('.')[2] ?? -1) + 1), 0)
+		);
+		const raw = Object.fromEntries(['name', 'contact', 'groupSize', 'needs', 'card', 'consent'].map((k) => [k, String(form.get(k) ?? '')]));
+		// 「人数分の行を出す」: the same form again with a row for everyone; nothing is checked or sent.
+		if (form.get('intent') === 'rows') return { values: raw, errors: {}, answers: answerValues, answerErrors: {}, rows };
+		const parsed = readRegistration(form);
+		// Bad answers and bad fields are shown together, each beside its field; nothing is written.
+		if (!parsed.ok || !answers.ok) return fail(400, { values: parsed.ok ? raw : parsed.values, errors: parsed.ok ? {} : parsed.errors, answers: answerValues, answerErrors: answers.ok ? {} : sayErrors(t, answers.errors), rows });
 		// Every submission counts, taken before the card check and the registration (never given back).
 		const attempt = await throttle().attempt('register', parsed.value.contact, event.locals.ip);
-		if (!attempt.allowed) return fail(429, { values: parsed.value as unknown as Record<string, string>, errors: {}, message: t('registration.throttled', { minutes: Math.ceil(attempt.retryAfter / 60) }) });
+		if (!attempt.allowed) return fail(429, { values: parsed.value as unknown as Record<string, string>, errors: {}, message: t('registration.throttled', { minutes: Math.ceil(attempt.retryAfter / 60) }), answers: answerValues, answerErrors: {}, rows });
 		const resident = residentScope(event);
 		const card = parsed.value.card ? await cardAllowedAt(resident, { typed: parsed.value.card, organizationId: entry.organizationId }) : null;
-		if (card && !card.ok) return fail(400, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: { card: 'registration.error.card' as const } });
-		const result = await register(resident, { occurrenceId: entry.id, registration: parsed.value, cardId: card?.ok ? card.value : null });
-		if (!result.ok) return fail(result.reason === 'not_found' ? 404 : 409, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: {}, message: t(`registration.refused.${result.reason}`) });
+		if (card && !card.ok) return fail(400, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: { card: 'registration.error.card' as const }, answers: answerValues, answerErrors: {}, rows });
+		const result = await register(resident, { occurrenceId: entry.id, registration: parsed.value, cardId: card?.ok ? card.value : null, answers: answers.value });
+		if (!result.ok) {
+			// Outside the window the message says when it opens or that it closed.
+			const message = result.reason === 'not_open_yet' && entry.registrationOpensAt ? t('event.window.opensAt', { at: at(t, entry.registrationOpensAt) }) : t(`registration.refused.${result.reason}`);
+			return fail(result.reason === 'not_found' ? 404 : 409, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: {}, message, answers: answerValues, answerErrors: {}, rows });
+		}
 		const outcome = result.value;
 		if (outcome.token && outcome.contactKind === 'email') {
 			sendConfirmation(outcome.contact, entry, { name: parsed.value.name, status: outcome.status as 'registered' | 'waitlisted', reference: outcome.reference, link: `${publicOrigin()}/registrations/${outcome.token}` });

@@ -5,6 +5,7 @@ import { can } from '$lib/server/auth';
 import { runIn, type OrganizationScope, type Result } from '$lib/server/scope';
 import { uuid } from '$lib/server/boundary';
 import { cancelDate, changeDateSettings, datePage, deleteDate, moveDate, occurrenceOf, readCancel, readMove, readSettings, restoreDate } from '$lib/server/events';
+import { followProgramDate } from '$lib/server/events';
 import { formatDay, formatOccurrence, formatTime, translatorFor } from '$lib/server/present';
 import { localDay } from '$lib/server/directory';
 
@@ -52,6 +53,18 @@ export const load: PageServerLoad = async (event) => {
 		settings: { kind: occurrence.kind, registrationOpen: occurrence.registrationOpen, capacity: occurrence.capacity === null ? '' : String(occurrence.capacity), capacityUnit: occurrence.capacityUnit },
 		move: { day: localDay(occurrence.startsAt), start: occurrence.allDay ? '' : hhmm(occurrence.startsAt), end: occurrence.allDay ? '' : hhmm(occurrence.endsAt), note: occurrence.note ?? '' },
 		counts,
+		// Issue 16: whether the date follows its program's registration defaults, and its window.
+		follows: {
+			programId: occurrence.programId,
+			following: occurrence.followsProgram,
+			window:
+				occurrence.registrationOpen && (occurrence.registrationOpensAt || occurrence.registrationClosesAt)
+					? t('events.follow.window', {
+							opens: occurrence.registrationOpensAt ? `${formatDay(t, localDay(occurrence.registrationOpensAt))} ${formatTime(occurrence.registrationOpensAt)}` : t('events.follow.windowNow'),
+							closes: occurrence.registrationClosesAt ? `${formatDay(t, localDay(occurrence.registrationClosesAt))} ${formatTime(occurrence.registrationClosesAt)}` : t('events.follow.windowStart')
+						})
+					: null
+		},
 		canRegistrations: page.seesRegistrations,
 		canCheckIn: can(scope.actor, 'attendance.record', scope.organizationId)
 	};
@@ -69,6 +82,11 @@ export const actions: Actions = {
 		const parsed = readCancel(await event.request.formData());
 		if (!parsed.ok) return fail(400, { form: 'cancel', note: parsed.values.note, errors: parsed.errors });
 		done(await cancelDate(scope, { occurrenceId, note: parsed.value.note }), scope, occurrenceId, 'cancelled');
+	},
+	/** Back on the program's registration defaults (issue 16). */
+	follow: async (event) => {
+		const { scope, occurrenceId } = await target(event);
+		done(await followProgramDate(scope, { occurrenceId }), scope, occurrenceId, 'followed');
 	},
 	restore: async (event) => {
 		const { scope, occurrenceId } = await target(event);

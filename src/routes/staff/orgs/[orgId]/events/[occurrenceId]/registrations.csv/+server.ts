@@ -3,7 +3,7 @@ import type { RequestHandler } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { csvDocument } from '$lib/server/audit';
 import { uuid } from '$lib/server/boundary';
-import { exportRegistrations, showReference } from '$lib/server/events';
+import { answerText, exportRegistrations, showReference } from '$lib/server/events';
 import { translator } from '$lib/i18n';
 import { csvResponse } from '$lib/server/staff/csv';
 
@@ -19,6 +19,15 @@ export const GET: RequestHandler = async (event) => {
 	const rows = exported.value;
 	const header = ['reference', 'name', 'contact', 'groupSize', 'needs', 'status', 'registeredAt', 'attended'] as const;
 	const status = (r: (typeof rows)[number]) => (r.status === 'waitlisted' ? t('registration.status.waitlisted', { position: r.waitlistPosition ?? '' }) : t(`registration.status.${r.status}`));
-	const body = csvDocument([header.map((h) => t(`registrations.col.${h}`)), ...rows.map((r) => [showReference(r.reference), r.name, r.contact, r.groupSize, r.needs, status(r), r.createdAt.toISOString(), r.attended ? '1' : ''])]);
+	// One column per question answered on this date (issue 16), headed by its label as asked.
+	const questions = new Map<string, string>();
+	for (const r of rows) for (const a of r.answers) if (!questions.has(a.id)) questions.set(a.id, a.label);
+	const words = { yes: t('questions.yes'), person: (n: number) => t('questions.person', { n }) };
+	const answersOf = (r: (typeof rows)[number]) =>
+		[...questions.keys()].map((id) => {
+			const a = r.answers.find((x) => x.id === id);
+			return a ? answerText(a, words) : '';
+		});
+	const body = csvDocument([[...header.map((h) => t(`registrations.col.${h}`)), ...questions.values()], ...rows.map((r) => [showReference(r.reference), r.name, r.contact, r.groupSize, r.needs, status(r), r.createdAt.toISOString(), r.attended ? '1' : '', ...answersOf(r)])]);
 	return csvResponse(body, `registrations-${occurrenceId}.csv`);
 };

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { uuid } from '$lib/server/boundary';
-import { cancelRegistration, listRegistrations, showReference } from '$lib/server/events';
+import { answerText, cancelRegistration, listRegistrations, showReference } from '$lib/server/events';
 import { sendPromotion } from '$lib/server/events/registration-mail';
 import { formatOccurrence } from '$lib/server/present';
 import { translator } from '$lib/i18n';
@@ -32,7 +32,13 @@ export const load: PageServerLoad = async (event) => {
 		organizationId: scope.organizationId,
 		occurrence: { id: occurrence.id, title: entry?.title ?? '', when: formatOccurrence(t, occurrence.startsAt, occurrence.endsAt, occurrence.allDay) },
 		summary: { people: registered.reduce((n, r) => n + r.groupSize, 0), groups: registered.length, waitlisted: list.filter((r) => r.status === 'waitlisted').length },
-		registrations: list.map((r) => ({ ...r, reference: showReference(r.reference), createdAt: r.createdAt.toISOString() })),
+		registrations: list.map(({ answers, ...r }) => ({
+			...r,
+			reference: showReference(r.reference),
+			createdAt: r.createdAt.toISOString(),
+			// Answers to the program's questions (issue 16), in words, sensitive ones marked.
+			answers: answers.map((a) => ({ id: a.id, label: a.label, sensitive: a.sensitive, text: answerText(a, { yes: t('questions.yes'), person: (n) => t('questions.person', { n }) }) })).filter((a) => a.text !== '')
+		})),
 		done: doneQuery.parse(event.url.searchParams.get('done'))
 	};
 };

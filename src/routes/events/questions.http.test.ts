@@ -1,0 +1,121 @@
+/**
+ * The public date page with a program's registration defaults and questions, over HTTP against the
+ * built app, as a browser without JavaScript meets it (issue 16): the date takes registrations
+ * (never 「この回は申込がいりません」), the questions are on the form with a row per child, bad
+ * answers come back beside their fields with nothing written, and the window is said and enforced.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { testDatabase } from '../../../tests/helpers/db';
+import { startApp, type RunningApp } from '../../../tests/helpers/app';
+import { makeOrganizationWithProgram } from '../../../tests/helpers/factories';
+import type { Database } from '$lib/server/db';
+import { asSystem } from '$lib/server/db/tenant';
+import { occurrences, programRegistrationSettings, registrations } from '$lib/server/events/schema';
+import { syncOccurrences } from '$lib/server/events/occurrences';
+import { applyProgramDefaults } from '$lib/server/events/defaults';
+import type { Question } from '$lib/server/events/questions';
+import { todayInTokyo } from '$lib/server/clock';
+
+let database: Database;
+let app: RunningApp;
+let dateId: string;
+
+const QUESTIONS: Question[] = [
+	{ id: 'qgrade01', kind: 'per_person', label: 'お子さんの学年', required: true, sensitive: false, fields: [{ id: 'fgrade01', kind: 'choice', label: '学年', required: true, options: ['未就学', '小1', '小2', '小3'] }] },
+	{ id: 'qphoto01', kind: 'consent', label: '写真撮影に同意します', required: true, sensitive: false }
+];
+
+beforeAll(async () => {
+	database = await testDatabase();
+	const { organizationId, programId } = await makeOrganizationWithProgram(database.db);
+	await asSystem(database.db, async (tx) => {
+		await syncOccurrences(tx as never, todayInTokyo(), [programId]);
+		await tx.insert(programRegistrationSettings).values({ programId, organizationId, registrationOpen: true, capacity: 10, capacityUnit: 'groups', questions: QUESTIONS });
+		await applyProgramDefaults(tx, { programIds: [programId], fromDay: todayInTokyo() });
+	});
+	const [first] = await asSystem(database.db, (tx) => tx.select({ id: occurrences.id }).from(occurrences).where(eq(occurrences.programId, programId)).orderBy(asc(occurrences.startsAt)).limit(1));
+	dateId = first.id;
+	app = await startApp(database.adminUrl);
+}, 180_000);
+afterAll(async () => {
+	await app?.stop();
+	await database?.close();
+});
+
+const page = async () => (await fetch(`${app.baseUrl}/events/${dateId}`, { headers: { accept: 'text/html', 'accept-language': 'ja' } })).text();
+const send = (entries: Array<[string, string]>) =>
+	fetch(`${app.baseUrl}/events/${dateId}`, {
+		method: 'POST',
+		headers: { accept: 'text/html', 'accept-language': 'ja', 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl },
+		body: new URLSearchParams(entries).toString(),
+		redirect: 'manual'
+	});
+const base: Array<[string, string]> = [
+	['name', 'みどり'],
+	['contact', 'midori@example.org'],
+	['groupSize', '3'],
+	['consent', 'on'],
+	['submissionKey', 'http-test-aaaaaaaaaaaaaaaa']
+];
+const held = () => asSystem(database.db, (tx) => tx.select().from(registrations).where(eq(registrations.occurrenceId, dateId)));
+
+describe('a date following its program’s defaults', () => {
+	it('takes registrations and shows the questions, a row per child', async () => {
+		const html = await page();
+		expect(html).not.toContain('この回は申込がいりません');
+		expect(html).toContain('残り10組');
+		expect(html).toContain('お子さんの学年');
+		expect(html).toContain('写真撮影に同意します');
+		expect(html).toMatch(/1人目[\s\S]*2人目[\s\S]*3人目[\s\S]*4人目/);
+	});
+
+	it('shows bad answers beside their fields in Japanese and writes nothing', async () => {
+		const response = await send([...base, ['a.qgrade01.1.fgrade01', 'テレビ']]);
+		expect(response.status).toBe(400);
+		const html = await response.text();
+		expect(html).toMatch(/id="a-qgrade01-1-fgrade01-error"[^>]*>選択肢の中から選んでください。/);
+		expect(html).toMatch(/id="a-qphoto01-error"[^>]*>チェックを入れてください。/);
+		// What was typed is kept.
+		expect(html).toContain('value="みどり"');
+		expect(await held()).toEqual([]);
+	});
+
+	it('shows a row for everyone when asked, without registering', async () => {
+		const response = await send([...base.filter(([k]) => k !== 'groupSize'), ['groupSize', '6'], ['intent', 'rows'], ['a.qgrade01.0.fgrade01', '小2']]);
+		expect(response.status).toBe(200);
+		const html = await response.text();
+		expect(html).toContain('6人目');
+		expect(html).not.toContain('7人目');
+		expect(html).toMatch(/<option value="小2" selected/);
+		expect(await held()).toEqual([]);
+	});
+
+	it('registers with good answers, sealed', async () => {
+		const response = await send([...base, ['a.qgrade01.0.fgrade01', '小3'], ['a.qgrade01.2.fgrade01', '未就学'], ['a.qphoto01', 'on']]);
+		expect(response.status).toBe(303);
+		expect(response.headers.get('location')).toMatch(/^\/registrations\//);
+		const [row] = await held();
+		expect(row.answersSealed).toMatch(/^enc:v1:/);
+		expect(row.answersSealed).not.toContain('小3');
+	});
+
+	it('says when registration opens and refuses before then', async () => {
+		const opens = new Date(Date.now() + 2 * 86_400_000);
+		await asSystem(database.db, (tx) => tx.update(occurrences).set({ registrationOpensAt: opens, followsProgram: false }).where(eq(occurrences.id, dateId)));
+		const html = await page();
+		expect(html).toMatch(/申込は\d+月\d+日\([^)]+\) \d+:\d\dから受け付けます。/);
+		expect(html).not.toContain('name="submissionKey"');
+		const response = await send([...base.filter(([k]) => k !== 'submissionKey' && k !== 'contact'), ['submissionKey', 'http-test-bbbbbbbbbbbbbbbb'], ['contact', 'other@example.org'], ['a.qgrade01.0.fgrade01', '小1'], ['a.qphoto01', 'on']]);
+		expect(response.status).toBe(409);
+		expect(await response.text()).toMatch(/申込は\d+月\d+日\([^)]+\) \d+:\d\dから受け付けます。/);
+		expect(
+			await asSystem(database.db, (tx) =>
+				tx
+					.select({ n: sql<number>`count(*)::int` })
+					.from(registrations)
+					.where(and(eq(registrations.occurrenceId, dateId)))
+			)
+		).toEqual([{ n: 1 }]);
+	});
+});
