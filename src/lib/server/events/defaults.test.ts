@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
-import { makeOrganizationWithProgram, residentOn, uniqueTag } from '../../../../tests/helpers/factories';
+import { makeOrganizationWithProgram, makeProgram, residentOn, uniqueTag } from '../../../../tests/helpers/factories';
 import { organizationScopeOf } from '../../../../tests/helpers/scopes';
 import { useDatabase, type Database } from '../db';
 import { asSystem } from '../db/tenant';
@@ -20,7 +20,7 @@ import { occurrences, registrations } from './schema';
 import { visits } from '../participation/schema';
 import { syncOccurrences } from './occurrences';
 import { changeDateSettings, moveDate } from './dates';
-import { defaultsPreview, followProgramDate, saveRegistrationDefaults, NO_DEFAULTS, type RegistrationDefaults } from './defaults';
+import { copyRegistrationDefaults, defaultsPreview, followProgramDate, programDefaults, saveRegistrationDefaults, NO_DEFAULTS, type RegistrationDefaults } from './defaults';
 import { register, listRegistrations, exportRegistrations, type RegistrationInput } from './registrations';
 import { readAnswers, type Question } from './questions';
 import { deleteExpiredRegistrations, registrationRetentionDays } from './retention';
@@ -122,6 +122,24 @@ describe('program defaults', () => {
 		const [audit] = await asSystem(database.db, (tx) => tx.execute<{ entity_id: string; changed_fields: string[] }>(sql`select entity_id, changed_fields from audit_events where action = 'program.registration_defaults' order by id desc limit 1`)).then((r) => r.rows);
 		expect(audit.entity_id).toBe(`${programId} dates=${preview.following.length}`);
 		expect(audit.changed_fields).toEqual(['capacity', 'opens_days_before', 'closes_hours_before']);
+	});
+
+	it('go with a copied program, whose dates then follow them; never from another organisation’s program', async () => {
+		await saveRegistrationDefaults(admin(), { programId, defaults: defaults({ capacity: 8, questions: [GRADE] }), today });
+		const copy = await makeProgram(database.db, org);
+		await sync(copy);
+		await runIn(admin(), (tx) => copyRegistrationDefaults(tx, admin(), { fromProgramId: programId, toProgramId: copy, today }));
+		expect(await programDefaults(database.db, copy)).toMatchObject({ saved: true, registrationOpen: true, capacity: 8, capacityUnit: 'groups', questions: [GRADE] });
+		const dates = await datesOf(copy);
+		expect(dates.length).toBeGreaterThan(0);
+		for (const d of dates) expect(d).toMatchObject({ registrationOpen: true, capacity: 8, followsProgram: true });
+
+		// Another organisation's program, even with defaults, gives nothing to copy.
+		const { organizationId: foreignOrg, programId: foreign } = await makeOrganizationWithProgram(database.db);
+		expect((await saveRegistrationDefaults(organizationScopeOf(randomUUID(), foreignOrg, 'org_admin', 'events.manage'), { programId: foreign, defaults: defaults(), today })).ok).toBe(true);
+		const second = await makeProgram(database.db, org);
+		await runIn(admin(), (tx) => copyRegistrationDefaults(tx, admin(), { fromProgramId: foreign, toProgramId: second, today }));
+		expect((await programDefaults(database.db, second)).saved).toBe(false);
 	});
 
 	it('move a following date’s window with the date when staff move it', async () => {

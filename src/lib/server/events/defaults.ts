@@ -192,6 +192,23 @@ export async function saveRegistrationDefaults(scope: OrganizationScope, input: 
 }
 
 /**
+ * A copied program takes its source's registration defaults and questions, inside the
+ * transaction that creates it, and its new dates follow them. Nothing when the source has none
+ * or is not the organisation's (row-level security and the check below). Recorded as
+ * `program.registration_defaults` on the new program.
+ */
+export async function copyRegistrationDefaults(tx: Tx<'organization'>, scope: OrganizationScope, input: { fromProgramId: string; toProgramId: string; today: string }): Promise<void> {
+	const { organizationId } = scope;
+	if (!(await isOwnProgram(tx, organizationId, input.fromProgramId))) return;
+	const source = await programDefaults(tx, input.fromProgramId);
+	if (!source.saved) return;
+	const { saved: _saved, ...values } = source;
+	await tx.insert(programRegistrationSettings).values({ programId: input.toProgramId, organizationId, ...values });
+	const touched = await applyProgramDefaults(tx, { programIds: [input.toProgramId], fromDay: input.today });
+	await recordAudit(tx, scope.origin, { action: 'program.registration_defaults', organizationId, entityType: 'program_dates', entityId: `${input.toProgramId} dates=${touched}`, changedFields: [...FIELDS.map(([, column]) => column), 'questions'] });
+}
+
+/**
  * Put a date set by hand back on its program's settings (「プログラムの設定に戻す」): it follows
  * again, and takes the program's registration, 定員 and window now (registration off when the
  * program has none). Recorded as `occurrence.follow_program`.

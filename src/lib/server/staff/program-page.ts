@@ -4,7 +4,8 @@
  * the directory's `editProgram` (its rules and its audit event) with the events module's
  * `syncOccurrences` run inside it, so the program's dated sessions follow its schedules.
  */
-import { nextOccurrencesOfProgram, overlapsFor, syncOccurrences } from '../events';
+import { copyRegistrationDefaults, nextOccurrencesOfProgram, overlapsFor, syncOccurrences } from '../events';
+import { uuid } from '../boundary';
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import {
 	addDays,
@@ -139,7 +140,10 @@ export async function submitProgram(event: RequestEvent, programId: string | nul
 	const parsed = readProgram(form);
 	const previews = previewsOf(parsed.values.schedules, event.locals.locale);
 	const adding = mode === 'preview' && form.has('addSchedule');
-	const shown = { values: withBlankRow(parsed.values, adding), errors: parsed.ok ? {} : parsed.errors, scheduleErrors: parsed.scheduleErrors, previews };
+	// A copy (new program, `copyOf` one of the organisation's own) also takes its registration
+	// defaults and questions, once its dates exist; the form keeps carrying it until saved.
+	const copyOf = programId === null ? uuid.safeParse(form.get('copyOf') ?? '') : null;
+	const shown = { values: withBlankRow(parsed.values, adding), errors: parsed.ok ? {} : parsed.errors, scheduleErrors: parsed.scheduleErrors, previews, copyOf: copyOf?.success ? copyOf.data : null };
 	// Adding a row is not a request to check the rest of a half-filled form.
 	if (adding) return { ...shown, errors: {} };
 	if (!parsed.ok) return fail(400, shown);
@@ -147,7 +151,10 @@ export async function submitProgram(event: RequestEvent, programId: string | nul
 	if (mode === 'preview') return shown;
 	const today = todayInTokyo();
 	// The program's dated sessions follow its schedules (single changes by staff are kept).
-	const saved = await editProgram(scope, { programId, ...parsed.value, today }, (tx, id) => syncOccurrences(tx, today, [id]).then(() => undefined));
+	const saved = await editProgram(scope, { programId, ...parsed.value, today }, async (tx, id) => {
+		await syncOccurrences(tx, today, [id]);
+		if (copyOf?.success) await copyRegistrationDefaults(tx, scope, { fromProgramId: copyOf.data, toProgramId: id, today });
+	});
 	if (!saved.ok && saved.reason === 'not_found') error(404, 'Not Found');
 	if (!saved.ok) return fail(400, { ...shown, errors: { locationIds: 'staff.error.choice' } });
 	redirect(303, `/staff/orgs/${organizationId}/programs/${saved.value.programId}?done=saved`);
