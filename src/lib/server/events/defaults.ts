@@ -202,8 +202,8 @@ export async function copyRegistrationDefaults(tx: Tx<'organization'>, scope: Or
 	if (!(await isOwnProgram(tx, organizationId, input.fromProgramId))) return;
 	const source = await programDefaults(tx, input.fromProgramId);
 	if (!source.saved) return;
-	const { saved: _saved, ...values } = source;
-	await tx.insert(programRegistrationSettings).values({ programId: input.toProgramId, organizationId, ...values });
+	const { registrationOpen, capacity, capacityUnit, opensDaysBefore, closesHoursBefore, questions } = source;
+	await tx.insert(programRegistrationSettings).values({ programId: input.toProgramId, organizationId, registrationOpen, capacity, capacityUnit, opensDaysBefore, closesHoursBefore, questions });
 	const touched = await applyProgramDefaults(tx, { programIds: [input.toProgramId], fromDay: input.today });
 	await recordAudit(tx, scope.origin, { action: 'program.registration_defaults', organizationId, entityType: 'program_dates', entityId: `${input.toProgramId} dates=${touched}`, changedFields: [...FIELDS.map(([, column]) => column), 'questions'] });
 }
