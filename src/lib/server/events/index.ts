@@ -58,7 +58,23 @@ export { sendDueReminders } from './reminders';
 export { registrationForReferral, type RegistrationForReferral } from './referral-source';
 export { registrationOfOrganization, registrationSourceByLink, type ConsentRegistration } from './consent-source';
 // ── program registration defaults, questions and retention (issue 16) ──
-export { programDefaults, questionsOfProgram, applyProgramDefaults, copyRegistrationDefaults, defaultsPreview, registrationDefaultsPage, saveRegistrationDefaults, followProgramDate, windowState, windowFor, NO_DEFAULTS, type RegistrationDefaults, type DefaultsDate, type DefaultsPreview, type DefaultsPage } from './defaults';
+export {
+	programDefaults,
+	questionsOfProgram,
+	applyProgramDefaults,
+	copyRegistrationDefaults,
+	defaultsPreview,
+	registrationDefaultsPage,
+	saveRegistrationDefaults,
+	followProgramDate,
+	windowState,
+	windowFor,
+	NO_DEFAULTS,
+	type RegistrationDefaults,
+	type DefaultsDate,
+	type DefaultsPreview,
+	type DefaultsPage
+} from './defaults';
 export {
 	questionSchema,
 	questionsSchema,
