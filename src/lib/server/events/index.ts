@@ -59,31 +59,7 @@ export { registrationForReferral, type RegistrationForReferral } from './referra
 export { registrationOfOrganization, registrationSourceByLink, type ConsentRegistration } from './consent-source';
 // ── program registration defaults, questions and retention (issue 16) ──
 export { programDefaults, questionsOfProgram, applyProgramDefaults, defaultsPreview, registrationDefaultsPage, saveRegistrationDefaults, followProgramDate, windowState, windowFor, NO_DEFAULTS, type RegistrationDefaults, type DefaultsDate, type DefaultsPreview, type DefaultsPage } from './defaults';
-export {
-	questionSchema,
-	questionsSchema,
-	storedQuestions,
-	questionRowsOf,
-	readQuestions,
-	rowOf,
-	blankQuestionRow,
-	answersSchema,
-	readAnswers,
-	answerName,
-	answerText,
-	rowsFor,
-	MAX_QUESTIONS,
-	MAX_SUB_FIELDS,
-	MAX_ROWS,
-	type Question,
-	type SubField,
-	type QuestionRow,
-	type QuestionRowErrors,
-	type DefinitionErrorKey,
-	type Answer,
-	type AnswerDocument,
-	type AnswerError,
-	type AnswerErrorKey
-} from './questions';
+export { questionSchema, questionsSchema, storedQuestions, questionRowsOf, readQuestions, rowOf, blankQuestionRow, MAX_QUESTIONS, MAX_SUB_FIELDS, MAX_ROWS, type Question, type SubField, type QuestionRow, type QuestionRowErrors, type DefinitionErrorKey } from './questions';
+export { answersSchema, readAnswers, answerName, answerText, rowsFor, type Answer, type AnswerDocument, type AnswerError, type AnswerErrorKey } from './answers';
 export { readDefaults, type DefaultsValues, type DefaultsFieldErrors, type DefaultsErrorKey } from './defaults-input';
 export { deleteExpiredRegistrations, registrationRetentionDays, DEFAULT_REGISTRATION_RETENTION_DAYS, type RegistrationRetentionRun } from './retention';
