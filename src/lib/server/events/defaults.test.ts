@@ -22,7 +22,8 @@ import { syncOccurrences } from './occurrences';
 import { changeDateSettings, moveDate } from './dates';
 import { copyRegistrationDefaults, defaultsPreview, followProgramDate, programDefaults, saveRegistrationDefaults, NO_DEFAULTS, type RegistrationDefaults } from './defaults';
 import { register, listRegistrations, exportRegistrations, type RegistrationInput } from './registrations';
-import { readAnswers, type Question } from './questions';
+import type { Question } from './questions';
+import { readAnswers } from './answers';
 import { deleteExpiredRegistrations, registrationRetentionDays } from './retention';
 
 let database: Database;

@@ -53,7 +53,7 @@ export {
 	type Availability,
 	type RegistrationListItem
 } from './registrations';
-export { heldSessionCounts, heldSessionDays } from './held';
+export { heldSessionCounts } from './held';
 export { sendDueReminders } from './reminders';
 export { registrationForReferral, type RegistrationForReferral } from './referral-source';
 export { registrationOfOrganization, registrationSourceByLink, type ConsentRegistration } from './consent-source';
@@ -75,31 +75,7 @@ export {
 	type DefaultsPreview,
 	type DefaultsPage
 } from './defaults';
-export {
-	questionSchema,
-	questionsSchema,
-	storedQuestions,
-	questionRowsOf,
-	readQuestions,
-	rowOf,
-	blankQuestionRow,
-	answersSchema,
-	readAnswers,
-	answerName,
-	answerText,
-	rowsFor,
-	MAX_QUESTIONS,
-	MAX_SUB_FIELDS,
-	MAX_ROWS,
-	type Question,
-	type SubField,
-	type QuestionRow,
-	type QuestionRowErrors,
-	type DefinitionErrorKey,
-	type Answer,
-	type AnswerDocument,
-	type AnswerError,
-	type AnswerErrorKey
-} from './questions';
+export { questionSchema, questionsSchema, storedQuestions, questionRowsOf, readQuestions, rowOf, blankQuestionRow, MAX_QUESTIONS, MAX_SUB_FIELDS, MAX_ROWS, type Question, type SubField, type QuestionRow, type QuestionRowErrors, type DefinitionErrorKey } from './questions';
+export { answersSchema, readAnswers, answerName, answerText, rowsFor, type Answer, type AnswerDocument, type AnswerError, type AnswerErrorKey } from './answers';
 export { readDefaults, type DefaultsValues, type DefaultsFieldErrors, type DefaultsErrorKey } from './defaults-input';
 export { deleteExpiredRegistrations, registrationRetentionDays, DEFAULT_REGISTRATION_RETENTION_DAYS, type RegistrationRetentionRun } from './retention';

@@ -1,6 +1,7 @@
 /** Registration questions: definitions checked when staff save them, answers checked against them. */
 import { describe, expect, it } from 'vitest';
-import { answerText, answersOfDocument, questionRowsOf, questionsSchema, readAnswers, readQuestions, rowOf, type Question } from './questions';
+import { questionRowsOf, questionsSchema, readQuestions, rowOf, type Question } from './questions';
+import { answerText, answersOfDocument, readAnswers } from './answers';
 
 const form = (entries: Record<string, string>) => {
 	const f = new FormData();

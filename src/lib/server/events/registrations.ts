@@ -17,7 +17,7 @@ import { calendarEntry, type CalendarEntry } from './calendar';
 import { occurrenceOf } from './occurrences';
 import { occurrences, registrations, type RegistrationStatus } from './schema';
 import { windowState } from './defaults';
-import { answersOfDocument, type Answer, type AnswerDocument } from './questions';
+import { answersOfDocument, type Answer, type AnswerDocument } from './answers';
 
 type Row = typeof registrations.$inferSelect;
 type OccurrenceRow = typeof occurrences.$inferSelect;
