@@ -53,7 +53,7 @@ export {
 	type Availability,
 	type RegistrationListItem
 } from './registrations';
-export { heldSessionCounts } from './held';
+export { heldSessionCounts, heldSessionDays } from './held';
 export { sendDueReminders } from './reminders';
 export { registrationForReferral, type RegistrationForReferral } from './referral-source';
 export { registrationOfOrganization, registrationSourceByLink, type ConsentRegistration } from './consent-source';
