@@ -20,7 +20,10 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const now = new Date();
 	const clock = { now, today: todayInTokyo(now) };
 	const result = await searchPrograms(db(), query, clock);
-	const suggestions = result.total === 0 ? await suggestAlternatives(db(), query, clock) : [];
+	// Nothing found, or (for a time such as 今日, late in the evening) only programs whose dates are
+	// not known: either way the person gets other searches to try, not a dead end.
+	const noDatedMatch = !!query.when && result.page === 1 && result.items.every((item) => !item.scheduleKnown);
+	const suggestions = result.total === 0 || noDatedMatch ? await suggestAlternatives(db(), query, clock) : [];
 	const loc = locals.locale;
 
 	const linkWith = (changes: Partial<Record<keyof FinderQuery, string>>) => {
@@ -98,6 +101,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		radiusOptions: (['5', '10', '30', 'pref'] as const).map((r) => ({ code: r, label: t(`search.radius.${r}`) })),
 		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,
 		undated: undatedItems.map(present),
+		noDatedMatch: result.total > 0 && noDatedMatch,
 		items: dated.map(present),
 		// Supporters' programs that match a residents' search: a count and a link, never among the results.
 		supporters: result.supportersTotal ? { text: t('search.supporters', { count: result.supportersTotal }), href: linkWith({ audience: 'supporters' }) } : null,
