@@ -17,6 +17,9 @@ import { conferencesEn } from './en-conferences';
 import { referralsEn } from './en-referrals';
 import { consentEn } from './en-consent';
 import { placesEn } from './en-places';
+// issue 16: notices, check-in list, head count undo
+import { noticesEn } from './en-notices';
+import { doorEn } from './en-door';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -248,5 +251,8 @@ export const en: Record<MessageKey, string> = {
 	...referralFiguresEn,
 	...conferencesEn,
 	...referralsEn,
-	...consentEn
+	...consentEn,
+	// issue 16: notices, check-in list, head count undo
+	...noticesEn,
+	...doorEn
 };

@@ -17,6 +17,9 @@ import { conferencesJa } from './ja-conferences';
 import { referralsJa } from './ja-referrals';
 import { consentJa } from './ja-consent';
 import { placesJa } from './ja-places';
+// issue 16: notices, check-in list, head count undo
+import { noticesJa } from './ja-notices';
+import { doorJa } from './ja-door';
 
 export const ja = {
 	...authJa,
@@ -247,7 +250,10 @@ export const ja = {
 	...referralFiguresJa,
 	...conferencesJa,
 	...referralsJa,
-	...consentJa
+	...consentJa,
+	// issue 16: notices, check-in list, head count undo
+	...noticesJa,
+	...doorJa
 } as const;
 
 export type MessageKey = keyof typeof ja;

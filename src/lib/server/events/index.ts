@@ -57,3 +57,8 @@ export { heldSessionCounts } from './held';
 export { sendDueReminders } from './reminders';
 export { registrationForReferral, type RegistrationForReferral } from './referral-source';
 export { registrationOfOrganization, registrationSourceByLink, type ConsentRegistration } from './consent-source';
+// issue 16: telling registrants (mail, LINE, SMS), linking LINE to a registration
+export { useLineForNotices, linePusher, smsSender, useSmsSender, recordingSmsSender, mobileNumberOf, type SmsSender, type RecordingSms, type LineNoticePusher, type SentResult } from './notice-senders';
+export { noticesSettled, noticesOfDate, noticesOfRegistrations, peopleToCall, channelsFor, type NoticeSeen, type PersonToCall, type ChangeKind } from './notices';
+export { newRegistrationLineCode, linkRegistrationLine, normaliseRegistrationCode, type LineCodeRefusal } from './line-link';
+export { registrationNotices, NOTICE_KINDS, NOTICE_CHANNELS, type NoticeKind, type NoticeChannel } from './schema';

@@ -52,6 +52,7 @@ export const load: PageServerLoad = async (event) => {
 		settings: { kind: occurrence.kind, registrationOpen: occurrence.registrationOpen, capacity: occurrence.capacity === null ? '' : String(occurrence.capacity), capacityUnit: occurrence.capacityUnit },
 		move: { day: localDay(occurrence.startsAt), start: occurrence.allDay ? '' : hhmm(occurrence.startsAt), end: occurrence.allDay ? '' : hhmm(occurrence.endsAt), note: occurrence.note ?? '' },
 		counts,
+		toCall: page.toCall,
 		canRegistrations: page.seesRegistrations,
 		canCheckIn: can(scope.actor, 'attendance.record', scope.organizationId)
 	};
