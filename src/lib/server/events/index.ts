@@ -62,3 +62,5 @@ export { useLineForNotices, linePusher, smsSender, useSmsSender, recordingSmsSen
 export { noticesSettled, noticesOfDate, noticesOfRegistrations, peopleToCall, channelsFor, type NoticeSeen, type PersonToCall, type ChangeKind } from './notices';
 export { newRegistrationLineCode, linkRegistrationLine, normaliseRegistrationCode, type LineCodeRefusal } from './line-link';
 export { registrationNotices, NOTICE_KINDS, NOTICE_CHANNELS, type NoticeKind, type NoticeChannel } from './schema';
+// issue 16: the door's list (check-in as good as the paper sheet)
+export { expectedAt, registrationForArrival, type ExpectedPerson } from './expected';

@@ -12,7 +12,7 @@
  * mark back too, so it is tried again at the next run (until the date starts). LINE and SMS go in
  * the same transaction after the mail; their failure is recorded on the notice, not retried.
  */
-import { and, eq, gt, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { runIn, type SystemScope } from '../scope';
 import { translate } from '$lib/i18n';
 import { sendMail } from '../mail';
@@ -21,6 +21,7 @@ import { calendarEntry, type CalendarEntry } from './calendar';
 import { occurrences, registrationNotices, registrations } from './schema';
 import { whenOf } from './registration-mail';
 import { claimNotices, deliver, recipientOf, type NoticeMessage } from './notices';
+import { smsSender } from './notice-senders';
 
 function reminderMessage(entry: CalendarEntry): NoticeMessage {
 	const title = entry.title;
@@ -30,9 +31,11 @@ function reminderMessage(entry: CalendarEntry): NoticeMessage {
 
 const AHEAD_MS = 36 * 3600_000;
 
-function due(now: Date): SQL {
+/** Registered, not yet reminded, reachable (e-mail, LINE linked, or a phone while SMS is configured), the date in the next 36 hours. */
+function due(now: Date, sms = smsSender() !== null): SQL {
 	return and(
 		eq(registrations.status, 'registered'),
+		or(eq(registrations.contactKind, 'email'), isNotNull(registrations.lineRecipientSealed), sms ? eq(registrations.contactKind, 'phone') : sql`false`),
 		isNull(registrations.remindedAt),
 		sql`${registrations.occurrenceId} in (select ${occurrences.id} from ${occurrences} where ${occurrences.status} = 'scheduled' and ${gt(occurrences.startsAt, now)} and ${lte(occurrences.startsAt, new Date(now.getTime() + AHEAD_MS))})`
 	)!;
