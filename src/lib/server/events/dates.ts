@@ -146,8 +146,7 @@ async function claimChangeNotices(tx: Tx<'organization'>, scope: OrganizationSco
 	if (!entry) return [];
 	const recipients = await activeRecipients(tx, scope.organizationId, occurrence.id);
 	const deliveries = await claimNotices(tx, noticeKindOf(change), changeKeyOf(change, new Date()), recipients, (r) => changeMessage(change, entry, note, r.name));
-	if (deliveries.length > 0)
-		await recordAudit(tx, scope.origin, { action: 'registration.notice', organizationId: scope.organizationId, entityType: 'occurrence', entityId: occurrence.id, changedFields: [change, ...new Set(deliveries.map((d) => d.channel))] });
+	if (deliveries.length > 0) await recordAudit(tx, scope.origin, { action: 'registration.notice', organizationId: scope.organizationId, entityType: 'occurrence', entityId: occurrence.id, changedFields: [change, ...new Set(deliveries.map((d) => d.channel))] });
 	return deliveries;
 }
 

@@ -248,6 +248,8 @@ describe('LINE', () => {
 		const resident = residentOn(database.db);
 		const code = await newRegistrationLineCode(resident, { token: r.token! });
 		if (!code.ok) throw new Error(code.reason);
+		// Only the registrant's own link makes a code.
+		expect(await newRegistrationLineCode(resident, { token: 'not-the-link-aaaaaaaaaaaaaaaaaaaaaaaaa' })).toEqual({ ok: false, reason: 'not_found' });
 		expect(code.value.code).toMatch(/^YOYAKU-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{2}$/);
 		const stored = (await asSystem(database.db, (tx) => tx.select().from(registrations).where(eq(registrations.id, r.registrationId))))[0];
 		expect(stored.lineLinkDigest).not.toContain(code.value.code.replaceAll('-', '').slice(6));
