@@ -30,6 +30,5 @@ export const doorEn: Record<keyof typeof doorJa, string> = {
 	'count.undone': 'The last tap was undone.',
 	'count.nothingToUndo': 'Nothing to undo. Only the last tap made on this device can be undone, on the same day.',
 	'count.more': 'How to count',
-	'audit.action.visit.arrive': 'Checked in from the list',
 	'audit.action.visit.undo_tap': 'Head-count tap undone'
 };

@@ -37,7 +37,6 @@ export const noticesEn: Record<keyof typeof noticesJa, string> = {
 	'notice.toCall.failed': 'failed',
 	'notice.toCall.noContact': 'Their e-mail failed (no phone number given)',
 	'notice.toCall.groupSize': '{count} people',
-	'notice.done.told': 'Telling {count} registrants.',
 	'notice.line.heading': 'Get notices on LINE',
 	'notice.line.lead': 'Cancellations, changes and the day-before reminder can come on LINE too. Make a code below and send it to the Tsunagu LINE official account.',
 	'notice.line.make': 'Make a LINE code',

@@ -28,6 +28,5 @@ export const doorJa = {
 	'count.undone': '最後に数えた1人を取り消しました。',
 	'count.nothingToUndo': '取り消せる記録がありません。この端末で最後に数えた1人だけを、その日のうちに取り消せます。',
 	'count.more': '数え方',
-	'audit.action.visit.arrive': '受付(一覧から来所を記録)',
 	'audit.action.visit.undo_tap': '人数カウントの取り消し'
 } as const;

@@ -35,7 +35,6 @@ export const noticesJa = {
 	'notice.toCall.failed': '送れませんでした',
 	'notice.toCall.noContact': 'メールが届かなかった人です(電話番号はありません)',
 	'notice.toCall.groupSize': '{count}人',
-	'notice.done.told': '申込のある{count}人にお知らせを送っています。',
 	'notice.line.heading': 'LINEでお知らせを受け取る',
 	'notice.line.lead': '中止や日時の変更、前日のお知らせをLINEでも受け取れます。下のボタンでコードを出し、つなぐのLINE公式アカウントにそのコードを送ってください。',
 	'notice.line.make': 'LINE用のコードを出す',
