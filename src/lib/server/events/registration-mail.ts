@@ -6,6 +6,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { translate, type Locale } from '$lib/i18n';
 import { runIn, type Scope } from '../scope';
+import { log } from '../log';
 import type { CalendarEntry } from './calendar';
 import { formatOccurrence, translatorFor } from '../present';
 import { registrations } from './schema';
@@ -39,8 +40,14 @@ export async function sendConfirmation(scope: Scope, registrationId: string, ent
 		const [row] = await tx.select().from(registrations).where(eq(registrations.id, registrationId));
 		if (!row) return [];
 		return claimNotices(tx, 'confirmation', '', [await recipientOf(tx, row)], () => confirmationMessage(entry, r));
-	});
+	}).catch(claimFailed);
 	dispatchNotices(scope, deliveries);
+}
+
+/** The registration stands whatever happens to its notice: a failed claim is logged, never thrown at the resident. */
+function claimFailed(error: unknown): [] {
+	log.error('notice_claim_failed', { message: (error as Error).message });
+	return [];
 }
 
 /** Tell the people moved up from the waiting list (once each). */
@@ -50,6 +57,6 @@ export async function sendPromotion(scope: Scope, registrationIds: string[], ent
 		const rows = await tx.select().from(registrations).where(inArray(registrations.id, registrationIds));
 		const recipients = await Promise.all(rows.map((row) => recipientOf(tx, row)));
 		return claimNotices(tx, 'promoted', '', recipients, () => promotionMessage(entry));
-	});
+	}).catch(claimFailed);
 	dispatchNotices(scope, deliveries);
 }
