@@ -340,6 +340,136 @@ describe('a program from its schedule to the visit in its figures', () => {
 		assert.match(await staff.locator('#tap-total').innerText(), new RegExp(`${before + 2}人`));
 	});
 
+	// ── issue 16: the door as good as the paper sheet, head count on a phone, telling registrants ──
+
+	/** The staff member's phone: 390×844, JavaScript on (or off), signed in as on the desktop. */
+	async function staffPhone(javaScriptEnabled = true): Promise<{ context: BrowserContext; page: Page }> {
+		const context = await browser.newContext({ baseURL: baseUrl, locale: 'ja-JP', extraHTTPHeaders: { 'accept-language': 'ja' }, viewport: { width: 390, height: 844 }, javaScriptEnabled, bypassCSP: true });
+		await context.addCookies(await staff.context().cookies());
+		return { context, page: await context.newPage() };
+	}
+	/** Nothing wider than the phone: no crushed or cut-off columns. */
+	async function fitsThePhone(page: Page) {
+		assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, `${page.url()} is wider than the phone`);
+	}
+	/** A one-off session of the program on `day`, taking registrations; its id. */
+	async function sessionOn(day: string, title: string): Promise<string> {
+		await staff.goto(`${organizationPath}/events/new`);
+		await staff.getByLabel('どの取組の催しですか').selectOption({ label: PROGRAM });
+		await staff.getByLabel('催しの名前(空欄なら取組の名前)').fill(title);
+		await staff.getByLabel('日付').fill(day);
+		await staff.getByLabel('開始').fill('10:00');
+		await staff.getByLabel('この回は申込を受け付ける').check();
+		await staff.getByRole('button', { name: '追加する' }).click();
+		await staff.waitForURL(/done=created/);
+		return new URL(staff.url()).pathname.split('/').pop()!;
+	}
+	/** A resident registers on their phone (no JavaScript); the 受付番号 shown. */
+	async function registerOn(page: Page, session: string, who: { name: string; contact: string; groupSize?: number; card?: string }): Promise<string> {
+		await page.goto(`/events/${session}`);
+		await page.getByLabel('お名前(ニックネーム可)').fill(who.name);
+		await page.getByLabel('連絡先(メールアドレスか電話番号)').fill(who.contact);
+		if (who.groupSize) await page.getByLabel('人数', { exact: true }).fill(String(who.groupSize));
+		if (who.card) await page.getByLabel('参加カードの番号(お持ちの方・任意)').fill(who.card);
+		await page.getByRole('checkbox', { name: /同意します/ }).check();
+		await page.getByRole('button', { name: '申し込む' }).click();
+		await page.waitForURL(/\/registrations\//);
+		return (await page.locator('strong.code').first().innerText()).trim();
+	}
+	const tokyoDayAfter = (days: number) => new Date(Date.now() + 9 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+	let groupSession = '';
+
+	it('a group of 3 registered with a card is checked in by card, then by 受付番号, on a phone: counted 3 and shown arrived', async () => {
+		// Tomorrow's session: taking registrations whatever the hour, and open at the door (the day either side).
+		groupSession = await sessionOn(tokyoDayAfter(1), 'ひだまり食堂 グループの回');
+		const reference = await registerOn(residentB, groupSession, { name: 'ひかる', contact: 'hikaru@example.org', groupSize: 3, card: cardCode });
+		const other = await residentPage();
+		await registerOn(other.page, groupSession, { name: 'みどり', contact: '03-1234-5678' });
+		await other.context.close();
+
+		const { context, page } = await staffPhone();
+		await page.goto(`${organizationPath}/checkin?occurrence=${groupSession}`);
+		assert.match(await page.locator('#door-summary').innerText(), /0\/2組 来ました\(0\/4人\)/);
+		await page.getByLabel('カード番号または受付番号').fill(cardCode);
+		await page.getByRole('button', { name: '受付する' }).click();
+		await page.locator('.checkin-result').getByText('受付しました').waitFor();
+		assert.match(await page.locator('.checkin-result').innerText(), /3人/);
+		assert.equal(await page.evaluate(() => document.activeElement?.id), 'code');
+		await page.getByLabel('カード番号または受付番号').fill(reference);
+		await page.getByRole('button', { name: '受付する' }).click();
+		await page.locator('.checkin-result').getByText('本日すでに受付済みです').waitFor();
+		assert.match(await page.locator('.checkin-result').innerText(), /3人/);
+		assert.equal(await page.evaluate(() => document.activeElement?.id), 'code');
+		assert.match(await page.locator('#door-summary').innerText(), /1\/2組 来ました\(3\/4人\)/);
+		assert.match(await page.locator('.door-row', { hasText: 'ひかる' }).innerText(), /来ました/);
+		await fitsThePhone(page);
+		await assertAccessible(page);
+		await context.close();
+	});
+
+	it('one tap on the list marks an expected person arrived, without JavaScript', async () => {
+		const { context, page } = await staffPhone(false);
+		await page.goto(`${organizationPath}/checkin?occurrence=${groupSession}`);
+		await page.getByRole('button', { name: 'みどりさん(1人)の来所を記録する' }).click();
+		await page.locator('.checkin-result').getByText('受付しました').waitFor();
+		assert.match(await page.locator('#door-summary').innerText(), /2\/2組 来ました\(4\/4人\)/);
+		assert.match(await page.locator('.door-row', { hasText: 'みどり' }).innerText(), /来ました/);
+		await fitsThePhone(page);
+		await context.close();
+	});
+
+	it('on a phone the count buttons are on the first screen, and a mistaken tap is undone', async () => {
+		const { context, page } = await staffPhone();
+		await page.goto(`${organizationPath}/count`);
+		await page.getByLabel('取組').selectOption({ label: PROGRAM });
+		await page.getByRole('button', { name: 'この取組を数える' }).click();
+		await page.locator('#tap-pending').getByText('すべて送信済み').waitFor();
+		const lastButton = await page.getByRole('button', { name: '90代以上' }).boundingBox();
+		assert.ok(lastButton && lastButton.y + lastButton.height <= 844, `the last age button ends at ${lastButton && lastButton.y + lastButton.height}px`);
+		await fitsThePhone(page);
+		await assertAccessible(page);
+		const total = async () => Number((await page.locator('#tap-total').innerText()).match(/(\d+)人/)![1]);
+		const before = await total();
+		await page.getByRole('button', { name: '20代' }).click();
+		await page.locator('#tap-pending').getByText('すべて送信済み').waitFor();
+		assert.equal(await total(), before + 1);
+		await page.getByRole('button', { name: '最後の1人を取り消す' }).click();
+		await page.getByText('最後に数えた1人を取り消しました').waitFor();
+		for (let i = 0; i < 50 && (await total()) !== before; i++) await new Promise((r) => setTimeout(r, 100));
+		assert.equal(await total(), before);
+		await page.reload();
+		await page.locator('#tap-pending').getByText('すべて送信済み').waitFor();
+		assert.equal(await total(), before, 'the undone tap is gone on the server too');
+		await page.getByRole('button', { name: '最後の1人を取り消す' }).click();
+		await page.getByText('取り消せる記録がありません').waitFor();
+		await context.close();
+	});
+
+	it('cancelling a date mails the registrant with the reason and lists who must be called', async () => {
+		const session = await sessionOn(tokyoDayAfter(8), 'ひだまり食堂 中止になる回');
+		const sakura = await residentPage();
+		await registerOn(sakura.page, session, { name: 'さくら', contact: 'sakura@example.org' });
+		await registerOn(sakura.page, session, { name: 'もも', contact: '03-2222-3333' });
+		await sakura.context.close();
+
+		await staff.goto(`${organizationPath}/events/${session}`);
+		const before = staff.locator('section[aria-labelledby="cancel"] .to-call');
+		assert.match(await before.innerText(), /電話で連絡が必要な人[\s\S]*もも[\s\S]*03-2222-3333/);
+		assert.doesNotMatch(await before.innerText(), /さくら/);
+		await staff.getByLabel('中止の理由・お知らせ(公開されます)').fill('講師の都合のため');
+		await staff.getByRole('button', { name: 'この回を中止する' }).click();
+		await staff.waitForURL(/done=cancelled/);
+		const mail = await mailTo('sakura@example.org', /中止/);
+		assert.match(mail, /ひだまり食堂 中止になる回/);
+		assert.match(mail, /講師の都合のため/);
+		assert.match(await staff.locator('section[aria-labelledby="restore"] .to-call').innerText(), /もも[\s\S]*03-2222-3333/);
+		await assertAccessible(staff);
+		await staff.getByRole('link', { name: '申込の一覧' }).click();
+		await staff.waitForURL(/\/registrations$/);
+		assert.match(await staff.getByRole('row', { name: /さくら/ }).innerText(), /中止: メール 送信済み/);
+		await assertAccessible(staff);
+	});
+
 	// Issue 16: registration set once on the program (定員 10組, a question per child), on a phone.
 	it('on a phone, the staff member sets 定員 10組 and a per-child question once on the program; a resident registers a group at another date', async () => {
 		const context = await browser.newContext({ baseURL: baseUrl, locale: 'ja-JP', extraHTTPHeaders: { 'accept-language': 'ja' }, viewport: { width: 390, height: 844 }, bypassCSP: true });

@@ -99,6 +99,8 @@ const MATRIX: Record<string, Probe[]> = {
 	'/events/[id]/calendar.ics': [get('own', (i) => `/events/${i.occurrence}/calendar.ics`, ALL_OK)],
 	'/events/[id]': [get('own', (i) => `/events/${i.occurrence}`, ALL_OK), get('other', (i) => `/events/${i.occurrence}`, ALL_OK)],
 	// A wrong bearer link is a 404 for everyone: no session gives access to a resident's registration.
+	// Its actions (cancel, the LINE code of issue 16) open the registration through the same bearer-link guard first
+	// (another probe here would spend the network's bad-link allowance the /card probes below count on).
 	'/registrations/[token]': [get('none', () => '/registrations/wrong-link-aaaaaaaaaaaaaaaaaaaaaaa', ['hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'])],
 	'/card': [get('none', () => '/card', ALL_OK), post('none', () => '/card', () => ({}), ALL_OK)],
 	'/card/[token]': [get('none', () => '/card/wrong-link-aaaaaaaaaaaaaaaaaaaaaaa', ['hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'])],
@@ -239,13 +241,18 @@ const MATRIX: Record<string, Probe[]> = {
 	'/staff/orgs/[orgId]/checkin': [
 		get('own', (i) => `/staff/orgs/${i.org}/checkin`, ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa']),
 		get('other', (i) => `/staff/orgs/${i.org}/checkin`, ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa']),
-		post('idor', (i, b) => `/staff/orgs/${i.org}/checkin?/checkin`, (_i, b) => ({ occurrenceId: b.occurrence, code: 'ABCDE-12345' }), ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa'])
+		post('idor', (i, b) => `/staff/orgs/${i.org}/checkin?/checkin`, (_i, b) => ({ occurrenceId: b.occurrence, code: 'ABCDE-12345' }), ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa']),
+		// One tap on the list (issue 16): B's date, or B's registration on A's date, is refused (409) and B stays as it was.
+		post('idor', (i) => `/staff/orgs/${i.org}/checkin?/arrive`, (_i, b) => ({ occurrenceId: b.occurrence, registrationId: b.registration }), ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa']),
+		post('idor', (i) => `/staff/orgs/${i.org}/checkin?/arrive`, (i, b) => ({ occurrenceId: i.occurrence, registrationId: b.registration }), ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa'])
 	],
 	'/staff/orgs/[orgId]/count': [
 		get('own', (i) => `/staff/orgs/${i.org}/count`, ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa']),
 		get('other', (i) => `/staff/orgs/${i.org}/count`, ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa']),
 		// B's program under A's path: refused (404), nothing counted.
-		post('idor', (i) => `/staff/orgs/${i.org}/count?/tap`, (_i, b) => ({ programId: b.program, ageBand: '20s', gender: 'female', clientKey: '6f1c2a34-1111-4222-8333-444455556666' }), ['login', 'hidden', 'deny', 'hidden', 'hidden', 'deny', 'mfa'])
+		post('idor', (i) => `/staff/orgs/${i.org}/count?/tap`, (_i, b) => ({ programId: b.program, ageBand: '20s', gender: 'female', clientKey: '6f1c2a34-1111-4222-8333-444455556666' }), ['login', 'hidden', 'deny', 'hidden', 'hidden', 'deny', 'mfa']),
+		// Undo (issue 16): only the caller's own tap; a key of anyone else's answers "nothing to undo" (409) and removes nothing.
+		post('idor', (i) => `/staff/orgs/${i.org}/count?/undo`, () => ({ clientKey: '6f1c2a34-1111-4222-8333-444455556666' }), ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa'])
 	],
 	'/api/v1/orgs/[orgId]/checkins': [post('own', (i) => `/api/v1/orgs/${i.org}/checkins`, () => ({}), ['login', 'ok', 'deny', 'ok', 'ok', 'deny', 'mfa'])],
 	'/api/v1/orgs/[orgId]/taps': [post('other', (i) => `/api/v1/orgs/${i.org}/taps`, () => ({}), ['login', 'deny', 'deny', 'deny', 'deny', 'deny', 'mfa'])],
@@ -513,6 +520,7 @@ async function snapshotOf(org: string): Promise<string> {
 		'occurrences where organization_id',
 		'registrations where organization_id',
 		'program_registration_settings where organization_id',
+		'registration_notices where organization_id',
 		'visits where organization_id',
 		'card_consents where organization_id',
 		'consultation_threads where organization_id',

@@ -24,7 +24,7 @@ const WITHOUT_RLS: Record<string, string> = {
 const REFUSED = { cause: { message: expect.stringMatching(/row-level security/) } };
 
 /** Tables whose rows are about people or an organisation's private business. */
-const PRIVATE = ['users', 'sessions', 'recovery_codes', 'email_tokens', 'memberships', 'join_requests', 'audit_events', 'registrations', 'participation_cards', 'card_consents', 'visits'];
+const PRIVATE = ['users', 'sessions', 'recovery_codes', 'email_tokens', 'memberships', 'join_requests', 'audit_events', 'registrations', 'participation_cards', 'card_consents', 'visits', 'registration_notices'];
 
 let database: Database;
 let admin: pg.Client;
@@ -44,11 +44,15 @@ beforeAll(async () => {
 	// Events and participation: a registration, a card allowed at B, a visit at B.
 	const program = programB;
 	const occurrence = (await admin.query(`insert into occurrences (organization_id, program_id, day, starts_at) values ($1, $2, current_date, now()) returning id`, [cast.orgB, program])).rows[0].id;
-	await admin.query(
-		`insert into registrations (id, organization_id, occurrence_id, status, name_sealed, contact_sealed, contact_kind, submission_key, access_digest, reference_code)
-		values (gen_random_uuid(), $1, $2, 'registered', 'x', 'x', 'email', 'k', 'd', 'ABC123')`,
-		[cast.orgB, occurrence]
-	);
+	const registration = (
+		await admin.query(
+			`insert into registrations (id, organization_id, occurrence_id, status, name_sealed, contact_sealed, contact_kind, submission_key, access_digest, reference_code)
+		values (gen_random_uuid(), $1, $2, 'registered', 'x', 'x', 'email', 'k', 'd', 'ABC123') returning id`,
+			[cast.orgB, occurrence]
+		)
+	).rows[0].id;
+	// What the registrant was told (issue 16): as private as the registration.
+	await admin.query(`insert into registration_notices (organization_id, registration_id, kind, channel, change_key, outcome) values ($1, $2, 'cancelled', 'email', 'cancelled@2030-01-01T00:00:00.000Z', 'sent')`, [cast.orgB, registration]);
 	const card = (await admin.query(`insert into participation_cards (code, manage_digest) values ('ABCDE12345', 'm') returning id`)).rows[0].id;
 	await admin.query(`insert into card_consents (card_id, organization_id) values ($1, $2)`, [card, cast.orgB]);
 	await admin.query(`insert into visits (organization_id, program_id, occurrence_id, day, counted_at, source, person_key, card_id) values ($1, $2, $3, current_date, now(), 'card', 'card:' || $4::text, $4::uuid)`, [cast.orgB, program, occurrence, card]);
@@ -139,7 +143,7 @@ describe('row-level security of events and participation', () => {
 	const count = (context: Parameters<typeof withAccess>[1], table: string) => withAccess(database.db, context, (tx) => tx.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${table}`))).then((r) => r.rows[0].n);
 
 	it("keeps B's registrations, cards and visits out of A's context, and shows them to B", async () => {
-		for (const table of ['registrations', 'participation_cards', 'card_consents', 'visits']) {
+		for (const table of ['registrations', 'participation_cards', 'card_consents', 'visits', 'registration_notices']) {
 			expect(await count(contextA(), table), table).toBe(0);
 			expect(await count(contextB(), table), table).toBe(1);
 		}
@@ -149,6 +153,7 @@ describe('row-level security of events and participation', () => {
 		const secretariat = { userId: cast.people.secretariat.userId, organizationIds: [cast.secretariatOrg], secretariat: true };
 		expect(await count(secretariat, 'visits')).toBe(1);
 		expect(await count(secretariat, 'registrations')).toBe(0);
+		expect(await count(secretariat, 'registration_notices')).toBe(0);
 	});
 
 	it("refuses writing a visit or an occurrence for B's program from A's context", async () => {

@@ -19,6 +19,9 @@ import { consentEn } from './en-consent';
 import { placesEn } from './en-places';
 // issue 16: program registration defaults and questions
 import { regDefaultsEn } from './en-reg-defaults';
+// issue 16: notices, check-in list, head count undo
+import { noticesEn } from './en-notices';
+import { doorEn } from './en-door';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -252,5 +255,8 @@ export const en: Record<MessageKey, string> = {
 	...referralFiguresEn,
 	...conferencesEn,
 	...referralsEn,
-	...consentEn
+	...consentEn,
+	// issue 16: notices, check-in list, head count undo
+	...noticesEn,
+	...doorEn
 };

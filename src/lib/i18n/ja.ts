@@ -19,6 +19,9 @@ import { consentJa } from './ja-consent';
 import { placesJa } from './ja-places';
 // issue 16: program registration defaults and questions
 import { regDefaultsJa } from './ja-reg-defaults';
+// issue 16: notices, check-in list, head count undo
+import { noticesJa } from './ja-notices';
+import { doorJa } from './ja-door';
 
 export const ja = {
 	...authJa,
@@ -251,7 +254,10 @@ export const ja = {
 	...referralFiguresJa,
 	...conferencesJa,
 	...referralsJa,
-	...consentJa
+	...consentJa,
+	// issue 16: notices, check-in list, head count undo
+	...noticesJa,
+	...doorJa
 } as const;
 
 export type MessageKey = keyof typeof ja;

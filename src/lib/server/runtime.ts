@@ -11,13 +11,13 @@ import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates, reindexStalePro
 import { useDatabase, database as currentDatabase } from './db/current';
 import { todayInTokyo } from './clock';
 import { publicOrigin } from './http/origin';
-import { occurrencesStale, sendDueReminders, syncAllOccurrences, deleteExpiredRegistrations, registrationRetentionDays } from './events';
+import { occurrencesStale, sendDueReminders, syncAllOccurrences, deleteExpiredRegistrations, registrationRetentionDays, useLineForNotices } from './events';
 import { log } from './log';
 import { systemScope } from './scope';
 import { purgeExpiredSessions } from './auth/sessions';
 import { ensureSecretariatInvitation, setupLinkIssuedSince, DEMO_SECRETARIAT_SLUG } from './network';
 import { runExclusive } from './jobs';
-import { alertsSettled, consultationRetentionDays, emptyExpiredConsultations, escalateUnopened } from './consultations';
+import { alertsSettled, consultationRetentionDays, emptyExpiredConsultations, escalateUnopened, linePushForNotices } from './consultations';
 import { purgeExpiredProvisions } from './consent';
 import { sendMail } from './mail';
 import { translate } from '../i18n';
@@ -47,6 +47,8 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 		poolSize: Number(env.DATABASE_POOL_SIZE || 10)
 	});
 	useDatabase(database);
+	// Registrants' notices go by the consultations module's LINE channel when it is configured.
+	useLineForNotices(linePushForNotices);
 	// The search's dictionaries load now, not on the first resident's search.
 	warmAnalyser();
 	warmThesaurus();

@@ -36,6 +36,8 @@ export { addresseeName } from './window';
 export { organizationConsultationFigures, exportOrganizationConsultationFigures, consultationFiguresByOrganization, consultationFiguresCsv, emptyConsultationFigures, minutesOf, type ConsultationFigures, type ConsultationPeriod, type ConsultationCsvLabels } from './figures';
 export { recordStaffConsultation, staffEntryInput, type StaffEntryInput, type StaffEntered } from './staff-entry';
 export { lineChannel, signedByLine, type LineChannel } from './line/channel';
+// issue 16: registrants' notices by LINE (wired into events at start-up)
+export { linePushForNotices } from './line/answer';
 export { receiveLineDelivery, lineCallbackSchema, LINE_EVENT_RETENTION_DAYS, type LineCallback, type LineDelivery, type LineRefusal } from './line/webhook';
 export { consultationRetentionDays, emptyExpiredConsultations, DEFAULT_RETENTION_DAYS, type RetentionRun } from './retention';
 export { networkConsultationFigures, exportNetworkConsultationFigures, networkConsultationFiguresCsv, type NetworkConsultationFigures, type SuppressedConsultationFigures, type NetworkConsultationCsvLabels, type NetworkFiguresRefusal } from './network-figures';

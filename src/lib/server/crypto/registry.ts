@@ -22,6 +22,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
 	{ table: 'registrations', column: 'needs_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	// Answers to a program's registration questions, one JSON document (issue 16).
 	{ table: 'registrations', column: 'answers_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
+	{ table: 'registrations', column: 'line_recipient_sealed', idColumn: 'id', organizationColumn: 'organization_id' }, // issue 16: notices by LINE
 	{ table: 'consultation_threads', column: 'nickname_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'consultation_threads', column: 'contact_sealed', idColumn: 'id', organizationColumn: 'organization_id' },
 	{ table: 'consultation_messages', column: 'body_sealed', idColumn: 'id', organizationColumn: 'organization_id' },

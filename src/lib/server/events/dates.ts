@@ -14,6 +14,7 @@ import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from
 import { calendarEntries, calendarEntry, programFilterOf, type CalendarEntry } from './calendar';
 import { cancelOccurrence, createOneOff, deleteOneOff, moveOccurrence, occurrenceOf, restoreOccurrence, setOccurrenceSettings, type OccurrenceRow, type OccurrenceSettings, type OneOffInput } from './occurrences';
 import { occurrences, registrations } from './schema';
+import { activeRecipients, peopleToCall, type PersonToCall, changeKeyOf, changeMessage, claimNotices, dispatchNotices, noticeKindOf, type ChangeKind, type Delivery } from './notices';
 
 export interface RegistrationCount {
 	/** People registered (group sizes summed) and registrations (組). */
@@ -92,6 +93,8 @@ export interface DatePage {
 	/** Null when the actor may not see registrations. */
 	counts: RegistrationCount | null;
 	seesRegistrations: boolean;
+	/** 「電話で連絡が必要な人」: who no notice reaches (or reached, for a cancelled date); null when the actor may not see registrations. */
+	toCall: PersonToCall[] | null;
 }
 
 /** One of the organisation's dates as its page shows it; null for none of its own. */
@@ -102,7 +105,10 @@ export async function datePage(tx: Tx<'organization'>, scope: OrganizationScope,
 	if (!entry) return null;
 	const sees = seesRegistrations(scope);
 	const counts = sees ? ((await registrationCounts(tx, [occurrence.id])).get(occurrence.id) ?? { people: 0, groups: 0, waitlisted: 0 }) : null;
-	return { occurrence, entry, counts, seesRegistrations: sees };
+	const toCall = sees ? await peopleToCall(tx, scope.organizationId, occurrence.id, occurrence.status === 'cancelled' ? 'cancelled' : null) : null;
+	// Names and phone numbers shown: an access to personal data, as the registrations page records it.
+	if (toCall?.length) await recordAudit(tx, scope.origin, { action: 'registration.list', organizationId: scope.organizationId, entityType: 'occurrence', entityId: occurrence.id });
+	return { occurrence, entry, counts, seesRegistrations: sees, toCall };
 }
 
 // ── what staff change on a date ─────────────────────────────────────────────────────────────────
@@ -133,26 +139,60 @@ export function changeDateSettings(scope: OrganizationScope, input: { occurrence
 	});
 }
 
-/** Cancel a date, with a note for the people who come. */
+/**
+ * Tell the date's registered and waiting people of a change made in this transaction: notices are
+ * claimed here (once per change) and returned, to be sent once the change is committed.
+ */
+async function claimChangeNotices(tx: Tx<'organization'>, scope: OrganizationScope, occurrence: OccurrenceRow, change: ChangeKind, note: string | null): Promise<Delivery[]> {
+	const entry = await calendarEntry(tx, occurrence.id);
+	if (!entry) return [];
+	const recipients = await activeRecipients(tx, scope.organizationId, occurrence.id);
+	const deliveries = await claimNotices(tx, noticeKindOf(change), changeKeyOf(change, new Date()), recipients, (r) => changeMessage(change, entry, note, r.name));
+	if (deliveries.length > 0) await recordAudit(tx, scope.origin, { action: 'registration.notice', organizationId: scope.organizationId, entityType: 'occurrence', entityId: occurrence.id, changedFields: [change, ...new Set(deliveries.map((d) => d.channel))] });
+	return deliveries;
+}
+
+/** The date's row locked for this change: two staff pressing 中止 at once announce it once. */
+async function locked(tx: Tx<'organization'>, occurrence: OccurrenceRow): Promise<OccurrenceRow> {
+	const [row] = await tx.select().from(occurrences).where(eq(occurrences.id, occurrence.id)).for('update');
+	return row ?? occurrence;
+}
+
+/** Run a change that tells registrants, then send what it claimed once committed. */
+async function announcing(scope: OrganizationScope, occurrenceId: string, change: (tx: Tx<'organization'>, occurrence: OccurrenceRow, told: Delivery[]) => Promise<{ action: string; changedFields?: string[] }>): Promise<Result<void, DateRefusal>> {
+	const told: Delivery[] = [];
+	const result = await onDate<never>(scope, occurrenceId, (tx, occurrence) => change(tx, occurrence, told));
+	if (result.ok) dispatchNotices(scope, told);
+	return result;
+}
+
+/** Cancel a date, with a note for the people who come; registrants are told (once: cancelling a cancelled date tells nobody again). */
 export function cancelDate(scope: OrganizationScope, input: { occurrenceId: string; note: string | null }): Promise<Result<void, DateRefusal>> {
-	return onDate<never>(scope, input.occurrenceId, async (tx, occurrence) => {
+	return announcing(scope, input.occurrenceId, async (tx, found, told) => {
+		const occurrence = await locked(tx, found);
 		await cancelOccurrence(tx, scope.organizationId, occurrence.id, input.note);
+		if (occurrence.status !== 'cancelled') told.push(...(await claimChangeNotices(tx, scope, occurrence, 'cancelled', input.note)));
 		return { action: 'occurrence.cancel', changedFields: ['status', ...(input.note ? ['note'] : [])] };
 	});
 }
 
-/** Undo a cancellation. */
+/** Undo a cancellation; registrants who were told it was cancelled are told it is on. */
 export function restoreDate(scope: OrganizationScope, input: { occurrenceId: string }): Promise<Result<void, DateRefusal>> {
-	return onDate<never>(scope, input.occurrenceId, async (tx, occurrence) => {
+	return announcing(scope, input.occurrenceId, async (tx, found, told) => {
+		const occurrence = await locked(tx, found);
 		await restoreOccurrence(tx, scope.organizationId, occurrence.id);
+		if (occurrence.status === 'cancelled') told.push(...(await claimChangeNotices(tx, scope, occurrence, 'restored', null)));
 		return { action: 'occurrence.restore', changedFields: ['status', ...(occurrence.note ? ['note'] : [])] };
 	});
 }
 
-/** Move a date to another day or time (the series keeps its other dates). */
+/** Move a date to another day or time (the series keeps its other dates); registrants of a date still on are told the new time. */
 export function moveDate(scope: OrganizationScope, input: { occurrenceId: string; to: { startsAt: Date; endsAt: Date | null; note: string | null } }): Promise<Result<void, DateRefusal>> {
-	return onDate<never>(scope, input.occurrenceId, async (tx, occurrence) => {
-		await moveOccurrence(tx, scope.organizationId, occurrence.id, input.to);
+	return announcing(scope, input.occurrenceId, async (tx, found, told) => {
+		const occurrence = await locked(tx, found);
+		const moved = await moveOccurrence(tx, scope.organizationId, occurrence.id, input.to);
+		const sameTime = occurrence.startsAt.getTime() === input.to.startsAt.getTime() && (occurrence.endsAt?.getTime() ?? null) === (input.to.endsAt?.getTime() ?? null) && !occurrence.allDay;
+		if (moved && occurrence.status === 'scheduled' && !sameTime) told.push(...(await claimChangeNotices(tx, scope, moved, 'moved', input.to.note)));
 		return { action: 'occurrence.move', changedFields: ['starts_at', 'ends_at', 'note'] };
 	});
 }

@@ -79,3 +79,10 @@ export { questionSchema, questionsSchema, storedQuestions, questionRowsOf, readQ
 export { answersSchema, readAnswers, answerName, answerText, rowsFor, type Answer, type AnswerDocument, type AnswerError, type AnswerErrorKey } from './answers';
 export { readDefaults, type DefaultsValues, type DefaultsFieldErrors, type DefaultsErrorKey } from './defaults-input';
 export { deleteExpiredRegistrations, registrationRetentionDays, DEFAULT_REGISTRATION_RETENTION_DAYS, type RegistrationRetentionRun } from './retention';
+// issue 16: telling registrants (mail, LINE, SMS), linking LINE to a registration
+export { useLineForNotices, linePusher, smsSender, useSmsSender, recordingSmsSender, mobileNumberOf, type SmsSender, type RecordingSms, type LineNoticePusher, type SentResult } from './notice-senders';
+export { noticesSettled, noticesOfDate, noticesOfRegistrations, peopleToCall, channelsFor, type NoticeSeen, type PersonToCall, type ChangeKind } from './notices';
+export { newRegistrationLineCode, linkRegistrationLine, normaliseRegistrationCode, type LineCodeRefusal } from './line-link';
+export { registrationNotices, NOTICE_KINDS, NOTICE_CHANNELS, type NoticeKind, type NoticeChannel } from './schema';
+// issue 16: the door's list (check-in as good as the paper sheet)
+export { expectedAt, registrationForArrival, type ExpectedPerson } from './expected';

@@ -1,23 +1,62 @@
-/** The e-mails of registration: confirmation with the resident's own link, promotion. Phones get none. */
+/**
+ * What registration tells the resident: the confirmation with their own link, and the promotion
+ * from the waiting list — by e-mail, or by SMS to a mobile number when a provider is configured
+ * (and promotions by LINE too when they linked it), each recorded as a notice (notices.ts).
+ */
+import { eq, inArray } from 'drizzle-orm';
 import { translate, type Locale } from '$lib/i18n';
-import { sendMailInBackground } from '../mail';
+import { runIn, type Scope } from '../scope';
+import { log } from '../log';
 import type { CalendarEntry } from './calendar';
 import { formatOccurrence, translatorFor } from '../present';
+import { registrations } from './schema';
+import { claimNotices, dispatchNotices, recipientOf, type NoticeMessage } from './notices';
 
 export function whenOf(entry: Pick<CalendarEntry, 'startsAt' | 'endsAt' | 'allDay'>, locale: Locale = 'ja') {
 	return formatOccurrence(translatorFor(locale), entry.startsAt, entry.endsAt, entry.allDay);
 }
 
-export function sendConfirmation(to: string, entry: CalendarEntry, r: { name: string; status: 'registered' | 'waitlisted'; reference: string; link: string }) {
+export function confirmationMessage(entry: CalendarEntry, r: { name: string; status: 'registered' | 'waitlisted'; reference: string; link: string }): NoticeMessage {
 	const title = entry.title;
+	const when = whenOf(entry);
 	const status = translate('ja', r.status === 'registered' ? 'registration.status.registered' : 'registration.status.waitlistedShort');
-	sendMailInBackground({
-		to,
+	const reference = `${r.reference.slice(0, 3)}-${r.reference.slice(3)}`;
+	return {
 		subject: translate('ja', r.status === 'registered' ? 'registration.mail.subject' : 'registration.mail.subjectWaitlist', { title }),
-		text: translate('ja', 'registration.mail.body', { name: r.name, title, when: whenOf(entry), status, reference: `${r.reference.slice(0, 3)}-${r.reference.slice(3)}`, link: r.link })
-	});
+		text: translate('ja', 'registration.mail.body', { name: r.name, title, when, status, reference, link: r.link }),
+		short: translate('ja', 'notice.confirmation.short', { title, when, status, reference, link: r.link })
+	};
 }
 
-export function sendPromotion(to: string, entry: CalendarEntry) {
-	sendMailInBackground({ to, subject: translate('ja', 'registration.mail.promotedSubject', { title: entry.title }), text: translate('ja', 'registration.mail.promotedBody', { title: entry.title, when: whenOf(entry) }) });
+export function promotionMessage(entry: CalendarEntry): NoticeMessage {
+	const title = entry.title;
+	const when = whenOf(entry);
+	return { subject: translate('ja', 'registration.mail.promotedSubject', { title }), text: translate('ja', 'registration.mail.promotedBody', { title, when }), short: translate('ja', 'notice.promoted.short', { title, when }) };
+}
+
+/** Tell a new registrant they are registered (or waiting), with their link: once, whatever repeats. */
+export async function sendConfirmation(scope: Scope, registrationId: string, entry: CalendarEntry, r: { name: string; status: 'registered' | 'waitlisted'; reference: string; link: string }): Promise<void> {
+	const deliveries = await runIn(scope, async (tx) => {
+		const [row] = await tx.select().from(registrations).where(eq(registrations.id, registrationId));
+		if (!row) return [];
+		return claimNotices(tx, 'confirmation', '', [await recipientOf(tx, row)], () => confirmationMessage(entry, r));
+	}).catch(claimFailed);
+	dispatchNotices(scope, deliveries);
+}
+
+/** The registration stands whatever happens to its notice: a failed claim is logged, never thrown at the resident. */
+function claimFailed(error: unknown): [] {
+	log.error('notice_claim_failed', { message: (error as Error).message });
+	return [];
+}
+
+/** Tell the people moved up from the waiting list (once each). */
+export async function sendPromotion(scope: Scope, registrationIds: string[], entry: CalendarEntry): Promise<void> {
+	if (registrationIds.length === 0) return;
+	const deliveries = await runIn(scope, async (tx) => {
+		const rows = await tx.select().from(registrations).where(inArray(registrations.id, registrationIds));
+		const recipients = await Promise.all(rows.map((row) => recipientOf(tx, row)));
+		return claimNotices(tx, 'promoted', '', recipients, () => promotionMessage(entry));
+	}).catch(claimFailed);
+	dispatchNotices(scope, deliveries);
 }

@@ -274,7 +274,8 @@ export async function registrationByToken(scope: ResidentScope, token: string) {
 			groupSize: r.groupSize,
 			name: await open(tx, r.nameSealed, 'name_sealed', r.id, r.organizationId),
 			waitlistPosition: r.status === 'waitlisted' ? ahead + 1 : null,
-			attended: r.attendedAt !== null
+			attended: r.attendedAt !== null,
+			lineLinked: r.lineRecipientSealed !== null
 		};
 	});
 }

@@ -1,6 +1,7 @@
 /**
- * The day-before reminder: registered people with an e-mail contact whose date starts in the next
- * 36 hours and who have not been reminded.
+ * The day-before reminder: registered people whose date starts in the next 36 hours and who have
+ * not been reminded, by e-mail, LINE (linked) and SMS (a mobile number, a provider configured),
+ * each recorded as a `reminder` notice (notices.ts).
  *
  * Each registration is claimed and mailed in its own transaction: `UPDATE … WHERE reminded_at IS
  * NULL RETURNING` marks it (a second run in another process waits on the row and then finds it
@@ -8,24 +9,33 @@
  * the mark commit. A process that dies before the commit leaves the registration unmarked, and
  * the next run sends it: no reminder is lost, at the cost of a possible second copy when the
  * process died in the instant between the mail going out and the commit. A failed send rolls the
- * mark back too, so it is tried again at the next run (until the date starts).
+ * mark back too, so it is tried again at the next run (until the date starts). LINE and SMS go in
+ * the same transaction after the mail; their failure is recorded on the notice, not retried.
  */
-import { and, eq, gt, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { runIn, type SystemScope } from '../scope';
-import { decryptText } from '../crypto';
 import { translate } from '$lib/i18n';
 import { sendMail } from '../mail';
 import { log } from '../log';
 import { calendarEntry, type CalendarEntry } from './calendar';
-import { occurrences, registrations } from './schema';
+import { occurrences, registrationNotices, registrations } from './schema';
 import { whenOf } from './registration-mail';
+import { claimNotices, deliver, recipientOf, type NoticeMessage } from './notices';
+import { smsSender } from './notice-senders';
+
+function reminderMessage(entry: CalendarEntry): NoticeMessage {
+	const title = entry.title;
+	const when = whenOf(entry);
+	return { subject: translate('ja', 'registration.mail.reminderSubject', { title }), text: translate('ja', 'registration.mail.reminderBody', { title, when }), short: translate('ja', 'notice.reminder.short', { title, when }) };
+}
 
 const AHEAD_MS = 36 * 3600_000;
 
-function due(now: Date): SQL {
+/** Registered, not yet reminded, reachable (e-mail, LINE linked, or a phone while SMS is configured), the date in the next 36 hours. */
+function due(now: Date, sms = smsSender() !== null): SQL {
 	return and(
 		eq(registrations.status, 'registered'),
-		eq(registrations.contactKind, 'email'),
+		or(eq(registrations.contactKind, 'email'), isNotNull(registrations.lineRecipientSealed), sms ? eq(registrations.contactKind, 'phone') : sql`false`),
 		isNull(registrations.remindedAt),
 		sql`${registrations.occurrenceId} in (select ${occurrences.id} from ${occurrences} where ${occurrences.status} = 'scheduled' and ${gt(occurrences.startsAt, now)} and ${lte(occurrences.startsAt, new Date(now.getTime() + AHEAD_MS))})`
 	)!;
@@ -48,9 +58,14 @@ export async function sendDueReminders(scope: SystemScope, now = new Date()): Pr
 					.where(and(eq(registrations.id, candidate.id), due(now)))
 					.returning();
 				if (!claimed) return false; // another run took it meanwhile, or it was cancelled
-				const to = await decryptText(tx, claimed.contactSealed, { table: 'registrations', column: 'contact_sealed', rowId: claimed.id, organizationId: claimed.organizationId });
-				await sendMail({ to, subject: translate('ja', 'registration.mail.reminderSubject', { title: entry.title }), text: translate('ja', 'registration.mail.reminderBody', { title: entry.title, when: whenOf(entry) }) });
-				return true;
+				const deliveries = await claimNotices(tx, 'reminder', '', [await recipientOf(tx, claimed)], () => reminderMessage(entry));
+				// The mail first: its failure (thrown) rolls everything back, to be tried at the next run.
+				for (const d of deliveries.filter((d) => d.channel === 'email')) await sendMail({ to: d.to, subject: d.message.subject, text: d.message.text });
+				for (const d of deliveries.filter((d) => d.channel !== 'email')) {
+					const sent = await deliver(d);
+					if (!sent.ok) await tx.update(registrationNotices).set({ outcome: 'failed' }).where(eq(registrationNotices.id, d.noticeId));
+				}
+				return deliveries.length > 0;
 			});
 			if (mailed) sent++;
 		} catch (error) {

@@ -4,7 +4,7 @@
  * answer is counted once (unique organisation + client key).
  */
 import { z } from 'zod';
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { addDays, localDay, programSummaries } from '../directory';
 import { occurrenceOf } from '../events';
 import { visits, AGE_BANDS, GENDERS } from './schema';
@@ -94,4 +94,27 @@ export async function dayTotals(tx: Tx<'organization'>, scope: OrganizationScope
 		.where(sql`${visits.organizationId} = ${organizationId} and ${visits.programId} = ${programId} and ${visits.day} = ${day}`)
 		.groupBy(sql`1`);
 	return { taps: rows.find((r) => r.tapped)?.n ?? 0, checkedIn: rows.find((r) => !r.tapped)?.n ?? 0 };
+}
+
+export type UndoRefusal = 'nothing_to_undo';
+
+/**
+ * Undo a mistaken tap: the phone names its last tap by the key it gave it, and only the caller's
+ * own tap of today is removed (`visit.undo_tap`) — not a check-in, not a colleague's tap, not an
+ * earlier day's. The visits table lets the organisation delete its own rows.
+ */
+export async function undoTap(scope: OrganizationScope, input: { clientKey: string; now?: Date }): Promise<Result<{ programId: string }, UndoRefusal>> {
+	const { organizationId } = scope;
+	const key = tapInput.shape.clientKey.safeParse(input.clientKey);
+	if (!key.success) return refused('nothing_to_undo');
+	const today = localDay(input.now ?? new Date());
+	return runIn(scope, async (tx) => {
+		const [removed] = await tx
+			.delete(visits)
+			.where(and(eq(visits.organizationId, organizationId), eq(visits.clientKey, key.data), eq(visits.source, 'tap'), eq(visits.recordedBy, scope.actor.userId), eq(visits.day, today)))
+			.returning({ id: visits.id, programId: visits.programId });
+		if (!removed) return refused('nothing_to_undo');
+		await recordAudit(tx, scope.origin, { action: 'visit.undo_tap', organizationId, entityType: 'visit', entityId: removed.id });
+		return ok({ programId: removed.programId });
+	});
 }

@@ -6,3 +6,7 @@ export { recordTaps, dayTotals, tapBatch, type Tap, type TapsOutcome, type TapRe
 export { attendanceFigures, suppressed, SUPPRESS_BELOW, type Figures, type FigureScope } from './figures';
 export { readFiguresQuery, organizationFigures, exportOrganizationFigures, regionFigures, exportRegionFigures, figuresCsv, figuresSectionsCsv, publicProgramFigures, readRegionFilter, isFiltered, type RegionFilter, type FiguresQuery, type FiguresRow, type FiguresInput } from './figures-page';
 export { cardSourceByLink, type ConsentCard } from './consent-source';
+// issue 16: the door's list, one-tap arrival, undoing a head-count tap
+export { arriveFromList, type ArriveRefusal } from './checkin';
+export { undoTap, type UndoRefusal } from './headcount';
+export { doorPage, DOOR_PAST_DAYS, DOOR_AHEAD_DAYS, type DoorPage, type DoorDate } from './door';

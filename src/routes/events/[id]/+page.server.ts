@@ -116,8 +116,8 @@ export const actions: Actions = {
 			return fail(result.reason === 'not_found' ? 404 : 409, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: {}, message, answers: answerValues, answerErrors: {}, rows });
 		}
 		const outcome = result.value;
-		if (outcome.token && outcome.contactKind === 'email') {
-			sendConfirmation(outcome.contact, entry, { name: parsed.value.name, status: outcome.status as 'registered' | 'waitlisted', reference: outcome.reference, link: `${publicOrigin()}/registrations/${outcome.token}` });
+		if (outcome.token) {
+			await sendConfirmation(resident, outcome.registrationId, entry, { name: parsed.value.name, status: outcome.status as 'registered' | 'waitlisted', reference: outcome.reference, link: `${publicOrigin()}/registrations/${outcome.token}` });
 		}
 		// A repeated submission has no new link to show: the first answer (and the e-mail) had it.
 		if (!outcome.token) return { repeated: true, reference: outcome.reference, status: outcome.status };

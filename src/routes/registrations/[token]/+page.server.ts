@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
-import { calendarEntry, cancelByToken, registrationByToken, showReference } from '$lib/server/events';
+import { calendarEntry, cancelByToken, linePusher, newRegistrationLineCode, registrationByToken, showReference } from '$lib/server/events';
 import { sendPromotion, whenOf } from '$lib/server/events/registration-mail';
 import { db } from '$lib/server/db';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
@@ -22,20 +22,33 @@ export const load: PageServerLoad = async (event) => {
 		event: { id: entry.id, title: entry.title, when: whenOf(entry, event.locals.locale), placeName: entry.placeName, cancelled: entry.status === 'cancelled', organizationName: entry.organizationName },
 		// What the door scans: the reference, nothing about the person.
 		qr: registration.status === 'cancelled' ? null : await QRCode.toString(`TSUNAGU-R:${registration.reference}`, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }),
-		done: doneQuery.parse(event.url.searchParams.get('done'))
+		done: doneQuery.parse(event.url.searchParams.get('done')),
+		// LINE is offered when the network's channel is configured, for a registration still on.
+		line: { offered: linePusher() !== null && registration.status !== 'cancelled' && entry.status !== 'cancelled', linked: registration.lineLinked }
 	};
 };
 
 export const actions: Actions = {
+	/** A one-time code to send to the LINE official account (shown once, on this answer only). */
+	lineCode: async (event) => {
+		await mine(event as unknown as Parameters<PageServerLoad>[0]);
+		if (!linePusher()) error(404, 'Not Found');
+		const made = await newRegistrationLineCode(residentScope(event), { token: event.params.token });
+		if (!made.ok) error(404, 'Not Found');
+		return { lineCode: made.value.code };
+	},
 	cancel: async (event) => {
 		await mine(event as unknown as Parameters<PageServerLoad>[0]);
 		const result = await cancelByToken(residentScope(event), { token: event.params.token });
 		// Already cancelled (a second click): nothing more to do, the page says so.
-		for (const p of result.ok ? result.value.promoted : []) {
-			if (p.contactKind !== 'email') continue;
-			const entry = await calendarEntry(db(), p.occurrenceId);
-			if (entry) sendPromotion(p.contact, entry);
-		}
+		const promoted = result.ok ? result.value.promoted : [];
+		const entry = promoted.length ? await calendarEntry(db(), promoted[0].occurrenceId) : null;
+		if (entry)
+			await sendPromotion(
+				residentScope(event),
+				promoted.map((p) => p.registrationId),
+				entry
+			);
 		redirect(303, `/registrations/${event.params.token}?done=cancelled`);
 	}
 };

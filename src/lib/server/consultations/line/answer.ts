@@ -26,3 +26,12 @@ export async function pushAnswer(recipient: LineRecipient, text: string, retryKe
 	if (!channel) return { ok: false, detail: 'no_channel' };
 	return sendToLine(channel, { userId: recipient.userId }, [text], retryKey);
 }
+
+/**
+ * Pushes for another module's notices (events: telling registrants of a cancelled date), wired in
+ * at start-up; null while no channel is configured.
+ */
+export function linePushForNotices(): { push(userId: string, texts: string[], retryKey: string): Promise<Sent> } | null {
+	const channel = lineChannel();
+	return channel ? { push: (userId, texts, retryKey) => sendToLine(channel, { userId }, texts, retryKey) } : null;
+}

@@ -24,7 +24,7 @@ import { sendToLine, type LineChannel } from './channel';
 import { recordSent } from './record';
 import { followingLinePerson, linePersonByUserId } from './people';
 import { answerTexts, greetingTexts, textOnlyTexts } from './texts';
-import { answerLinkCode } from './link';
+import { answerLinkCode, answerRegistrationCode } from './link';
 import { answerMyInformation } from './my-link';
 import { alertUrgent } from '../alerts';
 import { firstReplyTexts } from '../auto-reply';
@@ -123,7 +123,7 @@ async function processEvent(tx: Tx<'system'>, scope: ResidentScope, e: LineEvent
 		case 'message': {
 			const text = e.message?.type === 'text' ? e.message.text?.trim() : undefined;
 			if (!text) return [{ ...base, texts: textOnlyTexts() }];
-			return [(await answerLinkCode(tx, scope.origin, base, text)) ?? (await answerMyInformation(tx, scope.origin, base, text)) ?? (await personWrote(tx, scope, base, text.slice(0, MESSAGE_MAX), window))];
+			return [(await answerLinkCode(tx, scope.origin, base, text)) ?? (await answerRegistrationCode(tx, scope.origin, base, text)) ?? (await answerMyInformation(tx, scope.origin, base, text)) ?? (await personWrote(tx, scope, base, text.slice(0, MESSAGE_MAX), window))];
 		}
 		default:
 			return [];

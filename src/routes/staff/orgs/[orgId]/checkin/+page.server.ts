@@ -1,32 +1,36 @@
-import { fail } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
+import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { runIn } from '$lib/server/scope';
-import { calendarEntries, programFilterOf } from '$lib/server/events';
-import { checkIn } from '$lib/server/participation';
-import { organizationForStaff, UUID, addDays } from '$lib/server/directory';
+import { arriveFromList, checkIn, doorPage, type DoorDate } from '$lib/server/participation';
+import { organizationForStaff, UUID } from '$lib/server/directory';
+import { uuid } from '$lib/server/boundary';
 import { todayInTokyo } from '$lib/server/clock';
-import { formatTime } from '$lib/server/present';
-import { error } from '@sveltejs/kit';
+import { formatDay, formatTime, translatorFor } from '$lib/server/present';
+import type { Translate } from '$lib/i18n';
+
+const label = (t: Translate, d: DoorDate) => `${formatDay(t, d.day)} ${d.allDay ? '' : formatTime(d.startsAt)} ${d.title}`.replace(/\s+/g, ' ').trim();
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'attendance.record');
-	const { organizationId } = scope;
-	const today = todayInTokyo();
-	return runIn(scope, async (tx) => {
-		const org = await organizationForStaff(tx, organizationId);
-		if (!org) error(404, 'Not Found');
-		// Today's sessions (and a session just after midnight from yesterday's list).
-		const list = (await calendarEntries(tx, programFilterOf({ organization: organizationId }, false), addDays(today, -1), addDays(today, 1))).filter((e) => e.status === 'scheduled' && e.day === today);
-		const wanted = event.url.searchParams.get('occurrence');
-		const chosen = list.find((e) => e.id === wanted) ?? (list.length === 1 ? list[0] : null);
-		return {
-			organization: { id: org.id, name: org.name },
-			occurrences: list.map((e) => ({ id: e.id, label: `${e.allDay ? '' : formatTime(e.startsAt)} ${e.title}`.trim() })),
-			chosen: chosen ? { id: chosen.id, label: `${chosen.allDay ? '' : formatTime(chosen.startsAt)} ${chosen.title}`.trim() } : null
-		};
-	});
+	const t = translatorFor(event.locals.locale);
+	const org = await runIn(scope, (tx) => organizationForStaff(tx, scope.organizationId));
+	if (!org) error(404, 'Not Found');
+	const wanted = uuid.safeParse(event.url.searchParams.get('occurrence') ?? '');
+	const page = await doorPage(scope, { today: todayInTokyo(), occurrenceId: wanted.success ? wanted.data : null });
+	const shown = (d: DoorDate) => ({ id: d.id, label: label(t, d), when: d.when, cancelled: d.cancelled, codes: d.codes, arrivals: d.arrivals });
+	return {
+		organization: { id: org.id, name: org.name },
+		dates: page.dates.map(shown),
+		chosen: page.chosen ? shown(page.chosen) : null,
+		withNames: page.withNames,
+		summary: page.summary,
+		expected: (page.expected ?? []).map((p) => ({ registrationId: p.registrationId, reference: `${p.reference.slice(0, 3)}-${p.reference.slice(3)}`, name: p.name, needs: p.needs, groupSize: p.groupSize, arrivedAt: p.arrivedAt ? formatTime(p.arrivedAt) : null }))
+	};
 };
+
+const arriveForm = z.object({ occurrenceId: uuid, registrationId: uuid });
 
 export const actions: Actions = {
 	checkin: async (event) => {
@@ -37,6 +41,16 @@ export const actions: Actions = {
 		if (!UUID.test(occurrenceId)) return fail(400, { result: { ok: false as const, reason: 'no_occurrence' as const }, code });
 		const result = await checkIn(scope, { occurrenceId, code });
 		if (!result.ok) return fail(result.reason === 'bad_code' ? 400 : 409, { result: { ok: false as const, reason: result.reason }, code });
+		return { result: { ok: true as const, ...result.value } };
+	},
+	/** One tap on the list: arrived, without a code (a plain form post; works without JavaScript). */
+	arrive: async (event) => {
+		const scope = requireOrganization(event, 'attendance.record');
+		const form = await event.request.formData();
+		const parsed = arriveForm.safeParse({ occurrenceId: form.get('occurrenceId'), registrationId: form.get('registrationId') });
+		if (!parsed.success) return fail(400, { result: { ok: false as const, reason: 'unknown_registration' as const } });
+		const result = await arriveFromList(scope, parsed.data);
+		if (!result.ok) return fail(409, { result: { ok: false as const, reason: result.reason } });
 		return { result: { ok: true as const, ...result.value } };
 	}
 };

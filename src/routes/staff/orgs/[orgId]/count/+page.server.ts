@@ -5,7 +5,7 @@ import { requireOrganization } from '$lib/server/auth/guard';
 import { runIn } from '$lib/server/scope';
 import { organizationForStaff, programsOf, UUID } from '$lib/server/directory';
 import { occurrencesOfProgram } from '$lib/server/events';
-import { recordTaps, dayTotals, AGE_BANDS, GENDERS, type Tap } from '$lib/server/participation';
+import { recordTaps, dayTotals, undoTap, AGE_BANDS, GENDERS, type Tap } from '$lib/server/participation';
 import { todayInTokyo } from '$lib/server/clock';
 
 export const load: PageServerLoad = async (event) => {
@@ -30,7 +30,9 @@ export const load: PageServerLoad = async (event) => {
 			ageBands: AGE_BANDS,
 			genders: GENDERS,
 			serverKey: randomUUID(),
-			done: event.url.searchParams.get('done')
+			done: event.url.searchParams.get('done'),
+			// Without JavaScript: the tap just made, which the undo button names (the server checks it is the caller's own, today).
+			lastKey: event.url.searchParams.get('done') === 'tap' && UUID.test(event.url.searchParams.get('last') ?? '') ? event.url.searchParams.get('last') : null
 		};
 	});
 };
@@ -50,6 +52,14 @@ export const actions: Actions = {
 		const tap = { clientKey, programId, occurrenceId, countedAt: new Date(), ageBand, gender, firstVisit: form.get('visit') !== 'repeat' } as Tap;
 		const result = await recordTaps(scope, { taps: [tap] });
 		if (!result.ok) error(404, 'Not Found');
-		redirect(303, `/staff/orgs/${organizationId}/count?program=${programId}&done=tap`);
+		redirect(303, `/staff/orgs/${organizationId}/count?program=${programId}&done=tap&last=${clientKey}`);
+	},
+	/** Undo the caller's last tap on this device (the device names it); answered in place, with or without JavaScript. */
+	undo: async (event) => {
+		const scope = requireOrganization(event, 'attendance.record');
+		const form = await event.request.formData();
+		const undone = await undoTap(scope, { clientKey: String(form.get('clientKey') ?? '') });
+		if (!undone.ok) return fail(409, { undo: 'nothing' as const });
+		return { undo: 'undone' as const };
 	}
 };

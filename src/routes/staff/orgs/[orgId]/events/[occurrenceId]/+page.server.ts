@@ -65,6 +65,7 @@ export const load: PageServerLoad = async (event) => {
 						})
 					: null
 		},
+		toCall: page.toCall,
 		canRegistrations: page.seesRegistrations,
 		canCheckIn: can(scope.actor, 'attendance.record', scope.organizationId)
 	};

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { uuid } from '$lib/server/boundary';
-import { answerText, cancelRegistration, listRegistrations, showReference } from '$lib/server/events';
+import { answerText, cancelRegistration, listRegistrations, noticesOfRegistrations, showReference, type NoticeSeen } from '$lib/server/events';
+import type { Translate } from '$lib/i18n';
 import { sendPromotion } from '$lib/server/events/registration-mail';
 import { formatOccurrence } from '$lib/server/present';
 import { translator } from '$lib/i18n';
@@ -20,6 +21,19 @@ const cancelForm = z.object({ id: uuid });
 /** `?done=cancelled` after a cancellation; anything else shows no notice. */
 const doneQuery = z.enum(['cancelled']).nullable().catch(null);
 
+/** Each kind of notice once (its latest), e.g. 「中止: メール 送信済み / LINE 送れませんでした」. */
+function noticeLines(t: Translate, seen: NoticeSeen[]): Array<{ text: string; failed: boolean }> {
+	const latest = new Map<string, NoticeSeen[]>();
+	for (const n of seen) {
+		const same = latest.get(n.kind) ?? [];
+		if (same.length === 0 || same[0].at.getTime() === n.at.getTime()) latest.set(n.kind, [...same, n]);
+	}
+	return [...latest].map(([kind, ns]) => ({
+		text: `${t(`notice.kind.${kind as NoticeSeen['kind']}`)}: ${ns.map((n) => `${t(`notice.channel.${n.channel}`)} ${t(`notice.outcome.${n.outcome}`)}`).join(' / ')}`,
+		failed: ns.some((n) => n.outcome === 'failed')
+	}));
+}
+
 export const load: PageServerLoad = async (event) => {
 	const { scope, occurrenceId } = target(event);
 	const t = translator(event.locals.locale);
@@ -27,6 +41,7 @@ export const load: PageServerLoad = async (event) => {
 	const read = await listRegistrations(scope, { occurrenceId });
 	if (!read.ok) error(404, 'Not Found');
 	const { occurrence, entry, registrations: list } = read.value;
+	const notices = await noticesOfRegistrations(scope, { occurrenceId });
 	const registered = list.filter((r) => r.status === 'registered');
 	return {
 		organizationId: scope.organizationId,
@@ -37,7 +52,8 @@ export const load: PageServerLoad = async (event) => {
 			reference: showReference(r.reference),
 			createdAt: r.createdAt.toISOString(),
 			// Answers to the program's questions (issue 16), in words, sensitive ones marked.
-			answers: answers.map((a) => ({ id: a.id, label: a.label, sensitive: a.sensitive, text: answerText(a, { yes: t('questions.yes'), person: (n) => t('questions.person', { n }) }) })).filter((a) => a.text !== '')
+			answers: answers.map((a) => ({ id: a.id, label: a.label, sensitive: a.sensitive, text: answerText(a, { yes: t('questions.yes'), person: (n) => t('questions.person', { n }) }) })).filter((a) => a.text !== ''),
+			notices: noticeLines(t, notices.get(r.id) ?? [])
 		})),
 		done: doneQuery.parse(event.url.searchParams.get('done'))
 	};
@@ -51,7 +67,12 @@ export const actions: Actions = {
 		const result = await cancelRegistration(scope, { occurrenceId, registrationId: form.data.id });
 		if (!result.ok) error(404, 'Not Found');
 		const { promoted, entry } = result.value;
-		for (const p of promoted) if (p.contactKind === 'email' && entry) sendPromotion(p.contact, entry);
+		if (entry)
+			await sendPromotion(
+				scope,
+				promoted.map((p) => p.registrationId),
+				entry
+			);
 		redirect(303, `/staff/orgs/${scope.organizationId}/events/${occurrenceId}/registrations?done=cancelled`);
 	}
 };
