@@ -21,7 +21,7 @@
 
 const MODULE = '^src/lib/server/([^/]+)/';
 const PLATFORM = '^src/lib/server/(db|auth|audit|crypto|mail|log|http|boundary|jobs)(/|[.]ts$)';
-const DOMAIN = '^src/lib/server/(directory|events|participation|network|consultations|consent|referrals|conferences|outcomes)/';
+const DOMAIN = '^src/lib/server/(directory|events|participation|network|consultations|consent|referrals|conferences|outcomes|imports)/';
 const APP_LAYER = '^src/lib/server/(api/|staff/|present[.]ts$)';
 const TEST = '[.]test[.]ts$';
 
@@ -47,7 +47,10 @@ const KNOWN = {
 		['src/lib/server/consent/schema.ts', 'src/lib/server/directory/schema.ts'],
 		['src/lib/server/referrals/schema.ts', 'src/lib/server/directory/schema.ts'],
 		['src/lib/server/referrals/schema.ts', 'src/lib/server/consent/schema.ts'],
-		['src/lib/server/conferences/schema.ts', 'src/lib/server/directory/schema.ts']
+		['src/lib/server/conferences/schema.ts', 'src/lib/server/directory/schema.ts'],
+		// Spreadsheet imports (issue 16): a pending import names its organisation and its author.
+		['src/lib/server/imports/schema.ts', 'src/lib/server/directory/schema.ts'],
+		['src/lib/server/imports/schema.ts', 'src/lib/server/auth/schema.ts']
 	],
 	'no-module-cycle': [
 		// By design: the guard (auth) mints scopes, and a scope carries auth's actor and the

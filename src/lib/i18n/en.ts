@@ -17,6 +17,8 @@ import { conferencesEn } from './en-conferences';
 import { referralsEn } from './en-referrals';
 import { consentEn } from './en-consent';
 import { placesEn } from './en-places';
+// spreadsheet imports (issue 16)
+import { importsEn } from './en-imports';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -248,5 +250,7 @@ export const en: Record<MessageKey, string> = {
 	...referralFiguresEn,
 	...conferencesEn,
 	...referralsEn,
-	...consentEn
+	...consentEn,
+	// spreadsheet imports (issue 16)
+	...importsEn
 };

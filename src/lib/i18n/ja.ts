@@ -17,6 +17,8 @@ import { conferencesJa } from './ja-conferences';
 import { referralsJa } from './ja-referrals';
 import { consentJa } from './ja-consent';
 import { placesJa } from './ja-places';
+// spreadsheet imports (issue 16)
+import { importsJa } from './ja-imports';
 
 export const ja = {
 	...authJa,
@@ -247,7 +249,9 @@ export const ja = {
 	...referralFiguresJa,
 	...conferencesJa,
 	...referralsJa,
-	...consentJa
+	...consentJa,
+	// spreadsheet imports (issue 16)
+	...importsJa
 } as const;
 
 export type MessageKey = keyof typeof ja;
