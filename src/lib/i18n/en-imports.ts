@@ -65,7 +65,7 @@ export const importsEn: Record<keyof typeof importsJa, string> = {
 	'imports.export.lead': 'Exports in the same columns as the import: correct the file and import it as it is.',
 	'imports.export.xlsx': 'Excel (.xlsx)',
 	'imports.export.csv': 'CSV (UTF-8)',
-	'imports.export.csvSjis': 'CSV (Shift_JIS; characters it cannot hold become “?”)',
+	'imports.export.csvSjis': 'CSV (Shift_JIS: 〜 and a few others become their Windows forms, characters it cannot hold become “?”; use .xlsx or UTF-8 to keep every character)',
 	'imports.issue': '“{column}”: {problem}',
 	'imports.error.required': 'is empty.',
 	'imports.error.tooLong': 'keep it to {max} characters.',

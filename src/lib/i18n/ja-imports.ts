@@ -63,7 +63,7 @@ export const importsJa = {
 	'imports.export.lead': '取り込みと同じ列で書き出します。書き出したファイルを直して、そのまま取り込めます。',
 	'imports.export.xlsx': 'Excel(.xlsx)',
 	'imports.export.csv': 'CSV(UTF-8)',
-	'imports.export.csvSjis': 'CSV(Shift_JIS。書けない文字は「?」になります)',
+	'imports.export.csvSjis': 'CSV(Shift_JIS。「〜」などはWindowsの文字になり、書けない文字は「?」になります。そのまま戻すには .xlsx か UTF-8 を使ってください)',
 	'imports.issue': '「{column}」: {problem}',
 	'imports.error.required': '空です。',
 	'imports.error.tooLong': '{max}文字までにしてください。',

@@ -69,7 +69,7 @@ export function fold(text: string): string {
 	return text
 		.normalize('NFKC')
 		.toLowerCase()
-		.replace(/[\s　・:：]/g, '');
+		.replace(/[\s\u3000・:：]/g, '');
 }
 
 /** One field (or none: '') per column, guessed from the titles; a field goes to its first column only. */

@@ -18,6 +18,14 @@ import { costText, formsText, joinMethodText, legalFormText, targetText } from '
 
 export type ExportFormat = 'xlsx' | 'csv' | 'csv-sjis';
 
+/**
+ * Characters Shift_JIS as Windows writes it (CP932) holds only in its own form: 〜 would otherwise
+ * become 「?」 (「10時?12時」). Written in the Windows form, they read back as that form; the page
+ * says so, and .xlsx or UTF-8 keep every character as it is.
+ */
+const WINDOWS_FORMS: Record<string, string> = { '\u301c': '\uff5e', '\u2212': '\uff0d', '\u2016': '\u2225', '\u00a2': '\uffe0', '\u00a3': '\uffe1', '\u00ac': '\uffe2', '\u2014': '\u2015' };
+const toWindows = (text: string) => text.replace(/[\u301c\u2212\u2016\u00a2\u00a3\u00ac\u2014]/g, (c) => WINDOWS_FORMS[c]);
+
 const address = (...parts: Array<string | null>) => parts.filter(Boolean).join('');
 
 async function rowsOf(tx: DirectoryTx, kind: ImportKind, organizationIds: string[]): Promise<Array<Partial<Record<Field, string>>>> {
@@ -102,6 +110,6 @@ export async function exportDirectory(scope: ImportScope, input: { kind: string;
 		return ok({ body: new Uint8Array(buffer as ArrayBuffer), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName: `${base}.xlsx` });
 	}
 	const text = [header, ...table].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-	if (input.format === 'csv-sjis') return ok({ body: new Uint8Array(iconv.encode(text, 'cp932')), contentType: 'text/csv; charset=shift_jis', fileName: `${base}-sjis.csv` });
+	if (input.format === 'csv-sjis') return ok({ body: new Uint8Array(iconv.encode(toWindows(text), 'cp932')), contentType: 'text/csv; charset=shift_jis', fileName: `${base}-sjis.csv` });
 	return ok({ body: new TextEncoder().encode('\uFEFF' + text), contentType: 'text/csv; charset=utf-8', fileName: `${base}.csv` });
 }

@@ -217,6 +217,8 @@ export async function planImport(tx: DirectoryTx, input: PlanInput): Promise<Pla
 
 		// ── the place ──
 		let place: Ref | null = null;
+		// Every stored place of this name and address (an organisation may hold the same place twice).
+		let sameAddress: string[] = [];
 		if (organization && draft.place) {
 			const prefecture = draft.place.prefecture ?? organization.prefecture;
 			if (!prefecture) error('address', 'imports.error.prefecture');
@@ -224,7 +226,9 @@ export async function planImport(tx: DirectoryTx, input: PlanInput): Promise<Pla
 				const address = key(prefecture, draft.place.city, draft.place.line);
 				const placeKey = `${'id' in organization.ref ? organization.ref.id : `#${organization.ref.ref}`}|${fold(draft.place.name)}|${address}`;
 				const seen = placesByKey.get(placeKey);
-				const stored = 'id' in organization.ref ? (await dir.placesOf(organization.ref.id)).find((p) => fold(p.name) === fold(draft.place!.name) && key(p.prefecture, p.city, p.addressLine) === address) : undefined;
+				const matching = 'id' in organization.ref ? (await dir.placesOf(organization.ref.id)).filter((p) => fold(p.name) === fold(draft.place!.name) && key(p.prefecture, p.city, p.addressLine) === address) : [];
+				const stored = matching[0];
+				sameAddress = matching.map((p) => p.id);
 				const fields = placeFields(draft.place, stored ?? null, prefecture);
 				const checked = locationInput.safeParse({ ...fields, approximate: false });
 				if (!checked.success) error('address', 'imports.error.place');
@@ -257,7 +261,9 @@ export async function planImport(tx: DirectoryTx, input: PlanInput): Promise<Pla
 				const base: ProgramEdit = existing ? (Object.fromEntries(EDIT_KEYS.map((k) => [k, existing.input[k]])) as ProgramEdit) : newEdit(draft.program, input.defaultForm);
 				const edit = withDraft(base, draft.program, existing?.input.schedules ?? [], input.today);
 				for (const s of edit.schedules) if (!scheduleInput.safeParse(s).success) error('schedule', 'imports.error.schedule');
-				const locations: Ref[] = place ? ('id' in place && existing?.locationIds.includes(place.id) ? existing.locationIds.map((id) => ({ id })) : [place]) : (existing?.locationIds.map((id) => ({ id })) ?? []);
+				// A program held at the named place (or its twin) keeps its places; else it moves there.
+				const held = existing?.locationIds.some((id) => sameAddress.includes(id));
+				const locations: Ref[] = place && !held ? [place] : (existing?.locationIds.map((id) => ({ id })) ?? []);
 				const fields = existing ? [...changedKeys(EDIT_KEYS, base, edit), ...(JSON.stringify(locations) !== JSON.stringify(existing.locationIds.map((id) => ({ id }))) ? ['locations'] : [])] : [...EDIT_KEYS, 'locations'];
 				if (result.errors.length === 0) {
 					if (!existing || fields.length) writes.push({ op: 'program.save', organization: organization.ref, programId: existing?.id ?? null, edit, locations });

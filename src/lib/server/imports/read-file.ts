@@ -33,14 +33,12 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const OLE = [0xd0, 0xcf, 0x11, 0xe0];
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
 
+// Control characters other than line breaks would be refused at the app's boundary later.
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f]/g;
+
 function tidy(text: string): string {
-	// Control characters other than line breaks would be refused at the app's boundary later.
-	// eslint-disable-next-line no-control-regex
-	return text
-		.replace(/\r\n?/g, '\n')
-		.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '')
-		.trim()
-		.slice(0, MAX_CELL);
+	return text.replace(/\r\n?/g, '\n').replace(CONTROLS, '').trim().slice(0, MAX_CELL);
 }
 
 function dayText(d: Date): string {

@@ -91,16 +91,19 @@ function readRule(text: string): LineRead {
 	return { ok: false, reason: 'words' };
 }
 
-/** Read a 日時 cell: one schedule (or more) per line. An empty cell has none. */
+/**
+ * Read a 日時 cell: one schedule (or more) per line. An empty cell has none. Rules are read from
+ * the folded text (widths, spaces); words kept as a note are kept as written.
+ */
 export function parseScheduleCell(text: string): ScheduleCell {
 	const out: ScheduleCell = { schedules: [], warnings: [], problems: [] };
 	const lines = text
-		.split(/\r?\n|／/)
-		.map(clean)
+		.split(/\r?\n/)
+		.map((l) => l.trim())
 		.filter(Boolean);
 	for (const line of lines) {
 		const mark = line.indexOf('※');
-		const rulePart = (mark >= 0 ? line.slice(0, mark) : line).trim();
+		const rulePart = clean(mark >= 0 ? line.slice(0, mark) : line);
 		const note = mark >= 0 ? line.slice(mark + 1).trim() || null : null;
 		if (!rulePart) {
 			if (note) out.schedules.push({ rrule: null, dtstart: null, opensAt: null, closesAt: null, closedOnHolidays: false, note });

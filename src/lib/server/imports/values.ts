@@ -15,25 +15,30 @@ const tight = (t: string) => fold(t).replace(/\s/g, '');
 // ── 参加費 ─────────────────────────────────────────────────────────────────────────────────────
 
 type Cost = ProgramInput['cost'];
-const PAY_WHAT_YOU_CAN = /^(カンパ制?|投げ銭|お気持ち|任意)(?:\s+(.+))?$/;
+
+/** A head the export writes (無料, 100円, カンパ制, 要確認) and the note after it, as written. */
+const COST_HEAD = /^(無料|0円|なし|有料|[0-9０-９][0-9０-９,，]*円|カンパ制?|投げ銭|お気持ち|任意|要確認)(?:[\s\u3000]+([\s\S]+))?$/;
 
 export function readCost(text: string): Read<Cost> {
-	const t = fold(text);
-	let m = /^(?:無料|0円|なし)(?:\s+(.+))?$/.exec(t);
-	if (m) return checkNote({ kind: 'free', amountYen: null, note: m[1] ?? null });
-	m = /^(\d{1,3}(?:,\d{3})+|\d+)円(?:\s+(.+))?$/.exec(t);
-	if (m) return amount(m[1], m[2] ?? null);
-	m = PAY_WHAT_YOU_CAN.exec(t);
-	if (m) return checkNote({ kind: 'pay_what_you_can', amountYen: null, note: m[2] ?? null });
-	m = /^要確認\s+(.+)$/.exec(t);
-	if (m) return checkNote({ kind: 'unknown', amountYen: null, note: m[1] });
-	m = /(\d{1,3}(?:,\d{3})+|\d+)円/.exec(t);
-	if (m) return amount(m[1], t);
-	return checkNote({ kind: 'unknown', amountYen: null, note: t });
+	const given = text.trim();
+	const m = COST_HEAD.exec(given);
+	if (m) {
+		const head = fold(m[1]);
+		const note = m[2]?.trim() || null;
+		if (/^(無料|0円|なし)$/.test(head)) return checkNote({ kind: 'free', amountYen: null, note });
+		if (head.endsWith('円')) return amount(head.slice(0, -1), note);
+		if (head === '有料') return checkNote({ kind: 'fixed', amountYen: null, note });
+		if (head === '要確認') return note ? checkNote({ kind: 'unknown', amountYen: null, note }) : yes({ kind: 'unknown', amountYen: null, note: null });
+		return checkNote({ kind: 'pay_what_you_can', amountYen: null, note });
+	}
+	// An amount inside the words (「おやつ代300円」): that amount, the words kept as the note.
+	const inside = /(\d{1,3}(?:,\d{3})+|\d+)円/.exec(fold(given));
+	if (inside) return amount(inside[1], given);
+	return checkNote({ kind: 'unknown', amountYen: null, note: given });
 }
 
 function amount(digits: string, note: string | null): Read<Cost> {
-	const yen = Number(digits.replace(/,/g, ''));
+	const yen = Number(digits.replace(/[,，]/g, ''));
 	if (yen > 1_000_000) return no('imports.value.amount');
 	return checkNote({ kind: 'fixed', amountYen: yen, note });
 }
@@ -45,7 +50,7 @@ function checkNote(cost: Cost): Read<Cost> {
 export function costText(cost: Cost): string {
 	const note = cost.note ? ` ${cost.note}` : '';
 	if (cost.kind === 'free') return `無料${note}`;
-	if (cost.kind === 'fixed' && cost.amountYen !== null) return `${cost.amountYen}円${note}`;
+	if (cost.kind === 'fixed') return cost.amountYen !== null ? `${cost.amountYen}円${note}` : `有料${note}`;
 	if (cost.kind === 'pay_what_you_can') return `カンパ制${note}`;
 	if (!cost.note) return '';
 	const back = readCost(cost.note);
@@ -95,7 +100,11 @@ const TARGET_WORDS: Record<string, { targets?: string[]; lifeStages?: string[] }
 	子育て中の方: { targets: ['parents'] }
 };
 
-const labelKey = (t: string) => tight(t).replace(/[()（）]/g, '');
+/** Labels compared without brackets, and with every wave dash alike (Windows writes 〜 as ～). */
+const labelKey = (t: string) =>
+	tight(t)
+		.replace(/[()（）]/g, '')
+		.replace(/[〜～~]/g, '~');
 
 export function readTarget(text: string): { targets: string[]; lifeStages: string[]; unknown: string[] } {
 	const out = { targets: [] as string[], lifeStages: [] as string[], unknown: [] as string[] };
