@@ -16,7 +16,9 @@ const limits = { size: Math.floor(MAX_FILE_BYTES / 1024), rows: MAX_ROWS, column
 
 /** The upload page's data. */
 export function uploadPageData(scope: ImportScope, base: string) {
-	return { kinds: importKinds(scope), base, limits };
+	// The secretariat at an organisation it is not a member of imports region-wide instead.
+	const member = scope.kind === 'secretariat' || scope.actor.memberships.some((m) => m.organizationId === scope.organizationId);
+	return { kinds: importKinds(scope), base, limits, member };
 }
 
 /** `?/upload`: the file read and kept, then the mapping step; a refusal comes back in words. */
