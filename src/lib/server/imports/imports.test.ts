@@ -125,6 +125,22 @@ describe('a secretariat imports a 50-row サロン一覧 with 3 bad rows', () =>
 		}
 	});
 
+	it('round-trips the organisations and places lists of the whole region too', async () => {
+		for (const kind of ['organizations', 'places'] as const) {
+			const file = await exportDirectory(region, { kind, format: 'xlsx' });
+			if (!file.ok) throw new Error(file.reason);
+			const started = await startImport(region, { kind, fileName: file.value.fileName, bytes: file.value.body });
+			if (!started.ok) throw new Error(started.reason);
+			const preview = await previewImport(region, { id: started.value.id });
+			if (!preview.ok) throw new Error(preview.reason);
+			const changed = preview.value.plan.rows.filter((r) => r.errors.length || r.actions.some((a) => a.action !== 'unchanged'));
+			expect(
+				changed.map((r) => ({ line: r.line, name: r.name, errors: r.errors, actions: r.actions })),
+				kind
+			).toEqual([]);
+		}
+	});
+
 	it('round-trips through Shift_JIS what Shift_JIS holds: rules and labels written with 〜, not words kept with it', async () => {
 		const file = await exportDirectory(region, { kind: 'programs', format: 'csv-sjis' });
 		if (!file.ok) throw new Error(file.reason);

@@ -93,7 +93,11 @@ function profileOf(base: StoredOrganization | null, name: string, draft: RowDraf
 	const from: ProfileInput = base
 		? { name: base.name, nameKana: base.nameKana, legalForm: base.legalForm, representative: base.representative, prefecture: base.prefecture, city: base.city, addressLine: base.addressLine, postalCode: base.postalCode, website: base.website, message: base.message, description: base.description }
 		: { name, nameKana: null, legalForm: null, representative: null, prefecture: null, city: null, addressLine: null, postalCode: null, website: null, message: null, description: '' };
-	return { ...from, ...(draft ?? {}) };
+	const merged = { ...from, ...(draft ?? {}) };
+	// The same address cut differently, and the same text with other line breaks, is no change.
+	if (base && key(merged.prefecture, merged.city, merged.addressLine) === key(from.prefecture, from.city, from.addressLine)) Object.assign(merged, { prefecture: from.prefecture, city: from.city, addressLine: from.addressLine });
+	for (const k of ['description', 'message'] as const) if (sameText(merged[k], from[k])) Object.assign(merged, { [k]: from[k] });
+	return merged;
 }
 
 function changedKeys<T>(keys: readonly (keyof T)[], before: T, after: T): string[] {
@@ -193,7 +197,6 @@ export async function planImport(tx: DirectoryTx, input: PlanInput): Promise<Pla
 				else if (result.errors.length === 0) {
 					const before = stored ? await dir.organization(stored.id) : null;
 					const profile = profileOf(before, name, draft.profile);
-					if (profile.prefecture === null && draft.profile?.city) error('address', 'imports.error.prefecture');
 					const fields = before ? changedKeys(PROFILE_KEYS, profileOf(before, name, null), profile) : PROFILE_KEYS.filter((k) => profile[k] !== null && profile[k] !== '');
 					if (!before) {
 						writes.push({ op: 'organization.create', ref: ++refs, profile });
