@@ -48,6 +48,7 @@ const KNOWN = {
 		['src/lib/server/referrals/schema.ts', 'src/lib/server/directory/schema.ts'],
 		['src/lib/server/referrals/schema.ts', 'src/lib/server/consent/schema.ts'],
 		['src/lib/server/conferences/schema.ts', 'src/lib/server/directory/schema.ts'],
+		// Spreadsheet imports (issue 16): a pending import names its organisation and its author.
 		['src/lib/server/imports/schema.ts', 'src/lib/server/directory/schema.ts'],
 		['src/lib/server/imports/schema.ts', 'src/lib/server/auth/schema.ts']
 	],

@@ -188,6 +188,32 @@ const MATRIX: Record<string, Probe[]> = {
 		get('idor', (i, x) => `/staff/orgs/${i.org}/locations/${x.location}`, EDIT_IDOR),
 		post('idor', (i, x) => `/staff/orgs/${i.org}/locations/${x.location}?/save`, () => ({ name: '乗っ取り', prefecture: '東京都' }), EDIT_IDOR)
 	],
+	// ── spreadsheet imports and exports (issue 16): an organisation's own, the secretariat's region-wide ──
+	'/staff/orgs/[orgId]/import': [
+		get('own', (i) => `/staff/orgs/${i.org}/import`, EDIT_OWN),
+		get('other', (i) => `/staff/orgs/${i.org}/import`, EDIT_OTHER),
+		// No file: allowed callers get the form back with a message (400), nothing is kept.
+		post('other', (i) => `/staff/orgs/${i.org}/import?/upload`, () => ({ kind: 'programs' }), EDIT_OTHER)
+	],
+	// A pending import is its author's: any other id is not found, for everyone who gets that far.
+	'/staff/orgs/[orgId]/import/[importId]': [get('own', (i) => `/staff/orgs/${i.org}/import/${NIL}`, EDIT_IDOR), post('own', (i) => `/staff/orgs/${i.org}/import/${NIL}?/map`, () => ({ columnCount: '1', 'column.0': 'title' }), EDIT_IDOR)],
+	'/staff/orgs/[orgId]/import/[importId]/preview': [get('own', (i) => `/staff/orgs/${i.org}/import/${NIL}/preview`, EDIT_IDOR), post('own', (i) => `/staff/orgs/${i.org}/import/${NIL}/preview?/confirm`, () => ({}), EDIT_IDOR)],
+	'/staff/orgs/[orgId]/export.xlsx': [get('own', (i) => `/staff/orgs/${i.org}/export.xlsx?kind=programs`, EDIT_OWN), get('other', (i) => `/staff/orgs/${i.org}/export.xlsx?kind=places`, EDIT_OTHER)],
+	'/staff/orgs/[orgId]/export.csv': [get('own', (i) => `/staff/orgs/${i.org}/export.csv?kind=programs&encoding=shift_jis`, EDIT_OWN), get('other', (i) => `/staff/orgs/${i.org}/export.csv?kind=programs`, EDIT_OTHER)],
+	'/staff/network/import': [
+		get('none', () => '/staff/network/import', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		post('none', () => '/staff/network/import?/upload', () => ({ kind: 'programs' }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])
+	],
+	'/staff/network/import/[importId]': [
+		get('none', () => `/staff/network/import/${NIL}`, ['login', 'deny', 'deny', 'deny', 'deny', 'hidden', 'mfa']),
+		post('none', () => `/staff/network/import/${NIL}?/map`, () => ({ columnCount: '1', 'column.0': 'title' }), ['login', 'deny', 'deny', 'deny', 'deny', 'hidden', 'mfa'])
+	],
+	'/staff/network/import/[importId]/preview': [
+		get('none', () => `/staff/network/import/${NIL}/preview`, ['login', 'deny', 'deny', 'deny', 'deny', 'hidden', 'mfa']),
+		post('none', () => `/staff/network/import/${NIL}/preview?/confirm`, () => ({}), ['login', 'deny', 'deny', 'deny', 'deny', 'hidden', 'mfa'])
+	],
+	'/staff/network/export.xlsx': [get('none', () => '/staff/network/export.xlsx?kind=organizations', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])],
+	'/staff/network/export.csv': [get('none', () => '/staff/network/export.csv?kind=places', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])],
 	'/staff/network/organizations': [
 		get('none', () => '/staff/network/organizations', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
 		// No such organisation: the secretariat gets 404, nobody else gets that far.

@@ -24,7 +24,7 @@ const WITHOUT_RLS: Record<string, string> = {
 const REFUSED = { cause: { message: expect.stringMatching(/row-level security/) } };
 
 /** Tables whose rows are about people or an organisation's private business. */
-const PRIVATE = ['users', 'sessions', 'recovery_codes', 'email_tokens', 'memberships', 'join_requests', 'audit_events', 'registrations', 'participation_cards', 'card_consents', 'visits', 'registration_notices'];
+const PRIVATE = ['users', 'sessions', 'recovery_codes', 'email_tokens', 'memberships', 'join_requests', 'audit_events', 'registrations', 'participation_cards', 'card_consents', 'visits', 'registration_notices', 'spreadsheet_imports'];
 
 let database: Database;
 let admin: pg.Client;
@@ -56,6 +56,12 @@ beforeAll(async () => {
 	const card = (await admin.query(`insert into participation_cards (code, manage_digest) values ('ABCDE12345', 'm') returning id`)).rows[0].id;
 	await admin.query(`insert into card_consents (card_id, organization_id) values ($1, $2)`, [card, cast.orgB]);
 	await admin.query(`insert into visits (organization_id, program_id, occurrence_id, day, counted_at, source, person_key, card_id) values ($1, $2, $3, current_date, now(), 'card', 'card:' || $4::text, $4::uuid)`, [cast.orgB, program, occurrence, card]);
+	// A pending spreadsheet import of B's admin, and a region-wide one of the secretariat (issue 16).
+	await admin.query(`insert into spreadsheet_imports (organization_id, created_by, kind, file_name, file_digest, header, rows, row_count) values ($1, $2, 'programs', 'b.xlsx', 'd', '[]', '[]', 0), (null, $3, 'organizations', 'r.xlsx', 'd', '[]', '[]', 0)`, [
+		cast.orgB,
+		cast.people.adminB.userId,
+		cast.people.secretariat.userId
+	]);
 	await withAccess(database.db, { system: true }, (tx) => tx.execute(sql`insert into audit_events (organization_id, action, prev_hash, hash) values (${cast.orgB}, 'test.event', ${'0'.repeat(64)}, ${'1'.repeat(64)})`));
 });
 afterAll(async () => {
@@ -121,6 +127,26 @@ describe('row-level security', () => {
 		await expect(withAccess(database.db, contextA, (tx) => tx.insert(memberships).values({ organizationId: cast.orgB, userId: cast.people.org_admin.userId, role: 'org_admin' }))).rejects.toMatchObject(REFUSED);
 		const after = await admin.query('select count(*)::int as n from programs where organization_id = $1 and title = $2', [cast.orgB, '乗っ取り']);
 		expect(after.rows[0].n).toBe(0);
+	});
+
+	it("keeps a pending spreadsheet import its author's: not another member of the organisation, not the secretariat, not another organisation", async () => {
+		const seen = (context: Parameters<typeof withAccess>[1]) => withAccess(database.db, context, async (tx) => (await tx.execute<{ file_name: string }>(sql`select file_name from spreadsheet_imports order by 1`)).rows.map((r) => r.file_name));
+		expect(await seen({ userId: cast.people.adminB.userId, organizationIds: [cast.orgB] })).toEqual(['b.xlsx']);
+		expect(await seen({ userId: cast.people.staffB.userId, organizationIds: [cast.orgB] })).toEqual([]);
+		expect(await seen({ userId: cast.people.org_admin.userId, organizationIds: [cast.orgA] })).toEqual([]);
+		expect(await seen({ userId: cast.people.secretariat.userId, secretariat: true })).toEqual(['r.xlsx']);
+		expect(await seen({ userId: cast.people.adminB.userId, secretariat: true })).toEqual([]);
+		// Nor written in another's name or for another organisation.
+		await expect(
+			withAccess(database.db, { userId: cast.people.org_admin.userId, organizationIds: [cast.orgA] }, (tx) =>
+				tx.execute(sql`insert into spreadsheet_imports (organization_id, created_by, kind, file_name, file_digest, header, rows, row_count) values (${cast.orgB}, ${cast.people.org_admin.userId}, 'programs', 'x', 'd', '[]', '[]', 0)`)
+			)
+		).rejects.toMatchObject(REFUSED);
+		await expect(
+			withAccess(database.db, { userId: cast.people.org_admin.userId, organizationIds: [cast.orgA] }, (tx) =>
+				tx.execute(sql`insert into spreadsheet_imports (organization_id, created_by, kind, file_name, file_digest, header, rows, row_count) values (null, ${cast.people.org_admin.userId}, 'programs', 'x', 'd', '[]', '[]', 0)`)
+			)
+		).rejects.toMatchObject(REFUSED);
 	});
 
 	it('lets an anonymous visitor apply to join, but not read applications or apply pre-approved', async () => {

@@ -22,6 +22,8 @@ import { regDefaultsEn } from './en-reg-defaults';
 // issue 16: notices, check-in list, head count undo
 import { noticesEn } from './en-notices';
 import { doorEn } from './en-door';
+// spreadsheet imports (issue 16)
+import { importsEn } from './en-imports';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -258,5 +260,7 @@ export const en: Record<MessageKey, string> = {
 	...consentEn,
 	// issue 16: notices, check-in list, head count undo
 	...noticesEn,
-	...doorEn
+	...doorEn,
+	// spreadsheet imports (issue 16)
+	...importsEn
 };

@@ -22,6 +22,8 @@ import { regDefaultsJa } from './ja-reg-defaults';
 // issue 16: notices, check-in list, head count undo
 import { noticesJa } from './ja-notices';
 import { doorJa } from './ja-door';
+// spreadsheet imports (issue 16)
+import { importsJa } from './ja-imports';
 
 export const ja = {
 	...authJa,
@@ -257,7 +259,9 @@ export const ja = {
 	...consentJa,
 	// issue 16: notices, check-in list, head count undo
 	...noticesJa,
-	...doorJa
+	...doorJa,
+	// spreadsheet imports (issue 16)
+	...importsJa
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -6,9 +6,16 @@
  * the transaction's last write, and answers a refusal as a value. The reads the pages show are
  * here too, in the same scope; the queries themselves are in listings.ts.
  */
-import { recordAudit } from '../audit';
+import { recordAudit, type AuditOrigin } from '../audit';
 import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from '../scope';
 import { locationForStaff, locationsOf, organizationForStaff, programsOf, saveLocation, saveProgram, setOrganizationPublished, setOrganizationShowsAttendance, setProgramPublished, updateProfile, type LocationFields, type ProfileInput, type ProgramEdit } from './listings';
+import { createMemberOrganization } from './organizations';
+
+/**
+ * A transaction that may write an organisation's directory rows: the organisation's own, or the
+ * secretariat's (a region-wide spreadsheet import writes many organisations in one transaction).
+ */
+export type DirectoryTx = Tx<'organization' | 'secretariat'>;
 
 /** The scope's organisation, its place or its program does not exist (or is another's). */
 export type NotFound = 'not_found';
@@ -53,13 +60,27 @@ export async function ownPrograms(scope: OrganizationScope) {
 
 /** Save the profile (audit `organization.update` with the changed fields, when any changed). */
 export async function editProfile(scope: OrganizationScope, input: { profile: ProfileInput; today: string }): Promise<Result<{ changed: string[] }, NotFound>> {
-	const { organizationId } = scope;
-	return runIn(scope, async (tx) => {
-		if (!(await organizationForStaff(tx, organizationId))) return refused('not_found');
-		const changed = await updateProfile(tx, organizationId, input.profile, input.today);
-		if (changed.length) await recordAudit(tx, scope.origin, { action: 'organization.update', organizationId, entityType: 'organization', entityId: organizationId, changedFields: changed });
-		return ok({ changed });
-	});
+	return runIn(scope, (tx) => editProfileIn(tx, scope.origin, scope.organizationId, input));
+}
+
+/** `editProfile` inside the caller's transaction (its audit record included). */
+export async function editProfileIn(tx: DirectoryTx, origin: AuditOrigin, organizationId: string, input: { profile: ProfileInput; today: string }): Promise<Result<{ changed: string[] }, NotFound>> {
+	if (!(await organizationForStaff(tx, organizationId))) return refused('not_found');
+	const changed = await updateProfile(tx, organizationId, input.profile, input.today);
+	if (changed.length) await recordAudit(tx, origin, { action: 'organization.update', organizationId, entityType: 'organization', entityId: organizationId, changedFields: changed });
+	return ok({ changed });
+}
+
+/**
+ * A new organisation entered by the secretariat (a region-wide import), published at once like an
+ * approved member, with the profile's fields (audit `organization.create` with the fields filled in).
+ */
+export async function createOrganizationIn(tx: Tx<'secretariat'>, origin: AuditOrigin, input: { profile: ProfileInput; today: string }): Promise<{ id: string }> {
+	const id = await createMemberOrganization(tx, { name: input.profile.name });
+	await updateProfile(tx, id, input.profile, input.today);
+	const filled = (Object.keys(input.profile) as (keyof ProfileInput)[]).filter((k) => input.profile[k] !== null && input.profile[k] !== '');
+	await recordAudit(tx, origin, { action: 'organization.create', organizationId: id, entityType: 'organization', entityId: id, changedFields: filled });
+	return { id };
 }
 
 /** Show or hide the organisation on the public pages (audit `organization.publish` / `.unpublish`). */
@@ -86,14 +107,16 @@ export async function showAttendanceOnPrograms(scope: OrganizationScope, input: 
 
 /** A new place of the organisation (audit `location.create` with the fields filled in). */
 export async function addLocation(scope: OrganizationScope, input: { location: LocationFields; today: string }): Promise<Result<{ id: string }, NotFound>> {
-	const { organizationId } = scope;
-	return runIn(scope, async (tx) => {
-		if (!(await organizationForStaff(tx, organizationId))) return refused('not_found');
-		const created = await saveLocation(tx, organizationId, null, input.location, input.today);
-		if (!created) return refused('not_found');
-		await recordAudit(tx, scope.origin, { action: 'location.create', organizationId, entityType: 'location', entityId: created.id, changedFields: created.changed });
-		return ok({ id: created.id });
-	});
+	return runIn(scope, (tx) => addLocationIn(tx, scope.origin, scope.organizationId, input));
+}
+
+/** `addLocation` inside the caller's transaction (its audit record included). */
+export async function addLocationIn(tx: DirectoryTx, origin: AuditOrigin, organizationId: string, input: { location: LocationFields; today: string }): Promise<Result<{ id: string }, NotFound>> {
+	if (!(await organizationForStaff(tx, organizationId))) return refused('not_found');
+	const created = await saveLocation(tx, organizationId, null, input.location, input.today);
+	if (!created) return refused('not_found');
+	await recordAudit(tx, origin, { action: 'location.create', organizationId, entityType: 'location', entityId: created.id, changedFields: created.changed });
+	return ok({ id: created.id });
 }
 
 /**
@@ -101,13 +124,15 @@ export async function addLocation(scope: OrganizationScope, input: { location: L
  * `location.update` with the changed fields, when any changed).
  */
 export async function editLocation(scope: OrganizationScope, input: { locationId: string; location: LocationFields; today: string }): Promise<Result<{ id: string; changed: string[] }, NotFound>> {
-	const { organizationId } = scope;
-	return runIn(scope, async (tx) => {
-		const saved = await saveLocation(tx, organizationId, input.locationId, input.location, input.today);
-		if (!saved) return refused('not_found');
-		if (saved.changed.length) await recordAudit(tx, scope.origin, { action: 'location.update', organizationId, entityType: 'location', entityId: saved.id, changedFields: saved.changed });
-		return ok({ id: saved.id, changed: saved.changed });
-	});
+	return runIn(scope, (tx) => editLocationIn(tx, scope.origin, scope.organizationId, input));
+}
+
+/** `editLocation` inside the caller's transaction (its audit record included). */
+export async function editLocationIn(tx: DirectoryTx, origin: AuditOrigin, organizationId: string, input: { locationId: string; location: LocationFields; today: string }): Promise<Result<{ id: string; changed: string[] }, NotFound>> {
+	const saved = await saveLocation(tx, organizationId, input.locationId, input.location, input.today);
+	if (!saved) return refused('not_found');
+	if (saved.changed.length) await recordAudit(tx, origin, { action: 'location.update', organizationId, entityType: 'location', entityId: saved.id, changedFields: saved.changed });
+	return ok({ id: saved.id, changed: saved.changed });
 }
 
 // ── programs ───────────────────────────────────────────────────────────────────────────────────
@@ -117,7 +142,7 @@ export async function editLocation(scope: OrganizationScope, input: { locationId
  * record (the events module's dated sessions follow the schedules). The directory does not import
  * events (events reads the directory), so the app layer that spans both passes it in.
  */
-export type AfterProgramSave = (tx: Tx<'organization'>, programId: string) => Promise<void>;
+export type AfterProgramSave = (tx: DirectoryTx, programId: string) => Promise<void>;
 
 /**
  * Create (`programId` null: an unpublished draft) or update one of the organisation's programs
@@ -125,15 +150,17 @@ export type AfterProgramSave = (tx: Tx<'organization'>, programId: string) => Pr
  * `program.update` with the changed fields, when any changed).
  */
 export async function editProgram(scope: OrganizationScope, input: { programId: string | null; edit: ProgramEdit; locationIds: string[]; today: string }, after?: AfterProgramSave): Promise<Result<{ programId: string; changed: string[] }, ProgramRefusal>> {
-	const { organizationId } = scope;
-	return runIn(scope, async (tx) => {
-		const saved = await saveProgram(tx, organizationId, input.programId, input.edit, input.locationIds, input.today);
-		if (!saved.ok) return saved;
-		const { programId, changed } = saved.value;
-		if (after) await after(tx, programId);
-		if (changed.length) await recordAudit(tx, scope.origin, { action: input.programId ? 'program.update' : 'program.create', organizationId, entityType: 'program', entityId: programId, changedFields: changed });
-		return saved;
-	});
+	return runIn(scope, (tx) => editProgramIn(tx, scope.origin, scope.organizationId, input, after));
+}
+
+/** `editProgram` inside the caller's transaction (its audit record included). */
+export async function editProgramIn(tx: DirectoryTx, origin: AuditOrigin, organizationId: string, input: { programId: string | null; edit: ProgramEdit; locationIds: string[]; today: string }, after?: AfterProgramSave): Promise<Result<{ programId: string; changed: string[] }, ProgramRefusal>> {
+	const saved = await saveProgram(tx, organizationId, input.programId, input.edit, input.locationIds, input.today);
+	if (!saved.ok) return saved;
+	const { programId, changed } = saved.value;
+	if (after) await after(tx, programId);
+	if (changed.length) await recordAudit(tx, origin, { action: input.programId ? 'program.update' : 'program.create', organizationId, entityType: 'program', entityId: programId, changedFields: changed });
+	return saved;
 }
 
 /**

@@ -197,7 +197,7 @@ export async function saveRegistrationDefaults(scope: OrganizationScope, input: 
  * or is not the organisation's (row-level security and the check below). Recorded as
  * `program.registration_defaults` on the new program.
  */
-export async function copyRegistrationDefaults(tx: Tx<'organization'>, scope: OrganizationScope, input: { fromProgramId: string; toProgramId: string; today: string }): Promise<void> {
+export async function copyRegistrationDefaults(tx: Tx<'organization' | 'secretariat'>, scope: OrganizationScope, input: { fromProgramId: string; toProgramId: string; today: string }): Promise<void> {
 	const { organizationId } = scope;
 	if (!(await isOwnProgram(tx, organizationId, input.fromProgramId))) return;
 	const source = await programDefaults(tx, input.fromProgramId);

@@ -28,7 +28,7 @@ export type OccurrenceRow = typeof occurrences.$inferSelect;
  * In the programs' organisation's context (staff saving a program) or the system's (the daily sync):
  * it must see every registration of those dates.
  */
-export async function syncOccurrences(tx: Tx<'organization' | 'system'>, today: string, programIds?: readonly string[]) {
+export async function syncOccurrences(tx: Tx<'organization' | 'secretariat' | 'system'>, today: string, programIds?: readonly string[]) {
 	if (programIds && programIds.length === 0) return { inserted: 0, updated: 0, removed: 0 };
 	const until = addDays(today, OCCURRENCE_HORIZON_DAYS);
 	const series = await scheduleSeries(tx, programIds);

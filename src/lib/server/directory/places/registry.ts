@@ -187,6 +187,11 @@ export function prefectureByName(name: string): Place | null {
 	return prefs.find((p) => p.name === n) ?? prefs.find((p) => p.name.replace(/[都府県]$/, '') === n) ?? null;
 }
 
+/** The prefecture an address starts with ("神奈川県川崎市…"), or null (spreadsheet imports, issue 16). */
+export function leadingPrefecture(address: string): Place | null {
+	return registry().prefectures.find((p) => address.startsWith(p.name)) ?? null;
+}
+
 /** Codes a program at this place is found under: its own, its 政令市's (for a ward), its prefecture's. */
 export function areaCodesOf(code: string): string[] {
 	const place = placeByCode(code);

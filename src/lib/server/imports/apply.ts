@@ -1,0 +1,48 @@
+/**
+ * Writing a plan, in the confirming transaction, through the directory's own staff operations
+ * (the same validation, derived data and audit events as a place or program saved by hand), with
+ * the events module's dated sessions following each saved program as on the program page. Any
+ * failure throws, and the caller's one transaction rolls every row back.
+ */
+import type { AuditOrigin } from '../audit';
+import { addLocationIn, createOrganizationIn, editLocationIn, editProfileIn, editProgramIn, type DirectoryTx } from '../directory';
+import { syncOccurrences } from '../events';
+import type { Tx } from '../scope';
+import type { Ref, Write } from './plan';
+
+export class ImportWriteError extends Error {
+	constructor(what: string) {
+		super(`import: ${what}`);
+		this.name = 'ImportWriteError';
+	}
+}
+
+export async function applyWrites(tx: DirectoryTx, origin: AuditOrigin, region: boolean, writes: readonly Write[], today: string): Promise<void> {
+	const made = new Map<number, string>();
+	const idOf = (ref: Ref) => {
+		const id = 'id' in ref ? ref.id : made.get(ref.ref);
+		if (!id) throw new ImportWriteError(`reference ${JSON.stringify(ref)} before it was made`);
+		return id;
+	};
+	const after = (t: DirectoryTx, programId: string) => syncOccurrences(t, today, [programId]).then(() => undefined);
+	for (const w of writes) {
+		if (w.op === 'organization.create') {
+			// Only the secretariat's region-wide plan creates organisations (and RLS lets only it).
+			if (!region) throw new ImportWriteError('an organisation created outside a region-wide import');
+			made.set(w.ref, (await createOrganizationIn(tx as Tx<'secretariat'>, origin, { profile: w.profile, today })).id);
+		} else if (w.op === 'organization.update') {
+			const r = await editProfileIn(tx, origin, w.organization.id, { profile: w.profile, today });
+			if (!r.ok) throw new ImportWriteError(r.reason);
+		} else if (w.op === 'location.create') {
+			const r = await addLocationIn(tx, origin, idOf(w.organization), { location: w.location, today });
+			if (!r.ok) throw new ImportWriteError(r.reason);
+			made.set(w.ref, r.value.id);
+		} else if (w.op === 'location.update') {
+			const r = await editLocationIn(tx, origin, idOf(w.organization), { locationId: w.locationId, location: w.location, today });
+			if (!r.ok) throw new ImportWriteError(r.reason);
+		} else {
+			const r = await editProgramIn(tx, origin, idOf(w.organization), { programId: w.programId, edit: w.edit, locationIds: w.locations.map(idOf), today }, after);
+			if (!r.ok) throw new ImportWriteError(r.reason);
+		}
+	}
+}

@@ -1,0 +1,130 @@
+/**
+ * The uploaded file as rows of cell text: .xlsx through exceljs (its first sheet with anything on
+ * it), .csv through csv-parse in UTF-8 (with or without a BOM) or, when the bytes are not valid
+ * UTF-8, Shift_JIS as Windows writes it (CP932, through iconv-lite) — what Excel saves as 「CSV」 in
+ * Japan. Anything else, and anything too large, is refused with a reason the page puts in words.
+ */
+import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
+import { ok, refused, type Result } from '../scope';
+
+/** The request body limit is 1 MB (scripts/start.ts): a file must fit well inside it. */
+export const MAX_FILE_BYTES = 900 * 1024;
+export const MAX_ROWS = 2000;
+export const MAX_COLUMNS = 40;
+export const MAX_CELL = 3000;
+
+export type ReadRefusal = 'empty' | 'too_large' | 'old_excel' | 'not_spreadsheet' | 'unreadable' | 'no_rows' | 'too_many_rows' | 'too_many_columns';
+
+export interface SheetRow {
+	/** The row's number in the sheet (1 = the header's row when the header is at the top). */
+	line: number;
+	cells: string[];
+}
+
+export interface Sheet {
+	header: string[];
+	rows: SheetRow[];
+	encoding: 'xlsx' | 'utf-8' | 'shift_jis';
+}
+
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const OLE = [0xd0, 0xcf, 0x11, 0xe0];
+const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
+
+// Control characters other than line breaks would be refused at the app's boundary later.
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f]/g;
+
+function tidy(text: string): string {
+	return text.replace(/\r\n?/g, '\n').replace(CONTROLS, '').trim().slice(0, MAX_CELL);
+}
+
+function dayText(d: Date): string {
+	return d.toISOString().slice(0, 10);
+}
+
+/** A cell's value as the person sees it (formulas by their result, links by their text, dates as days). */
+function cellText(value: ExcelJS.CellValue): string {
+	if (value === null || value === undefined) return '';
+	if (value instanceof Date) return dayText(value);
+	if (typeof value === 'object') {
+		if ('richText' in value) return value.richText.map((r) => r.text).join('');
+		if ('formula' in value || 'sharedFormula' in value) return cellText((value as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
+		if ('hyperlink' in value) return String((value as ExcelJS.CellHyperlinkValue).text ?? (value as ExcelJS.CellHyperlinkValue).hyperlink);
+		if ('error' in value) return '';
+		return '';
+	}
+	return String(value);
+}
+
+async function xlsxCells(bytes: Uint8Array): Promise<Array<{ line: number; cells: string[] }> | null> {
+	const workbook = new ExcelJS.Workbook();
+	try {
+		await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+	} catch {
+		return null;
+	}
+	const sheet = workbook.worksheets.find((w) => w.actualRowCount > 0);
+	if (!sheet) return [];
+	const out: Array<{ line: number; cells: string[] }> = [];
+	const width = Math.min(sheet.columnCount, MAX_COLUMNS + 1);
+	sheet.eachRow({ includeEmpty: false }, (row, line) => {
+		if (out.length > MAX_ROWS + 1) return;
+		out.push({ line, cells: Array.from({ length: width }, (_, i) => tidy(cellText(row.getCell(i + 1).value))) });
+	});
+	return out;
+}
+
+function decodeText(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'shift_jis' } {
+	const body = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? bytes.subarray(3) : bytes;
+	try {
+		return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8' };
+	} catch {
+		return { text: iconv.decode(Buffer.from(body), 'cp932'), encoding: 'shift_jis' };
+	}
+}
+
+function csvCells(text: string): Array<{ line: number; cells: string[] }> | null {
+	try {
+		const records = parse(text, { relax_column_count: true, skip_empty_lines: false, info: true, bom: true, to: MAX_ROWS + 2 }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+		// Our own export (and the audit CSV) guard formula-like cells with an apostrophe: take it off.
+		return records.map(({ record, info }) => ({ line: info.lines, cells: record.map((c) => tidy(c).replace(/^'(?=[=+\-@])/, '')) }));
+	} catch {
+		return null;
+	}
+}
+
+/** Read an uploaded spreadsheet: the first row with text is the header, the rows below it the data. */
+export async function readSpreadsheet(bytes: Uint8Array, fileName: string): Promise<Result<Sheet, ReadRefusal>> {
+	if (bytes.length === 0) return refused('empty');
+	if (bytes.length > MAX_FILE_BYTES) return refused('too_large');
+	const extension = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
+	let lines: Array<{ line: number; cells: string[] }> | null;
+	let encoding: Sheet['encoding'];
+	if (startsWith(bytes, OLE) || extension === 'xls') return refused('old_excel');
+	if (extension === 'xlsx') {
+		if (!startsWith(bytes, ZIP)) return refused('unreadable');
+		lines = await xlsxCells(bytes);
+		encoding = 'xlsx';
+	} else if (extension === 'csv') {
+		// A CSV is text: a NUL or a zip inside is another kind of file renamed.
+		if (bytes.includes(0) || startsWith(bytes, ZIP)) return refused('unreadable');
+		const decoded = decodeText(bytes);
+		lines = csvCells(decoded.text);
+		encoding = decoded.encoding;
+	} else return refused('not_spreadsheet');
+	if (lines === null) return refused('unreadable');
+	const filled = lines.filter((l) => l.cells.some((c) => c !== ''));
+	if (filled.length < 2) return refused('no_rows');
+	const [head, ...rows] = filled;
+	const width = Math.max(...filled.map((l) => l.cells.length));
+	if (width > MAX_COLUMNS) return refused('too_many_columns');
+	if (rows.length > MAX_ROWS) return refused('too_many_rows');
+	// Columns no row uses at the right are dropped; every row is as wide as the header.
+	let used = width;
+	while (used > 0 && filled.every((l) => !l.cells[used - 1])) used--;
+	const pad = (cells: string[]) => Array.from({ length: used }, (_, i) => cells[i] ?? '');
+	return ok({ header: pad(head.cells), rows: rows.map((r) => ({ line: r.line, cells: pad(r.cells) })), encoding });
+}
