@@ -543,6 +543,28 @@ describe('a program from its schedule to the visit in its figures', () => {
 		await assertAccessible(phone);
 		await context.close();
 	});
+
+	it('on a phone, the staff member copies the program: a draft with its schedule, places and registration settings', async () => {
+		const context = await browser.newContext({ baseURL: baseUrl, locale: 'ja-JP', extraHTTPHeaders: { 'accept-language': 'ja' }, viewport: { width: 390, height: 844 }, bypassCSP: true });
+		await context.addCookies(await staff.context().cookies());
+		const phone = await context.newPage();
+		await phone.goto(programPath.replace(/^\/programs\//, `${organizationPath}/programs/`));
+		await phone.getByRole('link', { name: 'この取組をコピーして新しく作る' }).click();
+		assert.match(await phone.getByRole('status').first().innerText(), new RegExp(`「${PROGRAM}」の内容と日程をうつしました`));
+		assert.equal(await phone.getByLabel('取組の名前').inputValue(), `${PROGRAM}(コピー)`);
+		await phone.getByLabel('取組の名前').fill(`${PROGRAM} 夏休み版`);
+		await assertAccessible(phone);
+		await phone.getByRole('button', { name: '保存する' }).last().click();
+		await phone.waitForURL(/\/programs\/[0-9a-f-]{36}\?done=saved$/);
+		assert.match(await phone.locator('h1').innerText(), /夏休み版/);
+		assert.match(await phone.locator('main').innerText(), /非公開/);
+		// Its dates came from the copied schedule and take registrations with the copied settings.
+		await phone.getByRole('link', { name: /申込・定員・質問の設定/ }).click();
+		assert.equal(await phone.getByLabel('定員', { exact: true }).inputValue(), '10');
+		assert.ok(await phone.getByRole('checkbox', { name: '申込を受け付ける' }).isChecked());
+		assert.equal(await phone.locator('input[value="お子さんの学年"]').count(), 1, 'the per-child question came with the copy');
+		await context.close();
+	});
 });
 
 /** A one-frame Y4M video (what Chromium's fake camera plays) showing a QR code of `text`. */
