@@ -83,6 +83,11 @@ try {
 		if (code === 'timeout') server.kill('SIGKILL');
 		exitCode = exitCode || 1;
 	}
+	// A failed run shows what the server logged as errors or warnings: the cause is often there.
+	if (exitCode !== 0) {
+		const noted = serverLog.split('\n').filter((line) => /"level":"(error|warn)"/.test(line));
+		if (noted.length) console.error('the server logged:\n' + noted.slice(-30).join('\n'));
+	}
 	rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(exitCode);

@@ -8,7 +8,8 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import { decryptText } from '../crypto';
 import type { Tx } from '../scope';
-import { occurrences, registrations } from './schema';
+import { registrations } from './schema';
+import { registrationAtDoor } from './registrations';
 
 export interface ExpectedPerson {
 	registrationId: string;
@@ -43,19 +44,5 @@ export async function expectedAt(tx: Tx<'organization'>, organizationId: string,
 
 /** A registration of the organisation by id, shaped as `registrationByReference` answers (one tap on the list). */
 export async function registrationForArrival(tx: Tx<'organization'>, organizationId: string, registrationId: string) {
-	const [r] = await tx
-		.select({
-			id: registrations.id,
-			occurrenceId: registrations.occurrenceId,
-			programId: occurrences.programId,
-			organizationId: registrations.organizationId,
-			status: registrations.status,
-			groupSize: registrations.groupSize,
-			attendedAt: registrations.attendedAt,
-			cardId: registrations.cardId
-		})
-		.from(registrations)
-		.innerJoin(occurrences, eq(occurrences.id, registrations.occurrenceId))
-		.where(and(eq(registrations.organizationId, organizationId), eq(registrations.id, registrationId)));
-	return r ?? null;
+	return registrationAtDoor(tx, organizationId, eq(registrations.id, registrationId));
 }

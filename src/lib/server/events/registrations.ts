@@ -5,7 +5,7 @@
  * locks the occurrence row, so two people never take the last place.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { encryptText, decryptText } from '../crypto';
@@ -397,10 +397,8 @@ export async function exportRegistrations(scope: OrganizationScope, input: { occ
 
 // ── check-in ────────────────────────────────────────────────────────────────────────────────────
 
-/** A registration of the organisation by its 受付番号, typed loosely (check-in at the door). */
-export async function registrationByReference(tx: Tx<'organization'>, organizationId: string, typed: string) {
-	const code = parseReference(typed);
-	if (!code) return null;
+/** A registration of the organisation as the door needs it (its date's program, group size, arrival), found by `which`. */
+export async function registrationAtDoor(tx: Tx<'organization'>, organizationId: string, which: SQL) {
 	const [r] = await tx
 		.select({
 			id: registrations.id,
@@ -414,8 +412,14 @@ export async function registrationByReference(tx: Tx<'organization'>, organizati
 		})
 		.from(registrations)
 		.innerJoin(occurrences, eq(occurrences.id, registrations.occurrenceId))
-		.where(and(eq(registrations.organizationId, organizationId), eq(registrations.referenceCode, code)));
+		.where(and(eq(registrations.organizationId, organizationId), which));
 	return r ?? null;
+}
+
+/** A registration of the organisation by its 受付番号, typed loosely (check-in at the door). */
+export async function registrationByReference(tx: Tx<'organization'>, organizationId: string, typed: string) {
+	const code = parseReference(typed);
+	return code ? registrationAtDoor(tx, organizationId, eq(registrations.referenceCode, code)) : null;
 }
 
 /**

@@ -2,9 +2,8 @@ import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { runIn } from '$lib/server/scope';
 import { arriveFromList, checkIn, doorPage, type DoorDate } from '$lib/server/participation';
-import { organizationForStaff, UUID } from '$lib/server/directory';
+import { ownOrganization, UUID } from '$lib/server/directory';
 import { uuid } from '$lib/server/boundary';
 import { todayInTokyo } from '$lib/server/clock';
 import { formatDay, formatTime, translatorFor } from '$lib/server/present';
@@ -15,7 +14,7 @@ const label = (t: Translate, d: DoorDate) => `${formatDay(t, d.day)} ${d.allDay 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'attendance.record');
 	const t = translatorFor(event.locals.locale);
-	const org = await runIn(scope, (tx) => organizationForStaff(tx, scope.organizationId));
+	const org = await ownOrganization(scope);
 	if (!org) error(404, 'Not Found');
 	const wanted = uuid.safeParse(event.url.searchParams.get('occurrence') ?? '');
 	const page = await doorPage(scope, { today: todayInTokyo(), occurrenceId: wanted.success ? wanted.data : null });

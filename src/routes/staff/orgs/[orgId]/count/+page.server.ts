@@ -2,39 +2,30 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { runIn } from '$lib/server/scope';
-import { organizationForStaff, programsOf, UUID } from '$lib/server/directory';
-import { occurrencesOfProgram } from '$lib/server/events';
-import { recordTaps, dayTotals, undoTap, AGE_BANDS, GENDERS, type Tap } from '$lib/server/participation';
+import { UUID } from '$lib/server/directory';
+import { countPage } from '$lib/server/staff/event-pages';
+import { recordTaps, undoTap, AGE_BANDS, GENDERS, type Tap } from '$lib/server/participation';
 import { todayInTokyo } from '$lib/server/clock';
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'attendance.record');
-	const { organizationId } = scope;
-	const today = todayInTokyo();
-	return runIn(scope, async (tx) => {
-		const org = await organizationForStaff(tx, organizationId);
-		if (!org) error(404, 'Not Found');
-		const programs = (await programsOf(tx, organizationId)).map((p) => ({ id: p.id, title: p.title }));
-		const wanted = event.url.searchParams.get('program');
-		const program = programs.find((p) => p.id === wanted) ?? (programs.length === 1 ? programs[0] : null);
-		const occurrence = program ? (await occurrencesOfProgram(tx, program.id, today, today)).find((o) => o.status === 'scheduled') : undefined;
-		const totals = program ? await dayTotals(tx, scope, { programId: program.id, day: today }) : { taps: 0, checkedIn: 0 };
-		return {
-			organization: { id: org.id, name: org.name },
-			programs,
-			program,
-			occurrenceId: occurrence?.id ?? null,
-			todayTotal: totals.taps + totals.checkedIn,
-			checkedInToday: totals.checkedIn,
-			ageBands: AGE_BANDS,
-			genders: GENDERS,
-			serverKey: randomUUID(),
-			done: event.url.searchParams.get('done'),
-			// Without JavaScript: the tap just made, which the undo button names (the server checks it is the caller's own, today).
-			lastKey: event.url.searchParams.get('done') === 'tap' && UUID.test(event.url.searchParams.get('last') ?? '') ? event.url.searchParams.get('last') : null
-		};
-	});
+	const page = await countPage(scope, { programId: event.url.searchParams.get('program'), today: todayInTokyo() });
+	const done = event.url.searchParams.get('done');
+	const last = event.url.searchParams.get('last') ?? '';
+	return {
+		organization: page.organization,
+		programs: page.programs,
+		program: page.program,
+		occurrenceId: page.occurrenceId,
+		todayTotal: page.totals.taps + page.totals.checkedIn,
+		checkedInToday: page.totals.checkedIn,
+		ageBands: AGE_BANDS,
+		genders: GENDERS,
+		serverKey: randomUUID(),
+		done,
+		// Without JavaScript: the tap just made, which the undo button names (the server checks it is the caller's own, today).
+		lastKey: done === 'tap' && UUID.test(last) ? last : null
+	};
 };
 
 export const actions: Actions = {

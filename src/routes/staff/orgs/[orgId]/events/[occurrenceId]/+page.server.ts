@@ -2,9 +2,10 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { can } from '$lib/server/auth';
-import { runIn, type OrganizationScope, type Result } from '$lib/server/scope';
+import type { OrganizationScope, Result } from '$lib/server/scope';
+import { ownDate, staffDatePage } from '$lib/server/staff/event-pages';
 import { uuid } from '$lib/server/boundary';
-import { cancelDate, changeDateSettings, datePage, deleteDate, moveDate, occurrenceOf, readCancel, readMove, readSettings, restoreDate } from '$lib/server/events';
+import { cancelDate, changeDateSettings, deleteDate, moveDate, readCancel, readMove, readSettings, restoreDate } from '$lib/server/events';
 import { followProgramDate } from '$lib/server/events';
 import { formatDay, formatOccurrence, formatTime, translatorFor } from '$lib/server/present';
 import { localDay } from '$lib/server/directory';
@@ -17,7 +18,7 @@ async function target(event: Event): Promise<{ scope: OrganizationScope; occurre
 	const id = uuid.safeParse(event.params.occurrenceId);
 	if (!id.success) error(404, 'Not Found');
 	// Checked before any form is read: an unknown date is a 404 whatever the form holds.
-	const occurrence = await runIn(scope, (tx) => occurrenceOf(tx, scope.organizationId, id.data));
+	const occurrence = await ownDate(scope, id.data);
 	if (!occurrence) error(404, 'Not Found');
 	return { scope, occurrenceId: occurrence.id };
 }
@@ -33,7 +34,7 @@ const hhmm = (at: Date | null) => (at ? formatTime(at).padStart(5, '0') : '');
 export const load: PageServerLoad = async (event) => {
 	const { scope, occurrenceId } = await target(event);
 	const t = translatorFor(event.locals.locale);
-	const page = await runIn(scope, (tx) => datePage(tx, scope, { occurrenceId }));
+	const page = await staffDatePage(scope, occurrenceId);
 	if (!page) error(404, 'Not Found');
 	const { occurrence, entry, counts } = page;
 	return {

@@ -1,9 +1,9 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { z } from 'zod';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { runIn } from '$lib/server/scope';
-import { locationsOf, organizationForStaff, programsOf, addDays } from '$lib/server/directory';
+import { addDays } from '$lib/server/directory';
+import { newEventPage } from '$lib/server/staff/event-pages';
 import { addOneOffDate, readOneOff } from '$lib/server/events';
 import { todayInTokyo } from '$lib/server/clock';
 
@@ -14,19 +14,12 @@ const placeField = z.string().max(100).catch('');
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'events.manage');
-	const { organizationId } = scope;
 	const query = newQuery.parse({ program: event.url.searchParams.get('program') ?? '' });
-	return runIn(scope, async (tx) => {
-		const org = await organizationForStaff(tx, organizationId);
-		if (!org) error(404, 'Not Found');
-		const [programs, places] = await Promise.all([programsOf(tx, organizationId), locationsOf(tx, organizationId)]);
-		return {
-			organization: { id: org.id, name: org.name },
-			programs: programs.map((p) => ({ id: p.id, title: p.title })),
-			places: places.map((p) => ({ id: p.id, name: p.name })),
-			values: { programId: query.program, title: '', day: addDays(todayInTokyo(), 7), start: '13:00', end: '15:00', note: '', kind: 'session', registrationOpen: false, capacity: '', capacityUnit: 'people', locationId: '' }
-		};
-	});
+	const page = await newEventPage(scope);
+	return {
+		...page,
+		values: { programId: query.program, title: '', day: addDays(todayInTokyo(), 7), start: '13:00', end: '15:00', note: '', kind: 'session', registrationOpen: false, capacity: '', capacityUnit: 'people', locationId: '' }
+	};
 };
 
 export const actions: Actions = {

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { uuid } from '$lib/server/boundary';
-import { runIn } from '$lib/server/scope';
+import { programRegistrationPage } from '$lib/server/staff/event-pages';
 import { todayInTokyo } from '$lib/server/clock';
-import { blankQuestionRow, readDefaults, registrationDefaultsPage, rowOf, saveRegistrationDefaults, windowFor, type DefaultsDate, type DefaultsValues, type RegistrationDefaults } from '$lib/server/events';
+import { blankQuestionRow, readDefaults, rowOf, saveRegistrationDefaults, windowFor, type DefaultsDate, type DefaultsValues, type RegistrationDefaults } from '$lib/server/events';
 import { formatDay, formatOccurrence, formatTime, translatorFor } from '$lib/server/present';
 import { localDay } from '$lib/server/directory';
 import type { Translate } from '$lib/i18n';
@@ -45,7 +45,7 @@ export const load: PageServerLoad = async (event) => {
 	const scope = guard(event);
 	const programId = programIdOf(event);
 	const t = translatorFor(event.locals.locale);
-	const page = await runIn(scope, (tx) => registrationDefaultsPage(tx, scope, { programId, today: todayInTokyo() }));
+	const page = await programRegistrationPage(scope, { programId, today: todayInTokyo() });
 	if (!page) error(404, 'Not Found');
 	const d = page.defaults;
 	return {
@@ -73,7 +73,7 @@ export const actions: Actions = {
 		const t = translatorFor(event.locals.locale);
 		const parsed = readDefaults(await event.request.formData());
 		if (!parsed.ok) return fail(400, { values: withBlank(parsed.values), errors: parsed.errors, questionErrors: parsed.questionErrors });
-		const page = await runIn(scope, (tx) => registrationDefaultsPage(tx, scope, { programId, today: todayInTokyo() }));
+		const page = await programRegistrationPage(scope, { programId, today: todayInTokyo() });
 		if (!page) error(404, 'Not Found');
 		return { preview: true, values: withBlank(parsed.values), following: page.following.map((o) => lineOf(t, o, parsed.value)), errors: {}, questionErrors: [] };
 	},
