@@ -550,7 +550,7 @@ describe('a program from its schedule to the visit in its figures', () => {
 		const phone = await context.newPage();
 		await phone.goto(programPath.replace(/^\/programs\//, `${organizationPath}/programs/`));
 		await phone.getByRole('link', { name: 'この取組をコピーして新しく作る' }).click();
-		assert.match(await phone.getByRole('status').first().innerText(), new RegExp(`「${PROGRAM}」の内容と日程をうつしました`));
+		await phone.getByText(`「${PROGRAM}」の内容と日程をうつしました`, { exact: false }).waitFor();
 		assert.equal(await phone.getByLabel('取組の名前').inputValue(), `${PROGRAM}(コピー)`);
 		await phone.getByLabel('取組の名前').fill(`${PROGRAM} 夏休み版`);
 		await assertAccessible(phone);
