@@ -107,6 +107,8 @@ export const registrations = pgTable(
 		// LINE: a one-time code the resident sends to the official account (stored as a digest),
 		// and once sent, their LINE user id (sealed), so notices can go by LINE.
 		lineLinkDigest: text('line_link_digest'),
+		// The code stops working after this (a code seen over a shoulder must not link forever).
+		lineLinkExpiresAt: timestamp('line_link_expires_at', { withTimezone: true }),
 		lineRecipientSealed: text('line_recipient_sealed'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		promotedAt: timestamp('promoted_at', { withTimezone: true }),
@@ -162,7 +164,7 @@ export const programRegistrationSettings = pgTable(
 	]
 );
 
-export const NOTICE_KINDS = ['confirmation', 'reminder', 'promoted', 'cancelled', 'moved'] as const;
+export const NOTICE_KINDS = ['confirmation', 'reminder', 'promoted', 'cancelled', 'moved', 'restored'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 export const NOTICE_CHANNELS = ['email', 'line', 'sms'] as const;
 export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
@@ -186,12 +188,15 @@ export const registrationNotices = pgTable(
 		channel: text('channel').$type<NoticeChannel>().notNull(),
 		changeKey: text('change_key').notNull().default(''),
 		outcome: text('outcome').$type<'sent' | 'failed'>().notNull(),
-		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+		// A failed notice can be sent again from the date's page: how many tries, and the last one.
+		attempts: integer('attempts').notNull().default(1),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		lastTriedAt: timestamp('last_tried_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
 		uniqueIndex('registration_notices_once').on(t.registrationId, t.kind, t.changeKey, t.channel),
 		index('registration_notices_organization_idx').on(t.organizationId, t.createdAt),
-		check('registration_notices_kind', sql`${t.kind} in ('confirmation','reminder','promoted','cancelled','moved')`),
+		check('registration_notices_kind', sql`${t.kind} in ('confirmation','reminder','promoted','cancelled','moved','restored')`),
 		check('registration_notices_channel', sql`${t.channel} in ('email','line','sms')`),
 		check('registration_notices_outcome', sql`${t.outcome} in ('sent','failed')`)
 	]
