@@ -15,11 +15,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseUrl, handOver, launch, residentContext, seriousViolations } from './browser.ts';
+import { PASSWORD, baseUrl, handOver, launch, residentContext, seriousViolations } from './browser.ts';
 import { readOutbox } from '../../src/lib/server/mail.ts';
 
 const outbox = path.join(process.env.DATA_DIR ?? 'data', 'outbox');
-const PASSWORD = '朝の公園で猫と三回会った日';
 const ORGANIZATION = 'みどり町こども食堂の会';
 const COUNSELLOR = { email: 'counsellor@example.org', name: '相談員 さくら' };
 const CRISIS = 'もう消えたい';

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import holidays from '@holiday-jp/holiday_jp';
-import { baseUrl, handOver, launch, seriousViolations } from './browser.ts';
+import { baseUrl, handOver, launch, seriousViolations, signIn } from './browser.ts';
 import { readOutbox } from '../../src/lib/server/mail.ts';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,6 @@ import QRCode from 'qrcode';
 import { chromium } from 'playwright-core';
 
 const outbox = path.join(process.env.DATA_DIR ?? 'data', 'outbox');
-const PASSWORD = '朝の公園で猫と三回会った日';
 const PROGRAM = 'みどり町ひだまり食堂';
 let browser: Browser;
 
@@ -57,11 +56,7 @@ function nextSaturdayHoliday(from: string): { day: string; name: string } {
 async function staffPage(): Promise<Page> {
 	const context = await browser.newContext({ baseURL: baseUrl, locale: 'ja-JP', extraHTTPHeaders: { 'accept-language': 'ja' }, bypassCSP: true });
 	const page = await context.newPage();
-	await page.goto('/login');
-	await page.getByLabel('メールアドレス').fill('colleague@example.org');
-	await page.getByLabel('パスワード').fill(PASSWORD);
-	await page.getByRole('button', { name: 'ログインする' }).click();
-	await page.waitForURL(/\/staff$/);
+	await signIn(page, 'colleague@example.org');
 	return page;
 }
 

@@ -16,11 +16,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
-import { baseUrl, launch, residentContext, seriousViolations, takeOver } from './browser.ts';
+import { PASSWORD, baseUrl, launch, residentContext, seriousViolations, signIn, takeOver } from './browser.ts';
 import { readOutbox } from '../../src/lib/server/mail.ts';
 
 const outbox = path.join(process.env.DATA_DIR ?? 'data', 'outbox');
-const PASSWORD = '朝の公園で猫と三回会った日';
 const CAFE = '街カフェ大倉山ミエル';
 const CAFE_PROGRAM = 'コミュニティカフェ 大倉山ミエル';
 const CAFE_ADMIN = { email: 'miel@example.org', name: 'カフェ 受付' };
@@ -47,26 +46,6 @@ async function inviteFor(to: string): Promise<string> {
 async function staffPage(): Promise<Page> {
 	const context = await browser.newContext({ baseURL: baseUrl, locale: 'ja-JP', extraHTTPHeaders: { 'accept-language': 'ja' }, bypassCSP: true });
 	return context.newPage();
-}
-
-/** Password, then (for roles that need it) a code; a code already spent is refused, so the next 30-second step is waited for. */
-async function signIn(page: Page, email: string, totp?: TOTP) {
-	await page.goto('/login');
-	await page.getByLabel('メールアドレス').fill(email);
-	await page.getByLabel('パスワード').fill(PASSWORD);
-	await page.getByRole('button', { name: 'ログインする' }).click();
-	if (!totp) return page.waitForURL(/\/staff$/);
-	await page.waitForURL(/\/login\/2fa(\?|$)/);
-	for (let attempt = 0; attempt < 3; attempt++) {
-		await page.getByLabel('確認コード').fill(totp.generate());
-		await page.getByRole('button', { name: '確認する' }).click();
-		try {
-			return await page.waitForURL(/\/staff$/, { timeout: 3000 });
-		} catch {
-			await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 300));
-		}
-	}
-	throw new Error(`${email} could not sign in with a code`);
 }
 
 before(async () => {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { baseUrl, handOver, launch, seriousViolations } from './browser.ts';
+import { PASSWORD, baseUrl, handOver, launch, seriousViolations } from './browser.ts';
 import { readOutbox } from '../../src/lib/server/mail.ts';
 
 const outbox = path.join(process.env.DATA_DIR ?? 'data', 'outbox');
@@ -35,8 +35,6 @@ async function assertAccessible(page: Page) {
 	const violations = await seriousViolations(page);
 	assert.deepEqual(violations, [], `${page.url()}: ${JSON.stringify(violations, null, 1)}`);
 }
-
-const PASSWORD = '朝の公園で猫と三回会った日';
 
 before(async () => {
 	browser = await launch();
