@@ -5,7 +5,7 @@ export { getProgram, getOrganization, idParam, type ProgramDetail, type Organiza
 export { loadDemoRegion, isDirectoryEmpty, readDemoDataset } from './demo/load';
 export { refreshUpcomingDates, replaceUpcomingDates, UPCOMING_HORIZON_DAYS } from './upcoming';
 export { saveOrganization, saveTaxonomies } from './save';
-export { expandSchedule, nextOccurrences, parseRecurrence, holidayName, localDay, addDays, weekdayIndex, zonedInstant, type ScheduleRule, type Occurrence, type RecurrenceSummary } from './schedule';
+export { expandSchedule, seriesDays, nextOccurrences, parseRecurrence, holidayName, HOLIDAYS_KNOWN_UNTIL, localDay, addDays, weekdayIndex, zonedInstant, type ScheduleRule, type Occurrence, type RecurrenceSummary } from './schedule';
 export { taxonomy, label, term, codes, type TaxonomyName, type Term } from './taxonomy';
 export { organizationInput, programInput, type OrganizationInput, type ProgramInput } from './model';
 export { createMemberOrganization, organizationNames, organizationIdBySlug, type NewOrganization } from './organizations';

@@ -104,6 +104,15 @@ export function isValidTime(time: string): boolean {
 	return /^([01]\d|2[0-3]):[0-5]\d$/.test(time);
 }
 
+/**
+ * The last day the holiday data knows (the package lists holidays decades ahead; later years
+ * depend on laws not yet made). Calendar feeds end holiday-closed series here.
+ */
+export const HOLIDAYS_KNOWN_UNTIL: string = `${Object.keys(holidayJp.holidays as Record<string, unknown>)
+	.sort()
+	.at(-1)!
+	.slice(0, 4)}-12-31`;
+
 /** National holiday name for a local day, or null (data from @holiday-jp/holiday_jp). */
 export function holidayName(day: string): string | null {
 	return (holidayJp.holidays as Record<string, { name: string } | undefined>)[day]?.name ?? null;
@@ -187,11 +196,29 @@ function expansionStart(summary: RecurrenceSummary, dtstart: string, fromDay: st
  * EXDATE, and national holidays when the place closes on them, are left out.
  */
 export function expandSchedule(rule: ScheduleRule, fromDay: string, toDay: string): Occurrence[] {
+	const timeZone = rule.timezone ?? 'Asia/Tokyo';
+	const excluded = new Set(rule.exdates ?? []);
+	return seriesDays(rule, fromDay, toDay)
+		.filter((day) => !excluded.has(day) && !(rule.closedOnHolidays && holidayName(day)))
+		.map((day) => {
+			const allDay = !rule.opensAt;
+			const start = zonedInstant(day, rule.opensAt ?? '00:00', timeZone);
+			// A day without hours lasts until midnight, so "today" still finds it in the evening.
+			const end = allDay ? zonedInstant(addDays(day, 1), '00:00', timeZone) : rule.closesAt ? zonedInstant(day, rule.closesAt, timeZone) : null;
+			return { day, start, end, allDay };
+		});
+}
+
+/**
+ * The local days the rule's RRULE gives in [fromDay, toDay], before exceptions and holidays: only
+ * days, no instants, so decades of them cost little (the calendar feeds list holiday closures
+ * through the years the holiday data knows).
+ */
+export function seriesDays(rule: ScheduleRule, fromDay: string, toDay: string): string[] {
 	if (!rule.rrule) return [];
 	const parsed = parseRecurrence(rule.rrule);
 	if (!parsed.ok) return [];
 	const { summary } = parsed;
-	const timeZone = rule.timezone ?? 'Asia/Tokyo';
 	const untilDay = [rule.until ?? null, summary.until].filter((d): d is string => !!d).sort()[0] ?? null;
 	const recurrence = new RRule({
 		freq: summary.freq === 'WEEKLY' ? RRule.WEEKLY : RRule.MONTHLY,
@@ -203,21 +230,10 @@ export function expandSchedule(rule: ScheduleRule, fromDay: string, toDay: strin
 		until: untilDay ? floating(untilDay, '23:59') : null,
 		count: rule.count ?? summary.count ?? null
 	});
-	const excluded = new Set(rule.exdates ?? []);
 	const from = floating(fromDay < rule.dtstart ? rule.dtstart : fromDay, '00:00');
 	const to = floating(toDay, '23:59');
 	if (from > to) return [];
-	return recurrence
-		.between(from, to, true)
-		.map(dayOf)
-		.filter((day) => !excluded.has(day) && !(rule.closedOnHolidays && holidayName(day)))
-		.map((day) => {
-			const allDay = !rule.opensAt;
-			const start = zonedInstant(day, rule.opensAt ?? '00:00', timeZone);
-			// A day without hours lasts until midnight, so "today" still finds it in the evening.
-			const end = allDay ? zonedInstant(addDays(day, 1), '00:00', timeZone) : rule.closesAt ? zonedInstant(day, rule.closesAt, timeZone) : null;
-			return { day, start, end, allDay };
-		});
+	return recurrence.between(from, to, true).map(dayOf);
 }
 
 /** The next `count` occurrences across several schedules, from a day on, within a horizon. */

@@ -13,9 +13,9 @@ import type { Tx } from '../scope';
 import { withAccess } from '../db/tenant';
 import { saveLocation, saveProgram } from '../directory/listings';
 import { programEdit } from '../../../../tests/helpers/program';
-import { addDays, zonedInstant } from '../directory';
+import { addDays, holidayName, zonedInstant } from '../directory';
 import { cancelOccurrence, createOneOff, moveOccurrence, occurrencesOfProgram, syncOccurrences } from './occurrences';
-import { programsFeed } from './feed';
+import { occurrenceFeed, programsFeed } from './feed';
 import { buildCalendar, escapeText, foldLine } from './ical';
 
 let database: Database;
@@ -79,7 +79,7 @@ afterAll(() => database.close());
 
 describe('a program feed', () => {
 	it('expands, in ical.js, to exactly the scheduled occurrences of the calendar page', async () => {
-		const text = await programsFeed(database.db, [programId], { origin: 'https://tsunagu.example', name: 'みどり食堂', today });
+		const text = await programsFeed(database.db, [programId], { origin: 'https://tsunagu.example', name: 'みどり食堂' });
 		const shown = (await occurrencesOfProgram(database.db, programId, today, windowEnd)).filter((o) => o.status === 'scheduled').map((o) => o.startsAt.toISOString());
 		expect(shown).toContain('2027-12-19T04:30:00.000Z'); // moved to Sunday 13:30
 		expect(shown).toContain('2027-12-24T08:00:00.000Z'); // the one-off
@@ -90,7 +90,7 @@ describe('a program feed', () => {
 	});
 
 	it('is RFC 5545: CRLF, folded lines, Asia/Tokyo with its VTIMEZONE, RRULE and EXDATE, escaped text', async () => {
-		const text = await programsFeed(database.db, [programId], { origin: 'https://tsunagu.example', name: 'みどり食堂', today });
+		const text = await programsFeed(database.db, [programId], { origin: 'https://tsunagu.example', name: 'みどり食堂' });
 		expect(text.startsWith('BEGIN:VCALENDAR\r\nVERSION:2.0\r\n')).toBe(true);
 		expect(text.endsWith('END:VCALENDAR\r\n')).toBe(true);
 		for (const line of text.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
@@ -103,6 +103,52 @@ describe('a program feed', () => {
 		expect(unfolded).toContain('SUMMARY:みどり食堂\\; 第1・第3土曜日\\, だれでも');
 		expect(unfolded).toContain('LOCATION:みどり町公民館 東京都荒川区1-2-3');
 		expect(unfolded).toContain(`URL:https://tsunagu.example/programs/${programId}`);
+	});
+});
+
+describe('years ahead, and beside a subscription', () => {
+	const feed = () => programsFeed(database.db, [programId], { origin: 'https://tsunagu.example', name: 'みどり食堂' });
+	const tokyoDay = (iso: string) => new Date(new Date(iso).getTime() + 9 * 3600_000).toISOString().slice(0, 10);
+
+	it('never shows a national holiday when a client expands the series for ten years', async () => {
+		const to = addDays(today, 3653);
+		const days = expand(await feed(), today, to).map(tokyoDay);
+		expect(days.filter((d) => holidayName(d))).toEqual([]);
+		// Holidays that fall on a 1st or 3rd Saturday more than three years ahead (the old EXDATE window) are among those left out.
+		const firstOrThird = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay() === 6 && [1, 3].includes(Math.ceil(Number(d.slice(8)) / 7));
+		const late = Array.from({ length: 3653 }, (_, i) => addDays(today, i)).filter((d) => d > addDays(today, 3 * 366) && holidayName(d) && firstOrThird(d));
+		expect(late.length).toBeGreaterThan(0);
+		// The series goes on through the years around them.
+		expect(days.filter((d) => d > addDays(today, 3 * 366)).length).toBeGreaterThan(100);
+	});
+
+	it("a date's own file is that date of the subscribed series: one event, not two", async () => {
+		const text = await feed();
+		const third = (await occurrencesOfProgram(database.db, programId, today, windowEnd)).find((o) => o.scheduleId && !o.moved && o.status === 'scheduled')!;
+		const single = (await occurrenceFeed(database.db, third, { origin: 'https://tsunagu.example', name: 'みどり食堂' }))!;
+		const unfolded = single.replace(/\r\n /g, '');
+		expect(unfolded).toContain(`UID:${third.scheduleId}@tsunagu`);
+		expect(unfolded).toContain(`RECURRENCE-ID;TZID=Asia/Tokyo:${third.seriesDay!.replace(/-/g, '')}T110000`);
+		const vevent = single.slice(single.indexOf('BEGIN:VEVENT'), single.indexOf('END:VEVENT') + 'END:VEVENT\r\n'.length);
+		const both = text.replace('END:VCALENDAR\r\n', `${vevent}END:VCALENDAR\r\n`);
+		expect(expand(both, today, windowEnd)).toEqual(expand(text, today, windowEnd));
+		expect(expand(both, today, windowEnd).filter((at) => at === third.startsAt.toISOString())).toHaveLength(1);
+	});
+
+	it('has no METHOD (RFC 5546 would want an ORGANIZER), and a SEQUENCE that grows when a date moves', async () => {
+		expect(await feed()).not.toContain('METHOD:');
+		const moved = (await occurrencesOfProgram(database.db, programId, today, windowEnd)).find((o) => o.moved)!;
+		const sequence = async () => {
+			const root = new ICAL.Component(ICAL.parse(await feed()));
+			const override = root.getAllSubcomponents('vevent').find((v) => String(v.getFirstPropertyValue('recurrence-id') ?? '').startsWith(moved.seriesDay!));
+			return Number(override?.getFirstPropertyValue('sequence'));
+		};
+		const before = await sequence();
+		expect(before).toBeGreaterThan(0);
+		// SEQUENCE counts seconds: a change in the next second must show.
+		await new Promise((r) => setTimeout(r, 1100));
+		await inOrg((tx) => moveOccurrence(tx, org, moved.id, { startsAt: zonedInstant('2027-12-19', '14:00'), endsAt: zonedInstant('2027-12-19', '15:30'), note: null }));
+		expect(await sequence()).toBeGreaterThan(before);
 	});
 });
 

@@ -6,14 +6,11 @@
  */
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db';
-import { addDays, expandSchedule, holidayName, parseRecurrence, placeSummaries, programSummaries, scheduleSeries } from '../directory';
+import { addDays, expandSchedule, holidayName, HOLIDAYS_KNOWN_UNTIL, parseRecurrence, seriesDays, type ScheduleRule, placeSummaries, programSummaries, scheduleSeries } from '../directory';
 import { buildCalendar, type IcalEvent, type IcalTime } from './ical';
 import { occurrences } from './schema';
 
 type Reader = Pick<Db, 'select'>;
-
-/** How far ahead holiday closures are written as EXDATEs (RFC 5545 knows no holidays). */
-const HOLIDAY_YEARS = 3;
 
 const TOKYO_OFFSET_MS = 9 * 3600_000;
 export function tokyoTime(at: Date): IcalTime {
@@ -34,11 +31,26 @@ function ruleFor(rrule: string, until: string | null | undefined, count: number 
 	return parts.join(';');
 }
 
+/**
+ * The holidays a series falls on, from its start to its end: decades of dates, so kept per rule
+ * (rules change seldom and feeds are fetched often); the map is emptied when it grows large.
+ */
+const holidayExdates = new Map<string, string[]>();
+function holidaysOfSeries(rule: ScheduleRule & { until: string }): string[] {
+	const key = [rule.rrule, rule.dtstart, rule.until, rule.count ?? ''].join('|');
+	let days = holidayExdates.get(key);
+	if (!days) {
+		days = seriesDays(rule, rule.dtstart, rule.until).filter((day) => holidayName(day));
+		if (holidayExdates.size >= 5000) holidayExdates.clear();
+		holidayExdates.set(key, days);
+	}
+	return days;
+}
+
 export interface FeedOptions {
 	/** Absolute origin for links (https://…). */
 	origin: string;
 	name: string;
-	today: string;
 }
 
 /** The feed of some programs (ids already checked as public by the caller). */
@@ -62,18 +74,18 @@ export async function programsFeed(db: Reader, programIds: readonly string[], op
 		const program = programs.get(s.programId);
 		if (!program || !s.rule.rrule) continue;
 		const allDay = !s.rule.opensAt;
-		const rrule = ruleFor(s.rule.rrule, s.rule.until, s.rule.count, allDay);
+		// RFC 5545 knows no holidays: a series closed on them lists every holiday it would fall on
+		// as an EXDATE, from its start to the last day the holiday data knows, and ends there, so
+		// no client expanding it shows a closed day as open in any year. Newer holiday data moves
+		// that end as the package is updated.
+		const holidayEnd = s.rule.closedOnHolidays ? [s.rule.until ?? HOLIDAYS_KNOWN_UNTIL, HOLIDAYS_KNOWN_UNTIL].sort()[0] : null;
+		const rrule = ruleFor(s.rule.rrule, holidayEnd ?? s.rule.until, s.rule.count, allDay);
 		if (!rrule) continue;
 		// DTSTART must be the series' first date (RFC 5545 counts DTSTART as an instance).
 		const bare = { ...s.rule, closedOnHolidays: false, exdates: [] };
 		const first = expandSchedule(bare, s.rule.dtstart, addDays(s.rule.dtstart, 800))[0];
 		if (!first) continue;
-		const from = s.rule.dtstart > addDays(options.today, -366) ? s.rule.dtstart : addDays(options.today, -366);
-		const holidays = s.rule.closedOnHolidays
-			? expandSchedule(bare, from, addDays(options.today, HOLIDAY_YEARS * 366))
-					.filter((o) => holidayName(o.day))
-					.map((o) => o.day)
-			: [];
+		const holidays = holidayEnd ? holidaysOfSeries({ ...bare, until: holidayEnd }) : [];
 		const mine = rows.filter((r) => r.scheduleId === s.scheduleId && r.seriesDay);
 		const cancelled = mine.filter((r) => r.status === 'cancelled').map((r) => r.seriesDay!);
 		const time = (day: string, at: string | null | undefined): IcalTime => ({ day, time: allDay ? null : (at ?? null) });
@@ -127,12 +139,22 @@ function occurrenceEvent(r: typeof occurrences.$inferSelect, programTitle: strin
 	};
 }
 
-/** "Add to calendar" for one date: a calendar holding that one event. */
-export async function occurrenceFeed(db: Reader, occurrence: typeof occurrences.$inferSelect, options: Omit<FeedOptions, 'today'>): Promise<string | null> {
+/**
+ * "Add to calendar" for one date: a calendar holding that one event. A date of a series carries
+ * the series' UID and its RECURRENCE-ID, so a calendar subscribed to the program takes it as that
+ * date of the series (shown once), not as a second event.
+ */
+export async function occurrenceFeed(db: Reader, occurrence: typeof occurrences.$inferSelect, options: FeedOptions): Promise<string | null> {
 	const program = (await programSummaries(db, [occurrence.programId])).get(occurrence.programId);
 	if (!program?.published) return null;
-	const places = await placeSummaries(db, occurrence.locationId ? [occurrence.locationId] : []);
+	const [places, series] = await Promise.all([placeSummaries(db, occurrence.locationId ? [occurrence.locationId] : []), occurrence.scheduleId ? scheduleSeries(db, [occurrence.programId]) : []]);
 	const p = occurrence.locationId ? places.get(occurrence.locationId) : undefined;
 	const location = p ? `${p.name} ${p.prefecture}${p.city ?? ''}${p.addressLine ?? ''}` : null;
-	return buildCalendar(options.name, [occurrenceEvent(occurrence, program.title, program.summary, location, options.origin)]);
+	const event = occurrenceEvent(occurrence, program.title, program.summary, location, options.origin);
+	const own = series.find((s) => s.scheduleId === occurrence.scheduleId);
+	if (own && occurrence.seriesDay) {
+		event.uid = `${own.scheduleId}@tsunagu`;
+		event.recurrenceId = { day: occurrence.seriesDay, time: own.rule.opensAt ?? null };
+	}
+	return buildCalendar(options.name, [event]);
 }

@@ -36,8 +36,18 @@ export interface IcalEvent {
 	/** For an override of one date of a series: that date's original start. */
 	recurrenceId?: IcalTime | null;
 	status?: 'CONFIRMED' | 'CANCELLED' | null;
-	/** When the event last changed (DTSTAMP). */
+	/** When the event last changed (DTSTAMP, and the SEQUENCE derived from it). */
 	stamp: Date;
+}
+
+const SEQUENCE_EPOCH = Date.UTC(2020, 0, 1);
+/**
+ * SEQUENCE (§3.8.7.4) as the seconds from 2020 to the last change: it grows at every change of a
+ * date or program, as clients need to replace what they hold, without a counter that every write
+ * path would have to remember to bump. Fits a 32-bit integer until 2088.
+ */
+export function sequenceOf(stamp: Date): number {
+	return Math.max(0, Math.floor((stamp.getTime() - SEQUENCE_EPOCH) / 1000));
 }
 
 /** TEXT escaping (RFC 5545 §3.3.11). */
@@ -80,7 +90,7 @@ function utcStamp(at: Date): string {
 }
 
 function eventLines(e: IcalEvent): string[] {
-	const lines = ['BEGIN:VEVENT', `UID:${e.uid}`, `DTSTAMP:${utcStamp(e.stamp)}`];
+	const lines = ['BEGIN:VEVENT', `UID:${e.uid}`, `DTSTAMP:${utcStamp(e.stamp)}`, `SEQUENCE:${sequenceOf(e.stamp)}`];
 	if (e.recurrenceId) lines.push(timeProperty('RECURRENCE-ID', e.recurrenceId));
 	lines.push(timeProperty('DTSTART', e.start));
 	if (e.end) lines.push(timeProperty('DTEND', e.end));
@@ -98,9 +108,13 @@ function eventLines(e: IcalEvent): string[] {
 	return lines;
 }
 
-/** A whole calendar as text with CRLF line ends. */
+/**
+ * A whole calendar as text with CRLF line ends. No METHOD: RFC 5546 ties METHOD:PUBLISH to an
+ * ORGANIZER address, which organisations here need not have; a feed or file without METHOD is a
+ * plain calendar that clients subscribe to or import.
+ */
 export function buildCalendar(name: string, events: IcalEvent[]): string {
-	const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${PRODID}`, 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${escapeText(name)}`, `X-WR-TIMEZONE:${TIME_ZONE}`, ...VTIMEZONE];
+	const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${PRODID}`, 'CALSCALE:GREGORIAN', `X-WR-CALNAME:${escapeText(name)}`, `X-WR-TIMEZONE:${TIME_ZONE}`, ...VTIMEZONE];
 	for (const e of events) lines.push(...eventLines(e));
 	lines.push('END:VCALENDAR');
 	return lines.map(foldLine).join('\r\n') + '\r\n';

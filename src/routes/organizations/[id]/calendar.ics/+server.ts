@@ -3,7 +3,6 @@ import { getOrganization, idParam, programIdsMatching } from '$lib/server/direct
 import { icsResponse, programsFeed } from '$lib/server/events';
 import { apiError } from '$lib/server/api/respond';
 import { db } from '$lib/server/db';
-import { todayInTokyo } from '$lib/server/clock';
 
 /** Every published program of one organisation, as one iCalendar feed. */
 export const GET: RequestHandler = async ({ params, url }) => {
@@ -11,5 +10,5 @@ export const GET: RequestHandler = async ({ params, url }) => {
 	const detail = await getOrganization(db(), params.id);
 	if (!detail) return apiError(404, 'not_found', 'No published organisation has this id.');
 	const ids = await programIdsMatching(db(), { organizationId: params.id, publishedOnly: true });
-	return icsResponse(await programsFeed(db(), ids, { origin: url.origin, name: detail.organization.name, today: todayInTokyo() }), `organization-${params.id}.ics`);
+	return icsResponse(await programsFeed(db(), ids, { origin: url.origin, name: detail.organization.name }), `organization-${params.id}.ics`);
 };
