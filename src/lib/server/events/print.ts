@@ -132,6 +132,8 @@ export interface MonthInput {
 	weekdays: string[];
 	cancelled: string;
 	footer: string;
+	/** Said under the title, as on the web page: e.g. that dates past the horizon are not listed yet. */
+	notice?: string | null;
 }
 
 /** An A4 landscape month grid; a day with more than fits says how many more. */
@@ -143,6 +145,11 @@ async function makeMonth(input: MonthInput): Promise<Buffer> {
 	const doc = newDocument('landscape', input.title);
 	doc.page.margins.bottom = 0; // the grid is placed by hand and must stay on one page
 	doc.font('ja-bold').fontSize(18).text(input.title, 36, 30);
+	if (input.notice)
+		doc
+			.font('ja')
+			.fontSize(10)
+			.text(input.notice, 36, 36, { width: doc.page.width - 72, align: 'right', lineBreak: false });
 	const left = 36;
 	const top = 62;
 	const colWidth = (doc.page.width - 72) / 7;

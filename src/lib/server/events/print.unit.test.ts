@@ -47,5 +47,8 @@ describe('printed PDFs', () => {
 		const remade = await monthPdf(moved);
 		expect(remade).not.toBe(first);
 		expect(remade.equals(first)).toBe(false);
+		// A month past the dates horizon says so under its title: that is printed content too.
+		const beyond = await monthPdf({ ...month, notice: '2027年6月1日より先の日程は、まだ載っていません。' });
+		expect(beyond.equals(first)).toBe(false);
 	}, 30_000);
 });
