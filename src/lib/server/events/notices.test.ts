@@ -123,6 +123,7 @@ describe('cancelling and moving a date', () => {
 		await noticesSettled();
 		const restored = mailTo('aya-cancel@example.org');
 		expect(restored).toHaveLength(before + 2);
+		expect(restored[0].subject).toContain('開催のお知らせ');
 		expect(restored[0].text).toContain('予定どおり開催');
 		expect((await cancelDate(staffA(), { occurrenceId: date, note: '会場の工事のため' })).ok).toBe(true);
 		await noticesSettled();
@@ -135,7 +136,7 @@ describe('cancelling and moving a date', () => {
 		expect(rows.map((r) => [r.kind, r.channel, r.outcome, r.changeKey.split('@')[0]]).sort()).toEqual([
 			['cancelled', 'email', 'sent', 'cancelled'],
 			['cancelled', 'email', 'sent', 'cancelled'],
-			['moved', 'email', 'sent', 'restored']
+			['restored', 'email', 'sent', 'restored']
 		]);
 		// Staff see who was reached how.
 		const seen = await noticesOfRegistrations(staffA(), { occurrenceId: date });
@@ -282,6 +283,35 @@ describe('LINE', () => {
 		expect(pushes[0].body.to).toBe(userId);
 		expect(pushes[0].body.messages[0].text).toContain('講師の急病のため');
 		expect((await noticeRows(r.registrationId)).map((n) => [n.kind, n.channel, n.outcome])).toEqual([['cancelled', 'line', 'sent']]);
+	});
+
+	it('makes a code that works for 7 days or until the date ends, whichever comes first, and refuses it once expired', async () => {
+		useLineForNotices(linePushForNotices);
+		const resident = residentOn(database.db);
+		const now = new Date();
+		// A date 10 days away: the code works 7 days.
+		const far = await makeRegistration(database.db, await dateWith('LINE期限の回'), { name: 'りん', contact: '03-9999-0001' });
+		const farCode = await newRegistrationLineCode(resident, { token: far.token!, now });
+		if (!farCode.ok) throw new Error(farCode.reason);
+		expect(farCode.value.expiresAt.getTime()).toBe(now.getTime() + 7 * 86_400_000);
+		// A date that ends in 3 hours: the code stops with it.
+		const soonDate = await makeOccurrence(database.db, cast.orgA, programId, { title: 'まもなく終わる回', startsAt: new Date(now.getTime() + 3600_000), endsAt: new Date(now.getTime() + 3 * 3600_000) });
+		const soon = await makeRegistration(database.db, soonDate.id, { name: 'れい', contact: '03-9999-0002' });
+		const soonCode = await newRegistrationLineCode(resident, { token: soon.token!, now });
+		if (!soonCode.ok) throw new Error(soonCode.reason);
+		expect(soonCode.value.expiresAt.getTime()).toBe(now.getTime() + 3 * 3600_000);
+		// After the date is over, no code is made.
+		expect(await newRegistrationLineCode(resident, { token: soon.token!, now: new Date(now.getTime() + 4 * 3600_000) })).toEqual({ ok: false, reason: 'ended' });
+
+		// Expired (a week passed): sending it links nothing, and the reply says it expired.
+		await asSystem(database.db, (tx) => tx.update(registrations).set({ lineLinkExpiresAt: new Date(Date.now() - 1000) }).where(eq(registrations.id, far.registrationId)));
+		const userId = `U${randomUUID().replaceAll('-', '')}`;
+		const delivered = await receiveLineDelivery(resident, lineChannel()!, lineText(userId, farCode.value.code));
+		if (!delivered.ok) throw new Error(delivered.reason);
+		await delivered.value.sent;
+		expect(requests.at(-1)!.body.messages[0].text).toContain('期限が切れています');
+		const stored = (await asSystem(database.db, (tx) => tx.select().from(registrations).where(eq(registrations.id, far.registrationId))))[0];
+		expect(stored.lineRecipientSealed).toBeNull();
 	});
 
 	it('sends the day-before reminder by mail and LINE, recorded once', async () => {

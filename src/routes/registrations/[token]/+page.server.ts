@@ -1,4 +1,4 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
@@ -6,6 +6,8 @@ import { calendarEntry, cancelByToken, linePusher, newRegistrationLineCode, regi
 import { sendPromotion, whenOf } from '$lib/server/events/registration-mail';
 import { db } from '$lib/server/db';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
+import { localDay } from '$lib/server/directory';
+import { formatDay, formatTime, translatorFor } from '$lib/server/present';
 
 /** `?done=` after registering or cancelling; anything else shows no notice. */
 const doneQuery = z.enum(['created', 'cancelled']).nullable().catch(null);
@@ -34,8 +36,11 @@ export const actions: Actions = {
 		await mine(event as unknown as Parameters<PageServerLoad>[0]);
 		if (!linePusher()) error(404, 'Not Found');
 		const made = await newRegistrationLineCode(residentScope(event), { token: event.params.token });
+		if (!made.ok && made.reason === 'ended') return fail(409, { lineError: 'notice.line.ended' as const });
 		if (!made.ok) error(404, 'Not Found');
-		return { lineCode: made.value.code };
+		const t = translatorFor(event.locals.locale);
+		const { code, expiresAt } = made.value;
+		return { lineCode: code, lineExpires: `${formatDay(t, localDay(expiresAt))} ${formatTime(expiresAt)}` };
 	},
 	cancel: async (event) => {
 		await mine(event as unknown as Parameters<PageServerLoad>[0]);
