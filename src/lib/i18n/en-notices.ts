@@ -49,5 +49,13 @@ export const noticesEn: Record<keyof typeof noticesJa, string> = {
 	'notice.line.unknown': 'This code cannot be used (already used or mistyped). Make a new one on your registration page.',
 	'audit.action.registration.notice': 'Notice to registrants',
 	'audit.action.registration.line_code': 'LINE code for a registration',
-	'audit.action.registration.line_link': 'Registration linked to LINE'
+	'audit.action.registration.line_link': 'Registration linked to LINE',
+	'audit.action.registration.notice_retry': 'Failed notices sent again',
+	'notice.retry.heading': 'Notices that failed',
+	'notice.retry.count': '{count} notices could not be sent.',
+	'notice.retry.submit': 'Send again',
+	'notice.retry.capped': '{count} notices failed {max} times. Please call these people.',
+	'notice.retry.waiting': '{count} notices were sent again a moment ago. Try again in about a minute.',
+	'notice.retry.nothing': 'There are no notices to send again now.',
+	'notice.retry.done': 'The failed notices were sent again. The registrations list shows whether they arrived.'
 };

@@ -47,5 +47,13 @@ export const noticesJa = {
 	'notice.line.unknown': 'このコードは使えません(使用済みか、まちがっています)。申込のページでもう一度コードを出してください。',
 	'audit.action.registration.notice': '申込者へのお知らせ',
 	'audit.action.registration.line_code': '申込のLINE連携コードの発行',
-	'audit.action.registration.line_link': '申込のLINE連携'
+	'audit.action.registration.line_link': '申込のLINE連携',
+	'audit.action.registration.notice_retry': '送れなかったお知らせの再送',
+	'notice.retry.heading': '送れなかったお知らせ',
+	'notice.retry.count': '送れなかったお知らせが{count}件あります。',
+	'notice.retry.submit': 'もう一度送る',
+	'notice.retry.capped': '{count}件は{max}回送っても届きませんでした。電話で連絡してください。',
+	'notice.retry.waiting': '{count}件は少し前に送り直したところです。1分ほどたってから、もう一度お試しください。',
+	'notice.retry.nothing': 'いま送り直せるお知らせはありません。',
+	'notice.retry.done': '送れなかったお知らせを、もう一度送りました。届いたかどうかは申込の一覧で確かめられます。'
 } as const;
