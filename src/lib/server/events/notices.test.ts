@@ -22,7 +22,25 @@ import { asSystem, withAccess } from '../db/tenant';
 import { readOutbox } from '../mail';
 import { systemScope } from '../scope';
 import { lineCallbackSchema, lineChannel, linePushForNotices, receiveLineDelivery } from '../consultations';
-import { cancelDate, datePage, moveDate, noticesOfRegistrations, retryFailedNotices, MAX_NOTICE_ATTEMPTS, noticesSettled, recordingSmsSender, restoreDate, useLineForNotices, useSmsSender, newRegistrationLineCode, sendDueReminders, registrationNotices, registrations, mobileNumberOf, type RecordingSms } from './index';
+import {
+	cancelDate,
+	datePage,
+	moveDate,
+	noticesOfRegistrations,
+	retryFailedNotices,
+	MAX_NOTICE_ATTEMPTS,
+	noticesSettled,
+	recordingSmsSender,
+	restoreDate,
+	useLineForNotices,
+	useSmsSender,
+	newRegistrationLineCode,
+	sendDueReminders,
+	registrationNotices,
+	registrations,
+	mobileNumberOf,
+	type RecordingSms
+} from './index';
 import { cancelRegistration } from './registrations';
 import { sendConfirmation, sendPromotion } from './registration-mail';
 import { calendarEntry } from './calendar';
@@ -383,7 +401,12 @@ describe('LINE', () => {
 		expect(await newRegistrationLineCode(resident, { token: soon.token!, now: new Date(now.getTime() + 4 * 3600_000) })).toEqual({ ok: false, reason: 'ended' });
 
 		// Expired (a week passed): sending it links nothing, and the reply says it expired.
-		await asSystem(database.db, (tx) => tx.update(registrations).set({ lineLinkExpiresAt: new Date(Date.now() - 1000) }).where(eq(registrations.id, far.registrationId)));
+		await asSystem(database.db, (tx) =>
+			tx
+				.update(registrations)
+				.set({ lineLinkExpiresAt: new Date(Date.now() - 1000) })
+				.where(eq(registrations.id, far.registrationId))
+		);
 		const userId = `U${randomUUID().replaceAll('-', '')}`;
 		const delivered = await receiveLineDelivery(resident, lineChannel()!, lineText(userId, farCode.value.code));
 		if (!delivered.ok) throw new Error(delivered.reason);

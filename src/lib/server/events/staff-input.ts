@@ -10,17 +10,7 @@ import { fieldErrors, isDayInRange, uuid } from '../boundary';
 import { CAPACITY_UNITS, OCCURRENCE_KINDS, type CapacityUnit, type OccurrenceKind } from './schema';
 
 export type OccurrenceFieldErrors = Partial<Record<'day' | 'start' | 'end' | 'note' | 'capacity' | 'title' | 'programId' | 'kind' | 'registrationOpensAt' | 'registrationClosesAt', OccurrenceErrorKey>>;
-export type OccurrenceErrorKey =
-	| 'events.error.day'
-	| 'events.error.time'
-	| 'events.error.endBeforeStart'
-	| 'events.error.note'
-	| 'events.error.capacity'
-	| 'events.error.title'
-	| 'events.error.program'
-	| 'events.error.kind'
-	| 'events.error.windowAt'
-	| 'events.error.closesBeforeOpens';
+export type OccurrenceErrorKey = 'events.error.day' | 'events.error.time' | 'events.error.endBeforeStart' | 'events.error.note' | 'events.error.capacity' | 'events.error.title' | 'events.error.program' | 'events.error.kind' | 'events.error.windowAt' | 'events.error.closesBeforeOpens';
 
 const key = (k: OccurrenceErrorKey) => ({ error: k });
 
@@ -50,14 +40,17 @@ const title = z.string().max(120, key('events.error.title'));
  * empty for none (opens now / closes when the date starts).
  */
 const windowAtKey = key('events.error.windowAt');
-const windowAt = z.union([
-	z.literal('').transform(() => null),
-	z
-		.string()
-		.regex(/^\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d$/, windowAtKey)
-		.refine((v) => isDayInRange(v.slice(0, 10)), windowAtKey)
-		.transform((v) => zonedInstant(v.slice(0, 10), v.slice(11, 16)))
-], windowAtKey);
+const windowAt = z.union(
+	[
+		z.literal('').transform(() => null),
+		z
+			.string()
+			.regex(/^\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d$/, windowAtKey)
+			.refine((v) => isDayInRange(v.slice(0, 10)), windowAtKey)
+			.transform((v) => zonedInstant(v.slice(0, 10), v.slice(11, 16)))
+	],
+	windowAtKey
+);
 
 /** The value a datetime-local field shows for a moment (Tokyo wall clock); empty for none. */
 export const windowValue = (at: Date | null) => (at ? `${localDay(at)}T${formatTime(at).padStart(5, '0')}` : '');

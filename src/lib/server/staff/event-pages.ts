@@ -84,7 +84,17 @@ export async function newEventPage(scope: OrganizationScope, input: { programId:
 			organization,
 			programs: programs.map((p) => ({ id: p.id, title: p.title })),
 			places: places.map((p) => ({ id: p.id, name: p.name })),
-			defaults: defaults && window ? { registrationOpen: defaults.registrationOpen, capacity: defaults.capacity === null ? '' : String(defaults.capacity), capacityUnit: defaults.capacityUnit, registrationOpensAt: windowValue(window.opensAt), registrationClosesAt: windowValue(window.closesAt), questions: defaults.questions.length } : null
+			defaults:
+				defaults && window
+					? {
+							registrationOpen: defaults.registrationOpen,
+							capacity: defaults.capacity === null ? '' : String(defaults.capacity),
+							capacityUnit: defaults.capacityUnit,
+							registrationOpensAt: windowValue(window.opensAt),
+							registrationClosesAt: windowValue(window.closesAt),
+							questions: defaults.questions.length
+						}
+					: null
 		};
 	});
 }

@@ -82,11 +82,15 @@ describe('a one-off date', () => {
 describe('the resident’s own registration page', () => {
 	it('shows the answers they gave, and another registration’s link does not', async () => {
 		const date = await makeOccurrence(app.database.db, app.cast.orgA, await program(), { inDays: 15 });
-		const answered = readAnswers([ALLERGY], (() => {
-			const f = new FormData();
-			f.set('a.qallergy', 'そばと卵');
-			return f;
-		})(), 1);
+		const answered = readAnswers(
+			[ALLERGY],
+			(() => {
+				const f = new FormData();
+				f.set('a.qallergy', 'そばと卵');
+				return f;
+			})(),
+			1
+		);
 		if (!answered.ok) throw new Error('answers');
 		const person = (name: string) => ({ name, contact: `${uniqueTag()}@example.org`, groupSize: 1, needs: '', card: '', consent: 'on' as const, submissionKey: `ev16-${randomUUID()}` });
 		const mine = await register(residentOn(app.database.db), { occurrenceId: date.id, registration: person('さくら'), cardId: null, answers: answered.value });
@@ -113,7 +117,11 @@ describe('「もう一度送る」 for failed notices', () => {
 		if (!r.ok) throw new Error(r.reason);
 		await app.admin.query(`update occurrences set status = 'cancelled' where id = $1`, [date.id]);
 		const [notice] = (
-			await app.admin.query(`insert into registration_notices (organization_id, registration_id, kind, change_key, channel, outcome, last_tried_at) values ($1, $2, 'cancelled', $3, 'email', 'failed', now() - interval '5 minutes') returning id`, [app.cast.orgA, r.value.registrationId, `cancelled@${new Date().toISOString()}`])
+			await app.admin.query(`insert into registration_notices (organization_id, registration_id, kind, change_key, channel, outcome, last_tried_at) values ($1, $2, 'cancelled', $3, 'email', 'failed', now() - interval '5 minutes') returning id`, [
+				app.cast.orgA,
+				r.value.registrationId,
+				`cancelled@${new Date().toISOString()}`
+			])
 		).rows;
 		const path = `/staff/orgs/${app.cast.orgA}/events/${date.id}`;
 		const state = async () => (await app.admin.query('select outcome, attempts from registration_notices where id = $1', [notice.id])).rows[0];
