@@ -156,7 +156,9 @@ const oneOffSchema = z
  */
 export function readOneOff(form: FormData): OneOffParse {
 	const values: OneOffValues = { ...moveValues(form), ...settingsValues(form), programId: text(form, 'programId'), title: text(form, 'title'), settingsFrom: text(form, 'settingsFrom') || 'program' };
-	const parsed = oneOffSchema.safeParse(values);
+	// Following the program, the own fields below are not used, so nothing typed there can stop the form.
+	const checked = values.settingsFrom === 'program' ? { ...values, registrationOpen: false, capacity: '', capacityUnit: 'people', registrationOpensAt: '', registrationClosesAt: '' } : values;
+	const parsed = oneOffSchema.safeParse(checked);
 	return parsed.success ? { ok: true, value: parsed.data, values } : { ok: false, values, errors: fieldErrors(parsed.error, FILED_UNDER) };
 }
 

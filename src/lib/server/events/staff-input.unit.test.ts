@@ -162,12 +162,14 @@ describe('readOneOff', () => {
 		});
 		expect(readOneOff(formOf({ ...valid, registrationOpensAt: '2026-12-04T12:00', registrationClosesAt: '2026-11-20T00:00' }))).toMatchObject({ ok: false, errors: { registrationClosesAt: 'events.error.closesBeforeOpens' } });
 		expect(readOneOff(formOf({ ...valid, settingsFrom: 'both' }))).toMatchObject({ ok: false });
+		// Following the program: what is typed in the own fields (unused) stops nothing, and is kept on the form.
+		expect(readOneOff(formOf({ ...valid, settingsFrom: 'program', capacity: 'たくさん', registrationClosesAt: 'x' }))).toMatchObject({ ok: true, value: { followsProgram: true, capacity: null }, values: { capacity: 'たくさん' } });
 	});
 
 	it('names every wrong field at once and echoes the form with its defaults', () => {
-		expect(readOneOff(formOf({ programId: 'not-a-uuid', title: 't'.repeat(121), day: '2026-02-30', start: '7:00', end: '25:00', note: 'x'.repeat(501), kind: 'party', capacity: '0', capacityUnit: 'people' }))).toEqual({
+		expect(readOneOff(formOf({ programId: 'not-a-uuid', title: 't'.repeat(121), day: '2026-02-30', start: '7:00', end: '25:00', note: 'x'.repeat(501), kind: 'party', capacity: '0', capacityUnit: 'people', settingsFrom: 'own' }))).toEqual({
 			ok: false,
-			values: { programId: 'not-a-uuid', title: 't'.repeat(121), day: '2026-02-30', start: '7:00', end: '25:00', note: 'x'.repeat(501), kind: 'party', registrationOpen: false, capacity: '0', capacityUnit: 'people', registrationOpensAt: '', registrationClosesAt: '', settingsFrom: 'program' },
+			values: { programId: 'not-a-uuid', title: 't'.repeat(121), day: '2026-02-30', start: '7:00', end: '25:00', note: 'x'.repeat(501), kind: 'party', registrationOpen: false, capacity: '0', capacityUnit: 'people', registrationOpensAt: '', registrationClosesAt: '', settingsFrom: 'own' },
 			errors: { programId: 'events.error.program', title: 'events.error.title', day: 'events.error.day', start: 'events.error.time', end: 'events.error.time', note: 'events.error.note', kind: 'events.error.kind', capacity: 'events.error.capacity' }
 		});
 		expect(readOneOff(new FormData())).toEqual({
