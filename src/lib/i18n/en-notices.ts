@@ -41,11 +41,21 @@ export const noticesEn: Record<keyof typeof noticesJa, string> = {
 	'notice.line.lead': 'Cancellations, changes and the day-before reminder can come on LINE too. Make a code below and send it to the Tsunagu LINE official account.',
 	'notice.line.make': 'Make a LINE code',
 	'notice.line.code': 'Code to send on LINE: {code}',
-	'notice.line.codeHint': 'The code works once. Do not show it to anyone.',
+	'notice.line.codeHint': 'The code works once, until {expires}. Do not show it to anyone.',
 	'notice.line.linked': 'Notices also come to you on LINE.',
 	'notice.line.done': 'Linked. Notices about {title} will also come on LINE.',
+	'notice.line.expired': 'This code has expired. Make a new one on your registration page.',
+	'notice.line.ended': 'This session is over, so LINE can no longer be set up.',
 	'notice.line.unknown': 'This code cannot be used (already used or mistyped). Make a new one on your registration page.',
 	'audit.action.registration.notice': 'Notice to registrants',
 	'audit.action.registration.line_code': 'LINE code for a registration',
-	'audit.action.registration.line_link': 'Registration linked to LINE'
+	'audit.action.registration.line_link': 'Registration linked to LINE',
+	'audit.action.registration.notice_retry': 'Failed notices sent again',
+	'notice.retry.heading': 'Notices that failed',
+	'notice.retry.count': '{count} notices could not be sent.',
+	'notice.retry.submit': 'Send again',
+	'notice.retry.capped': '{count} notices failed {max} times. Please call these people.',
+	'notice.retry.waiting': '{count} notices were sent again a moment ago. Try again in about a minute.',
+	'notice.retry.nothing': 'There are no notices to send again now.',
+	'notice.retry.done': 'The failed notices were sent again. The registrations list shows whether they arrived.'
 };

@@ -59,6 +59,7 @@ export const registrationEn: Record<keyof typeof registrationJa, string> = {
 	'registration.mine.qr': 'Show this code at the door (or tell us the reference).',
 	'registration.mine.qrAlt': 'Check-in QR code (reference {reference})',
 	'registration.mine.groupSize': 'People',
+	'registration.mine.answers': 'Your answers',
 	'registration.mine.cancel': 'Cancel this registration',
 	'registration.mine.cancelHint': "If you can't come, please cancel: the next person on the waiting list gets the place.",
 	'registration.mine.cancelled': 'Cancelled.',

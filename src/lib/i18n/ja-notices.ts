@@ -39,11 +39,21 @@ export const noticesJa = {
 	'notice.line.lead': '中止や日時の変更、前日のお知らせをLINEでも受け取れます。下のボタンでコードを出し、つなぐのLINE公式アカウントにそのコードを送ってください。',
 	'notice.line.make': 'LINE用のコードを出す',
 	'notice.line.code': 'LINEに送るコード: {code}',
-	'notice.line.codeHint': 'このコードは1回だけ使えます。ほかの人に見せないでください。',
+	'notice.line.codeHint': 'このコードは1回だけ、{expires}まで使えます。ほかの人に見せないでください。',
 	'notice.line.linked': 'LINEでもお知らせを受け取る設定になっています。',
 	'notice.line.done': 'LINEにつなぎました。{title}のお知らせをLINEでもお送りします。',
+	'notice.line.expired': 'このコードは期限が切れています。申込のページでもう一度コードを出してください。',
+	'notice.line.ended': 'この回は終わったため、LINEの設定はできません。',
 	'notice.line.unknown': 'このコードは使えません(使用済みか、まちがっています)。申込のページでもう一度コードを出してください。',
 	'audit.action.registration.notice': '申込者へのお知らせ',
 	'audit.action.registration.line_code': '申込のLINE連携コードの発行',
-	'audit.action.registration.line_link': '申込のLINE連携'
+	'audit.action.registration.line_link': '申込のLINE連携',
+	'audit.action.registration.notice_retry': '送れなかったお知らせの再送',
+	'notice.retry.heading': '送れなかったお知らせ',
+	'notice.retry.count': '送れなかったお知らせが{count}件あります。',
+	'notice.retry.submit': 'もう一度送る',
+	'notice.retry.capped': '{count}件は{max}回送っても届きませんでした。電話で連絡してください。',
+	'notice.retry.waiting': '{count}件は少し前に送り直したところです。1分ほどたってから、もう一度お試しください。',
+	'notice.retry.nothing': 'いま送り直せるお知らせはありません。',
+	'notice.retry.done': '送れなかったお知らせを、もう一度送りました。届いたかどうかは申込の一覧で確かめられます。'
 } as const;

@@ -57,6 +57,7 @@ export const registrationJa = {
 	'registration.mine.qr': '当日、受付でこのコードを見せてください(受付番号を伝えても大丈夫です)。',
 	'registration.mine.qrAlt': '受付用のQRコード(受付番号 {reference})',
 	'registration.mine.groupSize': '人数',
+	'registration.mine.answers': '申込のときの回答',
 	'registration.mine.cancel': 'この申込をキャンセルする',
 	'registration.mine.cancelHint': '行けなくなったら、キャンセルしてください。キャンセル待ちの人が繰り上がります。',
 	'registration.mine.cancelled': 'キャンセルしました。',

@@ -14,6 +14,7 @@ import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from
 import { calendarEntries, calendarEntry, programFilterOf, type CalendarEntry } from './calendar';
 import { cancelOccurrence, createOneOff, deleteOneOff, moveOccurrence, occurrenceOf, restoreOccurrence, setOccurrenceSettings, type OccurrenceRow, type OccurrenceSettings, type OneOffInput } from './occurrences';
 import { occurrences, registrations } from './schema';
+import { failedNotices, type FailedNotices } from './notice-retry';
 import { activeRecipients, peopleToCall, type PersonToCall, changeKeyOf, changeMessage, claimNotices, dispatchNotices, noticeKindOf, type ChangeKind, type Delivery } from './notices';
 
 export interface RegistrationCount {
@@ -95,6 +96,8 @@ export interface DatePage {
 	seesRegistrations: boolean;
 	/** 「電話で連絡が必要な人」: who no notice reaches (or reached, for a cancelled date); null when the actor may not see registrations. */
 	toCall: PersonToCall[] | null;
+	/** The date's failed notices (counts only), for 「もう一度送る」. */
+	failed: FailedNotices;
 }
 
 /** One of the organisation's dates as its page shows it; null for none of its own. */
@@ -108,7 +111,8 @@ export async function datePage(tx: Tx<'organization'>, scope: OrganizationScope,
 	const toCall = sees ? await peopleToCall(tx, scope.organizationId, occurrence.id, occurrence.status === 'cancelled' ? 'cancelled' : null) : null;
 	// Names and phone numbers shown: an access to personal data, as the registrations page records it.
 	if (toCall?.length) await recordAudit(tx, scope.origin, { action: 'registration.list', organizationId: scope.organizationId, entityType: 'occurrence', entityId: occurrence.id });
-	return { occurrence, entry, counts, seesRegistrations: sees, toCall };
+	const failed = await failedNotices(tx, scope.organizationId, occurrence);
+	return { occurrence, entry, counts, seesRegistrations: sees, toCall, failed };
 }
 
 // ── what staff change on a date ─────────────────────────────────────────────────────────────────
@@ -127,12 +131,15 @@ async function onDate<R extends string = never>(scope: OrganizationScope, occurr
 	});
 }
 
-/** Kind, registration and capacity of a date, set by hand (it no longer follows the program's defaults); the audit names the fields that changed. */
+/** Two values of a setting the same (moments of the window by their instant). */
+const sameSetting = (a: unknown, b: unknown) => (a instanceof Date || b instanceof Date ? (a instanceof Date ? a.getTime() : a) === (b instanceof Date ? b.getTime() : b) : a === b);
+
+/** Kind, registration, capacity and window of a date, set by hand (it no longer follows the program's defaults); the audit names the fields that changed. */
 export function changeDateSettings(scope: OrganizationScope, input: { occurrenceId: string; settings: OccurrenceSettings }): Promise<Result<void, DateRefusal>> {
 	const { settings } = input;
 	return onDate<never>(scope, input.occurrenceId, async (tx, occurrence) => {
 		await setOccurrenceSettings(tx, scope.organizationId, occurrence.id, settings);
-		const changedFields: string[] = (Object.keys(settings) as Array<keyof OccurrenceSettings>).filter((k) => settings[k] !== occurrence[k]);
+		const changedFields: string[] = (Object.keys(settings) as Array<keyof OccurrenceSettings>).filter((k) => settings[k] !== undefined && !sameSetting(settings[k], occurrence[k]));
 		// Set by hand: the date keeps these values when the program's defaults change.
 		if (occurrence.followsProgram) changedFields.push('follows_program');
 		return { action: 'occurrence.settings', changedFields };
@@ -204,7 +211,8 @@ export function deleteDate(scope: OrganizationScope, input: { occurrenceId: stri
 
 /**
  * A one-off event of one of the organisation's programs; `foreign_program` for a program that is not
- * its own. A place that is not the organisation's is left out, as an unknown one would be.
+ * its own. A place that is not the organisation's is left out, as an unknown one would be. With
+ * `followsProgram` the date takes the program's registration defaults (and follows later changes).
  */
 export async function addOneOffDate(scope: OrganizationScope, input: Omit<OneOffInput, 'locationId'> & { locationId: string }): Promise<Result<OccurrenceRow, 'foreign_program'>> {
 	const { organizationId } = scope;
@@ -213,7 +221,8 @@ export async function addOneOffDate(scope: OrganizationScope, input: Omit<OneOff
 		const places = await locationsOf(tx, organizationId);
 		const place = places.find((p) => p.id === input.locationId)?.id ?? null;
 		const row = await createOneOff(tx, organizationId, { ...input, locationId: place });
-		await recordAudit(tx, scope.origin, { action: 'occurrence.create', organizationId, entityType: 'occurrence', entityId: row.id, changedFields: ['program_id', 'starts_at', 'kind', 'capacity'] });
+		const settingsFields = input.followsProgram ? ['follows_program'] : ['capacity', 'registration_open', 'registration_opens_at', 'registration_closes_at'];
+		await recordAudit(tx, scope.origin, { action: 'occurrence.create', organizationId, entityType: 'occurrence', entityId: row.id, changedFields: ['program_id', 'starts_at', 'kind', ...settingsFields] });
 		return ok(row);
 	});
 }

@@ -19,7 +19,7 @@ import { todayInTokyo } from '../clock';
 import { occurrences, registrations } from './schema';
 import { visits } from '../participation/schema';
 import { syncOccurrences } from './occurrences';
-import { changeDateSettings, moveDate } from './dates';
+import { addOneOffDate, changeDateSettings, moveDate } from './dates';
 import { copyRegistrationDefaults, defaultsPreview, followProgramDate, programDefaults, saveRegistrationDefaults, NO_DEFAULTS, type RegistrationDefaults } from './defaults';
 import { register, listRegistrations, exportRegistrations, type RegistrationInput } from './registrations';
 import type { Question } from './questions';
@@ -163,6 +163,61 @@ describe('program defaults', () => {
 		expect(refused).toEqual({ ok: false, reason: 'not_found' });
 		expect((await datesOf(foreign)).every((d) => !d.registrationOpen)).toBe(true);
 		expect((await followProgramDate(admin(otherOrg), { occurrenceId: (await datesOf(programId))[0].id })).ok).toBe(false);
+	});
+});
+
+describe('a date set by hand', () => {
+	it('keeps its own registration window, audited with the fields that changed', async () => {
+		const dates = await datesOf(programId);
+		const date = dates[2];
+		const opensAt = new Date(`${addDays(date.day, -10)}T09:00:00+09:00`);
+		const closesAt = new Date(`${addDays(date.day, -1)}T18:00:00+09:00`);
+		const set = await changeDateSettings(admin(), { occurrenceId: date.id, settings: { kind: 'session', registrationOpen: true, capacity: 5, capacityUnit: 'people', registrationOpensAt: opensAt, registrationClosesAt: closesAt } });
+		expect(set.ok).toBe(true);
+		const [row] = await asSystem(database.db, (tx) => tx.select().from(occurrences).where(eq(occurrences.id, date.id)));
+		expect(row).toMatchObject({ followsProgram: false, capacity: 5, registrationOpensAt: opensAt, registrationClosesAt: closesAt });
+		const [audit] = await asSystem(database.db, (tx) => tx.execute<{ entity_id: string; changed_fields: string[] }>(sql`select entity_id, changed_fields from audit_events where action = 'occurrence.settings' order by id desc limit 1`)).then((r) => r.rows);
+		expect(audit.entity_id).toBe(date.id);
+		expect(audit.changed_fields).toEqual(expect.arrayContaining(['registrationOpensAt', 'registrationClosesAt']));
+
+		// The program's defaults changing later leave the date's own window alone.
+		await saveRegistrationDefaults(admin(), { programId, defaults: defaults({ opensDaysBefore: 3, closesHoursBefore: 2 }), today });
+		const [kept] = await asSystem(database.db, (tx) => tx.select().from(occurrences).where(eq(occurrences.id, date.id)));
+		expect(kept).toMatchObject({ registrationOpensAt: opensAt, registrationClosesAt: closesAt });
+
+		// Saved again with the same window: the audit names no window field.
+		expect((await changeDateSettings(admin(), { occurrenceId: date.id, settings: { kind: 'session', registrationOpen: true, capacity: 5, capacityUnit: 'people', registrationOpensAt: new Date(opensAt), registrationClosesAt: new Date(closesAt) } })).ok).toBe(true);
+		const [again] = await asSystem(database.db, (tx) => tx.execute<{ changed_fields: string[] | null }>(sql`select changed_fields from audit_events where action = 'occurrence.settings' order by id desc limit 1`)).then((r) => r.rows);
+		expect(again.changed_fields ?? []).toEqual([]);
+		// Another organisation's staff cannot set it.
+		expect(await changeDateSettings(admin(otherOrg), { occurrenceId: date.id, settings: { kind: 'session', registrationOpen: false, capacity: null, capacityUnit: 'people', registrationOpensAt: null, registrationClosesAt: null } })).toEqual({ ok: false, reason: 'not_found' });
+	});
+});
+
+describe('a one-off date', () => {
+	it('follows the program’s defaults by default (registration, 定員, window), and later changes to them; or keeps settings of its own', async () => {
+		await saveRegistrationDefaults(admin(), { programId, defaults: defaults({ capacity: 9, capacityUnit: 'groups', opensDaysBefore: 5, closesHoursBefore: 3 }), today });
+		const startsAt = new Date(`${addDays(today, 20)}T10:00:00+09:00`);
+		const base = { programId, title: '夏まつり', startsAt, endsAt: null, note: null, kind: 'session' as const, locationId: '', registrationOpen: false, capacity: null, capacityUnit: 'people' as const, registrationOpensAt: null, registrationClosesAt: null };
+		const following = await addOneOffDate(admin(), { ...base, followsProgram: true });
+		if (!following.ok) throw new Error(following.reason);
+		expect(following.value).toMatchObject({
+			followsProgram: true,
+			registrationOpen: true,
+			capacity: 9,
+			capacityUnit: 'groups',
+			registrationOpensAt: new Date(`${addDays(today, 15)}T00:00:00+09:00`),
+			registrationClosesAt: new Date(startsAt.getTime() - 3 * 3600_000)
+		});
+		await saveRegistrationDefaults(admin(), { programId, defaults: defaults({ capacity: 11, opensDaysBefore: 5, closesHoursBefore: 3 }), today });
+		const [later] = await asSystem(database.db, (tx) => tx.select().from(occurrences).where(eq(occurrences.id, following.value.id)));
+		expect(later.capacity).toBe(11);
+
+		const own = await addOneOffDate(admin(), { ...base, title: '見学会', followsProgram: false, registrationOpen: true, capacity: 2, registrationClosesAt: new Date(startsAt.getTime() - 86_400_000) });
+		if (!own.ok) throw new Error(own.reason);
+		expect(own.value).toMatchObject({ followsProgram: false, registrationOpen: true, capacity: 2, capacityUnit: 'people', registrationOpensAt: null, registrationClosesAt: new Date(startsAt.getTime() - 86_400_000) });
+		const [audit] = await asSystem(database.db, (tx) => tx.execute<{ changed_fields: string[] }>(sql`select changed_fields from audit_events where action = 'occurrence.create' and entity_id = ${following.value.id}`)).then((r) => r.rows);
+		expect(audit.changed_fields).toContain('follows_program');
 	});
 });
 

@@ -25,7 +25,7 @@ export {
 	type Purpose
 } from './calendar';
 export { staffOccurrences, datePage, changeDateSettings, cancelDate, restoreDate, moveDate, deleteDate, addOneOffDate, type RegistrationCount, type StaffOccurrence, type DatePage, type DateRefusal } from './dates';
-export { readMove, readSettings, readOneOff, readCancel, type OccurrenceFieldErrors, type OccurrenceErrorKey, type MoveValues, type SettingsValues, type OneOffValues } from './staff-input';
+export { readMove, readSettings, readOneOff, readCancel, windowValue, SETTINGS_FROM, type SettingsFrom, type OccurrenceFieldErrors, type OccurrenceErrorKey, type MoveValues, type SettingsValues, type OneOffValues } from './staff-input';
 export { programsFeed, occurrenceFeed } from './feed';
 export { buildCalendar, type IcalEvent } from './ical';
 export { icsResponse } from './feed-response';
@@ -82,7 +82,8 @@ export { deleteExpiredRegistrations, registrationRetentionDays, DEFAULT_REGISTRA
 // issue 16: telling registrants (mail, LINE, SMS), linking LINE to a registration
 export { useLineForNotices, linePusher, smsSender, useSmsSender, recordingSmsSender, mobileNumberOf, type SmsSender, type RecordingSms, type LineNoticePusher, type SentResult } from './notice-senders';
 export { noticesSettled, noticesOfDate, noticesOfRegistrations, peopleToCall, channelsFor, type NoticeSeen, type PersonToCall, type ChangeKind } from './notices';
-export { newRegistrationLineCode, linkRegistrationLine, normaliseRegistrationCode, type LineCodeRefusal } from './line-link';
+export { newRegistrationLineCode, linkRegistrationLine, normaliseRegistrationCode, lineCodeExpiry, LINE_CODE_DAYS, type LineCodeRefusal } from './line-link';
+export { retryFailedNotices, failedNotices, MAX_NOTICE_ATTEMPTS, RETRY_PAUSE_MS, type FailedNotices, type RetryRefusal } from './notice-retry';
 export { registrationNotices, NOTICE_KINDS, NOTICE_CHANNELS, type NoticeKind, type NoticeChannel } from './schema';
 // issue 16: the door's list (check-in as good as the paper sheet)
 export { expectedAt, registrationForArrival, type ExpectedPerson } from './expected';

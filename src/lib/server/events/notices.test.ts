@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../tests/helpers/people';
 import { makeOccurrence, makeProgram, makeRegistration, residentOn } from '../../../../tests/helpers/factories';
@@ -22,7 +22,25 @@ import { asSystem, withAccess } from '../db/tenant';
 import { readOutbox } from '../mail';
 import { systemScope } from '../scope';
 import { lineCallbackSchema, lineChannel, linePushForNotices, receiveLineDelivery } from '../consultations';
-import { cancelDate, datePage, moveDate, noticesOfRegistrations, noticesSettled, recordingSmsSender, restoreDate, useLineForNotices, useSmsSender, newRegistrationLineCode, sendDueReminders, registrationNotices, registrations, mobileNumberOf, type RecordingSms } from './index';
+import {
+	cancelDate,
+	datePage,
+	moveDate,
+	noticesOfRegistrations,
+	retryFailedNotices,
+	MAX_NOTICE_ATTEMPTS,
+	noticesSettled,
+	recordingSmsSender,
+	restoreDate,
+	useLineForNotices,
+	useSmsSender,
+	newRegistrationLineCode,
+	sendDueReminders,
+	registrationNotices,
+	registrations,
+	mobileNumberOf,
+	type RecordingSms
+} from './index';
 import { cancelRegistration } from './registrations';
 import { sendConfirmation, sendPromotion } from './registration-mail';
 import { calendarEntry } from './calendar';
@@ -123,6 +141,7 @@ describe('cancelling and moving a date', () => {
 		await noticesSettled();
 		const restored = mailTo('aya-cancel@example.org');
 		expect(restored).toHaveLength(before + 2);
+		expect(restored[0].subject).toContain('開催のお知らせ');
 		expect(restored[0].text).toContain('予定どおり開催');
 		expect((await cancelDate(staffA(), { occurrenceId: date, note: '会場の工事のため' })).ok).toBe(true);
 		await noticesSettled();
@@ -135,7 +154,7 @@ describe('cancelling and moving a date', () => {
 		expect(rows.map((r) => [r.kind, r.channel, r.outcome, r.changeKey.split('@')[0]]).sort()).toEqual([
 			['cancelled', 'email', 'sent', 'cancelled'],
 			['cancelled', 'email', 'sent', 'cancelled'],
-			['moved', 'email', 'sent', 'restored']
+			['restored', 'email', 'sent', 'restored']
 		]);
 		// Staff see who was reached how.
 		const seen = await noticesOfRegistrations(staffA(), { occurrenceId: date });
@@ -174,6 +193,85 @@ describe('cancelling and moving a date', () => {
 		// Who no notice reached is listed to be called (no phone number: their e-mail failed).
 		const page = await runIn(staffA(), (tx) => datePage(tx, staffA(), { occurrenceId: date }));
 		expect(page!.toCall).toEqual([expect.objectContaining({ registrationId: r.registrationId, name: 'でん', phone: null, failed: true })]);
+	});
+});
+
+describe('sending failed notices again (「もう一度送る」)', () => {
+	const later = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+	const auditRows = () => asSystem(database.db, (tx) => tx.execute<{ entity_type: string; entity_id: string; changed_fields: string[] }>(sql`select entity_type, entity_id, changed_fields from audit_events where action = 'registration.notice_retry' order by id`)).then((r) => r.rows);
+
+	it('retries a failed mail through the same sender, updating outcome, attempts and the last try; audited with counts only', async () => {
+		const date = await dateWith('送り直す回');
+		const r = await makeRegistration(database.db, date, { name: 'なな', contact: 'nana-retry@example.org' });
+		process.env.SMTP_URL = 'smtp://127.0.0.1:9';
+		try {
+			expect((await cancelDate(staffA(), { occurrenceId: date, note: '雨のため' })).ok).toBe(true);
+			await noticesSettled();
+		} finally {
+			delete process.env.SMTP_URL;
+		}
+		const [failed] = await noticeRows(r.registrationId);
+		expect(failed).toMatchObject({ kind: 'cancelled', outcome: 'failed', attempts: 1 });
+		let page = await runIn(staffA(), (tx) => datePage(tx, staffA(), { occurrenceId: date }));
+		// Just failed: not again within the pause.
+		expect(page!.failed).toEqual({ retryable: 0, capped: 0, waiting: 1 });
+		expect(await retryFailedNotices(staffA(), { occurrenceId: date })).toEqual({ ok: false, reason: 'nothing_to_retry' });
+
+		const at = later(2);
+		const retried = await retryFailedNotices(staffA(), { occurrenceId: date, now: at });
+		expect(retried).toEqual({ ok: true, value: { retried: 1, retryable: 0, capped: 0, waiting: 0 } });
+		await noticesSettled();
+		const mails = mailTo('nana-retry@example.org');
+		expect(mails).toHaveLength(1);
+		expect(mails[0].subject).toContain('中止');
+		expect(mails[0].text).toContain('雨のため');
+		expect(await noticeRows(r.registrationId)).toEqual([expect.objectContaining({ id: failed.id, outcome: 'sent', attempts: 2, lastTriedAt: at })]);
+		page = await runIn(staffA(), (tx) => datePage(tx, staffA(), { occurrenceId: date }));
+		expect(page!.toCall).toEqual([]);
+		const [audit] = (await auditRows()).slice(-1);
+		expect(audit).toEqual({ entity_type: 'occurrence_notices', entity_id: `${date} retried=1 capped=0`, changed_fields: ['outcome', 'attempts', 'last_tried_at'] });
+		expect(JSON.stringify(audit)).not.toContain('nana');
+		// Nothing failed any more: nothing to send.
+		expect(await retryFailedNotices(staffA(), { occurrenceId: date, now: later(10) })).toEqual({ ok: false, reason: 'nothing_to_retry' });
+	});
+
+	it('stops after the third try, and the people are left to call', async () => {
+		const date = await dateWith('届かない回');
+		const r = await makeRegistration(database.db, date, { name: 'はち', contact: 'hachi-retry@example.org' });
+		process.env.SMTP_URL = 'smtp://127.0.0.1:9';
+		try {
+			expect((await cancelDate(staffA(), { occurrenceId: date, note: null })).ok).toBe(true);
+			await noticesSettled();
+			for (let i = 1; i < MAX_NOTICE_ATTEMPTS; i++) {
+				expect((await retryFailedNotices(staffA(), { occurrenceId: date, now: later(2 * i) })).ok).toBe(true);
+				await noticesSettled();
+			}
+		} finally {
+			delete process.env.SMTP_URL;
+		}
+		expect(await noticeRows(r.registrationId)).toEqual([expect.objectContaining({ outcome: 'failed', attempts: MAX_NOTICE_ATTEMPTS })]);
+		expect(await retryFailedNotices(staffA(), { occurrenceId: date, now: later(60) })).toEqual({ ok: false, reason: 'nothing_to_retry' });
+		const page = await runIn(staffA(), (tx) => datePage(tx, staffA(), { occurrenceId: date }));
+		expect(page!.failed).toMatchObject({ retryable: 0, capped: 1 });
+		expect(page!.toCall!.map((p) => p.name)).toEqual(['はち']);
+	});
+
+	it('never sends a cancellation again once the date is back on, and refuses another organisation', async () => {
+		const date = await dateWith('戻した回');
+		const r = await makeRegistration(database.db, date, { name: 'きゅう', contact: 'kyu-retry@example.org' });
+		process.env.SMTP_URL = 'smtp://127.0.0.1:9';
+		try {
+			expect((await cancelDate(staffA(), { occurrenceId: date, note: null })).ok).toBe(true);
+			await noticesSettled();
+		} finally {
+			delete process.env.SMTP_URL;
+		}
+		expect(await retryFailedNotices(organizationScopeOf(cast.people.staffB.userId, cast.orgB, 'staff', 'events.manage'), { occurrenceId: date, now: later(2) })).toEqual({ ok: false, reason: 'not_found' });
+		expect((await noticeRows(r.registrationId))[0]).toMatchObject({ outcome: 'failed', attempts: 1 });
+		expect((await restoreDate(staffA(), { occurrenceId: date })).ok).toBe(true);
+		await noticesSettled();
+		expect(await retryFailedNotices(staffA(), { occurrenceId: date, now: later(2) })).toEqual({ ok: false, reason: 'nothing_to_retry' });
+		expect(mailTo('kyu-retry@example.org').map((m) => m.subject)).toEqual([expect.stringContaining('開催のお知らせ')]);
 	});
 });
 
@@ -282,6 +380,40 @@ describe('LINE', () => {
 		expect(pushes[0].body.to).toBe(userId);
 		expect(pushes[0].body.messages[0].text).toContain('講師の急病のため');
 		expect((await noticeRows(r.registrationId)).map((n) => [n.kind, n.channel, n.outcome])).toEqual([['cancelled', 'line', 'sent']]);
+	});
+
+	it('makes a code that works for 7 days or until the date ends, whichever comes first, and refuses it once expired', async () => {
+		useLineForNotices(linePushForNotices);
+		const resident = residentOn(database.db);
+		const now = new Date();
+		// A date 10 days away: the code works 7 days.
+		const far = await makeRegistration(database.db, await dateWith('LINE期限の回'), { name: 'りん', contact: '03-9999-0001' });
+		const farCode = await newRegistrationLineCode(resident, { token: far.token!, now });
+		if (!farCode.ok) throw new Error(farCode.reason);
+		expect(farCode.value.expiresAt.getTime()).toBe(now.getTime() + 7 * 86_400_000);
+		// A date that ends in 3 hours: the code stops with it.
+		const soonDate = await makeOccurrence(database.db, cast.orgA, programId, { title: 'まもなく終わる回', startsAt: new Date(now.getTime() + 3600_000), endsAt: new Date(now.getTime() + 3 * 3600_000) });
+		const soon = await makeRegistration(database.db, soonDate.id, { name: 'れい', contact: '03-9999-0002' });
+		const soonCode = await newRegistrationLineCode(resident, { token: soon.token!, now });
+		if (!soonCode.ok) throw new Error(soonCode.reason);
+		expect(soonCode.value.expiresAt.getTime()).toBe(now.getTime() + 3 * 3600_000);
+		// After the date is over, no code is made.
+		expect(await newRegistrationLineCode(resident, { token: soon.token!, now: new Date(now.getTime() + 4 * 3600_000) })).toEqual({ ok: false, reason: 'ended' });
+
+		// Expired (a week passed): sending it links nothing, and the reply says it expired.
+		await asSystem(database.db, (tx) =>
+			tx
+				.update(registrations)
+				.set({ lineLinkExpiresAt: new Date(Date.now() - 1000) })
+				.where(eq(registrations.id, far.registrationId))
+		);
+		const userId = `U${randomUUID().replaceAll('-', '')}`;
+		const delivered = await receiveLineDelivery(resident, lineChannel()!, lineText(userId, farCode.value.code));
+		if (!delivered.ok) throw new Error(delivered.reason);
+		await delivered.value.sent;
+		expect(requests.at(-1)!.body.messages[0].text).toContain('期限が切れています');
+		const stored = (await asSystem(database.db, (tx) => tx.select().from(registrations).where(eq(registrations.id, far.registrationId))))[0];
+		expect(stored.lineRecipientSealed).toBeNull();
 	});
 
 	it('sends the day-before reminder by mail and LINE, recorded once', async () => {

@@ -175,13 +175,17 @@ export async function activeRecipients(tx: Db, organizationId: string, occurrenc
 	return Promise.all(rows.map((r) => recipientOf(tx, r)));
 }
 
-/** The notice's kind in the table: a date put back on is told as a change of its time (`moved`), keyed `restored@…`. */
-export const noticeKindOf = (change: ChangeKind): NoticeKind => (change === 'restored' ? 'moved' : change);
+/**
+ * The notice's kind in the table: each change is stored as itself, so a date put back on reads as
+ * a restoration (「予定どおり開催」), not as a move. Rows written before 'restored' existed (drizzle/0020)
+ * say `moved` with a `restored@…` key; `noticesOfDate` reads those as restorations too.
+ */
+export const noticeKindOf = (change: ChangeKind): NoticeKind => change;
 
 // ── what staff see ──────────────────────────────────────────────────────────────────────────────
 
 export interface NoticeSeen {
-	kind: NoticeKind | 'restored';
+	kind: NoticeKind;
 	channel: NoticeChannel;
 	outcome: 'sent' | 'failed';
 	at: Date;

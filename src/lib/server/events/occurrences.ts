@@ -235,6 +235,9 @@ export interface OccurrenceSettings {
 	registrationOpen: boolean;
 	capacity: number | null;
 	capacityUnit: CapacityUnit;
+	/** The date's own window (null: open now / until it starts); left as it is when not given. */
+	registrationOpensAt?: Date | null;
+	registrationClosesAt?: Date | null;
 }
 
 /** Registration, capacity and kind of one occurrence, set by hand: it stops following its program's defaults. */
@@ -248,6 +251,8 @@ export async function setOccurrenceSettings(tx: Db, organizationId: string, occu
 }
 
 export interface OneOffInput extends OccurrenceSettings {
+	/** Registration, 定員 and window from the program's defaults (applied after the insert), not the settings given. */
+	followsProgram?: boolean;
 	programId: string;
 	startsAt: Date;
 	endsAt: Date | null;
@@ -256,12 +261,20 @@ export interface OneOffInput extends OccurrenceSettings {
 	note: string | null;
 }
 
-/** A one-off event (a festival, a 見学会) of one of the organisation's programs; its settings are the form's own, so it does not follow the program's defaults. */
+/**
+ * A one-off event (a festival, a 見学会) of one of the organisation's programs. With
+ * `followsProgram` it takes the program's registration defaults like any series date (registration
+ * off when the program has none); otherwise its settings are the form's own.
+ */
 export async function createOneOff(tx: Db, organizationId: string, input: OneOffInput): Promise<OccurrenceRow> {
-	const [row] = await tx
+	const { followsProgram = false, ...fields } = input;
+	const own = followsProgram ? { registrationOpen: false, capacity: null, capacityUnit: 'people' as const, registrationOpensAt: null, registrationClosesAt: null } : {};
+	const [inserted] = await tx
 		.insert(occurrences)
-		.values({ ...input, organizationId, day: localDay(input.startsAt), scheduleId: null, seriesDay: null, followsProgram: false })
+		.values({ ...fields, ...own, organizationId, day: localDay(input.startsAt), scheduleId: null, seriesDay: null, followsProgram })
 		.returning();
+	let row = inserted;
+	if (followsProgram && (await applyProgramDefaults(tx, { occurrenceIds: [inserted.id] })) > 0) [row] = await tx.select().from(occurrences).where(eq(occurrences.id, inserted.id));
 	return (await changed(tx, row))!;
 }
 

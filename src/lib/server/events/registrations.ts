@@ -275,7 +275,9 @@ export async function registrationByToken(scope: ResidentScope, token: string) {
 			name: await open(tx, r.nameSealed, 'name_sealed', r.id, r.organizationId),
 			waitlistPosition: r.status === 'waitlisted' ? ahead + 1 : null,
 			attended: r.attendedAt !== null,
-			lineLinked: r.lineRecipientSealed !== null
+			lineLinked: r.lineRecipientSealed !== null,
+			// Their own answers to the program's questions, opened for the holder of this link only.
+			answers: r.answersSealed ? answersOfDocument(await open(tx, r.answersSealed, 'answers_sealed', r.id, r.organizationId)) : []
 		};
 	});
 }

@@ -23,7 +23,7 @@ import { whenOf } from './registration-mail';
 import { claimNotices, deliver, recipientOf, type NoticeMessage } from './notices';
 import { smsSender } from './notice-senders';
 
-function reminderMessage(entry: CalendarEntry): NoticeMessage {
+export function reminderMessage(entry: CalendarEntry): NoticeMessage {
 	const title = entry.title;
 	const when = whenOf(entry);
 	return { subject: translate('ja', 'registration.mail.reminderSubject', { title }), text: translate('ja', 'registration.mail.reminderBody', { title, when }), short: translate('ja', 'notice.reminder.short', { title, when }) };

@@ -69,11 +69,11 @@ describe('readMove', () => {
 
 describe('readSettings', () => {
 	it('defaults to a session for people, without registration or a capacity', () => {
-		expect(readSettings(new FormData())).toEqual({ ok: true, value: { kind: 'session', registrationOpen: false, capacity: null, capacityUnit: 'people' } });
+		expect(readSettings(new FormData())).toEqual({ ok: true, value: { kind: 'session', registrationOpen: false, capacity: null, capacityUnit: 'people', registrationOpensAt: null, registrationClosesAt: null } });
 	});
 
 	it('reads a kind, registration, a capacity and its unit', () => {
-		expect(readSettings(formOf({ kind: 'visit', registrationOpen: 'on', capacity: ' 12 ', capacityUnit: 'groups' }))).toEqual({ ok: true, value: { kind: 'visit', registrationOpen: true, capacity: 12, capacityUnit: 'groups' } });
+		expect(readSettings(formOf({ kind: 'visit', registrationOpen: 'on', capacity: ' 12 ', capacityUnit: 'groups' }))).toEqual({ ok: true, value: { kind: 'visit', registrationOpen: true, capacity: 12, capacityUnit: 'groups', registrationOpensAt: null, registrationClosesAt: null } });
 		expect(readSettings(formOf({ registrationOpen: 'yes' }))).toMatchObject({ ok: true, value: { registrationOpen: false } });
 	});
 
@@ -88,7 +88,7 @@ describe('readSettings', () => {
 		for (const typed of ['0', '-1', '10001', '2.5', 'ten', '１２']) {
 			expect(readSettings(formOf({ capacity: typed, kind: 'visit' })), typed).toEqual({
 				ok: false,
-				values: { kind: 'visit', registrationOpen: false, capacity: typed, capacityUnit: 'people' },
+				values: { kind: 'visit', registrationOpen: false, capacity: typed, capacityUnit: 'people', registrationOpensAt: '', registrationClosesAt: '' },
 				errors: { capacity: 'events.error.capacity' }
 			});
 		}
@@ -97,7 +97,7 @@ describe('readSettings', () => {
 	it('refuses an unknown kind or unit, echoing what was typed', () => {
 		expect(readSettings(formOf({ kind: 'party', registrationOpen: 'on', capacity: '3', capacityUnit: 'tables' }))).toEqual({
 			ok: false,
-			values: { kind: 'party', registrationOpen: true, capacity: '3', capacityUnit: 'tables' },
+			values: { kind: 'party', registrationOpen: true, capacity: '3', capacityUnit: 'tables', registrationOpensAt: '', registrationClosesAt: '' },
 			errors: { kind: 'events.error.kind', capacity: 'events.error.capacity' }
 		});
 		expect(readSettings(formOf({ kind: 'Session' }))).toMatchObject({ ok: false, errors: { kind: 'events.error.kind' } });
@@ -105,31 +105,76 @@ describe('readSettings', () => {
 	});
 });
 
+describe('the registration window of a date', () => {
+	it('reads both moments in Tokyo time, or none', () => {
+		expect(readSettings(formOf({ registrationOpensAt: '2026-12-01T09:00', registrationClosesAt: '2026-12-04 18:30' }))).toMatchObject({
+			ok: true,
+			value: { registrationOpensAt: zonedInstant('2026-12-01', '09:00'), registrationClosesAt: zonedInstant('2026-12-04', '18:30') }
+		});
+		expect(readSettings(formOf({ registrationOpensAt: '', registrationClosesAt: '2026-12-04T18:30' }))).toMatchObject({ ok: true, value: { registrationOpensAt: null } });
+	});
+
+	it('refuses a close before (or at) the open, and malformed moments, saying which field', () => {
+		const values = { registrationOpensAt: '2026-12-04T18:30', registrationClosesAt: '2026-12-01T09:00' };
+		expect(readSettings(formOf(values))).toEqual({ ok: false, values: { kind: 'session', registrationOpen: false, capacity: '', capacityUnit: 'people', ...values }, errors: { registrationClosesAt: 'events.error.closesBeforeOpens' } });
+		expect(readSettings(formOf({ registrationOpensAt: '2026-12-01T09:00', registrationClosesAt: '2026-12-01T09:00' }))).toMatchObject({ ok: false, errors: { registrationClosesAt: 'events.error.closesBeforeOpens' } });
+		for (const typed of ['2026-02-30T09:00', '2026-12-01T24:00', 'あした', '2026-12-01']) expect(readSettings(formOf({ registrationOpensAt: typed, registrationClosesAt: '2026-12-04T18:30' })), typed).toMatchObject({ ok: false, errors: { registrationOpensAt: 'events.error.windowAt' } });
+	});
+});
+
 describe('readOneOff', () => {
-	const valid = { programId: PROGRAM, title: ' 見学会 ', day: '2026-12-05', start: '10:00', end: '11:30', note: 'n', kind: 'visit', registrationOpen: 'on', capacity: '4', capacityUnit: 'groups' };
+	const valid = { programId: PROGRAM, title: ' 見学会 ', day: '2026-12-05', start: '10:00', end: '11:30', note: 'n', kind: 'visit', registrationOpen: 'on', capacity: '4', capacityUnit: 'groups', registrationOpensAt: '', registrationClosesAt: '', settingsFrom: 'own' };
 
 	it('reads the program, its own title, when, and the settings', () => {
 		expect(readOneOff(formOf(valid))).toEqual({
 			ok: true,
-			value: { programId: PROGRAM, title: '見学会', startsAt: zonedInstant('2026-12-05', '10:00'), endsAt: zonedInstant('2026-12-05', '11:30'), note: 'n', kind: 'visit', registrationOpen: true, capacity: 4, capacityUnit: 'groups' }
+			value: {
+				programId: PROGRAM,
+				title: '見学会',
+				startsAt: zonedInstant('2026-12-05', '10:00'),
+				endsAt: zonedInstant('2026-12-05', '11:30'),
+				note: 'n',
+				kind: 'visit',
+				registrationOpen: true,
+				capacity: 4,
+				capacityUnit: 'groups',
+				registrationOpensAt: null,
+				registrationClosesAt: null,
+				followsProgram: false
+			},
+			values: expect.anything()
 		});
 		expect(readOneOff(formOf({ programId: PROGRAM.toUpperCase(), day: '2026-12-05', start: '10:00' }))).toEqual({
 			ok: true,
-			value: { programId: PROGRAM.toUpperCase(), title: null, startsAt: zonedInstant('2026-12-05', '10:00'), endsAt: null, note: null, kind: 'session', registrationOpen: false, capacity: null, capacityUnit: 'people' }
+			value: { programId: PROGRAM.toUpperCase(), title: null, startsAt: zonedInstant('2026-12-05', '10:00'), endsAt: null, note: null, kind: 'session', registrationOpen: false, capacity: null, capacityUnit: 'people', registrationOpensAt: null, registrationClosesAt: null, followsProgram: true },
+			values: expect.anything()
 		});
 		// Any hex UUID, as PostgreSQL's uuid type takes it.
 		expect(readOneOff(formOf({ programId: '11111111-1111-1111-1111-111111111111', day: '2026-12-05', start: '10:00' })).ok).toBe(true);
 	});
 
+	it('follows the program’s defaults unless told to keep its own, and checks its own window', () => {
+		expect(readOneOff(formOf({ ...valid, settingsFrom: '' }))).toMatchObject({ ok: true, value: { followsProgram: true } });
+		expect(readOneOff(formOf({ ...valid, settingsFrom: 'program' }))).toMatchObject({ ok: true, value: { followsProgram: true } });
+		expect(readOneOff(formOf({ ...valid, registrationOpensAt: '2026-11-20T00:00', registrationClosesAt: '2026-12-04T12:00' }))).toMatchObject({
+			ok: true,
+			value: { followsProgram: false, registrationOpensAt: zonedInstant('2026-11-20', '00:00'), registrationClosesAt: zonedInstant('2026-12-04', '12:00') }
+		});
+		expect(readOneOff(formOf({ ...valid, registrationOpensAt: '2026-12-04T12:00', registrationClosesAt: '2026-11-20T00:00' }))).toMatchObject({ ok: false, errors: { registrationClosesAt: 'events.error.closesBeforeOpens' } });
+		expect(readOneOff(formOf({ ...valid, settingsFrom: 'both' }))).toMatchObject({ ok: false });
+		// Following the program: what is typed in the own fields (unused) stops nothing, and is kept on the form.
+		expect(readOneOff(formOf({ ...valid, settingsFrom: 'program', capacity: 'たくさん', registrationClosesAt: 'x' }))).toMatchObject({ ok: true, value: { followsProgram: true, capacity: null }, values: { capacity: 'たくさん' } });
+	});
+
 	it('names every wrong field at once and echoes the form with its defaults', () => {
-		expect(readOneOff(formOf({ programId: 'not-a-uuid', title: 't'.repeat(121), day: '2026-02-30', start: '7:00', end: '25:00', note: 'x'.repeat(501), kind: 'party', capacity: '0', capacityUnit: 'people' }))).toEqual({
+		expect(readOneOff(formOf({ programId: 'not-a-uuid', title: 't'.repeat(121), day: '2026-02-30', start: '7:00', end: '25:00', note: 'x'.repeat(501), kind: 'party', capacity: '0', capacityUnit: 'people', settingsFrom: 'own' }))).toEqual({
 			ok: false,
-			values: { programId: 'not-a-uuid', title: 't'.repeat(121), day: '2026-02-30', start: '7:00', end: '25:00', note: 'x'.repeat(501), kind: 'party', registrationOpen: false, capacity: '0', capacityUnit: 'people' },
+			values: { programId: 'not-a-uuid', title: 't'.repeat(121), day: '2026-02-30', start: '7:00', end: '25:00', note: 'x'.repeat(501), kind: 'party', registrationOpen: false, capacity: '0', capacityUnit: 'people', registrationOpensAt: '', registrationClosesAt: '', settingsFrom: 'own' },
 			errors: { programId: 'events.error.program', title: 'events.error.title', day: 'events.error.day', start: 'events.error.time', end: 'events.error.time', note: 'events.error.note', kind: 'events.error.kind', capacity: 'events.error.capacity' }
 		});
 		expect(readOneOff(new FormData())).toEqual({
 			ok: false,
-			values: { programId: '', title: '', day: '', start: '', end: '', note: '', kind: 'session', registrationOpen: false, capacity: '', capacityUnit: 'people' },
+			values: { programId: '', title: '', day: '', start: '', end: '', note: '', kind: 'session', registrationOpen: false, capacity: '', capacityUnit: 'people', registrationOpensAt: '', registrationClosesAt: '', settingsFrom: 'program' },
 			errors: { programId: 'events.error.program', day: 'events.error.day', start: 'events.error.time' }
 		});
 	});

@@ -6,7 +6,8 @@
 import { error } from '@sveltejs/kit';
 import type { Locale } from '$lib/i18n';
 import { addDays, label, locationsOf, organizationForStaff, programsOf } from '../directory';
-import { datePage, occurrenceOf, occurrencesOfProgram, overlapsAmong, registrationDefaultsPage, staffOccurrences } from '../events';
+import { datePage, occurrenceOf, occurrencesOfProgram, overlapsAmong, programDefaults, registrationDefaultsPage, staffOccurrences, windowFor, windowValue } from '../events';
+import { zonedInstant } from '../directory';
 import { dayTotals } from '../participation';
 import { formatDay, formatTime, translatorFor } from '../present';
 import { runIn, type OrganizationScope, type Tx } from '../scope';
@@ -65,12 +66,36 @@ export async function eventsListPage(scope: OrganizationScope, input: { today: s
 	});
 }
 
-/** The new one-off date form: the organisation's programs and places. */
-export async function newEventPage(scope: OrganizationScope) {
+/**
+ * The new one-off date form: the organisation's programs and places, and — for the program asked
+ * for (`?program=`, one of its own) — that program's registration defaults, so the date starts from
+ * them: it follows them by default, and the fields for its own settings are filled with them (the
+ * window as it would fall on the form's day and start).
+ */
+export async function newEventPage(scope: OrganizationScope, input: { programId: string; day: string; start: string }) {
 	return runIn(scope, async (tx) => {
 		const organization = await organizationOf(tx, scope);
 		const [programs, places] = await Promise.all([programsOf(tx, scope.organizationId), locationsOf(tx, scope.organizationId)]);
-		return { organization, programs: programs.map((p) => ({ id: p.id, title: p.title })), places: places.map((p) => ({ id: p.id, name: p.name })) };
+		const program = programs.find((p) => p.id === input.programId);
+		const saved = program ? await programDefaults(tx, program.id) : null;
+		const defaults = saved?.saved ? saved : null;
+		const window = defaults ? windowFor(defaults, { day: input.day, startsAt: zonedInstant(input.day, input.start) }) : null;
+		return {
+			organization,
+			programs: programs.map((p) => ({ id: p.id, title: p.title })),
+			places: places.map((p) => ({ id: p.id, name: p.name })),
+			defaults:
+				defaults && window
+					? {
+							registrationOpen: defaults.registrationOpen,
+							capacity: defaults.capacity === null ? '' : String(defaults.capacity),
+							capacityUnit: defaults.capacityUnit,
+							registrationOpensAt: windowValue(window.opensAt),
+							registrationClosesAt: windowValue(window.closesAt),
+							questions: defaults.questions.length
+						}
+					: null
+		};
 	});
 }
 

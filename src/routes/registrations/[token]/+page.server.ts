@@ -1,11 +1,13 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
-import { calendarEntry, cancelByToken, linePusher, newRegistrationLineCode, registrationByToken, showReference } from '$lib/server/events';
+import { answerText, calendarEntry, cancelByToken, linePusher, newRegistrationLineCode, registrationByToken, showReference } from '$lib/server/events';
 import { sendPromotion, whenOf } from '$lib/server/events/registration-mail';
 import { db } from '$lib/server/db';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
+import { localDay } from '$lib/server/directory';
+import { formatDay, formatTime, translatorFor } from '$lib/server/present';
 
 /** `?done=` after registering or cancelling; anything else shows no notice. */
 const doneQuery = z.enum(['created', 'cancelled']).nullable().catch(null);
@@ -14,11 +16,14 @@ const doneQuery = z.enum(['created', 'cancelled']).nullable().catch(null);
 const mine = (event: Parameters<PageServerLoad>[0]) => byBearerLink(event, () => registrationByToken(residentScope(event), event.params.token), { throttled: 'registration.linkThrottled', notFound: 'registration.notFound' });
 
 export const load: PageServerLoad = async (event) => {
-	const registration = await mine(event);
+	const { answers, ...registration } = await mine(event);
 	const entry = await calendarEntry(db(), registration.occurrenceId);
 	if (!entry) error(404, 'Not Found');
+	const t = translatorFor(event.locals.locale);
 	return {
 		registration: { ...registration, reference: showReference(registration.reference) },
+		// What they answered to the program's questions, in words (issue 16): only this link shows them.
+		answers: answers.map((a) => ({ id: a.id, label: a.label, text: answerText(a, { yes: t('questions.yes'), person: (n) => t('questions.person', { n }) }) })).filter((a) => a.text !== ''),
 		event: { id: entry.id, title: entry.title, when: whenOf(entry, event.locals.locale), placeName: entry.placeName, cancelled: entry.status === 'cancelled', organizationName: entry.organizationName },
 		// What the door scans: the reference, nothing about the person.
 		qr: registration.status === 'cancelled' ? null : await QRCode.toString(`TSUNAGU-R:${registration.reference}`, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }),
@@ -34,8 +39,11 @@ export const actions: Actions = {
 		await mine(event as unknown as Parameters<PageServerLoad>[0]);
 		if (!linePusher()) error(404, 'Not Found');
 		const made = await newRegistrationLineCode(residentScope(event), { token: event.params.token });
+		if (!made.ok && made.reason === 'ended') return fail(409, { lineError: 'notice.line.ended' as const });
 		if (!made.ok) error(404, 'Not Found');
-		return { lineCode: made.value.code };
+		const t = translatorFor(event.locals.locale);
+		const { code, expiresAt } = made.value;
+		return { lineCode: code, lineExpires: `${formatDay(t, localDay(expiresAt))} ${formatTime(expiresAt)}` };
 	},
 	cancel: async (event) => {
 		await mine(event as unknown as Parameters<PageServerLoad>[0]);

@@ -5,8 +5,8 @@ import { can } from '$lib/server/auth';
 import type { OrganizationScope, Result } from '$lib/server/scope';
 import { ownDate, staffDatePage } from '$lib/server/staff/event-pages';
 import { uuid } from '$lib/server/boundary';
-import { cancelDate, changeDateSettings, deleteDate, moveDate, readCancel, readMove, readSettings, restoreDate } from '$lib/server/events';
-import { followProgramDate } from '$lib/server/events';
+import { cancelDate, changeDateSettings, deleteDate, moveDate, readCancel, readMove, readSettings, restoreDate, windowValue } from '$lib/server/events';
+import { followProgramDate, MAX_NOTICE_ATTEMPTS, retryFailedNotices } from '$lib/server/events';
 import { formatDay, formatOccurrence, formatTime, translatorFor } from '$lib/server/present';
 import { localDay } from '$lib/server/directory';
 
@@ -24,7 +24,7 @@ async function target(event: Event): Promise<{ scope: OrganizationScope; occurre
 }
 
 /** Back to the date's page with what was done; a date gone meanwhile is a 404. */
-function done(result: Result<void, string>, scope: OrganizationScope, occurrenceId: string, what: string): never {
+function done(result: Result<unknown, string>, scope: OrganizationScope, occurrenceId: string, what: string): never {
 	if (!result.ok) error(404, 'Not Found');
 	redirect(303, `/staff/orgs/${scope.organizationId}/events/${occurrenceId}?done=${what}`);
 }
@@ -51,7 +51,14 @@ export const load: PageServerLoad = async (event) => {
 			note: occurrence.note ?? '',
 			placeName: entry.placeName
 		},
-		settings: { kind: occurrence.kind, registrationOpen: occurrence.registrationOpen, capacity: occurrence.capacity === null ? '' : String(occurrence.capacity), capacityUnit: occurrence.capacityUnit },
+		settings: {
+			kind: occurrence.kind,
+			registrationOpen: occurrence.registrationOpen,
+			capacity: occurrence.capacity === null ? '' : String(occurrence.capacity),
+			capacityUnit: occurrence.capacityUnit,
+			registrationOpensAt: windowValue(occurrence.registrationOpensAt),
+			registrationClosesAt: windowValue(occurrence.registrationClosesAt)
+		},
 		move: { day: localDay(occurrence.startsAt), start: occurrence.allDay ? '' : hhmm(occurrence.startsAt), end: occurrence.allDay ? '' : hhmm(occurrence.endsAt), note: occurrence.note ?? '' },
 		counts,
 		// Issue 16: whether the date follows its program's registration defaults, and its window.
@@ -67,6 +74,8 @@ export const load: PageServerLoad = async (event) => {
 					: null
 		},
 		toCall: page.toCall,
+		// Failed notices, counts only (issue 16: 「もう一度送る」).
+		failed: { ...page.failed, max: MAX_NOTICE_ATTEMPTS },
 		canRegistrations: page.seesRegistrations,
 		canCheckIn: can(scope.actor, 'attendance.record', scope.organizationId)
 	};
@@ -89,6 +98,13 @@ export const actions: Actions = {
 	follow: async (event) => {
 		const { scope, occurrenceId } = await target(event);
 		done(await followProgramDate(scope, { occurrenceId }), scope, occurrenceId, 'followed');
+	},
+	/** Send the date's failed notices again (issue 16); the module caps and spaces the tries. */
+	retry: async (event) => {
+		const { scope, occurrenceId } = await target(event);
+		const result = await retryFailedNotices(scope, { occurrenceId });
+		if (!result.ok && result.reason === 'nothing_to_retry') return fail(409, { form: 'retry', errors: { retry: 'notice.retry.nothing' as const } });
+		done(result, scope, occurrenceId, 'retried');
 	},
 	restore: async (event) => {
 		const { scope, occurrenceId } = await target(event);

@@ -15,10 +15,30 @@ const placeField = z.string().max(100).catch('');
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'events.manage');
 	const query = newQuery.parse({ program: event.url.searchParams.get('program') ?? '' });
-	const page = await newEventPage(scope);
+	const day = addDays(todayInTokyo(), 7);
+	const start = '13:00';
+	const page = await newEventPage(scope, { programId: query.program, day, start });
+	// A new date follows its program's registration defaults unless staff choose its own; the own
+	// fields start from those defaults (issue 16), so choosing 「この回だけの設定」 changes only what differs.
+	const own = page.defaults ?? { registrationOpen: false, capacity: '', capacityUnit: 'people', registrationOpensAt: '', registrationClosesAt: '' };
 	return {
 		...page,
-		values: { programId: query.program, title: '', day: addDays(todayInTokyo(), 7), start: '13:00', end: '15:00', note: '', kind: 'session', registrationOpen: false, capacity: '', capacityUnit: 'people', locationId: '' }
+		values: {
+			programId: query.program,
+			title: '',
+			day,
+			start,
+			end: '15:00',
+			note: '',
+			kind: 'session',
+			settingsFrom: 'program',
+			registrationOpen: own.registrationOpen,
+			capacity: own.capacity,
+			capacityUnit: own.capacityUnit,
+			registrationOpensAt: own.registrationOpensAt,
+			registrationClosesAt: own.registrationClosesAt,
+			locationId: ''
+		}
 	};
 };
 
@@ -29,10 +49,9 @@ export const actions: Actions = {
 		const parsed = readOneOff(form);
 		const locationId = placeField.parse(String(form.get('locationId') ?? ''));
 		if (!parsed.ok) return fail(400, { values: { ...parsed.values, locationId }, errors: parsed.errors });
-		const typed = { ...parsed.value, title: parsed.value.title ?? '', note: parsed.value.note ?? '', day: String(form.get('day')), start: String(form.get('start')), end: String(form.get('end') ?? ''), capacity: String(form.get('capacity') ?? ''), locationId };
 		// Only this organisation's programs and places: another's program reads as a mistake in the form.
 		const created = await addOneOffDate(scope, { ...parsed.value, locationId });
-		if (!created.ok) return fail(400, { values: typed, errors: { programId: 'events.error.program' as const } });
+		if (!created.ok) return fail(400, { values: { ...parsed.values, locationId }, errors: { programId: 'events.error.program' as const } });
 		redirect(303, `/staff/orgs/${scope.organizationId}/events/${created.value.id}?done=created`);
 	}
 };
