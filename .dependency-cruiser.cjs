@@ -21,7 +21,7 @@
 
 const MODULE = '^src/lib/server/([^/]+)/';
 const PLATFORM = '^src/lib/server/(db|auth|audit|crypto|mail|log|http|boundary|jobs)(/|[.]ts$)';
-const DOMAIN = '^src/lib/server/(directory|events|participation|network|consultations|consent|referrals|conferences|outcomes|imports)/';
+const DOMAIN = '^src/lib/server/(directory|events|participation|network|consultations|consent|referrals|conferences|outcomes|imports|opendata)/';
 const APP_LAYER = '^src/lib/server/(api/|staff/|present[.]ts$)';
 const TEST = '[.]test[.]ts$';
 

@@ -59,6 +59,14 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
 		assert.match(page.url(), /\/organizations\/[0-9a-f-]{36}$/);
 		assert.deepEqual(await seriousViolations(page), [], 'organisation');
 	});
+	it('the open data page, reached from the footer: its licence and downloads', async () => {
+		await home.open();
+		await page.getByRole('link', { name: 'オープンデータ(CC BY 4.0)' }).click();
+		assert.match(page.url(), /\/opendata$/);
+		assert.ok(await page.getByRole('link', { name: /イベント一覧/ }).isVisible());
+		assert.equal(await page.locator('a[rel=license]').getAttribute('href'), 'https://creativecommons.org/licenses/by/4.0/deed.ja');
+		assert.deepEqual(await seriousViolations(page), []);
+	});
 	it('a result page with no match, with its suggestions', async () => {
 		await page.goto('/search?form=food_pantry&prefecture=東京都&city=渋谷区');
 		assert.ok(await page.getByText('こちらはいかがですか').isVisible());

@@ -106,6 +106,8 @@ const MATRIX: Record<string, Probe[]> = {
 	'/card/[token]': [get('none', () => '/card/wrong-link-aaaaaaaaaaaaaaaaaaaaaaa', ['hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'])],
 	'/programs/[id]/flyer.pdf': [get('own', (i) => `/programs/${i.program}/flyer.pdf`, ALL_OK)],
 	'/calendar/print.pdf': [get('none', () => '/calendar/print.pdf', ALL_OK)],
+	'/opendata': [get('none', () => '/opendata', ALL_OK)],
+	'/opendata/event-list.csv': [get('none', () => '/opendata/event-list.csv', ALL_OK)],
 	'/calendar': [get('none', () => '/calendar', ALL_OK), get('own', (i) => `/calendar?view=list&organization=${i.org}`, ALL_OK)],
 	'/programs/[id]': [get('own', (i) => `/programs/${i.program}`, ALL_OK), get('other', (i) => `/programs/${i.program}`, ALL_OK)],
 	'/organizations/[id]': [get('own', (i) => `/organizations/${i.org}`, ALL_OK), get('other', (i) => `/organizations/${i.org}`, ALL_OK)],

@@ -24,6 +24,7 @@ import { noticesEn } from './en-notices';
 import { doorEn } from './en-door';
 // spreadsheet imports (issue 16)
 import { importsEn } from './en-imports';
+import { opendataEn } from './en-opendata';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -262,5 +263,6 @@ export const en: Record<MessageKey, string> = {
 	...noticesEn,
 	...doorEn,
 	// spreadsheet imports (issue 16)
+	...opendataEn,
 	...importsEn
 };

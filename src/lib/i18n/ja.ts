@@ -24,6 +24,7 @@ import { noticesJa } from './ja-notices';
 import { doorJa } from './ja-door';
 // spreadsheet imports (issue 16)
 import { importsJa } from './ja-imports';
+import { opendataJa } from './ja-opendata';
 
 export const ja = {
 	...authJa,
@@ -261,6 +262,7 @@ export const ja = {
 	...noticesJa,
 	...doorJa,
 	// spreadsheet imports (issue 16)
+	...opendataJa,
 	...importsJa
 } as const;
 

@@ -134,8 +134,21 @@ export async function programIdsMatching(db: Reader, filter: ProgramFilter): Pro
 /** Names and addresses of places, for the calendar and flyers. */
 export async function placeSummaries(db: Reader, locationIds: readonly string[]) {
 	const ids = [...new Set(locationIds)];
-	if (ids.length === 0) return new Map<string, { id: string; name: string; prefecture: string; city: string | null; addressLine: string | null; organizationId: string }>();
-	const rows = await db.select({ id: locations.id, name: locations.name, prefecture: locations.prefecture, city: locations.city, addressLine: locations.addressLine, organizationId: locations.organizationId }).from(locations).where(inArray(locations.id, ids));
+	const columns = {
+		id: locations.id,
+		name: locations.name,
+		prefecture: locations.prefecture,
+		city: locations.city,
+		addressLine: locations.addressLine,
+		organizationId: locations.organizationId,
+		municipalityCode: locations.municipalityCode,
+		lat: locations.lat,
+		lng: locations.lng,
+		coordinatesApproximate: locations.coordinatesApproximate,
+		transport: locations.transport
+	};
+	if (ids.length === 0) return new Map<string, { [K in keyof typeof columns]: (typeof columns)[K]['_']['data'] | ((typeof columns)[K]['_']['notNull'] extends true ? never : null) }>();
+	const rows = await db.select(columns).from(locations).where(inArray(locations.id, ids));
 	return new Map(rows.map((r) => [r.id, r]));
 }
 

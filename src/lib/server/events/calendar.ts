@@ -108,6 +108,7 @@ export interface CalendarEntry {
 	moved: boolean;
 	kind: OccurrenceKind;
 	note: string | null;
+	locationId: string | null;
 	placeName: string | null;
 	lifeStages: string[];
 	forms: string[];
@@ -167,6 +168,7 @@ async function entriesOf(db: Reader, rows: Array<typeof occurrences.$inferSelect
 				moved: r.moved,
 				kind: r.kind,
 				note: r.note,
+				locationId: r.locationId,
 				placeName: r.locationId ? (places.get(r.locationId)?.name ?? null) : null,
 				lifeStages: program.lifeStages,
 				forms: program.forms,
