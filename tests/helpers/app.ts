@@ -79,8 +79,8 @@ function formOf(body: FormBody): URLSearchParams {
 }
 
 export interface UseAppOptions {
-	/** The app's environment over startApp's defaults. */
-	env?: Record<string, string>;
+	/** The app's environment over startApp's defaults; a function is called after `before` (for what set-up makes, e.g. a fake server's port). */
+	env?: Record<string, string> | (() => Record<string, string>);
 	/** The people of tests/helpers/people.ts, made with this tag (in e-mail addresses); none without it. */
 	seed?: string;
 	/** Set-up on the database before the app starts (what its start-up should already find). */
@@ -89,7 +89,36 @@ export interface UseAppOptions {
 	headers?: Record<string, string>;
 }
 
-export interface AppUnderTest {
+/** Requests to a running app as the tests make them. */
+export interface AppClient {
+	/** The session cookie header for a token (none for no token). */
+	cookie(token?: string): Record<string, string>;
+	/** GET a path, with the session of `token`, not following redirects. */
+	get(path: string, token?: string, headers?: Record<string, string>): Promise<Response>;
+	/** POST a form to a path (same origin), with the session of `token`, not following redirects. */
+	post(path: string, body: FormBody, token?: string, headers?: Record<string, string>): Promise<Response>;
+}
+
+/**
+ * get/post for the app at `baseUrl` (read at each request), sending `headers` over `accept: text/html`:
+ * useApp's own, and a second start of the built app for a test that needs one with another environment.
+ */
+export function clientOf(baseUrl: () => string, headers: Record<string, string> = {}): AppClient {
+	const cookie = (token?: string): Record<string, string> => (token ? { cookie: `tsunagu_session=${token}` } : {});
+	return {
+		cookie,
+		get: (path, token, extra = {}) => fetch(baseUrl() + path, { redirect: 'manual', headers: { accept: 'text/html', ...headers, ...cookie(token), ...extra } }),
+		post: (path, body, token, extra = {}) =>
+			fetch(baseUrl() + path, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: { accept: 'text/html', ...headers, 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl(), ...cookie(token), ...extra },
+				body: formOf(body).toString()
+			})
+	};
+}
+
+export interface AppUnderTest extends AppClient {
 	readonly baseUrl: string;
 	readonly database: Database;
 	/** The database's owner (past row-level security), for looking at and placing rows. */
@@ -97,12 +126,6 @@ export interface AppUnderTest {
 	/** The people, when `seed` was given. */
 	readonly cast: Cast;
 	readonly running: RunningApp;
-	/** The session cookie header for a token (none for no token). */
-	cookie(token?: string): Record<string, string>;
-	/** GET a path, with the session of `token`, not following redirects. */
-	get(path: string, token?: string, headers?: Record<string, string>): Promise<Response>;
-	/** POST a form to a path (same origin), with the session of `token`, not following redirects. */
-	post(path: string, body: FormBody, token?: string, headers?: Record<string, string>): Promise<Response>;
 }
 
 /**
@@ -119,8 +142,8 @@ export function useApp(options: UseAppOptions = {}): AppUnderTest {
 		if (value === undefined) throw new Error(`useApp: no ${what} yet (it is there from beforeAll on)`);
 		return value;
 	};
-	const cookie = (token?: string): Record<string, string> => (token ? { cookie: `tsunagu_session=${token}` } : {});
 	const app: AppUnderTest = {
+		...clientOf(() => app.baseUrl, options.headers),
 		get baseUrl() {
 			return ready(running, 'app').baseUrl;
 		},
@@ -135,16 +158,7 @@ export function useApp(options: UseAppOptions = {}): AppUnderTest {
 		},
 		get running() {
 			return ready(running, 'app');
-		},
-		cookie,
-		get: (path, token, headers = {}) => fetch(app.baseUrl + path, { redirect: 'manual', headers: { accept: 'text/html', ...options.headers, ...cookie(token), ...headers } }),
-		post: (path, body, token, headers = {}) =>
-			fetch(app.baseUrl + path, {
-				method: 'POST',
-				redirect: 'manual',
-				headers: { accept: 'text/html', ...options.headers, 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl, ...cookie(token), ...headers },
-				body: formOf(body).toString()
-			})
+		}
 	};
 	beforeAll(async () => {
 		database = await testDatabase();
@@ -152,7 +166,7 @@ export function useApp(options: UseAppOptions = {}): AppUnderTest {
 		await admin.connect();
 		if (options.seed !== undefined) cast = await seedCast(database, options.seed);
 		await options.before?.(app);
-		running = await startApp(database.adminUrl, options.env);
+		running = await startApp(database.adminUrl, typeof options.env === 'function' ? options.env() : options.env);
 	}, 120_000);
 	afterAll(async () => {
 		await running?.stop();

@@ -4,7 +4,7 @@
  * factor — each with a signed-in session made the way login makes them.
  */
 import { eq, sql } from 'drizzle-orm';
-import type { Database } from '../../src/lib/server/db';
+import type { Database, Db } from '../../src/lib/server/db';
 import { asSystem } from '../../src/lib/server/db/tenant';
 import { createSession, createUser } from '../../src/lib/server/auth';
 import { users } from '../../src/lib/server/auth/schema';
@@ -38,6 +38,15 @@ async function organisationWithPrograms(database: Database, skip: string[]): Pro
 			and o.id::text <> all(${`{${skip.join(',')}}`}::text[])
 		order by o.slug limit 1`);
 	return rows.rows[0].id;
+}
+
+/** A person with a role in the organisation (auth's createUser, network's setMembership), not signed in: a member of a test's own organisation. */
+export async function makeMember(db: Db, organizationId: string, role: Role, email: string): Promise<string> {
+	return asSystem(db, async (tx) => {
+		const id = await createUser(tx, email, email.split('@')[0], PASSWORD);
+		await setMembership(tx, organizationId, id, role, null);
+		return id;
+	});
 }
 
 export async function seedCast(database: Database, tag = 'm'): Promise<Cast> {

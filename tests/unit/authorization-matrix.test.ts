@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../helpers/db';
 import { startApp, type RunningApp } from '../helpers/app';
 import { seedCast, PRINCIPALS, type Cast, type Principal } from '../helpers/people';
+import { makeOrganization, makePlace, makeProgram } from '../helpers/factories';
 import type { Database } from '../../src/lib/server/db';
 import { asSystem } from '../../src/lib/server/db/tenant';
 import { encryptText } from '../../src/lib/server/crypto';
@@ -575,8 +576,8 @@ async function snapshotOf(org: string): Promise<string> {
 }
 
 async function idsOf(org: string, member: string): Promise<Ids> {
-	const program = (await admin.query('select id from programs where organization_id = $1 and published order by id limit 1', [org])).rows[0].id;
-	const location = (await admin.query('select id from locations where organization_id = $1 order by id limit 1', [org])).rows[0].id;
+	const location = await makePlace(database.db, org);
+	const program = await makeProgram(database.db, org, { placeIds: [location] });
 	// Row ids are chosen here so that the registration's id is known (sealed values bind to it;
 	// these placeholders are never decrypted by the probes).
 	const occurrence = (
@@ -618,7 +619,7 @@ async function idsOf(org: string, member: string): Promise<Ids> {
  * without consent (a recorded basis), each with one item sealed for its receiver.
  */
 async function addReferrals(a: Ids, b: Ids): Promise<void> {
-	const c = (await admin.query('select id from organizations where published and id <> all($1::uuid[]) order by slug limit 1', [[a.org, b.org, cast.secretariatOrg]])).rows[0].id;
+	const c = await makeOrganization(database.db);
 	const make = async (from: Ids, to: string) => {
 		const subject =
 			(await admin.query(`insert into data_subjects (organization_id, source_kind, source_id) values ($1, 'consultation', $2) on conflict do nothing returning id`, [from.org, from.thread])).rows[0]?.id ??

@@ -3,23 +3,12 @@
  * the excess with a quick 503 and Retry-After while health checks still pass, and static files
  * carry the same security headers as pages.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase } from '../helpers/db';
-import { startApp, type RunningApp } from '../helpers/app';
-import type { Database } from '../../src/lib/server/db';
+import { describe, expect, it } from 'vitest';
+import { useApp } from '../helpers/app';
 
-let database: Database;
-let app: RunningApp;
-
-beforeAll(async () => {
-	database = await testDatabase();
-	// Deliberately tiny limits so that a burst of a few dozen requests goes beyond them.
-	app = await startApp(database.adminUrl, { MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '2', QUEUE_TIMEOUT_MS: '2000' });
-}, 120_000);
-afterAll(async () => {
-	await app?.stop();
-	await database?.close();
-});
+// Deliberately tiny limits so that a burst of a few dozen requests goes beyond them. The requests
+// below are plain fetches: each burst sends its own headers (page or API form), as a client would.
+const app = useApp({ env: { MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '2', QUEUE_TIMEOUT_MS: '2000' } });
 
 describe('load shedding', () => {
 	it('sheds a burst beyond the queue with 503 + Retry-After, in the page or API form, and keeps health checks answering', async () => {

@@ -4,41 +4,25 @@
  * issuing cards is limited per network, never platform-wide. The app trusts X-Forwarded-For here
  * (ADDRESS_HEADER, as behind a reverse proxy), so each request can come from its own address.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import { testDatabase } from '../../../tests/helpers/db';
-import { startApp, type RunningApp } from '../../../tests/helpers/app';
-import type { Database } from '$lib/server/db';
+import { useApp } from '../../../tests/helpers/app';
 import { asSystem } from '$lib/server/db/tenant';
 import { occurrences } from '$lib/server/events/schema';
 import { register } from '$lib/server/events/registrations';
-import { residentOn } from '../../../tests/helpers/factories';
+import { makeOrganizationWithProgram, residentOn } from '../../../tests/helpers/factories';
 
-let database: Database;
-let app: RunningApp;
 let organizationId: string;
 let programId: string;
 
-beforeAll(async () => {
-	database = await testDatabase();
-	const row = (await database.db.execute<{ id: string; org: string }>(sql`select p.id, p.organization_id as org from programs p join organizations o on o.id = p.organization_id where p.published and o.published order by p.slug limit 1`)).rows[0];
-	programId = row.id;
-	organizationId = row.org;
-	app = await startApp(database.adminUrl, { ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1' });
-}, 120_000);
-afterAll(async () => {
-	await app?.stop();
-	await database?.close();
+const app = useApp({
+	env: { ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1' },
+	async before({ database }) {
+		({ organizationId, programId } = await makeOrganizationWithProgram(app.database.db));
+	}
 });
-
-const from = (address: string, form = false): Record<string, string> => ({
-	accept: 'text/html',
-	'x-forwarded-for': address,
-	...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl } : {})
-});
-const get = (path: string, address: string) => fetch(app.baseUrl + path, { headers: from(address), redirect: 'manual' });
-const post = (path: string, address: string, body: URLSearchParams) => fetch(app.baseUrl + path, { method: 'POST', headers: from(address, true), body: body.toString(), redirect: 'manual' });
+const get = (path: string, address: string) => app.get(path, undefined, { 'x-forwarded-for': address });
+const post = (path: string, address: string, body: URLSearchParams) => app.post(path, body, undefined, { 'x-forwarded-for': address });
 // A link of the right shape that belongs to nobody.
 const guess = () => randomBytes(32).toString('base64url');
 
@@ -114,13 +98,13 @@ describe("guessing residents' links", () => {
 
 	it("keeps a resident's registration link working after 100 wrong guesses from another address", async () => {
 		const startsAt = new Date(Date.now() + 7 * 86_400_000);
-		const [date] = await asSystem(database.db, (tx) =>
+		const [date] = await asSystem(app.database.db, (tx) =>
 			tx
 				.insert(occurrences)
 				.values({ organizationId, programId, day: startsAt.toISOString().slice(0, 10), startsAt, registrationOpen: true, capacity: 10, capacityUnit: 'people' })
 				.returning()
 		);
-		const registered = await register(residentOn(database.db, { ip: '192.0.2.30' }), { occurrenceId: date.id, registration: { name: 'つなぐ たろう', contact: 'taro@example.org', groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: 'links-http-test-0001' }, cardId: null });
+		const registered = await register(residentOn(app.database.db, { ip: '192.0.2.30' }), { occurrenceId: date.id, registration: { name: 'つなぐ たろう', contact: 'taro@example.org', groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: 'links-http-test-0001' }, cardId: null });
 		const made = registered.ok ? registered.value : null;
 		if (!made?.token) throw new Error('not registered');
 

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useApp } from '../../../tests/helpers/app';
+import { makeProgram, uniqueTag } from '../../../tests/helpers/factories';
 import { weekdayIndex } from '$lib/server/directory';
 
 const app = useApp({ seed: 'sh' });
@@ -35,8 +36,9 @@ describe('the program editor without JavaScript', () => {
 	});
 
 	it('copies one of the organisation’s programs into the new-program form, and nobody else’s', async () => {
-		const own = (await app.admin.query<{ id: string; title: string }>(`select id, title from programs where organization_id = $1 order by slug limit 1`, [app.cast.orgA])).rows[0];
-		const other = (await app.admin.query<{ id: string; title: string }>(`select id, title from programs where organization_id = $1 order by slug limit 1`, [app.cast.orgB])).rows[0];
+		const program = async (organizationId: string, title: string) => ({ title, id: await makeProgram(app.database.db, organizationId, { edit: { title } }) });
+		const own = await program(app.cast.orgA, 'あおぞら食堂');
+		const other = await program(app.cast.orgB, `ひだまりサロン${uniqueTag()}`);
 		const copied = await textOf(await app.get(`/staff/orgs/${app.cast.orgA}/programs/new?from=${own.id}`, app.cast.people.staff.token));
 		expect(copied).toContain(`「${own.title}」の内容と日程をうつしました。`);
 		expect(copied).toContain(`value="${own.title}(コピー)"`);

@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { testDatabase } from '../../../../tests/helpers/db';
-import { seedCast, type Cast } from '../../../../tests/helpers/people';
+import { makeMember, seedCast, type Cast } from '../../../../tests/helpers/people';
+import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { useDatabase } from '../db';
-import { asSystem } from '../db/tenant';
-import { createUser, type Permission } from '../auth';
-import { setMembership, type Role } from '../network';
+import type { Permission } from '../auth';
+import type { Role } from '../network';
 import { addAction, conferencesOf, createConference, editConference, markActionDone, openConference, setParticipants, writeRecord } from './index';
 import { organizationScopeOf } from '../../../../tests/helpers/scopes';
 
@@ -55,12 +55,8 @@ beforeAll(async () => {
 	admin = new pg.Client({ connectionString: database.adminUrl });
 	await admin.connect();
 	cast = await seedCast(database, 'conferences');
-	orgC = (await admin.query(`select id from organizations where id <> all($1::uuid[]) order by slug limit 1`, [[cast.orgA, cast.orgB, cast.secretariatOrg]])).rows[0].id;
-	memberC = await asSystem(database.db, async (tx) => {
-		const id = await createUser(tx, 'conferences-c@example.org', 'staff-c', 'correct horse battery staple');
-		await setMembership(tx, orgC, id, 'staff', null);
-		return id;
-	});
+	orgC = await makeOrganization(database.db);
+	memberC = await makeMember(database.db, orgC, 'staff', 'conferences-c@example.org');
 }, 60_000);
 
 afterAll(async () => {

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../tests/helpers/people';
+import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { withAccess, ANONYMOUS, type AccessContext } from '../db/tenant';
 
@@ -61,7 +62,7 @@ beforeAll(async () => {
 	admin = new pg.Client({ connectionString: database.adminUrl });
 	await admin.connect();
 	cast = await seedCast(database, 'conference-rls');
-	orgC = (await admin.query(`select id from organizations where id <> all($1::uuid[]) order by slug limit 1`, [[cast.orgA, cast.orgB, cast.secretariatOrg]])).rows[0].id;
+	orgC = await makeOrganization(database.db);
 	conf.open = await makeConference('-1 hour', '1 hour');
 	conf.ended = await makeConference('-3 hours', '-1 hour');
 	conf.future = await makeConference('1 hour', '3 hours');

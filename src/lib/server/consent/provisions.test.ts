@@ -74,7 +74,7 @@ beforeAll(async () => {
 	useDatabase(database);
 	admin = new pg.Client({ connectionString: database.adminUrl });
 	await admin.connect();
-	secretariatOrg = (await admin.query(`select id from organizations where slug = 's003-arakawa-shakyo'`)).rows[0].id;
+	secretariatOrg = await makeOrganization(database.db, { name: '事務局の団体' });
 	orgA = await makeOrganization(database.db, { name: '提供する団体A' });
 	orgB = await makeOrganization(database.db, { name: '受け取る団体B' });
 	orgC = await makeOrganization(database.db, { name: '関係のない団体C' });

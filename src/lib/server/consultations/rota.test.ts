@@ -4,103 +4,81 @@
  * who gets in (anonymous → login, another organisation → 403, a member without the permission →
  * 403), what each sees, and bad input (a Japanese message, nothing changed).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { testDatabase } from '../../../../tests/helpers/db';
-import { startApp, type RunningApp } from '../../../../tests/helpers/app';
-import { seedCast, type Cast } from '../../../../tests/helpers/people';
-import { useDatabase, type Database } from '../db';
+import { useApp } from '../../../../tests/helpers/app';
+import { useDatabase } from '../db';
 import { requireOrganization } from '../auth/guard';
 import { rotaInput, rotaPage, setEscalationMinutes, setRota } from './index';
 import { normaliseLinkCode } from './rota';
 import { launch, seriousViolations } from '../../../../tests/e2e/browser';
 import { actorOf, organizationScopeOf, requestOf } from '../../../../tests/helpers/scopes';
 
-let database: Database;
-let admin: pg.Client;
-let cast: Cast;
-let app: RunningApp;
+// The module's operations run on the app's database too.
+const app = useApp({ seed: 'rota', before: async ({ database }) => useDatabase(database) });
 
-const adminA = () => organizationScopeOf(cast.people.org_admin.userId, cast.orgA, 'org_admin', 'consultations.manage');
-const counsellorA = () => organizationScopeOf(cast.people.counsellor.userId, cast.orgA, 'counsellor', 'consultations.read');
+const adminA = () => organizationScopeOf(app.cast.people.org_admin.userId, app.cast.orgA, 'org_admin', 'consultations.manage');
+const counsellorA = () => organizationScopeOf(app.cast.people.counsellor.userId, app.cast.orgA, 'counsellor', 'consultations.read');
 /** The secretariat admin acting for organisation A through the network permission (no role in A). */
-const secretariatAtA = () => requireOrganization(requestOf(actorOf(cast.people.secretariat.userId, cast.secretariatOrg, 'secretariat_admin'), cast.orgA), 'consultations.manage');
+const secretariatAtA = () => requireOrganization(requestOf(actorOf(app.cast.people.secretariat.userId, app.cast.secretariatOrg, 'secretariat_admin'), app.cast.orgA), 'consultations.manage');
 
-const rota = async (org: string) => (await admin.query<{ user_id: string; position: number }>(`select user_id, position from consultation_rota where organization_id = $1 order by position`, [org])).rows;
-const minutes = async (org: string) => (await admin.query(`select escalation_minutes from consultation_settings where organization_id = $1`, [org])).rows[0]?.escalation_minutes ?? null;
-const cookie = (token?: string): Record<string, string> => (token ? { cookie: `tsunagu_session=${token}` } : {});
-const page = (org: string, token?: string) => fetch(`${app.baseUrl}/staff/orgs/${org}/consultations/rota`, { redirect: 'manual', headers: { accept: 'text/html', ...cookie(token) } });
-const post = (org: string, action: string, body: Record<string, string>, token?: string) =>
-	fetch(`${app.baseUrl}/staff/orgs/${org}/consultations/rota?/${action}`, { method: 'POST', redirect: 'manual', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', origin: app.baseUrl, ...cookie(token) }, body: new URLSearchParams(body).toString() });
-
-beforeAll(async () => {
-	database = await testDatabase();
-	useDatabase(database);
-	admin = new pg.Client({ connectionString: database.adminUrl });
-	await admin.connect();
-	cast = await seedCast(database, 'rota');
-	app = await startApp(database.adminUrl);
-}, 120_000);
-
-afterAll(async () => {
-	await app?.stop();
-	await admin?.end();
-	await database?.close();
-});
+const rota = async (org: string) => (await app.admin.query<{ user_id: string; position: number }>(`select user_id, position from consultation_rota where organization_id = $1 order by position`, [org])).rows;
+const minutes = async (org: string) => (await app.admin.query(`select escalation_minutes from consultation_settings where organization_id = $1`, [org])).rows[0]?.escalation_minutes ?? null;
+const page = (org: string, token?: string) => app.get(`/staff/orgs/${org}/consultations/rota`, token);
+const post = (org: string, action: string, body: Record<string, string>, token?: string) => app.post(`/staff/orgs/${org}/consultations/rota?/${action}`, body, token);
 
 describe('the rota (module)', () => {
 	it('is set by the organisation’s admin from its counsellors, audited; a non-counsellor is refused', async () => {
 		const parsed = rotaInput.parse({
 			entries: [
-				{ userId: cast.people.counsellor.userId, position: '１' },
-				{ userId: cast.people.unenrolled.userId, position: '2' },
-				{ userId: cast.people.staff.userId, position: '' }
+				{ userId: app.cast.people.counsellor.userId, position: '１' },
+				{ userId: app.cast.people.unenrolled.userId, position: '2' },
+				{ userId: app.cast.people.staff.userId, position: '' }
 			]
 		});
 		expect((await setRota(adminA(), parsed)).ok).toBe(true);
-		expect(await rota(cast.orgA)).toEqual([
-			{ user_id: cast.people.counsellor.userId, position: 1 },
-			{ user_id: cast.people.unenrolled.userId, position: 2 }
+		expect(await rota(app.cast.orgA)).toEqual([
+			{ user_id: app.cast.people.counsellor.userId, position: 1 },
+			{ user_id: app.cast.people.unenrolled.userId, position: 2 }
 		]);
-		expect(await setRota(adminA(), rotaInput.parse({ entries: [{ userId: cast.people.staff.userId, position: '1' }] }))).toEqual({ ok: false, reason: 'not_answering' });
-		const audit = (await admin.query(`select action, actor_user_id from audit_events where organization_id = $1 and action = 'consultation.rota_set'`, [cast.orgA])).rows;
-		expect(audit).toEqual([{ action: 'consultation.rota_set', actor_user_id: cast.people.org_admin.userId }]);
+		expect(await setRota(adminA(), rotaInput.parse({ entries: [{ userId: app.cast.people.staff.userId, position: '1' }] }))).toEqual({ ok: false, reason: 'not_answering' });
+		const audit = (await app.admin.query(`select action, actor_user_id from audit_events where organization_id = $1 and action = 'consultation.rota_set'`, [app.cast.orgA])).rows;
+		expect(audit).toEqual([{ action: 'consultation.rota_set', actor_user_id: app.cast.people.org_admin.userId }]);
 	});
 
 	it('keeps a LINE link when the order changes, and drops whoever leaves the rota', async () => {
-		await admin.query(`update consultation_rota set line_user_id_sealed = 'enc:v1:placeholder' where user_id = $1`, [cast.people.counsellor.userId]);
+		await app.admin.query(`update consultation_rota set line_user_id_sealed = 'enc:v1:placeholder' where user_id = $1`, [app.cast.people.counsellor.userId]);
 		expect(
 			(
 				await setRota(
 					adminA(),
 					rotaInput.parse({
 						entries: [
-							{ userId: cast.people.unenrolled.userId, position: '1' },
-							{ userId: cast.people.counsellor.userId, position: '5' }
+							{ userId: app.cast.people.unenrolled.userId, position: '1' },
+							{ userId: app.cast.people.counsellor.userId, position: '5' }
 						]
 					})
 				)
 			).ok
 		).toBe(true);
-		const rows = (await admin.query(`select user_id, position, line_user_id_sealed from consultation_rota where organization_id = $1 order by position`, [cast.orgA])).rows;
+		const rows = (await app.admin.query(`select user_id, position, line_user_id_sealed from consultation_rota where organization_id = $1 order by position`, [app.cast.orgA])).rows;
 		expect(rows.map((r) => [r.user_id, r.position, r.line_user_id_sealed])).toEqual([
-			[cast.people.unenrolled.userId, 1, null],
-			[cast.people.counsellor.userId, 2, 'enc:v1:placeholder']
+			[app.cast.people.unenrolled.userId, 1, null],
+			[app.cast.people.counsellor.userId, 2, 'enc:v1:placeholder']
 		]);
-		await admin.query(`update consultation_rota set line_user_id_sealed = null`);
+		await app.admin.query(`update consultation_rota set line_user_id_sealed = null`);
 	});
 
 	it('refuses the same position twice, and positions that are not 1–99', () => {
 		expect(
 			rotaInput.safeParse({
 				entries: [
-					{ userId: cast.people.counsellor.userId, position: '1' },
-					{ userId: cast.people.unenrolled.userId, position: '1' }
+					{ userId: app.cast.people.counsellor.userId, position: '1' },
+					{ userId: app.cast.people.unenrolled.userId, position: '1' }
 				]
 			}).success
 		).toBe(false);
-		for (const position of ['0', '100', 'a', '-1', '1.5']) expect(rotaInput.safeParse({ entries: [{ userId: cast.people.counsellor.userId, position }] }).success, position).toBe(false);
+		for (const position of ['0', '100', 'a', '-1', '1.5']) expect(rotaInput.safeParse({ entries: [{ userId: app.cast.people.counsellor.userId, position }] }).success, position).toBe(false);
 	});
 
 	it('lets counsellors read it but not change it; the secretariat acting for another organisation gets neither', async () => {
@@ -110,7 +88,7 @@ describe('the rota (module)', () => {
 		expect(await setEscalationMinutes(counsellorA(), { minutes: 5 })).toEqual({ ok: false, reason: 'forbidden' });
 		// consultations.manage is no network permission: the guard makes no scope for the secretariat at A.
 		expect(() => secretariatAtA()).toThrow(expect.objectContaining({ status: 403 }));
-		expect(await minutes(cast.orgA)).toBeNull();
+		expect(await minutes(app.cast.orgA)).toBeNull();
 	});
 
 	it('reads a link code typed loosely (case, full width, spaces), and nothing else', () => {
@@ -122,41 +100,41 @@ describe('the rota (module)', () => {
 
 describe('the rota page over HTTP', () => {
 	it('sends anonymous visitors to the login, refuses other organisations and members without the permission', async () => {
-		const anonymous = await page(cast.orgA);
+		const anonymous = await page(app.cast.orgA);
 		expect(anonymous.status).toBe(303);
 		expect(anonymous.headers.get('location')).toMatch(/^\/login/);
-		expect((await post(cast.orgA, 'minutes', { minutes: '5' })).headers.get('location')).toMatch(/^\/login/);
-		for (const token of [cast.people.staff.token, cast.people.volunteer.token, cast.people.adminB.token, cast.people.secretariat.token]) expect((await page(cast.orgA, token)).status).toBe(403);
-		for (const token of [cast.people.counsellor.token, cast.people.staff.token, cast.people.adminB.token, cast.people.secretariat.token]) {
-			expect((await post(cast.orgA, 'minutes', { minutes: '5' }, token)).status).toBe(403);
-			expect((await post(cast.orgA, 'rota', { [`position:${cast.people.counsellor.userId}`]: '1' }, token)).status).toBe(403);
+		expect((await post(app.cast.orgA, 'minutes', { minutes: '5' })).headers.get('location')).toMatch(/^\/login/);
+		for (const token of [app.cast.people.staff.token, app.cast.people.volunteer.token, app.cast.people.adminB.token, app.cast.people.secretariat.token]) expect((await page(app.cast.orgA, token)).status).toBe(403);
+		for (const token of [app.cast.people.counsellor.token, app.cast.people.staff.token, app.cast.people.adminB.token, app.cast.people.secretariat.token]) {
+			expect((await post(app.cast.orgA, 'minutes', { minutes: '5' }, token)).status).toBe(403);
+			expect((await post(app.cast.orgA, 'rota', { [`position:${app.cast.people.counsellor.userId}`]: '1' }, token)).status).toBe(403);
 		}
-		expect((await post(cast.orgA, 'lineCode', {}, cast.people.org_admin.token)).status).toBe(403);
-		expect(await minutes(cast.orgA)).toBeNull();
+		expect((await post(app.cast.orgA, 'lineCode', {}, app.cast.people.org_admin.token)).status).toBe(403);
+		expect(await minutes(app.cast.orgA)).toBeNull();
 	});
 
 	it('shows the admin the form and the counsellor the order, linked from the inbox', async () => {
-		const asAdmin = await (await page(cast.orgA, cast.people.org_admin.token)).text();
+		const asAdmin = await (await page(app.cast.orgA, app.cast.people.org_admin.token)).text();
 		expect(asAdmin).toContain('action="?/rota"');
 		expect(asAdmin).toContain('action="?/minutes"');
-		const asCounsellor = await (await page(cast.orgA, cast.people.counsellor.token)).text();
+		const asCounsellor = await (await page(app.cast.orgA, app.cast.people.counsellor.token)).text();
 		expect(asCounsellor).not.toContain('action="?/rota"');
 		expect(asCounsellor).toContain('団体の管理者が決めます');
 		expect(asCounsellor).toContain('action="?/lineCode"');
-		const inbox = await (await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/consultations`, { headers: cookie(cast.people.counsellor.token) })).text();
-		expect(inbox).toContain(`/staff/orgs/${cast.orgA}/consultations/rota`);
+		const inbox = await (await app.get(`/staff/orgs/${app.cast.orgA}/consultations`, app.cast.people.counsellor.token)).text();
+		expect(inbox).toContain(`/staff/orgs/${app.cast.orgA}/consultations/rota`);
 	});
 
 	it('has no serious or critical accessibility violation, for the admin (with a refused entry shown) and for a counsellor (axe)', async () => {
 		const browser = await launch();
 		try {
-			for (const person of [cast.people.org_admin, cast.people.counsellor]) {
+			for (const person of [app.cast.people.org_admin, app.cast.people.counsellor]) {
 				const context = await browser.newContext({ locale: 'ja-JP', javaScriptEnabled: false, bypassCSP: true });
 				await context.addCookies([{ name: 'tsunagu_session', value: person.token, url: app.baseUrl }]);
 				const tab = await context.newPage();
-				await tab.goto(`${app.baseUrl}/staff/orgs/${cast.orgA}/consultations/rota`);
+				await tab.goto(`${app.baseUrl}/staff/orgs/${app.cast.orgA}/consultations/rota`);
 				expect(await seriousViolations(tab), person.userId).toEqual([]);
-				if (person === cast.people.org_admin) {
+				if (person === app.cast.people.org_admin) {
 					await tab.locator('input[name="minutes"]').fill('0');
 					await tab.locator('form[action="?/minutes"] button[type="submit"]').click();
 					await tab.waitForLoadState();
@@ -172,37 +150,37 @@ describe('the rota page over HTTP', () => {
 
 	it('refuses bad minutes with a Japanese message and changes nothing; saves good ones', async () => {
 		for (const bad of ['0', '5000', 'abc', '', '10.5']) {
-			const r = await post(cast.orgA, 'minutes', { minutes: bad }, cast.people.org_admin.token);
+			const r = await post(app.cast.orgA, 'minutes', { minutes: bad }, app.cast.people.org_admin.token);
 			expect(r.status, bad).toBe(400);
 			expect(await r.text()).toContain('時間は1から1440までの数字(分)で書いてください。');
 		}
-		expect(await minutes(cast.orgA)).toBeNull();
-		const saved = await post(cast.orgA, 'minutes', { minutes: '１５' }, cast.people.org_admin.token);
+		expect(await minutes(app.cast.orgA)).toBeNull();
+		const saved = await post(app.cast.orgA, 'minutes', { minutes: '１５' }, app.cast.people.org_admin.token);
 		expect(saved.status).toBe(303);
-		expect(await minutes(cast.orgA)).toBe(15);
-		const audit = (await admin.query(`select actor_user_id from audit_events where organization_id = $1 and action = 'consultation.settings_escalation'`, [cast.orgA])).rows;
-		expect(audit).toEqual([{ actor_user_id: cast.people.org_admin.userId }]);
+		expect(await minutes(app.cast.orgA)).toBe(15);
+		const audit = (await app.admin.query(`select actor_user_id from audit_events where organization_id = $1 and action = 'consultation.settings_escalation'`, [app.cast.orgA])).rows;
+		expect(audit).toEqual([{ actor_user_id: app.cast.people.org_admin.userId }]);
 	});
 
 	it('refuses a bad order with a Japanese message and changes nothing; a counsellor makes a LINE code shown once', async () => {
-		const before = await rota(cast.orgA);
-		const r = await post(cast.orgA, 'rota', { [`position:${cast.people.counsellor.userId}`]: '1', [`position:${cast.people.unenrolled.userId}`]: '1' }, cast.people.org_admin.token);
+		const before = await rota(app.cast.orgA);
+		const r = await post(app.cast.orgA, 'rota', { [`position:${app.cast.people.counsellor.userId}`]: '1', [`position:${app.cast.people.unenrolled.userId}`]: '1' }, app.cast.people.org_admin.token);
 		expect(r.status).toBe(400);
 		expect(await r.text()).toContain('同じ順番が2人以上にあります。');
-		const notCounsellor = await post(cast.orgA, 'rota', { [`position:${cast.people.staff.userId}`]: '1' }, cast.people.org_admin.token);
+		const notCounsellor = await post(app.cast.orgA, 'rota', { [`position:${app.cast.people.staff.userId}`]: '1' }, app.cast.people.org_admin.token);
 		expect(notCounsellor.status).toBe(400);
 		expect(await notCounsellor.text()).toContain('相談員ではない人');
-		expect(await rota(cast.orgA)).toEqual(before);
-		const ok = await post(cast.orgA, 'rota', { [`position:${cast.people.counsellor.userId}`]: '1', [`position:${cast.people.unenrolled.userId}`]: '' }, cast.people.org_admin.token);
+		expect(await rota(app.cast.orgA)).toEqual(before);
+		const ok = await post(app.cast.orgA, 'rota', { [`position:${app.cast.people.counsellor.userId}`]: '1', [`position:${app.cast.people.unenrolled.userId}`]: '' }, app.cast.people.org_admin.token);
 		expect(ok.status).toBe(303);
-		expect(await rota(cast.orgA)).toEqual([{ user_id: cast.people.counsellor.userId, position: 1 }]);
+		expect(await rota(app.cast.orgA)).toEqual([{ user_id: app.cast.people.counsellor.userId, position: 1 }]);
 
-		const code = await post(cast.orgA, 'lineCode', {}, cast.people.counsellor.token);
+		const code = await post(app.cast.orgA, 'lineCode', {}, app.cast.people.counsellor.token);
 		expect(code.status).toBe(200);
 		const html = await code.text();
 		const shown = /TSUNAGU-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2}/.exec(html)?.[0];
 		expect(shown).toBeDefined();
-		const [row] = (await admin.query(`select line_link_digest, line_link_expires_at from consultation_rota where user_id = $1`, [cast.people.counsellor.userId])).rows;
+		const [row] = (await app.admin.query(`select line_link_digest, line_link_expires_at from consultation_rota where user_id = $1`, [app.cast.people.counsellor.userId])).rows;
 		expect(row.line_link_digest).toMatch(/^[0-9a-f]{64}$/);
 		expect(row.line_link_digest).toBe(
 			createHash('sha256')
@@ -211,6 +189,6 @@ describe('the rota page over HTTP', () => {
 		);
 		expect(new Date(row.line_link_expires_at).getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
 		// Not shown again on the next visit.
-		expect(await (await page(cast.orgA, cast.people.counsellor.token)).text()).not.toContain(shown!);
+		expect(await (await page(app.cast.orgA, app.cast.people.counsellor.token)).text()).not.toContain(shown!);
 	});
 });

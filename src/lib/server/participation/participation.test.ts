@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
+import { makeOrganizationWithProgram, makeProgram, uniqueTag } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
 import { localDay, addDays } from '../directory';
@@ -24,6 +25,7 @@ let database: Database;
 let orgA: string;
 let orgB: string;
 let programA: string;
+let programB: string;
 let todayDate: string;
 const today = localDay(new Date());
 const origin = { actorUserId: null, ip: '192.0.2.9', userAgent: 'vitest' };
@@ -56,10 +58,9 @@ async function dateOf(programId: string, org: string, day: string, extra: Partia
 beforeAll(async () => {
 	database = await testDatabase();
 	useDatabase(database);
-	const rows = (await database.db.execute<{ id: string; org: string }>(sql`select p.id, p.organization_id as org from programs p join organizations o on o.id = p.organization_id where p.published and o.published order by o.slug, p.slug`)).rows;
-	programA = rows[0].id;
-	orgA = rows[0].org;
-	orgB = rows.find((r) => r.org !== orgA)!.org;
+	// A's name holds Latin letters where the figures test cuts a part of it to type in full width; B is in another city.
+	({ organizationId: orgA, programId: programA } = await makeOrganizationWithProgram(database.db, { organization: { name: `みどりCafe${uniqueTag()}` } }));
+	({ organizationId: orgB, programId: programB } = await makeOrganizationWithProgram(database.db, { organization: { city: '足立区' } }));
 	todayDate = await dateOf(programA, orgA, today);
 	staff.memberships.push({ organizationId: orgA, organizationName: 'A', role: 'staff' }, { organizationId: orgB, organizationName: 'B', role: 'staff' });
 });
@@ -89,7 +90,6 @@ describe('cards and check-in', () => {
 		const counted1 = await asSystem(database.db, (tx) => tx.execute<{ n: number; band: string }>(sql`select count(*)::int as n, max(age_band) as band from visits where card_id = ${card.id}`));
 		expect(counted1.rows[0]).toEqual({ n: 1, band: '30s' });
 		// At B, which the holder did not allow, the card is not recognised (and B learns nothing).
-		const programB = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
 		const dateB = await dateOf(programB, orgB, today);
 		const atB = await flat(checkIn(scopeOf(orgB), { occurrenceId: dateB, code: card.code }));
 		expect(atB).toEqual({ ok: false, reason: 'unknown_card' });
@@ -205,14 +205,13 @@ describe('anonymous taps', () => {
 		const after = await runIn(scopeOf(orgA), (tx) => dayTotals(tx, scopeOf(orgA), { programId: programA, day: today }));
 		expect(after).toEqual({ taps: before.taps + 3, checkedIn: before.checkedIn });
 		expect(before.checkedIn).toBeGreaterThan(0);
-		const programB = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
 		expect(await flat(recordTaps(scopeOf(orgA), { taps: [{ ...taps[0], clientKey: 'tap-x-0000000002', programId: programB, occurrenceId: null }] }))).toMatchObject({ ok: false, reason: 'foreign_program' });
 	});
 });
 
 describe('figures', () => {
 	it('count 開催回数, 延べ, 実人数, repeat and retention by hand-made visits', async () => {
-		const program = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgA} and id <> ${programA} limit 1`)).rows[0]?.id ?? programA;
+		const program = await makeProgram(database.db, orgA);
 		// A fresh program-like scope: three dates held in January 2026, one cancelled, one in the future.
 		const days = ['2026-01-05', '2026-01-12', '2026-01-19', '2026-02-20'];
 		await asSystem(database.db, async (tx) => {
@@ -249,7 +248,7 @@ describe('figures', () => {
 
 	it('count retention per program and across programs: coming back to another program counts for the scope only', async () => {
 		const x = programA;
-		const y = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
+		const y = programB;
 		const orgOf = { [x]: orgA, [y]: orgB };
 		await asSystem(database.db, async (tx) => {
 			await tx.execute(sql`delete from visits where program_id in (${x}, ${y}) and day between '2025-03-01' and '2025-05-31'`);
@@ -271,7 +270,7 @@ describe('figures', () => {
 
 	it('count the region per organisation and once per person across organisations, for the secretariat', async () => {
 		const x = programA;
-		const y = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${orgB} limit 1`)).rows[0].id;
+		const y = programB;
 		await asSystem(database.db, async (tx) => {
 			await tx.execute(sql`delete from visits where day between '2024-03-01' and '2024-03-31'`);
 			const v = (programId: string, organizationId: string, day: string, personKey: string) => ({ organizationId, programId, day, countedAt: new Date(`${day}T10:00:00+09:00`), source: 'card' as const, personKey });
@@ -305,7 +304,8 @@ describe('figures', () => {
 		expect(byCity.organizations.map((o) => o.id)).toContain(orgB);
 		expect(byCity.cities).toContain(b.city);
 		expect(byCity.organizations.length).toBeLessThan(region.organizations.length);
-		if (a.city !== b.city) expect(byCity.total).toMatchObject({ visits: 2, identified: 2 }); // A's visit is outside the filter
+		expect(a.city).not.toBe(b.city);
+		expect(byCity.total).toMatchObject({ visits: 2, identified: 2 }); // A's visit is outside the filter
 		const none = await regionFigures(secretariat, { query: q, today: '2024-04-01', filter: { name: '存在しない団体名', city: '' } });
 		expect(none.organizations).toEqual([]);
 		expect(none.total.visits).toBe(0);

@@ -14,13 +14,12 @@ import path from 'node:path';
 import pg from 'pg';
 import { and, eq } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
-import { seedCast, type Cast } from '../../../../tests/helpers/people';
-import { makeOccurrence, makeRegistration } from '../../../../tests/helpers/factories';
-import { asSystem } from '../db/tenant';
+import { makeMember, seedCast, type Cast } from '../../../../tests/helpers/people';
+import { makeOccurrence, makeOrganization, makeProgram, makeRegistration } from '../../../../tests/helpers/factories';
 import { useDatabase, type Database } from '../db';
 import { residentScope } from '../auth/guard';
-import { createUser, type Permission } from '../auth';
-import { setMembership, type Role } from '../network';
+import type { Permission } from '../auth';
+import type { Role } from '../network';
 import { readOutbox } from '../mail';
 import { encryptText } from '../crypto';
 import { runIn, systemScope } from '../scope';
@@ -103,12 +102,8 @@ beforeAll(async () => {
 	admin = new pg.Client({ connectionString: database.adminUrl });
 	await admin.connect();
 	cast = await seedCast(database, 'referrals');
-	orgC = (await admin.query(`select id from organizations where published and id <> all($1::uuid[]) order by slug limit 1`, [[cast.orgA, cast.orgB, cast.secretariatOrg]])).rows[0].id;
-	staffC = await asSystem(database.db, async (tx) => {
-		const id = await createUser(tx, 'referrals-staff-c@example.org', 'staff c', 'correct horse battery staple');
-		await setMembership(tx, orgC, id, 'staff', null);
-		return id;
-	});
+	orgC = await makeOrganization(database.db);
+	staffC = await makeMember(database.db, orgC, 'staff', 'referrals-staff-c@example.org');
 	outbox = mkdtempSync(path.join(tmpdir(), 'tsunagu-referrals-'));
 	Object.assign(process.env, { OUTBOX_DIR: outbox, ORIGIN: 'https://tsunagu.example' });
 }, 60_000);
@@ -265,7 +260,7 @@ describe('sending without consent', () => {
 	});
 
 	it('starts from a registration for staff (registrations.view), not for a counsellor', async () => {
-		const program = (await admin.query(`select id from programs where organization_id = $1 and published order by id limit 1`, [cast.orgA])).rows[0].id;
+		const program = await makeProgram(database.db, cast.orgA);
 		const occurrence = await makeOccurrence(database.db, cast.orgA, program);
 		const registration = await makeRegistration(database.db, occurrence.id, { name: '佐藤はな', contact: 'hana@example.org', needs: '車いすを使います' });
 		const input = base(randomUUID(), { source: { kind: 'registration', id: registration.registrationId }, basis: 'legal_duty', reason: '法律にもとづく通告のため', items: ['name', 'needs'], needs: '車いすを使います', reach: 'mail' });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { RequestEvent } from '@sveltejs/kit';
 import { testDatabase } from '../../../../tests/helpers/db';
+import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { asSystem } from '../db/tenant';
 import { useDatabase } from '../db';
@@ -22,8 +23,8 @@ type Settings = { user_id: string; orgs: string; secretariat: string; system: st
 beforeAll(async () => {
 	database = await testDatabase();
 	useDatabase(database);
-	const orgs = (await database.db.execute<{ id: string }>(sql`select id from organizations order by slug limit 2`)).rows;
-	[orgA, orgB] = orgs.map((o) => o.id);
+	orgA = await makeOrganization(database.db);
+	orgB = await makeOrganization(database.db);
 	staff.memberships.push({ organizationId: orgA, organizationName: 'A', role: 'staff' }, { organizationId: orgB, organizationName: 'B', role: 'staff' });
 });
 afterAll(() => database.close());

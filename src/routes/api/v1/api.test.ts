@@ -1,10 +1,9 @@
 /** The JSON API through its real route handlers, against a test database. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
+import { makeOrganizationWithProgram, uniqueTag } from '../../../../tests/helpers/factories';
 import type { Database } from '$lib/server/db';
 import { useDatabase } from '$lib/server/db';
-import { programs } from '$lib/server/directory/schema';
 import { GET as listPrograms } from './programs/+server';
 import { GET as getProgram } from './programs/[id]/+server';
 import { GET as getOrganization } from './organizations/[id]/+server';
@@ -89,24 +88,26 @@ describe('GET /api/v1/programs: audience and partial matches', () => {
 		expect(enough.body.partial).toEqual([]);
 	});
 	it('a program says whom it is for', async () => {
-		const [row] = await database.db.select().from(programs).where(eq(programs.slug, 's001-fb8-getsureikai'));
-		const { body } = await call(getProgram, `/api/v1/programs/${row.id}`, { id: row.id });
+		const { programId: id } = await makeOrganizationWithProgram(database.db, { edit: { audience: 'supporters' } });
+		const { body } = await call(getProgram, `/api/v1/programs/${id}`, { id });
 		expect(body.audience).toBe('supporters');
 	});
 });
 
 describe('GET /api/v1/programs/{id} and /organizations/{id}', () => {
 	it('returns the program with schedules in words and next dates', async () => {
-		const [row] = await database.db.select().from(programs).where(eq(programs.slug, 's001-youthport-cafe'));
-		const { status, body } = await call(getProgram, `/api/v1/programs/${row.id}`, { id: row.id });
+		// 第1・第3土曜日 (the factory's schedule).
+		const title = `ゆうやけカフェ${uniqueTag()}`;
+		const { programId: id } = await makeOrganizationWithProgram(database.db, { edit: { title } });
+		const { status, body } = await call(getProgram, `/api/v1/programs/${id}`, { id });
 		expect(status).toBe(200);
-		expect(body.name).toBe(row.title);
+		expect(body.name).toBe(title);
 		expect(body.schedules[0].rrule).toBe('FREQ=MONTHLY;BYDAY=1SA,3SA');
 		expect(body.schedules[0].text).toContain('毎月第1・第3土曜日');
 		expect(body.next_occurrences).toHaveLength(5);
 		const org = await call(getOrganization, `/api/v1/organizations/${body.organization.id}`, { id: body.organization.id });
 		expect(org.status).toBe(200);
-		expect(org.body.programs.map((p: { id: string }) => p.id)).toContain(row.id);
+		expect(org.body.programs.map((p: { id: string }) => p.id)).toContain(id);
 	});
 	it('400 for a malformed id, 404 for an unknown one', async () => {
 		for (const handler of [getProgram, getOrganization]) {

@@ -6,14 +6,12 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { testDatabase } from '../../../../tests/helpers/db';
-import { startApp, type RunningApp } from '../../../../tests/helpers/app';
-import { seedCast, type Cast } from '../../../../tests/helpers/people';
-import type { Database } from '$lib/server/db';
+import { useApp } from '../../../../tests/helpers/app';
+import { makePlace, makeProgram } from '../../../../tests/helpers/factories';
+import type { Cast } from '../../../../tests/helpers/people';
 import { asSystem } from '$lib/server/db/tenant';
 import { localDay } from '$lib/server/directory';
 import { occurrences } from '$lib/server/events/schema';
@@ -146,40 +144,43 @@ describe('the OpenAPI document', () => {
 });
 
 describe('real answers of the built app match the document', () => {
-	let database: Database;
-	let app: RunningApp;
-	let cast: Cast;
 	let served: Doc;
 	let ajv: Ajv2020;
+	/** A's program without a place or a schedule (the empty shapes), and one with everything filled in. */
 	let program: string;
-	let organization: string;
+	let full: string;
+	let programB: string;
 	let today: string;
 	let card: string;
 
-	beforeAll(async () => {
-		database = await testDatabase();
-		cast = await seedCast(database, 'oa');
-		const [row] = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${cast.orgA} and published order by slug limit 1`)).rows;
-		program = row.id;
-		organization = cast.orgA;
-		const day = localDay(new Date());
-		[{ id: today }] = await asSystem(database.db, (tx) =>
-			tx
-				.insert(occurrences)
-				.values({ organizationId: cast.orgA, programId: program, day, startsAt: new Date(`${day}T10:00:00+09:00`) })
-				.returning({ id: occurrences.id })
-		);
-		card = (await issueCard(systemScope(database.db, 'test:openapi'), { organizationIds: [cast.orgA], ageBand: '30s', gender: 'female' })).code;
+	const app = useApp({
+		seed: 'oa',
 		// Small admission limits (one request at a time, two waiting), so that a burst meets the
 		// server's load shedding; the tests' requests one after another are not affected.
-		app = await startApp(database.adminUrl, { MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '2', QUEUE_TIMEOUT_MS: '5000' });
+		env: { MAX_CONCURRENT_REQUESTS: '1', MAX_QUEUED_REQUESTS: '2', QUEUE_TIMEOUT_MS: '5000' },
+		async before({ database, cast }) {
+			program = await makeProgram(database.db, cast.orgA, { schedule: null });
+			// In Funabashi, on the point the list's distance search is asked from; its words hold 居場所, which the list searches.
+			const place = await makePlace(database.db, cast.orgA, { prefecture: '千葉県', city: '船橋市', line: '本町1-2-3', postalCode: '273-0005', lat: 35.6946, lng: 139.9826, accessibility: '段差なし', transport: '駅から徒歩5分' });
+			full = await makeProgram(database.db, cast.orgA, {
+				placeIds: [place],
+				edit: { title: 'みんなの居場所カフェ', cost: { kind: 'fixed', amountYen: 100, note: '飲み物代' }, joinNote: '初めての方も歓迎', contact: { phone: '03-0000-0000', email: 'cafe@example.org', url: 'https://example.org/cafe' } }
+			});
+			programB = await makeProgram(database.db, cast.orgB);
+			const day = localDay(new Date());
+			[{ id: today }] = await asSystem(database.db, (tx) =>
+				tx
+					.insert(occurrences)
+					.values({ organizationId: cast.orgA, programId: program, day, startsAt: new Date(`${day}T10:00:00+09:00`) })
+					.returning({ id: occurrences.id })
+			);
+			card = (await issueCard(systemScope(database.db, 'test:openapi'), { organizationIds: [cast.orgA], ageBand: '30s', gender: 'female' })).code;
+		}
+	});
+
+	beforeAll(async () => {
 		served = await (await fetch(`${app.baseUrl}/api/v1/openapi.json`)).json();
 		ajv = ajvFor(served);
-	}, 120_000);
-
-	afterAll(async () => {
-		await app?.stop();
-		await database?.close();
 	});
 
 	/** The validator for the schema the served document declares for this answer. */
@@ -193,7 +194,7 @@ describe('real answers of the built app match the document', () => {
 		return ajv.compile(absolute(schema));
 	}
 
-	const staff = (person: keyof Cast['people'] = 'staff') => ({ cookie: `tsunagu_session=${cast.people[person].token}`, accept: 'application/json', 'content-type': 'application/json' });
+	const staff = (person: keyof Cast['people'] = 'staff') => ({ ...app.cookie(app.cast.people[person].token), accept: 'application/json', 'content-type': 'application/json' });
 
 	async function check(docPath: string, url: string, expectedStatus: number, init: RequestInit = {}) {
 		const method = (init.method ?? 'GET').toLowerCase();
@@ -227,13 +228,12 @@ describe('real answers of the built app match the document', () => {
 	it('a program, an organisation, a malformed id and an unknown one', async () => {
 		const p = await check('/programs/{id}', `/programs/${program}`, 200);
 		expect(p.id).toBe(program);
-		await check('/organizations/{id}', `/organizations/${organization}`, 200);
+		await check('/organizations/{id}', `/organizations/${app.cast.orgA}`, 200);
 		// One with places, schedules and next dates (every nested shape filled in).
-		const [youthport] = (await database.db.execute<{ id: string }>(sql`select id from programs where slug = 's001-youthport-cafe'`)).rows;
-		const full = await check('/programs/{id}', `/programs/${youthport.id}`, 200);
-		expect(full.next_occurrences).toHaveLength(5);
-		expect(full.locations.length).toBeGreaterThan(0);
-		await check('/organizations/{id}', `/organizations/${full.organization.id}`, 200);
+		const filled = await check('/programs/{id}', `/programs/${full}`, 200);
+		expect(filled.next_occurrences).toHaveLength(5);
+		expect(filled.locations.length).toBeGreaterThan(0);
+		await check('/organizations/{id}', `/organizations/${filled.organization.id}`, 200);
 		for (const docPath of ['/programs/{id}', '/organizations/{id}']) {
 			const base = docPath.replace('/{id}', '');
 			await check(docPath, `${base}/not-a-uuid`, 400);
@@ -243,7 +243,7 @@ describe('real answers of the built app match the document', () => {
 
 	it('check-in as a staff member: 201, then 200, and the refusals', async () => {
 		const post = (body: unknown, person: keyof Cast['people'] = 'staff') => ({ method: 'POST', headers: staff(person), body: JSON.stringify(body) });
-		const url = `/orgs/${cast.orgA}/checkins`;
+		const url = `/orgs/${app.cast.orgA}/checkins`;
 		const first = await check('/orgs/{orgId}/checkins', url, 201, post({ occurrenceId: today, code: `TSUNAGU-C:${card}` }));
 		expect(first).toMatchObject({ ok: true, result: 'checked_in', kind: 'card' });
 		await check('/orgs/{orgId}/checkins', url, 200, post({ occurrenceId: today, code: card }));
@@ -259,21 +259,20 @@ describe('real answers of the built app match the document', () => {
 	});
 
 	it('taps as a staff member: accepted, then duplicates, and the refusals', async () => {
-		const url = `/orgs/${cast.orgA}/taps`;
+		const url = `/orgs/${app.cast.orgA}/taps`;
 		const tap = { clientKey: 'openapi-tap-0001', programId: program, occurrenceId: today, countedAt: new Date().toISOString(), ageBand: '20s', gender: 'not_given', firstVisit: true };
 		const post = (body: unknown, person: keyof Cast['people'] = 'staff') => ({ method: 'POST', headers: staff(person), body: JSON.stringify(body) });
 		expect(await check('/orgs/{orgId}/taps', url, 200, post({ taps: [tap] }))).toEqual({ accepted: [tap.clientKey], duplicates: [] });
 		expect(await check('/orgs/{orgId}/taps', url, 200, post({ taps: [tap] }))).toEqual({ accepted: [], duplicates: [tap.clientKey] });
 		await check('/orgs/{orgId}/taps', url, 400, post({ taps: [] }));
 		await check('/orgs/{orgId}/taps', url, 400, post({ taps: [{ ...tap, clientKey: 'openapi-tap-0002', countedAt: '2001-01-01T00:00:00Z' }] }));
-		const [other] = (await database.db.execute<{ id: string }>(sql`select id from programs where organization_id = ${cast.orgB} limit 1`)).rows;
-		await check('/orgs/{orgId}/taps', url, 404, post({ taps: [{ ...tap, clientKey: 'openapi-tap-0003', programId: other.id, occurrenceId: null }] }));
+		await check('/orgs/{orgId}/taps', url, 404, post({ taps: [{ ...tap, clientKey: 'openapi-tap-0003', programId: programB, occurrenceId: null }] }));
 		await check('/orgs/{orgId}/taps', url, 403, post({ taps: [tap] }, 'adminB'));
 	});
 
 	it('an anonymous consultation: 201 ordinary (no hotlines), 201 urgent (hotlines), and the refusals', async () => {
 		const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
-		const ordinary = await check('/consultations', '/consultations', 201, post({ message: '子ども食堂の場所を教えてください', organization_id: cast.orgA }));
+		const ordinary = await check('/consultations', '/consultations', 201, post({ message: '子ども食堂の場所を教えてください', organization_id: app.cast.orgA }));
 		expect(ordinary.urgent).toBe(false);
 		expect(ordinary).not.toHaveProperty('hotlines');
 		const urgent = await check('/consultations', '/consultations', 201, post({ message: 'もう消えたい', nickname: 'そら' }));

@@ -10,13 +10,9 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import { testDatabase } from '../../../../../tests/helpers/db';
-import { startApp, type RunningApp } from '../../../../../tests/helpers/app';
-import { seedCast, type Cast } from '../../../../../tests/helpers/people';
+import { startApp, useApp, type RunningApp } from '../../../../../tests/helpers/app';
 import { withAccess } from '$lib/server/db/tenant';
-import type { Database } from '$lib/server/db';
 
 const SECRET = 'test-channel-secret-5f1a2b3c4d5e6f70';
 const FIXTURES = path.resolve(import.meta.dirname, '../../../../../tests/fixtures/line');
@@ -46,29 +42,19 @@ function fakeLine() {
 	return { requests, state, server };
 }
 
-let database: Database;
-let app: RunningApp;
-let bare: RunningApp;
-let cast: Cast;
-let admin: pg.Client;
 const fake = fakeLine();
+/** The app without a channel configured, started by the test that needs it (a second start, other environment). */
+let bare: RunningApp;
 
-beforeAll(async () => {
-	database = await testDatabase();
-	cast = await seedCast(database, 'line-http');
-	admin = new pg.Client({ connectionString: database.adminUrl });
-	await admin.connect();
-	await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-	const { port } = fake.server.address() as { port: number };
-	app = await startApp(database.adminUrl, { LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'test-access-token', LINE_API_BASE: `http://127.0.0.1:${port}` });
-}, 120_000);
-
+// Registered before useApp, so that it runs after the app has stopped (after-hooks run in reverse).
+afterAll(() => new Promise((resolve) => fake.server.close(resolve)));
+const app = useApp({
+	seed: 'line-http',
+	before: () => new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve)),
+	env: () => ({ LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'test-access-token', LINE_API_BASE: `http://127.0.0.1:${(fake.server.address() as { port: number }).port}` })
+});
 afterAll(async () => {
-	await app?.stop();
 	await bare?.stop();
-	await admin?.end();
-	await database?.close();
-	await new Promise((resolve) => fake.server.close(resolve));
 });
 
 beforeEach(() => {
@@ -111,11 +97,9 @@ async function sent(found: (r: Recorded) => boolean, ms = 5000): Promise<Recorde
 
 const userId = () => `U${randomUUID().replaceAll('-', '')}`;
 const textOf = (r: Recorded) => r.body.messages.map((m) => m.text).join('\n');
-const count = async (query: string, params: unknown[] = []) => (await admin.query(query, params)).rows[0].n as number;
+const count = async (query: string, params: unknown[] = []) => (await app.admin.query(query, params)).rows[0].n as number;
 /** The LINE thread holding the latest message with this text (the person's messages are sealed: found by count and time). */
-const latestLineThread = async () => (await admin.query(`select * from consultation_threads where channel = 'line' order by last_message_at desc limit 1`)).rows[0];
-const staff = (token: string) => ({ cookie: `tsunagu_session=${token}` });
-const form = (body: Record<string, string>, token: string): RequestInit => ({ method: 'POST', redirect: 'manual', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...staff(token) }, body: new URLSearchParams(body).toString() });
+const latestLineThread = async () => (await app.admin.query(`select * from consultation_threads where channel = 'line' order by last_message_at desc limit 1`)).rows[0];
 const pageText = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe('the signature', () => {
@@ -157,8 +141,8 @@ describe('events', () => {
 		expect(textOf(reply)).toContain('LINE相談');
 		expect(textOf(reply)).toContain('0120-279-338');
 		expect(textOf(reply)).toContain('110');
-		const [row] = (await admin.query(`select * from line_people order by created_at desc limit 1`)).rows;
-		expect(row).toMatchObject({ following: true, organization_id: cast.secretariatOrg });
+		const [row] = (await app.admin.query(`select * from line_people order by created_at desc limit 1`)).rows;
+		expect(row).toMatchObject({ following: true, organization_id: app.cast.secretariatOrg });
 	});
 
 	it('a signed 「もう消えたい」 is answered at once with the hotlines; the thread is urgent; the LINE id is stored only sealed', async () => {
@@ -171,24 +155,24 @@ describe('events', () => {
 		expect(textOf(reply)).toContain('よりそいホットライン');
 		expect(textOf(reply)).toContain('24時間');
 		const thread = await latestLineThread();
-		expect(thread).toMatchObject({ channel: 'line', urgent: true, status: 'new', organization_id: cast.secretariatOrg });
+		expect(thread).toMatchObject({ channel: 'line', urgent: true, status: 'new', organization_id: app.cast.secretariatOrg });
 		expect(thread.crisis_categories.length).toBeGreaterThan(0);
-		const messages = (await admin.query(`select author, urgent, delivery, delivery_detail from consultation_messages where thread_id = $1 order by created_at`, [thread.id])).rows;
+		const messages = (await app.admin.query(`select author, urgent, delivery, delivery_detail from consultation_messages where thread_id = $1 order by created_at`, [thread.id])).rows;
 		expect(messages[0]).toMatchObject({ author: 'person', urgent: true, delivery: null });
-		await expect.poll(async () => (await admin.query(`select delivery, delivery_detail from consultation_messages where thread_id = $1 and author = 'system'`, [thread.id])).rows[0]).toEqual({ delivery: 'sent', delivery_detail: 'reply' });
+		await expect.poll(async () => (await app.admin.query(`select delivery, delivery_detail from consultation_messages where thread_id = $1 and author = 'system'`, [thread.id])).rows[0]).toEqual({ delivery: 'sent', delivery_detail: 'reply' });
 		// Sealed user id and a keyed digest; the raw id in no column of any table.
-		const [p] = (await admin.query(`select * from line_people where id = $1`, [thread.line_person_id])).rows;
+		const [p] = (await app.admin.query(`select * from line_people where id = $1`, [thread.line_person_id])).rows;
 		expect(p.user_id_sealed).toMatch(/^enc:v1:/);
 		expect(p.user_digest).not.toContain(person);
 		expect(p.user_digest).not.toBe(createHmac('sha256', SECRET).update(person).digest('base64url'));
 		const dump =
-			(await admin.query(`select string_agg(t::text, ' ') as all from (select * from line_people) t`)).rows[0].all +
-			(await admin.query(`select string_agg(t::text, ' ') as all from (select * from consultation_threads) t`)).rows[0].all +
-			(await admin.query(`select string_agg(t::text, ' ') as all from (select * from consultation_messages) t`)).rows[0].all +
-			(await admin.query(`select string_agg(t::text, ' ') as all from (select * from audit_events) t`)).rows[0].all;
+			(await app.admin.query(`select string_agg(t::text, ' ') as all from (select * from line_people) t`)).rows[0].all +
+			(await app.admin.query(`select string_agg(t::text, ' ') as all from (select * from consultation_threads) t`)).rows[0].all +
+			(await app.admin.query(`select string_agg(t::text, ' ') as all from (select * from consultation_messages) t`)).rows[0].all +
+			(await app.admin.query(`select string_agg(t::text, ' ') as all from (select * from audit_events) t`)).rows[0].all;
 		expect(dump).not.toContain(person);
 		expect(dump).not.toContain('もう消えたい');
-		expect((await admin.query(`select action from audit_events where entity_id = $1 order by id`, [thread.id])).rows.map((a) => a.action)).toEqual(['consultation.create_urgent', 'consultation.line_sent']);
+		expect((await app.admin.query(`select action from audit_events where entity_id = $1 order by id`, [thread.id])).rows.map((a) => a.action)).toEqual(['consultation.create_urgent', 'consultation.line_sent']);
 	});
 
 	it('a redelivered event is processed once: one message in the thread, one answer', async () => {
@@ -230,14 +214,14 @@ describe('events', () => {
 		expect(push.headers['x-line-retry-key']).toMatch(/^[0-9a-f-]{36}$/);
 		expect(fake.requests.some((r) => r.path === '/v2/bot/message/reply')).toBe(false);
 		const thread = await latestLineThread();
-		await expect.poll(async () => (await admin.query(`select delivery_detail from consultation_messages where thread_id = $1 and author = 'system'`, [thread.id])).rows[0].delivery_detail).toBe('push');
+		await expect.poll(async () => (await app.admin.query(`select delivery_detail from consultation_messages where thread_id = $1 and author = 'system'`, [thread.id])).rows[0].delivery_detail).toBe('push');
 	});
 
 	it('after a closed thread, a new message opens a new one', async () => {
 		const person = userId();
 		await post(app.baseUrl, delivery('message-text', { userId: person, text: 'はじめまして' }));
 		const first = await latestLineThread();
-		await admin.query(`update consultation_threads set status = 'closed', closed_at = now() where id = $1`, [first.id]);
+		await app.admin.query(`update consultation_threads set status = 'closed', closed_at = now() where id = $1`, [first.id]);
 		await post(app.baseUrl, delivery('message-text', { userId: person, text: 'また相談させてください' }));
 		const second = await latestLineThread();
 		expect(second.id).not.toBe(first.id);
@@ -258,11 +242,11 @@ describe('events', () => {
 		};
 		const first = await ask();
 		expect(await count(`select count(*)::int as n from consultation_messages where thread_id = $1 and author = 'person'`, [thread.id])).toBe(1);
-		expect((await fetch(`${app.baseUrl}/consult/t/${first}`)).status).toBe(200);
+		expect((await app.get(`/consult/t/${first}`)).status).toBe(200);
 		const second = await ask();
 		expect(second).not.toBe(first);
-		expect((await fetch(`${app.baseUrl}/consult/t/${first}`)).status).toBe(404);
-		expect((await fetch(`${app.baseUrl}/consult/t/${second}`)).status).toBe(200);
+		expect((await app.get(`/consult/t/${first}`)).status).toBe(404);
+		expect((await app.get(`/consult/t/${second}`)).status).toBe(200);
 		expect(await count(`select count(*)::int as n from audit_events where action = 'consultation.line_my_link' and entity_id = $1`, [thread.id])).toBe(2);
 	});
 
@@ -289,7 +273,7 @@ describe('control characters in a person’s text', () => {
 		const thread = await latestLineThread();
 		expect(thread).toMatchObject({ channel: 'line', urgent: true });
 		// The counsellor reads the message with each control replaced by a space; none is stored.
-		const page = pageText(await (await fetch(`${app.baseUrl}/staff/orgs/${cast.secretariatOrg}/consultations/${thread.id}`, { headers: staff(cast.people.secretariat.token) })).text());
+		const page = pageText(await (await app.get(`/staff/orgs/${app.cast.secretariatOrg}/consultations/${thread.id}`, app.cast.people.secretariat.token)).text());
 		expect(page).toContain('もう 消えたい [0m。 誰にも 言えない');
 		// eslint-disable-next-line no-control-regex -- looking for control characters
 		expect(page).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
@@ -310,8 +294,8 @@ describe('control characters in a person’s text', () => {
 describe('the counsellor’s answer', () => {
 	let thread: { id: string; line_person_id: string };
 	let person: string;
-	const counsellor = () => cast.people.secretariat.token;
-	const threadPath = () => `${app.baseUrl}/staff/orgs/${cast.secretariatOrg}/consultations/${thread.id}`;
+	const counsellor = () => app.cast.people.secretariat.token;
+	const threadPath = () => `/staff/orgs/${app.cast.secretariatOrg}/consultations/${thread.id}`;
 
 	beforeAll(async () => {
 		person = userId();
@@ -320,90 +304,90 @@ describe('the counsellor’s answer', () => {
 	});
 
 	it('reaches the person as a push; the thread shows it sent', async () => {
-		const replied = await fetch(`${threadPath()}?/reply`, form({ message: 'メッセージありがとう。いま話せますか。' }, counsellor()));
+		const replied = await app.post(`${threadPath()}?/reply`, { message: 'メッセージありがとう。いま話せますか。' }, counsellor());
 		expect(replied.status).toBe(303);
 		expect(replied.headers.get('location')).toMatch(/done=reply$/);
 		const push = await sent((r) => r.path === '/v2/bot/message/push' && r.body.to === person);
 		expect(push.body.messages).toEqual([{ type: 'text', text: 'メッセージありがとう。いま話せますか。' }]);
-		const [m] = (await admin.query(`select delivery, delivery_detail, delivered_at from consultation_messages where thread_id = $1 and author = 'counsellor'`, [thread.id])).rows;
+		const [m] = (await app.admin.query(`select delivery, delivery_detail, delivered_at from consultation_messages where thread_id = $1 and author = 'counsellor'`, [thread.id])).rows;
 		expect(m).toMatchObject({ delivery: 'sent', delivery_detail: 'push' });
-		expect(pageText(await (await fetch(threadPath(), { headers: staff(counsellor()) })).text())).toContain('LINEで送信済み');
+		expect(pageText(await (await app.get(threadPath(), counsellor())).text())).toContain('LINEで送信済み');
 	});
 
 	it('a consent asked on a LINE thread reaches the person on LINE with a fresh link to the question; the thread keeps no link', async () => {
-		const asked = await fetch(`${threadPath()}?/consentPropose`, form({ recipientOrganizationId: cast.orgA, items: 'name', purpose: '話せる居場所を紹介するため' }, counsellor()));
+		const asked = await app.post(`${threadPath()}?/consentPropose`, { recipientOrganizationId: app.cast.orgA, items: 'name', purpose: '話せる居場所を紹介するため' }, counsellor());
 		expect(asked.status).toBe(303);
 		expect(asked.headers.get('location')).toMatch(/consent=propose/);
 		const push = await sent((r) => r.path === '/v2/bot/message/push' && r.body.to === person && textOf(r).includes('/consult/t/'));
 		const link = new RegExp(`${app.baseUrl}/consult/t/([A-Za-z0-9_-]{20,})#consent`).exec(textOf(push));
 		expect(link, textOf(push)).not.toBeNull();
-		const question = await fetch(`${app.baseUrl}/consult/t/${link![1]}`);
+		const question = await app.get(`/consult/t/${link![1]}`);
 		expect(question.status).toBe(200);
 		expect(pageText(await question.text())).toContain('伝えてもよいですか');
-		const seen = await (await fetch(threadPath(), { headers: staff(counsellor()) })).text();
+		const seen = await (await app.get(threadPath(), counsellor())).text();
 		expect(pageText(seen)).toContain('答えるページへのリンクを送りました');
 		expect(seen).not.toContain(link![1]);
-		expect((await admin.query(`select delivery from consultation_messages where thread_id = $1 and author = 'system' order by created_at desc limit 1`, [thread.id])).rows[0].delivery).toBe('sent');
+		expect((await app.admin.query(`select delivery from consultation_messages where thread_id = $1 and author = 'system' order by created_at desc limit 1`, [thread.id])).rows[0].delivery).toBe('sent');
 	});
 
 	it('a failed push is shown to the counsellor, not lost', async () => {
 		fake.state.failPush = true;
-		const replied = await fetch(`${threadPath()}?/reply`, form({ message: '明日の午後はいかがですか。' }, counsellor()));
+		const replied = await app.post(`${threadPath()}?/reply`, { message: '明日の午後はいかがですか。' }, counsellor());
 		expect(replied.headers.get('location')).toMatch(/done=reply_unsent$/);
-		const page = await (await fetch(app.baseUrl + replied.headers.get('location'), { headers: staff(counsellor()) })).text();
+		const page = await (await app.get(replied.headers.get('location')!, counsellor())).text();
 		expect(page).toContain('role="alert"');
 		expect(pageText(page)).toContain('LINEで届けられませんでした');
 		expect(page).toContain('http_500');
-		expect((await admin.query(`select delivery, delivery_detail from consultation_messages where thread_id = $1 and author = 'counsellor' order by created_at desc limit 1`, [thread.id])).rows[0]).toEqual({ delivery: 'failed', delivery_detail: 'http_500' });
-		const actions = (await admin.query(`select action from audit_events where entity_id = $1 order by id`, [thread.id])).rows.map((a) => a.action);
+		expect((await app.admin.query(`select delivery, delivery_detail from consultation_messages where thread_id = $1 and author = 'counsellor' order by created_at desc limit 1`, [thread.id])).rows[0]).toEqual({ delivery: 'failed', delivery_detail: 'http_500' });
+		const actions = (await app.admin.query(`select action from audit_events where entity_id = $1 order by id`, [thread.id])).rows.map((a) => a.action);
 		// The answer, then its failed push (then the counsellor's opening of the page above).
 		expect(actions.slice(-3)).toEqual(['consultation.reply', 'consultation.line_failed', 'consultation.view']);
 	});
 
 	it('unfollow: nothing is pushed any more (shown as unfollowed); a message from them again brings them back', async () => {
 		expect((await post(app.baseUrl, delivery('unfollow', { userId: person }))).status).toBe(200);
-		expect((await admin.query(`select following, unfollowed_at from line_people where id = $1`, [thread.line_person_id])).rows[0]).toMatchObject({ following: false, unfollowed_at: expect.any(Date) });
-		const replied = await fetch(`${threadPath()}?/reply`, form({ message: 'お返事を待っています。' }, counsellor()));
+		expect((await app.admin.query(`select following, unfollowed_at from line_people where id = $1`, [thread.line_person_id])).rows[0]).toMatchObject({ following: false, unfollowed_at: expect.any(Date) });
+		const replied = await app.post(`${threadPath()}?/reply`, { message: 'お返事を待っています。' }, counsellor());
 		expect(replied.headers.get('location')).toMatch(/done=reply_unsent$/);
 		await new Promise((r) => setTimeout(r, 200));
 		expect(fake.requests.filter((r) => r.body.to === person)).toEqual([]);
-		expect(pageText(await (await fetch(threadPath(), { headers: staff(counsellor()) })).text())).toContain('友だち登録を解除しています');
+		expect(pageText(await (await app.get(threadPath(), counsellor())).text())).toContain('友だち登録を解除しています');
 
 		const back = delivery('message-text', { userId: person, text: 'また書きます' });
 		await post(app.baseUrl, back);
 		await sent((r) => r.body.replyToken === back.events[0].replyToken);
-		expect((await admin.query(`select following from line_people where id = $1`, [thread.line_person_id])).rows[0].following).toBe(true);
+		expect((await app.admin.query(`select following from line_people where id = $1`, [thread.line_person_id])).rows[0].following).toBe(true);
 		expect(await count(`select count(*)::int as n from consultation_messages where thread_id = $1 and author = 'person'`, [thread.id])).toBe(2);
 	});
 
 	it('another organisation sees none of it: not over HTTP, not through row-level security', async () => {
 		// Organisation A's counsellor: not at the window's path, and the thread is not under their own.
-		const other = cast.people.counsellor;
-		expect((await fetch(threadPath(), { redirect: 'manual', headers: staff(other.token) })).status).toBe(403);
-		expect((await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/consultations/${thread.id}`, { redirect: 'manual', headers: staff(other.token) })).status).toBe(404);
-		const inbox = await (await fetch(`${app.baseUrl}/staff/orgs/${cast.orgA}/consultations?view=all`, { headers: staff(other.token) })).text();
+		const other = app.cast.people.counsellor;
+		expect((await app.get(threadPath(), other.token)).status).toBe(403);
+		expect((await app.get(`/staff/orgs/${app.cast.orgA}/consultations/${thread.id}`, other.token)).status).toBe(404);
+		const inbox = await (await app.get(`/staff/orgs/${app.cast.orgA}/consultations?view=all`, other.token)).text();
 		expect(inbox).not.toContain(thread.id);
 		const seen = (organizationIds: string[]) =>
-			withAccess(database.db, { userId: cast.people.counsellor.userId, organizationIds }, async (tx) => ({
+			withAccess(app.database.db, { userId: app.cast.people.counsellor.userId, organizationIds }, async (tx) => ({
 				people: (await tx.execute(sql`select count(*)::int as n from line_people`)).rows[0].n,
 				threads: (await tx.execute(sql`select count(*)::int as n from consultation_threads where channel = 'line'`)).rows[0].n,
 				messages: (await tx.execute(sql`select count(*)::int as n from consultation_messages m join consultation_threads t on t.id = m.thread_id where t.channel = 'line'`)).rows[0].n,
 				events: (await tx.execute(sql`select count(*)::int as n from line_webhook_events`)).rows[0].n,
 				secrets: (await tx.execute(sql`select count(*)::int as n from consultation_secrets`)).rows[0].n
 			}));
-		expect(await seen([cast.orgA])).toEqual({ people: 0, threads: 0, messages: 0, events: 0, secrets: 0 });
-		const own = await seen([cast.secretariatOrg]);
+		expect(await seen([app.cast.orgA])).toEqual({ people: 0, threads: 0, messages: 0, events: 0, secrets: 0 });
+		const own = await seen([app.cast.secretariatOrg]);
 		expect(own.people).toBeGreaterThan(0);
 		expect(own.threads).toBeGreaterThan(0);
 		// The serving organisation pushes answers but never sees the event log or the digest key.
 		expect({ events: own.events, secrets: own.secrets }).toEqual({ events: 0, secrets: 0 });
-		await expect(withAccess(database.db, { userId: cast.people.counsellor.userId, organizationIds: [cast.orgA] }, (tx) => tx.execute(sql`update line_people set following = false`))).resolves.toMatchObject({ rowCount: 0 });
+		await expect(withAccess(app.database.db, { userId: app.cast.people.counsellor.userId, organizationIds: [app.cast.orgA] }, (tx) => tx.execute(sql`update line_people set following = false`))).resolves.toMatchObject({ rowCount: 0 });
 	});
 });
 
 describe('without a channel', () => {
 	it('the webhook answers 404 and nothing changes', async () => {
-		bare = await startApp(database.adminUrl);
+		bare = await startApp(app.database.adminUrl);
 		const before = await count(`select count(*)::int as n from line_webhook_events`);
 		const body = delivery('message-text', { userId: userId(), text: 'もう消えたい' });
 		const response = await post(bare.baseUrl, body);
