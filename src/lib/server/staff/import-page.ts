@@ -52,7 +52,7 @@ export async function mappingPageData(scope: ImportScope, id: string, locale: Lo
 		pending: { ...pending, sample: pending.sample.map((r) => r.cells) },
 		fields: pending.fields.map((f) => ({ code: f, label: fieldLabel(say, f), required: required.has(f) })),
 		missing: pending.missing.map((f) => fieldLabel(say, f)),
-		result: pending.result ? { counts: countsInWords(say, pending.result.counts, pending.kind), valid: pending.result.counts.valid, skipped: pending.result.counts.skipped, skippedLines: pending.result.skippedLines } : null,
+		result: pending.result ? { counts: countsInWords(say, pending.result.counts, pending.kind), valid: pending.result.counts.valid, skipped: pending.result.counts.skipped, skippedLines: pending.result.skippedLines, published: pending.result.published === true } : null,
 		forms: taxonomy.forms.map((f) => ({ code: f.code, label: locale === 'en' ? f.en : f.ja }))
 	};
 }
@@ -108,9 +108,10 @@ export async function previewPageData(scope: ImportScope, id: string, locale: Lo
 	};
 }
 
-/** `?/confirm`: write the valid rows, then the result. */
+/** `?/confirm`: write the valid rows (published when the box 「取り込んだものを公開する」 is ticked), then the result. */
 export async function confirmAction(event: RequestEvent, scope: ImportScope, id: string, base: string) {
-	const confirmed = await confirmImport(scope, { id });
+	const form = await event.request.formData();
+	const confirmed = await confirmImport(scope, { id, publish: form.get('publish') === 'on' });
 	if (!confirmed.ok && confirmed.reason === 'not_found') error(404, 'Not Found');
 	redirect(303, `${base}/${id}`);
 }

@@ -62,9 +62,15 @@ describe('the secretariat imports a サロン一覧', () => {
 		expect(html).toContain('取組: 作成 47 / 更新 0 / 変更なし 0');
 		expect(await salons()).toBe(0);
 
+		// Publishing what is created is offered, unticked.
+		const box = /<input type="checkbox" name="publish"[^>]*>/.exec(html);
+		expect(box?.[0]).not.toContain('checked');
+		expect(html).toContain('取り込んだものを公開する');
+
 		const confirmed = await post(`${page}/preview?/confirm`, {}, token);
 		expect(confirmed.status).toBe(303);
 		expect(confirmed.headers.get('location')).toBe(page);
+		expect(await count(`select count(*) as n from programs p join organizations o on o.id = p.organization_id where o.name like '%(架空)' and (p.published or o.published)`)).toBe(0);
 		const result = await (await get(page, token)).text();
 		expect(result).toContain('47行を取り込みました。誤りのあった3行は取り込んでいません。');
 		expect(result).toContain('取り込まなかった行: 8, 20, 33');
@@ -112,6 +118,32 @@ describe('the secretariat imports a サロン一覧', () => {
 		expect(none.status).toBe(400);
 		expect(await none.text()).toContain('ファイルを選んでください。');
 		expect(await count(`select count(*) as n from spreadsheet_imports`)).toBe(before);
+	});
+});
+
+describe('publishing what is imported', () => {
+	it('publishes what the import creates when 「取り込んだものを公開する」 is ticked, and refuses others that confirmation', async () => {
+		const { orgA } = app.cast;
+		const staff = app.cast.people.staff.token;
+		const own = (await app.admin.query(`select name from organizations where id = $1`, [orgA])).rows[0].name as string;
+		const title = 'A団体の公開するサロン(架空)';
+		const uploaded = await upload(`/staff/orgs/${orgA}/import?/upload`, staff, await salonWorkbook([[own, title, '', '', '', '', '毎週金曜 10時から12時', '', '', '', '']]), 'a.xlsx');
+		const page = uploaded.headers.get('location')!;
+		expect((await post(`${page}?/map`, mappingOf(await (await get(page, staff)).text()), staff)).status).toBe(303);
+		expect(await (await get(`${page}/preview`, staff)).text()).toContain('取り込んだものを公開する');
+		// Another organisation's staff and an anonymous visitor cannot confirm (and publish) it.
+		expect((await post(`${page}/preview?/confirm`, { publish: 'on' }, app.cast.people.adminB.token)).status).toBe(403);
+		expect((await post(`${page}/preview?/confirm`, { publish: 'on' })).headers.get('location')).toMatch(/^\/login/);
+		expect((await post(`${page}/preview?/confirm`, { publish: 'on' }, app.cast.people.org_admin.token)).status).toBe(404);
+		expect(await count(`select count(*) as n from programs where title = $1`, [title])).toBe(0);
+
+		expect((await post(`${page}/preview?/confirm`, { publish: 'on' }, staff)).status).toBe(303);
+		const [program] = (await app.admin.query(`select id, published from programs where organization_id = $1 and title = $2`, [orgA, title])).rows;
+		expect(program.published).toBe(true);
+		expect(await count(`select count(*) as n from audit_events where action = 'program.publish' and entity_id = $1`, [program.id])).toBe(1);
+		expect(await (await get(page, staff)).text()).toContain('新しく作った団体と取組は公開しました。');
+		// Residents see it.
+		expect((await get(`/programs/${program.id}`)).status).toBe(200);
 	});
 });
 
