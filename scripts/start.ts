@@ -23,6 +23,5 @@ process.env.PORT ??= '3000';
 // start is http: say so, or the session cookie would be Secure-only and never sent back. Behind
 // an HTTPS proxy, set ORIGIN=https://… (cookies become __Host-/Secure and HSTS is sent).
 process.env.ORIGIN ??= `http://localhost:${process.env.PORT}`;
-process.env.BODY_SIZE_LIMIT ??= '1M';
 await serve(path.join(root, 'build'));
 console.log(`tsunagu: the finder is ready at http://localhost:${process.env.PORT}`);
