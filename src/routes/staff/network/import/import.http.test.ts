@@ -154,7 +154,7 @@ const filler = (bytes: number) => new Uint8Array(bytes).fill(0x41);
 function uploadChunked(path: string, token: string, bytes: Uint8Array) {
 	const boundary = `----tsunagu${Date.now()}`;
 	const encode = (text: string) => new TextEncoder().encode(text);
-	const parts = [encode(`--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nprograms\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n`)];
+	const parts: Uint8Array[] = [encode(`--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nprograms\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n`)];
 	for (let i = 0; i < bytes.length; i += 64 * 1024) parts.push(bytes.subarray(i, i + 64 * 1024));
 	parts.push(encode(`\r\n--${boundary}--\r\n`));
 	const body = new ReadableStream<Uint8Array>({
