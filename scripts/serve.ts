@@ -28,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Admission, admissionLimitsFrom } from '../src/lib/server/http/admission';
+import { DEFAULT_BODY_SIZE_LIMIT } from '../src/lib/server/http/body-limit';
 import { pickLocale, translate } from '../src/lib/i18n';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
@@ -156,6 +157,9 @@ export async function serve(buildDir: string, env: NodeJS.ProcessEnv = process.e
 	if (cluster.isWorker) process.channel?.unref();
 	const admission = new Admission(admissionLimitsFrom(env));
 	const files = staticPaths(buildDir);
+	// adapter-node reads its body limit when the handler is imported (its own default is 512K,
+	// below the spreadsheet upload's limit): one default for `npm start`, a direct run and tests.
+	process.env.BODY_SIZE_LIMIT ??= env.BODY_SIZE_LIMIT ?? DEFAULT_BODY_SIZE_LIMIT;
 	// Importing the handler starts the platform (hooks `init`: database, migrations, timers).
 	const { handler } = (await import(pathToFileURL(path.join(buildDir, 'handler.js')).href)) as { handler: Handler };
 

@@ -31,6 +31,5 @@ if (!buildIsCurrent(current)) {
 	stampBuild(current);
 }
 
-process.env.BODY_SIZE_LIMIT ??= '1M';
 await serve(path.join(root, 'build'));
 console.log(`tsunagu: the finder is ready at http://localhost:${process.env.PORT}`);

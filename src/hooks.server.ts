@@ -60,20 +60,21 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The 400 for input refused at the boundary: JSON for endpoints, a short page in the visitor's language for pages. */
+/** The 400 (413 for a body over the size limit) for input refused at the boundary: JSON for endpoints, a short page in the visitor's language for pages. */
 function refusalResponse(refusal: InputRefusal, locale: Locale, endpoint: boolean): Response {
-	const key = refusal.code === 'control_character' ? 'error.controlCharacter' : 'error.unreadableForm';
+	const key = refusal.code === 'control_character' ? 'error.controlCharacter' : refusal.code === 'too_large' ? 'error.tooLarge' : 'error.unreadableForm';
+	const status = refusal.code === 'too_large' ? 413 : 400;
 	if (endpoint) {
 		// The API speaks English like its other errors; the code and the parameter are what clients read.
 		const message = translate('en', key);
-		return apiError(400, refusal.code, message, refusal.param ? [{ param: refusal.param, code: refusal.code, message }] : []);
+		return apiError(status, refusal.code, message, refusal.param ? [{ param: refusal.param, code: refusal.code, message }] : []);
 	}
 	const message = translate(locale, key);
 	const t = (key: Parameters<typeof translate>[1]) => escapeHtml(translate(locale, key));
 	const html = `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${t('error.title')} — ${t('app.name')}</title></head>
 <body><main><h1>${t('error.title')}</h1><p role="alert">${escapeHtml(message)}</p><p><a href="/">${t('error.back')}</a></p></main></body></html>`;
-	return new Response(html, { status: 400, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" } });
+	return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" } });
 }
 
 /**
@@ -184,5 +185,7 @@ export const handleError: HandleServerError = ({ error, event, status }) => {
 			stack: cause ? undefined : (error as Error)?.stack?.split('\n').slice(0, 6).join('\n')
 		});
 	}
+	// A body over the server's size limit (adapter-node's 413 while a route reads it): said in words.
+	if (status === 413) return { message: translate(event.locals.locale ?? 'ja', 'error.tooLarge'), requestId };
 	return { message: status === 404 ? 'Not Found' : 'Internal Error', requestId };
 };

@@ -1,8 +1,8 @@
 /**
  * Issue 16, found on a phone: the registrations table and the audit table crushed their columns
  * to one character per line (the audit table also at 1280 px on a desktop). The registrations,
- * programs, network audit and organisations tables the earlier browser tests filled are opened at
- * 390×844 and at 1280×800 (the figures tables are not stacked on phones yet): no cell with two
+ * programs, network audit, organisations and network figures tables the earlier browser tests
+ * filled are opened at 390×844 and at 1280×800: no cell with two
  * characters or more may be narrower than two and a half characters, and the page itself must
  * not scroll sideways (a wide table may scroll inside its own focusable region).
  *
@@ -80,18 +80,21 @@ describe('staff tables on a phone and on a desktop', () => {
 	let colleague: Page;
 	let organizationPath = '';
 
-	it('an organisation’s registrations and programs', async () => {
+	it('an organisation’s registrations, programs and figures', async () => {
 		colleague = await signedIn('colleague@example.org');
 		await colleague.getByRole('link', { name: /^取組\s*: みどり町こども食堂の会$/ }).click();
 		await colleague.waitForURL(/\/programs$/);
 		organizationPath = new URL(colleague.url()).pathname.replace(/\/programs$/, '');
 		await checkTables(colleague, takeOver('registrations.path'));
 		await checkTables(colleague, `${organizationPath}/programs`);
+		await checkTables(colleague, `${organizationPath}/figures`);
 	});
 
-	it('the network’s audit log and organisations', async () => {
+	it('the network’s audit log, organisations and figures', async () => {
 		const secretariat = await signedIn('admin@example.org', new TOTP({ secret: Secret.fromBase32(takeOver('secretariat.totp')) }));
 		await checkTables(secretariat, '/staff/network/audit');
 		await checkTables(secretariat, '/staff/network/organizations');
+		// Attendance, consultations and referrals per organisation: stacked on a phone (StackTable).
+		await checkTables(secretariat, '/staff/network/figures');
 	});
 });

@@ -2,12 +2,17 @@ import type { figuresJa } from './ja-figures';
 
 /** English UI text: Attendance figures (merged into ./en.ts). */
 export const figuresEn: Record<keyof typeof figuresJa, string> = {
+	'figures.item': 'Item',
+	'figures.value': 'Value',
+	'figures.ageBand': 'Age band',
+	'figures.gender': 'Gender',
 	'figures.byDay': 'People by date',
 	'figures.day': 'Date',
 	'figures.month': 'Month',
 	'figures.heldDate': 'Held date',
 	'figures.heldYes': 'held',
 	'figures.filter': 'Filter by organisation name or city',
+	'figures.filterTooLong': 'Keep the organisation name and the city to {max} characters.',
 	'figures.filterCity': 'City',
 	'figures.filterAll': 'All',
 	'figures.filtered': 'Total of the organisations shown',

@@ -250,6 +250,7 @@ export const en: Record<MessageKey, string> = {
 	'error.back': 'Back to the home page',
 	'error.controlCharacter': 'The input contained characters that cannot be used (control characters). Please check it and try again.',
 	'error.unreadableForm': 'What was sent could not be read as a form. Please reload the page and send it again.',
+	'error.tooLarge': 'What was sent is too large. Make the file smaller or send it in several parts.',
 	'error.reference': 'Reference: {id}',
 	...consultationsEn,
 	...consultAlertsEn,

@@ -1,11 +1,16 @@
 /** Japanese UI text: Attendance figures (merged into ./ja.ts). */
 export const figuresJa = {
+	'figures.item': '項目',
+	'figures.value': '値',
+	'figures.ageBand': '年代',
+	'figures.gender': '性別',
 	'figures.byDay': '日ごとの人数',
 	'figures.day': '日付',
 	'figures.month': '月',
 	'figures.heldDate': '開催日',
 	'figures.heldYes': '開催',
 	'figures.filter': '団体名・市区町村でしぼりこむ',
+	'figures.filterTooLong': '団体名・市区町村は{max}文字までで入力してください。',
 	'figures.filterCity': '市区町村',
 	'figures.filterAll': 'すべて',
 	'figures.filtered': 'しぼりこんだ団体の合計',

@@ -249,6 +249,7 @@ export const ja = {
 	'error.back': 'トップへ戻る',
 	'error.controlCharacter': '入力に使えない文字(制御文字)が含まれていました。内容を確かめて、もう一度お試しください。',
 	'error.unreadableForm': '送られた内容をフォームとして読み取れませんでした。ページを開き直して、もう一度送信してください。',
+	'error.tooLarge': '送られた内容が大きすぎます。ファイルを小さくするか、何回かに分けて送ってください。',
 	'error.reference': '問い合わせ番号: {id}',
 	...consultationsJa,
 	...consultAlertsJa,

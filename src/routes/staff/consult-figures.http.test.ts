@@ -98,7 +98,7 @@ describe('consultation figures on the figures page and CSV', () => {
 		expect(html).toContain('id="consultation-figures"');
 		expect(html).toContain('相談の実績');
 		// The records made above: counted, never quoted.
-		expect(html).toMatch(/相談の件数<\/th><td>[1-9]/);
+		expect(html).toMatch(/相談の件数<\/th>(?:<!--[^>]*-->)*<td data-label="値"[^>]*>[1-9]/);
 		expect(html).not.toContain('子どもの登校');
 		expect(html).not.toContain('id="total-visits"');
 		expect(html).not.toContain('延べ人数');
@@ -159,5 +159,56 @@ describe("the network's consultation figures, for the secretariat", () => {
 			expect(anonymous.headers.get('location')).toMatch(/^\/login\?next=/);
 			for (const who of ['org_admin', 'adminB', 'staff', 'counsellor'] as const) expect((await get(path, app.cast.people[who].token)).status, `${who} ${path}`).toBe(403);
 		}
+	});
+});
+
+/** Every table of a page: its attributes, its columns' names and each cell's data-label (null without one). */
+function tablesOf(html: string) {
+	return [...html.matchAll(/<table\b([^>]*)>([\s\S]*?)<\/table>/g)].map(([, attrs, body]) => ({
+		attrs,
+		columns: [...(/<thead>([\s\S]*?)<\/thead>/.exec(body)?.[1] ?? '').matchAll(/<th scope="col"[^>]*>([\s\S]*?)<\/th>/g)].map((m) => m[1]),
+		cells: [...body.matchAll(/<td\b([^>]*)>/g)].map((m) => /data-label="([^"]*)"/.exec(m[1])?.[1] ?? null)
+	}));
+}
+
+describe('the figures tables on a phone (issue 16)', () => {
+	it('stack every table of the organisation’s and the network’s figures pages, each cell naming its column', async () => {
+		const pages = [
+			[`/staff/orgs/${app.cast.orgA}/figures?from=2020-01-01`, 'org_admin', 4],
+			[`/staff/orgs/${app.cast.orgA}/figures?from=2020-01-01`, 'counsellor', 1],
+			['/staff/network/figures?from=2020-01-01', 'secretariat', 5]
+		] as const;
+		for (const [path, who, least] of pages) {
+			const page = await get(path, app.cast.people[who].token);
+			expect(page.status, `${who} ${path}`).toBe(200);
+			const tables = tablesOf(await page.text());
+			expect(tables.length, `${who} ${path}`).toBeGreaterThanOrEqual(least);
+			expect(tables.flatMap((t) => t.cells).length, `${who} ${path}`).toBeGreaterThan(tables.length);
+			for (const t of tables) {
+				expect(t.attrs, `${who} ${path}`).toMatch(/class="list stack\b/);
+				// Every cell says which column it is in; the row's own header (th) heads the card.
+				for (const label of t.cells) expect(t.columns.slice(1), `${who} ${path}: ${t.attrs}`).toContain(label);
+			}
+		}
+	});
+});
+
+describe('the network figures filter', () => {
+	it('refuses a name or city over 100 characters in words, showing nothing unfiltered, and filters at 100', async () => {
+		const token = app.cast.people.secretariat.token;
+		const exports = async () => Number((await app.admin.query(`select count(*) from audit_events where action = 'figures.export_region'`)).rows[0].count);
+		const before = await exports();
+		const long = encodeURIComponent('あ'.repeat(101));
+		for (const path of [`/staff/network/figures?name=${long}`, `/staff/network/figures?city=${long}`, `/staff/network/figures.csv?name=${long}`]) {
+			const r = await get(path, token);
+			expect(r.status, path).toBe(400);
+			const body = await r.text();
+			expect(body, path).toContain('団体名・市区町村は100文字までで入力してください。');
+			expect(body, path).not.toContain('地域全体');
+		}
+		expect(await exports()).toBe(before);
+		const within = await get(`/staff/network/figures?name=${encodeURIComponent('あ'.repeat(100))}`, token);
+		expect(within.status).toBe(200);
+		expect(await within.text()).toContain('条件に合う団体はありません。');
 	});
 });

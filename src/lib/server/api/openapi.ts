@@ -103,6 +103,9 @@ const overloaded = {
 /** A control character in a parameter or an unreadable form body is refused before the route (hooks.server.ts). */
 const BOUNDARY = 'Input refused at the boundary (code control_character or unreadable_form)';
 
+/** A JSON body over the server's size limit is refused before the route (hooks.server.ts, boundary/input.ts). */
+const tooLarge = () => errorResponse('The body is over the server’s size limit (BODY_SIZE_LIMIT, 1 MiB by default): code too_large');
+
 /** The session guard's answers for the staff endpoints: the platform's JSON error, never a redirect. */
 const staffGuardResponses = {
 	'401': {
@@ -190,6 +193,7 @@ export function openApiDocument(origin: string) {
 						'200': { description: 'Already checked in (result `already`)', content: jsonContent(ref('CheckInResult')) },
 						'201': { description: 'Checked in (result `checked_in`)', content: jsonContent(ref('CheckInResult')) },
 						'400': errorResponse(`Body not as described (code invalid_body), an unreadable code (code bad_code), or ${BOUNDARY}`),
+						'413': tooLarge(),
 						...staffGuardResponses,
 						'404': staffNotFound('No such date in this organisation (Error, code no_occurrence), or a malformed orgId (GuardError)'),
 						'409': errorResponse('Refused; the code says why: not_today, occurrence_cancelled, unknown_card, revoked, unknown_registration, registration_cancelled, waitlisted, other_occurrence'),
@@ -207,6 +211,7 @@ export function openApiDocument(origin: string) {
 					responses: {
 						'200': { description: 'Which taps were counted now and which before', content: jsonContent(ref('TapsResult')) },
 						'400': errorResponse(`Body not as described (code invalid_body), a tap at a date or time that cannot be (bad_occurrence, bad_time), or ${BOUNDARY}`),
+						'413': tooLarge(),
 						...staffGuardResponses,
 						'404': staffNotFound('A tap names another organisation’s program (Error, code foreign_program), or a malformed orgId (GuardError)'),
 						'503': overloaded
@@ -222,6 +227,7 @@ export function openApiDocument(origin: string) {
 					responses: {
 						'201': { description: 'The thread was opened', content: jsonContent(ref('ConsultationCreated')) },
 						'400': errorResponse(`Body not as described (code invalid_body, a detail per field), or ${BOUNDARY}`),
+						'413': tooLarge(),
 						'404': errorResponse('No organisation has this organization_id (code unknown_organization)'),
 						'429': { description: 'Too many consultations from this network (code throttled); try again after Retry-After seconds.', headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } }, content: jsonContent(ref('Error')) },
 						'503': { ...overloaded, description: 'The network has no consultation window yet (code no_window), or the server is busy (code overloaded; try again after Retry-After seconds).' }

@@ -60,7 +60,7 @@ export const ApiError = component(
 	'Error',
 	z.object({
 		error: z.object({
-			code: z.string().describe('invalid_parameter, invalid_id, invalid_body, not_found, control_character, unreadable_form, overloaded, or a refusal reason of the operation.'),
+			code: z.string().describe('invalid_parameter, invalid_id, invalid_body, not_found, control_character, unreadable_form, too_large, overloaded, or a refusal reason of the operation.'),
 			message: z.string().describe('In English for this API; `overloaded` is in the language of Accept-Language.'),
 			details: z.array(ApiErrorDetail)
 		})

@@ -54,6 +54,17 @@ describe('refusalOf (input refused before any route runs)', () => {
 		expect(await refusalOf(post('multipart/form-data; boundary=zzz', '--other\r\n\r\nx'), url(), {}, false)).toEqual({ code: 'unreadable_form' });
 	});
 
+	it('refuses an endpoint’s body over the server’s size limit as too large, and leaves a page’s to its route', async () => {
+		// adapter-node errors the body's stream with a SvelteKitError of status 413 past BODY_SIZE_LIMIT.
+		const over = (type: string) => {
+			const body = new ReadableStream({ start: (c) => c.error(Object.assign(new Error('Payload Too Large'), { status: 413 })) });
+			return new Request('http://127.0.0.1/x', { method: 'POST', headers: { 'content-type': type }, body, duplex: 'half' } as RequestInit);
+		};
+		expect(await refusalOf(over('application/json'), url(), {}, true)).toEqual({ code: 'too_large' });
+		expect(await refusalOf(over('multipart/form-data; boundary=zzz'), url(), {}, false)).toBeNull();
+		expect(await refusalOf(over('application/x-www-form-urlencoded'), url(), {}, false)).toBeNull();
+	});
+
 	it('leaves endpoints their JSON, refusing only control characters inside its strings', async () => {
 		expect(await refusalOf(post('application/json', '{"taps":[{"clientKey":"a\\u0000"}]}'), url(), {}, true)).toEqual({ code: 'control_character', param: 'taps.0.clientKey' });
 		expect(await refusalOf(post('text/plain', '{"code":"A\\u0001"}'), url(), {}, true)).toEqual({ code: 'control_character', param: 'code' });

@@ -2,14 +2,18 @@
  * Input every route gets only after it passed here (hooks.server.ts): no control characters in
  * query parameters, path segments, form fields or JSON strings, and form posts whose body really is
  * a form. PostgreSQL refuses NUL in text, and a body SvelteKit cannot read as a form throws inside
- * the action: both used to surface as 500s.
+ * the action: both used to surface as 500s. A body over the server's size limit is not a malformed
+ * one: an endpoint's is refused here as too large; a page's goes on to its route, which answers in
+ * the page's own words (a form with a file checks its own limit first, staff/import-page.ts) or,
+ * reading it, gets SvelteKit's 413 (hooks' handleError words it).
  */
+import { isBodyTooLarge } from '../http';
 
 /** C0 controls and DEL, except tab, line feed and carriage return (typed into text areas). */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-export type InputRefusal = { code: 'control_character'; param: string } | { code: 'unreadable_form'; param?: undefined };
+export type InputRefusal = { code: 'control_character'; param: string } | { code: 'unreadable_form' | 'too_large'; param?: undefined };
 
 export function hasControlCharacter(value: string): boolean {
 	return CONTROL.test(value);
@@ -76,8 +80,8 @@ export async function refusalOf(request: Request, url: URL, params: Record<strin
 		let form: FormData;
 		try {
 			form = await request.clone().formData();
-		} catch {
-			return { code: 'unreadable_form' };
+		} catch (error) {
+			return isBodyTooLarge(error) ? null : { code: 'unreadable_form' };
 		}
 		const field = firstBadEntry(form);
 		return field === null ? null : { code: 'control_character', param: field };
@@ -85,8 +89,14 @@ export async function refusalOf(request: Request, url: URL, params: Record<strin
 	if (!endpoint) return null;
 	// Endpoints read JSON whatever the declared type; an unreadable body is theirs to answer.
 	let body: unknown;
+	let text: string;
 	try {
-		body = JSON.parse(await request.clone().text());
+		text = await request.clone().text();
+	} catch (error) {
+		return isBodyTooLarge(error) ? { code: 'too_large' } : null;
+	}
+	try {
+		body = JSON.parse(text);
 	} catch {
 		return null;
 	}

@@ -72,14 +72,16 @@ export async function editProfileIn(tx: DirectoryTx, origin: AuditOrigin, organi
 }
 
 /**
- * A new organisation entered by the secretariat (a region-wide import), published at once like an
- * approved member, with the profile's fields (audit `organization.create` with the fields filled in).
+ * A new organisation entered by the secretariat (a region-wide import) with the profile's fields,
+ * on the public pages only when the import says so (audit `organization.create` with the fields
+ * filled in, `published` among them when it is shown).
  */
-export async function createOrganizationIn(tx: Tx<'secretariat'>, origin: AuditOrigin, input: { profile: ProfileInput; today: string }): Promise<{ id: string }> {
+export async function createOrganizationIn(tx: Tx<'secretariat'>, origin: AuditOrigin, input: { profile: ProfileInput; today: string; published: boolean }): Promise<{ id: string }> {
 	const id = await createMemberOrganization(tx, { name: input.profile.name });
 	await updateProfile(tx, id, input.profile, input.today);
+	if (!input.published) await setOrganizationPublished(tx, id, false);
 	const filled = (Object.keys(input.profile) as (keyof ProfileInput)[]).filter((k) => input.profile[k] !== null && input.profile[k] !== '');
-	await recordAudit(tx, origin, { action: 'organization.create', organizationId: id, entityType: 'organization', entityId: id, changedFields: filled });
+	await recordAudit(tx, origin, { action: 'organization.create', organizationId: id, entityType: 'organization', entityId: id, changedFields: input.published ? [...filled, 'published'] : filled });
 	return { id };
 }
 
@@ -168,10 +170,12 @@ export async function editProgramIn(tx: DirectoryTx, origin: AuditOrigin, organi
  * `.unpublish`). The secretariat reaches every organisation's programs this way.
  */
 export async function publishProgram(scope: OrganizationScope, input: { programId: string; published: boolean }): Promise<Result<void, NotFound>> {
-	const { organizationId } = scope;
-	return runIn(scope, async (tx) => {
-		if (!(await setProgramPublished(tx, organizationId, input.programId, input.published))) return refused('not_found');
-		await recordAudit(tx, scope.origin, { action: input.published ? 'program.publish' : 'program.unpublish', organizationId, entityType: 'program', entityId: input.programId, changedFields: ['published'] });
-		return ok();
-	});
+	return runIn(scope, (tx) => publishProgramIn(tx, scope.origin, scope.organizationId, input));
+}
+
+/** `publishProgram` inside the caller's transaction (its audit record included). */
+export async function publishProgramIn(tx: DirectoryTx, origin: AuditOrigin, organizationId: string, input: { programId: string; published: boolean }): Promise<Result<void, NotFound>> {
+	if (!(await setProgramPublished(tx, organizationId, input.programId, input.published))) return refused('not_found');
+	await recordAudit(tx, origin, { action: input.published ? 'program.publish' : 'program.unpublish', organizationId, entityType: 'program', entityId: input.programId, changedFields: ['published'] });
+	return ok();
 }

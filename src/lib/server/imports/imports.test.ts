@@ -84,6 +84,9 @@ describe('a secretariat imports a 50-row サロン一覧 with 3 bad rows', () =>
 		expect(await count(`select count(*) as n from organizations where name like '%(架空)'`)).toBe(5);
 		expect(await count(`select count(*) as n from audit_events where action = 'program.create'`)).toBe(auditBefore + 47);
 		expect(await count(`select count(*) as n from audit_events where action = 'import.confirm' and entity_id = $1`, [first])).toBe(1);
+		// Not asked to publish: nothing of it reaches residents (new organisations hidden, programs drafts).
+		expect(await count(`select count(*) as n from organizations where name like '%(架空)' and published`)).toBe(0);
+		expect(await count(`select count(*) as n ${fictional} and p.published`)).toBe(0);
 		// A rule from words, its dated sessions materialised, its finder dates; drafts, as by hand.
 		const salon = (await admin.query(`select p.id, p.published, p.cost_kind, p.cost_amount_yen, p.contact_phone, p.targets from programs p where p.title = 'ふれあいサロンゆめみ1(架空)'`)).rows[0];
 		expect(salon).toMatchObject({ published: false, cost_kind: 'free', contact_phone: '054-000-1000', targets: ['elderly'] });
@@ -164,6 +167,62 @@ describe('a secretariat imports a 50-row サロン一覧 with 3 bad rows', () =>
 		expect(preview.ok && preview.value.plan.counts.program).toEqual({ create: 0, update: 2, unchanged: 45 });
 		const fields = preview.ok ? preview.value.plan.rows.slice(0, 2).map((r) => r.actions.find((a) => a.entity === 'program')?.fields) : [];
 		expect(fields).toEqual([['schedules'], ['cost']]);
+	});
+});
+
+describe('publishing what the import creates', () => {
+	const rows = (tag: string) =>
+		salonRows()
+			.slice(0, 3)
+			.map((r, i) => [r[0].replace('(架空)', `(架空・${tag})`), r[1].replace('(架空)', `(架空・${tag}${i})`), ...r.slice(2)]);
+
+	it('publishes the new organisations and programs in the confirming transaction, audited, and leaves existing ones as they were', async () => {
+		// One row updates a program of the first import (a draft): it stays a draft.
+		const existing = salonRows()[3];
+		const id = await upload(region, await salonWorkbook([...rows('公開'), [existing[0], existing[1], ...existing.slice(2, 9), '400円', existing[10]]]));
+		const done = await confirmImport(region, { id, publish: true });
+		expect(done.ok && done.value).toMatchObject({ counts: { valid: 4, program: { create: 3, update: 1 }, organization: { create: 3 } }, published: true });
+		const created = (await admin.query(`select p.id, p.published, o.published as org_published from programs p join organizations o on o.id = p.organization_id where o.name like '%(架空・公開)'`)).rows;
+		expect(created).toHaveLength(3);
+		expect(created.every((p) => p.published && p.org_published)).toBe(true);
+		expect(await count(`select count(*) as n from programs where title = $1 and not published and cost_amount_yen = 400`, [existing[1]])).toBe(1);
+		// Each publication is audited like one made by hand, and the confirmation says it published.
+		expect(await count(`select count(*) as n from audit_events where action = 'program.publish' and entity_id = any($1::text[])`, [created.map((p) => p.id)])).toBe(3);
+		expect(await count(`select count(*) as n from audit_events a join organizations o on o.id::text = a.entity_id where a.action = 'organization.create' and o.name like '%(架空・公開)' and 'published' = any(a.changed_fields)`)).toBe(3);
+		const confirmAudit = (await admin.query(`select changed_fields from audit_events where action = 'import.confirm' and entity_id = $1`, [id])).rows;
+		expect(confirmAudit).toHaveLength(1);
+		expect(confirmAudit[0].changed_fields).toContain('published');
+		expect((await pendingImport(region, { id }))?.result?.published).toBe(true);
+	});
+
+	it('publishes nothing by default', async () => {
+		const id = await upload(region, await salonWorkbook(rows('既定')));
+		const done = await confirmImport(region, { id });
+		expect(done.ok && done.value).toMatchObject({ counts: { program: { create: 3 } }, published: false });
+		expect(await count(`select count(*) as n from programs p join organizations o on o.id = p.organization_id where o.name like '%(架空・既定)' and not p.published and not o.published`)).toBe(3);
+		expect(await count(`select count(*) as n from audit_events where action = 'import.confirm' and entity_id = $1 and not ('published' = any(changed_fields))`, [id])).toBe(1);
+	});
+
+	it('lets an organisation publish the programs it imports', async () => {
+		const own = (await admin.query(`select name from organizations where id = $1`, [cast.orgA])).rows[0].name as string;
+		const id = await upload(orgStaff, await salonWorkbook([[own, 'A団体の公開するサロン(架空)', '', '', '', '', '毎週木曜 14時から16時', '', '', '', '']]));
+		expect((await confirmImport(orgStaff, { id, publish: true })).ok).toBe(true);
+		expect(await count(`select count(*) as n from programs where organization_id = $1 and title = 'A団体の公開するサロン(架空)' and published`, [cast.orgA])).toBe(1);
+	});
+
+	it('rolls every row back when a publication fails', async () => {
+		const id = await upload(region, await salonWorkbook(rows('失敗')));
+		await admin.query(`create function refuse_publish() returns trigger language plpgsql as $$ begin if new.published and new.title like 'ふれあいサロンゆめみ3(架空・失敗%' then raise exception 'refused for the test'; end if; return new; end $$`);
+		await admin.query(`create trigger refuse_publish before update on programs for each row execute function refuse_publish()`);
+		try {
+			const before = await count(`select count(*) as n from programs`);
+			await expect(confirmImport(region, { id, publish: true })).rejects.toThrow();
+			expect(await count(`select count(*) as n from programs`)).toBe(before);
+			expect(await count(`select count(*) as n from organizations where name like '%(架空・失敗)'`)).toBe(0);
+			expect(await count(`select count(*) as n from spreadsheet_imports where id = $1 and confirmed_at is null`, [id])).toBe(1);
+		} finally {
+			await admin.query(`drop trigger refuse_publish on programs; drop function refuse_publish()`);
+		}
 	});
 });
 

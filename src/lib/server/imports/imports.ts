@@ -33,6 +33,8 @@ export interface ImportSummary {
 	counts: Plan['counts'];
 	/** Rows skipped for their errors, by their line in the sheet. */
 	skippedLines: number[];
+	/** Whether what the import created was published (absent on imports confirmed before the choice existed). */
+	published?: boolean;
 }
 
 export type StartRefusal = ReadRefusal | 'kind' | 'not_member';
@@ -175,10 +177,13 @@ export async function previewImport(scope: ImportScope, input: { id: string }): 
 }
 
 /**
- * Write every valid row in one transaction; rows with errors are skipped and reported. A second
- * confirmation of the same import is refused; a failure in any write rolls all of them back.
+ * Write every valid row in one transaction; rows with errors are skipped and reported. With
+ * `publish`, what the import creates is public at once (in the same transaction); without it new
+ * programs are drafts and new organisations hidden. A second confirmation of the same import is
+ * refused; a failure in any write rolls all of them back.
  */
-export async function confirmImport(scope: ImportScope, input: { id: string }): Promise<Result<ImportSummary, StepRefusal>> {
+export async function confirmImport(scope: ImportScope, input: { id: string; publish?: boolean }): Promise<Result<ImportSummary, StepRefusal>> {
+	const publish = input.publish === true;
 	if (!memberOf(scope)) return refused('not_found');
 	const today = todayInTokyo();
 	return runIn(scope, async (tx) => {
@@ -188,15 +193,16 @@ export async function confirmImport(scope: ImportScope, input: { id: string }): 
 		if (row.confirmedAt) return refused('confirmed');
 		if (missingFields(row.kind, mapping.columns, scope.kind === 'secretariat').length) return refused('missing_fields');
 		const plan = await planImport(tx, planInput(scope, row, today));
-		await applyWrites(tx, scope.origin, scope.kind === 'secretariat', plan.writes, today);
-		const summary: ImportSummary = { counts: plan.counts, skippedLines: plan.rows.filter((r) => r.errors.length).map((r) => r.line) };
+		await applyWrites(tx, scope.origin, { region: scope.kind === 'secretariat', publish, writes: plan.writes, today });
+		const summary: ImportSummary = { counts: plan.counts, skippedLines: plan.rows.filter((r) => r.errors.length).map((r) => r.line), published: publish };
 		await tx
 			.update(spreadsheetImports)
 			.set({ confirmedAt: new Date(), mapping: { ...mapping, result: summary } satisfies StoredMapping })
 			.where(eq(spreadsheetImports.id, row.id));
 		// The summary names no one: the import, its kind, and which kinds of entity it touched.
 		const touched = (['organization', 'location', 'program'] as const).filter((e) => plan.counts[e].create + plan.counts[e].update > 0);
-		await recordAudit(tx, scope.origin, { action: 'import.confirm', organizationId: ownerOf(scope), entityType: 'spreadsheet_import', entityId: row.id, changedFields: [row.kind, ...touched] });
+		// `published` when staff chose to publish what it created.
+		await recordAudit(tx, scope.origin, { action: 'import.confirm', organizationId: ownerOf(scope), entityType: 'spreadsheet_import', entityId: row.id, changedFields: [row.kind, ...touched, ...(publish ? ['published'] : [])] });
 		return ok(summary);
 	});
 }

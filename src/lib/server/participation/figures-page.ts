@@ -4,7 +4,7 @@ import { addDays, allOrganizations, programsOf } from '../directory';
 import { csvDocument, recordAudit } from '../audit';
 import { attendanceByDay, attendanceFigures, suppressed, type DayFigures, type Figures } from './figures';
 import { AGE_BANDS, GENDERS } from './schema';
-import { runIn, type OrganizationScope, type ResidentScope, type SecretariatScope, type Tx } from '../scope';
+import { ok, refused, runIn, type OrganizationScope, type ResidentScope, type Result, type SecretariatScope, type Tx } from '../scope';
 import { dayInRange } from '../boundary';
 
 const day = dayInRange;
@@ -33,10 +33,18 @@ export type FiguresInput = { query: FiguresQuery; today: string };
  * the total is then the organisations shown, counted once per person like the region's.
  */
 export type RegionFilter = { name: string; city: string };
-const filterText = z.string().trim().max(100).catch('');
+export const MAX_FILTER_LENGTH = 100;
+const filterText = z.string().trim().max(MAX_FILTER_LENGTH);
 
-export function readRegionFilter(params: URLSearchParams): RegionFilter {
-	return { name: filterText.parse(params.get('name') ?? ''), city: filterText.parse(params.get('city') ?? '') };
+/**
+ * The filter from the query; `too_long` for a name or city over 100 characters (the form's own
+ * limit), rather than dropping it and showing the whole region as if it were what was asked for.
+ */
+export function readRegionFilter(params: URLSearchParams): Result<RegionFilter, 'too_long'> {
+	const name = filterText.safeParse(params.get('name') ?? '');
+	const city = filterText.safeParse(params.get('city') ?? '');
+	if (!name.success || !city.success) return refused('too_long');
+	return ok({ name: name.data, city: city.data });
 }
 
 const fold = (text: string) => text.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
@@ -81,12 +89,10 @@ export async function regionFigures(scope: SecretariatScope, input: FiguresInput
 /** The region's CSV download, with per-date rows per organisation, recorded in the audit log (`figures.export_region`). */
 export async function exportRegionFigures(scope: SecretariatScope, input: FiguresInput & { filter?: RegionFilter }): Promise<{ total: Figures; organizations: FiguresRow[]; cities: string[]; byDay: DayFigures[] }> {
 	return runIn(scope, async (tx) => {
-		const figures = await regionFiguresIn(tx, input);
+		const { programIds, ...figures } = await readRegion(tx, input);
 		const { query: q, today } = input;
-		const shown = new Set(figures.organizations.map((o) => o.id));
-		const programIds: string[] = [];
-		for (const id of shown) programIds.push(...(await programsOf(tx, id)).map((p) => p.id));
-		const byDay = await attendanceByDay(tx, { programIds, from: q.from, to: q.to, today }, 'organization');
+		// The programs regionFigures read, in the table's order: no second read per organisation.
+		const byDay = await attendanceByDay(tx, { programIds: figures.organizations.flatMap((o) => programIds.get(o.id) ?? []), from: q.from, to: q.to, today }, 'organization');
 		await recordAudit(tx, scope.origin, { action: 'figures.export_region', entityType: 'network', entityId: `${input.query.from}/${input.query.to}` });
 		return { ...figures, byDay };
 	});
@@ -94,23 +100,29 @@ export async function exportRegionFigures(scope: SecretariatScope, input: Figure
 
 /** The region's figures as the transaction's context sees them (the secretariat: all of them). */
 export async function regionFiguresIn(tx: Tx<'secretariat' | 'organization'>, input: FiguresInput & { filter?: RegionFilter }): Promise<{ total: Figures; organizations: FiguresRow[]; cities: string[] }> {
+	const { total, organizations, cities } = await readRegion(tx, input);
+	return { total, organizations, cities };
+}
+
+/** The region's figures with each shown organisation's program ids (the CSV's per-date rows need them). */
+async function readRegion(tx: Tx<'secretariat' | 'organization'>, input: FiguresInput & { filter?: RegionFilter }) {
 	const { query: q, today, filter } = input;
 	const rows: FiguresRow[] = [];
-	const everyProgram: string[] = [];
+	const programIdsOf = new Map<string, string[]>();
 	const organizations = await allOrganizations(tx);
 	const cities = [...new Set(organizations.flatMap((o) => (o.city ? [o.city] : [])))].sort((a, b) => a.localeCompare(b, 'ja'));
 	for (const o of organizations) {
 		if (filter && !matchesRegionFilter(filter, o)) continue;
 		const programIds = (await programsOf(tx, o.id)).map((p) => p.id);
 		if (programIds.length === 0) continue;
-		everyProgram.push(...programIds);
+		programIdsOf.set(o.id, programIds);
 		const { total } = await attendanceFigures(tx, { organizationId: o.id, programIds, from: q.from, to: q.to, weeks: q.weeks, today });
 		rows.push({ id: o.id, title: o.name, figures: total });
 	}
-	const { total } = await attendanceFigures(tx, { programIds: everyProgram, from: q.from, to: q.to, weeks: q.weeks, today });
+	const { total } = await attendanceFigures(tx, { programIds: [...programIdsOf.values()].flat(), from: q.from, to: q.to, weeks: q.weeks, today });
 	// The busiest organisations first (延べ), then by name: a secretariat reads the table top down.
 	rows.sort((a, b) => b.figures.visits - a.figures.visits || a.title.localeCompare(b.title, 'ja'));
-	return { total, organizations: rows, cities };
+	return { total, organizations: rows, cities, programIds: programIdsOf };
 }
 
 /** The figures table as CSV. */

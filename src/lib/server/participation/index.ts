@@ -4,7 +4,23 @@ export { issueCard, cardAllowedAt, cardByToken, setCardConsents, revokeCard, par
 export { checkIn, type CheckInResult, type CheckedIn, type CheckInRefusal } from './checkin';
 export { recordTaps, dayTotals, tapBatch, type Tap, type TapsOutcome, type TapRefusal } from './headcount';
 export { attendanceFigures, suppressed, SUPPRESS_BELOW, type Figures, type FigureScope } from './figures';
-export { readFiguresQuery, organizationFigures, exportOrganizationFigures, regionFigures, exportRegionFigures, figuresCsv, figuresSectionsCsv, publicProgramFigures, readRegionFilter, isFiltered, type RegionFilter, type FiguresQuery, type FiguresRow, type FiguresInput } from './figures-page';
+export {
+	readFiguresQuery,
+	organizationFigures,
+	exportOrganizationFigures,
+	regionFigures,
+	exportRegionFigures,
+	figuresCsv,
+	figuresSectionsCsv,
+	publicProgramFigures,
+	readRegionFilter,
+	isFiltered,
+	MAX_FILTER_LENGTH,
+	type RegionFilter,
+	type FiguresQuery,
+	type FiguresRow,
+	type FiguresInput
+} from './figures-page';
 export { cardSourceByLink, type ConsentCard } from './consent-source';
 // issue 16: the door's list, one-tap arrival, undoing a head-count tap
 export { arriveFromList, type ArriveRefusal } from './checkin';

@@ -5,8 +5,9 @@
  * (imports/) holds the rules; these only parse, call and render.
  */
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { readFormWithin } from '../http';
 import { translatorFor } from '../present';
-import { chooseMapping, confirmImport, exportDirectory, importKinds, KIND_FIELDS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, pendingImport, previewImport, startImport, type ExportFormat, type Field, type ImportScope, type Issue, type PendingImport, type Plan } from '../imports';
+import { chooseMapping, confirmImport, exportDirectory, importKinds, KIND_FIELDS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_UPLOAD_BYTES, pendingImport, previewImport, startImport, type ExportFormat, type Field, type ImportScope, type Issue, type PendingImport, type Plan } from '../imports';
 import { taxonomy } from '../directory';
 import type { Locale } from '$lib/i18n';
 
@@ -24,7 +25,10 @@ export function uploadPageData(scope: ImportScope, base: string) {
 /** `?/upload`: the file read and kept, then the mapping step; a refusal comes back in words. */
 export async function uploadAction(event: RequestEvent, scope: ImportScope, base: string) {
 	const say = translatorFor(event.locals.locale);
-	const form = await event.request.formData();
+	// An oversized upload is refused from its declared length, before any of it is read.
+	const body = await readFormWithin(event.request, MAX_UPLOAD_BYTES);
+	if (!body.ok) return fail(413, { kind: '', message: say('imports.refused.too_large', limits) });
+	const form = body.form;
 	const kind = String(form.get('kind') ?? '');
 	const file = form.get('file');
 	if (!(file instanceof File) || file.size === 0) return fail(400, { kind, message: say(file instanceof File && file.name ? 'imports.refused.empty' : 'imports.refused.no_file') });
@@ -52,7 +56,7 @@ export async function mappingPageData(scope: ImportScope, id: string, locale: Lo
 		pending: { ...pending, sample: pending.sample.map((r) => r.cells) },
 		fields: pending.fields.map((f) => ({ code: f, label: fieldLabel(say, f), required: required.has(f) })),
 		missing: pending.missing.map((f) => fieldLabel(say, f)),
-		result: pending.result ? { counts: countsInWords(say, pending.result.counts, pending.kind), valid: pending.result.counts.valid, skipped: pending.result.counts.skipped, skippedLines: pending.result.skippedLines } : null,
+		result: pending.result ? { counts: countsInWords(say, pending.result.counts, pending.kind), valid: pending.result.counts.valid, skipped: pending.result.counts.skipped, skippedLines: pending.result.skippedLines, published: pending.result.published === true } : null,
 		forms: taxonomy.forms.map((f) => ({ code: f.code, label: locale === 'en' ? f.en : f.ja }))
 	};
 }
@@ -108,9 +112,10 @@ export async function previewPageData(scope: ImportScope, id: string, locale: Lo
 	};
 }
 
-/** `?/confirm`: write the valid rows, then the result. */
+/** `?/confirm`: write the valid rows (published when the box 「取り込んだものを公開する」 is ticked), then the result. */
 export async function confirmAction(event: RequestEvent, scope: ImportScope, id: string, base: string) {
-	const confirmed = await confirmImport(scope, { id });
+	const form = await event.request.formData();
+	const confirmed = await confirmImport(scope, { id, publish: form.get('publish') === 'on' });
 	if (!confirmed.ok && confirmed.reason === 'not_found') error(404, 'Not Found');
 	redirect(303, `${base}/${id}`);
 }

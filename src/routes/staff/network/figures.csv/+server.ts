@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
-import { exportRegionFigures, figuresCsv, figuresSectionsCsv, isFiltered, readFiguresQuery, readRegionFilter } from '$lib/server/participation';
+import { exportRegionFigures, figuresCsv, figuresSectionsCsv, isFiltered, readFiguresQuery, readRegionFilter, MAX_FILTER_LENGTH } from '$lib/server/participation';
 import { exportNetworkConsultationFigures, networkConsultationFiguresCsv } from '$lib/server/consultations';
 import { todayInTokyo } from '$lib/server/clock';
 import { translator } from '$lib/i18n';
@@ -16,7 +16,9 @@ export const GET: RequestHandler = async (event) => {
 	const t = translator(event.locals.locale);
 	const q = readFiguresQuery(event.url.searchParams, today);
 	if (!q) error(400, { message: t('figures.invalid') });
-	const filter = readRegionFilter(event.url.searchParams);
+	const read = readRegionFilter(event.url.searchParams);
+	if (!read.ok) error(400, { message: t('figures.filterTooLong', { max: MAX_FILTER_LENGTH }) });
+	const filter = read.value;
 	const figures = await exportRegionFigures(scope, { query: q, today, filter });
 	let csv = figuresCsv({ first: t('figures.organization'), total: t(isFiltered(filter) ? 'figures.filtered' : 'figures.region'), columns: figureColumns(t, q.weeks) }, figures.organizations, figures.total);
 	csv += figuresSectionsCsv(figureSectionLabels(t, t('figures.organization')), figures.total, figures.byDay, new Map(figures.organizations.map((o) => [o.id, o.title])));

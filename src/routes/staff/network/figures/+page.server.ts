@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
-import { isFiltered, readFiguresQuery, readRegionFilter, regionFigures, AGE_BANDS, GENDERS } from '$lib/server/participation';
+import { isFiltered, readFiguresQuery, readRegionFilter, regionFigures, AGE_BANDS, GENDERS, MAX_FILTER_LENGTH } from '$lib/server/participation';
 import { networkConsultationFigures } from '$lib/server/consultations';
 import { networkReferralFigures } from '$lib/server/referrals';
 import { todayInTokyo } from '$lib/server/clock';
@@ -14,7 +14,9 @@ export const load: PageServerLoad = async (event) => {
 	const today = todayInTokyo();
 	const q = readFiguresQuery(event.url.searchParams, today);
 	if (!q) error(400, { message: translator(event.locals.locale)('figures.invalid') });
-	const filter = readRegionFilter(event.url.searchParams);
+	const read = readRegionFilter(event.url.searchParams);
+	if (!read.ok) error(400, { message: translator(event.locals.locale)('figures.filterTooLong', { max: MAX_FILTER_LENGTH }) });
+	const filter = read.value;
 	const figures = await regionFigures(scope, { query: q, today, filter });
 	// The consultation part under its own permission (a scope made for it: the counting runs in the platform's context).
 	const consultations = can(scope.actor, 'network.consultation_figures') ? await networkConsultationFigures(requireSecretariat(event, 'network.consultation_figures'), { from: q.from, to: q.to }) : null;

@@ -62,9 +62,15 @@ describe('the secretariat imports a サロン一覧', () => {
 		expect(html).toContain('取組: 作成 47 / 更新 0 / 変更なし 0');
 		expect(await salons()).toBe(0);
 
+		// Publishing what is created is offered, unticked.
+		const box = /<input type="checkbox" name="publish"[^>]*>/.exec(html);
+		expect(box?.[0]).not.toContain('checked');
+		expect(html).toContain('取り込んだものを公開する');
+
 		const confirmed = await post(`${page}/preview?/confirm`, {}, token);
 		expect(confirmed.status).toBe(303);
 		expect(confirmed.headers.get('location')).toBe(page);
+		expect(await count(`select count(*) as n from programs p join organizations o on o.id = p.organization_id where o.name like '%(架空)' and (p.published or o.published)`)).toBe(0);
 		const result = await (await get(page, token)).text();
 		expect(result).toContain('47行を取り込みました。誤りのあった3行は取り込んでいません。');
 		expect(result).toContain('取り込まなかった行: 8, 20, 33');
@@ -112,6 +118,111 @@ describe('the secretariat imports a サロン一覧', () => {
 		expect(none.status).toBe(400);
 		expect(await none.text()).toContain('ファイルを選んでください。');
 		expect(await count(`select count(*) as n from spreadsheet_imports`)).toBe(before);
+	});
+});
+
+describe('publishing what is imported', () => {
+	it('publishes what the import creates when 「取り込んだものを公開する」 is ticked, and refuses others that confirmation', async () => {
+		const { orgA } = app.cast;
+		const staff = app.cast.people.staff.token;
+		const own = (await app.admin.query(`select name from organizations where id = $1`, [orgA])).rows[0].name as string;
+		const title = 'A団体の公開するサロン(架空)';
+		const uploaded = await upload(`/staff/orgs/${orgA}/import?/upload`, staff, await salonWorkbook([[own, title, '', '', '', '', '毎週金曜 10時から12時', '', '', '', '']]), 'a.xlsx');
+		const page = uploaded.headers.get('location')!;
+		expect((await post(`${page}?/map`, mappingOf(await (await get(page, staff)).text()), staff)).status).toBe(303);
+		expect(await (await get(`${page}/preview`, staff)).text()).toContain('取り込んだものを公開する');
+		// Another organisation's staff and an anonymous visitor cannot confirm (and publish) it.
+		expect((await post(`${page}/preview?/confirm`, { publish: 'on' }, app.cast.people.adminB.token)).status).toBe(403);
+		expect((await post(`${page}/preview?/confirm`, { publish: 'on' })).headers.get('location')).toMatch(/^\/login/);
+		expect((await post(`${page}/preview?/confirm`, { publish: 'on' }, app.cast.people.org_admin.token)).status).toBe(404);
+		expect(await count(`select count(*) as n from programs where title = $1`, [title])).toBe(0);
+
+		expect((await post(`${page}/preview?/confirm`, { publish: 'on' }, staff)).status).toBe(303);
+		const [program] = (await app.admin.query(`select id, published from programs where organization_id = $1 and title = $2`, [orgA, title])).rows;
+		expect(program.published).toBe(true);
+		expect(await count(`select count(*) as n from audit_events where action = 'program.publish' and entity_id = $1`, [program.id])).toBe(1);
+		expect(await (await get(page, staff)).text()).toContain('新しく作った団体と取組は公開しました。');
+		// Residents see it.
+		expect((await get(`/programs/${program.id}`)).status).toBe(200);
+	});
+});
+
+const MiB = 1024 * 1024;
+const filler = (bytes: number) => new Uint8Array(bytes).fill(0x41);
+
+/** A multipart upload sent as a stream, without a Content-Length (chunked), as some clients send it. */
+function uploadChunked(path: string, token: string, bytes: Uint8Array) {
+	const boundary = `----tsunagu${Date.now()}`;
+	const encode = (text: string) => new TextEncoder().encode(text);
+	const parts: Uint8Array[] = [encode(`--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nprograms\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n`)];
+	for (let i = 0; i < bytes.length; i += 64 * 1024) parts.push(bytes.subarray(i, i + 64 * 1024));
+	parts.push(encode(`\r\n--${boundary}--\r\n`));
+	const body = new ReadableStream<Uint8Array>({
+		pull(controller) {
+			const next = parts.shift();
+			if (next) controller.enqueue(next);
+			else controller.close();
+		}
+	});
+	return fetch(app.baseUrl + path, { method: 'POST', redirect: 'manual', body, duplex: 'half', headers: { accept: 'text/html', origin: app.baseUrl, 'content-type': `multipart/form-data; boundary=${boundary}`, ...app.cookie(token) } } as RequestInit);
+}
+
+describe('an upload over the size limit', () => {
+	const imports = () => count(`select count(*) as n from spreadsheet_imports`);
+	const refusal = 'ファイルが大きすぎます。900KBまでにしてください';
+
+	it('is answered on the import page in Japanese, whatever its size and however it is sent, and keeps nothing', async () => {
+		const token = app.cast.people.secretariat.token;
+		const before = await imports();
+		for (const size of [950 * 1024, 1.1 * MiB, 3 * MiB]) {
+			const r = await upload('/staff/network/import?/upload', token, filler(size), 'サロン一覧.csv');
+			expect(r.status, `${size}`).toBe(413);
+			const html = await r.text();
+			expect(html).toContain(refusal);
+			// The upload form again, the message tied to the file field.
+			expect(html).toContain('id="upload-error"');
+			expect(html).toMatch(/<input id="f-file" type="file" name="file"/);
+		}
+		const chunked = await uploadChunked('/staff/network/import?/upload', token, filler(2 * MiB));
+		expect(chunked.status).toBe(413);
+		expect(await chunked.text()).toContain(refusal);
+		// An organisation's own import page says the same.
+		const own = await upload(`/staff/orgs/${app.cast.orgA}/import?/upload`, app.cast.people.staff.token, filler(1.1 * MiB), 'a.csv');
+		expect(own.status).toBe(413);
+		expect(await own.text()).toContain(refusal);
+		expect(await imports()).toBe(before);
+	});
+
+	it('reads a file within the limit that is larger than the server’s old default body limit (512 KB)', async () => {
+		const r = await upload('/staff/network/import?/upload', app.cast.people.secretariat.token, filler(600 * 1024), 'サロン一覧.csv');
+		expect(r.status).toBe(400);
+		expect(await r.text()).toContain('見出しの行と、1行以上のデータが必要です。');
+	});
+
+	it('answers a script with structured JSON: the form action’s failure, and the API’s error', async () => {
+		const form = new FormData();
+		form.set('kind', 'programs');
+		form.set('file', new Blob([filler(1.1 * MiB) as BlobPart]), 'a.csv');
+		const action = await fetch(app.baseUrl + '/staff/network/import?/upload', { method: 'POST', body: form, headers: { accept: 'application/json', 'x-sveltekit-action': 'true', origin: app.baseUrl, ...app.cookie(app.cast.people.secretariat.token) } });
+		const result = await action.json();
+		expect(result).toMatchObject({ type: 'failure', status: 413 });
+		expect(result.data).toContain(refusal);
+		const api = await fetch(app.baseUrl + '/api/v1/consultations', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ message: 'あ'.repeat(MiB) }) });
+		expect(api.status).toBe(413);
+		expect(api.headers.get('content-type')).toContain('application/json');
+		expect((await api.json()).error).toMatchObject({ code: 'too_large' });
+	});
+
+	it('answers any other form over the server’s limit with a 413 in words, not a bare error', async () => {
+		const r = await post('/login', { email: 'a@example.org', password: 'x'.repeat(2 * MiB) });
+		expect(r.status).toBe(413);
+		expect(await r.text()).toContain('送られた内容が大きすぎます。');
+	});
+
+	it('refuses anonymous visitors and other organisations before it looks at the size', async () => {
+		expect((await upload('/staff/network/import?/upload', undefined, filler(1.1 * MiB), 'a.csv')).headers.get('location')).toMatch(/^\/login/);
+		expect((await upload('/staff/network/import?/upload', app.cast.people.adminB.token, filler(1.1 * MiB), 'a.csv')).status).toBe(403);
+		expect((await upload(`/staff/orgs/${app.cast.orgA}/import?/upload`, app.cast.people.adminB.token, filler(1.1 * MiB), 'a.csv')).status).toBe(403);
 	});
 });
 
