@@ -18,12 +18,7 @@ export { referralTargets, referralTarget, programTitles, type ReferralTarget } f
 export { warmAnalyser } from './search/analyser';
 export { warmThesaurus } from './search/thesaurus';
 // ── spreadsheet imports (issue 16): the staff operations inside one caller's transaction ──────
-<<<<<<< HEAD
-export { editProfileIn, createOrganizationIn, addLocationIn, editLocationIn, editProgramIn, type DirectoryTx } from './editing';
-export { splitAddress, prefectureByName, isValidCode, type SplitAddress } from './places';
-=======
 export { editProfileIn, createOrganizationIn, addLocationIn, editLocationIn, editProgramIn, publishProgramIn, type DirectoryTx } from './editing';
-export { splitAddress, prefectureByName, type SplitAddress } from './places';
->>>>>>> h16import
+export { splitAddress, prefectureByName, isValidCode, type SplitAddress } from './places';
 export { readScheduleWords, type RuleFromWords } from './schedule-words';
 export { scheduleInput, locationInput, PROGRAM_AUDIENCES, type ScheduleInput, type LocationInput } from './model';
