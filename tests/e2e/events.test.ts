@@ -354,6 +354,8 @@ describe('a program from its schedule to the visit in its figures', () => {
 		await staff.getByLabel('催しの名前(空欄なら取組の名前)').fill(title);
 		await staff.getByLabel('日付').fill(day);
 		await staff.getByLabel('開始').fill('10:00');
+		// Its own settings: the program takes no registrations.
+		await staff.getByLabel(/^この回だけの設定にする/).check();
 		await staff.getByLabel('この回は申込を受け付ける').check();
 		await staff.getByRole('button', { name: '追加する' }).click();
 		await staff.waitForURL(/done=created/);

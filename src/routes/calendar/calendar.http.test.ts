@@ -117,18 +117,18 @@ describe('staff change one date; residents see it', () => {
 		expect(html.slice(at, html.indexOf('</a>', at))).toContain('日時変更');
 	});
 
-	it('adds a one-off event with capacity in groups; a foreign program is refused', async () => {
+	it('adds a one-off event with its own capacity in groups; a foreign program is refused', async () => {
 		const day = addDays(today, 10);
 		const foreign = foreignProgram;
 		const refused = await post(`/staff/orgs/${app.cast.orgA}/events/new`, { programId: foreign, title: '乗っ取り会', day, start: '10:00', kind: 'session', capacityUnit: 'people' });
 		expect(refused.status).toBe(400);
 		expect(await textOf(refused)).toContain('取組を選んでください。');
-		const bad = await post(`/staff/orgs/${app.cast.orgA}/events/new`, { programId, title: '', day, start: '10:00', kind: 'session', capacity: '0', capacityUnit: 'groups' });
+		const bad = await post(`/staff/orgs/${app.cast.orgA}/events/new`, { programId, title: '', day, start: '10:00', kind: 'session', settingsFrom: 'own', capacity: '0', capacityUnit: 'groups' });
 		expect(bad.status).toBe(400);
 		expect(await textOf(bad)).toContain('定員は1〜10000の数字で入れるか、空欄にしてください。');
 		expect((await app.admin.query(`select count(*)::int as n from occurrences where title = '乗っ取り会' or (program_id = $1 and day = $2)`, [programId, day])).rows[0].n).toBe(0);
 
-		const created = await post(`/staff/orgs/${app.cast.orgA}/events/new`, { programId, title: '見学会', day, start: '10:00', end: '11:00', kind: 'visit', registrationOpen: 'on', capacity: '5', capacityUnit: 'groups' });
+		const created = await post(`/staff/orgs/${app.cast.orgA}/events/new`, { programId, title: '見学会', day, start: '10:00', end: '11:00', kind: 'visit', settingsFrom: 'own', registrationOpen: 'on', capacity: '5', capacityUnit: 'groups' });
 		expect(created.status).toBe(303);
 		const id = created.headers.get('location')!.match(/events\/([0-9a-f-]{36})/)![1];
 		const row = (await app.admin.query(`select title, kind, capacity, capacity_unit, registration_open, series_day from occurrences where id = $1`, [id])).rows[0];

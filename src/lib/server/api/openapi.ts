@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { finderQuery } from '../directory';
 import { apiSchemas, idPathParams, orgPathParams } from './schemas';
+import { DIRECTORY_LICENCE } from '../opendata';
 
 const descriptions: Record<string, string> = {
 	q: 'Free text in Japanese or English (kana/kanji/width variants and synonyms are matched). At most 200 characters.',
@@ -135,6 +136,8 @@ export function openApiDocument(origin: string) {
 		info: {
 			title: 'tsunagu API',
 			version: '1.0.0',
+			// The published directory's licence (the data the API returns), as on /opendata.
+			license: { name: DIRECTORY_LICENCE.name, identifier: DIRECTORY_LICENCE.identifier },
 			description:
 				'Programs (HSDS 3.0 services), organisations and their schedules for loneliness and isolation support in a region: read-only, no authentication. ' +
 				'Two staff endpoints (check-in at the door, anonymous head counts) take the session cookie of a signed-in staff member. ' +

@@ -290,7 +290,7 @@ export const OpenApiDocument = component(
 	'OpenApiDocument',
 	z.looseObject({
 		openapi: z.string().regex(/^3\.1\.\d+$/),
-		info: z.looseObject({ title: z.string(), version: z.string() }),
+		info: z.looseObject({ title: z.string(), version: z.string(), license: z.object({ name: z.string(), identifier: z.string() }) }),
 		paths: z.record(z.string(), z.record(z.string(), z.unknown()))
 	}),
 	'An OpenAPI 3.1 document (this one).'

@@ -88,6 +88,8 @@ describe('the OpenAPI document', () => {
 		expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
 		expect(doc.info.title).toBeTruthy();
 		expect(doc.info.version).toBeTruthy();
+		// The data's licence, as on /opendata (issue 17).
+		expect(doc.info.license).toEqual({ name: 'CC BY 4.0', identifier: 'CC-BY-4.0' });
 		const unresolved = refsOf(doc).filter(({ ref }) => resolvePointer(doc, ref) === undefined);
 		expect(unresolved).toEqual([]);
 		const ids = new Set<string>();
