@@ -6,7 +6,7 @@ import addFormats from 'ajv-formats';
 
 const DIR = path.resolve(import.meta.dirname, '../fixtures/hsds');
 const BASE = 'https://hsds.test/';
-export type HsdsSchema = 'service' | 'service_list' | 'organization' | 'organization_list' | 'taxonomy' | 'taxonomy_term';
+export type HsdsSchema = 'service' | 'service_list' | 'organization' | 'organization_list' | 'service_at_location' | 'service_at_location_list' | 'taxonomy' | 'taxonomy_term';
 
 let ajv: Ajv | undefined;
 const compiled = new Map<HsdsSchema, ValidateFunction>();

@@ -1,5 +1,5 @@
 /**
- * The query of the HSDS list paths (page, per_page, search, organization_id, full): checked with
+ * The query of the HSDS list paths (page, per_page, search, organization_id, taxonomy_id, parent_id, full, top_only): checked with
  * zod, so bad input is a 400 with details, never a database error. Other HSDS parameters are
  * ignored, as HSDS allows.
  */
@@ -20,7 +20,10 @@ export const hsdsQuery = z.object({
 		.regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed')
 		.optional(),
 	organization_id: z.string().uuid().optional(),
-	full: z.enum(['true', 'false']).optional()
+	taxonomy_id: z.string().uuid().optional(),
+	parent_id: z.string().uuid().optional(),
+	full: z.enum(['true', 'false']).optional(),
+	top_only: z.enum(['true', 'false']).optional()
 });
 
 export interface HsdsQuery {
@@ -28,6 +31,8 @@ export interface HsdsQuery {
 	perPage: number;
 	search?: string;
 	organizationId?: string;
+	taxonomyId?: string;
+	parentId?: string;
 	full: boolean;
 }
 
@@ -42,5 +47,5 @@ export function parseHsdsQuery(params: URLSearchParams): HsdsQueryResult {
 	const parsed = hsdsQuery.safeParse(raw);
 	if (!parsed.success) return { ok: false, errors: parsed.error.issues.slice(0, 10).map((i) => ({ param: i.path.map(String).join('.'), code: i.code, message: i.message })) };
 	const q = parsed.data;
-	return { ok: true, query: { page: q.page ?? 1, perPage: q.per_page ?? HSDS_DEFAULT_PER_PAGE, search: q.search?.trim() || undefined, organizationId: q.organization_id, full: q.full === 'true' } };
+	return { ok: true, query: { page: q.page ?? 1, perPage: q.per_page ?? HSDS_DEFAULT_PER_PAGE, search: q.search?.trim() || undefined, organizationId: q.organization_id, taxonomyId: q.taxonomy_id, parentId: q.parent_id, full: q.full === 'true' } };
 }

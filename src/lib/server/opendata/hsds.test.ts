@@ -11,7 +11,7 @@ import { testDatabase } from '../../../../tests/helpers/db';
 import { hsdsErrors } from '../../../../tests/helpers/hsds';
 import type { Database } from '../db';
 import { asSystem } from '../db/tenant';
-import { allTaxonomies, allTerms, hsdsOrganizationById, hsdsOrganizationPage, hsdsServiceById, hsdsServicePage, parseHsdsQuery, publishedServiceIds } from './index';
+import { allTaxonomies, allTerms, hsdsServiceAtLocationById, hsdsServiceAtLocationPage, hsdsTermPage, hsdsTaxonomyPage, hsdsOrganizationById, hsdsOrganizationPage, hsdsServiceById, hsdsServicePage, parseHsdsQuery, publishedServiceIds } from './index';
 
 const ORIGIN = 'https://tsunagu.test';
 let database: Database;
@@ -78,6 +78,20 @@ describe('HSDS records of the demo region', () => {
 		for (const { id } of withoutPrograms) expect(list.contents.map((c) => c.id)).toContain(id);
 	}, 120_000);
 
+	it('every service_at_location validates (list items against service_at_location_list.json, by id fully nested against service_at_location.json)', async () => {
+		const list = await hsdsServiceAtLocationPage(database.db, ORIGIN, { page: 1, perPage: 100_000 }, {});
+		const [{ n }] = await rows<{ n: number }>(sql`select count(*)::int as n from program_locations pl join programs p on p.id = pl.program_id join organizations o on o.id = p.organization_id where p.published and o.published`);
+		expect(list.total_items).toBe(n);
+		for (const item of list.contents) expect(hsdsErrors('service_at_location_list', item), String(item.id)).toEqual([]);
+		expect(new Set(list.contents.map((c) => c.id)).size).toBe(list.contents.length);
+		for (const item of list.contents) {
+			const full = await hsdsServiceAtLocationById(database.db, String(item.id), ORIGIN);
+			expect(hsdsErrors('service_at_location', full), String(item.id)).toEqual([]);
+		}
+		const withAddress = list.contents.filter((c) => (c.location as Json).addresses);
+		for (const c of withAddress) expect((c.location as Json).addresses[0]).toMatchObject({ country: 'JP', address_type: 'physical' });
+	}, 120_000);
+
 	it('the taxonomies and their terms validate, Japanese names with English descriptions', () => {
 		for (const t of allTaxonomies()) expect(hsdsErrors('taxonomy', t)).toEqual([]);
 		const terms = allTerms();
@@ -85,6 +99,11 @@ describe('HSDS records of the demo region', () => {
 		const ibasho = terms.find((t) => t.code === 'ibasho')!;
 		expect(ibasho).toMatchObject({ name: '居場所', description: 'Drop-in place', language: 'ja' });
 		expect(new Set(terms.map((t) => t.id)).size).toBe(terms.length);
+		const forms = hsdsTermPage({ page: 1, perPage: 100 }, { taxonomyId: ibasho.taxonomy_id });
+		expect(forms.total_items).toBeGreaterThan(1);
+		for (const t of forms.contents) expect(t.taxonomy_id).toBe(ibasho.taxonomy_id);
+		expect(hsdsTermPage({ page: 1, perPage: 100 }, { parentId: ibasho.id }).total_items).toBe(0);
+		expect(hsdsTaxonomyPage({ page: 1, perPage: 2 }, {})).toMatchObject({ total_items: 4, total_pages: 2, size: 2 });
 	});
 });
 
@@ -185,5 +204,6 @@ describe('paging and filters', () => {
 		expect(parseHsdsQuery(new URLSearchParams('organization_id=nope'))).toMatchObject({ ok: false, errors: [{ param: 'organization_id' }] });
 		expect(parseHsdsQuery(new URLSearchParams('search=a%00b'))).toMatchObject({ ok: false, errors: [{ param: 'search' }] });
 		expect(parseHsdsQuery(new URLSearchParams('page=2&per_page=5&format=json'))).toEqual({ ok: true, query: { page: 2, perPage: 5, full: false } });
+		expect(parseHsdsQuery(new URLSearchParams('taxonomy_id=x'))).toMatchObject({ ok: false, errors: [{ param: 'taxonomy_id' }] });
 	});
 });

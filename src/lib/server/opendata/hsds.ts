@@ -5,11 +5,11 @@
  * HSDS fields are never null: a fact tsunagu does not hold is left out, not guessed.
  */
 import type { Db } from '../db';
-import { getOrganization, getProgram, label, parseRecurrence, programIdsMatching, programSummaries, allOrganizations, type OrganizationDetail, type ProgramDetail } from '../directory';
+import { getOrganization, getProgram, publishedProgramPlaces, label, parseRecurrence, programIdsMatching, programSummaries, allOrganizations, type OrganizationDetail, type ProgramDetail } from '../directory';
 import { costInWords, scheduleInWords } from '../present';
 import { translator } from '$lib/i18n';
 import { hsdsId } from './hsds-ids';
-import { hsdsTerm, type HsdsTaxonomyName } from './hsds-taxonomy';
+import { allTaxonomies, allTerms, hsdsTerm, type HsdsTaxonomy, type HsdsTaxonomyName, type HsdsTaxonomyTerm } from './hsds-taxonomy';
 import { DIRECTORY_LICENCE } from './licence';
 
 export const HSDS_VERSION = '3.0';
@@ -271,4 +271,65 @@ export function hsdsRoot() {
 /** Headers of every HSDS answer: public, cacheable, readable cross-origin, and the licence as a link (RFC 4946). */
 export function hsdsHeaders(): Record<string, string> {
 	return { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*', link: `<${DIRECTORY_LICENCE.url}>; rel="license"` };
+}
+
+// ── service_at_locations and taxonomies (HSDS paths beyond the first calls) ─────────────────────
+
+/** Every published service at each of its places (ids only), by service name then place order. */
+async function serviceAtLocationPairs(db: Db, filter: { search?: string; organizationId?: string }): Promise<Array<{ programId: string; locationId: string }>> {
+	const [ids, pairs] = await Promise.all([publishedServiceIds(db, filter), publishedProgramPlaces(db)]);
+	const byProgram = new Map<string, string[]>();
+	for (const p of pairs) byProgram.set(p.programId, [...(byProgram.get(p.programId) ?? []), p.locationId]);
+	return ids.flatMap((programId) => (byProgram.get(programId) ?? []).map((locationId) => ({ programId, locationId })));
+}
+
+async function nested(db: Db, pairs: Array<{ programId: string; locationId: string }>, origin: string, full: boolean): Promise<Json[]> {
+	const details = new Map<string, ProgramDetail | null>();
+	for (const id of new Set(pairs.map((p) => p.programId))) details.set(id, await getProgram(db, id));
+	return pairs.flatMap(({ programId, locationId }) => {
+		const detail = details.get(programId);
+		const place = detail?.locations.find((l) => l.id === locationId);
+		return detail && place ? [hsdsServiceAtLocationNested(detail, place, origin, full)] : [];
+	});
+}
+
+function hsdsServiceAtLocationNested(detail: ProgramDetail, place: Place, origin: string, full: boolean): Json {
+	const service = full ? hsdsService(detail, origin) : hsdsServiceBrief(detail, origin);
+	const schedules = full ? detail.schedules.filter((s) => s.locationId === place.id).map((s) => hsdsSchedule(s, detail.program.id, origin)) : [];
+	return compact({ ...hsdsServiceAtLocation(detail.program.id, place), schedules, service });
+}
+
+export async function hsdsServiceAtLocationPage(db: Db, origin: string, paging: HsdsPaging, filter: { search?: string; organizationId?: string; full?: boolean }): Promise<HsdsPage<Json>> {
+	const { page, slice } = hsdsPage(await serviceAtLocationPairs(db, filter), paging);
+	return { ...page, contents: await nested(db, slice, origin, filter.full ?? false) };
+}
+
+export async function hsdsServiceAtLocationById(db: Db, id: string, origin: string): Promise<Json | null> {
+	const pair = (await publishedProgramPlaces(db)).find((p) => serviceAtLocationId(p.programId, p.locationId) === id);
+	if (!pair) return null;
+	const [found] = await nested(db, [pair], origin, true);
+	return found ?? null;
+}
+
+export function hsdsTaxonomyPage(paging: HsdsPaging, filter: { search?: string }): HsdsPage<HsdsTaxonomy> {
+	const { page, slice } = hsdsPage(
+		allTaxonomies().filter((t) => matches(filter.search, t.name, t.description)),
+		paging
+	);
+	return { ...page, contents: slice };
+}
+
+export function hsdsTaxonomyById(id: string): HsdsTaxonomy | null {
+	return allTaxonomies().find((t) => t.id === id) ?? null;
+}
+
+export function hsdsTermPage(paging: HsdsPaging, filter: { search?: string; taxonomyId?: string; parentId?: string }): HsdsPage<HsdsTaxonomyTerm> {
+	// tsunagu's taxonomies are flat: every term is a top-level term, none has a parent.
+	const terms = allTerms().filter((t) => matches(filter.search, t.name, t.description, t.code) && (!filter.taxonomyId || t.taxonomy_id === filter.taxonomyId) && !filter.parentId);
+	const { page, slice } = hsdsPage(terms, paging);
+	return { ...page, contents: slice };
+}
+
+export function hsdsTermById(id: string): HsdsTaxonomyTerm | null {
+	return allTerms().find((t) => t.id === id) ?? null;
 }

@@ -3,12 +3,18 @@
  * `/organizations/{id}` answer JSON that validates against Open Referral's compiled schemas, with
  * the licence stated; bad input is a structured 400, an unknown id a 404, never a stack trace.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useApp } from '../../../../tests/helpers/app';
-import { hsdsErrors } from '../../../../tests/helpers/hsds';
+import { hsdsErrors, hsdsValidator, type HsdsSchema } from '../../../../tests/helpers/hsds';
 
 const app = useApp();
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// Compiling the large HSDS schemas blocks for seconds: done before any request, so that no
+// kept-alive connection to the app goes stale while the test is busy.
+beforeAll(() => {
+	for (const name of ['service', 'service_list', 'organization', 'organization_list', 'service_at_location', 'service_at_location_list', 'taxonomy', 'taxonomy_term'] as HsdsSchema[]) hsdsValidator(name);
+}, 120_000);
 
 async function getJson(path: string, status = 200): Promise<Json> {
 	const response = await app.get(path, undefined, { accept: 'application/json' });
@@ -46,6 +52,24 @@ describe('/api/hsds/', () => {
 		for (const item of list.contents) expect(hsdsErrors('organization_list', item), item.id).toEqual([]);
 		const org = await getJson(`/api/hsds/organizations/${list.contents[0].id}`);
 		expect(hsdsErrors('organization', org)).toEqual([]);
+	});
+
+	it('/service_at_locations, /taxonomies and /taxonomy_terms, lists and by id', async () => {
+		const list = await getJson('/api/hsds/service_at_locations?per_page=5');
+		expect(list.contents.length).toBe(5);
+		for (const item of list.contents) expect(hsdsErrors('service_at_location_list', item), item.id).toEqual([]);
+		const one = await getJson(`/api/hsds/service_at_locations/${list.contents[0].id}`);
+		expect(hsdsErrors('service_at_location', one)).toEqual([]);
+		const taxonomies = await getJson('/api/hsds/taxonomies');
+		for (const t of taxonomies.contents) expect(hsdsErrors('taxonomy', t)).toEqual([]);
+		expect(await getJson(`/api/hsds/taxonomies/${taxonomies.contents[0].id}`)).toEqual(taxonomies.contents[0]);
+		const terms = await getJson(`/api/hsds/taxonomy_terms?taxonomy_id=${taxonomies.contents[0].id}&per_page=100`);
+		expect(terms.total_items).toBeGreaterThan(0);
+		for (const t of terms.contents) expect(hsdsErrors('taxonomy_term', t)).toEqual([]);
+		expect(await getJson(`/api/hsds/taxonomy_terms/${terms.contents[0].id}`)).toEqual(terms.contents[0]);
+		await getJson('/api/hsds/taxonomy_terms/nope', 400);
+		await getJson('/api/hsds/taxonomies/00000000-0000-4000-8000-000000000000', 404);
+		await getJson('/api/hsds/service_at_locations/00000000-0000-4000-8000-000000000000', 404);
 	});
 
 	it('bad input is a structured 4xx: a non-UUID id, page=-1, per_page too large, an unknown id', async () => {
