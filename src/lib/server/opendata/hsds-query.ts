@@ -8,7 +8,12 @@ import { z } from 'zod';
 export const HSDS_MAX_PER_PAGE = 100;
 export const HSDS_DEFAULT_PER_PAGE = 50;
 
-const integer = (min: number, max: number) => z.string().regex(/^\d{1,6}$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+const integer = (min: number, max: number) =>
+	z
+		.string()
+		.regex(/^\d{1,6}$/, 'expected a whole number')
+		.transform(Number)
+		.pipe(z.number().int().min(min).max(max));
 
 export const hsdsQuery = z.object({
 	page: integer(1, 100_000).optional(),

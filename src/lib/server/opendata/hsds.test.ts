@@ -139,7 +139,9 @@ describe('the mapping keeps what tsunagu holds', () => {
 		const [free] = await rows<{ id: string }>(sql`select p.id from programs p join organizations o on o.id = p.organization_id where p.cost_kind = 'free' and p.published and o.published limit 1`);
 		const s = (await hsdsServiceById(database.db, free.id, ORIGIN)) as Json;
 		expect(s.cost_options).toEqual([expect.objectContaining({ currency: 'JPY', amount: 0 })]);
-		const approximate = await rows<{ program_id: string; location_id: string }>(sql`select pl.program_id, pl.location_id from program_locations pl join locations l on l.id = pl.location_id join programs p on p.id = pl.program_id join organizations o on o.id = p.organization_id where l.coordinates_approximate and p.published and o.published limit 1`);
+		const approximate = await rows<{ program_id: string; location_id: string }>(
+			sql`select pl.program_id, pl.location_id from program_locations pl join locations l on l.id = pl.location_id join programs p on p.id = pl.program_id join organizations o on o.id = p.organization_id where l.coordinates_approximate and p.published and o.published limit 1`
+		);
 		for (const { program_id, location_id } of approximate) {
 			const svc = (await hsdsServiceById(database.db, program_id, ORIGIN)) as Json;
 			const at = svc.service_at_locations.find((x: Json) => x.location_id === location_id);

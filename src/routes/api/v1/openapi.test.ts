@@ -38,8 +38,7 @@ function apiRoutePaths(): string[] {
 			// /api/hsds follows Open Referral HSDS 3.0's own OpenAPI document, not this one (see src/routes/api/hsds).
 			if (statSync(full).isDirectory()) {
 				if (full !== path.join(API_ROOT, 'hsds')) walk(full);
-			}
-			else if (name === '+server.ts') {
+			} else if (name === '+server.ts') {
 				const id = '/' + path.relative(ROUTES, dir).split(path.sep).join('/');
 				found.push(id.replace(/^\/api\/v1(?=\/)/, '').replace(/\[(\w+)\]/g, '{$1}'));
 			}
