@@ -1,5 +1,5 @@
 /**
- * The query of the HSDS list paths (page, per_page, search, organization_id, taxonomy_id, parent_id, full, top_only): checked with
+ * The query of the HSDS list paths (page, per_page, search, organization_id, modified_after, taxonomy_id, parent_id, full, top_only): checked with
  * zod, so bad input is a 400 with details, never a database error. Other HSDS parameters are
  * ignored, as HSDS allows.
  */
@@ -25,6 +25,7 @@ export const hsdsQuery = z.object({
 		.regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed')
 		.optional(),
 	organization_id: z.string().uuid().optional(),
+	modified_after: z.union([z.string().datetime({ offset: true }), z.string().date()]).optional(),
 	taxonomy_id: z.string().uuid().optional(),
 	parent_id: z.string().uuid().optional(),
 	full: z.enum(['true', 'false']).optional(),
@@ -36,6 +37,8 @@ export interface HsdsQuery {
 	perPage: number;
 	search?: string;
 	organizationId?: string;
+	/** Only records modified on or after this instant (a date means its start in Japan). */
+	modifiedAfter?: Date;
 	taxonomyId?: string;
 	parentId?: string;
 	full: boolean;
@@ -52,5 +55,17 @@ export function parseHsdsQuery(params: URLSearchParams): HsdsQueryResult {
 	const parsed = hsdsQuery.safeParse(raw);
 	if (!parsed.success) return { ok: false, errors: parsed.error.issues.slice(0, 10).map((i) => ({ param: i.path.map(String).join('.'), code: i.code, message: i.message })) };
 	const q = parsed.data;
-	return { ok: true, query: { page: q.page ?? 1, perPage: q.per_page ?? HSDS_DEFAULT_PER_PAGE, search: q.search?.trim() || undefined, organizationId: q.organization_id, taxonomyId: q.taxonomy_id, parentId: q.parent_id, full: q.full === 'true' } };
+	return {
+		ok: true,
+		query: {
+			page: q.page ?? 1,
+			perPage: q.per_page ?? HSDS_DEFAULT_PER_PAGE,
+			search: q.search?.trim() || undefined,
+			organizationId: q.organization_id,
+			modifiedAfter: q.modified_after ? new Date(q.modified_after.length === 10 ? `${q.modified_after}T00:00:00+09:00` : q.modified_after) : undefined,
+			taxonomyId: q.taxonomy_id,
+			parentId: q.parent_id,
+			full: q.full === 'true'
+		}
+	};
 }

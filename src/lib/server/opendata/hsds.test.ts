@@ -197,6 +197,10 @@ describe('paging and filters', () => {
 		const found = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { search: '居場所' });
 		expect(found.total_items).toBeGreaterThan(0);
 		expect(found.total_items).toBeLessThan(all.length);
+		const [recent] = await rows<{ id: string }>(sql`select id from programs where slug = 's001-youthport-cafe'`);
+		await rows(sql`update programs set updated_at = '2099-01-02T00:00:00Z' where id = ${recent.id}`);
+		const modified = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { modifiedAfter: new Date('2099-01-01T00:00:00Z') });
+		expect(modified.contents.map((c) => c.id)).toEqual([recent.id]);
 	});
 
 	it('refuses bad paging and ids in the query with details', () => {
@@ -206,6 +210,8 @@ describe('paging and filters', () => {
 		expect(parseHsdsQuery(new URLSearchParams('organization_id=nope'))).toMatchObject({ ok: false, errors: [{ param: 'organization_id' }] });
 		expect(parseHsdsQuery(new URLSearchParams('search=a%00b'))).toMatchObject({ ok: false, errors: [{ param: 'search' }] });
 		expect(parseHsdsQuery(new URLSearchParams('page=2&per_page=5&format=json'))).toEqual({ ok: true, query: { page: 2, perPage: 5, full: false } });
+		expect(parseHsdsQuery(new URLSearchParams('modified_after=yesterday'))).toMatchObject({ ok: false, errors: [{ param: 'modified_after' }] });
+		expect(parseHsdsQuery(new URLSearchParams('modified_after=2027-04-01'))).toMatchObject({ ok: true, query: { modifiedAfter: new Date('2027-03-31T15:00:00Z') } });
 		expect(parseHsdsQuery(new URLSearchParams('taxonomy_id=x'))).toMatchObject({ ok: false, errors: [{ param: 'taxonomy_id' }] });
 	});
 });

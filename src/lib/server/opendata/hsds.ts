@@ -229,16 +229,16 @@ const matches = (search: string | undefined, ...texts: Array<string | null | und
 };
 
 /** Ids of the published services (published programs of published organisations), by name. */
-export async function publishedServiceIds(db: Db, filter: { search?: string; organizationId?: string; taxonomyTermId?: string; taxonomyId?: string } = {}): Promise<string[]> {
+export async function publishedServiceIds(db: Db, filter: { search?: string; organizationId?: string; modifiedAfter?: Date } = {}): Promise<string[]> {
 	const ids = await programIdsMatching(db, { publishedOnly: true, organizationId: filter.organizationId });
 	const summaries = await programSummaries(db, ids);
 	return [...summaries.values()]
-		.filter((s) => s.published && matches(filter.search, s.title, s.summary, s.organizationName))
+		.filter((s) => s.published && matches(filter.search, s.title, s.summary, s.organizationName) && (!filter.modifiedAfter || s.updatedAt >= filter.modifiedAfter))
 		.sort((a, b) => a.title.localeCompare(b.title, 'ja') || a.id.localeCompare(b.id))
 		.map((s) => s.id);
 }
 
-export async function hsdsServicePage(db: Db, origin: string, paging: HsdsPaging, filter: { search?: string; organizationId?: string; full?: boolean }): Promise<HsdsPage<Json>> {
+export async function hsdsServicePage(db: Db, origin: string, paging: HsdsPaging, filter: { search?: string; organizationId?: string; modifiedAfter?: Date; full?: boolean }): Promise<HsdsPage<Json>> {
 	const ids = await publishedServiceIds(db, filter);
 	const { page, slice } = hsdsPage(ids, paging);
 	const details = await Promise.all(slice.map((id) => getProgram(db, id)));
@@ -276,7 +276,7 @@ export function hsdsHeaders(): Record<string, string> {
 // ── service_at_locations and taxonomies (HSDS paths beyond the first calls) ─────────────────────
 
 /** Every published service at each of its places (ids only), by service name then place order. */
-async function serviceAtLocationPairs(db: Db, filter: { search?: string; organizationId?: string }): Promise<Array<{ programId: string; locationId: string }>> {
+async function serviceAtLocationPairs(db: Db, filter: { search?: string; organizationId?: string; modifiedAfter?: Date }): Promise<Array<{ programId: string; locationId: string }>> {
 	const [ids, pairs] = await Promise.all([publishedServiceIds(db, filter), publishedProgramPlaces(db)]);
 	const byProgram = new Map<string, string[]>();
 	for (const p of pairs) byProgram.set(p.programId, [...(byProgram.get(p.programId) ?? []), p.locationId]);
@@ -299,7 +299,7 @@ function hsdsServiceAtLocationNested(detail: ProgramDetail, place: Place, origin
 	return compact({ ...hsdsServiceAtLocation(detail.program.id, place), schedules, service });
 }
 
-export async function hsdsServiceAtLocationPage(db: Db, origin: string, paging: HsdsPaging, filter: { search?: string; organizationId?: string; full?: boolean }): Promise<HsdsPage<Json>> {
+export async function hsdsServiceAtLocationPage(db: Db, origin: string, paging: HsdsPaging, filter: { search?: string; organizationId?: string; modifiedAfter?: Date; full?: boolean }): Promise<HsdsPage<Json>> {
 	const { page, slice } = hsdsPage(await serviceAtLocationPairs(db, filter), paging);
 	return { ...page, contents: await nested(db, slice, origin, filter.full ?? false) };
 }
