@@ -1,5 +1,5 @@
 /**
- * The query of the HSDS list paths (page, per_page, search, organization_id, modified_after, taxonomy_id, parent_id, full, top_only): checked with
+ * The query of the HSDS list paths (page, per_page, search, organization_id, modified_after, taxonomy_id, taxonomy_term_id, parent_id, full, top_only): checked with
  * zod, so bad input is a 400 with details, never a database error. Other HSDS parameters are
  * ignored, as HSDS allows.
  */
@@ -27,6 +27,7 @@ export const hsdsQuery = z.object({
 	organization_id: z.string().uuid().optional(),
 	modified_after: z.union([z.string().datetime({ offset: true }), z.string().date()]).optional(),
 	taxonomy_id: z.string().uuid().optional(),
+	taxonomy_term_id: z.string().uuid().optional(),
 	parent_id: z.string().uuid().optional(),
 	full: z.enum(['true', 'false']).optional(),
 	top_only: z.enum(['true', 'false']).optional()
@@ -40,6 +41,7 @@ export interface HsdsQuery {
 	/** Only records modified on or after this instant (a date means its start in Japan). */
 	modifiedAfter?: Date;
 	taxonomyId?: string;
+	taxonomyTermId?: string;
 	parentId?: string;
 	full: boolean;
 }
@@ -64,6 +66,7 @@ export function parseHsdsQuery(params: URLSearchParams): HsdsQueryResult {
 			organizationId: q.organization_id,
 			modifiedAfter: q.modified_after ? new Date(q.modified_after.length === 10 ? `${q.modified_after}T00:00:00+09:00` : q.modified_after) : undefined,
 			taxonomyId: q.taxonomy_id,
+			taxonomyTermId: q.taxonomy_term_id,
 			parentId: q.parent_id,
 			full: q.full === 'true'
 		}

@@ -197,6 +197,16 @@ describe('paging and filters', () => {
 		const found = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { search: '居場所' });
 		expect(found.total_items).toBeGreaterThan(0);
 		expect(found.total_items).toBeLessThan(all.length);
+		const ibasho = allTerms().find((t) => t.code === 'ibasho')!;
+		const withIbasho = await rows<{ id: string }>(sql`select p.id from programs p join organizations o on o.id = p.organization_id where 'ibasho' = any(p.forms) and p.published and o.published`);
+		const byTerm = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { taxonomyTermId: ibasho.id });
+		expect(byTerm.contents.map((c) => c.id).sort()).toEqual(withIbasho.map((r) => r.id).sort());
+		const [target] = await rows<{ code: string; n: number }>(sql`select t as code, count(*)::int as n from programs p join organizations o on o.id = p.organization_id, unnest(p.targets) t where p.published and o.published group by t order by n desc limit 1`);
+		const byTarget = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { taxonomyTermId: allTerms().find((t) => t.code === target.code && t.taxonomy.includes('targets'))!.id });
+		expect(byTarget.total_items).toBe(target.n);
+		const byTaxonomy = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { taxonomyId: ibasho.taxonomy_id });
+		expect(byTaxonomy.total_items).toBeGreaterThanOrEqual(withIbasho.length);
+		expect((await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 10 }, { taxonomyTermId: '00000000-0000-4000-8000-000000000000' })).total_items).toBe(0);
 		const [recent] = await rows<{ id: string }>(sql`select id from programs where slug = 's001-youthport-cafe'`);
 		await rows(sql`update programs set updated_at = '2099-01-02T00:00:00Z' where id = ${recent.id}`);
 		const modified = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { modifiedAfter: new Date('2099-01-01T00:00:00Z') });

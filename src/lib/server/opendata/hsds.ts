@@ -9,7 +9,7 @@ import { getOrganization, getProgram, publishedProgramPlaces, label, parseRecurr
 import { costInWords, scheduleInWords } from '../present';
 import { translator } from '$lib/i18n';
 import { hsdsId } from './hsds-ids';
-import { allTaxonomies, allTerms, hsdsTerm, type HsdsTaxonomy, type HsdsTaxonomyName, type HsdsTaxonomyTerm } from './hsds-taxonomy';
+import { allTaxonomies, allTerms, hsdsTaxonomy, hsdsTerm, type HsdsTaxonomy, type HsdsTaxonomyName, type HsdsTaxonomyTerm } from './hsds-taxonomy';
 import { DIRECTORY_LICENCE } from './licence';
 
 export const HSDS_VERSION = '3.0';
@@ -228,17 +228,40 @@ const matches = (search: string | undefined, ...texts: Array<string | null | und
 	return texts.some((x) => x && x.normalize('NFKC').toLowerCase().includes(needle));
 };
 
+export interface HsdsServiceFilter {
+	search?: string;
+	organizationId?: string;
+	modifiedAfter?: Date;
+	/** Services with this term (life stage, form or target). */
+	taxonomyTermId?: string;
+	/** Services with any term of this taxonomy. */
+	taxonomyId?: string;
+}
+
+type Classified = 'lifeStages' | 'forms' | 'targets';
+const CLASSIFIED: Classified[] = ['lifeStages', 'forms', 'targets'];
+
 /** Ids of the published services (published programs of published organisations), by name. */
-export async function publishedServiceIds(db: Db, filter: { search?: string; organizationId?: string; modifiedAfter?: Date } = {}): Promise<string[]> {
+export async function publishedServiceIds(db: Db, filter: HsdsServiceFilter = {}): Promise<string[]> {
 	const ids = await programIdsMatching(db, { publishedOnly: true, organizationId: filter.organizationId });
 	const summaries = await programSummaries(db, ids);
-	return [...summaries.values()]
+	let found = [...summaries.values()]
 		.filter((s) => s.published && matches(filter.search, s.title, s.summary, s.organizationName) && (!filter.modifiedAfter || s.updatedAt >= filter.modifiedAfter))
 		.sort((a, b) => a.title.localeCompare(b.title, 'ja') || a.id.localeCompare(b.id))
 		.map((s) => s.id);
+	if (filter.taxonomyTermId || filter.taxonomyId) {
+		const term = filter.taxonomyTermId ? allTerms().find((t) => t.id === filter.taxonomyTermId) : undefined;
+		const name = term ? CLASSIFIED.find((n) => hsdsTerm(n, term.code).id === term.id) : CLASSIFIED.find((n) => hsdsTaxonomy(n).id === filter.taxonomyId);
+		// An unknown term or taxonomy, one of tsunagu's own attribute terms, or a term outside the given taxonomy: no service.
+		if (!name || (term && filter.taxonomyId && term.taxonomy_id !== filter.taxonomyId)) return [];
+		// Targets are not in the summaries: the programs' own records say.
+		const details = await Promise.all(found.map((id) => getProgram(db, id)));
+		found = details.filter((d): d is ProgramDetail => d !== null && (term ? d.program[name].includes(term.code) : d.program[name].length > 0)).map((d) => d.program.id);
+	}
+	return found;
 }
 
-export async function hsdsServicePage(db: Db, origin: string, paging: HsdsPaging, filter: { search?: string; organizationId?: string; modifiedAfter?: Date; full?: boolean }): Promise<HsdsPage<Json>> {
+export async function hsdsServicePage(db: Db, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }): Promise<HsdsPage<Json>> {
 	const ids = await publishedServiceIds(db, filter);
 	const { page, slice } = hsdsPage(ids, paging);
 	const details = await Promise.all(slice.map((id) => getProgram(db, id)));
@@ -276,7 +299,7 @@ export function hsdsHeaders(): Record<string, string> {
 // ── service_at_locations and taxonomies (HSDS paths beyond the first calls) ─────────────────────
 
 /** Every published service at each of its places (ids only), by service name then place order. */
-async function serviceAtLocationPairs(db: Db, filter: { search?: string; organizationId?: string; modifiedAfter?: Date }): Promise<Array<{ programId: string; locationId: string }>> {
+async function serviceAtLocationPairs(db: Db, filter: HsdsServiceFilter): Promise<Array<{ programId: string; locationId: string }>> {
 	const [ids, pairs] = await Promise.all([publishedServiceIds(db, filter), publishedProgramPlaces(db)]);
 	const byProgram = new Map<string, string[]>();
 	for (const p of pairs) byProgram.set(p.programId, [...(byProgram.get(p.programId) ?? []), p.locationId]);
@@ -299,7 +322,7 @@ function hsdsServiceAtLocationNested(detail: ProgramDetail, place: Place, origin
 	return compact({ ...hsdsServiceAtLocation(detail.program.id, place), schedules, service });
 }
 
-export async function hsdsServiceAtLocationPage(db: Db, origin: string, paging: HsdsPaging, filter: { search?: string; organizationId?: string; modifiedAfter?: Date; full?: boolean }): Promise<HsdsPage<Json>> {
+export async function hsdsServiceAtLocationPage(db: Db, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }): Promise<HsdsPage<Json>> {
 	const { page, slice } = hsdsPage(await serviceAtLocationPairs(db, filter), paging);
 	return { ...page, contents: await nested(db, slice, origin, filter.full ?? false) };
 }

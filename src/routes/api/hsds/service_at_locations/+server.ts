@@ -9,5 +9,5 @@ export const GET: RequestHandler = async ({ url }) => {
 	const parsed = parseHsdsQuery(url.searchParams);
 	if (!parsed.ok) return apiError(400, 'invalid_parameter', 'One or more query parameters are invalid.', parsed.errors);
 	const q = parsed.query;
-	return json(await hsdsServiceAtLocationPage(db(), url.origin, q, { search: q.search, organizationId: q.organizationId, modifiedAfter: q.modifiedAfter, full: q.full }), { headers: hsdsHeaders() });
+	return json(await hsdsServiceAtLocationPage(db(), url.origin, q, { search: q.search, organizationId: q.organizationId, modifiedAfter: q.modifiedAfter, taxonomyTermId: q.taxonomyTermId, taxonomyId: q.taxonomyId, full: q.full }), { headers: hsdsHeaders() });
 };
