@@ -18,6 +18,7 @@ import { makeOrganization, makePlace, makeProgram } from '../helpers/factories';
 import type { Database } from '../../src/lib/server/db';
 import { asSystem } from '../../src/lib/server/db/tenant';
 import { encryptText } from '../../src/lib/server/crypto';
+import { allTaxonomies, allTerms } from '../../src/lib/server/opendata';
 import { sql } from 'drizzle-orm';
 
 type Outcome = 'ok' | 'login' | 'mfa' | 'deny' | 'hidden';
@@ -118,6 +119,18 @@ const MATRIX: Record<string, Probe[]> = {
 	'/api/v1/programs/[id]': [get('other', (i) => `/api/v1/programs/${i.program}`, ALL_OK)],
 	'/api/v1/organizations/[id]': [get('other', (i) => `/api/v1/organizations/${i.org}`, ALL_OK)],
 	'/api/v1/openapi.json': [get('none', () => '/api/v1/openapi.json', ALL_OK)],
+	'/api/hsds': [get('none', () => '/api/hsds', ALL_OK)],
+	'/api/hsds/services': [get('none', () => '/api/hsds/services?per_page=5', ALL_OK)],
+	'/api/hsds/services/[id]': [get('other', (i) => `/api/hsds/services/${i.program}`, ALL_OK)],
+	'/api/hsds/organizations': [get('none', () => '/api/hsds/organizations?per_page=5', ALL_OK)],
+	'/api/hsds/organizations/[id]': [get('other', (i) => `/api/hsds/organizations/${i.org}`, ALL_OK)],
+	'/api/hsds/service_at_locations': [get('none', () => '/api/hsds/service_at_locations?per_page=5', ALL_OK)],
+	// No such program-at-a-place: 404 for everyone (the real ones are in src/routes/api/hsds/hsds.http.test.ts).
+	'/api/hsds/service_at_locations/[id]': [get('none', () => `/api/hsds/service_at_locations/${NIL}`, ['hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'])],
+	'/api/hsds/taxonomies': [get('none', () => '/api/hsds/taxonomies', ALL_OK)],
+	'/api/hsds/taxonomies/[id]': [get('none', () => `/api/hsds/taxonomies/${allTaxonomies()[0].id}`, ALL_OK)],
+	'/api/hsds/taxonomy_terms': [get('none', () => '/api/hsds/taxonomy_terms', ALL_OK)],
+	'/api/hsds/taxonomy_terms/[id]': [get('none', () => `/api/hsds/taxonomy_terms/${allTerms()[0].id}`, ALL_OK)],
 	'/join': [get('none', () => '/join', ALL_OK), post('none', () => '/join', () => ({ organizationName: '' }), ALL_OK)],
 	'/reset': [get('none', () => '/reset', ALL_OK)],
 	'/reset/[token]': [get('none', () => '/reset/not-a-real-token-aaaaaaaaaaaaaaaa', ALL_OK)],

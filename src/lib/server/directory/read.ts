@@ -46,3 +46,14 @@ export async function getOrganization(db: Db, id: string) {
 }
 
 export type OrganizationDetail = NonNullable<Awaited<ReturnType<typeof getOrganization>>>;
+
+/** Every (program, place) pair of the published directory, in each program's place order (the open-data exports). */
+export async function publishedProgramPlaces(db: Db): Promise<Array<{ programId: string; locationId: string }>> {
+	return db
+		.select({ programId: programLocations.programId, locationId: programLocations.locationId })
+		.from(programLocations)
+		.innerJoin(programs, eq(programs.id, programLocations.programId))
+		.innerJoin(organizations, eq(organizations.id, programs.organizationId))
+		.where(and(eq(programs.published, true), eq(organizations.published, true)))
+		.orderBy(asc(programLocations.programId), asc(programLocations.position));
+}

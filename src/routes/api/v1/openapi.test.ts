@@ -33,8 +33,10 @@ function apiRoutePaths(): string[] {
 	const walk = (dir: string) => {
 		for (const name of readdirSync(dir)) {
 			const full = path.join(dir, name);
-			if (statSync(full).isDirectory()) walk(full);
-			else if (name === '+server.ts') {
+			// /api/hsds follows Open Referral HSDS 3.0's own OpenAPI document, not this one (see src/routes/api/hsds).
+			if (statSync(full).isDirectory()) {
+				if (full !== path.join(API_ROOT, 'hsds')) walk(full);
+			} else if (name === '+server.ts') {
 				const id = '/' + path.relative(ROUTES, dir).split(path.sep).join('/');
 				found.push(id.replace(/^\/api\/v1(?=\/)/, '').replace(/\[(\w+)\]/g, '{$1}'));
 			}

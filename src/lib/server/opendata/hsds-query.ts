@@ -1,0 +1,74 @@
+/**
+ * The query of the HSDS list paths (page, per_page, search, organization_id, modified_after, taxonomy_id, taxonomy_term_id, parent_id, full, top_only): checked with
+ * zod, so bad input is a 400 with details, never a database error. Other HSDS parameters are
+ * ignored, as HSDS allows.
+ */
+import { z } from 'zod';
+
+export const HSDS_MAX_PER_PAGE = 100;
+export const HSDS_DEFAULT_PER_PAGE = 50;
+
+const integer = (min: number, max: number) =>
+	z
+		.string()
+		.regex(/^\d{1,6}$/, 'expected a whole number')
+		.transform(Number)
+		.pipe(z.number().int().min(min).max(max));
+
+export const hsdsQuery = z.object({
+	page: integer(1, 100_000).optional(),
+	per_page: integer(1, HSDS_MAX_PER_PAGE).optional(),
+	search: z
+		.string()
+		.max(200)
+		// eslint-disable-next-line no-control-regex
+		.regex(/^[^\u0000-\u001f\u007f]*$/, 'control characters are not allowed')
+		.optional(),
+	organization_id: z.string().uuid().optional(),
+	modified_after: z.union([z.string().datetime({ offset: true }), z.string().date()]).optional(),
+	taxonomy_id: z.string().uuid().optional(),
+	taxonomy_term_id: z.string().uuid().optional(),
+	parent_id: z.string().uuid().optional(),
+	full: z.enum(['true', 'false']).optional(),
+	top_only: z.enum(['true', 'false']).optional()
+});
+
+export interface HsdsQuery {
+	page: number;
+	perPage: number;
+	search?: string;
+	organizationId?: string;
+	/** Only records modified on or after this instant (a date means its start in Japan). */
+	modifiedAfter?: Date;
+	taxonomyId?: string;
+	taxonomyTermId?: string;
+	parentId?: string;
+	full: boolean;
+}
+
+export type HsdsQueryResult = { ok: true; query: HsdsQuery } | { ok: false; errors: Array<{ param: string; code: string; message: string }> };
+
+export function parseHsdsQuery(params: URLSearchParams): HsdsQueryResult {
+	const raw: Record<string, string> = {};
+	for (const key of Object.keys(hsdsQuery.shape)) {
+		const value = params.get(key);
+		if (value !== null && value !== '') raw[key] = value;
+	}
+	const parsed = hsdsQuery.safeParse(raw);
+	if (!parsed.success) return { ok: false, errors: parsed.error.issues.slice(0, 10).map((i) => ({ param: i.path.map(String).join('.'), code: i.code, message: i.message })) };
+	const q = parsed.data;
+	return {
+		ok: true,
+		query: {
+			page: q.page ?? 1,
+			perPage: q.per_page ?? HSDS_DEFAULT_PER_PAGE,
+			search: q.search?.trim() || undefined,
+			organizationId: q.organization_id,
+			modifiedAfter: q.modified_after ? new Date(q.modified_after.length === 10 ? `${q.modified_after}T00:00:00+09:00` : q.modified_after) : undefined,
+			taxonomyId: q.taxonomy_id,
+			taxonomyTermId: q.taxonomy_term_id,
+			parentId: q.parent_id,
+			full: q.full === 'true'
+		}
+	};
+}

@@ -1,0 +1,358 @@
+/**
+ * The published directory as Open Referral HSDS 3.0 records (the /api/hsds/ API): a tsunagu
+ * program is an HSDS *service*, an organisation an *organization*, a place a *location* reached
+ * through a *service_at_location*. Only published programs of published organisations appear.
+ * HSDS fields are never null: a fact tsunagu does not hold is left out, not guessed.
+ */
+import type { Db } from '../db';
+import { getOrganization, getProgram, publishedProgramPlaces, label, parseRecurrence, programIdsMatching, programSummaries, allOrganizations, type OrganizationDetail, type ProgramDetail } from '../directory';
+import { costInWords, scheduleInWords } from '../present';
+import { translator } from '$lib/i18n';
+import { hsdsId } from './hsds-ids';
+import { allTaxonomies, allTerms, hsdsTaxonomy, hsdsTerm, type HsdsTaxonomy, type HsdsTaxonomyName, type HsdsTaxonomyTerm } from './hsds-taxonomy';
+import { DIRECTORY_LICENCE } from './licence';
+
+export const HSDS_VERSION = '3.0';
+/** The HSDS OpenAPI document this API follows. */
+export const HSDS_OPENAPI_URL = 'https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json';
+/** Asia/Tokyo as HSDS wants a timezone: the offset from UTC in hours (Japan has no daylight saving). */
+const TOKYO_OFFSET_HOURS = 9;
+
+type Json = Record<string, unknown>;
+
+/** The record without its null, undefined and empty-array fields (HSDS fields are never null). */
+function compact<T extends Json>(record: T): T {
+	return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))) as T;
+}
+
+/** A URL HSDS accepts (format uri), or nothing. */
+function uriOrNothing(value: string | null | undefined): string | undefined {
+	if (!value) return undefined;
+	try {
+		const url = new URL(value);
+		return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** HSDS service status: ours is active | planned | ended; HSDS has active | inactive | defunct | temporarily closed. */
+export function serviceStatus(status: string): 'active' | 'inactive' | 'defunct' {
+	if (status === 'active') return 'active';
+	if (status === 'ended') return 'defunct';
+	return 'inactive'; // planned: not running yet
+}
+
+function attribute(linkId: string, linkEntity: string, name: HsdsTaxonomyName, code: string, value?: string): Json {
+	const t = hsdsTerm(name, code);
+	return compact({ id: hsdsId('attribute', linkId, name, code), link_id: linkId, link_type: linkEntity, link_entity: linkEntity, taxonomy_term_id: t.id, taxonomy_term: t, value });
+}
+
+type Schedule = ProgramDetail['schedules'][number];
+type Place = ProgramDetail['locations'][number];
+
+/** One schedule in HSDS's iCal fields, with the RRULE kept verbatim and the holiday closure as attributes. */
+export function hsdsSchedule(s: Schedule, serviceId: string, origin: string): Json {
+	const t = translator('ja');
+	const parsed = s.rrule ? parseRecurrence(s.rrule) : null;
+	const r = parsed?.ok ? parsed.summary : null;
+	const byday = r?.weekdays.map((w) => `${w.ordinal ?? ''}${w.day}`).join(',');
+	const attributes = [...(s.rrule ? [attribute(s.id, 'schedule', 'tsunagu', 'rrule', s.rrule)] : []), ...(s.closedOnHolidays ? [attribute(s.id, 'schedule', 'tsunagu', 'closed_on_holidays', 'true')] : [])];
+	return compact({
+		id: s.id,
+		service_id: serviceId,
+		location_id: s.locationId,
+		dtstart: s.dtstart,
+		valid_from: s.dtstart,
+		until: s.until ?? r?.until ?? undefined,
+		valid_to: s.until ?? r?.until ?? undefined,
+		count: s.count ?? r?.count ?? undefined,
+		timezone: s.timezone === 'Asia/Tokyo' ? TOKYO_OFFSET_HOURS : undefined,
+		freq: r?.freq,
+		interval: r ? r.interval : undefined,
+		byday: byday || undefined,
+		bymonthday: r?.monthDays.length ? r.monthDays.join(',') : undefined,
+		opens_at: s.opensAt,
+		closes_at: s.closesAt,
+		description: scheduleInWords(t, s) || undefined,
+		notes: s.note,
+		schedule_link: `${origin}/programs/${serviceId}`,
+		attributes
+	});
+}
+
+function hsdsAddress(place: Place): Json[] {
+	// HSDS requires address_1, city, state_province and postal_code: a place without all of them has no address here.
+	if (!place.addressLine || !place.city || !place.postalCode) return [];
+	return [{ id: hsdsId('address', place.id), location_id: place.id, address_1: place.addressLine, city: place.city, state_province: place.prefecture, postal_code: place.postalCode, country: 'JP', address_type: 'physical' }];
+}
+
+export function hsdsLocation(place: Place): Json {
+	return compact({
+		id: place.id,
+		location_type: 'physical',
+		organization_id: place.organizationId,
+		name: place.name,
+		transportation: place.transport,
+		// A municipality's centre stands in for unknown coordinates: not the place's, so left out.
+		latitude: place.coordinatesApproximate ? undefined : place.lat,
+		longitude: place.coordinatesApproximate ? undefined : place.lng,
+		accessibility: place.accessibility ? [{ id: hsdsId('accessibility', place.id), location_id: place.id, description: place.accessibility }] : [],
+		addresses: hsdsAddress(place)
+	});
+}
+
+function hsdsLanguages(serviceId: string, codes: readonly string[]): Json[] {
+	return codes.map((code) => {
+		const name = label('languages', code, 'ja');
+		const english = label('languages', code, 'en');
+		// ISO 639 codes: やさしい日本語 is Japanese; jsl (日本手話) is already ISO 639-3.
+		const iso = code === 'ja-easy' ? 'ja' : code;
+		return compact({ id: hsdsId('language', serviceId, code), service_id: serviceId, name, code: iso, note: english !== name ? english : undefined });
+	});
+}
+
+function hsdsCostOptions(p: ProgramDetail['program']): Json[] {
+	if (p.costKind === 'unknown') return [];
+	const t = translator('ja');
+	const words = costInWords(t, p.costKind, p.costAmountYen);
+	const amount = p.costKind === 'free' ? 0 : p.costKind === 'fixed' && p.costAmountYen !== null ? p.costAmountYen : undefined;
+	return [compact({ id: hsdsId('cost_option', p.id), service_id: p.id, currency: 'JPY', amount, option: words, amount_description: p.costNote ?? undefined })];
+}
+
+/** A service's one-to-one fields (what HSDS lists carry). */
+export function hsdsServiceBrief(d: ProgramDetail, origin: string): Json {
+	const p = d.program;
+	const t = translator('ja');
+	return compact({
+		id: p.id,
+		organization_id: d.organization.id,
+		name: p.title,
+		description: p.description ? (p.summary ? `${p.summary}\n\n${p.description}` : p.description) : p.summary || undefined,
+		url: `${origin}/programs/${p.id}`,
+		email: p.contactEmail && EMAIL.test(p.contactEmail) ? p.contactEmail : undefined,
+		status: serviceStatus(p.status),
+		application_process: p.joinNote ?? undefined,
+		fees_description: p.costKind === 'unknown' ? undefined : [costInWords(t, p.costKind, p.costAmountYen), p.costNote].filter(Boolean).join(' '),
+		last_modified: p.updatedAt.toISOString()
+	});
+}
+
+/** A fully nested HSDS service (compiled/service.json). */
+export function hsdsService(d: ProgramDetail, origin: string): Json {
+	const p = d.program;
+	const attributes = [...(['lifeStages', 'forms', 'targets'] as const).flatMap((name) => p[name].map((code) => attribute(p.id, 'service', name, code)))];
+	return compact({
+		...hsdsServiceBrief(d, origin),
+		organization: hsdsOrganizationBrief(d.organization, origin),
+		phones: p.contactPhone ? [{ id: hsdsId('phone', p.id), service_id: p.id, number: p.contactPhone }] : [],
+		schedules: d.schedules.map((s) => hsdsSchedule(s, p.id, origin)),
+		service_at_locations: d.locations.map((place) => hsdsServiceAtLocation(p.id, place)),
+		languages: hsdsLanguages(p.id, p.languages),
+		cost_options: hsdsCostOptions(p),
+		attributes
+	});
+}
+
+export const serviceAtLocationId = (serviceId: string, locationId: string) => hsdsId('service_at_location', serviceId, locationId);
+
+export function hsdsServiceAtLocation(serviceId: string, place: Place): Json {
+	return { id: serviceAtLocationId(serviceId, place.id), service_id: serviceId, location_id: place.id, location: hsdsLocation(place) };
+}
+
+type OrganizationRow = ProgramDetail['organization'];
+
+/** An organisation's one-to-one fields (compiled/organization_list.json). */
+export function hsdsOrganizationBrief(o: OrganizationRow, origin: string): Json {
+	const year = o.founded ? Number(o.founded.slice(0, 4)) : NaN;
+	return compact({
+		id: o.id,
+		name: o.name,
+		// HSDS requires a description: the organisation's own, else its message, else empty (nothing invented).
+		description: o.description || o.message || '',
+		website: uriOrNothing(o.website),
+		year_incorporated: Number.isInteger(year) ? year : undefined,
+		legal_status: o.legalForm ? label('legalForms', o.legalForm, 'ja') : undefined,
+		uri: `${origin}/organizations/${o.id}`
+	});
+}
+
+/** A nested HSDS organization with its published services (compiled/organization.json). */
+export function hsdsOrganization(d: OrganizationDetail, origin: string): Json {
+	const o = d.organization;
+	const source = o.sourceTitle ?? o.sourceFile;
+	return compact({
+		...hsdsOrganizationBrief(o, origin),
+		services: d.programs.map((p) => compact({ id: p.id, organization_id: o.id, name: p.title, description: p.summary || undefined, status: serviceStatus(p.status), url: `${origin}/programs/${p.id}`, last_modified: p.updatedAt.toISOString() })),
+		attributes: source ? [attribute(o.id, 'organization', 'tsunagu', 'source', source)] : []
+	});
+}
+
+// ── reading ─────────────────────────────────────────────────────────────────────────────────────
+
+export interface HsdsPaging {
+	page: number;
+	perPage: number;
+}
+
+export interface HsdsPage<T> {
+	total_items: number;
+	total_pages: number;
+	page_number: number;
+	size: number;
+	first_page: boolean;
+	last_page: boolean;
+	empty: boolean;
+	/** The licence of the directory (HSDS's Page allows further fields). */
+	license: typeof HSDS_LICENCE;
+	contents: T[];
+}
+
+/** The licence as stated in the HSDS answers. */
+export const HSDS_LICENCE = { name: DIRECTORY_LICENCE.name, identifier: DIRECTORY_LICENCE.identifier, url: DIRECTORY_LICENCE.url };
+
+export function hsdsPage<T>(all: readonly T[], paging: HsdsPaging): { page: Omit<HsdsPage<unknown>, 'contents'>; slice: T[] } {
+	const totalPages = Math.max(1, Math.ceil(all.length / paging.perPage));
+	const slice = all.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage);
+	return {
+		page: { total_items: all.length, total_pages: totalPages, page_number: paging.page, size: slice.length, first_page: paging.page === 1, last_page: paging.page >= totalPages, empty: slice.length === 0, license: HSDS_LICENCE },
+		slice
+	};
+}
+
+const matches = (search: string | undefined, ...texts: Array<string | null | undefined>) => {
+	if (!search) return true;
+	const needle = search.normalize('NFKC').toLowerCase();
+	return texts.some((x) => x && x.normalize('NFKC').toLowerCase().includes(needle));
+};
+
+export interface HsdsServiceFilter {
+	search?: string;
+	organizationId?: string;
+	modifiedAfter?: Date;
+	/** Services with this term (life stage, form or target). */
+	taxonomyTermId?: string;
+	/** Services with any term of this taxonomy. */
+	taxonomyId?: string;
+}
+
+type Classified = 'lifeStages' | 'forms' | 'targets';
+const CLASSIFIED: Classified[] = ['lifeStages', 'forms', 'targets'];
+
+/** Ids of the published services (published programs of published organisations), by name. */
+export async function publishedServiceIds(db: Db, filter: HsdsServiceFilter = {}): Promise<string[]> {
+	const ids = await programIdsMatching(db, { publishedOnly: true, organizationId: filter.organizationId });
+	const summaries = await programSummaries(db, ids);
+	let found = [...summaries.values()]
+		.filter((s) => s.published && matches(filter.search, s.title, s.summary, s.organizationName) && (!filter.modifiedAfter || s.updatedAt >= filter.modifiedAfter))
+		.sort((a, b) => a.title.localeCompare(b.title, 'ja') || a.id.localeCompare(b.id))
+		.map((s) => s.id);
+	if (filter.taxonomyTermId || filter.taxonomyId) {
+		const term = filter.taxonomyTermId ? allTerms().find((t) => t.id === filter.taxonomyTermId) : undefined;
+		const name = term ? CLASSIFIED.find((n) => hsdsTerm(n, term.code).id === term.id) : CLASSIFIED.find((n) => hsdsTaxonomy(n).id === filter.taxonomyId);
+		// An unknown term or taxonomy, one of tsunagu's own attribute terms, or a term outside the given taxonomy: no service.
+		if (!name || (term && filter.taxonomyId && term.taxonomy_id !== filter.taxonomyId)) return [];
+		// Targets are not in the summaries: the programs' own records say.
+		const details = await Promise.all(found.map((id) => getProgram(db, id)));
+		found = details.filter((d): d is ProgramDetail => d !== null && (term ? d.program[name].includes(term.code) : d.program[name].length > 0)).map((d) => d.program.id);
+	}
+	return found;
+}
+
+export async function hsdsServicePage(db: Db, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }): Promise<HsdsPage<Json>> {
+	const ids = await publishedServiceIds(db, filter);
+	const { page, slice } = hsdsPage(ids, paging);
+	const details = await Promise.all(slice.map((id) => getProgram(db, id)));
+	const contents = details.filter((d): d is ProgramDetail => d !== null).map((d) => (filter.full ? hsdsService(d, origin) : { ...hsdsServiceBrief(d, origin), organization: hsdsOrganizationBrief(d.organization, origin) }));
+	return { ...page, contents };
+}
+
+export async function hsdsServiceById(db: Db, id: string, origin: string): Promise<Json | null> {
+	const d = await getProgram(db, id);
+	return d ? hsdsService(d, origin) : null;
+}
+
+export async function hsdsOrganizationPage(db: Db, origin: string, paging: HsdsPaging, filter: { search?: string }): Promise<HsdsPage<Json>> {
+	const all = (await allOrganizations(db)).filter((o) => o.published && matches(filter.search, o.name)).sort((a, b) => a.name.localeCompare(b.name, 'ja') || a.id.localeCompare(b.id));
+	const { page, slice } = hsdsPage(all, paging);
+	const details = await Promise.all(slice.map((o) => getOrganization(db, o.id)));
+	return { ...page, contents: details.filter((d): d is OrganizationDetail => d !== null).map((d) => hsdsOrganizationBrief(d.organization, origin)) };
+}
+
+export async function hsdsOrganizationById(db: Db, id: string, origin: string): Promise<Json | null> {
+	const d = await getOrganization(db, id);
+	return d ? hsdsOrganization(d, origin) : null;
+}
+
+/** The API's root (`/`): the HSDS version, its OpenAPI document, and the directory's licence. */
+export function hsdsRoot() {
+	return { version: HSDS_VERSION, openapi_url: HSDS_OPENAPI_URL, license: HSDS_LICENCE };
+}
+
+/** Headers of every HSDS answer: public, cacheable, readable cross-origin, and the licence as a link (RFC 4946). */
+export function hsdsHeaders(): Record<string, string> {
+	return { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*', link: `<${DIRECTORY_LICENCE.url}>; rel="license"` };
+}
+
+// ── service_at_locations and taxonomies (HSDS paths beyond the first calls) ─────────────────────
+
+/** Every published service at each of its places (ids only), by service name then place order. */
+async function serviceAtLocationPairs(db: Db, filter: HsdsServiceFilter): Promise<Array<{ programId: string; locationId: string }>> {
+	const [ids, pairs] = await Promise.all([publishedServiceIds(db, filter), publishedProgramPlaces(db)]);
+	const byProgram = new Map<string, string[]>();
+	for (const p of pairs) byProgram.set(p.programId, [...(byProgram.get(p.programId) ?? []), p.locationId]);
+	return ids.flatMap((programId) => (byProgram.get(programId) ?? []).map((locationId) => ({ programId, locationId })));
+}
+
+async function nested(db: Db, pairs: Array<{ programId: string; locationId: string }>, origin: string, full: boolean): Promise<Json[]> {
+	const details = new Map<string, ProgramDetail | null>();
+	for (const id of new Set(pairs.map((p) => p.programId))) details.set(id, await getProgram(db, id));
+	return pairs.flatMap(({ programId, locationId }) => {
+		const detail = details.get(programId);
+		const place = detail?.locations.find((l) => l.id === locationId);
+		return detail && place ? [hsdsServiceAtLocationNested(detail, place, origin, full)] : [];
+	});
+}
+
+function hsdsServiceAtLocationNested(detail: ProgramDetail, place: Place, origin: string, full: boolean): Json {
+	const service = full ? hsdsService(detail, origin) : hsdsServiceBrief(detail, origin);
+	const schedules = full ? detail.schedules.filter((s) => s.locationId === place.id).map((s) => hsdsSchedule(s, detail.program.id, origin)) : [];
+	return compact({ ...hsdsServiceAtLocation(detail.program.id, place), schedules, service });
+}
+
+export async function hsdsServiceAtLocationPage(db: Db, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }): Promise<HsdsPage<Json>> {
+	const { page, slice } = hsdsPage(await serviceAtLocationPairs(db, filter), paging);
+	return { ...page, contents: await nested(db, slice, origin, filter.full ?? false) };
+}
+
+export async function hsdsServiceAtLocationById(db: Db, id: string, origin: string): Promise<Json | null> {
+	const pair = (await publishedProgramPlaces(db)).find((p) => serviceAtLocationId(p.programId, p.locationId) === id);
+	if (!pair) return null;
+	const [found] = await nested(db, [pair], origin, true);
+	return found ?? null;
+}
+
+export function hsdsTaxonomyPage(paging: HsdsPaging, filter: { search?: string }): HsdsPage<HsdsTaxonomy> {
+	const { page, slice } = hsdsPage(
+		allTaxonomies().filter((t) => matches(filter.search, t.name, t.description)),
+		paging
+	);
+	return { ...page, contents: slice };
+}
+
+export function hsdsTaxonomyById(id: string): HsdsTaxonomy | null {
+	return allTaxonomies().find((t) => t.id === id) ?? null;
+}
+
+export function hsdsTermPage(paging: HsdsPaging, filter: { search?: string; taxonomyId?: string; parentId?: string }): HsdsPage<HsdsTaxonomyTerm> {
+	// tsunagu's taxonomies are flat: every term is a top-level term, none has a parent.
+	const terms = allTerms().filter((t) => matches(filter.search, t.name, t.description, t.code) && (!filter.taxonomyId || t.taxonomy_id === filter.taxonomyId) && !filter.parentId);
+	const { page, slice } = hsdsPage(terms, paging);
+	return { ...page, contents: slice };
+}
+
+export function hsdsTermById(id: string): HsdsTaxonomyTerm | null {
+	return allTerms().find((t) => t.id === id) ?? null;
+}
