@@ -16,6 +16,8 @@ export const opendataEn: Record<keyof typeof opendataJa, string> = {
 	'opendata.calendarNote': 'Subscribe in a calendar app; cancellations and changes show up there.',
 	'opendata.api': 'Organisations and programs API (JSON, OpenAPI 3.1)',
 	'opendata.apiNote': 'Search, lists and details; described by the OpenAPI document.',
+	'opendata.hsds': 'HSDS 3.0 API (Open Referral standard, JSON)',
+	'opendata.hsdsNote': 'The international format for human services data: services (programs), organisations, places and taxonomies.',
 	'opendata.formatCsv': 'CSV',
 	'opendata.formatIcs': 'iCalendar (RFC 5545)',
 	'opendata.formatJson': 'JSON',

@@ -14,6 +14,8 @@ export const opendataJa = {
 	'opendata.calendarNote': 'カレンダーアプリで購読できます。中止や日時の変更も反映されます。',
 	'opendata.api': '団体と取組のAPI(JSON、OpenAPI 3.1)',
 	'opendata.apiNote': '検索・一覧・詳細を返します。仕様はOpenAPI文書にあります。',
+	'opendata.hsds': 'HSDS 3.0 API(Open Referralの国際標準、JSON)',
+	'opendata.hsdsNote': '福祉・生活支援サービスの国際的なデータ形式です。サービス(取組)、団体、場所、分類を返します。',
 	'opendata.formatCsv': 'CSV',
 	'opendata.formatIcs': 'iCalendar(RFC 5545)',
 	'opendata.formatJson': 'JSON',
