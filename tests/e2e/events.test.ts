@@ -253,7 +253,7 @@ describe('a program from its schedule to the visit in its figures', () => {
 		await staff.getByLabel('どの取組の催しですか').selectOption({ label: PROGRAM });
 		await staff.getByLabel('催しの名前(空欄なら取組の名前)').fill('ひだまり食堂 臨時の回');
 		await staff.getByLabel('日付').fill(tokyoToday());
-		await staff.getByLabel('開始').fill('00:00');
+		await staff.getByLabel('開始', { exact: true }).fill('00:00');
 		await staff.getByRole('button', { name: '追加する' }).click();
 		await staff.waitForURL(/done=created/);
 		const session = new URL(staff.url()).pathname.split('/').pop()!;
@@ -353,7 +353,7 @@ describe('a program from its schedule to the visit in its figures', () => {
 		await staff.getByLabel('どの取組の催しですか').selectOption({ label: PROGRAM });
 		await staff.getByLabel('催しの名前(空欄なら取組の名前)').fill(title);
 		await staff.getByLabel('日付').fill(day);
-		await staff.getByLabel('開始').fill('10:00');
+		await staff.getByLabel('開始', { exact: true }).fill('10:00');
 		// Its own settings: the program takes no registrations.
 		await staff.getByLabel(/^この回だけの設定にする/).check();
 		await staff.getByLabel('この回は申込を受け付ける').check();
