@@ -17,7 +17,7 @@ const UNIT = ['src/**/*.unit.test.ts', 'tests/unit/**/*.unit.test.ts'];
  * HTTP, the route × role × tenant matrix and the process tests, which reach either server through
  * the same code and ran on the embedded one. (A CLI `--exclude` does not reach a project's own list.)
  */
-const APP_TESTS = ['src/routes/**/*.http.test.ts', 'tests/unit/authorization-matrix.test.ts', 'tests/unit/several-processes.test.ts', 'tests/unit/server.test.ts'];
+const APP_TESTS = ['src/**/*.http.test.ts', 'src/routes/api/v1/openapi.test.ts', 'tests/unit/authorization-matrix.test.ts', 'tests/unit/several-processes.test.ts', 'tests/unit/server.test.ts'];
 const serverOnly = process.env.TSUNAGU_TESTS === 'server';
 
 export default defineConfig({
