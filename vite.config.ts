@@ -41,7 +41,11 @@ export default defineConfig({
 					name: 'integration',
 					include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
 					exclude: [...configDefaults.exclude, ...UNIT, ...(serverOnly ? APP_TESTS : [])],
-					globalSetup: ['tests/setup/database.ts', 'tests/setup/build.ts']
+					globalSetup: ['tests/setup/database.ts', 'tests/setup/build.ts'],
+					// The second server's run (module and database tests only): the files of one worker
+					// share their imported modules instead of importing the server code again for each
+					// file, which took a third of that run's time.
+					isolate: !serverOnly
 				}
 			}
 		]
