@@ -26,7 +26,7 @@ export {
 } from './calendar';
 export { staffOccurrences, datePage, changeDateSettings, cancelDate, restoreDate, moveDate, deleteDate, addOneOffDate, type RegistrationCount, type StaffOccurrence, type DatePage, type DateRefusal } from './dates';
 export { readMove, readSettings, readOneOff, readCancel, windowValue, SETTINGS_FROM, type SettingsFrom, type OccurrenceFieldErrors, type OccurrenceErrorKey, type MoveValues, type SettingsValues, type OneOffValues } from './staff-input';
-export { programsFeed, occurrenceFeed } from './feed';
+export { programsFeed, occurrenceFeed, tokyoTime } from './feed';
 export { buildCalendar, type IcalEvent } from './ical';
 export { icsResponse } from './feed-response';
 export {

@@ -8,7 +8,7 @@
 import type { Db } from '../db';
 import { csvDocument } from '../audit';
 import { addDays, isValidCode, programSummaries, placeSummaries, type ProgramSummary } from '../directory';
-import { calendarEntries, OCCURRENCE_HORIZON_DAYS } from '../events';
+import { calendarEntries, OCCURRENCE_HORIZON_DAYS, tokyoTime } from '../events';
 
 export const EVENT_LIST_COLUMNS = [
 	'都道府県コード又は市区町村コード',
@@ -55,10 +55,8 @@ export interface EventListWords {
 	registration: string;
 }
 
-const TOKYO_MS = 9 * 3600_000;
-const tokyo = (at: Date) => new Date(at.getTime() + TOKYO_MS).toISOString();
-const dayOf = (at: Date) => tokyo(at).slice(0, 10);
-const timeOf = (at: Date) => tokyo(at).slice(11, 16);
+const dayOf = (at: Date) => tokyoTime(at).day;
+const timeOf = (at: Date) => tokyoTime(at).time!;
 
 export async function eventListCsv(db: Pick<Db, 'select' | 'selectDistinct'>, options: { today: string; origin: string; words: EventListWords }): Promise<string> {
 	const entries = (await calendarEntries(db, { publishedOnly: true }, options.today, addDays(options.today, OCCURRENCE_HORIZON_DAYS))).filter((e) => e.status === 'scheduled');
