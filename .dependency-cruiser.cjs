@@ -50,7 +50,9 @@ const KNOWN = {
 		['src/lib/server/conferences/schema.ts', 'src/lib/server/directory/schema.ts'],
 		// Spreadsheet imports (issue 16): a pending import names its organisation and its author.
 		['src/lib/server/imports/schema.ts', 'src/lib/server/directory/schema.ts'],
-		['src/lib/server/imports/schema.ts', 'src/lib/server/auth/schema.ts']
+		['src/lib/server/imports/schema.ts', 'src/lib/server/auth/schema.ts'],
+		// Open-data settings (issue 17) name the secretariat member who last changed them.
+		['src/lib/server/opendata/schema.ts', 'src/lib/server/auth/schema.ts']
 	],
 	'no-module-cycle': [
 		// By design: the guard (auth) mints scopes, and a scope carries auth's actor and the

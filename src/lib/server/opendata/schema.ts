@@ -1,0 +1,45 @@
+/**
+ * Open data: the licence the secretariat publishes the directory under, and the bulk files made
+ * from the published directory (HSDS JSON, HSDS tabular zip). Public like the directory itself:
+ * these tables hold nothing about residents. Row-level security in drizzle/0021.
+ */
+import { sql } from 'drizzle-orm';
+import { pgTable, uuid, text, boolean, integer, timestamp, check, customType } from 'drizzle-orm/pg-core';
+import { users } from '../auth/schema';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/** The licences a secretariat may choose (SPDX identifiers); open ones only, so portals can list the data. */
+export const OPEN_LICENCES = ['CC-BY-4.0', 'CC0-1.0', 'CC-BY-SA-4.0', 'ODC-By-1.0', 'PDDL-1.0'] as const;
+export type OpenLicenceId = (typeof OPEN_LICENCES)[number];
+
+/** One row (id = true): the region's open-data settings. Absent means the default, CC BY 4.0. */
+export const opendataSettings = pgTable(
+	'opendata_settings',
+	{
+		id: boolean('id').primaryKey().default(true),
+		licence: text('licence').$type<OpenLicenceId>().notNull().default('CC-BY-4.0'),
+		// The credit line a reuser is asked to give, e.g. 「○○市社会福祉協議会 つなぐ」; null → the site's name.
+		attribution: text('attribution'),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' })
+	},
+	(t) => [check('opendata_settings_one_row', sql`${t.id}`), check('opendata_settings_licence', sql`${t.licence} in ('CC-BY-4.0','CC0-1.0','CC-BY-SA-4.0','ODC-By-1.0','PDDL-1.0')`), check('opendata_settings_attribution', sql`${t.attribution} is null or length(${t.attribution}) between 1 and 200`)]
+);
+
+/**
+ * A bulk file as last generated. Regenerated when the published directory changes (the public
+ * change notification), so every process serves the same bytes with the same update time.
+ */
+export const opendataExports = pgTable(
+	'opendata_exports',
+	{
+		name: text('name').primaryKey(), // the file name under /opendata, e.g. hsds.json
+		mediaType: text('media_type').notNull(),
+		content: bytea('content').notNull(),
+		bytes: integer('bytes').notNull(),
+		sha256: text('sha256').notNull(),
+		generatedAt: timestamp('generated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [check('opendata_exports_name', sql`${t.name} ~ '^[a-z0-9][a-z0-9._-]{0,80}$'`)]
+);
