@@ -4,7 +4,8 @@
  *
  * Each is made through the owning module's own exported function, as the app makes it, inside
  * `asSystem` (the owner's context for set-up; the tests check access separately):
- * - organisation: directory `createMemberOrganization` (published at once, as after approval)
+ * - organisation: directory `createMemberOrganization` (published at once, as after approval); the
+ *                 network secretariat's the same way, as start-up makes it (network/bootstrap.ts)
  * - place:        directory `saveLocation`
  * - program:      directory `saveProgram` (a draft with its search document, schedules and upcoming
  *                 dates), then `setProgramPublished` unless `published: false`
@@ -17,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/lib/server/db';
 import { asSystem } from '../../src/lib/server/db/tenant';
-import { createMemberOrganization, type NewOrganization } from '../../src/lib/server/directory/organizations';
+import { createMemberOrganization, organizationIdBySlug, type NewOrganization } from '../../src/lib/server/directory/organizations';
 import { saveLocation, saveProgram, setProgramPublished, type LocationFields, type ProgramEdit } from '../../src/lib/server/directory/listings';
 import { localDay } from '../../src/lib/server/directory/schedule';
 import { createOneOff, type OneOffInput, type OccurrenceRow } from '../../src/lib/server/events/occurrences';
@@ -39,6 +40,18 @@ const today = () => localDay(new Date(), 'Asia/Tokyo');
 /** A published organisation (directory's createMemberOrganization). */
 export async function makeOrganization(db: Db, input: Partial<NewOrganization> = {}): Promise<string> {
 	return asSystem(db, (tx) => createMemberOrganization(tx, { name: `試験団体${uniqueTag()}`, prefecture: '東京都', city: '荒川区', description: '', ...input }));
+}
+
+/**
+ * The network secretariat's organisation as start-up makes it when no secretariat exists and the
+ * demo region is off (network's ensureSecretariatInvitation: directory's createMemberOrganization,
+ * slug `network-secretariat`, named by NETWORK_NAME or ネットワーク事務局); the one already there if
+ * so. The template database has none: it holds the demo region, whose secretariat (seed 003) is
+ * chosen only at a start-up with the demo region on. Who is secretariat is a membership (a
+ * `secretariat_admin` there), which the test gives.
+ */
+export async function makeSecretariatOrganization(db: Db): Promise<string> {
+	return asSystem(db, async (tx) => (await organizationIdBySlug(tx, 'network-secretariat')) ?? createMemberOrganization(tx, { name: 'ネットワーク事務局', slug: 'network-secretariat' }));
 }
 
 /** A place of the organisation (directory's saveLocation). */

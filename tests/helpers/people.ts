@@ -2,13 +2,19 @@
  * People for authorization tests: one account per role in organisation A ("own"), an admin in
  * organisation B ("other"), a secretariat admin, and one who has not set up the required second
  * factor — each with a signed-in session made the way login makes them.
+ *
+ * A and B are new organisations (tests/helpers/factories.ts), each with one place and one published
+ * program (no dated sessions); a test makes anything more it needs there. The secretariat's
+ * organisation is the network's own, made as start-up makes it when the demo region is off
+ * (`makeSecretariatOrganization`). None of it is demo data.
  */
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Database, Db } from '../../src/lib/server/db';
 import { asSystem } from '../../src/lib/server/db/tenant';
 import { createSession, createUser } from '../../src/lib/server/auth';
 import { users } from '../../src/lib/server/auth/schema';
 import { setMembership, type Role } from '../../src/lib/server/network';
+import { makeOrganizationWithProgram, makeSecretariatOrganization } from './factories';
 
 export const PRINCIPALS = ['anonymous', 'volunteer', 'counsellor', 'staff', 'org_admin', 'secretariat', 'unenrolled'] as const;
 export type Principal = (typeof PRINCIPALS)[number];
@@ -29,17 +35,6 @@ export interface Cast {
 
 const PASSWORD = 'correct horse battery staple';
 
-async function organisationWithPrograms(database: Database, skip: string[]): Promise<string> {
-	const rows = await database.db.execute<{ id: string }>(sql`
-		select o.id from organizations o
-		where exists (select 1 from programs p where p.organization_id = o.id)
-			and exists (select 1 from locations l where l.organization_id = o.id)
-			and o.slug <> all(${`{${skip.join(',')}}`}::text[])
-			and o.id::text <> all(${`{${skip.join(',')}}`}::text[])
-		order by o.slug limit 1`);
-	return rows.rows[0].id;
-}
-
 /** A person with a role in the organisation (auth's createUser, network's setMembership), not signed in: a member of a test's own organisation. */
 export async function makeMember(db: Db, organizationId: string, role: Role, email: string): Promise<string> {
 	return asSystem(db, async (tx) => {
@@ -50,9 +45,10 @@ export async function makeMember(db: Db, organizationId: string, role: Role, ema
 }
 
 export async function seedCast(database: Database, tag = 'm'): Promise<Cast> {
-	const secretariatOrg = (await database.db.execute<{ id: string }>(sql`select id from organizations where slug = 's003-arakawa-shakyo'`)).rows[0].id;
-	const orgA = await organisationWithPrograms(database, ['s003-arakawa-shakyo']);
-	const orgB = await organisationWithPrograms(database, ['s003-arakawa-shakyo', orgA]);
+	const secretariatOrg = await makeSecretariatOrganization(database.db);
+	// Each with a place and a published program, as the demo organisations the cast once borrowed.
+	const { organizationId: orgA } = await makeOrganizationWithProgram(database.db, { organization: { name: `試験団体A-${tag}` } });
+	const { organizationId: orgB } = await makeOrganizationWithProgram(database.db, { organization: { name: `試験団体B-${tag}` } });
 	const client = { ip: '192.0.2.10', userAgent: 'vitest' };
 	const make = async (name: string, organizationId: string, role: Role, mfa: boolean): Promise<Person> => {
 		const email = `${tag}-${name}@example.org`;

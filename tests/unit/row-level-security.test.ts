@@ -109,6 +109,9 @@ describe('row-level security', () => {
 
 	it("keeps one organisation's context out of another's rows, for reading and writing", async () => {
 		const contextA = { userId: cast.people.org_admin.userId, organizationIds: [cast.orgA] };
+		// There is something to take: A has a program, B has programs and places.
+		const owned = async (table: string, org: string) => (await admin.query(`select count(*)::int as n from ${table} where organization_id = $1`, [org])).rows[0].n;
+		expect([await owned('programs', cast.orgA), await owned('programs', cast.orgB), await owned('locations', cast.orgB)]).not.toContain(0);
 		await withAccess(database.db, contextA, async (tx) => {
 			const visible = await tx.select({ org: memberships.organizationId }).from(memberships);
 			expect(new Set(visible.map((m) => m.org))).toEqual(new Set([cast.orgA]));

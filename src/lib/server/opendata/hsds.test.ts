@@ -1,14 +1,16 @@
 /**
  * The HSDS 3.0 records over the whole demo region: every published service and organisation
- * validates against Open Referral's compiled schemas (ajv), list items against the list schemas;
- * the mapping keeps what tsunagu holds (schedules split into iCal fields with the RRULE kept,
- * costs in JPY, places with addresses, languages as objects, taxonomy terms) and unpublished
- * records never appear.
+ * validates against Open Referral's compiled schemas (ajv), list items against the list schemas.
+ * On this file's own organisations and programs (tests/helpers/factories.ts): the mapping keeps
+ * what tsunagu holds (schedules split into iCal fields with the RRULE kept, costs in JPY, places
+ * with addresses, languages as objects, taxonomy terms), unpublished records never appear, and
+ * the filters by organisation and by modification pick exactly them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { hsdsErrors } from '../../../../tests/helpers/hsds';
+import { makeOrganizationWithProgram, makeProgram } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { asSystem } from '../db/tenant';
 import { allTaxonomies, allTerms, hsdsServiceAtLocationById, hsdsServiceAtLocationPage, hsdsTermPage, hsdsTaxonomyPage, hsdsOrganizationById, hsdsOrganizationPage, hsdsServiceById, hsdsServicePage, parseHsdsQuery, publishedServiceIds } from './index';
@@ -108,8 +110,18 @@ describe('HSDS records of the demo region', () => {
 });
 
 describe('the mapping keeps what tsunagu holds', () => {
+	// A free こども食堂 on 第1・第3土曜日, closed on holidays, held at a place typed without
+	// coordinates (so they are the 市区町村's point, approximate); its organisation has no website
+	// and one more program, a draft.
+	let own: { organizationId: string; placeId: string; programId: string };
+	let draft: string;
+	beforeAll(async () => {
+		own = await makeOrganizationWithProgram(database.db);
+		draft = await makeProgram(database.db, own.organizationId, { published: false });
+	});
+
 	it('a program with places and schedules: iCal fields, the RRULE kept, JPY costs, addresses, languages as objects, taxonomy attributes', async () => {
-		const [{ id }] = await rows<{ id: string }>(sql`select id from programs where slug = 's001-youthport-cafe'`);
+		const id = own.programId;
 		const s = (await hsdsServiceById(database.db, id, ORIGIN)) as Json;
 		expect(s.status).toBe('active');
 		expect(s.service_at_locations.length).toBeGreaterThan(0);
@@ -130,43 +142,41 @@ describe('the mapping keeps what tsunagu holds', () => {
 	});
 
 	it('a closed-on-holidays schedule says so as an attribute; a free program costs 0 JPY; places hold no guessed coordinates', async () => {
-		const [holiday] = await rows<{ program_id: string; id: string }>(sql`select s.program_id, s.id from schedules s join programs p on p.id = s.program_id join organizations o on o.id = p.organization_id where s.closed_on_holidays and p.published and o.published limit 1`);
-		if (holiday) {
-			const s = (await hsdsServiceById(database.db, holiday.program_id, ORIGIN)) as Json;
-			const schedule = s.schedules.find((x: Json) => x.id === holiday.id);
-			expect(schedule.attributes.map((a: Json) => a.taxonomy_term.code)).toContain('closed_on_holidays');
-		}
-		const [free] = await rows<{ id: string }>(sql`select p.id from programs p join organizations o on o.id = p.organization_id where p.cost_kind = 'free' and p.published and o.published limit 1`);
-		const s = (await hsdsServiceById(database.db, free.id, ORIGIN)) as Json;
+		const [holiday] = await rows<{ id: string; closed_on_holidays: boolean }>(sql`select id, closed_on_holidays from schedules where program_id = ${own.programId}`);
+		expect(holiday.closed_on_holidays).toBe(true);
+		const s = (await hsdsServiceById(database.db, own.programId, ORIGIN)) as Json;
+		const schedule = s.schedules.find((x: Json) => x.id === holiday.id);
+		expect(schedule.attributes.map((a: Json) => a.taxonomy_term.code)).toContain('closed_on_holidays');
 		expect(s.cost_options).toEqual([expect.objectContaining({ currency: 'JPY', amount: 0 })]);
-		const approximate = await rows<{ program_id: string; location_id: string }>(
-			sql`select pl.program_id, pl.location_id from program_locations pl join locations l on l.id = pl.location_id join programs p on p.id = pl.program_id join organizations o on o.id = p.organization_id where l.coordinates_approximate and p.published and o.published limit 1`
-		);
-		for (const { program_id, location_id } of approximate) {
-			const svc = (await hsdsServiceById(database.db, program_id, ORIGIN)) as Json;
-			const at = svc.service_at_locations.find((x: Json) => x.location_id === location_id);
-			expect(at.location).not.toHaveProperty('latitude');
-		}
+		const [place] = await rows<{ coordinates_approximate: boolean; lat: number | null }>(sql`select coordinates_approximate, lat from locations where id = ${own.placeId}`);
+		expect(place).toMatchObject({ coordinates_approximate: true, lat: expect.any(Number) });
+		const at = s.service_at_locations.find((x: Json) => x.location_id === own.placeId);
+		expect(at.location).not.toHaveProperty('latitude');
 	});
 
 	it('an organisation without a website has none (not null); its services are its published programs', async () => {
-		const [bare] = await rows<{ id: string }>(sql`select id from organizations where published and website is null limit 1`);
-		const o = (await hsdsOrganizationById(database.db, bare.id, ORIGIN)) as Json;
+		const o = (await hsdsOrganizationById(database.db, own.organizationId, ORIGIN)) as Json;
 		expect(o).not.toHaveProperty('website');
 		expect(typeof o.description).toBe('string');
-		const published = await rows<{ id: string }>(sql`select id from programs where organization_id = ${bare.id} and published`);
-		expect((o.services ?? []).map((x: Json) => x.id).sort()).toEqual(published.map((p) => p.id).sort());
+		expect((o.services ?? []).map((x: Json) => x.id)).toEqual([own.programId]);
+		expect((o.services ?? []).map((x: Json) => x.id)).not.toContain(draft);
 	});
 });
 
 describe('unpublished records never appear', () => {
 	it('an unpublished program, and every program of an unpublished organisation, are gone from lists and by id', async () => {
-		const [program] = await rows<{ id: string; organization_id: string }>(sql`select id, organization_id from programs where published order by slug limit 1`);
-		const [other] = await rows<{ id: string }>(sql`select o.id from organizations o where o.published and o.id <> ${program.organization_id} and exists (select 1 from programs p where p.organization_id = o.id and p.published) order by o.slug limit 1`);
+		const mine = await makeOrganizationWithProgram(database.db);
+		const program = { id: mine.programId, organization_id: mine.organizationId };
+		const kept = await makeProgram(database.db, mine.organizationId);
+		const other = { id: (await makeOrganizationWithProgram(database.db)).organizationId };
+		await makeProgram(database.db, other.id);
+		const otherPrograms = await rows<{ id: string }>(sql`select id from programs where organization_id = ${other.id}`);
+		const before = await publishedServiceIds(database.db);
+		expect(before).toEqual(expect.arrayContaining([program.id, kept, ...otherPrograms.map((p) => p.id)]));
 		await rows(sql`update programs set published = false where id = ${program.id}`);
 		await rows(sql`update organizations set published = false where id = ${other.id}`);
-		const otherPrograms = await rows<{ id: string }>(sql`select id from programs where organization_id = ${other.id}`);
 		const ids = await publishedServiceIds(database.db);
+		expect(ids).toContain(kept);
 		expect(ids).not.toContain(program.id);
 		for (const p of otherPrograms) expect(ids).not.toContain(p.id);
 		expect(await hsdsServiceById(database.db, program.id, ORIGIN)).toBeNull();
@@ -175,7 +185,7 @@ describe('unpublished records never appear', () => {
 		const orgs = await hsdsOrganizationPage(database.db, ORIGIN, { page: 1, perPage: 100 }, {});
 		expect(orgs.contents.map((c) => c.id)).not.toContain(other.id);
 		const own = (await hsdsOrganizationById(database.db, program.organization_id, ORIGIN)) as Json;
-		expect((own.services ?? []).map((x: Json) => x.id)).not.toContain(program.id);
+		expect((own.services ?? []).map((x: Json) => x.id)).toEqual([kept]);
 		await rows(sql`update programs set published = true where id = ${program.id}`);
 		await rows(sql`update organizations set published = true where id = ${other.id}`);
 	});
@@ -190,10 +200,12 @@ describe('paging and filters', () => {
 		expect(second.license).toMatchObject({ identifier: 'CC-BY-4.0' });
 		const beyond = await hsdsServicePage(database.db, ORIGIN, { page: 999, perPage: 10 }, {});
 		expect(beyond).toMatchObject({ size: 0, empty: true, last_page: true, contents: [] });
-		const [{ organization_id }] = await rows<{ organization_id: string }>(sql`select organization_id from programs where slug = 's001-youthport-cafe'`);
-		const ofOrg = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { organizationId: organization_id });
-		expect(ofOrg.total_items).toBeGreaterThan(0);
-		for (const c of ofOrg.contents) expect(c.organization_id).toBe(organization_id);
+		const mine = await makeOrganizationWithProgram(database.db);
+		const another = await makeProgram(database.db, mine.organizationId);
+		await makeProgram(database.db, mine.organizationId, { published: false });
+		const ofOrg = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { organizationId: mine.organizationId });
+		expect(ofOrg.contents.map((c) => c.id).sort()).toEqual([mine.programId, another].sort());
+		for (const c of ofOrg.contents) expect(c.organization_id).toBe(mine.organizationId);
 		const found = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { search: '居場所' });
 		expect(found.total_items).toBeGreaterThan(0);
 		expect(found.total_items).toBeLessThan(all.length);
@@ -207,7 +219,7 @@ describe('paging and filters', () => {
 		const byTaxonomy = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { taxonomyId: ibasho.taxonomy_id });
 		expect(byTaxonomy.total_items).toBeGreaterThanOrEqual(withIbasho.length);
 		expect((await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 10 }, { taxonomyTermId: '00000000-0000-4000-8000-000000000000' })).total_items).toBe(0);
-		const [recent] = await rows<{ id: string }>(sql`select id from programs where slug = 's001-youthport-cafe'`);
+		const recent = { id: mine.programId };
 		await rows(sql`update programs set updated_at = '2099-01-02T00:00:00Z' where id = ${recent.id}`);
 		const modified = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { modifiedAfter: new Date('2099-01-01T00:00:00Z') });
 		expect(modified.contents.map((c) => c.id)).toEqual([recent.id]);
