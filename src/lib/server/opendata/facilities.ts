@@ -68,6 +68,7 @@ export async function facilityListCsv(db: Db, options: { origin: string; words: 
 		const title = programs.get(programId)?.title;
 		if (title && !titlesAt.get(locationId)?.includes(title)) titlesAt.set(locationId, [...(titlesAt.get(locationId) ?? []), title]);
 	}
+	for (const titles of titlesAt.values()) titles.sort((a, b) => a.localeCompare(b, 'ja'));
 	const organizationNames = new Map([...programs.values()].map((p) => [p.organizationId, p.organizationName]));
 	const facilities = [...places.values()]
 		.filter((place) => place.city && place.addressLine)

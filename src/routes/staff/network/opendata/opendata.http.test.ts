@@ -88,7 +88,7 @@ describe('the open-data licence page', () => {
 		const openapi = await (await get('/api/v1/openapi.json', undefined, { accept: 'application/json' })).json();
 		expect(openapi.info.license).toEqual({ name: 'CC0 1.0', identifier: 'CC0-1.0' });
 
-		const root = await get('/api/hsds/', undefined, { accept: 'application/json' });
+		const root = await get('/api/hsds', undefined, { accept: 'application/json' });
 		expect(root.headers.get('link')).toBe(link);
 		expect((await root.json()).license).toEqual({ name: 'CC0 1.0', identifier: 'CC0-1.0', url: 'https://creativecommons.org/publicdomain/zero/1.0/deed.ja', attribution: CREDIT });
 		const services = await get('/api/hsds/services?per_page=1', undefined, { accept: 'application/json' });
