@@ -57,6 +57,8 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
 		assert.deepEqual(await seriousViolations(page), [], 'program');
 		await page.locator('article > p a[href^="/organizations/"]').first().click();
 		assert.match(page.url(), /\/organizations\/[0-9a-f-]{36}$/);
+		// Where the organisation's facts come from (issue 17).
+		assert.match((await page.getByTestId('citation').textContent()) ?? '', /^出典: .+。.*最終更新 \d{4}年\d{1,2}月\d{1,2}日。$/);
 		assert.deepEqual(await seriousViolations(page), [], 'organisation');
 	});
 	it('the open data page, reached from the footer: its licence and downloads', async () => {
@@ -64,6 +66,7 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
 		await page.getByRole('link', { name: 'オープンデータ(CC BY 4.0)' }).click();
 		assert.match(page.url(), /\/opendata$/);
 		assert.ok(await page.getByRole('link', { name: /イベント一覧/ }).isVisible());
+		assert.ok(await page.getByRole('link', { name: /公共施設一覧/ }).isVisible());
 		assert.equal(await page.locator('a[rel=license]').getAttribute('href'), 'https://creativecommons.org/licenses/by/4.0/deed.ja');
 		assert.deepEqual(await seriousViolations(page), []);
 	});

@@ -197,13 +197,14 @@ describe('from 「もう消えたい」 to a connection that holds, with the per
 		await assertAccessible(cafe);
 	});
 
-	it('the pages of the loop pass axe: the café’s list and figures, the secretariat’s queue, council, provision records and figures, the public council page', async () => {
+	it('the pages of the loop pass axe: the café’s list and figures, the secretariat’s queue, council, provision records, figures and open-data licence, the public council page', async () => {
 		for (const path of [`/staff/orgs/${cafeOrganizationId}/referrals`, `/staff/orgs/${cafeOrganizationId}/figures`, `/staff/orgs/${cafeOrganizationId}/provisions`]) {
 			const response = await cafe.goto(path);
 			assert.equal(response?.status(), 200, path);
 			await assertAccessible(cafe);
 		}
-		for (const path of ['/staff/network/referrals', '/staff/network/council', '/staff/network/provisions', '/staff/network/figures']) {
+		// The open-data licence page (issue 17) is checked here, where the secretariat is signed in.
+		for (const path of ['/staff/network/referrals', '/staff/network/council', '/staff/network/provisions', '/staff/network/figures', '/staff/network/opendata']) {
 			const response = await secretariat.goto(path);
 			assert.equal(response?.status(), 200, path);
 			await assertAccessible(secretariat);

@@ -110,6 +110,7 @@ const MATRIX: Record<string, Probe[]> = {
 	'/calendar/print.pdf': [get('none', () => '/calendar/print.pdf', ALL_OK)],
 	'/opendata': [get('none', () => '/opendata', ALL_OK)],
 	'/opendata/event-list.csv': [get('none', () => '/opendata/event-list.csv', ALL_OK)],
+	'/opendata/facilities.csv': [get('none', () => '/opendata/facilities.csv', ALL_OK)],
 	'/calendar': [get('none', () => '/calendar', ALL_OK), get('own', (i) => `/calendar?view=list&organization=${i.org}`, ALL_OK)],
 	'/programs/[id]': [get('own', (i) => `/programs/${i.program}`, ALL_OK), get('other', (i) => `/programs/${i.program}`, ALL_OK)],
 	'/organizations/[id]': [get('own', (i) => `/organizations/${i.org}`, ALL_OK), get('other', (i) => `/organizations/${i.org}`, ALL_OK)],
@@ -403,6 +404,11 @@ const MATRIX: Record<string, Probe[]> = {
 	// The declaration is public; only the secretariat declares it, names members and ends it. An empty
 	// name, members or an end without a declaration: 400 for the secretariat, nothing changed.
 	'/council': [get('none', () => '/council', ALL_OK)],
+	// The open-data licence (issue 17): the secretariat chooses it; nobody else, not even an organisation's admin.
+	'/staff/network/opendata': [
+		get('none', () => '/staff/network/opendata', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
+		post('none', () => '/staff/network/opendata?/save', () => ({ licence: 'CC-BY-4.0', attribution: '' }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa'])
+	],
 	'/staff/network/council': [
 		get('none', () => '/staff/network/council', ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),
 		post('none', () => '/staff/network/council?/declare', () => ({ name: '' }), ['login', 'deny', 'deny', 'deny', 'deny', 'ok', 'mfa']),

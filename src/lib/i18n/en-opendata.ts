@@ -4,7 +4,6 @@ import type { opendataJa } from './ja-opendata';
 export const opendataEn: Record<keyof typeof opendataJa, string> = {
 	'opendata.title': 'Open data',
 	'opendata.lead': "The organisations, programs and dates published on Tsunagu can be downloaded in these formats, for a city's open-data portal or other services.",
-	'opendata.licence': 'Licence: {name} ({title}). Anyone may use, adapt and share it, crediting "Tsunagu" and the page address.',
 	'opendata.footer': 'Open data ({licence})',
 	'opendata.downloads': 'Downloads',
 	'opendata.format': 'Format',

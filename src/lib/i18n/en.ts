@@ -25,6 +25,7 @@ import { doorEn } from './en-door';
 // spreadsheet imports (issue 16)
 import { importsEn } from './en-imports';
 import { opendataEn } from './en-opendata';
+import { licenceEn } from './en-licence';
 
 export const en: Record<MessageKey, string> = {
 	...authEn,
@@ -265,5 +266,6 @@ export const en: Record<MessageKey, string> = {
 	...doorEn,
 	// spreadsheet imports (issue 16)
 	...opendataEn,
+	...licenceEn,
 	...importsEn
 };

@@ -2,7 +2,6 @@
 export const opendataJa = {
 	'opendata.title': 'オープンデータ',
 	'opendata.lead': 'つなぐに公開されている団体・取組・日程の情報は、自治体のオープンデータサイトや他のサービスでも使えるよう、次の形式でダウンロードできます。',
-	'opendata.licence': 'ライセンス: {name}({title})。出典として「つなぐ」とページのURLを示せば、どなたでも利用・加工・再配布できます。',
 	'opendata.footer': 'オープンデータ({licence})',
 	'opendata.downloads': 'ダウンロード',
 	'opendata.format': '形式',

@@ -25,6 +25,7 @@ import { doorJa } from './ja-door';
 // spreadsheet imports (issue 16)
 import { importsJa } from './ja-imports';
 import { opendataJa } from './ja-opendata';
+import { licenceJa } from './ja-licence';
 
 export const ja = {
 	...authJa,
@@ -264,6 +265,7 @@ export const ja = {
 	...doorJa,
 	// spreadsheet imports (issue 16)
 	...opendataJa,
+	...licenceJa,
 	...importsJa
 } as const;
 

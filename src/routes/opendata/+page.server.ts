@@ -1,5 +1,10 @@
 import type { PageServerLoad } from './$types';
-import { DIRECTORY_LICENCE } from '$lib/server/opendata';
+import { db } from '$lib/server/db';
+import { creditLine, directoryLicence, licenceIn } from '$lib/server/opendata';
 import { OCCURRENCE_HORIZON_DAYS } from '$lib/server/events';
+import { translator } from '$lib/i18n';
 
-export const load: PageServerLoad = () => ({ licence: DIRECTORY_LICENCE, horizonDays: OCCURRENCE_HORIZON_DAYS });
+export const load: PageServerLoad = async ({ locals }) => {
+	const licence = await directoryLicence(db());
+	return { licence: { ...licenceIn(licence, locals.locale), terms: licence.terms, credit: creditLine(licence, translator(locals.locale)('app.name')) }, horizonDays: OCCURRENCE_HORIZON_DAYS };
+};

@@ -128,7 +128,8 @@ const staffNotFound = (description: string) => ({
 /** Staff endpoints: the session cookie (`__Host-` prefixed over https). */
 const staffSecurity = [{ session: [] }, { sessionHttps: [] }];
 
-export function openApiDocument(origin: string) {
+/** The document; `licence` is the directory's licence now (info.license), CC BY 4.0 by default. */
+export function openApiDocument(origin: string, licence: { name: string; identifier: string } = DIRECTORY_LICENCE) {
 	const orgId = pathParameters(orgPathParams);
 	return {
 		openapi: '3.1.0',
@@ -137,7 +138,7 @@ export function openApiDocument(origin: string) {
 			title: 'tsunagu API',
 			version: '1.0.0',
 			// The published directory's licence (the data the API returns), as on /opendata.
-			license: { name: DIRECTORY_LICENCE.name, identifier: DIRECTORY_LICENCE.identifier },
+			license: { name: licence.name, identifier: licence.identifier },
 			description:
 				'Programs (HSDS 3.0 services), organisations and their schedules for loneliness and isolation support in a region: read-only, no authentication. ' +
 				'Two staff endpoints (check-in at the door, anonymous head counts) take the session cookie of a signed-in staff member. ' +

@@ -2,7 +2,8 @@
 import { label, nextOccurrences, type FinderItem, type ProgramDetail, type OrganizationDetail } from '../directory';
 import { costInWords, formatOccurrence, joinInWords, scheduleInWords } from '../present';
 import { translator, type Locale } from '$lib/i18n';
-import type { ApiOf, COST_KINDS, DELIVERY_MODES, JOIN_METHODS, PROGRAM_AUDIENCES, PROGRAM_STATUSES, Organization, Program, ProgramSummary } from './schemas';
+import { citationText, creditLine, licenceIn, organizationCitation, type DirectoryLicence } from '../opendata';
+import type { ApiOf, COST_KINDS, DELIVERY_MODES, JOIN_METHODS, PROGRAM_AUDIENCES, PROGRAM_STATUSES, License, Organization, Program, ProgramSummary } from './schemas';
 
 // Text columns whose values the database's check constraints limit to these lists.
 type CostKind = (typeof COST_KINDS)[number];
@@ -44,7 +45,14 @@ export function programSummary(item: FinderItem, locale: Locale, origin: string)
 	};
 }
 
-export function programDetail(d: ProgramDetail, locale: Locale, origin: string, today: string): ApiOf<typeof Program> {
+/** The directory's licence now, as the API states it in the visitor's language. */
+export function apiLicense(licence: DirectoryLicence, locale: Locale): ApiOf<typeof License> {
+	const { identifier, name, title, url } = licenceIn(licence, locale);
+	const asksCredit = licence.terms !== 'public_domain' || licence.attribution !== null;
+	return { name, identifier, title, url, attribution: asksCredit ? creditLine(licence, translator('ja')('app.name')) : null };
+}
+
+export function programDetail(d: ProgramDetail, locale: Locale, origin: string, today: string, license: ApiOf<typeof License>): ApiOf<typeof Program> {
 	const t = translator(locale);
 	const p = d.program;
 	return {
@@ -100,12 +108,14 @@ export function programDetail(d: ProgramDetail, locale: Locale, origin: string, 
 			all_day: o.allDay,
 			text: formatOccurrence(t, o.start, o.end, o.allDay)
 		})),
-		last_updated: p.updatedAt.toISOString()
+		last_updated: p.updatedAt.toISOString(),
+		license
 	};
 }
 
-export function organizationDetail(d: OrganizationDetail, locale: Locale, origin: string): ApiOf<typeof Organization> {
+export function organizationDetail(d: OrganizationDetail, locale: Locale, origin: string, license: ApiOf<typeof License>): ApiOf<typeof Organization> {
 	const o = d.organization;
+	const citation = organizationCitation(o, origin);
 	return {
 		id: o.id,
 		name: o.name,
@@ -118,8 +128,18 @@ export function organizationDetail(d: OrganizationDetail, locale: Locale, origin
 		message: o.message,
 		description: o.description,
 		source: o.sourceFile ? { file: o.sourceFile, title: o.sourceTitle } : null,
+		citation: {
+			kind: citation.kind,
+			text: citationText(translator(locale), citation, locale),
+			title: citation.title,
+			document: citation.document ? { file: citation.document.file, description: citation.document.description?.[locale] ?? null } : null,
+			listed_on: citation.listedOn,
+			updated_on: citation.updatedOn,
+			url: citation.url
+		},
 		url: `${origin}/organizations/${o.id}`,
 		programs: d.programs.map((p) => ({ id: p.id, name: p.title, description: p.summary, url: `${origin}/api/v1/programs/${p.id}` })),
-		last_updated: o.updatedAt.toISOString()
+		last_updated: o.updatedAt.toISOString(),
+		license
 	};
 }

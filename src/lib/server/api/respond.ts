@@ -20,9 +20,14 @@ export function issueDetails(issues: readonly z.core.$ZodIssue[], limit = 10): A
 	return issues.slice(0, limit).map((i) => ({ param: i.path.map(String).join('.'), code: i.code, message: i.message }));
 }
 
-/** A public, cacheable answer whose body is what `schema` describes (checked by TypeScript). */
+/**
+ * A public, cacheable answer whose body is what `schema` describes (checked by TypeScript). A body
+ * that states the data's licence (`license.url`) sends it as a link header too (RFC 4946).
+ */
 export function apiJson<S extends z.ZodType>(_schema: S, body: z.output<S>, maxAgeSeconds = 60) {
-	return json(body, { headers: { 'cache-control': `public, max-age=${maxAgeSeconds}`, 'access-control-allow-origin': '*' } });
+	const license = (body as { license?: { url?: unknown } } | null)?.license;
+	const link: Record<string, string> = typeof license?.url === 'string' ? { link: `<${license.url}>; rel="license"` } : {};
+	return json(body, { headers: { 'cache-control': `public, max-age=${maxAgeSeconds}`, 'access-control-allow-origin': '*', ...link } });
 }
 
 /** A private answer for a signed-in staff member (the hooks add `cache-control: private, no-store`). */

@@ -124,6 +124,32 @@ export const ProgramSummary = component(
 	'A program (HSDS service) as a search result.'
 );
 
+export const License = component(
+	'License',
+	z.object({
+		name: z.string().describe('Short name, e.g. CC BY 4.0.'),
+		identifier: z.string().describe('SPDX identifier, e.g. CC-BY-4.0.'),
+		title: z.string().describe('The licence’s full name in the visitor’s language.'),
+		url: z.url().describe('The licence’s own page.'),
+		attribution: nullableText.describe('The credit reusers are asked to give (the secretariat’s credit line, or the site’s name); null when the licence asks for none.')
+	}),
+	'The licence of the directory data in this answer: chosen by the network’s secretariat, CC BY 4.0 by default. Also sent as a `Link: <url>; rel="license"` header.'
+);
+
+const Citation = component(
+	'Citation',
+	z.object({
+		kind: z.enum(['source_document', 'organization']).describe('source_document: taken from a published document; organization: entered by the organisation itself on Tsunagu.'),
+		text: z.string().describe('The citation as one sentence in the visitor’s language.'),
+		title: nullableText.describe('The heading of the source document’s section the facts come from.'),
+		document: z.object({ file: z.string(), description: nullableText }).nullable().describe('The source document: its file in the project’s seed collection and what it is.'),
+		listed_on: day.describe('The day the record entered Tsunagu (Asia/Tokyo).'),
+		updated_on: day.describe('The day the record last changed (Asia/Tokyo).'),
+		url: z.url().describe('The record’s public page.')
+	}),
+	'Where an organisation’s facts come from, as a reference one can cite.'
+);
+
 export const ProgramPage = component(
 	'ProgramPage',
 	z.object({
@@ -149,7 +175,8 @@ export const ProgramPage = component(
 			.describe('When every query word together matched fewer than 3 programs (first page only): the best matches with a word left out (or, failing that, with one word alone), the largest group first. Empty otherwise.'),
 		radius: z.enum(['5', '10', '30', 'pref']).nullable().describe('With a place: how far the search looked (km from it, the named 市区町村 included; or its prefecture). Null without a place.'),
 		order: z.enum(['banded', 'distance', 'relevance', 'next']).describe('banded: by relevance within distance bands of 2, 5, 10 and 30 km; distance: nearest first; relevance; next: soonest first.'),
-		contents: z.array(ProgramSummary)
+		contents: z.array(ProgramSummary),
+		license: License
 	}),
 	'A page of search results; paging fields follow HSDS 3.0.'
 );
@@ -208,7 +235,8 @@ export const Program = component(
 			})
 		),
 		next_occurrences: z.array(Occurrence).max(5),
-		last_updated: dateTime
+		last_updated: dateTime,
+		license: License
 	}),
 	'One program with its places, schedules and next five dates.'
 );
@@ -227,9 +255,11 @@ export const Organization = component(
 		message: nullableText,
 		description: z.string(),
 		source: z.object({ file: z.string(), title: nullableText }).nullable(),
+		citation: Citation,
 		url: z.url(),
 		programs: z.array(z.object({ id: uuid, name: z.string(), description: z.string(), url: z.url() })),
-		last_updated: dateTime
+		last_updated: dateTime,
+		license: License
 	}),
 	'One organisation and its published programs.'
 );

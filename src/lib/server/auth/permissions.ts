@@ -40,7 +40,8 @@ export const PERMISSIONS = [
 	'conferences.take_part', // open the case conferences one is named in (the summary only during the window)
 	'network.referrals', // the secretariat's queue of stuck referrals and the network's referral figures (organisations and counts, never the person)
 	'network.provisions', // every provision record in the network (29条), sharings without consent shown apart; CSV export
-	'network.council' // declare the network a 孤独・孤立対策地域協議会 and name its members
+	'network.council', // declare the network a 孤独・孤立対策地域協議会 and name its members
+	'network.opendata' // the licence the published directory is open data under, and its credit line
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -93,7 +94,8 @@ export const NETWORK_PERMISSIONS: readonly Permission[] = [
 	'network.consultation_figures',
 	'network.referrals',
 	'network.provisions',
-	'network.council'
+	'network.council',
+	'network.opendata'
 ];
 
 /** Roles whose holders must sign in with a second factor. */

@@ -131,7 +131,7 @@ export async function programIdsMatching(db: Reader, filter: ProgramFilter): Pro
 	return rows.map((r) => r.id);
 }
 
-/** Names and addresses of places, for the calendar and flyers. */
+/** Names and addresses of places, for the calendar, flyers and the open-data lists. */
 export async function placeSummaries(db: Reader, locationIds: readonly string[]) {
 	const ids = [...new Set(locationIds)];
 	const columns = {
@@ -145,7 +145,8 @@ export async function placeSummaries(db: Reader, locationIds: readonly string[])
 		lat: locations.lat,
 		lng: locations.lng,
 		coordinatesApproximate: locations.coordinatesApproximate,
-		transport: locations.transport
+		transport: locations.transport,
+		accessibility: locations.accessibility
 	};
 	if (ids.length === 0) return new Map<string, { [K in keyof typeof columns]: (typeof columns)[K]['_']['data'] | ((typeof columns)[K]['_']['notNull'] extends true ? never : null) }>();
 	const rows = await db.select(columns).from(locations).where(inArray(locations.id, ids));

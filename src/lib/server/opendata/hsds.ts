@@ -11,6 +11,7 @@ import { translator } from '$lib/i18n';
 import { hsdsId } from './hsds-ids';
 import { allTaxonomies, allTerms, hsdsTaxonomy, hsdsTerm, type HsdsTaxonomy, type HsdsTaxonomyName, type HsdsTaxonomyTerm } from './hsds-taxonomy';
 import { DIRECTORY_LICENCE } from './licence';
+import { citationText, organizationCitation } from './citation';
 
 export const HSDS_VERSION = '3.0';
 /** The HSDS OpenAPI document this API follows. */
@@ -182,11 +183,12 @@ export function hsdsOrganizationBrief(o: OrganizationRow, origin: string): Json 
 /** A nested HSDS organization with its published services (compiled/organization.json). */
 export function hsdsOrganization(d: OrganizationDetail, origin: string): Json {
 	const o = d.organization;
-	const source = o.sourceTitle ?? o.sourceFile;
+	// Where the facts come from (HSDS has no field for it): the source document, or the organisation itself.
+	const source = citationText(translator('ja'), organizationCitation(o, origin), 'ja');
 	return compact({
 		...hsdsOrganizationBrief(o, origin),
 		services: d.programs.map((p) => compact({ id: p.id, organization_id: o.id, name: p.title, description: p.summary || undefined, status: serviceStatus(p.status), url: `${origin}/programs/${p.id}`, last_modified: p.updatedAt.toISOString() })),
-		attributes: source ? [attribute(o.id, 'organization', 'tsunagu', 'source', source)] : []
+		attributes: [attribute(o.id, 'organization', 'tsunagu', 'source', source)]
 	});
 }
 
@@ -206,12 +208,20 @@ export interface HsdsPage<T> {
 	last_page: boolean;
 	empty: boolean;
 	/** The licence of the directory (HSDS's Page allows further fields). */
-	license: typeof HSDS_LICENCE;
+	license: HsdsLicence;
 	contents: T[];
 }
 
-/** The licence as stated in the HSDS answers. */
-export const HSDS_LICENCE = { name: DIRECTORY_LICENCE.name, identifier: DIRECTORY_LICENCE.identifier, url: DIRECTORY_LICENCE.url };
+/** The licence as stated in the HSDS answers (the credit line when the licence asks for one). */
+export interface HsdsLicence {
+	name: string;
+	identifier: string;
+	url: string;
+	attribution?: string;
+}
+
+/** The default licence as stated in the HSDS answers; ./hsds-licence.ts states the secretariat's choice. */
+export const HSDS_LICENCE: HsdsLicence = { name: DIRECTORY_LICENCE.name, identifier: DIRECTORY_LICENCE.identifier, url: DIRECTORY_LICENCE.url };
 
 export function hsdsPage<T>(all: readonly T[], paging: HsdsPaging): { page: Omit<HsdsPage<unknown>, 'contents'>; slice: T[] } {
 	const totalPages = Math.max(1, Math.ceil(all.length / paging.perPage));
@@ -287,13 +297,13 @@ export async function hsdsOrganizationById(db: Db, id: string, origin: string): 
 }
 
 /** The API's root (`/`): the HSDS version, its OpenAPI document, and the directory's licence. */
-export function hsdsRoot() {
-	return { version: HSDS_VERSION, openapi_url: HSDS_OPENAPI_URL, license: HSDS_LICENCE };
+export function hsdsRoot(licence: HsdsLicence = HSDS_LICENCE) {
+	return { version: HSDS_VERSION, openapi_url: HSDS_OPENAPI_URL, license: licence };
 }
 
 /** Headers of every HSDS answer: public, cacheable, readable cross-origin, and the licence as a link (RFC 4946). */
-export function hsdsHeaders(): Record<string, string> {
-	return { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*', link: `<${DIRECTORY_LICENCE.url}>; rel="license"` };
+export function hsdsHeaders(licence: HsdsLicence = HSDS_LICENCE): Record<string, string> {
+	return { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*', link: `<${licence.url}>; rel="license"` };
 }
 
 // ── service_at_locations and taxonomies (HSDS paths beyond the first calls) ─────────────────────

@@ -1,13 +1,14 @@
 import { error } from '@sveltejs/kit';
 import { getOrganization, idParam, label } from '$lib/server/directory';
 import { db } from '$lib/server/db';
-import { formatYearMonth } from '$lib/server/present';
+import { formatDayLong, formatYearMonth } from '$lib/server/present';
+import { citationText, organizationCitation } from '$lib/server/opendata';
 import { translator } from '$lib/i18n';
 import type { PageServerLoad } from './$types';
 
 export const csr = false;
 
-export const load: PageServerLoad = async ({ params, locals }) => {
+export const load: PageServerLoad = async ({ params, locals, url }) => {
 	const t = translator(locals.locale);
 	if (!idParam.safeParse(params.id).success) error(400, { message: t('error.badRequest') });
 	const detail = await getOrganization(db(), params.id);
@@ -25,7 +26,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			website: o.website,
 			message: o.message,
 			description: o.description,
-			sourceTitle: o.sourceTitle
+			// Where these facts come from: the source document, or the organisation itself (issue 17).
+			citation: citationText(t, organizationCitation(o, url.origin), locals.locale, (day) => formatDayLong(t, day))
 		},
 		programs: detail.programs.map((p) => ({ id: p.id, title: p.title, summary: p.summary, forms: p.forms.map((f) => label('forms', f, locals.locale)) }))
 	};

@@ -1,7 +1,6 @@
-import { json } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
 import { apiError } from '$lib/server/api/respond';
-import { hsdsHeaders, hsdsOrganizationPage, parseHsdsQuery } from '$lib/server/opendata';
+import { hsdsJson, hsdsOrganizationPage, parseHsdsQuery } from '$lib/server/opendata';
 import type { RequestHandler } from './$types';
 
 /** HSDS organizations (every published organisation, with or without published programs), paged. */
@@ -9,5 +8,5 @@ export const GET: RequestHandler = async ({ url }) => {
 	const parsed = parseHsdsQuery(url.searchParams);
 	if (!parsed.ok) return apiError(400, 'invalid_parameter', 'One or more query parameters are invalid.', parsed.errors);
 	const q = parsed.query;
-	return json(await hsdsOrganizationPage(db(), url.origin, q, { search: q.search }), { headers: hsdsHeaders() });
+	return hsdsJson(db(), await hsdsOrganizationPage(db(), url.origin, q, { search: q.search }));
 };

@@ -1,7 +1,6 @@
-import { json } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
 import { apiError } from '$lib/server/api/respond';
-import { hsdsHeaders, hsdsServiceAtLocationPage, parseHsdsQuery } from '$lib/server/opendata';
+import { hsdsJson, hsdsServiceAtLocationPage, parseHsdsQuery } from '$lib/server/opendata';
 import type { RequestHandler } from './$types';
 
 /** HSDS service_at_locations: each published program at each of its places, paged. */
@@ -9,5 +8,5 @@ export const GET: RequestHandler = async ({ url }) => {
 	const parsed = parseHsdsQuery(url.searchParams);
 	if (!parsed.ok) return apiError(400, 'invalid_parameter', 'One or more query parameters are invalid.', parsed.errors);
 	const q = parsed.query;
-	return json(await hsdsServiceAtLocationPage(db(), url.origin, q, { search: q.search, organizationId: q.organizationId, modifiedAfter: q.modifiedAfter, taxonomyTermId: q.taxonomyTermId, taxonomyId: q.taxonomyId, full: q.full }), { headers: hsdsHeaders() });
+	return hsdsJson(db(), await hsdsServiceAtLocationPage(db(), url.origin, q, { search: q.search, organizationId: q.organizationId, modifiedAfter: q.modifiedAfter, taxonomyTermId: q.taxonomyTermId, taxonomyId: q.taxonomyId, full: q.full }));
 };

@@ -2,7 +2,8 @@ import { parseFinderParams, searchPrograms } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { apiError, apiJson } from '$lib/server/api/respond';
-import { programSummary } from '$lib/server/api/programs';
+import { apiLicense, programSummary } from '$lib/server/api/programs';
+import { directoryLicence } from '$lib/server/opendata';
 import { ProgramPage } from '$lib/server/api/schemas';
 import type { RequestHandler } from './$types';
 
@@ -13,6 +14,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	const now = new Date();
 	const result = await searchPrograms(db(), parsed.query, { now, today: todayInTokyo(now) });
 	const totalPages = Math.ceil(result.total / result.perPage);
+	const license = apiLicense(await directoryLicence(db()), locals.locale);
 	return apiJson(ProgramPage, {
 		total_items: result.total,
 		// total_items is exact up to 1,000; beyond, it is 1,000 and this is true (more match).
@@ -29,6 +31,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 		partial: result.partial.map((g) => ({ missing: g.missing, total_items: g.total, contents: g.items.map((item) => programSummary(item, locals.locale, url.origin)) })),
 		radius: result.radius,
 		order: result.order,
-		contents: result.items.map((item) => programSummary(item, locals.locale, url.origin))
+		contents: result.items.map((item) => programSummary(item, locals.locale, url.origin)),
+		license
 	});
 };

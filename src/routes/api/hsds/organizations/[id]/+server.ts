@@ -1,8 +1,7 @@
-import { json } from '@sveltejs/kit';
 import { db } from '$lib/server/db';
 import { idParam } from '$lib/server/directory';
 import { apiError } from '$lib/server/api/respond';
-import { hsdsHeaders, hsdsOrganizationById } from '$lib/server/opendata';
+import { hsdsJson, hsdsOrganizationById } from '$lib/server/opendata';
 import type { RequestHandler } from './$types';
 
 /** One HSDS organization with its published services. */
@@ -10,5 +9,5 @@ export const GET: RequestHandler = async ({ params, url }) => {
 	if (!idParam.safeParse(params.id).success) return apiError(400, 'invalid_id', 'The organization id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
 	const organization = await hsdsOrganizationById(db(), params.id, url.origin);
 	if (!organization) return apiError(404, 'not_found', 'No published organization has this id.');
-	return json(organization, { headers: hsdsHeaders() });
+	return hsdsJson(db(), organization);
 };

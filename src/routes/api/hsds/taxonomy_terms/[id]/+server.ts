@@ -1,12 +1,12 @@
-import { json } from '@sveltejs/kit';
+import { db } from '$lib/server/db';
 import { idParam } from '$lib/server/directory';
 import { apiError } from '$lib/server/api/respond';
-import { hsdsHeaders, hsdsTermById } from '$lib/server/opendata';
+import { hsdsJson, hsdsTermById } from '$lib/server/opendata';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ params }) => {
 	if (!idParam.safeParse(params.id).success) return apiError(400, 'invalid_id', 'The taxonomy term id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
 	const found = hsdsTermById(params.id);
 	if (!found) return apiError(404, 'not_found', 'No taxonomy term has this id.');
-	return json(found, { headers: hsdsHeaders() });
+	return hsdsJson(db(), found);
 };

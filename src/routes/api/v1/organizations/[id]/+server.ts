@@ -1,7 +1,8 @@
 import { getOrganization } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { apiError, apiJson } from '$lib/server/api/respond';
-import { organizationDetail } from '$lib/server/api/programs';
+import { directoryLicence } from '$lib/server/opendata';
+import { apiLicense, organizationDetail } from '$lib/server/api/programs';
 import { idPathParams, Organization } from '$lib/server/api/schemas';
 import type { RequestHandler } from './$types';
 
@@ -10,5 +11,6 @@ export const GET: RequestHandler = async ({ params, url, locals }) => {
 	if (!path.success) return apiError(400, 'invalid_id', 'The organization id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
 	const detail = await getOrganization(db(), path.data.id);
 	if (!detail) return apiError(404, 'not_found', 'No published organization has this id.');
-	return apiJson(Organization, organizationDetail(detail, locals.locale, url.origin));
+	const license = apiLicense(await directoryLicence(db()), locals.locale);
+	return apiJson(Organization, organizationDetail(detail, locals.locale, url.origin, license));
 };

@@ -2,7 +2,8 @@ import { getProgram } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { apiError, apiJson } from '$lib/server/api/respond';
-import { programDetail } from '$lib/server/api/programs';
+import { directoryLicence } from '$lib/server/opendata';
+import { apiLicense, programDetail } from '$lib/server/api/programs';
 import { idPathParams, Program } from '$lib/server/api/schemas';
 import type { RequestHandler } from './$types';
 
@@ -11,5 +12,6 @@ export const GET: RequestHandler = async ({ params, url, locals }) => {
 	if (!path.success) return apiError(400, 'invalid_id', 'The program id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
 	const detail = await getProgram(db(), path.data.id);
 	if (!detail) return apiError(404, 'not_found', 'No published program has this id.');
-	return apiJson(Program, programDetail(detail, locals.locale, url.origin, todayInTokyo()));
+	const license = apiLicense(await directoryLicence(db()), locals.locale);
+	return apiJson(Program, programDetail(detail, locals.locale, url.origin, todayInTokyo(), license));
 };

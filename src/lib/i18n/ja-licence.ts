@@ -1,0 +1,36 @@
+/** Japanese UI text: the directory's licence (the secretariat's page, its statement), citations, the 公共施設一覧 (merged into ./ja.ts). */
+export const licenceJa = {
+	'staff.nav.licence': 'オープンデータのライセンス',
+	'licence.title': 'オープンデータのライセンス',
+	'licence.lead': 'つなぐに公開している団体・取組・場所・日程の情報を、どのライセンスで配るかを決めます。フッター、オープンデータのページ、APIとダウンロードのすべてに表示されます。',
+	'licence.current': 'いまのライセンス: {name}({title})',
+	'licence.currentSince': '{date}に変更しました。',
+	'licence.currentDefault': 'まだ変更していません(はじめの設定のままです)。',
+	'licence.choose': 'ライセンス',
+	'licence.chooseHint': 'どれもオープンデータとして自治体のサイトに載せられるライセンスです。',
+	'licence.terms.attribution': '使う人は出典(クレジット)を示します。',
+	'licence.terms.share_alike': '使う人は出典を示し、加工したデータも同じライセンスで配ります。',
+	'licence.terms.public_domain': '条件はありません(出典を示さなくても使えます)。',
+	'licence.page': 'ライセンスの本文',
+	'licence.attribution': 'クレジット表記',
+	'licence.attributionHint': '使う人に示してもらう名前です。{max}文字まで、1行で。空にすると「{site}」になります。例: 〇〇市社会福祉協議会 つなぐ',
+	'licence.save': '保存する',
+	'licence.saved': 'ライセンスを保存しました。すべてのページとAPIに反映されます。',
+	'licence.error.licence': 'ライセンスを一覧から選んでください。',
+	'licence.error.attribution': 'クレジット表記は{max}文字までの1行で書いてください。',
+	'licence.statement.attribution': 'ライセンス: {name}({title})。出典として「{credit}」とページのURLを示せば、どなたでも利用・加工・再配布できます。',
+	'licence.statement.share_alike': 'ライセンス: {name}({title})。出典として「{credit}」とページのURLを示し、加工したデータも同じライセンスで配れば、どなたでも利用・加工・再配布できます。',
+	'licence.statement.public_domain': 'ライセンス: {name}({title})。どなたでも条件なしで利用・加工・再配布できます。出典として「{credit}」を示していただけると助かります。',
+	'opendata.licenceOf': 'ライセンス',
+	'audit.action.opendata.licence': 'オープンデータのライセンスの変更',
+
+	'citation.label': '出典',
+	'citation.fromDocument': '出典: 『{title}』({document})。{site}への掲載 {listed}、最終更新 {updated}。',
+	'citation.fromDocumentUntitled': '出典: {document}。{site}への掲載 {listed}、最終更新 {updated}。',
+	'citation.fromOrganization': '出典: {organization}が{site}に登録した情報。掲載 {listed}、最終更新 {updated}。',
+
+	'opendata.facilities': '場所の一覧(自治体標準オープンデータセット「公共施設一覧」の形式)',
+	'opendata.facilitiesNote': '公開中の取組が開かれる場所のうち、住所のわかる場所。1か所が1行です。文字コードはUTF-8(BOM付き)で、Excelでそのまま開けます。',
+	'opendata.facilityDescription': 'ここで開かれる取組: {programs}',
+	'opendata.facilityRegisteredBy': 'つなぐに登録した団体: {organization}'
+} as const;
