@@ -1,6 +1,9 @@
 /**
- * `npm run bench:pages [-- --seconds 4 --concurrency 8 --workers 1 --no-profile --build build]`:
- * every public page at demo scale (issue 15), each beside the same run's static file.
+ * `npm run bench:pages [-- --seconds 4 --concurrency 8 --workers 1 --no-profile --build build
+ * --only program,event --no-cache]`: every public page at demo scale (issue 15), each beside the
+ * same run's static file. `--only` keeps the pages whose name contains one of the words given
+ * (home, search, program, organisation, calendar, event); `--no-cache` starts the app with
+ * PUBLIC_CACHE_SECONDS=0, so every request is a cache miss (what a page costs to read and render).
  *
  * The app (`scripts/serve.ts` over a build) runs on its own embedded server in DATA_DIR (default
  * data/bench-pages), which it fills with the demo region on first start (as `npm start` does).
@@ -35,7 +38,9 @@ const { values: args } = parseArgs({
 		top: { type: 'string', default: '8' },
 		/** A build to use as it is (npm run bench passes the one it just made); otherwise this run builds. */
 		build: { type: 'string' },
-		label: { type: 'string', default: '' }
+		label: { type: 'string', default: '' },
+		only: { type: 'string', default: '' },
+		'no-cache': { type: 'boolean', default: false }
 	}
 });
 const seconds = Number(args.seconds);
@@ -43,6 +48,11 @@ const profileSeconds = Number(args['profile-seconds']);
 const concurrency = Number(args.concurrency);
 const workers = Number(args.workers);
 const top = Number(args.top);
+const only = args.only
+	.split(',')
+	.map((w) => w.trim())
+	.filter(Boolean);
+const noCache = args['no-cache'];
 const dataDir = path.resolve(process.env.DATA_DIR ?? 'data/bench-pages');
 if (dataDir === path.resolve('data')) throw new Error('bench: refusing to use ./data (the demo database); set DATA_DIR elsewhere');
 
@@ -65,7 +75,18 @@ interface App {
 
 async function startApp(buildDir: string, profile: boolean): Promise<App> {
 	const port = await freePort();
-	const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}`, DATA_DIR: dataDir, BODY_SIZE_LIMIT: '1M', WEB_CONCURRENCY: String(workers), NODE_OPTIONS: '--max-http-header-size=131072' };
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		NODE_ENV: 'production',
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		ORIGIN: `http://127.0.0.1:${port}`,
+		DATA_DIR: dataDir,
+		BODY_SIZE_LIMIT: '1M',
+		WEB_CONCURRENCY: String(workers),
+		NODE_OPTIONS: '--max-http-header-size=131072',
+		...(noCache ? { PUBLIC_CACHE_SECONDS: '0' } : {})
+	};
 	delete env.DATABASE_URL;
 	delete env.DATABASE_APP_URL;
 	const preload = profile ? ['--import', './bench/profiler.ts'] : [];
@@ -217,7 +238,8 @@ console.log(`bench: public pages at demo scale (DATA_DIR ${path.relative(root, d
 const app = await startApp(buildDir, profile);
 const out: string[] = [];
 try {
-	const list = await pages(app.base);
+	const list = (await pages(app.base)).filter((p) => only.length === 0 || only.some((w) => p.name.includes(w)));
+	if (list.length === 0) throw new Error(`bench: no page matches --only ${args.only}`);
 	const rows: Row[] = [];
 	const loadBefore = os.loadavg();
 	rows.push(await measure(app.base, 'static: /favicon.svg', '/favicon.svg', 'static'));
@@ -227,7 +249,7 @@ try {
 	const statics = rows.filter((r) => r.kind === 'static');
 	const staticRps = statics.reduce((n, r) => n + r.rps, 0) / statics.length;
 	out.push(
-		`### Public pages at demo scale${args.label ? ` — ${args.label}` : ''} (${new Date().toISOString().slice(0, 16)}Z, ${workers} worker${workers > 1 ? 's' : ''})`,
+		`### Public pages at demo scale${args.label ? ` — ${args.label}` : ''} (${new Date().toISOString().slice(0, 16)}Z, ${workers} worker${workers > 1 ? 's' : ''}${noCache ? ', public cache off: every request a miss' : ''})`,
 		'',
 		`Load: ${concurrency} keep-alive connections, ${seconds} s per row after 40 warm-up requests. Machine load average (1 min) ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after; ${os.cpus().length} cores. Static baseline ${fmt(staticRps)} req/s (mean of the two static rows).`,
 		'',

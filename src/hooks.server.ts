@@ -13,6 +13,7 @@ import { apiError } from '$lib/server/api/respond';
 import { errorResponse } from '$lib/server/http/json-error';
 import { translate, type Locale } from '$lib/i18n';
 import { dropPublicCache, getPublic, publicCacheToken, putPublic } from '$lib/server/cache';
+import { fillSubmissionKeys, SUBMISSION_KEY_SLOT } from '$lib/server/http';
 
 // The roles a session's person holds come from network and directory, which auth does not import.
 provideStanding(standingFromNetwork);
@@ -80,14 +81,17 @@ function refusalResponse(refusal: InputRefusal, locale: Locale, endpoint: boolea
 /**
  * Public pages whose HTML is the same for every anonymous visitor with the same address, language
  * and text size: kept in the public cache (src/lib/server/cache), dropped when published data
- * changes and after its short TTL. Not the event page: its form carries a one-time submission key.
+ * changes and after its short TTL. The event page's form carries a one-time submission key: its
+ * HTML is kept with a slot that every response fills with a new key (http/submission-key.ts).
  */
-const CACHED_PAGES = new Set(['/', '/search', '/programs/[id]', '/organizations/[id]', '/calendar']);
+const CACHED_PAGES = new Set(['/', '/search', '/programs/[id]', '/organizations/[id]', '/calendar', '/events/[id]']);
 
 interface CachedPage {
 	status: number;
 	headers: Array<[string, string]>;
 	body: string;
+	/** Whether the body holds submission-key slots to fill (so other pages are not scanned on a hit). */
+	slots: boolean;
 }
 
 /** The cache key of an anonymous GET of a cached page, or null when the request is not one. */
@@ -96,7 +100,7 @@ function pageCacheKey(event: Parameters<Handle>[0]['event'], token: string | und
 	return `page:${event.locals.locale}:${event.locals.largeText ? 'L' : '-'}:${event.url.pathname}${event.url.search}`;
 }
 
-const toResponse = (page: CachedPage) => new Response(page.body, { status: page.status, headers: page.headers });
+const toResponse = (page: CachedPage) => new Response(page.slots ? fillSubmissionKeys(page.body) : page.body, { status: page.status, headers: page.headers });
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
@@ -126,17 +130,31 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const cacheKey = refusal ? null : pageCacheKey(event, token);
 	const cached = cacheKey ? getPublic<CachedPage>(cacheKey) : undefined;
 	const cacheToken = cacheKey && !cached ? publicCacheToken() : null;
+	// A page that may be kept keeps its submission-key slots until it is served; any other is filled as it renders.
+	const keeping = cacheKey !== null && cacheToken !== null;
 	let resolved = refusal
 		? refusalResponse(refusal, event.locals.locale, endpoint)
 		: cached
 			? toResponse(cached)
 			: await resolve(event, {
-					transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale).replace('%textsize%', event.locals.largeText ? 'large-text' : '')
+					transformPageChunk: ({ html }) => {
+						const page = html.replace('%lang%', event.locals.locale).replace('%textsize%', event.locals.largeText ? 'large-text' : '');
+						return keeping ? page : fillSubmissionKeys(page);
+					}
 				});
-	if (cacheKey && cacheToken !== null && resolved.status === 200 && !resolved.headers.has('set-cookie')) {
-		const page: CachedPage = { status: resolved.status, headers: [...resolved.headers], body: await resolved.text() };
+	if (keeping && resolved.status === 200 && !resolved.headers.has('set-cookie')) {
+		const body = await resolved.text();
+		const slots = body.includes(SUBMISSION_KEY_SLOT);
+		// A filled slot changes the body's length: the server counts it again for each response.
+		const headers = [...resolved.headers].filter(([name]) => !slots || name !== 'content-length');
+		const page: CachedPage = { status: resolved.status, headers, body, slots };
 		putPublic(cacheKey, page, cacheToken);
 		resolved = toResponse(page);
+	} else if (keeping && resolved.body && resolved.headers.get('content-type')?.startsWith('text/html')) {
+		// Rendered to be kept, but not kept after all: its slots are filled here.
+		const headers = new Headers(resolved.headers);
+		headers.delete('content-length');
+		resolved = new Response(fillSubmissionKeys(await resolved.text()), { status: resolved.status, headers });
 	}
 	// A write served here has committed by now: this process drops its public pages at once rather
 	// than when the notification comes back, so whoever wrote sees the change on the next page.

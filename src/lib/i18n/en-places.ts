@@ -19,5 +19,7 @@ export const placesEn: Record<keyof typeof placesJa, string> = {
 	'search.widen': 'Search a wider area',
 	'search.distanceApprox': 'roughly {km} km',
 	'search.unknownPostcode': 'We could not find the postcode “{place}”, so the search ignores it.',
-	'search.unknownStation': 'Searching by station name is not available yet. Please enter the city, ward or postcode of “{place}”.'
+	'search.unknownStation': 'Searching by station name is not available yet, so the search ignores “{place}”. Please enter the city, ward or postcode where it is.',
+	'search.sameNamePlaces': 'You can also search near a city or town of the same name (the station is not always in it).',
+	'search.sameNamePlace': 'Search near {place}'
 };

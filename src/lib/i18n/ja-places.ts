@@ -17,5 +17,7 @@ export const placesJa = {
 	'search.widen': '範囲を広げる',
 	'search.distanceApprox': 'おおよその距離 約{km}km',
 	'search.unknownPostcode': '郵便番号「{place}」がみつからなかったため、場所を指定せずにさがしました。',
-	'search.unknownStation': '駅名での検索にはまだ対応していません。「{place}」の市区町村名か郵便番号で入力してください。'
+	'search.unknownStation': '駅名での検索にはまだ対応していないため、場所を指定せずにさがしました。「{place}」のある市区町村名か郵便番号で入力してください。',
+	'search.sameNamePlaces': '同じ名前の市区町村の近くでさがすこともできます(駅がその市区町村にあるとはかぎりません)。',
+	'search.sameNamePlace': '{place}の近くでさがす'
 };

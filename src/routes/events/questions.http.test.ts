@@ -100,6 +100,39 @@ describe('a date following its program’s defaults', () => {
 		expect(row.answersSealed).not.toContain('小3');
 	});
 
+	it('is kept as HTML by the public cache, yet gives every response a submission key of its own', async () => {
+		const key = (html: string) => /name="submissionKey" value="([^"]*)"/.exec(html)?.[1] ?? '';
+		const pages = [await page(), await page(), await page()];
+		const keys = pages.map(key);
+		for (const k of keys) expect(k).toMatch(/^[A-Za-z0-9_-]{24}$/);
+		expect(new Set(keys).size).toBe(3);
+		// The key is the same in the form and in the hydration data, and nothing of the slot is left.
+		for (const [i, html] of pages.entries()) {
+			expect(html.split(keys[i]).length - 1).toBeGreaterThanOrEqual(2);
+			expect(html).not.toContain('slot~');
+		}
+		// Served from the cache: apart from its key, each response is the first one byte for byte
+		// (a fresh rendering has a CSP nonce of its own).
+		const blank = (html: string, k: string) => html.replaceAll(k, '');
+		expect(blank(pages[1], keys[1])).toBe(blank(pages[0], keys[0]));
+		expect(blank(pages[2], keys[2])).toBe(blank(pages[0], keys[0]));
+	});
+
+	it('registers twice from two visitors of the same kept page, once from the same form sent twice', async () => {
+		const key = (html: string) => /name="submissionKey" value="([^"]*)"/.exec(html)?.[1] ?? '';
+		const [first, second] = [key(await page()), key(await page())];
+		const form = (submissionKey: string, contact: string) =>
+			[...base.filter(([k]) => k !== 'submissionKey' && k !== 'contact' && k !== 'groupSize'), ['groupSize', '1'], ['contact', contact], ['submissionKey', submissionKey], ['a.qgrade01.0.fgrade01', '小1'], ['a.qphoto01', 'on']] as Array<[string, string]>;
+		const before = (await held()).length;
+		expect((await send(form(first, 'visitor-one@example.org'))).status).toBe(303);
+		expect((await send(form(first, 'visitor-one@example.org'))).status).toBe(200); // the same form again: registered once
+		expect((await send(form(second, 'visitor-two@example.org'))).status).toBe(303);
+		expect((await held()).length).toBe(before + 2);
+		// The page after those registrations counts them (the cache was dropped by the writes).
+		expect(await page()).toMatch(/残り[0-9]+組/);
+		expect(await page()).not.toContain('残り10組');
+	});
+
 	it('says when registration opens and refuses before then', async () => {
 		const opens = new Date(Date.now() + 2 * 86_400_000);
 		await asSystem(database.db, (tx) => tx.update(occurrences).set({ registrationOpensAt: opens, followsProgram: false }).where(eq(occurrences.id, dateId)));
@@ -116,6 +149,6 @@ describe('a date following its program’s defaults', () => {
 					.from(registrations)
 					.where(and(eq(registrations.occurrenceId, dateId)))
 			)
-		).toEqual([{ n: 1 }]);
+		).toEqual([{ n: 3 }]); // the three registered above, none more
 	});
 });

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { parseFinderParams, searchPrograms, suggestAlternatives, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult } from '$lib/server/directory';
+import { parseFinderParams, placesForStation, searchPrograms, suggestAlternatives, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
@@ -97,6 +97,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		pages: Math.max(1, Math.ceil(result.total / result.perPage)),
 		origin: result.origin,
 		unknownPlace: result.unknownPlace ? unknownPlaceMessage(t, result.unknownPlace) : null,
+		// A station's name: the municipalities of the same name to choose from (not where the station is).
+		sameNamePlaces: result.unknownPlace ? placesForStation(result.unknownPlace).map((p) => ({ text: t('search.sameNamePlace', { place: p.label }), href: linkWith({ near: p.near }) })) : [],
 		placeNote: placeNote(t, result, linkWith),
 		radiusOptions: (['5', '10', '30', 'pref'] as const).map((r) => ({ code: r, label: t(`search.radius.${r}`) })),
 		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,

@@ -1,24 +1,31 @@
 /** Reading one program or one organisation for the public pages and the API. */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { organizations, programs, locations, programLocations, programPartners, schedules } from './schema';
+import { rowsFromJson } from './json-rows';
 
 export const idParam = z.string().uuid();
 
+/**
+ * A published program with its organisation, places, partners and schedules, in one statement
+ * (the program page, the API and the HSDS lists read programs one at a time, so each round trip
+ * counts on every cache miss).
+ */
 export async function getProgram(db: Db, id: string) {
 	const [row] = await db
-		.select({ program: programs, organization: organizations })
+		.select({
+			program: programs,
+			organization: organizations,
+			places: sql<unknown>`(select json_agg(l order by x.position) from ${programLocations} x join ${locations} l on l.id = x.location_id where x.program_id = ${programs.id})`,
+			partners: sql<unknown>`(select json_agg(pp order by pp.position) from ${programPartners} pp where pp.program_id = ${programs.id})`,
+			schedules: sql<unknown>`(select json_agg(s order by s.position) from ${schedules} s where s.program_id = ${programs.id})`
+		})
 		.from(programs)
 		.innerJoin(organizations, eq(organizations.id, programs.organizationId))
 		.where(and(eq(programs.id, id), eq(programs.published, true), eq(organizations.published, true)));
 	if (!row) return null;
-	const [places, partners, rules] = await Promise.all([
-		db.select({ location: locations }).from(programLocations).innerJoin(locations, eq(locations.id, programLocations.locationId)).where(eq(programLocations.programId, id)).orderBy(asc(programLocations.position)),
-		db.select().from(programPartners).where(eq(programPartners.programId, id)).orderBy(asc(programPartners.position)),
-		db.select().from(schedules).where(eq(schedules.programId, id)).orderBy(asc(schedules.position))
-	]);
-	return { ...row, locations: places.map((p) => p.location), partners, schedules: rules };
+	return { program: row.program, organization: row.organization, locations: rowsFromJson(locations, row.places), partners: rowsFromJson(programPartners, row.partners), schedules: rowsFromJson(schedules, row.schedules) };
 }
 
 export type ProgramDetail = NonNullable<Awaited<ReturnType<typeof getProgram>>>;

@@ -3,3 +3,4 @@ export { Admission, admissionLimitsFrom, type AdmissionLimits, type Release } fr
 export { errorResponse, type ErrorDetail } from './json-error';
 export { publicOrigin } from './origin';
 export { readFormWithin, isBodyTooLarge, DEFAULT_BODY_SIZE_LIMIT, DEFAULT_BODY_SIZE_BYTES, type FormBody } from './body-limit';
+export { SUBMISSION_KEY_SLOT, newSubmissionKey, fillSubmissionKeys } from './submission-key';

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { addDays, allOrganizations, programsOf } from '../directory';
 import { csvDocument, recordAudit } from '../audit';
-import { attendanceByDay, attendanceFigures, suppressed, type DayFigures, type Figures } from './figures';
+import { attendanceByDay, attendanceFigures, programVisitTotals, SUPPRESS_BELOW, type DayFigures, type Figures } from './figures';
+import { heldSessionCounts } from '../events';
 import { AGE_BANDS, GENDERS } from './schema';
 import { ok, refused, runIn, type OrganizationScope, type ResidentScope, type Result, type SecretariatScope, type Tx } from '../scope';
 import { dayInRange } from '../boundary';
@@ -173,12 +174,18 @@ export function figuresSectionsCsv(labels: FiguresSectionLabels, total: Figures,
 }
 
 /**
- * What the public program page shows: last 12 months, counts under 5 hidden. Every visit of the
- * program is counted, so it runs in the system context a resident's scope carries.
+ * What the public program page shows: 開催回数, 延べ and 実人数 of the last 12 months, counts under 5
+ * hidden. Every visit of the program is counted, so it runs in the system context a resident's
+ * scope carries. Only those three: the staff figures' breakdowns and retention are not read (the
+ * page is rendered on every cache miss), so it is the held dates and one pass over the visits.
  */
-export async function publicProgramFigures(scope: ResidentScope, input: { programId: string; today: string }) {
+export async function publicProgramFigures(scope: ResidentScope, input: { programId: string; today: string }): Promise<{ sessions: number; visits: number | null; people: number | null }> {
 	const { programId, today } = input;
-	const { perProgram } = await runIn(scope, (tx) => attendanceFigures(tx, { programIds: [programId], from: addDays(today, -365), to: today, weeks: 4, today }));
-	const f = perProgram.get(programId)!;
-	return suppressed(f);
+	const from = addDays(today, -365);
+	return runIn(scope, async (tx) => {
+		const held = await heldSessionCounts(tx, [programId], from, today, today);
+		const totals = await programVisitTotals(tx, programId, from, today);
+		const hide = (n: number) => (n < SUPPRESS_BELOW ? null : n);
+		return { sessions: held.get(programId) ?? 0, visits: hide(totals.visits), people: hide(totals.people) };
+	});
 }

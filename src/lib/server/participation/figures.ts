@@ -115,6 +115,18 @@ export async function attendanceFigures(db: Pick<Db, 'select' | 'execute'>, scop
 	return { total, perProgram };
 }
 
+/**
+ * 延べ and 実人数 of one program in a period, counted as attendanceFigures counts them (visits with
+ * a group's size; distinct identified people plus anonymous taps marked 初めて), in one statement.
+ */
+export async function programVisitTotals(db: Pick<Db, 'execute'>, programId: string, from: string, to: string): Promise<{ visits: number; people: number }> {
+	const { rows } = await db.execute<{ visits: number; people: number }>(sql`
+		select coalesce(sum(people), 0)::int as visits,
+			(count(distinct person_key) + count(*) filter (where person_key is null and first_visit))::int as people
+		from visits where program_id = ${programId}::uuid and day between ${from}::date and ${to}::date`);
+	return rows[0] ?? { visits: 0, people: 0 };
+}
+
 /** One held date or day with visits, per program or per organisation: the CSV's per-date rows. */
 export interface DayFigures {
 	key: string; // the program's id, or the organisation's

@@ -13,7 +13,8 @@ import { issueCard, cardAllowedAt, cardByToken, parseDoorCode, revokeCard, setCa
 import { checkIn } from './checkin';
 import { dayTotals, recordTaps } from './headcount';
 import { attendanceByDay, attendanceFigures, suppressed } from './figures';
-import { figuresCsv, figuresSectionsCsv, regionFigures, regionFiguresIn } from './figures-page';
+import { figuresCsv, figuresSectionsCsv, publicProgramFigures, regionFigures, regionFiguresIn } from './figures-page';
+import { countStatements } from '../../../../tests/helpers/statements';
 import { randomUUID } from 'node:crypto';
 import type { RequestEvent } from '@sveltejs/kit';
 import { useDatabase } from '../db';
@@ -244,6 +245,17 @@ describe('figures', () => {
 		expect(total.visits).toBe(8);
 		// Public: 実人数 4 is hidden, 延べ 8 shown, retention on a base of 3 hidden.
 		expect(suppressed(f)).toEqual({ sessions: 3, visits: 8, people: null, retentionShare: null });
+		// The public program page reads only those three, in a transaction of two statements, and
+		// counts them as the staff figures do.
+		const { value: shown, count, texts } = await countStatements(() => publicProgramFigures(resident(), { programId: program, today: '2026-02-10' }));
+		expect(shown).toEqual({ sessions: 3, visits: 8, people: null });
+		expect(texts.filter((t) => !/^(begin|commit)/i.test(t) && !/set_config\('app\.user_id'/.test(t))).toHaveLength(2);
+		expect(count).toBe(5); // BEGIN, the scope's context, the held dates, the visits, COMMIT
+		// Once 実人数 reaches 5 it is shown, equal to the staff figures' count.
+		await asSystem(database.db, (tx) => tx.insert(visits).values({ organizationId: orgA, programId: program, day: '2026-02-02', countedAt: new Date('2026-02-02T10:00:00+09:00'), source: 'card', personKey: 'card:p5' }));
+		const staffCount = await asSystem(database.db, (tx) => attendanceFigures(tx, { programIds: [program], from: '2025-02-10', to: '2026-02-10', weeks: 4, today: '2026-02-10' }));
+		expect(await publicProgramFigures(resident(), { programId: program, today: '2026-02-10' })).toEqual({ sessions: 3, visits: 9, people: 5 });
+		expect(staffCount.perProgram.get(program)).toMatchObject({ sessions: 3, visits: 9, people: 5 });
 	});
 
 	it('count retention per program and across programs: coming back to another program counts for the scope only', async () => {

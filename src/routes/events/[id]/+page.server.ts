@@ -1,5 +1,4 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { randomBytes } from 'node:crypto';
 import type { Actions, PageServerLoad } from './$types';
 import { idParam, programSummaries } from '$lib/server/directory';
 import { availability, calendarEntry, readRegistration, register, stageOf } from '$lib/server/events';
@@ -9,7 +8,7 @@ import { localDay } from '$lib/server/directory';
 import type { Translate } from '$lib/i18n';
 import { sendConfirmation, whenOf } from '$lib/server/events/registration-mail';
 import { db } from '$lib/server/db';
-import { publicOrigin } from '$lib/server/http/origin';
+import { publicOrigin, newSubmissionKey, SUBMISSION_KEY_SLOT } from '$lib/server/http';
 import { throttle } from '$lib/server/auth';
 import { residentScope } from '$lib/server/auth/guard';
 import { cardAllowedAt } from '$lib/server/participation';
@@ -79,8 +78,10 @@ export const load: PageServerLoad = async (event) => {
 		rows: rowsFor(1),
 		retentionDays: registrationRetentionDays(),
 		places,
-		// One key per rendering of the form: the same submission sent twice registers once.
-		submissionKey: randomBytes(18).toString('base64url')
+		// One key per rendering of the form: the same submission sent twice registers once. The HTML
+		// may be kept by the public cache, so it carries the slot that every response fills with a
+		// new key (hooks.server.ts); a client-side load gets its key here.
+		submissionKey: event.isDataRequest ? newSubmissionKey() : SUBMISSION_KEY_SLOT
 	};
 };
 

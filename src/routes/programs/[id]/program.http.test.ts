@@ -113,3 +113,30 @@ describe('the finder’s open-now filter over HTTP', () => {
 		expect(api.contents.some((c: { schedule_known: boolean }) => c.schedule_known === false)).toBe(true);
 	});
 });
+
+describe('a station’s name as the place', () => {
+	it('says in Japanese that stations are not searchable yet, still lists programs, and offers the municipalities of the same name', async () => {
+		const html = await (await get(`/search?q=${encodeURIComponent('こども食堂')}&near=${encodeURIComponent('府中駅')}`)).text();
+		expect(html).toContain('駅名での検索にはまだ対応していないため、場所を指定せずにさがしました。');
+		expect(html).toContain('「府中駅」のある市区町村名か郵便番号で入力してください。');
+		expect(html).toMatch(/href="\/programs\/[0-9a-f-]{36}"/);
+		// Both 府中市 (東京都, 広島県) and 府中町, each a link that searches near it.
+		for (const [pref, name] of [
+			['東京都', '府中市'],
+			['広島県', '府中市'],
+			['広島県', '府中町']
+		]) {
+			expect(html).toContain(`${pref}${name}の近くでさがす`);
+			expect(html).toContain(`near=${encodeURIComponent(`${pref}/${name}`)}`);
+		}
+		const near = await (await get(`/search?q=${encodeURIComponent('こども食堂')}&near=${encodeURIComponent('東京都/府中市')}`)).text();
+		expect(near).not.toContain('駅名での検索');
+		expect(near).toContain('東京都府中市の近く');
+	});
+
+	it('is a plain unknown place when it is not a station’s name', async () => {
+		const html = await (await get(`/search?near=${encodeURIComponent('どこでもない町')}`)).text();
+		expect(html).toContain('「どこでもない町」という場所がみつからなかったため');
+		expect(html).not.toContain('の近くでさがす');
+	});
+});

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { PREFECTURES } from '../areas';
-import { nearestPlace, resolvePlace } from '../places';
+import { nearestPlace, placesNamed, resolvePlace } from '../places';
 
 export interface PlaceCentre {
 	lat: number;
@@ -50,4 +50,18 @@ async function namedPlace(db: Db, place: string): Promise<PlaceCentre | null> {
 	if (!row) return null;
 	const prefectureCode = resolvePlace(row.prefecture)?.place.code ?? null;
 	return { lat: row.lat, lng: row.lng, label: `${row.prefecture}${row.city}`, kind: 'named', areaCode: row.code, prefectureCode };
+}
+
+/**
+ * For a station's name that resolved to no place (「新宿駅」): the municipalities of the same name,
+ * each as a `near` value and its label, for the resident to choose from. No station data ships with
+ * the app (no package on npm had station coordinates under a licence that lets us ship them, see
+ * bench/RESULTS.md's issue-15 notes), so a station is never placed by guess. Empty for other text.
+ */
+export function placesForStation(text: string): Array<{ near: string; label: string }> {
+	const stem = /^(.+?)駅$/.exec(text.replace(/[\s\u3000]/g, ''))?.[1];
+	if (!stem) return [];
+	return placesNamed(stem)
+		.slice(0, 6)
+		.map((p) => ({ near: `${p.prefecture}/${p.fullName}`, label: `${p.prefecture}${p.fullName}` }));
 }

@@ -295,6 +295,18 @@ export function resolvePlace(text: string): ResolvedPlace | null {
 	return null;
 }
 
+/**
+ * Municipalities and wards named `stem` plus 市・区・町・村 ("府中" → 東京都府中市, 広島県府中市,
+ * 広島県安芸郡府中町): what a station's name may point to when no station data is at hand. Only
+ * the same name: a station need not lie in the municipality that shares it (品川駅 is in 港区), so
+ * these are offered to choose from, never taken as the station's place.
+ */
+export function placesNamed(stem: string): Place[] {
+	const name = stem.replace(/[\s\u3000]/g, '');
+	if (!name) return [];
+	return registry().all.filter((p) => p.kind !== 'prefecture' && p.lat !== null && p.name.length === name.length + 1 && p.name.startsWith(name) && /[市区町村]$/.test(p.name));
+}
+
 const EARTH_KM = 6371;
 
 export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { areaCodesOf, checkDigit, geocodeOffline, isValidCode, municipalityOf, onlineGeocoder, postcodeLookup, resolvePlace } from './index';
+import { areaCodesOf, checkDigit, geocodeOffline, isValidCode, municipalityOf, onlineGeocoder, placesNamed, postcodeLookup, resolvePlace } from './index';
+import { placesForStation } from '../finder/place';
 
 describe('places registry (offline)', () => {
 	it('computes the check digit of 全国地方公共団体コード', () => {
@@ -82,5 +83,19 @@ describe('places registry (offline)', () => {
 	it('asks no online geocoder unless one is configured', () => {
 		expect(onlineGeocoder({})).toBeNull();
 		expect(onlineGeocoder({ TSUNAGU_ONLINE_GEOCODER: 'gsi' })).toBeTypeOf('function');
+	});
+
+	it('offers for a station the municipalities of the same name, every one of them, never one by guess', () => {
+		// 府中駅: 東京都府中市 (京王) and 広島県府中市 (JR福塩線) both have one; 広島県府中町 shares the name too.
+		expect(placesNamed('府中').map((p) => `${p.prefecture}${p.fullName}`)).toEqual(['東京都府中市', '広島県府中市', '広島県府中町']);
+		expect(placesForStation('府中駅').map((p) => p.near)).toEqual(['東京都/府中市', '広島県/府中市', '広島県/府中町']);
+		// Each offer is a place the finder knows as it is written.
+		for (const offer of placesForStation('府中駅')) expect(resolvePlace(offer.near)?.label).toBe(offer.label);
+		expect(placesForStation('新宿駅')).toEqual([{ near: '東京都/新宿区', label: '東京都新宿区' }]);
+		expect(placesForStation(' 八王子駅 ')).toEqual([{ near: '東京都/八王子市', label: '東京都八王子市' }]);
+		// Not a station's name, or no municipality of that name: nothing is offered.
+		expect(placesForStation('新宿')).toEqual([]);
+		expect(placesForStation('高田馬場駅')).toEqual([]);
+		expect(placesForStation('駅')).toEqual([]);
 	});
 });
