@@ -84,35 +84,28 @@ export async function getPrograms(db: Db, ids?: readonly string[]): Promise<Prog
 		.orderBy(asc(programs.id));
 	if (rows.length === 0) return [];
 	const found = rows.map((r) => r.program.id);
-	const [places, partners, rules] = await Promise.all([
-		db
-			.select({ programId: programLocations.programId, location: locations })
-			.from(programLocations)
-			.innerJoin(locations, eq(locations.id, programLocations.locationId))
-			.where(anyId(programLocations.programId, found))
-			.orderBy(asc(programLocations.programId), asc(programLocations.position)),
-		db
-			.select()
-			.from(programPartners)
-			.where(anyId(programPartners.programId, found))
-			.orderBy(asc(programPartners.programId), asc(programPartners.position)),
-		db
-			.select()
-			.from(schedules)
-			.where(anyId(schedules.programId, found))
-			.orderBy(asc(schedules.programId), asc(schedules.position))
-	]);
+	// One after another: on a transaction's one connection they would queue anyway.
+	const places = await db
+		.select({ programId: programLocations.programId, location: locations })
+		.from(programLocations)
+		.innerJoin(locations, eq(locations.id, programLocations.locationId))
+		.where(anyId(programLocations.programId, found))
+		.orderBy(asc(programLocations.programId), asc(programLocations.position));
+	const partners = await db.select().from(programPartners).where(anyId(programPartners.programId, found)).orderBy(asc(programPartners.programId), asc(programPartners.position));
+	const rules = await db.select().from(schedules).where(anyId(schedules.programId, found)).orderBy(asc(schedules.programId), asc(schedules.position));
 	const byProgram = <T>(list: T[], key: (x: T) => string) => {
 		const map = new Map<string, T[]>();
-		for (const x of list) map.set(key(x), [...(map.get(key(x)) ?? []), x]);
+		for (const x of list) {
+			const k = key(x);
+			if (map.has(k)) map.get(k)!.push(x);
+			else map.set(k, [x]);
+		}
 		return map;
 	};
 	const placesOf = byProgram(places, (p) => p.programId);
 	const partnersOf = byProgram(partners, (p) => p.programId);
 	const rulesOf = byProgram(rules, (r) => r.programId);
-	const details = new Map<string, ProgramDetail>(
-		rows.map((r) => [r.program.id, { ...r, locations: (placesOf.get(r.program.id) ?? []).map((p) => p.location), partners: partnersOf.get(r.program.id) ?? [], schedules: rulesOf.get(r.program.id) ?? [] }])
-	);
+	const details = new Map<string, ProgramDetail>(rows.map((r) => [r.program.id, { ...r, locations: (placesOf.get(r.program.id) ?? []).map((p) => p.location), partners: partnersOf.get(r.program.id) ?? [], schedules: rulesOf.get(r.program.id) ?? [] }]));
 	return (wanted ?? found).flatMap((id) => details.get(id) ?? []);
 }
 
@@ -129,7 +122,15 @@ export async function getOrganizations(db: Db, ids?: readonly string[]): Promise
 	const list = await db
 		.select({ organizationId: programs.organizationId, ...organizationProgramColumns })
 		.from(programs)
-		.where(and(anyId(programs.organizationId, found.map((o) => o.id)), eq(programs.published, true)))
+		.where(
+			and(
+				anyId(
+					programs.organizationId,
+					found.map((o) => o.id)
+				),
+				eq(programs.published, true)
+			)
+		)
 		.orderBy(asc(programs.title));
 	const byOrganization = new Map<string, OrganizationDetail['programs']>();
 	for (const { organizationId, ...p } of list) byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), p]);

@@ -59,9 +59,14 @@ const byName = (a: { name: string; id: string }, b: { name: string; id: string }
 
 /** Every published organisation with its published services fully nested: two reads of the directory, however large. */
 export async function hsdsDirectory(db: Db, origin: string): Promise<HsdsDirectory> {
-	const [organizations, programs] = await Promise.all([getOrganizations(db), getPrograms(db)]);
+	const organizations = await getOrganizations(db);
+	const programs = await getPrograms(db);
 	const servicesOf = new Map<string, ProgramDetail[]>();
-	for (const p of programs) servicesOf.set(p.organization.id, [...(servicesOf.get(p.organization.id) ?? []), p]);
+	for (const p of programs) {
+		const list = servicesOf.get(p.organization.id);
+		if (list) list.push(p);
+		else servicesOf.set(p.organization.id, [p]);
+	}
 	const records = organizations
 		.sort((a, b) => byName(a.organization, b.organization))
 		.map((d) => {

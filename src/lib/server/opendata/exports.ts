@@ -53,33 +53,34 @@ export interface ExportDatabase {
  * written (none when the directory is as the stored files say).
  */
 export async function regenerateExports(database: ExportDatabase, origin: string, now: () => Date = () => new Date()): Promise<ExportName[]> {
-	const run = await runExclusive(database.pool, 'opendata_exports', () =>
-		runIn(systemScope(database.db, 'opendata_exports'), async (tx) => {
-			const [directory, licence, stored] = await Promise.all([
-				hsdsDirectory(tx, origin),
-				exportLicence(tx),
-				tx.select({ name: opendataExports.name, sha256: opendataExports.sha256, generatedAt: opendataExports.generatedAt }).from(opendataExports)
-			]);
-			const title = translator('ja')('opendata.exportTitle', { name: translator('ja')('app.name') });
-			const meta = (created: Date): ExportMeta => ({ created, origin, title, licence });
-			const storedBy = new Map(stored.map((s) => [s.name, s]));
-			const unchanged = NAMES.every((name) => {
-				const old = storedBy.get(name);
-				return old !== undefined && sha256(EXPORT_FILES[name].render(directory, meta(old.generatedAt))) === old.sha256;
-			});
-			if (unchanged) return [];
-			// Both files are made again together, so they always state the same time of export.
-			const created = new Date(Math.floor(now().getTime() / 1000) * 1000);
-			for (const name of NAMES) {
-				const content = Buffer.from(EXPORT_FILES[name].render(directory, meta(created)));
-				const row = { mediaType: EXPORT_FILES[name].mediaType, content, bytes: content.length, sha256: sha256(content), generatedAt: created };
-				await tx
-					.insert(opendataExports)
-					.values({ name, ...row })
-					.onConflictDoUpdate({ target: opendataExports.name, set: row });
-			}
-			return NAMES;
-		}),
+	const run = await runExclusive(
+		database.pool,
+		'opendata_exports',
+		() =>
+			runIn(systemScope(database.db, 'opendata_exports'), async (tx) => {
+				const directory = await hsdsDirectory(tx, origin);
+				const licence = await exportLicence(tx);
+				const stored = await tx.select({ name: opendataExports.name, sha256: opendataExports.sha256, generatedAt: opendataExports.generatedAt }).from(opendataExports);
+				const title = translator('ja')('opendata.exportTitle', { name: translator('ja')('app.name') });
+				const meta = (created: Date): ExportMeta => ({ created, origin, title, licence });
+				const storedBy = new Map(stored.map((s) => [s.name, s]));
+				const unchanged = NAMES.every((name) => {
+					const old = storedBy.get(name);
+					return old !== undefined && sha256(EXPORT_FILES[name].render(directory, meta(old.generatedAt))) === old.sha256;
+				});
+				if (unchanged) return [];
+				// Both files are made again together, so they always state the same time of export.
+				const created = new Date(Math.floor(now().getTime() / 1000) * 1000);
+				for (const name of NAMES) {
+					const content = Buffer.from(EXPORT_FILES[name].render(directory, meta(created)));
+					const row = { mediaType: EXPORT_FILES[name].mediaType, content, bytes: content.length, sha256: sha256(content), generatedAt: created };
+					await tx
+						.insert(opendataExports)
+						.values({ name, ...row })
+						.onConflictDoUpdate({ target: opendataExports.name, set: row });
+				}
+				return NAMES;
+			}),
 		{ wait: true }
 	);
 	return run.ran ? run.value : [];

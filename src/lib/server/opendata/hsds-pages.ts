@@ -6,6 +6,7 @@
 import type { Db } from '../db';
 import { getOrganization, getOrganizations, getPrograms, publishedProgramPlaces, programIdsMatching, programSummaries, placeCentre, distanceKm, type ProgramDetail } from '../directory';
 import { hsdsOrganization, hsdsOrganizationBrief, hsdsPage, hsdsService, hsdsServiceBrief, hsdsServiceAtLocationNested, serviceAtLocationId, type HsdsPage, type HsdsPaging, type Json } from './hsds';
+import type { HsdsQuery } from './hsds-query';
 import { allTaxonomies, allTerms, hsdsTaxonomy, hsdsTerm, type HsdsTaxonomy, type HsdsTaxonomyTerm } from './hsds-taxonomy';
 
 const matches = (search: string | undefined, ...texts: Array<string | null | undefined>) => {
@@ -73,6 +74,15 @@ export async function hsdsPostcode(db: Db, postcode: string, withinMeters?: numb
 	const centre = await placeCentre(db, postcode);
 	if (!centre || centre.kind !== 'postcode') return null;
 	return { lat: centre.lat, lng: centre.lng, areaCode: centre.areaCode, withinMeters };
+}
+
+export type HsdsFilterResult = { ok: true; filter: HsdsServiceFilter & { full: boolean } } | { ok: false; errors: Array<{ param: string; code: string; message: string }> };
+
+/** The service filter of a parsed query; a postcode the registry does not know is refused (no guessing where it is). */
+export async function hsdsServiceFilter(db: Db, q: HsdsQuery): Promise<HsdsFilterResult> {
+	const near = q.postcode ? await hsdsPostcode(db, q.postcode, q.proximity) : undefined;
+	if (near === null) return { ok: false, errors: [{ param: 'postcode', code: 'unknown_postcode', message: 'No such postcode in the postcode registry' }] };
+	return { ok: true, filter: { search: q.search, organizationId: q.organizationId, modifiedAfter: q.modifiedAfter, taxonomyTermId: q.taxonomyTermId, taxonomyId: q.taxonomyId, full: q.full, near } };
 }
 
 const serviceItem = (d: ProgramDetail, origin: string, full: boolean | undefined) => (full ? hsdsService(d, origin) : { ...hsdsServiceBrief(d, origin), organization: hsdsOrganizationBrief(d.organization, origin) });

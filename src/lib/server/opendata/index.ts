@@ -15,6 +15,7 @@ export {
 	hsdsTermPage,
 	hsdsTermById,
 	hsdsPostcode,
+	hsdsServiceFilter,
 	publishedServiceIds,
 	type HsdsNear
 } from './hsds-pages';
