@@ -45,7 +45,12 @@ export const hsdsQuery = z.object({
 		.string()
 		.regex(/^〒?\d{3}-?\d{4}$/, 'expected a Japanese postcode such as 160-0023')
 		.optional(),
-	proximity: integer(1, HSDS_MAX_PROXIMITY_METRES).optional()
+	proximity: z
+		.string()
+		.regex(/^\d{1,7}$/, 'expected a whole number of metres')
+		.transform(Number)
+		.pipe(z.number().int().min(1).max(HSDS_MAX_PROXIMITY_METRES))
+		.optional()
 });
 
 export interface HsdsQuery {
