@@ -41,7 +41,7 @@ export function exportQuietMs(env: NodeJS.ProcessEnv = process.env): number {
 
 /**
  * The open-data bulk files, made again after published data changes (the public-change
- * notification) and now at start-up if missing or stale (in the background: a download before
+ * notification) and after start-up if missing or stale (in the background: a download before
  * they exist waits for them, ensureExports).
  */
 function startExports(database: Database, env: NodeJS.ProcessEnv) {
@@ -57,7 +57,9 @@ function startExports(database: Database, env: NodeJS.ProcessEnv) {
 	stopFollowingChanges = onPublicChange((table) => {
 		if (table === null || EXPORT_TABLES.has(table)) exports?.changed();
 	});
-	void exports.now();
+	// Missing or stale files are made once start-up has been quiet for a while, not while the first
+	// pages are served; a download before then makes them at once (ensureExports).
+	exports.changed();
 }
 
 /** Make the bulk files now unless a run is going (then wait for it): a download found none. */

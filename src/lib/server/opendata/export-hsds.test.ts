@@ -18,7 +18,7 @@ import { hsdsErrors, hsdsValidator } from '../../../../tests/helpers/hsds';
 import type { Database } from '../db';
 import { asSystem } from '../db/tenant';
 import { startPublicCacheListener, onPublicChange } from '../cache';
-import { exportFile, exportRegenerator, regenerateExports, HSDS_TABLES, type ExportName } from './index';
+import { exportFile, exportRegenerator, regenerateExports, serveExport, HSDS_TABLES, type ExportName } from './index';
 
 const ORIGIN = 'https://tsunagu.test';
 let database: Database;
@@ -230,4 +230,25 @@ describe('the bulk export of the demo region', () => {
 			await listener.stop();
 		}
 	}, 60_000);
+});
+
+describe('serving a stored file', () => {
+	it('answers with type, download name, ETag and Last-Modified; 304 when the client has it', async () => {
+		await regenerateExports(database, ORIGIN);
+		const fail = () => Promise.reject(new Error('not missing'));
+		const response = await serveExport(database.db, 'hsds-tabular.zip', new Request('http://x/opendata/hsds-tabular.zip'), fail, 'preparing');
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toBe('application/zip');
+		const etag = response.headers.get('etag')!;
+		expect(unzipSync(new Uint8Array(await response.arrayBuffer()))['datapackage.json']).toBeDefined();
+		const again = await serveExport(database.db, 'hsds-tabular.zip', new Request('http://x/', { headers: { 'if-none-match': etag } }), fail, 'preparing');
+		expect(again.status).toBe(304);
+		await rows(sql`delete from opendata_exports`);
+		const none = await serveExport(database.db, 'hsds.json', new Request('http://x/'), async () => undefined, '作成中');
+		expect(none.status).toBe(503);
+		expect(none.headers.get('retry-after')).toBe('30');
+		const made = await serveExport(database.db, 'hsds.json', new Request('http://x/'), async () => void (await regenerateExports(database, ORIGIN)), '作成中');
+		expect(made.status).toBe(200);
+		expect(made.headers.get('content-type')).toBe('application/json; charset=utf-8');
+	});
 });

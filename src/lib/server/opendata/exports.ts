@@ -37,6 +37,7 @@ export const EXPORT_TABLES: ReadonlySet<string> = new Set(['organizations', 'loc
  * The licence the exports state. One function, so that it can follow the secretariat's choice
  * (opendata_settings) when the licence becomes configurable; today the directory's fixed licence.
  */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- `db`: where the secretariat's choice will be read
 async function exportLicence(db: Db): Promise<ExportMeta['licence']> {
 	return { name: DIRECTORY_LICENCE.name, identifier: DIRECTORY_LICENCE.identifier, url: DIRECTORY_LICENCE.url, title: DIRECTORY_LICENCE.title };
 }

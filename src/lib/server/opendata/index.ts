@@ -23,4 +23,4 @@ export { hsdsDirectory, hsdsJsonExport, hsdsTabularExport, HSDS_TABLES } from '.
 export { regenerateExports, exportsList, exportFile, exportRegenerator, EXPORT_FILES, EXPORT_TABLES, type ExportFile, type ExportName, type ExportRegenerator } from './exports';
 export { parseHsdsQuery, HSDS_MAX_PER_PAGE, type HsdsQuery } from './hsds-query';
 export { allTaxonomies, allTerms, hsdsTaxonomy, hsdsTerm } from './hsds-taxonomy';
-export { exportResponse, serveExport } from './serve';
+export { serveExport, clientHasExport } from './serve';
