@@ -144,6 +144,10 @@ export function hsdsRows(directory: HsdsDirectory): Map<string, Map<string, Row>
 	for (const o of directory.organizations) add('organization', o);
 	for (const t of directory.taxonomies) add('taxonomy', t as unknown as Json);
 	for (const t of directory.terms) add('taxonomy_term', t as unknown as Json);
+	// A program may be held at a partner's place; when that partner is not published, its id
+	// would point at no organisation of the file: the place is listed without it.
+	const organizations = rows.get('organization')!;
+	for (const location of rows.get('location')!.values()) if (location.organization_id !== undefined && !organizations.has(String(location.organization_id))) delete location.organization_id;
 	return rows;
 }
 
