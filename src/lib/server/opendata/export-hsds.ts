@@ -8,6 +8,8 @@
  * tell whether anything changed).
  */
 import { createHash } from 'node:crypto';
+// fflate: maintained, no dependencies, its own types, and synchronous and deterministic — the same
+// files at the same time give the same zip, which exports.ts relies on to see that nothing changed.
 import { zipSync, strToU8 } from 'fflate';
 import type { Db } from '../db';
 import { getOrganizations, getPrograms, type ProgramDetail } from '../directory';
