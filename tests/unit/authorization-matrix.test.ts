@@ -111,6 +111,8 @@ const MATRIX: Record<string, Probe[]> = {
 	'/opendata': [get('none', () => '/opendata', ALL_OK)],
 	'/opendata/event-list.csv': [get('none', () => '/opendata/event-list.csv', ALL_OK)],
 	'/opendata/facilities.csv': [get('none', () => '/opendata/facilities.csv', ALL_OK)],
+	'/opendata/hsds.json': [get('none', () => '/opendata/hsds.json', ALL_OK)],
+	'/opendata/hsds-tabular.zip': [get('none', () => '/opendata/hsds-tabular.zip', ALL_OK)],
 	'/calendar': [get('none', () => '/calendar', ALL_OK), get('own', (i) => `/calendar?view=list&organization=${i.org}`, ALL_OK)],
 	'/programs/[id]': [get('own', (i) => `/programs/${i.program}`, ALL_OK), get('other', (i) => `/programs/${i.program}`, ALL_OK)],
 	'/organizations/[id]': [get('own', (i) => `/organizations/${i.org}`, ALL_OK), get('other', (i) => `/organizations/${i.org}`, ALL_OK)],

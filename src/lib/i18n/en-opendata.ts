@@ -23,5 +23,17 @@ export const opendataEn: Record<keyof typeof opendataJa, string> = {
 	'opendata.moved': 'Date changed',
 	'opendata.capacityPeople': '{count} people',
 	'opendata.capacityGroups': '{count} groups',
-	'opendata.registration': 'Registration needed (form on the page)'
+	'opendata.registration': 'Registration needed (form on the page)',
+	'opendata.officeLocation': "The organisation's address",
+	'opendata.representative': 'Representative',
+	'opendata.hsdsJson': 'HSDS 3.0 bulk download (JSON)',
+	'opendata.hsdsJsonNote': 'Every published organisation with its services (programs), places and contacts in one file, with the taxonomies. Made again whenever published data changes.',
+	'opendata.hsdsTabular': 'HSDS 3.0 bulk download (tables, CSV in a ZIP)',
+	'opendata.hsdsTabularNote': "One CSV file (UTF-8) per HSDS table, with a datapackage.json (Frictionless Data Package) giving each table's columns, types and keys. Made again whenever published data changes.",
+	'opendata.formatHsdsJson': 'JSON (HSDS 3.0)',
+	'opendata.formatZip': 'ZIP (CSV + datapackage.json)',
+	'opendata.size': 'Size',
+	'opendata.sizeKb': '{kb} KB',
+	'opendata.preparing': 'Being prepared. Please try again shortly.',
+	'opendata.exportTitle': '{name}: published organisations and services (HSDS 3.0)'
 };

@@ -21,5 +21,17 @@ export const opendataJa = {
 	'opendata.moved': '日時変更',
 	'opendata.capacityPeople': '{count}人',
 	'opendata.capacityGroups': '{count}組',
-	'opendata.registration': '申込が必要です(ページの申込フォームから)'
+	'opendata.registration': '申込が必要です(ページの申込フォームから)',
+	'opendata.officeLocation': '団体の所在地',
+	'opendata.representative': '代表者',
+	'opendata.hsdsJson': 'HSDS 3.0 一括ダウンロード(JSON)',
+	'opendata.hsdsJsonNote': '公開中のすべての団体を、そのサービス(取組)・場所・連絡先とともに1つのファイルにまとめたものです。分類(タクソノミー)も含みます。公開中の情報が変わると作り直されます。',
+	'opendata.hsdsTabular': 'HSDS 3.0 一括ダウンロード(表形式、CSVのZIP)',
+	'opendata.hsdsTabularNote': 'HSDSの表ごとのCSV(UTF-8)と、各表の列・型・キーを記したdatapackage.json(Frictionless Data Package)をZIPにまとめたものです。公開中の情報が変わると作り直されます。',
+	'opendata.formatHsdsJson': 'JSON(HSDS 3.0)',
+	'opendata.formatZip': 'ZIP(CSV + datapackage.json)',
+	'opendata.size': 'サイズ',
+	'opendata.sizeKb': '{kb} KB',
+	'opendata.preparing': '作成中です。しばらくしてからお試しください。',
+	'opendata.exportTitle': '{name} 公開中の団体とサービス(HSDS 3.0)'
 } as const;

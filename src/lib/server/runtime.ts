@@ -23,9 +23,49 @@ import { sendMail } from './mail';
 import { translate } from '../i18n';
 import { sql } from 'drizzle-orm';
 import { queueStuckReferrals, referralAcceptDays, referralContactDays } from './referrals';
-import { startPublicCacheListener, type PublicCacheListener } from './cache';
+import { startPublicCacheListener, onPublicChange, type PublicCacheListener } from './cache';
+import { exportRegenerator, regenerateExports, EXPORT_TABLES, type ExportRegenerator } from './opendata';
 
 let publicCacheListener: PublicCacheListener | null = null;
+let exports: ExportRegenerator | null = null;
+let stopFollowingChanges: (() => void) | null = null;
+
+/** OPENDATA_EXPORT_QUIET_SECONDS: how long published data must stay unchanged before the bulk files are made again (default 10). */
+export function exportQuietMs(env: NodeJS.ProcessEnv = process.env): number {
+	const raw = env.OPENDATA_EXPORT_QUIET_SECONDS;
+	if (raw === undefined || raw === '') return 10_000;
+	const seconds = Number(raw);
+	if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`OPENDATA_EXPORT_QUIET_SECONDS must be a number of seconds, not "${raw}"`);
+	return seconds * 1000;
+}
+
+/**
+ * The open-data bulk files, made again after published data changes (the public-change
+ * notification) and after start-up if missing or stale (in the background: a download before
+ * they exist waits for them, ensureExports).
+ */
+function startExports(database: Database, env: NodeJS.ProcessEnv) {
+	const quietMs = exportQuietMs(env);
+	const origin = publicOrigin(env);
+	exports = exportRegenerator(
+		async () => {
+			const written = await regenerateExports(database, origin);
+			if (written.length) log.info('opendata_exports_written', { files: written });
+		},
+		{ quietMs, maxWaitMs: Math.max(quietMs, 60_000) }
+	);
+	stopFollowingChanges = onPublicChange((table) => {
+		if (table === null || EXPORT_TABLES.has(table)) exports?.changed();
+	});
+	// Missing or stale files are made once start-up has been quiet for a while, not while the first
+	// pages are served; a download before then makes them at once (ensureExports).
+	exports.changed();
+}
+
+/** Make the bulk files now unless a run is going (then wait for it): a download found none. */
+export async function ensureExports(): Promise<void> {
+	await exports?.now();
+}
 
 /** Dates need rebuilding when yesterday's are still there or none were ever made. */
 async function upcomingDatesStale(db: Db, today: string): Promise<boolean> {
@@ -58,6 +98,7 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	// link, the next find both done. Waiting (rather than skipping) keeps a process from serving
 	// pages before the demo region's dates exist.
 	await runExclusive(database.pool, JOBS.startup, () => startUp(database, env, startedAt), { wait: true, serializeWith: [JOBS.dates] });
+	startExports(database, env);
 	scheduleDailyRefresh(database);
 	scheduleReminders(database, reminderInterval);
 	scheduleSessionPurge(database);
@@ -256,6 +297,10 @@ export async function stopPlatform() {
 	clearInterval(referralQueueTimer);
 	// Alerts already started go out before the database closes.
 	await alertsSettled();
+	stopFollowingChanges?.();
+	stopFollowingChanges = null;
+	await exports?.stop();
+	exports = null;
 	await publicCacheListener?.stop();
 	publicCacheListener = null;
 	stopping.abort();

@@ -35,6 +35,27 @@ let generation = 0;
 const entries = new Map<string, Entry>();
 const pending = new Map<string, { generation: number; promise: Promise<unknown> }>();
 const stats = { hits: 0, misses: 0, drops: 0 };
+/** Told of every change heard (the changed table), and of `null` when changes may have been missed (listening again). */
+const changeListeners = new Set<(table: string | null) => void>();
+
+/**
+ * Follow changes to public data beyond this cache (the open-data exports regenerate on them).
+ * Returns the function that stops following.
+ */
+export function onPublicChange(listener: (table: string | null) => void): () => void {
+	changeListeners.add(listener);
+	return () => changeListeners.delete(listener);
+}
+
+function tellListeners(table: string | null) {
+	for (const listener of changeListeners) {
+		try {
+			listener(table);
+		} catch (error) {
+			log.error('public_change_listener_failed', { message: (error as Error).message });
+		}
+	}
+}
 
 /** PUBLIC_CACHE_SECONDS: how long a cached public read may be served (default 30; 0: no cache). */
 export function publicCacheTtlMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -152,7 +173,9 @@ export function startPublicCacheListener(config: pg.ClientConfig, env: NodeJS.Pr
 		c.on('error', (error) => lost(error.message));
 		c.on('end', () => client === c && lost('connection ended'));
 		c.on('notification', (message) => {
-			if (message.channel === PUBLIC_CHANNEL) dropPublicCache();
+			if (message.channel !== PUBLIC_CHANNEL) return;
+			dropPublicCache();
+			tellListeners(message.payload ?? null);
 		});
 		try {
 			await c.connect();
@@ -163,6 +186,7 @@ export function startPublicCacheListener(config: pg.ClientConfig, env: NodeJS.Pr
 			listening = true;
 			attempt = 0;
 			resolveReady();
+			tellListeners(null);
 		} catch (error) {
 			if (client === c) lost((error as Error).message);
 		}

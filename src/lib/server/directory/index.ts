@@ -1,7 +1,7 @@
 /** The directory module's public door: other modules and routes use only what is exported here. */
 export { searchPrograms, suggestAlternatives, placeCentre, placesForStation, whenDays, type FinderItem, type FinderResult, type PartialMatches, type Suggestion, type FinderClock } from './finder/index';
 export { finderQuery, parseFinderParams, finderParamNames, MAX_QUERY_LENGTH, type FinderQuery } from './finder-query';
-export { getProgram, getOrganization, publishedProgramPlaces, idParam, type ProgramDetail, type OrganizationDetail } from './read';
+export { getProgram, getOrganization, getPrograms, getOrganizations, publishedProgramPlaces, idParam, type ProgramDetail, type OrganizationDetail } from './read';
 export { loadDemoRegion, isDirectoryEmpty, readDemoDataset } from './demo/load';
 export { refreshUpcomingDates, replaceUpcomingDates, UPCOMING_HORIZON_DAYS } from './upcoming';
 export { saveOrganization, saveTaxonomies } from './save';
@@ -19,6 +19,6 @@ export { warmAnalyser } from './search/analyser';
 export { warmThesaurus } from './search/thesaurus';
 // ── spreadsheet imports (issue 16): the staff operations inside one caller's transaction ──────
 export { editProfileIn, createOrganizationIn, addLocationIn, editLocationIn, editProgramIn, publishProgramIn, type DirectoryTx } from './editing';
-export { splitAddress, prefectureByName, isValidCode, type SplitAddress } from './places';
+export { splitAddress, prefectureByName, isValidCode, distanceKm, type SplitAddress } from './places';
 export { readScheduleWords, type RuleFromWords } from './schedule-words';
 export { scheduleInput, locationInput, PROGRAM_AUDIENCES, type ScheduleInput, type LocationInput } from './model';

@@ -1,5 +1,6 @@
 /** Reading one program or one organisation for the public pages and the API. */
 import { and, asc, eq, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db } from '../db';
 import { organizations, programs, locations, programLocations, programPartners, schedules } from './schema';
@@ -30,6 +31,17 @@ export async function getProgram(db: Db, id: string) {
 
 export type ProgramDetail = NonNullable<Awaited<ReturnType<typeof getProgram>>>;
 
+/** What an organisation's page and record list of each of its programs. */
+const organizationProgramColumns = {
+	id: programs.id,
+	title: programs.title,
+	summary: programs.summary,
+	forms: programs.forms,
+	lifeStages: programs.lifeStages,
+	status: programs.status,
+	updatedAt: programs.updatedAt
+};
+
 export async function getOrganization(db: Db, id: string) {
 	const [organization] = await db
 		.select()
@@ -37,15 +49,7 @@ export async function getOrganization(db: Db, id: string) {
 		.where(and(eq(organizations.id, id), eq(organizations.published, true)));
 	if (!organization) return null;
 	const list = await db
-		.select({
-			id: programs.id,
-			title: programs.title,
-			summary: programs.summary,
-			forms: programs.forms,
-			lifeStages: programs.lifeStages,
-			status: programs.status,
-			updatedAt: programs.updatedAt
-		})
+		.select(organizationProgramColumns)
 		.from(programs)
 		.where(and(eq(programs.organizationId, id), eq(programs.published, true)))
 		.orderBy(asc(programs.title));
@@ -63,4 +67,80 @@ export async function publishedProgramPlaces(db: Db): Promise<Array<{ programId:
 		.innerJoin(organizations, eq(organizations.id, programs.organizationId))
 		.where(and(eq(programs.published, true), eq(organizations.published, true)))
 		.orderBy(asc(programLocations.programId), asc(programLocations.position));
+}
+
+/** `ids` as one uuid[] parameter: any number of programs in one statement (an IN list has a parameter limit). */
+const anyId = (column: AnyPgColumn, ids: readonly string[]) => sql`${column} = any(${`{${ids.join(',')}}`}::uuid[])`;
+
+/**
+ * Published programs with their organisation, places, partners and schedules — the same records
+ * as `getProgram`, read in four statements however many there are (the HSDS lists and the bulk
+ * export read a page or the whole directory at once, not a program at a time). Without `ids`,
+ * every published program of every published organisation; with them, those of them that are
+ * published, in the order given.
+ */
+export async function getPrograms(db: Db, ids?: readonly string[]): Promise<ProgramDetail[]> {
+	const wanted = ids ? [...new Set(ids)].filter((id) => idParam.safeParse(id).success) : undefined;
+	if (wanted && wanted.length === 0) return [];
+	const published = and(eq(programs.published, true), eq(organizations.published, true));
+	const rows = await db
+		.select({ program: programs, organization: organizations })
+		.from(programs)
+		.innerJoin(organizations, eq(organizations.id, programs.organizationId))
+		.where(wanted ? and(anyId(programs.id, wanted), published) : published)
+		.orderBy(asc(programs.id));
+	if (rows.length === 0) return [];
+	const found = rows.map((r) => r.program.id);
+	// One after another: on a transaction's one connection they would queue anyway.
+	const places = await db
+		.select({ programId: programLocations.programId, location: locations })
+		.from(programLocations)
+		.innerJoin(locations, eq(locations.id, programLocations.locationId))
+		.where(anyId(programLocations.programId, found))
+		.orderBy(asc(programLocations.programId), asc(programLocations.position));
+	const partners = await db.select().from(programPartners).where(anyId(programPartners.programId, found)).orderBy(asc(programPartners.programId), asc(programPartners.position));
+	const rules = await db.select().from(schedules).where(anyId(schedules.programId, found)).orderBy(asc(schedules.programId), asc(schedules.position));
+	const byProgram = <T>(list: T[], key: (x: T) => string) => {
+		const map = new Map<string, T[]>();
+		for (const x of list) {
+			const k = key(x);
+			if (map.has(k)) map.get(k)!.push(x);
+			else map.set(k, [x]);
+		}
+		return map;
+	};
+	const placesOf = byProgram(places, (p) => p.programId);
+	const partnersOf = byProgram(partners, (p) => p.programId);
+	const rulesOf = byProgram(rules, (r) => r.programId);
+	const details = new Map<string, ProgramDetail>(rows.map((r) => [r.program.id, { ...r, locations: (placesOf.get(r.program.id) ?? []).map((p) => p.location), partners: partnersOf.get(r.program.id) ?? [], schedules: rulesOf.get(r.program.id) ?? [] }]));
+	return (wanted ?? found).flatMap((id) => details.get(id) ?? []);
+}
+
+/** Every published organisation with its published programs (as `getOrganization` has them), in two statements. */
+export async function getOrganizations(db: Db, ids?: readonly string[]): Promise<OrganizationDetail[]> {
+	const wanted = ids ? [...new Set(ids)].filter((id) => idParam.safeParse(id).success) : undefined;
+	if (wanted && wanted.length === 0) return [];
+	const found = await db
+		.select()
+		.from(organizations)
+		.where(wanted ? and(anyId(organizations.id, wanted), eq(organizations.published, true)) : eq(organizations.published, true))
+		.orderBy(asc(organizations.id));
+	if (found.length === 0) return [];
+	const list = await db
+		.select({ organizationId: programs.organizationId, ...organizationProgramColumns })
+		.from(programs)
+		.where(
+			and(
+				anyId(
+					programs.organizationId,
+					found.map((o) => o.id)
+				),
+				eq(programs.published, true)
+			)
+		)
+		.orderBy(asc(programs.title));
+	const byOrganization = new Map<string, OrganizationDetail['programs']>();
+	for (const { organizationId, ...p } of list) byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), p]);
+	const details = new Map(found.map((organization) => [organization.id, { organization, programs: byOrganization.get(organization.id) ?? [] }]));
+	return (wanted ?? found.map((o) => o.id)).flatMap((id) => details.get(id) ?? []);
 }

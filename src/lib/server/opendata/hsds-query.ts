@@ -1,12 +1,21 @@
 /**
- * The query of the HSDS list paths (page, per_page, search, organization_id, modified_after, taxonomy_id, taxonomy_term_id, parent_id, full, top_only): checked with
- * zod, so bad input is a 400 with details, never a database error. Other HSDS parameters are
- * ignored, as HSDS allows.
+ * The query of the HSDS list paths (page, per_page, search, organization_id, modified_after,
+ * taxonomy_id, taxonomy_term_id, parent_id, full, top_only, and ORServices' format, postcode and
+ * proximity): checked with zod, so bad input is a 400 with details, never a database error. Other
+ * HSDS parameters are ignored, as HSDS allows.
+ *
+ * As the HSDS OpenAPI documents them: `format` is json (the default) or ndjson (every result, one
+ * JSON record a line, without pages — /services only); `postcode` is a point a service must
+ * cover and `proximity` a distance in metres from that point. tsunagu holds no service areas and
+ * no postcode centroids: a postcode stands for its 市区町村 (services with a place there), and with
+ * `proximity` for that municipality's centre (services with a place within that distance).
  */
 import { z } from 'zod';
 
 export const HSDS_MAX_PER_PAGE = 100;
 export const HSDS_DEFAULT_PER_PAGE = 50;
+/** The farthest `proximity` asked for, in metres (beyond Japan's length, so no real query is refused). */
+export const HSDS_MAX_PROXIMITY_METRES = 3_000_000;
 
 const integer = (min: number, max: number) =>
 	z
@@ -30,7 +39,18 @@ export const hsdsQuery = z.object({
 	taxonomy_term_id: z.string().uuid().optional(),
 	parent_id: z.string().uuid().optional(),
 	full: z.enum(['true', 'false']).optional(),
-	top_only: z.enum(['true', 'false']).optional()
+	top_only: z.enum(['true', 'false']).optional(),
+	format: z.enum(['json', 'ndjson']).optional(),
+	postcode: z
+		.string()
+		.regex(/^〒?\d{3}-?\d{4}$/, 'expected a Japanese postcode such as 160-0023')
+		.optional(),
+	proximity: z
+		.string()
+		.regex(/^\d{1,7}$/, 'expected a whole number of metres')
+		.transform(Number)
+		.pipe(z.number().int().min(1).max(HSDS_MAX_PROXIMITY_METRES))
+		.optional()
 });
 
 export interface HsdsQuery {
@@ -44,11 +64,16 @@ export interface HsdsQuery {
 	taxonomyTermId?: string;
 	parentId?: string;
 	full: boolean;
+	format: 'json' | 'ndjson';
+	postcode?: string;
+	/** Metres from the postcode's point. */
+	proximity?: number;
 }
 
 export type HsdsQueryResult = { ok: true; query: HsdsQuery } | { ok: false; errors: Array<{ param: string; code: string; message: string }> };
 
-export function parseHsdsQuery(params: URLSearchParams): HsdsQueryResult {
+/** `ndjson`: the path streams every result as NDJSON on `format=ndjson` (elsewhere that is a 400). */
+export function parseHsdsQuery(params: URLSearchParams, options: { ndjson?: boolean } = {}): HsdsQueryResult {
 	const raw: Record<string, string> = {};
 	for (const key of Object.keys(hsdsQuery.shape)) {
 		const value = params.get(key);
@@ -57,6 +82,10 @@ export function parseHsdsQuery(params: URLSearchParams): HsdsQueryResult {
 	const parsed = hsdsQuery.safeParse(raw);
 	if (!parsed.success) return { ok: false, errors: parsed.error.issues.slice(0, 10).map((i) => ({ param: i.path.map(String).join('.'), code: i.code, message: i.message })) };
 	const q = parsed.data;
+	const errors = [];
+	if (q.format === 'ndjson' && !options.ndjson) errors.push({ param: 'format', code: 'unsupported_format', message: 'format=ndjson is offered on /services only' });
+	if (q.proximity !== undefined && q.postcode === undefined) errors.push({ param: 'proximity', code: 'missing_postcode', message: 'proximity is a distance from a postcode: give postcode too' });
+	if (errors.length) return { ok: false, errors };
 	return {
 		ok: true,
 		query: {
@@ -68,7 +97,10 @@ export function parseHsdsQuery(params: URLSearchParams): HsdsQueryResult {
 			taxonomyId: q.taxonomy_id,
 			taxonomyTermId: q.taxonomy_term_id,
 			parentId: q.parent_id,
-			full: q.full === 'true'
+			full: q.full === 'true',
+			format: q.format ?? 'json',
+			postcode: q.postcode,
+			proximity: q.proximity
 		}
 	};
 }

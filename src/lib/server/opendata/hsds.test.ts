@@ -6,14 +6,15 @@
  * with addresses, languages as objects, taxonomy terms), unpublished records never appear, and
  * the filters by organisation and by modification pick exactly them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { hsdsErrors } from '../../../../tests/helpers/hsds';
-import { makeOrganizationWithProgram, makeProgram } from '../../../../tests/helpers/factories';
+import { makeOrganizationWithProgram, makePlace, makeProgram } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { asSystem } from '../db/tenant';
-import { allTaxonomies, allTerms, hsdsServiceAtLocationById, hsdsServiceAtLocationPage, hsdsTermPage, hsdsTaxonomyPage, hsdsOrganizationById, hsdsOrganizationPage, hsdsServiceById, hsdsServicePage, parseHsdsQuery, publishedServiceIds } from './index';
+import { getProgram } from '../directory';
+import { hsdsServiceFilter, hsdsServiceRecords, allTaxonomies, allTerms, hsdsServiceAtLocationById, hsdsServiceAtLocationPage, hsdsTermPage, hsdsTaxonomyPage, hsdsOrganizationById, hsdsOrganizationPage, hsdsServiceById, hsdsServicePage, parseHsdsQuery, publishedServiceIds } from './index';
 
 const ORIGIN = 'https://tsunagu.test';
 let database: Database;
@@ -30,6 +31,7 @@ afterAll(async () => {
 const rows = async <T>(query: ReturnType<typeof sql>) => (await asSystem(database.db, (tx) => tx.execute(query))).rows as T[];
 
 describe('HSDS records of the demo region', () => {
+	// The first use compiles the large schemas: 20 s and more on a busy machine.
 	it('the validators refuse what the issue found (so a pass means something)', () => {
 		const id = '00000000-0000-4000-8000-000000000000';
 		expect(hsdsErrors('service', { id, name: 'x', status: 'planned' })).not.toEqual([]);
@@ -38,7 +40,7 @@ describe('HSDS records of the demo region', () => {
 		expect(hsdsErrors('organization', { id, name: 'x', description: 'y', website: null })).not.toEqual([]);
 		expect(hsdsErrors('organization_list', { id, name: 'x' })).not.toEqual([]);
 		expect(hsdsErrors('service', { id, name: 'x', status: 'active' })).toEqual([]);
-	});
+	}, 120_000);
 
 	it('every published service validates against compiled/service.json, and every list item against service_list.json', async () => {
 		const ids = await publishedServiceIds(database.db);
@@ -231,9 +233,138 @@ describe('paging and filters', () => {
 		expect(parseHsdsQuery(new URLSearchParams('per_page=1000'))).toMatchObject({ ok: false });
 		expect(parseHsdsQuery(new URLSearchParams('organization_id=nope'))).toMatchObject({ ok: false, errors: [{ param: 'organization_id' }] });
 		expect(parseHsdsQuery(new URLSearchParams('search=a%00b'))).toMatchObject({ ok: false, errors: [{ param: 'search' }] });
-		expect(parseHsdsQuery(new URLSearchParams('page=2&per_page=5&format=json'))).toEqual({ ok: true, query: { page: 2, perPage: 5, full: false } });
+		expect(parseHsdsQuery(new URLSearchParams('page=2&per_page=5&format=json'))).toEqual({ ok: true, query: { page: 2, perPage: 5, full: false, format: 'json' } });
 		expect(parseHsdsQuery(new URLSearchParams('modified_after=yesterday'))).toMatchObject({ ok: false, errors: [{ param: 'modified_after' }] });
 		expect(parseHsdsQuery(new URLSearchParams('modified_after=2027-04-01'))).toMatchObject({ ok: true, query: { modifiedAfter: new Date('2027-03-31T15:00:00Z') } });
 		expect(parseHsdsQuery(new URLSearchParams('taxonomy_id=x'))).toMatchObject({ ok: false, errors: [{ param: 'taxonomy_id' }] });
+	});
+});
+
+describe('lists read in bulk', () => {
+	/** Statements sent through the pool while `fn` runs (drizzle sends each as one pool.query). */
+	async function statements(fn: () => Promise<unknown>): Promise<number> {
+		const spy = vi.spyOn(database.pool, 'query');
+		try {
+			await fn();
+			return spy.mock.calls.length;
+		} finally {
+			spy.mockRestore();
+		}
+	}
+
+	it('a page of 50 services is a few statements, not four per program (before: 2 + 4 × 50 = 202)', async () => {
+		const ids = (await publishedServiceIds(database.db)).slice(0, 50);
+		// What the lists did before: one program at a time.
+		const before = await statements(() => Promise.all(ids.map((id) => getProgram(database.db, id))));
+		expect(before).toBe(4 * 50);
+		const page = await statements(() => hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 50 }, { full: true }));
+		expect(page).toBeLessThanOrEqual(6);
+		const taxonomy = await statements(() => hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 50 }, { taxonomyId: allTaxonomies()[2].id }));
+		expect(taxonomy).toBeLessThanOrEqual(10);
+		const orgs = await statements(() => hsdsOrganizationPage(database.db, ORIGIN, { page: 1, perPage: 100 }, {}));
+		expect(orgs).toBeLessThanOrEqual(2);
+		const places = await statements(() => hsdsServiceAtLocationPage(database.db, ORIGIN, { page: 1, perPage: 100 }, { full: true }));
+		expect(places).toBeLessThanOrEqual(10);
+	});
+
+	it('the bulk read gives the same records as reading one program at a time', async () => {
+		const ids = (await publishedServiceIds(database.db)).slice(0, 20);
+		const page = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 20 }, { full: true });
+		const one = await Promise.all(ids.map((id) => hsdsServiceById(database.db, id, ORIGIN)));
+		expect(page.contents).toEqual(one);
+	});
+});
+
+describe('organisations: contacts and locations, only what tsunagu holds', () => {
+	it("the representative as a contact, the address and the published programs' places as locations, no invented phone", async () => {
+		// The demo region's organisations name no complete address: a test organisation does.
+		const made = await makeOrganizationWithProgram(database.db);
+		const unused = await makePlace(database.db, made.organizationId, { line: '町屋1-2-3', postalCode: '116-0001' });
+		const org = { id: made.organizationId, representative: '試験 代表', address_line: '荒川1-1-1', postal_code: '116-0002' };
+		await rows(sql`update organizations set representative = ${org.representative}, address_line = ${org.address_line}, postal_code = ${org.postal_code} where id = ${org.id}`);
+		const o = (await hsdsOrganizationById(database.db, org.id, ORIGIN)) as Json;
+		expect(hsdsErrors('organization', o)).toEqual([]);
+		expect(o.contacts).toEqual([expect.objectContaining({ organization_id: org.id, name: org.representative, title: '代表者' })]);
+		expect(o).not.toHaveProperty('phones');
+		const office = o.locations.find((l: Json) => l.addresses?.[0]?.address_1 === org.address_line);
+		expect(office).toMatchObject({ organization_id: org.id, location_type: 'physical', addresses: [{ postal_code: org.postal_code, country: 'JP' }] });
+		const places = await rows<{ id: string }>(sql`select distinct pl.location_id as id from program_locations pl join programs p on p.id = pl.program_id where p.organization_id = ${org.id} and p.published`);
+		for (const { id } of places) expect(o.locations.map((l: Json) => l.id)).toContain(id);
+		expect(o.locations.length).toBe(places.length + 1);
+		expect(places.map((p) => p.id)).toEqual([made.placeId]);
+		// A place no published program uses is not listed.
+		expect(o.locations.map((l: Json) => l.id)).not.toContain(unused);
+	}, 120_000);
+
+	it('an organisation without a representative or a complete address has no contacts and no address of its own', async () => {
+		const [org] = await rows<{ id: string }>(sql`select id from organizations where published and representative is null and (address_line is null or postal_code is null) limit 1`);
+		if (!org) {
+			// The demo region has none: make one bare.
+			const [any] = await rows<{ id: string }>(sql`select id from organizations where published order by slug desc limit 1`);
+			await rows(sql`update organizations set representative = null, postal_code = null where id = ${any.id}`);
+			return expect(await hsdsOrganizationById(database.db, any.id, ORIGIN)).not.toHaveProperty('contacts');
+		}
+		const o = (await hsdsOrganizationById(database.db, org.id, ORIGIN)) as Json;
+		expect(o).not.toHaveProperty('contacts');
+		for (const l of o.locations ?? []) expect(l.description).not.toBe('団体の所在地');
+	});
+});
+
+describe('ORServices-style format, postcode and proximity', () => {
+	it('refuses bad values with details', () => {
+		expect(parseHsdsQuery(new URLSearchParams('format=xml'), { ndjson: true })).toMatchObject({ ok: false, errors: [{ param: 'format' }] });
+		expect(parseHsdsQuery(new URLSearchParams('format=ndjson'))).toMatchObject({ ok: false, errors: [{ param: 'format', code: 'unsupported_format' }] });
+		expect(parseHsdsQuery(new URLSearchParams('format=ndjson'), { ndjson: true })).toMatchObject({ ok: true, query: { format: 'ndjson' } });
+		expect(parseHsdsQuery(new URLSearchParams('proximity=1000'))).toMatchObject({ ok: false, errors: [{ param: 'proximity', code: 'missing_postcode' }] });
+		expect(parseHsdsQuery(new URLSearchParams('postcode=abc'))).toMatchObject({ ok: false, errors: [{ param: 'postcode' }] });
+		expect(parseHsdsQuery(new URLSearchParams('postcode=160-0023&proximity=0'))).toMatchObject({ ok: false, errors: [{ param: 'proximity' }] });
+		expect(parseHsdsQuery(new URLSearchParams('postcode=160-0023&proximity=-5'))).toMatchObject({ ok: false, errors: [{ param: 'proximity' }] });
+		expect(parseHsdsQuery(new URLSearchParams('postcode=1600023&proximity=2500'))).toMatchObject({ ok: true, query: { postcode: '1600023', proximity: 2500 } });
+	});
+
+	it('a postcode keeps the services with a place in its 市区町村; with proximity, those within the distance of its point', async () => {
+		const [place] = await rows<{ postal_code: string; municipality_code: string; lat: number; lng: number }>(
+			sql`select l.postal_code, l.municipality_code, l.lat, l.lng from locations l join program_locations pl on pl.location_id = l.id join programs p on p.id = pl.program_id join organizations o on o.id = p.organization_id
+				where p.published and o.published and l.postal_code is not null and l.municipality_code is not null and l.lat is not null group by 1, 2, 3, 4 order by count(*) desc limit 1`
+		);
+		const inCity = await rows<{ id: string }>(
+			sql`select distinct p.id from programs p join organizations o on o.id = p.organization_id join program_locations pl on pl.program_id = p.id join locations l on l.id = pl.location_id where p.published and o.published and l.municipality_code = ${place.municipality_code}`
+		);
+		const q = parseHsdsQuery(new URLSearchParams({ postcode: place.postal_code }));
+		if (!q.ok) throw new Error('parse');
+		const filter = await hsdsServiceFilter(database.db, q.query);
+		if (!filter.ok) throw new Error(JSON.stringify(filter.errors));
+		const found = await publishedServiceIds(database.db, filter.filter);
+		expect(found.sort()).toEqual(inCity.map((r) => r.id).sort());
+		const all = await publishedServiceIds(database.db);
+		const near = async (metres: number) => {
+			const parsed = parseHsdsQuery(new URLSearchParams({ postcode: place.postal_code, proximity: String(metres) }));
+			if (!parsed.ok) throw new Error('parse');
+			const f = await hsdsServiceFilter(database.db, parsed.query);
+			if (!f.ok) throw new Error('filter');
+			return publishedServiceIds(database.db, f.filter);
+		};
+		const far = await near(3_000_000);
+		const withPoint = await rows<{ n: number }>(
+			sql`select count(distinct p.id)::int as n from programs p join organizations o on o.id = p.organization_id join program_locations pl on pl.program_id = p.id join locations l on l.id = pl.location_id where p.published and o.published and l.lat is not null`
+		);
+		expect(far.length).toBe(withPoint[0].n);
+		const close = await near(3000);
+		expect(close.length).toBeLessThan(far.length);
+		expect(close.length).toBeLessThanOrEqual(all.length);
+		for (const id of close) expect(far).toContain(id);
+	});
+
+	it('an unknown postcode is refused, not guessed', async () => {
+		const q = parseHsdsQuery(new URLSearchParams({ postcode: '000-0000' }));
+		if (!q.ok) throw new Error('parse');
+		expect(await hsdsServiceFilter(database.db, q.query)).toMatchObject({ ok: false, errors: [{ param: 'postcode', code: 'unknown_postcode' }] });
+	});
+
+	it('format=ndjson: every matching service, in the list order', async () => {
+		const all = await publishedServiceIds(database.db);
+		const seen: string[] = [];
+		for await (const record of hsdsServiceRecords(database.db, ORIGIN, {}, 7)) seen.push(String(record.id));
+		expect(seen).toEqual(all);
 	});
 });

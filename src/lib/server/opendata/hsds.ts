@@ -4,12 +4,11 @@
  * through a *service_at_location*. Only published programs of published organisations appear.
  * HSDS fields are never null: a fact tsunagu does not hold is left out, not guessed.
  */
-import type { Db } from '../db';
-import { getOrganization, getProgram, publishedProgramPlaces, label, parseRecurrence, programIdsMatching, programSummaries, allOrganizations, type OrganizationDetail, type ProgramDetail } from '../directory';
+import { label, parseRecurrence, type OrganizationDetail, type ProgramDetail } from '../directory';
 import { costInWords, scheduleInWords } from '../present';
 import { translator } from '$lib/i18n';
 import { hsdsId } from './hsds-ids';
-import { allTaxonomies, allTerms, hsdsTaxonomy, hsdsTerm, type HsdsTaxonomy, type HsdsTaxonomyName, type HsdsTaxonomyTerm } from './hsds-taxonomy';
+import { hsdsTerm, type HsdsTaxonomyName } from './hsds-taxonomy';
 import { DIRECTORY_LICENCE } from './licence';
 import { citationText, organizationCitation } from './citation';
 
@@ -19,7 +18,7 @@ export const HSDS_OPENAPI_URL = 'https://raw.githubusercontent.com/openreferral/
 /** Asia/Tokyo as HSDS wants a timezone: the offset from UTC in hours (Japan has no daylight saving). */
 const TOKYO_OFFSET_HOURS = 9;
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 /** The record without its null, undefined and empty-array fields (HSDS fields are never null). */
 function compact<T extends Json>(record: T): T {
@@ -52,10 +51,10 @@ function attribute(linkId: string, linkEntity: string, name: HsdsTaxonomyName, c
 }
 
 type Schedule = ProgramDetail['schedules'][number];
-type Place = ProgramDetail['locations'][number];
+export type Place = ProgramDetail['locations'][number];
 
 /** One schedule in HSDS's iCal fields, with the RRULE kept verbatim and the holiday closure as attributes. */
-export function hsdsSchedule(s: Schedule, serviceId: string, origin: string): Json {
+export function hsdsSchedule(s: Schedule, serviceId: string, origin: string, places: readonly Place[]): Json {
 	const t = translator('ja');
 	const parsed = s.rrule ? parseRecurrence(s.rrule) : null;
 	const r = parsed?.ok ? parsed.summary : null;
@@ -64,7 +63,8 @@ export function hsdsSchedule(s: Schedule, serviceId: string, origin: string): Js
 	return compact({
 		id: s.id,
 		service_id: serviceId,
-		location_id: s.locationId,
+		// A schedule's place is named only when it is one of the service's published places.
+		location_id: s.locationId && places.some((p) => p.id === s.locationId) ? s.locationId : undefined,
 		dtstart: s.dtstart,
 		valid_from: s.dtstart,
 		until: s.until ?? r?.until ?? undefined,
@@ -142,25 +142,19 @@ export function hsdsServiceBrief(d: ProgramDetail, origin: string): Json {
 }
 
 /** A fully nested HSDS service (compiled/service.json). */
-export function hsdsService(d: ProgramDetail, origin: string): Json {
+export function hsdsService(d: ProgramDetail, origin: string, options: { nestOrganization?: boolean } = {}): Json {
 	const p = d.program;
 	const attributes = [...(['lifeStages', 'forms', 'targets'] as const).flatMap((name) => p[name].map((code) => attribute(p.id, 'service', name, code)))];
 	return compact({
 		...hsdsServiceBrief(d, origin),
-		organization: hsdsOrganizationBrief(d.organization, origin),
+		organization: options.nestOrganization === false ? undefined : hsdsOrganizationBrief(d.organization, origin),
 		phones: p.contactPhone ? [{ id: hsdsId('phone', p.id), service_id: p.id, number: p.contactPhone }] : [],
-		schedules: d.schedules.map((s) => hsdsSchedule(s, p.id, origin)),
+		schedules: d.schedules.map((s) => hsdsSchedule(s, p.id, origin, d.locations)),
 		service_at_locations: d.locations.map((place) => hsdsServiceAtLocation(p.id, place)),
 		languages: hsdsLanguages(p.id, p.languages),
 		cost_options: hsdsCostOptions(p),
 		attributes
 	});
-}
-
-export const serviceAtLocationId = (serviceId: string, locationId: string) => hsdsId('service_at_location', serviceId, locationId);
-
-export function hsdsServiceAtLocation(serviceId: string, place: Place): Json {
-	return { id: serviceAtLocationId(serviceId, place.id), service_id: serviceId, location_id: place.id, location: hsdsLocation(place) };
 }
 
 type OrganizationRow = ProgramDetail['organization'];
@@ -180,19 +174,58 @@ export function hsdsOrganizationBrief(o: OrganizationRow, origin: string): Json 
 	});
 }
 
-/** A nested HSDS organization with its published services (compiled/organization.json). */
-export function hsdsOrganization(d: OrganizationDetail, origin: string): Json {
+/**
+ * The organisation's own address (its 所在地, as its public page shows it) as an HSDS location,
+ * when it is complete enough for an HSDS address; tsunagu holds no other fact about it.
+ */
+function officeLocation(o: OrganizationRow): Json[] {
+	if (!o.prefecture || !o.city || !o.addressLine || !o.postalCode) return [];
+	const id = hsdsId('organization_office', o.id);
+	const t = translator('ja');
+	return [
+		{
+			id,
+			location_type: 'physical',
+			organization_id: o.id,
+			name: o.name,
+			description: t('opendata.officeLocation'),
+			addresses: [{ id: hsdsId('address', id), location_id: id, address_1: o.addressLine, city: o.city, state_province: o.prefecture, postal_code: o.postalCode, country: 'JP', address_type: 'physical' }]
+		}
+	];
+}
+
+/**
+ * The organisation's contacts: its representative (代表者), the one person its public page names.
+ * tsunagu holds no telephone number or e-mail address of an organisation itself (only of its
+ * programs, which are the services' phones), so an HSDS organisation has no `phones`.
+ */
+function organizationContacts(o: OrganizationRow): Json[] {
+	if (!o.representative) return [];
+	const t = translator('ja');
+	return [{ id: hsdsId('contact', o.id, 'representative'), organization_id: o.id, name: o.representative, title: t('opendata.representative') }];
+}
+
+/**
+ * A nested HSDS organization (compiled/organization.json): its published services (briefly, or
+ * fully nested when `services` are given), its contacts, and its locations — its own address and
+ * the places of its published programs (`places`).
+ */
+export function hsdsOrganization(d: OrganizationDetail, origin: string, places: readonly Place[] = [], services?: readonly ProgramDetail[]): Json {
 	const o = d.organization;
 	// Where the facts come from (HSDS has no field for it): the source document, or the organisation itself.
 	const source = citationText(translator('ja'), organizationCitation(o, origin), 'ja');
+	const seen = new Set<string>();
+	const ownPlaces = places.filter((p) => p.organizationId === o.id && !seen.has(p.id) && seen.add(p.id));
 	return compact({
 		...hsdsOrganizationBrief(o, origin),
-		services: d.programs.map((p) => compact({ id: p.id, organization_id: o.id, name: p.title, description: p.summary || undefined, status: serviceStatus(p.status), url: `${origin}/programs/${p.id}`, last_modified: p.updatedAt.toISOString() })),
+		services: services
+			? services.map((s) => hsdsService(s, origin, { nestOrganization: false }))
+			: d.programs.map((p) => compact({ id: p.id, organization_id: o.id, name: p.title, description: p.summary || undefined, status: serviceStatus(p.status), url: `${origin}/programs/${p.id}`, last_modified: p.updatedAt.toISOString() })),
+		contacts: organizationContacts(o),
+		locations: [...officeLocation(o), ...ownPlaces.map(hsdsLocation)],
 		attributes: [attribute(o.id, 'organization', 'tsunagu', 'source', source)]
 	});
 }
-
-// ── reading ─────────────────────────────────────────────────────────────────────────────────────
 
 export interface HsdsPaging {
 	page: number;
@@ -232,70 +265,6 @@ export function hsdsPage<T>(all: readonly T[], paging: HsdsPaging): { page: Omit
 	};
 }
 
-const matches = (search: string | undefined, ...texts: Array<string | null | undefined>) => {
-	if (!search) return true;
-	const needle = search.normalize('NFKC').toLowerCase();
-	return texts.some((x) => x && x.normalize('NFKC').toLowerCase().includes(needle));
-};
-
-export interface HsdsServiceFilter {
-	search?: string;
-	organizationId?: string;
-	modifiedAfter?: Date;
-	/** Services with this term (life stage, form or target). */
-	taxonomyTermId?: string;
-	/** Services with any term of this taxonomy. */
-	taxonomyId?: string;
-}
-
-type Classified = 'lifeStages' | 'forms' | 'targets';
-const CLASSIFIED: Classified[] = ['lifeStages', 'forms', 'targets'];
-
-/** Ids of the published services (published programs of published organisations), by name. */
-export async function publishedServiceIds(db: Db, filter: HsdsServiceFilter = {}): Promise<string[]> {
-	const ids = await programIdsMatching(db, { publishedOnly: true, organizationId: filter.organizationId });
-	const summaries = await programSummaries(db, ids);
-	let found = [...summaries.values()]
-		.filter((s) => s.published && matches(filter.search, s.title, s.summary, s.organizationName) && (!filter.modifiedAfter || s.updatedAt >= filter.modifiedAfter))
-		.sort((a, b) => a.title.localeCompare(b.title, 'ja') || a.id.localeCompare(b.id))
-		.map((s) => s.id);
-	if (filter.taxonomyTermId || filter.taxonomyId) {
-		const term = filter.taxonomyTermId ? allTerms().find((t) => t.id === filter.taxonomyTermId) : undefined;
-		const name = term ? CLASSIFIED.find((n) => hsdsTerm(n, term.code).id === term.id) : CLASSIFIED.find((n) => hsdsTaxonomy(n).id === filter.taxonomyId);
-		// An unknown term or taxonomy, one of tsunagu's own attribute terms, or a term outside the given taxonomy: no service.
-		if (!name || (term && filter.taxonomyId && term.taxonomy_id !== filter.taxonomyId)) return [];
-		// Targets are not in the summaries: the programs' own records say.
-		const details = await Promise.all(found.map((id) => getProgram(db, id)));
-		found = details.filter((d): d is ProgramDetail => d !== null && (term ? d.program[name].includes(term.code) : d.program[name].length > 0)).map((d) => d.program.id);
-	}
-	return found;
-}
-
-export async function hsdsServicePage(db: Db, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }): Promise<HsdsPage<Json>> {
-	const ids = await publishedServiceIds(db, filter);
-	const { page, slice } = hsdsPage(ids, paging);
-	const details = await Promise.all(slice.map((id) => getProgram(db, id)));
-	const contents = details.filter((d): d is ProgramDetail => d !== null).map((d) => (filter.full ? hsdsService(d, origin) : { ...hsdsServiceBrief(d, origin), organization: hsdsOrganizationBrief(d.organization, origin) }));
-	return { ...page, contents };
-}
-
-export async function hsdsServiceById(db: Db, id: string, origin: string): Promise<Json | null> {
-	const d = await getProgram(db, id);
-	return d ? hsdsService(d, origin) : null;
-}
-
-export async function hsdsOrganizationPage(db: Db, origin: string, paging: HsdsPaging, filter: { search?: string }): Promise<HsdsPage<Json>> {
-	const all = (await allOrganizations(db)).filter((o) => o.published && matches(filter.search, o.name)).sort((a, b) => a.name.localeCompare(b.name, 'ja') || a.id.localeCompare(b.id));
-	const { page, slice } = hsdsPage(all, paging);
-	const details = await Promise.all(slice.map((o) => getOrganization(db, o.id)));
-	return { ...page, contents: details.filter((d): d is OrganizationDetail => d !== null).map((d) => hsdsOrganizationBrief(d.organization, origin)) };
-}
-
-export async function hsdsOrganizationById(db: Db, id: string, origin: string): Promise<Json | null> {
-	const d = await getOrganization(db, id);
-	return d ? hsdsOrganization(d, origin) : null;
-}
-
 /** The API's root (`/`): the HSDS version, its OpenAPI document, and the directory's licence. */
 export function hsdsRoot(licence: HsdsLicence = HSDS_LICENCE) {
 	return { version: HSDS_VERSION, openapi_url: HSDS_OPENAPI_URL, license: licence };
@@ -306,63 +275,14 @@ export function hsdsHeaders(licence: HsdsLicence = HSDS_LICENCE): Record<string,
 	return { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*', link: `<${licence.url}>; rel="license"` };
 }
 
-// ── service_at_locations and taxonomies (HSDS paths beyond the first calls) ─────────────────────
+export const serviceAtLocationId = (serviceId: string, locationId: string) => hsdsId('service_at_location', serviceId, locationId);
 
-/** Every published service at each of its places (ids only), by service name then place order. */
-async function serviceAtLocationPairs(db: Db, filter: HsdsServiceFilter): Promise<Array<{ programId: string; locationId: string }>> {
-	const [ids, pairs] = await Promise.all([publishedServiceIds(db, filter), publishedProgramPlaces(db)]);
-	const byProgram = new Map<string, string[]>();
-	for (const p of pairs) byProgram.set(p.programId, [...(byProgram.get(p.programId) ?? []), p.locationId]);
-	return ids.flatMap((programId) => (byProgram.get(programId) ?? []).map((locationId) => ({ programId, locationId })));
+export function hsdsServiceAtLocation(serviceId: string, place: Place): Json {
+	return { id: serviceAtLocationId(serviceId, place.id), service_id: serviceId, location_id: place.id, location: hsdsLocation(place) };
 }
 
-async function nested(db: Db, pairs: Array<{ programId: string; locationId: string }>, origin: string, full: boolean): Promise<Json[]> {
-	const details = new Map<string, ProgramDetail | null>();
-	for (const id of new Set(pairs.map((p) => p.programId))) details.set(id, await getProgram(db, id));
-	return pairs.flatMap(({ programId, locationId }) => {
-		const detail = details.get(programId);
-		const place = detail?.locations.find((l) => l.id === locationId);
-		return detail && place ? [hsdsServiceAtLocationNested(detail, place, origin, full)] : [];
-	});
-}
-
-function hsdsServiceAtLocationNested(detail: ProgramDetail, place: Place, origin: string, full: boolean): Json {
+export function hsdsServiceAtLocationNested(detail: ProgramDetail, place: Place, origin: string, full: boolean): Json {
 	const service = full ? hsdsService(detail, origin) : hsdsServiceBrief(detail, origin);
-	const schedules = full ? detail.schedules.filter((s) => s.locationId === place.id).map((s) => hsdsSchedule(s, detail.program.id, origin)) : [];
+	const schedules = full ? detail.schedules.filter((s) => s.locationId === place.id).map((s) => hsdsSchedule(s, detail.program.id, origin, detail.locations)) : [];
 	return compact({ ...hsdsServiceAtLocation(detail.program.id, place), schedules, service });
-}
-
-export async function hsdsServiceAtLocationPage(db: Db, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }): Promise<HsdsPage<Json>> {
-	const { page, slice } = hsdsPage(await serviceAtLocationPairs(db, filter), paging);
-	return { ...page, contents: await nested(db, slice, origin, filter.full ?? false) };
-}
-
-export async function hsdsServiceAtLocationById(db: Db, id: string, origin: string): Promise<Json | null> {
-	const pair = (await publishedProgramPlaces(db)).find((p) => serviceAtLocationId(p.programId, p.locationId) === id);
-	if (!pair) return null;
-	const [found] = await nested(db, [pair], origin, true);
-	return found ?? null;
-}
-
-export function hsdsTaxonomyPage(paging: HsdsPaging, filter: { search?: string }): HsdsPage<HsdsTaxonomy> {
-	const { page, slice } = hsdsPage(
-		allTaxonomies().filter((t) => matches(filter.search, t.name, t.description)),
-		paging
-	);
-	return { ...page, contents: slice };
-}
-
-export function hsdsTaxonomyById(id: string): HsdsTaxonomy | null {
-	return allTaxonomies().find((t) => t.id === id) ?? null;
-}
-
-export function hsdsTermPage(paging: HsdsPaging, filter: { search?: string; taxonomyId?: string; parentId?: string }): HsdsPage<HsdsTaxonomyTerm> {
-	// tsunagu's taxonomies are flat: every term is a top-level term, none has a parent.
-	const terms = allTerms().filter((t) => matches(filter.search, t.name, t.description, t.code) && (!filter.taxonomyId || t.taxonomy_id === filter.taxonomyId) && !filter.parentId);
-	const { page, slice } = hsdsPage(terms, paging);
-	return { ...page, contents: slice };
-}
-
-export function hsdsTermById(id: string): HsdsTaxonomyTerm | null {
-	return allTerms().find((t) => t.id === id) ?? null;
 }

@@ -20,10 +20,11 @@ export {
 export { facilityListCsv, FACILITY_LIST_COLUMNS, type FacilityListWords } from './facilities';
 export { organizationCitation, citationText, type OrganizationCitation, type CitedOrganization } from './citation';
 export { OPEN_LICENCES, type OpenLicenceId } from './schema';
+export { hsdsRoot, hsdsHeaders, hsdsService, hsdsServiceBrief, hsdsOrganization, hsdsOrganizationBrief, hsdsPage, serviceStatus, HSDS_LICENCE, HSDS_VERSION, type HsdsLicence, type HsdsPage } from './hsds';
+export { hsdsJson, hsdsLicenceOf } from './hsds-licence';
 export {
-	hsdsRoot,
-	hsdsHeaders,
 	hsdsServicePage,
+	hsdsServiceRecords,
 	hsdsServiceById,
 	hsdsOrganizationPage,
 	hsdsOrganizationById,
@@ -33,18 +34,13 @@ export {
 	hsdsTaxonomyById,
 	hsdsTermPage,
 	hsdsTermById,
-	hsdsService,
-	hsdsServiceBrief,
-	hsdsOrganization,
-	hsdsOrganizationBrief,
-	hsdsPage,
+	hsdsPostcode,
+	hsdsServiceFilter,
 	publishedServiceIds,
-	serviceStatus,
-	HSDS_LICENCE,
-	type HsdsLicence,
-	HSDS_VERSION,
-	type HsdsPage
-} from './hsds';
-export { hsdsJson, hsdsLicenceOf } from './hsds-licence';
+	type HsdsNear
+} from './hsds-pages';
+export { hsdsDirectory, hsdsJsonExport, hsdsTabularExport, HSDS_TABLES } from './export-hsds';
+export { regenerateExports, exportsList, exportFile, exportRegenerator, EXPORT_FILES, EXPORT_TABLES, type ExportFile, type ExportName, type ExportRegenerator } from './exports';
 export { parseHsdsQuery, HSDS_MAX_PER_PAGE, type HsdsQuery } from './hsds-query';
 export { allTaxonomies, allTerms, hsdsTaxonomy, hsdsTerm } from './hsds-taxonomy';
+export { serveExport, clientHasExport } from './serve';

@@ -87,4 +87,27 @@ describe('/api/hsds/', () => {
 			expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/);
 		}
 	});
+
+	it('format=ndjson streams every service, one JSON record a line; bad format, postcode or proximity is a structured 400', async () => {
+		const page = await getJson('/api/hsds/services?per_page=1');
+		const response = await app.get('/api/hsds/services?format=ndjson', undefined, { accept: 'application/x-ndjson' });
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+		const lines = (await response.text()).split('\n').filter(Boolean);
+		expect(lines.length).toBe(page.total_items);
+		for (const line of lines.slice(0, 20)) expect(hsdsErrors('service_list', JSON.parse(line))).toEqual([]);
+		for (const [query, param] of [
+			['format=xml', 'format'],
+			['proximity=500', 'proximity'],
+			['postcode=12', 'postcode'],
+			['postcode=000-0000', 'postcode'],
+			['postcode=160-0023&proximity=abc', 'proximity']
+		]) {
+			const body = await getJson(`/api/hsds/services?${query}`, 400);
+			expect(body.error, query).toMatchObject({ code: 'invalid_parameter', details: [{ param }] });
+		}
+		expect((await getJson('/api/hsds/organizations?format=ndjson', 400)).error.details[0]).toMatchObject({ param: 'format', code: 'unsupported_format' });
+		const near = await getJson('/api/hsds/services?postcode=160-0023&proximity=3000000&per_page=1');
+		expect(near.total_items).toBeGreaterThan(0);
+	});
 });
