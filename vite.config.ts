@@ -42,11 +42,10 @@ export default defineConfig({
 					include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'],
 					exclude: [...configDefaults.exclude, ...UNIT, ...(serverOnly ? APP_TESTS : [])],
 					globalSetup: ['tests/setup/database.ts', 'tests/setup/build.ts'],
-					// The files of one worker share their imported modules instead of importing the server
-					// code again for each file, which took a third of the run's time. Each file still has
-					// its own database (a clone of the template) and its own app process; a file that
-					// changes the clock or the environment puts it back in its afterAll/afterEach.
-					isolate: false
+					// The second server's run (module and database tests only): the files of one worker
+					// share their imported modules instead of importing the server code again for each
+					// file, which took a third of that run's time.
+					isolate: !serverOnly
 				}
 			}
 		]

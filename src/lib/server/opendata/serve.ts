@@ -1,16 +1,16 @@
 /** A stored bulk file as an HTTP answer: its type, a download name, and validators for conditional requests. */
 import type { Db } from '../db';
 import { exportFile, type ExportFile, type ExportName } from './exports';
-import { HSDS_LICENCE } from './hsds';
+import { directoryLicence } from './licence';
 
-function validators(file: ExportFile): Record<string, string> {
+function validators(file: ExportFile, licenceUrl: string): Record<string, string> {
 	return {
 		etag: `"${file.sha256}"`,
 		'last-modified': file.generatedAt.toUTCString(),
 		// Revalidate every time: a regeneration changes the file under the same name.
 		'cache-control': 'public, no-cache',
 		'access-control-allow-origin': '*',
-		link: `<${HSDS_LICENCE.url}>; rel="license"`
+		link: `<${licenceUrl}>; rel="license"`
 	};
 }
 
@@ -37,11 +37,13 @@ export async function serveExport(db: Db, name: ExportName, request: Request, ma
 		file = await exportFile(db, name, false);
 	}
 	if (!file) return preparingAnswer(preparing);
-	if (clientHasExport(file, request)) return new Response(null, { status: 304, headers: validators(file) });
+	// The secretariat's licence, the one the file itself states (a change regenerates the file).
+	const licenceUrl = (await directoryLicence(db)).url.ja;
+	if (clientHasExport(file, request)) return new Response(null, { status: 304, headers: validators(file, licenceUrl) });
 	const full = await exportFile(db, name, true);
 	if (!full?.content) return preparingAnswer(preparing);
 	const type = full.mediaType === 'application/json' ? 'application/json; charset=utf-8' : full.mediaType;
 	return new Response(new Uint8Array(full.content), {
-		headers: { ...validators(full), 'content-type': type, 'content-length': String(full.content.length), 'content-disposition': `attachment; filename="${full.name}"` }
+		headers: { ...validators(full, licenceUrl), 'content-type': type, 'content-length': String(full.content.length), 'content-disposition': `attachment; filename="${full.name}"` }
 	});
 }
