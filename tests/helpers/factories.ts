@@ -9,23 +9,34 @@
  * - place:        directory `saveLocation`
  * - program:      directory `saveProgram` (a draft with its search document, schedules and upcoming
  *                 dates), then `setProgramPublished` unless `published: false`
- * - occurrence:   events `syncOccurrences` for a scheduled program's dated sessions is left to the
- *                 test; `makeOccurrence` makes a one-off with events `createOneOff`
+ * - occurrence:   `makeScheduledDates` makes a scheduled program's dated sessions with events
+ *                 `syncOccurrences` (in a system scope, as the nightly job does); `makeOccurrence`
+ *                 makes a one-off with events `createOneOff`; `setDateSettings` sets one date by hand
+ *                 (events `setOccurrenceSettings`)
+ * - registration defaults: the program's row of events' settings table, applied to its dates with
+ *                 `applyProgramDefaults` (`makeRegistrationDefaults`)
  * - registration: events `register` (the public path: sealed contact, audit row, waiting list), in
  *                 a resident's scope (`residentOn`)
- * No plain SQL: every one of these has a function.
+ * - audit record: audit's `recordAudit` (`makeAuditEvents`), for a test of the log's readers
+ * - sealed value: crypto's `encryptText` (`sealedFor`), for a row a test places itself
+ * No plain SQL except the one settings row, which only the staff operation writes (with its audit
+ * record and a scope the test would need a member for).
  */
 import { randomBytes } from 'node:crypto';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../src/lib/server/db';
 import { asSystem } from '../../src/lib/server/db/tenant';
 import { createMemberOrganization, organizationIdBySlug, type NewOrganization } from '../../src/lib/server/directory/organizations';
 import { saveLocation, saveProgram, setProgramPublished, type LocationFields, type ProgramEdit } from '../../src/lib/server/directory/listings';
 import { localDay } from '../../src/lib/server/directory/schedule';
-import { createOneOff, type OneOffInput, type OccurrenceRow } from '../../src/lib/server/events/occurrences';
+import { createOneOff, occurrenceById, setOccurrenceSettings, syncOccurrences, type OneOffInput, type OccurrenceRow, type OccurrenceSettings } from '../../src/lib/server/events/occurrences';
+import { applyProgramDefaults, NO_DEFAULTS, type RegistrationDefaults } from '../../src/lib/server/events/defaults';
+import { occurrences, programRegistrationSettings } from '../../src/lib/server/events/schema';
 import { register, type Registered, type RegistrationInput } from '../../src/lib/server/events/registrations';
 import { mintResidentScope } from '../../src/lib/server/scope/scope';
-import type { AuditOrigin } from '../../src/lib/server/audit';
-import type { ResidentScope } from '../../src/lib/server/scope';
+import { recordAudit, type AuditEntry, type AuditOrigin } from '../../src/lib/server/audit';
+import { encryptText, type SealContext } from '../../src/lib/server/crypto';
+import { runIn, systemScope, type ResidentScope } from '../../src/lib/server/scope';
 import { programEdit } from './program';
 
 type ScheduleEdit = ProgramEdit['schedules'][number];
@@ -102,6 +113,59 @@ export async function makeOccurrence(db: Db, organizationId: string, programId: 
 	const { inDays = 7, ...rest } = options;
 	const startsAt = rest.startsAt ?? new Date(Date.now() + inDays * 86_400_000);
 	return asSystem(db, (tx) => createOneOff(tx, organizationId, { kind: 'session', registrationOpen: true, capacity: null, capacityUnit: 'people', endsAt: null, locationId: null, title: null, note: null, ...rest, programId, startsAt }));
+}
+
+/**
+ * The dated sessions of a scheduled program, made from its schedules as the nightly job makes them
+ * (events' syncOccurrences, counted from `day`), earliest first.
+ */
+export async function makeScheduledDates(db: Db, programId: string, day = today()): Promise<OccurrenceRow[]> {
+	return runIn(systemScope(db, 'test:makeScheduledDates'), async (tx) => {
+		await syncOccurrences(tx, day, [programId]);
+		return tx.select().from(occurrences).where(eq(occurrences.programId, programId)).orderBy(asc(occurrences.startsAt));
+	});
+}
+
+/**
+ * A program's registration defaults (registration, 定員, window, questions; the rest as a program
+ * without settings has them), applied to its dates from `fromDay` that follow the program, as
+ * saving the settings page applies them (events' applyProgramDefaults) but without its audit record.
+ */
+export async function makeRegistrationDefaults(db: Db, organizationId: string, programId: string, defaults: Partial<RegistrationDefaults>, fromDay = today()): Promise<void> {
+	await asSystem(db, async (tx) => {
+		await tx.insert(programRegistrationSettings).values({ ...NO_DEFAULTS, ...defaults, programId, organizationId });
+		await applyProgramDefaults(tx, { programIds: [programId], fromDay });
+	});
+}
+
+/**
+ * One date's settings changed by hand as staff change them (events' setOccurrenceSettings): the
+ * given fields over the date's own, and the date stops following its program's defaults.
+ */
+export async function setDateSettings(db: Db, occurrenceId: string, changes: Partial<OccurrenceSettings>): Promise<OccurrenceRow> {
+	return asSystem(db, async (tx) => {
+		const date = await occurrenceById(tx, occurrenceId);
+		if (!date) throw new Error('setDateSettings: no such date');
+		const { kind, registrationOpen, capacity, capacityUnit } = date;
+		const changed = await setOccurrenceSettings(tx, date.organizationId, occurrenceId, { kind, registrationOpen, capacity, capacityUnit, ...changes });
+		return changed!;
+	});
+}
+
+/** Audit records as the modules write them (audit's recordAudit), in this order, in one transaction: entries for a test of the log's readers. */
+export async function makeAuditEvents(db: Db, entries: Array<{ origin: AuditOrigin; entry: AuditEntry }>): Promise<void> {
+	await asSystem(db, async (tx) => {
+		for (const { origin, entry } of entries) await recordAudit(tx, origin, entry);
+	});
+}
+
+/**
+ * A value sealed as the crypto service seals it for one column of one row (crypto's encryptText,
+ * which reads or makes the active data key): for a test that places that row itself and wants the
+ * pages to open it.
+ */
+export async function sealedFor(db: Db, plaintext: string, context: SealContext): Promise<string> {
+	return asSystem(db, (tx) => encryptText(tx, plaintext, context));
 }
 
 /**

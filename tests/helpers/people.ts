@@ -35,6 +35,11 @@ export interface Cast {
 
 const PASSWORD = 'correct horse battery staple';
 
+/** An account with no role anywhere (auth's createUser), not signed in: someone who manages only their own account. */
+export async function makeAccount(db: Db, account: { email: string; password: string; displayName?: string }): Promise<string> {
+	return asSystem(db, (tx) => createUser(tx, account.email, account.displayName ?? 'テスト', account.password));
+}
+
 /** A person with a role in the organisation (auth's createUser, network's setMembership), not signed in: a member of a test's own organisation. */
 export async function makeMember(db: Db, organizationId: string, role: Role, email: string): Promise<string> {
 	return asSystem(db, async (tx) => {

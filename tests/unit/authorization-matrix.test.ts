@@ -7,19 +7,16 @@
  * afterwards, organisation B's records must be exactly as before.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../helpers/db';
 import { startApp, type RunningApp } from '../helpers/app';
 import { seedCast, PRINCIPALS, type Cast, type Principal } from '../helpers/people';
-import { makeOrganization, makePlace, makeProgram } from '../helpers/factories';
+import { makeOrganization, makePlace, makeProgram, sealedFor } from '../helpers/factories';
 import type { Database } from '../../src/lib/server/db';
-import { asSystem } from '../../src/lib/server/db/tenant';
-import { encryptText } from '../../src/lib/server/crypto';
 import { allTaxonomies, allTerms } from '../../src/lib/server/opendata';
-import { sql } from 'drizzle-orm';
 
 type Outcome = 'ok' | 'login' | 'mfa' | 'deny' | 'hidden';
 
@@ -616,20 +613,16 @@ async function idsOf(org: string, member: string): Promise<Ids> {
 		)
 	).rows[0].id;
 	// Real sealed values, so that the list pages can open them.
-	await asSystem(database.db, async (tx) => {
-		const bind = (column: string) => ({ table: 'registrations', column, rowId: registration, organizationId: org });
-		await tx.execute(sql`update registrations set name_sealed = ${await encryptText(tx, '行列 太郎', bind('name_sealed'))}, contact_sealed = ${await encryptText(tx, 'matrix@example.org', bind('contact_sealed'))} where id = ${registration}`);
-	});
+	const bind = (column: string) => ({ table: 'registrations', column, rowId: registration, organizationId: org });
+	await admin.query(`update registrations set name_sealed = $1, contact_sealed = $2 where id = $3`, [await sealedFor(database.db, '行列 太郎', bind('name_sealed')), await sealedFor(database.db, 'matrix@example.org', bind('contact_sealed')), registration]);
 	const threadToken = randomBytes(32).toString('base64url');
 	const thread = (await admin.query(`insert into consultation_threads (organization_id, channel, access_digest) values ($1, 'web', $2) returning id`, [org, createHash('sha256').update(threadToken).digest('hex')])).rows[0].id;
 	const conference = (await admin.query(`insert into case_conferences (organization_id, owner_user_id, title, starts_at, ends_at) values ($1, $2, '行列の会議', now() - interval '1 hour', now() + interval '1 day') returning id`, [org, member])).rows[0].id;
 	await admin.query(`insert into conference_participants (conference_id, user_id, organization_id, owner_organization_id) values ($1, $2, $3, $3)`, [conference, member, org]);
 	await admin.query(`insert into conference_records (conference_id, organization_id) values ($1, $2)`, [conference, org]);
 	const conferenceAction = (await admin.query(`insert into conference_actions (conference_id, organization_id, description_sealed, assignee_user_id, assignee_organization_id, due_on) values ($1, $2, 'x', $3, $2, current_date) returning id`, [conference, org, member])).rows[0].id;
-	await asSystem(database.db, async (tx) => {
-		const sealed = await encryptText(tx, '行列の宿題', { table: 'conference_actions', column: 'description_sealed', rowId: conferenceAction, organizationId: org });
-		await tx.execute(sql`update conference_actions set description_sealed = ${sealed} where id = ${conferenceAction}`);
-	});
+	const sealedAction = await sealedFor(database.db, '行列の宿題', { table: 'conference_actions', column: 'description_sealed', rowId: conferenceAction, organizationId: org });
+	await admin.query(`update conference_actions set description_sealed = $1 where id = $2`, [sealedAction, conferenceAction]);
 	const subject = (await admin.query(`insert into data_subjects (organization_id, source_kind, source_id) values ($1, 'consultation', $2) returning id`, [org, thread])).rows[0].id;
 	const subjectRequest = (await admin.query(`insert into subject_requests (subject_id, organization_id, kind, due_on) values ($1, $2, 'disclosure', current_date + 14) returning id`, [subject, org])).rows[0].id;
 	return { org, program, location, member, joinRequest: NIL, occurrence, registration, thread, threadToken, conference, conferenceAction, subjectRequest };
@@ -654,12 +647,10 @@ async function addReferrals(a: Ids, b: Ids): Promise<void> {
 				from.member
 			])
 		).rows[0].id;
-		await asSystem(database.db, async (tx) => {
-			const item = (await tx.execute<{ id: string }>(sql`select gen_random_uuid() as id`)).rows[0].id;
-			const sealed = await encryptText(tx, '行列 花子', { table: 'referral_items', column: 'value_sealed', rowId: item, organizationId: to });
-			await tx.execute(sql`insert into referral_items (id, referral_id, from_organization_id, to_organization_id, item, value_sealed) values (${item}, ${referral}, ${from.org}, ${to}, 'name', ${sealed})`);
-			await tx.execute(sql`insert into referral_events (referral_id, from_organization_id, to_organization_id, status, actor_organization_id) values (${referral}, ${from.org}, ${to}, 'sent', ${from.org})`);
-		});
+		const item = randomUUID();
+		const sealed = await sealedFor(database.db, '行列 花子', { table: 'referral_items', column: 'value_sealed', rowId: item, organizationId: to });
+		await admin.query(`insert into referral_items (id, referral_id, from_organization_id, to_organization_id, item, value_sealed) values ($1, $2, $3, $4, 'name', $5)`, [item, referral, from.org, to, sealed]);
+		await admin.query(`insert into referral_events (referral_id, from_organization_id, to_organization_id, status, actor_organization_id) values ($1, $2, $3, 'sent', $2)`, [referral, from.org, to]);
 		return referral as string;
 	};
 	const ab = await make(a, b.org);

@@ -8,14 +8,15 @@ import { inject } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../helpers/db';
 import { startApp, type RunningApp } from '../helpers/app';
-import { makeOrganizationWithProgram, residentOn } from '../helpers/factories';
+import { makeOccurrence, makeOrganizationWithProgram, residentOn } from '../helpers/factories';
+import { registrationsOf } from '../helpers/rows';
 import { appUrlFor, connectApp, createDatabaseIfMissing, dropDatabase, withDatabase, type Database } from '../../src/lib/server/db';
 import { asSystem } from '../../src/lib/server/db/tenant';
 import { readOutbox } from '../../src/lib/server/mail';
 import { runExclusive } from '../../src/lib/server/jobs';
 import { dailyRefresh } from '../../src/lib/server/runtime';
 import { localDay, readDemoDataset } from '../../src/lib/server/directory';
-import { occurrences, register } from '../../src/lib/server/events';
+import { register } from '../../src/lib/server/events';
 
 const origin = { actorUserId: null, ip: '192.0.2.9', userAgent: 'vitest' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -103,15 +104,14 @@ describe('two app processes on one database', () => {
 		// Tomorrow by 11:00 in Tokyo is at most 35 hours away: inside the reminder's 36-hour window.
 		for (const hour of ['10', '11']) {
 			const startsAt = new Date(`${tomorrow}T${hour}:00:00+09:00`);
-			const [row] = await asSystem(database.db, (tx) => tx.insert(occurrences).values({ organizationId: program.org, programId: program.id, day: tomorrow, startsAt, registrationOpen: true, capacity: null, status: 'scheduled' }).returning());
-			dates.push(row.id);
+			dates.push((await makeOccurrence(database.db, program.org, program.id, { startsAt, registrationOpen: true, capacity: null })).id);
 		}
 		const people = Array.from({ length: 8 }, (_, i) => `remind-${i}@example.org`);
 		for (const [i, contact] of people.entries()) {
 			const outcome = await register(residentOn(database.db, origin), { occurrenceId: dates[i % 2], registration: { name: `参加者${i}`, contact, groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: `several-${i}-${randomBytes(8).toString('hex')}` }, cardId: null });
 			expect(outcome).toMatchObject({ ok: true, value: { status: 'registered' } });
 		}
-		const reminded = async () => (await asSystem(database.db, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from registrations where reminded_at is not null and occurrence_id in (${dates[0]}, ${dates[1]})`))).rows[0].n;
+		const reminded = async () => (await Promise.all(dates.map((date) => registrationsOf(database.db, date)))).flat().filter((r) => r.remindedAt !== null).length;
 
 		// While this test holds the reminder job, neither process sends.
 		let release!: () => void;

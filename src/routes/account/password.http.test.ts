@@ -5,11 +5,10 @@
  * JavaScript posts them.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { useApp } from '../../../tests/helpers/app';
-import { asSystem } from '$lib/server/db/tenant';
-import { createSession, createUser, logIn, requestPasswordReset, Throttle } from '$lib/server/auth';
-import { users } from '$lib/server/auth/schema';
+import { makeAccount } from '../../../tests/helpers/people';
+import { passwordHashOf } from '../../../tests/helpers/rows';
+import { createSession, logIn, requestPasswordReset, Throttle } from '$lib/server/auth';
 
 const app = useApp();
 let throttle: Throttle;
@@ -23,13 +22,13 @@ beforeAll(() => {
 
 async function person() {
 	const email = `pw-${++counter}@example.org`;
-	const userId = await asSystem(app.database.db, (tx) => createUser(tx, email, 'テスト', PASSWORD));
+	const userId = await makeAccount(app.database.db, { email, password: PASSWORD });
 	const token = await createSession(app.database.db, userId, true, client());
 	return { userId, email, token };
 }
 
 const { post } = app;
-const hashOf = async (userId: string) => (await asSystem(app.database.db, (tx) => tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId))))[0].hash;
+const hashOf = (userId: string) => passwordHashOf(app.database.db, userId);
 
 describe('the account password form', () => {
 	it('refuses a short new password and a mismatched confirmation with their messages, and changes nothing', async () => {

@@ -7,10 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { useApp } from '../../../tests/helpers/app';
-import { asSystem } from '$lib/server/db/tenant';
-import { occurrences } from '$lib/server/events/schema';
 import { register } from '$lib/server/events/registrations';
-import { makeOrganizationWithProgram, residentOn } from '../../../tests/helpers/factories';
+import { makeOccurrence, makeOrganizationWithProgram, residentOn } from '../../../tests/helpers/factories';
 
 let organizationId: string;
 let programId: string;
@@ -97,13 +95,8 @@ describe("guessing residents' links", () => {
 	}, 60_000);
 
 	it("keeps a resident's registration link working after 100 wrong guesses from another address", async () => {
-		const startsAt = new Date(Date.now() + 7 * 86_400_000);
-		const [date] = await asSystem(app.database.db, (tx) =>
-			tx
-				.insert(occurrences)
-				.values({ organizationId, programId, day: startsAt.toISOString().slice(0, 10), startsAt, registrationOpen: true, capacity: 10, capacityUnit: 'people' })
-				.returning()
-		);
+		// A week from now, open for registration, 10 places.
+		const date = await makeOccurrence(app.database.db, organizationId, programId, { inDays: 7, registrationOpen: true, capacity: 10, capacityUnit: 'people' });
 		const registered = await register(residentOn(app.database.db, { ip: '192.0.2.30' }), { occurrenceId: date.id, registration: { name: 'つなぐ たろう', contact: 'taro@example.org', groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: 'links-http-test-0001' }, cardId: null });
 		const made = registered.ok ? registered.value : null;
 		if (!made?.token) throw new Error('not registered');

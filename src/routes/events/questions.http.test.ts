@@ -5,15 +5,11 @@
  * answers come back beside their fields with nothing written, and the window is said and enforced.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, asc, eq, sql } from 'drizzle-orm';
 import { testDatabase } from '../../../tests/helpers/db';
 import { startApp, type RunningApp } from '../../../tests/helpers/app';
-import { makeOrganizationWithProgram } from '../../../tests/helpers/factories';
+import { makeOrganizationWithProgram, makeRegistrationDefaults, makeScheduledDates, setDateSettings } from '../../../tests/helpers/factories';
+import { registrationsOf } from '../../../tests/helpers/rows';
 import type { Database } from '$lib/server/db';
-import { asSystem } from '$lib/server/db/tenant';
-import { occurrences, programRegistrationSettings, registrations } from '$lib/server/events/schema';
-import { syncOccurrences } from '$lib/server/events/occurrences';
-import { applyProgramDefaults } from '$lib/server/events/defaults';
 import type { Question } from '$lib/server/events/questions';
 import { todayInTokyo } from '$lib/server/clock';
 
@@ -29,12 +25,8 @@ const QUESTIONS: Question[] = [
 beforeAll(async () => {
 	database = await testDatabase();
 	const { organizationId, programId } = await makeOrganizationWithProgram(database.db);
-	await asSystem(database.db, async (tx) => {
-		await syncOccurrences(tx as never, todayInTokyo(), [programId]);
-		await tx.insert(programRegistrationSettings).values({ programId, organizationId, registrationOpen: true, capacity: 10, capacityUnit: 'groups', questions: QUESTIONS });
-		await applyProgramDefaults(tx, { programIds: [programId], fromDay: todayInTokyo() });
-	});
-	const [first] = await asSystem(database.db, (tx) => tx.select({ id: occurrences.id }).from(occurrences).where(eq(occurrences.programId, programId)).orderBy(asc(occurrences.startsAt)).limit(1));
+	const [first] = await makeScheduledDates(database.db, programId, todayInTokyo());
+	await makeRegistrationDefaults(database.db, organizationId, programId, { registrationOpen: true, capacity: 10, capacityUnit: 'groups', questions: QUESTIONS }, todayInTokyo());
 	dateId = first.id;
 	app = await startApp(database.adminUrl);
 }, 180_000);
@@ -58,7 +50,7 @@ const base: Array<[string, string]> = [
 	['consent', 'on'],
 	['submissionKey', 'http-test-aaaaaaaaaaaaaaaa']
 ];
-const held = () => asSystem(database.db, (tx) => tx.select().from(registrations).where(eq(registrations.occurrenceId, dateId)));
+const held = () => registrationsOf(database.db, dateId);
 
 describe('a date following its program’s defaults', () => {
 	it('takes registrations and shows the questions, a row per child', async () => {
@@ -135,20 +127,13 @@ describe('a date following its program’s defaults', () => {
 
 	it('says when registration opens and refuses before then', async () => {
 		const opens = new Date(Date.now() + 2 * 86_400_000);
-		await asSystem(database.db, (tx) => tx.update(occurrences).set({ registrationOpensAt: opens, followsProgram: false }).where(eq(occurrences.id, dateId)));
+		await setDateSettings(database.db, dateId, { registrationOpensAt: opens });
 		const html = await page();
 		expect(html).toMatch(/申込は\d+月\d+日\([^)]+\) \d+:\d\dから受け付けます。/);
 		expect(html).not.toContain('name="submissionKey"');
 		const response = await send([...base.filter(([k]) => k !== 'submissionKey' && k !== 'contact'), ['submissionKey', 'http-test-bbbbbbbbbbbbbbbb'], ['contact', 'other@example.org'], ['a.qgrade01.0.fgrade01', '小1'], ['a.qphoto01', 'on']]);
 		expect(response.status).toBe(409);
 		expect(await response.text()).toMatch(/申込は\d+月\d+日\([^)]+\) \d+:\d\dから受け付けます。/);
-		expect(
-			await asSystem(database.db, (tx) =>
-				tx
-					.select({ n: sql<number>`count(*)::int` })
-					.from(registrations)
-					.where(and(eq(registrations.occurrenceId, dateId)))
-			)
-		).toEqual([{ n: 3 }]); // the three registered above, none more
+		expect(await held()).toHaveLength(3); // the three registered above, none more
 	});
 });

@@ -10,10 +10,10 @@ import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../tests/helpers/people';
 import { makePlace, makeProgram } from '../../../tests/helpers/factories';
+import { auditEventsOf } from '../../../tests/helpers/rows';
 import type { Database } from '$lib/server/db';
 import { useDatabase } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
-import { asSystem } from '$lib/server/db/tenant';
 import { finderQuery, searchPrograms } from '$lib/server/directory';
 import type { Actor } from '$lib/server/auth/actor';
 import type { Role } from '$lib/server/network';
@@ -80,8 +80,7 @@ async function run(handler: Handler | undefined, who: Actor | null, path: string
 
 const find = async (q: string) => (await searchPrograms(database.db, finderQuery.parse({ q, per_page: '50' }), { now: new Date(), today: todayInTokyo() })).items.map((i) => i.title);
 
-const auditOf = async (entityId: string) =>
-	asSystem(database.db, async (tx) => (await tx.execute<{ action: string; organization_id: string; changed_fields: string[]; actor_user_id: string }>(sql`select action, organization_id, changed_fields, actor_user_id from audit_events where entity_id = ${entityId} order by id`)).rows);
+const auditOf = (entityId: string) => auditEventsOf(database.db, entityId);
 
 const programRow = async (id: string) => (await database.db.execute<{ title: string; summary: string; published: boolean }>(sql`select title, summary, published from programs where id = ${id}`)).rows[0];
 

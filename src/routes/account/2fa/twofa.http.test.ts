@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { Secret, TOTP } from 'otpauth';
 import { useApp } from '../../../../tests/helpers/app';
-import { asSystem } from '$lib/server/db/tenant';
-import { createSession, createUser } from '$lib/server/auth';
+import { makeAccount } from '../../../../tests/helpers/people';
+import { createSession } from '$lib/server/auth';
 
 const app = useApp();
 let counter = 0;
@@ -17,7 +17,7 @@ const PASSWORD = 'a long enough passphrase';
 /** A new account with a signed-in session (fully signed in, or waiting for its second factor). */
 async function person(mfaPassed = true) {
 	const email = `twofa-${++counter}@example.org`;
-	const userId = await asSystem(app.database.db, (tx) => createUser(tx, email, 'テスト', PASSWORD));
+	const userId = await makeAccount(app.database.db, { email, password: PASSWORD });
 	const token = await createSession(app.database.db, userId, mfaPassed, { ip: '192.0.2.20', userAgent: 'vitest' });
 	return { userId, email, token };
 }

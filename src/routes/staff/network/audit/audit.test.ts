@@ -5,10 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../../tests/helpers/people';
+import { makeAuditEvents } from '../../../../../tests/helpers/factories';
 import type { Database } from '$lib/server/db';
 import { useDatabase } from '$lib/server/db';
-import { asSystem, withAccess } from '$lib/server/db/tenant';
-import { listAuditEvents, recordAudit, verifyAuditChain } from '$lib/server/audit';
+import { withAccess } from '$lib/server/db/tenant';
+import { listAuditEvents, verifyAuditChain, type AuditEntry } from '$lib/server/audit';
 import type { Actor } from '$lib/server/auth/actor';
 import type { Role } from '$lib/server/network';
 import type { Locale } from '$lib/i18n';
@@ -66,12 +67,13 @@ beforeAll(async () => {
 	orgAdminB = actor(cast.people.adminB.userId, [[cast.orgB, 'org_admin']]);
 	secretariat = actor(cast.people.secretariat.userId, [[cast.secretariatOrg, 'secretariat_admin']], true);
 	const o = (who: Actor, userAgent = 'vitest') => ({ actorUserId: who.userId, ip: '192.0.2.9', userAgent, requestId: 'seed' });
-	await asSystem(database.db, async (tx) => {
-		for (let i = 0; i < 3; i++) await recordAudit(tx, o(orgAdminA), { action: 'member.role_change', organizationId: cast.orgA, entityType: 'membership', entityId: `a${i}`, changedFields: ['role'] });
-		await recordAudit(tx, o(orgAdminA, '=HYPERLINK("http://evil.example","click")'), { action: 'member.invite', organizationId: cast.orgA, entityType: 'invitation', changedFields: ['email', 'role'] });
-		for (let i = 0; i < 2; i++) await recordAudit(tx, o(orgAdminB), { action: 'member.remove', organizationId: cast.orgB, entityType: 'membership', entityId: `b${i}`, changedFields: ['role'] });
-		await recordAudit(tx, o(secretariat), { action: 'session.login', entityType: 'user', entityId: secretariat.userId });
-	});
+	const by = (who: Actor, entry: AuditEntry, userAgent?: string) => ({ origin: o(who, userAgent), entry });
+	await makeAuditEvents(database.db, [
+		...[0, 1, 2].map((i) => by(orgAdminA, { action: 'member.role_change', organizationId: cast.orgA, entityType: 'membership', entityId: `a${i}`, changedFields: ['role'] })),
+		by(orgAdminA, { action: 'member.invite', organizationId: cast.orgA, entityType: 'invitation', changedFields: ['email', 'role'] }, '=HYPERLINK("http://evil.example","click")'),
+		...[0, 1].map((i) => by(orgAdminB, { action: 'member.remove', organizationId: cast.orgB, entityType: 'membership', entityId: `b${i}`, changedFields: ['role'] })),
+		by(secretariat, { action: 'session.login', entityType: 'user', entityId: secretariat.userId })
+	]);
 });
 afterAll(() => database?.close());
 

@@ -1,0 +1,33 @@
+/**
+ * What a test reads back to check what the app wrote: rows of private tables, read in the system
+ * context (past row-level security, which the tests of access check on their own), in the shape
+ * the assertions compare.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../src/lib/server/db';
+import { asSystem } from '../../src/lib/server/db/tenant';
+import { users } from '../../src/lib/server/auth/schema';
+import { registrations } from '../../src/lib/server/events/schema';
+
+export interface AuditRow {
+	action: string;
+	organization_id: string;
+	changed_fields: string[];
+	actor_user_id: string;
+}
+
+/** The audit records about one entity (a program, a place, an organisation), oldest first, as stored. */
+export async function auditEventsOf(db: Db, entityId: string): Promise<AuditRow[]> {
+	return asSystem(db, async (tx) => (await tx.execute<{ action: string; organization_id: string; changed_fields: string[]; actor_user_id: string }>(sql`select action, organization_id, changed_fields, actor_user_id from audit_events where entity_id = ${entityId} order by id`)).rows);
+}
+
+/** Every registration for one date, whatever its status, as stored (contacts and answers sealed). */
+export async function registrationsOf(db: Db, occurrenceId: string) {
+	return asSystem(db, (tx) => tx.select().from(registrations).where(eq(registrations.occurrenceId, occurrenceId)));
+}
+
+/** The stored password hash of an account. */
+export async function passwordHashOf(db: Db, userId: string): Promise<string> {
+	const [row] = await asSystem(db, (tx) => tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)));
+	return row.hash;
+}
