@@ -10,11 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { useApp } from '../../../../tests/helpers/app';
-import { makePlace, makeProgram } from '../../../../tests/helpers/factories';
+import { makeOccurrence, makePlace, makeProgram } from '../../../../tests/helpers/factories';
 import type { Cast } from '../../../../tests/helpers/people';
-import { asSystem } from '$lib/server/db/tenant';
 import { localDay } from '$lib/server/directory';
-import { occurrences } from '$lib/server/events/schema';
 import { issueCard } from '$lib/server/participation';
 import { systemScope } from '$lib/server/scope/system';
 import { openApiDocument } from '$lib/server/api/openapi';
@@ -172,12 +170,8 @@ describe('real answers of the built app match the document', () => {
 			});
 			programB = await makeProgram(database.db, cast.orgB);
 			const day = localDay(new Date());
-			[{ id: today }] = await asSystem(database.db, (tx) =>
-				tx
-					.insert(occurrences)
-					.values({ organizationId: cast.orgA, programId: program, day, startsAt: new Date(`${day}T10:00:00+09:00`) })
-					.returning({ id: occurrences.id })
-			);
+			// Today's date of the program, with no registration of its own (it follows the program, which has no settings).
+			({ id: today } = await makeOccurrence(database.db, cast.orgA, program, { startsAt: new Date(`${day}T10:00:00+09:00`), followsProgram: true }));
 			card = (await issueCard(systemScope(database.db, 'test:openapi'), { organizationIds: [cast.orgA], ageBand: '30s', gender: 'female' })).code;
 		}
 	});
@@ -287,6 +281,11 @@ describe('real answers of the built app match the document', () => {
 		await check('/consultations', '/consultations', 404, post({ message: 'x', organization_id: '00000000-0000-4000-8000-000000000000' }));
 		const nul = await check('/consultations', '/consultations', 400, post({ message: 'a\u0000b' }));
 		expect(nul.error.code).toBe('control_character');
+	});
+
+	it('the LINE webhook with no channel configured: 404 as documented', async () => {
+		const answer = await check('/line/webhook', '/line/webhook', 404, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-line-signature': 'c2lnbmF0dXJl' }, body: JSON.stringify({ destination: 'U0', events: [] }) });
+		expect(answer.error.code).toBe('not_found');
 	});
 
 	it('a burst beyond the admission limits: 503 overloaded, as documented for every path', async () => {
