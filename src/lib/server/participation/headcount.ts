@@ -23,6 +23,22 @@ export const tapInput = z.object({
 export const tapBatch = z.object({ taps: z.array(tapInput).min(1).max(500) });
 export type Tap = z.infer<typeof tapInput>;
 
+/**
+ * One tap from the counting page's form without JavaScript: its key is the one the server made
+ * when it drew the page (a UUID), the date is optional (empty: none), gender defaults to not
+ * given, and the visit is a first one unless marked `repeat`. Counted now.
+ */
+export const tapForm = z
+	.object({
+		clientKey: z.guid(),
+		programId: z.guid(),
+		occurrenceId: z.union([z.literal('').transform(() => null), z.guid()]).default(null),
+		ageBand: z.enum(AGE_BANDS),
+		gender: z.enum(GENDERS).default('not_given'),
+		visit: z.string().optional()
+	})
+	.transform(({ visit, ...tap }): Tap => ({ ...tap, countedAt: new Date(), firstVisit: visit !== 'repeat' }));
+
 export type TapRefusal = 'foreign_program' | 'bad_occurrence' | 'bad_time';
 export type TapsOutcome = Result<{ accepted: string[]; duplicates: string[] }, TapRefusal, { clientKey: string }>;
 

@@ -4,7 +4,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { UUID } from '$lib/server/directory';
 import { countPage } from '$lib/server/staff/event-pages';
-import { recordTaps, undoTap, AGE_BANDS, GENDERS, type Tap } from '$lib/server/participation';
+import { recordTaps, undoTap, tapForm, AGE_BANDS, GENDERS } from '$lib/server/participation';
 import { todayInTokyo } from '$lib/server/clock';
 
 export const load: PageServerLoad = async (event) => {
@@ -34,13 +34,11 @@ export const actions: Actions = {
 		const scope = requireOrganization(event, 'attendance.record');
 		const { organizationId } = scope;
 		const form = await event.request.formData();
-		const programId = String(form.get('programId') ?? '');
-		const occurrenceId = String(form.get('occurrenceId') ?? '') || null;
-		const ageBand = String(form.get('ageBand') ?? '');
-		const gender = String(form.get('gender') ?? 'not_given');
-		const clientKey = String(form.get('clientKey') ?? '');
-		if (!UUID.test(programId) || !(AGE_BANDS as readonly string[]).includes(ageBand) || !(GENDERS as readonly string[]).includes(gender) || !UUID.test(clientKey)) return fail(400, { error: 'api.error.invalid' });
-		const tap = { clientKey, programId, occurrenceId, countedAt: new Date(), ageBand, gender, firstVisit: form.get('visit') !== 'repeat' } as Tap;
+		const field = (name: string) => form.get(name) ?? undefined;
+		const parsed = tapForm.safeParse({ clientKey: field('clientKey'), programId: field('programId'), occurrenceId: field('occurrenceId'), ageBand: field('ageBand'), gender: field('gender'), visit: field('visit') });
+		if (!parsed.success) return fail(400, { error: 'api.error.invalid' });
+		const tap = parsed.data;
+		const { programId, clientKey } = tap;
 		const result = await recordTaps(scope, { taps: [tap] });
 		if (!result.ok) error(404, 'Not Found');
 		redirect(303, `/staff/orgs/${organizationId}/count?program=${programId}&done=tap&last=${clientKey}`);
