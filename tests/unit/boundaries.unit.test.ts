@@ -32,14 +32,16 @@ describe('import boundaries', () => {
 		expect(await violations('clean')).toEqual([]);
 	});
 
-	it('reports an upward import, a deep import past index.ts and the cycles they make', async () => {
+	it('reports an upward import, a deep import past index.ts, the cycles they make and a scope minted outside auth', async () => {
 		expect(await violations('violations')).toEqual([
 			'module-through-index: src/lib/server/referrals/handoff.ts → src/lib/server/consultations/notes.ts',
 			'no-module-cycle: src/lib/server/consultations → src/lib/server/mail',
 			'no-module-cycle: src/lib/server/consultations → src/lib/server/referrals',
 			'no-module-cycle: src/lib/server/mail → src/lib/server/consultations',
 			'no-module-cycle: src/lib/server/referrals → src/lib/server/consultations',
-			'platform-not-upward: src/lib/server/mail/send.ts → src/lib/server/consultations/index.ts'
+			'platform-not-upward: src/lib/server/cache/index.ts → src/lib/server/referrals/index.ts',
+			'platform-not-upward: src/lib/server/mail/send.ts → src/lib/server/consultations/index.ts',
+			'scope-minted-by-auth: src/routes/page.server.ts → src/lib/server/scope/scope.ts'
 		]);
 	});
 });
