@@ -1,7 +1,91 @@
 /**
- * The bench's load generator (the same as bench/run.ts's): `requests` GETs, `concurrency` at a
- * time on keep-alive connections (fetch/undici), after a warm-up, stopping at a time cap.
+ * What the bench runs share: the app under load (`startBenchApp`, the production server on a free
+ * port) and the load generator: `requests` GETs, `concurrency` at a time on keep-alive connections
+ * (fetch/undici), after a warm-up, stopping at a time cap.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export interface BenchApp {
+	base: string;
+	child: ChildProcess;
+	stop(): Promise<void>;
+}
+
+export interface BenchAppOptions {
+	/** The build scripts/serve.ts serves (adapter-node's output). */
+	buildDir: string;
+	/** The run's own variables over the common ones (its DATA_DIR, database, workers, cache). */
+	env: NodeJS.ProcessEnv;
+	/** Inherited variables the run must not pass on (a DATABASE_URL meant for something else). */
+	unset?: string[];
+	/** Modules node preloads into the server (the CPU profiler), with an IPC channel to talk to them. */
+	preload?: string[];
+}
+
+/**
+ * The production server (`tsx scripts/serve.ts <build>`) on a free loopback port, as the bench
+ * runs measure it: NODE_ENV=production, a 1 MB body limit, 128 KiB headers (long search URLs),
+ * then the run's own environment; resolved once /healthz answers (up to 300 s: a first start may
+ * load a region), rejected with the server's last output if it exits or never gets there.
+ */
+export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp> {
+	const port = await freePort();
+	const base = `http://127.0.0.1:${port}`;
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		NODE_ENV: 'production',
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		ORIGIN: base,
+		BODY_SIZE_LIMIT: '1M',
+		NODE_OPTIONS: '--max-http-header-size=131072',
+		...options.env
+	};
+	for (const name of options.unset ?? []) delete env[name];
+	const preload = (options.preload ?? []).flatMap((module) => ['--import', module]);
+	const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'scripts/serve.ts', options.buildDir], { env, stdio: ['ignore', 'ignore', 'pipe', ...(preload.length ? (['ipc'] as const) : [])] });
+	let stderr = '';
+	child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	const deadline = Date.now() + 300_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`bench: the app exited (${child.exitCode}) during start-up:\n${stderr}`);
+		if (Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`bench: the app did not become healthy in 300 s:\n${stderr}`);
+		}
+		const ok = await fetch(`${base}/healthz`).then(
+			(r) => r.ok,
+			() => false
+		);
+		if (ok) break;
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	return {
+		base,
+		child,
+		async stop() {
+			if (child.exitCode !== null) return;
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+			await exited;
+			clearTimeout(timer);
+		}
+	};
+}
+
 export interface LoadResult {
 	latencies: number[];
 	errors: number;

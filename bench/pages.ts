@@ -17,13 +17,12 @@
  * top self-time functions and modules. Results: stdout and bench/out/pages.md (profiles in
  * bench/out/profiles/).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { load, percentile } from './load';
+import { load, percentile, startBenchApp, type BenchApp } from './load';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
@@ -56,70 +55,14 @@ const noCache = args['no-cache'];
 const dataDir = path.resolve(process.env.DATA_DIR ?? 'data/bench-pages');
 if (dataDir === path.resolve('data')) throw new Error('bench: refusing to use ./data (the demo database); set DATA_DIR elsewhere');
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
+/** The app on its own embedded server in DATA_DIR (never a DATABASE_URL from the environment), with the profiler preloaded when profiling. */
+function startApp(buildDir: string, profile: boolean): Promise<BenchApp> {
+	return startBenchApp({
+		buildDir,
+		env: { DATA_DIR: dataDir, WEB_CONCURRENCY: String(workers), ...(noCache ? { PUBLIC_CACHE_SECONDS: '0' } : {}) },
+		unset: ['DATABASE_URL', 'DATABASE_APP_URL'],
+		preload: profile ? ['./bench/profiler.ts'] : []
 	});
-}
-
-interface App {
-	base: string;
-	child: ChildProcess;
-	stop(): Promise<void>;
-}
-
-async function startApp(buildDir: string, profile: boolean): Promise<App> {
-	const port = await freePort();
-	const env: NodeJS.ProcessEnv = {
-		...process.env,
-		NODE_ENV: 'production',
-		PORT: String(port),
-		HOST: '127.0.0.1',
-		ORIGIN: `http://127.0.0.1:${port}`,
-		DATA_DIR: dataDir,
-		BODY_SIZE_LIMIT: '1M',
-		WEB_CONCURRENCY: String(workers),
-		NODE_OPTIONS: '--max-http-header-size=131072',
-		...(noCache ? { PUBLIC_CACHE_SECONDS: '0' } : {})
-	};
-	delete env.DATABASE_URL;
-	delete env.DATABASE_APP_URL;
-	const preload = profile ? ['--import', './bench/profiler.ts'] : [];
-	const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'scripts/serve.ts', buildDir], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-	let stderr = '';
-	child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	const base = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 300_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`bench: the app exited (${child.exitCode}) during start-up:\n${stderr}`);
-		if (Date.now() > deadline) {
-			child.kill('SIGKILL');
-			throw new Error(`bench: the app did not become healthy in 300 s:\n${stderr}`);
-		}
-		const ok = await fetch(`${base}/healthz`).then(
-			(r) => r.ok,
-			() => false
-		);
-		if (ok) break;
-		await new Promise((r) => setTimeout(r, 250));
-	}
-	return {
-		base,
-		child,
-		async stop() {
-			if (child.exitCode !== null) return;
-			child.kill('SIGTERM');
-			const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-			await exited;
-			clearTimeout(timer);
-		}
-	};
 }
 
 /** The public pages, their ids found the way a visitor finds them (links in the pages themselves). */

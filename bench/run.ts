@@ -14,9 +14,8 @@
  *
  * Results: a Markdown table on stdout and in bench/out/latest.md.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,7 +26,7 @@ import { parseFinderParams } from '../src/lib/server/directory/finder-query';
 import { searchPrograms } from '../src/lib/server/directory/finder/index';
 import { localDay } from '../src/lib/server/directory/schedule';
 import { generateRegion, rebuildUpcomingDates, sizesFor } from './generate';
-import { load, percentile } from './load';
+import { load, percentile, startBenchApp, type BenchApp } from './load';
 import { occurrencesStale, syncAllOccurrences } from '../src/lib/server/events/occurrences';
 import { systemScope } from '../src/lib/server/scope';
 
@@ -176,68 +175,13 @@ async function ensureRegion(target: Target): Promise<Record<string, number>> {
 
 // ───────────────────────────────────────────────────────────── the app
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
+/** The app on the target's database (DATABASE_URL, the demo region off), its files in DATA_DIR (default data/scale). */
+function startApp(target: Target): Promise<BenchApp> {
+	return startBenchApp({
+		buildDir,
+		env: { DATABASE_URL: target.url, DATA_DIR: path.resolve(process.env.DATA_DIR ?? 'data/scale'), DEMO_REGION: 'off' },
+		unset: ['DATABASE_APP_URL']
 	});
-}
-
-interface App {
-	base: string;
-	child: ChildProcess;
-	stop(): Promise<void>;
-}
-
-async function startApp(target: Target): Promise<App> {
-	const port = await freePort();
-	const env: NodeJS.ProcessEnv = {
-		...process.env,
-		NODE_ENV: 'production',
-		PORT: String(port),
-		HOST: '127.0.0.1',
-		ORIGIN: `http://127.0.0.1:${port}`,
-		DATABASE_URL: target.url,
-		DATA_DIR: path.resolve(process.env.DATA_DIR ?? 'data/scale'),
-		DEMO_REGION: 'off',
-		BODY_SIZE_LIMIT: '1M',
-		NODE_OPTIONS: '--max-http-header-size=131072'
-	};
-	delete env.DATABASE_APP_URL;
-	const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts', buildDir], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-	let stderr = '';
-	child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
-	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-	const base = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 300_000;
-	let ready = false;
-	while (!ready) {
-		if (child.exitCode !== null) throw new Error(`bench: the app exited (${child.exitCode}) during start-up:\n${stderr}`);
-		if (Date.now() > deadline) {
-			child.kill('SIGKILL');
-			throw new Error(`bench: the app did not become healthy in 300 s:\n${stderr}`);
-		}
-		ready = await fetch(`${base}/healthz`).then(
-			(r) => r.ok,
-			() => false
-		);
-		if (!ready) await new Promise((r) => setTimeout(r, 250));
-	}
-	return {
-		base,
-		child,
-		async stop() {
-			if (child.exitCode !== null) return;
-			child.kill('SIGTERM');
-			const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-			await exited;
-			clearTimeout(timer);
-		}
-	};
 }
 
 // ───────────────────────────────────────────────────────────── load
@@ -368,7 +312,7 @@ function table(results: Result[], staticRps: number): string {
 async function runTarget(name: string): Promise<string> {
 	console.log(`bench[${name}]: opening the database …`);
 	const target = await openTarget(name);
-	let app: App | null = null;
+	let app: BenchApp | null = null;
 	try {
 		const counts = await ensureRegion(target);
 		// The region is written by the owner connection; the app starts after, with cold caches
