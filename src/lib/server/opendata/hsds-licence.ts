@@ -1,7 +1,8 @@
 /**
  * Every HSDS answer states the directory's licence as it is now (the secretariat's choice): in a
- * page's and the root's `license` and as a `Link: rel="license"` header (RFC 4946). The readers in
- * ./hsds.ts build bodies with the default; this puts the current licence in at the edge.
+ * page's and the root's `license` and as a `Link: rel="license"` header (RFC 4946). `hsdsJson`
+ * is the one place that reads it for an answer; it hands it to the builder of the body (./hsds.ts,
+ * ./hsds-pages.ts) and puts it in the header.
  */
 import { json } from '@sveltejs/kit';
 import { translator } from '$lib/i18n';
@@ -15,13 +16,13 @@ export function hsdsLicenceOf(licence: DirectoryLicence): HsdsLicence {
 	return licence.terms === 'public_domain' && !licence.attribution ? base : { ...base, attribution: creditLine(licence, translator('ja')('app.name')) };
 }
 
-/** The body with its `license` (a page's, the root's) replaced by the current licence; other bodies as they are. */
-export function withLicence<T>(body: T, licence: HsdsLicence): T {
-	return body && typeof body === 'object' && 'license' in body ? { ...body, license: licence } : body;
+/** The directory's licence now, as HSDS answers state it. */
+export async function currentHsdsLicence(db: Pick<Db, 'select'>): Promise<HsdsLicence> {
+	return hsdsLicenceOf(await directoryLicence(db));
 }
 
-/** An HSDS JSON answer: public, cacheable, the current licence in the body and the Link header. */
-export async function hsdsJson(db: Pick<Db, 'select'>, body: unknown): Promise<Response> {
-	const licence = hsdsLicenceOf(await directoryLicence(db));
-	return json(withLicence(body, licence), { headers: hsdsHeaders(licence) });
+/** An HSDS JSON answer: public, cacheable, its body built under the current licence, which the Link header states too. */
+export async function hsdsJson(db: Pick<Db, 'select'>, build: (licence: HsdsLicence) => unknown): Promise<Response> {
+	const licence = await currentHsdsLicence(db);
+	return json(await build(licence), { headers: hsdsHeaders(licence) });
 }

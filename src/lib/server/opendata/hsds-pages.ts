@@ -5,7 +5,7 @@
  */
 import type { Db } from '../db';
 import { getOrganization, getOrganizations, getPrograms, publishedProgramPlaces, programIdsMatching, programSummaries, placeCentre, distanceKm, type ProgramDetail } from '../directory';
-import { hsdsOrganization, hsdsOrganizationBrief, hsdsPage, hsdsService, hsdsServiceBrief, hsdsServiceAtLocationNested, serviceAtLocationId, type HsdsPage, type HsdsPaging, type Json } from './hsds';
+import { hsdsOrganization, hsdsOrganizationBrief, hsdsPage, hsdsService, hsdsServiceBrief, hsdsServiceAtLocationNested, serviceAtLocationId, type HsdsLicence, type HsdsPage, type HsdsPaging, type Json } from './hsds';
 import type { HsdsQuery } from './hsds-query';
 import { allTaxonomies, allTerms, hsdsTaxonomy, hsdsTerm, type HsdsTaxonomy, type HsdsTaxonomyTerm } from './hsds-taxonomy';
 
@@ -87,9 +87,9 @@ export async function hsdsServiceFilter(db: Db, q: HsdsQuery): Promise<HsdsFilte
 
 const serviceItem = (d: ProgramDetail, origin: string, full: boolean | undefined) => (full ? hsdsService(d, origin) : { ...hsdsServiceBrief(d, origin), organization: hsdsOrganizationBrief(d.organization, origin) });
 
-export async function hsdsServicePage(db: Db, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }): Promise<HsdsPage<Json>> {
+export async function hsdsServicePage(db: Db, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }, licence: HsdsLicence): Promise<HsdsPage<Json>> {
 	const ids = await publishedServiceIds(db, filter);
-	const { page, slice } = hsdsPage(ids, paging);
+	const { page, slice } = hsdsPage(ids, paging, licence);
 	const contents = (await getPrograms(db, slice)).map((d) => serviceItem(d, origin, filter.full));
 	return { ...page, contents };
 }
@@ -105,9 +105,9 @@ export async function hsdsServiceById(db: Db, id: string, origin: string): Promi
 	return d ? hsdsService(d, origin) : null;
 }
 
-export async function hsdsOrganizationPage(db: Db, origin: string, paging: HsdsPaging, filter: { search?: string }): Promise<HsdsPage<Json>> {
+export async function hsdsOrganizationPage(db: Db, origin: string, paging: HsdsPaging, filter: { search?: string }, licence: HsdsLicence): Promise<HsdsPage<Json>> {
 	const all = (await getOrganizations(db)).filter((d) => matches(filter.search, d.organization.name)).sort((a, b) => a.organization.name.localeCompare(b.organization.name, 'ja') || a.organization.id.localeCompare(b.organization.id));
-	const { page, slice } = hsdsPage(all, paging);
+	const { page, slice } = hsdsPage(all, paging, licence);
 	return { ...page, contents: slice.map((d) => hsdsOrganizationBrief(d.organization, origin)) };
 }
 
@@ -144,8 +144,8 @@ async function nested(db: Db, pairs: Array<{ programId: string; locationId: stri
 	});
 }
 
-export async function hsdsServiceAtLocationPage(db: Db, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }): Promise<HsdsPage<Json>> {
-	const { page, slice } = hsdsPage(await serviceAtLocationPairs(db, filter), paging);
+export async function hsdsServiceAtLocationPage(db: Db, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }, licence: HsdsLicence): Promise<HsdsPage<Json>> {
+	const { page, slice } = hsdsPage(await serviceAtLocationPairs(db, filter), paging, licence);
 	return { ...page, contents: await nested(db, slice, origin, filter.full ?? false) };
 }
 
@@ -156,10 +156,11 @@ export async function hsdsServiceAtLocationById(db: Db, id: string, origin: stri
 	return found ?? null;
 }
 
-export function hsdsTaxonomyPage(paging: HsdsPaging, filter: { search?: string }): HsdsPage<HsdsTaxonomy> {
+export function hsdsTaxonomyPage(paging: HsdsPaging, filter: { search?: string }, licence: HsdsLicence): HsdsPage<HsdsTaxonomy> {
 	const { page, slice } = hsdsPage(
 		allTaxonomies().filter((t) => matches(filter.search, t.name, t.description)),
-		paging
+		paging,
+		licence
 	);
 	return { ...page, contents: slice };
 }
@@ -168,10 +169,10 @@ export function hsdsTaxonomyById(id: string): HsdsTaxonomy | null {
 	return allTaxonomies().find((t) => t.id === id) ?? null;
 }
 
-export function hsdsTermPage(paging: HsdsPaging, filter: { search?: string; taxonomyId?: string; parentId?: string }): HsdsPage<HsdsTaxonomyTerm> {
+export function hsdsTermPage(paging: HsdsPaging, filter: { search?: string; taxonomyId?: string; parentId?: string }, licence: HsdsLicence): HsdsPage<HsdsTaxonomyTerm> {
 	// tsunagu's taxonomies are flat: every term is a top-level term, none has a parent.
 	const terms = allTerms().filter((t) => matches(filter.search, t.name, t.description, t.code) && (!filter.taxonomyId || t.taxonomy_id === filter.taxonomyId) && !filter.parentId);
-	const { page, slice } = hsdsPage(terms, paging);
+	const { page, slice } = hsdsPage(terms, paging, licence);
 	return { ...page, contents: slice };
 }
 

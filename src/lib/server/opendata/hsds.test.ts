@@ -14,7 +14,23 @@ import { makeOrganizationWithProgram, makePlace, makeProgram } from '../../../..
 import type { Database } from '../db';
 import { asSystem } from '../db/tenant';
 import { getProgram } from '../directory';
-import { hsdsServiceFilter, hsdsServiceRecords, allTaxonomies, allTerms, hsdsServiceAtLocationById, hsdsServiceAtLocationPage, hsdsTermPage, hsdsTaxonomyPage, hsdsOrganizationById, hsdsOrganizationPage, hsdsServiceById, hsdsServicePage, parseHsdsQuery, publishedServiceIds } from './index';
+import {
+	hsdsServiceFilter,
+	hsdsServiceRecords,
+	allTaxonomies,
+	allTerms,
+	hsdsServiceAtLocationById,
+	hsdsServiceAtLocationPage,
+	hsdsTermPage,
+	hsdsTaxonomyPage,
+	hsdsOrganizationById,
+	hsdsOrganizationPage,
+	hsdsServiceById,
+	hsdsServicePage,
+	parseHsdsQuery,
+	publishedServiceIds,
+	HSDS_LICENCE
+} from './index';
 
 const ORIGIN = 'https://tsunagu.test';
 let database: Database;
@@ -57,7 +73,7 @@ describe('HSDS records of the demo region', () => {
 		let page = 1;
 		let seen = 0;
 		for (;;) {
-			const result = await hsdsServicePage(database.db, ORIGIN, { page, perPage: 40 }, {});
+			const result = await hsdsServicePage(database.db, ORIGIN, { page, perPage: 40 }, {}, HSDS_LICENCE);
 			for (const item of result.contents) expect(hsdsErrors('service_list', item), String(item.id)).toEqual([]);
 			seen += result.size;
 			if (result.last_page) break;
@@ -74,7 +90,7 @@ describe('HSDS records of the demo region', () => {
 			if (errors.length) invalid[id] = errors.slice(0, 5);
 		}
 		expect(invalid).toEqual({});
-		const list = await hsdsOrganizationPage(database.db, ORIGIN, { page: 1, perPage: 100 }, {});
+		const list = await hsdsOrganizationPage(database.db, ORIGIN, { page: 1, perPage: 100 }, {}, HSDS_LICENCE);
 		expect(list.total_items).toBe(published.length);
 		for (const item of list.contents) expect(hsdsErrors('organization_list', item), String(item.id)).toEqual([]);
 		// Organisations with no published program are reachable too.
@@ -83,7 +99,7 @@ describe('HSDS records of the demo region', () => {
 	}, 120_000);
 
 	it('every service_at_location validates (list items against service_at_location_list.json, by id fully nested against service_at_location.json)', async () => {
-		const list = await hsdsServiceAtLocationPage(database.db, ORIGIN, { page: 1, perPage: 100_000 }, {});
+		const list = await hsdsServiceAtLocationPage(database.db, ORIGIN, { page: 1, perPage: 100_000 }, {}, HSDS_LICENCE);
 		const [{ n }] = await rows<{ n: number }>(sql`select count(*)::int as n from program_locations pl join programs p on p.id = pl.program_id join organizations o on o.id = p.organization_id where p.published and o.published`);
 		expect(list.total_items).toBe(n);
 		for (const item of list.contents) expect(hsdsErrors('service_at_location_list', item), String(item.id)).toEqual([]);
@@ -103,11 +119,11 @@ describe('HSDS records of the demo region', () => {
 		const ibasho = terms.find((t) => t.code === 'ibasho')!;
 		expect(ibasho).toMatchObject({ name: '居場所', description: 'Drop-in place', language: 'ja' });
 		expect(new Set(terms.map((t) => t.id)).size).toBe(terms.length);
-		const forms = hsdsTermPage({ page: 1, perPage: 100 }, { taxonomyId: ibasho.taxonomy_id });
+		const forms = hsdsTermPage({ page: 1, perPage: 100 }, { taxonomyId: ibasho.taxonomy_id }, HSDS_LICENCE);
 		expect(forms.total_items).toBeGreaterThan(1);
 		for (const t of forms.contents) expect(t.taxonomy_id).toBe(ibasho.taxonomy_id);
-		expect(hsdsTermPage({ page: 1, perPage: 100 }, { parentId: ibasho.id }).total_items).toBe(0);
-		expect(hsdsTaxonomyPage({ page: 1, perPage: 2 }, {})).toMatchObject({ total_items: 4, total_pages: 2, size: 2 });
+		expect(hsdsTermPage({ page: 1, perPage: 100 }, { parentId: ibasho.id }, HSDS_LICENCE).total_items).toBe(0);
+		expect(hsdsTaxonomyPage({ page: 1, perPage: 2 }, {}, HSDS_LICENCE)).toMatchObject({ total_items: 4, total_pages: 2, size: 2 });
 	});
 });
 
@@ -184,7 +200,7 @@ describe('unpublished records never appear', () => {
 		expect(await hsdsServiceById(database.db, program.id, ORIGIN)).toBeNull();
 		expect(await hsdsServiceById(database.db, otherPrograms[0].id, ORIGIN)).toBeNull();
 		expect(await hsdsOrganizationById(database.db, other.id, ORIGIN)).toBeNull();
-		const orgs = await hsdsOrganizationPage(database.db, ORIGIN, { page: 1, perPage: 100 }, {});
+		const orgs = await hsdsOrganizationPage(database.db, ORIGIN, { page: 1, perPage: 100 }, {}, HSDS_LICENCE);
 		expect(orgs.contents.map((c) => c.id)).not.toContain(other.id);
 		const own = (await hsdsOrganizationById(database.db, program.organization_id, ORIGIN)) as Json;
 		expect((own.services ?? []).map((x: Json) => x.id)).toEqual([kept]);
@@ -196,34 +212,34 @@ describe('unpublished records never appear', () => {
 describe('paging and filters', () => {
 	it('pages as HSDS documents them, and filters by organisation and search', async () => {
 		const all = await publishedServiceIds(database.db);
-		const second = await hsdsServicePage(database.db, ORIGIN, { page: 2, perPage: 10 }, {});
+		const second = await hsdsServicePage(database.db, ORIGIN, { page: 2, perPage: 10 }, {}, HSDS_LICENCE);
 		expect(second).toMatchObject({ total_items: all.length, total_pages: Math.ceil(all.length / 10), page_number: 2, size: 10, first_page: false, last_page: false, empty: false });
 		expect(second.contents.map((c) => c.id)).toEqual(all.slice(10, 20));
 		expect(second.license).toMatchObject({ identifier: 'CC-BY-4.0' });
-		const beyond = await hsdsServicePage(database.db, ORIGIN, { page: 999, perPage: 10 }, {});
+		const beyond = await hsdsServicePage(database.db, ORIGIN, { page: 999, perPage: 10 }, {}, HSDS_LICENCE);
 		expect(beyond).toMatchObject({ size: 0, empty: true, last_page: true, contents: [] });
 		const mine = await makeOrganizationWithProgram(database.db);
 		const another = await makeProgram(database.db, mine.organizationId);
 		await makeProgram(database.db, mine.organizationId, { published: false });
-		const ofOrg = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { organizationId: mine.organizationId });
+		const ofOrg = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { organizationId: mine.organizationId }, HSDS_LICENCE);
 		expect(ofOrg.contents.map((c) => c.id).sort()).toEqual([mine.programId, another].sort());
 		for (const c of ofOrg.contents) expect(c.organization_id).toBe(mine.organizationId);
-		const found = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { search: '居場所' });
+		const found = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { search: '居場所' }, HSDS_LICENCE);
 		expect(found.total_items).toBeGreaterThan(0);
 		expect(found.total_items).toBeLessThan(all.length);
 		const ibasho = allTerms().find((t) => t.code === 'ibasho')!;
 		const withIbasho = await rows<{ id: string }>(sql`select p.id from programs p join organizations o on o.id = p.organization_id where 'ibasho' = any(p.forms) and p.published and o.published`);
-		const byTerm = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { taxonomyTermId: ibasho.id });
+		const byTerm = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { taxonomyTermId: ibasho.id }, HSDS_LICENCE);
 		expect(byTerm.contents.map((c) => c.id).sort()).toEqual(withIbasho.map((r) => r.id).sort());
 		const [target] = await rows<{ code: string; n: number }>(sql`select t as code, count(*)::int as n from programs p join organizations o on o.id = p.organization_id, unnest(p.targets) t where p.published and o.published group by t order by n desc limit 1`);
-		const byTarget = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { taxonomyTermId: allTerms().find((t) => t.code === target.code && t.taxonomy.includes('targets'))!.id });
+		const byTarget = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { taxonomyTermId: allTerms().find((t) => t.code === target.code && t.taxonomy.includes('targets'))!.id }, HSDS_LICENCE);
 		expect(byTarget.total_items).toBe(target.n);
-		const byTaxonomy = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { taxonomyId: ibasho.taxonomy_id });
+		const byTaxonomy = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { taxonomyId: ibasho.taxonomy_id }, HSDS_LICENCE);
 		expect(byTaxonomy.total_items).toBeGreaterThanOrEqual(withIbasho.length);
-		expect((await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 10 }, { taxonomyTermId: '00000000-0000-4000-8000-000000000000' })).total_items).toBe(0);
+		expect((await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 10 }, { taxonomyTermId: '00000000-0000-4000-8000-000000000000' }, HSDS_LICENCE)).total_items).toBe(0);
 		const recent = { id: mine.programId };
 		await rows(sql`update programs set updated_at = '2099-01-02T00:00:00Z' where id = ${recent.id}`);
-		const modified = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { modifiedAfter: new Date('2099-01-01T00:00:00Z') });
+		const modified = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 100 }, { modifiedAfter: new Date('2099-01-01T00:00:00Z') }, HSDS_LICENCE);
 		expect(modified.contents.map((c) => c.id)).toEqual([recent.id]);
 	});
 
@@ -257,19 +273,19 @@ describe('lists read in bulk', () => {
 		// What the lists did before: one program at a time (getProgram is one statement since issue 15's work, four before).
 		const before = await statements(() => Promise.all(ids.map((id) => getProgram(database.db, id))));
 		expect(before).toBe(50);
-		const page = await statements(() => hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 50 }, { full: true }));
+		const page = await statements(() => hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 50 }, { full: true }, HSDS_LICENCE));
 		expect(page).toBeLessThanOrEqual(6);
-		const taxonomy = await statements(() => hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 50 }, { taxonomyId: allTaxonomies()[2].id }));
+		const taxonomy = await statements(() => hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 50 }, { taxonomyId: allTaxonomies()[2].id }, HSDS_LICENCE));
 		expect(taxonomy).toBeLessThanOrEqual(10);
-		const orgs = await statements(() => hsdsOrganizationPage(database.db, ORIGIN, { page: 1, perPage: 100 }, {}));
+		const orgs = await statements(() => hsdsOrganizationPage(database.db, ORIGIN, { page: 1, perPage: 100 }, {}, HSDS_LICENCE));
 		expect(orgs).toBeLessThanOrEqual(2);
-		const places = await statements(() => hsdsServiceAtLocationPage(database.db, ORIGIN, { page: 1, perPage: 100 }, { full: true }));
+		const places = await statements(() => hsdsServiceAtLocationPage(database.db, ORIGIN, { page: 1, perPage: 100 }, { full: true }, HSDS_LICENCE));
 		expect(places).toBeLessThanOrEqual(10);
 	});
 
 	it('the bulk read gives the same records as reading one program at a time', async () => {
 		const ids = (await publishedServiceIds(database.db)).slice(0, 20);
-		const page = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 20 }, { full: true });
+		const page = await hsdsServicePage(database.db, ORIGIN, { page: 1, perPage: 20 }, { full: true }, HSDS_LICENCE);
 		const one = await Promise.all(ids.map((id) => hsdsServiceById(database.db, id, ORIGIN)));
 		expect(page.contents).toEqual(one);
 	});

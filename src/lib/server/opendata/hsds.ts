@@ -253,25 +253,26 @@ export interface HsdsLicence {
 	attribution?: string;
 }
 
-/** The default licence as stated in the HSDS answers; ./hsds-licence.ts states the secretariat's choice. */
+/** The default licence as stated in the HSDS answers (before the secretariat chooses; ./hsds-licence.ts reads the choice). */
 export const HSDS_LICENCE: HsdsLicence = { name: DIRECTORY_LICENCE.name, identifier: DIRECTORY_LICENCE.identifier, url: DIRECTORY_LICENCE.url };
 
-export function hsdsPage<T>(all: readonly T[], paging: HsdsPaging): { page: Omit<HsdsPage<unknown>, 'contents'>; slice: T[] } {
+/** One page of `all`, stating the licence the answer is under. */
+export function hsdsPage<T>(all: readonly T[], paging: HsdsPaging, licence: HsdsLicence): { page: Omit<HsdsPage<unknown>, 'contents'>; slice: T[] } {
 	const totalPages = Math.max(1, Math.ceil(all.length / paging.perPage));
 	const slice = all.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage);
 	return {
-		page: { total_items: all.length, total_pages: totalPages, page_number: paging.page, size: slice.length, first_page: paging.page === 1, last_page: paging.page >= totalPages, empty: slice.length === 0, license: HSDS_LICENCE },
+		page: { total_items: all.length, total_pages: totalPages, page_number: paging.page, size: slice.length, first_page: paging.page === 1, last_page: paging.page >= totalPages, empty: slice.length === 0, license: licence },
 		slice
 	};
 }
 
 /** The API's root (`/`): the HSDS version, its OpenAPI document, and the directory's licence. */
-export function hsdsRoot(licence: HsdsLicence = HSDS_LICENCE) {
+export function hsdsRoot(licence: HsdsLicence) {
 	return { version: HSDS_VERSION, openapi_url: HSDS_OPENAPI_URL, license: licence };
 }
 
 /** Headers of every HSDS answer: public, cacheable, readable cross-origin, and the licence as a link (RFC 4946). */
-export function hsdsHeaders(licence: HsdsLicence = HSDS_LICENCE): Record<string, string> {
+export function hsdsHeaders(licence: HsdsLicence): Record<string, string> {
 	return { 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*', link: `<${licence.url}>; rel="license"` };
 }
 

@@ -21,7 +21,7 @@ export { facilityListCsv, FACILITY_LIST_COLUMNS, type FacilityListWords } from '
 export { organizationCitation, citationText, type OrganizationCitation, type CitedOrganization } from './citation';
 export { OPEN_LICENCES, type OpenLicenceId } from './schema';
 export { hsdsRoot, hsdsHeaders, hsdsService, hsdsServiceBrief, hsdsOrganization, hsdsOrganizationBrief, hsdsPage, serviceStatus, HSDS_LICENCE, HSDS_VERSION, type HsdsLicence, type HsdsPage } from './hsds';
-export { hsdsJson, hsdsLicenceOf } from './hsds-licence';
+export { hsdsJson, hsdsLicenceOf, currentHsdsLicence } from './hsds-licence';
 export {
 	hsdsServicePage,
 	hsdsServiceRecords,

@@ -8,5 +8,5 @@ export const GET: RequestHandler = async ({ url }) => {
 	const parsed = parseHsdsQuery(url.searchParams);
 	if (!parsed.ok) return apiError(400, 'invalid_parameter', 'One or more query parameters are invalid.', parsed.errors);
 	const q = parsed.query;
-	return hsdsJson(db(), await hsdsOrganizationPage(db(), url.origin, q, { search: q.search }));
+	return hsdsJson(db(), (licence) => hsdsOrganizationPage(db(), url.origin, q, { search: q.search }, licence));
 };

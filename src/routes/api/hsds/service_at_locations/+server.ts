@@ -9,5 +9,5 @@ export const GET: RequestHandler = async ({ url }) => {
 	if (!parsed.ok) return apiError(400, 'invalid_parameter', 'One or more query parameters are invalid.', parsed.errors);
 	const filter = await hsdsServiceFilter(db(), parsed.query);
 	if (!filter.ok) return apiError(400, 'invalid_parameter', 'One or more query parameters are invalid.', filter.errors);
-	return hsdsJson(db(), await hsdsServiceAtLocationPage(db(), url.origin, parsed.query, filter.filter));
+	return hsdsJson(db(), (licence) => hsdsServiceAtLocationPage(db(), url.origin, parsed.query, filter.filter, licence));
 };

@@ -1,6 +1,6 @@
 import { db } from '$lib/server/db';
 import { apiError } from '$lib/server/api/respond';
-import { hsdsHeaders, hsdsJson, hsdsServicePage, hsdsServiceRecords, hsdsServiceFilter, parseHsdsQuery } from '$lib/server/opendata';
+import { currentHsdsLicence, hsdsHeaders, hsdsJson, hsdsServicePage, hsdsServiceRecords, hsdsServiceFilter, parseHsdsQuery } from '$lib/server/opendata';
 import type { RequestHandler } from './$types';
 
 /**
@@ -27,7 +27,7 @@ export const GET: RequestHandler = async ({ url }) => {
 				await records.return(undefined);
 			}
 		});
-		return new Response(body, { headers: { ...hsdsHeaders(), 'content-type': 'application/x-ndjson; charset=utf-8' } });
+		return new Response(body, { headers: { ...hsdsHeaders(await currentHsdsLicence(db())), 'content-type': 'application/x-ndjson; charset=utf-8' } });
 	}
-	return hsdsJson(db(), await hsdsServicePage(db(), url.origin, q, filter.filter));
+	return hsdsJson(db(), (licence) => hsdsServicePage(db(), url.origin, q, filter.filter, licence));
 };

@@ -7,5 +7,5 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = ({ url }) => {
 	const parsed = parseHsdsQuery(url.searchParams);
 	if (!parsed.ok) return apiError(400, 'invalid_parameter', 'One or more query parameters are invalid.', parsed.errors);
-	return hsdsJson(db(), hsdsTaxonomyPage(parsed.query, { search: parsed.query.search }));
+	return hsdsJson(db(), (licence) => hsdsTaxonomyPage(parsed.query, { search: parsed.query.search }, licence));
 };

@@ -8,5 +8,5 @@ export const GET: RequestHandler = ({ url }) => {
 	const parsed = parseHsdsQuery(url.searchParams);
 	if (!parsed.ok) return apiError(400, 'invalid_parameter', 'One or more query parameters are invalid.', parsed.errors);
 	const q = parsed.query;
-	return hsdsJson(db(), hsdsTermPage(q, { search: q.search, taxonomyId: q.taxonomyId, parentId: q.parentId }));
+	return hsdsJson(db(), (licence) => hsdsTermPage(q, { search: q.search, taxonomyId: q.taxonomyId, parentId: q.parentId }, licence));
 };

@@ -97,6 +97,9 @@ describe('the open-data licence page', () => {
 		const services = await get('/api/hsds/services?per_page=1', undefined, { accept: 'application/json' });
 		expect(services.headers.get('link')).toBe(link);
 		expect((await services.json()).license).toMatchObject({ identifier: 'CC0-1.0' });
+		const stream = await get('/api/hsds/services?format=ndjson', undefined, { accept: 'application/x-ndjson' });
+		expect(stream.headers.get('link')).toBe(link);
+		await stream.body?.cancel();
 		const terms = await (await get('/api/hsds/taxonomy_terms?per_page=1', undefined, { accept: 'application/json' })).json();
 		expect(terms.license).toMatchObject({ identifier: 'CC0-1.0' });
 

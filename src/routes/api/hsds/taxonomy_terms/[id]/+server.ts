@@ -8,5 +8,5 @@ export const GET: RequestHandler = ({ params }) => {
 	if (!idParam.safeParse(params.id).success) return apiError(400, 'invalid_id', 'The taxonomy term id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
 	const found = hsdsTermById(params.id);
 	if (!found) return apiError(404, 'not_found', 'No taxonomy term has this id.');
-	return hsdsJson(db(), found);
+	return hsdsJson(db(), () => found);
 };
