@@ -16,6 +16,7 @@ import { getOrganizations, getPrograms, type ProgramDetail } from '../directory'
 import { hsdsOrganization, HSDS_VERSION, type Json } from './hsds';
 import { allTaxonomies, allTerms, type HsdsTaxonomy, type HsdsTaxonomyTerm } from './hsds-taxonomy';
 import tables from './hsds-tables.json';
+import type { DirectoryLicence } from './licence';
 
 /**
  * HSDS's tabular data package: every table in HSDS order with its file name, its fields (names,
@@ -54,7 +55,8 @@ export interface ExportMeta {
 	/** Where the directory is published (the site's origin). */
 	origin: string;
 	title: string;
-	licence: { name: string; identifier: string; url: string; title: string };
+	/** The directory's licence (the secretariat's choice); the files state its Japanese page. */
+	licence: DirectoryLicence;
 }
 
 const byName = (a: { name: string; id: string }, b: { name: string; id: string }) => a.name.localeCompare(b.name, 'ja') || a.id.localeCompare(b.id);
@@ -89,7 +91,7 @@ export function hsdsJsonExport(directory: HsdsDirectory, meta: ExportMeta): Uint
 		hsds_version: HSDS_VERSION,
 		title: meta.title,
 		created: meta.created.toISOString(),
-		license: { name: meta.licence.name, identifier: meta.licence.identifier, url: meta.licence.url },
+		license: { name: meta.licence.name, identifier: meta.licence.identifier, url: meta.licence.url.ja },
 		source: `${meta.origin}/opendata`,
 		organizations: directory.organizations,
 		taxonomies: directory.taxonomies,
@@ -189,7 +191,7 @@ export function hsdsTabularExport(directory: HsdsDirectory, meta: ExportMeta): U
 		title: meta.title,
 		homepage: `${meta.origin}/opendata`,
 		created: meta.created.toISOString(),
-		licenses: [{ name: meta.licence.identifier, path: meta.licence.url, title: meta.licence.name }],
+		licenses: [{ name: meta.licence.identifier, path: meta.licence.url.ja, title: meta.licence.name }],
 		sources: [{ title: meta.title, path: `${meta.origin}/opendata` }],
 		resources: files.map(({ table, bytes }) => ({ ...table, encoding: 'utf-8', bytes: bytes.length, hash: `sha256:${sha256(bytes)}` }))
 	};

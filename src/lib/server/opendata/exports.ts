@@ -33,12 +33,6 @@ const NAMES = Object.keys(EXPORT_FILES) as ExportName[];
 /** The tables whose change can change an export (the notification's payload names the table). */
 export const EXPORT_TABLES: ReadonlySet<string> = new Set(['organizations', 'locations', 'programs', 'program_locations', 'schedules', 'taxonomy_terms', 'opendata_settings']);
 
-/** The licence the exports state: the secretariat's choice (opendata_settings), CC BY 4.0 by default. */
-async function exportLicence(db: Db): Promise<ExportMeta['licence']> {
-	const licence = await directoryLicence(db);
-	return { name: licence.name, identifier: licence.identifier, url: licence.url.ja, title: licence.title.ja };
-}
-
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 export interface ExportDatabase {
@@ -57,7 +51,8 @@ export async function regenerateExports(database: ExportDatabase, origin: string
 		() =>
 			runIn(systemScope(database.db, 'opendata_exports'), async (tx) => {
 				const directory = await hsdsDirectory(tx, origin);
-				const licence = await exportLicence(tx);
+				// The secretariat's choice (opendata_settings), CC BY 4.0 by default.
+				const licence = await directoryLicence(tx);
 				const stored = await tx.select({ name: opendataExports.name, sha256: opendataExports.sha256, generatedAt: opendataExports.generatedAt }).from(opendataExports);
 				const title = translator('ja')('opendata.exportTitle', { name: translator('ja')('app.name') });
 				const meta = (created: Date): ExportMeta => ({ created, origin, title, licence });
