@@ -189,6 +189,14 @@ export async function calendarEntry(db: Reader, occurrenceId: string): Promise<C
 	return (await entriesOf(db, rows))[0] ?? null;
 }
 
+/** A date as the public sees it (the event page): only a date of a published program; null otherwise, as for no such date. */
+export async function publicCalendarEntry(db: Reader, occurrenceId: string): Promise<CalendarEntry | null> {
+	const entry = await calendarEntry(db, occurrenceId);
+	if (!entry) return null;
+	const program = (await programSummaries(db, [entry.programId])).get(entry.programId);
+	return program?.published ? entry : null;
+}
+
 /** When a session is over when no closing time is given (the same two hours the finder assumes). */
 const DEFAULT_LENGTH_MS = 2 * 3600_000;
 const endOf = (o: { startsAt: Date; endsAt: Date | null }) => (o.endsAt ?? new Date(o.startsAt.getTime() + DEFAULT_LENGTH_MS)).getTime();

@@ -11,6 +11,7 @@ export {
 	programFilterOf,
 	calendarEntries,
 	calendarEntry,
+	publicCalendarEntry,
 	overlapsFor,
 	overlapsAmong,
 	stageOf,

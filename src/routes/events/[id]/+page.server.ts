@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { idParam, programSummaries } from '$lib/server/directory';
-import { availability, calendarEntry, readRegistration, register, stageOf } from '$lib/server/events';
+import { idParam } from '$lib/server/directory';
+import { availability, publicCalendarEntry, readRegistration, register, stageOf } from '$lib/server/events';
 import { questionsOfProgram, readAnswers, registrationRetentionDays, rowsFor, windowState, type AnswerError, type Question } from '$lib/server/events';
 import { formatDay, formatTime } from '$lib/server/present';
 import { localDay } from '$lib/server/directory';
@@ -19,12 +19,7 @@ import { cachedPublic } from '$lib/server/cache';
 async function publicEntry(id: string) {
 	if (!idParam.safeParse(id).success) error(404, 'Not Found');
 	// Public data, cached per process until published data changes (src/lib/server/cache).
-	const entry = await cachedPublic(`event:${id}`, async () => {
-		const entry = await calendarEntry(db(), id);
-		if (!entry) return null;
-		const program = (await programSummaries(db(), [entry.programId])).get(entry.programId);
-		return program?.published ? entry : null;
-	});
+	const entry = await cachedPublic(`event:${id}`, () => publicCalendarEntry(db(), id));
 	if (!entry) error(404, 'Not Found');
 	return entry;
 }
