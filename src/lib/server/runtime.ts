@@ -6,8 +6,8 @@
  * http/origin.ts, the throttle in auth/throttle.ts.
  */
 import path from 'node:path';
-import { openDatabase, type Database, type Db } from './db';
-import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates, reindexStalePrograms, warmAnalyser, warmThesaurus } from './directory';
+import { openDatabase, type Database } from './db';
+import { loadDemoRegion, isDirectoryEmpty, refreshUpcomingDates, reindexStalePrograms, upcomingDatesStale, warmAnalyser, warmThesaurus } from './directory';
 import { useDatabase, database as currentDatabase } from './db/current';
 import { todayInTokyo } from './clock';
 import { publicOrigin } from './http/origin';
@@ -21,7 +21,6 @@ import { alertsSettled, consultationRetentionDays, emptyExpiredConsultations, es
 import { purgeExpiredProvisions } from './consent';
 import { sendMail } from './mail';
 import { translate } from '../i18n';
-import { sql } from 'drizzle-orm';
 import { queueStuckReferrals, referralAcceptDays, referralContactDays } from './referrals';
 import { startPublicCacheListener, onPublicChange, type PublicCacheListener } from './cache';
 import { exportRegenerator, regenerateExports, EXPORT_TABLES, type ExportRegenerator } from './opendata';
@@ -65,12 +64,6 @@ function startExports(database: Database, env: NodeJS.ProcessEnv) {
 /** Make the bulk files now unless a run is going (then wait for it): a download found none. */
 export async function ensureExports(): Promise<void> {
 	await exports?.now();
-}
-
-/** Dates need rebuilding when yesterday's are still there or none were ever made. */
-async function upcomingDatesStale(db: Db, today: string): Promise<boolean> {
-	const result = await db.execute<{ stale: boolean }>(sql`select exists (select 1 from program_upcoming_dates where day < ${today}::date) or not exists (select 1 from program_upcoming_dates) as stale`);
-	return result.rows[0].stale;
 }
 
 /** Open the database from the environment, load the demo region into an empty one, keep dates fresh. */

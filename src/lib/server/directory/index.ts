@@ -3,7 +3,7 @@ export { searchPrograms, suggestAlternatives, placeCentre, placesForStation, whe
 export { finderQuery, parseFinderParams, finderParamNames, MAX_QUERY_LENGTH, type FinderQuery } from './finder-query';
 export { getProgram, getOrganization, getPrograms, getOrganizations, publishedProgramPlaces, idParam, type ProgramDetail, type OrganizationDetail } from './read';
 export { loadDemoRegion, isDirectoryEmpty, readDemoDataset } from './demo/load';
-export { refreshUpcomingDates, replaceUpcomingDates, UPCOMING_HORIZON_DAYS } from './upcoming';
+export { refreshUpcomingDates, replaceUpcomingDates, upcomingDatesStale, UPCOMING_HORIZON_DAYS } from './upcoming';
 export { saveOrganization, saveTaxonomies } from './save';
 export { expandSchedule, seriesDays, nextOccurrences, parseRecurrence, holidayName, HOLIDAYS_KNOWN_UNTIL, localDay, addDays, weekdayIndex, zonedInstant, type ScheduleRule, type Occurrence, type RecurrenceSummary } from './schedule';
 export { taxonomy, label, term, codes, type TaxonomyName, type Term } from './taxonomy';

@@ -18,6 +18,12 @@ export function occurrenceEnd(alias: string): SQL {
 	return sql.raw(`coalesce(${alias}.ends_at, ${alias}.starts_at + interval '2 hours')`);
 }
 
+/** The dates need rebuilding for `today`: yesterday's are still there, or none were ever made (start-up asks). */
+export async function upcomingDatesStale(db: Pick<Db, 'execute'>, today: string): Promise<boolean> {
+	const result = await db.execute<{ stale: boolean }>(sql`select exists (select 1 from program_upcoming_dates where day < ${today}::date) or not exists (select 1 from program_upcoming_dates) as stale`);
+	return result.rows[0].stale;
+}
+
 /**
  * Every program's upcoming dates rebuilt from `today` (start-up, the nightly job): a platform job
  * that writes for every organisation, so it runs in the system context.
