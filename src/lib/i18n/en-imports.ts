@@ -48,6 +48,7 @@ export const importsEn: Record<keyof typeof importsJa, string> = {
 	'imports.preview.confirm': 'Confirm and import',
 	'imports.preview.back': 'Back to the columns',
 	'imports.preview.nothing': 'No row can be imported.',
+	'imports.preview.schedule': 'Schedule: {text}',
 	'imports.preview.skip': 'This row is not imported',
 	'imports.preview.draftNote': 'New programs were created as unpublished drafts and new organisations are hidden. Check them and publish them from their pages.',
 	'imports.preview.publish': 'Publish what is imported',

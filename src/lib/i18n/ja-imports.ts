@@ -46,6 +46,7 @@ export const importsJa = {
 	'imports.preview.confirm': '確定して取り込む',
 	'imports.preview.back': '列の対応に戻る',
 	'imports.preview.nothing': '取り込める行がありません。',
+	'imports.preview.schedule': '日程: {text}',
 	'imports.preview.skip': 'この行は取り込みません',
 	'imports.preview.draftNote': '新しく作った取組は下書き(非公開)、新しく作った団体は非公開です。内容を確かめてから、それぞれのページで公開してください。',
 	'imports.preview.publish': '取り込んだものを公開する',
