@@ -436,6 +436,8 @@ describe('LINE', () => {
 		expect(await sendDueReminders(systemScope(database.db, 'reminders'), tokyo(0, '12:00'))).toBe(0);
 		expect(mailTo('yoshi-remind@example.org').filter((m) => m.subject.includes('明日の予定'))).toHaveLength(1);
 		expect(requests.filter((q) => q.body.to === userId)).toHaveLength(1);
+		// The same words go by LINE (and SMS): they must not send the person to 「メールにあるリンク」.
+		expect(requests.find((q) => q.body.to === userId)!.body.messages[0].text).not.toContain('メール');
 		expect((await noticeRows(r.registrationId)).map((n) => `${n.kind}:${n.channel}:${n.outcome}`).sort()).toEqual(['reminder:email:sent', 'reminder:line:sent']);
 	});
 });
