@@ -118,6 +118,9 @@ describe('a secretariat imports its サロン一覧', () => {
 		assert.match(preview, /取り込める行 3 \/ 誤りのある行 0/);
 		assert.match(preview, /日程: 毎月第2火曜 13:30〜/);
 		assert.match(preview, /日程: 毎月第1・第3木曜 10:00〜12:00/);
+		await page.getByRole('button', { name: '確定して取り込む' }).click();
+		await page.waitForURL(/\/staff\/network\/import\/[0-9a-f-]{36}$/);
+		assert.equal(await page.getByRole('status').innerText(), '3行をすべて取り込みました。');
 		await context.close();
 	});
 });

@@ -64,6 +64,7 @@ export const importsEn: Record<keyof typeof importsJa, string> = {
 	'imports.changed': '(changes: {fields})',
 	'imports.result.title': 'Imported',
 	'imports.result.lead': '{valid} rows were imported. The {skipped} rows with errors were not.',
+	'imports.result.leadAll': 'All {valid} rows were imported.',
 	'imports.result.skipped': 'Rows not imported: {lines}',
 	'imports.result.again': 'Import another file',
 	'imports.export.title': 'Export',

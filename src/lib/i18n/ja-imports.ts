@@ -62,6 +62,7 @@ export const importsJa = {
 	'imports.changed': '(変わる項目: {fields})',
 	'imports.result.title': '取り込みました',
 	'imports.result.lead': '{valid}行を取り込みました。誤りのあった{skipped}行は取り込んでいません。',
+	'imports.result.leadAll': '{valid}行をすべて取り込みました。',
 	'imports.result.skipped': '取り込まなかった行: {lines}',
 	'imports.result.again': '別のファイルを取り込む',
 	'imports.export.title': '書き出す',
