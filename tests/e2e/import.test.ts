@@ -12,7 +12,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { PASSWORD, baseUrl, handOver, launch, seriousViolations, signIn, takeOver } from './browser.ts';
 import { readOutbox } from '../../src/lib/server/mail.ts';
-import { salonWorkbook } from '../helpers/salons.ts';
+import { councilWorkbook, salonWorkbook } from '../helpers/salons.ts';
 
 const outbox = path.join(process.env.DATA_DIR ?? 'data', 'outbox');
 let browser: Browser;
@@ -96,6 +96,31 @@ describe('a secretariat imports its サロン一覧', () => {
 
 		const again = await importOnce(false);
 		assert.match(again, /取組: 作成 0 \/ 更新 0 \/ 変更なし 47/);
+		await context.close();
+	});
+
+	it('reads a council’s own sheet: the header under a title row, 開催日 and 時間 in two columns, full-width digits', async () => {
+		const context = await browser.newContext({ baseURL: baseUrl, locale: 'ja-JP', extraHTTPHeaders: { 'accept-language': 'ja' }, javaScriptEnabled: false, bypassCSP: true, viewport: { width: 390, height: 844 } });
+		const page = await context.newPage();
+		await secretariat(page);
+		await page.goto('/staff/network/import');
+		await page.getByLabel('取組の一覧(サロン一覧など)').check();
+		await page.getByLabel('ファイル').setInputFiles({ name: 'いきいきサロン一覧.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from(await councilWorkbook()) });
+		await page.getByRole('button', { name: '読み込む' }).click();
+		await page.waitForURL(/\/staff\/network\/import\/[0-9a-f-]{36}$/);
+		assert.match(await page.locator('main').innerText(), /見出しは4行目として読みました/);
+		assert.equal(await page.getByRole('combobox', { name: '開催日' }).inputValue(), 'schedule');
+		assert.equal(await page.getByRole('combobox', { name: '時間', exact: true }).inputValue(), 'time');
+		await page.getByRole('button', { name: 'この対応で確認する' }).click();
+		await page.waitForURL(/\/preview$/);
+		await assertAccessible(page);
+		const preview = await page.locator('main').innerText();
+		assert.match(preview, /取り込める行 3 \/ 誤りのある行 0/);
+		assert.match(preview, /日程: 毎月第2火曜 13:30〜/);
+		assert.match(preview, /日程: 毎月第1・第3木曜 10:00〜12:00/);
+		await page.getByRole('button', { name: '確定して取り込む' }).click();
+		await page.waitForURL(/\/staff\/network\/import\/[0-9a-f-]{36}$/);
+		assert.equal(await page.getByRole('status').innerText(), '3行をすべて取り込みました。');
 		await context.close();
 	});
 });

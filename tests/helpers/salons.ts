@@ -64,3 +64,27 @@ export function salonCsv(rows = salonRows()): string {
 	const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 	return [SALON_HEADER, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
+
+const time = (h: number, m = 0) => new Date(Date.UTC(1899, 11, 30, h, m));
+
+/**
+ * A council's own サロン一覧 (fictional): a merged title row and a date above the header, other headings
+ * (名称・運営団体・開催日・時間・連絡先), a blank row, full-width digits, 〒, Excel time and date cells.
+ */
+export async function councilWorkbook(): Promise<Uint8Array> {
+	const workbook = new ExcelJS.Workbook();
+	const sheet = workbook.addWorksheet('サロン一覧');
+	sheet.addRow(['令和8年度 ふれあい・いきいきサロン一覧(ゆめみ市社会福祉協議会・架空)']);
+	sheet.mergeCells('A1:I1');
+	sheet.addRow(['令和8年4月1日現在']);
+	sheet.addRow([]);
+	sheet.addRow(['No.', '名称', '運営団体', '会場', '所在地', '〒', '開催日', '時間', '連絡先']);
+	const first = sheet.addRow([1, 'いきいきサロン１号(架空)', 'ひだまり地区社協(架空)', 'ゆめみ集会所(架空)', '静岡県ゆめみ市ひだまり町１丁目２番地', '〒４３０－０００１', '毎月第２火曜日', time(13, 30), '０５４－１２３－４５６７']);
+	first.getCell(8).numFmt = 'h:mm';
+	sheet.addRow([]);
+	sheet.addRow([2, 'いきいきサロン２号(架空)', 'わかば自治会(架空)', 'ゆめみ公民館(架空)', '静岡県ゆめみ市わかば町1-1', '〒430-0011', '毎月第１・第３木曜日', '10:00～12:00', '054-123-9999']);
+	const dated = sheet.addRow([3, '夏休み親子サロン(架空)', 'わかば自治会(架空)', 'ゆめみ公民館(架空)', '静岡県ゆめみ市わかば町1-1', '430-0011', new Date(Date.UTC(2027, 0, 20)), time(10), '054-123-9999']);
+	dated.getCell(7).numFmt = 'yyyy/m/d';
+	dated.getCell(8).numFmt = 'h:mm';
+	return new Uint8Array((await workbook.xlsx.writeBuffer()) as ArrayBuffer);
+}

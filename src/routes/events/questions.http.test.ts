@@ -28,7 +28,8 @@ beforeAll(async () => {
 	const [first] = await makeScheduledDates(database.db, programId, todayInTokyo());
 	await makeRegistrationDefaults(database.db, organizationId, programId, { registrationOpen: true, capacity: 10, capacityUnit: 'groups', questions: QUESTIONS }, todayInTokyo());
 	dateId = first.id;
-	app = await startApp(database.adminUrl);
+	// SMS configured (the recording fake): the form tells a resident a mobile number is reached too.
+	app = await startApp(database.adminUrl, { SMS_PROVIDER: 'fake' });
 }, 180_000);
 afterAll(async () => {
 	await app?.stop();
@@ -53,6 +54,11 @@ const base: Array<[string, string]> = [
 const held = () => registrationsOf(database.db, dateId);
 
 describe('a date following its program’s defaults', () => {
+	it('says what a contact gets: a mobile number too, since SMS is configured', async () => {
+		const html = await page();
+		expect(html).toMatch(/id="contact-hint"[^>]*>メールアドレスか携帯電話の番号なら、申込の確認と前日のお知らせ、中止・変更のお知らせが届きます/);
+	});
+
 	it('takes registrations and shows the questions, a row per child', async () => {
 		const html = await page();
 		expect(html).not.toContain('この回は申込がいりません');

@@ -15,7 +15,7 @@ import { calendarEntries, calendarEntry, programFilterOf, type CalendarEntry } f
 import { cancelOccurrence, createOneOff, deleteOneOff, moveOccurrence, occurrenceOf, restoreOccurrence, setOccurrenceSettings, type OccurrenceRow, type OccurrenceSettings, type OneOffInput } from './occurrences';
 import { occurrences, registrations } from './schema';
 import { failedNotices, type FailedNotices } from './notice-retry';
-import { activeRecipients, peopleToCall, type PersonToCall, changeKeyOf, changeMessage, claimNotices, dispatchNotices, noticeKindOf, type ChangeKind, type Delivery } from './notices';
+import { activeRecipients, peopleToCall, type PersonToCall, changeKeyOf, changeMessage, claimNotices, dispatchNotices, noticeKindOf, type ChangeKind, type Delivery, type PreviousTime } from './notices';
 
 export interface RegistrationCount {
 	/** People registered (group sizes summed) and registrations (組). */
@@ -150,11 +150,11 @@ export function changeDateSettings(scope: OrganizationScope, input: { occurrence
  * Tell the date's registered and waiting people of a change made in this transaction: notices are
  * claimed here (once per change) and returned, to be sent once the change is committed.
  */
-async function claimChangeNotices(tx: Tx<'organization'>, scope: OrganizationScope, occurrence: OccurrenceRow, change: ChangeKind, note: string | null): Promise<Delivery[]> {
+async function claimChangeNotices(tx: Tx<'organization'>, scope: OrganizationScope, occurrence: OccurrenceRow, change: ChangeKind, note: string | null, previous?: PreviousTime): Promise<Delivery[]> {
 	const entry = await calendarEntry(tx, occurrence.id);
 	if (!entry) return [];
 	const recipients = await activeRecipients(tx, scope.organizationId, occurrence.id);
-	const deliveries = await claimNotices(tx, noticeKindOf(change), changeKeyOf(change, new Date()), recipients, (r) => changeMessage(change, entry, note, r.name));
+	const deliveries = await claimNotices(tx, noticeKindOf(change), changeKeyOf(change, new Date()), recipients, (r) => changeMessage(change, entry, note, r.name, previous));
 	if (deliveries.length > 0) await recordAudit(tx, scope.origin, { action: 'registration.notice', organizationId: scope.organizationId, entityType: 'occurrence', entityId: occurrence.id, changedFields: [change, ...new Set(deliveries.map((d) => d.channel))] });
 	return deliveries;
 }
@@ -199,7 +199,7 @@ export function moveDate(scope: OrganizationScope, input: { occurrenceId: string
 		const occurrence = await locked(tx, found);
 		const moved = await moveOccurrence(tx, scope.organizationId, occurrence.id, input.to);
 		const sameTime = occurrence.startsAt.getTime() === input.to.startsAt.getTime() && (occurrence.endsAt?.getTime() ?? null) === (input.to.endsAt?.getTime() ?? null) && !occurrence.allDay;
-		if (moved && occurrence.status === 'scheduled' && !sameTime) told.push(...(await claimChangeNotices(tx, scope, moved, 'moved', input.to.note)));
+		if (moved && occurrence.status === 'scheduled' && !sameTime) told.push(...(await claimChangeNotices(tx, scope, moved, 'moved', input.to.note, occurrence)));
 		return { action: 'occurrence.move', changedFields: ['starts_at', 'ends_at', 'note'] };
 	});
 }

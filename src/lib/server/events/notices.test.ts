@@ -15,7 +15,7 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { seedCast, type Cast } from '../../../../tests/helpers/people';
-import { makeOccurrence, makeProgram, makeRegistration, residentOn } from '../../../../tests/helpers/factories';
+import { makeOccurrence, makePlace, makeProgram, makeRegistration, residentOn } from '../../../../tests/helpers/factories';
 import { organizationScopeOf } from '../../../../tests/helpers/scopes';
 import { useDatabase, type Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
@@ -45,6 +45,10 @@ import { cancelRegistration } from './registrations';
 import { sendConfirmation, sendPromotion } from './registration-mail';
 import { calendarEntry } from './calendar';
 import { runIn } from '../scope';
+import { todayInTokyo } from '../clock';
+
+/** A Tokyo wall-clock time `days` after today in Tokyo. */
+const tokyo = (days: number, time: string) => new Date(Date.parse(`${todayInTokyo()}T${time}:00+09:00`) + days * 86_400_000);
 
 let database: Database;
 let cast: Cast;
@@ -418,7 +422,8 @@ describe('LINE', () => {
 
 	it('sends the day-before reminder by mail and LINE, recorded once', async () => {
 		useLineForNotices(linePushForNotices);
-		const o = await makeOccurrence(database.db, cast.orgA, programId, { title: '明日の回', startsAt: new Date(Date.now() + 20 * 3600_000) });
+		// Tomorrow evening, reminded at noon today (in Tokyo): the run's time is given, not the test's clock.
+		const o = await makeOccurrence(database.db, cast.orgA, programId, { title: '明日の回', startsAt: tokyo(1, '18:00') });
 		const r = await makeRegistration(database.db, o.id, { name: 'よし', contact: 'yoshi-remind@example.org' });
 		const userId = `U${randomUUID().replaceAll('-', '')}`;
 		const code = await newRegistrationLineCode(residentOn(database.db), { token: r.token! });
@@ -427,11 +432,59 @@ describe('LINE', () => {
 		if (!delivered.ok) throw new Error(delivered.reason);
 		await delivered.value.sent;
 		requests.length = 0;
-		expect(await sendDueReminders(systemScope(database.db, 'reminders'))).toBeGreaterThanOrEqual(1);
-		expect(await sendDueReminders(systemScope(database.db, 'reminders'))).toBe(0);
+		expect(await sendDueReminders(systemScope(database.db, 'reminders'), tokyo(0, '12:00'))).toBeGreaterThanOrEqual(1);
+		expect(await sendDueReminders(systemScope(database.db, 'reminders'), tokyo(0, '12:00'))).toBe(0);
 		expect(mailTo('yoshi-remind@example.org').filter((m) => m.subject.includes('明日の予定'))).toHaveLength(1);
 		expect(requests.filter((q) => q.body.to === userId)).toHaveLength(1);
+		// The same words go by LINE (and SMS): they must not send the person to 「メールにあるリンク」.
+		expect(requests.find((q) => q.body.to === userId)!.body.messages[0].text).not.toContain('メール');
 		expect((await noticeRows(r.registrationId)).map((n) => `${n.kind}:${n.channel}:${n.outcome}`).sort()).toEqual(['reminder:email:sent', 'reminder:line:sent']);
+	});
+});
+
+describe('the reminder’s day', () => {
+	it('goes the day before, not at night two days before a morning date, and names the place and the organiser', async () => {
+		const place = await makePlace(database.db, cast.orgA, { name: 'ひだまり集会所(架空)' });
+		const o = await makeOccurrence(database.db, cast.orgA, programId, { title: '朝の回', startsAt: tokyo(2, '10:00'), locationId: place });
+		const r = await makeRegistration(database.db, o.id, { name: 'あさ', contact: 'asa-remind@example.org' });
+		const reminded = async () => (await noticeRows(r.registrationId)).filter((n) => n.kind === 'reminder').length;
+		// 22:30 the night two days before: 35.5 hours ahead, but not 「明日」.
+		await sendDueReminders(systemScope(database.db, 'reminders'), tokyo(0, '22:30'));
+		expect(await reminded()).toBe(0);
+		// Early on the day before: not yet (nobody is woken by an SMS at 3 a.m.).
+		await sendDueReminders(systemScope(database.db, 'reminders'), tokyo(1, '03:00'));
+		expect(await reminded()).toBe(0);
+		await sendDueReminders(systemScope(database.db, 'reminders'), tokyo(1, '08:15'));
+		expect(await reminded()).toBe(1);
+		const mail = mailTo('asa-remind@example.org').find((m) => m.subject.includes('明日の予定'));
+		expect(mail?.text).toContain('朝の回');
+		expect(mail?.text).toContain('主催:');
+		expect(mail?.text).toContain('会場: ひだまり集会所(架空)');
+	});
+
+	it('says 本日 for a date later the same day (registered that morning)', async () => {
+		const o = await makeOccurrence(database.db, cast.orgA, programId, { title: '夜の回', startsAt: tokyo(3, '19:00') });
+		await makeRegistration(database.db, o.id, { name: 'よる', contact: 'yoru-remind@example.org' });
+		expect(await sendDueReminders(systemScope(database.db, 'reminders'), tokyo(3, '09:00'))).toBeGreaterThanOrEqual(1);
+		expect(
+			mailTo('yoru-remind@example.org')
+				.map((m) => m.subject)
+				.filter((s) => s.includes('予定'))
+		).toEqual([expect.stringContaining('本日の予定')]);
+	});
+});
+
+describe('what a change says', () => {
+	it('names the organiser and, for a move, the time it was', async () => {
+		const date = await dateWith('時間が変わる回');
+		await makeRegistration(database.db, date, { name: 'いどう', contact: 'idou@example.org' });
+		const before = await runIn(staffA(), (tx) => calendarEntry(tx, date));
+		const moved = await moveDate(staffA(), { occurrenceId: date, to: { startsAt: new Date(before!.startsAt.getTime() + 3600_000), endsAt: null, note: null } });
+		expect(moved.ok).toBe(true);
+		await noticesSettled();
+		const mail = mailTo('idou@example.org').find((m) => m.subject.includes('日時変更'));
+		expect(mail?.text).toMatch(/もとの日時: .+/);
+		expect(mail?.text).toContain(`主催: ${before!.organizationName}`);
 	});
 });
 

@@ -21,7 +21,7 @@ import { runIn, type OrganizationScope, type Scope, type Tx } from '../scope';
 import type { CalendarEntry } from './calendar';
 import { registrationNotices, registrations, type NoticeChannel, type NoticeKind } from './schema';
 import { linePusher, mobileNumberOf, smsSender } from './notice-senders';
-import { whenOf } from './registration-mail';
+import { aboutOf, whenOf } from './registration-mail';
 
 type Row = typeof registrations.$inferSelect;
 
@@ -152,15 +152,20 @@ export type ChangeKind = 'cancelled' | 'moved' | 'restored';
  */
 export const changeKeyOf = (change: ChangeKind, at: Date) => `${change}@${at.toISOString()}`;
 
-/** What a change says (Japanese: the registrants' language on the form). */
-export function changeMessage(change: ChangeKind, entry: CalendarEntry, note: string | null, name: string): NoticeMessage {
+/** The date's time before a move, when known (a retry later knows only the new one). */
+export type PreviousTime = Pick<CalendarEntry, 'startsAt' | 'endsAt' | 'allDay'>;
+
+/** What a change says (Japanese: the registrants' language on the form); a move says the time it was. */
+export function changeMessage(change: ChangeKind, entry: CalendarEntry, note: string | null, name: string, previous?: PreviousTime): NoticeMessage {
 	const title = entry.title;
 	const when = whenOf(entry);
+	const was = change === 'moved' && previous ? translate('ja', 'notice.was', { when: whenOf(previous) }) : '';
+	const about = aboutOf(entry);
 	const reason = note ? translate('ja', change === 'cancelled' ? 'notice.cancelled.reason' : 'notice.moved.reason', { note }) : '';
 	const shortNote = (note ?? '').replace(/\s+/g, ' ').slice(0, 60);
 	return {
 		subject: translate('ja', `notice.${change}.subject`, { title, when }),
-		text: translate('ja', `notice.${change}.body`, { name, title, when, reason }),
+		text: translate('ja', `notice.${change}.body`, { name, title, when, reason, was, about }),
 		short: translate('ja', `notice.${change}.short`, { title, when, note: shortNote }).trim()
 	};
 }

@@ -16,6 +16,14 @@ export function whenOf(entry: Pick<CalendarEntry, 'startsAt' | 'endsAt' | 'allDa
 	return formatOccurrence(translatorFor(locale), entry.startsAt, entry.endsAt, entry.allDay);
 }
 
+/**
+ * Where and whose: 会場 and 主催 under the date in every message, so a registrant of several groups
+ * knows which one writes and where to go (a mail names no sender but つなぐ).
+ */
+export function aboutOf(entry: Pick<CalendarEntry, 'placeName' | 'organizationName'>): string {
+	return (entry.placeName ? translate('ja', 'notice.place', { place: entry.placeName }) : '') + translate('ja', 'notice.organizer', { organizer: entry.organizationName });
+}
+
 export function confirmationMessage(entry: CalendarEntry, r: { name: string; status: 'registered' | 'waitlisted'; reference: string; link: string }): NoticeMessage {
 	const title = entry.title;
 	const when = whenOf(entry);
@@ -23,7 +31,7 @@ export function confirmationMessage(entry: CalendarEntry, r: { name: string; sta
 	const reference = `${r.reference.slice(0, 3)}-${r.reference.slice(3)}`;
 	return {
 		subject: translate('ja', r.status === 'registered' ? 'registration.mail.subject' : 'registration.mail.subjectWaitlist', { title }),
-		text: translate('ja', 'registration.mail.body', { name: r.name, title, when, status, reference, link: r.link }),
+		text: translate('ja', 'registration.mail.body', { name: r.name, title, when, about: aboutOf(entry), status, reference, link: r.link }),
 		short: translate('ja', 'notice.confirmation.short', { title, when, status, reference, link: r.link })
 	};
 }
@@ -31,7 +39,7 @@ export function confirmationMessage(entry: CalendarEntry, r: { name: string; sta
 export function promotionMessage(entry: CalendarEntry): NoticeMessage {
 	const title = entry.title;
 	const when = whenOf(entry);
-	return { subject: translate('ja', 'registration.mail.promotedSubject', { title }), text: translate('ja', 'registration.mail.promotedBody', { title, when }), short: translate('ja', 'notice.promoted.short', { title, when }) };
+	return { subject: translate('ja', 'registration.mail.promotedSubject', { title }), text: translate('ja', 'registration.mail.promotedBody', { title, when, about: aboutOf(entry) }), short: translate('ja', 'notice.promoted.short', { title, when }) };
 }
 
 /** Tell a new registrant they are registered (or waiting), with their link: once, whatever repeats. */

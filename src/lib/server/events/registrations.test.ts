@@ -6,6 +6,7 @@ import { makeOrganization, makeOrganizationWithProgram, residentOn } from '../..
 import type { Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
 import { systemScope, type Tx } from '../scope';
+import { todayInTokyo } from '../clock';
 import { registrations, occurrences } from './schema';
 import { cancelByStaff, cancelByToken, parseReference, readRegistration, register, registrationByReference, registrationByToken, registrationsOf, type RegistrationInput } from './registrations';
 
@@ -36,7 +37,7 @@ async function newDate(settings: { capacity: number | null; capacityUnit?: 'peop
 	const [row] = await asSystem(database.db, (tx) =>
 		tx
 			.insert(occurrences)
-			.values({ organizationId: org, programId, day: startsAt.toISOString().slice(0, 10), startsAt, registrationOpen: settings.registrationOpen ?? true, capacity: settings.capacity, capacityUnit: settings.capacityUnit ?? 'people', status: settings.status ?? 'scheduled' })
+			.values({ organizationId: org, programId, day: todayInTokyo(startsAt), startsAt, registrationOpen: settings.registrationOpen ?? true, capacity: settings.capacity, capacityUnit: settings.capacityUnit ?? 'people', status: settings.status ?? 'scheduled' })
 			.returning()
 	);
 	return row.id;
@@ -180,9 +181,11 @@ describe('reminders', () => {
 		await signUp(phone, person('電話', '090-2222-3333'));
 		const later = await newDate({ capacity: null, inDays: 5 });
 		await signUp(later, person('来週', 'later@example.org'));
-		const first = await sendDueReminders(systemScope(database.db, 'test:reminders'));
+		// Run at noon in Tokyo today (not the test's clock: before 8:00 only today's dates are due).
+		const noon = new Date(Date.parse(`${todayInTokyo()}T12:00:00+09:00`));
+		const first = await sendDueReminders(systemScope(database.db, 'test:reminders'), noon);
 		expect(first).toBeGreaterThanOrEqual(1);
-		expect(await sendDueReminders(systemScope(database.db, 'test:reminders'))).toBe(0); // never twice
+		expect(await sendDueReminders(systemScope(database.db, 'test:reminders'), noon)).toBe(0); // never twice
 		const sent = await asSystem(database.db, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from registrations where reminded_at is not null and occurrence_id in (${soon}, ${phone}, ${later})`));
 		expect(sent.rows[0].n).toBe(1);
 		for (let i = 0; i < 50 && !readOutbox(500).some((m) => m.to.includes('remind@example.org')); i++) await new Promise((r) => setTimeout(r, 50));

@@ -1,6 +1,6 @@
 /**
- * The day-before reminder: registered people whose date starts in the next 36 hours and who have
- * not been reminded, by e-mail, LINE (linked) and SMS (a mobile number, a provider configured),
+ * The day-before reminder: registered people whose date is tomorrow (in Tokyo, from 8:00 today) or
+ * later today, and who have not been reminded, by e-mail, LINE (linked) and SMS (a mobile number, a provider configured),
  * each recorded as a `reminder` notice (notices.ts).
  *
  * Each registration is claimed and mailed in its own transaction: `UPDATE … WHERE reminded_at IS
@@ -19,25 +19,46 @@ import { sendMail } from '../mail';
 import { log } from '../log';
 import { calendarEntry, type CalendarEntry } from './calendar';
 import { occurrences, registrationNotices, registrations } from './schema';
-import { whenOf } from './registration-mail';
+import { aboutOf, whenOf } from './registration-mail';
+import { todayInTokyo } from '../clock';
 import { claimNotices, deliver, recipientOf, type NoticeMessage } from './notices';
 import { smsSender } from './notice-senders';
 
-export function reminderMessage(entry: CalendarEntry): NoticeMessage {
-	const title = entry.title;
-	const when = whenOf(entry);
-	return { subject: translate('ja', 'registration.mail.reminderSubject', { title }), text: translate('ja', 'registration.mail.reminderBody', { title, when }), short: translate('ja', 'notice.reminder.short', { title, when }) };
+/** 「本日」 or 「明日」 as seen at `now` in Tokyo (a retry on the day says 本日, not a stale 明日). */
+function dayWord(entry: Pick<CalendarEntry, 'day'>, now: Date): string {
+	return translate('ja', entry.day === todayInTokyo(now) ? 'notice.day.today' : 'notice.day.tomorrow');
 }
 
-const AHEAD_MS = 36 * 3600_000;
+export function reminderMessage(entry: CalendarEntry, now = new Date()): NoticeMessage {
+	const title = entry.title;
+	const when = whenOf(entry);
+	const day = dayWord(entry, now);
+	const place = entry.placeName ? translate('ja', 'notice.placeShort', { place: entry.placeName }) : '';
+	return {
+		subject: translate('ja', 'registration.mail.reminderSubject', { title, day }),
+		text: translate('ja', 'registration.mail.reminderBody', { title, when, day, about: aboutOf(entry) }),
+		short: translate('ja', 'notice.reminder.short', { title, when, day, place })
+	};
+}
 
-/** Registered, not yet reminded, reachable (e-mail, LINE linked, or a phone while SMS is configured), the date in the next 36 hours. */
+/** Reminders for tomorrow's dates go from this hour (Tokyo) today: not in the night, and the day before a morning date, not two. */
+const FROM_HOUR = 8;
+const tokyoHour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', hourCycle: 'h23' });
+
+/** The last Tokyo day whose dates are reminded at `now`: tomorrow from 8:00, today before. */
+function lastDayDue(now: Date): string {
+	const today = todayInTokyo(now);
+	if (Number(tokyoHour.format(now)) < FROM_HOUR) return today;
+	return todayInTokyo(new Date(Date.parse(`${today}T12:00:00+09:00`) + 86_400_000));
+}
+
+/** Registered, not yet reminded, reachable (e-mail, LINE linked, or a phone while SMS is configured), the date still ahead and due (`lastDayDue`). */
 function due(now: Date, sms = smsSender() !== null): SQL {
 	return and(
 		eq(registrations.status, 'registered'),
 		or(eq(registrations.contactKind, 'email'), isNotNull(registrations.lineRecipientSealed), sms ? eq(registrations.contactKind, 'phone') : sql`false`),
 		isNull(registrations.remindedAt),
-		sql`${registrations.occurrenceId} in (select ${occurrences.id} from ${occurrences} where ${occurrences.status} = 'scheduled' and ${gt(occurrences.startsAt, now)} and ${lte(occurrences.startsAt, new Date(now.getTime() + AHEAD_MS))})`
+		sql`${registrations.occurrenceId} in (select ${occurrences.id} from ${occurrences} where ${occurrences.status} = 'scheduled' and ${gt(occurrences.startsAt, now)} and ${lte(occurrences.day, lastDayDue(now))})`
 	)!;
 }
 
@@ -58,7 +79,7 @@ export async function sendDueReminders(scope: SystemScope, now = new Date()): Pr
 					.where(and(eq(registrations.id, candidate.id), due(now)))
 					.returning();
 				if (!claimed) return false; // another run took it meanwhile, or it was cancelled
-				const deliveries = await claimNotices(tx, 'reminder', '', [await recipientOf(tx, claimed)], () => reminderMessage(entry));
+				const deliveries = await claimNotices(tx, 'reminder', '', [await recipientOf(tx, claimed)], () => reminderMessage(entry, now));
 				// The mail first: its failure (thrown) rolls everything back, to be tried at the next run.
 				for (const d of deliveries.filter((d) => d.channel === 'email')) await sendMail({ to: d.to, subject: d.message.subject, text: d.message.text });
 				for (const d of deliveries.filter((d) => d.channel !== 'email')) {

@@ -5,15 +5,21 @@
  */
 import type { ImportKind } from './schema';
 
-export const FIELDS = ['organizationName', 'nameKana', 'legalForm', 'representative', 'title', 'summary', 'description', 'forms', 'target', 'placeName', 'address', 'postalCode', 'accessibility', 'transport', 'schedule', 'cost', 'joinMethod', 'phone', 'email', 'url', 'message'] as const;
+export const FIELDS = ['organizationName', 'nameKana', 'legalForm', 'representative', 'title', 'summary', 'description', 'forms', 'target', 'placeName', 'address', 'postalCode', 'accessibility', 'transport', 'schedule', 'time', 'cost', 'joinMethod', 'phone', 'email', 'url', 'message'] as const;
 export type Field = (typeof FIELDS)[number];
 
 /** Each kind's fields, in the export's column order; the first required ones must be mapped. */
 export const KIND_FIELDS: Record<ImportKind, { fields: readonly Field[]; required: readonly Field[] }> = {
 	organizations: { fields: ['organizationName', 'nameKana', 'legalForm', 'representative', 'address', 'postalCode', 'url', 'message', 'description'], required: ['organizationName'] },
 	places: { fields: ['organizationName', 'placeName', 'address', 'postalCode', 'accessibility', 'transport'], required: ['placeName', 'address'] },
-	programs: { fields: ['organizationName', 'title', 'placeName', 'address', 'postalCode', 'phone', 'schedule', 'target', 'description', 'cost', 'url', 'summary', 'forms', 'joinMethod', 'email'], required: ['title'] }
+	programs: { fields: ['organizationName', 'title', 'placeName', 'address', 'postalCode', 'phone', 'schedule', 'time', 'target', 'description', 'cost', 'url', 'summary', 'forms', 'joinMethod', 'email'], required: ['title'] }
 };
+
+/**
+ * Fields a sheet may have that the export never writes: a separate 時間 column beside 開催日 is read
+ * into the schedule, which the export writes whole in 日時.
+ */
+export const IMPORT_ONLY: ReadonlySet<Field> = new Set<Field>(['time']);
 
 /** The column titles the export writes (and the guess reads first). */
 export const TITLES: Record<Field, string> = {
@@ -32,6 +38,7 @@ export const TITLES: Record<Field, string> = {
 	accessibility: 'バリアフリー',
 	transport: 'アクセス',
 	schedule: '日時',
+	time: '時間',
 	cost: '参加費',
 	joinMethod: '申込',
 	phone: '電話',
@@ -57,6 +64,7 @@ const SYNONYMS: Record<Field, string[]> = {
 	accessibility: ['設備', 'バリアフリー情報'],
 	transport: ['交通', '最寄り駅', '交通アクセス', '行き方'],
 	schedule: ['開催日', '開催日時', '日程', '開催日時・時間', '開催曜日', '曜日・時間', '開催日・時間', '日時・時間', '開催'],
+	time: ['開催時間', '時刻', '時間帯', '開始時間', '実施時間'],
 	cost: ['費用', '料金', '会費', '参加料', '利用料'],
 	joinMethod: ['申込み', '申し込み', '予約', '申込方法', '申込の要否', '事前申込'],
 	phone: ['電話番号', 'tel', '連絡先', '問い合わせ', '問合せ', '問い合わせ先', '連絡先電話番号'],
@@ -98,6 +106,16 @@ export function guessMapping(kind: ImportKind, header: readonly string[]): Array
 		taken.add(best.field);
 		return best.field;
 	});
+}
+
+/**
+ * How much a row looks like this kind's header: the number of its cells that are a known column
+ * title (exactly, after folding). A council's sheet has a title and a date above its header; the
+ * reader takes the row that scores highest as the header.
+ */
+export function headerScore(kind: ImportKind): (cells: readonly string[]) => number {
+	const known = new Set(KIND_FIELDS[kind].fields.flatMap((field) => [TITLES[field], ...SYNONYMS[field]].map(fold)));
+	return (cells) => new Set(cells.map(fold).filter((c) => known.has(c))).size;
 }
 
 /** A mapping sent by the form, checked: known fields of this kind, each at most once. */

@@ -69,6 +69,8 @@ describe('a secretariat imports a 50-row サロン一覧 with 3 bad rows', () =>
 			{ line: 33, field: 'cost' }
 		]);
 		expect(BAD_ROWS.map((b) => b.line)).toEqual([8, 20, 33]);
+		// Each program's schedules as they will be stored, in the export's words, beside the row.
+		expect(plan.rows.slice(0, 3).map((r) => r.schedule)).toEqual(['毎月第2火曜 10:00〜12:00', '毎月第1・第3土曜 10:00〜13:00', '毎週水曜 14:00〜16:00']);
 		// Schedules that stay words are warnings on an imported row.
 		for (const w of WORDS_ROWS) expect(plan.rows.find((r) => r.line === w.line)?.warnings.map((x) => x.field)).toEqual(['schedule']);
 		expect(plan.counts).toMatchObject({ valid: 47, skipped: 3, program: { create: 47, update: 0, unchanged: 0 }, organization: { create: 5, update: 0, unchanged: 0 } });

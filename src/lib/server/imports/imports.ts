@@ -14,7 +14,7 @@ import { UUID } from '../boundary';
 import { todayInTokyo } from '../clock';
 import { codes, type DirectoryTx } from '../directory';
 import { ok, refused, runIn, type OrganizationScope, type Result, type SecretariatScope } from '../scope';
-import { guessMapping, KIND_FIELDS, missingFields, readMapping, type Field } from './columns';
+import { guessMapping, headerScore, KIND_FIELDS, missingFields, readMapping, type Field } from './columns';
 import { applyWrites } from './apply';
 import { planImport, type Plan } from './plan';
 import { readSpreadsheet, type ReadRefusal, type SheetRow } from './read-file';
@@ -26,6 +26,8 @@ export type ImportScope = OrganizationScope | SecretariatScope;
 export interface StoredMapping {
 	columns: Array<Field | ''>;
 	defaultForm: string;
+	/** The header's row in the sheet (absent on imports read before titles above it were skipped: 1). */
+	headerLine?: number;
 	result?: ImportSummary;
 }
 
@@ -67,10 +69,10 @@ export async function startImport(scope: ImportScope, input: { kind: string; fil
 	const kind = kindsFor(scope).find((k) => k === input.kind);
 	if (!kind) return refused('kind');
 	const fileName = cleanFileName(input.fileName);
-	const sheet = await readSpreadsheet(input.bytes, fileName);
+	const sheet = await readSpreadsheet(input.bytes, fileName, { headerScore: headerScore(kind) });
 	if (!sheet.ok) return sheet;
-	const { header, rows } = sheet.value;
-	const mapping: StoredMapping = { columns: guessMapping(kind, header), defaultForm: DEFAULT_FORM };
+	const { header, headerLine, rows } = sheet.value;
+	const mapping: StoredMapping = { columns: guessMapping(kind, header), defaultForm: DEFAULT_FORM, headerLine };
 	const organizationId = ownerOf(scope);
 	return runIn(scope, async (tx) => {
 		const [row] = await tx
@@ -100,6 +102,8 @@ export interface PendingImport {
 	kind: ImportKind;
 	fileName: string;
 	header: string[];
+	/** The header's row in the sheet. */
+	headerLine: number;
 	columns: Array<Field | ''>;
 	defaultForm: string;
 	/** The fields of this kind, and those a mapping must include. */
@@ -119,6 +123,7 @@ function pendingOf(scope: ImportScope, row: Stored): PendingImport {
 		kind: row.kind,
 		fileName: row.fileName,
 		header: row.header as string[],
+		headerLine: mapping.headerLine ?? 1,
 		columns: mapping.columns,
 		defaultForm: mapping.defaultForm,
 		fields: KIND_FIELDS[row.kind].fields,
@@ -150,7 +155,7 @@ export async function chooseMapping(scope: ImportScope, input: { id: string; col
 		const defaultForm = codes('forms').includes(input.defaultForm) ? input.defaultForm : DEFAULT_FORM;
 		await tx
 			.update(spreadsheetImports)
-			.set({ mapping: { columns, defaultForm } satisfies StoredMapping })
+			.set({ mapping: { columns, defaultForm, headerLine: (row.mapping as StoredMapping).headerLine } satisfies StoredMapping })
 			.where(eq(spreadsheetImports.id, row.id));
 		const missing = missingFields(row.kind, columns, scope.kind === 'secretariat');
 		await recordAudit(tx, scope.origin, { action: 'import.map', organizationId: ownerOf(scope), entityType: 'spreadsheet_import', entityId: row.id, changedFields: ['mapping'] });

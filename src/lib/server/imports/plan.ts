@@ -10,7 +10,7 @@
 import { allOrganizations, locationInput, locationsOf, organizationForStaff, programForStaff, programsOf, scheduleInput, type DirectoryTx, type LocationFields, type ProfileInput, type ProgramEdit, type ScheduleInput } from '../directory';
 import { fold } from './columns';
 import { readRow, type Issue, type PlaceDraft, type ProgramDraft, type RowDraft } from './rows';
-import { scheduleKey } from './schedule-text';
+import { scheduleKey, schedulesText } from './schedule-text';
 import type { ImportKind } from './schema';
 import type { Field } from './columns';
 import type { SheetRow } from './read-file';
@@ -26,6 +26,8 @@ export interface RowPlan {
 	errors: Issue[];
 	warnings: Issue[];
 	actions: Array<{ entity: Entity; action: Action; name: string; fields: string[] }>;
+	/** The program's schedules as they will be stored, in the export's words (null: the row says none). */
+	schedule: string | null;
 }
 
 /** An organisation, place or program: stored (`id`) or made by an earlier write of this import (`ref`). */
@@ -173,7 +175,7 @@ export async function planImport(tx: DirectoryTx, input: PlanInput): Promise<Pla
 
 	for (const row of input.rows) {
 		const draft = readRow(input.kind, input.mapping, row);
-		const result: RowPlan = { line: row.line, organization: draft.organizationName, name: draft.program?.title ?? draft.place?.name ?? draft.organizationName, errors: [...draft.errors], warnings: [...draft.warnings], actions: [] };
+		const result: RowPlan = { line: row.line, organization: draft.organizationName, name: draft.program?.title ?? draft.place?.name ?? draft.organizationName, errors: [...draft.errors], warnings: [...draft.warnings], actions: [], schedule: null };
 		plan.rows.push(result);
 		const writes: Write[] = [];
 		const actions: RowPlan['actions'] = [];
@@ -264,6 +266,8 @@ export async function planImport(tx: DirectoryTx, input: PlanInput): Promise<Pla
 				const base: ProgramEdit = existing ? (Object.fromEntries(EDIT_KEYS.map((k) => [k, existing.input[k]])) as ProgramEdit) : newEdit(draft.program, input.defaultForm);
 				const edit = withDraft(base, draft.program, existing?.input.schedules ?? [], input.today);
 				for (const s of edit.schedules) if (!scheduleInput.safeParse(s).success) error('schedule', 'imports.error.schedule');
+				// What the 日時 cell was read as, so staff see 「毎月第2火曜 10:00〜12:00」 before confirming.
+				if (draft.program.schedules) result.schedule = schedulesText(edit.schedules);
 				// A program held at the named place (or its twin) keeps its places; else it moves there.
 				const held = existing?.locationIds.some((id) => sameAddress.includes(id));
 				const locations: Ref[] = place && !held ? [place] : (existing?.locationIds.map((id) => ({ id })) ?? []);

@@ -31,6 +31,8 @@ export interface SheetRow {
 
 export interface Sheet {
 	header: string[];
+	/** The header's row in the sheet: below 1 when a title (and blank rows) stand above it. */
+	headerLine: number;
 	rows: SheetRow[];
 	encoding: 'xlsx' | 'utf-8' | 'shift_jis';
 }
@@ -47,14 +49,22 @@ function tidy(text: string): string {
 	return text.replace(/\r\n?/g, '\n').replace(CONTROLS, '').trim().slice(0, MAX_CELL);
 }
 
-function dayText(d: Date): string {
-	return d.toISOString().slice(0, 10);
+/**
+ * An Excel date or time cell as a person reads it. Excel keeps both as days since 1899-12-30 and
+ * exceljs hands them over as that instant in UTC: a time alone (13:30 typed in a 時間 column) is a
+ * moment of 1899-12-30 and reads as 「13:30」, a day as 「2027-01-20」, a day with a time as both.
+ */
+function dateCellText(d: Date): string {
+	const iso = d.toISOString();
+	const time = iso.slice(11, 16);
+	if (d.getUTCFullYear() < 1900) return time;
+	return time === '00:00' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${time}`;
 }
 
 /** A cell's value as the person sees it (formulas by their result, links by their text, dates as days). */
 function cellText(value: ExcelJS.CellValue): string {
 	if (value === null || value === undefined) return '';
-	if (value instanceof Date) return dayText(value);
+	if (value instanceof Date) return dateCellText(value);
 	if (typeof value === 'object') {
 		if ('richText' in value) return value.richText.map((r) => r.text).join('');
 		if ('formula' in value || 'sharedFormula' in value) return cellText((value as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
@@ -102,8 +112,32 @@ function csvCells(text: string): Array<{ line: number; cells: string[] }> | null
 	}
 }
 
-/** Read an uploaded spreadsheet: the first row with text is the header, the rows below it the data. */
-export async function readSpreadsheet(bytes: Uint8Array, fileName: string): Promise<Result<Sheet, ReadRefusal>> {
+/** How far down a title, a date and notes may push the header. */
+const HEADER_SEARCH = 10;
+
+export interface ReadOptions {
+	/** How much a row looks like a header (known column titles in it); the best of the first rows is the header. */
+	headerScore?: (cells: readonly string[]) => number;
+}
+
+/**
+ * The header among the first filled rows: the one that names most known columns (at least two),
+ * the earliest on a tie, so a title row 「令和8年度 サロン一覧」 and a 「4月1日現在」 above it are
+ * passed over. Without such a row, the first filled row.
+ */
+function headerIndex(filled: Array<{ cells: string[] }>, score: ReadOptions['headerScore']): number {
+	if (!score) return 0;
+	let best = 0;
+	let bestScore = 1;
+	for (let i = 0; i < Math.min(filled.length - 1, HEADER_SEARCH); i++) {
+		const s = score(filled[i].cells);
+		if (s > bestScore) [best, bestScore] = [i, s];
+	}
+	return best;
+}
+
+/** Read an uploaded spreadsheet: the header row (found under any title rows), and the rows below it. */
+export async function readSpreadsheet(bytes: Uint8Array, fileName: string, options: ReadOptions = {}): Promise<Result<Sheet, ReadRefusal>> {
 	if (bytes.length === 0) return refused('empty');
 	if (bytes.length > MAX_FILE_BYTES) return refused('too_large');
 	const extension = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
@@ -122,7 +156,8 @@ export async function readSpreadsheet(bytes: Uint8Array, fileName: string): Prom
 		encoding = decoded.encoding;
 	} else return refused('not_spreadsheet');
 	if (lines === null) return refused('unreadable');
-	const filled = lines.filter((l) => l.cells.some((c) => c !== ''));
+	const all = lines.filter((l) => l.cells.some((c) => c !== ''));
+	const filled = all.slice(headerIndex(all, options.headerScore));
 	if (filled.length < 2) return refused('no_rows');
 	const [head, ...rows] = filled;
 	const width = Math.max(...filled.map((l) => l.cells.length));
@@ -132,5 +167,5 @@ export async function readSpreadsheet(bytes: Uint8Array, fileName: string): Prom
 	let used = width;
 	while (used > 0 && filled.every((l) => !l.cells[used - 1])) used--;
 	const pad = (cells: string[]) => Array.from({ length: used }, (_, i) => cells[i] ?? '');
-	return ok({ header: pad(head.cells), rows: rows.map((r) => ({ line: r.line, cells: pad(r.cells) })), encoding });
+	return ok({ header: pad(head.cells), headerLine: head.line, rows: rows.map((r) => ({ line: r.line, cells: pad(r.cells) })), encoding });
 }

@@ -170,7 +170,8 @@ export function readRow(kind: ImportKind, mapping: readonly (Field | '')[], row:
 	put('phone', value('phone', readPhone));
 	put('email', value('email', readEmail));
 	put('url', value('url', readUrl));
-	const schedule = cell('schedule');
+	const schedule = withTimes(cell('schedule'), cell('time'));
+	if (cell('time') && !cell('schedule')) draft.warnings.push({ field: 'time', key: 'imports.warning.timeWithoutDay', params: { text: cell('time')! } });
 	if (schedule) {
 		const read = parseScheduleCell(schedule);
 		for (const p of read.problems) error('schedule', p.reason === 'too_many' ? 'imports.error.tooManySchedules' : 'imports.error.scheduleNote', { text: p.line });
@@ -179,4 +180,18 @@ export function readRow(kind: ImportKind, mapping: readonly (Field | '')[], row:
 	}
 	draft.program = program;
 	return draft;
+}
+
+/** A time written in a line already (10時, 13:30, 正午). */
+const HAS_TIME = /\d{1,2}\s*(?:時|:)|正午/;
+
+/**
+ * 開催日 and 時間 in two columns, as councils' sheets have them, read as one 日時: the time goes after
+ * each line that has none (line by line when the time column has as many lines).
+ */
+export function withTimes(schedule: string | null, time: string | null): string | null {
+	if (!schedule || !time) return schedule;
+	const days = schedule.split(/\r?\n/);
+	const times = time.split(/\r?\n/).map((t) => t.trim());
+	return days.map((day, i) => (day.trim() && !HAS_TIME.test(day.normalize('NFKC')) ? `${day} ${times.length === days.length ? times[i] : time.replace(/\s+/g, ' ')}` : day)).join('\n');
 }

@@ -258,6 +258,24 @@ describe('figures', () => {
 		expect(staffCount.perProgram.get(program)).toMatchObject({ sessions: 3, visits: 9, people: 5 });
 	});
 
+	it('count a date of today as held once it has started, not in the morning before it', async () => {
+		const program = await makeProgram(database.db, orgA);
+		const now = new Date();
+		const started = new Date(now.getTime() - 60_000);
+		const later = new Date(now.getTime() + 2 * 3600_000);
+		await asSystem(database.db, async (tx) => {
+			await tx.execute(sql`delete from occurrences where program_id = ${program}`);
+			for (const startsAt of [started, later]) await tx.insert(occurrences).values({ organizationId: orgA, programId: program, day: localDay(startsAt), startsAt });
+		});
+		const today = localDay(now);
+		const scope = { organizationId: orgA, programIds: [program], from: addDays(today, -1), to: today, weeks: 4, today };
+		const { perProgram } = await withAccess(database.db, { organizationIds: [orgA] }, (tx) => attendanceFigures(tx, scope));
+		expect(perProgram.get(program)!.sessions).toBe(1);
+		const byDay = await withAccess(database.db, { organizationIds: [orgA] }, (tx) => attendanceByDay(tx, scope, 'program'));
+		expect(byDay.filter((d) => d.held).map((d) => d.day)).toEqual([localDay(started)]);
+		expect((await publicProgramFigures(resident(), { programId: program, today })).sessions).toBe(1);
+	});
+
 	it('count retention per program and across programs: coming back to another program counts for the scope only', async () => {
 		const x = programA;
 		const y = programB;

@@ -107,7 +107,10 @@ export async function previewPageData(scope: ImportScope, id: string, locale: Lo
 			name: r.name,
 			errors: r.errors.map((e) => issueText(say, pending.header, pending.columns, e)),
 			warnings: r.warnings.map((w) => issueText(say, pending.header, pending.columns, w)),
-			actions: r.actions.map((a) => `${say(`imports.entity.${a.entity}`)}「${a.name}」: ${say(`imports.action.${a.action}`)}${a.action === 'update' && a.fields.length ? ` ${say('imports.changed', { fields: a.fields.join(', ') })}` : ''}`)
+			actions: [
+				...r.actions.map((a) => `${say(`imports.entity.${a.entity}`)}「${a.name}」: ${say(`imports.action.${a.action}`)}${a.action === 'update' && a.fields.length ? ` ${say('imports.changed', { fields: a.fields.join(', ') })}` : ''}`),
+				...(r.schedule && r.errors.length === 0 ? [say('imports.preview.schedule', { text: r.schedule.replace(/\n/g, ' / ') })] : [])
+			]
 		}))
 	};
 }

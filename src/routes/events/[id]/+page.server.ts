@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { idParam } from '$lib/server/directory';
-import { availability, publicCalendarEntry, readRegistration, register, stageOf } from '$lib/server/events';
+import { availability, publicCalendarEntry, readRegistration, register, smsSender, stageOf } from '$lib/server/events';
 import { questionsOfProgram, readAnswers, registrationRetentionDays, rowsFor, windowState, type AnswerError, type Question } from '$lib/server/events';
 import { formatDay, formatTime } from '$lib/server/present';
 import { localDay } from '$lib/server/directory';
@@ -70,6 +70,8 @@ export const load: PageServerLoad = async (event) => {
 			closesAt: entry.registrationClosesAt ? at(t, entry.registrationClosesAt) : null
 		},
 		questions,
+		// Whether a mobile number is told by SMS (a provider configured): the contact field's hint says so.
+		smsNotices: smsSender() !== null,
 		rows: rowsFor(1),
 		retentionDays: registrationRetentionDays(),
 		places,
