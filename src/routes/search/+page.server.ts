@@ -117,7 +117,14 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		hotlines: result.total === 0 && result.partial.length === 0 ? hotlinesForEveryone().map((h) => ({ name: h.name, number: h.number, hours: h.hours, url: h.url })) : [],
 		suggestions: suggestions.map((s) => ({
 			href: linkWith(s.params),
-			text: s.kind === 'area' ? t('search.suggest.area', { label: s.label, count: s.count }) : s.kind === 'form' ? t('search.suggest.form', { label: label('forms', s.label, loc), count: s.count }) : t('search.suggest.drop', { label: t(paramLabels[s.label] ?? 'search.any'), count: s.count })
+			text:
+				s.kind === 'area'
+					? t('search.suggest.area', { label: s.label, count: s.count })
+					: s.kind === 'radius'
+						? t('search.suggest.radius', { label: t(`search.radius.${s.label as '30'}`), count: s.count })
+						: s.kind === 'form'
+							? t('search.suggest.form', { label: label('forms', s.label, loc), count: s.count })
+							: t('search.suggest.drop', { label: t(paramLabels[s.label] ?? 'search.any'), count: s.count })
 		})),
 		options: {
 			lifeStages: taxonomy.lifeStages.map((x) => ({ code: x.code, label: x[loc] })),

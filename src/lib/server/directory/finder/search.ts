@@ -45,6 +45,9 @@ export async function searchPrograms(db: Db, asTyped: FinderQuery, clock: Finder
 	if (query.audience === undefined || query.audience === 'residents') {
 		const where = filters({ ...query, audience: 'supporters' }, clock);
 		if (text) where.push(text.where);
+		// The same range as the results: the link to them must find as many as it says.
+		const place = await placeScope(db, query);
+		if (place.where) where.push(place.where);
 		result.supportersTotal = await countUpTo(db, where, SUPPORTERS_COUNT_CAP, text !== null);
 	}
 	if (text && query.page === 1 && result.total < FEW_MATCHES) result.partial = await partialMatches((q, t) => runSearch(db, q, clock, t), query, text, result.items);
@@ -105,20 +108,10 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 	const where = filters(query, clock);
 	if (text) where.push(text.where);
 
-	let origin: FinderResult['origin'] = null;
-	let centre: PlaceCentre | null = null;
-	if (query.lat !== undefined && query.lng !== undefined) origin = { lat: query.lat, lng: query.lng, label: null };
-	else if (query.near) {
-		centre = await placeCentre(db, query.near);
-		if (centre) origin = { lat: centre.lat, lng: centre.lng, label: centre.label };
-	}
-	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,
-	// so every candidate gets only `a`; the distance itself is computed for the page.
-	const haversine = origin ? sql`power(sin(radians(p.lat - ${origin.lat}) / 2), 2) + ${Math.cos((origin.lat * Math.PI) / 180)} * cos(radians(p.lat)) * power(sin(radians(p.lng - ${origin.lng}) / 2), 2)` : null;
+	const { origin, haversine, radius, where: inRange } = await placeScope(db, query);
 	const distanceKey = haversine ?? sql`null::float8`;
 	const distanceKm = haversine ? sql`(case when p.lat is null then null else 6371 * 2 * asin(sqrt(${haversine})) end)` : sql`null::float8`;
-	const radius = origin ? (query.radius ?? DEFAULT_RADIUS) : null;
-	if (origin && radius) where.push(withinRadius(radius, haversine!, centre, origin));
+	if (inRange) where.push(inRange);
 	const band = haversine ? distanceBand(haversine) : sql`0`;
 	const score = text ? text.score : sql`0`;
 	const sort = query.sort ?? (text ? 'relevance' : origin ? 'distance' : 'next');
@@ -225,6 +218,36 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 }
 
 // ── places: radius and distance bands ───────────────────────────────────────────────────────
+
+export interface PlaceScope {
+	origin: FinderResult['origin'];
+	/** The haversine term `a` from the origin to a program's point; null without a place. */
+	haversine: SQL | null;
+	radius: FinderResult['radius'];
+	/** The condition that keeps to the range; null without a place. */
+	where: SQL | null;
+}
+
+/**
+ * The place a search is near (a named place or lat/lng), and the condition that keeps to its
+ * range — one definition for the results, the supporters' count beside them and the suggestions
+ * on an empty page, so that what a link promises is what it finds.
+ */
+export async function placeScope(db: Db, query: FinderQuery): Promise<PlaceScope> {
+	let origin: FinderResult['origin'] = null;
+	let centre: PlaceCentre | null = null;
+	if (query.lat !== undefined && query.lng !== undefined) origin = { lat: query.lat, lng: query.lng, label: null };
+	else if (query.near) {
+		centre = await placeCentre(db, query.near);
+		if (centre) origin = { lat: centre.lat, lng: centre.lng, label: centre.label };
+	}
+	if (!origin) return { origin: null, haversine: null, radius: null, where: null };
+	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,
+	// so every candidate gets only `a`; the distance itself is computed for the page.
+	const haversine = sql`power(sin(radians(p.lat - ${origin.lat}) / 2), 2) + ${Math.cos((origin.lat * Math.PI) / 180)} * cos(radians(p.lat)) * power(sin(radians(p.lng - ${origin.lng}) / 2), 2)`;
+	const radius = query.radius ?? DEFAULT_RADIUS;
+	return { origin, haversine, radius, where: withinRadius(radius, haversine, centre, origin) };
+}
 
 const EARTH_KM = 6371;
 const DEFAULT_RADIUS = '10';
