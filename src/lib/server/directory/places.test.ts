@@ -130,7 +130,7 @@ describe('a search with a place', () => {
 
 describe('what a place search offers beside its results keeps to the place', () => {
 	it('the supporters’ count is of those within the same range: its link finds as many', async () => {
-		for (const params of [{ near: '札幌市' }, { q: '不登校', near: '稚内市' }, { q: '研修', near: '八王子市', radius: '30' }]) {
+		for (const params of [{ near: '札幌市' }, { q: '不登校', near: '稚内市' }, { q: '研修', near: '八王子市', radius: '30' }] as Array<Record<string, string>>) {
 			const residents = await search(params);
 			const supporters = await search({ ...params, audience: 'supporters' });
 			expect(residents.supportersTotal ?? 0).toBe(supporters.total);
