@@ -128,6 +128,25 @@ describe('a search with a place', () => {
 	});
 });
 
+describe('a program held in several places', () => {
+	it('is as near as its nearest place, and shows that place', async () => {
+		// ふまねっと運動の健康教室 meets in 札幌市, 北広島市, 北見市, 帯広市, 稚内市 and 利尻町.
+		for (const sort of ['distance', 'relevance']) {
+			const result = await search({ q: 'ふまねっと', near: '稚内市', sort });
+			const item = result.items.find((i) => slugById.get(i.id) === 's004-fumanet-class')!;
+			expect(item.distanceKm).toBeLessThan(5);
+			expect(item.place?.city).toBe('稚内市');
+		}
+		const sapporo = (await search({ q: 'ふまねっと', near: '札幌市' })).items.find((i) => slugById.get(i.id) === 's004-fumanet-class')!;
+		expect(sapporo.place?.city).toBe('札幌市');
+		// Nearest first counts every place: it comes before a program whose only place is 300 km away.
+		const ordered = await search({ near: '稚内市', sort: 'distance', radius: 'pref' });
+		const km = ordered.items.map((i) => i.distanceKm ?? Infinity);
+		expect([...km].sort((a, b) => a - b)).toEqual(km);
+		expect(slugs(ordered).indexOf('s004-fumanet-class')).toBeLessThan(3);
+	});
+});
+
 describe('what a place search offers beside its results keeps to the place', () => {
 	it('the supporters’ count is of those within the same range: its link finds as many', async () => {
 		for (const params of [{ near: '札幌市' }, { q: '不登校', near: '稚内市' }, { q: '研修', near: '八王子市', radius: '30' }] as Array<Record<string, string>>) {

@@ -108,7 +108,7 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 	const where = filters(query, clock);
 	if (text) where.push(text.where);
 
-	const { origin, haversine, radius, where: inRange } = await placeScope(db, query);
+	const { origin, nearest: haversine, haversineAt, radius, where: inRange } = await placeScope(db, query);
 	const distanceKey = haversine ?? sql`null::float8`;
 	const distanceKm = haversine ? sql`(case when p.lat is null then null else 6371 * 2 * asin(sqrt(${haversine})) end)` : sql`null::float8`;
 	if (inRange) where.push(inRange);
@@ -154,7 +154,7 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 			where d.program_id = p.id and ${occurrenceEnd('d')} > ${now}
 			order by d.starts_at limit 1) nx on true
 		left join lateral (select l.name, l.prefecture, l.city from program_locations x join locations l on l.id = x.location_id
-			where x.program_id = p.id order by x.position limit 1) pl on true
+			where x.program_id = p.id order by ${haversineAt ? sql`${haversineAt('l')} asc nulls last, ` : sql``}x.position limit 1) pl on true
 		order by ${order}`;
 	// A common word matches most programs, and the planner then prefers reading the whole table,
 	// de-TOASTing the gram array of every row (a cost it does not model); the bitmap from the gram
@@ -221,8 +221,12 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 
 export interface PlaceScope {
 	origin: FinderResult['origin'];
-	/** The haversine term `a` from the origin to a program's point; null without a place. */
+	/** The haversine term `a` from the origin to a program's point (its first place's); null without a place. */
 	haversine: SQL | null;
+	/** The same to the program's nearest place (a program may meet in several municipalities). */
+	nearest: SQL | null;
+	/** The same from a table alias's lat/lng (`l` for locations). */
+	haversineAt: ((alias: string) => SQL) | null;
 	radius: FinderResult['radius'];
 	/** The condition that keeps to the range; null without a place. */
 	where: SQL | null;
@@ -241,12 +245,20 @@ export async function placeScope(db: Db, query: FinderQuery): Promise<PlaceScope
 		centre = await placeCentre(db, query.near);
 		if (centre) origin = { lat: centre.lat, lng: centre.lng, label: centre.label };
 	}
-	if (!origin) return { origin: null, haversine: null, radius: null, where: null };
+	if (!origin) return { origin: null, haversine: null, nearest: null, haversineAt: null, radius: null, where: null };
 	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,
 	// so every candidate gets only `a`; the distance itself is computed for the page.
-	const haversine = sql`power(sin(radians(p.lat - ${origin.lat}) / 2), 2) + ${Math.cos((origin.lat * Math.PI) / 180)} * cos(radians(p.lat)) * power(sin(radians(p.lng - ${origin.lng}) / 2), 2)`;
+	const at = origin;
+	const haversineAt = (alias: string) => {
+		const [lat, lng] = [sql.raw(`${alias}.lat`), sql.raw(`${alias}.lng`)];
+		return sql`power(sin(radians(${lat} - ${at.lat}) / 2), 2) + ${Math.cos((at.lat * Math.PI) / 180)} * cos(radians(${lat})) * power(sin(radians(${lng} - ${at.lng}) / 2), 2)`;
+	};
+	const haversine = haversineAt('p');
+	// The program's point is its first place's; one held in several municipalities is as near as the
+	// nearest of them (least ignores the null of a program with no place of its own).
+	const nearest = sql`least(${haversine}, (select min(${haversineAt('l')}) from program_locations x join locations l on l.id = x.location_id where x.program_id = p.id and l.lat is not null))`;
 	const radius = query.radius ?? DEFAULT_RADIUS;
-	return { origin, haversine, radius, where: withinRadius(radius, haversine, centre, origin) };
+	return { origin, haversine, nearest, haversineAt, radius, where: withinRadius(radius, haversine, centre, origin) };
 }
 
 const EARTH_KM = 6371;
