@@ -6,6 +6,8 @@ import { textMatch } from './text';
 import { filters } from './filters';
 import { placeCentre } from './place';
 import { placeScope } from './search';
+import { analyseQuery } from '../search/query';
+import { formsForNeeds } from '../search/needs';
 import type { FinderClock } from './types';
 
 export interface Suggestion {
@@ -59,6 +61,14 @@ export async function suggestAlternatives(db: Db, query: FinderQuery, clock: Fin
 			const n = await count({ ...base, radius });
 			if (n > found) suggestions.push({ kind: 'radius', params: { radius }, label: radius, count: n });
 			found = Math.max(found, n);
+		}
+	}
+	// Words for a feeling or a life event (夫を亡くした) that find nothing: the kinds of program that
+	// may help with that need, instead of the words (nearby when a place is given).
+	if (query.q && !query.form) {
+		for (const form of formsForNeeds(analyseQuery(query.q).needs).slice(0, 4)) {
+			const n = await count({ ...base, q: undefined, form: form as FinderQuery['form'] });
+			if (n > 0) suggestions.push({ kind: 'form', params: { form, q: '' }, label: form, count: n });
 		}
 	}
 	if (query.form) {
