@@ -98,6 +98,14 @@ describe('in English, every Japanese text of the finder is marked lang="ja"', ()
 	});
 });
 
+describe('the place note in English', () => {
+	it('keeps a space between the range and the link that widens it', async () => {
+		const html = await (await get(`/search?${new URLSearchParams({ q: '居場所', near: '札幌市' })}`, 'en')).text();
+		const text = html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
+		expect(text).toContain('up to 10 km from it. Search a wider area');
+	});
+});
+
 describe('attendance on the program page', () => {
 	it('is shown by default and hidden once the organisation chooses not to show it', async () => {
 		const heading = 'この取組の参加の実績(直近12か月)';
