@@ -17,6 +17,7 @@ export const placesEn: Record<keyof typeof placesJa, string> = {
 	'search.placeScope.km': 'Showing: {place} itself and up to {km} km from it.',
 	'search.placeScope.pref': 'Showing: the prefecture of {place}.',
 	'search.widen': 'Search a wider area',
+	'search.suggest.radius': 'Search within {label} ({count})',
 	'search.distanceApprox': 'roughly {km} km',
 	'search.unknownPostcode': 'We could not find the postcode “{place}”, so the search ignores it.',
 	'search.unknownStation': 'Searching by station name is not available yet, so the search ignores “{place}”. Please enter the city, ward or postcode where it is.',

@@ -146,6 +146,8 @@ export const en: Record<MessageKey, string> = {
 	'program.where': 'Where',
 	'program.cost': 'Cost',
 	'program.join': 'How to join',
+	'program.costAndJoin': 'Cost and how to join',
+	'list.joiner': ', ',
 	'program.contact': 'Contact',
 	'program.phone': 'Call {phone}',
 	'program.email': 'Send an email',

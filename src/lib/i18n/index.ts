@@ -23,14 +23,14 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
  * A message split around its parameters, so that a page can mark what it inserts: the directory's
  * names are Japanese whatever the page's language (「Run by <span lang="ja">…</span>」).
  */
-export function translateParts(locale: Locale, key: MessageKey, params: Params): Array<{ text: string; param: boolean }> {
+export function translateParts(locale: Locale, key: MessageKey, params: Params): Array<{ text: string; param: boolean; name?: string }> {
 	const text = catalogues[locale][key] ?? ja[key];
 	return text
 		.split(/(\{\w+\})/)
 		.filter(Boolean)
 		.map((part) => {
 			const name = /^\{(\w+)\}$/.exec(part)?.[1];
-			return name && name in params ? { text: String(params[name]), param: true } : { text: part, param: false };
+			return name && name in params ? { text: String(params[name]), param: true, name } : { text: part, param: false };
 		});
 }
 

@@ -15,6 +15,7 @@ export const placesJa = {
 	'search.placeScope.km': '範囲: {place}のなかと、そこから{km}km以内。',
 	'search.placeScope.pref': '範囲: {place}と同じ都道府県。',
 	'search.widen': '範囲を広げる',
+	'search.suggest.radius': '範囲を{label}に広げる({count}件)',
 	'search.distanceApprox': 'おおよその距離 約{km}km',
 	'search.unknownPostcode': '郵便番号「{place}」がみつからなかったため、場所を指定せずにさがしました。',
 	'search.unknownStation': '駅名での検索にはまだ対応していないため、場所を指定せずにさがしました。「{place}」のある市区町村名か郵便番号で入力してください。',

@@ -146,6 +146,8 @@ export const ja = {
 	'program.where': 'どこで',
 	'program.cost': '参加費',
 	'program.join': '参加のしかた',
+	'program.costAndJoin': '参加費 ・ 参加のしかた',
+	'list.joiner': '、',
 	'program.contact': '問い合わせ',
 	'program.phone': '電話する {phone}',
 	'program.email': 'メールする',

@@ -279,6 +279,8 @@ describe('paper', () => {
 
 	it('answers an unknown program with 404 and bad calendar parameters with 400', async () => {
 		expect((await fetch(`${app.baseUrl}/programs/00000000-0000-4000-8000-000000000000/flyer.pdf`)).status).toBe(404);
+		// A draft's dates are read beside the program (in parallel) and dropped: still a 404.
+		expect((await fetch(`${app.baseUrl}/programs/${draftProgram}/flyer.pdf`)).status).toBe(404);
 		expect((await fetch(`${app.baseUrl}/calendar/print.pdf?date=2027-02-30`)).status).toBe(400);
 	});
 });

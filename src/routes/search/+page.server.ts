@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { parseFinderParams, placesForStation, searchPrograms, suggestAlternatives, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult } from '$lib/server/directory';
+import { parseFinderParams, placesForStation, searchPrograms, suggestAlternatives, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
@@ -9,6 +9,24 @@ import { hotlinesForEveryone } from '$lib/server/consultations';
 import type { PageServerLoad } from './$types';
 
 export const csr = false;
+
+/** The name of each finder parameter, as the page says it. */
+const paramLabels: Record<string, MessageKey> = {
+	when: 'search.when',
+	near: 'search.near',
+	prefecture: 'search.prefecture',
+	city: 'search.city',
+	form: 'search.form',
+	weekday: 'search.weekday',
+	free: 'search.free',
+	no_registration: 'search.noRegistration',
+	language: 'search.language',
+	online: 'search.online',
+	target: 'search.target',
+	life_stage: 'search.lifeStage',
+	audience: 'search.audience',
+	q: 'search.label'
+};
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const t = translator(locals.locale);
@@ -34,22 +52,6 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 			else params.delete(k);
 		}
 		return `/search?${params}`;
-	};
-	const paramLabels: Record<string, MessageKey> = {
-		when: 'search.when',
-		near: 'search.near',
-		prefecture: 'search.prefecture',
-		city: 'search.city',
-		form: 'search.form',
-		weekday: 'search.weekday',
-		free: 'search.free',
-		no_registration: 'search.noRegistration',
-		language: 'search.language',
-		online: 'search.online',
-		target: 'search.target',
-		life_stage: 'search.lifeStage',
-		audience: 'search.audience',
-		q: 'search.label'
 	};
 
 	// The conditions in force, each with a link that removes it (so the filter panel can stay closed).
@@ -96,10 +98,10 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		perPage: result.perPage,
 		pages: Math.max(1, Math.ceil(result.total / result.perPage)),
 		origin: result.origin,
-		unknownPlace: result.unknownPlace ? unknownPlaceMessage(t, result.unknownPlace) : null,
+		unknownPlace: result.unknownPlace ? { key: unknownPlaceKey(result.unknownPlace), params: { place: result.unknownPlace } } : null,
 		// A station's name: the municipalities of the same name to choose from (not where the station is).
-		sameNamePlaces: result.unknownPlace ? placesForStation(result.unknownPlace).map((p) => ({ text: t('search.sameNamePlace', { place: p.label }), href: linkWith({ near: p.near }) })) : [],
-		placeNote: placeNote(t, result, linkWith),
+		sameNamePlaces: result.unknownPlace ? placesForStation(result.unknownPlace).map((p) => ({ place: p.label, href: linkWith({ near: p.near }) })) : [],
+		placeNote: placeNote(result, linkWith),
 		radiusOptions: (['5', '10', '30', 'pref'] as const).map((r) => ({ code: r, label: t(`search.radius.${r}`) })),
 		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,
 		undated: undatedItems.map(present),
@@ -109,15 +111,16 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		supporters: result.supportersTotal ? { text: t('search.supporters', { count: result.supportersTotal }), href: linkWith({ audience: 'supporters' }) } : null,
 		audienceBack: query.audience === 'supporters' ? linkWith({ audience: '' }) : null,
 		partial: result.partial.map((g) => ({
-			title: t('search.partial.title', { words: g.missing.join(loc === 'ja' ? '』『' : '”, “') }),
+			words: g.missing.join(loc === 'ja' ? '』『' : '”, “'),
 			count: g.total,
 			items: g.items.map(present)
 		})),
 		// Nothing at all: the consultation window and the lines anyone can call, beside the suggestions.
 		hotlines: result.total === 0 && result.partial.length === 0 ? hotlinesForEveryone().map((h) => ({ name: h.name, number: h.number, hours: h.hours, url: h.url })) : [],
+		// Each as a message and its values: an area's name is the directory's (Japanese) on an English page.
 		suggestions: suggestions.map((s) => ({
 			href: linkWith(s.params),
-			text: s.kind === 'area' ? t('search.suggest.area', { label: s.label, count: s.count }) : s.kind === 'form' ? t('search.suggest.form', { label: label('forms', s.label, loc), count: s.count }) : t('search.suggest.drop', { label: t(paramLabels[s.label] ?? 'search.any'), count: s.count })
+			...suggestionMessage(t, s, loc)
 		})),
 		options: {
 			lifeStages: taxonomy.lifeStages.map((x) => ({ code: x.code, label: x[loc] })),
@@ -132,18 +135,25 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 type Translate = ReturnType<typeof translator>;
 
 /** Why a place was not used: an unknown postcode, a station name (no station data yet), or an unknown name. */
-function unknownPlaceMessage(t: Translate, place: string): string {
-	if (/^〒?\s*[0-9０-９]{3}[-‐－ー−]?[0-9０-９]{4}$/.test(place.trim())) return t('search.unknownPostcode', { place });
-	if (/駅$/.test(place.trim())) return t('search.unknownStation', { place });
-	return t('search.unknownPlace', { place });
+function unknownPlaceKey(place: string): MessageKey {
+	if (/^〒?\s*[0-9０-９]{3}[-‐－ー−]?[0-9０-９]{4}$/.test(place.trim())) return 'search.unknownPostcode';
+	if (/駅$/.test(place.trim())) return 'search.unknownStation';
+	return 'search.unknownPlace';
 }
 
-/** What a search with a place shows and in which order, said truthfully. */
-function placeNote(t: Translate, result: FinderResult, linkWith: (changes: Partial<Record<keyof FinderQuery, string>>) => string): { order: string; scope: string; widen: string | null } | null {
+/** An empty page's suggestion as a message: its key, its values and which of them are the directory's names. */
+function suggestionMessage(t: Translate, s: Suggestion, loc: 'ja' | 'en'): { key: MessageKey; params: Record<string, string | number>; named: string[] } {
+	if (s.kind === 'area') return { key: 'search.suggest.area', params: { label: s.label, count: s.count }, named: ['label'] };
+	if (s.kind === 'radius') return { key: 'search.suggest.radius', params: { label: t(`search.radius.${s.label as '30'}`), count: s.count }, named: [] };
+	if (s.kind === 'form') return { key: 'search.suggest.form', params: { label: label('forms', s.label, loc), count: s.count }, named: [] };
+	return { key: 'search.suggest.drop', params: { label: t(paramLabels[s.label] ?? 'search.any'), count: s.count }, named: [] };
+}
+
+/** What a search with a place shows and in which order, said truthfully (the place's name is the directory's, marked on the page). */
+function placeNote(result: FinderResult, linkWith: (changes: Partial<Record<keyof FinderQuery, string>>) => string): { order: MessageKey; scope: MessageKey; place: string | null; km: string; widen: string | null } | null {
 	if (!result.origin || !result.radius) return null;
-	const place = result.origin.label ?? t('search.here');
-	const order = result.order === 'banded' ? t('search.placeOrder.banded', { place }) : result.order === 'distance' ? t('search.placeOrder.distance', { place }) : t('search.placeOrder.next', { place });
-	const scope = result.radius === 'pref' ? t('search.placeScope.pref', { place }) : t('search.placeScope.km', { place, km: result.radius });
+	const order: MessageKey = result.order === 'banded' ? 'search.placeOrder.banded' : result.order === 'distance' ? 'search.placeOrder.distance' : 'search.placeOrder.next';
+	const scope: MessageKey = result.radius === 'pref' ? 'search.placeScope.pref' : 'search.placeScope.km';
 	const wider = { '5': '10', '10': '30', '30': 'pref', pref: null }[result.radius];
-	return { order, scope, widen: wider ? linkWith({ radius: wider }) : null };
+	return { order, scope, place: result.origin.label, km: result.radius, widen: wider ? linkWith({ radius: wider }) : null };
 }

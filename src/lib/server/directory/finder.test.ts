@@ -163,6 +163,19 @@ describe('no dead ends', () => {
 		expect(forms.length).toBeGreaterThan(0);
 		for (const f of forms) expect((await search({ form: f.params.form!, prefecture: '東京都', city: '渋谷区' })).total).toBe(f.count);
 	});
+	it('words for a life event that find nothing: the kinds of program that may help, each counted as its link finds', async () => {
+		const suggestions = await suggest({ q: '夫を亡くした' });
+		const forms = suggestions.filter((s) => s.kind === 'form');
+		expect(forms.map((f) => f.params.form)).toContain('peer_support');
+		// The link replaces the words by the form.
+		for (const f of forms) {
+			expect(f.params.q).toBe('');
+			expect((await search({ form: f.params.form! })).total).toBe(f.count);
+		}
+		// Near a place, counted within its range.
+		const near = (await suggest({ q: '夫を亡くした', near: '札幌市' })).filter((s) => s.kind === 'form');
+		for (const f of near) expect((await search({ form: f.params.form!, near: '札幌市' })).total).toBe(f.count);
+	});
 	it('suggests dropping the one filter that empties the result', async () => {
 		// (`when` no longer empties a result: programs without known dates stay, under their own heading.)
 		const suggestions = await suggest({ q: 'ミャンマー', weekday: 'MO' });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database } from '../db';
-import { searchPrograms } from './finder/index';
+import { searchPrograms, suggestAlternatives } from './finder/index';
 import { finderQuery } from './finder-query';
 import { programs } from './schema';
 import { readDemoDataset } from './demo/load';
@@ -125,5 +125,51 @@ describe('a search with a place', () => {
 		expect(item.distanceKm).toBeLessThan(1);
 		const shed = result.items.find((i) => slugById.get(i.id) === 's002-mens-shed')!;
 		expect(shed.distanceApproximate).toBe(false);
+	});
+});
+
+describe('a program held in several places', () => {
+	it('is as near as its nearest place, and shows that place', async () => {
+		// ふまねっと運動の健康教室 meets in 札幌市, 北広島市, 北見市, 帯広市, 稚内市 and 利尻町.
+		for (const sort of ['distance', 'relevance']) {
+			const result = await search({ q: 'ふまねっと', near: '稚内市', sort });
+			const item = result.items.find((i) => slugById.get(i.id) === 's004-fumanet-class')!;
+			expect(item.distanceKm).toBeLessThan(5);
+			expect(item.place?.city).toBe('稚内市');
+		}
+		const sapporo = (await search({ q: 'ふまねっと', near: '札幌市' })).items.find((i) => slugById.get(i.id) === 's004-fumanet-class')!;
+		expect(sapporo.place?.city).toBe('札幌市');
+		// Nearest first counts every place: it comes before a program whose only place is 300 km away.
+		const ordered = await search({ near: '稚内市', sort: 'distance', radius: 'pref' });
+		const km = ordered.items.map((i) => i.distanceKm ?? Infinity);
+		expect([...km].sort((a, b) => a - b)).toEqual(km);
+		expect(slugs(ordered).indexOf('s004-fumanet-class')).toBeLessThan(3);
+	});
+});
+
+describe('what a place search offers beside its results keeps to the place', () => {
+	it('the supporters’ count is of those within the same range: its link finds as many', async () => {
+		for (const params of [{ near: '札幌市' }, { q: '不登校', near: '稚内市' }, { q: '研修', near: '八王子市', radius: '30' }] as Array<Record<string, string>>) {
+			const residents = await search(params);
+			const supporters = await search({ ...params, audience: 'supporters' });
+			expect(residents.supportersTotal ?? 0).toBe(supporters.total);
+		}
+	});
+	it('nothing within 10 km: wider ranges and dropping a condition are offered, each with the count its link finds', async () => {
+		const query = finderQuery.parse({ q: '男の居場所', near: '小樽市' });
+		expect((await searchPrograms(database.db, query, friday)).total).toBe(0);
+		const suggestions = await suggestAlternatives(database.db, query, friday);
+		const wider = suggestions.filter((s) => s.kind === 'radius');
+		expect(wider.map((s) => s.params.radius)).toContain('30');
+		for (const s of suggestions) {
+			// As the page's link does: an empty value removes the parameter.
+			const params = Object.fromEntries(Object.entries({ q: '男の居場所', near: '小樽市', ...s.params }).filter(([, v]) => v));
+			const found = await search(params);
+			expect(found.total, JSON.stringify(s.params)).toBe(s.count);
+			expect(s.count).toBeGreaterThan(0);
+		}
+		// Without the words, only what is near 小樽市 — not the whole country.
+		const dropWords = suggestions.find((s) => s.kind === 'drop' && 'q' in s.params);
+		expect(dropWords?.count ?? 0).toBe((await search({ near: '小樽市' })).total);
 	});
 });

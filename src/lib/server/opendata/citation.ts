@@ -61,8 +61,17 @@ export function organizationCitation(o: CitedOrganization, origin: string): Orga
  * `day` formats the dates (the data formats keep YYYY-MM-DD; the page writes them out).
  */
 export function citationText(t: Translate, c: OrganizationCitation, locale: 'ja' | 'en', day: (isoDay: string) => string = (d) => d): string {
-	const dates = { site: t('app.name'), listed: day(c.listedOn), updated: day(c.updatedOn) };
-	if (!c.document) return t('citation.fromOrganization', { organization: c.organization, ...dates });
+	const m = citationMessage(c, locale, t('app.name'), day);
+	return t(m.key, m.params);
+}
+
+/**
+ * The citation as a message, its values, and which of them are the directory's own words (the
+ * document's title, the organisation's name: Japanese on an English page, marked so by the page).
+ */
+export function citationMessage(c: OrganizationCitation, locale: 'ja' | 'en', site: string, day: (isoDay: string) => string = (d) => d): { key: 'citation.fromOrganization' | 'citation.fromDocument' | 'citation.fromDocumentUntitled'; params: Record<string, string>; named: string[] } {
+	const dates = { site, listed: day(c.listedOn), updated: day(c.updatedOn) };
+	if (!c.document) return { key: 'citation.fromOrganization', params: { organization: c.organization, ...dates }, named: ['organization'] };
 	const document = c.document.description?.[locale] ?? c.document.file;
-	return c.title ? t('citation.fromDocument', { title: c.title, document, ...dates }) : t('citation.fromDocumentUntitled', { document, ...dates });
+	return c.title ? { key: 'citation.fromDocument', params: { title: c.title, document, ...dates }, named: ['title'] } : { key: 'citation.fromDocumentUntitled', params: { document, ...dates }, named: [] };
 }

@@ -18,7 +18,7 @@ export {
 	type LicenceRefusal
 } from './licence';
 export { facilityListCsv, FACILITY_LIST_COLUMNS, type FacilityListWords } from './facilities';
-export { organizationCitation, citationText, type OrganizationCitation, type CitedOrganization } from './citation';
+export { organizationCitation, citationText, citationMessage, type OrganizationCitation, type CitedOrganization } from './citation';
 export { OPEN_LICENCES, type OpenLicenceId } from './schema';
 export { hsdsRoot, hsdsHeaders, hsdsService, hsdsServiceBrief, hsdsOrganization, hsdsOrganizationBrief, hsdsPage, serviceStatus, HSDS_LICENCE, HSDS_VERSION, type HsdsLicence, type HsdsPage } from './hsds';
 export { hsdsJson, hsdsLicenceOf, currentHsdsLicence } from './hsds-licence';

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { getOrganization, idParam, label } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { formatDayLong, formatYearMonth } from '$lib/server/present';
-import { citationText, organizationCitation } from '$lib/server/opendata';
+import { citationMessage, organizationCitation } from '$lib/server/opendata';
 import { translator } from '$lib/i18n';
 import type { PageServerLoad } from './$types';
 
@@ -27,7 +27,8 @@ export const load: PageServerLoad = async ({ params, locals, url }) => {
 			message: o.message,
 			description: o.description,
 			// Where these facts come from: the source document, or the organisation itself (issue 17).
-			citation: citationText(t, organizationCitation(o, url.origin), locals.locale, (day) => formatDayLong(t, day))
+			// As a message, so that the page marks the document's title and the organisation's name as Japanese.
+			citation: citationMessage(organizationCitation(o, url.origin), locals.locale, t('app.name'), (day) => formatDayLong(t, day))
 		},
 		programs: detail.programs.map((p) => ({ id: p.id, title: p.title, summary: p.summary, forms: p.forms.map((f) => label('forms', f, locals.locale)) }))
 	};

@@ -69,7 +69,13 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			updatedIso: lastChanged?.toISOString() ?? null
 		},
 		organization: { id: organization.id, name: organization.name, website: organization.website, sourceTitle: organization.sourceTitle },
-		schedules: detail.schedules.map((s) => scheduleInWords(t, s)).filter(Boolean),
+		// A rule is said in the page's language; a schedule known only in words is the organisation's (Japanese).
+		schedules: detail.schedules
+			.map((s) => {
+				const text = scheduleInWords(t, s);
+				return { text, words: text === (s.note ?? '') };
+			})
+			.filter((s) => s.text),
 		nextDates,
 		next: next?.text ?? null,
 		// The organisation chooses whether its program pages show attendance (staff profile page).

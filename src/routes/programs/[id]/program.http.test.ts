@@ -8,6 +8,7 @@ import pg from 'pg';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { startApp, type RunningApp } from '../../../../tests/helpers/app';
 import { makeOccurrence, makeOrganizationWithProgram, uniqueTag } from '../../../../tests/helpers/factories';
+import { japaneseIn, textOutsideLang } from '../../../../tests/helpers/html';
 import type { Database } from '$lib/server/db';
 
 let database: Database;
@@ -17,6 +18,7 @@ let own: { programId: string; title: string };
 let counted: { organizationId: string; programId: string };
 let withNote: { programId: string; note: string };
 let demoProgram: string;
+let demoOrganization: string;
 
 beforeAll(async () => {
 	database = await testDatabase();
@@ -27,8 +29,9 @@ beforeAll(async () => {
 	const note = `初めての方は受付で声をかけてください${uniqueTag()}`;
 	withNote = { programId: (await makeOrganizationWithProgram(database.db, { edit: { firstTimeNote: note } })).programId, note };
 	// A program of the demo region (loaded from a casebook), never edited by its organisation.
-	const demo = await admin.query<{ id: string }>(`select p.id from programs p join organizations o on o.id = p.organization_id where p.slug = 's004-hachioji-food-cafe'`);
+	const demo = await admin.query<{ id: string; organization_id: string }>(`select p.id, p.organization_id from programs p join organizations o on o.id = p.organization_id where p.slug = 's004-hachioji-food-cafe'`);
 	demoProgram = demo.rows[0].id;
+	demoOrganization = demo.rows[0].organization_id;
 	// A program held last week: its page has attendance to show, unless the organisation says no.
 	counted = await makeOrganizationWithProgram(database.db);
 	await makeOccurrence(database.db, counted.organizationId, counted.programId, { inDays: -7 });
@@ -72,6 +75,34 @@ describe('the program page', () => {
 		expect(html).toMatch(/<html[^>]* lang="en"/);
 		expect(html).toMatch(new RegExp(`<h1[^>]* lang="ja"[^>]*>${own.title}</h1>`));
 		expect(html).toContain('Last updated 5 Mar 2026');
+	});
+});
+
+describe('in English, every Japanese text of the finder is marked lang="ja"', () => {
+	const q = (params: Record<string, string>) => `/search?${new URLSearchParams(params)}`;
+	it.each([
+		['results with schedules in words and places', () => q({ q: 'こども食堂' })],
+		['results near a place, with the place note and distances', () => q({ q: '居場所', near: '札幌市' })],
+		['a typo corrected (「もしかして」)', () => q({ q: 'こども食道' })],
+		['partial matches under their line', () => q({ q: '高齢者 サロン 無料' })],
+		['an empty page with the hotlines', () => q({ q: '夫を亡くした' })],
+		['open today, with the programs whose dates are not known', () => q({ when: 'today' })],
+		['a demo program page', () => `/programs/${demoProgram}`],
+		['a demo organisation page', () => `/organizations/${demoOrganization}`]
+	])('%s', async (_, path) => {
+		const response = await get(path(), 'en');
+		expect(response.status).toBe(200);
+		const html = await response.text();
+		expect(html).toMatch(/<html[^>]* lang="en"/);
+		expect(japaneseIn(textOutsideLang(html, 'ja'))).toEqual([]);
+	});
+});
+
+describe('the place note in English', () => {
+	it('keeps a space between the range and the link that widens it', async () => {
+		const html = await (await get(`/search?${new URLSearchParams({ q: '居場所', near: '札幌市' })}`, 'en')).text();
+		const text = html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
+		expect(text).toContain('up to 10 km from it. Search a wider area');
 	});
 });
 

@@ -45,6 +45,9 @@ export async function searchPrograms(db: Db, asTyped: FinderQuery, clock: Finder
 	if (query.audience === undefined || query.audience === 'residents') {
 		const where = filters({ ...query, audience: 'supporters' }, clock);
 		if (text) where.push(text.where);
+		// The same range as the results: the link to them must find as many as it says.
+		const place = await placeScope(db, query);
+		if (place.where) where.push(place.where);
 		result.supportersTotal = await countUpTo(db, where, SUPPORTERS_COUNT_CAP, text !== null);
 	}
 	if (text && query.page === 1 && result.total < FEW_MATCHES) result.partial = await partialMatches((q, t) => runSearch(db, q, clock, t), query, text, result.items);
@@ -105,20 +108,10 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 	const where = filters(query, clock);
 	if (text) where.push(text.where);
 
-	let origin: FinderResult['origin'] = null;
-	let centre: PlaceCentre | null = null;
-	if (query.lat !== undefined && query.lng !== undefined) origin = { lat: query.lat, lng: query.lng, label: null };
-	else if (query.near) {
-		centre = await placeCentre(db, query.near);
-		if (centre) origin = { lat: centre.lat, lng: centre.lng, label: centre.label };
-	}
-	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,
-	// so every candidate gets only `a`; the distance itself is computed for the page.
-	const haversine = origin ? sql`power(sin(radians(p.lat - ${origin.lat}) / 2), 2) + ${Math.cos((origin.lat * Math.PI) / 180)} * cos(radians(p.lat)) * power(sin(radians(p.lng - ${origin.lng}) / 2), 2)` : null;
+	const { origin, nearest: haversine, haversineAt, radius, where: inRange } = await placeScope(db, query);
 	const distanceKey = haversine ?? sql`null::float8`;
 	const distanceKm = haversine ? sql`(case when p.lat is null then null else 6371 * 2 * asin(sqrt(${haversine})) end)` : sql`null::float8`;
-	const radius = origin ? (query.radius ?? DEFAULT_RADIUS) : null;
-	if (origin && radius) where.push(withinRadius(radius, haversine!, centre, origin));
+	if (inRange) where.push(inRange);
 	const band = haversine ? distanceBand(haversine) : sql`0`;
 	const score = text ? text.score : sql`0`;
 	const sort = query.sort ?? (text ? 'relevance' : origin ? 'distance' : 'next');
@@ -161,7 +154,7 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 			where d.program_id = p.id and ${occurrenceEnd('d')} > ${now}
 			order by d.starts_at limit 1) nx on true
 		left join lateral (select l.name, l.prefecture, l.city from program_locations x join locations l on l.id = x.location_id
-			where x.program_id = p.id order by x.position limit 1) pl on true
+			where x.program_id = p.id order by ${haversineAt ? sql`${haversineAt('l')} asc nulls last, ` : sql``}x.position limit 1) pl on true
 		order by ${order}`;
 	// A common word matches most programs, and the planner then prefers reading the whole table,
 	// de-TOASTing the gram array of every row (a cost it does not model); the bitmap from the gram
@@ -225,6 +218,48 @@ async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: T
 }
 
 // ── places: radius and distance bands ───────────────────────────────────────────────────────
+
+export interface PlaceScope {
+	origin: FinderResult['origin'];
+	/** The haversine term `a` from the origin to a program's point (its first place's); null without a place. */
+	haversine: SQL | null;
+	/** The same to the program's nearest place (a program may meet in several municipalities). */
+	nearest: SQL | null;
+	/** The same from a table alias's lat/lng (`l` for locations). */
+	haversineAt: ((alias: string) => SQL) | null;
+	radius: FinderResult['radius'];
+	/** The condition that keeps to the range; null without a place. */
+	where: SQL | null;
+}
+
+/**
+ * The place a search is near (a named place or lat/lng), and the condition that keeps to its
+ * range — one definition for the results, the supporters' count beside them and the suggestions
+ * on an empty page, so that what a link promises is what it finds.
+ */
+export async function placeScope(db: Db, query: FinderQuery): Promise<PlaceScope> {
+	let origin: FinderResult['origin'] = null;
+	let centre: PlaceCentre | null = null;
+	if (query.lat !== undefined && query.lng !== undefined) origin = { lat: query.lat, lng: query.lng, label: null };
+	else if (query.near) {
+		centre = await placeCentre(db, query.near);
+		if (centre) origin = { lat: centre.lat, lng: centre.lng, label: centre.label };
+	}
+	if (!origin) return { origin: null, haversine: null, nearest: null, haversineAt: null, radius: null, where: null };
+	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,
+	// so every candidate gets only `a`; the distance itself is computed for the page.
+	const at = origin;
+	const haversineAt = (alias: string) => {
+		const [lat, lng] = [sql.raw(`${alias}.lat`), sql.raw(`${alias}.lng`)];
+		return sql`power(sin(radians(${lat} - ${at.lat}) / 2), 2) + ${Math.cos((at.lat * Math.PI) / 180)} * cos(radians(${lat})) * power(sin(radians(${lng} - ${at.lng}) / 2), 2)`;
+	};
+	const haversine = haversineAt('p');
+	// The program's point is its first place's; one held in several municipalities is as near as the
+	// nearest of them (least ignores the null of a program with no place of its own).
+	const nearest = sql`least(${haversine}, (select min(${haversineAt('l')}) from program_locations x join locations l on l.id = x.location_id where x.program_id = p.id and l.lat is not null))`;
+	const radius = query.radius ?? DEFAULT_RADIUS;
+	return { origin, haversine, nearest, haversineAt, radius, where: withinRadius(radius, haversine, centre, origin) };
+}
 
 const EARTH_KM = 6371;
 const DEFAULT_RADIUS = '10';

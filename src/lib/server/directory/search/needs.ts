@@ -7,14 +7,22 @@ export interface Need {
 	when: string[][];
 	with: Set<string>;
 	terms: string[];
+	/** Kinds of program (taxonomy form codes) that may help, offered when the words find nothing. */
+	forms: string[];
 }
 
 export const needs: Need[] = needData.needs.map((n) => ({
 	need: n.need,
 	when: n.when.map((w) => w.split(' ')),
 	with: new Set(n.with),
-	terms: n.terms
+	terms: n.terms,
+	forms: n.forms
 }));
+
+/** The kinds of program that may help with the named needs, in the needs' order, each once. */
+export function formsForNeeds(names: string[]): string[] {
+	return [...new Set(needs.filter((n) => names.includes(n.need)).flatMap((n) => n.forms))];
+}
 
 /** The needs a word's tokens express, and the base forms they account for. */
 export function matchNeeds(tokens: Token[]): { needs: Need[]; consumed: Set<string> } {

@@ -9,11 +9,12 @@ import { costInWords, formatOccurrence, joinInWords, scheduleInWords, translator
 /** An A4 flyer of a published program, with a QR code to its page. */
 export const GET: RequestHandler = async ({ params, url, locals }) => {
 	if (!idParam.safeParse(params.id).success) return apiError(400, 'invalid_id', 'The program id is not valid.');
-	const detail = await getProgram(db(), params.id);
+	// Both reads at once (two pool connections): the dates need only the id, which is checked above.
+	// A program that is not published gets its 404 all the same; its dates are read and dropped.
+	const [detail, dates] = await Promise.all([getProgram(db(), params.id), nextOccurrencesOfProgram(db(), params.id, new Date(), 6)]);
 	if (!detail) return apiError(404, 'not_found', 'No published program has this id.');
 	const t = translatorFor(locals.locale);
 	const { program, organization } = detail;
-	const dates = await nextOccurrencesOfProgram(db(), program.id, new Date(), 6);
 	const place = detail.locations[0];
 	const pdf = await flyerPdf({
 		title: program.title,
