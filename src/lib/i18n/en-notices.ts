@@ -45,6 +45,8 @@ export const noticesEn: Record<keyof typeof noticesJa, string> = {
 	'notice.toCall.groupSize': '{count} people',
 	'notice.line.heading': 'Get notices on LINE',
 	'notice.line.lead': 'Cancellations, changes and the day-before reminder can come on LINE too. Make a code below and send it to the Tsunagu LINE official account.',
+	'notice.line.account': 'The Tsunagu LINE official account (add as a friend):',
+	'notice.line.open': 'Open LINE with the code typed in',
 	'notice.line.make': 'Make a LINE code',
 	'notice.line.code': 'Code to send on LINE: {code}',
 	'notice.line.codeHint': 'The code works once, until {expires}. Do not show it to anyone.',

@@ -43,6 +43,8 @@ export const noticesJa = {
 	'notice.toCall.groupSize': '{count}人',
 	'notice.line.heading': 'LINEでお知らせを受け取る',
 	'notice.line.lead': '中止や日時の変更、前日のお知らせをLINEでも受け取れます。下のボタンでコードを出し、つなぐのLINE公式アカウントにそのコードを送ってください。',
+	'notice.line.account': 'つなぐのLINE公式アカウント(友だち追加):',
+	'notice.line.open': 'LINEを開いてコードを送る',
 	'notice.line.make': 'LINE用のコードを出す',
 	'notice.line.code': 'LINEに送るコード: {code}',
 	'notice.line.codeHint': 'このコードは1回だけ、{expires}まで使えます。ほかの人に見せないでください。',

@@ -35,7 +35,7 @@ export { hotlinesFor, hotlinesForEveryone, type Hotline } from './hotlines';
 export { addresseeName } from './window';
 export { organizationConsultationFigures, exportOrganizationConsultationFigures, consultationFiguresByOrganization, consultationFiguresCsv, emptyConsultationFigures, minutesOf, type ConsultationFigures, type ConsultationPeriod, type ConsultationCsvLabels } from './figures';
 export { recordStaffConsultation, staffEntryInput, type StaffEntryInput, type StaffEntered } from './staff-entry';
-export { lineChannel, signedByLine, type LineChannel } from './line/channel';
+export { lineAccount, lineChannel, signedByLine, type LineAccount, type LineChannel } from './line/channel';
 // issue 16: registrants' notices by LINE (wired into events at start-up)
 export { linePushForNotices } from './line/answer';
 export { receiveLineDelivery, lineCallbackSchema, LINE_EVENT_RETENTION_DAYS, type LineCallback, type LineDelivery, type LineRefusal } from './line/webhook';

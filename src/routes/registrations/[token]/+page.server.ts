@@ -8,12 +8,19 @@ import { db } from '$lib/server/db';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
 import { localDay } from '$lib/server/directory';
 import { formatDay, formatTime, translatorFor } from '$lib/server/present';
+import { lineAccount } from '$lib/server/consultations';
 
 /** `?done=` after registering or cancelling; anything else shows no notice. */
 const doneQuery = z.enum(['created', 'cancelled']).nullable().catch(null);
 
 /** The resident's own registration, by the bearer link (the module checks the link). */
 const mine = (event: Parameters<PageServerLoad>[0]) => byBearerLink(event, () => registrationByToken(residentScope(event), event.params.token), { throttled: 'registration.linkThrottled', notFound: 'registration.notFound' });
+
+/** The official account to send the code to (LINE_ACCOUNT_ID), when the network named it. */
+function accountLinks() {
+	const account = lineAccount();
+	return account ? { id: account.id, friendUrl: account.friendUrl } : null;
+}
 
 export const load: PageServerLoad = async (event) => {
 	const { answers, ...registration } = await mine(event);
@@ -29,7 +36,7 @@ export const load: PageServerLoad = async (event) => {
 		qr: registration.status === 'cancelled' ? null : await QRCode.toString(`TSUNAGU-R:${registration.reference}`, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }),
 		done: doneQuery.parse(event.url.searchParams.get('done')),
 		// LINE is offered when the network's channel is configured, for a registration still on.
-		line: { offered: linePusher() !== null && registration.status !== 'cancelled' && entry.status !== 'cancelled', linked: registration.lineLinked }
+		line: { offered: linePusher() !== null && registration.status !== 'cancelled' && entry.status !== 'cancelled', linked: registration.lineLinked, account: accountLinks() }
 	};
 };
 
@@ -43,7 +50,8 @@ export const actions: Actions = {
 		if (!made.ok) error(404, 'Not Found');
 		const t = translatorFor(event.locals.locale);
 		const { code, expiresAt } = made.value;
-		return { lineCode: code, lineExpires: `${formatDay(t, localDay(expiresAt))} ${formatTime(expiresAt)}` };
+		// With the account's basic ID, one tap opens the chat with the code already typed.
+		return { lineCode: code, lineExpires: `${formatDay(t, localDay(expiresAt))} ${formatTime(expiresAt)}`, lineMessageUrl: lineAccount()?.messageUrl(code) ?? null };
 	},
 	cancel: async (event) => {
 		await mine(event as unknown as Parameters<PageServerLoad>[0]);

@@ -23,6 +23,28 @@ export function lineChannel(env: NodeJS.ProcessEnv = process.env): LineChannel |
 	return cached.channel;
 }
 
+/**
+ * Where a resident finds the official account: `LINE_ACCOUNT_ID`, its basic ID (「@」 and up to
+ * 30 letters, digits, `.`, `_` or `-`), e.g. `@tsunagu`. With it a page can open the chat with a
+ * text already typed (LINE URL scheme `oaMessage`: the add-friend screen first for a new friend) or
+ * show the add-friend page (`ti/p`, a QR code on a computer). Without it, or malformed: no links,
+ * the page tells the resident to send the code in words only.
+ */
+export interface LineAccount {
+	readonly id: string;
+	readonly friendUrl: string;
+	messageUrl(text: string): string;
+}
+
+const BASIC_ID = /^@[0-9a-z._-]{1,30}$/i;
+
+export function lineAccount(env: NodeJS.ProcessEnv = process.env): LineAccount | null {
+	const id = env.LINE_ACCOUNT_ID?.trim();
+	if (!id || !BASIC_ID.test(id)) return null;
+	const path = encodeURIComponent(id);
+	return { id, friendUrl: `https://line.me/R/ti/p/${path}`, messageUrl: (text) => `https://line.me/R/oaMessage/${path}/?${encodeURIComponent(text)}` };
+}
+
 /** Is this raw body signed with the channel's secret (X-Line-Signature: base64 HMAC-SHA256)? */
 export function signedByLine(channel: LineChannel, rawBody: string, signature: string | null): boolean {
 	if (!signature) return false;

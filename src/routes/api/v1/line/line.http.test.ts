@@ -13,6 +13,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { startApp, useApp, type RunningApp } from '../../../../../tests/helpers/app';
 import { withAccess } from '$lib/server/db/tenant';
+import { makeOccurrence, makeOrganizationWithProgram, makeRegistration } from '../../../../../tests/helpers/factories';
 
 const SECRET = 'test-channel-secret-5f1a2b3c4d5e6f70';
 const FIXTURES = path.resolve(import.meta.dirname, '../../../../../tests/fixtures/line');
@@ -51,7 +52,7 @@ afterAll(() => new Promise((resolve) => fake.server.close(resolve)));
 const app = useApp({
 	seed: 'line-http',
 	before: () => new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve)),
-	env: () => ({ LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'test-access-token', LINE_API_BASE: `http://127.0.0.1:${(fake.server.address() as { port: number }).port}` })
+	env: () => ({ LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: 'test-access-token', LINE_ACCOUNT_ID: '@tsunagu-test', LINE_API_BASE: `http://127.0.0.1:${(fake.server.address() as { port: number }).port}` })
 });
 afterAll(async () => {
 	await bare?.stop();
@@ -382,6 +383,24 @@ describe('the counsellor’s answer', () => {
 		// The serving organisation pushes answers but never sees the event log or the digest key.
 		expect({ events: own.events, secrets: own.secrets }).toEqual({ events: 0, secrets: 0 });
 		await expect(withAccess(app.database.db, { userId: app.cast.people.counsellor.userId, organizationIds: [app.cast.orgA] }, (tx) => tx.execute(sql`update line_people set following = false`))).resolves.toMatchObject({ rowCount: 0 });
+	});
+});
+
+describe('a registrant finding the official account (LINE_ACCOUNT_ID)', () => {
+	it('shows the add-friend link, and with the code one link opens the chat with the code typed in', async () => {
+		const made = await makeOrganizationWithProgram(app.database.db);
+		const date = await makeOccurrence(app.database.db, made.organizationId, made.programId, { startsAt: new Date(Date.now() + 3 * 86_400_000), registrationOpen: true, capacity: null });
+		const { token } = await makeRegistration(app.database.db, date.id);
+		const page = await (await app.get(`/registrations/${token}`)).text();
+		expect(page).toContain('href="https://line.me/R/ti/p/%40tsunagu-test"');
+		expect(page).not.toContain('line.me/R/oaMessage');
+
+		const answered = await app.post(`/registrations/${token}?/lineCode`, {});
+		expect(answered.status).toBe(200);
+		const html = await answered.text();
+		const code = /YOYAKU-[2-9A-HJ-NP-Z-]+/.exec(html)?.[0];
+		expect(code).toMatch(/^YOYAKU-/);
+		expect(html).toContain(`href="https://line.me/R/oaMessage/%40tsunagu-test/?${encodeURIComponent(code!)}"`);
 	});
 });
 
