@@ -23,6 +23,7 @@ import { saveLocation, saveProgram, setProgramPublished, type LocationFields, ty
 import { localDay } from '../../src/lib/server/directory/schedule';
 import { createOneOff, type OneOffInput, type OccurrenceRow } from '../../src/lib/server/events/occurrences';
 import { register, type Registered, type RegistrationInput } from '../../src/lib/server/events/registrations';
+import type { AnswerDocument } from '../../src/lib/server/events/answers';
 import { mintResidentScope } from '../../src/lib/server/scope/scope';
 import type { AuditOrigin } from '../../src/lib/server/audit';
 import type { ResidentScope } from '../../src/lib/server/scope';
@@ -113,9 +114,10 @@ export function residentOn(db: Db, origin: Partial<AuditOrigin> = {}): ResidentS
 }
 
 /** A registration for the occurrence as a resident makes it (events' register); the program must be published. */
-export async function makeRegistration(db: Db, occurrenceId: string, input: Partial<RegistrationInput> = {}): Promise<Registered> {
+export async function makeRegistration(db: Db, occurrenceId: string, input: Partial<RegistrationInput> & { answers?: AnswerDocument } = {}): Promise<Registered> {
 	const tag = uniqueTag();
-	const outcome = await register(residentOn(db), { occurrenceId, registration: { name: `参加者${tag}`, contact: `p-${tag}@example.org`, groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: `factory-${tag}-aaaaaaaaaaaaaaaa`, ...input }, cardId: null });
+	const { answers = null, ...fields } = input;
+	const outcome = await register(residentOn(db), { occurrenceId, registration: { name: `参加者${tag}`, contact: `p-${tag}@example.org`, groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: `factory-${tag}-aaaaaaaaaaaaaaaa`, ...fields }, cardId: null, answers });
 	if (!outcome.ok) throw new Error(`makeRegistration: ${outcome.reason}`);
 	return outcome.value;
 }

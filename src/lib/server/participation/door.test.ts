@@ -91,6 +91,36 @@ describe('the door list', () => {
 		expect(other.chosen?.id).not.toBe(todayDate.id);
 	});
 
+	it("shows each person's answers to the program's questions (a child's allergy asked per child) to staff, not to a volunteer", async () => {
+		const answers = {
+			v: 1 as const,
+			answers: [
+				{
+					id: 'kids',
+					kind: 'per_person' as const,
+					label: 'お子さんのこと',
+					sensitive: true,
+					value: [
+						{ grade: '小1', allergy: '卵' },
+						{ grade: '小3', allergy: '' }
+					],
+					fields: [
+						{ id: 'grade', label: '学年' },
+						{ id: 'allergy', label: 'アレルギー' }
+					]
+				},
+				{ id: 'photo', kind: 'consent' as const, label: '写真の撮影に同意します', sensitive: false, value: true }
+			]
+		};
+		const date = await dateAt(0, '質問のある回', [{ name: '佐藤', contact: 'sato-door@example.org', groupSize: 3, answers }]);
+		const page = await doorPage(staffA(), { today, occurrenceId: date.id });
+		const person = page.expected!.find((p) => p.name === '佐藤')!;
+		// The paper sheet shows a child's allergy: the door list must too, though it was asked as a question, not in 「知っておいてほしいこと」.
+		expect(person.answers).toEqual(answers.answers);
+		const asVolunteer = await doorPage(volunteerA(), { today, occurrenceId: date.id });
+		expect(asVolunteer.expected!.find((p) => p.reference === person.reference)!.answers).toEqual([]);
+	});
+
 	it('marks a group arrived with one tap, counted as its size and audited like a code; its 受付番号 afterwards is already in', async () => {
 		const date = await dateAt(0, '一覧で受付', [{ name: '三人組', contact: 'trio-door@example.org', groupSize: 3 }]);
 		const [group] = date.registrations;
