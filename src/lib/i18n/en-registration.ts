@@ -86,6 +86,7 @@ export const registrationEn: Record<keyof typeof registrationJa, string> = {
 	'registrations.col.status': 'Status',
 	'registrations.col.registeredAt': 'Registered at',
 	'registrations.col.attended': 'Checked in',
+	'registrations.attendedYes': 'Yes',
 	'registrations.cancel': 'Cancel',
 	'registrations.cancelled': 'Cancelled. Anyone promoted from the waiting list was told by e-mail.',
 	'registrations.summary': 'Registered: {people} people ({groups} groups) · waiting list: {waitlisted}',

@@ -84,6 +84,7 @@ export const registrationJa = {
 	'registrations.col.status': '状態',
 	'registrations.col.registeredAt': '申込日時',
 	'registrations.col.attended': '受付',
+	'registrations.attendedYes': '済',
 	'registrations.cancel': 'キャンセルにする',
 	'registrations.cancelled': 'キャンセルにしました。キャンセル待ちの人が繰り上がった場合は、メールでお知らせしています。',
 	'registrations.summary': '参加予定 {people}人({groups}組)・キャンセル待ち {waitlisted}件',
