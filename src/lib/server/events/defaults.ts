@@ -209,7 +209,7 @@ export async function copyRegistrationDefaults(tx: Tx<'organization' | 'secretar
 }
 
 /**
- * Put a date set by hand back on its program's settings (「プログラムの設定に戻す」): it follows
+ * Put a date set by hand back on its program's settings (「取組の設定に戻す」): it follows
  * again, and takes the program's registration, 定員 and window now (registration off when the
  * program has none). Recorded as `occurrence.follow_program`.
  */

@@ -67,7 +67,7 @@ describe('a one-off date', () => {
 		const page = await textOf(await app.get(`/staff/orgs/${app.cast.orgA}/events/new?program=${programId}`, staff()));
 		expect(page).toMatch(/name="settingsFrom" value="program" checked/);
 		expect(page).toContain('id="capacity" name="capacity" inputmode="numeric" value="12"');
-		expect(page).toContain('下の項目には、プログラムの申込の設定を入れてあります。');
+		expect(page).toContain('下の項目には、取組の申込の設定を入れてあります。');
 
 		const day = addDays(todayInTokyo(), 30);
 		const created = await app.post(`/staff/orgs/${app.cast.orgA}/events/new`, { programId, title: 'おまけの回', day, start: '10:00', end: '12:00', kind: 'session', settingsFrom: 'program', capacity: '12', capacityUnit: 'groups' }, staff());
