@@ -72,7 +72,7 @@ export const eventsJa = {
 	'events.staff.overlaps': '重なりの注意',
 	'events.staff.overlapsLead': '同じ地域で、同じライフステージ向けの別の取組が同じ時間にあります。参加者が分かれてしまわないよう、日程の調整を検討してください。',
 	'events.staff.overlap': '{day} {time}:{other}({organization})— {stages}・{areas}',
-	'events.staff.noOverlaps': '今後60日に、同じ地域・同じライフステージの取組との重なりはありません。',
+	'events.staff.noOverlaps': 'これからの日程に、同じ地域・同じライフステージの取組との重なりはありません。',
 	'events.staff.registered': '申込 {people}人・{groups}組',
 	'events.staff.waitlisted': 'キャンセル待ち {count}件',
 	'events.staff.capacity': '定員 {capacity}{unit}',

@@ -6,10 +6,21 @@
 import { describe, expect, it } from 'vitest';
 import { regDefaultsJa } from './ja-reg-defaults';
 import { eventsJa } from './ja-events';
+import { eventsEn as enEvents } from './en-events';
 
 describe('the Japanese words of dates and their registration settings', () => {
 	it('call the program 取組, as the rest of the staff pages do', () => {
 		const texts = Object.entries({ ...eventsJa, ...regDefaultsJa }).filter(([, text]) => text.includes('プログラム'));
 		expect(texts).toEqual([]);
+	});
+});
+
+describe('the dates page’s clash note', () => {
+	// The clash check looks at every date already made (staff/event-pages.ts, CLASH_DAYS_AHEAD = 400
+	// days), not 60: 「今後60日に…重なりはありません」 said less than was checked and read as if
+	// nothing past two months was looked at.
+	it('does not name a 60-day window the check no longer has', () => {
+		expect(eventsJa['events.staff.noOverlaps']).not.toMatch(/60/);
+		expect(enEvents['events.staff.noOverlaps']).not.toMatch(/60/);
 	});
 });
