@@ -19,6 +19,7 @@ import { residentOn } from '../../../../tests/helpers/factories';
 import { arriveFromList, checkIn } from './checkin';
 import { doorPage } from './door';
 import { dayTotals, recordTaps, undoTap } from './headcount';
+import { countPage } from '../staff/event-pages';
 
 let database: Database;
 let admin: pg.Client;
@@ -191,5 +192,17 @@ describe('undoing a head-count tap', () => {
 		const key = randomUUID();
 		expect((await recordTaps(staffA(), { taps: [tap(key)] })).ok).toBe(true);
 		expect(await undoTap(staffA(), { clientKey: key, now: at(1) })).toEqual({ ok: false, reason: 'nothing_to_undo' });
+	});
+});
+
+describe('the head count page', () => {
+	it('opens on the one program with a date today, so the tap buttons are on the first screen without choosing', async () => {
+		// A second program with no date today: the organisation has several.
+		await makeProgram(database.db, cast.orgA, { schedule: null });
+		await dateAt(0, '今日の回(数える)', []);
+		const page = await countPage(staffA(), { programId: null, today });
+		expect(page.programs.length).toBeGreaterThan(1);
+		expect(page.program?.id).toBe(programId);
+		expect(page.occurrenceId).not.toBeNull();
 	});
 });
