@@ -4,6 +4,8 @@ export const regDefaultsJa = {
 	'defaults.title': '申込の設定',
 	'defaults.back': '取組のページに戻る',
 	'defaults.lead': 'ここで決めた申込・定員・受付期間・質問は、この取組のすべての回に使われます。これから追加される回にも使われます。回のページで個別に設定した回は、その回の設定のままです。',
+	'defaults.joinMethodNote': '取組の公開ページでは、参加のしかたが「予約不要」のままです。申込が必要なら、取組の「申し込み」を「要予約」に変えてください。',
+	'defaults.joinMethodLink': '取組の「申し込み」を変える',
 	'defaults.settingsHeading': '申込と定員',
 	'defaults.registrationOpen': '申込を受け付ける',
 	'defaults.capacity': '定員',

@@ -147,3 +147,17 @@ describe('「もう一度送る」 for failed notices', () => {
 		expect(await state()).toEqual({ outcome: 'sent', attempts: 2 });
 	});
 });
+
+describe('the program’s registration settings', () => {
+	it('warn while the program still tells residents 予約不要 and its dates take registrations', async () => {
+		const programId = await makeProgram(app.database.db, app.cast.orgA, { schedule: null, edit: { joinMethod: 'no_registration' } });
+		const path = `/staff/orgs/${app.cast.orgA}/programs/${programId}/registration`;
+		// Registration off: 予約不要 is true, nothing to say.
+		expect(await textOf(await app.get(path, staff()))).not.toContain('id="join-method-note"');
+		const scope = organizationScopeOf(app.cast.people.staff.userId, app.cast.orgA, 'staff', 'events.manage');
+		expect((await saveRegistrationDefaults(scope, { programId, defaults: { ...NO_DEFAULTS, registrationOpen: true, capacity: 10, capacityUnit: 'groups' }, today: todayInTokyo() })).ok).toBe(true);
+		const page = await textOf(await app.get(path, staff()));
+		expect(page).toMatch(/id="join-method-note"[^>]*>[^<]*「予約不要」/);
+		expect(page).toContain(`href="/staff/orgs/${app.cast.orgA}/programs/${programId}#joinMethod"`);
+	});
+});
