@@ -158,6 +158,6 @@ describe('the program’s registration settings', () => {
 		expect((await saveRegistrationDefaults(scope, { programId, defaults: { ...NO_DEFAULTS, registrationOpen: true, capacity: 10, capacityUnit: 'groups' }, today: todayInTokyo() })).ok).toBe(true);
 		const page = await textOf(await app.get(path, staff()));
 		expect(page).toMatch(/id="join-method-note"[^>]*>[^<]*「予約不要」/);
-		expect(page).toContain(`href="/staff/orgs/${app.cast.orgA}/programs/${programId}#joinMethod"`);
+		expect(page).toContain(`href="/staff/orgs/${app.cast.orgA}/programs/${programId}#f-joinMethod"`);
 	});
 });
