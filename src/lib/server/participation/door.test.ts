@@ -14,7 +14,7 @@ import { organizationScopeOf } from '../../../../tests/helpers/scopes';
 import { useDatabase, type Database } from '../db';
 import { runIn } from '../scope';
 import { addDays, localDay } from '../directory';
-import { cancelByToken } from '../events';
+import { cancelByToken, cancelRegistration } from '../events';
 import { residentOn } from '../../../../tests/helpers/factories';
 import { arriveFromList, checkIn } from './checkin';
 import { doorPage } from './door';
@@ -192,6 +192,21 @@ describe('undoing a head-count tap', () => {
 		const key = randomUUID();
 		expect((await recordTaps(staffA(), { taps: [tap(key)] })).ok).toBe(true);
 		expect(await undoTap(staffA(), { clientKey: key, now: at(1) })).toEqual({ ok: false, reason: 'nothing_to_undo' });
+	});
+});
+
+describe('a registration that has arrived', () => {
+	it('is not cancelled by its link or from the staff list: the group stays on the door list and nobody waiting is moved up for a date under way', async () => {
+		const date = await dateAt(0, '来たあとの取消', [{ name: '来た人', contact: 'arrived-door@example.org', groupSize: 2 }]);
+		const [group] = date.registrations;
+		expect((await arriveFromList(staffA(), { occurrenceId: date.id, registrationId: group.registrationId })).ok).toBe(true);
+		expect(await cancelByToken(residentOn(database.db), { token: group.token! })).toEqual({ ok: false, reason: 'attended' });
+		const manage = organizationScopeOf(cast.people.staff.userId, cast.orgA, 'staff', 'events.manage');
+		expect(await cancelRegistration(manage, { occurrenceId: date.id, registrationId: group.registrationId })).toEqual({ ok: false, reason: 'attended' });
+		const [row] = (await admin.query(`select status from registrations where id = $1`, [group.registrationId])).rows;
+		expect(row.status).toBe('registered');
+		const page = await doorPage(staffA(), { today, occurrenceId: date.id });
+		expect(page.summary).toEqual({ groups: 1, people: 2, arrived: 1, arrivedPeople: 2 });
 	});
 });
 
