@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { regDefaultsJa } from './ja-reg-defaults';
 import { eventsJa } from './ja-events';
+import { translator } from './index';
 import { eventsEn as enEvents } from './en-events';
 
 describe('the Japanese words of dates and their registration settings', () => {
@@ -22,5 +23,14 @@ describe('the dates page’s clash note', () => {
 	it('does not name a 60-day window the check no longer has', () => {
 		expect(eventsJa['events.staff.noOverlaps']).not.toMatch(/60/);
 		expect(enEvents['events.staff.noOverlaps']).not.toMatch(/60/);
+	});
+});
+
+describe('the English door list', () => {
+	// There is no plural form in the catalogue: 「Record that 田中 (1 people) arrived」 was read out for a person alone.
+	it('reads right for a person alone', () => {
+		const t = translator('en');
+		expect(t('checkin.expected.arriveLabel', { name: 'Tanaka', count: 1 })).not.toMatch(/1 people/);
+		expect(t('checkin.expected.people', { count: 1 })).not.toMatch(/^1$/);
 	});
 });
