@@ -416,6 +416,21 @@ describe('a program from its schedule to the visit in its figures', () => {
 		await context.close();
 	});
 
+	it('keyboard only, a tap on the list leaves focus in the code field, ready for the next person (it fell to the page)', async () => {
+		const other = await residentPage();
+		await registerOn(other.page, groupSession, { name: 'そら', contact: 'sora@example.org' });
+		await other.context.close();
+		const { context, page } = await staffPhone();
+		await page.goto(`${organizationPath}/checkin?occurrence=${groupSession}`);
+		const tap = page.getByRole('button', { name: 'そらさん(1人)の来所を記録する' });
+		await tap.focus();
+		await page.keyboard.press('Enter');
+		await page.locator('.checkin-result').getByText('受付しました').waitFor();
+		assert.match(await page.locator('.door-row', { hasText: 'そら' }).innerText(), /来ました/);
+		assert.equal(await page.evaluate(() => document.activeElement?.id), 'code');
+		await context.close();
+	});
+
 	it('on a phone the count buttons are on the first screen, and a mistaken tap is undone', async () => {
 		const { context, page } = await staffPhone();
 		await page.goto(`${organizationPath}/count`);
