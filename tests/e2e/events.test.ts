@@ -378,7 +378,8 @@ describe('a program from its schedule to the visit in its figures', () => {
 
 	it('a group of 3 registered with a card is checked in by card, then by 受付番号, on a phone: counted 3 and shown arrived', async () => {
 		// Tomorrow's session: taking registrations whatever the hour, and open at the door (the day either side).
-		groupSession = await sessionOn(tokyoDayAfter(1), 'ひだまり食堂 グループの回');
+		// A name as long as real ones: the door's date list must still fit the phone (its select widened the page).
+		groupSession = await sessionOn(tokyoDayAfter(1), 'ひだまり食堂 グループの回(親子でごはんを食べる会)');
 		const reference = await registerOn(residentB, groupSession, { name: 'ひかる', contact: 'hikaru@example.org', groupSize: 3, card: cardCode });
 		const other = await residentPage();
 		await registerOn(other.page, groupSession, { name: 'みどり', contact: '03-1234-5678' });
@@ -412,6 +413,21 @@ describe('a program from its schedule to the visit in its figures', () => {
 		assert.match(await page.locator('#door-summary').innerText(), /2\/2組 来ました\(4\/4人\)/);
 		assert.match(await page.locator('.door-row', { hasText: 'みどり' }).innerText(), /来ました/);
 		await fitsThePhone(page);
+		await context.close();
+	});
+
+	it('keyboard only, a tap on the list leaves focus in the code field, ready for the next person (it fell to the page)', async () => {
+		const other = await residentPage();
+		await registerOn(other.page, groupSession, { name: 'そら', contact: 'sora@example.org' });
+		await other.context.close();
+		const { context, page } = await staffPhone();
+		await page.goto(`${organizationPath}/checkin?occurrence=${groupSession}`);
+		const tap = page.getByRole('button', { name: 'そらさん(1人)の来所を記録する' });
+		await tap.focus();
+		await page.keyboard.press('Enter');
+		await page.locator('.checkin-result').getByText('受付しました').waitFor();
+		assert.match(await page.locator('.door-row', { hasText: 'そら' }).innerText(), /来ました/);
+		assert.equal(await page.evaluate(() => document.activeElement?.id), 'code');
 		await context.close();
 	});
 
@@ -477,6 +493,8 @@ describe('a program from its schedule to the visit in its figures', () => {
 		await phone.getByRole('link', { name: /申込・定員・質問の設定/ }).click();
 		await phone.waitForURL(/\/registration$/);
 		await assertAccessible(phone);
+		// The question's fieldset held a select as wide as its longest answer kind: the page scrolled sideways.
+		await fitsThePhone(phone);
 		await phone.getByRole('checkbox', { name: '申込を受け付ける' }).check();
 		await phone.getByLabel('定員', { exact: true }).fill('10');
 		await phone.getByRole('radio', { name: '組(家族など)で数える' }).check();

@@ -33,6 +33,7 @@ import { createOneOff, occurrenceById, setOccurrenceSettings, syncOccurrences, t
 import { applyProgramDefaults, NO_DEFAULTS, type RegistrationDefaults } from '../../src/lib/server/events/defaults';
 import { occurrences, programRegistrationSettings } from '../../src/lib/server/events/schema';
 import { register, type Registered, type RegistrationInput } from '../../src/lib/server/events/registrations';
+import type { AnswerDocument } from '../../src/lib/server/events/answers';
 import { mintResidentScope } from '../../src/lib/server/scope/scope';
 import { recordAudit, type AuditEntry, type AuditOrigin } from '../../src/lib/server/audit';
 import { encryptText, type SealContext } from '../../src/lib/server/crypto';
@@ -177,9 +178,10 @@ export function residentOn(db: Db, origin: Partial<AuditOrigin> = {}): ResidentS
 }
 
 /** A registration for the occurrence as a resident makes it (events' register); the program must be published. */
-export async function makeRegistration(db: Db, occurrenceId: string, input: Partial<RegistrationInput> = {}): Promise<Registered> {
+export async function makeRegistration(db: Db, occurrenceId: string, input: Partial<RegistrationInput> & { answers?: AnswerDocument } = {}): Promise<Registered> {
 	const tag = uniqueTag();
-	const outcome = await register(residentOn(db), { occurrenceId, registration: { name: `参加者${tag}`, contact: `p-${tag}@example.org`, groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: `factory-${tag}-aaaaaaaaaaaaaaaa`, ...input }, cardId: null });
+	const { answers = null, ...fields } = input;
+	const outcome = await register(residentOn(db), { occurrenceId, registration: { name: `参加者${tag}`, contact: `p-${tag}@example.org`, groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: `factory-${tag}-aaaaaaaaaaaaaaaa`, ...fields }, cardId: null, answers });
 	if (!outcome.ok) throw new Error(`makeRegistration: ${outcome.reason}`);
 	return outcome.value;
 }

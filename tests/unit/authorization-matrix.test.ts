@@ -312,7 +312,7 @@ const MATRIX: Record<string, Probe[]> = {
 		post('own', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}?/settings`, () => ({ capacity: 'many' }), EDIT_OWN),
 		post('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}?/cancel`, () => ({ note: '乗っ取り' }), EDIT_IDOR),
 		post('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}?/move`, () => ({ day: '2030-01-05', start: '10:00' }), EDIT_IDOR),
-		// Issue 16: 「プログラムの設定に戻す」 on another organisation's date: not found.
+		// Issue 16: 「取組の設定に戻す」 on another organisation's date: not found.
 		post('idor', (i, b) => `/staff/orgs/${i.org}/events/${b.occurrence}?/follow`, () => ({}), EDIT_IDOR),
 		// Issue 16: 「もう一度送る」: the organisation's staff (nothing failed: 409), not another organisation's date.
 		post('own', (i) => `/staff/orgs/${i.org}/events/${i.occurrence}?/retry`, () => ({}), EDIT_OWN),

@@ -74,7 +74,7 @@ export const eventsEn: Record<keyof typeof eventsJa, string> = {
 	'events.staff.overlaps': 'Possible clashes',
 	'events.staff.overlapsLead': 'Another program for the same life stage in the same area runs at the same time. Consider adjusting dates so that people are not split.',
 	'events.staff.overlap': '{day} {time}: {other} ({organization}) — {stages} · {areas}',
-	'events.staff.noOverlaps': 'No clashes with programs for the same life stage in the same area in the next 60 days.',
+	'events.staff.noOverlaps': 'No clashes with programs for the same life stage in the same area among the dates to come.',
 	'events.staff.registered': 'Registered: {people} people, {groups} groups',
 	'events.staff.waitlisted': 'Waiting list: {count}',
 	'events.staff.capacity': 'Capacity {capacity} {unit}',

@@ -6,6 +6,8 @@ export const regDefaultsEn: Record<keyof typeof regDefaultsJa, string> = {
 	'defaults.title': 'Registration settings',
 	'defaults.back': 'Back to the program',
 	'defaults.lead': 'Registration, capacity, the registration window and the questions set here apply to every date of this program, including dates added later. A date set on its own page keeps its own settings.',
+	'defaults.joinMethodNote': 'The program’s public page still says “No booking needed”. If people must register, change the program’s “Registration” to “Booking required”.',
+	'defaults.joinMethodLink': 'Change the program’s “Registration”',
 	'defaults.settingsHeading': 'Registration and capacity',
 	'defaults.registrationOpen': 'Take registrations',
 	'defaults.capacity': 'Capacity',

@@ -193,7 +193,16 @@ export function answerText(a: Answer, words: { yes: string; person: (n: number) 
 	if (a.kind === 'consent') return a.value === true ? words.yes : '';
 	if (Array.isArray(a.value)) {
 		const fields = a.fields ?? [];
-		return a.value.map((row, i) => `${words.person(i + 1)} ${fields.map((f) => `${f.label}: ${row[f.id] ?? ''}`).join(' / ')}`).join('\n');
+		// A field the person left blank is left out: 「アレルギー: 」 with nothing after it reads as a missing answer.
+		return a.value
+			.map(
+				(row, i) =>
+					`${words.person(i + 1)} ${fields
+						.filter((f) => (row[f.id] ?? '') !== '')
+						.map((f) => `${f.label}: ${row[f.id]}`)
+						.join(' / ')}`
+			)
+			.join('\n');
 	}
 	return String(a.value);
 }

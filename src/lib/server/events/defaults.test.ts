@@ -115,7 +115,7 @@ describe('program defaults', () => {
 		expect(rows.find((d) => d.id === first.id)).toMatchObject({ capacity: 12, capacityUnit: 'groups', registrationOpensAt: null });
 		expect(rows.find((d) => d.id === second.id)).toMatchObject({ capacity: 3, capacityUnit: 'people', followsProgram: false });
 
-		// 「プログラムの設定に戻す」: the date takes the program's settings again.
+		// 「取組の設定に戻す」: the date takes the program's settings again.
 		expect((await followProgramDate(admin(), { occurrenceId: second.id })).ok).toBe(true);
 		expect((await datesOf(programId)).find((d) => d.id === second.id)).toMatchObject({ capacity: 12, capacityUnit: 'groups', followsProgram: true });
 

@@ -138,7 +138,8 @@ export async function defaultsPreview(db: Reader, programId: string, today: stri
 }
 
 export interface DefaultsPage extends DefaultsPreview {
-	program: { id: string; title: string };
+	/** `joinMethod`: what the program's public page says about joining (予約不要, 要予約 …). */
+	program: { id: string; title: string; joinMethod: string };
 	defaults: RegistrationDefaults & { saved: boolean };
 }
 
@@ -148,7 +149,7 @@ export async function registrationDefaultsPage(tx: Tx<'organization'>, scope: Or
 	const program = (await programSummaries(tx, [input.programId])).get(input.programId);
 	if (!program) return null;
 	const [defaults, preview] = await Promise.all([programDefaults(tx, input.programId), defaultsPreview(tx, input.programId, input.today)]);
-	return { program: { id: input.programId, title: program.title }, defaults, ...preview };
+	return { program: { id: input.programId, title: program.title, joinMethod: program.joinMethod }, defaults, ...preview };
 }
 
 const FIELDS: Array<[keyof Omit<RegistrationDefaults, 'questions'>, string]> = [
@@ -209,7 +210,7 @@ export async function copyRegistrationDefaults(tx: Tx<'organization' | 'secretar
 }
 
 /**
- * Put a date set by hand back on its program's settings (「プログラムの設定に戻す」): it follows
+ * Put a date set by hand back on its program's settings (「取組の設定に戻す」): it follows
  * again, and takes the program's registration, 定員 and window now (registration off when the
  * program has none). Recorded as `occurrence.follow_program`.
  */

@@ -1,8 +1,9 @@
 /**
  * The door's list of a date (the paper sign-in sheet): who is expected — registered, with group
- * size and what they asked us to know — and who has arrived. Names and needs are decrypted only
- * when the caller may see registrations (`withNames`); a volunteer at the door sees 受付番号, group
- * sizes and arrivals.
+ * size and what they asked us to know (their needs and their answers to the program's questions, such
+ * as each child's allergy) — and who has arrived. Names, needs and answers are decrypted only when the
+ * caller may see registrations (`withNames`); a volunteer at the door sees 受付番号, group sizes and
+ * arrivals.
  */
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db';
@@ -10,6 +11,7 @@ import { decryptText } from '../crypto';
 import type { Tx } from '../scope';
 import { registrations } from './schema';
 import { registrationAtDoor } from './registrations';
+import { answersOfDocument, type Answer } from './answers';
 
 export interface ExpectedPerson {
 	registrationId: string;
@@ -17,6 +19,8 @@ export interface ExpectedPerson {
 	/** Null when names are not to be shown. */
 	name: string | null;
 	needs: string | null;
+	/** Their answers to the program's questions; none when names are not to be shown. */
+	answers: Answer[];
 	groupSize: number;
 	arrivedAt: Date | null;
 }
@@ -36,6 +40,7 @@ export async function expectedAt(tx: Tx<'organization'>, organizationId: string,
 			reference: r.referenceCode,
 			name: withNames ? await open(tx, r.nameSealed, 'name_sealed', r) : null,
 			needs: withNames && r.needsSealed ? await open(tx, r.needsSealed, 'needs_sealed', r) : null,
+			answers: withNames && r.answersSealed ? answersOfDocument(await open(tx, r.answersSealed, 'answers_sealed', r)) : [],
 			groupSize: r.groupSize,
 			arrivedAt: r.attendedAt
 		}))

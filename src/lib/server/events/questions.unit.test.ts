@@ -114,6 +114,14 @@ describe('answers', () => {
 		).toBe('1人目 学年: 小3 / アレルギー: 卵');
 	});
 
+	it('in words leave out a field a person left blank (no 「アレルギー: 」 with nothing after it)', () => {
+		const read = readAnswers(QUESTIONS, form({ 'a.qhow0001': 'チラシ', 'a.qadults1': '1', 'a.qgrade01.0.fgrade01': '小1', 'a.qgrade01.1.fgrade01': '小3', 'a.qgrade01.1.fallergy': '卵', 'a.qphoto01': 'on' }), 2);
+		expect(read.ok).toBe(true);
+		if (!read.ok) return;
+		const grade = read.value.answers.find((a) => a.id === 'qgrade01')!;
+		expect(answerText(grade, { yes: '同意', person: (n) => `${n}人目` })).toBe('1人目 学年: 小1\n2人目 学年: 小3 / アレルギー: 卵');
+	});
+
 	it('are refused with a message key beside each field', () => {
 		const read = readAnswers(QUESTIONS, form({ 'a.qhow0001': 'テレビ', 'a.qadults1': '9', 'a.qgrade01.0.fallergy': '卵', 'a.qgrade01.1.fgrade01': '小1', 'a.qgrade01.2.fgrade01': '小2', 'a.qnote001': 'あ'.repeat(501) }), 2);
 		expect(read.ok).toBe(false);

@@ -282,24 +282,31 @@ export async function registrationByToken(scope: ResidentScope, token: string) {
 	});
 }
 
-/** Cancel by the resident's link; answers who moved up from the waiting list. `not_found` for no
- * such link or a registration already cancelled. */
-export async function cancelByToken(scope: ResidentScope, input: { token: string }): Promise<Result<{ promoted: Promoted[] }, 'not_found'>> {
+export type CancelRefusal = 'not_found' | 'attended';
+
+/**
+ * Cancel by the resident's link; answers who moved up from the waiting list. `not_found` for no
+ * such link or a registration already cancelled; `attended` once they were checked in — the group
+ * came, so it stays counted on the door list, and nobody waiting is moved up for a date under way.
+ */
+export async function cancelByToken(scope: ResidentScope, input: { token: string }): Promise<Result<{ promoted: Promoted[] }, CancelRefusal>> {
 	if (!isTokenShaped(input.token)) return refused('not_found');
 	return runIn(scope, async (tx) => {
 		const r = await byToken(tx, input.token);
 		if (!r || r.status === 'cancelled') return refused('not_found');
+		if (r.attendedAt) return refused('attended');
 		return ok({ promoted: await cancelAndPromote(tx, r, scope.origin) });
 	});
 }
 
 /** Staff cancel on a person's behalf (a phone call), in the caller's transaction; the organisation's own registrations only. */
-export async function cancelByStaff(tx: Tx<'organization'>, organizationId: string, registrationId: string, origin: AuditOrigin): Promise<Result<{ promoted: Promoted[] }, 'not_found'>> {
+export async function cancelByStaff(tx: Tx<'organization'>, organizationId: string, registrationId: string, origin: AuditOrigin): Promise<Result<{ promoted: Promoted[] }, CancelRefusal>> {
 	const [r] = await tx
 		.select()
 		.from(registrations)
 		.where(and(eq(registrations.id, registrationId), eq(registrations.organizationId, organizationId)));
 	if (!r || r.status === 'cancelled') return refused('not_found');
+	if (r.attendedAt) return refused('attended');
 	return ok({ promoted: await cancelAndPromote(tx, r, origin) });
 }
 
@@ -354,7 +361,7 @@ export async function registrationsOf(tx: Db, organizationId: string, occurrence
  * waiting list and the date as the calendar shows it (for their e-mails). `not_found` for a date
  * or registration that is not the organisation's, or one already cancelled.
  */
-export async function cancelRegistration(scope: OrganizationScope, input: { occurrenceId: string; registrationId: string }): Promise<Result<{ promoted: Promoted[]; entry: CalendarEntry | null }, 'not_found'>> {
+export async function cancelRegistration(scope: OrganizationScope, input: { occurrenceId: string; registrationId: string }): Promise<Result<{ promoted: Promoted[]; entry: CalendarEntry | null }, CancelRefusal>> {
 	return runIn(scope, async (tx) => {
 		const occurrence = await occurrenceOf(tx, scope.organizationId, input.occurrenceId);
 		if (!occurrence) return refused('not_found');

@@ -14,11 +14,12 @@ import { organizationScopeOf } from '../../../../tests/helpers/scopes';
 import { useDatabase, type Database } from '../db';
 import { runIn } from '../scope';
 import { addDays, localDay } from '../directory';
-import { cancelByToken } from '../events';
+import { cancelByToken, cancelRegistration } from '../events';
 import { residentOn } from '../../../../tests/helpers/factories';
 import { arriveFromList, checkIn } from './checkin';
 import { doorPage } from './door';
 import { dayTotals, recordTaps, undoTap } from './headcount';
+import { countPage } from '../staff/event-pages';
 
 let database: Database;
 let admin: pg.Client;
@@ -91,6 +92,36 @@ describe('the door list', () => {
 		expect(other.chosen?.id).not.toBe(todayDate.id);
 	});
 
+	it("shows each person's answers to the program's questions (a child's allergy asked per child) to staff, not to a volunteer", async () => {
+		const answers = {
+			v: 1 as const,
+			answers: [
+				{
+					id: 'kids',
+					kind: 'per_person' as const,
+					label: 'お子さんのこと',
+					sensitive: true,
+					value: [
+						{ grade: '小1', allergy: '卵' },
+						{ grade: '小3', allergy: '' }
+					],
+					fields: [
+						{ id: 'grade', label: '学年' },
+						{ id: 'allergy', label: 'アレルギー' }
+					]
+				},
+				{ id: 'photo', kind: 'consent' as const, label: '写真の撮影に同意します', sensitive: false, value: true }
+			]
+		};
+		const date = await dateAt(0, '質問のある回', [{ name: '佐藤', contact: 'sato-door@example.org', groupSize: 3, answers }]);
+		const page = await doorPage(staffA(), { today, occurrenceId: date.id });
+		const person = page.expected!.find((p) => p.name === '佐藤')!;
+		// The paper sheet shows a child's allergy: the door list must too, though it was asked as a question, not in 「知っておいてほしいこと」.
+		expect(person.answers).toEqual(answers.answers);
+		const asVolunteer = await doorPage(volunteerA(), { today, occurrenceId: date.id });
+		expect(asVolunteer.expected!.find((p) => p.reference === person.reference)!.answers).toEqual([]);
+	});
+
 	it('marks a group arrived with one tap, counted as its size and audited like a code; its 受付番号 afterwards is already in', async () => {
 		const date = await dateAt(0, '一覧で受付', [{ name: '三人組', contact: 'trio-door@example.org', groupSize: 3 }]);
 		const [group] = date.registrations;
@@ -161,5 +192,32 @@ describe('undoing a head-count tap', () => {
 		const key = randomUUID();
 		expect((await recordTaps(staffA(), { taps: [tap(key)] })).ok).toBe(true);
 		expect(await undoTap(staffA(), { clientKey: key, now: at(1) })).toEqual({ ok: false, reason: 'nothing_to_undo' });
+	});
+});
+
+describe('a registration that has arrived', () => {
+	it('is not cancelled by its link or from the staff list: the group stays on the door list and nobody waiting is moved up for a date under way', async () => {
+		const date = await dateAt(0, '来たあとの取消', [{ name: '来た人', contact: 'arrived-door@example.org', groupSize: 2 }]);
+		const [group] = date.registrations;
+		expect((await arriveFromList(staffA(), { occurrenceId: date.id, registrationId: group.registrationId })).ok).toBe(true);
+		expect(await cancelByToken(residentOn(database.db), { token: group.token! })).toEqual({ ok: false, reason: 'attended' });
+		const manage = organizationScopeOf(cast.people.staff.userId, cast.orgA, 'staff', 'events.manage');
+		expect(await cancelRegistration(manage, { occurrenceId: date.id, registrationId: group.registrationId })).toEqual({ ok: false, reason: 'attended' });
+		const [row] = (await admin.query(`select status from registrations where id = $1`, [group.registrationId])).rows;
+		expect(row.status).toBe('registered');
+		const page = await doorPage(staffA(), { today, occurrenceId: date.id });
+		expect(page.summary).toEqual({ groups: 1, people: 2, arrived: 1, arrivedPeople: 2 });
+	});
+});
+
+describe('the head count page', () => {
+	it('opens on the one program with a date today, so the tap buttons are on the first screen without choosing', async () => {
+		// A second program with no date today: the organisation has several.
+		await makeProgram(database.db, cast.orgA, { schedule: null });
+		await dateAt(0, '今日の回(数える)', []);
+		const page = await countPage(staffA(), { programId: null, today });
+		expect(page.programs.length).toBeGreaterThan(1);
+		expect(page.program?.id).toBe(programId);
+		expect(page.occurrenceId).not.toBeNull();
 	});
 });

@@ -6,7 +6,7 @@
 import { error } from '@sveltejs/kit';
 import type { Locale } from '$lib/i18n';
 import { addDays, label, locationsOf, organizationForStaff, programsOf } from '../directory';
-import { datePage, occurrenceOf, occurrencesOfProgram, overlapsAmong, programDefaults, registrationDefaultsPage, staffOccurrences, windowFor, windowValue } from '../events';
+import { calendarEntries, datePage, occurrenceOf, programFilterOf, occurrencesOfProgram, overlapsAmong, programDefaults, registrationDefaultsPage, staffOccurrences, windowFor, windowValue } from '../events';
 import { zonedInstant } from '../directory';
 import { dayTotals } from '../participation';
 import { formatDay, formatTime, translatorFor } from '../present';
@@ -105,7 +105,13 @@ export async function countPage(scope: OrganizationScope, input: { programId: st
 	return runIn(scope, async (tx) => {
 		const organization = await organizationOf(tx, scope);
 		const programs = (await programsOf(tx, scope.organizationId)).map((p) => ({ id: p.id, title: p.title }));
-		const program = programs.find((p) => p.id === input.programId) ?? (programs.length === 1 ? programs[0] : null);
+		// The program asked for; else the only one; else the only one with a date today — on the day,
+		// the tap buttons come up on the first screen without choosing from a list first.
+		let program = programs.find((p) => p.id === input.programId) ?? (programs.length === 1 ? programs[0] : null);
+		if (!program && programs.length > 1) {
+			const todays = new Set((await calendarEntries(tx, programFilterOf({ organization: scope.organizationId }, false), today, today)).filter((e) => e.status === 'scheduled').map((e) => e.programId));
+			if (todays.size === 1) program = programs.find((p) => todays.has(p.id)) ?? null;
+		}
 		const occurrence = program ? (await occurrencesOfProgram(tx, program.id, today, today)).find((o) => o.status === 'scheduled') : undefined;
 		const totals = program ? await dayTotals(tx, scope, { programId: program.id, day: today }) : { taps: 0, checkedIn: 0 };
 		return { organization, programs, program, occurrenceId: occurrence?.id ?? null, totals };

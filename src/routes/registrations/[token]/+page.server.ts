@@ -56,6 +56,8 @@ export const actions: Actions = {
 	cancel: async (event) => {
 		await mine(event as unknown as Parameters<PageServerLoad>[0]);
 		const result = await cancelByToken(residentScope(event), { token: event.params.token });
+		// Checked in already: they came, nothing to cancel (the page says so, no 「キャンセルしました」).
+		if (!result.ok && result.reason === 'attended') return fail(409, { cancelError: 'registration.mine.attendedNoCancel' as const });
 		// Already cancelled (a second click): nothing more to do, the page says so.
 		const promoted = result.ok ? result.value.promoted : [];
 		const entry = promoted.length ? await calendarEntry(db(), promoted[0].occurrenceId) : null;

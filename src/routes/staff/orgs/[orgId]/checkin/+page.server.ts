@@ -7,6 +7,7 @@ import { ownOrganization, UUID } from '$lib/server/directory';
 import { uuid } from '$lib/server/boundary';
 import { todayInTokyo } from '$lib/server/clock';
 import { formatDay, formatTime, translatorFor } from '$lib/server/present';
+import { answerText } from '$lib/server/events';
 import type { Translate } from '$lib/i18n';
 
 const label = (t: Translate, d: DoorDate) => `${formatDay(t, d.day)} ${d.allDay ? '' : formatTime(d.startsAt)} ${d.title}`.replace(/\s+/g, ' ').trim();
@@ -18,6 +19,7 @@ export const load: PageServerLoad = async (event) => {
 	if (!org) error(404, 'Not Found');
 	const wanted = uuid.safeParse(event.url.searchParams.get('occurrence') ?? '');
 	const page = await doorPage(scope, { today: todayInTokyo(), occurrenceId: wanted.success ? wanted.data : null });
+	const words = { yes: t('questions.yes'), person: (n: number) => t('questions.person', { n }) };
 	const shown = (d: DoorDate) => ({ id: d.id, label: label(t, d), when: d.when, cancelled: d.cancelled, codes: d.codes, arrivals: d.arrivals });
 	return {
 		organization: { id: org.id, name: org.name },
@@ -25,7 +27,15 @@ export const load: PageServerLoad = async (event) => {
 		chosen: page.chosen ? shown(page.chosen) : null,
 		withNames: page.withNames,
 		summary: page.summary,
-		expected: (page.expected ?? []).map((p) => ({ registrationId: p.registrationId, reference: `${p.reference.slice(0, 3)}-${p.reference.slice(3)}`, name: p.name, needs: p.needs, groupSize: p.groupSize, arrivedAt: p.arrivedAt ? formatTime(p.arrivedAt) : null }))
+		expected: (page.expected ?? []).map((p) => ({
+			registrationId: p.registrationId,
+			reference: `${p.reference.slice(0, 3)}-${p.reference.slice(3)}`,
+			name: p.name,
+			needs: p.needs,
+			answers: p.answers.map((a) => ({ id: a.id, label: a.label, sensitive: a.sensitive, text: answerText(a, words) })).filter((a) => a.text !== ''),
+			groupSize: p.groupSize,
+			arrivedAt: p.arrivedAt ? formatTime(p.arrivedAt) : null
+		}))
 	};
 };
 

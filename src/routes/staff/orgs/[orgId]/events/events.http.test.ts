@@ -67,7 +67,7 @@ describe('a one-off date', () => {
 		const page = await textOf(await app.get(`/staff/orgs/${app.cast.orgA}/events/new?program=${programId}`, staff()));
 		expect(page).toMatch(/name="settingsFrom" value="program" checked/);
 		expect(page).toContain('id="capacity" name="capacity" inputmode="numeric" value="12"');
-		expect(page).toContain('下の項目には、プログラムの申込の設定を入れてあります。');
+		expect(page).toContain('下の項目には、取組の申込の設定を入れてあります。');
 
 		const day = addDays(todayInTokyo(), 30);
 		const created = await app.post(`/staff/orgs/${app.cast.orgA}/events/new`, { programId, title: 'おまけの回', day, start: '10:00', end: '12:00', kind: 'session', settingsFrom: 'program', capacity: '12', capacityUnit: 'groups' }, staff());
@@ -145,5 +145,19 @@ describe('「もう一度送る」 for failed notices', () => {
 		expect(again.status).toBe(409);
 		expect(await textOf(again)).toContain('いま送り直せるお知らせはありません。');
 		expect(await state()).toEqual({ outcome: 'sent', attempts: 2 });
+	});
+});
+
+describe('the program’s registration settings', () => {
+	it('warn while the program still tells residents 予約不要 and its dates take registrations', async () => {
+		const programId = await makeProgram(app.database.db, app.cast.orgA, { schedule: null, edit: { joinMethod: 'no_registration' } });
+		const path = `/staff/orgs/${app.cast.orgA}/programs/${programId}/registration`;
+		// Registration off: 予約不要 is true, nothing to say.
+		expect(await textOf(await app.get(path, staff()))).not.toContain('id="join-method-note"');
+		const scope = organizationScopeOf(app.cast.people.staff.userId, app.cast.orgA, 'staff', 'events.manage');
+		expect((await saveRegistrationDefaults(scope, { programId, defaults: { ...NO_DEFAULTS, registrationOpen: true, capacity: 10, capacityUnit: 'groups' }, today: todayInTokyo() })).ok).toBe(true);
+		const page = await textOf(await app.get(path, staff()));
+		expect(page).toMatch(/id="join-method-note"[^>]*>[^<]*「予約不要」/);
+		expect(page).toContain(`href="/staff/orgs/${app.cast.orgA}/programs/${programId}#f-joinMethod"`);
 	});
 });

@@ -1,4 +1,4 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
@@ -65,6 +65,8 @@ export const actions: Actions = {
 		const form = cancelForm.safeParse({ id: (await event.request.formData()).get('id') ?? '' });
 		if (!form.success) error(404, 'Not Found');
 		const result = await cancelRegistration(scope, { occurrenceId, registrationId: form.data.id });
+		// A group checked in came: its registration is not cancelled (the list offers no button for it).
+		if (!result.ok && result.reason === 'attended') return fail(409, { cancelError: 'registrations.attendedNoCancel' as const });
 		if (!result.ok) error(404, 'Not Found');
 		const { promoted, entry } = result.value;
 		if (entry)
