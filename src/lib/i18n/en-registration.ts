@@ -65,7 +65,6 @@ export const registrationEn: Record<keyof typeof registrationJa, string> = {
 	'registration.mine.cancelHint': "If you can't come, please cancel: the next person on the waiting list gets the place.",
 	'registration.mine.cancelled': 'Cancelled.',
 	'registration.mine.created': 'You are registered.',
-	'registration.mine.attended': 'Checked in.',
 	'registration.mine.attendedNoCancel': 'You have already checked in, so this registration cannot be cancelled.',
 	'registration.notFound': 'This registration was not found. Please check the link.',
 	'registration.linkThrottled': 'Too many links that do not exist from this connection. Please try again in about {minutes} minutes.',

@@ -63,7 +63,6 @@ export const registrationJa = {
 	'registration.mine.cancelHint': '行けなくなったら、キャンセルしてください。キャンセル待ちの人が繰り上がります。',
 	'registration.mine.cancelled': 'キャンセルしました。',
 	'registration.mine.created': '申し込みました。',
-	'registration.mine.attended': '受付済みです。',
 	'registration.mine.attendedNoCancel': '受付済みのため、キャンセルできません。',
 	'registration.notFound': 'この申込は見つかりませんでした。リンクが正しいか確かめてください。',
 	'registration.linkThrottled': '見つからないリンクが続いたため、この接続元からの表示をしばらく止めています。{minutes}分ほどたってからお試しください。',

@@ -14,6 +14,7 @@ import { addDays } from '$lib/server/directory';
 import { useDatabase } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { readAnswers, register, saveRegistrationDefaults, NO_DEFAULTS } from '$lib/server/events';
+import { arriveFromList } from '$lib/server/participation';
 import type { Question } from '$lib/server/events/questions';
 
 const app = useApp({ seed: 'ev16' });
@@ -107,6 +108,26 @@ describe('the resident’s own registration page', () => {
 		expect(html).not.toContain('申込のときの回答');
 		// A link that is no registration's shows nothing.
 		expect((await app.get(`/registrations/${randomUUID().replaceAll('-', '')}aaaaaaaaaa`)).status).toBe(404);
+	});
+});
+
+describe('the resident’s page after arriving', () => {
+	it('says 来場済み, not 参加予定 beside 受付済み, and offers no cancellation', async () => {
+		const date = await makeOccurrence(app.database.db, app.cast.orgA, await program(), { inDays: 1 });
+		const made = await register(residentOn(app.database.db), {
+			occurrenceId: date.id,
+			registration: { name: 'はるか', contact: `${uniqueTag()}@example.org`, groupSize: 2, needs: '', card: '', consent: 'on', submissionKey: `ev16-${randomUUID()}` },
+			cardId: null
+		});
+		if (!made.ok) throw new Error('register');
+		const before = await textOf(await app.get(`/registrations/${made.value.token!}`));
+		expect(before).toMatch(/<strong id="status">参加予定<\/strong>/);
+		const arrived = await arriveFromList(organizationScopeOf(app.cast.people.staff.userId, app.cast.orgA, 'staff', 'attendance.record'), { occurrenceId: date.id, registrationId: made.value.registrationId });
+		expect(arrived.ok).toBe(true);
+		const after = await textOf(await app.get(`/registrations/${made.value.token!}`));
+		expect(after).toMatch(/<strong id="status">来場済み<\/strong>/);
+		expect(after).not.toContain('参加予定');
+		expect(after).not.toContain('?/cancel');
 	});
 });
 
