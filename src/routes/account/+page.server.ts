@@ -5,8 +5,11 @@ import { throttle } from '$lib/server/auth';
 import { changePassword, listUserSessions, logOutEverywhere, newPasswordPair, updateDisplayName } from '$lib/server/auth';
 import { requireAccount } from '$lib/server/auth/guard';
 import { switchSession } from '$lib/server/auth/web';
-import { fieldMessages } from '$lib/server/boundary';
+import { fieldMessages, queryOf, notice } from '$lib/server/boundary';
 import { translate, type MessageKey } from '$lib/i18n';
+
+/** `?changed=` after a change on this page or ./2fa; anything else shows no notice. */
+const pageQuery = z.object({ changed: notice(['name', 'password', 'mfa']) });
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireAccount(event);
@@ -15,7 +18,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		account: { displayName: actor.displayName, email: actor.email, mfaEnrolled: actor.mfaEnrolled, mfaRequired: actor.mfaRequired, memberships: actor.memberships },
 		sessions: sessions.map((s) => ({ current: s.id === actor.sessionId, createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString(), ip: s.ip, userAgent: s.userAgent })),
-		changed: event.url.searchParams.get('changed')
+		changed: queryOf(pageQuery, event.url.searchParams).changed
 	};
 };
 

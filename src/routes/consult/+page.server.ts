@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { activeTriage, addresseeName, consultationInput, hotlinesFor, startConsultation, CONTACT_MAX, MESSAGE_MAX, NICKNAME_MAX } from '$lib/server/consultations';
-import { fieldErrors, uuid } from '$lib/server/boundary';
+import { fieldErrors, uuid, queryOf } from '$lib/server/boundary';
 import { residentScope } from '$lib/server/auth/guard';
 import { throttle } from '$lib/server/auth';
 import { translator } from '$lib/i18n';
@@ -13,7 +13,7 @@ export const csr = false;
 const organizationParam = z.object({ organization: uuid.optional().catch(undefined) });
 
 export const load: PageServerLoad = async (event) => {
-	const { organization } = organizationParam.parse({ organization: event.url.searchParams.get('organization') ?? undefined });
+	const { organization } = queryOf(organizationParam, event.url.searchParams);
 	const name = organization ? await addresseeName(residentScope(event), organization) : null;
 	return { organization: name ? { id: organization!, name } : null, limits: { message: MESSAGE_MAX, nickname: NICKNAME_MAX, contact: CONTACT_MAX } };
 };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { db } from '$lib/server/db';
@@ -6,11 +7,15 @@ import { completeSecondFactor, resolveSession } from '$lib/server/auth';
 import { sessionToken } from '$lib/server/auth/cookies';
 import { clientOf, safeNext, switchSession } from '$lib/server/auth/web';
 import { translate } from '$lib/i18n';
+import { queryOf } from '$lib/server/boundary';
+
+/** `?next=`, checked by safeNext. */
+const nextQuery = z.object({ next: z.string().nullable() });
 
 /** Only a session that passed the password and waits for its second factor may be here. */
 async function pending(event: Parameters<PageServerLoad>[0]) {
 	const state = await resolveSession(db(), sessionToken(event));
-	if (state.kind !== 'pending_mfa') redirect(303, `/login?next=${encodeURIComponent(safeNext(event.url.searchParams.get('next')))}`);
+	if (state.kind !== 'pending_mfa') redirect(303, `/login?next=${encodeURIComponent(safeNext(queryOf(nextQuery, event.url.searchParams).next))}`);
 	return state;
 }
 
@@ -32,6 +37,6 @@ export const actions: Actions = {
 		if (result.outcome === 'throttled') return fail(429, { error: t('auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) });
 		if (result.outcome === 'invalid') return fail(400, { error: t('auth.mfa.invalid') });
 		await switchSession(event, result.token);
-		redirect(303, safeNext(event.url.searchParams.get('next')));
+		redirect(303, safeNext(queryOf(nextQuery, event.url.searchParams).next));
 	}
 };

@@ -4,20 +4,23 @@ import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { arriveFromList, checkIn, doorPage, type DoorDate } from '$lib/server/participation';
 import { ownOrganization, UUID } from '$lib/server/directory';
-import { uuid } from '$lib/server/boundary';
+import { uuid, queryOf } from '$lib/server/boundary';
 import { todayInTokyo } from '$lib/server/clock';
 import { formatDay, formatTime, translatorFor } from '$lib/server/present';
 import type { Translate } from '$lib/i18n';
 
 const label = (t: Translate, d: DoorDate) => `${formatDay(t, d.day)} ${d.allDay ? '' : formatTime(d.startsAt)} ${d.title}`.replace(/\s+/g, ' ').trim();
 
+/** `?occurrence=` opens one date; anything else opens the default. */
+const doorQuery = z.object({ occurrence: uuid.nullable().catch(null) });
+
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'attendance.record');
 	const t = translatorFor(event.locals.locale);
 	const org = await ownOrganization(scope);
 	if (!org) error(404, 'Not Found');
-	const wanted = uuid.safeParse(event.url.searchParams.get('occurrence') ?? '');
-	const page = await doorPage(scope, { today: todayInTokyo(), occurrenceId: wanted.success ? wanted.data : null });
+	const { occurrence } = queryOf(doorQuery, event.url.searchParams);
+	const page = await doorPage(scope, { today: todayInTokyo(), occurrenceId: occurrence });
 	const shown = (d: DoorDate) => ({ id: d.id, label: label(t, d), when: d.when, cancelled: d.cancelled, codes: d.codes, arrivals: d.arrivals });
 	return {
 		organization: { id: org.id, name: org.name },

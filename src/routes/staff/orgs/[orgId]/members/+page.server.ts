@@ -6,16 +6,19 @@ import { ASSIGNABLE_ROLES, changeRole, inviteMember, membersPage, removeMember, 
 import { requireOrganization } from '$lib/server/auth/guard';
 import { sendMailInBackground } from '$lib/server/mail';
 import { translate, type MessageKey } from '$lib/i18n';
-import { UUID } from '$lib/server/boundary';
+import { UUID, queryOf, notice } from '$lib/server/boundary';
 
 /** The organisation in the path, if the person may manage its members (404 for a malformed id). */
 const guard = (event: Pick<RequestEvent, 'locals' | 'url' | 'params'>) => requireOrganization(event, 'members.manage');
+
+/** `?done=` after a change; anything else shows no notice. */
+const pageQuery = z.object({ done: notice(['invited', 'role', 'removed', 'revoked']) });
 
 export const load: PageServerLoad = async (event) => {
 	const scope = guard(event);
 	const page = await membersPage(scope);
 	if (!page) error(404, 'Not Found');
-	return { ...page, me: scope.actor.userId, assignable: ASSIGNABLE_ROLES, done: event.url.searchParams.get('done') };
+	return { ...page, me: scope.actor.userId, assignable: ASSIGNABLE_ROLES, done: queryOf(pageQuery, event.url.searchParams).done };
 };
 
 const roleSchema = z.enum(ASSIGNABLE_ROLES as unknown as [Role, ...Role[]]);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { can } from '$lib/server/auth';
-import { fieldErrors, uuid } from '$lib/server/boundary';
+import { fieldErrors, uuid, queryOf, notice } from '$lib/server/boundary';
 import {
 	actionInput,
 	addAction,
@@ -37,6 +37,9 @@ function conferenceIdOf(event: Pick<RequestEvent, 'params'>): string {
 
 const TOKYO_TIME = (at: Date) => at.toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
+/** `?done=` after a change (back below); anything else shows no notice. */
+const pageQuery = z.object({ org: uuid.nullable().catch(null), done: notice(['edit', 'participants', 'record', 'action', 'done']) });
+
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'conferences.take_part');
 	const opened = await openConference(scope, { conferenceId: conferenceIdOf(event) });
@@ -44,8 +47,8 @@ export const load: PageServerLoad = async (event) => {
 	const conference = opened.value;
 	const t = translatorFor(event.locals.locale);
 	const managing = conference.owned && can(scope.actor, 'conferences.manage', scope.organizationId);
-	const chosen = uuid.safeParse(event.url.searchParams.get('org'));
-	const choices = managing ? await participantChoices(scope, { organizationId: chosen.success ? chosen.data : null }) : null;
+	const { org } = queryOf(pageQuery, event.url.searchParams);
+	const choices = managing ? await participantChoices(scope, { organizationId: org }) : null;
 	return {
 		orgId: scope.organizationId,
 		me: scope.actor.userId,
@@ -60,7 +63,7 @@ export const load: PageServerLoad = async (event) => {
 		editValues: managing ? formValuesOf(conference) : null,
 		choices,
 		limits: { title: TITLE_MAX, agenda: AGENDA_MAX, record: RECORD_MAX, action: ACTION_MAX },
-		done: event.url.searchParams.get('done')
+		done: queryOf(pageQuery, event.url.searchParams).done
 	};
 };
 

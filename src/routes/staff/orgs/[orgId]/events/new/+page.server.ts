@@ -6,6 +6,7 @@ import { addDays } from '$lib/server/directory';
 import { newEventPage } from '$lib/server/staff/event-pages';
 import { addOneOffDate, readOneOff } from '$lib/server/events';
 import { todayInTokyo } from '$lib/server/clock';
+import { queryOf } from '$lib/server/boundary';
 
 /** `?program=` preselects one of the organisation's programs; anything else preselects none. */
 const newQuery = z.object({ program: z.string().max(100).catch('') });
@@ -14,7 +15,7 @@ const placeField = z.string().max(100).catch('');
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'events.manage');
-	const query = newQuery.parse({ program: event.url.searchParams.get('program') ?? '' });
+	const query = queryOf(newQuery, event.url.searchParams);
 	const day = addDays(todayInTokyo(), 7);
 	const start = '13:00';
 	const page = await newEventPage(scope, { programId: query.program, day, start });

@@ -2,7 +2,7 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { fieldErrors, uuid } from '$lib/server/boundary';
+import { fieldErrors, uuid, queryOf, notice } from '$lib/server/boundary';
 import { openReferral, stepForm, takeReferralStep, NOTE_MAX, REFERRAL_OUTCOMES } from '$lib/server/referrals';
 
 const referralParam = z.object({ referralId: uuid });
@@ -14,12 +14,15 @@ function referralIdOf(event: Pick<RequestEvent, 'params'>): string {
 	return parsed.data.referralId.toLowerCase();
 }
 
+/** `?done=` after sending or a step; anything else shows no notice. */
+const pageQuery = z.object({ done: notice(['sent', 'step']) });
+
 /** The referral as this side sees it (the receiver's opening is recorded every time). */
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'referrals.receive');
 	const opened = await openReferral(scope, { referralId: referralIdOf(event) });
 	if (!opened.ok) error(404, 'Not Found');
-	return { orgId: scope.organizationId, referral: opened.value, outcomes: REFERRAL_OUTCOMES, noteMax: NOTE_MAX, done: event.url.searchParams.get('done') };
+	return { orgId: scope.organizationId, referral: opened.value, outcomes: REFERRAL_OUTCOMES, noteMax: NOTE_MAX, done: queryOf(pageQuery, event.url.searchParams).done };
 };
 
 export const actions: Actions = {
