@@ -5,7 +5,7 @@ import { throttle } from '$lib/server/auth';
 import { changePassword, listUserSessions, logOutEverywhere, newPasswordPair, updateDisplayName } from '$lib/server/auth';
 import { requireAccount } from '$lib/server/auth/guard';
 import { switchSession } from '$lib/server/auth/web';
-import { fieldMessages, queryOf, notice } from '$lib/server/boundary';
+import { fieldMessages, queryOf, notice, formOf } from '$lib/server/boundary';
 import { translate, type MessageKey } from '$lib/i18n';
 
 /** `?changed=` after a change on this page or ./2fa; anything else shows no notice. */
@@ -24,6 +24,9 @@ export const load: PageServerLoad = async (event) => {
 
 const nameForm = z.object({ displayName: z.string().trim().min(1, 'auth.error.required').max(80, 'auth.error.tooLong') });
 
+/** The password form's fields as sent (`next` is the new password; newPasswordPair checks it). */
+const passwordFields = z.object({ current: z.string(), next: z.string(), confirm: z.string() });
+
 export const actions: Actions = {
 	name: async (event) => {
 		const scope = requireAccount(event);
@@ -35,10 +38,10 @@ export const actions: Actions = {
 	password: async (event) => {
 		const scope = requireAccount(event);
 		const data = await event.request.formData();
-		const current = String(data.get('current') ?? '');
+		const { current, next: nextPassword, confirm } = formOf(passwordFields, data);
 		const t = (key: MessageKey) => translate(event.locals.locale, key);
 		// The form names the new password `next`; the shared pair calls it `password`.
-		const parsed = newPasswordPair.safeParse({ password: String(data.get('next') ?? ''), confirm: String(data.get('confirm') ?? '') });
+		const parsed = newPasswordPair.safeParse({ password: nextPassword, confirm });
 		if (!parsed.success) return fail(400, { form: 'password', errors: fieldMessages(parsed.error, (key) => t(key as MessageKey), { password: 'next' }) });
 		const next = parsed.data.password;
 		const result = await changePassword(scope, throttle(), current.slice(0, 1000), next);

@@ -44,16 +44,16 @@ export function queryOf<S extends z.ZodObject>(schema: S, params: URLSearchParam
 /** A notice word a redirect put in the query (`?done=saved`): one of `words`, anything else `null`. */
 export const notice = <const W extends readonly [string, ...string[]]>(words: W) => z.enum(words).nullable().catch(null);
 
+/** What formOf gives for each key: every value sent for a plain `z.array` field, the one text otherwise. */
+type FormFields<Shape> = { [K in keyof Shape]: Shape[K] extends z.ZodArray ? string[] : string };
+
 /**
  * A form's text fields named by a zod object schema's keys, as the form holds them (`''` when
- * absent or a file, as a browser sends an empty field), for the route to parse with that schema —
- * `schema.safeParse(formOf(schema, form))` — and to show back when the schema refuses them.
+ * absent or a file, as a browser sends an empty field; for a plain `z.array` field, every text value
+ * sent under that name), for the route to parse with that schema — `schema.safeParse(formOf(schema,
+ * form))` — and to show back when the schema refuses them.
  */
-export function formOf<S extends z.ZodObject>(schema: S, form: FormData): { [K in keyof S['shape']]: string } {
-	return Object.fromEntries(
-		Object.keys(schema.shape).map((key) => {
-			const value = form.get(key);
-			return [key, typeof value === 'string' ? value : ''];
-		})
-	) as { [K in keyof S['shape']]: string };
+export function formOf<S extends z.ZodObject>(schema: S, form: FormData): FormFields<S['shape']> {
+	const text = (value: FormDataEntryValue | null) => (typeof value === 'string' ? value : '');
+	return Object.fromEntries(Object.entries(schema.shape).map(([key, field]) => [key, field instanceof z.ZodArray ? form.getAll(key).filter((value) => typeof value === 'string') : text(form.get(key))])) as FormFields<S['shape']>;
 }

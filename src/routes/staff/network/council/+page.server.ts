@@ -28,6 +28,9 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
+/** The members form sends one `organizationId` per ticked organisation; councilMembersInput checks them. */
+const membersForm = z.object({ organizationId: z.array(z.string()) });
+
 const refuse = (form: 'declare' | 'members' | 'end', message: MessageKey, extra: Record<string, unknown> = {}) => fail(400, { form, error: message, ...extra });
 
 export const actions: Actions = {
@@ -45,7 +48,7 @@ export const actions: Actions = {
 	},
 	members: async (event) => {
 		const scope = requireSecretariat(event, PERMISSION);
-		const organizationIds = (await event.request.formData()).getAll('organizationId').map(String);
+		const { organizationId: organizationIds } = formOf(membersForm, await event.request.formData());
 		const parsed = councilMembersInput.safeParse({ organizationIds });
 		if (!parsed.success) return refuse('members', 'council.error.members');
 		const result = await setCouncilMembers(scope, parsed.data);

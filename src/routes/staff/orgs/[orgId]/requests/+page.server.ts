@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { answerSubjectRequest, openSubjectRequest, subjectRequestsPage } from '$lib/server/consent';
-import { queryOf, notice } from '$lib/server/boundary';
+import { queryOf, notice, formOf } from '$lib/server/boundary';
 
 const requestId = z.object({ id: z.guid() });
 /** `?id=` opens one (a malformed id is a 404 below), `?done=answered` after answering. */
@@ -30,7 +30,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	answer: async (event) => {
 		const scope = requireOrganization(event, 'privacy.requests');
-		const parsed = requestId.safeParse({ id: (await event.request.formData()).get('id') });
+		const parsed = requestId.safeParse(formOf(requestId, await event.request.formData()));
 		if (!parsed.success) return fail(400, { notice: 'consent.error.summary' });
 		const answered = await answerSubjectRequest(scope, { requestId: parsed.data.id });
 		if (!answered.ok) {

@@ -91,7 +91,7 @@ export const actions: Actions = {
 	tags: async (event) => {
 		const scope = requireOrganization(event, 'consultations.reply');
 		const threadId = threadIdOf(event);
-		const parsed = tagsInput.safeParse({ tags: (await event.request.formData()).getAll('tags').map(String) });
+		const parsed = tagsInput.safeParse(formOf(tagsInput, await event.request.formData()));
 		if (!parsed.success) return fail(400, { errors: { tags: 'consult.error.summary' } });
 		settle(event, await setThreadTags(scope, { threadId, tags: parsed.data.tags }), 'tags');
 	}

@@ -2,7 +2,7 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { fieldErrors, uuid, queryOf, notice } from '$lib/server/boundary';
+import { fieldErrors, uuid, queryOf, notice, formOf } from '$lib/server/boundary';
 import { openReferral, stepForm, takeReferralStep, NOTE_MAX, REFERRAL_OUTCOMES } from '$lib/server/referrals';
 
 const referralParam = z.object({ referralId: uuid });
@@ -25,12 +25,15 @@ export const load: PageServerLoad = async (event) => {
 	return { orgId: scope.organizationId, referral: opened.value, outcomes: REFERRAL_OUTCOMES, noteMax: NOTE_MAX, done: queryOf(pageQuery, event.url.searchParams).done };
 };
 
+/** The step form's fields as sent; stepForm checks them. */
+const stepFields = z.object({ action: z.string(), note: z.string(), outcome: z.string(), redirectTo: z.string() });
+
 export const actions: Actions = {
 	/** One step (accept, decline, redirect, first contact, ongoing, complete, close): the module says whether this side may take it now. */
 	step: async (event) => {
 		const referralId = referralIdOf(event);
 		const form = await event.request.formData();
-		const raw = Object.fromEntries(['action', 'note', 'outcome', 'redirectTo'].map((k) => [k, String(form.get(k) ?? '')]));
+		const raw = formOf(stepFields, form);
 		const scope = requireOrganization(event, raw.action === 'close' ? 'referrals.send' : 'referrals.receive');
 		const parsed = stepForm.safeParse(raw);
 		if (!parsed.success) return fail(400, { action: raw.action, values: raw, errors: fieldErrors<Record<string, string>>(parsed.error) });

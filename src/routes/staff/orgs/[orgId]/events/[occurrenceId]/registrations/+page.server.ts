@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { uuid, queryOf } from '$lib/server/boundary';
+import { uuid, queryOf, formOf } from '$lib/server/boundary';
 import { answerText, cancelRegistration, listRegistrations, noticesOfRegistrations, showReference, type NoticeSeen } from '$lib/server/events';
 import type { Translate } from '$lib/i18n';
 import { sendPromotion } from '$lib/server/events/registration-mail';
@@ -62,7 +62,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	cancel: async (event) => {
 		const { scope, occurrenceId } = target(event);
-		const form = cancelForm.safeParse({ id: (await event.request.formData()).get('id') ?? '' });
+		const form = cancelForm.safeParse(formOf(cancelForm, await event.request.formData()));
 		if (!form.success) error(404, 'Not Found');
 		const result = await cancelRegistration(scope, { occurrenceId, registrationId: form.data.id });
 		if (!result.ok) error(404, 'Not Found');
