@@ -5,8 +5,11 @@ import { throttle } from '$lib/server/auth';
 import { changePassword, listUserSessions, logOutEverywhere, newPasswordPair, updateDisplayName } from '$lib/server/auth';
 import { requireAccount } from '$lib/server/auth/guard';
 import { switchSession } from '$lib/server/auth/web';
-import { fieldMessages } from '$lib/server/boundary';
+import { fieldMessages, queryOf, notice, formOf } from '$lib/server/boundary';
 import { translate, type MessageKey } from '$lib/i18n';
+
+/** `?changed=` after a change on this page or ./2fa; anything else shows no notice. */
+const pageQuery = z.object({ changed: notice(['name', 'password', 'mfa']) });
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireAccount(event);
@@ -15,11 +18,14 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		account: { displayName: actor.displayName, email: actor.email, mfaEnrolled: actor.mfaEnrolled, mfaRequired: actor.mfaRequired, memberships: actor.memberships },
 		sessions: sessions.map((s) => ({ current: s.id === actor.sessionId, createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString(), ip: s.ip, userAgent: s.userAgent })),
-		changed: event.url.searchParams.get('changed')
+		changed: queryOf(pageQuery, event.url.searchParams).changed
 	};
 };
 
 const nameForm = z.object({ displayName: z.string().trim().min(1, 'auth.error.required').max(80, 'auth.error.tooLong') });
+
+/** The password form's fields as sent (`next` is the new password; newPasswordPair checks it). */
+const passwordFields = z.object({ current: z.string(), next: z.string(), confirm: z.string() });
 
 export const actions: Actions = {
 	name: async (event) => {
@@ -32,10 +38,10 @@ export const actions: Actions = {
 	password: async (event) => {
 		const scope = requireAccount(event);
 		const data = await event.request.formData();
-		const current = String(data.get('current') ?? '');
+		const { current, next: nextPassword, confirm } = formOf(passwordFields, data);
 		const t = (key: MessageKey) => translate(event.locals.locale, key);
 		// The form names the new password `next`; the shared pair calls it `password`.
-		const parsed = newPasswordPair.safeParse({ password: String(data.get('next') ?? ''), confirm: String(data.get('confirm') ?? '') });
+		const parsed = newPasswordPair.safeParse({ password: nextPassword, confirm });
 		if (!parsed.success) return fail(400, { form: 'password', errors: fieldMessages(parsed.error, (key) => t(key as MessageKey), { password: 'next' }) });
 		const next = parsed.data.password;
 		const result = await changePassword(scope, throttle(), current.slice(0, 1000), next);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { calendarChoices } from '$lib/server/directory';
@@ -6,23 +7,28 @@ import { db } from '$lib/server/db';
 import { throttle } from '$lib/server/auth';
 import { residentScope } from '$lib/server/auth/guard';
 import { translator } from '$lib/i18n';
+import { formOf } from '$lib/server/boundary';
 
 export const load: PageServerLoad = async () => {
 	const { organizations } = await calendarChoices(db());
 	return { organizations, ageBands: AGE_BANDS, genders: GENDERS };
 };
 
+/** The card form's fields as sent (the organisations ticked, the optional answers, consent); checked below. */
+const cardFields = z.object({ organizations: z.array(z.string()), ageBand: z.string(), gender: z.string(), consent: z.string() });
+
 export const actions: Actions = {
 	default: async (event) => {
 		const t = translator(event.locals.locale);
 		const form = await event.request.formData();
 		const { organizations } = await calendarChoices(db());
-		const chosen = form.getAll('organizations').map(String);
+		const fields = formOf(cardFields, form);
+		const chosen = fields.organizations;
 		const known = new Set(organizations.map((o) => o.id));
-		const values = { organizations: chosen, ageBand: String(form.get('ageBand') ?? ''), gender: String(form.get('gender') ?? '') };
+		const values = { organizations: chosen, ageBand: fields.ageBand, gender: fields.gender };
 		const errors: Record<string, string> = {};
 		if (chosen.length === 0 || chosen.some((id) => !known.has(id))) errors.organizations = 'card.error.organizations';
-		if (form.get('consent') !== 'on') errors.consent = 'card.error.consent';
+		if (fields.consent !== 'on') errors.consent = 'card.error.consent';
 		if (Object.keys(errors).length) return fail(400, { values, errors });
 		// Counted per network only: nobody elsewhere can stop a resident from getting a card.
 		const verdict = await throttle().attemptFromNetwork('card', event.locals.ip);

@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { activeTriage, addresseeName, consultationInput, hotlinesFor, startConsultation, CONTACT_MAX, MESSAGE_MAX, NICKNAME_MAX } from '$lib/server/consultations';
-import { fieldErrors, uuid } from '$lib/server/boundary';
+import { fieldErrors, uuid, queryOf, formOf } from '$lib/server/boundary';
 import { residentScope } from '$lib/server/auth/guard';
 import { throttle } from '$lib/server/auth';
 import { translator } from '$lib/i18n';
@@ -13,10 +13,13 @@ export const csr = false;
 const organizationParam = z.object({ organization: uuid.optional().catch(undefined) });
 
 export const load: PageServerLoad = async (event) => {
-	const { organization } = organizationParam.parse({ organization: event.url.searchParams.get('organization') ?? undefined });
+	const { organization } = queryOf(organizationParam, event.url.searchParams);
 	const name = organization ? await addresseeName(residentScope(event), organization) : null;
 	return { organization: name ? { id: organization!, name } : null, limits: { message: MESSAGE_MAX, nickname: NICKNAME_MAX, contact: CONTACT_MAX } };
 };
+
+/** The form's fields as sent; consultationInput checks them. */
+const consultFields = z.object({ message: z.string(), nickname: z.string(), contact: z.string(), organizationId: z.string() });
 
 type Errors = Partial<Record<'message' | 'nickname' | 'contact' | 'organization', string>>;
 
@@ -24,7 +27,7 @@ export const actions: Actions = {
 	default: async (event) => {
 		const t = translator(event.locals.locale);
 		const form = await event.request.formData();
-		const values = { message: String(form.get('message') ?? ''), nickname: String(form.get('nickname') ?? ''), contact: String(form.get('contact') ?? ''), organizationId: String(form.get('organizationId') ?? '') };
+		const values = formOf(consultFields, form);
 		const parsed = consultationInput.safeParse({ ...values, organizationId: values.organizationId || undefined });
 		if (!parsed.success) return fail(400, { values, errors: fieldErrors<Errors>(parsed.error, { organizationId: 'organization' }) });
 		// Counted per network only. A refused message still gets the hotlines when it needs them.

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { publicOrigin } from '$lib/server/http/origin';
@@ -7,17 +8,20 @@ import { residentScope } from '$lib/server/auth/guard';
 import { sendMailInBackground } from '$lib/server/mail';
 import { taxonomy } from '$lib/server/directory';
 import { translate, type MessageKey } from '$lib/i18n';
+import { formOf } from '$lib/server/boundary';
 
 export const load: PageServerLoad = ({ locals }) => ({
 	legalForms: taxonomy.legalForms.map((term) => ({ code: term.code, label: locals.locale === 'en' ? term.en : term.ja }))
 });
 
-const FIELDS = ['organizationName', 'legalForm', 'prefecture', 'city', 'website', 'description', 'applicantName', 'applicantEmail', 'message'] as const;
+/** The request's fields as sent, each cut to 5000 characters; joinRequestInput checks them. */
+const clipped = z.string().transform((value) => value.slice(0, 5000));
+const joinFields = z.object({ organizationName: clipped, legalForm: clipped, prefecture: clipped, city: clipped, website: clipped, description: clipped, applicantName: clipped, applicantEmail: clipped, message: clipped });
 
 export const actions: Actions = {
 	default: async (event) => {
 		const data = await event.request.formData();
-		const values = Object.fromEntries(FIELDS.map((f) => [f, String(data.get(f) ?? '').slice(0, 5000)]));
+		const values = joinFields.parse(formOf(joinFields, data));
 		const t = (key: MessageKey, params?: Record<string, string | number>) => translate(event.locals.locale, key, params);
 		const parsed = joinRequestInput.safeParse(values);
 		if (!parsed.success) {

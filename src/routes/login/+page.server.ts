@@ -6,10 +6,15 @@ import { throttle } from '$lib/server/auth';
 import { logIn } from '$lib/server/auth';
 import { clientOf, safeNext, switchSession } from '$lib/server/auth/web';
 import { translate } from '$lib/i18n';
+import { queryOf } from '$lib/server/boundary';
+
+/** `?next=` (checked by safeNext), and `?reset` / `?expired` notices whatever their value. */
+const loginQuery = z.object({ next: z.string().nullable(), reset: z.string().nullable(), expired: z.string().nullable() });
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.actor) redirect(303, safeNext(url.searchParams.get('next')));
-	return { reset: url.searchParams.has('reset'), expired: url.searchParams.has('expired') };
+	if (locals.actor) redirect(303, safeNext(queryOf(loginQuery, url.searchParams).next));
+	const { reset, expired } = queryOf(loginQuery, url.searchParams);
+	return { reset: reset !== null, expired: expired !== null };
 };
 
 const loginForm = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(1000) });
@@ -25,7 +30,7 @@ export const actions: Actions = {
 		if (result.outcome === 'throttled') return fail(429, { email, error: t('auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) });
 		if (result.outcome === 'invalid') return fail(400, { email, error: t('auth.login.invalid') });
 		await switchSession(event, result.token);
-		const next = safeNext(event.url.searchParams.get('next'));
+		const next = safeNext(queryOf(loginQuery, event.url.searchParams).next);
 		if (result.outcome === 'second_factor') redirect(303, `/login/2fa?next=${encodeURIComponent(next)}`);
 		redirect(303, next);
 	}

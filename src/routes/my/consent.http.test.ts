@@ -122,6 +122,9 @@ describe('わたしの情報', () => {
 		expect(asked.status).toBe(303);
 		expect(asked.headers.get('location')).toMatch(new RegExp(`^/my/${token}\\?done=asked&due=\\d{4}-\\d{2}-\\d{2}$`));
 		const request = (await app.admin.query(`select * from subject_requests`)).rows[0];
+		expect(text(await (await app.get(asked.headers.get('location')!)).text())).toContain('お願いを送りました。');
+		// A `due` that is not a day is ignored: no notice with a made-up date.
+		expect(text(await (await app.get(`/my/${token}?done=asked&due=soon`)).text())).not.toContain('お願いを送りました。');
 		expect(request).toMatchObject({ organization_id: app.cast.orgA, kind: 'disclosure', status: 'open' });
 
 		// The admins' mail: a link to the requests page, never the words.

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { fail } from '@sveltejs/kit';
 import type { Actions } from './$types';
 import { db } from '$lib/server/db';
@@ -7,12 +8,14 @@ import { requestPasswordReset } from '$lib/server/auth';
 import { clientOf } from '$lib/server/auth/web';
 import { sendMailInBackground } from '$lib/server/mail';
 import { translate } from '$lib/i18n';
+import { formOf } from '$lib/server/boundary';
+
+/** The address as typed, trimmed and cut to 254 characters (checked below, answered the same either way). */
+const resetForm = z.object({ email: z.string().transform((value) => value.trim().slice(0, 254)) });
 
 export const actions: Actions = {
 	default: async (event) => {
-		const email = String((await event.request.formData()).get('email') ?? '')
-			.trim()
-			.slice(0, 254);
+		const { email } = resetForm.parse(formOf(resetForm, await event.request.formData()));
 		const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(event.locals.locale, key, params);
 		if (!/^[^\s@]+@[^\s@]+$/.test(email)) return fail(400, { email, error: t('auth.error.email') });
 		const result = await requestPasswordReset(db(), throttle(), email, clientOf(event));

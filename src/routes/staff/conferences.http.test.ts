@@ -62,6 +62,18 @@ describe('the case conference pages', () => {
 		expect(await summarySealed()).toMatch(/^enc:v1:/);
 	});
 
+	it('show a notice only for the words a change puts in `?done=`, ignoring any other', async () => {
+		const location = `/staff/orgs/${app.cast.orgA}/conferences/${conferenceId}`;
+		expect(await (await get(`${location}?done=record`, app.cast.people.staff.token)).text()).toContain('概要と議事録を保存しました。');
+		for (const done of ['bogus', 'constructor', '']) {
+			const page = await get(`${location}?done=${done}&org=not-an-id`, app.cast.people.staff.token);
+			expect(page.status).toBe(200);
+			const html = await page.text();
+			expect(html).not.toContain('conferences.done');
+			expect(html).not.toContain('class="success"');
+		}
+	});
+
 	it('show the summary to the participant from another organisation during the window, under their own organisation', async () => {
 		const list = await (await get(`/staff/orgs/${app.cast.orgB}/conferences`, app.cast.people.staffB.token)).text();
 		expect(list).toContain('春の支援会議');

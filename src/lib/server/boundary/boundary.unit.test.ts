@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DAY_RANGE, dayInRange, fieldErrors, isDayInRange, refusalOf, sameSiteTarget, SIGNED_BODY_ENDPOINTS, spaceForControlCharacters, UUID, uuid } from '.';
+import { DAY_RANGE, dayInRange, fieldErrors, formOf, isDayInRange, notice, queryOf, refusalOf, sameSiteTarget, SIGNED_BODY_ENDPOINTS, spaceForControlCharacters, UUID, uuid } from '.';
 
 describe('sameSiteTarget (redirects named by the request)', () => {
 	it.each([
@@ -118,5 +118,24 @@ describe('fieldErrors (zod issues as a form re-renders them)', () => {
 		expect(fieldErrors(parsed.error)).toEqual({ a: 'key.short', b: 'key.b', unit: 'key.unit' });
 		expect(fieldErrors(parsed.error, { unit: 'b' })).toEqual({ a: 'key.short', b: 'key.b' });
 		expect(fieldErrors(parsed.error, { b: 'x' })).toEqual({ a: 'key.short', x: 'key.b', unit: 'key.unit' });
+	});
+});
+
+describe('queryOf and formOf (query strings and forms read through a schema)', () => {
+	it('reads each key of the schema from the query, absent as null; a notice ignores a word it does not know', () => {
+		const schema = z.object({ done: notice(['saved', 'deleted']), id: uuid.nullable().catch(null) });
+		expect(queryOf(schema, new URLSearchParams('done=saved&id=3f2b6c1e-8d4a-4b2c-9e1f-0a1b2c3d4e5f&other=x'))).toEqual({ done: 'saved', id: '3f2b6c1e-8d4a-4b2c-9e1f-0a1b2c3d4e5f' });
+		expect(queryOf(schema, new URLSearchParams('done=<b>x</b>&id=1'))).toEqual({ done: null, id: null });
+		expect(queryOf(schema, new URLSearchParams(''))).toEqual({ done: null, id: null });
+	});
+
+	it('reads text fields as sent (absent or a file as an empty text) and every value of an array field', () => {
+		const form = new FormData();
+		form.set('name', ' あ ');
+		form.set('file', new Blob(['x']));
+		form.append('tags', 'a');
+		form.append('tags', 'b');
+		const schema = z.object({ name: z.string(), missing: z.string(), file: z.string(), tags: z.array(z.string()), none: z.array(z.string()) });
+		expect(formOf(schema, form)).toEqual({ name: ' あ ', missing: '', file: '', tags: ['a', 'b'], none: [] });
 	});
 });

@@ -31,3 +31,29 @@ export function fieldErrors<E extends Partial<Record<string, string>>>(error: z.
 export function fieldMessages(error: z.ZodError, say: (key: string) => string, fieldOf: Partial<Record<string, string>> = {}): Record<string, string> {
 	return Object.fromEntries(Object.entries(fieldErrors<Record<string, string>>(error, fieldOf)).map(([field, key]) => [field, say(key)]));
 }
+
+/**
+ * A query string read through a zod object schema: each key of the schema as the query holds it
+ * (`null` when absent), parsed. The schema decides what a bad value does — a notice flag says
+ * `.nullable().catch(null)` and so ignores it — so a route never reads `searchParams` by hand.
+ */
+export function queryOf<S extends z.ZodObject>(schema: S, params: URLSearchParams): z.output<S> {
+	return schema.parse(Object.fromEntries(Object.keys(schema.shape).map((key) => [key, params.get(key)])));
+}
+
+/** A notice word a redirect put in the query (`?done=saved`): one of `words`, anything else `null`. */
+export const notice = <const W extends readonly [string, ...string[]]>(words: W) => z.enum(words).nullable().catch(null);
+
+/** What formOf gives for each key: every value sent for a plain `z.array` field, the one text otherwise. */
+type FormFields<Shape> = { [K in keyof Shape]: Shape[K] extends z.ZodArray ? string[] : string };
+
+/**
+ * A form's text fields named by a zod object schema's keys, as the form holds them (`''` when
+ * absent or a file, as a browser sends an empty field; for a plain `z.array` field, every text value
+ * sent under that name), for the route to parse with that schema — `schema.safeParse(formOf(schema,
+ * form))` — and to show back when the schema refuses them.
+ */
+export function formOf<S extends z.ZodObject>(schema: S, form: FormData): FormFields<S['shape']> {
+	const text = (value: FormDataEntryValue | null) => (typeof value === 'string' ? value : '');
+	return Object.fromEntries(Object.entries(schema.shape).map(([key, field]) => [key, field instanceof z.ZodArray ? form.getAll(key).filter((value) => typeof value === 'string') : text(form.get(key))])) as FormFields<S['shape']>;
+}

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { throttle } from '$lib/server/auth';
@@ -5,6 +6,7 @@ import { confirmEnrolment, enrolmentData, enrolmentKey, newEnrolmentKey, newReco
 import { requireAccount } from '$lib/server/auth/guard';
 import { translate } from '$lib/i18n';
 import type { RequestEvent } from '@sveltejs/kit';
+import { formOf } from '$lib/server/boundary';
 
 /** Reachable by every signed-in person, also before a required second factor is set up. */
 const signedIn = (event: Pick<RequestEvent, 'locals' | 'url'>) => requireAccount(event, { setUpSecondFactor: true });
@@ -22,12 +24,16 @@ export const load: PageServerLoad = async (event) => {
 	return { enrolled: false, required: actor.mfaRequired, remaining: 0, legacy: 0, enrolment: await enrolmentData(secret, actor.email) };
 };
 
+/** The enrolment code (a secret the browser sends is never read) and the password, each cut to a sane length. */
+const codeForm = z.object({ code: z.string().transform((value) => value.slice(0, 20)) });
+const passwordForm = z.object({ password: z.string().transform((value) => value.slice(0, 1000)) });
+
 export const actions: Actions = {
 	enable: async (event) => {
 		const scope = signedIn(event);
 		const { actor } = scope;
 		// Only the code is read: a secret sent by the browser is never used.
-		const code = String((await event.request.formData()).get('code') ?? '').slice(0, 20);
+		const { code } = codeForm.parse(formOf(codeForm, await event.request.formData()));
 		if (actor.mfaEnrolled) return fail(400, { error: translate(event.locals.locale, 'auth.mfa.already') });
 		if (!code.trim()) return fail(400, { error: translate(event.locals.locale, 'auth.mfa.missing') });
 		const result = await confirmEnrolment(scope, actor.email, code);
@@ -46,7 +52,7 @@ export const actions: Actions = {
 		const scope = signedIn(event);
 		const { actor } = scope;
 		if (!actor.mfaEnrolled) return fail(400, { error: translate(event.locals.locale, 'auth.mfa.notOn') });
-		const password = String((await event.request.formData()).get('password') ?? '').slice(0, 1000);
+		const { password } = passwordForm.parse(formOf(passwordForm, await event.request.formData()));
 		const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(event.locals.locale, key, params);
 		const result = await newRecoveryCodes(scope, throttle(), password);
 		if (result.ok) return { recoveryCodes: result.value };
@@ -57,7 +63,7 @@ export const actions: Actions = {
 		const scope = signedIn(event);
 		const { actor } = scope;
 		if (actor.mfaRequired) return fail(403, { error: translate(event.locals.locale, 'auth.mfa.cannotDisable') });
-		const password = String((await event.request.formData()).get('password') ?? '').slice(0, 1000);
+		const { password } = passwordForm.parse(formOf(passwordForm, await event.request.formData()));
 		const result = await turnOffTotp(scope, throttle(), password);
 		if (!result.ok && result.reason === 'throttled') return fail(429, { error: translate(event.locals.locale, 'auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) });
 		if (!result.ok) return fail(400, { error: translate(event.locals.locale, 'auth.password.wrongCurrent') });

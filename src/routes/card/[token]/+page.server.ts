@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
@@ -5,9 +6,13 @@ import { calendarChoices } from '$lib/server/directory';
 import { cardByToken, revokeCard, setCardConsents, showCardCode, CARD_PREFIX } from '$lib/server/participation';
 import { db } from '$lib/server/db';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
+import { queryOf, notice } from '$lib/server/boundary';
 
 /** The holder's card by its bearer link. */
 const mine = (event: Pick<RequestEvent, 'locals' | 'params'>) => byBearerLink(event, () => cardByToken(residentScope(event), (event.params as { token: string }).token), { throttled: 'card.linkThrottled', notFound: 'card.notFound' });
+
+/** `?done=` after making, saving or revoking the card; anything else shows no notice. */
+const pageQuery = z.object({ done: notice(['created', 'saved', 'revoked']) });
 
 export const load: PageServerLoad = async (event) => {
 	const card = await mine(event);
@@ -16,7 +21,7 @@ export const load: PageServerLoad = async (event) => {
 		card: { code: showCardCode(card.code), revoked: card.revoked, organizationIds: card.organizationIds },
 		organizations,
 		qr: card.revoked ? null : await QRCode.toString(`${CARD_PREFIX}${card.code}`, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }),
-		done: event.url.searchParams.get('done')
+		done: queryOf(pageQuery, event.url.searchParams).done
 	};
 };
 

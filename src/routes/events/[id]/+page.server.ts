@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { idParam } from '$lib/server/directory';
@@ -14,6 +15,7 @@ import { residentScope } from '$lib/server/auth/guard';
 import { cardAllowedAt } from '$lib/server/participation';
 import { translator } from '$lib/i18n';
 import { cachedPublic } from '$lib/server/cache';
+import { formOf } from '$lib/server/boundary';
 
 /** A public date: only of a published program. */
 async function publicEntry(id: string) {
@@ -33,10 +35,16 @@ const at = (t: Translate, instant: Date) => t('defaults.at', { day: formatDay(t,
 const sayErrors = (t: Translate, errors: Record<string, AnswerError>) => Object.fromEntries(Object.entries(errors).map(([name, e]) => [name, t(e.key, e.params)]));
 
 /** The group size typed, for how many per-person rows to show and check (1 when it is not a number yet). */
-const typedGroupSize = (form: FormData) => {
-	const n = Number(String(form.get('groupSize') ?? '').normalize('NFKC'));
-	return Number.isInteger(n) && n >= 1 && n <= 20 ? n : 1;
-};
+const groupSizeField = z.object({
+	groupSize: z
+		.string()
+		.transform((value) => Number(value.normalize('NFKC')))
+		.pipe(z.number().int().min(1).max(20))
+		.catch(1)
+});
+const typedGroupSize = (form: FormData) => groupSizeField.parse(formOf(groupSizeField, form)).groupSize;
+/** The fields shown back as typed (readRegistration checks them), and which button was pressed. */
+const shownFields = z.object({ name: z.string(), contact: z.string(), groupSize: z.string(), needs: z.string(), card: z.string(), consent: z.string(), intent: z.string() });
 
 export const load: PageServerLoad = async (event) => {
 	const { params, locals } = event;
@@ -95,9 +103,9 @@ export const actions: Actions = {
 			groupSize,
 			Object.keys(answerValues).reduce((n, k) => Math.max(n, Number(k.split('.')[2] ?? -1) + 1), 0)
 		);
-		const raw = Object.fromEntries(['name', 'contact', 'groupSize', 'needs', 'card', 'consent'].map((k) => [k, String(form.get(k) ?? '')]));
+		const { intent, ...raw } = formOf(shownFields, form);
 		// 「人数分の行を出す」: the same form again with a row for everyone; nothing is checked or sent.
-		if (form.get('intent') === 'rows') return { values: raw, errors: {}, answers: answerValues, answerErrors: {}, rows };
+		if (intent === 'rows') return { values: raw, errors: {}, answers: answerValues, answerErrors: {}, rows };
 		const parsed = readRegistration(form);
 		// Bad answers and bad fields are shown together, each beside its field; nothing is written.
 		if (!parsed.ok || !answers.ok) return fail(400, { values: parsed.ok ? raw : parsed.values, errors: parsed.ok ? {} : parsed.errors, answers: answerValues, answerErrors: answers.ok ? {} : sayErrors(t, answers.errors), rows });

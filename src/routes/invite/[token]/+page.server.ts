@@ -6,7 +6,7 @@ import { acceptInvitation, invitationByToken } from '$lib/server/network';
 import { createSession, newPasswordPair } from '$lib/server/auth';
 import { residentScope } from '$lib/server/auth/guard';
 import { clientOf, switchSession } from '$lib/server/auth/web';
-import { fieldMessages } from '$lib/server/boundary';
+import { fieldMessages, formOf } from '$lib/server/boundary';
 import { translate, type MessageKey } from '$lib/i18n';
 
 export const load: PageServerLoad = async (event) => {
@@ -29,11 +29,14 @@ export const load: PageServerLoad = async (event) => {
 /** A new account's name and password (an existing account only signs in); messages are i18n keys. */
 const newAccountForm = z.object({ displayName: z.string().trim().min(1, 'auth.error.required').max(80, 'auth.error.tooLong') }).and(newPasswordPair);
 
+/** The form's fields as sent; newAccountForm checks them when the invitation makes a new account. */
+const inviteFields = z.object({ displayName: z.string(), password: z.string(), confirm: z.string() });
+
 export const actions: Actions = {
 	default: async (event) => {
 		const scope = residentScope(event);
 		const data = await event.request.formData();
-		const form = { displayName: String(data.get('displayName') ?? ''), password: String(data.get('password') ?? ''), confirm: String(data.get('confirm') ?? '') };
+		const form = formOf(inviteFields, data);
 		const t = (key: MessageKey) => translate(event.locals.locale, key);
 		const displayName = form.displayName.trim();
 		const invitation = await invitationByToken(scope, { token: event.params.token });

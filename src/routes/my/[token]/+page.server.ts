@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { askOrganization, consentIdInput, formValues, myInformation, subjectRequestInput, withdrawConsent, REQUEST_DUE_DAYS, REQUEST_MAX } from '$lib/server/consent';
-import { fieldErrors } from '$lib/server/boundary';
+import { fieldErrors, queryOf, notice } from '$lib/server/boundary';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
 
 export const csr = false;
@@ -12,13 +13,21 @@ export const csr = false;
  */
 const mine = (event: Pick<RequestEvent, 'locals' | 'params'>) => byBearerLink(event, () => myInformation(residentScope(event), (event.params as { token: string }).token), { throttled: 'my.throttled', notFound: 'my.notFound' });
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** `?done=` after withdrawing or asking, with the answer's `due` day. */
+const pageQuery = z.object({
+	done: notice(['withdraw', 'asked']),
+	due: z
+		.string()
+		.regex(/^\d{4}-\d{2}-\d{2}$/)
+		.nullable()
+		.catch(null)
+});
 
 export const load: PageServerLoad = async (event) => {
 	const info = await mine(event);
 	event.setHeaders({ 'cache-control': 'private, no-store' });
-	const due = event.url.searchParams.get('due');
-	return { token: event.params.token, info, done: event.url.searchParams.get('done'), due: due && DAY.test(due) ? due : null, dueDays: REQUEST_DUE_DAYS, requestMax: REQUEST_MAX };
+	const { done, due } = queryOf(pageQuery, event.url.searchParams);
+	return { token: event.params.token, info, done, due, dueDays: REQUEST_DUE_DAYS, requestMax: REQUEST_MAX };
 };
 
 export const actions: Actions = {

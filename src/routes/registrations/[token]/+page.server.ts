@@ -9,9 +9,10 @@ import { byBearerLink, residentScope } from '$lib/server/auth/guard';
 import { localDay } from '$lib/server/directory';
 import { formatDay, formatTime, translatorFor } from '$lib/server/present';
 import { lineAccount } from '$lib/server/consultations';
+import { queryOf } from '$lib/server/boundary';
 
 /** `?done=` after registering or cancelling; anything else shows no notice. */
-const doneQuery = z.enum(['created', 'cancelled']).nullable().catch(null);
+const pageQuery = z.object({ done: z.enum(['created', 'cancelled']).nullable().catch(null) });
 
 /** The resident's own registration, by the bearer link (the module checks the link). */
 const mine = (event: Parameters<PageServerLoad>[0]) => byBearerLink(event, () => registrationByToken(residentScope(event), event.params.token), { throttled: 'registration.linkThrottled', notFound: 'registration.notFound' });
@@ -34,7 +35,7 @@ export const load: PageServerLoad = async (event) => {
 		event: { id: entry.id, title: entry.title, when: whenOf(entry, event.locals.locale), placeName: entry.placeName, cancelled: entry.status === 'cancelled', organizationName: entry.organizationName },
 		// What the door scans: the reference, nothing about the person.
 		qr: registration.status === 'cancelled' ? null : await QRCode.toString(`TSUNAGU-R:${registration.reference}`, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }),
-		done: doneQuery.parse(event.url.searchParams.get('done')),
+		done: queryOf(pageQuery, event.url.searchParams).done,
 		// LINE is offered when the network's channel is configured, for a registration still on.
 		line: { offered: linePusher() !== null && registration.status !== 'cancelled' && entry.status !== 'cancelled', linked: registration.lineLinked, account: accountLinks() }
 	};

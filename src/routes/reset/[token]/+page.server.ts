@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { db } from '$lib/server/db';
 import { findEmailToken, newPasswordPair, resetPassword } from '$lib/server/auth';
-import { fieldMessages } from '$lib/server/boundary';
+import { fieldMessages, formOf } from '$lib/server/boundary';
 import { clientOf, switchSession } from '$lib/server/auth/web';
 import { translate, type MessageKey } from '$lib/i18n';
 
@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ params }) => ({ valid: (await findE
 export const actions: Actions = {
 	default: async (event) => {
 		const data = await event.request.formData();
-		const parsed = newPasswordPair.safeParse({ password: String(data.get('password') ?? ''), confirm: String(data.get('confirm') ?? '') });
+		const parsed = newPasswordPair.safeParse(formOf(newPasswordPair, data));
 		const t = (key: MessageKey) => translate(event.locals.locale, key);
 		if (!parsed.success) return fail(400, { errors: fieldMessages(parsed.error, (key) => t(key as MessageKey)) });
 		const password = parsed.data.password;

@@ -6,9 +6,10 @@ import { councilDeclareInput, councilMembersInput, councilPage, declareCouncil, 
 import { todayInTokyo } from '$lib/server/clock';
 import { formatDayLong } from '$lib/server/present';
 import { translator, type MessageKey } from '$lib/i18n';
+import { queryOf, formOf } from '$lib/server/boundary';
 
 const PERMISSION = 'network.council';
-const SAVED = z.enum(['declared', 'members', 'ended']).nullable().catch(null);
+const pageQuery = z.object({ saved: z.enum(['declared', 'members', 'ended']).nullable().catch(null) });
 
 /** The 協議会: what declaring means, the declaration, its members, ending it (the secretariat only). */
 export const load: PageServerLoad = async (event) => {
@@ -22,17 +23,20 @@ export const load: PageServerLoad = async (event) => {
 		declaration: declaration ? { name: declaration.name, since: day(declaration.declaredAt), members: declaration.members } : null,
 		ended: ended ? { name: ended.name, on: day(ended.endedAt) } : null,
 		organizations,
-		saved: SAVED.parse(event.url.searchParams.get('saved')),
+		saved: queryOf(pageQuery, event.url.searchParams).saved,
 		limits: { name: COUNCIL_NAME_MAX, defaultName: COUNCIL_NAME_DEFAULT }
 	};
 };
+
+/** The members form sends one `organizationId` per ticked organisation; councilMembersInput checks them. */
+const membersForm = z.object({ organizationId: z.array(z.string()) });
 
 const refuse = (form: 'declare' | 'members' | 'end', message: MessageKey, extra: Record<string, unknown> = {}) => fail(400, { form, error: message, ...extra });
 
 export const actions: Actions = {
 	declare: async (event) => {
 		const scope = requireSecretariat(event, PERMISSION);
-		const name = String((await event.request.formData()).get('name') ?? '');
+		const { name } = formOf(councilDeclareInput, await event.request.formData());
 		const parsed = councilDeclareInput.safeParse({ name });
 		if (!parsed.success) return refuse('declare', 'council.error.name', { name });
 		const result = await declareCouncil(scope, parsed.data);
@@ -44,7 +48,7 @@ export const actions: Actions = {
 	},
 	members: async (event) => {
 		const scope = requireSecretariat(event, PERMISSION);
-		const organizationIds = (await event.request.formData()).getAll('organizationId').map(String);
+		const { organizationId: organizationIds } = formOf(membersForm, await event.request.formData());
 		const parsed = councilMembersInput.safeParse({ organizationIds });
 		if (!parsed.success) return refuse('members', 'council.error.members');
 		const result = await setCouncilMembers(scope, parsed.data);

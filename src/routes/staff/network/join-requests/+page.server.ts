@@ -5,7 +5,7 @@ import { publicOrigin } from '$lib/server/http/origin';
 import { decideJoinRequest, joinRequestsPage } from '$lib/server/network';
 import { requireSecretariat } from '$lib/server/auth/guard';
 import { sendMailInBackground } from '$lib/server/mail';
-import { uuid } from '$lib/server/boundary';
+import { uuid, queryOf } from '$lib/server/boundary';
 import { translate, type MessageKey } from '$lib/i18n';
 
 /** `?done=` after a decision: only the two known words pass. */
@@ -13,7 +13,7 @@ const pageQuery = z.object({ done: z.enum(['approved', 'rejected']).nullable().c
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireSecretariat(event, 'network.review');
-	const { done } = pageQuery.parse({ done: event.url.searchParams.get('done') });
+	const { done } = queryOf(pageQuery, event.url.searchParams);
 	const requests = await joinRequestsPage(scope);
 	return {
 		requests: requests.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), decidedAt: r.decidedAt?.toISOString() ?? null })),

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
@@ -5,8 +6,12 @@ import { licenceSettings, licenceSettingsInput, setDirectoryLicence, LICENCE_ATT
 import { todayInTokyo } from '$lib/server/clock';
 import { formatDayLong } from '$lib/server/present';
 import { translator, type MessageKey } from '$lib/i18n';
+import { queryOf, notice, formOf } from '$lib/server/boundary';
 
 const PERMISSION = 'network.opendata';
+
+/** `?saved=1` after saving the licence; anything else shows no notice. */
+const pageQuery = z.object({ saved: notice(['1']) });
 
 /** The directory's open-data licence and credit line (the secretariat only). */
 export const load: PageServerLoad = async (event) => {
@@ -18,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		current: { identifier: current.identifier, name: current.name, title: current.title[event.locals.locale], attribution: current.attribution, since: current.updatedAt ? formatDayLong(t, todayInTokyo(current.updatedAt)) : null },
 		choices: choices.map((c) => ({ identifier: c.identifier, name: c.name, title: c.title[event.locals.locale], url: c.url[event.locals.locale], terms: c.terms })),
-		saved: event.url.searchParams.get('saved') === '1',
+		saved: queryOf(pageQuery, event.url.searchParams).saved === '1',
 		max: LICENCE_ATTRIBUTION_MAX
 	};
 };
@@ -27,7 +32,7 @@ export const actions: Actions = {
 	save: async (event) => {
 		const scope = requireSecretariat(event, PERMISSION);
 		const form = await event.request.formData();
-		const values = { licence: String(form.get('licence') ?? ''), attribution: String(form.get('attribution') ?? '') };
+		const values = formOf(licenceSettingsInput, form);
 		const parsed = licenceSettingsInput.safeParse(values);
 		if (!parsed.success) {
 			const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message as MessageKey]));

@@ -1,8 +1,13 @@
+import { z } from 'zod';
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
 import { referralAcceptDays, referralContactDays, referralQueuePage, resolveInput, resolveQueueEntry } from '$lib/server/referrals';
 import { translator } from '$lib/i18n';
+import { queryOf, notice } from '$lib/server/boundary';
+
+/** `?done=resolved` after resolving one; anything else shows no notice. */
+const pageQuery = z.object({ done: notice(['resolved']) });
 
 /** The secretariat's queue of stuck referrals: organisations, reasons and days only (never the person). */
 export const load: PageServerLoad = async (event) => {
@@ -13,7 +18,7 @@ export const load: PageServerLoad = async (event) => {
 		open: page.open.map((e) => ({ ...e, waitingSince: e.waitingSince.toISOString(), queuedAt: e.queuedAt.toISOString() })),
 		acceptDays: referralAcceptDays(),
 		contactDays: referralContactDays(),
-		resolved: event.url.searchParams.get('done') === 'resolved'
+		resolved: queryOf(pageQuery, event.url.searchParams).done === 'resolved'
 	};
 };
 

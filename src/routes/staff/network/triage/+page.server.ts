@@ -4,6 +4,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
 import { activateTriageRuleVersion, listTriageRuleVersions, rulesFromForm, saveTriageRuleVersion, triageRuleVersion, type RuleVersionSummary } from '$lib/server/consultations';
 import { translate, type MessageKey } from '$lib/i18n';
+import { queryOf } from '$lib/server/boundary';
 
 const PERMISSION = 'network.triage';
 /** A version's name as the schema allows it (anything else is no version). */
@@ -20,7 +21,7 @@ const summary = (v: RuleVersionSummary) => ({ ...v, createdAt: iso(v.createdAt),
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireSecretariat(event, PERMISSION);
-	const query = pageQuery.parse({ version: event.url.searchParams.get('version'), saved: event.url.searchParams.get('saved'), activated: event.url.searchParams.get('activated') });
+	const query = queryOf(pageQuery, event.url.searchParams);
 	const { active, versions } = await listTriageRuleVersions(scope);
 	const selected = await triageRuleVersion(scope, query.version ?? active.version);
 	if (!selected) error(404, 'Not Found');

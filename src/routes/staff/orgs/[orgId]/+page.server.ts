@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { editProfile, ownOrganization, publishOrganization, readProfile, showAttendanceOnPrograms, taxonomy } from '$lib/server/directory';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { todayInTokyo } from '$lib/server/clock';
 import { noticeOf } from '$lib/server/staff/notice';
+import { formOf } from '$lib/server/boundary';
 
 export const load: PageServerLoad = async (event) => {
 	const org = await ownOrganization(requireOrganization(event, 'directory.edit'));
@@ -39,6 +41,9 @@ async function publish(event: Parameters<NonNullable<Actions['publish']>>[0], pu
 	redirect(303, `/staff/orgs/${scope.organizationId}?done=${published ? 'published' : 'unpublished'}`);
 }
 
+/** 出席の数を見せるか: yes or no, anything else is a 400. */
+const attendanceForm = z.object({ show: z.enum(['yes', 'no']) });
+
 export const actions: Actions = {
 	save: async (event) => {
 		const scope = requireOrganization(event, 'directory.edit');
@@ -50,8 +55,9 @@ export const actions: Actions = {
 	},
 	attendance: async (event) => {
 		const scope = requireOrganization(event, 'directory.edit');
-		const choice = (await event.request.formData()).get('show');
-		if (choice !== 'yes' && choice !== 'no') return fail(400, { attendanceError: 'staff.attendance.invalid' });
+		const parsed = attendanceForm.safeParse(formOf(attendanceForm, await event.request.formData()));
+		if (!parsed.success) return fail(400, { attendanceError: 'staff.attendance.invalid' });
+		const choice = parsed.data.show;
 		const done = await showAttendanceOnPrograms(scope, { show: choice === 'yes' });
 		if (!done.ok) error(404, 'Not Found');
 		redirect(303, `/staff/orgs/${scope.organizationId}?done=${choice === 'yes' ? 'attendanceShown' : 'attendanceHidden'}`);

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { arriveFromList, checkIn, doorPage, type DoorDate } from '$lib/server/participation';
-import { ownOrganization, UUID } from '$lib/server/directory';
-import { uuid } from '$lib/server/boundary';
+import { ownOrganization } from '$lib/server/directory';
+import { uuid, queryOf, formOf } from '$lib/server/boundary';
 import { todayInTokyo } from '$lib/server/clock';
 import { formatDay, formatTime, translatorFor } from '$lib/server/present';
 import { answerText } from '$lib/server/events';
@@ -12,13 +12,16 @@ import type { Translate } from '$lib/i18n';
 
 const label = (t: Translate, d: DoorDate) => `${formatDay(t, d.day)} ${d.allDay ? '' : formatTime(d.startsAt)} ${d.title}`.replace(/\s+/g, ' ').trim();
 
+/** `?occurrence=` opens one date; anything else opens the default. */
+const doorQuery = z.object({ occurrence: uuid.nullable().catch(null) });
+
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'attendance.record');
 	const t = translatorFor(event.locals.locale);
 	const org = await ownOrganization(scope);
 	if (!org) error(404, 'Not Found');
-	const wanted = uuid.safeParse(event.url.searchParams.get('occurrence') ?? '');
-	const page = await doorPage(scope, { today: todayInTokyo(), occurrenceId: wanted.success ? wanted.data : null });
+	const { occurrence } = queryOf(doorQuery, event.url.searchParams);
+	const page = await doorPage(scope, { today: todayInTokyo(), occurrenceId: occurrence });
 	const words = { yes: t('questions.yes'), person: (n: number) => t('questions.person', { n }) };
 	const shown = (d: DoorDate) => ({ id: d.id, label: label(t, d), when: d.when, cancelled: d.cancelled, codes: d.codes, arrivals: d.arrivals });
 	return {
@@ -39,16 +42,19 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
+/** A code typed or scanned at the door, for one date (the code itself is checked by checkIn). */
+const checkinForm = z.object({ occurrenceId: uuid, code: z.string() });
 const arriveForm = z.object({ occurrenceId: uuid, registrationId: uuid });
 
 export const actions: Actions = {
 	checkin: async (event) => {
 		const scope = requireOrganization(event, 'attendance.record');
 		const form = await event.request.formData();
-		const occurrenceId = String(form.get('occurrenceId') ?? '');
-		const code = String(form.get('code') ?? '').slice(0, 100);
-		if (!UUID.test(occurrenceId)) return fail(400, { result: { ok: false as const, reason: 'no_occurrence' as const }, code });
-		const result = await checkIn(scope, { occurrenceId, code });
+		const fields = formOf(checkinForm, form);
+		const code = fields.code.slice(0, 100);
+		const parsed = checkinForm.safeParse(fields);
+		if (!parsed.success) return fail(400, { result: { ok: false as const, reason: 'no_occurrence' as const }, code });
+		const result = await checkIn(scope, { occurrenceId: parsed.data.occurrenceId, code });
 		if (!result.ok) return fail(result.reason === 'bad_code' ? 400 : 409, { result: { ok: false as const, reason: result.reason }, code });
 		return { result: { ok: true as const, ...result.value } };
 	},
@@ -56,7 +62,7 @@ export const actions: Actions = {
 	arrive: async (event) => {
 		const scope = requireOrganization(event, 'attendance.record');
 		const form = await event.request.formData();
-		const parsed = arriveForm.safeParse({ occurrenceId: form.get('occurrenceId'), registrationId: form.get('registrationId') });
+		const parsed = arriveForm.safeParse(formOf(arriveForm, form));
 		if (!parsed.success) return fail(400, { result: { ok: false as const, reason: 'unknown_registration' as const } });
 		const result = await arriveFromList(scope, parsed.data);
 		if (!result.ok) return fail(409, { result: { ok: false as const, reason: result.reason } });

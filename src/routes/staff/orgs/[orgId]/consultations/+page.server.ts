@@ -1,21 +1,25 @@
+import { z } from 'zod';
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { fieldErrors } from '$lib/server/boundary';
+import { fieldErrors, queryOf, notice } from '$lib/server/boundary';
 import { can } from '$lib/server/auth';
 import { inbox, inboxQuery, recordStaffConsultation, staffEntryInput, INBOX_VIEWS, MESSAGE_MAX, NICKNAME_MAX, CONTACT_MAX } from '$lib/server/consultations';
 
+/** `?recorded=` after recording a consultation (the view is the module's inboxQuery). */
+const pageQuery = z.object({ recorded: notice(['urgent', 'ok']) });
+
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'consultations.read');
-	const { view } = inboxQuery.parse({ view: event.url.searchParams.get('view') ?? undefined });
-	const recorded = event.url.searchParams.get('recorded');
+	const { view } = queryOf(inboxQuery, event.url.searchParams);
+	const { recorded } = queryOf(pageQuery, event.url.searchParams);
 	return {
 		orgId: scope.organizationId,
 		inbox: await inbox(scope, { view }),
 		views: INBOX_VIEWS,
 		canRecord: can(scope.actor, 'consultations.reply', scope.organizationId),
 		limits: { message: MESSAGE_MAX, nickname: NICKNAME_MAX, contact: CONTACT_MAX },
-		recorded: recorded === 'urgent' || recorded === 'ok' ? recorded : null
+		recorded
 	};
 };
 

@@ -1,17 +1,20 @@
+import { z } from 'zod';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { UUID } from '$lib/server/directory';
 import { countPage } from '$lib/server/staff/event-pages';
 import { recordTaps, undoTap, tapForm, AGE_BANDS, GENDERS } from '$lib/server/participation';
 import { todayInTokyo } from '$lib/server/clock';
+import { queryOf, notice, uuid } from '$lib/server/boundary';
+
+/** `?program=` chosen, and after a tap without JavaScript `?done=tap&last=` its key; a bad value is ignored. */
+const pageQuery = z.object({ program: uuid.nullable().catch(null), done: notice(['tap']), last: uuid.nullable().catch(null) });
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'attendance.record');
-	const page = await countPage(scope, { programId: event.url.searchParams.get('program'), today: todayInTokyo() });
-	const done = event.url.searchParams.get('done');
-	const last = event.url.searchParams.get('last') ?? '';
+	const { program, done, last } = queryOf(pageQuery, event.url.searchParams);
+	const page = await countPage(scope, { programId: program, today: todayInTokyo() });
 	return {
 		organization: page.organization,
 		programs: page.programs,
@@ -24,7 +27,7 @@ export const load: PageServerLoad = async (event) => {
 		serverKey: randomUUID(),
 		done,
 		// Without JavaScript: the tap just made, which the undo button names (the server checks it is the caller's own, today).
-		lastKey: done === 'tap' && UUID.test(last) ? last : null
+		lastKey: done === 'tap' ? last : null
 	};
 };
 

@@ -6,16 +6,19 @@ import { ASSIGNABLE_ROLES, changeRole, inviteMember, membersPage, removeMember, 
 import { requireOrganization } from '$lib/server/auth/guard';
 import { sendMailInBackground } from '$lib/server/mail';
 import { translate, type MessageKey } from '$lib/i18n';
-import { UUID } from '$lib/server/boundary';
+import { UUID, queryOf, notice, formOf } from '$lib/server/boundary';
 
 /** The organisation in the path, if the person may manage its members (404 for a malformed id). */
 const guard = (event: Pick<RequestEvent, 'locals' | 'url' | 'params'>) => requireOrganization(event, 'members.manage');
+
+/** `?done=` after a change; anything else shows no notice. */
+const pageQuery = z.object({ done: notice(['invited', 'role', 'removed', 'revoked']) });
 
 export const load: PageServerLoad = async (event) => {
 	const scope = guard(event);
 	const page = await membersPage(scope);
 	if (!page) error(404, 'Not Found');
-	return { ...page, me: scope.actor.userId, assignable: ASSIGNABLE_ROLES, done: event.url.searchParams.get('done') };
+	return { ...page, me: scope.actor.userId, assignable: ASSIGNABLE_ROLES, done: queryOf(pageQuery, event.url.searchParams).done };
 };
 
 const roleSchema = z.enum(ASSIGNABLE_ROLES as unknown as [Role, ...Role[]]);
@@ -29,6 +32,9 @@ function refusal(event: RequestEvent, form: 'role' | 'remove', reason: RoleRefus
 	const key: MessageKey = reason === 'last_admin' ? 'members.lastAdmin' : reason === 'secretariat_protected' ? 'members.protected' : 'join.error.choice';
 	return fail(400, { form, errors: { form: translate(event.locals.locale, key) } });
 }
+
+/** An invitation is named by its 64-hex id; anything else is no invitation (404). */
+const revokeForm = z.object({ invitationId: z.string().regex(/^[0-9a-f]{64}$/) });
 
 export const actions: Actions = {
 	invite: async (event) => {
@@ -67,9 +73,9 @@ export const actions: Actions = {
 	},
 	revoke: async (event) => {
 		const scope = guard(event);
-		const invitationId = String((await event.request.formData()).get('invitationId') ?? '');
-		if (!/^[0-9a-f]{64}$/.test(invitationId)) error(404, 'Not Found');
-		const revoked = await revokeInvitation(scope, { invitationId });
+		const parsed = revokeForm.safeParse(formOf(revokeForm, await event.request.formData()));
+		if (!parsed.success) error(404, 'Not Found');
+		const revoked = await revokeInvitation(scope, parsed.data);
 		if (!revoked.ok) error(404, 'Not Found');
 		redirect(303, `/staff/orgs/${scope.organizationId}/members?done=revoked`);
 	}

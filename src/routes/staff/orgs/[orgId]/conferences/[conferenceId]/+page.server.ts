@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { can } from '$lib/server/auth';
-import { fieldErrors, uuid } from '$lib/server/boundary';
+import { fieldErrors, uuid, queryOf, notice, formOf } from '$lib/server/boundary';
 import {
 	actionInput,
 	addAction,
@@ -37,6 +37,9 @@ function conferenceIdOf(event: Pick<RequestEvent, 'params'>): string {
 
 const TOKYO_TIME = (at: Date) => at.toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
+/** `?done=` after a change (back below); anything else shows no notice. */
+const pageQuery = z.object({ org: uuid.nullable().catch(null), done: notice(['edit', 'participants', 'record', 'action', 'done']) });
+
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'conferences.take_part');
 	const opened = await openConference(scope, { conferenceId: conferenceIdOf(event) });
@@ -44,8 +47,8 @@ export const load: PageServerLoad = async (event) => {
 	const conference = opened.value;
 	const t = translatorFor(event.locals.locale);
 	const managing = conference.owned && can(scope.actor, 'conferences.manage', scope.organizationId);
-	const chosen = uuid.safeParse(event.url.searchParams.get('org'));
-	const choices = managing ? await participantChoices(scope, { organizationId: chosen.success ? chosen.data : null }) : null;
+	const { org } = queryOf(pageQuery, event.url.searchParams);
+	const choices = managing ? await participantChoices(scope, { organizationId: org }) : null;
 	return {
 		orgId: scope.organizationId,
 		me: scope.actor.userId,
@@ -60,11 +63,16 @@ export const load: PageServerLoad = async (event) => {
 		editValues: managing ? formValuesOf(conference) : null,
 		choices,
 		limits: { title: TITLE_MAX, agenda: AGENDA_MAX, record: RECORD_MAX, action: ACTION_MAX },
-		done: event.url.searchParams.get('done')
+		done: queryOf(pageQuery, event.url.searchParams).done
 	};
 };
 
 const back = (event: RequestEvent, done: string): never => redirect(303, `/staff/orgs/${event.params.orgId}/conferences/${event.params.conferenceId}?done=${done}`);
+
+/** The record's and an action's fields as sent (recordInput and actionInput check them); a done action is named by its id. */
+const recordFields = z.object({ summary: z.string(), minutes: z.string() });
+const actionFields = z.object({ description: z.string(), assigneeUserId: z.string(), dueOn: z.string() });
+const doneForm = z.object({ actionId: uuid });
 
 export const actions: Actions = {
 	edit: async (event) => {
@@ -89,7 +97,7 @@ export const actions: Actions = {
 		const scope = requireOrganization(event, 'conferences.take_part');
 		const conferenceId = conferenceIdOf(event);
 		const form = await event.request.formData();
-		const input = { conferenceId, summary: String(form.get('summary') ?? ''), minutes: String(form.get('minutes') ?? '') };
+		const input = { conferenceId, ...formOf(recordFields, form) };
 		const parsed = recordInput.safeParse(input);
 		if (!parsed.success) return fail(400, { record: input, errors: fieldErrors<ConferenceFieldErrors>(parsed.error) });
 		const written = await writeRecord(scope, parsed.data);
@@ -100,7 +108,8 @@ export const actions: Actions = {
 		const scope = requireOrganization(event, 'conferences.take_part');
 		const conferenceId = conferenceIdOf(event);
 		const form = await event.request.formData();
-		const input = { conferenceId, description: String(form.get('description') ?? ''), assigneeUserId: String(form.get('assigneeUserId') ?? ''), dueOn: String(form.get('dueOn') ?? '').trim() };
+		const fields = formOf(actionFields, form);
+		const input = { conferenceId, ...fields, dueOn: fields.dueOn.trim() };
 		const parsed = actionInput.safeParse(input);
 		if (!parsed.success) return fail(400, { action: input, errors: fieldErrors<ConferenceFieldErrors>(parsed.error) });
 		const added = await addAction(scope, parsed.data);
@@ -110,9 +119,9 @@ export const actions: Actions = {
 	done: async (event) => {
 		const scope = requireOrganization(event, 'conferences.take_part');
 		const conferenceId = conferenceIdOf(event);
-		const actionId = uuid.safeParse((await event.request.formData()).get('actionId'));
-		if (!actionId.success) error(404, 'Not Found');
-		const marked = await markActionDone(scope, { conferenceId, actionId: actionId.data });
+		const parsed = doneForm.safeParse(formOf(doneForm, await event.request.formData()));
+		if (!parsed.success) error(404, 'Not Found');
+		const marked = await markActionDone(scope, { conferenceId, actionId: parsed.data.actionId });
 		if (!marked.ok) return marked.reason === 'not_found' ? error(404, 'Not Found') : fail(403, { errors: {} as ConferenceFieldErrors, refusal: marked.reason });
 		back(event, 'done');
 	}

@@ -2,7 +2,7 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { fieldErrors, uuid } from '$lib/server/boundary';
+import { fieldErrors, uuid, queryOf, notice, formOf } from '$lib/server/boundary';
 import { label, taxonomy } from '$lib/server/directory';
 import { draftReply, draftingOn } from '$lib/server/consultations';
 import { addNote, assignThread, messageInput, noteInput, openThread, replyToThread, setThreadStatus, setThreadTags, statusInput, tagsInput, THREAD_STATUSES, MESSAGE_MAX, NOTE_MAX, type ThreadRefusal } from '$lib/server/consultations';
@@ -18,6 +18,9 @@ function threadIdOf(event: Pick<RequestEvent, 'params'>): string {
 	return parsed.data.threadId;
 }
 
+/** `?done=` after a change (settle below); anything else shows no notice. */
+const pageQuery = z.object({ done: notice(['reply', 'reply_unsent', 'note', 'assign', 'status', 'tags']) });
+
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'consultations.read');
 	const opened = await openThread(scope, { threadId: threadIdOf(event) });
@@ -31,7 +34,7 @@ export const load: PageServerLoad = async (event) => {
 		statuses: THREAD_STATUSES,
 		tagChoices: { lifeStages: choices('lifeStages', 'life_stage'), targets: choices('targets', 'target') },
 		limits: { message: MESSAGE_MAX, note: NOTE_MAX },
-		done: event.url.searchParams.get('done'),
+		done: queryOf(pageQuery, event.url.searchParams).done,
 		// 下書きを作る: only where drafting is on, never on an urgent thread (drafts.ts refuses it too).
 		canDraft: !opened.value.urgent && (await draftingOn(scope)),
 		consent: await threadConsents(scope, { threadId: opened.value.id })
@@ -44,11 +47,14 @@ function settle(event: RequestEvent, result: Result<unknown, ThreadRefusal>, don
 	redirect(303, `/staff/orgs/${event.params.orgId}/consultations/${event.params.threadId}?done=${done}`);
 }
 
+/** 担当: `to=me` takes the thread, anything else hands it back. */
+const assignForm = z.object({ to: z.string() });
+
 export const actions: Actions = {
 	reply: async (event) => {
 		const scope = requireOrganization(event, 'consultations.reply');
 		const threadId = threadIdOf(event);
-		const message = String((await event.request.formData()).get('message') ?? '');
+		const { message } = formOf(messageInput, await event.request.formData());
 		const parsed = messageInput.safeParse({ message });
 		if (!parsed.success) return fail(400, { reply: message, errors: fieldErrors<{ message?: string }>(parsed.error) });
 		const replied = await replyToThread(scope, { threadId, message: parsed.data.message });
@@ -58,20 +64,20 @@ export const actions: Actions = {
 	note: async (event) => {
 		const scope = requireOrganization(event, 'consultations.reply');
 		const threadId = threadIdOf(event);
-		const note = String((await event.request.formData()).get('note') ?? '');
+		const { note } = formOf(noteInput, await event.request.formData());
 		const parsed = noteInput.safeParse({ note });
 		if (!parsed.success) return fail(400, { note, errors: fieldErrors<{ note?: string }>(parsed.error) });
 		settle(event, await addNote(scope, { threadId, note: parsed.data.note }), 'note');
 	},
 	assign: async (event) => {
 		const scope = requireOrganization(event, 'consultations.reply');
-		const toMe = (await event.request.formData()).get('to') === 'me';
+		const toMe = formOf(assignForm, await event.request.formData()).to === 'me';
 		settle(event, await assignThread(scope, { threadId: threadIdOf(event), toMe }), 'assign');
 	},
 	status: async (event) => {
 		const scope = requireOrganization(event, 'consultations.reply');
 		const threadId = threadIdOf(event);
-		const parsed = statusInput.safeParse({ status: (await event.request.formData()).get('status') });
+		const parsed = statusInput.safeParse(formOf(statusInput, await event.request.formData()));
 		if (!parsed.success) return fail(400, { errors: { status: 'consult.error.summary' } });
 		settle(event, await setThreadStatus(scope, { threadId, status: parsed.data.status }), 'status');
 	},
@@ -85,7 +91,7 @@ export const actions: Actions = {
 	tags: async (event) => {
 		const scope = requireOrganization(event, 'consultations.reply');
 		const threadId = threadIdOf(event);
-		const parsed = tagsInput.safeParse({ tags: (await event.request.formData()).getAll('tags').map(String) });
+		const parsed = tagsInput.safeParse(formOf(tagsInput, await event.request.formData()));
 		if (!parsed.success) return fail(400, { errors: { tags: 'consult.error.summary' } });
 		settle(event, await setThreadTags(scope, { threadId, tags: parsed.data.tags }), 'tags');
 	}

@@ -1,9 +1,14 @@
+import { z } from 'zod';
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { can } from '$lib/server/auth';
 import { translator } from '$lib/i18n';
 import { autoReplyErrors, autoReplyFromForm, autoReplySchema, defaultAutoReply, firstReplyAt, replySettings, saveReplySettings, tokyoWallClock, llmEndpoint, AUTO_REPLY_MAX, WEEKDAYS } from '$lib/server/consultations';
+import { queryOf, notice } from '$lib/server/boundary';
+
+/** `?saved=1` after saving; anything else shows no notice. */
+const pageQuery = z.object({ saved: notice(['1']) });
 
 /**
  * 自動の返信と下書き: the organisation's first reply and drafting toggle. Changed by those who
@@ -26,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
 		weekdays: WEEKDAYS,
 		max: AUTO_REPLY_MAX,
 		preview: { ...tokyoWallClock(now), reply: preview },
-		saved: event.url.searchParams.get('saved') === '1'
+		saved: queryOf(pageQuery, event.url.searchParams).saved === '1'
 	};
 };
 

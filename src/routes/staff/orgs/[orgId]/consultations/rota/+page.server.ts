@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { can, roleIn } from '$lib/server/auth';
-import { fieldErrors } from '$lib/server/boundary';
+import { fieldErrors, queryOf, notice, formOf } from '$lib/server/boundary';
 import { minutesInput, newLineLinkCode, rotaInput, rotaPage, setEscalationMinutes, setRota, unlinkLine, ESCALATION_MINUTES_MAX, LINE_LINK_MINUTES, type RotaWriteRefusal } from '$lib/server/consultations';
 import type { Result } from '$lib/server/scope';
 
@@ -17,11 +18,14 @@ function viewScope(event: RequestEvent) {
 	return requireOrganization(event, manages ? 'consultations.manage' : 'consultations.read');
 }
 
+/** `?saved=` after a change; anything else shows no notice. */
+const pageQuery = z.object({ saved: notice(['rota', 'minutes', 'unlinked']) });
+
 export const load: PageServerLoad = async (event) => {
 	const scope = viewScope(event);
 	const page = await rotaPage(scope);
 	if (!page.ok) error(403, 'Forbidden');
-	return { orgId: scope.organizationId, page: page.value, saved: event.url.searchParams.get('saved'), limits: { minutes: ESCALATION_MINUTES_MAX, lineMinutes: LINE_LINK_MINUTES } };
+	return { orgId: scope.organizationId, page: page.value, saved: queryOf(pageQuery, event.url.searchParams).saved, limits: { minutes: ESCALATION_MINUTES_MAX, lineMinutes: LINE_LINK_MINUTES } };
 };
 
 /** A refused write: 403 when the person may not (the guard let a network permission through), else the form with the message. */
@@ -46,7 +50,7 @@ export const actions: Actions = {
 	minutes: async (event) => {
 		const scope = requireOrganization(event, 'consultations.manage');
 		const form = await event.request.formData();
-		const raw = String(form.get('minutes') ?? '');
+		const { minutes: raw } = formOf(minutesInput, form);
 		const parsed = minutesInput.safeParse({ minutes: raw });
 		if (!parsed.success) return fail(400, { form: 'minutes', minutes: raw, errors: { minutes: 'consult.rota.error.minutes' } });
 		const refusal = refusedWrite(await setEscalationMinutes(scope, parsed.data), 'minutes');

@@ -6,15 +6,17 @@ import { addDays } from '$lib/server/directory';
 import { newEventPage } from '$lib/server/staff/event-pages';
 import { addOneOffDate, readOneOff } from '$lib/server/events';
 import { todayInTokyo } from '$lib/server/clock';
+import { queryOf, formOf } from '$lib/server/boundary';
 
 /** `?program=` preselects one of the organisation's programs; anything else preselects none. */
 const newQuery = z.object({ program: z.string().max(100).catch('') });
 /** A place that is not one of the organisation's (or none) leaves the event without one. */
 const placeField = z.string().max(100).catch('');
+const placeForm = z.object({ locationId: placeField });
 
 export const load: PageServerLoad = async (event) => {
 	const scope = requireOrganization(event, 'events.manage');
-	const query = newQuery.parse({ program: event.url.searchParams.get('program') ?? '' });
+	const query = queryOf(newQuery, event.url.searchParams);
 	const day = addDays(todayInTokyo(), 7);
 	const start = '13:00';
 	const page = await newEventPage(scope, { programId: query.program, day, start });
@@ -47,7 +49,7 @@ export const actions: Actions = {
 		const scope = requireOrganization(event, 'events.manage');
 		const form = await event.request.formData();
 		const parsed = readOneOff(form);
-		const locationId = placeField.parse(String(form.get('locationId') ?? ''));
+		const locationId = placeField.parse(formOf(placeForm, form).locationId);
 		if (!parsed.ok) return fail(400, { values: { ...parsed.values, locationId }, errors: parsed.errors });
 		// Only this organisation's programs and places: another's program reads as a mistake in the form.
 		const created = await addOneOffDate(scope, { ...parsed.value, locationId });

@@ -1,14 +1,17 @@
+import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { uuid } from '$lib/server/boundary';
+import { uuid, queryOf } from '$lib/server/boundary';
 import { newProgramPage, submitProgram } from '$lib/server/staff/program-page';
 
 const guard = (event: RequestEvent) => requireOrganization(event, 'directory.edit');
 
+const newQuery = z.object({ from: uuid.nullable().catch(null) });
+
 /** A new program, blank or copied from one of the organisation's own (`?from=<program id>`). */
 export const load: PageServerLoad = async (event) => {
-	const from = uuid.safeParse(event.url.searchParams.get('from') ?? '');
-	return newProgramPage(guard(event), { from: from.success ? from.data : null, locale: event.locals.locale });
+	const { from } = queryOf(newQuery, event.url.searchParams);
+	return newProgramPage(guard(event), { from, locale: event.locals.locale });
 };
 
 export const actions: Actions = {

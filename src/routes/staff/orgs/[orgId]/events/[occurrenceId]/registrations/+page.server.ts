@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { uuid } from '$lib/server/boundary';
+import { uuid, queryOf, formOf } from '$lib/server/boundary';
 import { answerText, cancelRegistration, listRegistrations, noticesOfRegistrations, showReference, type NoticeSeen } from '$lib/server/events';
 import type { Translate } from '$lib/i18n';
 import { sendPromotion } from '$lib/server/events/registration-mail';
@@ -19,7 +19,7 @@ function target(event: RequestEvent) {
 
 const cancelForm = z.object({ id: uuid });
 /** `?done=cancelled` after a cancellation; anything else shows no notice. */
-const doneQuery = z.enum(['cancelled']).nullable().catch(null);
+const pageQuery = z.object({ done: z.enum(['cancelled']).nullable().catch(null) });
 
 /** Each kind of notice once (its latest), e.g. 「中止: メール 送信済み / LINE 送れませんでした」. */
 function noticeLines(t: Translate, seen: NoticeSeen[]): Array<{ text: string; failed: boolean }> {
@@ -55,14 +55,14 @@ export const load: PageServerLoad = async (event) => {
 			answers: answers.map((a) => ({ id: a.id, label: a.label, sensitive: a.sensitive, text: answerText(a, { yes: t('questions.yes'), person: (n) => t('questions.person', { n }) }) })).filter((a) => a.text !== ''),
 			notices: noticeLines(t, notices.get(r.id) ?? [])
 		})),
-		done: doneQuery.parse(event.url.searchParams.get('done'))
+		done: queryOf(pageQuery, event.url.searchParams).done
 	};
 };
 
 export const actions: Actions = {
 	cancel: async (event) => {
 		const { scope, occurrenceId } = target(event);
-		const form = cancelForm.safeParse({ id: (await event.request.formData()).get('id') ?? '' });
+		const form = cancelForm.safeParse(formOf(cancelForm, await event.request.formData()));
 		if (!form.success) error(404, 'Not Found');
 		const result = await cancelRegistration(scope, { occurrenceId, registrationId: form.data.id });
 		// A group checked in came: its registration is not cancelled (the list offers no button for it).

@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { uuid } from '$lib/server/boundary';
+import { uuid, queryOf } from '$lib/server/boundary';
 import { programRegistrationPage } from '$lib/server/staff/event-pages';
 import { todayInTokyo } from '$lib/server/clock';
 import { blankQuestionRow, readDefaults, rowOf, saveRegistrationDefaults, windowFor, type DefaultsDate, type DefaultsValues, type RegistrationDefaults } from '$lib/server/events';
@@ -20,10 +20,8 @@ function programIdOf(event: Pick<RequestEvent, 'params'>): string {
 }
 
 /** `?done=saved&count=N` after saving. */
-const doneQuery = z
-	.object({ done: z.literal('saved'), count: z.coerce.number().int().min(0) })
-	.nullable()
-	.catch(null);
+const doneQuery = z.object({ done: z.literal('saved').nullable().catch(null), count: z.coerce.number().int().min(0).nullable().catch(null) });
+const savedNotice = (q: z.output<typeof doneQuery>) => (q.done && q.count !== null ? { done: q.done, count: q.count } : null);
 
 const at = (t: Translate, instant: Date) => t('defaults.at', { day: formatDay(t, localDay(instant)), time: formatTime(instant) });
 
@@ -61,7 +59,7 @@ export const load: PageServerLoad = async (event) => {
 		}),
 		following: page.following.map((o) => lineOf(t, o)),
 		own: page.own.map((o) => lineOf(t, o)),
-		done: doneQuery.parse(event.url.searchParams.get('done') ? Object.fromEntries(event.url.searchParams) : null)
+		done: savedNotice(queryOf(doneQuery, event.url.searchParams))
 	};
 };
 
