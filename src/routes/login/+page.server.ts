@@ -27,11 +27,13 @@ export const actions: Actions = {
 		const parsed = loginForm.safeParse(form);
 		if (!parsed.success) return fail(400, { email, error: t('auth.login.missing') });
 		const result = await logIn(db(), throttle(), parsed.data.email, parsed.data.password, clientOf(event));
-		if (result.outcome === 'throttled') return fail(429, { email, error: t('auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) });
-		if (result.outcome === 'invalid') return fail(400, { email, error: t('auth.login.invalid') });
-		await switchSession(event, result.token);
+		if (!result.ok) {
+			if (result.reason === 'throttled') return fail(429, { email, error: t('auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) });
+			return fail(400, { email, error: t('auth.login.invalid') });
+		}
+		await switchSession(event, result.value.token);
 		const next = safeNext(queryOf(loginQuery, event.url.searchParams).next);
-		if (result.outcome === 'second_factor') redirect(303, `/login/2fa?next=${encodeURIComponent(next)}`);
+		if (result.value.step === 'second_factor') redirect(303, `/login/2fa?next=${encodeURIComponent(next)}`);
 		redirect(303, next);
 	}
 };

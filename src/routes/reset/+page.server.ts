@@ -19,9 +19,9 @@ export const actions: Actions = {
 		const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(event.locals.locale, key, params);
 		if (!/^[^\s@]+@[^\s@]+$/.test(email)) return fail(400, { email, error: t('auth.error.email') });
 		const result = await requestPasswordReset(db(), throttle(), email, clientOf(event));
-		if (result.outcome === 'throttled') return fail(429, { email, error: t('auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) });
-		if (result.token) {
-			const link = `${publicOrigin()}/reset/${result.token}`;
+		if (!result.ok) return fail(429, { email, error: t('auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) });
+		if (result.value.token) {
+			const link = `${publicOrigin()}/reset/${result.value.token}`;
 			sendMailInBackground({ to: email, subject: t('mail.reset.subject'), text: t('mail.reset.body', { link }) });
 		}
 		// The same answer whether or not the address has an account.

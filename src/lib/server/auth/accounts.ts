@@ -28,7 +28,11 @@ import type { Throttle } from './throttle';
 export const INVITATION_LIFETIME_MS = 7 * 24 * 3600_000;
 export const RESET_LIFETIME_MS = 60 * 60_000;
 
-export type LoginResult = { outcome: 'signed_in'; token: string; userId: string } | { outcome: 'second_factor'; token: string; userId: string } | { outcome: 'invalid' } | { outcome: 'throttled'; retryAfter: number };
+/** A throttled step: the seconds until the next attempt is let through. */
+export type Throttled = Refused<'throttled', { retryAfter: number }>;
+
+/** Past the password: fully signed in, or a pending session that still needs the second factor. */
+export type LoginResult = Ok<{ step: 'signed_in' | 'second_factor'; token: string; userId: string }> | Refused<'invalid'> | Throttled;
 
 const origin = (client: ClientInfo, actorUserId: string | null = null): AuditOrigin => ({ actorUserId, ip: client.ip, userAgent: client.userAgent });
 
@@ -45,16 +49,16 @@ export async function logIn(pool: Pool, throttle: Throttle, email: string, passw
 	const attempt = await throttle.attemptLogin(address, client.ip);
 	if (!attempt.allowed) {
 		await beforeSignIn(pool, 'login', (tx) => recordAudit(tx, origin(client), { action: 'session.login_throttled', entityType: 'user' }));
-		return { outcome: 'throttled', retryAfter: attempt.retryAfter };
+		return refused('throttled', { retryAfter: attempt.retryAfter });
 	}
 	const user = await beforeSignIn(pool, 'login', async (tx) => {
 		const [row] = await tx.select({ id: users.id, passwordHash: users.passwordHash, totpEnabledAt: users.totpEnabledAt, disabledAt: users.disabledAt }).from(users).where(eq(users.email, address));
 		return row;
 	});
-	const ok = await verifyPassword(user?.passwordHash ?? null, password);
-	if (!ok || !user || user.disabledAt) {
+	const matches = await verifyPassword(user?.passwordHash ?? null, password);
+	if (!matches || !user || user.disabledAt) {
 		await beforeSignIn(pool, 'login', (tx) => recordAudit(tx, origin(client, user?.id ?? null), { action: 'session.login_failed', entityType: 'user', entityId: user?.id ?? null }));
-		return { outcome: 'invalid' };
+		return refused('invalid');
 	}
 	await attempt.succeeded();
 	// Whichever way the attempt got through, an enrolled second factor is still asked for.
@@ -64,10 +68,11 @@ export async function logIn(pool: Pool, throttle: Throttle, email: string, passw
 		if (!secondFactor) await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, user.id));
 		await recordAudit(tx, origin(client, user.id), { action: secondFactor ? 'session.password_passed' : 'session.login', entityType: 'user', entityId: user.id });
 	});
-	return { outcome: secondFactor ? 'second_factor' : 'signed_in', token, userId: user.id };
+	return ok({ step: secondFactor ? 'second_factor' : 'signed_in', token, userId: user.id });
 }
 
-export type SecondFactorResult = { outcome: 'signed_in'; token: string } | { outcome: 'invalid' } | { outcome: 'throttled'; retryAfter: number };
+/** Signed in: the new session's token. */
+export type SecondFactorResult = Ok<{ token: string }> | Refused<'invalid'> | Throttled;
 
 /**
  * Step two: a code from the authenticator app or a recovery code, for the pending session (`userId`
@@ -77,7 +82,7 @@ export type SecondFactorResult = { outcome: 'signed_in'; token: string } | { out
  */
 export async function completeSecondFactor(pool: Pool, throttle: Throttle, pendingSessionId: string, userId: string, code: string, client: ClientInfo): Promise<SecondFactorResult> {
 	const attempt = await throttle.attempt('mfa', userId, client.ip);
-	if (!attempt.allowed) return { outcome: 'throttled', retryAfter: attempt.retryAfter };
+	if (!attempt.allowed) return refused('throttled', { retryAfter: attempt.retryAfter });
 	const account = mintAccountScope(pool, userId, pendingSessionId, origin(client, userId));
 	const passed = await runIn(account, async (tx) => {
 		const trimmed = code.trim();
@@ -86,11 +91,11 @@ export async function completeSecondFactor(pool: Pool, throttle: Throttle, pendi
 		await recordAudit(tx, account.origin, { action: ok ? 'session.login' : 'session.second_factor_failed', entityType: 'user', entityId: userId, changedFields: ok && !/^[\d\s]+$/.test(trimmed) ? ['recovery_code'] : [] });
 		return ok;
 	});
-	if (!passed) return { outcome: 'invalid' };
+	if (!passed) return refused('invalid');
 	await attempt.succeeded();
 	await deleteSession(pool, pendingSessionId);
 	const token = await createSession(pool, userId, true, client);
-	return { outcome: 'signed_in', token };
+	return ok({ token });
 }
 
 /** An e-mailed link: stored as a digest, single use, with an expiry. */
@@ -155,7 +160,8 @@ export async function createUser(tx: Db, email: string, displayName: string, pas
 	return row.id;
 }
 
-export type ResetRequestResult = { outcome: 'accepted'; token: string | null } | { outcome: 'throttled'; retryAfter: number };
+/** Accepted: the link's token, or null when there is nothing to send. */
+export type ResetRequestResult = Ok<{ token: string | null }> | Throttled;
 
 /**
  * Ask for a reset link. The answer is the same for unknown addresses (token null: nothing to send);
@@ -165,14 +171,14 @@ export async function requestPasswordReset(pool: Pool, throttle: Throttle, email
 	const address = normalizeEmail(email);
 	// Every request counts, successful or not (never given back): the limit is on mail sent to an address.
 	const attempt = await throttle.attempt('reset', address, client.ip);
-	if (!attempt.allowed) return { outcome: 'throttled', retryAfter: attempt.retryAfter };
+	if (!attempt.allowed) return refused('throttled', { retryAfter: attempt.retryAfter });
 	const token = await beforeSignIn(pool, 'reset', async (tx) => {
 		const [user] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.email, address));
 		const made = !user || user.disabledAt ? null : await createEmailToken(tx, 'password_reset', { email: address, userId: user.id }, RESET_LIFETIME_MS);
 		await recordAudit(tx, origin(client, null), { action: 'account.reset_requested', entityType: 'user', entityId: user?.id ?? null });
 		return made;
 	});
-	return { outcome: 'accepted', token };
+	return ok({ token });
 }
 
 /**
@@ -196,7 +202,7 @@ export async function resetPassword(pool: Pool, token: string, password: string,
 }
 
 /** The password typed again: confirmed, wrong, or not checked at all because of too many tries. */
-export type PasswordCheck = Ok<void> | Refused<'wrong'> | Refused<'throttled', { retryAfter: number }>;
+export type PasswordCheck = Ok<void> | Refused<'wrong'> | Throttled;
 
 /**
  * A signed-in person types their password again before a sensitive change. Throttled like a login
@@ -297,7 +303,7 @@ export async function confirmEnrolment(scope: AccountScope, email: string, code:
 	return codes ? ok(codes) : refused('invalid_code');
 }
 
-export type PasswordRefusal = Refused<'missing' | 'wrong'> | Refused<'throttled', { retryAfter: number }>;
+export type PasswordRefusal = Refused<'missing' | 'wrong'> | Throttled;
 
 /**
  * New recovery codes end the old ones, so whoever holds the session must also know the password
@@ -319,7 +325,7 @@ export async function newRecoveryCodes(scope: AccountScope, throttle: Throttle, 
 }
 
 /** Turn TOTP off (its key and recovery codes go), after the password is typed again. */
-export async function turnOffTotp(scope: AccountScope, throttle: Throttle, password: string): Promise<Result<void, 'wrong'> | Refused<'throttled', { retryAfter: number }>> {
+export async function turnOffTotp(scope: AccountScope, throttle: Throttle, password: string): Promise<Result<void, 'wrong'> | Throttled> {
 	const check = await confirmPassword(scope, throttle, password);
 	if (!check.ok) return check;
 	await runIn(scope, async (tx) => {

@@ -84,43 +84,43 @@ describe('login', () => {
 		await newUser('login@example.org');
 		const first = await logIn(database.db, throttle, ' Login@Example.org ', PASSWORD, client());
 		const second = await logIn(database.db, throttle, 'login@example.org', PASSWORD, client());
-		expect(first.outcome).toBe('signed_in');
-		expect(second.outcome).toBe('signed_in');
-		if (first.outcome !== 'signed_in' || second.outcome !== 'signed_in') return;
-		expect(first.token).not.toBe(second.token);
-		expect((await resolveSession(database.db, first.token)).kind).toBe('active');
+		expect(first).toMatchObject({ ok: true, value: { step: 'signed_in' } });
+		expect(second).toMatchObject({ ok: true, value: { step: 'signed_in' } });
+		if (!first.ok || !second.ok) return;
+		expect(first.value.token).not.toBe(second.value.token);
+		expect((await resolveSession(database.db, first.value.token)).kind).toBe('active');
 	});
 
 	it('answers the same for a wrong password and an unknown address', async () => {
 		await newUser('known@example.org');
 		const wrong = await logIn(database.db, throttle, 'known@example.org', 'not the password at all', client());
 		const unknown = await logIn(database.db, throttle, 'nobody@example.org', 'not the password at all', client());
-		expect(wrong).toEqual({ outcome: 'invalid' });
-		expect(unknown).toEqual({ outcome: 'invalid' });
+		expect(wrong).toEqual({ ok: false, reason: 'invalid' });
+		expect(unknown).toEqual({ ok: false, reason: 'invalid' });
 	});
 
 	it('blocks an account after 5 failures from a network, even with the right password, and an unknown address alike', async () => {
 		await newUser('target@example.org');
 		const from = client();
 		for (let i = 0; i < 5; i++) {
-			expect((await logIn(database.db, throttle, 'target@example.org', `guess number ${i}!!`, from)).outcome).toBe('invalid');
-			expect((await logIn(database.db, throttle, 'ghost@example.org', `guess number ${i}!!`, from)).outcome).toBe('invalid');
+			expect(await logIn(database.db, throttle, 'target@example.org', `guess number ${i}!!`, from)).toMatchObject({ ok: false, reason: 'invalid' });
+			expect(await logIn(database.db, throttle, 'ghost@example.org', `guess number ${i}!!`, from)).toMatchObject({ ok: false, reason: 'invalid' });
 		}
 		const blocked = await logIn(database.db, throttle, 'target@example.org', PASSWORD, from);
-		expect(blocked.outcome).toBe('throttled');
-		if (blocked.outcome === 'throttled') expect(blocked.retryAfter).toBeGreaterThan(60);
-		expect((await logIn(database.db, throttle, 'ghost@example.org', PASSWORD, from)).outcome).toBe('throttled');
+		expect(blocked).toMatchObject({ ok: false, reason: 'throttled' });
+		if (!blocked.ok && blocked.reason === 'throttled') expect(blocked.retryAfter).toBeGreaterThan(60);
+		expect(await logIn(database.db, throttle, 'ghost@example.org', PASSWORD, from)).toMatchObject({ ok: false, reason: 'throttled' });
 		// Another account is not affected by the block of this one. (Other networks: throttle.test.ts.)
 		await newUser('bystander@example.org');
-		expect((await logIn(database.db, throttle, 'bystander@example.org', PASSWORD, client())).outcome).toBe('signed_in');
+		expect(await logIn(database.db, throttle, 'bystander@example.org', PASSWORD, client())).toMatchObject({ ok: true, value: { step: 'signed_in' } });
 	});
 
 	it('blocks a client network after 30 failures across many addresses', async () => {
 		const from = { ip: '203.0.113.77', userAgent: 'vitest' };
 		for (let i = 0; i < 30; i++) await logIn(database.db, throttle, `spray${i}@example.org`, 'wrong password!!', from);
 		await newUser('sprayed@example.org');
-		expect((await logIn(database.db, throttle, 'sprayed@example.org', PASSWORD, from)).outcome).toBe('throttled');
-		expect((await logIn(database.db, throttle, 'sprayed@example.org', PASSWORD, client())).outcome).toBe('signed_in');
+		expect(await logIn(database.db, throttle, 'sprayed@example.org', PASSWORD, from)).toMatchObject({ ok: false, reason: 'throttled' });
+		expect(await logIn(database.db, throttle, 'sprayed@example.org', PASSWORD, client())).toMatchObject({ ok: true, value: { step: 'signed_in' } });
 	});
 
 	it('treats an IPv6 /64 as one network', () => {
@@ -204,27 +204,27 @@ describe('two-factor login', () => {
 	it('asks for the code after the password; the pending session is not signed in; success issues a new session', async () => {
 		const { id, secret } = await enrolled('totp@example.org');
 		const first = await logIn(database.db, throttle, 'totp@example.org', PASSWORD, client());
-		expect(first.outcome).toBe('second_factor');
-		if (first.outcome !== 'second_factor') return;
-		const pending = await resolveSession(database.db, first.token);
+		expect(first).toMatchObject({ ok: true, value: { step: 'second_factor' } });
+		if (!first.ok) return;
+		const pending = await resolveSession(database.db, first.value.token);
 		expect(pending.kind).toBe('pending_mfa');
 		if (pending.kind !== 'pending_mfa') return;
 		const wrong = await completeSecondFactor(database.db, throttle, pending.sessionId, id, '000000', client());
-		expect(wrong.outcome).toBe('invalid');
+		expect(wrong).toEqual({ ok: false, reason: 'invalid' });
 		const code = codeAt(secret, 'totp@example.org', Date.now());
 		const done = await completeSecondFactor(database.db, throttle, pending.sessionId, id, code, client());
-		expect(done.outcome).toBe('signed_in');
-		if (done.outcome !== 'signed_in') return;
-		expect(done.token).not.toBe(first.token);
-		expect((await resolveSession(database.db, first.token)).kind).toBe('none');
-		expect((await resolveSession(database.db, done.token)).kind).toBe('active');
+		expect(done.ok).toBe(true);
+		if (!done.ok) return;
+		expect(done.value.token).not.toBe(first.value.token);
+		expect((await resolveSession(database.db, first.value.token)).kind).toBe('none');
+		expect((await resolveSession(database.db, done.value.token)).kind).toBe('active');
 
 		// The same code cannot be used again (ASVS 2.8.4).
 		const again = await logIn(database.db, throttle, 'totp@example.org', PASSWORD, client());
-		if (again.outcome !== 'second_factor') throw new Error(again.outcome);
-		const pendingAgain = await resolveSession(database.db, again.token);
+		if (!again.ok || again.value.step !== 'second_factor') throw new Error(JSON.stringify(again));
+		const pendingAgain = await resolveSession(database.db, again.value.token);
 		if (pendingAgain.kind !== 'pending_mfa') throw new Error(pendingAgain.kind);
-		expect((await completeSecondFactor(database.db, throttle, pendingAgain.sessionId, id, code, client())).outcome).toBe('invalid');
+		expect(await completeSecondFactor(database.db, throttle, pendingAgain.sessionId, id, code, client())).toMatchObject({ ok: false, reason: 'invalid' });
 	});
 
 	it('accepts each recovery code once', async () => {
@@ -232,10 +232,11 @@ describe('two-factor login', () => {
 		expect(recovery).toHaveLength(10);
 		const attempt = async (code: string) => {
 			const step = await logIn(database.db, throttle, 'recovery@example.org', PASSWORD, client());
-			if (step.outcome !== 'second_factor') throw new Error(step.outcome);
-			const pending = await resolveSession(database.db, step.token);
+			if (!step.ok || step.value.step !== 'second_factor') throw new Error(JSON.stringify(step));
+			const pending = await resolveSession(database.db, step.value.token);
 			if (pending.kind !== 'pending_mfa') throw new Error(pending.kind);
-			return (await completeSecondFactor(database.db, throttle, pending.sessionId, id, code, client())).outcome;
+			const done = await completeSecondFactor(database.db, throttle, pending.sessionId, id, code, client());
+			return done.ok ? 'signed_in' : done.reason;
 		};
 		expect(await attempt(recovery[0].toUpperCase())).toBe('signed_in');
 		expect(await attempt(recovery[0])).toBe('invalid');
@@ -404,22 +405,25 @@ describe('password reset', () => {
 		const id = await newUser('reset@example.org');
 		const session = await createSession(database.db, id, true, client());
 		const unknown = await requestPasswordReset(database.db, throttle, 'nobody-here@example.org', client());
-		expect(unknown).toEqual({ outcome: 'accepted', token: null });
+		expect(unknown).toEqual({ ok: true, value: { token: null } });
 		const known = await requestPasswordReset(database.db, throttle, 'reset@example.org', client());
-		expect(known.outcome).toBe('accepted');
-		if (known.outcome !== 'accepted' || !known.token) throw new Error('no token');
-		expect(await resetPassword(database.db, known.token, 'a brand new passphrase', client())).toBe(true);
-		expect(await resetPassword(database.db, known.token, 'yet another passphrase', client())).toBe(false);
+		expect(known.ok).toBe(true);
+		if (!known.ok || !known.value.token) throw new Error('no token');
+		expect(await resetPassword(database.db, known.value.token, 'a brand new passphrase', client())).toBe(true);
+		expect(await resetPassword(database.db, known.value.token, 'yet another passphrase', client())).toBe(false);
 		expect((await resolveSession(database.db, session)).kind).toBe('none');
-		expect((await logIn(database.db, throttle, 'reset@example.org', 'a brand new passphrase', client())).outcome).toBe('signed_in');
-		expect((await logIn(database.db, throttle, 'reset@example.org', PASSWORD, client())).outcome).toBe('invalid');
+		expect(await logIn(database.db, throttle, 'reset@example.org', 'a brand new passphrase', client())).toMatchObject({ ok: true, value: { step: 'signed_in' } });
+		expect(await logIn(database.db, throttle, 'reset@example.org', PASSWORD, client())).toMatchObject({ ok: false, reason: 'invalid' });
 	});
 
 	it('sends at most 3 reset mails an hour to one address', async () => {
 		await newUser('flood@example.org');
-		const outcomes = [];
-		for (let i = 0; i < 4; i++) outcomes.push((await requestPasswordReset(database.db, throttle, 'flood@example.org', client())).outcome);
-		expect(outcomes).toEqual(['accepted', 'accepted', 'accepted', 'throttled']);
+		const answers = [];
+		for (let i = 0; i < 4; i++) {
+			const answer = await requestPasswordReset(database.db, throttle, 'flood@example.org', client());
+			answers.push(answer.ok ? 'accepted' : answer.reason);
+		}
+		expect(answers).toEqual(['accepted', 'accepted', 'accepted', 'throttled']);
 	});
 });
 
@@ -437,11 +441,11 @@ describe('a TOTP secret that no longer decrypts', () => {
 			await tx.update(users).set({ totpSecret: row.v, totpEnabledAt: new Date() }).where(eq(users.id, other));
 		});
 		const login = await logIn(database.db, throttle, 'other-row@example.org', PASSWORD, client());
-		if (login.outcome !== 'second_factor') throw new Error(login.outcome);
-		const pending = await resolveSession(database.db, login.token);
+		if (!login.ok || login.value.step !== 'second_factor') throw new Error(JSON.stringify(login));
+		const pending = await resolveSession(database.db, login.value.token);
 		if (pending.kind !== 'pending_mfa') throw new Error(pending.kind);
 		const result = await completeSecondFactor(database.db, throttle, pending.sessionId, other, codeAt(secret, 'broken-totp@example.org', Date.now()), client());
-		expect(result.outcome).toBe('invalid');
+		expect(result).toEqual({ ok: false, reason: 'invalid' });
 		expect(recovery).toHaveLength(10);
 	});
 });

@@ -36,6 +36,8 @@ export {
 	INVITATION_LIFETIME_MS,
 	type LoginResult,
 	type SecondFactorResult,
+	type ResetRequestResult,
+	type Throttled,
 	type PasswordCheck,
 	type PasswordRefusal
 } from './accounts';

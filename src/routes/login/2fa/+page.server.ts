@@ -34,9 +34,11 @@ export const actions: Actions = {
 		const t = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(event.locals.locale, key, params);
 		if (!code.trim()) return fail(400, { error: t('auth.mfa.missing') });
 		const result = await completeSecondFactor(db(), throttle(), state.sessionId, state.userId, code, clientOf(event));
-		if (result.outcome === 'throttled') return fail(429, { error: t('auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) });
-		if (result.outcome === 'invalid') return fail(400, { error: t('auth.mfa.invalid') });
-		await switchSession(event, result.token);
+		if (!result.ok) {
+			if (result.reason === 'throttled') return fail(429, { error: t('auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) });
+			return fail(400, { error: t('auth.mfa.invalid') });
+		}
+		await switchSession(event, result.value.token);
 		redirect(303, safeNext(queryOf(nextQuery, event.url.searchParams).next));
 	}
 };
