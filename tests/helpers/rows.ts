@@ -31,3 +31,9 @@ export async function passwordHashOf(db: Db, userId: string): Promise<string> {
 	const [row] = await asSystem(db, (tx) => tx.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)));
 	return row.hash;
 }
+
+/** The secretariat set-up links (invitations as secretariat admin) start-up made: how many, how many unused. */
+export async function secretariatSetupLinks(db: Db): Promise<{ n: number; open: number }> {
+	const result = await asSystem(db, (tx) => tx.execute<{ n: number; open: number }>(sql`select count(*)::int as n, count(*) filter (where used_at is null)::int as open from email_tokens where purpose = 'invitation' and role = 'secretariat_admin'`));
+	return result.rows[0];
+}

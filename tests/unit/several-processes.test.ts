@@ -9,9 +9,9 @@ import { sql } from 'drizzle-orm';
 import { testDatabase } from '../helpers/db';
 import { startApp, type RunningApp } from '../helpers/app';
 import { makeOccurrence, makeOrganizationWithProgram, residentOn } from '../helpers/factories';
-import { registrationsOf } from '../helpers/rows';
+import { registrationsOf, secretariatSetupLinks } from '../helpers/rows';
 import { appUrlFor, connectApp, createDatabaseIfMissing, dropDatabase, withDatabase, type Database } from '../../src/lib/server/db';
-import { asSystem } from '../../src/lib/server/db/tenant';
+import { leaveStaleUpcomingDate, retitleProgramInTable } from '../helpers/behind';
 import { readOutbox } from '../../src/lib/server/mail';
 import { runExclusive } from '../../src/lib/server/jobs';
 import { dailyRefresh } from '../../src/lib/server/runtime';
@@ -68,7 +68,7 @@ describe('runExclusive', () => {
 		// "Tomorrow" as the nightly job would see it: today's dates are then in the past.
 		const tomorrow = localDay(new Date(Date.now() + 86_400_000), 'Asia/Tokyo');
 		const { programId } = await makeOrganizationWithProgram(a.db, { schedule: null });
-		await asSystem(a.db, (tx) => tx.execute(sql`insert into program_upcoming_dates (program_id, day, starts_at) values (${programId}, ${localDay(new Date(), 'Asia/Tokyo')}::date, now()) on conflict do nothing`));
+		await leaveStaleUpcomingDate(a.db, programId, localDay(new Date(), 'Asia/Tokyo'));
 		const night = new AbortController();
 		const runs = await Promise.all([dailyRefresh(a, tomorrow, night.signal), dailyRefresh(b, tomorrow, night.signal), dailyRefresh(a, tomorrow, night.signal)]);
 		expect(runs.filter(Boolean)).toHaveLength(1);
@@ -154,7 +154,7 @@ describe('the public cache across two app processes', () => {
 		for (const app of apps) for (let i = 0; i < 3; i++) expect(await page(app)).not.toContain(title);
 		await sleep(500);
 		for (const app of apps) await page(app);
-		await asSystem(database.db, (tx) => tx.execute(sql`update programs set title = ${title} where id = ${programId}`));
+		await retitleProgramInTable(database.db, programId, title);
 		const started = Date.now();
 		await until('the new title on both processes', async () => (await Promise.all(apps.map(page))).every((html) => html.includes(title)), 5000);
 		expect(Date.now() - started).toBeLessThan(5000);
@@ -215,8 +215,7 @@ describe('two app processes starting together on an empty database', () => {
 		try {
 			const organizations = await db.execute<{ n: number }>(sql`select count(*)::int as n from organizations where slug <> 'network-secretariat'`);
 			expect(organizations.rows[0].n).toBe(readDemoDataset().length);
-			const links = await asSystem(db, (tx) => tx.execute<{ n: number; open: number }>(sql`select count(*)::int as n, count(*) filter (where used_at is null)::int as open from email_tokens where purpose = 'invitation' and role = 'secretariat_admin'`));
-			expect(links.rows[0]).toEqual({ n: 1, open: 1 });
+			expect(await secretariatSetupLinks(db)).toEqual({ n: 1, open: 1 });
 		} finally {
 			await pool.end();
 		}
