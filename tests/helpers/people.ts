@@ -36,8 +36,13 @@ export interface Cast {
 const PASSWORD = 'correct horse battery staple';
 
 /** An account with no role anywhere (auth's createUser), not signed in: someone who manages only their own account. */
-export async function makeAccount(db: Db, account: { email: string; password: string; displayName?: string }): Promise<string> {
-	return asSystem(db, (tx) => createUser(tx, account.email, account.displayName ?? 'テスト', account.password));
+export async function makeAccount(db: Db, account: { email: string; password: string; displayName?: string; secondFactor?: boolean }): Promise<string> {
+	return asSystem(db, async (tx) => {
+		const id = await createUser(tx, account.email, account.displayName ?? 'テスト', account.password);
+		// Enrolled as the cast's counsellors are: the login then asks for the second factor.
+		if (account.secondFactor) await tx.update(users).set({ totpEnabledAt: new Date() }).where(eq(users.id, id));
+		return id;
+	});
 }
 
 /** A person with a role in the organisation (auth's createUser, network's setMembership), not signed in: a member of a test's own organisation. */

@@ -5,11 +5,8 @@
  * reset request answers the same for any address until the fourth in an hour, which gets a 429.
  */
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { useApp } from '../../../tests/helpers/app';
 import { makeAccount } from '../../../tests/helpers/people';
-import { asSystem } from '$lib/server/db/tenant';
-import { users } from '$lib/server/auth/schema';
 
 const app = useApp();
 const { post } = app;
@@ -18,8 +15,7 @@ let counter = 0;
 
 async function person(secondFactor = false) {
 	const email = `login-${++counter}@example.org`;
-	const userId = await makeAccount(app.database.db, { email, password: PASSWORD });
-	if (secondFactor) await asSystem(app.database.db, (tx) => tx.update(users).set({ totpEnabledAt: new Date() }).where(eq(users.id, userId)));
+	const userId = await makeAccount(app.database.db, { email, password: PASSWORD, secondFactor });
 	return { userId, email };
 }
 
