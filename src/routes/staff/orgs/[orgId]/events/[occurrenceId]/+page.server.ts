@@ -4,7 +4,8 @@ import { requireOrganization } from '$lib/server/auth/guard';
 import { can } from '$lib/server/auth';
 import type { OrganizationScope, Result } from '$lib/server/scope';
 import { ownDate, staffDatePage } from '$lib/server/staff/event-pages';
-import { uuid } from '$lib/server/boundary';
+import { notice, queryOf, uuid } from '$lib/server/boundary';
+import { z } from 'zod';
 import { cancelDate, changeDateSettings, deleteDate, moveDate, readCancel, readMove, readSettings, restoreDate, windowValue } from '$lib/server/events';
 import { followProgramDate, MAX_NOTICE_ATTEMPTS, retryFailedNotices } from '$lib/server/events';
 import { formatDay, formatOccurrence, formatTime, translatorFor } from '$lib/server/present';
@@ -23,6 +24,9 @@ async function target(event: Event): Promise<{ scope: OrganizationScope; occurre
 	return { scope, occurrenceId: occurrence.id };
 }
 
+/** `?done=` after an action below (the words `done` writes); anything else shows no notice. */
+const pageQuery = z.object({ done: notice(['saved', 'cancelled', 'restored', 'moved', 'created', 'followed', 'retried']) });
+
 /** Back to the date's page with what was done; a date gone meanwhile is a 404. */
 function done(result: Result<unknown, string>, scope: OrganizationScope, occurrenceId: string, what: string): never {
 	if (!result.ok) error(404, 'Not Found');
@@ -38,6 +42,7 @@ export const load: PageServerLoad = async (event) => {
 	if (!page) error(404, 'Not Found');
 	const { occurrence, entry, counts } = page;
 	return {
+		done: queryOf(pageQuery, event.url.searchParams).done,
 		organizationId: scope.organizationId,
 		occurrence: {
 			id: occurrence.id,
