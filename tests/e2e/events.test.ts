@@ -349,19 +349,16 @@ describe('a program from its schedule to the visit in its figures', () => {
 	}
 	/** At 390×844 with the page at its top: the whole head-count workflow ends above 844px. */
 	async function firstScreenHoldsTheCounter(page: Page) {
-		const bottoms = await page.evaluate(() => {
-			window.scrollTo(0, 0);
-			const bottom = (el: Element | null | undefined) => (el ? Math.round(el.getBoundingClientRect().bottom) : -1);
-			const legend = (text: string) => [...document.querySelectorAll('fieldset')].find((f) => f.querySelector('legend')?.textContent?.trim() === text);
-			const ages = [...document.querySelectorAll('button[name="ageBand"]')];
-			return {
-				性別: bottom(legend('性別')),
-				来所: bottom(legend('来所')),
-				ages: Math.max(...ages.map(bottom)),
-				undo: bottom(document.querySelector('#tap-undo')),
-				total: bottom(document.querySelector('#tap-total'))
-			};
-		});
+		await page.evaluate(() => window.scrollTo(0, 0));
+		// (No named functions inside evaluate: tsx would wrap them in a helper the page lacks.)
+		const bottomOf = (selector: string) => page.locator(selector).evaluateAll((els) => Math.round(Math.max(-1, ...els.map((el) => el.getBoundingClientRect().bottom))));
+		const bottoms = {
+			性別: await bottomOf('fieldset:has(> legend:text-is("性別"))'),
+			来所: await bottomOf('fieldset:has(> legend:text-is("来所"))'),
+			ages: await bottomOf('button[name="ageBand"]'),
+			undo: await bottomOf('#tap-undo'),
+			total: await bottomOf('#tap-total')
+		};
 		for (const [what, y] of Object.entries(bottoms)) assert.ok(y > 0 && y <= 844, `${what} ends at ${y}px, below the first screen (844px): ${JSON.stringify(bottoms)}`);
 	}
 	/** A one-off session of the program on `day`, taking registrations; its id. */
