@@ -353,8 +353,8 @@ describe('a program from its schedule to the visit in its figures', () => {
 		// (No named functions inside evaluate: tsx would wrap them in a helper the page lacks.)
 		const bottomOf = (selector: string) => page.locator(selector).evaluateAll((els) => Math.round(Math.max(-1, ...els.map((el) => el.getBoundingClientRect().bottom))));
 		const bottoms = {
-			性別: await bottomOf('fieldset:has(> legend:text-is("性別"))'),
-			来所: await bottomOf('fieldset:has(> legend:text-is("来所"))'),
+			性別: await bottomOf('fieldset:has(legend:text-is("性別"))'),
+			来所: await bottomOf('fieldset:has(legend:text-is("来所"))'),
 			ages: await bottomOf('button[name="ageBand"]'),
 			undo: await bottomOf('#tap-undo'),
 			total: await bottomOf('#tap-total')
