@@ -359,6 +359,8 @@ describe('a program from its schedule to the visit in its figures', () => {
 			undo: await bottomOf('#tap-undo'),
 			total: await bottomOf('#tap-total')
 		};
+		// The staff menus are one row each on a phone (wrapped, they took about 230 px).
+		for (const box of await page.locator('nav.staff-nav').evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().height)))) assert.ok(box <= 60, `a staff menu is ${box}px tall on the phone`);
 		for (const [what, y] of Object.entries(bottoms)) assert.ok(y > 0 && y <= 844, `${what} ends at ${y}px, below the first screen (844px): ${JSON.stringify(bottoms)}`);
 	}
 	/** A one-off session of the program on `day`, taking registrations; its id. */
