@@ -13,7 +13,7 @@ import { occurrences } from './schema';
 type Reader = Pick<Db, 'select'>;
 
 const TOKYO_OFFSET_MS = 9 * 3600_000;
-export function tokyoTime(at: Date): IcalTime {
+export function tokyoTime(at: Date): IcalTime & { time: string } {
 	const local = new Date(at.getTime() + TOKYO_OFFSET_MS).toISOString();
 	return { day: local.slice(0, 10), time: local.slice(11, 16) };
 }

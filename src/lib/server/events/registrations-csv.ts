@@ -6,20 +6,16 @@
 import type { Translate } from '$lib/i18n';
 import { csvDocument } from '../audit';
 import { answerText } from './answers';
+import { registrationStatusText } from '$lib/i18n/registration-status';
 import { showReference, type RegistrationListItem } from './registrations';
+import { tokyoTime } from './feed';
 
 const COLUMNS = ['reference', 'name', 'contact', 'groupSize', 'needs', 'status', 'registeredAt', 'attended'] as const;
 
 /** `2026-12-03 07:39` in Tokyo. */
 function tokyoMinute(at: Date): string {
-	return new Date(at.getTime() + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-/** A registration's state as the staff list shows it. */
-export function registrationStatusText(t: Translate, r: Pick<RegistrationListItem, 'status' | 'waitlistPosition' | 'attended'>): string {
-	if (r.status === 'waitlisted') return t('registration.status.waitlisted', { position: r.waitlistPosition ?? '' });
-	if (r.status === 'registered' && r.attended) return t('registration.status.attended');
-	return t(`registration.status.${r.status}`);
+	const { day, time } = tokyoTime(at);
+	return `${day} ${time}`;
 }
 
 export function registrationsCsv(rows: readonly RegistrationListItem[], t: Translate): string {

@@ -21,6 +21,8 @@ import { calendarEntry, type CalendarEntry } from './calendar';
 import { occurrences, registrationNotices, registrations } from './schema';
 import { aboutOf, whenOf } from './registration-mail';
 import { todayInTokyo } from '../clock';
+import { addDays } from '../directory';
+import { tokyoTime } from './feed';
 import { claimNotices, deliver, recipientOf, type NoticeMessage } from './notices';
 import { smsSender } from './notice-senders';
 
@@ -43,13 +45,11 @@ export function reminderMessage(entry: CalendarEntry, now = new Date()): NoticeM
 
 /** Reminders for tomorrow's dates go from this hour (Tokyo) today: not in the night, and the day before a morning date, not two. */
 const FROM_HOUR = 8;
-const tokyoHour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', hourCycle: 'h23' });
 
 /** The last Tokyo day whose dates are reminded at `now`: tomorrow from 8:00, today before. */
 function lastDayDue(now: Date): string {
-	const today = todayInTokyo(now);
-	if (Number(tokyoHour.format(now)) < FROM_HOUR) return today;
-	return todayInTokyo(new Date(Date.parse(`${today}T12:00:00+09:00`) + 86_400_000));
+	const { day, time } = tokyoTime(now);
+	return Number(time.slice(0, 2)) < FROM_HOUR ? day : addDays(day, 1);
 }
 
 /** Registered, not yet reminded, reachable (e-mail, LINE linked, or a phone while SMS is configured), the date still ahead and due (`lastDayDue`). */
