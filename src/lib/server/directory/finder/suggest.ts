@@ -28,13 +28,17 @@ export async function suggestAlternatives(db: Db, query: FinderQuery, clock: Fin
 	const suggestions: Suggestion[] = [];
 	const base = { ...query, page: 1 };
 	const text = textMatch(query.q);
-	const count = async (changed: FinderQuery) => {
+	/** The conditions of a changed search: its filters, its words and its place's range. */
+	const whereOf = async (changed: FinderQuery) => {
 		const where = filters(changed, clock);
 		const changedText = textMatch(changed.q);
 		if (changedText) where.push(changedText.where);
 		const place = await placeScope(db, changed);
 		if (place.where) where.push(place.where);
-		const rows = await db.execute<{ n: number }>(sql`select count(*)::int as n from programs p where ${sql.join(where, sql` and `)}`);
+		return where;
+	};
+	const count = async (changed: FinderQuery) => {
+		const rows = await db.execute<{ n: number }>(sql`select count(*)::int as n from programs p where ${sql.join(await whereOf(changed), sql` and `)}`);
 		return rows.rows[0].n;
 	};
 	const place = await placeScope(db, query);
@@ -72,9 +76,7 @@ export async function suggestAlternatives(db: Db, query: FinderQuery, clock: Fin
 		}
 	}
 	if (query.form) {
-		const where = filters({ ...base, form: undefined }, clock);
-		if (text) where.push(text.where);
-		if (place.where) where.push(place.where);
+		const where = await whereOf({ ...base, form: undefined });
 		const related = await db.execute<{ form: string; n: number }>(sql`
 			select f as form, count(*)::int as n from programs p join organizations o on o.id = p.organization_id, unnest(p.forms) f
 			where ${sql.join(where, sql` and `)} and f <> ${query.form}
