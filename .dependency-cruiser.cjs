@@ -4,9 +4,9 @@
  * 1. platform-not-upward: platform services (db, auth, audit, crypto, mail, log, http, boundary,
  *    jobs, scope, cache, clock) never import a domain module (directory, events, participation,
  *    network, consultations, consent, referrals, conferences, imports, opendata, later outcomes)
- *    nor the app layer above them (api/, staff/, present.ts).
- *    runtime.ts, the start-up code that wires the modules together, is the one platform file
- *    that imports domain modules.
+ *    nor the app layer above them (api/, staff/, runtime/, present.ts).
+ *    runtime/, the start-up code and timers that wire the modules together, is app layer too:
+ *    it imports domain modules, and no platform service imports it.
  * 2. module-through-index: a module imports another module only through its index.ts.
  * 3. no-module-cycle: no cycle between module folders.
  * 4. scope-minted-by-auth: the scope's constructors (scope/scope.ts) are imported only by scope/
@@ -26,7 +26,7 @@
 const MODULE = '^src/lib/server/([^/]+)/';
 const PLATFORM = '^src/lib/server/(db|auth|audit|crypto|mail|log|http|boundary|jobs|scope|cache|clock)(/|[.]ts$)';
 const DOMAIN = '^src/lib/server/(directory|events|participation|network|consultations|consent|referrals|conferences|outcomes|imports|opendata)/';
-const APP_LAYER = '^src/lib/server/(api/|staff/|present[.]ts$)';
+const APP_LAYER = '^src/lib/server/(api/|staff/|runtime/|present[.]ts$)';
 const TEST = '[.]test[.]ts$';
 
 /** Known violations, [from, to] as paths from the repository root. */
