@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DAY_RANGE, dayInRange, fieldErrors, formOf, isDayInRange, notice, queryOf, refusalOf, sameSiteTarget, SIGNED_BODY_ENDPOINTS, spaceForControlCharacters, UUID, uuid } from '.';
+import { DAY_RANGE, dayInRange, fieldErrors, formOf, sentFields, isDayInRange, notice, queryOf, refusalOf, sameSiteTarget, SIGNED_BODY_ENDPOINTS, spaceForControlCharacters, UUID, uuid } from '.';
 
 describe('sameSiteTarget (redirects named by the request)', () => {
 	it.each([
@@ -137,5 +137,30 @@ describe('queryOf and formOf (query strings and forms read through a schema)', (
 		form.append('tags', 'b');
 		const schema = z.object({ name: z.string(), missing: z.string(), file: z.string(), tags: z.array(z.string()), none: z.array(z.string()) });
 		expect(formOf(schema, form)).toEqual({ name: ' あ ', missing: '', file: '', tags: ['a', 'b'], none: [] });
+	});
+
+	it('with `sent`, leaves a field that may be missing undefined when not sent, so its default applies; a required one stays empty', () => {
+		const schema = z.object({ text: z.string().min(1, 'required'), urgent: z.literal('on').optional(), gender: z.enum(['f', 'm', 'not_given']).default('not_given') });
+		const unticked = new FormData();
+		expect(formOf(schema, unticked, { sent: true })).toEqual({ text: '', urgent: undefined, gender: undefined });
+		expect(schema.safeParse(formOf(schema, unticked, { sent: true })).error?.issues.map((i) => i.message)).toEqual(['required']);
+		const sentEmpty = new FormData();
+		sentEmpty.set('urgent', '');
+		sentEmpty.set('gender', 'f');
+		expect(formOf(schema, sentEmpty, { sent: true })).toEqual({ text: '', urgent: '', gender: 'f' });
+		// Without `sent`, absent is empty: the default would not apply.
+		expect(formOf(schema, unticked).gender).toBe('');
+		// A schema piped into a transform is read by its object's keys.
+		const piped = schema.transform((v) => ({ ...v, seen: true }));
+		expect(Object.keys(formOf(piped, unticked, { sent: true }))).toEqual(['text', 'urgent', 'gender']);
+	});
+
+	it('sentFields shows a refused form back as sent, a repeated name joined', () => {
+		const form = new FormData();
+		form.append('items', 'name');
+		form.append('items', 'phone');
+		form.set('purpose', 'つなぐため');
+		form.set('file', new Blob(['x']));
+		expect(sentFields(form)).toEqual({ items: 'name,phone', purpose: 'つなぐため', file: '' });
 	});
 });

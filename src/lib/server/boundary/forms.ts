@@ -46,14 +46,46 @@ export const notice = <const W extends readonly [string, ...string[]]>(words: W)
 
 /** What formOf gives for each key: every value sent for a plain `z.array` field, the one text otherwise. */
 type FormFields<Shape> = { [K in keyof Shape]: Shape[K] extends z.ZodArray ? string[] : string };
+/** The same with `sent`: a field that may be missing (optional or defaulted) is `undefined` when not sent. */
+type SentFields<Shape> = { [K in keyof Shape]: Shape[K] extends z.ZodArray ? string[] : Shape[K] extends z.ZodType ? (undefined extends z.input<Shape[K]> ? string | undefined : string) : string };
+
+/** A form's object schema, or that schema piped into a transform (the tap form turns its fields into a tap). */
+type FormSchema = z.ZodObject | z.ZodPipe<z.ZodObject, z.ZodType>;
+type ShapeOf<S extends FormSchema> = S extends z.ZodPipe<infer O extends z.ZodObject, z.ZodType> ? O['shape'] : S extends z.ZodObject ? S['shape'] : never;
 
 /**
  * A form's text fields named by a zod object schema's keys, as the form holds them (`''` when
  * absent or a file, as a browser sends an empty field; for a plain `z.array` field, every text value
  * sent under that name), for the route to parse with that schema — `schema.safeParse(formOf(schema,
  * form))` — and to show back when the schema refuses them.
+ *
+ * With `{ sent: true }`, a field the schema lets be missing (`.optional()`, `.default()`) is
+ * `undefined` when the form did not send it, so its default applies and "not sent" stays apart
+ * from "sent empty": a browser sends no field at all for an unticked checkbox.
  */
-export function formOf<S extends z.ZodObject>(schema: S, form: FormData): FormFields<S['shape']> {
+export function formOf<S extends FormSchema>(schema: S, form: FormData): FormFields<ShapeOf<S>>;
+export function formOf<S extends FormSchema>(schema: S, form: FormData, options: { sent: true }): SentFields<ShapeOf<S>>;
+export function formOf(schema: FormSchema, form: FormData, options: { sent?: boolean } = {}): Record<string, string | string[] | undefined> {
+	const shape: Record<string, z.ZodType> = schema instanceof z.ZodPipe ? schema.in.shape : schema.shape;
 	const text = (value: FormDataEntryValue | null) => (typeof value === 'string' ? value : '');
-	return Object.fromEntries(Object.entries(schema.shape).map(([key, field]) => [key, field instanceof z.ZodArray ? form.getAll(key).filter((value) => typeof value === 'string') : text(form.get(key))])) as FormFields<S['shape']>;
+	return Object.fromEntries(
+		Object.entries(shape).map(([key, field]) => {
+			if (field instanceof z.ZodArray) return [key, form.getAll(key).filter((value) => typeof value === 'string')];
+			if (options.sent && !form.has(key) && field.safeParse(undefined).success) return [key, undefined];
+			return [key, text(form.get(key))];
+		})
+	);
+}
+
+/** Every text field of a form as sent (a repeated name's values joined by commas): a refused form shown back as it was. */
+export function sentFields(form: FormData): Record<string, string> {
+	return Object.fromEntries(
+		[...new Set(form.keys())].map((key) => [
+			key,
+			form
+				.getAll(key)
+				.filter((value) => typeof value === 'string')
+				.join(',')
+		])
+	);
 }

@@ -39,6 +39,9 @@ export const tapForm = z
 	})
 	.transform(({ visit, ...tap }): Tap => ({ ...tap, countedAt: new Date(), firstVisit: visit !== 'repeat' }));
 
+/** The undo form names the device's last tap by its key; undoTap checks the key itself. */
+export const undoForm = z.object({ clientKey: z.string() });
+
 export type TapRefusal = 'foreign_program' | 'bad_occurrence' | 'bad_time';
 export type TapsOutcome = Result<{ accepted: string[]; duplicates: string[] }, TapRefusal, { clientKey: string }>;
 

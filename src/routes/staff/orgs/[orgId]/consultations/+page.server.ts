@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { fieldErrors, queryOf, notice } from '$lib/server/boundary';
+import { fieldErrors, queryOf, notice, formOf } from '$lib/server/boundary';
 import { can } from '$lib/server/auth';
 import { inbox, inboxQuery, recordStaffConsultation, staffEntryInput, INBOX_VIEWS, MESSAGE_MAX, NICKNAME_MAX, CONTACT_MAX } from '$lib/server/consultations';
 
@@ -27,8 +27,8 @@ export const actions: Actions = {
 	/** 電話・来所の相談を記録: a counsellor types a phone or walk-in consultation into the inbox. */
 	record: async (event) => {
 		const scope = requireOrganization(event, 'consultations.reply');
-		const form = await event.request.formData();
-		const raw = { message: String(form.get('message') ?? ''), nickname: String(form.get('nickname') ?? ''), contact: String(form.get('contact') ?? ''), urgent: form.get('urgent') === null ? undefined : String(form.get('urgent')) };
+		// An unticked 緊急 box is not sent at all: `sent` keeps it undefined (not urgent) apart from a sent value.
+		const raw = formOf(staffEntryInput, await event.request.formData(), { sent: true });
 		const parsed = staffEntryInput.safeParse(raw);
 		if (!parsed.success) return fail(400, { values: { message: raw.message, nickname: raw.nickname, contact: raw.contact, urgent: raw.urgent !== undefined }, errors: fieldErrors<{ message?: string; nickname?: string; contact?: string; urgent?: string }>(parsed.error) });
 		const { urgent } = await recordStaffConsultation(scope, parsed.data);

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { countPage } from '$lib/server/staff/event-pages';
-import { recordTaps, undoTap, tapForm, AGE_BANDS, GENDERS } from '$lib/server/participation';
+import { recordTaps, undoTap, tapForm, undoForm, AGE_BANDS, GENDERS } from '$lib/server/participation';
 import { todayInTokyo } from '$lib/server/clock';
-import { queryOf, notice, uuid } from '$lib/server/boundary';
+import { queryOf, notice, uuid, formOf } from '$lib/server/boundary';
 
 /** `?program=` chosen, and after a tap without JavaScript `?done=tap&last=` its key; a bad value is ignored. */
 const pageQuery = z.object({ program: uuid.nullable().catch(null), done: notice(['tap']), last: uuid.nullable().catch(null) });
@@ -36,9 +36,7 @@ export const actions: Actions = {
 	tap: async (event) => {
 		const scope = requireOrganization(event, 'attendance.record');
 		const { organizationId } = scope;
-		const form = await event.request.formData();
-		const field = (name: string) => form.get(name) ?? undefined;
-		const parsed = tapForm.safeParse({ clientKey: field('clientKey'), programId: field('programId'), occurrenceId: field('occurrenceId'), ageBand: field('ageBand'), gender: field('gender'), visit: field('visit') });
+		const parsed = tapForm.safeParse(formOf(tapForm, await event.request.formData(), { sent: true }));
 		if (!parsed.success) return fail(400, { error: 'api.error.invalid' });
 		const tap = parsed.data;
 		const { programId, clientKey } = tap;
@@ -49,8 +47,7 @@ export const actions: Actions = {
 	/** Undo the caller's last tap on this device (the device names it); answered in place, with or without JavaScript. */
 	undo: async (event) => {
 		const scope = requireOrganization(event, 'attendance.record');
-		const form = await event.request.formData();
-		const undone = await undoTap(scope, { clientKey: String(form.get('clientKey') ?? '') });
+		const undone = await undoTap(scope, formOf(undoForm, await event.request.formData()));
 		if (!undone.ok) return fail(409, { undo: 'nothing' as const });
 		return { undo: 'undone' as const };
 	}

@@ -2,7 +2,7 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { fieldErrors, uuid, queryOf, notice, formOf } from '$lib/server/boundary';
+import { fieldErrors, uuid, queryOf, notice, formOf, sentFields } from '$lib/server/boundary';
 import { label, taxonomy } from '$lib/server/directory';
 import { draftReply, draftingOn } from '$lib/server/consultations';
 import { addNote, assignThread, messageInput, noteInput, openThread, replyToThread, setThreadStatus, setThreadTags, statusInput, tagsInput, THREAD_STATUSES, MESSAGE_MAX, NOTE_MAX, type ThreadRefusal } from '$lib/server/consultations';
@@ -101,7 +101,7 @@ export const actions: Actions = {
 async function consentAction(event: RequestEvent, act: (scope: OrganizationScope, form: FormData) => Promise<{ ok: true } | { ok: false; status: number; errors: Record<string, string> }>, done: string) {
 	const scope = requireOrganization(event, 'consultations.reply');
 	const form = await event.request.formData();
-	const values = Object.fromEntries([...form.keys()].map((k) => [k, form.getAll(k).map(String).join(',')]));
+	const values = sentFields(form);
 	const result = await act(scope, form);
 	if (!result.ok) return fail(result.status, { consent: { action: done, values, errors: result.errors } });
 	redirect(303, `/staff/orgs/${event.params.orgId}/consultations/${event.params.threadId}?consent=${done}#consent`);
