@@ -5,7 +5,7 @@
  * OpenAPI document.
  */
 import { z } from 'zod';
-import { badInput, defineEndpoint, error, overloaded, staffGuard, staffNotFound, staffSession, throttled, tooLarge, type Endpoint } from './endpoint';
+import { badInput, defineEndpoint, refusal, overloaded, staffGuard, staffNotFound, staffSession, throttled, tooLarge, type Endpoint } from './endpoint';
 import { CheckInRequest, CheckInResult, ConsultationCreated, ConsultationRequest, FinderQuery, idPathParams, LineWebhookDelivery, LineWebhookReceived, OpenApiDocument, Organization, orgPathParams, Program, ProgramPage, TapBatch, TapsResult } from './schemas';
 
 export const searchPrograms = defineEndpoint({
@@ -31,7 +31,7 @@ export const getProgram = defineEndpoint({
 	responses: {
 		200: { description: 'The program', json: Program },
 		400: badInput('Malformed id (code invalid_id)'),
-		404: error('No published program has this id (code not_found)'),
+		404: refusal('No published program has this id (code not_found)'),
 		503: overloaded()
 	}
 });
@@ -45,7 +45,7 @@ export const getOrganization = defineEndpoint({
 	responses: {
 		200: { description: 'The organisation', json: Organization },
 		400: badInput('Malformed id (code invalid_id)'),
-		404: error('No published organisation has this id (code not_found)'),
+		404: refusal('No published organisation has this id (code not_found)'),
 		503: overloaded()
 	}
 });
@@ -65,7 +65,7 @@ export const checkIn = defineEndpoint({
 		413: tooLarge,
 		...staffGuard,
 		404: staffNotFound('No such date in this organisation (Error, code no_occurrence), or a malformed orgId (GuardError)'),
-		409: error('Refused; the code says why: not_today, occurrence_cancelled, unknown_card, revoked, unknown_registration, registration_cancelled, waitlisted, other_occurrence'),
+		409: refusal('Refused; the code says why: not_today, occurrence_cancelled, unknown_card, revoked, unknown_registration, registration_cancelled, waitlisted, other_occurrence'),
 		503: overloaded()
 	}
 });
@@ -99,7 +99,7 @@ export const startConsultation = defineEndpoint({
 		201: { description: 'The thread was opened', json: ConsultationCreated },
 		400: badInput('Body not as described (code invalid_body, a detail per field)'),
 		413: tooLarge,
-		404: error('No organisation has this organization_id (code unknown_organization)'),
+		404: refusal('No organisation has this organization_id (code unknown_organization)'),
 		429: throttled('Too many consultations from this network (code throttled); try again after Retry-After seconds.'),
 		503: overloaded('The network has no consultation window yet (code no_window), or the server is busy (code overloaded; try again after Retry-After seconds).')
 	}
@@ -119,8 +119,8 @@ export const receiveLineWebhook = defineEndpoint({
 	responses: {
 		200: { description: 'The events were stored (or had been before)', json: LineWebhookReceived },
 		400: badInput('Signed, but not a LINE delivery (code invalid_body)'),
-		401: error('X-Line-Signature missing or not matching the body (code invalid_signature)'),
-		404: error('No LINE channel is configured (code not_found)'),
+		401: refusal('X-Line-Signature missing or not matching the body (code invalid_signature)'),
+		404: refusal('No LINE channel is configured (code not_found)'),
 		503: overloaded('The network has no consultation window yet (code no_window; LINE redelivers), or the server is busy (code overloaded).')
 	}
 });

@@ -70,30 +70,30 @@ export type ErrorStatusOf<E extends Endpoint> = { [S in StatusOf<E>]: z.output<t
 const retryAfter: Record<string, AnswerHeader> = { 'Retry-After': { description: 'Seconds to wait.', schema: z.int().nonnegative() } };
 
 /** An `Error` answer. */
-export const error = (description: string, headers?: Record<string, AnswerHeader>): Answer => ({ description, json: ApiError, ...(headers ? { headers } : {}) });
+export const refusal = (description: string, headers?: Record<string, AnswerHeader>): Answer => ({ description, json: ApiError, ...(headers ? { headers } : {}) });
 
 /** A control character in a parameter or an unreadable form body is refused before the route (hooks.server.ts). */
 const BOUNDARY = 'Input refused at the boundary (code control_character or unreadable_form)';
 
 /** 400: what the route itself refuses, and the boundary's refusal before it. */
-export const badInput = (what?: string): Answer => error(what ? `${what}, or ${BOUNDARY}` : BOUNDARY);
+export const badInput = (what?: string): Answer => refusal(what ? `${what}, or ${BOUNDARY}` : BOUNDARY);
 
 /** 413: a JSON body over the server's size limit is refused before the route (hooks.server.ts, boundary/input.ts). */
-export const tooLarge: Answer = error('The body is over the server’s size limit (BODY_SIZE_LIMIT, 1 MiB by default): code too_large');
+export const tooLarge: Answer = refusal('The body is over the server’s size limit (BODY_SIZE_LIMIT, 1 MiB by default): code too_large');
 
 /** 429 with Retry-After. */
-export const throttled = (description: string): Answer => error(description, retryAfter);
+export const throttled = (description: string): Answer => refusal(description, retryAfter);
 
 /** 503: what the production server answers before the app when it is full (scripts/serve.ts); a route with a 503 of its own says both. */
-export const overloaded = (description = 'The server is busy (admission control): error code `overloaded`; try again after Retry-After seconds.'): Answer => error(description, retryAfter);
+export const overloaded = (description = 'The server is busy (admission control): error code `overloaded`; try again after Retry-After seconds.'): Answer => refusal(description, retryAfter);
 
 /** Staff endpoints: the session cookie (`__Host-` prefixed over https). */
 export const staffSession: Security = [{ session: [] }, { sessionHttps: [] }];
 
 /** The session guard's answers for the staff endpoints: the platform's JSON error, never a redirect. */
 export const staffGuard = {
-	401: error('No session (Error, code unauthenticated).'),
-	403: error('The signed-in person may not record attendance in this organisation (Error, code forbidden), or holds a role whose second factor is not set up yet (Error, code second_factor_required).')
+	401: refusal('No session (Error, code unauthenticated).'),
+	403: refusal('The signed-in person may not record attendance in this organisation (Error, code forbidden), or holds a role whose second factor is not set up yet (Error, code second_factor_required).')
 } as const satisfies Partial<Record<Status, Answer>>;
 
 /** 404 from the operation (Error) or from the guard for a malformed organisation id (GuardError, or the HTML error page). */

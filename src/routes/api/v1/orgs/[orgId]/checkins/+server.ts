@@ -7,7 +7,8 @@ import { CHECK_IN_REFUSALS } from '$lib/server/api/schemas';
 
 /**
  * Check one person in (a phone at the door, or the benchmark): 201 checked in, 200 already, 4xx
- * refused. The guard reads the contract's `orgId` (404 when it is no UUID).
+ * refused. `orgId` is read by the guard, as on every staff route (404 when it is no UUID, as the
+ * contract declares).
  */
 export const POST: RequestHandler = async (event) => {
 	const scope = requireOrganization(event, 'attendance.record');
