@@ -1,18 +1,25 @@
 /**
- * JSON API responses: one error shape everywhere (the `Error` schema of the OpenAPI document),
- * never a stack trace; successful bodies typed by the schema the document declares for them.
+ * JSON API answers through the endpoint contracts (contracts.ts): a status the contract declares,
+ * a body of that status's schema (checked by TypeScript), one error shape everywhere (the `Error`
+ * schema of the OpenAPI document), never a stack trace.
  */
 import { json } from '@sveltejs/kit';
 import { errorResponse } from '../http';
 import type { z } from 'zod';
 import type { ApiError, ApiErrorDetail as ApiErrorDetailSchema, ApiOf } from './schemas';
+import type { Answer, AnswerOf, Endpoint, ErrorStatusOf, StatusOf } from './endpoint';
 
 export type ApiErrorDetail = ApiOf<typeof ApiErrorDetailSchema>;
 
-/** The only JSON error helper: `{error: {code, message, details}}`, not cached. */
+/** The JSON error helper: `{error: {code, message, details}}`, not cached (also for routes outside /api/v1). */
 export function apiError(status: number, code: string, message: string, details: ApiErrorDetail[] = []) {
 	const body: ApiOf<typeof ApiError> = { error: { code, message, details } };
 	return errorResponse(status, body.error.code, body.error.message, body.error.details);
+}
+
+/** An endpoint's `Error` answer, with a status its contract declares for one. */
+export function refuse<E extends Endpoint>(_endpoint: E, status: ErrorStatusOf<E>, code: string, message: string, details: ApiErrorDetail[] = []) {
+	return apiError(status, code, message, details);
 }
 
 /** Error details from zod issues: the dotted path of the field, the issue code, its message. */
@@ -21,16 +28,24 @@ export function issueDetails(issues: readonly z.core.$ZodIssue[], limit = 10): A
 }
 
 /**
- * A public, cacheable answer whose body is what `schema` describes (checked by TypeScript). A body
- * that states the data's licence (`license.url`) sends it as a link header too (RFC 4946).
+ * An endpoint's JSON answer with a status its contract declares, the body that status's schema. A
+ * staff endpoint's answer is private (the hooks add `cache-control: private, no-store`).
  */
-export function apiJson<S extends z.ZodType>(_schema: S, body: z.output<S>, maxAgeSeconds = 60) {
-	const license = (body as { license?: { url?: unknown } } | null)?.license;
-	const link: Record<string, string> = typeof license?.url === 'string' ? { link: `<${license.url}>; rel="license"` } : {};
-	return json(body, { headers: { 'cache-control': `public, max-age=${maxAgeSeconds}`, 'access-control-allow-origin': '*', ...link } });
+export function respond<E extends Endpoint, S extends StatusOf<E>>(_endpoint: E, status: S, body: AnswerOf<E, S>, headers: Record<string, string> = {}) {
+	return json(body, { status, headers });
 }
 
-/** A private answer for a signed-in staff member (the hooks add `cache-control: private, no-store`). */
-export function apiPrivateJson<S extends z.ZodType>(_schema: S, body: z.output<S>, status = 200) {
-	return json(body, { status });
+/**
+ * A public, cacheable 200 of an endpoint. A body that states the data's licence (`license.url`)
+ * sends it as a link header too (RFC 4946).
+ */
+export function respondPublic<E extends Endpoint & { responses: { 200: Answer } }>(endpoint: E, body: AnswerOf<E, 200>, maxAgeSeconds = 60) {
+	const license = (body as { license?: { url?: unknown } } | null)?.license;
+	const link: Record<string, string> = typeof license?.url === 'string' ? { link: `<${license.url}>; rel="license"` } : {};
+	return respond(endpoint, 200, body, { 'cache-control': `public, max-age=${maxAgeSeconds}`, 'access-control-allow-origin': '*', ...link });
+}
+
+/** The request headers a contract names (`headers`), parsed by its schema. */
+export function parseHeaders<S extends z.ZodObject>(schema: S, headers: Headers) {
+	return schema.safeParse(Object.fromEntries(Object.keys(schema.shape).map((name) => [name, headers.get(name) ?? undefined])));
 }

@@ -1,15 +1,18 @@
 /**
  * The JSON API's shapes as zod schemas: path parameters, request bodies and every response body.
- * Routes parse their input with these and build their answers typed from them (`ApiOf<…>`), and
- * the OpenAPI document (openapi.ts) is generated from the same schemas, so code, types and
- * document cannot drift apart. Request schemas owned by a module stay there (the finder's query
- * in directory/finder-query.ts, the tap batch in participation/headcount.ts).
+ * The endpoint contracts (contracts.ts) name them per status; routes parse their input with them
+ * and answer typed by them, and the OpenAPI document (openapi.ts) is generated from the same
+ * contracts, so code, types and document cannot drift apart. Request schemas owned by a module
+ * stay there and are registered here as they are (the finder's query in
+ * directory/finder-query.ts, the tap batch in participation/headcount.ts, LINE's delivery in
+ * consultations/line/webhook.ts).
  *
  * Each schema registered in `apiSchemas` becomes one entry of components/schemas (its id).
  */
 import { z } from 'zod';
 import { tapBatch, type CheckInResult as CheckInOutcome, type TapsOutcome } from '../participation';
-import { CONTACT_MAX, MESSAGE_MAX, NICKNAME_MAX, type StartRefusal } from '../consultations';
+import { CONTACT_MAX, lineCallbackSchema, MESSAGE_MAX, NICKNAME_MAX, type StartRefusal } from '../consultations';
+import { finderQuery } from '../directory';
 
 /** Schemas that become components/schemas/<id> in the document. */
 export const apiSchemas = z.registry<{ id: string }>();
@@ -37,6 +40,11 @@ export const JOIN_METHODS = ['no_registration', 'reservation', 'membership', 're
 export const DELIVERY_MODES = ['in_person', 'online', 'both'] as const;
 export const PROGRAM_STATUSES = ['active', 'ended', 'planned'] as const;
 export const PROGRAM_AUDIENCES = ['residents', 'supporters'] as const;
+
+// ── the finder's query ─────────────────────────────────────────────────────────────────────────
+
+/** The finder's own schema, with the lat/lng pairing (as dependentRequired). */
+export const FinderQuery = component('FinderQuery', finderQuery);
 
 // ── path parameters ────────────────────────────────────────────────────────────────────────────
 
@@ -301,7 +309,7 @@ export const CHECK_IN_REFUSALS = {
 } as const satisfies Record<Extract<CheckInOutcome, { ok: false }>['reason'], 400 | 404 | 409>;
 
 /** The tap batch is participation's own schema (countedAt is documented as a date-time string). */
-component('TapBatch', tapBatch, 'A batch of anonymous taps from a counting phone, 1–500.');
+export const TapBatch = component('TapBatch', tapBatch, 'A batch of anonymous taps from a counting phone, 1–500.');
 
 export const TapsResult = component(
 	'TapsResult',
@@ -357,14 +365,8 @@ export const CONSULTATION_REFUSALS = { unknown_organization: 404, no_window: 503
 
 // ── the LINE channel's webhook (issue 13) ───────────────────────────────────────────────────────
 
-export const LineWebhookDelivery = component(
-	'LineWebhookDelivery',
-	z.looseObject({
-		destination: z.string().describe('The bot’s user id.'),
-		events: z.array(z.looseObject({ type: z.string().describe('follow, unfollow and message are acted on; others are acknowledged.'), webhookEventId: z.string(), timestamp: z.number().int(), deliveryContext: z.looseObject({ isRedelivery: z.boolean() }).optional() })).max(100)
-	}),
-	'What the LINE platform posts (its CallbackRequest; the events as LINE documents them), signed with the channel secret.'
-);
+/** LINE's delivery is the webhook module's own schema (the part of each event it reads; others pass through). */
+export const LineWebhookDelivery = component('LineWebhookDelivery', lineCallbackSchema, 'What the LINE platform posts (its CallbackRequest; the events as LINE documents them), signed with the channel secret.');
 
 export const LineWebhookReceived = component(
 	'LineWebhookReceived',

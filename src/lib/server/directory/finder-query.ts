@@ -1,5 +1,6 @@
 /**
- * The finder's parameters, shared by the results page, the JSON API and the OpenAPI document.
+ * The finder's parameters, shared by the results page, the JSON API and the OpenAPI document
+ * (each field's description is its query parameter's there).
  * Unknown or malformed values are rejected with a reason (never silently dropped), so a link
  * with a typo says so instead of showing the wrong programs.
  */
@@ -25,36 +26,29 @@ const optionalText = (max: number) =>
 const languageCodes = taxonomy.languages.map((l) => l.code) as [string, ...string[]];
 
 const finderFields = z.object({
-	q: optionalText(MAX_QUERY_LENGTH),
-	life_stage: z.enum(codes('lifeStages')).optional(),
-	prefecture: optionalText(10),
-	city: optionalText(40),
-	form: z.enum(codes('forms')).optional(),
-	target: z.enum(codes('targets')).optional(),
-	weekday: z.enum(WEEKDAY_CODES).optional(),
-	when: z.enum(['now', 'today', 'weekend', 'next7']).optional(),
-	free: flag,
-	no_registration: flag,
-	language: z.enum(languageCodes).optional(),
-	online: flag,
-	lat: z.coerce.number().min(-90).max(90).optional(),
-	lng: z.coerce.number().min(-180).max(180).optional(),
-	/** A place name ("東京都/世田谷区" or "世田谷区") to measure distance from. */
-	near: optionalText(60),
-	/**
-	 * With a place: how far to look, in km from it (programs in the named 市区町村 or prefecture
-	 * count whatever their distance), or the place's whole prefecture. Default 10.
-	 */
-	radius: z.enum(['5', '10', '30', 'pref']).optional(),
-	sort: z.enum(['relevance', 'next', 'distance']).optional(),
-	/**
-	 * Whom the programs are for. Absent or `residents`: programs for residents, with the number of
-	 * supporters' programs that also match beside them; `supporters`: network meetings, 研修 and
-	 * the like for supporters and professionals; `all`: both.
-	 */
-	audience: z.enum(['residents', 'supporters', 'all']).optional(),
-	page: z.coerce.number().int().min(1).max(500).default(1),
-	per_page: z.coerce.number().int().min(1).max(100).default(20)
+	q: optionalText(MAX_QUERY_LENGTH).describe('Free text in Japanese or English (kana/kanji/width variants and synonyms are matched). At most 200 characters.'),
+	life_stage: z.enum(codes('lifeStages')).optional().describe('Life stage code (taxonomy life_stage). Programs for any age (all_ages) are included.'),
+	prefecture: optionalText(10).describe('都道府県, e.g. 東京都.'),
+	city: optionalText(40).describe('市区町村, e.g. 世田谷区.'),
+	form: z.enum(codes('forms')).optional().describe('取組のかたち code (taxonomy form).'),
+	target: z.enum(codes('targets')).optional().describe('届けたい人たち code (taxonomy target).'),
+	weekday: z.enum(WEEKDAY_CODES).optional().describe('RFC 5545 weekday: MO TU WE TH FR SA SU.'),
+	when: z.enum(['now', 'today', 'weekend', 'next7']).optional().describe('now (meeting at this moment), today, weekend (this Saturday and Sunday) or next7, in Asia/Tokyo, by next occurrence. Programs whose dates are not known follow the dated ones, with schedule_known false.'),
+	free: flag.describe('Only free programs (1/true).'),
+	no_registration: flag.describe('Only programs that need no booking (1/true).'),
+	language: z.enum(languageCodes).optional().describe('Language code.'),
+	online: flag.describe('Only programs one can join online (1/true).'),
+	lat: z.coerce.number().min(-90).max(90).optional().describe('Latitude to measure distance from. lat and lng go together: both or neither (else 400 with code lat_lng_pair).'),
+	lng: z.coerce.number().min(-180).max(180).optional().describe('Longitude to measure distance from. lat and lng go together: both or neither (else 400 with code lat_lng_pair).'),
+	near: optionalText(60).describe('A place name (市区町村 or 都道府県) to measure distance from.'),
+	radius: z.enum(['5', '10', '30', 'pref']).optional().describe('With a place: how far to look, in km from it (programs in the named 市区町村 or prefecture count whatever their distance), or the place’s whole prefecture. Default 10.'),
+	sort: z.enum(['relevance', 'next', 'distance']).optional().describe('relevance (default with q), next (default without q), or distance.'),
+	audience: z
+		.enum(['residents', 'supporters', 'all'])
+		.optional()
+		.describe('Whom the programs are for. Absent or residents: programs for residents, with the number of supporters’ programs that also match beside them (supporters_total); supporters: network meetings, 研修 and the like for supporters and professionals; all: both.'),
+	page: z.coerce.number().int().min(1).max(500).default(1).describe('Page number, from 1.'),
+	per_page: z.coerce.number().int().min(1).max(100).default(20).describe('Items per page, 1–100.')
 });
 
 /**

@@ -8,6 +8,8 @@ import { GET as listPrograms } from './programs/+server';
 import { GET as getProgram } from './programs/[id]/+server';
 import { GET as getOrganization } from './organizations/[id]/+server';
 import { GET as openapi } from './openapi.json/+server';
+import * as contracts from '$lib/server/api/contracts';
+import type { Endpoint } from '$lib/server/api/endpoint';
 
 let database: Database;
 beforeAll(async () => {
@@ -16,11 +18,20 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
+const CONTRACT_OF = new Map<unknown, Endpoint>([
+	[listPrograms, contracts.searchPrograms],
+	[getProgram, contracts.getProgram],
+	[getOrganization, contracts.getOrganization],
+	[openapi, contracts.getOpenApiDocument]
+]);
+
 // The handlers only read url, params and locals.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const call = async (handler: (e: any) => Response | Promise<Response>, path: string, params: Record<string, string> = {}) => {
 	const url = new URL(path, 'http://localhost');
 	const response = await handler({ url, params, locals: { locale: 'ja', largeText: false, requestId: 'test' }, request: new Request(url) });
+	// Every answer is one the handler's contract (and so the OpenAPI document) declares.
+	expect(Object.keys(CONTRACT_OF.get(handler)!.responses)).toContain(String(response.status));
 	return { status: response.status, body: await response.json() };
 };
 

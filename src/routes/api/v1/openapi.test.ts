@@ -1,10 +1,12 @@
 /**
- * The OpenAPI document against the code: every API route folder is in it, it is a valid OpenAPI
- * 3.1 document as far as can be checked offline (every $ref resolves, every path parameter is
- * declared, every schema compiles under JSON Schema 2020-12), and real answers of the built app
- * over HTTP match the schema the document declares for their path, method and status.
+ * The OpenAPI document against the code: every API route folder is in it, every route answers
+ * through the endpoint contract of its path and methods (the contracts the document is written
+ * from), it is a valid OpenAPI 3.1 document as far as can be checked offline (every $ref
+ * resolves, every path parameter is declared, every schema compiles under JSON Schema 2020-12),
+ * and real answers of the built app over HTTP have a status their contract declares and match the
+ * schema the document declares for their path, method and status.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020';
@@ -16,6 +18,10 @@ import { localDay } from '$lib/server/directory';
 import { issueCard } from '$lib/server/participation';
 import { systemScope } from '$lib/server/scope/system';
 import { openApiDocument } from '$lib/server/api/openapi';
+import * as contracts from '$lib/server/api/contracts';
+import type { Endpoint } from '$lib/server/api/endpoint';
+import { refuse, respond } from '$lib/server/api/respond';
+import { finderQuery } from '$lib/server/directory';
 
 type Json = Record<string, unknown>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,7 +33,12 @@ const BASE = 'https://tsunagu.test/schemas/';
 
 /** Route ids of every folder under src/routes/api with a +server.ts, as paths of the document (/api/v1 is the server URL). */
 function apiRoutePaths(): string[] {
-	const found: string[] = [];
+	return apiRouteFiles().map((r) => r.path);
+}
+
+/** Every +server.ts under src/routes/api (but /api/hsds), with its route id as a path of the document. */
+function apiRouteFiles(): Array<{ path: string; file: string }> {
+	const found: Array<{ path: string; file: string }> = [];
 	const walk = (dir: string) => {
 		for (const name of readdirSync(dir)) {
 			const full = path.join(dir, name);
@@ -36,12 +47,20 @@ function apiRoutePaths(): string[] {
 				if (full !== path.join(API_ROOT, 'hsds')) walk(full);
 			} else if (name === '+server.ts') {
 				const id = '/' + path.relative(ROUTES, dir).split(path.sep).join('/');
-				found.push(id.replace(/^\/api\/v1(?=\/)/, '').replace(/\[(\w+)\]/g, '{$1}'));
+				found.push({ path: id.replace(/^\/api\/v1(?=\/)/, '').replace(/\[(\w+)\]/g, '{$1}'), file: full });
 			}
 		}
 	};
 	if (existsSync(API_ROOT)) walk(API_ROOT);
-	return found.sort();
+	return found.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** The contracts module's exported contracts, by name. */
+const CONTRACTS = new Map(Object.entries(contracts as Record<string, unknown>).filter(([, v]) => typeof v === 'object' && v !== null && 'operationId' in v) as Array<[string, Endpoint]>);
+
+/** The contract of a path and method, as the tests name them (document path, lower-case method). */
+function contractOf(docPath: string, method: string): Endpoint | undefined {
+	return contracts.endpoints.find((e) => e.path === docPath && e.method.toLowerCase() === method);
 }
 
 /** Every `$ref` in the document, with where it was found. */
@@ -82,6 +101,47 @@ describe('the OpenAPI document', () => {
 		expect(routes.length).toBeGreaterThanOrEqual(6);
 		const documented = Object.keys(doc.paths).sort();
 		expect({ missing: routes.filter((r) => !documented.includes(r)), stale: documented.filter((p) => !routes.includes(p)) }).toEqual({ missing: [], stale: [] });
+	});
+
+	it('has a route for every contract, and each route answers through the contracts of its path and methods', () => {
+		// Every exported contract is in the document's list, once.
+		expect(contracts.endpoints.filter((e, i) => contracts.endpoints.indexOf(e) !== i)).toEqual([]);
+		expect([...CONTRACTS.values()].filter((e) => !contracts.endpoints.includes(e)).map((e) => e.operationId)).toEqual([]);
+		expect(CONTRACTS.size).toBe(contracts.endpoints.length);
+		const routes = apiRouteFiles();
+		for (const { path: routePath, file } of routes) {
+			const source = readFileSync(file, 'utf8');
+			const verbs = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]).sort();
+			const imported = [...source.matchAll(/import \{([^}]*)\} from '\$lib\/server\/api\/contracts'/g)].flatMap((m) => m[1].split(',').map((x) => x.trim().split(/\s+as\s+/)[0]));
+			const used = imported.map((name) => CONTRACTS.get(name));
+			expect(used, `${routePath}: imports ${imported.join(', ')}`).not.toContain(undefined);
+			expect(used.map((e) => `${e!.method} ${e!.path}`).sort(), routePath).toEqual(verbs.map((v) => `${v} ${routePath}`));
+		}
+		const routed = routes.flatMap((r) => r.path);
+		expect(contracts.endpoints.filter((e) => !routed.includes(e.path)).map((e) => e.path)).toEqual([]);
+	});
+
+	it('parses with the schemas the document describes (the same objects, no copies)', () => {
+		expect(contracts.searchPrograms.query).toBe(finderQuery);
+		expect(doc.paths['/programs'].get['x-query-schema']).toEqual({ $ref: '#/components/schemas/FinderQuery' });
+		for (const e of contracts.endpoints) {
+			const op = doc.paths[e.path][e.method.toLowerCase()];
+			expect(Object.keys(op.responses).sort(), e.operationId).toEqual(Object.keys(e.responses).sort());
+			if (e.body) expect(op.requestBody.content['application/json'].schema.$ref, e.operationId).toMatch(/^#\/components\/schemas\//);
+		}
+	});
+
+	it('lets a route answer only a status its contract declares, with that status’s body (checked by npm run check)', async () => {
+		// @ts-expect-error 409 is not an answer of GET /programs/{id}
+		expect(refuse(contracts.getProgram, 409, 'x', 'x').status).toBe(409);
+		// @ts-expect-error 200 of the check-in is a CheckInResult, not an Error
+		expect(refuse(contracts.checkIn, 200, 'x', 'x').status).toBe(200);
+		// @ts-expect-error 201 is not an answer of POST /orgs/{orgId}/taps
+		expect(respond(contracts.recordTaps, 201, { accepted: [], duplicates: [] }).status).toBe(201);
+		// @ts-expect-error the taps' answer has no `counted`
+		expect(respond(contracts.recordTaps, 200, { accepted: [], duplicates: [], counted: 1 }).status).toBe(200);
+		const answer = respond(contracts.recordTaps, 200, { accepted: ['a'], duplicates: [] });
+		expect(await answer.json()).toEqual({ accepted: ['a'], duplicates: [] });
 	});
 
 	it('is OpenAPI 3.1 with operations that answer something, and every $ref resolves', () => {
@@ -181,8 +241,9 @@ describe('real answers of the built app match the document', () => {
 		ajv = ajvFor(served);
 	});
 
-	/** The validator for the schema the served document declares for this answer. */
+	/** The validator for the schema the served document declares for this answer (which the contract declares). */
 	function declared(docPath: string, method: string, status: number, type = 'application/json'): ValidateFunction {
+		expect(Object.keys(contractOf(docPath, method)?.responses ?? {}), `${method} ${docPath}: the contract does not declare ${status}`).toContain(String(status));
 		const op = served.paths[docPath]?.[method];
 		expect(op, `${method} ${docPath}`).toBeTruthy();
 		const response = op.responses[String(status)];

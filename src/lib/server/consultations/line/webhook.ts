@@ -37,7 +37,7 @@ export const LINE_PERSON_ENTITY = 'line_person';
 const source = z.looseObject({ type: z.string(), userId: z.string().min(1).max(100).optional() });
 /** The part of every event this module reads (LINE's EventBase); unknown event types pass through unread. */
 const event = z.looseObject({
-	type: z.string(),
+	type: z.string().describe('follow, unfollow and message are acted on; others are acknowledged.'),
 	webhookEventId: z.string().min(1).max(100),
 	timestamp: z.number().int().nonnegative(),
 	mode: z.string().optional(),
@@ -48,7 +48,7 @@ const event = z.looseObject({
 	message: z.looseObject({ type: z.string(), id: z.string().optional(), text: z.string().transform(spaceForControlCharacters).optional() }).optional()
 });
 /** A delivery (LINE's CallbackRequest). LINE sends an empty `events` list to verify the webhook URL. */
-export const lineCallbackSchema = z.object({ destination: z.string(), events: z.array(event).max(100) });
+export const lineCallbackSchema = z.object({ destination: z.string().describe('The bot’s user id.'), events: z.array(event).max(100) });
 export type LineCallback = z.infer<typeof lineCallbackSchema>;
 type LineEvent = LineCallback['events'][number];
 

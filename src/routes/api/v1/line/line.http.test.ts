@@ -14,6 +14,7 @@ import { sql } from 'drizzle-orm';
 import { startApp, useApp, type RunningApp } from '../../../../../tests/helpers/app';
 import { withAccess } from '$lib/server/db/tenant';
 import { makeOccurrence, makeOrganizationWithProgram, makeRegistration } from '../../../../../tests/helpers/factories';
+import { receiveLineWebhook } from '$lib/server/api/contracts';
 
 const SECRET = 'test-channel-secret-5f1a2b3c4d5e6f70';
 const FIXTURES = path.resolve(import.meta.dirname, '../../../../../tests/fixtures/line');
@@ -82,7 +83,10 @@ async function post(base: string, body: unknown, signature: string | null | ((ra
 	const raw = JSON.stringify(body);
 	const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'LineBotWebhook/2.0' };
 	if (signature !== null) headers['x-line-signature'] = typeof signature === 'string' ? signature : signature(raw);
-	return fetch(`${base}/api/v1/line/webhook`, { method: 'POST', headers, body: raw });
+	const response = await fetch(`${base}/api/v1/line/webhook`, { method: 'POST', headers, body: raw });
+	// Whatever the webhook answers is an answer its contract (and so the OpenAPI document) declares.
+	expect(Object.keys(receiveLineWebhook.responses)).toContain(String(response.status));
+	return response;
 }
 
 /** Wait for the fake to have recorded what `found` looks for (answers go after the webhook's 200). */
