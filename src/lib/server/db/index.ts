@@ -12,10 +12,6 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { shareEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedServer } from './embedded';
 import { log } from '../log';
 import type { Pool } from './tx';
-import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
-
-/** Drizzle's handle, for the modules not yet converted to `Tx` / `Pool` / `Reader` (issue 12). */
-export type Db = NodePgDatabase;
 
 // The handle types and the row-level security context, through this door (tenant.ts, tx.ts).
 export { withAccess, asSystem, SYSTEM, ANONYMOUS, type AccessContext } from './tenant';
