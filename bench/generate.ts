@@ -13,7 +13,7 @@
  */
 import { getTableColumns, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { Db } from '../src/lib/server/db';
+import type { Pool, Tx } from '../src/lib/server/db';
 import { organizations, programs, locations, programLocations, programPartners, schedules, programUpcomingDates } from '../src/lib/server/directory/schema';
 import { organizationInput, type OrganizationInput, type ProgramInput, type LocationInput, type ScheduleInput } from '../src/lib/server/directory/model';
 import { locationRow, organizationRow, programRow, saveTaxonomies, scheduleRow } from '../src/lib/server/directory/save';
@@ -1253,7 +1253,8 @@ function rowsOf(input: OrganizationInput, ids: Rng, rows: Rows) {
 
 // ───────────────────────────────────────────────────────────── fast writes
 
-type Runner = Pick<Db, 'execute'>;
+/** The owner's handle (the pool or its transaction): what bulk writes need of it. */
+type Runner = Pick<Pool, 'execute'>;
 
 /** Column names of a table, by the TypeScript key (so a renamed column fails to compile, not to load). */
 function columnNames(table: PgTable): Map<string, string> {
@@ -1311,7 +1312,7 @@ function getTableName(table: PgTable): string {
  * unshared path costs a few milliseconds per rule (rrule.js plus one Intl.DateTimeFormat per
  * occurrence), which is minutes at this scale.
  */
-export async function rebuildUpcomingDates(db: Pick<Db, 'execute'>, today: string): Promise<{ rules: number; distinct: number; rows: number }> {
+export async function rebuildUpcomingDates(db: Runner, today: string): Promise<{ rules: number; distinct: number; rows: number }> {
 	const until = addDays(today, UPCOMING_HORIZON_DAYS);
 	const result = await db.execute<{
 		program_id: string;
@@ -1395,7 +1396,7 @@ const DIRECTORY_TABLES = ['organizations', 'locations', 'programs', 'program_loc
  * Replace the directory of `db` with a synthetic region. `db` must connect as the owner of the
  * tables (TRUNCATE, index rebuilds and ANALYZE are the owner's), e.g. `Database.adminUrl`.
  */
-export async function generateRegion(db: Db, sizes: RegionSizes, seed = 1, options: GenerateOptions | string = {}): Promise<GenerateReport> {
+export async function generateRegion(db: Pool, sizes: RegionSizes, seed = 1, options: GenerateOptions | string = {}): Promise<GenerateReport> {
 	if (typeof options === 'string') options = { today: options };
 	const log = options.log ?? (() => undefined);
 	const today = options.today ?? localDay(new Date(), 'Asia/Tokyo');
@@ -1419,7 +1420,8 @@ export async function generateRegion(db: Db, sizes: RegionSizes, seed = 1, optio
 	const orgCount = plan.programsPerOrg.length;
 	lap('plan');
 
-	await saveTaxonomies(db);
+	// The tables' owner needs no row-level security context: its pool stands in for the system's transaction.
+	await saveTaxonomies(db as unknown as Tx<'system'>);
 	const counts: Record<string, number> = { organizations: 0, programs: 0, locations: 0, program_locations: 0, program_partners: 0, schedules: 0 };
 	const upcoming = await db.transaction(async (tx) => {
 		await tx.execute(sql`set local maintenance_work_mem = '512MB'`);

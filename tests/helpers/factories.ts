@@ -24,7 +24,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../../src/lib/server/db';
+import type { Pool } from '../../src/lib/server/db';
+import { asSystemForStaff } from './contexts';
 import { asSystem } from '../../src/lib/server/db/tenant';
 import { createMemberOrganization, organizationIdBySlug, type NewOrganization } from '../../src/lib/server/directory/organizations';
 import { saveLocation, saveProgram, setProgramPublished, type LocationFields, type ProgramEdit } from '../../src/lib/server/directory/listings';
@@ -50,7 +51,7 @@ export function uniqueTag(): string {
 const today = () => localDay(new Date(), 'Asia/Tokyo');
 
 /** A published organisation (directory's createMemberOrganization). */
-export async function makeOrganization(db: Db, input: Partial<NewOrganization> = {}): Promise<string> {
+export async function makeOrganization(db: Pool, input: Partial<NewOrganization> = {}): Promise<string> {
 	return asSystem(db, (tx) => createMemberOrganization(tx, { name: `試験団体${uniqueTag()}`, prefecture: '東京都', city: '荒川区', description: '', ...input }));
 }
 
@@ -62,14 +63,14 @@ export async function makeOrganization(db: Db, input: Partial<NewOrganization> =
  * chosen only at a start-up with the demo region on. Who is secretariat is a membership (a
  * `secretariat_admin` there), which the test gives.
  */
-export async function makeSecretariatOrganization(db: Db): Promise<string> {
+export async function makeSecretariatOrganization(db: Pool): Promise<string> {
 	return asSystem(db, async (tx) => (await organizationIdBySlug(tx, 'network-secretariat')) ?? createMemberOrganization(tx, { name: 'ネットワーク事務局', slug: 'network-secretariat' }));
 }
 
 /** A place of the organisation (directory's saveLocation). */
-export async function makePlace(db: Db, organizationId: string, fields: Partial<LocationFields> = {}, day = today()): Promise<string> {
+export async function makePlace(db: Pool, organizationId: string, fields: Partial<LocationFields> = {}, day = today()): Promise<string> {
 	const input: LocationFields = { name: `試験会場${uniqueTag()}`, prefecture: '東京都', city: '荒川区', line: null, postalCode: null, lat: null, lng: null, accessibility: null, transport: null, ...fields };
-	const saved = await asSystem(db, (tx) => saveLocation(tx, organizationId, null, input, day));
+	const saved = await asSystemForStaff(db, (tx) => saveLocation(tx, organizationId, null, input, day));
 	if (!saved) throw new Error('makePlace: the organisation does not exist');
 	return saved.id;
 }
@@ -88,10 +89,10 @@ export interface ProgramOptions {
 }
 
 /** A program of the organisation (directory's saveProgram, then setProgramPublished). */
-export async function makeProgram(db: Db, organizationId: string, options: ProgramOptions = {}): Promise<string> {
+export async function makeProgram(db: Pool, organizationId: string, options: ProgramOptions = {}): Promise<string> {
 	const base = programEdit({ title: `試験プログラム${uniqueTag()}`, ...options.edit }, options.schedule ?? {});
 	const edit: ProgramEdit = options.schedule === null ? { ...base, schedules: [] } : base;
-	return asSystem(db, async (tx) => {
+	return asSystemForStaff(db, async (tx) => {
 		const saved = await saveProgram(tx, organizationId, null, edit, options.placeIds ?? [], options.today ?? today());
 		if (!saved.ok) throw new Error(`makeProgram: ${saved.reason}`);
 		if (options.published !== false) await setProgramPublished(tx, organizationId, saved.value.programId, true);
@@ -100,7 +101,7 @@ export async function makeProgram(db: Db, organizationId: string, options: Progr
 }
 
 /** An organisation with one place and one published program held there (a fresh "tenant" for a test). */
-export async function makeOrganizationWithProgram(db: Db, options: ProgramOptions & { organization?: Partial<NewOrganization> } = {}) {
+export async function makeOrganizationWithProgram(db: Pool, options: ProgramOptions & { organization?: Partial<NewOrganization> } = {}) {
 	const organizationId = await makeOrganization(db, options.organization);
 	const placeId = await makePlace(db, organizationId);
 	const programId = await makeProgram(db, organizationId, { ...options, placeIds: options.placeIds ?? [placeId] });
@@ -110,17 +111,17 @@ export async function makeOrganizationWithProgram(db: Db, options: ProgramOption
 export type OccurrenceOptions = Partial<Omit<OneOffInput, 'programId'>> & { inDays?: number };
 
 /** A one-off dated session of the program (events' createOneOff); a week from now, open, no capacity, unless told. */
-export async function makeOccurrence(db: Db, organizationId: string, programId: string, options: OccurrenceOptions = {}): Promise<OccurrenceRow> {
+export async function makeOccurrence(db: Pool, organizationId: string, programId: string, options: OccurrenceOptions = {}): Promise<OccurrenceRow> {
 	const { inDays = 7, ...rest } = options;
 	const startsAt = rest.startsAt ?? new Date(Date.now() + inDays * 86_400_000);
-	return asSystem(db, (tx) => createOneOff(tx, organizationId, { kind: 'session', registrationOpen: true, capacity: null, capacityUnit: 'people', endsAt: null, locationId: null, title: null, note: null, ...rest, programId, startsAt }));
+	return asSystemForStaff(db, (tx) => createOneOff(tx, organizationId, { kind: 'session', registrationOpen: true, capacity: null, capacityUnit: 'people', endsAt: null, locationId: null, title: null, note: null, ...rest, programId, startsAt }));
 }
 
 /**
  * The dated sessions of a scheduled program, made from its schedules as the nightly job makes them
  * (events' syncOccurrences, counted from `day`), earliest first.
  */
-export async function makeScheduledDates(db: Db, programId: string, day = today()): Promise<OccurrenceRow[]> {
+export async function makeScheduledDates(db: Pool, programId: string, day = today()): Promise<OccurrenceRow[]> {
 	return runIn(systemScope(db, 'test:makeScheduledDates'), async (tx) => {
 		await syncOccurrences(tx, day, [programId]);
 		return tx.select().from(occurrences).where(eq(occurrences.programId, programId)).orderBy(asc(occurrences.startsAt));
@@ -132,7 +133,7 @@ export async function makeScheduledDates(db: Db, programId: string, day = today(
  * without settings has them), applied to its dates from `fromDay` that follow the program, as
  * saving the settings page applies them (events' applyProgramDefaults) but without its audit record.
  */
-export async function makeRegistrationDefaults(db: Db, organizationId: string, programId: string, defaults: Partial<RegistrationDefaults>, fromDay = today()): Promise<void> {
+export async function makeRegistrationDefaults(db: Pool, organizationId: string, programId: string, defaults: Partial<RegistrationDefaults>, fromDay = today()): Promise<void> {
 	await asSystem(db, async (tx) => {
 		await tx.insert(programRegistrationSettings).values({ ...NO_DEFAULTS, ...defaults, programId, organizationId });
 		await applyProgramDefaults(tx, { programIds: [programId], fromDay });
@@ -143,8 +144,8 @@ export async function makeRegistrationDefaults(db: Db, organizationId: string, p
  * One date's settings changed by hand as staff change them (events' setOccurrenceSettings): the
  * given fields over the date's own, and the date stops following its program's defaults.
  */
-export async function setDateSettings(db: Db, occurrenceId: string, changes: Partial<OccurrenceSettings>): Promise<OccurrenceRow> {
-	return asSystem(db, async (tx) => {
+export async function setDateSettings(db: Pool, occurrenceId: string, changes: Partial<OccurrenceSettings>): Promise<OccurrenceRow> {
+	return asSystemForStaff(db, async (tx) => {
 		const date = await occurrenceById(tx, occurrenceId);
 		if (!date) throw new Error('setDateSettings: no such date');
 		const { kind, registrationOpen, capacity, capacityUnit } = date;
@@ -154,7 +155,7 @@ export async function setDateSettings(db: Db, occurrenceId: string, changes: Par
 }
 
 /** Audit records as the modules write them (audit's recordAudit), in this order, in one transaction: entries for a test of the log's readers. */
-export async function makeAuditEvents(db: Db, entries: Array<{ origin: AuditOrigin; entry: AuditEntry }>): Promise<void> {
+export async function makeAuditEvents(db: Pool, entries: Array<{ origin: AuditOrigin; entry: AuditEntry }>): Promise<void> {
 	await asSystem(db, async (tx) => {
 		for (const { origin, entry } of entries) await recordAudit(tx, origin, entry);
 	});
@@ -165,7 +166,7 @@ export async function makeAuditEvents(db: Db, entries: Array<{ origin: AuditOrig
  * which reads or makes the active data key): for a test that places that row itself and wants the
  * pages to open it.
  */
-export async function sealedFor(db: Db, plaintext: string, context: SealContext): Promise<string> {
+export async function sealedFor(db: Pool, plaintext: string, context: SealContext): Promise<string> {
 	return asSystem(db, (tx) => encryptText(tx, plaintext, context));
 }
 
@@ -173,12 +174,12 @@ export async function sealedFor(db: Db, plaintext: string, context: SealContext)
  * A resident's scope on this test's database, as the guard's `residentScope` makes one for a request
  * (which reads the app's database; a test may hold its own).
  */
-export function residentOn(db: Db, origin: Partial<AuditOrigin> = {}): ResidentScope {
+export function residentOn(db: Pool, origin: Partial<AuditOrigin> = {}): ResidentScope {
 	return mintResidentScope(db, { actorUserId: null, ip: '192.0.2.1', userAgent: 'vitest', ...origin });
 }
 
 /** A registration for the occurrence as a resident makes it (events' register); the program must be published. */
-export async function makeRegistration(db: Db, occurrenceId: string, input: Partial<RegistrationInput> & { answers?: AnswerDocument } = {}): Promise<Registered> {
+export async function makeRegistration(db: Pool, occurrenceId: string, input: Partial<RegistrationInput> & { answers?: AnswerDocument } = {}): Promise<Registered> {
 	const tag = uniqueTag();
 	const { answers = null, ...fields } = input;
 	const outcome = await register(residentOn(db), { occurrenceId, registration: { name: `参加者${tag}`, contact: `p-${tag}@example.org`, groupSize: 1, needs: '', card: '', consent: 'on', submissionKey: `factory-${tag}-aaaaaaaaaaaaaaaa`, ...fields }, cardId: null, answers });

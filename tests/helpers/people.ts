@@ -9,7 +9,7 @@
  * (`makeSecretariatOrganization`). None of it is demo data.
  */
 import { eq } from 'drizzle-orm';
-import type { Database, Db } from '../../src/lib/server/db';
+import type { Database, Pool } from '../../src/lib/server/db';
 import { asSystem } from '../../src/lib/server/db/tenant';
 import { createSession, createUser } from '../../src/lib/server/auth';
 import { users } from '../../src/lib/server/auth/schema';
@@ -36,7 +36,7 @@ export interface Cast {
 const PASSWORD = 'correct horse battery staple';
 
 /** An account with no role anywhere (auth's createUser), not signed in: someone who manages only their own account. */
-export async function makeAccount(db: Db, account: { email: string; password: string; displayName?: string; secondFactor?: boolean }): Promise<string> {
+export async function makeAccount(db: Pool, account: { email: string; password: string; displayName?: string; secondFactor?: boolean }): Promise<string> {
 	return asSystem(db, async (tx) => {
 		const id = await createUser(tx, account.email, account.displayName ?? 'テスト', account.password);
 		// Enrolled as the cast's counsellors are: the login then asks for the second factor.
@@ -46,7 +46,7 @@ export async function makeAccount(db: Db, account: { email: string; password: st
 }
 
 /** A person with a role in the organisation (auth's createUser, network's setMembership), not signed in: a member of a test's own organisation. */
-export async function makeMember(db: Db, organizationId: string, role: Role, email: string): Promise<string> {
+export async function makeMember(db: Pool, organizationId: string, role: Role, email: string): Promise<string> {
 	return asSystem(db, async (tx) => {
 		const id = await createUser(tx, email, email.split('@')[0], PASSWORD);
 		await setMembership(tx, organizationId, id, role, null);

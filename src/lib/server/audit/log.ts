@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import type { AuditEntry, AuditOrigin } from './index';
 import { AT_FORMAT, auditRowHash, type ChainedRow } from './chain';
 import { UUID } from '../boundary';
@@ -80,7 +80,7 @@ export function auditRowFor(origin: AuditOrigin, entry: AuditEntry): Omit<Chaine
 }
 
 /** Append one event to the chain, inside the caller's transaction (see the door, ./index.ts). */
-export async function recordAudit(tx: Db, origin: AuditOrigin, entry: AuditEntry): Promise<void> {
+export async function recordAudit(tx: Tx, origin: AuditOrigin, entry: AuditEntry): Promise<void> {
 	// Outside a transaction the head's lock would end with the first statement and appends race.
 	if (!(tx instanceof PgTransaction)) throw new AuditEntryError('recordAudit must run inside a transaction (withAccess / asSystem)');
 	const fields = auditRowFor(origin, entry);

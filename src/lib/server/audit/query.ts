@@ -10,7 +10,7 @@
  */
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { auditEvents } from './schema';
 import { isDayInRange, UUID } from '../boundary';
 
@@ -171,7 +171,7 @@ function conditions(filters: AuditFilters): SQL[] {
 	return where;
 }
 
-async function existsBeyond(tx: Db, where: SQL[], beyond: SQL): Promise<boolean> {
+async function existsBeyond(tx: Tx, where: SQL[], beyond: SQL): Promise<boolean> {
 	const rows = await tx
 		.select({ id: auditEvents.id })
 		.from(auditEvents)
@@ -181,7 +181,7 @@ async function existsBeyond(tx: Db, where: SQL[], beyond: SQL): Promise<boolean>
 }
 
 /** One page of events, newest first, with the names `names` gives for their ids. */
-export async function listAuditEvents(tx: Db, filters: AuditFilters, page: AuditPageRequest = {}, names: AuditNamer = noAuditNames): Promise<AuditEventPage> {
+export async function listAuditEvents(tx: Tx, filters: AuditFilters, page: AuditPageRequest = {}, names: AuditNamer = noAuditNames): Promise<AuditEventPage> {
 	const limit = Math.min(Math.max(1, page.limit ?? AUDIT_PAGE_SIZE), AUDIT_EXPORT_LIMIT);
 	const where = conditions(filters);
 	const forward = page.after !== undefined;

@@ -6,7 +6,7 @@
  * caught by comparing the head with a copy kept elsewhere: the verifier reports it for that.)
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Pool } from '../db';
 import { asSystem } from '../db';
 import { AT_FORMAT, GENESIS_HASH, auditRowHash } from './chain';
 
@@ -39,7 +39,7 @@ type StoredRow = {
 	hash: string;
 };
 
-async function rowsAfter(db: Db, afterId: string, limit: number): Promise<StoredRow[]> {
+async function rowsAfter(db: Pool, afterId: string, limit: number): Promise<StoredRow[]> {
 	// The read runs as the platform, so row-level security shows every organisation's rows.
 	const result = await asSystem(db, (tx) =>
 		tx.execute<StoredRow>(sql`
@@ -50,19 +50,19 @@ async function rowsAfter(db: Db, afterId: string, limit: number): Promise<Stored
 	return result.rows;
 }
 
-async function readHead(db: Db): Promise<{ lastId: string; lastHash: string } | null> {
+async function readHead(db: Pool): Promise<{ lastId: string; lastHash: string } | null> {
 	const result = await asSystem(db, (tx) => tx.execute<{ last_id: string; last_hash: string }>(sql`select last_id::text as last_id, last_hash from audit_chain where id = 1`));
 	const row = result.rows[0];
 	return row ? { lastId: row.last_id, lastHash: row.last_hash } : null;
 }
 
-async function firstIdAfter(db: Db, id: string): Promise<number> {
+async function firstIdAfter(db: Pool, id: string): Promise<number> {
 	const result = await asSystem(db, (tx) => tx.execute<{ id: string }>(sql`select min(id)::text as id from audit_events where id > ${id}::bigint`));
 	return Number(result.rows[0]?.id ?? id);
 }
 
 /** Walk the whole log in id order, in batches, and check it against its head. */
-export async function verifyAuditChain(db: Db, options: { batchSize?: number } = {}): Promise<AuditChainReport> {
+export async function verifyAuditChain(db: Pool, options: { batchSize?: number } = {}): Promise<AuditChainReport> {
 	const batchSize = options.batchSize ?? 2000;
 	let prevHash = GENESIS_HASH;
 	let lastId = '0';

@@ -5,7 +5,7 @@
  * name the people and organisations are network's (`networkAuditPage`, `organizationAuditPage`
  * and their CSVs), since the names are other modules'.
  */
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { errorResponse } from '../http';
 import { translate, type Locale, type MessageKey } from '../../i18n';
 import { ja } from '../../i18n/ja';
@@ -88,7 +88,7 @@ function present(locale: Locale, scope: AuditLog, values: Partial<Record<AuditQu
 }
 
 /** The viewer page's data. Bad filters come back as messages per field, with no rows. */
-export async function auditPageData(tx: Db, parsed: ParsedAuditQuery, locale: Locale, scope: AuditLog, names: AuditNamer) {
+export async function auditPageData(tx: Tx<'organization' | 'secretariat'>, parsed: ParsedAuditQuery, locale: Locale, scope: AuditLog, names: AuditNamer) {
 	const values = { ...parsed.values };
 	if (scope.organizationId) delete values.org;
 	const errors: Partial<Record<AuditQueryParam, string>> = {};
@@ -128,7 +128,7 @@ function tokyoStamp(now: Date): string {
  * The CSV download: the same filters as the page (paging ignored), at most AUDIT_EXPORT_LIMIT rows.
  * Downloading is itself recorded (audit.export), in the same transaction as the read.
  */
-export async function auditCsvResponse(tx: Db, origin: AuditOrigin, parsed: ParsedAuditQuery, locale: Locale, scope: AuditLog, names: AuditNamer, now = new Date()): Promise<Response> {
+export async function auditCsvResponse(tx: Tx<'organization' | 'secretariat'>, origin: AuditOrigin, parsed: ParsedAuditQuery, locale: Locale, scope: AuditLog, names: AuditNamer, now = new Date()): Promise<Response> {
 	if (!parsed.ok) {
 		return errorResponse(
 			400,

@@ -11,7 +11,7 @@
  * expected refusal as a value.
  */
 import { and, eq, gt, gte, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { recordAudit, type AuditOrigin } from '../audit';
 import { emailTokens, sessions, users, type TokenPurpose } from './schema';
 import { hashPassword, verifyPassword } from './password';
@@ -99,7 +99,7 @@ export async function completeSecondFactor(pool: Pool, throttle: Throttle, pendi
 }
 
 /** An e-mailed link: stored as a digest, single use, with an expiry. */
-export async function createEmailToken(tx: Db, purpose: TokenPurpose, fields: { email: string; userId?: string | null; organizationId?: string | null; role?: string | null; createdBy?: string | null }, lifetimeMs: number): Promise<string> {
+export async function createEmailToken(tx: Tx<'organization' | 'secretariat' | 'system'>, purpose: TokenPurpose, fields: { email: string; userId?: string | null; organizationId?: string | null; role?: string | null; createdBy?: string | null }, lifetimeMs: number): Promise<string> {
 	const token = newToken();
 	await tx.insert(emailTokens).values({
 		id: tokenDigest(token),
@@ -122,7 +122,7 @@ export async function findEmailToken(pool: Pool, purpose: TokenPurpose, token: s
 	return beforeSignIn(pool, 'link', (tx) => usableEmailToken(tx, purpose, token));
 }
 
-async function usableEmailToken(tx: Db, purpose: TokenPurpose, token: string): Promise<EmailTokenRow | null> {
+async function usableEmailToken(tx: Tx<'system'>, purpose: TokenPurpose, token: string): Promise<EmailTokenRow | null> {
 	const [row] = await tx
 		.select()
 		.from(emailTokens)
@@ -131,7 +131,7 @@ async function usableEmailToken(tx: Db, purpose: TokenPurpose, token: string): P
 }
 
 /** Mark a token used inside `tx`; false if someone else used it first. */
-export async function consumeEmailToken(tx: Db, id: string): Promise<boolean> {
+export async function consumeEmailToken(tx: Tx<'system'>, id: string): Promise<boolean> {
 	const used = await tx
 		.update(emailTokens)
 		.set({ usedAt: new Date() })
@@ -152,7 +152,7 @@ export async function userIdByEmail(pool: Pool, email: string): Promise<string |
 }
 
 /** Create an account (from an accepted invitation). Runs in the caller's platform transaction. */
-export async function createUser(tx: Db, email: string, displayName: string, password: string): Promise<string> {
+export async function createUser(tx: Tx<'system'>, email: string, displayName: string, password: string): Promise<string> {
 	const [row] = await tx
 		.insert(users)
 		.values({ email: normalizeEmail(email), displayName: displayName.trim(), passwordHash: await hashPassword(password) })
@@ -336,7 +336,7 @@ export async function turnOffTotp(scope: AccountScope, throttle: Throttle, passw
 }
 
 /** Names and addresses of people, as the caller's context allows (own organisations' members). */
-export async function peopleByIds(tx: Db, ids: readonly string[]) {
+export async function peopleByIds(tx: Tx, ids: readonly string[]) {
 	if (ids.length === 0) return new Map<string, { displayName: string; email: string; totpEnabled: boolean }>();
 	const rows = await tx
 		.select({ id: users.id, displayName: users.displayName, email: users.email, totpEnabledAt: users.totpEnabledAt })
@@ -351,7 +351,7 @@ export async function emailsOf(pool: Pool, ids: readonly string[]): Promise<stri
 }
 
 /** Invitations of an organisation not yet accepted (the caller's context decides which show). */
-export async function pendingInvitations(tx: Db, organizationId: string) {
+export async function pendingInvitations(tx: Tx<'organization'>, organizationId: string) {
 	return tx
 		.select({ id: emailTokens.id, email: emailTokens.email, role: emailTokens.role, expiresAt: emailTokens.expiresAt, createdAt: emailTokens.createdAt })
 		.from(emailTokens)
@@ -360,7 +360,7 @@ export async function pendingInvitations(tx: Db, organizationId: string) {
 }
 
 /** The pending invitation a link's token opens and the account its address already has, in the caller's transaction. */
-export async function openInvitation(tx: Db, token: string): Promise<{ row: EmailTokenRow; existingUserId: string | null } | null> {
+export async function openInvitation(tx: Tx<'system'>, token: string): Promise<{ row: EmailTokenRow; existingUserId: string | null } | null> {
 	if (!isTokenShaped(token)) return null;
 	const row = await usableEmailToken(tx, 'invitation', token);
 	if (!row) return null;
@@ -372,7 +372,7 @@ export async function openInvitation(tx: Db, token: string): Promise<{ row: Emai
 }
 
 /** End every unused invitation for `role` (a fresh set-up link voids the earlier ones). */
-export async function voidInvitationsFor(tx: Db, role: string): Promise<void> {
+export async function voidInvitationsFor(tx: Tx<'system'>, role: string): Promise<void> {
 	await tx
 		.update(emailTokens)
 		.set({ usedAt: new Date() })
@@ -380,7 +380,7 @@ export async function voidInvitationsFor(tx: Db, role: string): Promise<void> {
 }
 
 /** Whether an invitation for `role`, still open, was issued at or after `since`. */
-export async function invitationIssuedSince(tx: Db, role: string, since: Date): Promise<boolean> {
+export async function invitationIssuedSince(tx: Tx<'system'>, role: string, since: Date): Promise<boolean> {
 	const rows = await tx
 		.select({ id: emailTokens.id })
 		.from(emailTokens)
@@ -390,7 +390,7 @@ export async function invitationIssuedSince(tx: Db, role: string, since: Date): 
 }
 
 /** Withdraw an invitation of `organizationId`; false when there is no such pending one. */
-export async function revokeInvitation(tx: Db, organizationId: string, id: string): Promise<boolean> {
+export async function revokeInvitation(tx: Tx<'organization'>, organizationId: string, id: string): Promise<boolean> {
 	const revoked = await tx
 		.update(emailTokens)
 		.set({ usedAt: new Date() })

@@ -6,7 +6,9 @@ import { Secret, TOTP } from 'otpauth';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
-import { asSystem, withAccess } from '../db/tenant';
+import { asSystem } from '../db/tenant';
+import type { Tx } from '../db';
+import { onOwnAccount } from '../../../../tests/helpers/contexts';
 import { setMembership } from '../network';
 import { recoveryCodes, sessions, users } from './schema';
 import { mintAccountScope } from '../scope/scope';
@@ -197,7 +199,7 @@ describe('two-factor login', () => {
 		const secret = newTotpSecret();
 		const now = Date.now();
 		const step = matchingStep(secret, email, codeAt(secret, email, now), now)!;
-		const recovery = await withAccess(database.db, { userId: id }, (tx) => enableTotp(tx, id, secret, step - 2));
+		const recovery = await onOwnAccount(database.db, id, (tx) => enableTotp(tx, id, secret, step - 2));
 		return { id, secret, recovery };
 	}
 
@@ -254,7 +256,7 @@ describe('two-factor login', () => {
 describe('the enrolment key', () => {
 	it('is made and kept by the server, sealed, the same at each reload until enrolment or a new key is asked for', async () => {
 		const id = await newUser('pending@example.org');
-		const inContext = <T>(fn: (tx: Parameters<Parameters<typeof withAccess>[2]>[0]) => Promise<T>) => withAccess(database.db, { userId: id }, fn);
+		const inContext = <T>(fn: (tx: Tx<'account'>) => Promise<T>) => onOwnAccount(database.db, id, fn);
 		const first = (await inContext((tx) => pendingTotpSecret(tx, id)))!;
 		expect(first.created).toBe(true);
 		expect(first.secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -321,15 +323,15 @@ describe('the second-factor operations of /account/2fa', () => {
 
 	it('new recovery codes need the password: missing or wrong, the old codes stay and the refusal is recorded', async () => {
 		const id = await newUser('codes-op@example.org');
-		const old = await withAccess(database.db, { userId: id }, (tx) => replaceRecoveryCodes(tx, id));
+		const old = await onOwnAccount(database.db, id, (tx) => replaceRecoveryCodes(tx, id));
 		expect(await newRecoveryCodes(accountOf(id), throttle, '')).toEqual({ ok: false, reason: 'missing' });
 		expect(await newRecoveryCodes(accountOf(id), throttle, 'not the password at all')).toEqual({ ok: false, reason: 'wrong' });
 		expect(await auditActions(id)).toEqual(['account.recovery_codes_refused', 'account.recovery_codes_refused']);
-		expect(await withAccess(database.db, { userId: id }, (tx) => useRecoveryCode(tx, id, old[0]))).toBe(true);
+		expect(await onOwnAccount(database.db, id, (tx) => useRecoveryCode(tx, id, old[0]))).toBe(true);
 
 		const fresh = await newRecoveryCodes(accountOf(id), throttle, PASSWORD);
 		expect(fresh.ok && fresh.value).toHaveLength(10);
-		expect(await withAccess(database.db, { userId: id }, (tx) => useRecoveryCode(tx, id, old[1]))).toBe(false);
+		expect(await onOwnAccount(database.db, id, (tx) => useRecoveryCode(tx, id, old[1]))).toBe(false);
 		expect((await auditActions(id)).at(-1)).toBe('account.recovery_codes');
 	});
 });
@@ -340,10 +342,10 @@ describe('recovery codes', () => {
 
 	async function withCodes(email: string) {
 		const id = await newUser(email);
-		const codes = await withAccess(database.db, { userId: id }, (tx) => replaceRecoveryCodes(tx, id));
+		const codes = await onOwnAccount(database.db, id, (tx) => replaceRecoveryCodes(tx, id));
 		return { id, codes };
 	}
-	const use = (id: string, code: string) => withAccess(database.db, { userId: id }, (tx) => useRecoveryCode(tx, id, code));
+	const use = (id: string, code: string) => onOwnAccount(database.db, id, (tx) => useRecoveryCode(tx, id, code));
 
 	it('carry at least 80 bits each, in groups of four, without look-alike characters', async () => {
 		const { codes } = await withCodes('codes-format@example.org');
@@ -382,19 +384,19 @@ describe('recovery codes', () => {
 		expect(await use(id, fullWidth(codes[3]).replace(/-/g, 'ー'))).toBe(true);
 		expect(await use(id, codes[4].slice(0, -1) + (codes[4].endsWith('a') ? 'b' : 'a'))).toBe(false);
 		expect(await use(id, '')).toBe(false);
-		expect(await withAccess(database.db, { userId: id }, (tx) => recoveryCodeStatus(tx, id))).toEqual({ remaining: 6, legacy: 0 });
+		expect(await onOwnAccount(database.db, id, (tx) => recoveryCodeStatus(tx, id))).toEqual({ remaining: 6, legacy: 0 });
 	});
 
 	it('of the old short format keep working once until new codes are made, and are counted as old', async () => {
 		const id = await newUser('codes-legacy@example.org');
 		await asSystem(database.db, (tx) => tx.update(users).set({ totpEnabledAt: new Date() }).where(eq(users.id, id)));
 		await asSystem(database.db, (tx) => tx.insert(recoveryCodes).values(['4k7m9qx2', 'abcd2345'].map((c) => ({ userId: id, codeHash: tokenDigest(c) }))));
-		const status = () => withAccess(database.db, { userId: id }, (tx) => recoveryCodeStatus(tx, id));
+		const status = () => onOwnAccount(database.db, id, (tx) => recoveryCodeStatus(tx, id));
 		expect(await status()).toEqual({ remaining: 2, legacy: 2 });
 		expect(await use(id, '4K7M-9QX2')).toBe(true);
 		expect(await use(id, '4k7m-9qx2')).toBe(false);
 		expect(await status()).toEqual({ remaining: 1, legacy: 1 });
-		await withAccess(database.db, { userId: id }, (tx) => replaceRecoveryCodes(tx, id));
+		await onOwnAccount(database.db, id, (tx) => replaceRecoveryCodes(tx, id));
 		expect(await use(id, 'abcd-2345')).toBe(false);
 		expect(await status()).toEqual({ remaining: 10, legacy: 0 });
 	});
@@ -433,7 +435,7 @@ describe('a TOTP secret that no longer decrypts', () => {
 		const secret = newTotpSecret();
 		const now = Date.now();
 		const step = matchingStep(secret, 'broken-totp@example.org', codeAt(secret, 'broken-totp@example.org', now), now)!;
-		const recovery = await withAccess(database.db, { userId: id }, (tx) => enableTotp(tx, id, secret, step - 2));
+		const recovery = await onOwnAccount(database.db, id, (tx) => enableTotp(tx, id, secret, step - 2));
 		// The sealed value is moved from another row: authenticated encryption refuses it.
 		const other = await newUser('other-row@example.org');
 		await asSystem(database.db, async (tx) => {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret, TOTP } from 'otpauth';
 import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database } from '../db';
-import { asSystem, withAccess } from '../db/tenant';
+import { asSystem } from '../db/tenant';
+import { onOwnAccount } from '../../../../tests/helpers/contexts';
 import { mintAccountScope } from '../scope/scope';
 import pg from 'pg';
 import { completeSecondFactor, confirmPassword, createUser, enableTotp, logIn, requestPasswordReset, matchingStep, newTotpSecret, resolveSession, Throttle } from './index';
@@ -36,7 +37,7 @@ async function enrolled(email: string) {
 	const secret = newTotpSecret();
 	const now = Date.now();
 	const step = matchingStep(secret, email, codeAt(secret, email, now), now)!;
-	await withAccess(database.db, { userId: id }, (tx) => enableTotp(tx, id, secret, step - 2));
+	await onOwnAccount(database.db, id, (tx) => enableTotp(tx, id, secret, step - 2));
 	return { id, secret };
 }
 

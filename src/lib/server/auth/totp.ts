@@ -8,7 +8,7 @@ import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { encryptText, decryptText, DecryptionError, KeyError } from '../crypto';
 import { log } from '../log';
 import { recoveryCodes, users } from './schema';
@@ -50,7 +50,7 @@ export function matchingStep(secret: string, email: string, code: string, now = 
  * into the app) shows the same one. Made on first use; one that no longer decrypts is replaced.
  * Null once TOTP is on.
  */
-export async function pendingTotpSecret(tx: Db, userId: string): Promise<{ secret: string; created: boolean } | null> {
+export async function pendingTotpSecret(tx: Tx<'account'>, userId: string): Promise<{ secret: string; created: boolean } | null> {
 	// FOR UPDATE: two tabs opening the page at once see the same key, not two.
 	const [row] = await tx.select({ sealed: users.totpPendingSecret, enabledAt: users.totpEnabledAt }).from(users).where(eq(users.id, userId)).for('update');
 	// Already enrolled (also: the page reloading right after the enrolling request): no key to show.
@@ -67,7 +67,7 @@ export async function pendingTotpSecret(tx: Db, userId: string): Promise<{ secre
 }
 
 /** A new enrolment key, replacing the pending one (the person asked for it). */
-export async function renewTotpSecret(tx: Db, userId: string): Promise<string> {
+export async function renewTotpSecret(tx: Tx<'account'>, userId: string): Promise<string> {
 	const secret = newTotpSecret();
 	const sealed = await encryptText(tx, secret, pendingContext(userId));
 	// Never once TOTP is on: a pending key then would be a second way in waiting to be confirmed.
@@ -82,7 +82,7 @@ export async function renewTotpSecret(tx: Db, userId: string): Promise<string> {
  * Finish enrolment with a code from the app, checked against the key the server keeps (never one
  * sent by the browser). Returns fresh recovery codes, or null when the code does not match.
  */
-export async function confirmTotpEnrolment(tx: Db, userId: string, email: string, code: string, now = Date.now()): Promise<string[] | null> {
+export async function confirmTotpEnrolment(tx: Tx<'account'>, userId: string, email: string, code: string, now = Date.now()): Promise<string[] | null> {
 	const [row] = await tx.select({ sealed: users.totpPendingSecret }).from(users).where(eq(users.id, userId)).for('update');
 	if (!row?.sealed) return null;
 	let secret: string;
@@ -97,19 +97,19 @@ export async function confirmTotpEnrolment(tx: Db, userId: string, email: string
 }
 
 /** Turn TOTP on after the person proved their app shows the right code. Returns fresh recovery codes. */
-export async function enableTotp(tx: Db, userId: string, secret: string, step: number): Promise<string[]> {
+export async function enableTotp(tx: Tx<'account'>, userId: string, secret: string, step: number): Promise<string[]> {
 	const sealed = await encryptText(tx, secret, sealContext(userId));
 	await tx.update(users).set({ totpSecret: sealed, totpPendingSecret: null, totpEnabledAt: new Date(), totpLastStep: step, updatedAt: new Date() }).where(eq(users.id, userId));
 	return replaceRecoveryCodes(tx, userId);
 }
 
-export async function disableTotp(tx: Db, userId: string): Promise<void> {
+export async function disableTotp(tx: Tx<'account'>, userId: string): Promise<void> {
 	await tx.update(users).set({ totpSecret: null, totpPendingSecret: null, recoveryCodeKey: null, totpEnabledAt: null, totpLastStep: null, updatedAt: new Date() }).where(eq(users.id, userId));
 	await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
 }
 
 /** Check a code at login; accepts each time step once. */
-export async function verifyTotp(tx: Db, userId: string, code: string, now = Date.now()): Promise<boolean> {
+export async function verifyTotp(tx: Tx<'account'>, userId: string, code: string, now = Date.now()): Promise<boolean> {
 	const [user] = await tx.select({ email: users.email, secret: users.totpSecret, lastStep: users.totpLastStep }).from(users).where(eq(users.id, userId)).for('update');
 	if (!user?.secret) return false;
 	let secret: string;
@@ -157,7 +157,7 @@ const normalizeRecoveryCode = (code: string) =>
 const keyedDigest = (key: Buffer, normalized: string) => KEYED + createHmac('sha256', key).update(normalized).digest('hex');
 
 /** The person's recovery-code key, or null when they have none or it no longer decrypts. */
-async function recoveryKeyOf(tx: Db, userId: string): Promise<Buffer | null> {
+async function recoveryKeyOf(tx: Tx<'account'>, userId: string): Promise<Buffer | null> {
 	const [row] = await tx.select({ sealed: users.recoveryCodeKey }).from(users).where(eq(users.id, userId));
 	if (!row?.sealed) return null;
 	try {
@@ -170,7 +170,7 @@ async function recoveryKeyOf(tx: Db, userId: string): Promise<Buffer | null> {
 }
 
 /** New codes under a new key; every earlier code (old format included) stops working. */
-export async function replaceRecoveryCodes(tx: Db, userId: string): Promise<string[]> {
+export async function replaceRecoveryCodes(tx: Tx<'account'>, userId: string): Promise<string[]> {
 	const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
 	const key = randomBytes(32);
 	await tx
@@ -183,7 +183,7 @@ export async function replaceRecoveryCodes(tx: Db, userId: string): Promise<stri
 }
 
 /** Use up one recovery code; false when unknown or already used. */
-export async function useRecoveryCode(tx: Db, userId: string, code: string): Promise<boolean> {
+export async function useRecoveryCode(tx: Tx<'account'>, userId: string, code: string): Promise<boolean> {
 	const normalized = normalizeRecoveryCode(code);
 	let digest: string;
 	if (normalized.length === RECOVERY_LENGTH) {
@@ -205,7 +205,7 @@ export async function useRecoveryCode(tx: Db, userId: string, code: string): Pro
 }
 
 /** Unused codes, and how many of them are of the old short format (the page asks to replace them). */
-export async function recoveryCodeStatus(tx: Db, userId: string): Promise<{ remaining: number; legacy: number }> {
+export async function recoveryCodeStatus(tx: Tx<'account'>, userId: string): Promise<{ remaining: number; legacy: number }> {
 	const rows = await tx
 		.select({ hash: recoveryCodes.codeHash })
 		.from(recoveryCodes)

@@ -40,7 +40,7 @@ export const ANSWERING_ROLES: readonly Role[] = (Object.keys(ROLE_PERMISSIONS) a
 const lineBinding = (rowId: string, organizationId: string) => ({ table: 'consultation_rota', column: 'line_user_id_sealed', rowId, organizationId });
 
 /** The organisation's members who can answer consultations, in the order they joined. */
-export async function answeringMembers(tx: Tx, organizationId: string): Promise<string[]> {
+export async function answeringMembers(tx: Tx<'organization' | 'system'>, organizationId: string): Promise<string[]> {
 	return (await membersOf(tx, organizationId)).filter((m) => ANSWERING_ROLES.includes(m.role)).map((m) => m.userId);
 }
 
@@ -52,7 +52,7 @@ export interface OnCall {
 }
 
 /** The rota as it stands: members who can still answer, in order (position 1 = on call). */
-export async function rotaOf(tx: Tx, organizationId: string): Promise<OnCall[]> {
+export async function rotaOf(tx: Tx<'organization' | 'system'>, organizationId: string): Promise<OnCall[]> {
 	const answering = new Set(await answeringMembers(tx, organizationId));
 	const rows = await tx.select().from(consultationRota).where(eq(consultationRota.organizationId, organizationId)).orderBy(asc(consultationRota.position), asc(consultationRota.createdAt));
 	return rows.filter((r) => answering.has(r.userId)).map((r) => ({ rotaId: r.id, userId: r.userId, lineUserIdSealed: r.lineUserIdSealed }));

@@ -4,7 +4,7 @@
  * are the associated data: a value copied to another row, column, table or organisation, or
  * altered in any byte, does not open.
  */
-import type { Db } from '../db';
+import type { Reader } from '../db';
 import { activeDataKey, dataKeyById, open, seal, type DataKey } from './keys';
 
 /** Where a value lives; bound into the ciphertext. */
@@ -44,7 +44,7 @@ export function sealWith(key: DataKey, plaintext: string, context: SealContext):
  * Seal `plaintext` for the row it will be stored in. Pass the transaction that stores the value:
  * it then holds the data key against deletion by a concurrent keys:rotate until it commits.
  */
-export async function encryptText(db: Db, plaintext: string, context: SealContext): Promise<string> {
+export async function encryptText(db: Reader, plaintext: string, context: SealContext): Promise<string> {
 	const aad = boundTo(context);
 	const key = await activeDataKey(db);
 	return `${PREFIX}${key.id}:${seal(key.key, Buffer.from(plaintext, 'utf8'), aad)}`;
@@ -62,7 +62,7 @@ export function keyIdOf(sealed: string): string {
  * data key throws DecryptionError; a wrong master key throws KeyError (a configuration problem,
  * not a problem of this value).
  */
-export async function decryptText(db: Db, sealed: string, context: SealContext): Promise<string> {
+export async function decryptText(db: Reader, sealed: string, context: SealContext): Promise<string> {
 	const aad = boundTo(context);
 	const match = SEALED.exec(sealed);
 	if (!match) throw new DecryptionError('not an encrypted value (expected enc:v1:<key id>:<data>)');

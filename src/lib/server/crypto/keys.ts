@@ -18,7 +18,10 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Pool, Reader } from '../db';
+
+/** What the key helpers use of a handle: the caller's, or the transaction that creates a key. */
+type KeyStore = Pick<Reader, 'select' | 'insert'>;
 import { encryptionKeys } from './schema';
 import { log } from '../log';
 
@@ -171,7 +174,7 @@ export function resetKeyCache(): void {
  * file missing beside wrapped data keys means a restore without its key, and a new key would
  * only hide that.
  */
-export async function masterKeys(db: Db): Promise<MasterKeys> {
+export async function masterKeys(db: KeyStore): Promise<MasterKeys> {
 	if (masters) return masters;
 	const loaded = loadMasterKeys();
 	if (loaded) return (masters = loaded);
@@ -186,7 +189,7 @@ export async function masterKeys(db: Db): Promise<MasterKeys> {
 }
 
 /** The master key with this id: the current or the previous one, read again once if neither. */
-async function masterFor(db: Db, row: KeyRow): Promise<MasterKey> {
+async function masterFor(db: KeyStore, row: KeyRow): Promise<MasterKey> {
 	const find = (m: MasterKeys) => (m.current.id === row.masterKeyId ? m.current : m.previous?.id === row.masterKeyId ? m.previous : null);
 	let m = await masterKeys(db);
 	let found = find(m);
@@ -219,7 +222,7 @@ export function unwrapWith(master: MasterKey, row: KeyRow): Buffer {
 	}
 }
 
-async function keyOf(db: Db, row: KeyRow): Promise<Buffer> {
+async function keyOf(db: KeyStore, row: KeyRow): Promise<Buffer> {
 	let key = unwrapped.get(row.id);
 	if (!key) {
 		key = unwrapWith(await masterFor(db, row), row);
@@ -229,7 +232,7 @@ async function keyOf(db: Db, row: KeyRow): Promise<Buffer> {
 }
 
 /** A data key by id, unwrapped; null when no such key exists. */
-export async function dataKeyById(db: Db, id: string): Promise<Buffer | null> {
+export async function dataKeyById(db: KeyStore, id: string): Promise<Buffer | null> {
 	const cached = unwrapped.get(id);
 	if (cached) return cached;
 	const [row] = await db.select().from(encryptionKeys).where(eq(encryptionKeys.id, id));
@@ -239,7 +242,7 @@ export async function dataKeyById(db: Db, id: string): Promise<Buffer | null> {
 /** Serialises creating data keys, so there is one active key even when processes start together. */
 const CREATE_LOCK = 727172;
 
-async function insertDataKey(tx: Db): Promise<DataKey> {
+async function insertDataKey(tx: KeyStore): Promise<DataKey> {
 	const { current } = await masterKeys(tx);
 	const id = `k${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 	const key = randomBytes(32);
@@ -252,28 +255,28 @@ async function insertDataKey(tx: Db): Promise<DataKey> {
  * The active key row, locked FOR KEY SHARE: inside the caller's transaction this holds off
  * keys:rotate from deleting the key until the value sealed with it is committed and visible.
  */
-async function activeRow(db: Db): Promise<KeyRow | undefined> {
+async function activeRow(db: KeyStore): Promise<KeyRow | undefined> {
 	const [row] = await db.select().from(encryptionKeys).where(isNull(encryptionKeys.retiredAt)).orderBy(desc(encryptionKeys.createdAt), desc(encryptionKeys.id)).limit(1).for('key share');
 	return row;
 }
 
 /** The key new values are sealed with; created on first use. */
-export async function activeDataKey(db: Db): Promise<DataKey> {
+export async function activeDataKey(db: Reader): Promise<DataKey> {
 	const row = await activeRow(db);
 	if (row) return { id: row.id, key: await keyOf(db, row) };
 	return db.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${CREATE_LOCK})`);
-		const again = await activeRow(tx as unknown as Db);
-		if (again) return { id: again.id, key: await keyOf(tx as unknown as Db, again) };
-		return insertDataKey(tx as unknown as Db);
+		const again = await activeRow(tx);
+		if (again) return { id: again.id, key: await keyOf(tx, again) };
+		return insertDataKey(tx);
 	});
 }
 
 /** Make a new data key the active one and retire every other (one transaction). */
-export async function startNewDataKey(db: Db): Promise<DataKey> {
+export async function startNewDataKey(db: Pool): Promise<DataKey> {
 	return db.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${CREATE_LOCK})`);
-		const fresh = await insertDataKey(tx as unknown as Db);
+		const fresh = await insertDataKey(tx);
 		await tx
 			.update(encryptionKeys)
 			.set({ retiredAt: sql`now()` })
@@ -283,7 +286,7 @@ export async function startNewDataKey(db: Db): Promise<DataKey> {
 }
 
 /** The active key if a rotation left retired keys behind (it did not finish); else null. */
-export async function unfinishedRotation(db: Db): Promise<DataKey | null> {
+export async function unfinishedRotation(db: Pool): Promise<DataKey | null> {
 	return db.transaction(async (tx) => {
 		await tx.execute(sql`select pg_advisory_xact_lock(${CREATE_LOCK})`);
 		const [retired] = await tx
@@ -291,9 +294,9 @@ export async function unfinishedRotation(db: Db): Promise<DataKey | null> {
 			.from(encryptionKeys)
 			.where(sql`${encryptionKeys.retiredAt} is not null`)
 			.limit(1);
-		const active = await activeRow(tx as unknown as Db);
+		const active = await activeRow(tx);
 		if (!retired || !active) return null;
-		return { id: active.id, key: await keyOf(tx as unknown as Db, active) };
+		return { id: active.id, key: await keyOf(tx, active) };
 	});
 }
 
@@ -301,7 +304,7 @@ export async function unfinishedRotation(db: Db): Promise<DataKey | null> {
  * Re-wrap every data key still wrapped by the previous master key with the current one. A key
  * wrapped by neither stops everything with the "does not match" error.
  */
-export async function rewrapDataKeys(db: Db): Promise<number> {
+export async function rewrapDataKeys(db: Pool): Promise<number> {
 	const m = await masterKeys(db);
 	let rewrapped = 0;
 	for (const row of await db.select().from(encryptionKeys).where(ne(encryptionKeys.masterKeyId, m.current.id))) {

@@ -12,7 +12,7 @@
  *    locked against transactions that sealed a value with a retired key and have not committed.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Pool } from '../db';
 import { asSystem } from '../db';
 import { encryptionKeys } from './schema';
 import { ENCRYPTED_COLUMNS, type EncryptedColumn } from './registry';
@@ -70,7 +70,7 @@ function target(column: EncryptedColumn): Target {
 	};
 }
 
-export async function rotateKeys(db: Db, options: RotateOptions = {}): Promise<RotationReport> {
+export async function rotateKeys(db: Pool, options: RotateOptions = {}): Promise<RotationReport> {
 	const batchSize = options.batchSize ?? DEFAULT_BATCH;
 	const targets = (options.columns ?? ENCRYPTED_COLUMNS).map(target);
 	resetKeyCache(); // read the master keys as they are configured now

@@ -3,7 +3,7 @@
  * start-up), cleared on shutdown. Route code reaches the database through the guard's scopes; this
  * is for the guard, the hooks and the platform's own jobs.
  */
-import type { Database, Db } from './index';
+import type { Database, Pool } from './index';
 
 let current: Database | null = null;
 const listeners = new Set<(database: Database | null) => void>();
@@ -19,7 +19,7 @@ export function onDatabaseChange(listener: (database: Database | null) => void) 
 	listeners.add(listener);
 }
 
-export function db(): Db {
+export function db(): Pool {
 	if (!current) throw new Error('database not opened');
 	return current.db;
 }

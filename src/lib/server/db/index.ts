@@ -7,24 +7,20 @@ import pg from 'pg';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { userInfo } from 'node:os';
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { shareEmbeddedPostgres, startEmbeddedPostgres, type EmbeddedServer } from './embedded';
 import { log } from '../log';
+import type { Pool } from './tx';
 
-/**
- * A Drizzle handle without a schema object: queries name their module's tables directly, and the
- * platform's database layer knows no module (the relational `db.query.*` API is not used).
- */
-export type Db = NodePgDatabase;
-
-// The two handle types and the row-level security context, through this door (tenant.ts, tx.ts).
+// The handle types and the row-level security context, through this door (tenant.ts, tx.ts).
 export { withAccess, asSystem, SYSTEM, ANONYMOUS, type AccessContext } from './tenant';
-export type { Tx, Pool, ContextKind } from './tx';
+export type { Tx, Pool, Reader, ContextKind } from './tx';
 export { useDatabase, onDatabaseChange, db, database } from './current';
 
 export interface Database {
-	db: Db;
+	/** The pool, as a Drizzle handle. */
+	db: Pool;
 	pool: pg.Pool;
 	/** The admin connection string of the database (owner of the tables). */
 	adminUrl: string;
@@ -163,7 +159,7 @@ export async function ensureAppRole(adminUrl: string) {
 	});
 }
 
-export function connectApp(appUrl: string, poolSize = 10): { pool: pg.Pool; db: Db } {
+export function connectApp(appUrl: string, poolSize = 10): { pool: pg.Pool; db: Pool } {
 	const pool = new pg.Pool({ connectionString: appUrl, max: poolSize, idleTimeoutMillis: 30_000 });
 	pool.on('error', (error) => log.error('db_pool_error', { message: error.message }));
 	return { pool, db: drizzle(pool) };

@@ -6,8 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import type { Db } from './index';
-import type { Pool } from './tx';
+import type { Pool, Tx } from './tx';
 import { UUID } from '../boundary';
 
 export interface AccessContext {
@@ -24,7 +23,9 @@ export interface AccessContext {
 export const ANONYMOUS: AccessContext = Object.freeze({});
 export const SYSTEM: AccessContext = Object.freeze({ system: true });
 
-export async function withAccess<T>(db: Pool, context: AccessContext, fn: (tx: Db) => Promise<T>): Promise<T> {
+/** One transaction with `context`; the callback's handle is a `Tx` (some context). The scope
+ * (scope/scope.ts) narrows it to the kind its context is; only it and platform tools call this. */
+export async function withAccess<T>(db: Pool, context: AccessContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
 	// A nested call would run inside the outer transaction and leave its context behind there.
 	if (db instanceof PgTransaction) throw new Error('withAccess must not be nested in a transaction');
 	const organizationIds = context.organizationIds ?? [];
@@ -35,8 +36,9 @@ export async function withAccess<T>(db: Pool, context: AccessContext, fn: (tx: D
 			set_config('app.org_ids', ${organizationIds.length ? `{${organizationIds.join(',')}}` : ''}, true),
 			set_config('app.secretariat', ${context.secretariat ? 'on' : ''}, true),
 			set_config('app.system', ${context.system ? 'on' : ''}, true)`);
-		return fn(tx as unknown as Db);
+		return fn(tx as unknown as Tx);
 	});
 }
 
-export const asSystem = <T>(db: Pool, fn: (tx: Db) => Promise<T>) => withAccess(db, SYSTEM, fn);
+/** A transaction in the system context: it is the one place besides the scope that says so. */
+export const asSystem = <T>(db: Pool, fn: (tx: Tx<'system'>) => Promise<T>) => withAccess(db, SYSTEM, (tx) => fn(tx as Tx<'system'>));

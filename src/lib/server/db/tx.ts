@@ -1,14 +1,28 @@
 /**
- * The two kinds of database handle, told apart by the compiler. A `Tx<C>` is a transaction that
- * already carries a row-level security context of kind C (set by `withAccess`); only the scope
- * module (src/lib/server/scope) makes one. A `Pool` is the connection pool itself — anything that
- * is not such a transaction. A pool is refused where a scoped transaction is expected (it lacks the
- * brand), and a scoped transaction is refused where a pool is expected (`withAccess`, whose nested
- * call used to fail only at run time: "must not be nested").
+ * The database handles, told apart by the compiler. Drizzle's own handle type stays in this file:
+ * no module can take "any handle" by accident, it names which of the three it needs.
  *
- * A `Tx<C>` is still a `Db`, so modules not yet converted (they take `Db`) can be called with one.
+ * - `Tx<C>`: a transaction that already carries a row-level security context of kind C (set by
+ *   `withAccess`). Modules get one from the scope (`runIn`, `runAcross`); `withAccess` itself is
+ *   called only by the scope module and by platform tools that run as the system (`asSystem`).
+ *   Functions that read private rows or write take one, of the narrowest kind their callers use.
+ * - `Pool`: the connection pool itself — anything that is not such a transaction. Functions that
+ *   open their own transaction (`withAccess`, the data keys' own transactions) take one.
+ * - `Reader`: either, for reads the policies allow to everyone (the public directory, open data)
+ *   that run both straight on a request's pool and inside a scoped transaction.
+ *
+ * A pool is refused where a scoped transaction is expected (it lacks the brand), and a scoped
+ * transaction is refused where a pool is expected (a nested `withAccess` used to fail only at run
+ * time: "must not be nested").
  */
-import type { Db } from './index';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+
+/**
+ * A Drizzle handle without a schema object: queries name their module's tables directly, and the
+ * platform's database layer knows no module (the relational `db.query.*` API is not used).
+ * Not exported: a module says which handle it needs (`Tx`, `Pool` or `Reader`).
+ */
+type Handle = NodePgDatabase;
 
 /**
  * The context a transaction carries: an organisation's staff (`organization`), the secretariat's
@@ -21,7 +35,15 @@ export type ContextKind = 'organization' | 'secretariat' | 'system' | 'crossing'
 
 declare const txBrand: unique symbol;
 
-export type Tx<C extends ContextKind = ContextKind> = Db & { readonly [txBrand]: C };
+export type Tx<C extends ContextKind = ContextKind> = Handle & { readonly [txBrand]: C };
 
-/** The pool: a handle that is not a scoped transaction. Every `Db` the runtime hands out is one. */
-export type Pool = Db & { readonly [txBrand]?: never };
+/** The pool: a handle that is not a scoped transaction. The runtime's database is one. */
+export type Pool = Handle & { readonly [txBrand]?: never };
+
+/**
+ * Either handle, for reads row-level security allows to everyone (the directory, open data) and for
+ * the data keys (encryption_keys, outside row-level security): the public pages run them on the
+ * pool, and operations run the same reads, and seal values, inside their scoped transaction. Never
+ * for private rows: on the pool they would see nothing.
+ */
+export type Reader = Pool | Tx;

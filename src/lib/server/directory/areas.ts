@@ -1,6 +1,6 @@
 /** Areas that have published places, for the finder's area choices. */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Pool } from '../db';
 
 let cache: { at: number; prefectures: string[] } | null = null;
 
@@ -55,7 +55,7 @@ export const PREFECTURES = [
 	'沖縄県'
 ] as const;
 
-export async function prefecturesInUse(db: Db): Promise<string[]> {
+export async function prefecturesInUse(db: Pool): Promise<string[]> {
 	// Changes rarely; a minute's staleness is harmless and spares a query per page view.
 	if (cache && Date.now() - cache.at < 60_000) return cache.prefectures;
 	const rows = await db.execute<{ prefecture: string }>(sql`select distinct prefecture from locations`);

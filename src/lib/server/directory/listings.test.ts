@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganizationWithProgram } from '../../../../tests/helpers/factories';
-import type { Database } from '../db';
-import { withAccess } from '../db/tenant';
+import type { Database, Tx } from '../db';
+import { inOrganizations } from '../../../../tests/helpers/contexts';
 import { searchPrograms } from './finder/index';
 import { finderQuery } from './finder-query';
 import { programForStaff, saveLocation, saveProgram, setProgramPublished, updateProfile } from './listings';
@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const asA = <T>(fn: Parameters<typeof withAccess<T>>[2]) => withAccess(database.db, { organizationIds: [orgA] }, fn);
+const asA = <T>(fn: (tx: Tx<'organization'>) => Promise<T>) => inOrganizations(database.db, [orgA], fn);
 const find = async (q: string) => (await searchPrograms(database.db, finderQuery.parse({ q, per_page: '50' }), { now: new Date('2026-11-23T03:00:00Z'), today })).items.map((i) => i.title);
 
 describe('programs', () => {

@@ -8,7 +8,7 @@
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { ok, refused, runIn, type Result, type SystemScope } from '../scope';
 import { organizations, programs, locations, programLocations, programPartners, schedules } from './schema';
 import type { ProgramInput, ScheduleInput } from './model';
@@ -16,7 +16,7 @@ import { programRow, locationRow, scheduleRow, PROGRAM_INDEX_VERSION } from './s
 import { geocodeAddress } from './places';
 import { refreshDates } from './upcoming';
 
-export async function organizationForStaff(tx: Db, organizationId: string) {
+export async function organizationForStaff(tx: Tx<'organization' | 'secretariat' | 'system'>, organizationId: string) {
 	const [row] = await tx.select().from(organizations).where(eq(organizations.id, organizationId));
 	return row ?? null;
 }
@@ -36,7 +36,7 @@ export interface ProfileInput {
 }
 
 /** Update the profile; the organisation's name is in every program's search document. Returns changed field names. */
-export async function updateProfile(tx: Db, organizationId: string, input: ProfileInput, today: string): Promise<string[]> {
+export async function updateProfile(tx: Tx<'organization' | 'secretariat'>, organizationId: string, input: ProfileInput, today: string): Promise<string[]> {
 	const before = await organizationForStaff(tx, organizationId);
 	if (!before) return [];
 	const changed = (Object.keys(input) as (keyof ProfileInput)[]).filter((k) => (before[k] ?? null) !== (input[k] ?? null));
@@ -49,13 +49,13 @@ export async function updateProfile(tx: Db, organizationId: string, input: Profi
 	return changed;
 }
 
-export async function setOrganizationPublished(tx: Db, organizationId: string, published: boolean): Promise<boolean> {
+export async function setOrganizationPublished(tx: Tx<'organization' | 'secretariat'>, organizationId: string, published: boolean): Promise<boolean> {
 	const rows = await tx.update(organizations).set({ published, updatedAt: new Date() }).where(eq(organizations.id, organizationId)).returning({ id: organizations.id });
 	return rows.length === 1;
 }
 
 /** Whether the organisation's public program pages show attendance figures; false when not found. */
-export async function setOrganizationShowsAttendance(tx: Db, organizationId: string, showAttendance: boolean): Promise<boolean> {
+export async function setOrganizationShowsAttendance(tx: Tx<'organization'>, organizationId: string, showAttendance: boolean): Promise<boolean> {
 	const rows = await tx.update(organizations).set({ showAttendance, updatedAt: new Date() }).where(eq(organizations.id, organizationId)).returning({ id: organizations.id });
 	return rows.length === 1;
 }
@@ -64,11 +64,11 @@ export async function setOrganizationShowsAttendance(tx: Db, organizationId: str
 
 export type LocationFields = ProgramInput['locations'][number];
 
-export async function locationsOf(tx: Db, organizationId: string) {
+export async function locationsOf(tx: Tx<'organization' | 'secretariat'>, organizationId: string) {
 	return tx.select().from(locations).where(eq(locations.organizationId, organizationId)).orderBy(asc(locations.name));
 }
 
-export async function locationForStaff(tx: Db, organizationId: string, locationId: string) {
+export async function locationForStaff(tx: Tx<'organization' | 'secretariat'>, organizationId: string, locationId: string) {
 	const [row] = await tx
 		.select()
 		.from(locations)
@@ -108,7 +108,7 @@ export type SaveLocationResult = { id: string; changed: Exclude<keyof LocationFi
  * Create (no id) or update a place, with the names of the fields that changed (for the audit
  * log); null when the id is not this organisation's.
  */
-export async function saveLocation(tx: Db, organizationId: string, locationId: string | null, given: LocationFields, today: string): Promise<SaveLocationResult | null> {
+export async function saveLocation(tx: Tx<'organization' | 'secretariat'>, organizationId: string, locationId: string | null, given: LocationFields, today: string): Promise<SaveLocationResult | null> {
 	const fields = Object.keys(LOCATION_COLUMNS) as Exclude<keyof LocationFields, 'approximate'>[];
 	const before = locationId ? await locationForStaff(tx, organizationId, locationId) : null;
 	if (locationId && !before) return null;
@@ -140,7 +140,7 @@ export async function saveLocation(tx: Db, organizationId: string, locationId: s
 
 // ── programs ───────────────────────────────────────────────────────────────────────────────────
 
-export async function programsOf(tx: Db, organizationId: string) {
+export async function programsOf(tx: Tx<'organization' | 'secretariat'>, organizationId: string) {
 	return tx
 		.select({ id: programs.id, title: programs.title, status: programs.status, published: programs.published, updatedAt: programs.updatedAt, nextStartsAt: programs.nextStartsAt, nextEndsAt: programs.nextEndsAt })
 		.from(programs)
@@ -149,7 +149,7 @@ export async function programsOf(tx: Db, organizationId: string) {
 }
 
 /** Is this program this organisation's? (Checked before a form is read, so another's id is a 404 whatever the body.) */
-export async function isOwnProgram(tx: Db, organizationId: string, programId: string): Promise<boolean> {
+export async function isOwnProgram(tx: Tx<'organization' | 'secretariat'>, organizationId: string, programId: string): Promise<boolean> {
 	const [row] = await tx
 		.select({ id: programs.id })
 		.from(programs)
@@ -165,7 +165,7 @@ export interface ProgramForStaff {
 }
 
 /** The program as an input (what the form edits), or null when it is not this organisation's. */
-export async function programForStaff(tx: Db, organizationId: string, programId: string): Promise<ProgramForStaff | null> {
+export async function programForStaff(tx: Tx<'organization' | 'secretariat' | 'system'>, organizationId: string, programId: string): Promise<ProgramForStaff | null> {
 	const [p] = await tx
 		.select()
 		.from(programs)
@@ -238,7 +238,7 @@ export type SaveProgramResult = Result<{ programId: string; changed: string[] },
  * Create (no id; as an unpublished draft) or update a program with its places (ids of this
  * organisation's places) and schedules.
  */
-export async function saveProgram(tx: Db, organizationId: string, programId: string | null, given: ProgramEdit, locationIds: string[], today: string): Promise<SaveProgramResult> {
+export async function saveProgram(tx: Tx<'organization' | 'secretariat'>, organizationId: string, programId: string | null, given: ProgramEdit, locationIds: string[], today: string): Promise<SaveProgramResult> {
 	const org = await organizationForStaff(tx, organizationId);
 	if (!org) return refused('not_found');
 	const existing = programId ? await programForStaff(tx, organizationId, programId) : null;
@@ -300,7 +300,7 @@ export async function saveProgram(tx: Db, organizationId: string, programId: str
  * module) hang off schedule ids, and a staff member's cancelled or moved date must survive an
  * edit of the program's description.
  */
-async function replaceSchedules(tx: Db, programId: string, rows: Array<ReturnType<typeof scheduleRow>>) {
+async function replaceSchedules(tx: Tx<'organization' | 'secretariat'>, programId: string, rows: Array<ReturnType<typeof scheduleRow>>) {
 	const existing = await tx.select({ id: schedules.id }).from(schedules).where(eq(schedules.programId, programId)).orderBy(asc(schedules.position));
 	for (const [i, row] of rows.entries()) {
 		if (existing[i])
@@ -315,7 +315,7 @@ async function replaceSchedules(tx: Db, programId: string, rows: Array<ReturnTyp
 }
 
 /** Publish or unpublish; false when the program is not this organisation's. */
-export async function setProgramPublished(tx: Db, organizationId: string, programId: string, published: boolean): Promise<boolean> {
+export async function setProgramPublished(tx: Tx<'organization' | 'secretariat'>, organizationId: string, programId: string, published: boolean): Promise<boolean> {
 	const rows = await tx
 		.update(programs)
 		.set({ published, updatedAt: new Date() })
@@ -325,7 +325,7 @@ export async function setProgramPublished(tx: Db, organizationId: string, progra
 }
 
 /** Rebuild the stored row (search document, areas, weekdays) of some or all of an organisation's programs. */
-async function reindexPrograms(tx: Db, organizationId: string, programIds: string[] | undefined, today: string) {
+async function reindexPrograms(tx: Tx<'organization' | 'secretariat' | 'system'>, organizationId: string, programIds: string[] | undefined, today: string) {
 	const org = await organizationForStaff(tx, organizationId);
 	if (!org) return;
 	const ids = programIds ?? (await tx.select({ id: programs.id }).from(programs).where(eq(programs.organizationId, organizationId))).map((p) => p.id);
@@ -370,7 +370,7 @@ export async function reindexStalePrograms(scope: SystemScope, today: string, ba
 
 // ── the secretariat ────────────────────────────────────────────────────────────────────────────
 
-export async function allOrganizations(tx: Db) {
+export async function allOrganizations(tx: Tx) {
 	return tx
 		.select({
 			id: organizations.id,

@@ -1,7 +1,7 @@
 /** New member organisations enter the directory here (network/ approves them), and names for others. */
 import { eq, inArray } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { organizations } from './schema';
 
 export interface NewOrganization {
@@ -19,7 +19,7 @@ export interface NewOrganization {
  * Create the directory entry of an approved organisation. It is published at once: without
  * programs it shows only its profile, and its staff fill in the rest.
  */
-export async function createMemberOrganization(tx: Db, input: NewOrganization): Promise<string> {
+export async function createMemberOrganization(tx: Tx<'secretariat' | 'system'>, input: NewOrganization): Promise<string> {
 	const [row] = await tx
 		.insert(organizations)
 		.values({
@@ -35,7 +35,7 @@ export async function createMemberOrganization(tx: Db, input: NewOrganization): 
 	return row.id;
 }
 
-export async function organizationNames(tx: Db, ids: readonly string[]): Promise<Map<string, string>> {
+export async function organizationNames(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
 	if (ids.length === 0) return new Map();
 	const rows = await tx
 		.select({ id: organizations.id, name: organizations.name })
@@ -44,7 +44,7 @@ export async function organizationNames(tx: Db, ids: readonly string[]): Promise
 	return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-export async function organizationIdBySlug(tx: Db, slug: string): Promise<string | null> {
+export async function organizationIdBySlug(tx: Tx<'system'>, slug: string): Promise<string | null> {
 	const [row] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, slug));
 	return row?.id ?? null;
 }

@@ -2,7 +2,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import type { Db } from '../db';
+import type { Pool, Reader } from '../db';
 import { organizations, programs, locations, programLocations, programPartners, schedules } from './schema';
 import { rowsFromJson } from './json-rows';
 
@@ -13,7 +13,7 @@ export const idParam = z.string().uuid();
  * (the program page, the API and the HSDS lists read programs one at a time, so each round trip
  * counts on every cache miss).
  */
-export async function getProgram(db: Db, id: string) {
+export async function getProgram(db: Pool, id: string) {
 	const [row] = await db
 		.select({
 			program: programs,
@@ -42,7 +42,7 @@ const organizationProgramColumns = {
 	updatedAt: programs.updatedAt
 };
 
-export async function getOrganization(db: Db, id: string) {
+export async function getOrganization(db: Reader, id: string) {
 	const [organization] = await db
 		.select()
 		.from(organizations)
@@ -59,7 +59,7 @@ export async function getOrganization(db: Db, id: string) {
 export type OrganizationDetail = NonNullable<Awaited<ReturnType<typeof getOrganization>>>;
 
 /** Every (program, place) pair of the published directory, in each program's place order (the open-data exports). */
-export async function publishedProgramPlaces(db: Db): Promise<Array<{ programId: string; locationId: string }>> {
+export async function publishedProgramPlaces(db: Reader): Promise<Array<{ programId: string; locationId: string }>> {
 	return db
 		.select({ programId: programLocations.programId, locationId: programLocations.locationId })
 		.from(programLocations)
@@ -79,7 +79,7 @@ const anyId = (column: AnyPgColumn, ids: readonly string[]) => sql`${column} = a
  * every published program of every published organisation; with them, those of them that are
  * published, in the order given.
  */
-export async function getPrograms(db: Db, ids?: readonly string[]): Promise<ProgramDetail[]> {
+export async function getPrograms(db: Reader, ids?: readonly string[]): Promise<ProgramDetail[]> {
 	const wanted = ids ? [...new Set(ids)].filter((id) => idParam.safeParse(id).success) : undefined;
 	if (wanted && wanted.length === 0) return [];
 	const published = and(eq(programs.published, true), eq(organizations.published, true));
@@ -117,7 +117,7 @@ export async function getPrograms(db: Db, ids?: readonly string[]): Promise<Prog
 }
 
 /** Every published organisation with its published programs (as `getOrganization` has them), in two statements. */
-export async function getOrganizations(db: Db, ids?: readonly string[]): Promise<OrganizationDetail[]> {
+export async function getOrganizations(db: Reader, ids?: readonly string[]): Promise<OrganizationDetail[]> {
 	const wanted = ids ? [...new Set(ids)].filter((id) => idParam.safeParse(id).success) : undefined;
 	if (wanted && wanted.length === 0) return [];
 	const found = await db

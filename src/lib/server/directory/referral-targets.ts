@@ -3,7 +3,7 @@
  * programs, as a sender chooses them, and the check of one chosen pair.
  */
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { organizations, programs } from './schema';
 
 export interface ReferralTarget {
@@ -13,7 +13,7 @@ export interface ReferralTarget {
 }
 
 /** Every published organisation except `except` (the sender), with its published programs, by name. */
-export async function referralTargets(tx: Db, except: string): Promise<ReferralTarget[]> {
+export async function referralTargets(tx: Tx<'organization'>, except: string): Promise<ReferralTarget[]> {
 	const orgs = await tx
 		.select({ id: organizations.id, name: organizations.name })
 		.from(organizations)
@@ -37,7 +37,7 @@ export async function referralTargets(tx: Db, except: string): Promise<ReferralT
 }
 
 /** The published organisation `organizationId` (and its published program `programId`, when given), or null. */
-export async function referralTarget(tx: Db, organizationId: string, programId: string | null): Promise<{ name: string; programTitle: string | null } | null> {
+export async function referralTarget(tx: Tx<'organization'>, organizationId: string, programId: string | null): Promise<{ name: string; programTitle: string | null } | null> {
 	const [org] = await tx
 		.select({ name: organizations.name })
 		.from(organizations)
@@ -52,7 +52,7 @@ export async function referralTarget(tx: Db, organizationId: string, programId: 
 }
 
 /** Program titles by id, whoever owns them (public rows), for lists of referrals. */
-export async function programTitles(tx: Db, ids: readonly string[]): Promise<Map<string, string>> {
+export async function programTitles(tx: Tx<'organization'>, ids: readonly string[]): Promise<Map<string, string>> {
 	if (ids.length === 0) return new Map();
 	const rows = await tx
 		.select({ id: programs.id, title: programs.title })

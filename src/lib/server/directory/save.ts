@@ -4,7 +4,7 @@
  * never serves a program whose index disagrees with it.
  */
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { organizations, programs, locations, programLocations, programPartners, schedules, taxonomyTerms } from './schema';
 import type { OrganizationInput, ProgramInput } from './model';
 import { buildSearchDocument } from './search/document';
@@ -14,7 +14,8 @@ import { refreshDates } from './upcoming';
 import { taxonomy, taxonomyKey, type TaxonomyName } from './taxonomy';
 import { areaCodesOf, geocodeOffline, municipalityOfAddress, prefectureByName } from './places';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** The savepoint `saveOrganization` opens inside the system transaction. */
+type Savepoint = Parameters<Parameters<Tx<'system'>['transaction']>[0]>[0];
 
 export function programAreas(places: Array<{ prefecture: string; city: string | null }>): string[] {
 	return [...new Set(places.flatMap((p) => (p.city ? [p.prefecture, `${p.prefecture}/${p.city}`, `/${p.city}`] : [p.prefecture])))];
@@ -52,7 +53,7 @@ export function programPoint(places: ProgramInput['locations']): { lat: number; 
 	return null;
 }
 
-export async function saveTaxonomies(db: Db) {
+export async function saveTaxonomies(db: Tx<'system'>) {
 	const rows = (Object.keys(taxonomy) as TaxonomyName[]).flatMap((name) => taxonomy[name].map((t, i) => ({ taxonomy: taxonomyKey[name], code: t.code, labelJa: t.ja, labelEn: t.en, sortOrder: i })));
 	await db
 		.insert(taxonomyTerms)
@@ -64,7 +65,7 @@ export async function saveTaxonomies(db: Db) {
 }
 
 /** Insert or update an organisation (by slug) with all its programs. Idempotent. */
-export async function saveOrganization(db: Db, input: OrganizationInput, today: string): Promise<string> {
+export async function saveOrganization(db: Tx<'system'>, input: OrganizationInput, today: string): Promise<string> {
 	return db.transaction(async (tx) => {
 		const values = organizationRow(input);
 		const [org] = await tx
@@ -84,7 +85,7 @@ export async function saveOrganization(db: Db, input: OrganizationInput, today: 
 	});
 }
 
-async function saveProgramTx(tx: Tx, organizationId: string, org: { name: string; nameKana: string | null }, input: ProgramInput): Promise<string> {
+async function saveProgramTx(tx: Savepoint, organizationId: string, org: { name: string; nameKana: string | null }, input: ProgramInput): Promise<string> {
 	const values = programRow(organizationId, org, input);
 	// Loading a dataset again is not a change to the program: updated_at ("最終更新" on its page)
 	// moves only when the organisation edits it (listings.ts saveProgram).

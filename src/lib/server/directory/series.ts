@@ -4,11 +4,9 @@
  * directory's tables itself.
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Tx, Pool, Reader } from '../db';
 import { organizations, programs, schedules, locations } from './schema';
 import type { ScheduleRule } from './schedule';
-
-type Reader = Pick<Db, 'select'>;
 
 export interface ScheduleSeries {
 	scheduleId: string;
@@ -154,7 +152,7 @@ export async function placeSummaries(db: Reader, locationIds: readonly string[])
 }
 
 /** Areas and organisations that published programs cover: the calendar's filter choices. */
-export async function calendarChoices(db: Pick<Db, 'selectDistinct'>): Promise<{ areas: string[]; organizations: Array<{ id: string; name: string }> }> {
+export async function calendarChoices(db: Pool): Promise<{ areas: string[]; organizations: Array<{ id: string; name: string }> }> {
 	const published = sql`${programs.published} and ${organizations.published}`;
 	const [areaRows, orgRows] = await Promise.all([
 		db
@@ -173,7 +171,7 @@ export async function calendarChoices(db: Pick<Db, 'selectDistinct'>): Promise<{
 }
 
 /** Programs that have at least one recurring schedule. */
-export async function programIdsWithSchedules(db: Pick<Db, 'selectDistinct'>): Promise<string[]> {
+export async function programIdsWithSchedules(db: Tx<'system'>): Promise<string[]> {
 	return (
 		await db
 			.selectDistinct({ id: schedules.programId })

@@ -1,6 +1,6 @@
 /** Materialised upcoming dates of programs (see programUpcomingDates in schema.ts). */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Pool, Tx } from '../db';
 import { runIn, type SystemScope } from '../scope';
 import { programUpcomingDates, schedules } from './schema';
 import { addDays, expandSchedule } from './schedule';
@@ -8,7 +8,8 @@ import { addDays, expandSchedule } from './schedule';
 /** How far ahead the finder looks for "next date"; the program page expands further itself. */
 export const UPCOMING_HORIZON_DAYS = 120;
 
-type Runner = Pick<Db, 'select' | 'delete' | 'insert' | 'execute'>;
+/** The query builders of a transaction (or of the savepoint `saveOrganization` opens in one). */
+type Runner = Pick<Tx, 'select' | 'delete' | 'insert' | 'execute'>;
 
 /**
  * When an occurrence of `alias` (a program_upcoming_dates row) is over: at its end, or two hours
@@ -19,7 +20,7 @@ export function occurrenceEnd(alias: string): SQL {
 }
 
 /** The dates need rebuilding for `today`: yesterday's are still there, or none were ever made (start-up asks). */
-export async function upcomingDatesStale(db: Pick<Db, 'execute'>, today: string): Promise<boolean> {
+export async function upcomingDatesStale(db: Pool, today: string): Promise<boolean> {
 	const result = await db.execute<{ stale: boolean }>(sql`select exists (select 1 from program_upcoming_dates where day < ${today}::date) or not exists (select 1 from program_upcoming_dates) as stale`);
 	return result.rows[0].stale;
 }
@@ -56,7 +57,7 @@ export async function refreshDates(db: Runner, today: string, programIds?: strin
 }
 
 /** Copy each program's first two upcoming dates onto the program (see programs.nextStartsAt). */
-export async function updateNextOccurrences(db: Pick<Db, 'execute'>, programIds?: string[]) {
+export async function updateNextOccurrences(db: Pick<Tx, 'execute'>, programIds?: string[]) {
 	const scope = programIds
 		? sql`where pr.id in (${sql.join(
 				programIds.map((id) => sql`${id}::uuid`),

@@ -5,12 +5,10 @@
  */
 import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db';
+import type { Reader } from '../db';
 import { addDays, codes, programIdsMatching, programSummaries, placeSummaries, weekdayIndex, type ProgramFilter, type ProgramSummary } from '../directory';
 import { dayInRange } from '../boundary';
 import { occurrences, type OccurrenceKind, type OccurrenceStatus, type CapacityUnit } from './schema';
-
-type Reader = Pick<Db, 'select'>;
 
 /** Purpose views: a name residents understand for a set of life stages or forms. */
 export const PURPOSES = {

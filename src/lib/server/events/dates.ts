@@ -6,7 +6,6 @@
  * event as the last write of its transaction.
  */
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db';
 import { recordAudit } from '../audit';
 import { can } from '../auth';
 import { isOwnProgram, locationsOf } from '../directory';
@@ -25,7 +24,7 @@ export interface RegistrationCount {
 }
 
 /** Registered and waitlisted counts per occurrence (only what the context may see). */
-export async function registrationCounts(tx: Pick<Db, 'select'>, occurrenceIds: readonly string[]): Promise<Map<string, RegistrationCount>> {
+export async function registrationCounts(tx: Tx<'organization'>, occurrenceIds: readonly string[]): Promise<Map<string, RegistrationCount>> {
 	if (occurrenceIds.length === 0) return new Map();
 	const rows = await tx
 		.select({

@@ -8,14 +8,12 @@
  * each date, computed from its start, so registering needs nothing but the date's row.
  */
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Reader } from '../db';
 import { recordAudit } from '../audit';
 import { addDays, isOwnProgram, programSummaries, zonedInstant } from '../directory';
 import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from '../scope';
 import { storedQuestions, type Question } from './questions';
 import { occurrences, programRegistrationSettings, type CapacityUnit, type OccurrenceStatus } from './schema';
-
-type Reader = Pick<Db, 'select'>;
 
 export interface RegistrationDefaults {
 	registrationOpen: boolean;
@@ -69,7 +67,7 @@ const differs = sql`(o.registration_open, o.capacity, o.capacity_unit, o.registr
  * `onlyChanged`, dates already in line are not written (the nightly sync). Answers how many
  * dates were written.
  */
-export async function applyProgramDefaults(tx: Db, input: { programIds?: readonly string[]; occurrenceIds?: readonly string[]; fromDay?: string; onlyChanged?: boolean }): Promise<number> {
+export async function applyProgramDefaults(tx: Tx<'organization' | 'secretariat' | 'system'>, input: { programIds?: readonly string[]; occurrenceIds?: readonly string[]; fromDay?: string; onlyChanged?: boolean }): Promise<number> {
 	if (input.programIds?.length === 0 || input.occurrenceIds?.length === 0) return 0;
 	const conditions = [sql`s.program_id = o.program_id`, sql`o.follows_program`];
 	if (input.fromDay) conditions.push(sql`o.day >= ${input.fromDay}::date`);

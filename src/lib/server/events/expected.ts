@@ -6,7 +6,6 @@
  * arrivals.
  */
 import { and, asc, eq } from 'drizzle-orm';
-import type { Db } from '../db';
 import { decryptText } from '../crypto';
 import type { Tx } from '../scope';
 import { registrations } from './schema';
@@ -25,7 +24,7 @@ export interface ExpectedPerson {
 	arrivedAt: Date | null;
 }
 
-const open = (tx: Db, sealed: string, column: string, r: { id: string; organizationId: string }) => decryptText(tx, sealed, { table: 'registrations', column, rowId: r.id, organizationId: r.organizationId });
+const open = (tx: Tx<'organization' | 'system'>, sealed: string, column: string, r: { id: string; organizationId: string }) => decryptText(tx, sealed, { table: 'registrations', column, rowId: r.id, organizationId: r.organizationId });
 
 /** The registered people of one of the organisation's dates, in registration order. */
 export async function expectedAt(tx: Tx<'organization'>, organizationId: string, occurrenceId: string, withNames: boolean): Promise<ExpectedPerson[]> {

@@ -5,12 +5,10 @@
  * same dates as the calendar page, which lists the `occurrences` rows.
  */
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Reader } from '../db';
 import { addDays, expandSchedule, holidayName, HOLIDAYS_KNOWN_UNTIL, parseRecurrence, seriesDays, type ScheduleRule, placeSummaries, programSummaries, scheduleSeries } from '../directory';
 import { buildCalendar, type IcalEvent, type IcalTime } from './ical';
 import { occurrences } from './schema';
-
-type Reader = Pick<Db, 'select'>;
 
 const TOKYO_OFFSET_MS = 9 * 3600_000;
 export function tokyoTime(at: Date): IcalTime & { time: string } {

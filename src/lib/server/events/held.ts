@@ -1,6 +1,6 @@
 /** Sessions held (開催回数): scheduled dates from `from` up to `to` that have taken place by `today`. */
 import { and, asc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { todayInTokyo } from '../clock';
 import { occurrences } from './schema';
 
@@ -14,7 +14,7 @@ function heldBy(to: string, today: string, now: Date): SQL {
 	return or(lt(occurrences.day, today), and(eq(occurrences.day, today), lte(occurrences.startsAt, now)))!;
 }
 
-export async function heldSessionCounts(db: Pick<Db, 'select'>, programIds: readonly string[], from: string, to: string, today: string, now = new Date()): Promise<Map<string, number>> {
+export async function heldSessionCounts(db: Tx<'organization' | 'secretariat' | 'system'>, programIds: readonly string[], from: string, to: string, today: string, now = new Date()): Promise<Map<string, number>> {
 	if (programIds.length === 0) return new Map();
 	const rows = await db
 		.select({ programId: occurrences.programId, n: sql<number>`count(*)::int` })
@@ -25,7 +25,7 @@ export async function heldSessionCounts(db: Pick<Db, 'select'>, programIds: read
 }
 
 /** The held dates themselves, one row per program and day (a day with two sessions of a program is one row). */
-export async function heldSessionDays(db: Pick<Db, 'selectDistinct'>, programIds: readonly string[], from: string, to: string, today: string, now = new Date()): Promise<Array<{ programId: string; organizationId: string; day: string }>> {
+export async function heldSessionDays(db: Tx<'organization' | 'secretariat' | 'system'>, programIds: readonly string[], from: string, to: string, today: string, now = new Date()): Promise<Array<{ programId: string; organizationId: string; day: string }>> {
 	if (programIds.length === 0) return [];
 	return db
 		.selectDistinct({ programId: occurrences.programId, organizationId: occurrences.organizationId, day: occurrences.day })

@@ -13,7 +13,6 @@
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { translate } from '$lib/i18n';
-import type { Db } from '../db';
 import { decryptText } from '../crypto';
 import { sendMail, type Mail } from '../mail';
 import { log } from '../log';
@@ -25,7 +24,7 @@ import { aboutOf, whenOf } from './registration-mail';
 
 type Row = typeof registrations.$inferSelect;
 
-const open = (tx: Db, sealed: string, column: string, r: Pick<Row, 'id' | 'organizationId'>) => decryptText(tx, sealed, { table: 'registrations', column, rowId: r.id, organizationId: r.organizationId });
+const open = (tx: Tx<'organization' | 'system'>, sealed: string, column: string, r: Pick<Row, 'id' | 'organizationId'>) => decryptText(tx, sealed, { table: 'registrations', column, rowId: r.id, organizationId: r.organizationId });
 
 /** What one registrant is told, in the three lengths the channels take. */
 export interface NoticeMessage {
@@ -47,7 +46,7 @@ export interface Recipient {
 }
 
 /** A recipient from their row, contacts decrypted (in a context that may read them). */
-export async function recipientOf(tx: Db, r: Row): Promise<Recipient> {
+export async function recipientOf(tx: Tx<'organization' | 'system'>, r: Row): Promise<Recipient> {
 	return {
 		registrationId: r.id,
 		organizationId: r.organizationId,
@@ -80,7 +79,7 @@ export interface Delivery {
  * Claim the notices of one kind and change for these recipients, on every channel that reaches
  * each: a row per channel, skipped where one exists (told before). Answers what to send.
  */
-export async function claimNotices(tx: Db, kind: NoticeKind, changeKey: string, recipients: Recipient[], messageFor: (r: Recipient) => NoticeMessage): Promise<Delivery[]> {
+export async function claimNotices(tx: Tx<'organization' | 'system'>, kind: NoticeKind, changeKey: string, recipients: Recipient[], messageFor: (r: Recipient) => NoticeMessage): Promise<Delivery[]> {
 	const deliveries: Delivery[] = [];
 	for (const r of recipients) {
 		const channels = channelsFor(r);
@@ -171,7 +170,7 @@ export function changeMessage(change: ChangeKind, entry: CalendarEntry, note: st
 }
 
 /** Registered and waiting people of a date, locked rows read in the caller's transaction. */
-export async function activeRecipients(tx: Db, organizationId: string, occurrenceId: string): Promise<Recipient[]> {
+export async function activeRecipients(tx: Tx<'organization'>, organizationId: string, occurrenceId: string): Promise<Recipient[]> {
 	const rows = await tx
 		.select()
 		.from(registrations)

@@ -4,7 +4,7 @@
  * next materialisation leaves that date as they set it (RFC 5545's RECURRENCE-ID override).
  */
 import { and, asc, eq, gte, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Reader } from '../db';
 import { runIn, type SystemScope, type Tx } from '../scope';
 import { scheduleSeries, expandSchedule, addDays, localDay, programIdsWithSchedules, replaceUpcomingDates, UPCOMING_HORIZON_DAYS } from '../directory';
 import { occurrences, registrations, type CapacityUnit, type OccurrenceKind } from './schema';
@@ -145,7 +145,7 @@ export async function syncAllOccurrences(scope: SystemScope, today: string, chun
 }
 
 /** Give the directory's finder a program's scheduled dates as its sessions hold them. */
-export async function publishDates(tx: Db, programId: string, today: string) {
+export async function publishDates(tx: Tx<'organization' | 'secretariat' | 'system'>, programId: string, today: string) {
 	const rows = await tx
 		.select({ day: occurrences.day, startsAt: occurrences.startsAt, endsAt: occurrences.endsAt, allDay: occurrences.allDay })
 		.from(occurrences)
@@ -154,7 +154,7 @@ export async function publishDates(tx: Db, programId: string, today: string) {
 }
 
 /** Whether occurrences lag behind (the daily job missed a day, or none exist yet). */
-export async function occurrencesStale(db: Pick<Db, 'select'>, today: string): Promise<boolean> {
+export async function occurrencesStale(db: Reader, today: string): Promise<boolean> {
 	const [row] = await db.select({ last: sql<string | null>`max(${occurrences.seriesDay})` }).from(occurrences);
 	return !row?.last || row.last < addDays(today, OCCURRENCE_HORIZON_DAYS - 7);
 }
@@ -169,13 +169,13 @@ export async function occurrenceOf(tx: Tx<'organization'>, organizationId: strin
 }
 
 /** Any occurrence by id (public pages check the program's publication themselves). */
-export async function occurrenceById(db: Pick<Db, 'select'>, occurrenceId: string): Promise<OccurrenceRow | null> {
+export async function occurrenceById(db: Reader, occurrenceId: string): Promise<OccurrenceRow | null> {
 	const [row] = await db.select().from(occurrences).where(eq(occurrences.id, occurrenceId));
 	return row ?? null;
 }
 
 /** A program's next occurrences from an instant on (not yet over), cancelled ones included. */
-export async function nextOccurrencesOfProgram(db: Pick<Db, 'select'>, programId: string, now: Date, limit: number): Promise<OccurrenceRow[]> {
+export async function nextOccurrencesOfProgram(db: Reader, programId: string, now: Date, limit: number): Promise<OccurrenceRow[]> {
 	return db
 		.select()
 		.from(occurrences)
@@ -185,7 +185,7 @@ export async function nextOccurrencesOfProgram(db: Pick<Db, 'select'>, programId
 }
 
 /** A program's occurrences between two days (inclusive), cancelled ones included. */
-export async function occurrencesOfProgram(db: Pick<Db, 'select'>, programId: string, fromDay: string, toDay: string): Promise<OccurrenceRow[]> {
+export async function occurrencesOfProgram(db: Reader, programId: string, fromDay: string, toDay: string): Promise<OccurrenceRow[]> {
 	return db
 		.select()
 		.from(occurrences)
@@ -194,12 +194,12 @@ export async function occurrencesOfProgram(db: Pick<Db, 'select'>, programId: st
 }
 
 /** After one date changed: the finder's dates of its program follow. */
-async function changed(tx: Db, row: OccurrenceRow | undefined): Promise<OccurrenceRow | null> {
+async function changed(tx: Tx<'organization'>, row: OccurrenceRow | undefined): Promise<OccurrenceRow | null> {
 	if (row) await publishDates(tx, row.programId, localDay(new Date()));
 	return row ?? null;
 }
 
-export async function cancelOccurrence(tx: Db, organizationId: string, occurrenceId: string, note: string | null) {
+export async function cancelOccurrence(tx: Tx<'organization'>, organizationId: string, occurrenceId: string, note: string | null) {
 	const rows = await tx
 		.update(occurrences)
 		.set({ status: 'cancelled', note, updatedAt: new Date() })
@@ -209,7 +209,7 @@ export async function cancelOccurrence(tx: Db, organizationId: string, occurrenc
 }
 
 /** Undo a cancellation. The note was its reason (cancelling writes it), so it goes too. */
-export async function restoreOccurrence(tx: Db, organizationId: string, occurrenceId: string) {
+export async function restoreOccurrence(tx: Tx<'organization'>, organizationId: string, occurrenceId: string) {
 	const rows = await tx
 		.update(occurrences)
 		.set({ status: 'scheduled', note: null, updatedAt: new Date() })
@@ -219,7 +219,7 @@ export async function restoreOccurrence(tx: Db, organizationId: string, occurren
 }
 
 /** Move one date (another day or time); the series keeps its other dates. */
-export async function moveOccurrence(tx: Db, organizationId: string, occurrenceId: string, to: { startsAt: Date; endsAt: Date | null; note: string | null }) {
+export async function moveOccurrence(tx: Tx<'organization'>, organizationId: string, occurrenceId: string, to: { startsAt: Date; endsAt: Date | null; note: string | null }) {
 	const rows = await tx
 		.update(occurrences)
 		.set({ startsAt: to.startsAt, endsAt: to.endsAt, day: localDay(to.startsAt), allDay: false, moved: true, note: to.note, updatedAt: new Date() })
@@ -241,7 +241,7 @@ export interface OccurrenceSettings {
 }
 
 /** Registration, capacity and kind of one occurrence, set by hand: it stops following its program's defaults. */
-export async function setOccurrenceSettings(tx: Db, organizationId: string, occurrenceId: string, settings: OccurrenceSettings) {
+export async function setOccurrenceSettings(tx: Tx<'organization'>, organizationId: string, occurrenceId: string, settings: OccurrenceSettings) {
 	const rows = await tx
 		.update(occurrences)
 		.set({ ...settings, followsProgram: false, updatedAt: new Date() })
@@ -266,7 +266,7 @@ export interface OneOffInput extends OccurrenceSettings {
  * `followsProgram` it takes the program's registration defaults like any series date (registration
  * off when the program has none); otherwise its settings are the form's own.
  */
-export async function createOneOff(tx: Db, organizationId: string, input: OneOffInput): Promise<OccurrenceRow> {
+export async function createOneOff(tx: Tx<'organization'>, organizationId: string, input: OneOffInput): Promise<OccurrenceRow> {
 	const { followsProgram = false, ...fields } = input;
 	const own = followsProgram ? { registrationOpen: false, capacity: null, capacityUnit: 'people' as const, registrationOpensAt: null, registrationClosesAt: null } : {};
 	const [inserted] = await tx
@@ -279,7 +279,7 @@ export async function createOneOff(tx: Db, organizationId: string, input: OneOff
 }
 
 /** Delete a one-off event nobody registered for; series dates are cancelled instead. */
-export async function deleteOneOff(tx: Db, organizationId: string, occurrenceId: string): Promise<boolean> {
+export async function deleteOneOff(tx: Tx<'organization'>, organizationId: string, occurrenceId: string): Promise<boolean> {
 	const rows = await tx
 		.delete(occurrences)
 		.where(and(eq(occurrences.id, occurrenceId), eq(occurrences.organizationId, organizationId), isNull(occurrences.seriesDay), sql`not exists (select 1 from registrations r where r.occurrence_id = ${occurrences.id})`))

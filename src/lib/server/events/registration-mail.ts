@@ -5,7 +5,7 @@
  */
 import { eq, inArray } from 'drizzle-orm';
 import { translate, type Locale } from '$lib/i18n';
-import { runIn, type Scope } from '../scope';
+import { runIn, type OrganizationScope, type ResidentScope } from '../scope';
 import { log } from '../log';
 import type { CalendarEntry } from './calendar';
 import { formatOccurrence, translatorFor } from '../present';
@@ -43,7 +43,7 @@ export function promotionMessage(entry: CalendarEntry): NoticeMessage {
 }
 
 /** Tell a new registrant they are registered (or waiting), with their link: once, whatever repeats. */
-export async function sendConfirmation(scope: Scope, registrationId: string, entry: CalendarEntry, r: { name: string; status: 'registered' | 'waitlisted'; reference: string; link: string }): Promise<void> {
+export async function sendConfirmation(scope: ResidentScope, registrationId: string, entry: CalendarEntry, r: { name: string; status: 'registered' | 'waitlisted'; reference: string; link: string }): Promise<void> {
 	const deliveries = await runIn(scope, async (tx) => {
 		const [row] = await tx.select().from(registrations).where(eq(registrations.id, registrationId));
 		if (!row) return [];
@@ -59,7 +59,7 @@ function claimFailed(error: unknown): [] {
 }
 
 /** Tell the people moved up from the waiting list (once each). */
-export async function sendPromotion(scope: Scope, registrationIds: string[], entry: CalendarEntry): Promise<void> {
+export async function sendPromotion(scope: OrganizationScope | ResidentScope, registrationIds: string[], entry: CalendarEntry): Promise<void> {
 	if (registrationIds.length === 0) return;
 	const deliveries = await runIn(scope, async (tx) => {
 		const rows = await tx.select().from(registrations).where(inArray(registrations.id, registrationIds));

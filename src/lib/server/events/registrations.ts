@@ -7,7 +7,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, ne, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db';
 import { encryptText, decryptText } from '../crypto';
 import { isTokenShaped, newToken, tokenDigest } from '../auth';
 import { recordAudit, type AuditOrigin } from '../audit';
@@ -84,7 +83,7 @@ export function parseReference(typed: string): string | null {
 /** What one registration takes: its group size when capacity counts people, one when it counts 組. */
 const weight = (o: Pick<OccurrenceRow, 'capacityUnit'>, groupSize: number) => (o.capacityUnit === 'groups' ? 1 : groupSize);
 
-async function used(tx: Db, o: OccurrenceRow): Promise<number> {
+async function used(tx: Tx<'organization' | 'system'>, o: OccurrenceRow): Promise<number> {
 	const [row] = await tx
 		.select({ n: o.capacityUnit === 'groups' ? sql<number>`count(*)::int` : sql<number>`coalesce(sum(${registrations.groupSize}), 0)::int` })
 		.from(registrations)
@@ -140,8 +139,8 @@ export interface RegisterInput {
 	now?: Date;
 }
 
-const seal = (tx: Db, text: string, column: string, id: string, organizationId: string) => encryptText(tx, text, { table: 'registrations', column, rowId: id, organizationId });
-const open = (tx: Db, text: string, column: string, id: string, organizationId: string) => decryptText(tx, text, { table: 'registrations', column, rowId: id, organizationId });
+const seal = (tx: Tx<'system'>, text: string, column: string, id: string, organizationId: string) => encryptText(tx, text, { table: 'registrations', column, rowId: id, organizationId });
+const open = (tx: Tx<'organization' | 'system'>, text: string, column: string, id: string, organizationId: string) => decryptText(tx, text, { table: 'registrations', column, rowId: id, organizationId });
 
 /**
  * Register for a date (a resident, no account: the system context, with the rules below as the
@@ -219,7 +218,7 @@ export interface Promoted {
 }
 
 /** Cancel, then move waiting people up in order while they fit (a group too big waits on). */
-async function cancelAndPromote(tx: Db, r: Row, origin: AuditOrigin): Promise<Promoted[]> {
+async function cancelAndPromote(tx: Tx<'organization' | 'system'>, r: Row, origin: AuditOrigin): Promise<Promoted[]> {
 	const [o] = await tx.select().from(occurrences).where(eq(occurrences.id, r.occurrenceId)).for('update');
 	await tx.update(registrations).set({ status: 'cancelled', cancelledAt: new Date() }).where(eq(registrations.id, r.id));
 	await recordAudit(tx, origin, { action: 'registration.cancel', organizationId: r.organizationId, entityType: 'registration', entityId: r.id, changedFields: ['status'] });
@@ -329,7 +328,7 @@ export interface RegistrationListItem {
 }
 
 /** Everyone registered for one of the organisation's dates, decrypted, in registration order. */
-export async function registrationsOf(tx: Db, organizationId: string, occurrenceId: string): Promise<RegistrationListItem[]> {
+export async function registrationsOf(tx: Tx<'organization'>, organizationId: string, occurrenceId: string): Promise<RegistrationListItem[]> {
 	const rows = await tx
 		.select()
 		.from(registrations)

@@ -7,7 +7,7 @@
  * query joined their tables. A CSV download is recorded (`audit.export`) by audit in the same
  * transaction.
  */
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { auditCsvResponse, auditPageData, type AuditNamer, type AuditPageData, type ParsedAuditQuery } from '../audit';
 import { peopleByIds } from '../auth';
 import { organizationNames } from '../directory';
@@ -19,7 +19,7 @@ import { translate, type Locale } from '../../i18n';
  * Names for the ids on a page of the log, read in `tx` (the reader's context); `beside` names people
  * the reader's context cannot see but may know by name (the secretariat's, in an organisation's log).
  */
-export function auditNames(tx: Db, beside: ReadonlyMap<string, string> = new Map()): AuditNamer {
+export function auditNames(tx: Tx, beside: ReadonlyMap<string, string> = new Map()): AuditNamer {
 	return async (ids) => {
 		const people = new Map([...(await peopleByIds(tx, ids.people))].map(([id, person]) => [id, person.displayName]));
 		for (const id of ids.people) if (!people.has(id) && beside.has(id)) people.set(id, beside.get(id)!);

@@ -8,7 +8,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { peopleByIds } from '../auth';
 import { between, runAcross, runIn, type OrganizationScope } from '../scope';
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { ROLE_PERMISSIONS } from './permissions';
 import { memberships, ROLES, type Role } from './schema';
 
@@ -21,7 +21,7 @@ export interface ConferenceMember {
 /** Roles that open the case conferences their holder is named in. */
 export const CONFERENCE_ROLES: readonly Role[] = ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('conferences.take_part'));
 
-async function read(tx: Db, organizationId: string, userIds?: readonly string[]): Promise<ConferenceMember[]> {
+async function read(tx: Tx<'organization' | 'crossing'>, organizationId: string, userIds?: readonly string[]): Promise<ConferenceMember[]> {
 	const where = [eq(memberships.organizationId, organizationId), inArray(memberships.role, [...CONFERENCE_ROLES])];
 	if (userIds) {
 		if (userIds.length === 0) return [];

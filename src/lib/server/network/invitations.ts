@@ -3,7 +3,6 @@
  * role; the link (a bearer link, so the resident's scope) creates the account, or adds the role
  * to an existing one.
  */
-import type { Db } from '../db';
 import { recordAudit, type AuditOrigin } from '../audit';
 import { consumeEmailToken, createEmailToken, createUser, INVITATION_LIFETIME_MS, normalizeEmail, openInvitation, revokeInvitation as withdrawInvitation } from '../auth';
 import { organizationNames } from '../directory';
@@ -17,7 +16,7 @@ import { setMembership } from './members';
  * record `member.invite`, as that transaction's last write. The secretariat's decision on an
  * application (join.ts) uses it too; an organisation's page goes through `inviteMember`.
  */
-export async function createInvitation(tx: Db, origin: AuditOrigin, invitation: { organizationId: string; email: string; role: Role }): Promise<string> {
+export async function createInvitation(tx: Tx<'organization' | 'secretariat' | 'system'>, origin: AuditOrigin, invitation: { organizationId: string; email: string; role: Role }): Promise<string> {
 	const token = await createEmailToken(tx, 'invitation', { email: invitation.email, organizationId: invitation.organizationId, role: invitation.role, createdBy: origin.actorUserId ?? null }, INVITATION_LIFETIME_MS);
 	await recordAudit(tx, origin, { action: 'member.invite', organizationId: invitation.organizationId, entityType: 'invitation', changedFields: ['email', 'role'] });
 	return token;

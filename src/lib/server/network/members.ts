@@ -5,7 +5,6 @@
  * take its scope, open their own transaction, check the rules below and write their audit record.
  */
 import { and, eq, ne, sql } from 'drizzle-orm';
-import type { Db } from '../db';
 import { recordAudit } from '../audit';
 import { peopleByIds, pendingInvitations } from '../auth';
 import { organizationNames } from '../directory';
@@ -18,15 +17,15 @@ export interface MembershipRow {
 	role: Role;
 }
 
-export async function membershipsOf(tx: Db, userId: string): Promise<MembershipRow[]> {
+export async function membershipsOf(tx: Tx<'system'>, userId: string): Promise<MembershipRow[]> {
 	return tx.select({ organizationId: memberships.organizationId, role: memberships.role }).from(memberships).where(eq(memberships.userId, userId));
 }
 
-export async function membersOf(tx: Db, organizationId: string) {
+export async function membersOf(tx: Tx<'organization' | 'system'>, organizationId: string) {
 	return tx.select({ userId: memberships.userId, role: memberships.role, createdAt: memberships.createdAt }).from(memberships).where(eq(memberships.organizationId, organizationId)).orderBy(memberships.createdAt);
 }
 
-export async function roleOf(tx: Db, organizationId: string, userId: string): Promise<Role | null> {
+export async function roleOf(tx: Tx<'organization'>, organizationId: string, userId: string): Promise<Role | null> {
 	const [row] = await tx
 		.select({ role: memberships.role })
 		.from(memberships)
@@ -35,7 +34,7 @@ export async function roleOf(tx: Db, organizationId: string, userId: string): Pr
 }
 
 /** Add someone to an organisation, or change their role there. */
-export async function setMembership(tx: Db, organizationId: string, userId: string, role: Role, invitedBy: string | null): Promise<void> {
+export async function setMembership(tx: Tx<'system'>, organizationId: string, userId: string, role: Role, invitedBy: string | null): Promise<void> {
 	await tx
 		.insert(memberships)
 		.values({ organizationId, userId, role, invitedBy })
@@ -43,7 +42,7 @@ export async function setMembership(tx: Db, organizationId: string, userId: stri
 }
 
 /** Admins left in an organisation apart from `userId`: an organisation must keep one. */
-export async function otherAdmins(tx: Db, organizationId: string, userId: string): Promise<number> {
+export async function otherAdmins(tx: Tx<'organization'>, organizationId: string, userId: string): Promise<number> {
 	const [row] = await tx
 		.select({ n: sql<number>`count(*)::int` })
 		.from(memberships)
@@ -51,7 +50,7 @@ export async function otherAdmins(tx: Db, organizationId: string, userId: string
 	return row.n;
 }
 
-export async function removeMembership(tx: Db, organizationId: string, userId: string): Promise<boolean> {
+export async function removeMembership(tx: Tx<'organization'>, organizationId: string, userId: string): Promise<boolean> {
 	const removed = await tx
 		.delete(memberships)
 		.where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
@@ -59,7 +58,7 @@ export async function removeMembership(tx: Db, organizationId: string, userId: s
 	return removed.length === 1;
 }
 
-export async function secretariatExists(tx: Db): Promise<boolean> {
+export async function secretariatExists(tx: Tx<'system'>): Promise<boolean> {
 	const [row] = await tx
 		.select({ n: sql<number>`count(*)::int` })
 		.from(memberships)
@@ -67,13 +66,13 @@ export async function secretariatExists(tx: Db): Promise<boolean> {
 	return row.n > 0;
 }
 
-export async function secretariatUserIds(tx: Db): Promise<string[]> {
+export async function secretariatUserIds(tx: Tx<'system'>): Promise<string[]> {
 	const rows = await tx.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.role, 'secretariat_admin'));
 	return rows.map((r) => r.userId);
 }
 
 /** Change the role of an existing member; false when the person is not a member here. */
-async function updateRole(tx: Db, organizationId: string, userId: string, role: Role): Promise<boolean> {
+async function updateRole(tx: Tx<'organization'>, organizationId: string, userId: string, role: Role): Promise<boolean> {
 	const changed = await tx
 		.update(memberships)
 		.set({ role })

@@ -6,6 +6,7 @@ import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganization } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
 import { asSystem, withAccess } from '../db/tenant';
+import { inOrganizations } from '../../../../tests/helpers/contexts';
 import { createSession, createUser, resolveSession, type Actor } from '../auth';
 import { requireOrganization, requireSecretariat, residentScope } from '../auth/guard';
 import { systemScope } from '../scope';
@@ -128,7 +129,7 @@ describe('joining the network', () => {
 
 		const admin = await signedIn(joined.userId);
 		expect(admin.memberships).toEqual([{ organizationId: decision.organizationId, organizationName: 'みどり町こども食堂の会', role: 'org_admin' }]);
-		const token = await withAccess(database.db, { userId: admin.userId, organizationIds: [decision.organizationId] }, (tx) => createInvitation(tx, { ...origin, actorUserId: admin.userId }, { organizationId: decision.organizationId, email: 'colleague@example.org', role: 'staff' }));
+		const token = await inOrganizations(database.db, [decision.organizationId], (tx) => createInvitation(tx, { ...origin, actorUserId: admin.userId }, { organizationId: decision.organizationId, email: 'colleague@example.org', role: 'staff' }), admin.userId);
 		const colleague = await accept(token, { signedInUserId: null, displayName: '同僚', password: 'colleague passphrase' });
 		expect(colleague.outcome).toBe('joined');
 		if (colleague.outcome !== 'joined') return;
@@ -138,7 +139,7 @@ describe('joining the network', () => {
 	it('cannot invite into an organisation one does not act for', async () => {
 		const other = { id: await makeOrganization(database.db) };
 		const mine = { id: await makeOrganization(database.db) };
-		await expect(withAccess(database.db, { organizationIds: [mine.id] }, (tx) => createInvitation(tx, origin, { organizationId: other.id, email: 'x@example.org', role: 'org_admin' }))).rejects.toMatchObject({ cause: { message: expect.stringMatching(/row-level security/) } });
+		await expect(inOrganizations(database.db, [mine.id], (tx) => createInvitation(tx, origin, { organizationId: other.id, email: 'x@example.org', role: 'org_admin' }))).rejects.toMatchObject({ cause: { message: expect.stringMatching(/row-level security/) } });
 	});
 
 	it('asks an existing account to sign in as the invited address before joining', async () => {

@@ -5,7 +5,7 @@
  * directory holds are written: a column we know nothing about (the kana and English names,
  * parking) stays empty rather than guessed.
  */
-import type { Db } from '../db';
+import type { Pool } from '../db';
 import { csvDocument } from '../audit';
 import { addDays, isValidCode, programSummaries, placeSummaries, type ProgramSummary } from '../directory';
 import { calendarEntries, OCCURRENCE_HORIZON_DAYS, tokyoTime } from '../events';
@@ -58,7 +58,7 @@ export interface EventListWords {
 const dayOf = (at: Date) => tokyoTime(at).day;
 const timeOf = (at: Date) => tokyoTime(at).time!;
 
-export async function eventListCsv(db: Pick<Db, 'select' | 'selectDistinct'>, options: { today: string; origin: string; words: EventListWords }): Promise<string> {
+export async function eventListCsv(db: Pool, options: { today: string; origin: string; words: EventListWords }): Promise<string> {
 	const entries = (await calendarEntries(db, { publishedOnly: true }, options.today, addDays(options.today, OCCURRENCE_HORIZON_DAYS))).filter((e) => e.status === 'scheduled');
 	const [programs, places] = await Promise.all([
 		programSummaries(db, [...new Set(entries.map((e) => e.programId))]),

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 // fflate: maintained, no dependencies, its own types, and synchronous and deterministic — the same
 // files at the same time give the same zip, which exports.ts relies on to see that nothing changed.
 import { zipSync, strToU8 } from 'fflate';
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { getOrganizations, getPrograms, type ProgramDetail } from '../directory';
 import { hsdsOrganization, HSDS_VERSION, type Json } from './hsds';
 import { allTaxonomies, allTerms, type HsdsTaxonomy, type HsdsTaxonomyTerm } from './hsds-taxonomy';
@@ -62,7 +62,7 @@ export interface ExportMeta {
 const byName = (a: { name: string; id: string }, b: { name: string; id: string }) => a.name.localeCompare(b.name, 'ja') || a.id.localeCompare(b.id);
 
 /** Every published organisation with its published services fully nested: two reads of the directory, however large. */
-export async function hsdsDirectory(db: Db, origin: string): Promise<HsdsDirectory> {
+export async function hsdsDirectory(db: Tx<'system'>, origin: string): Promise<HsdsDirectory> {
 	const organizations = await getOrganizations(db);
 	const programs = await getPrograms(db);
 	const servicesOf = new Map<string, ProgramDetail[]>();

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { eq } from 'drizzle-orm';
-import type { Db, Pool } from '../db';
+import type { Pool } from '../db';
 import { runExclusive } from '../jobs';
 import { log } from '../log';
 import { runIn, systemScope } from '../scope';
@@ -88,13 +88,13 @@ export interface ExportFile {
 }
 
 /** The stored files (without their content), for the /opendata page. */
-export async function exportsList(db: Db): Promise<ExportFile[]> {
+export async function exportsList(db: Pool): Promise<ExportFile[]> {
 	const rows = await db.select({ name: opendataExports.name, mediaType: opendataExports.mediaType, bytes: opendataExports.bytes, sha256: opendataExports.sha256, generatedAt: opendataExports.generatedAt }).from(opendataExports);
 	return rows.filter((r): r is ExportFile => r.name in EXPORT_FILES);
 }
 
 /** One stored file; its content only when `withContent` (a conditional request needs only the digest). */
-export async function exportFile(db: Db, name: ExportName, withContent: boolean): Promise<(ExportFile & { content?: Buffer }) | null> {
+export async function exportFile(db: Pool, name: ExportName, withContent: boolean): Promise<(ExportFile & { content?: Buffer }) | null> {
 	const [row] = await db
 		.select({ name: opendataExports.name, mediaType: opendataExports.mediaType, bytes: opendataExports.bytes, sha256: opendataExports.sha256, generatedAt: opendataExports.generatedAt, ...(withContent ? { content: opendataExports.content } : {}) })
 		.from(opendataExports)

@@ -12,7 +12,7 @@
  * the place (those columns stay empty); the organisation that registered the place is named in
  * 備考, not as its manager (団体名), which we do not know.
  */
-import type { Db } from '../db';
+import type { Pool } from '../db';
 import { csvDocument } from '../audit';
 import { isValidCode, placeSummaries, programSummaries, publishedProgramPlaces } from '../directory';
 
@@ -51,7 +51,7 @@ export interface FacilityListWords {
 	registeredBy(organization: string): string;
 }
 
-export async function facilityListCsv(db: Db, options: { origin: string; words: FacilityListWords }): Promise<string> {
+export async function facilityListCsv(db: Pool, options: { origin: string; words: FacilityListWords }): Promise<string> {
 	const pairs = await publishedProgramPlaces(db);
 	const [programs, places] = await Promise.all([
 		programSummaries(

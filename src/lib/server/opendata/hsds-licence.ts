@@ -6,7 +6,7 @@
  */
 import { json } from '@sveltejs/kit';
 import { translator } from '$lib/i18n';
-import type { Db } from '../db';
+import type { Pool } from '../db';
 import { hsdsHeaders, type HsdsLicence } from './hsds';
 import { creditLine, directoryLicence, type DirectoryLicence } from './licence';
 
@@ -17,12 +17,12 @@ export function hsdsLicenceOf(licence: DirectoryLicence): HsdsLicence {
 }
 
 /** The directory's licence now, as HSDS answers state it. */
-export async function currentHsdsLicence(db: Pick<Db, 'select'>): Promise<HsdsLicence> {
+export async function currentHsdsLicence(db: Pool): Promise<HsdsLicence> {
 	return hsdsLicenceOf(await directoryLicence(db));
 }
 
 /** An HSDS JSON answer: public, cacheable, its body built under the current licence, which the Link header states too. */
-export async function hsdsJson(db: Pick<Db, 'select'>, build: (licence: HsdsLicence) => unknown): Promise<Response> {
+export async function hsdsJson(db: Pool, build: (licence: HsdsLicence) => unknown): Promise<Response> {
 	const licence = await currentHsdsLicence(db);
 	return json(await build(licence), { headers: hsdsHeaders(licence) });
 }

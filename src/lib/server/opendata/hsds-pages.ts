@@ -3,7 +3,7 @@
  * record of the page in a few statements (directory's `getPrograms` / `getOrganizations`), never
  * one program at a time — measured in hsds.test.ts ("reads in bulk").
  */
-import type { Db } from '../db';
+import type { Pool } from '../db';
 import { getOrganization, getOrganizations, getPrograms, publishedProgramPlaces, programIdsMatching, programSummaries, placeCentre, distanceKm, type ProgramDetail } from '../directory';
 import { hsdsOrganization, hsdsOrganizationBrief, hsdsPage, hsdsService, hsdsServiceBrief, hsdsServiceAtLocationNested, serviceAtLocationId, type HsdsLicence, type HsdsPage, type HsdsPaging, type Json } from './hsds';
 import type { HsdsQuery } from './hsds-query';
@@ -48,7 +48,7 @@ function isNear(d: ProgramDetail, near: HsdsNear): boolean {
 }
 
 /** Ids of the published services (published programs of published organisations), by name. */
-export async function publishedServiceIds(db: Db, filter: HsdsServiceFilter = {}): Promise<string[]> {
+export async function publishedServiceIds(db: Pool, filter: HsdsServiceFilter = {}): Promise<string[]> {
 	const ids = await programIdsMatching(db, { publishedOnly: true, organizationId: filter.organizationId });
 	const summaries = await programSummaries(db, ids);
 	const found = [...summaries.values()]
@@ -70,7 +70,7 @@ export async function publishedServiceIds(db: Db, filter: HsdsServiceFilter = {}
 }
 
 /** The postcode's point and 市区町村, or null when the registry does not know it. */
-export async function hsdsPostcode(db: Db, postcode: string, withinMeters?: number): Promise<HsdsNear | null> {
+export async function hsdsPostcode(db: Pool, postcode: string, withinMeters?: number): Promise<HsdsNear | null> {
 	const centre = await placeCentre(db, postcode);
 	if (!centre || centre.kind !== 'postcode') return null;
 	return { lat: centre.lat, lng: centre.lng, areaCode: centre.areaCode, withinMeters };
@@ -79,7 +79,7 @@ export async function hsdsPostcode(db: Db, postcode: string, withinMeters?: numb
 export type HsdsFilterResult = { ok: true; filter: HsdsServiceFilter & { full: boolean } } | { ok: false; errors: Array<{ param: string; code: string; message: string }> };
 
 /** The service filter of a parsed query; a postcode the registry does not know is refused (no guessing where it is). */
-export async function hsdsServiceFilter(db: Db, q: HsdsQuery): Promise<HsdsFilterResult> {
+export async function hsdsServiceFilter(db: Pool, q: HsdsQuery): Promise<HsdsFilterResult> {
 	const near = q.postcode ? await hsdsPostcode(db, q.postcode, q.proximity) : undefined;
 	if (near === null) return { ok: false, errors: [{ param: 'postcode', code: 'unknown_postcode', message: 'No such postcode in the postcode registry' }] };
 	return { ok: true, filter: { search: q.search, organizationId: q.organizationId, modifiedAfter: q.modifiedAfter, taxonomyTermId: q.taxonomyTermId, taxonomyId: q.taxonomyId, full: q.full, near } };
@@ -87,7 +87,7 @@ export async function hsdsServiceFilter(db: Db, q: HsdsQuery): Promise<HsdsFilte
 
 const serviceItem = (d: ProgramDetail, origin: string, full: boolean | undefined) => (full ? hsdsService(d, origin) : { ...hsdsServiceBrief(d, origin), organization: hsdsOrganizationBrief(d.organization, origin) });
 
-export async function hsdsServicePage(db: Db, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }, licence: HsdsLicence): Promise<HsdsPage<Json>> {
+export async function hsdsServicePage(db: Pool, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }, licence: HsdsLicence): Promise<HsdsPage<Json>> {
 	const ids = await publishedServiceIds(db, filter);
 	const { page, slice } = hsdsPage(ids, paging, licence);
 	const contents = (await getPrograms(db, slice)).map((d) => serviceItem(d, origin, filter.full));
@@ -95,23 +95,23 @@ export async function hsdsServicePage(db: Db, origin: string, paging: HsdsPaging
 }
 
 /** Every matching service, without pages (`format=ndjson`), read `chunk` programs at a time. */
-export async function* hsdsServiceRecords(db: Db, origin: string, filter: HsdsServiceFilter & { full?: boolean }, chunk = 200): AsyncGenerator<Json> {
+export async function* hsdsServiceRecords(db: Pool, origin: string, filter: HsdsServiceFilter & { full?: boolean }, chunk = 200): AsyncGenerator<Json> {
 	const ids = await publishedServiceIds(db, filter);
 	for (let i = 0; i < ids.length; i += chunk) for (const d of await getPrograms(db, ids.slice(i, i + chunk))) yield serviceItem(d, origin, filter.full);
 }
 
-export async function hsdsServiceById(db: Db, id: string, origin: string): Promise<Json | null> {
+export async function hsdsServiceById(db: Pool, id: string, origin: string): Promise<Json | null> {
 	const [d] = await getPrograms(db, [id]);
 	return d ? hsdsService(d, origin) : null;
 }
 
-export async function hsdsOrganizationPage(db: Db, origin: string, paging: HsdsPaging, filter: { search?: string }, licence: HsdsLicence): Promise<HsdsPage<Json>> {
+export async function hsdsOrganizationPage(db: Pool, origin: string, paging: HsdsPaging, filter: { search?: string }, licence: HsdsLicence): Promise<HsdsPage<Json>> {
 	const all = (await getOrganizations(db)).filter((d) => matches(filter.search, d.organization.name)).sort((a, b) => a.organization.name.localeCompare(b.organization.name, 'ja') || a.organization.id.localeCompare(b.organization.id));
 	const { page, slice } = hsdsPage(all, paging, licence);
 	return { ...page, contents: slice.map((d) => hsdsOrganizationBrief(d.organization, origin)) };
 }
 
-export async function hsdsOrganizationById(db: Db, id: string, origin: string): Promise<Json | null> {
+export async function hsdsOrganizationById(db: Pool, id: string, origin: string): Promise<Json | null> {
 	const d = await getOrganization(db, id);
 	if (!d) return null;
 	const programs = await getPrograms(
@@ -128,14 +128,14 @@ export async function hsdsOrganizationById(db: Db, id: string, origin: string): 
 // ── service_at_locations and taxonomies (HSDS paths beyond the first calls) ─────────────────────
 
 /** Every published service at each of its places (ids only), by service name then place order. */
-async function serviceAtLocationPairs(db: Db, filter: HsdsServiceFilter): Promise<Array<{ programId: string; locationId: string }>> {
+async function serviceAtLocationPairs(db: Pool, filter: HsdsServiceFilter): Promise<Array<{ programId: string; locationId: string }>> {
 	const [ids, pairs] = await Promise.all([publishedServiceIds(db, filter), publishedProgramPlaces(db)]);
 	const byProgram = new Map<string, string[]>();
 	for (const p of pairs) byProgram.set(p.programId, [...(byProgram.get(p.programId) ?? []), p.locationId]);
 	return ids.flatMap((programId) => (byProgram.get(programId) ?? []).map((locationId) => ({ programId, locationId })));
 }
 
-async function nested(db: Db, pairs: Array<{ programId: string; locationId: string }>, origin: string, full: boolean): Promise<Json[]> {
+async function nested(db: Pool, pairs: Array<{ programId: string; locationId: string }>, origin: string, full: boolean): Promise<Json[]> {
 	const details = new Map((await getPrograms(db, [...new Set(pairs.map((p) => p.programId))])).map((d) => [d.program.id, d]));
 	return pairs.flatMap(({ programId, locationId }) => {
 		const detail = details.get(programId);
@@ -144,12 +144,12 @@ async function nested(db: Db, pairs: Array<{ programId: string; locationId: stri
 	});
 }
 
-export async function hsdsServiceAtLocationPage(db: Db, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }, licence: HsdsLicence): Promise<HsdsPage<Json>> {
+export async function hsdsServiceAtLocationPage(db: Pool, origin: string, paging: HsdsPaging, filter: HsdsServiceFilter & { full?: boolean }, licence: HsdsLicence): Promise<HsdsPage<Json>> {
 	const { page, slice } = hsdsPage(await serviceAtLocationPairs(db, filter), paging, licence);
 	return { ...page, contents: await nested(db, slice, origin, filter.full ?? false) };
 }
 
-export async function hsdsServiceAtLocationById(db: Db, id: string, origin: string): Promise<Json | null> {
+export async function hsdsServiceAtLocationById(db: Pool, id: string, origin: string): Promise<Json | null> {
 	const pair = (await publishedProgramPlaces(db)).find((p) => serviceAtLocationId(p.programId, p.locationId) === id);
 	if (!pair) return null;
 	const [found] = await nested(db, [pair], origin, true);

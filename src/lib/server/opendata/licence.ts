@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Reader } from '../db';
 import { can } from '../auth';
 import { recordAudit } from '../audit';
 import { cachedPublic } from '../cache';
@@ -98,7 +98,7 @@ export function licenceIn(licence: LicenceInfo, locale: 'ja' | 'en'): { identifi
 	return { identifier: licence.identifier, name: licence.name, title: licence.title[locale], url: licence.url[locale] };
 }
 
-async function readLicence(db: Pick<Db, 'select'>): Promise<DirectoryLicence> {
+async function readLicence(db: Reader): Promise<DirectoryLicence> {
 	const [row] = await db.select({ licence: opendataSettings.licence, attribution: opendataSettings.attribution, updatedAt: opendataSettings.updatedAt }).from(opendataSettings);
 	const chosen = row && row.licence in LICENCES ? row.licence : DEFAULT_LICENCE;
 	return { ...LICENCES[chosen], attribution: row?.attribution ?? null, updatedAt: row?.updatedAt ?? null };
@@ -109,7 +109,7 @@ async function readLicence(db: Pick<Db, 'select'>): Promise<DirectoryLicence> {
  * footer states it, so it is kept in the public cache, which every process empties when the row
  * changes. For any reader: the row is public.
  */
-export function directoryLicence(db: Pick<Db, 'select'>): Promise<DirectoryLicence> {
+export function directoryLicence(db: Reader): Promise<DirectoryLicence> {
 	return cachedPublic('opendata:licence', () => readLicence(db));
 }
 

@@ -1,5 +1,5 @@
 /** A stored bulk file as an HTTP answer: its type, a download name, and validators for conditional requests. */
-import type { Db } from '../db';
+import type { Pool } from '../db';
 import { exportFile, type ExportFile, type ExportName } from './exports';
 import { directoryLicence } from './licence';
 
@@ -30,7 +30,7 @@ const preparingAnswer = (text: string) => new Response(text, { status: 503, head
  * then its bytes. None stored yet (a first start still making them): `makeNow`, then read again;
  * still none is a 503 with Retry-After.
  */
-export async function serveExport(db: Db, name: ExportName, request: Request, makeNow: () => Promise<void>, preparing: string): Promise<Response> {
+export async function serveExport(db: Pool, name: ExportName, request: Request, makeNow: () => Promise<void>, preparing: string): Promise<Response> {
 	let file = await exportFile(db, name, false);
 	if (!file) {
 		await makeNow();

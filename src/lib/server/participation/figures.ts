@@ -11,7 +11,7 @@
  * Aggregated in SQL, in two passes over the scope's visits (bench/events.ts measures it at 10 million).
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db';
+import type { Tx } from '../db';
 import { addDays } from '../directory';
 import { heldSessionCounts, heldSessionDays } from '../events';
 import { visits } from './schema';
@@ -37,7 +37,7 @@ export interface FigureScope {
 	today: string;
 }
 
-export async function attendanceFigures(db: Pick<Db, 'select' | 'execute'>, scope: FigureScope): Promise<{ total: Figures; perProgram: Map<string, Figures> }> {
+export async function attendanceFigures(db: Tx<'organization' | 'secretariat' | 'system'>, scope: FigureScope): Promise<{ total: Figures; perProgram: Map<string, Figures> }> {
 	const empty = (): Figures => ({ sessions: 0, visits: 0, people: 0, identified: 0, repeaters: 0, retention: { base: 0, returned: 0, share: null }, byAgeBand: {}, byGender: {}, byMonth: [] });
 	if (scope.programIds.length === 0) return { total: empty(), perProgram: new Map() };
 	const held = await heldSessionCounts(db, scope.programIds, scope.from, scope.to, scope.today);
@@ -119,7 +119,7 @@ export async function attendanceFigures(db: Pick<Db, 'select' | 'execute'>, scop
  * 延べ and 実人数 of one program in a period, counted as attendanceFigures counts them (visits with
  * a group's size; distinct identified people plus anonymous taps marked 初めて), in one statement.
  */
-export async function programVisitTotals(db: Pick<Db, 'execute'>, programId: string, from: string, to: string): Promise<{ visits: number; people: number }> {
+export async function programVisitTotals(db: Tx<'system'>, programId: string, from: string, to: string): Promise<{ visits: number; people: number }> {
 	const { rows } = await db.execute<{ visits: number; people: number }>(sql`
 		select coalesce(sum(people), 0)::int as visits,
 			(count(distinct person_key) + count(*) filter (where person_key is null and first_visit))::int as people
@@ -141,7 +141,7 @@ export interface DayFigures {
  * region's), with held dates that had no visit recorded as zero rows: a date nobody counted is
  * itself worth seeing. Sorted by day, then key.
  */
-export async function attendanceByDay(db: Pick<Db, 'selectDistinct' | 'execute'>, scope: Omit<FigureScope, 'weeks'>, per: 'program' | 'organization'): Promise<DayFigures[]> {
+export async function attendanceByDay(db: Tx<'organization' | 'secretariat' | 'system'>, scope: Omit<FigureScope, 'weeks'>, per: 'program' | 'organization'): Promise<DayFigures[]> {
 	if (scope.programIds.length === 0) return [];
 	const ids = sql.join(
 		scope.programIds.map((id) => sql`${id}::uuid`),

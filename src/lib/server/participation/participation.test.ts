@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganizationWithProgram, makeProgram, uniqueTag } from '../../../../tests/helpers/factories';
 import type { Database } from '../db';
-import { asSystem, withAccess } from '../db/tenant';
+import { asSystem } from '../db/tenant';
+import { inOrganizations } from '../../../../tests/helpers/contexts';
 import { localDay, addDays } from '../directory';
 import { occurrences } from '../events/schema';
 import { visits } from './schema';
@@ -230,7 +231,7 @@ describe('figures', () => {
 				v('2026-01-12', null, { firstVisit: false, ageBand: '20s', gender: 'not_given', clientKey: 'fig-2-00000001' })
 			]);
 		});
-		const { total, perProgram } = await withAccess(database.db, { organizationIds: [orgA] }, (tx) => attendanceFigures(tx, { organizationId: orgA, programIds: [program], from: '2026-01-01', to: '2026-02-28', weeks: 4, today: '2026-02-10' }));
+		const { total, perProgram } = await inOrganizations(database.db, [orgA], (tx) => attendanceFigures(tx, { organizationId: orgA, programIds: [program], from: '2026-01-01', to: '2026-02-28', weeks: 4, today: '2026-02-10' }));
 		const f = perProgram.get(program)!;
 		expect(f.sessions).toBe(3); // held by 2026-02-10: not the cancelled one, not the one on 02-20
 		expect(f.visits).toBe(1 + 1 + 1 + 3 + 1 + 1); // 8: the group counts 3
@@ -269,9 +270,9 @@ describe('figures', () => {
 		});
 		const today = localDay(now);
 		const scope = { organizationId: orgA, programIds: [program], from: addDays(today, -1), to: today, weeks: 4, today };
-		const { perProgram } = await withAccess(database.db, { organizationIds: [orgA] }, (tx) => attendanceFigures(tx, scope));
+		const { perProgram } = await inOrganizations(database.db, [orgA], (tx) => attendanceFigures(tx, scope));
 		expect(perProgram.get(program)!.sessions).toBe(1);
-		const byDay = await withAccess(database.db, { organizationIds: [orgA] }, (tx) => attendanceByDay(tx, scope, 'program'));
+		const byDay = await inOrganizations(database.db, [orgA], (tx) => attendanceByDay(tx, scope, 'program'));
 		expect(byDay.filter((d) => d.held).map((d) => d.day)).toEqual([localDay(started)]);
 		expect((await publicProgramFigures(resident(), { programId: program, today })).sessions).toBe(1);
 	});

@@ -3,8 +3,12 @@
  * still be an error, or the check fails), and what `runIn` refuses at run time.
  */
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../db';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { Reader } from '../db';
 import { withAccess } from '../db/tenant';
+import { recordAudit, verifyAuditChain } from '../audit';
+import { roleOf } from '../network/members';
+import { getOrganization, getProgram } from '../directory';
 import { runIn, between, ok, refused, type OrganizationScope, type ResidentScope, type Result, type Tx, type Pool, type SecretariatScope, type AccountScope } from './index';
 
 // Signatures shaped like the module operations.
@@ -14,7 +18,7 @@ declare function needsSystem(tx: Tx<'system'>): Promise<void>;
 declare function forResident(scope: ResidentScope): Promise<void>;
 declare function onOwnAccount(scope: AccountScope): Promise<void>;
 declare const pool: Pool;
-declare const plainDb: Db;
+declare const plainDb: NodePgDatabase;
 declare const organization: OrganizationScope;
 declare const secretariat: SecretariatScope;
 declare const resident: ResidentScope;
@@ -29,7 +33,7 @@ export function refusedByTheCompiler() {
 	void operation(pool, { code: 'x' });
 	// @ts-expect-error the pool is not a scoped transaction
 	void inOrganization(pool);
-	// @ts-expect-error nor is a plain Db (what unconverted code and the old withAccess callback hold)
+	// @ts-expect-error nor is a plain Drizzle handle (what `drizzle(pool)` returns, and what modules once took)
 	void inOrganization(plainDb);
 	// @ts-expect-error a secretariat scope is not an organisation's
 	void operation(secretariat, { code: 'x' });
@@ -54,15 +58,38 @@ export function refusedByTheCompiler() {
 		await needsSystem(tx);
 		// @ts-expect-error a scoped transaction is not a pool: no nesting
 		await withAccess(tx, {}, async () => undefined);
-		// Unconverted modules take `Db`; a scoped transaction still is one.
-		const asDb: Db = tx;
-		void asDb;
+		// A public read takes a `Reader`: a scoped transaction is one.
+		const asReader: Reader = tx;
+		void asReader;
 	});
 	void runIn(resident, async (tx) => {
 		await needsSystem(tx);
 		// @ts-expect-error a resident's transaction is not an organisation's
 		await inOrganization(tx);
 	});
+
+	// The module functions under the operations say which handle they take (issue 12).
+	// @ts-expect-error the pool is not a scoped transaction: an audit record is written inside one
+	void recordAudit(pool, organization.origin, { action: 'x' });
+	// @ts-expect-error nor for an organisation's own rows (network's roleOf takes a Tx<'organization'>)
+	void roleOf(pool, organization.organizationId, organization.actor.userId);
+	void runIn(organization, async (tx) => {
+		await roleOf(tx, organization.organizationId, organization.actor.userId);
+		await recordAudit(tx, organization.origin, { action: 'x' });
+		// @ts-expect-error a scoped transaction is not the pool: verifying the chain opens its own transactions
+		await verifyAuditChain(tx);
+		// @ts-expect-error nor does the public program page read inside a scope (directory's getProgram takes the pool)
+		await getProgram(tx, '9d3b8f0e-8b7a-4b8e-9a55-2f8b7d1c0a11');
+		// A public read that both run (a `Reader`) takes either.
+		await getOrganization(tx, '9d3b8f0e-8b7a-4b8e-9a55-2f8b7d1c0a11');
+	});
+	void verifyAuditChain(pool);
+	void getOrganization(pool, '9d3b8f0e-8b7a-4b8e-9a55-2f8b7d1c0a11');
+	void runIn(resident, async (tx) => {
+		// @ts-expect-error a resident's (system) transaction is not an organisation's
+		await roleOf(tx, organization.organizationId, organization.actor.userId);
+	});
+
 	// @ts-expect-error a crossing needs a declared purpose
 	void between(organization, '9d3b8f0e-8b7a-4b8e-9a55-2f8b7d1c0a11', 'curiosity');
 	// @ts-expect-error the secretariat does not cross: it reads the network in its own scope

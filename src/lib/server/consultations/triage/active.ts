@@ -12,7 +12,7 @@
  *   no longer validates (a newer schema) falls back to the shipped rules, logged.
  */
 import { desc, isNotNull } from 'drizzle-orm';
-import { db, type Db } from '../../db';
+import { db, type Pool } from '../../db';
 import { log } from '../../log';
 import { runIn, systemScope } from '../../scope';
 import { triageRuleVersions } from '../schema';
@@ -33,9 +33,9 @@ interface Cached {
 }
 
 // Per database (a test process may open several): the process's database is `db()`.
-const caches = new WeakMap<Db, Cached>();
+const caches = new WeakMap<Pool, Cached>();
 
-function cacheFor(pool: Db): Cached {
+function cacheFor(pool: Pool): Cached {
 	let cached = caches.get(pool);
 	if (!cached) {
 		cached = { rules: DEFAULT_RULES, freshUntil: 0, loading: null, generation: 0 };
@@ -45,7 +45,7 @@ function cacheFor(pool: Db): Cached {
 }
 
 /** The active version as stored, or the shipped rules when none was activated. */
-async function readActive(pool: Db): Promise<TriageRules> {
+async function readActive(pool: Pool): Promise<TriageRules> {
 	const [row] = await runIn(systemScope(pool, 'triage.active_rules'), (tx) => tx.select({ version: triageRuleVersions.version, rules: triageRuleVersions.rules }).from(triageRuleVersions).where(isNotNull(triageRuleVersions.activatedAt)).orderBy(desc(triageRuleVersions.activatedAt)).limit(1));
 	if (!row) return DEFAULT_RULES;
 	const checked = checkRules(row.rules);

@@ -3,7 +3,7 @@
  * this folder. Loading is idempotent (upsert by slug).
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db';
+import type { Pool } from '../../db';
 import { datasetInput, type OrganizationInput } from '../model';
 import { runIn, type SystemScope } from '../../scope';
 import { saveOrganization, saveTaxonomies } from '../save';
@@ -39,7 +39,7 @@ export async function loadDemoRegion(scope: SystemScope, today: string): Promise
 	return { organizations: dataset.length, programs: dataset.reduce((n, o) => n + o.programs.length, 0) };
 }
 
-export async function isDirectoryEmpty(db: Db): Promise<boolean> {
+export async function isDirectoryEmpty(db: Pool): Promise<boolean> {
 	const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(organizations);
 	return row.n === 0;
 }

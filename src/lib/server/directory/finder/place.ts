@@ -1,6 +1,6 @@
 /** Places a resident names, and the distance from them. */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db';
+import type { Pool } from '../../db';
 import { PREFECTURES } from '../areas';
 import { nearestPlace, placesNamed, resolvePlace } from '../places';
 
@@ -22,7 +22,7 @@ export interface PlaceCentre {
  * "東京都/世田谷区", "北海道札幌市"). A name the registry does not know is looked for among the
  * directory's own places (the average of those whose city starts so).
  */
-export async function placeCentre(db: Db, place: string): Promise<PlaceCentre | null> {
+export async function placeCentre(db: Pool, place: string): Promise<PlaceCentre | null> {
 	const known = resolvePlace(place);
 	if (known) {
 		return { lat: known.lat, lng: known.lng, label: known.label, kind: known.kind, areaCode: known.place.code, prefectureCode: known.place.prefectureCode };
@@ -35,7 +35,7 @@ export function prefectureCodeAt(point: { lat: number; lng: number }): string | 
 	return nearestPlace(point)?.prefectureCode ?? null;
 }
 
-async function namedPlace(db: Db, place: string): Promise<PlaceCentre | null> {
+async function namedPlace(db: Pool, place: string): Promise<PlaceCentre | null> {
 	let [pref, name] = place.includes('/') ? place.split('/', 2).map((s) => s.trim()) : [null, place.trim()];
 	if (!name) return null;
 	// "北海道札幌市" names the prefecture and the city together.

@@ -3,7 +3,7 @@
  * from the GIN gram index), filters, three sort orders.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db';
+import type { Pool } from '../../db';
 import type { FinderQuery } from '../finder-query';
 import { occurrenceEnd } from '../upcoming';
 import { correctQuery, textMatch, type TextMatch } from './text';
@@ -31,7 +31,7 @@ export const COUNT_LIMIT = 1000;
 /** Supporters' programs beside a residents' search are counted up to this. */
 export const SUPPORTERS_COUNT_CAP = COUNT_LIMIT;
 
-export async function searchPrograms(db: Db, asTyped: FinderQuery, clock: FinderClock): Promise<FinderResult> {
+export async function searchPrograms(db: Pool, asTyped: FinderQuery, clock: FinderClock): Promise<FinderResult> {
 	let query = asTyped;
 	let text = textMatch(query.q);
 	let result = await runSearch(db, query, clock, text);
@@ -59,7 +59,7 @@ export async function searchPrograms(db: Db, asTyped: FinderQuery, clock: Finder
  * common word costs no more than a rare one). With words, only the gram index is read (see
  * runSearch on enable_seqscan).
  */
-export async function countUpTo(db: Db, where: SQL[], limit: number, withWords: boolean): Promise<number> {
+export async function countUpTo(db: Pool, where: SQL[], limit: number, withWords: boolean): Promise<number> {
 	const statement = sql`select count(*)::int as n from (select 1 from programs p where ${sql.join(where, sql` and `)} limit ${limit}) c`;
 	const rows = withWords
 		? await db.transaction(async (tx) => {
@@ -104,7 +104,7 @@ export function nextOrderedMatches(columns: SQL, where: SQL[], now: Date, limit:
 		) ordered limit ${limit}`;
 }
 
-async function runSearch(db: Db, query: FinderQuery, clock: FinderClock, text: TextMatch | null): Promise<FinderResult> {
+async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text: TextMatch | null): Promise<FinderResult> {
 	const where = filters(query, clock);
 	if (text) where.push(text.where);
 
@@ -237,7 +237,7 @@ export interface PlaceScope {
  * range — one definition for the results, the supporters' count beside them and the suggestions
  * on an empty page, so that what a link promises is what it finds.
  */
-export async function placeScope(db: Db, query: FinderQuery): Promise<PlaceScope> {
+export async function placeScope(db: Pool, query: FinderQuery): Promise<PlaceScope> {
 	let origin: FinderResult['origin'] = null;
 	let centre: PlaceCentre | null = null;
 	if (query.lat !== undefined && query.lng !== undefined) origin = { lat: query.lat, lng: query.lng, label: null };

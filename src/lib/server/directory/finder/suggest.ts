@@ -1,6 +1,6 @@
 /** No dead ends: what to offer when a search finds nothing. */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db';
+import type { Pool } from '../../db';
 import type { FinderQuery } from '../finder-query';
 import { textMatch } from './text';
 import { filters } from './filters';
@@ -24,7 +24,7 @@ export interface Suggestion {
  * forms, and dropping one filter. Each count is what its link finds: the place's range holds for
  * every one of them but the range's own.
  */
-export async function suggestAlternatives(db: Db, query: FinderQuery, clock: FinderClock): Promise<Suggestion[]> {
+export async function suggestAlternatives(db: Pool, query: FinderQuery, clock: FinderClock): Promise<Suggestion[]> {
 	const suggestions: Suggestion[] = [];
 	const base = { ...query, page: 1 };
 	const text = textMatch(query.q);

@@ -8,7 +8,7 @@ import { analyseQuery } from '../search/query';
 import { dictionaryWords } from '../search/synonyms';
 import { Vocabulary } from '../search/vocabulary';
 import { taxonomy } from '../taxonomy';
-import type { Db } from '../../db';
+import type { Pool } from '../../db';
 import { textArray } from './sql';
 
 /** Weights are our own constants, written into the SQL as numeric literals. */
@@ -106,7 +106,7 @@ const vocabularyPrograms = 3000;
 const vocabularyMaxAgeMs = 10 * 60 * 1000;
 let vocabulary: { built: number; value: Promise<Vocabulary> } | null = null;
 
-async function buildVocabulary(db: Db): Promise<Vocabulary> {
+async function buildVocabulary(db: Pool): Promise<Vocabulary> {
 	const rows = await db.execute<{ title: string; org: string }>(sql`
 		select p.title, o.name as org from programs p join organizations o on o.id = p.organization_id
 		where p.published and o.published order by p.updated_at desc limit ${vocabularyPrograms}`);
@@ -115,7 +115,7 @@ async function buildVocabulary(db: Db): Promise<Vocabulary> {
 	return new Vocabulary([...rows.rows.flatMap((r) => [r.title, r.org]), ...places.rows.map((r) => r.city), ...labels], dictionaryWords());
 }
 
-function currentVocabulary(db: Db): Promise<Vocabulary> {
+function currentVocabulary(db: Pool): Promise<Vocabulary> {
 	if (!vocabulary || Date.now() - vocabulary.built > vocabularyMaxAgeMs) {
 		const value = buildVocabulary(db);
 		vocabulary = { built: Date.now(), value };
@@ -129,7 +129,7 @@ function currentVocabulary(db: Db): Promise<Vocabulary> {
  * needs it. Only words that match no published program at all are corrected, and only to words
  * of the index's vocabulary; sentences and needs (夫を亡くした) are left as they are.
  */
-export async function correctQuery(db: Db, q: string): Promise<string | null> {
+export async function correctQuery(db: Pool, q: string): Promise<string | null> {
 	const analysed = analyseQuery(q);
 	const match = textMatch(q);
 	if (!match) return null;
