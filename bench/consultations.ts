@@ -36,11 +36,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { startEmbeddedPostgres } from '../src/lib/server/db/embedded';
-import { asSystem, createDatabaseIfMissing, dropDatabase, openDatabase, withDatabase, withDefaultUser } from '../src/lib/server/db';
+import { createDatabaseIfMissing, dropDatabase, openDatabase, withDatabase, withDefaultUser } from '../src/lib/server/db';
 import { isDirectoryEmpty, loadDemoRegion, localDay } from '../src/lib/server/directory';
 import { createUser } from '../src/lib/server/auth';
 import { setMembership } from '../src/lib/server/network';
-import { systemScope } from '../src/lib/server/scope';
+import { runIn, systemScope } from '../src/lib/server/scope';
 import { syncAllOccurrences } from '../src/lib/server/events/occurrences';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -285,7 +285,7 @@ try {
 		await syncAllOccurrences(systemScope(database.db, 'bench:occurrences'), today);
 		// The network's one window: the organisation where the first secretariat admin holds the role.
 		const window = (await database.db.execute<{ id: string }>(sql`select id from organizations where slug = 's003-arakawa-shakyo'`)).rows[0].id;
-		await asSystem(database.db, async (tx) => {
+		await runIn(systemScope(database.db, 'bench'), async (tx) => {
 			const id = await createUser(tx, `bench-secretariat-${process.pid}@example.org`, '事務局', 'bench password long enough');
 			await setMembership(tx, window, id, 'secretariat_admin', null);
 		});

@@ -21,14 +21,13 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../src/lib/server/db';
-import { asSystem } from '../src/lib/server/db';
 import { isDirectoryEmpty, loadDemoRegion, localDay } from '../src/lib/server/directory';
 import { syncAllOccurrences } from '../src/lib/server/events/occurrences';
 import { attendanceFigures } from '../src/lib/server/participation/figures';
 import { issueCard } from '../src/lib/server/participation/cards';
 import { createSession, createUser } from '../src/lib/server/auth';
 import { setMembership } from '../src/lib/server/network';
-import { systemScope } from '../src/lib/server/scope';
+import { runIn, systemScope } from '../src/lib/server/scope';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
@@ -115,8 +114,8 @@ try {
 	];
 	const rows: string[] = [];
 	for (const s of scopes) {
-		const report = await medianMs(() => asSystem(database.db, (tx) => attendanceFigures(tx, { organizationId: s.organizationId, programIds: s.programIds, from, to: today, weeks: 4, today })));
-		const plain = await medianMs(() => asSystem(database.db, (tx) => tx.execute(sql`select count(*), sum(people) from visits where program_id = any(${`{${s.programIds.join(',')}}`}::uuid[]) and day between ${from}::date and ${today}::date`)));
+		const report = await medianMs(() => runIn(systemScope(database.db, 'bench'), (tx) => attendanceFigures(tx, { organizationId: s.organizationId, programIds: s.programIds, from, to: today, weeks: 4, today })));
+		const plain = await medianMs(() => runIn(systemScope(database.db, 'bench'), (tx) => tx.execute(sql`select count(*), sum(people) from visits where program_id = any(${`{${s.programIds.join(',')}}`}::uuid[]) and day between ${from}::date and ${today}::date`)));
 		rows.push(`| ${s.name} | ${s.programIds.length} | ${report.toFixed(0)} ms | ${plain.toFixed(0)} ms | ${(report / plain).toFixed(1)}× |`);
 	}
 	console.log(`\n### Attendance report over ${Number(total).toLocaleString()} visits (median of ${REPEAT})\n`);
@@ -128,7 +127,7 @@ try {
 	const program = programs.find((p) => p.org === org)!.id;
 	const occurrence = (await owner.query<{ id: string }>(`insert into occurrences (organization_id, program_id, day, starts_at) values ($1, $2, $3::date, now()) returning id`, [org, program, today])).rows[0].id;
 	const email = `bench-${Date.now()}@example.org`;
-	const userId = await asSystem(database.db, async (tx) => {
+	const userId = await runIn(systemScope(database.db, 'bench'), async (tx) => {
 		const id = await createUser(tx, email, 'ベンチ', 'bench password long enough');
 		await setMembership(tx, org, id, 'staff', null);
 		return id;

@@ -3,7 +3,8 @@
  * `Tx` of the kind their callers hold (`Tx<'account'>`, `Tx<'organization'>`, …); `withAccess` only
  * knows its transaction carries some context, so these say which — the one place tests cast it.
  */
-import { asSystem, withAccess, type Pool, type Tx } from '../../src/lib/server/db';
+import { withAccess, type Pool, type Tx } from '../../src/lib/server/db';
+import { runIn, systemScope } from '../../src/lib/server/scope';
 
 /** A person's own context (only `app.user_id`), as their account scope runs. */
 export function onOwnAccount<T>(db: Pool, userId: string, fn: (tx: Tx<'account'>) => Promise<T>): Promise<T> {
@@ -21,5 +22,13 @@ export function inOrganizations<T>(db: Pool, organizationIds: readonly string[],
  * sees and writes every organisation's rows, so the functions behave as for that organisation.
  */
 export function asSystemForStaff<T>(db: Pool, fn: (tx: Tx<'organization'>) => Promise<T>): Promise<T> {
-	return asSystem(db, (tx) => fn(tx as unknown as Tx<'organization'>));
+	return setUp(db, (tx) => fn(tx as unknown as Tx<'organization'>));
+}
+
+/**
+ * Set-up and read-back as the platform: the same door its own jobs use (a `SystemScope`), not the
+ * database's lower-level `asSystem`, so tests hold no way in that the app code does not.
+ */
+export function setUp<T>(db: Pool, fn: (tx: Tx<'system'>) => Promise<T>): Promise<T> {
+	return runIn(systemScope(db, 'tests'), fn);
 }

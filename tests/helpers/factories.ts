@@ -3,7 +3,7 @@
  * organisation, a place, a program (with or without a schedule), an occurrence, a registration.
  *
  * Each is made through the owning module's own exported function, as the app makes it, inside
- * `asSystem` (the owner's context for set-up; the tests check access separately):
+ * `setUp` (the platform's context for set-up; the tests check access separately):
  * - organisation: directory `createMemberOrganization` (published at once, as after approval); the
  *                 network secretariat's the same way, as start-up makes it (network/bootstrap.ts)
  * - place:        directory `saveLocation`
@@ -25,8 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { Pool } from '../../src/lib/server/db';
-import { asSystemForStaff } from './contexts';
-import { asSystem } from '../../src/lib/server/db/tenant';
+import { asSystemForStaff, setUp } from './contexts';
 import { createMemberOrganization, organizationIdBySlug, type NewOrganization } from '../../src/lib/server/directory/organizations';
 import { saveLocation, saveProgram, setProgramPublished, type LocationFields, type ProgramEdit } from '../../src/lib/server/directory/listings';
 import { localDay } from '../../src/lib/server/directory/schedule';
@@ -52,7 +51,7 @@ const today = () => localDay(new Date(), 'Asia/Tokyo');
 
 /** A published organisation (directory's createMemberOrganization). */
 export async function makeOrganization(db: Pool, input: Partial<NewOrganization> = {}): Promise<string> {
-	return asSystem(db, (tx) => createMemberOrganization(tx, { name: `試験団体${uniqueTag()}`, prefecture: '東京都', city: '荒川区', description: '', ...input }));
+	return setUp(db, (tx) => createMemberOrganization(tx, { name: `試験団体${uniqueTag()}`, prefecture: '東京都', city: '荒川区', description: '', ...input }));
 }
 
 /**
@@ -64,7 +63,7 @@ export async function makeOrganization(db: Pool, input: Partial<NewOrganization>
  * `secretariat_admin` there), which the test gives.
  */
 export async function makeSecretariatOrganization(db: Pool): Promise<string> {
-	return asSystem(db, async (tx) => (await organizationIdBySlug(tx, 'network-secretariat')) ?? createMemberOrganization(tx, { name: 'ネットワーク事務局', slug: 'network-secretariat' }));
+	return setUp(db, async (tx) => (await organizationIdBySlug(tx, 'network-secretariat')) ?? createMemberOrganization(tx, { name: 'ネットワーク事務局', slug: 'network-secretariat' }));
 }
 
 /** A place of the organisation (directory's saveLocation). */
@@ -134,7 +133,7 @@ export async function makeScheduledDates(db: Pool, programId: string, day = toda
  * saving the settings page applies them (events' applyProgramDefaults) but without its audit record.
  */
 export async function makeRegistrationDefaults(db: Pool, organizationId: string, programId: string, defaults: Partial<RegistrationDefaults>, fromDay = today()): Promise<void> {
-	await asSystem(db, async (tx) => {
+	await setUp(db, async (tx) => {
 		await tx.insert(programRegistrationSettings).values({ ...NO_DEFAULTS, ...defaults, programId, organizationId });
 		await applyProgramDefaults(tx, { programIds: [programId], fromDay });
 	});
@@ -156,7 +155,7 @@ export async function setDateSettings(db: Pool, occurrenceId: string, changes: P
 
 /** Audit records as the modules write them (audit's recordAudit), in this order, in one transaction: entries for a test of the log's readers. */
 export async function makeAuditEvents(db: Pool, entries: Array<{ origin: AuditOrigin; entry: AuditEntry }>): Promise<void> {
-	await asSystem(db, async (tx) => {
+	await setUp(db, async (tx) => {
 		for (const { origin, entry } of entries) await recordAudit(tx, origin, entry);
 	});
 }
@@ -167,7 +166,7 @@ export async function makeAuditEvents(db: Pool, entries: Array<{ origin: AuditOr
  * pages to open it.
  */
 export async function sealedFor(db: Pool, plaintext: string, context: SealContext): Promise<string> {
-	return asSystem(db, (tx) => encryptText(tx, plaintext, context));
+	return setUp(db, (tx) => encryptText(tx, plaintext, context));
 }
 
 /**

@@ -10,11 +10,11 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Database, Pool } from '../../src/lib/server/db';
-import { asSystem } from '../../src/lib/server/db/tenant';
 import { createSession, createUser } from '../../src/lib/server/auth';
 import { users } from '../../src/lib/server/auth/schema';
 import { setMembership, type Role } from '../../src/lib/server/network';
 import { makeOrganizationWithProgram, makeSecretariatOrganization } from './factories';
+import { setUp } from './contexts';
 
 export const PRINCIPALS = ['anonymous', 'volunteer', 'counsellor', 'staff', 'org_admin', 'secretariat', 'unenrolled'] as const;
 export type Principal = (typeof PRINCIPALS)[number];
@@ -37,7 +37,7 @@ const PASSWORD = 'correct horse battery staple';
 
 /** An account with no role anywhere (auth's createUser), not signed in: someone who manages only their own account. */
 export async function makeAccount(db: Pool, account: { email: string; password: string; displayName?: string; secondFactor?: boolean }): Promise<string> {
-	return asSystem(db, async (tx) => {
+	return setUp(db, async (tx) => {
 		const id = await createUser(tx, account.email, account.displayName ?? 'テスト', account.password);
 		// Enrolled as the cast's counsellors are: the login then asks for the second factor.
 		if (account.secondFactor) await tx.update(users).set({ totpEnabledAt: new Date() }).where(eq(users.id, id));
@@ -47,7 +47,7 @@ export async function makeAccount(db: Pool, account: { email: string; password: 
 
 /** A person with a role in the organisation (auth's createUser, network's setMembership), not signed in: a member of a test's own organisation. */
 export async function makeMember(db: Pool, organizationId: string, role: Role, email: string): Promise<string> {
-	return asSystem(db, async (tx) => {
+	return setUp(db, async (tx) => {
 		const id = await createUser(tx, email, email.split('@')[0], PASSWORD);
 		await setMembership(tx, organizationId, id, role, null);
 		return id;
@@ -62,7 +62,7 @@ export async function seedCast(database: Database, tag = 'm'): Promise<Cast> {
 	const client = { ip: '192.0.2.10', userAgent: 'vitest' };
 	const make = async (name: string, organizationId: string, role: Role, mfa: boolean): Promise<Person> => {
 		const email = `${tag}-${name}@example.org`;
-		const userId = await asSystem(database.db, async (tx) => {
+		const userId = await setUp(database.db, async (tx) => {
 			const id = await createUser(tx, email, name, PASSWORD);
 			await setMembership(tx, organizationId, id, role, null);
 			// Stands in for a finished TOTP enrolment (tested in auth/); the matrix is about roles.

@@ -4,12 +4,12 @@
  */
 import { openDatabase } from '../../src/lib/server/db';
 import { organizations } from '../../src/lib/server/directory/schema';
-import { asSystem } from '../../src/lib/server/db/tenant';
+import { setUp } from './contexts';
 
 const database = await openDatabase({ dataDir: process.argv[2] });
 process.stdout.write('ready\n');
 for (let i = 0; ; i++) {
 	const slug = `durable-${i}`;
-	await asSystem(database.db, (tx) => tx.insert(organizations).values({ slug, name: `耐久テスト${i}`, legalForm: null, description: 'kill -9 test' }));
+	await setUp(database.db, (tx) => tx.insert(organizations).values({ slug, name: `耐久テスト${i}`, legalForm: null, description: 'kill -9 test' }));
 	process.stdout.write(`committed ${slug}\n`);
 }
