@@ -86,6 +86,7 @@ export function programDetail(d: ProgramDetail, locale: Locale, origin: string, 
 			postal_code: l.postalCode,
 			latitude: l.lat,
 			longitude: l.lng,
+			coordinates_approximate: l.lat !== null && l.coordinatesApproximate,
 			accessibility: l.accessibility,
 			transport: l.transport
 		})),

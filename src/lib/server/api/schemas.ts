@@ -223,6 +223,7 @@ export const Program = component(
 				postal_code: nullableText,
 				latitude: z.number().nullable(),
 				longitude: z.number().nullable(),
+				coordinates_approximate: z.boolean().describe('The coordinates are the 市区町村’s representative point, not the place itself.'),
 				accessibility: nullableText,
 				transport: nullableText
 			})

@@ -13,6 +13,8 @@ import { programs } from './schema';
 import { readDemoDataset } from './demo/load';
 import { saveOrganization } from './save';
 import { asSystem } from '../db/tenant';
+import { makeOrganization, makePlace, makeProgram } from '../../../../tests/helpers/factories';
+import { distanceKm, municipalityOf } from './places';
 
 let database: Database;
 const slugById = new Map<string, string>();
@@ -123,8 +125,10 @@ describe('a search with a place', () => {
 		const item = result.items.find((i) => slugById.get(i.id) === 'places-test-no-coordinates')!;
 		expect(item.distanceApproximate).toBe(true);
 		expect(item.distanceKm).toBeLessThan(1);
+		// The demo's own points are its 市区町村's too (demo/FORMAT.md): approximate as well. A place
+		// with its own coordinates is measured exactly (see 'near its first place' below).
 		const shed = result.items.find((i) => slugById.get(i.id) === 's002-mens-shed')!;
-		expect(shed.distanceApproximate).toBe(false);
+		expect(shed.distanceApproximate).toBe(true);
 	});
 });
 
@@ -144,6 +148,54 @@ describe('a program held in several places', () => {
 		const km = ordered.items.map((i) => i.distanceKm ?? Infinity);
 		expect([...km].sort((a, b) => a - b)).toEqual(km);
 		expect(slugs(ordered).indexOf('s004-fumanet-class')).toBeLessThan(3);
+	});
+});
+
+describe('a program whose second place is in another municipality', () => {
+	// A made-up walking group: its first place, with exact coordinates, is in 函館市; its second is
+	// given only by its address in 荒川区 (so it gets the ward's point, approximate).
+	let programId: string;
+	const arakawa = municipalityOf('東京都', '荒川区')!;
+	beforeAll(async () => {
+		const organizationId = await makeOrganization(database.db, { name: 'ふたまち歩こう会（試験）' });
+		const hakodate = await makePlace(database.db, organizationId, { name: '函館の集会所（試験）', prefecture: '北海道', city: '函館市', lat: 41.7687, lng: 140.7288 }, friday.today);
+		const second = await makePlace(database.db, organizationId, { name: '荒川の集会所（試験）', prefecture: '東京都', city: '荒川区' }, friday.today);
+		programId = await makeProgram(database.db, organizationId, { edit: { title: 'ゆらゆら散歩体操', summary: '二つの町で歩く体操', description: '函館と荒川で集まります。' }, placeIds: [hakodate, second], schedule: null, today: friday.today });
+	});
+	const found = (r: Awaited<ReturnType<typeof search>>) => r.items.find((i) => i.id === programId);
+
+	it('is found within a radius that holds only the second place, measured to it', async () => {
+		// 台東区 borders 荒川区; the program is in neither 台東区 nor within 10 km of 函館市.
+		for (const params of [
+			{ q: 'ゆらゆら散歩', near: '台東区' },
+			{ near: '台東区', sort: 'distance' },
+			{ q: 'ゆらゆら散歩', lat: '35.7100', lng: '139.8000' }
+		] as Array<Record<string, string>>) {
+			const result = await search(params);
+			const item = found(result);
+			expect(item, JSON.stringify(params)).toBeDefined();
+			expect(item!.place?.city).toBe('荒川区');
+			const km = distanceKm(result.origin!, { lat: arakawa.lat!, lng: arakawa.lng! });
+			expect(Math.abs(item!.distanceKm! - km)).toBeLessThanOrEqual(0.1);
+			// The nearest place's point is the ward's, not the venue's: the distance says so.
+			expect(item!.distanceApproximate).toBe(true);
+		}
+	});
+	it('is not found where neither place is within the radius, and is found again when it is widened', async () => {
+		// 川崎市's office is about 24 km from 荒川区.
+		expect(found(await search({ q: 'ゆらゆら散歩', near: '川崎市' }))).toBeUndefined();
+		expect(found(await search({ q: 'ゆらゆら散歩', near: '川崎市', radius: '30' }))).toBeDefined();
+	});
+	it('near its first place it is measured to that one, exactly', async () => {
+		const item = found(await search({ q: 'ゆらゆら散歩', lat: '41.7800', lng: '140.7300' }))!;
+		expect(item.place?.city).toBe('函館市');
+		expect(item.distanceApproximate).toBe(false);
+		expect(item.distanceKm).toBeLessThan(2);
+	});
+	it('a wider range offered on an empty page counts it as its link finds it', async () => {
+		const far = finderQuery.parse({ q: 'ゆらゆら散歩', near: '川崎市' });
+		const wider = (await suggestAlternatives(database.db, far, friday)).find((s) => s.kind === 'radius' && s.params.radius === '30');
+		expect(wider?.count).toBe(1);
 	});
 });
 

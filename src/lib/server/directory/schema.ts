@@ -84,6 +84,9 @@ export const locations = pgTable(
 		index('locations_area_idx').on(t.prefecture, t.city),
 		// A place a resident names ("札幌" for 札幌市中央区) is looked up by prefix.
 		index('locations_city_prefix_idx').on(t.city.op('text_pattern_ops')),
+		// A search near a place finds a program by any of its places (finder/search.ts withinRadius):
+		// their latitude/longitude box is read here, as programs' own points are on programs_lat_lng_idx.
+		index('locations_lat_lng_idx').on(t.lat, t.lng),
 		check('locations_municipality_code', sql`${t.municipalityCode} ~ '^[0-9]{6}$'`)
 	]
 );

@@ -1,7 +1,8 @@
 /** The JSON API through its real route handlers, against a test database. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
-import { makeOrganizationWithProgram, uniqueTag } from '../../../../tests/helpers/factories';
+import { makeOrganization, makeOrganizationWithProgram, makePlace, makeProgram, uniqueTag } from '../../../../tests/helpers/factories';
 import type { Database } from '$lib/server/db';
 import { useDatabase } from '$lib/server/db';
 import { GET as listPrograms } from './programs/+server';
@@ -119,6 +120,21 @@ describe('GET /api/v1/programs/{id} and /organizations/{id}', () => {
 		const org = await call(getOrganization, `/api/v1/organizations/${body.organization.id}`, { id: body.organization.id });
 		expect(org.status).toBe(200);
 		expect(org.body.programs.map((p: { id: string }) => p.id)).toContain(id);
+	});
+	it('says which coordinates are only the 市区町村’s point', async () => {
+		const organizationId = await makeOrganization(database.db);
+		const exact = await makePlace(database.db, organizationId, { name: '公民館（試験）', lat: 35.742, lng: 139.781 });
+		const byAddress = await makePlace(database.db, organizationId, { name: '集会所（試験）', city: '台東区' });
+		const id = await makeProgram(database.db, organizationId, { placeIds: [exact, byAddress] });
+		const { body } = await call(getProgram, `/api/v1/programs/${id}`, { id });
+		expect(body.locations.map((l: { latitude: number; coordinates_approximate: boolean }) => [l.latitude, l.coordinates_approximate])).toEqual([
+			[35.742, false],
+			[expect.any(Number), true]
+		]);
+		// The demo region's points are its 市区町村's (directory/demo/FORMAT.md).
+		const [demo] = (await database.db.execute<{ id: string }>(sql`select id from programs where slug = 's002-mens-shed'`)).rows;
+		const shed = await call(getProgram, `/api/v1/programs/${demo.id}`, { id: demo.id });
+		expect(shed.body.locations[0]).toMatchObject({ city: '札幌市西区', latitude: expect.any(Number), coordinates_approximate: true });
 	});
 	it('400 for a malformed id, 404 for an unknown one', async () => {
 		for (const handler of [getProgram, getOrganization]) {

@@ -106,6 +106,14 @@ describe('the place note in English', () => {
 	});
 });
 
+describe('a distance from a 市区町村’s point', () => {
+	it('is said to be approximate on the search page (the demo region’s points are its 市区町村’s)', async () => {
+		const html = await (await get(`/search?${new URLSearchParams({ q: 'メンズシェッド', near: '札幌市西区' })}`)).text();
+		const text = html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
+		expect(text).toMatch(/おおよその距離 約[0-9.]+km/);
+	});
+});
+
 describe('attendance on the program page', () => {
 	it('is shown by default and hidden once the organisation chooses not to show it', async () => {
 		const heading = 'この取組の参加の実績(直近12か月)';

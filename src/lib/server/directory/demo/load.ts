@@ -25,8 +25,18 @@ export function readDemoDataset(): OrganizationInput[] {
 			const issue = parsed.error.issues[0];
 			throw new Error(`${file}: ${issue.path.join('.')}: ${issue.message}`);
 		}
-		return parsed.data.organizations;
+		return parsed.data.organizations.map(withApproximatePoints);
 	});
+}
+
+/**
+ * The demo's coordinates are the 市区町村's representative point (or the prefecture's, for a
+ * prefecture-wide area), not the place itself (FORMAT.md; dataset.unit.test.ts holds each within
+ * 2 km of the registry's point), so they load as approximate — distances from them say 「約」 and
+ * open-data exports leave them out — unless a place says `"approximate": false` (a venue's own point).
+ */
+function withApproximatePoints(org: OrganizationInput): OrganizationInput {
+	return { ...org, programs: org.programs.map((p) => ({ ...p, locations: p.locations.map((l) => ({ ...l, approximate: l.approximate ?? true })) })) };
 }
 
 /** Load (or refresh) the demo region: a platform job that writes for every organisation. */

@@ -108,11 +108,13 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 	const where = filters(query, clock);
 	if (text) where.push(text.where);
 
-	const { origin, nearest: haversine, haversineAt, radius, where: inRange } = await placeScope(db, query);
-	const distanceKey = haversine ?? sql`null::float8`;
-	const distanceKm = haversine ? sql`(case when p.lat is null then null else 6371 * 2 * asin(sqrt(${haversine})) end)` : sql`null::float8`;
+	const { origin, nearest, haversineAt, radius, where: inRange } = await placeScope(db, query);
+	// The nearest place is worked out once per match (offset 0 keeps the planner from copying the
+	// subquery into the sort key and into every distance band).
+	const nearestOnce = nearest ? sql` cross join lateral (select ${nearest} as a offset 0) near` : sql``;
+	const distanceKey = nearest ? sql`near.a` : sql`null::float8`;
 	if (inRange) where.push(inRange);
-	const band = haversine ? distanceBand(haversine) : sql`0`;
+	const band = nearest ? distanceBand(distanceKey) : sql`0`;
 	const score = text ? text.score : sql`0`;
 	const sort = query.sort ?? (text ? 'relevance' : origin ? 'distance' : 'next');
 	// With a `when` filter, programs whose dates say so come first, then those whose schedule is known only in words.
@@ -135,25 +137,30 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 	// Counting and candidates (see COUNT_LIMIT above).
 	const bounded = !origin;
 	const candidateLimit = Math.max(COUNT_LIMIT, offset + query.per_page) + 1;
-	// One pass over the matches: each is read once, filtered and given its sort keys.
+	// One pass over the matches: each is read once, filtered and given its sort keys (near a place,
+	// with its nearest place: only that pass is ever taken with an origin, so only it joins `near`).
 	const columns = sql`p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, (${band})::int as band, ${nextKey} as next_starts_at, p.title, (${known}) as schedule_known, p.audience = 'residents' as for_residents`;
-	const matches = !bounded ? sql`select ${columns} from programs p where ${sql.join(where, sql` and `)}` : sort === 'next' || !text ? nextOrderedMatches(columns, where, clock.now, candidateLimit) : sql`select ${columns} from programs p where ${sql.join(where, sql` and `)} limit ${candidateLimit}`;
+	const matches = !bounded
+		? sql`select ${columns} from programs p${nearestOnce} where ${sql.join(where, sql` and `)}`
+		: sort === 'next' || !text
+			? nextOrderedMatches(columns, where, clock.now, candidateLimit)
+			: sql`select ${columns} from programs p where ${sql.join(where, sql` and `)} limit ${candidateLimit}`;
 	const statement = sql`
 		with matched as materialized (${matches}
 		), page as (
 			select * from matched order by ${order} limit ${query.per_page} offset ${offset}
 		)
-		select (select count(*) from matched) as total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (${distanceKm})::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
+		select (select count(*) from matched) as total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (6371 * 2 * asin(sqrt(page.distance_key)))::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
 			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages, p.audience, p.location_approximate,
 			o.id as organization_id, o.name as organization_name,
 			nx.starts_at as next_starts_at, nx.ends_at as next_ends_at, nx.all_day as next_all_day,
-			pl.name as place_name, pl.prefecture as place_prefecture, pl.city as place_city,
+			pl.name as place_name, pl.prefecture as place_prefecture, pl.city as place_city, pl.approximate as place_approximate,
 			(select s.note from schedules s where s.program_id = p.id order by s.position limit 1) as schedule_note
 		from page join programs p on p.id = page.id join organizations o on o.id = p.organization_id
 		left join lateral (select d.starts_at, d.ends_at, d.all_day from program_upcoming_dates d
 			where d.program_id = p.id and ${occurrenceEnd('d')} > ${now}
 			order by d.starts_at limit 1) nx on true
-		left join lateral (select l.name, l.prefecture, l.city from program_locations x join locations l on l.id = x.location_id
+		left join lateral (select l.name, l.prefecture, l.city, case when l.lat is null then null else l.coordinates_approximate end as approximate from program_locations x join locations l on l.id = x.location_id
 			where x.program_id = p.id order by ${haversineAt ? sql`${haversineAt('l')} asc nulls last, ` : sql``}x.position limit 1) pl on true
 		order by ${order}`;
 	// A common word matches most programs, and the planner then prefers reading the whole table,
@@ -211,7 +218,8 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 			scheduleNote: (r.schedule_note as string | null) ?? null,
 			scheduleKnown: r.schedule_known as boolean,
 			distanceKm: r.distance_km === null ? null : Math.round(Number(r.distance_km) * 10) / 10,
-			distanceApproximate: r.distance_km !== null && (r.location_approximate as boolean),
+			// Measured to the place shown (the nearest with coordinates), else to the program's own point.
+			distanceApproximate: r.distance_km !== null && ((r.place_approximate as boolean | null) ?? (r.location_approximate as boolean)),
 			score: Number(r.score)
 		}))
 	};
@@ -221,9 +229,7 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 
 export interface PlaceScope {
 	origin: FinderResult['origin'];
-	/** The haversine term `a` from the origin to a program's point (its first place's); null without a place. */
-	haversine: SQL | null;
-	/** The same to the program's nearest place (a program may meet in several municipalities). */
+	/** The haversine term `a` from the origin to the program's nearest place (a program may meet in several municipalities); null without a place. */
 	nearest: SQL | null;
 	/** The same from a table alias's lat/lng (`l` for locations). */
 	haversineAt: ((alias: string) => SQL) | null;
@@ -245,7 +251,7 @@ export async function placeScope(db: Pool, query: FinderQuery): Promise<PlaceSco
 		centre = await placeCentre(db, query.near);
 		if (centre) origin = { lat: centre.lat, lng: centre.lng, label: centre.label };
 	}
-	if (!origin) return { origin: null, haversine: null, nearest: null, haversineAt: null, radius: null, where: null };
+	if (!origin) return { origin: null, nearest: null, haversineAt: null, radius: null, where: null };
 	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,
 	// so every candidate gets only `a`; the distance itself is computed for the page.
 	const at = origin;
@@ -253,12 +259,11 @@ export async function placeScope(db: Pool, query: FinderQuery): Promise<PlaceSco
 		const [lat, lng] = [sql.raw(`${alias}.lat`), sql.raw(`${alias}.lng`)];
 		return sql`power(sin(radians(${lat} - ${at.lat}) / 2), 2) + ${Math.cos((at.lat * Math.PI) / 180)} * cos(radians(${lat})) * power(sin(radians(${lng} - ${at.lng}) / 2), 2)`;
 	};
-	const haversine = haversineAt('p');
-	// The program's point is its first place's; one held in several municipalities is as near as the
-	// nearest of them (least ignores the null of a program with no place of its own).
-	const nearest = sql`least(${haversine}, (select min(${haversineAt('l')}) from program_locations x join locations l on l.id = x.location_id where x.program_id = p.id and l.lat is not null))`;
+	// A program is as near as the nearest of its points: its own (its first place's, or its
+	// 市区町村's when no place has coordinates) and every place's (least ignores the nulls).
+	const nearest = sql`least(${haversineAt('p')}, (select min(${haversineAt('l')}) from program_locations x join locations l on l.id = x.location_id where x.program_id = p.id and l.lat is not null))`;
 	const radius = query.radius ?? DEFAULT_RADIUS;
-	return { origin, haversine, nearest, haversineAt, radius, where: withinRadius(radius, haversine, centre, origin) };
+	return { origin, nearest, haversineAt, radius, where: withinRadius(radius, haversineAt, centre, origin) };
 }
 
 const EARTH_KM = 6371;
@@ -281,18 +286,32 @@ function distanceBand(haversine: SQL): SQL {
 /**
  * Programs within the radius of the place, or in the place itself (a program in the named 市区町村
  * is in it however large the municipality), or, for `pref`, in the place's prefecture.
+ *
+ * Within the radius means any of the program's points: its own, or any of its places' (a program
+ * held in 函館市 and 荒川区 is near 台東区). Each is read through its (lat, lng) index as a box
+ * first (programs_lat_lng_idx, locations_lat_lng_idx), the exact distance confirming — so a
+ * place's programs are found without visiting the country's, however many places they have.
+ * Measured at 100,000 programs (issue 15 notes in bench/RESULTS.md): a semi-join on the places'
+ * programs was 3–5× slower with words, the array below about 1.5× of the first-place-only range.
  */
-function withinRadius(radius: NonNullable<FinderQuery['radius']>, haversine: SQL, centre: PlaceCentre | null, point: { lat: number; lng: number }): SQL {
-	const inPlace = centre?.areaCode ? sql`p.area_codes @> ${textArray([centre.areaCode])}` : null;
+function withinRadius(radius: NonNullable<FinderQuery['radius']>, haversineAt: (alias: string) => SQL, centre: PlaceCentre | null, point: { lat: number; lng: number }): SQL {
 	if (radius === 'pref') {
 		const pref = centre?.prefectureCode ?? prefectureCodeAt(point);
 		return pref ? sql`p.area_codes @> ${textArray([pref])}` : sql`true`;
 	}
 	const km = Number(radius);
 	const box = boundingBox(point, km);
-	// The box comes first and is answered from the (lat, lng) index; the exact distance confirms.
-	const near = box ? sql`p.lat between ${box.south} and ${box.north} and p.lng between ${box.west} and ${box.east} and ${haversine} <= ${haversineOf(km)}` : sql`${haversine} <= ${haversineOf(km)}`;
-	return inPlace ? sql`((${near}) or ${inPlace})` : near;
+	const near = (alias: string) => {
+		const [lat, lng] = [sql.raw(`${alias}.lat`), sql.raw(`${alias}.lng`)];
+		const exact = sql`${haversineAt(alias)} <= ${haversineOf(km)}`;
+		return box ? sql`${lat} between ${box.south} and ${box.north} and ${lng} between ${box.west} and ${box.east} and ${exact}` : exact;
+	};
+	// The other places' programs come as one array, worked out once: `p.id = any(…)` is answered
+	// from the primary key as a bitmap, so the planner can still combine the range with the gram
+	// index (a semi-join would fetch every program in range and check its words row by row).
+	const atPlaces = sql`p.id = any(array(select x.program_id from locations l join program_locations x on x.location_id = l.id where ${near('l')}))`;
+	const inPlace = centre?.areaCode ? sql` or p.area_codes @> ${textArray([centre.areaCode])}` : sql``;
+	return sql`((${near('p')}) or ${atPlaces}${inPlace})`;
 }
 
 /**
