@@ -306,10 +306,12 @@ function withinRadius(radius: NonNullable<FinderQuery['radius']>, haversineAt: (
 		const exact = sql`${haversineAt(alias)} <= ${haversineOf(km)}`;
 		return box ? sql`${lat} between ${box.south} and ${box.north} and ${lng} between ${box.west} and ${box.east} and ${exact}` : exact;
 	};
-	// The other places' programs come as one array, worked out once: `p.id = any(…)` is answered
+	// The other places' programs come as one array, worked out once (a program's first place with
+	// coordinates is its own point, so only the later places add to it: 102 → 80 ms for 台東区 with
+	// no words at 100,000 programs, the same 4,523 found): `p.id = any(…)` is answered
 	// from the primary key as a bitmap, so the planner can still combine the range with the gram
 	// index (a semi-join would fetch every program in range and check its words row by row).
-	const atPlaces = sql`p.id = any(array(select x.program_id from locations l join program_locations x on x.location_id = l.id where ${near('l')}))`;
+	const atPlaces = sql`p.id = any(array(select x.program_id from locations l join program_locations x on x.location_id = l.id where x.position > 0 and ${near('l')}))`;
 	const inPlace = centre?.areaCode ? sql` or p.area_codes @> ${textArray([centre.areaCode])}` : sql``;
 	return sql`((${near('p')}) or ${atPlaces}${inPlace})`;
 }
