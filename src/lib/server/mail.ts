@@ -34,6 +34,9 @@ export async function sendMail(mail: Mail): Promise<void> {
 	}
 	const { message: eml } = await composer.sendMail(message);
 	const dir = outboxDir();
+	// Only the outbox is private: a recursive mkdir would make the folders above it 0700 too, and
+	// the embedded server (run as `postgres` when the app runs as root) could not reach data/pg.
+	mkdirSync(path.dirname(dir), { recursive: true });
 	mkdirSync(dir, { recursive: true, mode: 0o700 });
 	const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`;
 	// Write then rename, so a reader never sees half a message.
