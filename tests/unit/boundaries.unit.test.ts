@@ -1,5 +1,6 @@
 // The import-boundary rules of .dependency-cruiser.cjs, run on two small trees: a clean one passes,
 // one with a new violation of each rule fails on exactly those. No database needed.
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ type Known = Record<string, Array<[string, string]>>;
 const config = require('../../.dependency-cruiser.cjs') as IFlattenedRuleSet & {
 	options: Record<string, unknown> & { exclude: { path: string[] } };
 	known: Known;
+	layers: { platform: string; domain: string; app: string };
 	boundaryRules: (known: Known) => IFlattenedRuleSet['forbidden'];
 };
 const fixtures = path.resolve('tests/fixtures/boundaries');
@@ -55,4 +57,16 @@ describe('the known exceptions', () => {
 		const stale = Object.entries(config.known).flatMap(([rule, pairs]) => pairs.map(([from, to]) => `${rule}: ${from} → ${to}`).filter((entry) => !found.has(entry)));
 		expect(stale).toEqual([]);
 	}, 60_000);
+});
+
+describe('the layers', () => {
+	// The rules name each layer by its folders and files: one the lists leave out is in no layer, so a
+	// platform service could import it (and, through it, the domain modules it imports) unnoticed.
+	it('place every folder and file of src/lib/server in exactly one', () => {
+		const patterns = Object.values(config.layers).map((pattern) => new RegExp(pattern));
+		const entries = readdirSync('src/lib/server', { withFileTypes: true })
+			.filter((entry) => !/[.]test[.]ts$/.test(entry.name))
+			.map((entry) => `src/lib/server/${entry.name}${entry.isDirectory() ? '/index.ts' : ''}`);
+		expect(entries.filter((entry) => patterns.filter((pattern) => pattern.test(entry)).length !== 1)).toEqual([]);
+	});
 });
