@@ -1,7 +1,8 @@
 /**
- * Issue 12, "zod at every boundary": a route's server file reads its query string and its form
- * fields through a zod schema (queryOf, formOf, or a module's own reader such as
- * parseFinderParams), never value by value with `searchParams.get(…)` or `form.get(…)`.
+ * Issue 12, "zod at every boundary": a route's server file (+page.server.ts, +server.ts and
+ * +layout.server.ts) reads its query string and its form fields through a zod schema (queryOf,
+ * formOf, or a module's own reader such as parseFinderParams), never value by value with
+ * `searchParams.get(…)` or `form.get(…)`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -13,7 +14,7 @@ function serverFiles(dir: string): string[] {
 	return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
 		const path = join(dir, entry.name);
 		if (entry.isDirectory()) return serverFiles(path);
-		return /^\+(page\.)?server\.ts$/.test(entry.name) ? [path] : [];
+		return /^\+((page|layout)\.)?server\.ts$/.test(entry.name) ? [path] : [];
 	});
 }
 
