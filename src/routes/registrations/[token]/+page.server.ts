@@ -10,6 +10,7 @@ import { localDay } from '$lib/server/directory';
 import { formatDay, formatTime, translatorFor } from '$lib/server/present';
 import { lineAccount } from '$lib/server/consultations';
 import { queryOf } from '$lib/server/boundary';
+import { REGISTRATION_PREFIX } from '$lib/server/participation';
 
 /** `?done=` after registering or cancelling; anything else shows no notice. */
 const pageQuery = z.object({ done: z.enum(['created', 'cancelled']).nullable().catch(null) });
@@ -34,7 +35,7 @@ export const load: PageServerLoad = async (event) => {
 		answers: answers.map((a) => ({ id: a.id, label: a.label, text: answerText(a, { yes: t('questions.yes'), person: (n) => t('questions.person', { n }) }) })).filter((a) => a.text !== ''),
 		event: { id: entry.id, title: entry.title, when: whenOf(entry, event.locals.locale), placeName: entry.placeName, cancelled: entry.status === 'cancelled', organizationName: entry.organizationName },
 		// What the door scans: the reference, nothing about the person.
-		qr: registration.status === 'cancelled' ? null : await QRCode.toString(`TSUNAGU-R:${registration.reference}`, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }),
+		qr: registration.status === 'cancelled' ? null : await QRCode.toString(`${REGISTRATION_PREFIX}${registration.reference}`, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' }),
 		done: queryOf(pageQuery, event.url.searchParams).done,
 		// LINE is offered when the network's channel is configured, for a registration still on.
 		line: { offered: linePusher() !== null && registration.status !== 'cancelled' && entry.status !== 'cancelled', linked: registration.lineLinked, account: accountLinks() }

@@ -7,7 +7,7 @@ import { ownOrganization } from '$lib/server/directory';
 import { uuid, queryOf, formOf } from '$lib/server/boundary';
 import { todayInTokyo } from '$lib/server/clock';
 import { formatDay, formatTime, translatorFor } from '$lib/server/present';
-import { answerText } from '$lib/server/events';
+import { answerText, showReference } from '$lib/server/events';
 import type { Translate } from '$lib/i18n';
 
 const label = (t: Translate, d: DoorDate) => `${formatDay(t, d.day)} ${d.allDay ? '' : formatTime(d.startsAt)} ${d.title}`.replace(/\s+/g, ' ').trim();
@@ -32,7 +32,7 @@ export const load: PageServerLoad = async (event) => {
 		summary: page.summary,
 		expected: (page.expected ?? []).map((p) => ({
 			registrationId: p.registrationId,
-			reference: `${p.reference.slice(0, 3)}-${p.reference.slice(3)}`,
+			reference: showReference(p.reference),
 			name: p.name,
 			needs: p.needs,
 			answers: p.answers.map((a) => ({ id: a.id, label: a.label, sensitive: a.sensitive, text: answerText(a, words) })).filter((a) => a.text !== ''),
