@@ -5,7 +5,7 @@
  * (ADDRESS_HEADER, as behind a reverse proxy), so each request can come from its own address.
  */
 import { describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { useApp } from '../../../tests/helpers/app';
 import { register } from '$lib/server/events/registrations';
 import { makeOccurrence, makeOrganizationWithProgram, residentOn } from '../../../tests/helpers/factories';
@@ -70,6 +70,26 @@ describe('issuing cards', () => {
 		await Promise.all(responses.map((r) => r.body?.cancel()));
 		expect(statuses.filter((s) => s === 303).length).toBe(10);
 		expect(statuses.filter((s) => s === 429).length).toBe(10);
+	});
+});
+
+describe("the card's organisations", () => {
+	it('keeps the organisations ticked on the card page and drops an id the page does not offer', async () => {
+		const { organizationId: other } = await makeOrganizationWithProgram(app.database.db);
+		const token = tokenOf(await issueCard('100.64.12.7'));
+		const saved = await post(
+			`/card/${token}?/consents`,
+			'100.64.12.7',
+			new URLSearchParams([
+				['organizations', other],
+				['organizations', randomUUID()]
+			])
+		);
+		expect(saved.status).toBe(303);
+		const page = await (await get(`/card/${token}`, '100.64.12.7')).text();
+		const ticked = [...page.matchAll(/value="([0-9a-f-]{36})" checked/g)].map((m) => m[1]);
+		expect(ticked).toEqual([other]);
+		expect(page).toContain(`value="${organizationId}"`);
 	});
 });
 

@@ -18,8 +18,9 @@ function serverFiles(dir: string): string[] {
 	});
 }
 
-const QUERY_BY_HAND = /searchParams\.(get|getAll|has)\(/;
-const FORM_BY_HAND = /(\bform|\bdata|formData\(\)\))\.(get|getAll|has)\(/;
+// A chained call may go on the next line (prettier breaks long chains).
+const QUERY_BY_HAND = /searchParams\s*\.(get|getAll|has)\(/;
+const FORM_BY_HAND = /(\bform|\bdata|formData\(\)\))\s*\.(get|getAll|has)\(/;
 
 const files = serverFiles(ROUTES).map((path) => ({ name: relative(ROUTES, path), text: readFileSync(path, 'utf8') }));
 

@@ -6,7 +6,7 @@ import { calendarChoices } from '$lib/server/directory';
 import { cardByToken, revokeCard, setCardConsents, showCardCode, CARD_PREFIX } from '$lib/server/participation';
 import { db } from '$lib/server/db';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
-import { queryOf, notice } from '$lib/server/boundary';
+import { queryOf, notice, formOf } from '$lib/server/boundary';
 
 /** The holder's card by its bearer link. */
 const mine = (event: Pick<RequestEvent, 'locals' | 'params'>) => byBearerLink(event, () => cardByToken(residentScope(event), (event.params as { token: string }).token), { throttled: 'card.linkThrottled', notFound: 'card.notFound' });
@@ -25,15 +25,15 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
+/** The organisations ticked (every value sent); one the page does not offer is dropped below. */
+const consentsForm = z.object({ organizations: z.array(z.string()) });
+
 export const actions: Actions = {
 	consents: async (event) => {
 		await mine(event);
 		const { organizations } = await calendarChoices(db());
 		const known = new Set(organizations.map((o) => o.id));
-		const chosen = (await event.request.formData())
-			.getAll('organizations')
-			.map(String)
-			.filter((id) => known.has(id));
+		const chosen = formOf(consentsForm, await event.request.formData()).organizations.filter((id) => known.has(id));
 		await setCardConsents(residentScope(event), { token: event.params.token, organizationIds: chosen });
 		redirect(303, `/card/${event.params.token}?done=saved`);
 	},
