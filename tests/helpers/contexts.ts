@@ -21,7 +21,7 @@ export function inOrganizations<T>(db: Pool, organizationIds: readonly string[],
  * (saveProgram, createOneOff, …), which take an organisation's transaction. The system context
  * sees and writes every organisation's rows, so the functions behave as for that organisation.
  */
-export function asSystemForStaff<T>(db: Pool, fn: (tx: Tx<'organization'>) => Promise<T>): Promise<T> {
+export function setUpAsStaff<T>(db: Pool, fn: (tx: Tx<'organization'>) => Promise<T>): Promise<T> {
 	return setUp(db, (tx) => fn(tx as unknown as Tx<'organization'>));
 }
 

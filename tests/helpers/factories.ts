@@ -25,7 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { Pool } from '../../src/lib/server/db';
-import { asSystemForStaff, setUp } from './contexts';
+import { setUpAsStaff, setUp } from './contexts';
 import { createMemberOrganization, organizationIdBySlug, type NewOrganization } from '../../src/lib/server/directory/organizations';
 import { saveLocation, saveProgram, setProgramPublished, type LocationFields, type ProgramEdit } from '../../src/lib/server/directory/listings';
 import { localDay } from '../../src/lib/server/directory/schedule';
@@ -69,7 +69,7 @@ export async function makeSecretariatOrganization(db: Pool): Promise<string> {
 /** A place of the organisation (directory's saveLocation). */
 export async function makePlace(db: Pool, organizationId: string, fields: Partial<LocationFields> = {}, day = today()): Promise<string> {
 	const input: LocationFields = { name: `試験会場${uniqueTag()}`, prefecture: '東京都', city: '荒川区', line: null, postalCode: null, lat: null, lng: null, accessibility: null, transport: null, ...fields };
-	const saved = await asSystemForStaff(db, (tx) => saveLocation(tx, organizationId, null, input, day));
+	const saved = await setUpAsStaff(db, (tx) => saveLocation(tx, organizationId, null, input, day));
 	if (!saved) throw new Error('makePlace: the organisation does not exist');
 	return saved.id;
 }
@@ -91,7 +91,7 @@ export interface ProgramOptions {
 export async function makeProgram(db: Pool, organizationId: string, options: ProgramOptions = {}): Promise<string> {
 	const base = programEdit({ title: `試験プログラム${uniqueTag()}`, ...options.edit }, options.schedule ?? {});
 	const edit: ProgramEdit = options.schedule === null ? { ...base, schedules: [] } : base;
-	return asSystemForStaff(db, async (tx) => {
+	return setUpAsStaff(db, async (tx) => {
 		const saved = await saveProgram(tx, organizationId, null, edit, options.placeIds ?? [], options.today ?? today());
 		if (!saved.ok) throw new Error(`makeProgram: ${saved.reason}`);
 		if (options.published !== false) await setProgramPublished(tx, organizationId, saved.value.programId, true);
@@ -113,7 +113,7 @@ export type OccurrenceOptions = Partial<Omit<OneOffInput, 'programId'>> & { inDa
 export async function makeOccurrence(db: Pool, organizationId: string, programId: string, options: OccurrenceOptions = {}): Promise<OccurrenceRow> {
 	const { inDays = 7, ...rest } = options;
 	const startsAt = rest.startsAt ?? new Date(Date.now() + inDays * 86_400_000);
-	return asSystemForStaff(db, (tx) => createOneOff(tx, organizationId, { kind: 'session', registrationOpen: true, capacity: null, capacityUnit: 'people', endsAt: null, locationId: null, title: null, note: null, ...rest, programId, startsAt }));
+	return setUpAsStaff(db, (tx) => createOneOff(tx, organizationId, { kind: 'session', registrationOpen: true, capacity: null, capacityUnit: 'people', endsAt: null, locationId: null, title: null, note: null, ...rest, programId, startsAt }));
 }
 
 /**
@@ -144,7 +144,7 @@ export async function makeRegistrationDefaults(db: Pool, organizationId: string,
  * given fields over the date's own, and the date stops following its program's defaults.
  */
 export async function setDateSettings(db: Pool, occurrenceId: string, changes: Partial<OccurrenceSettings>): Promise<OccurrenceRow> {
-	return asSystemForStaff(db, async (tx) => {
+	return setUpAsStaff(db, async (tx) => {
 		const date = await occurrenceById(tx, occurrenceId);
 		if (!date) throw new Error('setDateSettings: no such date');
 		const { kind, registrationOpen, capacity, capacityUnit } = date;
