@@ -9,7 +9,9 @@
  *    it imports domain modules, and no platform service imports it; so is standing.ts, which
  *    gives auth the memberships and names it reads from network and directory.
  *    Every folder and file of src/lib/server is in exactly one layer (boundaries.unit.test.ts).
- * 2. module-through-index: a module imports another module only through its index.ts.
+ * 2. module-through-index: a module imports another module only through its index.ts; and
+ *    door-only: routes, components and src/lib/server's single files (present.ts, standing.ts, …)
+ *    reach a domain module only through its index.ts too.
  * 3. no-module-cycle: no cycle between module folders.
  * 4. scope-minted-by-auth: the scope's constructors (scope/scope.ts) are imported only by scope/
  *    itself and by auth's guard and accounts, the code that decides who may act — not by a route,
@@ -59,6 +61,12 @@ const KNOWN = {
 		['src/lib/server/imports/schema.ts', 'src/lib/server/auth/schema.ts'],
 		// Open-data settings (issue 17) name the secretariat member who last changed them.
 		['src/lib/server/opendata/schema.ts', 'src/lib/server/auth/schema.ts']
+	],
+	'door-only': [
+		// pdfkit, the fonts' paths and qrcode for the two PDF routes only, not for every importer
+		// of the events door.
+		['src/routes/calendar/print.pdf/+server.ts', 'src/lib/server/events/print.ts'],
+		['src/routes/programs/[id]/flyer.pdf/+server.ts', 'src/lib/server/events/print.ts']
 	],
 	'no-module-cycle': [
 		// By design: the guard (auth) mints scopes, and a scope carries auth's actor and the
@@ -112,6 +120,16 @@ function boundaryRules(known = KNOWN) {
 			},
 			known['module-through-index'] ?? []
 		),
+		...withExceptions(
+			{
+				name: 'door-only',
+				severity: 'error',
+				comment: "Routes, components and src/lib/server's single files reach a domain module only through its index.ts.",
+				from: { path: '^src/(routes/|lib/components/|lib/server/[^/]+[.]ts$)' },
+				to: { path: DOMAIN, pathNot: '^src/lib/server/[^/]+/index[.]ts$' }
+			},
+			known['door-only'] ?? []
+		),
 		{
 			name: 'scope-minted-by-auth',
 			severity: 'error',
@@ -141,8 +159,9 @@ module.exports = {
 		exclude: { path: ['^[.]svelte-kit/', TEST, '^tests/'] },
 		// Type-only imports count: they couple modules too.
 		tsPreCompilationDeps: true,
-		// $lib comes from the paths SvelteKit writes to .svelte-kit/tsconfig.json (npx svelte-kit sync).
 		tsConfig: { fileName: 'tsconfig.json' },
+		// $lib: SvelteKit's paths in .svelte-kit/tsconfig.json are not resolved from tsConfig alone.
+		webpackConfig: { fileName: '.dependency-cruiser.resolve.cjs' },
 		enhancedResolveOptions: {
 			exportsFields: ['exports'],
 			conditionNames: ['import', 'require', 'node', 'default', 'types'],

@@ -3,7 +3,7 @@
  * All text comes from the i18n catalogue; times are shown in Asia/Tokyo.
  */
 import { translator, type Locale, type MessageKey, type Translate } from '$lib/i18n';
-import { parseRecurrence, localDay, weekdayIndex, WEEKDAY_CODES, type WeekdayCode } from './directory/schedule';
+import { parseRecurrence, localDay, weekdayIndex, WEEKDAY_CODES, type WeekdayCode } from './directory';
 
 const TOKYO_OFFSET_MS = 9 * 3600_000;
 

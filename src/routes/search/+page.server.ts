@@ -1,10 +1,9 @@
 import { error } from '@sveltejs/kit';
-import { parseFinderParams, placesForStation, searchPrograms, suggestAlternatives, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
+import { parseFinderParams, prefecturesInUse, placesForStation, searchPrograms, suggestAlternatives, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
 import { translator, type MessageKey } from '$lib/i18n';
-import { prefecturesInUse } from '$lib/server/directory/areas';
 import { hotlinesForEveryone } from '$lib/server/consultations';
 import type { PageServerLoad } from './$types';
 

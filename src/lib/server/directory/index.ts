@@ -5,7 +5,7 @@ export { getProgram, getOrganization, getPrograms, getOrganizations, publishedPr
 export { loadDemoRegion, isDirectoryEmpty, readDemoDataset } from './demo/load';
 export { refreshUpcomingDates, replaceUpcomingDates, upcomingDatesStale, UPCOMING_HORIZON_DAYS } from './upcoming';
 export { saveOrganization, saveTaxonomies } from './save';
-export { expandSchedule, seriesDays, nextOccurrences, parseRecurrence, holidayName, HOLIDAYS_KNOWN_UNTIL, localDay, addDays, weekdayIndex, zonedInstant, type ScheduleRule, type Occurrence, type RecurrenceSummary } from './schedule';
+export { expandSchedule, seriesDays, nextOccurrences, parseRecurrence, holidayName, HOLIDAYS_KNOWN_UNTIL, localDay, addDays, weekdayIndex, zonedInstant, WEEKDAY_CODES, type WeekdayCode, type ScheduleRule, type Occurrence, type RecurrenceSummary } from './schedule';
 export { taxonomy, label, term, codes, type TaxonomyName, type Term } from './taxonomy';
 export { organizationInput, programInput, type OrganizationInput, type ProgramInput } from './model';
 export { createMemberOrganization, organizationNames, organizationIdBySlug, type NewOrganization } from './organizations';
@@ -22,3 +22,4 @@ export { editProfileIn, createOrganizationIn, addLocationIn, editLocationIn, edi
 export { splitAddress, prefectureByName, isValidCode, distanceKm, type SplitAddress } from './places';
 export { readScheduleWords, type RuleFromWords } from './schedule-words';
 export { scheduleInput, locationInput, PROGRAM_AUDIENCES, type ScheduleInput, type LocationInput } from './model';
+export { prefecturesInUse } from './areas';

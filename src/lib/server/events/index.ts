@@ -89,3 +89,4 @@ export { retryFailedNotices, failedNotices, MAX_NOTICE_ATTEMPTS, RETRY_PAUSE_MS,
 export { registrationNotices, NOTICE_KINDS, NOTICE_CHANNELS, type NoticeKind, type NoticeChannel } from './schema';
 // issue 16: the door's list (check-in as good as the paper sheet)
 export { expectedAt, registrationForArrival, type ExpectedPerson } from './expected';
+export { sendConfirmation, sendPromotion, whenOf } from './registration-mail';

@@ -3,9 +3,8 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { uuid, queryOf, formOf } from '$lib/server/boundary';
-import { answerText, cancelRegistration, listRegistrations, noticesOfRegistrations, showReference, type NoticeSeen } from '$lib/server/events';
+import { answerText, cancelRegistration, listRegistrations, noticesOfRegistrations, sendPromotion, showReference, type NoticeSeen } from '$lib/server/events';
 import type { Translate } from '$lib/i18n';
-import { sendPromotion } from '$lib/server/events/registration-mail';
 import { formatOccurrence } from '$lib/server/present';
 import { translator } from '$lib/i18n';
 
