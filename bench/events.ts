@@ -136,7 +136,11 @@ try {
 	console.log(`\nbench:events: issuing ${CHECKINS.toLocaleString()} cards …`);
 	const codes: string[] = [];
 	const bench = systemScope(database.db, 'bench');
-	for (let i = 0; i < CHECKINS; i++) codes.push((await issueCard(bench, { organizationIds: [org], ageBand: null, gender: null })).code);
+	for (let i = 0; i < CHECKINS; i++) {
+		const card = await issueCard(bench, { organizationIds: [org], ageBand: null, gender: null });
+		if (!card.ok) throw new Error(`bench: the card was refused (${card.reason})`);
+		codes.push(card.value.code);
+	}
 
 	const port = await new Promise<number>((resolve) => {
 		const s = createServer().listen(0, '127.0.0.1', () => {

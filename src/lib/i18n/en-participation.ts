@@ -12,6 +12,7 @@ export const participationEn: Record<keyof typeof participationJa, string> = {
 	'card.consent': 'I agree that the chosen organisations record my visits with this card.',
 	'card.submit': 'Make my card',
 	'card.error.organizations': 'Choose at least one organisation.',
+	'card.error.unknownOrganization': 'One of the organisations chosen cannot be chosen. Nothing was changed; reload the page and choose again.',
 	'card.error.consent': 'Please tick the consent box.',
 	'card.error.summary': 'Please check the form.',
 	'card.throttled': 'Too many cards in a row. Please try again in about {minutes} minutes.',

@@ -10,6 +10,7 @@ export const participationJa = {
 	'card.consent': '選んだ団体が、このカードでの参加を記録することに同意します。',
 	'card.submit': 'カードをつくる',
 	'card.error.organizations': '使う団体を1つ以上選んでください。',
+	'card.error.unknownOrganization': '選べない団体が含まれていました。何も変えていません。ページを読み込み直してから選んでください。',
 	'card.error.consent': '同意のチェックを入れてください。',
 	'card.error.summary': '入力を確かめてください。',
 	'card.throttled': 'カードの作成が続いたため、しばらく止めています。{minutes}分ほどたってからお試しください。',

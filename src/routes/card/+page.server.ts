@@ -20,20 +20,18 @@ const cardFields = z.object({ organizations: z.array(z.string()), ageBand: z.str
 export const actions: Actions = {
 	default: async (event) => {
 		const t = translator(event.locals.locale);
-		const form = await event.request.formData();
-		const { organizations } = await calendarChoices(db());
-		const fields = formOf(cardFields, form);
-		const chosen = fields.organizations;
-		const known = new Set(organizations.map((o) => o.id));
-		const values = { organizations: chosen, ageBand: fields.ageBand, gender: fields.gender };
+		const fields = formOf(cardFields, await event.request.formData());
+		const values = { organizations: fields.organizations, ageBand: fields.ageBand, gender: fields.gender };
 		const errors: Record<string, string> = {};
-		if (chosen.length === 0 || chosen.some((id) => !known.has(id))) errors.organizations = 'card.error.organizations';
+		if (fields.organizations.length === 0) errors.organizations = 'card.error.organizations';
 		if (fields.consent !== 'on') errors.consent = 'card.error.consent';
 		if (Object.keys(errors).length) return fail(400, { values, errors });
 		// Counted per network only: nobody elsewhere can stop a resident from getting a card.
 		const verdict = await throttle().attemptFromNetwork('card', event.locals.ip);
 		if (!verdict.allowed) return fail(429, { values, errors: {}, message: t('card.throttled', { minutes: Math.ceil(verdict.retryAfter / 60) }) });
-		const card = await issueCard(residentScope(event), { organizationIds: chosen, ageBand: ageBandOf(values.ageBand), gender: genderOf(values.gender) });
-		redirect(303, `/card/${card.token}?done=created`);
+		// Which organisations a card may name is participation's rule (issueCard): none, or one not offered, is refused.
+		const card = await issueCard(residentScope(event), { organizationIds: fields.organizations, ageBand: ageBandOf(values.ageBand), gender: genderOf(values.gender) });
+		if (!card.ok) return fail(400, { values, errors: { organizations: 'card.error.organizations' } });
+		redirect(303, `/card/${card.value.token}?done=created`);
 	}
 };

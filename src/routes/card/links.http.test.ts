@@ -74,22 +74,29 @@ describe('issuing cards', () => {
 });
 
 describe("the card's organisations", () => {
-	it('keeps the organisations ticked on the card page and drops an id the page does not offer', async () => {
+	const ticked = (page: string) => [...page.matchAll(/value="([0-9a-f-]{36})" checked/g)].map((m) => m[1]);
+
+	it('keeps the organisations ticked on the card page, and refuses one the page does not offer, changing nothing', async () => {
 		const { organizationId: other } = await makeOrganizationWithProgram(app.database.db);
 		const token = tokenOf(await issueCard('100.64.12.7'));
-		const saved = await post(
-			`/card/${token}?/consents`,
-			'100.64.12.7',
-			new URLSearchParams([
-				['organizations', other],
-				['organizations', randomUUID()]
-			])
-		);
-		expect(saved.status).toBe(303);
+		const consents = (ids: string[]) => post(`/card/${token}?/consents`, '100.64.12.7', new URLSearchParams(ids.map((id) => ['organizations', id])));
+		const refused = await consents([other, randomUUID()]);
+		expect(refused.status).toBe(400);
+		expect(await refused.text()).toContain('選べない団体が含まれていました');
+		expect(ticked(await (await get(`/card/${token}`, '100.64.12.7')).text())).toEqual([organizationId]);
+		expect((await consents([other])).status).toBe(303);
 		const page = await (await get(`/card/${token}`, '100.64.12.7')).text();
-		const ticked = [...page.matchAll(/value="([0-9a-f-]{36})" checked/g)].map((m) => m[1]);
-		expect(ticked).toEqual([other]);
+		expect(ticked(page)).toEqual([other]);
 		expect(page).toContain(`value="${organizationId}"`);
+	});
+
+	it('issues no card naming an organisation the form does not offer (one with no published program)', async () => {
+		const { organizationId: unpublished } = await makeOrganizationWithProgram(app.database.db, { published: false });
+		for (const chosen of [[randomUUID()], [organizationId, unpublished]]) {
+			const response = await post('/card', '100.64.12.8', new URLSearchParams([...chosen.map((id) => ['organizations', id]), ['consent', 'on']]));
+			expect(response.status, chosen.join()).toBe(400);
+			expect(await response.text()).toContain('使う団体を1つ以上選んでください');
+		}
 	});
 });
 

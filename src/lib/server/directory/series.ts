@@ -152,7 +152,7 @@ export async function placeSummaries(db: Reader, locationIds: readonly string[])
 }
 
 /** Areas and organisations that published programs cover: the calendar's filter choices. */
-export async function calendarChoices(db: Pool): Promise<{ areas: string[]; organizations: Array<{ id: string; name: string }> }> {
+export async function calendarChoices(db: Reader): Promise<{ areas: string[]; organizations: Array<{ id: string; name: string }> }> {
 	const published = sql`${programs.published} and ${organizations.published}`;
 	const [areaRows, orgRows] = await Promise.all([
 		db

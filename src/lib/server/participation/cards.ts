@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import { and, eq, inArray, isNull, notInArray } from 'drizzle-orm';
 import { isTokenShaped, newToken, tokenDigest } from '../auth';
 import { recordAudit } from '../audit';
+import { calendarChoices } from '../directory';
 import { between, ok, refused, runAcross, runIn, type OrganizationScope, type ResidentScope, type Result, type SystemScope, type Tx } from '../scope';
 import { participationCards, cardConsents, AGE_BANDS, GENDERS, type AgeBand, type Gender } from './schema';
 
@@ -35,10 +36,24 @@ export function parseDoorCode(input: string): { kind: 'card' | 'registration'; c
 export const ageBandOf = (v: unknown): AgeBand | null => ((AGE_BANDS as readonly string[]).includes(String(v)) ? (String(v) as AgeBand) : null);
 export const genderOf = (v: unknown): Gender | null => ((GENDERS as readonly string[]).includes(String(v)) ? (String(v) as Gender) : null);
 
+/**
+ * The organisations a card may name: those with a published program, the list the card pages
+ * offer. One rule for issuing and for changing the choice, so both refuse the same way.
+ */
+async function unknownOrganizations(tx: Tx, organizationIds: readonly string[]): Promise<boolean> {
+	const offered = new Set((await calendarChoices(tx)).organizations.map((o) => o.id));
+	return organizationIds.some((id) => !offered.has(id));
+}
+
+/** Why a card's choice of organisations is refused: none chosen (issuing needs one), or one not offered. */
+export type CardChoiceRefusal = 'no_organization' | 'unknown_organization';
+
 /** Issue a card for a resident (no account: the platform acts, in the system context) — asked for
- * on the public form, or by a platform tool (the benchmark). */
-export async function issueCard(scope: ResidentScope | SystemScope, input: { organizationIds: string[]; ageBand: AgeBand | null; gender: Gender | null }): Promise<{ id: string; code: string; token: string }> {
+ * on the public form, or by a platform tool (the benchmark). At least one offered organisation. */
+export async function issueCard(scope: ResidentScope | SystemScope, input: { organizationIds: string[]; ageBand: AgeBand | null; gender: Gender | null }): Promise<Result<{ id: string; code: string; token: string }, CardChoiceRefusal>> {
+	if (input.organizationIds.length === 0) return refused('no_organization');
 	return runIn(scope, async (tx) => {
+		if (await unknownOrganizations(tx, input.organizationIds)) return refused('unknown_organization');
 		const token = newToken();
 		let code = newCardCode();
 		for (let i = 0; i < 5; i++) {
@@ -50,9 +65,9 @@ export async function issueCard(scope: ResidentScope | SystemScope, input: { org
 			.insert(participationCards)
 			.values({ code, manageDigest: tokenDigest(token), ageBand: input.ageBand, gender: input.gender })
 			.returning({ id: participationCards.id });
-		if (input.organizationIds.length) await tx.insert(cardConsents).values(input.organizationIds.map((organizationId) => ({ cardId: card.id, organizationId })));
+		await tx.insert(cardConsents).values(input.organizationIds.map((organizationId) => ({ cardId: card.id, organizationId })));
 		for (const organizationId of input.organizationIds) await recordAudit(tx, scope.origin, { action: 'card.consent', organizationId, entityType: 'participation_card', entityId: card.id });
-		return { id: card.id, code, token };
+		return ok({ id: card.id, code, token });
 	});
 }
 
@@ -97,13 +112,15 @@ export async function cardByToken(scope: ResidentScope, token: string): Promise<
 export type CardRefusal = 'not_found' | 'revoked';
 
 /** The holder changes which organisations may recognise the card. */
-export async function setCardConsents(scope: ResidentScope, input: { token: string; organizationIds: string[] }): Promise<Result<void, CardRefusal>> {
+export async function setCardConsents(scope: ResidentScope, input: { token: string; organizationIds: string[] }): Promise<Result<void, CardRefusal | 'unknown_organization'>> {
 	const { token, organizationIds } = input;
 	if (!isTokenShaped(token)) return refused('not_found');
 	return runIn(scope, async (tx) => {
 		const card = await heldCard(tx, token);
 		if (!card) return refused('not_found');
 		if (card.revoked) return refused('revoked');
+		// Choosing none withdraws the card from every organisation; naming one not offered changes nothing.
+		if (await unknownOrganizations(tx, organizationIds)) return refused('unknown_organization');
 		const removed = card.organizationIds.filter((id) => !organizationIds.includes(id));
 		const added = organizationIds.filter((id) => !card.organizationIds.includes(id));
 		await tx.delete(cardConsents).where(and(eq(cardConsents.cardId, card.id), organizationIds.length ? notInArray(cardConsents.organizationId, organizationIds) : undefined));

@@ -1,6 +1,6 @@
 /** The participation module's public door: cards, check-in, head counts, attendance figures. */
 export { participationCards, cardConsents, visits, AGE_BANDS, GENDERS, type AgeBand, type Gender } from './schema';
-export { issueCard, cardAllowedAt, cardByToken, setCardConsents, revokeCard, parseDoorCode, showCardCode, ageBandOf, genderOf, CARD_PREFIX, REGISTRATION_PREFIX, type HeldCard, type CardRefusal } from './cards';
+export { issueCard, cardAllowedAt, cardByToken, setCardConsents, revokeCard, parseDoorCode, showCardCode, ageBandOf, genderOf, CARD_PREFIX, REGISTRATION_PREFIX, type HeldCard, type CardRefusal, type CardChoiceRefusal } from './cards';
 export { checkIn, type CheckInResult, type CheckedIn, type CheckInRefusal } from './checkin';
 export { recordTaps, dayTotals, tapBatch, tapForm, undoForm, type Tap, type TapsOutcome, type TapRefusal } from './headcount';
 export { attendanceFigures, suppressed, SUPPRESS_BELOW, type Figures, type FigureScope } from './figures';

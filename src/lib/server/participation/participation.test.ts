@@ -37,6 +37,12 @@ const staff: Actor = { userId: randomUUID(), email: 'door@example.org', displayN
 const requestOf = (actor: Actor | null, orgId?: string) => ({ locals: { actor, ip: origin.ip, userAgent: origin.userAgent, requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: { orgId } }) as unknown as RequestEvent;
 const scopeOf = (organizationId: string): OrganizationScope => requireOrganization(requestOf(staff, organizationId), 'attendance.record');
 const resident = () => residentScope(requestOf(null));
+/** A card issued for the test (issueCard answers a Result: an empty or unknown choice is refused). */
+async function issued(...args: Parameters<typeof issueCard>) {
+	const card = await issueCard(...args);
+	if (!card.ok) throw new Error(`card refused: ${card.reason}`);
+	return card.value;
+}
 /** The old flat shape of an answer, so the assertions below read as before. */
 const flat = async <T extends object>(r: Promise<Result<T, string, object>>) => {
 	const done = await r;
@@ -83,8 +89,20 @@ describe('codes', () => {
 });
 
 describe('cards and check-in', () => {
+	it('issues a card only for organisations the card pages offer, and changes its choice only to them', async () => {
+		const { organizationId: hidden } = await makeOrganizationWithProgram(database.db, { published: false });
+		expect(await issueCard(resident(), { organizationIds: [], ageBand: null, gender: null })).toEqual({ ok: false, reason: 'no_organization' });
+		expect(await issueCard(resident(), { organizationIds: [orgA, hidden], ageBand: null, gender: null })).toEqual({ ok: false, reason: 'unknown_organization' });
+		const card = await issued(resident(), { organizationIds: [orgA], ageBand: null, gender: null });
+		expect(await setCardConsents(resident(), { token: card.token, organizationIds: [orgB, crypto.randomUUID()] })).toEqual({ ok: false, reason: 'unknown_organization' });
+		expect((await cardByToken(resident(), card.token))!.organizationIds).toEqual([orgA]);
+		// Choosing none withdraws the card from every organisation (it stays the holder's).
+		expect((await setCardConsents(resident(), { token: card.token, organizationIds: [] })).ok).toBe(true);
+		expect((await cardByToken(resident(), card.token))!.organizationIds).toEqual([]);
+	});
+
 	it('check a card in once per day, first visit marked, and only where the holder allowed it', async () => {
-		const card = await issueCard(resident(), { organizationIds: [orgA], ageBand: '30s', gender: 'female' });
+		const card = await issued(resident(), { organizationIds: [orgA], ageBand: '30s', gender: 'female' });
 		const first = await flat(checkIn(scopeOf(orgA), { occurrenceId: todayDate, code: `TSUNAGU-C:${card.code}` }));
 		expect(first).toEqual({ ok: true, result: 'checked_in', kind: 'card', firstVisit: true, people: 1 });
 		const again = await flat(checkIn(scopeOf(orgA), { occurrenceId: todayDate, code: showCardCode(card.code) }));
@@ -105,7 +123,7 @@ describe('cards and check-in', () => {
 	});
 
 	it('refuses another day, a cancelled date, another organisation’s date and a bad code', async () => {
-		const card = await issueCard(resident(), { organizationIds: [orgA], ageBand: null, gender: null });
+		const card = await issued(resident(), { organizationIds: [orgA], ageBand: null, gender: null });
 		const lastWeek = await dateOf(programA, orgA, addDays(today, -7));
 		const cancelled = await dateOf(programA, orgA, today, { status: 'cancelled', startsAt: new Date(`${today}T15:00:00+09:00`) });
 		const run = (occurrenceId: string, code = card.code) => flat(checkIn(scopeOf(orgA), { occurrenceId, code }));
@@ -128,7 +146,7 @@ describe('cards and check-in', () => {
 
 describe('a registration with a card', () => {
 	it('counts as the card holder: checked in by 受付番号, the card at the same date is already in', async () => {
-		const card = await issueCard(resident(), { organizationIds: [orgA], ageBand: '40s', gender: null });
+		const card = await issued(resident(), { organizationIds: [orgA], ageBand: '40s', gender: null });
 		// Only a card that allows the organisation, typed loosely; one answer for everything else.
 		expect(await allowedAt(showCardCode(card.code).toLowerCase(), orgA)).toBe(card.id);
 		expect(await allowedAt(card.code, orgB)).toBeNull();
@@ -153,7 +171,7 @@ describe('a group registered with a card', () => {
 	// 1 and left the registration 参加予定; the 受付番号 afterwards said 「本日すでに受付済みです (3人)」
 	// while the count stayed 1. Whichever code comes first, the group counts as its size.
 	const groupOfThree = async (key: string) => {
-		const card = await issueCard(resident(), { organizationIds: [orgA], ageBand: '30s', gender: null });
+		const card = await issued(resident(), { organizationIds: [orgA], ageBand: '30s', gender: null });
 		const date = await dateOf(programA, orgA, today, { registrationOpen: true, startsAt: new Date(Date.now() + 3 * 3600_000) });
 		const r = await flat(register(resident(), { occurrenceId: date, registration: { name: '三人家族', contact: `${key}@example.org`, groupSize: 3, needs: '', card: card.code, consent: 'on', submissionKey: `${key}-aaaaaaaaaaaaaaaa` }, cardId: card.id }));
 		if (!r.ok) throw new Error('refused');

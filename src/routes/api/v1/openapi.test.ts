@@ -232,7 +232,9 @@ describe('real answers of the built app match the document', () => {
 			const day = localDay(new Date());
 			// Today's date of the program, with no registration of its own (it follows the program, which has no settings).
 			({ id: today } = await makeOccurrence(database.db, cast.orgA, program, { startsAt: new Date(`${day}T10:00:00+09:00`), followsProgram: true }));
-			card = (await issueCard(systemScope(database.db, 'test:openapi'), { organizationIds: [cast.orgA], ageBand: '30s', gender: 'female' })).code;
+			const issued = await issueCard(systemScope(database.db, 'test:openapi'), { organizationIds: [cast.orgA], ageBand: '30s', gender: 'female' });
+			if (!issued.ok) throw new Error(issued.reason);
+			card = issued.value.code;
 		}
 	});
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
 import { calendarChoices } from '$lib/server/directory';
@@ -25,16 +25,16 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-/** The organisations ticked (every value sent); one the page does not offer is dropped below. */
+/** The organisations ticked (every value sent); participation refuses one the page does not offer. */
 const consentsForm = z.object({ organizations: z.array(z.string()) });
 
 export const actions: Actions = {
 	consents: async (event) => {
 		await mine(event);
-		const { organizations } = await calendarChoices(db());
-		const known = new Set(organizations.map((o) => o.id));
-		const chosen = formOf(consentsForm, await event.request.formData()).organizations.filter((id) => known.has(id));
-		await setCardConsents(residentScope(event), { token: event.params.token, organizationIds: chosen });
+		const { organizations } = formOf(consentsForm, await event.request.formData());
+		// An organisation the page does not offer (no longer, or never) is refused as on the card form; nothing changes.
+		const saved = await setCardConsents(residentScope(event), { token: event.params.token, organizationIds: organizations });
+		if (!saved.ok && saved.reason === 'unknown_organization') return fail(400, { consentsError: 'card.error.unknownOrganization' as const });
 		redirect(303, `/card/${event.params.token}?done=saved`);
 	},
 	revoke: async (event) => {
