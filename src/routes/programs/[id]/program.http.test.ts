@@ -121,6 +121,14 @@ describe('the place note, read on a phone (walk of issue 15)', () => {
 		const sapporo = await (await get(search({ near: '札幌市', radius: '5' }))).text();
 		expect(sapporo).toMatch(/<a href="\/search\?near=[^"]*&amp;radius=30">範囲を30km以内に広げる<\/a>/);
 	});
+	it('keeps the count and the range shown apart (「6件みつかりました— 1〜6件目」 ran together)', async () => {
+		expect(await textOf(search({ near: '札幌市' }))).toMatch(/\d+件みつかりました — 1〜\d+件目を表示/);
+		expect(await textOf(search({ near: '札幌市' }), 'en')).toMatch(/\d+ found — Showing 1–\d+/);
+		// A page past the last (an edited link) shows no range like 「61〜54件目」.
+		const past = await textOf(search({ near: '台東区', radius: '30', page: '9' }));
+		expect(past).toMatch(/\d+件みつかりました/);
+		expect(past).not.toContain('件目を表示');
+	});
 	it('around a point (いまいる場所) says how far, not “inside” a point', async () => {
 		const text = await textOf(search({ lat: '43.06', lng: '141.35' }));
 		expect(text).toContain('範囲: いまいる場所から10km以内。');
