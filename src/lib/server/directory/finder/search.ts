@@ -284,8 +284,10 @@ export async function widerRange(db: Pool, query: FinderQuery, clock: FinderCloc
 	for (const radius of WIDER[current.radius]) {
 		const wider = await placeScope(db, { ...query, radius });
 		if (!wider.where) continue;
+		if ((await countUpTo(db, [...where, wider.where], total + 1, text !== null)) <= total) continue;
+		// Checked last, as it reads the whole current range: does the prefecture lose any result?
 		if (radius === 'pref' && (await countUpTo(db, [...where, current.where, sql`not (${wider.where})`], 1, text !== null)) > 0) continue;
-		if ((await countUpTo(db, [...where, wider.where], total + 1, text !== null)) > total) return radius;
+		return radius;
 	}
 	return null;
 }
