@@ -41,7 +41,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	// Nothing found, or (for a time such as 今日, late in the evening) only programs whose dates are
 	// not known: either way the person gets other searches to try, not a dead end.
 	const noDatedMatch = !!query.when && result.page === 1 && result.items.every((item) => !item.scheduleKnown);
-	const suggestions = result.total === 0 || noDatedMatch ? await suggestAlternatives(db(), query, clock) : [];
+	const suggestions = result.total === 0 || noDatedMatch ? await suggestAlternatives(db(), query, clock, result.total) : [];
 	const loc = locals.locale;
 
 	const linkWith = (changes: Partial<Record<keyof FinderQuery, string>>) => {

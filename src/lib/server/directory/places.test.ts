@@ -249,3 +249,14 @@ describe('the link that widens the range (walked on a phone: 30 km → 同じ都
 		expect(await widen({ q: '居場所' })).toBeNull();
 	});
 });
+
+describe('wider ranges offered beside what the page already shows', () => {
+	it('offer only a range that finds more than the page shows (「今日」 near 石巻市 offered 30 km with the same 1 program)', async () => {
+		// 札幌市 within 5 km shows 6 programs; 10 km finds the same 6, 30 km more.
+		const query = finderQuery.parse({ near: '札幌市', radius: '5' });
+		const shown = (await searchPrograms(database.db, query, friday)).total;
+		const wider = (await suggestAlternatives(database.db, query, friday, shown)).filter((s) => s.kind === 'radius');
+		expect(wider.map((s) => s.params.radius)).toEqual(['30', 'pref']);
+		expect(wider.every((s) => s.count > shown)).toBe(true);
+	});
+});
