@@ -102,7 +102,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		unknownPlace: result.unknownPlace ? { key: unknownPlaceKey(result.unknownPlace), params: { place: result.unknownPlace } } : null,
 		// A station's name: the municipalities of the same name to choose from (not where the station is).
 		sameNamePlaces: result.unknownPlace ? placesForStation(result.unknownPlace).map((p) => ({ place: p.label, href: linkWith({ near: p.near }) })) : [],
-		placeNote: placeNote(result, wider, linkWith, t),
+		// The approximate-distance sentence goes with the distances on the page (an undated program shows none).
+		placeNote: placeNote(result, [...dated, ...result.partial.flatMap((g) => g.items)], wider, linkWith, t),
 		radiusOptions: (['5', '10', '30', 'pref'] as const).map((r) => ({ code: r, label: t(`search.radius.${r}`) })),
 		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,
 		undated: undatedItems.map(present),
@@ -168,6 +169,7 @@ function distanceInWords(t: Translate, item: FinderItem): string | null {
  */
 function placeNote(
 	result: FinderResult,
+	shown: FinderItem[],
 	wider: Awaited<ReturnType<typeof widerRange>>,
 	linkWith: (changes: Partial<Record<keyof FinderQuery, string>>) => string,
 	t: Translate
@@ -175,7 +177,6 @@ function placeNote(
 	if (!result.origin || !result.radius) return null;
 	const order: MessageKey = result.order === 'banded' ? 'search.placeOrder.banded' : result.order === 'distance' ? 'search.placeOrder.distance' : 'search.placeOrder.next';
 	const scope: MessageKey = result.radius === 'pref' ? 'search.placeScope.pref' : result.origin.label === null ? 'search.placeScope.point' : 'search.placeScope.km';
-	const shown = [...result.items, ...result.partial.flatMap((g) => g.items)];
 	return {
 		order,
 		scope,
