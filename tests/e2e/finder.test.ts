@@ -121,6 +121,31 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
 		assert.ok(await page.getByRole('link', { name: '住民向けのプログラムを見る' }).isVisible());
 		assert.deepEqual(await seriousViolations(page), []);
 	});
+	it('a search near a place, on a phone: the order and range said, the wider range a whole link on its own line, approximate distances explained', async () => {
+		await home.open();
+		await home.search('', '札幌市'); // 1: place, 2: search
+		const note = page.locator('.place-note');
+		assert.match(await note.innerText(), /北海道札幌市から近い順に並べています。\s*範囲: 北海道札幌市のなかと、そこから10km以内。/);
+		// 10 km finds no more than 5 here, 30 km does (北広島市): the link says where it leads.
+		const widen = page.getByRole('link', { name: '範囲を30km以内に広げる' });
+		assert.equal(await widen.evaluate((a) => a.getClientRects().length), 1, 'the link is not broken across lines');
+		assert.ok(await page.getByText('「おおよその距離」は、くわしい位置がわからない場所について').isVisible());
+		const distances = await page.locator('ol.results ul.meta li:first-child').allInnerTexts();
+		assert.ok(
+			distances.some((d) => d.includes('おおよその距離 1km未満')),
+			distances.join(' / ')
+		);
+		assert.ok(!distances.some((d) => d.includes('約0km')), distances.join(' / '));
+		assert.deepEqual(await seriousViolations(page), []);
+		await widen.click(); // 3
+		assert.match(page.url(), /radius=30/);
+		assert.match(await note.innerText(), /そこから30km以内。/);
+		assert.ok(await page.getByRole('link', { name: '範囲を同じ都道府県に広げる' }).isVisible());
+		await page.getByRole('button', { name: 'English' }).click();
+		assert.ok(await page.getByRole('link', { name: 'Search within the same prefecture' }).isVisible());
+		assert.deepEqual(await seriousViolations(page), [], 'English');
+		await page.getByRole('button', { name: '日本語' }).click();
+	});
 	it('large text stays accessible', async () => {
 		await home.open();
 		await page.getByRole('button', { name: '文字を大きく' }).click();

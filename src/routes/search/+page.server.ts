@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { parseFinderParams, prefecturesInUse, placesForStation, searchPrograms, suggestAlternatives, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
+import { parseFinderParams, prefecturesInUse, placesForStation, searchPrograms, suggestAlternatives, widerRange, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
@@ -40,7 +40,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	// Nothing found, or (for a time such as 今日, late in the evening) only programs whose dates are
 	// not known: either way the person gets other searches to try, not a dead end.
 	const noDatedMatch = !!query.when && result.page === 1 && result.items.every((item) => !item.scheduleKnown);
-	const suggestions = result.total === 0 || noDatedMatch ? await suggestAlternatives(db(), query, clock) : [];
+	const suggestions = result.total === 0 || noDatedMatch ? await suggestAlternatives(db(), query, clock, result.total) : [];
 	const loc = locals.locale;
 
 	const linkWith = (changes: Partial<Record<keyof FinderQuery, string>>) => {
@@ -83,9 +83,10 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		cost: costInWords(t, item.costKind, item.costAmountYen),
 		join: joinInWords(t, item.joinMethod),
 		forms: item.forms.map((f) => label('forms', f, loc)),
-		distanceKm: item.distanceKm,
-		distanceApproximate: item.distanceApproximate
+		distance: distanceInWords(t, item)
 	});
+	// The wider range a link may offer: one that finds more and keeps what this one found (the words as searched, a typo corrected).
+	const wider = result.radius ? await widerRange(db(), { ...query, q: result.didYouMean ?? query.q }, clock, result.total) : null;
 
 	return {
 		active,
@@ -100,7 +101,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		unknownPlace: result.unknownPlace ? { key: unknownPlaceKey(result.unknownPlace), params: { place: result.unknownPlace } } : null,
 		// A station's name: the municipalities of the same name to choose from (not where the station is).
 		sameNamePlaces: result.unknownPlace ? placesForStation(result.unknownPlace).map((p) => ({ place: p.label, href: linkWith({ near: p.near }) })) : [],
-		placeNote: placeNote(result, linkWith),
+		// The approximate-distance sentence goes with the distances on the page (an undated program shows none).
+		placeNote: placeNote(result, [...dated, ...result.partial.flatMap((g) => g.items)], wider, linkWith, t),
 		radiusOptions: (['5', '10', '30', 'pref'] as const).map((r) => ({ code: r, label: t(`search.radius.${r}`) })),
 		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,
 		undated: undatedItems.map(present),
@@ -148,11 +150,38 @@ function suggestionMessage(t: Translate, s: Suggestion, loc: 'ja' | 'en'): { key
 	return { key: 'search.suggest.drop', params: { label: t(paramLabels[s.label] ?? 'search.any'), count: s.count }, named: [] };
 }
 
-/** What a search with a place shows and in which order, said truthfully (the place's name is the directory's, marked on the page). */
-function placeNote(result: FinderResult, linkWith: (changes: Partial<Record<keyof FinderQuery, string>>) => string): { order: MessageKey; scope: MessageKey; place: string | null; km: string; widen: string | null } | null {
+/**
+ * A result's distance in words. An approximate point is its 市区町村's office (or the like), so its
+ * distance is given in whole kilometres, and one that rounds to none as under 1 km, not 「約0km」.
+ */
+function distanceInWords(t: Translate, item: FinderItem): string | null {
+	if (item.distanceKm === null) return null;
+	if (!item.distanceApproximate) return t('search.distance', { km: item.distanceKm });
+	const km = Math.round(item.distanceKm);
+	return km < 1 ? t('search.distanceApproxUnder1') : t('search.distanceApprox', { km });
+}
+
+/**
+ * What a search with a place shows and in which order, said truthfully (the place's name is the
+ * directory's, marked on the page): a point (lat/lng) has no inside, and the link to widen names the
+ * range it leads to, offered only when that range finds more (widerRange).
+ */
+function placeNote(
+	result: FinderResult,
+	shown: FinderItem[],
+	wider: Awaited<ReturnType<typeof widerRange>>,
+	linkWith: (changes: Partial<Record<keyof FinderQuery, string>>) => string,
+	t: Translate
+): { order: MessageKey; scope: MessageKey; place: string | null; km: string; widen: { href: string; text: string } | null; approximate: boolean } | null {
 	if (!result.origin || !result.radius) return null;
 	const order: MessageKey = result.order === 'banded' ? 'search.placeOrder.banded' : result.order === 'distance' ? 'search.placeOrder.distance' : 'search.placeOrder.next';
-	const scope: MessageKey = result.radius === 'pref' ? 'search.placeScope.pref' : 'search.placeScope.km';
-	const wider = { '5': '10', '10': '30', '30': 'pref', pref: null }[result.radius];
-	return { order, scope, place: result.origin.label, km: result.radius, widen: wider ? linkWith({ radius: wider }) : null };
+	const scope: MessageKey = result.radius === 'pref' ? 'search.placeScope.pref' : result.origin.label === null ? 'search.placeScope.point' : 'search.placeScope.km';
+	return {
+		order,
+		scope,
+		place: result.origin.label,
+		km: result.radius,
+		widen: wider ? { href: linkWith({ radius: wider }), text: t('search.widenTo', { label: t(`search.radius.${wider}`) }) } : null,
+		approximate: shown.some((item) => item.distanceKm !== null && item.distanceApproximate)
+	};
 }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../../tests/helpers/db';
 import type { Database } from '../db';
-import { searchPrograms, suggestAlternatives } from './finder/index';
+import { searchPrograms, suggestAlternatives, widerRange } from './finder/index';
 import { finderQuery } from './finder-query';
 import { programs } from './schema';
 import { readDemoDataset } from './demo/load';
@@ -223,5 +223,40 @@ describe('what a place search offers beside its results keeps to the place', () 
 		// Without the words, only what is near 小樽市 — not the whole country.
 		const dropWords = suggestions.find((s) => s.kind === 'drop' && 'q' in s.params);
 		expect(dropWords?.count ?? 0).toBe((await search({ near: '小樽市' })).total);
+	});
+});
+
+describe('the link that widens the range (walked on a phone: 30 km → 同じ都道府県 found fewer)', () => {
+	const widen = async (params: Record<string, string>) => {
+		const query = finderQuery.parse({ per_page: '100', ...params });
+		return widerRange(database.db, query, friday, (await searchPrograms(database.db, query, friday)).total);
+	};
+	it('offers the prefecture only where it holds every result and more: around 台東区 30 km reaches Kanagawa, Saitama and Chiba', async () => {
+		expect((await search({ near: '台東区', radius: 'pref' })).total).toBeLessThan((await search({ near: '台東区', radius: '30' })).total);
+		expect(await widen({ near: '台東区', radius: '30' })).toBeNull();
+		expect(await widen({ near: '川崎市', radius: '30' })).toBeNull();
+		// 30 km around 札幌市 stays in 北海道, which holds more.
+		expect(await widen({ near: '札幌市', radius: '30' })).toBe('pref');
+	});
+	it('skips a range that finds no more: 札幌市 within 5 km and within 10 km find the same programs', async () => {
+		expect((await search({ near: '札幌市', radius: '10' })).total).toBe((await search({ near: '札幌市', radius: '5' })).total);
+		expect(await widen({ near: '札幌市', radius: '5' })).toBe('30');
+		expect(await widen({ near: '台東区', radius: '5' })).toBe('10');
+	});
+	it('offers nothing where no wider range finds more, and nothing for the prefecture itself', async () => {
+		expect(await widen({ q: 'こども食堂', near: '稚内市', radius: '5', form: 'food_pantry' })).toBeNull();
+		expect(await widen({ near: '札幌市', radius: 'pref' })).toBeNull();
+		expect(await widen({ q: '居場所' })).toBeNull();
+	});
+});
+
+describe('wider ranges offered beside what the page already shows', () => {
+	it('offer only a range that finds more than the page shows (「今日」 near 石巻市 offered 30 km with the same 1 program)', async () => {
+		// 札幌市 within 5 km shows 6 programs; 10 km finds the same 6, 30 km more.
+		const query = finderQuery.parse({ near: '札幌市', radius: '5' });
+		const shown = (await searchPrograms(database.db, query, friday)).total;
+		const wider = (await suggestAlternatives(database.db, query, friday, shown)).filter((s) => s.kind === 'radius');
+		expect(wider.map((s) => s.params.radius)).toEqual(['30', 'pref']);
+		expect(wider.every((s) => s.count > shown)).toBe(true);
 	});
 });

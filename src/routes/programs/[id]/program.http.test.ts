@@ -102,7 +102,52 @@ describe('the place note in English', () => {
 	it('keeps a space between the range and the link that widens it', async () => {
 		const html = await (await get(`/search?${new URLSearchParams({ q: '居場所', near: '札幌市' })}`, 'en')).text();
 		const text = html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
-		expect(text).toContain('up to 10 km from it. Search a wider area');
+		// 30 km finds more than 10 around 札幌市 (2 → 5): the link names the range it leads to.
+		expect(text).toContain('up to 10 km from it. Search within 30 km');
+	});
+});
+
+/** The page's text without tags and Svelte's markers. */
+const textOf = async (path: string, lang = 'ja') => (await (await get(path, lang)).text()).replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
+const search = (params: Record<string, string>) => `/search?${new URLSearchParams(params)}`;
+
+describe('the place note, read on a phone (walk of issue 15)', () => {
+	it('offers to widen only to a range that finds more, and names it', async () => {
+		// 30 km around 台東区 reaches Kanagawa, Saitama and Chiba: 東京都 alone finds fewer (54 → 37 in the demo).
+		const taito = await (await get(search({ near: '台東区', radius: '30' }))).text();
+		expect(taito).not.toContain('radius=pref');
+		expect(taito).not.toContain('範囲を広げる');
+		// 札幌市 within 10 km finds the same six as within 5 km: the link goes on to 30 km.
+		const sapporo = await (await get(search({ near: '札幌市', radius: '5' }))).text();
+		expect(sapporo).toMatch(/<a href="\/search\?near=[^"]*&amp;radius=30">範囲を30km以内に広げる<\/a>/);
+	});
+	it('keeps the count and the range shown apart (「6件みつかりました— 1〜6件目」 ran together)', async () => {
+		expect(await textOf(search({ near: '札幌市' }))).toMatch(/\d+件みつかりました — 1〜\d+件目を表示/);
+		expect(await textOf(search({ near: '札幌市' }), 'en')).toMatch(/\d+ found — Showing 1–\d+/);
+		// A page past the last (an edited link) shows no range like 「61〜54件目」.
+		const past = await textOf(search({ near: '台東区', radius: '30', page: '9' }));
+		expect(past).toMatch(/\d+件みつかりました/);
+		expect(past).not.toContain('件目を表示');
+	});
+	it('around a point (いまいる場所) says how far, not “inside” a point', async () => {
+		const text = await textOf(search({ lat: '43.06', lng: '141.35' }));
+		expect(text).toContain('範囲: いまいる場所から10km以内。');
+		expect(text).not.toContain('いまいる場所のなかと');
+		expect(await textOf(search({ lat: '43.06', lng: '141.35' }), 'en')).toContain('Showing: up to 10 km from where you are.');
+	});
+	it('gives an approximate distance in whole kilometres, never 「約0km」, and says what it is measured to', async () => {
+		const text = await textOf(search({ near: '札幌市' }));
+		expect(text).not.toContain('約0km');
+		expect(text).toContain('おおよその距離 1km未満');
+		// 札幌市西区 (the men's shed) is 4.5 km from 札幌市's office: no tenths for a point that is only the ward's.
+		expect(text).toMatch(/おおよその距離 約[0-9]+km/);
+		expect(text).not.toMatch(/おおよその距離 約[0-9]+\.[0-9]km/);
+		expect(text).toContain('「おおよその距離」は、くわしい位置がわからない場所について、その市区町村の役所などの位置までをはかったものです。');
+		// The sentence goes with the distances it explains: 「今日」 near 石巻市 listed only a program whose dates are not known, shown without a distance.
+		const today = await textOf(search({ when: 'today', near: '石巻市' }));
+		expect(today.includes('「おおよその距離」は')).toBe(today.includes('おおよその距離 '));
+		// A search whose places all have their own coordinates has no such sentence: see the first-place test in places.test.ts; here none is shown without a place.
+		expect(await textOf(search({ q: '居場所' }))).not.toContain('「おおよその距離」は');
 	});
 });
 
@@ -110,7 +155,8 @@ describe('a distance from a 市区町村’s point', () => {
 	it('is said to be approximate on the search page (the demo region’s points are its 市区町村’s)', async () => {
 		const html = await (await get(`/search?${new URLSearchParams({ q: 'メンズシェッド', near: '札幌市西区' })}`)).text();
 		const text = html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
-		expect(text).toMatch(/おおよその距離 約[0-9.]+km/);
+		// The men's shed is 0.1 km from 札幌市西区's office, to which its point is only approximate.
+		expect(text).toContain('おおよその距離 1km未満');
 	});
 });
 

@@ -266,6 +266,32 @@ export async function placeScope(db: Pool, query: FinderQuery): Promise<PlaceSco
 	return { origin, nearest, haversineAt, radius, where: withinRadius(radius, haversineAt, centre, origin) };
 }
 
+/** The ranges wider than each, smallest first. */
+const WIDER: Record<'5' | '10' | '30', Array<'10' | '30' | 'pref'>> = { '5': ['10', '30', 'pref'], '10': ['30', 'pref'], '30': ['pref'] };
+
+/**
+ * The smallest range wider than the search's that finds more than `total` and still holds every
+ * program it found — what a 「範囲を広げる」 link may offer; null when none does. Kilometre ranges
+ * hold the narrower ones, but a prefecture need not hold 30 km (or 10) around a place near its
+ * border: around 台東区, 30 km reaches Kanagawa, Saitama and Chiba, and 東京都 alone finds fewer.
+ */
+export async function widerRange(db: Pool, query: FinderQuery, clock: FinderClock, total: number): Promise<'10' | '30' | 'pref' | null> {
+	const current = await placeScope(db, query);
+	if (!current.where || !current.radius || current.radius === 'pref') return null;
+	const text = textMatch(query.q);
+	const where = filters(query, clock);
+	if (text) where.push(text.where);
+	for (const radius of WIDER[current.radius]) {
+		const wider = await placeScope(db, { ...query, radius });
+		if (!wider.where) continue;
+		if ((await countUpTo(db, [...where, wider.where], total + 1, text !== null)) <= total) continue;
+		// Checked last, as it reads the whole current range: does the prefecture lose any result?
+		if (radius === 'pref' && (await countUpTo(db, [...where, current.where, sql`not (${wider.where})`], 1, text !== null)) > 0) continue;
+		return radius;
+	}
+	return null;
+}
+
 const EARTH_KM = 6371;
 const DEFAULT_RADIUS = '10';
 /** Distance bands (km): within a band results go by relevance, so a near fit beats a far perfect one. */

@@ -22,9 +22,9 @@ export interface Suggestion {
  * No dead ends: when a search finds nothing, offer the nearest changes that do find something —
  * other 市区町村 of the same prefecture (nearest first), a wider range around a place, related
  * forms, and dropping one filter. Each count is what its link finds: the place's range holds for
- * every one of them but the range's own.
+ * every one of them but the range's own. `shown`: how many the page lists already.
  */
-export async function suggestAlternatives(db: Pool, query: FinderQuery, clock: FinderClock): Promise<Suggestion[]> {
+export async function suggestAlternatives(db: Pool, query: FinderQuery, clock: FinderClock, shown = 0): Promise<Suggestion[]> {
 	const suggestions: Suggestion[] = [];
 	const base = { ...query, page: 1 };
 	const text = textMatch(query.q);
@@ -59,8 +59,9 @@ export async function suggestAlternatives(db: Pool, query: FinderQuery, clock: F
 		for (const r of nearby.rows) suggestions.push({ kind: 'area', params: { prefecture: r.prefecture, city: r.city }, label: `${r.prefecture}${r.city}`, count: r.n });
 	}
 	if (place.radius && place.radius !== 'pref') {
-		// Each wider range only when it finds more than the last one offered.
-		let found = 0;
+		// Each wider range only when it finds more than the page shows (`shown`: a `when` search may
+		// list programs whose dates are not known) and than the last one offered.
+		let found = shown;
 		for (const radius of WIDER[place.radius]) {
 			const n = await count({ ...base, radius });
 			if (n > found) suggestions.push({ kind: 'radius', params: { radius }, label: radius, count: n });
