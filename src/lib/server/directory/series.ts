@@ -4,7 +4,7 @@
  * directory's tables itself.
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Tx, Pool, Reader } from '../db';
+import type { Tx, Reader } from '../db';
 import { organizations, programs, schedules, locations } from './schema';
 import type { ScheduleRule } from './schedule';
 
