@@ -4,7 +4,7 @@
  * (never 「この回は申込がいりません」), the questions are on the form with a row per child, bad
  * answers come back beside their fields with nothing written, and the window is said and enforced.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testDatabase } from '../../../tests/helpers/db';
 import { startApp, type RunningApp } from '../../../tests/helpers/app';
 import { makeOrganizationWithProgram, makeRegistrationDefaults, makeScheduledDates, setDateSettings } from '../../../tests/helpers/factories';
@@ -134,8 +134,16 @@ describe('a date following its program’s defaults', () => {
 	it('says when registration opens and refuses before then', async () => {
 		const opens = new Date(Date.now() + 2 * 86_400_000);
 		await setDateSettings(database.db, dateId, { registrationOpensAt: opens });
-		const html = await page();
-		expect(html).toMatch(/申込は\d+月\d+日\([^)]+\) \d+:\d\dから受け付けます。/);
+		// The page is kept by the public cache, emptied when the change's notification reaches the
+		// app — within moments, not before the write returns (it failed in CI when read at once).
+		const html = await vi.waitFor(
+			async () => {
+				const shown = await page();
+				expect(shown).toMatch(/申込は\d+月\d+日\([^)]+\) \d+:\d\dから受け付けます。/);
+				return shown;
+			},
+			{ timeout: 5000, interval: 100 }
+		);
 		expect(html).not.toContain('name="submissionKey"');
 		const response = await send([...base.filter(([k]) => k !== 'submissionKey' && k !== 'contact'), ['submissionKey', 'http-test-bbbbbbbbbbbbbbbb'], ['contact', 'other@example.org'], ['a.qgrade01.0.fgrade01', '小1'], ['a.qphoto01', 'on']]);
 		expect(response.status).toBe(409);
