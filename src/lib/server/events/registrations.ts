@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { encryptText, decryptText } from '../crypto';
 import { isTokenShaped, newToken, tokenDigest } from '../auth';
 import { recordAudit, type AuditOrigin } from '../audit';
+import { publicOrigin } from '../http';
 import { programSummaries } from '../directory';
 import { ok, refused, runIn, type OrganizationScope, type ResidentScope, type Result, type Tx } from '../scope';
 import { calendarEntry, type CalendarEntry } from './calendar';
@@ -17,6 +18,7 @@ import { occurrenceOf } from './occurrences';
 import { occurrences, registrations, type RegistrationStatus } from './schema';
 import { windowState } from './defaults';
 import { answersOfDocument, type Answer, type AnswerDocument } from './answers';
+import { sendConfirmation, sendPromotion } from './registration-mail';
 
 type Row = typeof registrations.$inferSelect;
 type OccurrenceRow = typeof occurrences.$inferSelect;
@@ -146,9 +148,34 @@ const open = (tx: Tx<'organization' | 'system'>, text: string, column: string, i
  * Register for a date (a resident, no account: the system context, with the rules below as the
  * guard: a published program, an open, scheduled, future date, room for the group, one
  * registration per contact). A repeated submission key returns the first registration (its link
- * is not shown again). Records `registration.create`.
+ * is not shown again). Records `registration.create`. Once committed, a new registration is
+ * confirmed to the person (mail, or LINE/SMS where set up) with its private link: the operation
+ * does it, so no caller can forget it.
  */
-export async function register(scope: ResidentScope, { occurrenceId, registration: input, cardId, answers = null, now = new Date() }: RegisterInput): Promise<RegisterResult> {
+export async function register(scope: ResidentScope, input: RegisterInput): Promise<RegisterResult> {
+	const result = await recordRegistration(scope, input);
+	if (result.ok && result.value.token) {
+		const made = result.value;
+		const entry = await runIn(scope, (tx) => calendarEntry(tx, input.occurrenceId));
+		const status = made.status === 'waitlisted' ? 'waitlisted' : 'registered';
+		if (entry) await sendConfirmation(scope, made.registrationId, entry, { name: input.registration.name, status, reference: made.reference, link: `${publicOrigin()}/registrations/${made.token}` });
+	}
+	return result;
+}
+
+/** Moved up from the waiting list by a cancellation: told once it is committed (the date as the public sees it). */
+async function tellPromoted(scope: OrganizationScope | ResidentScope, promoted: Promoted[], entry?: CalendarEntry | null) {
+	if (promoted.length === 0) return;
+	const shown = entry ?? (await runIn(scope, (tx) => calendarEntry(tx, promoted[0].occurrenceId)));
+	if (shown)
+		await sendPromotion(
+			scope,
+			promoted.map((p) => p.registrationId),
+			shown
+		);
+}
+
+async function recordRegistration(scope: ResidentScope, { occurrenceId, registration: input, cardId, answers = null, now = new Date() }: RegisterInput): Promise<RegisterResult> {
 	return runIn(scope, async (tx) => {
 		const [o] = await tx.select().from(occurrences).where(eq(occurrences.id, occurrenceId)).for('update');
 		if (!o) return refused('not_found');
@@ -290,12 +317,14 @@ export type CancelRefusal = 'not_found' | 'attended';
  */
 export async function cancelByToken(scope: ResidentScope, input: { token: string }): Promise<Result<{ promoted: Promoted[] }, CancelRefusal>> {
 	if (!isTokenShaped(input.token)) return refused('not_found');
-	return runIn(scope, async (tx) => {
+	const result = await runIn(scope, async (tx) => {
 		const r = await byToken(tx, input.token);
 		if (!r || r.status === 'cancelled') return refused('not_found');
 		if (r.attendedAt) return refused('attended');
 		return ok({ promoted: await cancelAndPromote(tx, r, scope.origin) });
 	});
+	if (result.ok) await tellPromoted(scope, result.value.promoted);
+	return result;
 }
 
 /** Staff cancel on a person's behalf (a phone call), in the caller's transaction; the organisation's own registrations only. */
@@ -361,13 +390,15 @@ export async function registrationsOf(tx: Tx<'organization'>, organizationId: st
  * or registration that is not the organisation's, or one already cancelled.
  */
 export async function cancelRegistration(scope: OrganizationScope, input: { occurrenceId: string; registrationId: string }): Promise<Result<{ promoted: Promoted[]; entry: CalendarEntry | null }, CancelRefusal>> {
-	return runIn(scope, async (tx) => {
+	const result = await runIn(scope, async (tx) => {
 		const occurrence = await occurrenceOf(tx, scope.organizationId, input.occurrenceId);
 		if (!occurrence) return refused('not_found');
 		const cancelled = await cancelByStaff(tx, scope.organizationId, input.registrationId, scope.origin);
 		if (!cancelled.ok) return cancelled;
 		return ok({ promoted: cancelled.value.promoted, entry: await calendarEntry(tx, occurrence.id) });
 	});
+	if (result.ok) await tellPromoted(scope, result.value.promoted, result.value.entry);
+	return result;
 }
 
 export interface RegistrationList {

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { idParam } from '$lib/server/directory';
-import { availability, publicCalendarEntry, readRegistration, register, sendConfirmation, smsSender, stageOf, whenOf } from '$lib/server/events';
+import { availability, publicCalendarEntry, readRegistration, register, smsSender, stageOf, whenOf } from '$lib/server/events';
 import { questionsOfProgram, readAnswers, registrationRetentionDays, rowsFor, windowState, type AnswerError, type Question } from '$lib/server/events';
 import { formatDay, formatTime } from '$lib/server/present';
 import { localDay } from '$lib/server/directory';
 import type { Translate } from '$lib/i18n';
 import { db } from '$lib/server/db';
-import { publicOrigin, newSubmissionKey, SUBMISSION_KEY_SLOT } from '$lib/server/http';
+import { newSubmissionKey, SUBMISSION_KEY_SLOT } from '$lib/server/http';
 import { throttle } from '$lib/server/auth';
 import { residentScope } from '$lib/server/auth/guard';
 import { cardAllowedAt } from '$lib/server/participation';
@@ -120,10 +120,8 @@ export const actions: Actions = {
 			const message = result.reason === 'not_open_yet' && entry.registrationOpensAt ? t('event.window.opensAt', { at: at(t, entry.registrationOpensAt) }) : t(`registration.refused.${result.reason}`);
 			return fail(result.reason === 'not_found' ? 404 : 409, { values: { ...parsed.value, groupSize: String(parsed.value.groupSize) }, errors: {}, message, answers: answerValues, answerErrors: {}, rows });
 		}
+		// The confirmation (with the private link) is sent by register once the registration is committed.
 		const outcome = result.value;
-		if (outcome.token) {
-			await sendConfirmation(resident, outcome.registrationId, entry, { name: parsed.value.name, status: outcome.status as 'registered' | 'waitlisted', reference: outcome.reference, link: `${publicOrigin()}/registrations/${outcome.token}` });
-		}
 		// A repeated submission has no new link to show: the first answer (and the e-mail) had it.
 		if (!outcome.token) return { repeated: true, reference: outcome.reference, status: outcome.status };
 		redirect(303, `/registrations/${outcome.token}?done=created`);

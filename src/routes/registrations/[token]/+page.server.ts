@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
-import { answerText, calendarEntry, cancelByToken, linePusher, newRegistrationLineCode, registrationByToken, sendPromotion, showReference, whenOf } from '$lib/server/events';
+import { answerText, calendarEntry, cancelByToken, linePusher, newRegistrationLineCode, registrationByToken, showReference, whenOf } from '$lib/server/events';
 import { db } from '$lib/server/db';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
 import { localDay } from '$lib/server/directory';
@@ -59,15 +59,7 @@ export const actions: Actions = {
 		const result = await cancelByToken(residentScope(event), { token: event.params.token });
 		// Checked in already: they came, nothing to cancel (the page says so, no 「キャンセルしました」).
 		if (!result.ok && result.reason === 'attended') return fail(409, { cancelError: 'registration.mine.attendedNoCancel' as const });
-		// Already cancelled (a second click): nothing more to do, the page says so.
-		const promoted = result.ok ? result.value.promoted : [];
-		const entry = promoted.length ? await calendarEntry(db(), promoted[0].occurrenceId) : null;
-		if (entry)
-			await sendPromotion(
-				residentScope(event),
-				promoted.map((p) => p.registrationId),
-				entry
-			);
+		// Already cancelled (a second click): nothing more to do, the page says so. Those moved up are told by cancelByToken.
 		redirect(303, `/registrations/${event.params.token}?done=cancelled`);
 	}
 };

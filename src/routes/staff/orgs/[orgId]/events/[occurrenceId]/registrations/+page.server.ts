@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { uuid, queryOf, formOf } from '$lib/server/boundary';
-import { answerText, cancelRegistration, listRegistrations, noticesOfRegistrations, sendPromotion, showReference, type NoticeSeen } from '$lib/server/events';
+import { answerText, cancelRegistration, listRegistrations, noticesOfRegistrations, showReference, type NoticeSeen } from '$lib/server/events';
 import type { Translate } from '$lib/i18n';
 import { formatOccurrence } from '$lib/server/present';
 import { translator } from '$lib/i18n';
@@ -67,13 +67,7 @@ export const actions: Actions = {
 		// A group checked in came: its registration is not cancelled (the list offers no button for it).
 		if (!result.ok && result.reason === 'attended') return fail(409, { cancelError: 'registrations.attendedNoCancel' as const });
 		if (!result.ok) error(404, 'Not Found');
-		const { promoted, entry } = result.value;
-		if (entry)
-			await sendPromotion(
-				scope,
-				promoted.map((p) => p.registrationId),
-				entry
-			);
+		// Those moved up from the waiting list are told by cancelRegistration.
 		redirect(303, `/staff/orgs/${scope.organizationId}/events/${occurrenceId}/registrations?done=cancelled`);
 	}
 };
