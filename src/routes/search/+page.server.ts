@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { parseFinderParams, prefecturesInUse, placesForStation, searchPrograms, suggestAlternatives, widerRange, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
+import { parseFinderParams, prefecturesInUse, placesForStation, placeTextKind, searchPrograms, suggestAlternatives, widerRange, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
@@ -98,7 +98,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		perPage: result.perPage,
 		pages: Math.max(1, Math.ceil(result.total / result.perPage)),
 		origin: result.origin,
-		unknownPlace: result.unknownPlace ? { key: unknownPlaceKey(result.unknownPlace), params: { place: result.unknownPlace } } : null,
+		unknownPlace: result.unknownPlace ? { key: UNKNOWN_PLACE[placeTextKind(result.unknownPlace)], params: { place: result.unknownPlace } } : null,
 		// A station's name: the municipalities of the same name to choose from (not where the station is).
 		sameNamePlaces: result.unknownPlace ? placesForStation(result.unknownPlace).map((p) => ({ place: p.label, href: linkWith({ near: p.near }) })) : [],
 		// The approximate-distance sentence goes with the distances on the page (an undated program shows none).
@@ -135,12 +135,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 
 type Translate = ReturnType<typeof translator>;
 
-/** Why a place was not used: an unknown postcode, a station name (no station data yet), or an unknown name. */
-function unknownPlaceKey(place: string): MessageKey {
-	if (/^〒?\s*[0-9０-９]{3}[-‐－ー−]?[0-9０-９]{4}$/.test(place.trim())) return 'search.unknownPostcode';
-	if (/駅$/.test(place.trim())) return 'search.unknownStation';
-	return 'search.unknownPlace';
-}
+/** Why a place was not used, in words: an unknown postcode, a station name (no station data yet), or an unknown name. */
+const UNKNOWN_PLACE: Record<ReturnType<typeof placeTextKind>, MessageKey> = { postcode: 'search.unknownPostcode', station: 'search.unknownStation', name: 'search.unknownPlace' };
 
 /** An empty page's suggestion as a message: its key, its values and which of them are the directory's names. */
 function suggestionMessage(t: Translate, s: Suggestion, loc: 'ja' | 'en'): { key: MessageKey; params: Record<string, string | number>; named: string[] } {

@@ -9,6 +9,15 @@ import { rowsFromJson } from './json-rows';
 export const idParam = z.string().uuid();
 
 /**
+ * The day a program's page gives as its last change: none for a program loaded from a source file
+ * (the demo region's seeds) and not edited since — its time is the load's, not a change anyone made.
+ */
+export function lastChangedOf(detail: { program: { createdAt: Date; updatedAt: Date }; organization: { sourceFile: string | null } }): Date | null {
+	const { program, organization } = detail;
+	return organization.sourceFile && program.updatedAt.getTime() <= program.createdAt.getTime() ? null : program.updatedAt;
+}
+
+/**
  * A published program with its organisation, places, partners and schedules, in one statement
  * (the program page, the API and the HSDS lists read programs one at a time, so each round trip
  * counts on every cache miss).

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { getProgram, idParam, label, nextOccurrences, holidaySkips, addDays } from '$lib/server/directory';
+import { getProgram, lastChangedOf, idParam, label, nextOccurrences, holidaySkips, addDays } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { nextOccurrencesOfProgram } from '$lib/server/events';
@@ -40,7 +40,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			}))
 		: nextOccurrences(detail.schedules, today, 5).map((o) => ({ id: null, iso: o.start.toISOString(), text: formatOccurrence(t, o.start, o.end, o.allDay), title: null, cancelled: false, moved: false, visit: false, registration: false, note: null }));
 	const next = nextDates.find((d) => !d.cancelled);
-	const lastChanged = organization.sourceFile && program.updatedAt.getTime() <= program.createdAt.getTime() ? null : program.updatedAt;
+	const lastChanged = lastChangedOf(detail);
 
 	return {
 		program: {

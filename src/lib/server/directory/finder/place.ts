@@ -53,6 +53,18 @@ async function namedPlace(db: Pool, place: string): Promise<PlaceCentre | null> 
 }
 
 /**
+ * What a place typed into the finder looks like when it resolved to nothing: a postcode (〒 and
+ * 7 digits, any width, with or without a hyphen), a station's name (ends in 駅), or another name.
+ * The search page says why it could not use it accordingly.
+ */
+export function placeTextKind(text: string): 'postcode' | 'station' | 'name' {
+	const typed = text.trim();
+	if (/^〒?\s*[0-9０-９]{3}[-‐－ー−]?[0-9０-９]{4}$/.test(typed)) return 'postcode';
+	if (/駅$/.test(typed)) return 'station';
+	return 'name';
+}
+
+/**
  * For a station's name that resolved to no place (「新宿駅」): the municipalities of the same name,
  * each as a `near` value and its label, for the resident to choose from. No station data ships with
  * the app (no package on npm had station coordinates under a licence that lets us ship them, see
