@@ -236,6 +236,8 @@ export interface PlaceScope {
 	radius: FinderResult['radius'];
 	/** The condition that keeps to the range; null without a place. */
 	where: SQL | null;
+	/** The same condition for another range around the same place (the place is resolved once). */
+	within: ((radius: NonNullable<FinderQuery['radius']>) => SQL) | null;
 }
 
 /**
@@ -251,7 +253,7 @@ export async function placeScope(db: Pool, query: FinderQuery): Promise<PlaceSco
 		centre = await placeCentre(db, query.near);
 		if (centre) origin = { lat: centre.lat, lng: centre.lng, label: centre.label };
 	}
-	if (!origin) return { origin: null, nearest: null, haversineAt: null, radius: null, where: null };
+	if (!origin) return { origin: null, nearest: null, haversineAt: null, radius: null, where: null, within: null };
 	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,
 	// so every candidate gets only `a`; the distance itself is computed for the page.
 	const at = origin;
@@ -263,7 +265,8 @@ export async function placeScope(db: Pool, query: FinderQuery): Promise<PlaceSco
 	// 市区町村's when no place has coordinates) and every place's (least ignores the nulls).
 	const nearest = sql`least(${haversineAt('p')}, (select min(${haversineAt('l')}) from program_locations x join locations l on l.id = x.location_id where x.program_id = p.id and l.lat is not null))`;
 	const radius = query.radius ?? DEFAULT_RADIUS;
-	return { origin, nearest, haversineAt, radius, where: withinRadius(radius, haversineAt, centre, origin) };
+	const within = (r: NonNullable<FinderQuery['radius']>) => withinRadius(r, haversineAt, centre, at);
+	return { origin, nearest, haversineAt, radius, where: within(radius), within };
 }
 
 /** The ranges wider than each, smallest first. */
@@ -277,16 +280,15 @@ const WIDER: Record<'5' | '10' | '30', Array<'10' | '30' | 'pref'>> = { '5': ['1
  */
 export async function widerRange(db: Pool, query: FinderQuery, clock: FinderClock, total: number): Promise<'10' | '30' | 'pref' | null> {
 	const current = await placeScope(db, query);
-	if (!current.where || !current.radius || current.radius === 'pref') return null;
+	if (!current.where || !current.within || !current.radius || current.radius === 'pref') return null;
 	const text = textMatch(query.q);
 	const where = filters(query, clock);
 	if (text) where.push(text.where);
 	for (const radius of WIDER[current.radius]) {
-		const wider = await placeScope(db, { ...query, radius });
-		if (!wider.where) continue;
-		if ((await countUpTo(db, [...where, wider.where], total + 1, text !== null)) <= total) continue;
+		const wider = current.within(radius);
+		if ((await countUpTo(db, [...where, wider], total + 1, text !== null)) <= total) continue;
 		// Checked last, as it reads the whole current range: does the prefecture lose any result?
-		if (radius === 'pref' && (await countUpTo(db, [...where, current.where, sql`not (${wider.where})`], 1, text !== null)) > 0) continue;
+		if (radius === 'pref' && (await countUpTo(db, [...where, current.where, sql`not (${wider})`], 1, text !== null)) > 0) continue;
 		return radius;
 	}
 	return null;
