@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { calendarChoices } from '$lib/server/directory';
+import { organizationsWithPublishedPrograms } from '$lib/server/directory';
 import { ageBandOf, genderOf, issueCard, AGE_BANDS, GENDERS } from '$lib/server/participation';
 import { db } from '$lib/server/db';
 import { throttle } from '$lib/server/auth';
@@ -10,7 +10,7 @@ import { translator } from '$lib/i18n';
 import { formOf } from '$lib/server/boundary';
 
 export const load: PageServerLoad = async () => {
-	const { organizations } = await calendarChoices(db());
+	const organizations = await organizationsWithPublishedPrograms(db());
 	return { organizations, ageBands: AGE_BANDS, genders: GENDERS };
 };
 

@@ -13,7 +13,7 @@ export { organizationForStaff, setOrganizationPublished, locationsOf, programsOf
 export { ownOrganization, ownLocations, ownLocation, ownPrograms, editProfile, publishOrganization, showAttendanceOnPrograms, addLocation, editLocation, editProgram, publishProgram, type AfterProgramSave, type NotFound, type ProgramRefusal } from './editing';
 export { readProfile, readLocation, readProgram, programValuesOf, emptyProgramValues, programChoices, UUID, type FieldErrors, type ProgramValues } from './listing-forms';
 export { blankSchedule, fieldsOf, previewDates, laterHolidaySkips, holidaySkips, scheduleFrom, SCHEDULE_KINDS, ORDINALS, type ScheduleFields, type ScheduleErrors, type PreviewDate } from './schedule-form';
-export { scheduleSeries, programSummaries, programIdsMatching, placeSummaries, calendarChoices, programIdsWithSchedules, type ScheduleSeries, type ProgramSummary, type ProgramFilter } from './series';
+export { scheduleSeries, programSummaries, programIdsMatching, placeSummaries, calendarChoices, organizationsWithPublishedPrograms, programIdsWithSchedules, type ScheduleSeries, type ProgramSummary, type ProgramFilter } from './series';
 export { referralTargets, referralTarget, programTitles, type ReferralTarget } from './referral-targets';
 export { warmAnalyser } from './search/analyser';
 export { warmThesaurus } from './search/thesaurus';

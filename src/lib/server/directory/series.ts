@@ -4,7 +4,7 @@
  * directory's tables itself.
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Tx, Reader } from '../db';
+import type { Tx, Pool, Reader } from '../db';
 import { organizations, programs, schedules, locations } from './schema';
 import type { ScheduleRule } from './schedule';
 
@@ -151,23 +151,32 @@ export async function placeSummaries(db: Reader, locationIds: readonly string[])
 	return new Map(rows.map((r) => [r.id, r]));
 }
 
+/** Organisations with a published program, by name: the calendar's choice, and those a participation card may name. */
+export async function organizationsWithPublishedPrograms(db: Reader): Promise<Array<{ id: string; name: string }>> {
+	const rows = await db
+		.selectDistinct({ id: organizations.id, name: organizations.name })
+		.from(programs)
+		.innerJoin(organizations, eq(organizations.id, programs.organizationId))
+		.where(sql`${programs.published} and ${organizations.published}`);
+	return rows.sort((a, b) => a.name.localeCompare(b.name, 'ja'));
+}
+
 /** Areas and organisations that published programs cover: the calendar's filter choices. */
-export async function calendarChoices(db: Reader): Promise<{ areas: string[]; organizations: Array<{ id: string; name: string }> }> {
-	const published = sql`${programs.published} and ${organizations.published}`;
-	const [areaRows, orgRows] = await Promise.all([
+export async function calendarChoices(db: Pool): Promise<{ areas: string[]; organizations: Array<{ id: string; name: string }> }> {
+	const [areaRows, organizationChoices] = await Promise.all([
 		db
 			.selectDistinct({ area: sql<string>`unnest(${programs.areas})` })
 			.from(programs)
 			.innerJoin(organizations, eq(organizations.id, programs.organizationId))
-			.where(published),
-		db.selectDistinct({ id: organizations.id, name: organizations.name }).from(programs).innerJoin(organizations, eq(organizations.id, programs.organizationId)).where(published)
+			.where(sql`${programs.published} and ${organizations.published}`),
+		organizationsWithPublishedPrograms(db)
 	]);
 	// "/city" entries exist for the finder's city search; the calendar offers prefecture and prefecture/city.
 	const areas = areaRows
 		.map((r) => r.area)
 		.filter((a) => !a.startsWith('/'))
 		.sort((a, b) => a.localeCompare(b, 'ja'));
-	return { areas, organizations: orgRows.sort((a, b) => a.name.localeCompare(b.name, 'ja')) };
+	return { areas, organizations: organizationChoices };
 }
 
 /** Programs that have at least one recurring schedule. */

@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import { and, eq, inArray, isNull, notInArray } from 'drizzle-orm';
 import { isTokenShaped, newToken, tokenDigest } from '../auth';
 import { recordAudit } from '../audit';
-import { calendarChoices } from '../directory';
+import { organizationsWithPublishedPrograms } from '../directory';
 import { between, ok, refused, runAcross, runIn, type OrganizationScope, type ResidentScope, type Result, type SystemScope, type Tx } from '../scope';
 import { participationCards, cardConsents, AGE_BANDS, GENDERS, type AgeBand, type Gender } from './schema';
 
@@ -38,10 +38,11 @@ export const genderOf = (v: unknown): Gender | null => ((GENDERS as readonly str
 
 /**
  * The organisations a card may name: those with a published program, the list the card pages
- * offer. One rule for issuing and for changing the choice, so both refuse the same way.
+ * offer (directory's organizationsWithPublishedPrograms). One rule for issuing and for changing the
+ * choice, so both refuse the same way.
  */
 async function unknownOrganizations(tx: Tx, organizationIds: readonly string[]): Promise<boolean> {
-	const offered = new Set((await calendarChoices(tx)).organizations.map((o) => o.id));
+	const offered = new Set((await organizationsWithPublishedPrograms(tx)).map((o) => o.id));
 	return organizationIds.some((id) => !offered.has(id));
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import QRCode from 'qrcode';
 import type { Actions, PageServerLoad } from './$types';
-import { calendarChoices } from '$lib/server/directory';
+import { organizationsWithPublishedPrograms } from '$lib/server/directory';
 import { cardByToken, revokeCard, setCardConsents, showCardCode, CARD_PREFIX } from '$lib/server/participation';
 import { db } from '$lib/server/db';
 import { byBearerLink, residentScope } from '$lib/server/auth/guard';
@@ -16,7 +16,7 @@ const pageQuery = z.object({ done: notice(['created', 'saved', 'revoked']) });
 
 export const load: PageServerLoad = async (event) => {
 	const card = await mine(event);
-	const { organizations } = await calendarChoices(db());
+	const organizations = await organizationsWithPublishedPrograms(db());
 	return {
 		card: { code: showCardCode(card.code), revoked: card.revoked, organizationIds: card.organizationIds },
 		organizations,
