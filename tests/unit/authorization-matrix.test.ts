@@ -131,6 +131,7 @@ const MATRIX: Record<string, Probe[]> = {
 	'/api/hsds/taxonomies/[id]': [get('none', () => `/api/hsds/taxonomies/${allTaxonomies()[0].id}`, ALL_OK)],
 	'/api/hsds/taxonomy_terms': [get('none', () => '/api/hsds/taxonomy_terms', ALL_OK)],
 	'/api/hsds/taxonomy_terms/[id]': [get('none', () => `/api/hsds/taxonomy_terms/${allTerms()[0].id}`, ALL_OK)],
+	'/api/hsds/openapi.json': [get('none', () => '/api/hsds/openapi.json', ALL_OK)],
 	'/join': [get('none', () => '/join', ALL_OK), post('none', () => '/join', () => ({ organizationName: '' }), ALL_OK)],
 	'/reset': [get('none', () => '/reset', ALL_OK)],
 	'/reset/[token]': [get('none', () => '/reset/not-a-real-token-aaaaaaaaaaaaaaaa', ALL_OK)],

@@ -1,16 +1,16 @@
 /**
- * The /api/v1 operations, one contract each (endpoint.ts): the route under
- * src/routes/api/v1/<path>/+server.ts parses with these schemas and answers through them, and the
- * OpenAPI document lists them in this order. /api/hsds is not here: it follows HSDS 3.0's own
- * OpenAPI document.
+ * The /api/v1 operations, one contract each (endpoint.ts), and the /api/hsds ones
+ * (hsds-contracts.ts, re-exported here): the route under src/routes/api/<path>/+server.ts parses
+ * with these schemas and answers through them, and the OpenAPI documents list them in this order.
  */
 import { z } from 'zod';
+import { hsdsEndpoints } from './hsds-contracts';
 import { badInput, defineEndpoint, refusal, overloaded, staffGuard, staffNotFound, staffSession, throttled, tooLarge, type Endpoint } from './endpoint';
 import { CheckInRequest, CheckInResult, ConsultationCreated, ConsultationRequest, FinderQuery, idPathParams, LineWebhookDelivery, LineWebhookReceived, OpenApiDocument, Organization, orgPathParams, Program, ProgramPage, TapBatch, TapsResult } from './schemas';
 
 export const searchPrograms = defineEndpoint({
 	method: 'GET',
-	path: '/programs',
+	path: '/v1/programs',
 	operationId: 'searchPrograms',
 	summary: 'Search published programs',
 	description: 'The query is the finder’s (components/schemas/FinderQuery, also in x-query-schema): lat and lng go together.',
@@ -24,7 +24,7 @@ export const searchPrograms = defineEndpoint({
 
 export const getProgram = defineEndpoint({
 	method: 'GET',
-	path: '/programs/{id}',
+	path: '/v1/programs/{id}',
 	operationId: 'getProgram',
 	summary: 'One program with its places, schedules and next five dates',
 	params: idPathParams,
@@ -38,7 +38,7 @@ export const getProgram = defineEndpoint({
 
 export const getOrganization = defineEndpoint({
 	method: 'GET',
-	path: '/organizations/{id}',
+	path: '/v1/organizations/{id}',
 	operationId: 'getOrganization',
 	summary: 'One organisation and its programs',
 	params: idPathParams,
@@ -52,7 +52,7 @@ export const getOrganization = defineEndpoint({
 
 export const checkIn = defineEndpoint({
 	method: 'POST',
-	path: '/orgs/{orgId}/checkins',
+	path: '/v1/orgs/{orgId}/checkins',
 	operationId: 'checkIn',
 	summary: 'Check one person in at one of the organisation’s dates, by card or registration reference',
 	security: staffSession,
@@ -72,7 +72,7 @@ export const checkIn = defineEndpoint({
 
 export const recordTaps = defineEndpoint({
 	method: 'POST',
-	path: '/orgs/{orgId}/taps',
+	path: '/v1/orgs/{orgId}/taps',
 	operationId: 'recordTaps',
 	summary: 'Record a batch of anonymous taps (idempotent by clientKey)',
 	security: staffSession,
@@ -90,7 +90,7 @@ export const recordTaps = defineEndpoint({
 
 export const startConsultation = defineEndpoint({
 	method: 'POST',
-	path: '/consultations',
+	path: '/v1/consultations',
 	operationId: 'startConsultation',
 	summary: 'Open an anonymous consultation; crisis triage answers the hotlines at once',
 	description: 'No account and no session. The answer carries the person’s private thread link; `hotlines` is present only when triage matched (`urgent: true`). Submissions are limited per client network.',
@@ -110,7 +110,7 @@ export const LineSignature = z.object({ 'X-Line-Signature': z.string().describe(
 
 export const receiveLineWebhook = defineEndpoint({
 	method: 'POST',
-	path: '/line/webhook',
+	path: '/v1/line/webhook',
 	operationId: 'receiveLineWebhook',
 	summary: 'The LINE Messaging API webhook (for the LINE platform, not for clients)',
 	description: 'Only when a LINE channel is configured (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN); otherwise 404. The raw body must carry a valid X-Line-Signature (base64 HMAC-SHA256 with the channel secret). Each webhookEventId is processed once; a redelivery is acknowledged and skipped.',
@@ -127,9 +127,9 @@ export const receiveLineWebhook = defineEndpoint({
 
 export const getOpenApiDocument = defineEndpoint({
 	method: 'GET',
-	path: '/openapi.json',
+	path: '/v1/openapi.json',
 	operationId: 'getOpenApiDocument',
-	summary: 'This document',
+	summary: 'This document: every operation under /api (/api/v1 and /api/hsds)',
 	responses: {
 		200: { description: 'The OpenAPI 3.1 document', json: OpenApiDocument },
 		400: badInput(),
@@ -137,5 +137,7 @@ export const getOpenApiDocument = defineEndpoint({
 	}
 });
 
-/** Every /api/v1 operation, in the document's order. */
-export const endpoints: readonly Endpoint[] = [searchPrograms, getProgram, getOrganization, checkIn, recordTaps, startConsultation, receiveLineWebhook, getOpenApiDocument];
+export * from './hsds-contracts';
+
+/** Every operation under /api, in the document's order: /api/v1's, then /api/hsds's. */
+export const endpoints: readonly Endpoint[] = [searchPrograms, getProgram, getOrganization, checkIn, recordTaps, startConsultation, receiveLineWebhook, getOpenApiDocument, ...hsdsEndpoints];

@@ -1,5 +1,5 @@
 /**
- * An endpoint contract: one /api/v1 operation as data — its method and path, the zod schemas of
+ * An endpoint contract: one operation under /api (/api/v1 and /api/hsds) as data — its method and path, the zod schemas of
  * its path parameters, query, headers and body, and each status it can answer with the schema of
  * that answer. The route parses with the contract's own schemas and answers through `respond` /
  * `refuse` (respond.ts), whose types only accept a status the contract declares and a body of
@@ -27,6 +27,8 @@ export interface Answer {
 	/** A browser (Accept: text/html) gets SvelteKit's HTML error page instead. */
 	readonly html?: boolean;
 	readonly headers?: Readonly<Record<string, AnswerHeader>>;
+	/** The answer may be NDJSON instead (application/x-ndjson): the schema of each line. */
+	readonly ndjson?: z.ZodType;
 }
 
 /** A security requirement of the document (scheme name → scopes). */
@@ -34,8 +36,11 @@ export type Security = readonly Readonly<Record<string, readonly string[]>>[];
 
 export interface Endpoint {
 	readonly method: 'GET' | 'POST';
-	/** The path below /api/v1, `{name}` for a path parameter (the route folder's `[name]`). */
-	readonly path: `/${string}`;
+	/**
+	 * The path below /api — its first segment the API it belongs to (`/v1/…`, `/hsds/…`, the
+	 * document's tag) — with `{name}` for a path parameter (the route folder's `[name]`).
+	 */
+	readonly path: `/v1/${string}` | '/hsds' | `/hsds/${string}`;
 	readonly operationId: string;
 	readonly summary: string;
 	readonly description?: string;
@@ -61,6 +66,12 @@ export type StatusOf<E extends Endpoint> = keyof E['responses'] & Status;
 
 /** The JSON body of an endpoint's answer with this status, as the server writes it (the schema's output). */
 export type AnswerOf<E extends Endpoint, S extends StatusOf<E>> = z.output<Extract<SchemasOf<E['responses'][S]>, z.ZodType>>;
+
+/** One line of an endpoint's NDJSON answer. */
+export type NdjsonLineOf<E extends Endpoint> = E['responses'][200] extends { ndjson: infer L extends z.ZodType } ? z.output<L> : never;
+
+/** The API an endpoint belongs to: the first segment of its path (the document's tag). */
+export const apiOf = (e: Endpoint): 'v1' | 'hsds' => (e.path.startsWith('/v1/') ? 'v1' : 'hsds');
 
 /** The statuses whose answer may be the `Error` body. */
 export type ErrorStatusOf<E extends Endpoint> = { [S in StatusOf<E>]: z.output<typeof ApiError> extends AnswerOf<E, S> ? S : never }[StatusOf<E>];

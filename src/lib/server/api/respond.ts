@@ -7,7 +7,9 @@ import { json } from '@sveltejs/kit';
 import { errorResponse } from '../http';
 import type { z } from 'zod';
 import type { ApiError, ApiErrorDetail as ApiErrorDetailSchema, ApiOf } from './schemas';
-import type { Answer, AnswerOf, Endpoint, ErrorStatusOf, StatusOf } from './endpoint';
+import type { Answer, AnswerOf, Endpoint, ErrorStatusOf, NdjsonLineOf, StatusOf } from './endpoint';
+import type { Pool } from '../db';
+import { currentHsdsLicence, hsdsHeaders, type HsdsLicence } from '../opendata';
 
 export type ApiErrorDetail = ApiOf<typeof ApiErrorDetailSchema>;
 
@@ -48,4 +50,34 @@ export function respondPublic<E extends Endpoint & { responses: { 200: Answer } 
 /** The request headers a contract names (`headers`), parsed by its schema. */
 export function parseHeaders<S extends z.ZodObject>(schema: S, headers: Headers) {
 	return schema.safeParse(Object.fromEntries(Object.keys(schema.shape).map((name) => [name, headers.get(name) ?? undefined])));
+}
+
+type Public = Endpoint & { responses: { 200: Answer } };
+
+/**
+ * An /api/hsds 200: its body built under the directory's licence now, which the `Link:
+ * rel="license"` header states too; public and cacheable (opendata's `hsdsHeaders`).
+ */
+export async function respondHsds<E extends Public>(endpoint: E, db: Pool, build: (licence: HsdsLicence) => AnswerOf<E, 200> | Promise<AnswerOf<E, 200>>) {
+	const licence = await currentHsdsLicence(db);
+	return respond(endpoint, 200, await build(licence), hsdsHeaders(licence));
+}
+
+/**
+ * An endpoint's NDJSON 200 (application/x-ndjson): each record its contract's line schema, one
+ * a line, streamed as read; a client that goes away stops the reading.
+ */
+export function respondNdjson<E extends Public>(_endpoint: E, records: AsyncGenerator<NdjsonLineOf<E>>, headers: Record<string, string> = {}) {
+	const encoder = new TextEncoder();
+	const body = new ReadableStream<Uint8Array>({
+		async pull(controller) {
+			const next = await records.next();
+			if (next.done) controller.close();
+			else controller.enqueue(encoder.encode(JSON.stringify(next.value) + '\n'));
+		},
+		async cancel() {
+			await records.return(undefined);
+		}
+	});
+	return new Response(body, { headers: { ...headers, 'content-type': 'application/x-ndjson; charset=utf-8' } });
 }

@@ -17,7 +17,8 @@ import { finderQuery } from '../directory';
 /** Schemas that become components/schemas/<id> in the document. */
 export const apiSchemas = z.registry<{ id: string }>();
 
-const component = <T extends z.ZodType>(id: string, schema: T, description?: string): T => {
+/** Register `schema` as components/schemas/<id> (described, when a description is given). */
+export const component = <T extends z.ZodType>(id: string, schema: T, description?: string): T => {
 	const described = description ? (schema.describe(description) as T) : schema;
 	apiSchemas.add(described, { id });
 	return described;

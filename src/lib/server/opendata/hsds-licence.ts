@@ -1,13 +1,13 @@
 /**
  * Every HSDS answer states the directory's licence as it is now (the secretariat's choice): in a
- * page's and the root's `license` and as a `Link: rel="license"` header (RFC 4946). `hsdsJson`
- * is the one place that reads it for an answer; it hands it to the builder of the body (./hsds.ts,
- * ./hsds-pages.ts) and puts it in the header.
+ * page's and the root's `license` and as a `Link: rel="license"` header (RFC 4946).
+ * `currentHsdsLicence` is what the API's `respondHsds` (api/respond.ts) reads for an answer; it
+ * hands it to the builder of the body (./hsds.ts, ./hsds-pages.ts) and puts it in the header
+ * (`hsdsHeaders`).
  */
-import { json } from '@sveltejs/kit';
 import { translator } from '$lib/i18n';
 import type { Pool } from '../db';
-import { hsdsHeaders, type HsdsLicence } from './hsds';
+import type { HsdsLicence } from './hsds';
 import { creditLine, directoryLicence, type DirectoryLicence } from './licence';
 
 /** The licence as HSDS answers state it: its page, and the credit line when the licence asks for credit. */
@@ -19,10 +19,4 @@ export function hsdsLicenceOf(licence: DirectoryLicence): HsdsLicence {
 /** The directory's licence now, as HSDS answers state it. */
 export async function currentHsdsLicence(db: Pool): Promise<HsdsLicence> {
 	return hsdsLicenceOf(await directoryLicence(db));
-}
-
-/** An HSDS JSON answer: public, cacheable, its body built under the current licence, which the Link header states too. */
-export async function hsdsJson(db: Pool, build: (licence: HsdsLicence) => unknown): Promise<Response> {
-	const licence = await currentHsdsLicence(db);
-	return json(await build(licence), { headers: hsdsHeaders(licence) });
 }

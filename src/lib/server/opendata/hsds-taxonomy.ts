@@ -33,13 +33,13 @@ const LIST_NAMES: Array<Exclude<HsdsTaxonomyName, 'tsunagu'>> = ['lifeStages', '
 export const taxonomyId = (name: HsdsTaxonomyName) => hsdsId('taxonomy', name);
 export const termId = (name: HsdsTaxonomyName, code: string) => hsdsId('taxonomy_term', name, code);
 
-export interface HsdsTaxonomy {
+export type HsdsTaxonomy = {
 	id: string;
 	name: string;
 	description: string;
-}
+};
 
-export interface HsdsTaxonomyTerm {
+export type HsdsTaxonomyTerm = {
 	id: string;
 	code: string;
 	name: string;
@@ -48,7 +48,7 @@ export interface HsdsTaxonomyTerm {
 	taxonomy_id: string;
 	taxonomy_detail: HsdsTaxonomy;
 	language: string;
-}
+};
 
 export function hsdsTaxonomy(name: HsdsTaxonomyName): HsdsTaxonomy {
 	return { id: taxonomyId(name), ...TAXONOMIES[name] };

@@ -12,8 +12,8 @@ import { hsdsTerm, type HsdsTaxonomyName } from './hsds-taxonomy';
 import { DIRECTORY_LICENCE } from './licence';
 import { citationText, organizationCitation } from './citation';
 
-export const HSDS_VERSION = '3.0';
-/** The HSDS OpenAPI document this API follows. */
+export const HSDS_VERSION = '3.0' as const;
+/** Open Referral's HSDS OpenAPI document, which this API follows (its own document, /api/hsds/openapi.json, names it in externalDocs). */
 export const HSDS_OPENAPI_URL = 'https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json';
 /** Asia/Tokyo as HSDS wants a timezone: the offset from UTC in hours (Japan has no daylight saving). */
 const TOKYO_OFFSET_HOURS = 9;
@@ -266,9 +266,9 @@ export function hsdsPage<T>(all: readonly T[], paging: HsdsPaging, licence: Hsds
 	};
 }
 
-/** The API's root (`/`): the HSDS version, its OpenAPI document, and the directory's licence. */
-export function hsdsRoot(licence: HsdsLicence) {
-	return { version: HSDS_VERSION, openapi_url: HSDS_OPENAPI_URL, license: licence };
+/** The API's root (`/`): the HSDS version, the OpenAPI document of this API (`openapiUrl`), and the directory's licence. */
+export function hsdsRoot(licence: HsdsLicence, openapiUrl: string) {
+	return { version: HSDS_VERSION, openapi_url: openapiUrl, license: licence };
 }
 
 /** Headers of every HSDS answer: public, cacheable, readable cross-origin, and the licence as a link (RFC 4946). */

@@ -20,8 +20,8 @@ export {
 export { facilityListCsv, FACILITY_LIST_COLUMNS, type FacilityListWords } from './facilities';
 export { organizationCitation, citationText, citationMessage, type OrganizationCitation, type CitedOrganization } from './citation';
 export { OPEN_LICENCES, type OpenLicenceId } from './schema';
-export { hsdsRoot, hsdsHeaders, hsdsService, hsdsServiceBrief, hsdsOrganization, hsdsOrganizationBrief, hsdsPage, serviceStatus, HSDS_LICENCE, HSDS_VERSION, type HsdsLicence, type HsdsPage } from './hsds';
-export { hsdsJson, hsdsLicenceOf, currentHsdsLicence } from './hsds-licence';
+export { hsdsRoot, hsdsHeaders, hsdsService, hsdsServiceBrief, hsdsOrganization, hsdsOrganizationBrief, hsdsPage, serviceStatus, HSDS_LICENCE, HSDS_VERSION, HSDS_OPENAPI_URL, type HsdsLicence, type HsdsPage } from './hsds';
+export { hsdsLicenceOf, currentHsdsLicence } from './hsds-licence';
 export {
 	hsdsServicePage,
 	hsdsServiceRecords,
@@ -41,6 +41,6 @@ export {
 } from './hsds-pages';
 export { hsdsDirectory, hsdsJsonExport, hsdsTabularExport, HSDS_TABLES } from './export-hsds';
 export { regenerateExports, exportsList, exportFile, exportRegenerator, EXPORT_FILES, EXPORT_TABLES, type ExportFile, type ExportName, type ExportRegenerator } from './exports';
-export { parseHsdsQuery, HSDS_MAX_PER_PAGE, type HsdsQuery } from './hsds-query';
+export { parseHsdsQuery, hsdsQuery, hsdsQueryOf, HSDS_MAX_PER_PAGE, type HsdsQuery } from './hsds-query';
 export { allTaxonomies, allTerms, hsdsTaxonomy, hsdsTerm } from './hsds-taxonomy';
 export { serveExport, clientHasExport } from './serve';

@@ -30,7 +30,18 @@ describe('/api/hsds/', () => {
 		expect(response.headers.get('link')).toBe('<https://creativecommons.org/licenses/by/4.0/deed.ja>; rel="license"');
 		expect(response.headers.get('access-control-allow-origin')).toBe('*');
 		const root = await response.json();
-		expect(root).toMatchObject({ version: '3.0', openapi_url: expect.stringMatching(/^https:\/\//), license: { identifier: 'CC-BY-4.0' } });
+		// openapi_url: this API's own document (its paths, the standard's schemas), which names HSDS's in externalDocs.
+		expect(root).toMatchObject({ version: '3.0', openapi_url: `${app.baseUrl}/api/hsds/openapi.json`, license: { identifier: 'CC-BY-4.0' } });
+	});
+
+	it('/openapi.json is the HSDS API’s own OpenAPI document: public, its server /api/hsds, HSDS’s paths', async () => {
+		const response = await app.get('/api/hsds/openapi.json', undefined, { accept: 'application/json' });
+		expect(response.status).toBe(200);
+		expect(response.headers.get('access-control-allow-origin')).toBe('*');
+		const doc = await response.json();
+		expect(doc).toMatchObject({ openapi: '3.1.0', servers: [{ url: `${app.baseUrl}/api/hsds` }], info: { license: { identifier: 'CC-BY-4.0' } } });
+		expect(Object.keys(doc.paths)).toEqual(['/', '/services', '/services/{id}', '/organizations', '/organizations/{id}', '/service_at_locations', '/service_at_locations/{id}', '/taxonomies', '/taxonomies/{id}', '/taxonomy_terms', '/taxonomy_terms/{id}', '/openapi.json']);
+		expect(doc.externalDocs.url).toBe('https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json');
 	});
 
 	it('/services pages with HSDS fields, every item valid; full=true nests fully valid services', async () => {

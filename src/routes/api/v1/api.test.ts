@@ -153,12 +153,35 @@ describe('GET /api/v1/openapi.json', () => {
 		const { status, body } = await call(openapi, '/api/v1/openapi.json');
 		expect(status).toBe(200);
 		expect(body.openapi).toBe('3.1.0');
-		const names = body.paths['/programs'].get.parameters.map((p: { name: string }) => p.name);
+		const names = body.paths['/v1/programs'].get.parameters.map((p: { name: string }) => p.name);
 		for (const name of ['q', 'life_stage', 'prefecture', 'city', 'form', 'target', 'weekday', 'when', 'free', 'no_registration', 'language', 'online', 'lat', 'lng', 'sort', 'audience', 'page', 'per_page']) {
 			expect(names).toContain(name);
 		}
-		const lifeStage = body.paths['/programs'].get.parameters.find((p: { name: string }) => p.name === 'life_stage');
+		const lifeStage = body.paths['/v1/programs'].get.parameters.find((p: { name: string }) => p.name === 'life_stage');
 		expect(lifeStage.schema.enum).toContain('prenatal_infant');
-		expect(Object.keys(body.paths)).toEqual(['/programs', '/programs/{id}', '/organizations/{id}', '/orgs/{orgId}/checkins', '/orgs/{orgId}/taps', '/consultations', '/line/webhook', '/openapi.json']);
+		// Every route under /api, each API below its own prefix (the server is {origin}/api).
+		expect(body.servers).toEqual([{ url: 'http://localhost/api' }]);
+		expect(Object.keys(body.paths)).toEqual([
+			'/v1/programs',
+			'/v1/programs/{id}',
+			'/v1/organizations/{id}',
+			'/v1/orgs/{orgId}/checkins',
+			'/v1/orgs/{orgId}/taps',
+			'/v1/consultations',
+			'/v1/line/webhook',
+			'/v1/openapi.json',
+			'/hsds',
+			'/hsds/services',
+			'/hsds/services/{id}',
+			'/hsds/organizations',
+			'/hsds/organizations/{id}',
+			'/hsds/service_at_locations',
+			'/hsds/service_at_locations/{id}',
+			'/hsds/taxonomies',
+			'/hsds/taxonomies/{id}',
+			'/hsds/taxonomy_terms',
+			'/hsds/taxonomy_terms/{id}',
+			'/hsds/openapi.json'
+		]);
 	});
 });

@@ -1,10 +1,12 @@
 /**
- * The OpenAPI document against the code: every API route folder is in it, every route answers
- * through the endpoint contract of its path and methods (the contracts the document is written
- * from), it is a valid OpenAPI 3.1 document as far as can be checked offline (every $ref
- * resolves, every path parameter is declared, every schema compiles under JSON Schema 2020-12),
- * and real answers of the built app over HTTP have a status their contract declares and match the
- * schema the document declares for their path, method and status.
+ * The OpenAPI documents against the code: every route folder under src/routes/api (/api/v1 and
+ * /api/hsds) is in /api/v1/openapi.json, every route answers through the endpoint contract of its
+ * path and methods (the contracts the documents are written from), each is a valid OpenAPI 3.1
+ * document as far as can be checked offline (every $ref resolves, every path parameter is
+ * declared, every schema compiles under JSON Schema 2020-12), the HSDS records' schemas are the
+ * standard's own, /api/hsds/openapi.json is the HSDS slice of the same operations, and real
+ * answers of the built app over HTTP have a status their contract declares and match the schema
+ * the document declares for their path, method and status.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -17,11 +19,13 @@ import type { Cast } from '../../../../tests/helpers/people';
 import { localDay } from '$lib/server/directory';
 import { issueCard } from '$lib/server/participation';
 import { systemScope } from '$lib/server/scope/system';
-import { openApiDocument } from '$lib/server/api/openapi';
+import { hsdsOpenApiDocument, openApiDocument } from '$lib/server/api/openapi';
 import * as contracts from '$lib/server/api/contracts';
 import type { Endpoint } from '$lib/server/api/endpoint';
+import { hsdsComponentId } from '$lib/server/api/hsds-schemas';
 import { refuse, respond } from '$lib/server/api/respond';
 import { finderQuery } from '$lib/server/directory';
+import { hsdsQuery } from '$lib/server/opendata';
 
 type Json = Record<string, unknown>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,25 +34,22 @@ type Doc = any;
 const ROUTES = path.resolve(import.meta.dirname, '../..');
 const API_ROOT = path.join(ROUTES, 'api');
 const BASE = 'https://tsunagu.test/schemas/';
+/** Open Referral's compiled HSDS 3.0 schemas, as published (tests/fixtures/hsds, README there). */
+const HSDS_FIXTURES = path.resolve(import.meta.dirname, '../../../../tests/fixtures/hsds');
 
-/** Route ids of every folder under src/routes/api with a +server.ts, as paths of the document (/api/v1 is the server URL). */
+/** Route ids of every folder under src/routes/api with a +server.ts, as paths of the document (/api is the server URL). */
 function apiRoutePaths(): string[] {
 	return apiRouteFiles().map((r) => r.path);
 }
 
-/** Every +server.ts under src/routes/api (but /api/hsds), with its route id as a path of the document. */
+/** Every +server.ts under src/routes/api, with its route id below /api as a path of the document. */
 function apiRouteFiles(): Array<{ path: string; file: string }> {
 	const found: Array<{ path: string; file: string }> = [];
 	const walk = (dir: string) => {
 		for (const name of readdirSync(dir)) {
 			const full = path.join(dir, name);
-			// /api/hsds follows Open Referral HSDS 3.0's own OpenAPI document, not this one (see src/routes/api/hsds).
-			if (statSync(full).isDirectory()) {
-				if (full !== path.join(API_ROOT, 'hsds')) walk(full);
-			} else if (name === '+server.ts') {
-				const id = '/' + path.relative(ROUTES, dir).split(path.sep).join('/');
-				found.push({ path: id.replace(/^\/api\/v1(?=\/)/, '').replace(/\[(\w+)\]/g, '{$1}'), file: full });
-			}
+			if (statSync(full).isDirectory()) walk(full);
+			else if (name === '+server.ts') found.push({ path: ('/' + path.relative(API_ROOT, dir).split(path.sep).join('/')).replace(/\[(\w+)\]/g, '{$1}'), file: full });
 		}
 	};
 	if (existsSync(API_ROOT)) walk(API_ROOT);
@@ -84,9 +85,13 @@ function absolute<T>(value: T): T {
 	return JSON.parse(JSON.stringify(value).replaceAll('"#/components/schemas/', `"${BASE}`));
 }
 
+/** The annotation keywords of HSDS's schemas (its tabular datapackage's and examples): known, so strict mode still refuses any other. */
+const HSDS_KEYWORDS = ['name', 'path', 'datapackage_metadata', 'datapackage_type', 'constraints', 'core', 'tabular_required', 'example'];
+
 function ajvFor(doc: Doc) {
 	const ajv = new Ajv2020({ strict: true, allErrors: true });
 	addFormats(ajv);
+	ajv.addVocabulary(HSDS_KEYWORDS);
 	for (const [id, schema] of Object.entries(doc.components.schemas as Record<string, Json>)) ajv.addSchema({ ...absolute(schema), $id: BASE + id });
 	return ajv;
 }
@@ -94,11 +99,24 @@ function ajvFor(doc: Doc) {
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 const doc: Doc = openApiDocument('http://localhost');
+const hsdsDoc: Doc = hsdsOpenApiDocument('http://localhost');
+
+/** A component with every $ref replaced by what it points at (its sibling keywords kept beside), as HSDS's compiler writes its compiled schemas. */
+function resolved(node: unknown, within: Doc): unknown {
+	if (Array.isArray(node)) return node.map((x) => resolved(x, within));
+	if (!node || typeof node !== 'object') return node;
+	const { $ref, ...rest } = node as Json;
+	const here = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, resolved(v, within)]));
+	return typeof $ref === 'string' ? { ...(resolved(resolvePointer(within, $ref), within) as Json), ...here } : here;
+}
+
+const fixture = (file: string) => JSON.parse(readFileSync(path.join(HSDS_FIXTURES, file), 'utf8'));
 
 describe('the OpenAPI document', () => {
 	it('has every route folder under src/routes/api in its paths, and no path without a route', () => {
 		const routes = apiRoutePaths();
-		expect(routes.length).toBeGreaterThanOrEqual(6);
+		expect(routes.length).toBeGreaterThanOrEqual(20);
+		expect(routes).toEqual(expect.arrayContaining(['/v1/programs', '/hsds', '/hsds/services/{id}', '/hsds/openapi.json']));
 		const documented = Object.keys(doc.paths).sort();
 		expect({ missing: routes.filter((r) => !documented.includes(r)), stale: documented.filter((p) => !routes.includes(p)) }).toEqual({ missing: [], stale: [] });
 	});
@@ -123,7 +141,11 @@ describe('the OpenAPI document', () => {
 
 	it('parses with the schemas the document describes (the same objects, no copies)', () => {
 		expect(contracts.searchPrograms.query).toBe(finderQuery);
-		expect(doc.paths['/programs'].get['x-query-schema']).toEqual({ $ref: '#/components/schemas/FinderQuery' });
+		expect(doc.paths['/v1/programs'].get['x-query-schema']).toEqual({ $ref: '#/components/schemas/FinderQuery' });
+		// Each HSDS list path's query is a part of opendata's HSDS query, its parameters the same objects.
+		const lists = contracts.hsdsEndpoints.filter((e) => 'query' in e);
+		expect(lists.map((e) => e.path)).toEqual(['/hsds/services', '/hsds/organizations', '/hsds/service_at_locations', '/hsds/taxonomies', '/hsds/taxonomy_terms']);
+		for (const e of lists) for (const [name, schema] of Object.entries(e.query.shape)) expect(schema, `${e.path} ${name}`).toBe(hsdsQuery.shape[name as keyof typeof hsdsQuery.shape]);
 		for (const e of contracts.endpoints) {
 			const op = doc.paths[e.path][e.method.toLowerCase()];
 			expect(Object.keys(op.responses).sort(), e.operationId).toEqual(Object.keys(e.responses).sort());
@@ -140,11 +162,18 @@ describe('the OpenAPI document', () => {
 		expect(respond(contracts.recordTaps, 201, { accepted: [], duplicates: [] }).status).toBe(201);
 		// @ts-expect-error the taps' answer has no `counted`
 		expect(respond(contracts.recordTaps, 200, { accepted: [], duplicates: [], counted: 1 }).status).toBe(200);
+		// @ts-expect-error the HSDS root states version 3.0
+		expect(respond(contracts.getAPIMetaInformation, 200, { version: '2.0', openapi_url: 'x', license: { name: 'x', identifier: 'x', url: 'x' } }).status).toBe(200);
+		// @ts-expect-error 409 is not an answer of GET /hsds/services/{id}
+		expect(refuse(contracts.getFullyNestedServiceById, 409, 'x', 'x').status).toBe(409);
 		const answer = respond(contracts.recordTaps, 200, { accepted: ['a'], duplicates: [] });
 		expect(await answer.json()).toEqual({ accepted: ['a'], duplicates: [] });
 	});
 
-	it('is OpenAPI 3.1 with operations that answer something, and every $ref resolves', () => {
+	it.each([
+		['/api/v1/openapi.json', doc],
+		['/api/hsds/openapi.json', hsdsDoc]
+	])('%s is OpenAPI 3.1 with operations that answer something, and every $ref resolves', (_, doc: Doc) => {
 		expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
 		expect(doc.info.title).toBeTruthy();
 		expect(doc.info.version).toBeTruthy();
@@ -186,7 +215,10 @@ describe('the OpenAPI document', () => {
 				for (const x of op.parameters ?? []) inline.push([`${method} ${p} parameter ${x.name}`, x.schema]);
 				for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) inline.push([`${method} ${p} body ${type}`, (media as Doc).schema]);
 				for (const [status, response] of Object.entries(op.responses as Record<string, Doc>)) {
-					for (const [type, media] of Object.entries(response.content ?? {})) inline.push([`${method} ${p} ${status} ${type}`, (media as Doc).schema]);
+					for (const [type, media] of Object.entries(response.content ?? {})) {
+						inline.push([`${method} ${p} ${status} ${type}`, (media as Doc).schema]);
+						if ((media as Doc)['x-itemSchema']) inline.push([`${method} ${p} ${status} ${type} line`, (media as Doc)['x-itemSchema']]);
+					}
 				}
 			}
 		}
@@ -201,7 +233,45 @@ describe('the OpenAPI document', () => {
 		expect(query({})).toBe(true);
 		expect(query({ lat: 35.6 })).toBe(false);
 		expect(query({ lng: 139.7 })).toBe(false);
-		for (const name of ['lat', 'lng']) expect(doc.paths['/programs'].get.parameters.find((x: Doc) => x.name === name).description).toMatch(/both or neither/);
+		for (const name of ['lat', 'lng']) expect(doc.paths['/v1/programs'].get.parameters.find((x: Doc) => x.name === name).description).toMatch(/both or neither/);
+	});
+
+	it('states the HSDS records with the standard’s own schemas: each object schema as published, the answers’ views equal to its compiled ones', () => {
+		// Each object schema as Open Referral publishes it, once its component references are file names again.
+		const files = readdirSync(path.join(HSDS_FIXTURES, 'tables')).filter((f) => f !== 'meta_table_description.json');
+		const fileOf = new Map(files.map((f) => [`#/components/schemas/${hsdsComponentId(f)}`, f]));
+		const unlinked = (node: unknown): unknown => JSON.parse(JSON.stringify(node), (k, v) => (k === '$ref' && fileOf.has(v) ? fileOf.get(v) : v));
+		expect(files.length).toBe(20);
+		for (const f of files) expect(unlinked(doc.components.schemas[hsdsComponentId(f)]), f).toEqual(fixture(`tables/${f}`));
+		// What the paths answer, resolved, is exactly HSDS's compiled schema of it.
+		for (const [id, file] of [
+			['HsdsService', 'service.json'],
+			['HsdsServiceList', 'service_list.json'],
+			['HsdsOrganizationNested', 'organization.json'],
+			['HsdsOrganizationList', 'organization_list.json'],
+			['HsdsServiceAtLocationNested', 'service_at_location.json'],
+			['HsdsServiceAtLocationList', 'service_at_location_list.json']
+		]) {
+			expect(resolved(doc.components.schemas[id], doc), id).toEqual(fixture(file));
+		}
+		expect(doc.paths['/hsds/services/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/HsdsService' });
+		expect(doc.paths['/hsds/organizations/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/HsdsOrganizationNested' });
+	});
+
+	it('is one document for every route under /api, tagged per API; /api/hsds/openapi.json is its HSDS slice under HSDS’s own paths', () => {
+		expect(doc.servers).toEqual([{ url: 'http://localhost/api' }]);
+		expect(hsdsDoc.servers).toEqual([{ url: 'http://localhost/api/hsds' }]);
+		for (const [p, item] of Object.entries(doc.paths as Record<string, Record<string, Doc>>)) for (const op of Object.values(item)) expect(op.tags, p).toEqual([p.split('/')[1]]);
+		expect(doc.tags.map((t: Doc) => t.name)).toEqual(['v1', 'hsds']);
+		const hsdsPaths = Object.keys(doc.paths).filter((p) => p === '/hsds' || p.startsWith('/hsds/'));
+		expect(Object.keys(hsdsDoc.paths)).toEqual(hsdsPaths.map((p) => p.slice('/hsds'.length) || '/'));
+		expect(Object.keys(hsdsDoc.paths)).toEqual(expect.arrayContaining(['/', '/services', '/services/{id}', '/organizations/{id}', '/openapi.json']));
+		for (const p of hsdsPaths) expect(hsdsDoc.paths[p.slice('/hsds'.length) || '/'], p).toEqual(doc.paths[p]);
+		// Its components are the full document's, only those its operations use.
+		for (const [id, schema] of Object.entries(hsdsDoc.components.schemas)) expect(schema, id).toEqual(doc.components.schemas[id]);
+		expect(Object.keys(hsdsDoc.components.schemas)).toEqual(expect.arrayContaining(['HsdsServicePage', 'HsdsService', 'HsdsAttribute', 'Error']));
+		expect(Object.keys(hsdsDoc.components.schemas)).not.toContain('Program');
+		expect(hsdsDoc.externalDocs.url).toMatch(/^https:\/\/raw\.githubusercontent\.com\/openreferral\/specification\/3\.0\//);
 	});
 });
 
@@ -259,7 +329,7 @@ describe('real answers of the built app match the document', () => {
 
 	async function check(docPath: string, url: string, expectedStatus: number, init: RequestInit = {}) {
 		const method = (init.method ?? 'GET').toLowerCase();
-		const response = await fetch(app.baseUrl + '/api/v1' + url, { redirect: 'manual', ...init });
+		const response = await fetch(app.baseUrl + '/api' + url, { redirect: 'manual', ...init });
 		expect(response.status, `${method} ${url}`).toBe(expectedStatus);
 		expect(response.headers.get('content-type')).toMatch(/^application\/json/);
 		const body = await response.json();
@@ -268,34 +338,36 @@ describe('real answers of the built app match the document', () => {
 		return body;
 	}
 
-	it('serves the document it generates, and the document validates itself', async () => {
+	it('serves the documents it generates, and they validate against themselves', async () => {
 		expect(served).toEqual(openApiDocument(app.baseUrl));
-		await check('/openapi.json', '/openapi.json', 200);
+		await check('/v1/openapi.json', '/v1/openapi.json', 200);
+		const hsds = await check('/hsds/openapi.json', '/hsds/openapi.json', 200);
+		expect(hsds).toEqual(hsdsOpenApiDocument(app.baseUrl));
 	});
 
 	it('the list, with and without a place, and its 400s', async () => {
-		const page = await check('/programs', `/programs?q=${encodeURIComponent('居場所')}&per_page=5`, 200);
+		const page = await check('/v1/programs', `/v1/programs?q=${encodeURIComponent('居場所')}&per_page=5`, 200);
 		expect(page.contents.length).toBeGreaterThan(0);
-		const near = await check('/programs', `/programs?lat=35.6946&lng=139.9826&sort=distance&per_page=3`, 200);
+		const near = await check('/v1/programs', `/v1/programs?lat=35.6946&lng=139.9826&sort=distance&per_page=3`, 200);
 		expect(near.contents[0].distance_km).toEqual(expect.any(Number));
-		await check('/programs', `/programs?near=${encodeURIComponent('どこにもない町')}&per_page=2`, 200);
-		const pair = await check('/programs', '/programs?lat=35.6', 400);
+		await check('/v1/programs', `/v1/programs?near=${encodeURIComponent('どこにもない町')}&per_page=2`, 200);
+		const pair = await check('/v1/programs', '/v1/programs?lat=35.6', 400);
 		expect(pair.error.details).toEqual([{ param: 'lng', code: 'lat_lng_pair', message: 'lat and lng go together' }]);
-		await check('/programs', '/programs?per_page=0', 400);
-		const refused = await check('/programs', '/programs?q=%00', 400);
+		await check('/v1/programs', '/v1/programs?per_page=0', 400);
+		const refused = await check('/v1/programs', '/v1/programs?q=%00', 400);
 		expect(refused.error.code).toBe('control_character');
 	});
 
 	it('a program, an organisation, a malformed id and an unknown one', async () => {
-		const p = await check('/programs/{id}', `/programs/${program}`, 200);
+		const p = await check('/v1/programs/{id}', `/v1/programs/${program}`, 200);
 		expect(p.id).toBe(program);
-		await check('/organizations/{id}', `/organizations/${app.cast.orgA}`, 200);
+		await check('/v1/organizations/{id}', `/v1/organizations/${app.cast.orgA}`, 200);
 		// One with places, schedules and next dates (every nested shape filled in).
-		const filled = await check('/programs/{id}', `/programs/${full}`, 200);
+		const filled = await check('/v1/programs/{id}', `/v1/programs/${full}`, 200);
 		expect(filled.next_occurrences).toHaveLength(5);
 		expect(filled.locations.length).toBeGreaterThan(0);
-		await check('/organizations/{id}', `/organizations/${filled.organization.id}`, 200);
-		for (const docPath of ['/programs/{id}', '/organizations/{id}']) {
+		await check('/v1/organizations/{id}', `/v1/organizations/${filled.organization.id}`, 200);
+		for (const docPath of ['/v1/programs/{id}', '/v1/organizations/{id}']) {
 			const base = docPath.replace('/{id}', '');
 			await check(docPath, `${base}/not-a-uuid`, 400);
 			await check(docPath, `${base}/00000000-0000-4000-8000-000000000000`, 404);
@@ -304,50 +376,108 @@ describe('real answers of the built app match the document', () => {
 
 	it('check-in as a staff member: 201, then 200, and the refusals', async () => {
 		const post = (body: unknown, person: keyof Cast['people'] = 'staff') => ({ method: 'POST', headers: staff(person), body: JSON.stringify(body) });
-		const url = `/orgs/${app.cast.orgA}/checkins`;
-		const first = await check('/orgs/{orgId}/checkins', url, 201, post({ occurrenceId: today, code: `TSUNAGU-C:${card}` }));
+		const url = `/v1/orgs/${app.cast.orgA}/checkins`;
+		const first = await check('/v1/orgs/{orgId}/checkins', url, 201, post({ occurrenceId: today, code: `TSUNAGU-C:${card}` }));
 		expect(first).toMatchObject({ ok: true, result: 'checked_in', kind: 'card' });
-		await check('/orgs/{orgId}/checkins', url, 200, post({ occurrenceId: today, code: card }));
-		const invalid = await check('/orgs/{orgId}/checkins', url, 400, post({ occurrenceId: 'x' }));
+		await check('/v1/orgs/{orgId}/checkins', url, 200, post({ occurrenceId: today, code: card }));
+		const invalid = await check('/v1/orgs/{orgId}/checkins', url, 400, post({ occurrenceId: 'x' }));
 		expect(invalid.error.details.map((d: { param: string }) => d.param).sort()).toEqual(['code', 'occurrenceId']);
-		await check('/orgs/{orgId}/checkins', url, 400, post({ occurrenceId: today, code: '!!' }));
-		await check('/orgs/{orgId}/checkins', url, 404, post({ occurrenceId: '00000000-0000-4000-8000-000000000000', code: card }));
-		await check('/orgs/{orgId}/checkins', url, 409, post({ occurrenceId: today, code: 'ABCDE-23456' }));
-		await check('/orgs/{orgId}/checkins', url, 403, post({ occurrenceId: today, code: card }, 'counsellor'));
-		await check('/orgs/{orgId}/checkins', '/orgs/not-an-org/checkins', 404, post({ occurrenceId: today, code: card }));
-		const anonymous = await check('/orgs/{orgId}/checkins', url, 401, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: '{}' });
+		await check('/v1/orgs/{orgId}/checkins', url, 400, post({ occurrenceId: today, code: '!!' }));
+		await check('/v1/orgs/{orgId}/checkins', url, 404, post({ occurrenceId: '00000000-0000-4000-8000-000000000000', code: card }));
+		await check('/v1/orgs/{orgId}/checkins', url, 409, post({ occurrenceId: today, code: 'ABCDE-23456' }));
+		await check('/v1/orgs/{orgId}/checkins', url, 403, post({ occurrenceId: today, code: card }, 'counsellor'));
+		await check('/v1/orgs/{orgId}/checkins', '/v1/orgs/not-an-org/checkins', 404, post({ occurrenceId: today, code: card }));
+		const anonymous = await check('/v1/orgs/{orgId}/checkins', url, 401, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: '{}' });
 		expect(anonymous.error.code).toBe('unauthenticated');
 	});
 
 	it('taps as a staff member: accepted, then duplicates, and the refusals', async () => {
-		const url = `/orgs/${app.cast.orgA}/taps`;
+		const url = `/v1/orgs/${app.cast.orgA}/taps`;
 		const tap = { clientKey: 'openapi-tap-0001', programId: program, occurrenceId: today, countedAt: new Date().toISOString(), ageBand: '20s', gender: 'not_given', firstVisit: true };
 		const post = (body: unknown, person: keyof Cast['people'] = 'staff') => ({ method: 'POST', headers: staff(person), body: JSON.stringify(body) });
-		expect(await check('/orgs/{orgId}/taps', url, 200, post({ taps: [tap] }))).toEqual({ accepted: [tap.clientKey], duplicates: [] });
-		expect(await check('/orgs/{orgId}/taps', url, 200, post({ taps: [tap] }))).toEqual({ accepted: [], duplicates: [tap.clientKey] });
-		await check('/orgs/{orgId}/taps', url, 400, post({ taps: [] }));
-		await check('/orgs/{orgId}/taps', url, 400, post({ taps: [{ ...tap, clientKey: 'openapi-tap-0002', countedAt: '2001-01-01T00:00:00Z' }] }));
-		await check('/orgs/{orgId}/taps', url, 404, post({ taps: [{ ...tap, clientKey: 'openapi-tap-0003', programId: programB, occurrenceId: null }] }));
-		await check('/orgs/{orgId}/taps', url, 403, post({ taps: [tap] }, 'adminB'));
+		expect(await check('/v1/orgs/{orgId}/taps', url, 200, post({ taps: [tap] }))).toEqual({ accepted: [tap.clientKey], duplicates: [] });
+		expect(await check('/v1/orgs/{orgId}/taps', url, 200, post({ taps: [tap] }))).toEqual({ accepted: [], duplicates: [tap.clientKey] });
+		await check('/v1/orgs/{orgId}/taps', url, 400, post({ taps: [] }));
+		await check('/v1/orgs/{orgId}/taps', url, 400, post({ taps: [{ ...tap, clientKey: 'openapi-tap-0002', countedAt: '2001-01-01T00:00:00Z' }] }));
+		await check('/v1/orgs/{orgId}/taps', url, 404, post({ taps: [{ ...tap, clientKey: 'openapi-tap-0003', programId: programB, occurrenceId: null }] }));
+		await check('/v1/orgs/{orgId}/taps', url, 403, post({ taps: [tap] }, 'adminB'));
 	});
 
 	it('an anonymous consultation: 201 ordinary (no hotlines), 201 urgent (hotlines), and the refusals', async () => {
 		const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
-		const ordinary = await check('/consultations', '/consultations', 201, post({ message: '子ども食堂の場所を教えてください', organization_id: app.cast.orgA }));
+		const ordinary = await check('/v1/consultations', '/v1/consultations', 201, post({ message: '子ども食堂の場所を教えてください', organization_id: app.cast.orgA }));
 		expect(ordinary.urgent).toBe(false);
 		expect(ordinary).not.toHaveProperty('hotlines');
-		const urgent = await check('/consultations', '/consultations', 201, post({ message: 'もう消えたい', nickname: 'そら' }));
+		const urgent = await check('/v1/consultations', '/v1/consultations', 201, post({ message: 'もう消えたい', nickname: 'そら' }));
 		expect(urgent.urgent).toBe(true);
 		expect(urgent.hotlines.length).toBeGreaterThan(0);
-		await check('/consultations', '/consultations', 400, post({ message: '' }));
-		await check('/consultations', '/consultations', 400, post({ message: 'x', organization_id: 'nope' }));
-		await check('/consultations', '/consultations', 404, post({ message: 'x', organization_id: '00000000-0000-4000-8000-000000000000' }));
-		const nul = await check('/consultations', '/consultations', 400, post({ message: 'a\u0000b' }));
+		await check('/v1/consultations', '/v1/consultations', 400, post({ message: '' }));
+		await check('/v1/consultations', '/v1/consultations', 400, post({ message: 'x', organization_id: 'nope' }));
+		await check('/v1/consultations', '/v1/consultations', 404, post({ message: 'x', organization_id: '00000000-0000-4000-8000-000000000000' }));
+		const nul = await check('/v1/consultations', '/v1/consultations', 400, post({ message: 'a\u0000b' }));
 		expect(nul.error.code).toBe('control_character');
 	});
 
+	it('the HSDS API: root, lists (brief and full), records, taxonomies, its 400s and 404s', async () => {
+		const root = await check('/hsds', '/hsds', 200);
+		expect(root.openapi_url).toBe(`${app.baseUrl}/api/hsds/openapi.json`);
+		await check('/hsds/services', '/hsds/services?per_page=20', 200);
+		await check('/hsds/services', '/hsds/services?full=true&per_page=20', 200);
+		const cafe = `search=${encodeURIComponent('みんなの居場所カフェ')}`;
+		expect((await check('/hsds/services', `/hsds/services?${cafe}`, 200)).contents.map((s: Json) => s.id)).toContain(full);
+		const fully = await check('/hsds/services', `/hsds/services?${cafe}&full=true`, 200);
+		expect(fully.contents.find((s: Json) => s.id === full).service_at_locations.length).toBeGreaterThan(0);
+		// The service with a place, a cost, a phone and schedules: every nested shape filled in.
+		const service = await check('/hsds/services/{id}', `/hsds/services/${full}`, 200);
+		expect(Object.keys(service)).toEqual(expect.arrayContaining(['phones', 'schedules', 'service_at_locations', 'cost_options', 'organization']));
+		await check('/hsds/services/{id}', `/hsds/services/${program}`, 200);
+		await check('/hsds/organizations', '/hsds/organizations?per_page=5', 200);
+		const organization = await check('/hsds/organizations/{id}', `/hsds/organizations/${app.cast.orgA}`, 200);
+		expect(organization.services.length).toBeGreaterThan(0);
+		await check('/hsds/service_at_locations', '/hsds/service_at_locations', 200);
+		const atPlaces = await check('/hsds/service_at_locations', '/hsds/service_at_locations?full=true', 200);
+		expect(atPlaces.contents.length).toBeGreaterThan(0);
+		await check('/hsds/service_at_locations/{id}', `/hsds/service_at_locations/${atPlaces.contents[0].id}`, 200);
+		const taxonomies = await check('/hsds/taxonomies', '/hsds/taxonomies', 200);
+		await check('/hsds/taxonomies/{id}', `/hsds/taxonomies/${taxonomies.contents[0].id}`, 200);
+		const terms = await check('/hsds/taxonomy_terms', `/hsds/taxonomy_terms?taxonomy_id=${taxonomies.contents[0].id}`, 200);
+		await check('/hsds/taxonomy_terms/{id}', `/hsds/taxonomy_terms/${terms.contents[0].id}`, 200);
+		for (const [docPath, url] of [
+			['/hsds/services', '/hsds/services?page=-1'],
+			['/hsds/services', '/hsds/services?postcode=160-0023&proximity=abc'],
+			['/hsds/services', '/hsds/services?postcode=000-0000'],
+			['/hsds/services', '/hsds/services?search=%00'],
+			['/hsds/organizations', '/hsds/organizations?format=ndjson'],
+			['/hsds/service_at_locations', '/hsds/service_at_locations?proximity=500'],
+			['/hsds/taxonomy_terms', '/hsds/taxonomy_terms?per_page=101']
+		]) {
+			const refused = await check(docPath, url, 400);
+			expect(refused.error.details.length, url).toBeGreaterThan(0);
+		}
+		for (const docPath of ['/hsds/services/{id}', '/hsds/organizations/{id}', '/hsds/service_at_locations/{id}', '/hsds/taxonomies/{id}', '/hsds/taxonomy_terms/{id}']) {
+			const base = docPath.replace('/{id}', '');
+			expect((await check(docPath, `${base}/not-a-uuid`, 400)).error.code).toBe('invalid_id');
+			expect((await check(docPath, `${base}/00000000-0000-4000-8000-000000000000`, 404)).error.code).toBe('not_found');
+		}
+	});
+
+	it('the HSDS services as NDJSON: every line matches the line schema the document declares', async () => {
+		const page = await check('/hsds/services', '/hsds/services?per_page=1', 200);
+		const media = served.paths['/hsds/services'].get.responses['200'].content['application/x-ndjson'];
+		expect(Object.keys(contractOf('/hsds/services', 'get')!.responses)).toContain('200');
+		const validate = ajv.compile(absolute(media['x-itemSchema']));
+		for (const query of ['format=ndjson', 'format=ndjson&full=true']) {
+			const response = await fetch(`${app.baseUrl}/api/hsds/services?${query}`);
+			expect(response.status).toBe(200);
+			expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+			const lines = (await response.text()).split('\n').filter(Boolean);
+			expect(lines.length).toBe(page.total_items);
+			for (const line of lines) expect(validate(JSON.parse(line)) ? [] : validate.errors, `${query}: ${line.slice(0, 80)}`).toEqual([]);
+		}
+	});
+
 	it('the LINE webhook with no channel configured: 404 as documented', async () => {
-		const answer = await check('/line/webhook', '/line/webhook', 404, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-line-signature': 'c2lnbmF0dXJl' }, body: JSON.stringify({ destination: 'U0', events: [] }) });
+		const answer = await check('/v1/line/webhook', '/v1/line/webhook', 404, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-line-signature': 'c2lnbmF0dXJl' }, body: JSON.stringify({ destination: 'U0', events: [] }) });
 		expect(answer.error.code).toBe('not_found');
 	});
 
@@ -357,7 +487,7 @@ describe('real answers of the built app match the document', () => {
 		expect(shed.length).toBeGreaterThan(0);
 		for (const r of responses) {
 			const body = await r.json();
-			const validate = declared('/programs', 'get', r.status);
+			const validate = declared('/v1/programs', 'get', r.status);
 			expect(validate(body) ? [] : validate.errors, String(r.status)).toEqual([]);
 			if (r.status === 503) expect(body.error.code).toBe('overloaded');
 		}

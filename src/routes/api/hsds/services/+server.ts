@@ -1,6 +1,7 @@
 import { db } from '$lib/server/db';
-import { apiError } from '$lib/server/api/respond';
-import { currentHsdsLicence, hsdsHeaders, hsdsJson, hsdsServicePage, hsdsServiceRecords, hsdsServiceFilter, parseHsdsQuery } from '$lib/server/opendata';
+import { refuse, respondHsds, respondNdjson } from '$lib/server/api/respond';
+import { getPaginatedListOfServices as contract } from '$lib/server/api/contracts';
+import { currentHsdsLicence, hsdsHeaders, hsdsServicePage, hsdsServiceRecords, hsdsServiceFilter, parseHsdsQuery } from '$lib/server/opendata';
 import type { RequestHandler } from './$types';
 
 /**
@@ -9,25 +10,11 @@ import type { RequestHandler } from './$types';
  * keep the services with a place there.
  */
 export const GET: RequestHandler = async ({ url }) => {
-	const parsed = parseHsdsQuery(url.searchParams, { ndjson: true });
-	if (!parsed.ok) return apiError(400, 'invalid_parameter', 'One or more query parameters are invalid.', parsed.errors);
+	const parsed = parseHsdsQuery(url.searchParams, { schema: contract.query, ndjson: true });
+	if (!parsed.ok) return refuse(contract, 400, 'invalid_parameter', 'One or more query parameters are invalid.', parsed.errors);
 	const q = parsed.query;
 	const filter = await hsdsServiceFilter(db(), q);
-	if (!filter.ok) return apiError(400, 'invalid_parameter', 'One or more query parameters are invalid.', filter.errors);
-	if (q.format === 'ndjson') {
-		const records = hsdsServiceRecords(db(), url.origin, filter.filter);
-		const encoder = new TextEncoder();
-		const body = new ReadableStream<Uint8Array>({
-			async pull(controller) {
-				const next = await records.next();
-				if (next.done) controller.close();
-				else controller.enqueue(encoder.encode(JSON.stringify(next.value) + '\n'));
-			},
-			async cancel() {
-				await records.return(undefined);
-			}
-		});
-		return new Response(body, { headers: { ...hsdsHeaders(await currentHsdsLicence(db())), 'content-type': 'application/x-ndjson; charset=utf-8' } });
-	}
-	return hsdsJson(db(), (licence) => hsdsServicePage(db(), url.origin, q, filter.filter, licence));
+	if (!filter.ok) return refuse(contract, 400, 'invalid_parameter', 'One or more query parameters are invalid.', filter.errors);
+	if (q.format === 'ndjson') return respondNdjson(contract, hsdsServiceRecords(db(), url.origin, filter.filter), hsdsHeaders(await currentHsdsLicence(db())));
+	return respondHsds(contract, db(), (licence) => hsdsServicePage(db(), url.origin, q, filter.filter, licence));
 };

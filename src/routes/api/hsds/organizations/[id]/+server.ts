@@ -1,13 +1,14 @@
 import { db } from '$lib/server/db';
-import { idParam } from '$lib/server/directory';
-import { apiError } from '$lib/server/api/respond';
-import { hsdsJson, hsdsOrganizationById } from '$lib/server/opendata';
+import { refuse, respondHsds } from '$lib/server/api/respond';
+import { getOrganizationById as contract } from '$lib/server/api/contracts';
+import { hsdsOrganizationById } from '$lib/server/opendata';
 import type { RequestHandler } from './$types';
 
 /** One HSDS organization with its published services. */
 export const GET: RequestHandler = async ({ params, url }) => {
-	if (!idParam.safeParse(params.id).success) return apiError(400, 'invalid_id', 'The organization id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
-	const organization = await hsdsOrganizationById(db(), params.id, url.origin);
-	if (!organization) return apiError(404, 'not_found', 'No published organization has this id.');
-	return hsdsJson(db(), () => organization);
+	const path = contract.params.safeParse(params);
+	if (!path.success) return refuse(contract, 400, 'invalid_id', 'The organization id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
+	const found = await hsdsOrganizationById(db(), path.data.id, url.origin);
+	if (!found) return refuse(contract, 404, 'not_found', 'No published organization has this id.');
+	return respondHsds(contract, db(), () => found);
 };

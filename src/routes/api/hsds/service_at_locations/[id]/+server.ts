@@ -1,13 +1,14 @@
 import { db } from '$lib/server/db';
-import { idParam } from '$lib/server/directory';
-import { apiError } from '$lib/server/api/respond';
-import { hsdsJson, hsdsServiceAtLocationById } from '$lib/server/opendata';
+import { refuse, respondHsds } from '$lib/server/api/respond';
+import { getServiceAtLocationWithNestedDataById as contract } from '$lib/server/api/contracts';
+import { hsdsServiceAtLocationById } from '$lib/server/opendata';
 import type { RequestHandler } from './$types';
 
 /** One HSDS service_at_location, fully nested (its location with addresses, its service). */
 export const GET: RequestHandler = async ({ params, url }) => {
-	if (!idParam.safeParse(params.id).success) return apiError(400, 'invalid_id', 'The service_at_location id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
-	const found = await hsdsServiceAtLocationById(db(), params.id, url.origin);
-	if (!found) return apiError(404, 'not_found', 'No published service_at_location has this id.');
-	return hsdsJson(db(), () => found);
+	const path = contract.params.safeParse(params);
+	if (!path.success) return refuse(contract, 400, 'invalid_id', 'The service_at_location id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
+	const found = await hsdsServiceAtLocationById(db(), path.data.id, url.origin);
+	if (!found) return refuse(contract, 404, 'not_found', 'No published service_at_location has this id.');
+	return respondHsds(contract, db(), () => found);
 };

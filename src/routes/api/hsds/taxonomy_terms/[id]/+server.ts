@@ -1,12 +1,14 @@
 import { db } from '$lib/server/db';
-import { idParam } from '$lib/server/directory';
-import { apiError } from '$lib/server/api/respond';
-import { hsdsJson, hsdsTermById } from '$lib/server/opendata';
+import { refuse, respondHsds } from '$lib/server/api/respond';
+import { getTaxonomyTermById as contract } from '$lib/server/api/contracts';
+import { hsdsTermById } from '$lib/server/opendata';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = ({ params }) => {
-	if (!idParam.safeParse(params.id).success) return apiError(400, 'invalid_id', 'The taxonomy term id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
-	const found = hsdsTermById(params.id);
-	if (!found) return apiError(404, 'not_found', 'No taxonomy term has this id.');
-	return hsdsJson(db(), () => found);
+/** One HSDS taxonomy term. */
+export const GET: RequestHandler = async ({ params }) => {
+	const path = contract.params.safeParse(params);
+	if (!path.success) return refuse(contract, 400, 'invalid_id', 'The taxonomy term id must be a UUID.', [{ param: 'id', code: 'invalid_format', message: 'expected a UUID' }]);
+	const found = hsdsTermById(path.data.id);
+	if (!found) return refuse(contract, 404, 'not_found', 'No taxonomy term has this id.');
+	return respondHsds(contract, db(), () => found);
 };
