@@ -121,4 +121,11 @@ describe('/api/hsds/', () => {
 		const near = await getJson('/api/hsds/services?postcode=160-0023&proximity=3000000&per_page=1');
 		expect(near.total_items).toBeGreaterThan(0);
 	});
+
+	it('a path reads only the parameters its contract names: another is ignored, as HSDS allows', async () => {
+		const all = await getJson('/api/hsds/taxonomies');
+		// postcode and organization_id are filters of /services, not of /taxonomies: not checked there, and nothing filtered.
+		expect((await getJson('/api/hsds/taxonomies?postcode=12&organization_id=x')).total_items).toBe(all.total_items);
+		await getJson('/api/hsds/services?postcode=12', 400);
+	});
 });
