@@ -90,6 +90,17 @@ describe("the card's organisations", () => {
 		expect(page).toContain(`value="${organizationId}"`);
 	});
 
+	it('asks for an organisation and the consent beside their fields, and issues nothing without them', async () => {
+		const response = await post('/card', '100.64.12.9', new URLSearchParams([['ageBand', '30s']]));
+		expect(response.status).toBe(400);
+		const page = await response.text();
+		expect(page).toContain('使う団体を1つ以上選んでください。');
+		expect(page).toContain('同意のチェックを入れてください。');
+		const unticked = await post('/card', '100.64.12.9', new URLSearchParams([['organizations', organizationId]]));
+		expect(unticked.status).toBe(400);
+		expect(await unticked.text()).not.toContain('使う団体を1つ以上選んでください。');
+	});
+
 	it('issues no card naming an organisation the form does not offer (one with no published program)', async () => {
 		const { organizationId: unpublished } = await makeOrganizationWithProgram(app.database.db, { published: false });
 		for (const chosen of [[randomUUID()], [organizationId, unpublished]]) {

@@ -58,6 +58,14 @@ describe('the login form', () => {
 });
 
 describe('the reset request form', () => {
+	it('asks again for something that is no address (400), sending nothing', async () => {
+		const response = await post('/reset', [['email', '  not an address ']]);
+		expect(response.status).toBe(400);
+		const page = await response.text();
+		expect(page).toContain('メールアドレスの形(例: name@example.jp)で入力してください。');
+		expect(page).toContain('value="not an address"');
+	});
+
 	it('answers the same for a known and an unknown address, and 429 at the fourth request in an hour', async () => {
 		const me = await person();
 		const ask = (email: string) => post('/reset', [['email', email]]);

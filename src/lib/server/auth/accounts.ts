@@ -18,7 +18,7 @@ import { hashPassword, verifyPassword } from './password';
 import { isTokenShaped, newToken, normalizeEmail, tokenDigest } from './tokens';
 import { createSession, deleteSession, deleteUserSessions, type ClientInfo } from './sessions';
 import { confirmTotpEnrolment, disableTotp, pendingTotpSecret, recoveryCodeStatus, renewTotpSecret, replaceRecoveryCodes, verifyTotp, useRecoveryCode } from './totp';
-import { ok, refused, runIn, type AccountScope, type Ok, type Pool, type Refused, type Result } from '../scope';
+import { ok, refused, runIn, type AccountScope, type Ok, type Pool, type Refused, type Result, type SignedInScope } from '../scope';
 // By design (like the guard): the module that checks a reset link or a pending session mints the
 // account scope of the person it identified; scope/index.ts exports no mint function.
 import { mintAccountScope } from '../scope/scope';
@@ -324,8 +324,13 @@ export async function newRecoveryCodes(scope: AccountScope, throttle: Throttle, 
 	});
 }
 
-/** Turn TOTP off (its key and recovery codes go), after the password is typed again. */
-export async function turnOffTotp(scope: AccountScope, throttle: Throttle, password: string): Promise<Result<void, 'wrong'> | Throttled> {
+/**
+ * Turn TOTP off (its key and recovery codes go), after the password is typed again. `required`: the
+ * person's role needs a second factor, so it stays whatever the password (nothing is checked,
+ * counted or recorded).
+ */
+export async function turnOffTotp(scope: SignedInScope, throttle: Throttle, password: string): Promise<Result<void, 'wrong' | 'required'> | Throttled> {
+	if (scope.actor.mfaRequired) return refused('required');
 	const check = await confirmPassword(scope, throttle, password);
 	if (!check.ok) return check;
 	await runIn(scope, async (tx) => {

@@ -11,7 +11,7 @@ import type { Tx } from '../db';
 import { onOwnAccount } from '../../../../tests/helpers/contexts';
 import { setMembership } from '../network';
 import { recoveryCodes, sessions, users } from './schema';
-import { mintAccountScope } from '../scope/scope';
+import { mintAccountScope, mintSignedInScope } from '../scope/scope';
 import { systemScope } from '../scope';
 import {
 	completeSecondFactor,
@@ -19,6 +19,7 @@ import {
 	confirmTotpEnrolment,
 	enrolmentKey,
 	newRecoveryCodes,
+	turnOffTotp,
 	createSession,
 	createUser,
 	deleteUserSessions,
@@ -333,6 +334,32 @@ describe('the second-factor operations of /account/2fa', () => {
 		expect(fresh.ok && fresh.value).toHaveLength(10);
 		expect(await onOwnAccount(database.db, id, (tx) => useRecoveryCode(tx, id, old[1]))).toBe(false);
 		expect((await auditActions(id)).at(-1)).toBe('account.recovery_codes');
+	});
+
+	// Turning the second factor off.
+	/** A signed-in person with TOTP on, whose roles do or do not require it. */
+	async function signedInWithTotp(email: string, mfaRequired: boolean) {
+		const id = await newUser(email);
+		await onOwnAccount(database.db, id, (tx) => enableTotp(tx, id, newTotpSecret(), 1));
+		const actor = { userId: id, email, displayName: 'テスト', sessionId: 's', memberships: [], secretariat: false, mfaRequired, mfaEnrolled: true };
+		return { id, scope: mintSignedInScope(database.db, actor, { ip: client().ip, userAgent: 'vitest' }) };
+	}
+	const totpOn = async (id: string) => (await asSystem(database.db, (tx) => tx.select({ on: users.totpEnabledAt }).from(users).where(eq(users.id, id))))[0].on !== null;
+
+	it('is refused to a person whose role requires it, even with the right password, and changes and records nothing', async () => {
+		const { id, scope } = await signedInWithTotp('totp-required@example.org', true);
+		expect(await turnOffTotp(scope, throttle, PASSWORD)).toEqual({ ok: false, reason: 'required' });
+		expect(await totpOn(id)).toBe(true);
+		expect(await auditActions(id)).toEqual([]);
+	});
+
+	it('needs the password otherwise, then turns it off and records it', async () => {
+		const { id, scope } = await signedInWithTotp('totp-optional@example.org', false);
+		expect(await turnOffTotp(scope, throttle, 'not the password at all')).toEqual({ ok: false, reason: 'wrong' });
+		expect(await totpOn(id)).toBe(true);
+		expect(await turnOffTotp(scope, throttle, PASSWORD)).toEqual({ ok: true, value: undefined });
+		expect(await totpOn(id)).toBe(false);
+		expect((await auditActions(id)).at(-1)).toBe('account.mfa_disable');
 	});
 });
 

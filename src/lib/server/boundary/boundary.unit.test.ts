@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DAY_RANGE, dayInRange, fieldErrors, formOf, sentFields, isDayInRange, notice, queryOf, refusalOf, sameSiteTarget, SIGNED_BODY_ENDPOINTS, spaceForControlCharacters, UUID, uuid } from '.';
+import { DAY_RANGE, dayInRange, fieldErrors, formOf, named, sentFields, isDayInRange, notice, queryOf, refusalOf, sameSiteTarget, SIGNED_BODY_ENDPOINTS, spaceForControlCharacters, UUID, uuid } from '.';
 
 describe('sameSiteTarget (redirects named by the request)', () => {
 	it.each([
@@ -153,6 +153,27 @@ describe('queryOf and formOf (query strings and forms read through a schema)', (
 		// A schema piped into a transform is read by its object's keys.
 		const piped = schema.transform((v) => ({ ...v, seen: true }));
 		expect(Object.keys(formOf(piped, unticked, { sent: true }))).toEqual(['text', 'urgent', 'gender']);
+	});
+
+	it('gathers the fields a `named` field names by prefix as [id, text] pairs in the order sent, files left out', () => {
+		const form = new FormData();
+		form.append('position:u2', '1');
+		form.set('minutes', '10');
+		form.append('position:u1', ' 2 ');
+		form.append('position:u2', '3');
+		form.set('position:file', new Blob(['x']));
+		form.set('positions', 'not prefixed by position:');
+		const schema = z.object({ positions: named('position:'), minutes: z.string(), none: named('none.') });
+		expect(formOf(schema, form)).toEqual({
+			positions: [
+				['u2', '1'],
+				['u1', ' 2 '],
+				['u2', '3']
+			],
+			minutes: '10',
+			none: []
+		});
+		expect(schema.parse(formOf(schema, form)).positions).toHaveLength(3);
 	});
 
 	it('sentFields shows a refused form back as sent, a repeated name joined', () => {

@@ -44,10 +44,30 @@ export function queryOf<S extends z.ZodObject>(schema: S, params: URLSearchParam
 /** A notice word a redirect put in the query (`?done=saved`): one of `words`, anything else `null`. */
 export const notice = <const W extends readonly [string, ...string[]]>(words: W) => z.enum(words).nullable().catch(null);
 
-/** What formOf gives for each key: every value sent for a plain `z.array` field, the one text otherwise. */
-type FormFields<Shape> = { [K in keyof Shape]: Shape[K] extends z.ZodArray ? string[] : string };
+/** The `named` fields of a form schema, by the prefix their names start with. */
+const PREFIXES = new WeakMap<z.ZodType, string>();
+
+/** Fields whose names carry an id after a prefix (`position:<user id>`): `[id, text]` pairs in the form's order. */
+export type NamedFields = z.ZodArray<z.ZodTuple<[z.ZodString, z.ZodString], null>>;
+
+/**
+ * A form field that is every field whose name starts with `prefix` (the rota's `position:<user
+ * id>`, the triage rules' `patterns.<rule id>`, a registration's answers `a.<question>…`): formOf
+ * gives `[id, text]` pairs, the id being the name after the prefix, in the order the form sent
+ * them (a repeated name each time), text values only. The route's schema reads them from there.
+ */
+export function named(prefix: string): NamedFields {
+	const pairs = z.array(z.tuple([z.string(), z.string()]));
+	PREFIXES.set(pairs, prefix);
+	return pairs;
+}
+
+/** What formOf gives for each key: the pairs of a `named` field, every value sent for a plain `z.array` field, the one text otherwise. */
+type FormFields<Shape> = { [K in keyof Shape]: Shape[K] extends NamedFields ? Array<[string, string]> : Shape[K] extends z.ZodArray ? string[] : string };
 /** The same with `sent`: a field that may be missing (optional or defaulted) is `undefined` when not sent. */
-type SentFields<Shape> = { [K in keyof Shape]: Shape[K] extends z.ZodArray ? string[] : Shape[K] extends z.ZodType ? (undefined extends z.input<Shape[K]> ? string | undefined : string) : string };
+type SentFields<Shape> = {
+	[K in keyof Shape]: Shape[K] extends NamedFields ? Array<[string, string]> : Shape[K] extends z.ZodArray ? string[] : Shape[K] extends z.ZodType ? (undefined extends z.input<Shape[K]> ? string | undefined : string) : string;
+};
 
 /** A form's object schema, or that schema piped into a transform (the tap form turns its fields into a tap). */
 type FormSchema = z.ZodObject | z.ZodPipe<z.ZodObject, z.ZodType>;
@@ -56,7 +76,7 @@ type ShapeOf<S extends FormSchema> = S extends z.ZodPipe<infer O extends z.ZodOb
 /**
  * A form's text fields named by a zod object schema's keys, as the form holds them (`''` when
  * absent or a file, as a browser sends an empty field; for a plain `z.array` field, every text value
- * sent under that name), for the route to parse with that schema — `schema.safeParse(formOf(schema,
+ * sent under that name; for a `named` field, the pairs of every field its prefix starts), for the route to parse with that schema — `schema.safeParse(formOf(schema,
  * form))` — and to show back when the schema refuses them.
  *
  * With `{ sent: true }`, a field the schema lets be missing (`.optional()`, `.default()`) is
@@ -65,11 +85,13 @@ type ShapeOf<S extends FormSchema> = S extends z.ZodPipe<infer O extends z.ZodOb
  */
 export function formOf<S extends FormSchema>(schema: S, form: FormData): FormFields<ShapeOf<S>>;
 export function formOf<S extends FormSchema>(schema: S, form: FormData, options: { sent: true }): SentFields<ShapeOf<S>>;
-export function formOf(schema: FormSchema, form: FormData, options: { sent?: boolean } = {}): Record<string, string | string[] | undefined> {
+export function formOf(schema: FormSchema, form: FormData, options: { sent?: boolean } = {}): Record<string, string | string[] | Array<[string, string]> | undefined> {
 	const shape: Record<string, z.ZodType> = schema instanceof z.ZodPipe ? schema.in.shape : schema.shape;
 	const text = (value: FormDataEntryValue | null) => (typeof value === 'string' ? value : '');
 	return Object.fromEntries(
 		Object.entries(shape).map(([key, field]) => {
+			const prefix = PREFIXES.get(field);
+			if (prefix !== undefined) return [key, [...form].flatMap(([name, value]) => (name.startsWith(prefix) && typeof value === 'string' ? [[name.slice(prefix.length), value]] : []))];
 			if (field instanceof z.ZodArray) return [key, form.getAll(key).filter((value) => typeof value === 'string')];
 			if (options.sent && !form.has(key) && field.safeParse(undefined).success) return [key, undefined];
 			return [key, text(form.get(key))];

@@ -20,7 +20,9 @@ function serverFiles(dir: string): string[] {
 
 // A chained call may go on the next line (prettier breaks long chains).
 const QUERY_BY_HAND = /searchParams\s*\.(get|getAll|has)\(/;
-const FORM_BY_HAND = /(\bform|\bdata|formData\(\)\))\s*\.(get|getAll|has)\(/;
+const FORM_BY_HAND = /(\bform|\bdata|formData\(\)\))\s*\.(get|getAll|has|entries|keys|values)\(/;
+/** Fields gathered by walking the form (`[...form]`, `for (… of form)`): fields whose names carry an id go through formOf's `named`. */
+const FORM_WALKED = /\[\.\.\.\s*(form|data)\b|\bof\s+(form|data)\s*\)/;
 
 const files = serverFiles(ROUTES).map((path) => ({ name: relative(ROUTES, path), text: readFileSync(path, 'utf8') }));
 
@@ -35,5 +37,9 @@ describe('routes read input through zod', () => {
 
 	it('no route reads a form field by hand', () => {
 		expect(files.filter((f) => FORM_BY_HAND.test(f.text)).map((f) => f.name)).toEqual([]);
+	});
+
+	it('no route gathers fields by walking the form', () => {
+		expect(files.filter((f) => FORM_WALKED.test(f.text)).map((f) => f.name)).toEqual([]);
 	});
 });

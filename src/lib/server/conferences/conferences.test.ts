@@ -110,7 +110,7 @@ describe('the shared summary', () => {
 		const opened = await openConference(staffB(), { conferenceId: id });
 		expect(opened.ok).toBe(true);
 		if (!opened.ok) return;
-		expect(opened.value).toMatchObject({ window: 'open', owned: false, participating: true, agenda: '登校の再開について', record: { summary: '中学2年。4月から登校していない。', minutes: null } });
+		expect(opened.value).toMatchObject({ window: 'open', owned: false, participating: true, mayWrite: true, agenda: '登校の再開について', record: { summary: '中学2年。4月から登校していない。', minutes: null } });
 		expect(opened.value.participants.map((p) => [p.displayName, p.organizationId]).sort()).toEqual([
 			['staff', cast.orgA],
 			['staff-b', cast.orgB]
@@ -149,18 +149,18 @@ describe('the shared summary', () => {
 		// The owner moves the window into the past.
 		expect((await editConference(staffA(), { conferenceId: id, title: '4月の支援会議', agenda: '登校の再開について', ...around(-3, -1) })).ok).toBe(true);
 		const after = await openConference(staffB(), { conferenceId: id });
-		expect(after).toMatchObject({ ok: true, value: { window: 'after', record: null } });
+		expect(after).toMatchObject({ ok: true, value: { window: 'after', record: null, mayWrite: false } });
 		if (after.ok) expect(after.value.actions.map((a) => [a.description, a.assigneeName])).toEqual([['家庭訪問の日を決める', 'staff-b']]);
 		expect(await writeRecord(staffB(), { conferenceId: id, summary: '遅れて書く', minutes: '' })).toEqual({ ok: false, reason: 'closed' });
 		expect(await addAction(staffB(), { conferenceId: id, description: '遅れて加える', assigneeUserId: cast.people.staffB.userId, dueOn: '2030-01-10' })).toEqual({ ok: false, reason: 'closed' });
 		const owner = await openConference(adminA(), { conferenceId: id });
-		expect(owner).toMatchObject({ ok: true, value: { window: 'after', owned: true, participating: false, record: { summary: '学校とは連絡がとれている。', minutes: '次回は5月。' } } });
+		expect(owner).toMatchObject({ ok: true, value: { window: 'after', owned: true, participating: false, mayWrite: true, record: { summary: '学校とは連絡がとれている。', minutes: '次回は5月。' } } });
 		expect(await writeRecord(staffA(), { conferenceId: id, summary: '会議の後に主催が整理', minutes: '' })).toEqual({ ok: true, value: undefined });
 	});
 
 	it('is not shown before the window', async () => {
 		const later = await create(around(1, 2));
-		expect(await openConference(staffB(), { conferenceId: later })).toMatchObject({ ok: true, value: { window: 'before', record: null } });
+		expect(await openConference(staffB(), { conferenceId: later })).toMatchObject({ ok: true, value: { window: 'before', record: null, mayWrite: false } });
 		expect(await writeRecord(staffB(), { conferenceId: later, summary: '早すぎる', minutes: '' })).toEqual({ ok: false, reason: 'closed' });
 	});
 });

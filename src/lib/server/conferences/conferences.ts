@@ -299,6 +299,12 @@ export interface ConferenceView {
 	window: WindowState;
 	owned: boolean;
 	participating: boolean;
+	/**
+	 * Whether this person may write the record and add actions here: the owner always; a
+	 * participant while the window is open and the database gave them the record (writeRecord and
+	 * addAction refuse the rest as `closed`).
+	 */
+	mayWrite: boolean;
 	participants: ConferenceParticipant[];
 	/** The summary and minutes, when the database returned them to this person (null otherwise). */
 	record: { summary: string | null; minutes: string | null; updatedAt: Date; updatedBy: string | null } | null;
@@ -342,6 +348,7 @@ export async function openConference(scope: OrganizationScope, input: { conferen
 			window: conference.window,
 			owned: conference.owned,
 			participating: conference.participating,
+			mayWrite: conference.owned || (conference.participating && conference.window === 'open' && record !== undefined),
 			participants: participants.map((p) => ({ userId: p.userId, organizationId: p.organizationId, organizationName: names.get(p.organizationId) ?? '', displayName: '' })),
 			record: record
 				? {

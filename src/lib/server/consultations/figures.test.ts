@@ -29,6 +29,11 @@ import { organizationScopeOf, requestOf, secretariatScopeOf } from '../../../../
 let database: Database;
 let admin: pg.Client;
 
+/** The figures a permitted scope gets (a refusal fails the test with its reason). */
+const granted = <T>(result: { ok: true; value: T } | { ok: false; reason: string }): T => {
+	if (!result.ok) throw new Error(result.reason);
+	return result.value;
+};
 const counsellorOf = (organizationId: string, permission: Permission = 'consultations.read', userId = randomUUID()) => organizationScopeOf(userId, organizationId, 'counsellor', permission);
 
 /** The fixed clock: every time below is an offset from this instant (Tokyo 2026-03-10 10:00). */
@@ -89,7 +94,7 @@ describe('consultation figures', () => {
 
 	it("counts the organisation's threads in the period per channel, the urgent share, and the time to first answer (web and LINE)", async () => {
 		const scope = counsellorOf(orgA);
-		const f = await runIn(scope, (tx) => organizationConsultationFigures(tx, scope, MARCH));
+		const f = await runIn(scope, (tx) => organizationConsultationFigures(tx, scope, MARCH).then(granted));
 		expect(f).toMatchObject({ threads: 10, byChannel: { web: 7, line: 1, staff: 2 }, urgent: 1, answered: 7, unanswered: 1 });
 		expect(f.urgentShare).toBeCloseTo(0.1);
 		// Answered web and LINE: 5, 10, 20, 30, 40, 50, 60 minutes → median 30, p90 = 50 + 0.4 × 10 = 54 minutes.
@@ -99,15 +104,15 @@ describe('consultation figures', () => {
 
 	it('reads the period as Tokyo days: the last minutes of the 31st count, the first of April do not', async () => {
 		const scope = counsellorOf(orgA);
-		const april = await runIn(scope, (tx) => organizationConsultationFigures(tx, scope, { from: '2026-04-01', to: '2026-04-30' }));
+		const april = await runIn(scope, (tx) => organizationConsultationFigures(tx, scope, { from: '2026-04-01', to: '2026-04-30' }).then(granted));
 		expect(april).toMatchObject({ threads: 1, unanswered: 1, answered: 0, medianSecondsToAnswer: null, p90SecondsToAnswer: null });
-		const feb = await runIn(scope, (tx) => organizationConsultationFigures(tx, scope, { from: '2026-02-28', to: '2026-02-28' }));
+		const feb = await runIn(scope, (tx) => organizationConsultationFigures(tx, scope, { from: '2026-02-28', to: '2026-02-28' }).then(granted));
 		expect(feb).toMatchObject({ threads: 1, answered: 1, medianSecondsToAnswer: 9 * 3600 + 10 * 60 });
 	});
 
 	it('has nothing to show for a period without threads', async () => {
 		const scope = counsellorOf(orgA);
-		expect(await runIn(scope, (tx) => organizationConsultationFigures(tx, scope, { from: '2025-01-01', to: '2025-01-31' }))).toEqual({
+		expect(await runIn(scope, (tx) => organizationConsultationFigures(tx, scope, { from: '2025-01-01', to: '2025-01-31' }).then(granted))).toEqual({
 			threads: 0,
 			byChannel: { web: 0, line: 0, staff: 0 },
 			urgent: 0,
@@ -121,7 +126,7 @@ describe('consultation figures', () => {
 
 	it("counts only the organisation's own threads: another organisation's counsellor sees theirs alone", async () => {
 		const scope = counsellorOf(orgB);
-		const f = await runIn(scope, (tx) => organizationConsultationFigures(tx, scope, MARCH));
+		const f = await runIn(scope, (tx) => organizationConsultationFigures(tx, scope, MARCH).then(granted));
 		expect(f).toMatchObject({ threads: 2, urgent: 1, answered: 1, unanswered: 1, medianSecondsToAnswer: 1000 * 60 });
 	});
 
@@ -133,9 +138,16 @@ describe('consultation figures', () => {
 		expect(total.threads).toBeGreaterThanOrEqual(12);
 	});
 
+	it('are refused to someone at the organisation who may not read its consultations (its admin, with figures.view), and nothing is recorded', async () => {
+		const scope = organizationScopeOf(randomUUID(), orgA, 'org_admin', 'figures.view');
+		expect(await exportOrganizationConsultationFigures(scope, MARCH)).toEqual({ ok: false, reason: 'forbidden' });
+		expect(await runIn(scope, (tx) => organizationConsultationFigures(tx, scope, MARCH))).toEqual({ ok: false, reason: 'forbidden' });
+		expect((await admin.query(`select count(*)::int as n from audit_events where actor_user_id = $1`, [scope.actor.userId])).rows[0].n).toBe(0);
+	});
+
 	it('records the CSV export in the audit log, and writes the section with minutes', async () => {
 		const scope = counsellorOf(orgA);
-		const f = await exportOrganizationConsultationFigures(scope, MARCH);
+		const f = granted(await exportOrganizationConsultationFigures(scope, MARCH));
 		const [event] = (await admin.query(`select action, organization_id, actor_user_id from audit_events where action = 'consultation.figures_export' order by id desc limit 1`)).rows;
 		expect(event).toMatchObject({ organization_id: orgA, actor_user_id: scope.actor.userId });
 		const labels = { title: 'T', item: 'I', value: 'V', threads: 'N', channels: { web: 'W', line: 'L', staff: 'S' }, urgent: 'U', urgentShare: 'US', median: 'M', p90: 'P', unanswered: 'X' };

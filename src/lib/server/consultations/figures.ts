@@ -10,7 +10,8 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { csvDocument, recordAudit } from '../audit';
-import { runIn, type OrganizationScope, type Tx } from '../scope';
+import { can } from '../auth';
+import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from '../scope';
 import { CHANNELS, type Channel } from './schema';
 
 export interface ConsultationFigures {
@@ -85,19 +86,25 @@ async function aggregate(tx: Tx, period: ConsultationPeriod, organizationId: str
 	return { total, perOrganization };
 }
 
+/** Who at the organisation sees its consultation figures: those who read its consultations (its admin's figures.view does not). */
+const readsConsultations = (scope: OrganizationScope) => can(scope.actor, 'consultations.read', scope.organizationId);
+
 /**
  * The organisation's consultation figures: a read inside the figures page's transaction in the
- * organisation's scope (row-level security shows its own threads only; the query names it too).
+ * organisation's scope (row-level security shows its own threads only; the query names it too);
+ * `forbidden` for someone there who may not read its consultations.
  */
-export async function organizationConsultationFigures(tx: Tx<'organization'>, scope: OrganizationScope, input: ConsultationPeriod): Promise<ConsultationFigures> {
-	return (await aggregate(tx, input, scope.organizationId)).total;
+export async function organizationConsultationFigures(tx: Tx<'organization'>, scope: OrganizationScope, input: ConsultationPeriod): Promise<Result<ConsultationFigures, 'forbidden'>> {
+	if (!readsConsultations(scope)) return refused('forbidden');
+	return ok((await aggregate(tx, input, scope.organizationId)).total);
 }
 
-/** The same for the CSV download, recorded in the audit log (`consultation.figures_export`). */
-export async function exportOrganizationConsultationFigures(scope: OrganizationScope, input: ConsultationPeriod): Promise<ConsultationFigures> {
+/** The same for the CSV download, recorded in the audit log (`consultation.figures_export`); `forbidden` records nothing. */
+export async function exportOrganizationConsultationFigures(scope: OrganizationScope, input: ConsultationPeriod): Promise<Result<ConsultationFigures, 'forbidden'>> {
+	if (!readsConsultations(scope)) return refused('forbidden');
 	return runIn(scope, async (tx) => {
 		const figures = await organizationConsultationFigures(tx, scope, input);
-		await recordAudit(tx, scope.origin, { action: 'consultation.figures_export', organizationId: scope.organizationId, entityType: 'organization', entityId: scope.organizationId });
+		if (figures.ok) await recordAudit(tx, scope.origin, { action: 'consultation.figures_export', organizationId: scope.organizationId, entityType: 'organization', entityId: scope.organizationId });
 		return figures;
 	});
 }

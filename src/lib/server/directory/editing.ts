@@ -10,6 +10,7 @@ import { recordAudit, type AuditOrigin } from '../audit';
 import { ok, refused, runIn, type OrganizationScope, type Result, type Tx } from '../scope';
 import { locationForStaff, locationsOf, organizationForStaff, programsOf, saveLocation, saveProgram, setOrganizationPublished, setOrganizationShowsAttendance, setProgramPublished, updateProfile, type LocationFields, type ProfileInput, type ProgramEdit } from './listings';
 import { createMemberOrganization } from './organizations';
+import { isWholeDay } from './schedule';
 
 /**
  * A transaction that may write an organisation's directory rows: the organisation's own, or the
@@ -52,7 +53,9 @@ export async function ownPrograms(scope: OrganizationScope) {
 	return runIn(scope, async (tx) => {
 		const organization = await organizationForStaff(tx, scope.organizationId);
 		if (!organization) return null;
-		return { organization, programs: await programsOf(tx, scope.organizationId) };
+		// Whether the next date is a whole day is the directory's reading of how it stores one (isWholeDay).
+		const programs = (await programsOf(tx, scope.organizationId)).map((p) => ({ ...p, nextAllDay: p.nextStartsAt !== null && isWholeDay(p.nextStartsAt, p.nextEndsAt) }));
+		return { organization, programs };
 	});
 }
 

@@ -149,6 +149,16 @@ export function zonedInstant(day: string, time: string, timeZone = 'Asia/Tokyo')
 	return new Date(wall.getTime() - zoneOffsetMinutes(timeZone, wall) * 60_000);
 }
 
+/**
+ * Whether a stored date is a whole day without opening hours: expandSchedule stores one as midnight
+ * to the next midnight in Tokyo (a program's copy of its next date keeps no flag of its own).
+ */
+export function isWholeDay(startsAt: Date, endsAt: Date | null, timeZone = 'Asia/Tokyo'): boolean {
+	if (!endsAt) return false;
+	const day = localDay(startsAt, timeZone);
+	return startsAt.getTime() === zonedInstant(day, '00:00', timeZone).getTime() && endsAt.getTime() === zonedInstant(addDays(day, 1), '00:00', timeZone).getTime();
+}
+
 /** The calendar day of an instant in a zone. */
 export function localDay(at: Date, timeZone = 'Asia/Tokyo'): string {
 	return new Date(at.getTime() + zoneOffsetMinutes(timeZone, at) * 60_000).toISOString().slice(0, 10);

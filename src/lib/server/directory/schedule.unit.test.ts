@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandSchedule, nextOccurrences, parseRecurrence, holidayName, localDay, zonedInstant, ruleWeekdays, weekdayIndex } from './schedule';
+import { expandSchedule, isWholeDay, nextOccurrences, parseRecurrence, holidayName, localDay, zonedInstant, ruleWeekdays, weekdayIndex } from './schedule';
 
 const days = (rule: Parameters<typeof expandSchedule>[0], from: string, to: string) => expandSchedule(rule, from, to).map((o) => o.day);
 
@@ -92,5 +92,18 @@ describe('time helpers', () => {
 			3
 		);
 		expect(next.map((o) => o.start.toISOString())).toEqual(['2026-12-05T01:00:00.000Z', '2026-12-05T04:00:00.000Z', '2027-01-02T01:00:00.000Z']);
+	});
+});
+
+describe('isWholeDay', () => {
+	it('reads a date stored as Tokyo midnight to the next midnight as a whole day, as expandSchedule stores one', () => {
+		const [day] = expandSchedule({ rrule: 'FREQ=WEEKLY;BYDAY=SA', dtstart: '2026-12-05', opensAt: null, closesAt: null }, '2026-12-05', '2026-12-05');
+		expect(day.allDay).toBe(true);
+		expect(isWholeDay(day.start, day.end)).toBe(true);
+		expect(isWholeDay(zonedInstant('2026-12-05', '00:00'), zonedInstant('2026-12-05', '12:00'))).toBe(false);
+		expect(isWholeDay(zonedInstant('2026-12-05', '10:00'), zonedInstant('2026-12-06', '10:00'))).toBe(false);
+		expect(isWholeDay(zonedInstant('2026-12-05', '00:00'), null)).toBe(false);
+		// Midnight in UTC is 9:00 in Tokyo: not a whole day here.
+		expect(isWholeDay(new Date('2026-12-05T00:00:00Z'), new Date('2026-12-06T00:00:00Z'))).toBe(false);
 	});
 });

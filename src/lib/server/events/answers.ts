@@ -115,6 +115,16 @@ export function rowsFor(groupSize: number, filledRows = 0): number {
 	return Math.min(MAX_ROWS, Math.max(4, Number.isFinite(groupSize) ? groupSize : 0, filledRows));
 }
 
+/** How many per-person rows a sent form held: its highest row in `a.<question>.<row>.<field>` (answerName), plus one; 0 for none. */
+export function rowsSent(names: Iterable<string>): number {
+	let rows = 0;
+	for (const name of names) {
+		const row = /^a\.[^.]+\.(\d+)\./.exec(name);
+		if (row) rows = Math.max(rows, Number(row[1]) + 1);
+	}
+	return rows;
+}
+
 /** What the form sent for these questions, as the schema reads it and as the form shows it again. */
 function rawAnswers(questions: readonly Question[], form: FormData) {
 	const raw: Record<string, string | PersonRow[]> = {};

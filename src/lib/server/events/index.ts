@@ -78,7 +78,7 @@ export {
 } from './defaults';
 export { questionSchema, questionsSchema, storedQuestions, questionRowsOf, readQuestions, rowOf, blankQuestionRow, MAX_QUESTIONS, MAX_SUB_FIELDS, MAX_ROWS, type Question, type SubField, type QuestionRow, type QuestionRowErrors, type DefinitionErrorKey } from './questions';
 export { registrationsCsv } from './registrations-csv';
-export { answersSchema, readAnswers, answerName, answerText, rowsFor, type Answer, type AnswerDocument, type AnswerError, type AnswerErrorKey } from './answers';
+export { answersSchema, readAnswers, answerName, answerText, rowsFor, rowsSent, type Answer, type AnswerDocument, type AnswerError, type AnswerErrorKey } from './answers';
 export { readDefaults, type DefaultsValues, type DefaultsFieldErrors, type DefaultsErrorKey } from './defaults-input';
 export { deleteExpiredRegistrations, registrationRetentionDays, DEFAULT_REGISTRATION_RETENTION_DAYS, type RegistrationRetentionRun } from './retention';
 // issue 16: telling registrants (mail, LINE, SMS), linking LINE to a registration

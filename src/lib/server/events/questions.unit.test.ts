@@ -1,7 +1,7 @@
 /** Registration questions: definitions checked when staff save them, answers checked against them. */
 import { describe, expect, it } from 'vitest';
 import { questionRowsOf, questionsSchema, readQuestions, rowOf, type Question } from './questions';
-import { answerText, answersOfDocument, readAnswers } from './answers';
+import { answerText, answersOfDocument, readAnswers, rowsSent } from './answers';
 
 const form = (entries: Record<string, string>) => {
 	const f = new FormData();
@@ -145,5 +145,13 @@ describe('answers', () => {
 		expect(read.errors).toEqual({ 'a.qgrade01': { key: 'questions.error.rowsRequired' } });
 		const one = readAnswers([GRADE], form({ 'a.qgrade01.2.fgrade01': '小2' }), 1);
 		expect(one.ok && one.value.answers[0].value).toEqual([{ fgrade01: '小2', fallergy: '' }]);
+	});
+});
+
+describe('rowsSent', () => {
+	it('is the highest per-person row a form sent, plus one; other answers and names count for none', () => {
+		expect(rowsSent(['a.qhow0001', 'a.qgrade01.0.fgrade01', 'a.qgrade01.5.fallergy', 'a.qgrade01.2.fgrade01'])).toBe(6);
+		expect(rowsSent(['a.qhow0001', 'name', 'a.qgrade01.x.fgrade01', 'a.qgrade01.1'])).toBe(0);
+		expect(rowsSent([])).toBe(0);
 	});
 });

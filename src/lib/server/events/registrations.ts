@@ -154,28 +154,27 @@ const open = (tx: Tx<'organization' | 'system'>, text: string, column: string, i
  */
 export async function register(scope: ResidentScope, input: RegisterInput): Promise<RegisterResult> {
 	const result = await recordRegistration(scope, input);
-	if (result.ok && result.value.token) {
-		const made = result.value;
-		const entry = await runIn(scope, (tx) => calendarEntry(tx, input.occurrenceId));
+	if (!result.ok) return result;
+	const { entry, ...made } = result.value;
+	if (made.token && entry) {
 		const status = made.status === 'waitlisted' ? 'waitlisted' : 'registered';
-		if (entry) await sendConfirmation(scope, made.registrationId, entry, { name: input.registration.name, status, reference: made.reference, link: `${publicOrigin()}/registrations/${made.token}` });
+		await sendConfirmation(scope, made.registrationId, entry, { name: input.registration.name, status, reference: made.reference, link: `${publicOrigin()}/registrations/${made.token}` });
 	}
-	return result;
+	return ok(made);
 }
 
-/** Moved up from the waiting list by a cancellation: told once it is committed (the date as the public sees it). */
-async function tellPromoted(scope: OrganizationScope | ResidentScope, promoted: Promoted[], entry?: CalendarEntry | null) {
-	if (promoted.length === 0) return;
-	const shown = entry ?? (await runIn(scope, (tx) => calendarEntry(tx, promoted[0].occurrenceId)));
-	if (shown)
-		await sendPromotion(
-			scope,
-			promoted.map((p) => p.registrationId),
-			shown
-		);
+/** Moved up from the waiting list by a cancellation: told once it is committed (the date as the public sees it, read in the cancelling transaction). */
+async function tellPromoted(scope: OrganizationScope | ResidentScope, promoted: Promoted[], entry: CalendarEntry | null) {
+	if (promoted.length === 0 || !entry) return;
+	await sendPromotion(
+		scope,
+		promoted.map((p) => p.registrationId),
+		entry
+	);
 }
 
-async function recordRegistration(scope: ResidentScope, { occurrenceId, registration: input, cardId, answers = null, now = new Date() }: RegisterInput): Promise<RegisterResult> {
+/** The registration, and for a new one the date as the public sees it, read in the same transaction (for the confirmation). */
+async function recordRegistration(scope: ResidentScope, { occurrenceId, registration: input, cardId, answers = null, now = new Date() }: RegisterInput): Promise<Result<Registered & { entry: CalendarEntry | null }, RegisterRefusal>> {
 	return runIn(scope, async (tx) => {
 		const [o] = await tx.select().from(occurrences).where(eq(occurrences.id, occurrenceId)).for('update');
 		if (!o) return refused('not_found');
@@ -185,7 +184,7 @@ async function recordRegistration(scope: ResidentScope, { occurrenceId, registra
 			.select()
 			.from(registrations)
 			.where(and(eq(registrations.occurrenceId, o.id), eq(registrations.submissionKey, input.submissionKey)));
-		if (again) return ok({ token: null, registrationId: again.id, status: again.status, reference: again.referenceCode, repeated: true, contactKind: again.contactKind, contact: '' });
+		if (again) return ok({ token: null, registrationId: again.id, status: again.status, reference: again.referenceCode, repeated: true, contactKind: again.contactKind, contact: '', entry: null });
 		if (o.status === 'cancelled') return refused('cancelled');
 		if (!o.registrationOpen) return refused('closed');
 		if (o.startsAt <= now) return refused('past');
@@ -232,8 +231,9 @@ async function recordRegistration(scope: ResidentScope, { occurrenceId, registra
 			cardId,
 			answersSealed: answers && answers.answers.length ? await seal(tx, JSON.stringify(answers), 'answers_sealed', id, o.organizationId) : null
 		});
+		const entry = await calendarEntry(tx, o.id);
 		await recordAudit(tx, scope.origin, { action: 'registration.create', organizationId: o.organizationId, entityType: 'registration', entityId: id, changedFields: [status] });
-		return ok({ token, registrationId: id, status, reference, repeated: false, contactKind: contactKindOf(input.contact), contact: input.contact });
+		return ok({ token, registrationId: id, status, reference, repeated: false, contactKind: contactKindOf(input.contact), contact: input.contact, entry });
 	});
 }
 
@@ -321,10 +321,12 @@ export async function cancelByToken(scope: ResidentScope, input: { token: string
 		const r = await byToken(tx, input.token);
 		if (!r || r.status === 'cancelled') return refused('not_found');
 		if (r.attendedAt) return refused('attended');
-		return ok({ promoted: await cancelAndPromote(tx, r, scope.origin) });
+		const promoted = await cancelAndPromote(tx, r, scope.origin);
+		return ok({ promoted, entry: promoted.length ? await calendarEntry(tx, r.occurrenceId) : null });
 	});
-	if (result.ok) await tellPromoted(scope, result.value.promoted);
-	return result;
+	if (!result.ok) return result;
+	await tellPromoted(scope, result.value.promoted, result.value.entry);
+	return ok({ promoted: result.value.promoted });
 }
 
 /** Staff cancel on a person's behalf (a phone call), in the caller's transaction; the organisation's own registrations only. */

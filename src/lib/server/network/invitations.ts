@@ -4,9 +4,11 @@
  * to an existing one.
  */
 import { recordAudit, type AuditOrigin } from '../audit';
-import { consumeEmailToken, createEmailToken, createUser, INVITATION_LIFETIME_MS, normalizeEmail, openInvitation, revokeInvitation as withdrawInvitation } from '../auth';
+import { z } from 'zod';
+import { consumeEmailToken, createEmailToken, createUser, newPasswordPair, INVITATION_LIFETIME_MS, normalizeEmail, openInvitation, revokeInvitation as withdrawInvitation } from '../auth';
+import { fieldErrors } from '../boundary';
 import { organizationNames } from '../directory';
-import { ok, refused, runIn, type OrganizationScope, type ResidentScope, type Result, type Tx } from '../scope';
+import { ok, refused, runIn, type Ok, type OrganizationScope, type Refused, type ResidentScope, type Result, type Tx } from '../scope';
 import { ASSIGNABLE_ROLES } from './permissions';
 import { ROLES, type Role } from './schema';
 import { setMembership } from './members';
@@ -80,32 +82,46 @@ export async function invitationByToken(scope: ResidentScope, input: { token: st
 	});
 }
 
+/** A new account's name and password, typed twice (messages are i18n keys); an existing account only signs in. */
+export const newAccountInput = z.object({ displayName: z.string().trim().min(1, 'auth.error.required').max(80, 'auth.error.tooLong') }).and(newPasswordPair);
+
+/** The new account's fields the invitation refused, each with its message key. */
+export type AccountFieldErrors = Partial<Record<'displayName' | 'password' | 'confirm', string>>;
+
 /**
- * `invalid` — no such pending invitation (used, expired, withdrawn) or an incomplete form;
- * `login_required` — the address has an account: sign in as it first; `wrong_account` — signed in
- * as someone else.
+ * `invalid` — no such pending invitation (used, expired, withdrawn); `account_fields` — the new
+ * account's name or password is refused (`errors` says which and why); `login_required` — the
+ * address has an account: sign in as it first; `wrong_account` — signed in as someone else.
  */
-export type AcceptRefusal = 'invalid' | 'login_required' | 'wrong_account';
+export type AcceptRefusal = 'invalid' | 'login_required' | 'wrong_account' | 'account_fields';
 
 /**
  * Accept an invitation (a bearer link: the resident's scope, with the signed-in person if any).
- * A new person gives a name and password; an existing account must be signed in as the invited
- * address. The token is used up in the same transaction, which records `member.join` as the
- * person who joined.
+ * A new person gives a name and a password typed twice, checked here (newAccountInput) only when
+ * the invitation makes the account; an existing account must be signed in as the invited address
+ * and the fields are not read. The token is used up in the same transaction, which records
+ * `member.join` as the person who joined.
  */
-export async function acceptInvitation(scope: ResidentScope, input: { token: string; signedInUserId: string | null; displayName?: string; password?: string }): Promise<Result<{ userId: string; organizationId: string }, AcceptRefusal>> {
+export async function acceptInvitation(
+	scope: ResidentScope,
+	input: { token: string; signedInUserId: string | null; displayName?: string; password?: string; confirm?: string }
+): Promise<Ok<{ userId: string; organizationId: string }> | Refused<Exclude<AcceptRefusal, 'account_fields'>> | Refused<'account_fields', { errors: AccountFieldErrors }>> {
 	return runIn(scope, async (tx) => {
 		const invitation = await invitationIn(tx, input.token);
 		if (!invitation) return refused('invalid');
+		let account: { displayName: string; password: string } | null = null;
 		if (invitation.existingUserId) {
 			if (!input.signedInUserId) return refused('login_required');
 			if (input.signedInUserId !== invitation.existingUserId) return refused('wrong_account');
-		} else if (input.signedInUserId || !input.displayName || !input.password) {
-			// Signed in as someone else, or the form is incomplete (the route validates it first).
-			return refused(input.signedInUserId ? 'wrong_account' : 'invalid');
+		} else {
+			const parsed = newAccountInput.safeParse({ displayName: input.displayName ?? '', password: input.password ?? '', confirm: input.confirm ?? '' });
+			if (!parsed.success) return refused('account_fields', { errors: fieldErrors<AccountFieldErrors>(parsed.error) });
+			// Signed in as someone else: the invitation is for a new person.
+			if (input.signedInUserId) return refused('wrong_account');
+			account = parsed.data;
 		}
 		if (!(await consumeEmailToken(tx, invitation.id))) return refused('invalid');
-		const userId = invitation.existingUserId ?? (await createUser(tx, normalizeEmail(invitation.email), input.displayName!, input.password!));
+		const userId = invitation.existingUserId ?? (await createUser(tx, normalizeEmail(invitation.email), account!.displayName, account!.password));
 		await setMembership(tx, invitation.organizationId, userId, invitation.role, null);
 		await recordAudit(tx, { ...scope.origin, actorUserId: userId }, { action: 'member.join', organizationId: invitation.organizationId, entityType: 'membership', entityId: userId, changedFields: ['role'] });
 		return ok({ userId, organizationId: invitation.organizationId });

@@ -43,9 +43,10 @@ const origin = { ip: client.ip, userAgent: client.userAgent };
 const requestOf = (actor: Actor | null) => ({ locals: { actor, ip: origin.ip, userAgent: origin.userAgent, requestId: 'vitest' }, url: new URL('http://localhost/staff'), params: {} }) as unknown as RequestEvent;
 const resident = () => residentScope(requestOf(null));
 const startup = () => systemScope(database.db, 'test:startup');
-const accept = async (token: string, answer: { signedInUserId: string | null; displayName?: string; password?: string }) => {
-	const result = await acceptInvitation(resident(), { token, ...answer });
-	return result.ok ? { outcome: 'joined' as const, ...result.value } : { outcome: result.reason };
+/** A new account's password is typed twice: `confirm` is the password unless the case says otherwise. */
+const accept = async (token: string, answer: { signedInUserId: string | null; displayName?: string; password?: string; confirm?: string }) => {
+	const result = await acceptInvitation(resident(), { token, confirm: answer.password, ...answer });
+	return result.ok ? { outcome: 'joined' as const, ...result.value } : { outcome: result.reason, ...(result.reason === 'account_fields' ? { errors: result.errors } : {}) };
 };
 
 beforeAll(async () => {
@@ -140,6 +141,15 @@ describe('joining the network', () => {
 		const other = { id: await makeOrganization(database.db) };
 		const mine = { id: await makeOrganization(database.db) };
 		await expect(inOrganizations(database.db, [mine.id], (tx) => createInvitation(tx, origin, { organizationId: other.id, email: 'x@example.org', role: 'org_admin' }))).rejects.toMatchObject({ cause: { message: expect.stringMatching(/row-level security/) } });
+	});
+
+	it("checks a new account's name and password itself (an existing account only signs in), and the link stays usable", async () => {
+		const org = { id: await makeOrganization(database.db) };
+		const token = await asSystem(database.db, (tx) => createInvitation(tx, origin, { organizationId: org.id, email: 'newcomer@example.org', role: 'volunteer' }));
+		expect(await accept(token, { signedInUserId: null, displayName: ' ', password: 'short', confirm: 'other' })).toEqual({ outcome: 'account_fields', errors: { displayName: 'auth.error.required', password: 'auth.password.too_short' } });
+		expect(await accept(token, { signedInUserId: null, displayName: '新人', password: 'newcomer passphrase', confirm: 'newcomer passphrase!' })).toEqual({ outcome: 'account_fields', errors: { confirm: 'auth.password.mismatch' } });
+		expect(await accept(token, { signedInUserId: null })).toMatchObject({ outcome: 'account_fields' });
+		expect((await accept(token, { signedInUserId: null, displayName: '新人', password: 'newcomer passphrase' })).outcome).toBe('joined');
 	});
 
 	it('asks an existing account to sign in as the invited address before joining', async () => {

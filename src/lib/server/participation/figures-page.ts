@@ -1,6 +1,7 @@
 /** The staff figures page and its CSV share the period reading and the computation. */
 import { z } from 'zod';
 import { addDays, allOrganizations, programsOf } from '../directory';
+import { can } from '../auth';
 import { csvDocument, recordAudit } from '../audit';
 import { attendanceByDay, attendanceFigures, programVisitTotals, SUPPRESS_BELOW, type DayFigures, type Figures } from './figures';
 import { heldSessionCounts } from '../events';
@@ -56,23 +57,29 @@ function matchesRegionFilter(filter: RegionFilter, o: { name: string; city: stri
 
 export const isFiltered = (filter: RegionFilter) => filter.name !== '' || filter.city !== '';
 
-/** The organisation's figures per program: a read inside the page's transaction in the scope. */
-export async function organizationFigures(tx: Tx<'organization'>, scope: OrganizationScope, input: FiguresInput): Promise<{ total: Figures; programs: FiguresRow[] }> {
+/** Who at the organisation sees its attendance figures: those who may view attendance there (a counsellor's figures.view does not). */
+const seesAttendance = (scope: OrganizationScope) => can(scope.actor, 'attendance.view', scope.organizationId);
+
+/** The organisation's figures per program: a read inside the page's transaction in the scope; `forbidden` for someone there who may not view attendance. */
+export async function organizationFigures(tx: Tx<'organization'>, scope: OrganizationScope, input: FiguresInput): Promise<Result<{ total: Figures; programs: FiguresRow[] }, 'forbidden'>> {
+	if (!seesAttendance(scope)) return refused('forbidden');
 	const { organizationId } = scope;
 	const { query: q, today } = input;
 	const programs = await programsOf(tx, organizationId);
 	const { total, perProgram } = await attendanceFigures(tx, { organizationId, programIds: programs.map((p) => p.id), from: q.from, to: q.to, weeks: q.weeks, today });
-	return { total, programs: programs.map((p) => ({ id: p.id, title: p.title, figures: perProgram.get(p.id)! })) };
+	return ok({ total, programs: programs.map((p) => ({ id: p.id, title: p.title, figures: perProgram.get(p.id)! })) });
 }
 
-/** The same figures for the CSV download, with per-date rows, recorded in the audit log (`figures.export`). */
-export async function exportOrganizationFigures(scope: OrganizationScope, input: FiguresInput): Promise<{ total: Figures; programs: FiguresRow[]; byDay: DayFigures[] }> {
+/** The same figures for the CSV download, with per-date rows, recorded in the audit log (`figures.export`); `forbidden` records nothing. */
+export async function exportOrganizationFigures(scope: OrganizationScope, input: FiguresInput): Promise<Result<{ total: Figures; programs: FiguresRow[]; byDay: DayFigures[] }, 'forbidden'>> {
+	if (!seesAttendance(scope)) return refused('forbidden');
 	return runIn(scope, async (tx) => {
 		const figures = await organizationFigures(tx, scope, input);
+		if (!figures.ok) return figures;
 		const { query: q, today } = input;
-		const byDay = await attendanceByDay(tx, { organizationId: scope.organizationId, programIds: figures.programs.map((p) => p.id), from: q.from, to: q.to, today }, 'program');
+		const byDay = await attendanceByDay(tx, { organizationId: scope.organizationId, programIds: figures.value.programs.map((p) => p.id), from: q.from, to: q.to, today }, 'program');
 		await recordAudit(tx, scope.origin, { action: 'figures.export', organizationId: scope.organizationId, entityType: 'organization', entityId: scope.organizationId });
-		return { ...figures, byDay };
+		return ok({ ...figures.value, byDay });
 	});
 }
 

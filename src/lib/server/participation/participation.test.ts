@@ -14,7 +14,7 @@ import { issueCard, cardAllowedAt, cardByToken, parseDoorCode, revokeCard, setCa
 import { checkIn } from './checkin';
 import { dayTotals, recordTaps } from './headcount';
 import { attendanceByDay, attendanceFigures, suppressed } from './figures';
-import { figuresCsv, figuresSectionsCsv, publicProgramFigures, regionFigures, regionFiguresIn } from './figures-page';
+import { exportOrganizationFigures, figuresCsv, figuresSectionsCsv, organizationFigures, publicProgramFigures, regionFigures, regionFiguresIn } from './figures-page';
 import { countStatements } from '../../../../tests/helpers/statements';
 import { randomUUID } from 'node:crypto';
 import type { RequestEvent } from '@sveltejs/kit';
@@ -230,6 +230,16 @@ describe('anonymous taps', () => {
 });
 
 describe('figures', () => {
+	it("are an organisation's to show only to those there who may view attendance: a counsellor (figures.view) is refused, and nothing is recorded", async () => {
+		const counsellor: Actor = { ...staff, userId: randomUUID(), memberships: [{ organizationId: orgA, organizationName: '', role: 'counsellor' }] };
+		const scope = requireOrganization(requestOf(counsellor, orgA), 'figures.view');
+		const input = { query: { from: '2024-03-01', to: '2024-03-31', weeks: 4 }, today: '2024-04-01' };
+		expect(await exportOrganizationFigures(scope, input)).toEqual({ ok: false, reason: 'forbidden' });
+		expect(await runIn(scope, (tx) => organizationFigures(tx, scope, input))).toEqual({ ok: false, reason: 'forbidden' });
+		const recorded = await asSystem(database.db, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from audit_events where actor_user_id = ${counsellor.userId}`));
+		expect(recorded.rows[0].n).toBe(0);
+	});
+
 	it('count 開催回数, 延べ, 実人数, repeat and retention by hand-made visits', async () => {
 		const program = await makeProgram(database.db, orgA);
 		// A fresh program-like scope: three dates held in January 2026, one cancelled, one in the future.

@@ -61,10 +61,10 @@ export const actions: Actions = {
 	},
 	disable: async (event) => {
 		const scope = signedIn(event);
-		const { actor } = scope;
-		if (actor.mfaRequired) return fail(403, { error: translate(event.locals.locale, 'auth.mfa.cannotDisable') });
 		const { password } = passwordForm.parse(formOf(passwordForm, await event.request.formData()));
 		const result = await turnOffTotp(scope, throttle(), password);
+		// The role needs a second factor: it stays, whatever the password.
+		if (!result.ok && result.reason === 'required') return fail(403, { error: translate(event.locals.locale, 'auth.mfa.cannotDisable') });
 		if (!result.ok && result.reason === 'throttled') return fail(429, { error: translate(event.locals.locale, 'auth.throttled', { minutes: Math.ceil(result.retryAfter / 60) }) });
 		if (!result.ok) return fail(400, { error: translate(event.locals.locale, 'auth.password.wrongCurrent') });
 		redirect(303, '/account?changed=mfa');

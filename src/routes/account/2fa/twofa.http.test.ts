@@ -9,6 +9,9 @@ import { Secret, TOTP } from 'otpauth';
 import { useApp } from '../../../../tests/helpers/app';
 import { makeAccount } from '../../../../tests/helpers/people';
 import { createSession } from '$lib/server/auth';
+import { setMembership } from '$lib/server/network';
+import { makeOrganization } from '../../../../tests/helpers/factories';
+import { setUp } from '../../../../tests/helpers/contexts';
 
 const app = useApp();
 let counter = 0;
@@ -155,6 +158,25 @@ describe('new recovery codes', () => {
 		const html = await textOf(await get(who.token, '/account/2fa'));
 		const form = /<form method="POST" action="\?\/codes"[^>]*>(.*?)<\/form>/s.exec(html);
 		expect(form?.[1]).toMatch(/<input[^>]*name="password"[^>]*type="password"[^>]*autocomplete="current-password"/);
+	});
+});
+
+describe('turning it off', () => {
+	it('is refused (403, nothing changes) to a role that requires it, even with the password; anyone else turns it off with the password', async () => {
+		const counsellor = await enrolled();
+		const organizationId = await makeOrganization(app.database.db);
+		await setUp(app.database.db, (tx) => setMembership(tx, organizationId, counsellor.userId, 'counsellor', null));
+		const refused = await post(counsellor.token, '/account/2fa?/disable', [['password', PASSWORD]]);
+		expect(refused.status).toBe(403);
+		expect(await textOf(refused)).toContain('あなたの役割では2段階認証をやめることはできません。');
+		expect(await textOf(await get(counsellor.token, '/account/2fa'))).toContain('2段階認証は有効です。');
+		expect(await auditActions(counsellor.userId, 'account.mfa_disable')).toEqual([]);
+
+		const free = await enrolled();
+		const done = await post(free.token, '/account/2fa?/disable', [['password', PASSWORD]]);
+		expect(done.status).toBe(303);
+		expect(done.headers.get('location')).toBe('/account?changed=mfa');
+		expect(await auditActions(free.userId, 'account.mfa_disable')).toEqual(['account.mfa_disable']);
 	});
 });
 

@@ -3,7 +3,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { idParam } from '$lib/server/directory';
 import { availability, publicCalendarEntry, readRegistration, register, smsSender, stageOf, whenOf } from '$lib/server/events';
-import { questionsOfProgram, readAnswers, registrationRetentionDays, rowsFor, windowState, type AnswerError, type Question } from '$lib/server/events';
+import { questionsOfProgram, readAnswers, registrationRetentionDays, rowsFor, rowsSent, windowState, type AnswerError, type Question } from '$lib/server/events';
 import { formatDay, formatTime } from '$lib/server/present';
 import { localDay } from '$lib/server/directory';
 import type { Translate } from '$lib/i18n';
@@ -14,7 +14,7 @@ import { residentScope } from '$lib/server/auth/guard';
 import { cardAllowedAt } from '$lib/server/participation';
 import { translator } from '$lib/i18n';
 import { cachedPublic } from '$lib/server/cache';
-import { formOf } from '$lib/server/boundary';
+import { formOf, named } from '$lib/server/boundary';
 
 /** A public date: only of a published program. */
 async function publicEntry(id: string) {
@@ -42,6 +42,8 @@ const groupSizeField = z.object({
 		.catch(1)
 });
 const typedGroupSize = (form: FormData) => groupSizeField.parse(formOf(groupSizeField, form)).groupSize;
+/** The answers' fields (`a.<question>`, `a.<question>.<row>.<field>`) as sent, shown back (readAnswers checks them). */
+const answerFields = z.object({ answers: named('a.') });
 /** The fields shown back as typed (readRegistration checks them), and which button was pressed. */
 const shownFields = z.object({ name: z.string(), contact: z.string(), groupSize: z.string(), needs: z.string(), card: z.string(), consent: z.string(), intent: z.string() });
 
@@ -97,11 +99,8 @@ export const actions: Actions = {
 		const questions: Question[] = await questionsOf(entry.programId);
 		const groupSize = typedGroupSize(form);
 		const answers = readAnswers(questions, form, groupSize);
-		const answerValues = answers.ok ? Object.fromEntries([...form].filter(([k]) => k.startsWith('a.')).map(([k, val]) => [k, String(val)])) : answers.values;
-		const rows = rowsFor(
-			groupSize,
-			Object.keys(answerValues).reduce((n, k) => Math.max(n, Number(k.split('.')[2] ?? -1) + 1), 0)
-		);
+		const answerValues = answers.ok ? Object.fromEntries(formOf(answerFields, form).answers.map(([name, value]) => [`a.${name}`, value])) : answers.values;
+		const rows = rowsFor(groupSize, rowsSent(Object.keys(answerValues)));
 		const { intent, ...raw } = formOf(shownFields, form);
 		// 「人数分の行を出す」: the same form again with a row for everyone; nothing is checked or sent.
 		if (intent === 'rows') return { values: raw, errors: {}, answers: answerValues, answerErrors: {}, rows };

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { db } from '$lib/server/db';
 import { acceptInvitation, invitationByToken } from '$lib/server/network';
-import { createSession, newPasswordPair } from '$lib/server/auth';
+import { createSession } from '$lib/server/auth';
 import { residentScope } from '$lib/server/auth/guard';
 import { clientOf, switchSession } from '$lib/server/auth/web';
-import { fieldMessages, formOf } from '$lib/server/boundary';
+import { formOf } from '$lib/server/boundary';
 import { translate, type MessageKey } from '$lib/i18n';
 
 export const load: PageServerLoad = async (event) => {
@@ -26,30 +26,16 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-/** A new account's name and password (an existing account only signs in); messages are i18n keys. */
-const newAccountForm = z.object({ displayName: z.string().trim().min(1, 'auth.error.required').max(80, 'auth.error.tooLong') }).and(newPasswordPair);
-
-/** The form's fields as sent; newAccountForm checks them when the invitation makes a new account. */
+/** The form's fields as sent; acceptInvitation checks them when the invitation makes a new account. */
 const inviteFields = z.object({ displayName: z.string(), password: z.string(), confirm: z.string() });
 
 export const actions: Actions = {
 	default: async (event) => {
-		const scope = residentScope(event);
-		const data = await event.request.formData();
-		const form = formOf(inviteFields, data);
+		const form = formOf(inviteFields, await event.request.formData());
 		const t = (key: MessageKey) => translate(event.locals.locale, key);
-		const displayName = form.displayName.trim();
-		const invitation = await invitationByToken(scope, { token: event.params.token });
-		if (!invitation) return fail(400, { errors: { form: t('auth.invite.invalid') } });
-		if (!invitation.existingUserId) {
-			const parsed = newAccountForm.safeParse(form);
-			if (!parsed.success) {
-				const errors = fieldMessages(parsed.error, (key) => t(key as MessageKey));
-				return fail(400, { errors, displayName });
-			}
-		}
-		const result = await acceptInvitation(scope, { token: event.params.token, signedInUserId: event.locals.actor?.userId ?? null, displayName, password: form.password });
+		const result = await acceptInvitation(residentScope(event), { token: event.params.token, signedInUserId: event.locals.actor?.userId ?? null, ...form });
 		if (!result.ok) {
+			if (result.reason === 'account_fields') return fail(400, { errors: Object.fromEntries(Object.entries(result.errors).map(([field, key]) => [field, t(key as MessageKey)])), displayName: form.displayName.trim() });
 			if (result.reason === 'login_required') redirect(303, `/login?next=${encodeURIComponent(event.url.pathname)}`);
 			if (result.reason === 'wrong_account') return fail(403, { errors: { form: t('auth.invite.wrongAccount') } });
 			return fail(400, { errors: { form: t('auth.invite.invalid') } });

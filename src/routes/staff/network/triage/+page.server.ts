@@ -4,7 +4,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { requireSecretariat } from '$lib/server/auth/guard';
 import { activateTriageRuleVersion, listTriageRuleVersions, rulesFromForm, saveTriageRuleVersion, triageRuleVersion, type RuleVersionSummary } from '$lib/server/consultations';
 import { translate, type MessageKey } from '$lib/i18n';
-import { queryOf } from '$lib/server/boundary';
+import { queryOf, formOf, named } from '$lib/server/boundary';
 
 const PERMISSION = 'network.triage';
 /** A version's name as the schema allows it (anything else is no version). */
@@ -41,7 +41,9 @@ const saveForm = z.object({
 	note: z.string().max(2000).optional().default(''),
 	exclusions: z.string().max(100_000).optional().default('')
 });
-const RULE_FIELD = /^(patterns|exclusions)\.(.{1,100})$/;
+/** Each rule's fields, by the rule's id (1 to 100 characters on one line; another name is no rule's field). */
+const ruleFields = z.object({ patterns: named('patterns.'), exclusions: named('exclusions.') });
+const RULE_ID = /^.{1,100}$/;
 
 /** What the form sent, to show it again when it is refused. */
 type Posted = { version: string; note: string; exclusions: string; rules: Record<string, { patterns?: string; exclusions?: string }> };
@@ -50,14 +52,11 @@ async function save(event: RequestEvent) {
 	const scope = requireSecretariat(event, PERMISSION);
 	const t = (key: MessageKey) => translate(event.locals.locale, key);
 	const form = await event.request.formData();
-	const parsed = saveForm.safeParse(Object.fromEntries([...form].filter(([k]) => !RULE_FIELD.test(k))));
+	const parsed = saveForm.safeParse(formOf(saveForm, form, { sent: true }));
 	if (!parsed.success) error(400, 'Bad Request');
 	const rules = new Map<string, { patterns?: string; exclusions?: string }>();
-	for (const [key, value] of form) {
-		const m = RULE_FIELD.exec(key);
-		if (!m || typeof value !== 'string') continue;
-		rules.set(m[2], { ...rules.get(m[2]), [m[1]]: value });
-	}
+	const fields = formOf(ruleFields, form);
+	for (const kind of ['patterns', 'exclusions'] as const) for (const [id, value] of fields[kind]) if (RULE_ID.test(id)) rules.set(id, { ...rules.get(id), [kind]: value });
 	const posted: Posted = { version: parsed.data.version, note: parsed.data.note, exclusions: parsed.data.exclusions, rules: Object.fromEntries(rules) };
 	const refuse = (problems: string[]) => fail(400, { problems, posted, heading: t('rules.problems') });
 	const base = await triageRuleVersion(scope, parsed.data.base);

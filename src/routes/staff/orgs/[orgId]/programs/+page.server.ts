@@ -4,10 +4,8 @@ import { z } from 'zod';
 import { ownPrograms, publishProgram } from '$lib/server/directory';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { uuid } from '$lib/server/boundary';
-import { formatOccurrence, formatTime, translatorFor } from '$lib/server/present';
+import { formatOccurrence, translatorFor } from '$lib/server/present';
 import { noticeOf } from '$lib/server/staff/notice';
-
-const DAY_MS = 86_400_000;
 
 export const load: PageServerLoad = async (event) => {
 	const own = await ownPrograms(requireOrganization(event, 'directory.edit'));
@@ -21,8 +19,7 @@ export const load: PageServerLoad = async (event) => {
 			title: p.title,
 			published: p.published,
 			status: p.status as 'active' | 'planned' | 'ended',
-			// A day without opening hours is stored as midnight to midnight.
-			next: p.nextStartsAt ? formatOccurrence(t, p.nextStartsAt, p.nextEndsAt, formatTime(p.nextStartsAt) === '0:00' && p.nextEndsAt?.getTime() === p.nextStartsAt.getTime() + DAY_MS) : null
+			next: p.nextStartsAt ? formatOccurrence(t, p.nextStartsAt, p.nextEndsAt, p.nextAllDay) : null
 		})),
 		done: noticeOf(event.url)
 	};

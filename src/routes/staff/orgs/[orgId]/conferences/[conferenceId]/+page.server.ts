@@ -2,7 +2,6 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
-import { can } from '$lib/server/auth';
 import { fieldErrors, uuid, queryOf, notice, formOf } from '$lib/server/boundary';
 import {
 	actionInput,
@@ -46,7 +45,8 @@ export const load: PageServerLoad = async (event) => {
 	if (!opened.ok) error(404, 'Not Found');
 	const conference = opened.value;
 	const t = translatorFor(event.locals.locale);
-	const managing = conference.owned && can(scope.actor, 'conferences.manage', scope.organizationId);
+	// The owner's managers (owned: the scope's organisation owns it and the person manages its conferences).
+	const managing = conference.owned;
 	const { org } = queryOf(pageQuery, event.url.searchParams);
 	const choices = managing ? await participantChoices(scope, { organizationId: org }) : null;
 	return {
@@ -59,7 +59,7 @@ export const load: PageServerLoad = async (event) => {
 			actions: conference.actions.map((a) => ({ ...a, doneAtText: a.doneAt ? TOKYO_TIME(a.doneAt) : null }))
 		},
 		managing,
-		canWrite: conference.owned || (conference.participating && conference.window === 'open' && conference.record !== null),
+		canWrite: conference.mayWrite,
 		editValues: managing ? formValuesOf(conference) : null,
 		choices,
 		limits: { title: TITLE_MAX, agenda: AGENDA_MAX, record: RECORD_MAX, action: ACTION_MAX },

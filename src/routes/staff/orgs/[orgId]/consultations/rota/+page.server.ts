@@ -3,7 +3,7 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireOrganization } from '$lib/server/auth/guard';
 import { can, roleIn } from '$lib/server/auth';
-import { fieldErrors, queryOf, notice, formOf } from '$lib/server/boundary';
+import { fieldErrors, queryOf, notice, formOf, named } from '$lib/server/boundary';
 import { minutesInput, newLineLinkCode, rotaInput, rotaPage, setEscalationMinutes, setRota, unlinkLine, ESCALATION_MINUTES_MAX, LINE_LINK_MINUTES, type RotaWriteRefusal } from '$lib/server/consultations';
 import type { Result } from '$lib/server/scope';
 
@@ -28,6 +28,9 @@ export const load: PageServerLoad = async (event) => {
 	return { orgId: scope.organizationId, page: page.value, saved: queryOf(pageQuery, event.url.searchParams).saved, limits: { minutes: ESCALATION_MINUTES_MAX, lineMinutes: LINE_LINK_MINUTES } };
 };
 
+/** The rota form: one `position:<user id>` field per member (rotaInput checks the ids and positions). */
+const rotaForm = z.object({ positions: named('position:') });
+
 /** A refused write: 403 when the person may not (the guard let a network permission through), else the form with the message. */
 function refusedWrite(result: Result<void, RotaWriteRefusal>, form: string) {
 	if (result.ok) return null;
@@ -38,8 +41,7 @@ function refusedWrite(result: Result<void, RotaWriteRefusal>, form: string) {
 export const actions: Actions = {
 	rota: async (event) => {
 		const scope = requireOrganization(event, 'consultations.manage');
-		const form = await event.request.formData();
-		const entries = [...form.entries()].filter(([k]) => k.startsWith('position:')).map(([k, v]) => ({ userId: k.slice('position:'.length), position: String(v).trim() }));
+		const entries = formOf(rotaForm, await event.request.formData()).positions.map(([userId, position]) => ({ userId, position: position.trim() }));
 		const parsed = rotaInput.safeParse({ entries });
 		if (!parsed.success) return fail(400, { form: 'rota', values: Object.fromEntries(entries.map((e) => [e.userId, e.position])), errors: { entries: fieldErrors<{ entries?: string }>(parsed.error).entries ?? 'consult.rota.error.position' } });
 		const result = await setRota(scope, parsed.data);
