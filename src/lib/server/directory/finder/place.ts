@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { Pool } from '../../db';
 import { PREFECTURES } from '../areas';
-import { nearestPlace, placesNamed, resolvePlace } from '../places';
+import { nearestPlace, placesCalled, placesNamed, resolvePlace } from '../places';
 
 export interface PlaceCentre {
 	lat: number;
@@ -76,4 +76,16 @@ export function placesForStation(text: string): Array<{ near: string; label: str
 	return placesNamed(stem)
 		.slice(0, 6)
 		.map((p) => ({ near: `${p.prefecture}/${p.fullName}`, label: `${p.prefecture}${p.fullName}` }));
+}
+
+/**
+ * For a name that resolved to no place because several places bear it (「府中市」: 東京都 and 広島県;
+ * 「西区」: a ward of many 政令市): each of them, as a `near` value, as prefecture and city for the
+ * 市区町村 filter, and its label, for the resident to choose from. Empty when the name means one
+ * place or none.
+ */
+export function placesSharingName(text: string): Array<{ near: string; prefecture: string; city: string; label: string }> {
+	const places = placesCalled(text);
+	if (places.length < 2) return [];
+	return places.map((p) => ({ near: `${p.prefecture}/${p.fullName}`, prefecture: p.prefecture, city: p.fullName, label: `${p.prefecture}${p.fullName}` }));
 }
