@@ -1,5 +1,5 @@
-import { error } from '@sveltejs/kit';
-import { parseFinderParams, prefecturesInUse, placesForStation, placesSharingName, placeTextKind, unplacedCity, searchPrograms, suggestAlternatives, widerRange, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
+import { error, redirect } from '@sveltejs/kit';
+import { parseFinderParams, placeInWords, prefecturesInUse, placesForStation, placesSharingName, placeTextKind, unplacedCity, searchPrograms, suggestAlternatives, widerRange, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
@@ -38,6 +38,17 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		error(400, { message: t('search.invalidFields', { fields: fields.join(locals.locale === 'ja' ? '」「' : '”, “') }) });
 	}
 	const query = parsed.query;
+	// A place typed among the words (「こども食堂 荒川区」) is the place: the page is the same search
+	// with it in the place field, so the place note says so and its chip removes it.
+	const typedPlace = !query.near && query.lat === undefined && !query.city && !query.prefecture ? placeInWords(query.q) : null;
+	if (typedPlace) {
+		const params = new URLSearchParams(url.searchParams);
+		if (typedPlace.q) params.set('q', typedPlace.q);
+		else params.delete('q');
+		params.set('near', typedPlace.near);
+		params.delete('page');
+		redirect(303, `/search?${params}`);
+	}
 	const now = new Date();
 	const clock = { now, today: todayInTokyo(now) };
 	const result = await searchPrograms(db(), query, clock);

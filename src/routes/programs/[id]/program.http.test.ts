@@ -266,6 +266,17 @@ describe('a second walk of issue 15 (phone, as a resident)', () => {
 		expect(city).toContain('「西区」という名前の市区町村はいくつかあります。');
 		expect(await textOf(search({ city: 'ニャー市' }))).toContain('「ニャー市」という市区町村はみつかりませんでした');
 	});
+	it('takes a place typed among the words as the place, and says so (「こども食堂 荒川区」 listed 室蘭 under 『荒川区』を含まない結果)', async () => {
+		const typed = await fetch(`${app.baseUrl}${search({ q: 'こども食堂 荒川区' })}`, { headers: { 'accept-language': 'ja' }, redirect: 'manual' });
+		expect(typed.status).toBe(303);
+		expect(typed.headers.get('location')).toBe(search({ q: 'こども食堂', near: '荒川区' }));
+		const text = await textOf(search({ q: 'こども食堂', near: '荒川区' }));
+		expect(text).toContain('東京都荒川区の近くから');
+		expect(text).not.toContain('『荒川区』を含まない結果');
+		// Words that name no single place stay words.
+		expect((await fetch(`${app.baseUrl}${search({ q: '府中 居場所' })}`, { redirect: 'manual' })).status).toBe(200);
+		expect((await fetch(`${app.baseUrl}${search({ q: '不登校 東京', near: '札幌市' })}`, { redirect: 'manual' })).status).toBe(200);
+	});
 	it('answers an unknown /api/v1 path with the API’s JSON error, not an HTML page', async () => {
 		const response = await get('/api/v1/nothing-here');
 		expect(response.status).toBe(404);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { areaCodesOf, checkDigit, geocodeOffline, isValidCode, municipalityOf, onlineGeocoder, placesNamed, postcodeLookup, resolvePlace } from './index';
-import { placesForStation, placesSharingName } from '../finder/place';
+import { placeInWords, placesForStation, placesSharingName } from '../finder/place';
 
 describe('places registry (offline)', () => {
 	it('computes the check digit of 全国地方公共団体コード', () => {
@@ -23,6 +23,15 @@ describe('places registry (offline)', () => {
 		}
 		expect(placesSharingName('世田谷区')).toEqual([]);
 		expect(placesSharingName('ニャー市')).toEqual([]);
+	});
+
+	it('takes a place a resident typed among the words (「こども食堂 荒川区」) as the place, only when it names one place exactly', () => {
+		expect(placeInWords('こども食堂 荒川区')).toEqual({ q: 'こども食堂', near: '荒川区' });
+		expect(placeInWords('不登校　東京')).toEqual({ q: '不登校', near: '東京' });
+		expect(placeInWords('札幌 メンズシェッド')).toEqual({ q: 'メンズシェッド', near: '札幌' });
+		expect(placeInWords('札幌市西区')).toEqual({ q: undefined, near: '札幌市西区' });
+		// Not a place, two places (府中), a one-character word, two place words, a minus word: the words stay words.
+		for (const q of ['こども食堂', 'さみしい', '府中 居場所', '港 居場所', '荒川区 台東区', '不登校 -東京', 'sapporo']) expect(placeInWords(q), q).toBeNull();
 	});
 
 	it('knows which 政令指定都市 a ward belongs to', () => {
