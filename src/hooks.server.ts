@@ -63,7 +63,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 
 /** The 400 (413 for a body over the size limit) for input refused at the boundary: JSON for endpoints, a short page in the visitor's language for pages. */
 function refusalResponse(refusal: InputRefusal, locale: Locale, endpoint: boolean): Response {
-	const key = refusal.code === 'control_character' ? 'error.controlCharacter' : refusal.code === 'too_large' ? 'error.tooLarge' : 'error.unreadableForm';
+	const key = refusal.code === 'control_character' ? 'error.controlCharacter' : refusal.code === 'undecodable' ? 'error.undecodable' : refusal.code === 'too_large' ? 'error.tooLarge' : 'error.unreadableForm';
 	const status = refusal.code === 'too_large' ? 413 : 400;
 	if (endpoint) {
 		// The API speaks English like its other errors; the code and the parameter are what clients read.

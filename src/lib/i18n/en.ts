@@ -258,6 +258,7 @@ export const en: Record<MessageKey, string> = {
 	'error.badRequest': 'Some input was not valid.',
 	'error.server': 'Something went wrong. Please try again later.',
 	'error.back': 'Back to the home page',
+	'error.undecodable': 'Part of the address could not be read as text (the link may use a character encoding other than UTF-8). Please search again from the home page.',
 	'error.controlCharacter': 'The input contained characters that cannot be used (control characters). Please check it and try again.',
 	'error.unreadableForm': 'What was sent could not be read as a form. Please reload the page and send it again.',
 	'error.tooLarge': 'What was sent is too large. Make the file smaller or send it in several parts.',

@@ -277,6 +277,14 @@ describe('a second walk of issue 15 (phone, as a resident)', () => {
 		expect((await fetch(`${app.baseUrl}${search({ q: '府中 居場所' })}`, { redirect: 'manual' })).status).toBe(200);
 		expect((await fetch(`${app.baseUrl}${search({ q: '不登校 東京', near: '札幌市' })}`, { redirect: 'manual' })).status).toBe(200);
 	});
+	it('refuses a link whose words are not UTF-8 (Shift_JIS 「こども」 searched for 「��」 and listed every program)', async () => {
+		const page = await get('/search?q=%82%B1%82%C7%82%E0');
+		expect(page.status).toBe(400);
+		expect(await page.text()).toContain('文字として読み取れませんでした');
+		const api = await get('/api/v1/programs?q=%82%B1%82%C7%82%E0');
+		expect(api.status).toBe(400);
+		expect(await api.json()).toMatchObject({ error: { code: 'undecodable', details: [{ param: 'q' }] } });
+	});
 	it('answers an unknown /api/v1 path with the API’s JSON error, not an HTML page', async () => {
 		const response = await get('/api/v1/nothing-here');
 		expect(response.status).toBe(404);
