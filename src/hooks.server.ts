@@ -63,7 +63,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 
 /** The 400 (413 for a body over the size limit) for input refused at the boundary: JSON for endpoints, a short page in the visitor's language for pages. */
 function refusalResponse(refusal: InputRefusal, locale: Locale, endpoint: boolean): Response {
-	const key = refusal.code === 'control_character' ? 'error.controlCharacter' : refusal.code === 'too_large' ? 'error.tooLarge' : 'error.unreadableForm';
+	const key = refusal.code === 'control_character' ? 'error.controlCharacter' : refusal.code === 'undecodable' ? 'error.undecodable' : refusal.code === 'too_large' ? 'error.tooLarge' : 'error.unreadableForm';
 	const status = refusal.code === 'too_large' ? 413 : 400;
 	if (endpoint) {
 		// The API speaks English like its other errors; the code and the parameter are what clients read.
@@ -161,14 +161,19 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (event.request.method !== 'GET' && event.request.method !== 'HEAD') dropPublicCache('write');
 	// The guard refused a staff API request (auth/guard.ts): the platform's JSON error, not a page.
 	const guarded = event.locals.refusal;
-	const response = guarded ? errorResponse(guarded.status, guarded.code, guarded.message) : resolved;
+	// A path under /api/ that no route serves: the API's JSON error too, not the HTML error page.
+	const noApiRoute = event.route.id === null && event.url.pathname.startsWith('/api/') && resolved.status === 404;
+	const response = guarded ? errorResponse(guarded.status, guarded.code, guarded.message) : noApiRoute ? errorResponse(404, 'not_found', 'No API operation has this path.') : resolved;
 	response.headers.set('x-request-id', event.locals.requestId);
 	// Pages for a signed-in person must not be kept by shared or back-button caches.
 	if (event.locals.actor && !response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
-	// Pages and the API pick their language from Accept-Language (when no cookie chose one): a
-	// cache must not hand one reader's language to another.
-	const vary = response.headers.get('vary');
-	if (!/(^|,)\s*(accept-language|\*)\s*(,|$)/i.test(vary ?? '')) response.headers.set('vary', vary ? `${vary}, Accept-Language` : 'Accept-Language');
+	// Pages and the API pick their language from Accept-Language, or from the `lang` cookie when one
+	// chose it (and pages their text size from `text`): a cache must not hand one reader's language
+	// to another, so both headers are named, always (a cache keys on the stored answer's Vary).
+	for (const header of ['Accept-Language', 'Cookie']) {
+		const vary = response.headers.get('vary');
+		if (!new RegExp(`(^|,)\\s*(${header}|\\*)\\s*(,|$)`, 'i').test(vary ?? '')) response.headers.set('vary', vary ? `${vary}, ${header}` : header);
+	}
 	response.headers.set('x-content-type-options', 'nosniff');
 	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
 	// The camera only on the staff side (check-in scans QR codes; staff pages navigate without a

@@ -248,4 +248,25 @@ describe('large text', () => {
 		// Titles stay larger than the text under them.
 		assert.ok(large.title > large.body, `title ${large.title}px, body ${large.body}px`);
 	});
+	it('keeps every organisation page within a phone’s width (a long web address scrolled 20 of them sideways)', async () => {
+		const ids = new Set<string>();
+		for (const p of [1, 2]) {
+			const body = (await (await page.request.get(`/api/v1/programs?per_page=100&page=${p}&audience=all`)).json()) as { contents: Array<{ organization: { id: string } }> };
+			for (const c of body.contents) ids.add(c.organization.id);
+		}
+		assert.ok(ids.size > 40, `${ids.size} organisations`);
+		await page.goto('/');
+		await page.getByRole('button', { name: '文字を大きく' }).click();
+		const wide: string[] = [];
+		try {
+			for (const id of ids) {
+				await page.goto(`/organizations/${id}`);
+				const width = await page.evaluate(() => document.documentElement.scrollWidth);
+				if (width > 390) wide.push(`${id}: ${width}px`);
+			}
+		} finally {
+			await page.getByRole('button', { name: '文字を標準に' }).click();
+		}
+		assert.deepEqual(wide, []);
+	});
 });

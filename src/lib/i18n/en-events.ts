@@ -49,7 +49,6 @@ export const eventsEn: Record<keyof typeof eventsJa, string> = {
 	'calendar.prev.list': 'Previous 30 days',
 	'calendar.next.list': 'Next 30 days',
 	'calendar.today': 'Today',
-	'calendar.monthHeading': '{month}/{year}',
 	'calendar.weekHeading': '{from} – {to}',
 	'calendar.count': '{count} events',
 	'calendar.none': 'Nothing is planned in this period.',

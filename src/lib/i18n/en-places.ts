@@ -25,5 +25,11 @@ export const placesEn: Record<keyof typeof placesJa, string> = {
 	'search.unknownPostcode': 'We could not find the postcode “{place}”, so the search ignores it.',
 	'search.unknownStation': 'Searching by station name is not available yet, so the search ignores “{place}”. Please enter the city, ward or postcode where it is.',
 	'search.sameNamePlaces': 'You can also search near a city or town of the same name (the station is not always in it).',
+	'search.ambiguousPlace': 'Several cities or wards are called “{place}”, so the search ignores it. Which one do you mean?',
+	'search.ambiguousCity': 'Several cities or wards are called “{place}”. Which one do you mean?',
+	'search.inPlace': 'Search in {place}',
+	'search.unknownCity': 'We could not find a city or ward called “{place}”. Please check its name.',
+	'search.latLng': 'Latitude and longitude',
+	'search.perPage': 'Results per page',
 	'search.sameNamePlace': 'Search near {place}'
 };

@@ -50,6 +50,7 @@ export const staffEn: Record<keyof typeof staffJa, string> = {
 	'staff.profile.publicPage': 'See the public page',
 	'staff.profile.isPublished': 'This organisation is published.',
 	'staff.profile.isUnpublished': 'This organisation is not published; its programs do not appear in the finder either.',
+	'staff.error.prefecture': 'Enter the name of one of the 47 prefectures, as it is written in Japanese.',
 	'staff.place.new': 'Add a place',
 	'staff.place.none': 'No places yet.',
 	'staff.place.name': 'Name of the place',

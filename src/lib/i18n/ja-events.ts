@@ -47,7 +47,6 @@ export const eventsJa = {
 	'calendar.prev.list': '前の30日',
 	'calendar.next.list': '次の30日',
 	'calendar.today': '今日',
-	'calendar.monthHeading': '{year}年{month}月',
 	'calendar.weekHeading': '{from}〜{to}',
 	'calendar.count': '{count}件',
 	'calendar.none': 'この期間の予定はありません。',

@@ -23,5 +23,11 @@ export const placesJa = {
 	'search.unknownPostcode': '郵便番号「{place}」がみつからなかったため、場所を指定せずにさがしました。',
 	'search.unknownStation': '駅名での検索にはまだ対応していないため、場所を指定せずにさがしました。「{place}」のある市区町村名か郵便番号で入力してください。',
 	'search.sameNamePlaces': '同じ名前の市区町村の近くでさがすこともできます(駅がその市区町村にあるとはかぎりません)。',
+	'search.ambiguousPlace': '「{place}」という名前の市区町村はいくつかあるため、場所を指定せずにさがしました。どちらの近くでさがしますか。',
+	'search.ambiguousCity': '「{place}」という名前の市区町村はいくつかあります。どちらでさがしますか。',
+	'search.inPlace': '{place}でさがす',
+	'search.unknownCity': '「{place}」という市区町村はみつかりませんでした。市区町村名(例: 世田谷区、札幌市)を確かめてください。',
+	'search.latLng': '緯度・経度',
+	'search.perPage': '1ページの件数',
 	'search.sameNamePlace': '{place}の近くでさがす'
 };

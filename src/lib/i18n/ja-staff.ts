@@ -48,6 +48,7 @@ export const staffJa = {
 	'staff.profile.publicPage': '公開ページを見る',
 	'staff.profile.isPublished': 'この団体は公開されています。',
 	'staff.profile.isUnpublished': 'この団体は非公開です。取組も「さがす」に表示されません。',
+	'staff.error.prefecture': '都道府県は「東京都」「北海道」のように、47都道府県の名前で入力してください。',
 	'staff.place.new': '場所を追加する',
 	'staff.place.none': 'まだ場所が登録されていません。',
 	'staff.place.name': '場所の名前',

@@ -3,7 +3,7 @@ import { calendarChoices, taxonomy, label, addDays, weekdayIndex } from '$lib/se
 import { calendarEntries, monthAfter, monthBefore, parseCalendarParams, programFilterOf, viewRange, OCCURRENCE_HORIZON_DAYS, PURPOSE_CODES, type CalendarQuery } from '$lib/server/events';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
-import { formatDay, formatTime, weekdayHeadings } from '$lib/server/present';
+import { formatDay, formatTime, formatYearMonth, weekdayHeadings } from '$lib/server/present';
 import { translator } from '$lib/i18n';
 import type { PageServerLoad } from './$types';
 
@@ -59,7 +59,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	return {
 		query,
 		view: query.view,
-		heading: query.view === 'month' ? t('calendar.monthHeading', { year, month }) : t('calendar.weekHeading', { from: formatDay(t, range.from), to: formatDay(t, range.to) }),
+		heading: query.view === 'month' ? formatYearMonth(t, `${year}-${month}`) : t('calendar.weekHeading', { from: formatDay(t, range.from), to: formatDay(t, range.to) }),
 		days,
 		weekdays: weekdayHeadings(t),
 		count: entries.length,

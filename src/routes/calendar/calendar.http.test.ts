@@ -69,6 +69,13 @@ describe('in English, the directory\'s Japanese data is marked lang="ja"', () =>
 		expect(html).toMatch(/<html[^>]* lang="en"/);
 		expect(japaneseIn(textOutsideLang(html, 'ja'))).toEqual([]);
 	});
+	it('names the month (it read 「12/2026」), as the program pages date in English (“Dec 2026”)', async () => {
+		const [year, month] = today.split('-').map(Number);
+		const monthName = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][month - 1];
+		expect(await english(`/calendar?date=${today}`)).toContain(`<h2 id="period">${monthName} ${year}</h2>`);
+		const ja = await fetch(`${app.baseUrl}/calendar?date=${today}`, { headers: { 'accept-language': 'ja' } }).then(textOf);
+		expect(ja).toContain(`<h2 id="period">${year}年${month}月</h2>`);
+	});
 	it('on an event page', async () => {
 		const [first] = await occurrencesOf();
 		const html = await english(`/events/${first.id}`);

@@ -1,5 +1,5 @@
-import { error } from '@sveltejs/kit';
-import { parseFinderParams, prefecturesInUse, placesForStation, placeTextKind, searchPrograms, suggestAlternatives, widerRange, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
+import { error, redirect } from '@sveltejs/kit';
+import { parseFinderParams, placeInWords, prefecturesInUse, placesForStation, placesSharingName, placeTextKind, unplacedCity, searchPrograms, suggestAlternatives, widerRange, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
@@ -27,13 +27,28 @@ const paramLabels: Record<string, MessageKey> = {
 	q: 'search.label'
 };
 
+/** A condition with an error, named as the page names it (never by its parameter, 「(radius)」). */
+const invalidLabels: Record<string, MessageKey> = { ...paramLabels, lat: 'search.latLng', lng: 'search.latLng', radius: 'search.radius', sort: 'search.sort', page: 'search.pagination', per_page: 'search.perPage' };
+
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const t = translator(locals.locale);
 	const parsed = parseFinderParams(url.searchParams);
 	if (!parsed.ok) {
-		error(400, { message: `${t('search.invalid')} (${parsed.errors.map((e) => e.param).join(', ')})` });
+		const fields = [...new Set(parsed.errors.map((e) => (invalidLabels[e.param] ? t(invalidLabels[e.param]) : e.param)))];
+		error(400, { message: t('search.invalidFields', { fields: fields.join(locals.locale === 'ja' ? '」「' : '”, “') }) });
 	}
 	const query = parsed.query;
+	// A place typed among the words (「こども食堂 荒川区」) is the place: the page is the same search
+	// with it in the place field, so the place note says so and its chip removes it.
+	const typedPlace = !query.near && query.lat === undefined && !query.city && !query.prefecture ? placeInWords(query.q) : null;
+	if (typedPlace) {
+		const params = new URLSearchParams(url.searchParams);
+		if (typedPlace.q) params.set('q', typedPlace.q);
+		else params.delete('q');
+		params.set('near', typedPlace.near);
+		params.delete('page');
+		redirect(303, `/search?${params}`);
+	}
 	const now = new Date();
 	const clock = { now, today: todayInTokyo(now) };
 	const result = await searchPrograms(db(), query, clock);
@@ -85,6 +100,13 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		forms: item.forms.map((f) => label('forms', f, loc)),
 		distance: distanceInWords(t, item)
 	});
+	// With a time (今日, 今週末 …) the dated programs come first: when this page holds an undated one,
+	// every dated one is counted by now, and the count says how many are known to meet then.
+	const whenCount = query.when && undatedItems.length && !result.totalIsLowerBound ? { dated: (result.page - 1) * result.perPage + dated.length, undated: result.total - ((result.page - 1) * result.perPage + dated.length) } : null;
+	// A 市区町村 filter the registry cannot place found nothing: say why, and offer the places of that name.
+	const cityUnplaced = result.total === 0 ? unplacedCity(query) : null;
+	// A `near` name several places bear (府中市, 西区): those places to choose from, not 「みつからなかった」.
+	const nearSameName = result.unknownPlace && placeTextKind(result.unknownPlace) === 'name' ? placesSharingName(result.unknownPlace) : [];
 	// The wider range a link may offer: one that finds more and keeps what this one found (the words as searched, a typo corrected).
 	const wider = result.radius ? await widerRange(db(), { ...query, q: result.didYouMean ?? query.q }, clock, result.total) : null;
 
@@ -98,7 +120,15 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		perPage: result.perPage,
 		pages: Math.max(1, Math.ceil(result.total / result.perPage)),
 		origin: result.origin,
-		unknownPlace: result.unknownPlace ? { key: UNKNOWN_PLACE[placeTextKind(result.unknownPlace)], params: { place: result.unknownPlace } } : null,
+		unknownPlace: result.unknownPlace ? { key: nearSameName.length ? ('search.ambiguousPlace' as const) : UNKNOWN_PLACE[placeTextKind(result.unknownPlace)], params: { place: result.unknownPlace } } : null,
+		nearSameName: nearSameName.map((p) => ({ place: p.label, href: linkWith({ near: p.near }) })),
+		whenCount: whenCount ? { ...whenCount, none: t(`search.whenNone.${query.when!}`) } : null,
+		city: cityUnplaced
+			? (() => {
+					const same = placesSharingName(cityUnplaced);
+					return { key: same.length ? ('search.ambiguousCity' as const) : ('search.unknownCity' as const), place: cityUnplaced, choices: same.map((p) => ({ place: p.label, href: linkWith({ prefecture: p.prefecture, city: p.city }) })) };
+				})()
+			: null,
 		// A station's name: the municipalities of the same name to choose from (not where the station is).
 		sameNamePlaces: result.unknownPlace ? placesForStation(result.unknownPlace).map((p) => ({ place: p.label, href: linkWith({ near: p.near }) })) : [],
 		// The approximate-distance sentence goes with the distances on the page (an undated program shows none).

@@ -30,6 +30,14 @@ describe('refusalOf (input refused before any route runs)', () => {
 	const url = (q = '') => new URL(`http://127.0.0.1/x${q}`);
 	const post = (type: string | null, body: BodyInit) => new Request('http://127.0.0.1/x', { method: 'POST', headers: type ? { 'content-type': type } : {}, body });
 
+	it('refuses a query parameter that is not UTF-8 (a Shift_JIS link searched for 「��」 and listed everything)', async () => {
+		// 「こども」 in Shift_JIS, as an old page might link it.
+		expect(await refusalOf(new Request(url('?q=%82%B1%82%C7%82%E0')), url('?q=%82%B1%82%C7%82%E0'), {}, false)).toEqual({ code: 'undecodable', param: 'q' });
+		expect(await refusalOf(new Request(url('?near=%E8%8D%92&q=%FF')), url('?near=%E8%8D%92&q=%FF'), {}, true)).toEqual({ code: 'undecodable', param: 'q' });
+		expect(await refusalOf(new Request(url('?q=%E3%81%93%E3%81%A9%E3%82%82+%25&x')), url('?q=%E3%81%93%E3%81%A9%E3%82%82+%25&x'), {}, false)).toBeNull();
+		expect(await refusalOf(new Request(url('?q=100%')), url('?q=100%'), {}, false)).toBeNull();
+	});
+
 	it('refuses control characters in query parameters and path segments, not tab or newlines', async () => {
 		expect(await refusalOf(new Request(url('?q=%00')), url('?q=%00'), {}, false)).toEqual({ code: 'control_character', param: 'q' });
 		expect(await refusalOf(new Request(url('?a=1&b=%1B')), url('?a=1&b=%1B'), {}, true)).toEqual({ code: 'control_character', param: 'b' });

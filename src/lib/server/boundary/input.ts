@@ -13,7 +13,30 @@ import { isBodyTooLarge } from '../http';
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-export type InputRefusal = { code: 'control_character'; param: string } | { code: 'unreadable_form' | 'too_large'; param?: undefined };
+export type InputRefusal = { code: 'control_character' | 'undecodable'; param: string } | { code: 'unreadable_form' | 'too_large'; param?: undefined };
+
+/**
+ * The first query parameter whose percent-encoding is not UTF-8 (a link from a page in Shift_JIS):
+ * URLSearchParams would read it as U+FFFD and the route would act on 「��」.
+ */
+function firstUndecodable(search: string): string | null {
+	// A % not followed by two hex digits is a plain % (「100%」 typed into the address bar), as URLSearchParams reads it.
+	const decode = (part: string) => decodeURIComponent(part.replace(/\+/g, ' ').replace(/%(?![0-9a-fA-F]{2})/g, '%25'));
+	for (const pair of search.replace(/^\?/, '').split('&')) {
+		const [name, value = ''] = pair.split(/=(.*)/s);
+		try {
+			decode(name);
+			decode(value);
+		} catch {
+			try {
+				return decode(name);
+			} catch {
+				return '?';
+			}
+		}
+	}
+	return null;
+}
 
 export function hasControlCharacter(value: string): boolean {
 	return CONTROL.test(value);
@@ -69,6 +92,8 @@ const FORMS = ['application/x-www-form-urlencoded', 'multipart/form-data'];
  * the route still gets the original.
  */
 export async function refusalOf(request: Request, url: URL, params: Record<string, string>, endpoint: boolean, { signedBody = false }: { signedBody?: boolean } = {}): Promise<InputRefusal | null> {
+	const undecodable = url.search ? firstUndecodable(url.search) : null;
+	if (undecodable !== null) return { code: 'undecodable', param: undecodable };
 	const query = firstBadEntry(url.searchParams) ?? firstBadEntry(Object.entries(params));
 	if (query !== null) return { code: 'control_character', param: query };
 	if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || request.body === null || (endpoint && signedBody)) return null;

@@ -80,6 +80,25 @@ describe('programs', () => {
 		expect((await ownPrograms(scope))?.programs.find((p) => p.id === created.value.programId)?.published).toBe(true);
 	});
 
+	it('saved again as the form sends it, unchanged, record no change and keep their last change (「最終更新」)', async () => {
+		// As a casebook loads them: codes in the source's order, a rule without INTERVAL, no exceptions.
+		const stored = programEdit({ title: '並び順の食堂', forms: ['kodomo_shokudo', 'ibasho'], targets: ['residents', 'economic_hardship'], lifeStages: ['youth', 'elementary'] }, { rrule: 'FREQ=WEEKLY;BYDAY=MO,WE,FR', exdates: undefined as unknown as string[] });
+		const created = await editProgram(scope, { programId: null, edit: stored, locationIds: [], today });
+		if (!created.ok) throw new Error(created.reason);
+		const { programId } = created.value;
+		const stamp = async () => (await asSystem(database.db, (tx) => tx.execute<{ t: number }>(sql`select extract(epoch from updated_at)::float8 as t from programs where id = ${programId}`))).rows[0].t;
+		const before = await stamp();
+		// The staff form sends the codes in the taxonomy's order and the rule as it writes it (INTERVAL=1).
+		const asTheFormSends = programEdit({ title: '並び順の食堂', forms: ['ibasho', 'kodomo_shokudo'], targets: ['economic_hardship', 'residents'], lifeStages: ['elementary', 'youth'] }, { rrule: 'FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,WE,FR', exdates: [] });
+		expect(await editProgram(scope, { programId, edit: asTheFormSends, locationIds: [], today })).toEqual({ ok: true, value: { programId, changed: [] } });
+		expect(await stamp()).toBe(before);
+		expect((await audited(programId)).map((r) => r.action)).toEqual(['program.create']);
+		// A real change still counts, and dates the program.
+		const changed = await editProgram(scope, { programId, edit: { ...asTheFormSends, targets: ['residents'] }, locationIds: [], today });
+		expect(changed).toEqual({ ok: true, value: { programId, changed: ['targets'] } });
+		expect(await stamp()).toBeGreaterThan(before);
+	});
+
 	it('refuse another organisation’s program or place, and record nothing', async () => {
 		expect(await editProgram(scope, { programId: programB, edit: programEdit({ title: '乗っ取り' }), locationIds: [], today })).toEqual({ ok: false, reason: 'not_found' });
 		expect(await editProgram(scope, { programId: null, edit: programEdit({ title: 'よその場所' }), locationIds: [placeB], today })).toEqual({ ok: false, reason: 'foreign_location' });

@@ -9,6 +9,7 @@ import { codes, taxonomy } from './taxonomy';
 import { isBlank, readScheduleFields, scheduleRow, type ScheduleErrors, type ScheduleFields } from './schedule-form';
 import type { ProfileInput, ProgramEdit, LocationFields } from './listings';
 import { PROGRAM_AUDIENCES, type ProgramInput } from './model';
+import { prefectureByName } from './places';
 
 export type FieldErrors = Record<string, string>;
 export type Parsed<T, V> = { ok: true; value: T; values: V } | { ok: false; errors: FieldErrors; values: V };
@@ -69,7 +70,12 @@ const coordinate = (min: number, max: number, key = 'staff.error.coordinate') =>
 const locationSchema = z
 	.object({
 		name: required(120),
-		prefecture: z.string().min(2, 'staff.error.required').max(10, tooLong),
+		// One of the 47 as written in full (「東京」 is 東京都): the place's 市区町村 and its point are found from it.
+		prefecture: z
+			.string()
+			.min(2, 'staff.error.required')
+			.max(10, tooLong)
+			.transform((v, ctx) => prefectureByName(v)?.name ?? (ctx.addIssue({ code: 'custom', message: 'staff.error.prefecture' }), z.NEVER)),
 		city: optional(40),
 		line: optional(200),
 		postalCode: postal,

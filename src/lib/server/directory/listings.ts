@@ -15,6 +15,7 @@ import type { ProgramInput, ScheduleInput } from './model';
 import { programRow, locationRow, scheduleRow, PROGRAM_INDEX_VERSION } from './save';
 import { geocodeAddress } from './places';
 import { refreshDates } from './upcoming';
+import { parseRecurrence } from './schedule';
 
 export async function organizationForStaff(tx: Tx<'organization' | 'secretariat' | 'system'>, organizationId: string) {
 	const [row] = await tx.select().from(organizations).where(eq(organizations.id, organizationId));
@@ -232,6 +233,23 @@ export type ProgramEdit = Pick<ProgramInput, 'title' | 'summary' | 'description'
 
 const EDITABLE: (keyof ProgramEdit)[] = ['title', 'summary', 'description', 'forms', 'targets', 'lifeStages', 'audience', 'cost', 'joinMethod', 'joinNote', 'firstTimeNote', 'languages', 'deliveryMode', 'status', 'contact', 'schedules'];
 
+/** Code lists whose order says nothing (the staff form sends them in the taxonomy's order). */
+const UNORDERED = new Set<keyof ProgramEdit>(['forms', 'targets', 'lifeStages', 'languages']);
+
+/** Whether a field of the form holds what is stored, however it is written. */
+function sameValue<K extends keyof ProgramEdit>(key: K, stored: ProgramEdit[K], sent: ProgramEdit[K]): boolean {
+	if (UNORDERED.has(key)) return JSON.stringify([...(stored as string[])].sort()) === JSON.stringify([...(sent as string[])].sort());
+	if (key === 'schedules') return JSON.stringify((stored as ScheduleInput[]).map(scheduleMeaning)) === JSON.stringify((sent as ScheduleInput[]).map(scheduleMeaning));
+	return JSON.stringify(stored) === JSON.stringify(sent);
+}
+
+/** A schedule as what it means: its rule read (weekdays in order, INTERVAL=1 or not), absent lists and nulls alike. */
+function scheduleMeaning(s: ScheduleInput) {
+	const read = s.rrule ? parseRecurrence(s.rrule) : null;
+	const rule = read?.ok ? { ...read.summary, weekdays: [...read.summary.weekdays].sort((a, b) => `${a.ordinal}${a.day}`.localeCompare(`${b.ordinal}${b.day}`)), monthDays: [...read.summary.monthDays].sort((a, b) => a - b) } : (s.rrule ?? null);
+	return { rule, dtstart: s.dtstart, until: s.until ?? null, count: s.count ?? null, exdates: [...(s.exdates ?? [])].sort(), opensAt: s.opensAt ?? null, closesAt: s.closesAt ?? null, closedOnHolidays: s.closedOnHolidays, note: s.note ?? null };
+}
+
 export type SaveProgramResult = Result<{ programId: string; changed: string[] }, 'not_found' | 'foreign_location'>;
 
 /**
@@ -244,7 +262,11 @@ export async function saveProgram(tx: Tx<'organization' | 'secretariat'>, organi
 	const existing = programId ? await programForStaff(tx, organizationId, programId) : null;
 	if (programId && !existing) return refused('not_found');
 	// An edit that does not say whom the program is for keeps what it was (residents for a new one).
-	const edit: ProgramEdit = { ...given, audience: given.audience ?? existing?.input.audience ?? 'residents' };
+	const said: ProgramEdit = { ...given, audience: given.audience ?? existing?.input.audience ?? 'residents' };
+	// What the form sends unchanged, only written another way (codes in the taxonomy's order, a rule
+	// with INTERVAL=1), keeps the stored value: it is no change, and 「最終更新」 must not move for it.
+	const edit: ProgramEdit = existing ? (Object.fromEntries(EDITABLE.map((k) => [k, sameValue(k, existing.input[k], said[k]) ? existing.input[k] : said[k]])) as ProgramEdit) : said;
+	const changed = existing ? [...EDITABLE.filter((k) => edit[k] !== existing.input[k]), ...(JSON.stringify(existing.locationIds) !== JSON.stringify(locationIds) ? ['locations'] : [])] : [...EDITABLE, 'locations'];
 	const places = locationIds.length
 		? await tx
 				.select()
@@ -273,7 +295,7 @@ export async function saveProgram(tx: Tx<'organization' | 'secretariat'>, organi
 	if (existing) {
 		await tx
 			.update(programs)
-			.set({ ...values, updatedAt: new Date() })
+			.set(changed.length ? { ...values, updatedAt: new Date() } : values)
 			.where(and(eq(programs.id, existing.id), eq(programs.organizationId, organizationId)));
 		id = existing.id;
 	} else {
@@ -291,7 +313,6 @@ export async function saveProgram(tx: Tx<'organization' | 'secretariat'>, organi
 		input.schedules.map((s, position) => scheduleRow(id, ordered[0]?.id ?? null, s, position))
 	);
 	await refreshDates(tx, today, [id]);
-	const changed = existing ? [...EDITABLE.filter((k) => JSON.stringify(existing.input[k]) !== JSON.stringify(edit[k])), ...(JSON.stringify(existing.locationIds) !== JSON.stringify(locationIds) ? ['locations'] : [])] : [...EDITABLE, 'locations'];
 	return ok({ programId: id, changed });
 }
 

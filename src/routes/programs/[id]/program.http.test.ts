@@ -225,3 +225,78 @@ describe('a station’s name as the place', () => {
 		expect(html).not.toContain('の近くでさがす');
 	});
 });
+
+describe('a second walk of issue 15 (phone, as a resident)', () => {
+	it('names a wrong search condition in words a resident knows, not by its parameter (「(radius)」)', async () => {
+		const cases: Array<[string, string]> = [
+			[search({ near: '荒川区', radius: '7' }), 'さがす範囲'],
+			[search({ lat: '35' }), '緯度・経度'],
+			[search({ q: 'あ'.repeat(201) }), 'さがしたいこと'],
+			[search({ page: '99999' }), 'ページ']
+		];
+		for (const [path, words] of cases) {
+			const response = await get(path);
+			expect(response.status, path).toBe(400);
+			const text = (await response.text()).replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
+			expect(text, path).toContain(`「${words}`);
+			expect(text, path).not.toMatch(/\((radius|lat|lng|q|page)\)/);
+		}
+		const english = (await (await get(search({ near: '荒川区', radius: '7' }), 'en')).text()).replace(/<[^>]+>/g, '');
+		expect(english).toContain('“Search within”');
+	});
+	it('says at the top when nothing is known to be open then, instead of 「N件みつかりました」 over programs whose dates are not known', async () => {
+		// The men's shed says its dates only in words: nothing is known to meet today.
+		const text = await textOf(search({ q: 'メンズシェッド', when: 'today' }));
+		const top = text.indexOf('今日ひらいていると日程から分かる取組はみつかりませんでした');
+		expect(top).toBeGreaterThan(-1);
+		expect(top).toBeLessThan(text.indexOf('メンズシェッドのグループ活動'));
+		expect(text).not.toMatch(/\d+件みつかりました/);
+		expect(text).toMatch(/日程が文章でしか分からない取組が\d+件あります/);
+		expect(await textOf(search({ q: 'メンズシェッド', when: 'today' }), 'en')).toContain('Nothing is known from its dates to be on today.');
+	});
+	it('offers the places a ward’s name may mean (「西区」), instead of saying there is no such place', async () => {
+		const html = await (await get(search({ near: '西区' }))).text();
+		const text = html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
+		expect(text).not.toContain('「西区」という場所がみつからなかった');
+		expect(text).toContain('「西区」という名前の市区町村はいくつかあるため、場所を指定せずにさがしました。');
+		expect(html).toContain(`href="/search?near=${encodeURIComponent('北海道/札幌市西区')}"`);
+		expect(html).toContain(`href="/search?near=${encodeURIComponent('神奈川県/横浜市西区')}"`);
+		// The same for the 市区町村 filter, which found nothing and said nothing.
+		const city = await textOf(search({ city: '西区' }));
+		expect(city).toContain('「西区」という名前の市区町村はいくつかあります。');
+		expect(await textOf(search({ city: 'ニャー市' }))).toContain('「ニャー市」という市区町村はみつかりませんでした');
+	});
+	it('takes a place typed among the words as the place, and says so (「こども食堂 荒川区」 listed 室蘭 under 『荒川区』を含まない結果)', async () => {
+		const typed = await fetch(`${app.baseUrl}${search({ q: 'こども食堂 荒川区' })}`, { headers: { 'accept-language': 'ja' }, redirect: 'manual' });
+		expect(typed.status).toBe(303);
+		expect(typed.headers.get('location')).toBe(search({ q: 'こども食堂', near: '荒川区' }));
+		const text = await textOf(search({ q: 'こども食堂', near: '荒川区' }));
+		expect(text).toContain('東京都荒川区の近くから');
+		expect(text).not.toContain('『荒川区』を含まない結果');
+		// Words that name no single place stay words.
+		expect((await fetch(`${app.baseUrl}${search({ q: '府中 居場所' })}`, { redirect: 'manual' })).status).toBe(200);
+		expect((await fetch(`${app.baseUrl}${search({ q: '不登校 東京', near: '札幌市' })}`, { redirect: 'manual' })).status).toBe(200);
+	});
+	it('refuses a link whose words are not UTF-8 (Shift_JIS 「こども」 searched for 「��」 and listed every program)', async () => {
+		const page = await get('/search?q=%82%B1%82%C7%82%E0');
+		expect(page.status).toBe(400);
+		expect(await page.text()).toContain('文字として読み取れませんでした');
+		const api = await get('/api/v1/programs?q=%82%B1%82%C7%82%E0');
+		expect(api.status).toBe(400);
+		expect(await api.json()).toMatchObject({ error: { code: 'undecodable', details: [{ param: 'q' }] } });
+	});
+	it('answers an unknown /api/v1 path with the API’s JSON error, not an HTML page', async () => {
+		const response = await get('/api/v1/nothing-here');
+		expect(response.status).toBe(404);
+		expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+		expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
+	});
+	it('says Vary: Cookie too, since the language cookie changes the API’s answer and the pages', async () => {
+		const cookie = await fetch(`${app.baseUrl}/api/v1/programs?per_page=1`, { headers: { 'accept-language': 'ja', cookie: 'lang=en' } });
+		const plain = await fetch(`${app.baseUrl}/api/v1/programs?per_page=1`, { headers: { 'accept-language': 'ja' } });
+		expect(await cookie.text()).not.toBe(await plain.text());
+		for (const path of ['/api/v1/programs?per_page=1', '/search', '/']) {
+			expect((await get(path)).headers.get('vary') ?? '', path).toMatch(/(^|,)\s*cookie\s*(,|$)/i);
+		}
+	});
+});

@@ -106,6 +106,12 @@ export function areaCondition(query: Pick<FinderQuery, 'prefecture' | 'city'>): 
 	return conditions.length ? sql.join(conditions, sql` and `) : null;
 }
 
+/** The `city` filter's name when the registry cannot place it (unknown, or several places bear it): the filter then only matches stored names. */
+export function unplacedCity(query: Pick<FinderQuery, 'prefecture' | 'city'>): string | null {
+	if (!query.city) return null;
+	return municipalityOf(query.prefecture ?? null, query.city) || cityByPrefix(query.prefecture ?? null, query.city) ? null : query.city;
+}
+
 /** "札幌" for 札幌市, when only one municipality's name starts so. */
 function cityByPrefix(prefecture: string | null, city: string) {
 	const hit = resolvePlace(prefecture ? `${prefecture}/${city}` : city);

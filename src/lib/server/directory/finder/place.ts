@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { Pool } from '../../db';
 import { PREFECTURES } from '../areas';
-import { nearestPlace, placesNamed, resolvePlace } from '../places';
+import { municipalityOf, nearestPlace, placesCalled, placesNamed, prefectureByName, resolvePlace } from '../places';
 
 export interface PlaceCentre {
 	lat: number;
@@ -76,4 +76,37 @@ export function placesForStation(text: string): Array<{ near: string; label: str
 	return placesNamed(stem)
 		.slice(0, 6)
 		.map((p) => ({ near: `${p.prefecture}/${p.fullName}`, label: `${p.prefecture}${p.fullName}` }));
+}
+
+/**
+ * For a name that resolved to no place because several places bear it (「府中市」: 東京都 and 広島県;
+ * 「西区」: a ward of many 政令市): each of them, as a `near` value, as prefecture and city for the
+ * 市区町村 filter, and its label, for the resident to choose from. Empty when the name means one
+ * place or none.
+ */
+export function placesSharingName(text: string): Array<{ near: string; prefecture: string; city: string; label: string }> {
+	const places = placesCalled(text);
+	if (places.length < 2) return [];
+	return places.map((p) => ({ near: `${p.prefecture}/${p.fullName}`, prefecture: p.prefecture, city: p.fullName, label: `${p.prefecture}${p.fullName}` }));
+}
+
+/** Whether a word names exactly one prefecture, 市区町村 or 区 (「東京」「荒川区」「札幌」 for 札幌市), and nothing else. */
+function namesOnePlace(word: string): boolean {
+	if (prefectureByName(word) || municipalityOf(null, word)) return true;
+	// A bare name of two or more kanji ("札幌", "横浜") when exactly one 市・区・町・村 bears it ("府中", "中野" are two or more).
+	if (!/^[\u3400-\u9fff々]{2,}$/.test(word)) return false;
+	return ['市', '区', '町', '村'].flatMap((suffix) => placesCalled(word + suffix)).length === 1;
+}
+
+/**
+ * A place a resident typed among the words (「こども食堂 荒川区」「不登校 東京」): that word as the
+ * place and the other words as the words, when exactly one word names exactly one place. Null
+ * otherwise: no place, an ambiguous one (府中), two places, or only a minus word (-東京).
+ */
+export function placeInWords(q: string | undefined): { q: string | undefined; near: string } | null {
+	const words = (q ?? '').split(/[\s\u3000]+/).filter(Boolean);
+	const places = words.filter((w) => !w.startsWith('-') && namesOnePlace(w));
+	if (places.length !== 1) return null;
+	const rest = words.filter((w) => w !== places[0]).join(' ');
+	return { q: rest || undefined, near: places[0] };
 }

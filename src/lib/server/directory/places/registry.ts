@@ -307,6 +307,17 @@ export function placesNamed(stem: string): Place[] {
 	return registry().all.filter((p) => p.kind !== 'prefecture' && p.lat !== null && p.name.length === name.length + 1 && p.name.startsWith(name) && /[市区町村]$/.test(p.name));
 }
 
+/**
+ * Every municipality and ward called exactly `name` ("府中市": 東京都 and 広島県; "西区": the wards of
+ * several 政令市): what a name that resolvePlace leaves unresolved because it is ambiguous may mean.
+ */
+export function placesCalled(name: string): Place[] {
+	const n = withoutCounty(name.replace(/[\s\u3000]/g, ''));
+	if (!n) return [];
+	const found = [...(registry().byFullName.get(n) ?? []), ...(registry().wardsByName.get(n) ?? [])];
+	return [...new Set(found)].filter((p) => p.lat !== null);
+}
+
 const EARTH_KM = 6371;
 
 export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { areaCodesOf, checkDigit, geocodeOffline, isValidCode, municipalityOf, onlineGeocoder, placesNamed, postcodeLookup, resolvePlace } from './index';
-import { placesForStation } from '../finder/place';
+import { placeInWords, placesForStation, placesSharingName } from '../finder/place';
 
 describe('places registry (offline)', () => {
 	it('computes the check digit of 全国地方公共団体コード', () => {
@@ -9,6 +9,29 @@ describe('places registry (offline)', () => {
 		expect(checkDigit('14150')).toBe('0'); // 相模原市 141500
 		expect(isValidCode('141097')).toBe(true); // 横浜市港北区
 		expect(isValidCode('141098')).toBe(false);
+	});
+
+	it('lists the places an ambiguous name may mean (府中市, 西区), and none for a name that means one place or none', () => {
+		expect(resolvePlace('府中市')).toBeNull();
+		expect(placesSharingName('府中市').map((p) => p.label)).toEqual(['東京都府中市', '広島県府中市']);
+		const nishi = placesSharingName('西区');
+		expect(nishi.map((p) => p.near)).toEqual(expect.arrayContaining(['北海道/札幌市西区', '神奈川県/横浜市西区', '愛知県/名古屋市西区']));
+		// Each choice resolves, as a place and as the 市区町村 filter.
+		for (const p of nishi) {
+			expect(resolvePlace(p.near)?.label).toBe(p.label);
+			expect(municipalityOf(p.prefecture, p.city)).not.toBeNull();
+		}
+		expect(placesSharingName('世田谷区')).toEqual([]);
+		expect(placesSharingName('ニャー市')).toEqual([]);
+	});
+
+	it('takes a place a resident typed among the words (「こども食堂 荒川区」) as the place, only when it names one place exactly', () => {
+		expect(placeInWords('こども食堂 荒川区')).toEqual({ q: 'こども食堂', near: '荒川区' });
+		expect(placeInWords('不登校　東京')).toEqual({ q: '不登校', near: '東京' });
+		expect(placeInWords('札幌 メンズシェッド')).toEqual({ q: 'メンズシェッド', near: '札幌' });
+		expect(placeInWords('札幌市西区')).toEqual({ q: undefined, near: '札幌市西区' });
+		// Not a place, two places (府中), a one-character word, two place words, a minus word: the words stay words.
+		for (const q of ['こども食堂', 'さみしい', '府中 居場所', '港 居場所', '荒川区 台東区', '不登校 -東京', 'sapporo']) expect(placeInWords(q), q).toBeNull();
 	});
 
 	it('knows which 政令指定都市 a ward belongs to', () => {
