@@ -6,7 +6,8 @@
  *
  * Target: DATABASE_URL (an external server, e.g. …/tsunagu_bench), else the embedded server in
  * DATA_DIR (default data/scale, database tsunagu_scale). The region must be there (npm run gen:scale).
- * With --explain, each statement of each search's last run is replayed under
+ * `--now <ISO instant>` fixes the clock (the next dates, hence the order, move with it), so that
+ * two builds' pages can be compared. With --explain, each statement of each search's last run is replayed under
  * EXPLAIN (ANALYZE, BUFFERS) into bench/out/finder-explain.md (not committed).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 process.chdir(root);
 
 const { values: args } = parseArgs({
-	options: { runs: { type: 'string', default: '7' }, explain: { type: 'boolean', default: false }, only: { type: 'string' } }
+	options: { runs: { type: 'string', default: '7' }, explain: { type: 'boolean', default: false }, only: { type: 'string' }, now: { type: 'string' } }
 });
 const runs = Number(args.runs);
 
@@ -78,7 +79,8 @@ try {
 		.map((l) => l.toFixed(2))
 		.join(', ');
 	lines.push(`${new Date().toISOString()} — ${version.split(',')[0]}, ${count} programs, load average ${load}, ${runs} runs each (min / median ms)`);
-	const now = new Date();
+	// A fixed --now (an ISO instant) makes runs of two builds comparable page for page.
+	const now = args.now ? new Date(args.now) : new Date();
 	const clock = { now, today: localDay(now, 'Asia/Tokyo') };
 	// Baseline: a round trip, and one program by primary key.
 	const base: Record<string, number[]> = { 'select 1': [], 'one program by id': [] };
