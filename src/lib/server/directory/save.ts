@@ -150,8 +150,9 @@ export function organizationRow(input: OrganizationInput) {
  * The build of a program row's derived fields (search document, readings, area codes, point).
  * Raise it whenever programRow or buildSearchDocument changes what they derive: rows of an older
  * build are rebuilt at start-up (reindexStalePrograms), so searches never mix old and new.
+ * 2: the grams as integers (search_gram_ids, migration 0023), which the finder matches.
  */
-export const PROGRAM_INDEX_VERSION = 1;
+export const PROGRAM_INDEX_VERSION = 2;
 
 export function programRow(organizationId: string, org: { name: string; nameKana: string | null }, input: ProgramInput) {
 	const doc = buildSearchDocument({

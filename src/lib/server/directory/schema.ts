@@ -166,6 +166,13 @@ export const programs = pgTable(
 			.array()
 			.notNull()
 			.default(sql`'{}'`),
+		// The same grams as integers (search/normalize.ts gramId), which the finder matches with
+		// intarray's `@@` (finder/text.ts; migration 0023): a binary search per gram, on an array a
+		// third of the size. search_grams above is still written (and indexed) but no longer read.
+		searchGramIds: integer('search_gram_ids')
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
 		// Which build of the derived fields above this row holds (PROGRAM_INDEX_VERSION in save.ts);
 		// rows written by an older build are rebuilt at start-up.
 		indexVersion: integer('index_version').notNull().default(0),
@@ -175,6 +182,7 @@ export const programs = pgTable(
 		uniqueIndex('programs_slug_key').on(t.slug),
 		index('programs_organization_idx').on(t.organizationId),
 		index('programs_search_grams_idx').using('gin', t.searchGrams),
+		index('programs_search_gram_ids_idx').using('gin', t.searchGramIds.op('gin__int_ops')),
 		index('programs_areas_idx').using('gin', t.areas),
 		index('programs_area_codes_idx').using('gin', t.areaCodes),
 		index('programs_life_stages_idx').using('gin', t.lifeStages),

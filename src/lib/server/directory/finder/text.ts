@@ -3,13 +3,12 @@
  * title and tags. The language layer (search/) decides what a word's spellings are.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { wordGrams } from '../search/normalize';
+import { gramId, hasSharedGramIds, wordGrams } from '../search/normalize';
 import { analyseQuery } from '../search/query';
 import { dictionaryWords } from '../search/synonyms';
 import { Vocabulary } from '../search/vocabulary';
 import { taxonomy } from '../taxonomy';
 import type { Pool } from '../../db';
-import { textArray } from './sql';
 
 /** Weights are our own constants, written into the SQL as numeric literals. */
 function weight(n: number): SQL {
@@ -29,9 +28,16 @@ export interface TextMatch {
 /**
  * Every query word must match (AND); a word matches through any of its spellings (OR).
  *
- * The index condition is only gram containment (`@>`), so PostgreSQL answers it from the GIN
- * index and never re-reads the gram arrays, which live out of line (TOAST) and cost far more to
- * read than the row. A word of one or two characters is its own gram, so containment is exact.
+ * The index condition is only gram containment: for each spelling, intarray's `@@ 'a&b&…'` over
+ * the grams as integers (`search_gram_ids`, search/normalize.ts gramId), so PostgreSQL answers it
+ * from the GIN index, and where it is checked row by row (reading soonest first, sort=next) it is
+ * a binary search per gram in an array a third of the size instead of `@>` over ~310 text grams
+ * (相談 and its 12 synonyms: 3× faster at 100,000 programs, bench/RESULTS.md 2026-12-03). One `@@`
+ * per spelling rather than one `(a&b)|(c)|…` for the word: GIN then scans each spelling's grams as
+ * all required, as it did for `@>`; the single query made it walk the union of every gram's
+ * postings (twice as slow from the index, no faster row by row).
+ * A word of one or two characters is its own gram, so containment is exact — but for characters
+ * beyond the BMP, which share ids: a word holding one is confirmed as a longer one is.
  * When the word as typed is longer, a second condition confirms that one of its spellings occurs
  * as a substring (`strpos` on the in-line title, tags and body), so gram collisions drop out. The
  * longer synonyms of a short word are matched by their bigrams alone: confirming them would cost
@@ -54,11 +60,15 @@ export function textMatch(q: string | undefined): TextMatch | null {
 		const synonyms = spellings.filter((s) => s !== typed);
 		conditions.push(
 			sql`(${sql.join(
-				spellings.map((s) => sql`p.search_grams @> ${textArray(wordGrams(s))}`),
+				spellings.map((s) => {
+					const ids = [...new Set(wordGrams(s).map(gramId))];
+					// A spelling with no grams at all is contained in every text.
+					return ids.length ? sql`p.search_gram_ids @@ ${ids.join('&')}::query_int` : sql`true`;
+				}),
 				sql` or `
 			)})`
 		);
-		if ([...typed].length > 2) {
+		if ([...typed].length > 2 || spellings.some(hasSharedGramIds)) {
 			conditions.push(
 				sql`(${sql.join(
 					spellings.map((s) => sql`strpos(p.search_title, ${s}) > 0 or strpos(p.search_tags, ${s}) > 0 or strpos(p.search_body, ${s}) > 0`),

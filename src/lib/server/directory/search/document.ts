@@ -2,7 +2,7 @@
  * The search document of a program: what the finder matches against, split by weight.
  * Title beats tags (forms, targets, life stages, place, organisation) beats body text.
  */
-import { normalizeText, textGrams } from './normalize';
+import { gramIds, normalizeText, textGrams } from './normalize';
 import { readingOf } from './analyser';
 import { label } from '../taxonomy';
 
@@ -25,6 +25,8 @@ export interface SearchDocument {
 	searchTags: string;
 	searchBody: string;
 	searchGrams: string[];
+	/** The same grams as integers (gramIds), which the finder matches against (migration 0023). */
+	searchGramIds: number[];
 }
 
 export function buildSearchDocument(p: SearchSource): SearchDocument {
@@ -41,7 +43,8 @@ export function buildSearchDocument(p: SearchSource): SearchDocument {
 	// (typed as romaji) sapporo find 不登校, こども食堂 and 札幌.
 	const searchTags = normalizeText([...tags.filter(Boolean), ...readings([p.title, ...tags])].join(' '));
 	const searchBody = normalizeText([p.summary, p.description, p.outcomes ?? '', ...(p.partners ?? [])].join(' '));
-	return { searchTitle, searchTags, searchBody, searchGrams: textGrams(`${searchTitle} ${searchTags} ${searchBody}`) };
+	const searchGrams = textGrams(`${searchTitle} ${searchTags} ${searchBody}`);
+	return { searchTitle, searchTags, searchBody, searchGrams, searchGramIds: gramIds(searchGrams) };
 }
 
 /** "札幌市中央区" is also found as "札幌", "船橋市" as "船橋". */

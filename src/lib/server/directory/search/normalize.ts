@@ -70,3 +70,35 @@ export function wordGrams(word: string): string[] {
 	for (let i = 0; i + 1 < chars.length; i++) grams.add(chars[i] + chars[i + 1]);
 	return [...grams];
 }
+
+/**
+ * A gram as a 32-bit integer, for the integer index of programs' grams (`search_gram_ids`,
+ * migration 0023, intarray). Changing it changes every stored id: raise PROGRAM_INDEX_VERSION
+ * (directory/save.ts) with it.
+ *
+ * A gram is one or two code points. A code point of the BMP stands for itself; one beyond it
+ * (rare kanji such as 𠮷, emoji) is folded into the surrogate range, which no text holds
+ * (0xD800 + its low 11 bits), so two such characters may share an id — a query word holding one is
+ * then confirmed on the text (finder/text.ts). A pair (a, b) is (a − 32768) · 65536 + b; a single
+ * character c is the pair (0, c), and no text holds code point 0: every gram of the BMP has an
+ * id of its own, and every id fits a signed 32-bit integer.
+ */
+export function gramId(gram: string): number {
+	const points = [...gram].map((c) => foldPoint(c.codePointAt(0)!));
+	const [hi, lo] = points.length === 1 ? [0, points[0]] : points;
+	return (hi - 32768) * 65536 + lo;
+}
+
+/** The ids of `grams`, sorted and without repeats (as intarray keeps them). */
+export function gramIds(grams: string[]): number[] {
+	return [...new Set(grams.map(gramId))].sort((a, b) => a - b);
+}
+
+/** Whether `text` holds a character beyond the BMP, whose gram ids are shared (see gramId). */
+export function hasSharedGramIds(text: string): boolean {
+	return [...text].some((c) => c.codePointAt(0)! > 0xffff);
+}
+
+function foldPoint(point: number): number {
+	return point > 0xffff ? 0xd800 + (point & 0x7ff) : point;
+}

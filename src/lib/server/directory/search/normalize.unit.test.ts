@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeText, queryWords, textGrams, wordGrams } from './normalize';
+import { gramId, gramIds, normalizeText, queryWords, textGrams, wordGrams } from './normalize';
 import { expandWord } from './synonyms';
 
 describe('normalizeText', () => {
@@ -59,5 +59,30 @@ describe('queryWords and synonyms', () => {
 	});
 	it('does not expand words that belong to no group', () => {
 		expect(expandWord('吃音')).toEqual(['吃音']);
+	});
+});
+
+describe('gramId', () => {
+	it('gives every gram of the BMP an id of its own, within a signed 32-bit integer', () => {
+		const seen = new Map<number, string>();
+		const chars = ['a', 'z', '0', 'あ', 'ん', 'ー', '相', '談', '老', '\u8000', '\uffff', '\u0001', '食', '堂'];
+		const grams = [...chars, ...chars.flatMap((a) => chars.map((b) => a + b))];
+		for (const g of grams) {
+			const id = gramId(g);
+			expect(Number.isInteger(id) && id >= -(2 ** 31) && id < 2 ** 31).toBe(true);
+			expect(seen.get(id) ?? g).toBe(g);
+			seen.set(id, g);
+		}
+		// The extremes of the two kinds never meet.
+		expect(gramId('\uffff')).toBeLessThan(gramId('\u0001\u0001'));
+		expect(gramId('\uffff\uffff')).toBe(2 ** 31 - 1);
+	});
+	it('folds characters beyond the BMP into shared ids, never into those of the BMP', () => {
+		expect(gramId('𠮷')).toBe(gramId('\u{203B7}'));
+		expect(gramId('𠮷')).not.toBe(gramId('吉'));
+		expect(gramId('𠮷野')).toBe(gramId('\u{203B7}野'));
+	});
+	it('lists ids sorted, without repeats', () => {
+		expect(gramIds(['食堂', 'こど', '食堂', 'あ'])).toEqual([gramId('あ'), gramId('こど'), gramId('食堂')].sort((a, b) => a - b));
 	});
 });

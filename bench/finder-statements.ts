@@ -1,0 +1,150 @@
+/**
+ * `npx tsx bench/finder-statements.ts [-- --runs 7 --explain]`: the five national-scale searches
+ * of bench/run.ts, each run `--runs` times through `searchPrograms` (what the pages and the API
+ * call), no HTTP: the time of the whole call and of each SQL statement it sends, min / median.
+ * Beside them, as a same-run baseline, `select 1` and a primary-key read of one program.
+ *
+ * Target: DATABASE_URL (an external server, e.g. …/tsunagu_bench), else the embedded server in
+ * DATA_DIR (default data/scale, database tsunagu_scale). The region must be there (npm run gen:scale).
+ * `--now <ISO instant>` fixes the clock (the next dates, hence the order, move with it), so that
+ * two builds' pages can be compared. With --explain, each statement of each search's last run is replayed under
+ * EXPLAIN (ANALYZE, BUFFERS) into bench/out/finder-explain.md (not committed).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { openDatabase } from '../src/lib/server/db';
+import { parseFinderParams } from '../src/lib/server/directory/finder-query';
+import { searchPrograms } from '../src/lib/server/directory/finder/index';
+import { localDay } from '../src/lib/server/directory/schedule';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+process.chdir(root);
+
+const { values: args } = parseArgs({
+	options: { runs: { type: 'string', default: '7' }, explain: { type: 'boolean', default: false }, only: { type: 'string' }, now: { type: 'string' } }
+});
+const runs = Number(args.runs);
+
+const QUERIES = ['q=こども食堂', 'q=不登校&prefecture=東京都', 'life_stage=senior&when=next7', 'q=相談&sort=next', 'near=札幌市&sort=distance&free=1'].filter((q) => !args.only || q.includes(args.only));
+
+// Every statement's time, as the client sees it (pg's Client.query, which drizzle calls).
+interface Timed {
+	text: string;
+	values: unknown[];
+	ms: number;
+}
+const timed: Timed[] = [];
+const originalQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
+	const config = a[0] as string | { text: string; values?: unknown[] };
+	const text = typeof config === 'string' ? config : config.text;
+	const values = ((typeof config === 'string' ? undefined : config.values) ?? (typeof a[1] === 'function' ? undefined : a[1])) as unknown[] | undefined;
+	const start = performance.now();
+	const last = a.length - 1;
+	if (typeof a[last] === 'function') {
+		// pg.Pool.query passes a callback.
+		const callback = a[last] as (err: unknown, r: unknown) => void;
+		a[last] = (err: unknown, r: unknown) => {
+			timed.push({ text, values: values ?? [], ms: performance.now() - start });
+			callback(err, r);
+		};
+	}
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	const result = (originalQuery as any).apply(this, a);
+	if (result && typeof result.then === 'function') {
+		return result.then((r: unknown) => {
+			timed.push({ text, values: values ?? [], ms: performance.now() - start });
+			return r;
+		});
+	}
+	return result;
+} as typeof pg.Client.prototype.query;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const min = (xs: number[]) => Math.min(...xs);
+const f = (n: number) => n.toFixed(1);
+
+const database = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: path.resolve(process.env.DATA_DIR ?? 'data/scale'), databaseName: 'tsunagu_scale' });
+const adminPool = new pg.Pool({ connectionString: database.adminUrl, max: 2 });
+const lines: string[] = [];
+const explain: string[] = [];
+try {
+	const version = (await database.pool.query<{ v: string }>('select version() as v')).rows[0].v;
+	const count = (await database.pool.query<{ n: number }>('select count(*)::int as n from programs')).rows[0].n;
+	const load = os
+		.loadavg()
+		.map((l) => l.toFixed(2))
+		.join(', ');
+	lines.push(`${new Date().toISOString()} — ${version.split(',')[0]}, ${count} programs, load average ${load}, ${runs} runs each (min / median ms)`);
+	// A fixed --now (an ISO instant) makes runs of two builds comparable page for page.
+	const now = args.now ? new Date(args.now) : new Date();
+	const clock = { now, today: localDay(now, 'Asia/Tokyo') };
+	// Baseline: a round trip, and one program by primary key.
+	const base: Record<string, number[]> = { 'select 1': [], 'one program by id': [] };
+	const anyId = (await database.pool.query<{ id: string }>('select id from programs limit 1')).rows[0].id;
+	for (let i = 0; i < runs; i++) {
+		let t = performance.now();
+		await database.pool.query('select 1');
+		base['select 1'].push(performance.now() - t);
+		t = performance.now();
+		await database.pool.query('select * from programs where id = $1', [anyId]);
+		base['one program by id'].push(performance.now() - t);
+	}
+	for (const [name, xs] of Object.entries(base)) lines.push(`baseline ${name}: ${f(min(xs))} / ${f(median(xs))}`);
+
+	for (const q of QUERIES) {
+		const parsed = parseFinderParams(new URLSearchParams(q));
+		if (!parsed.ok) throw new Error(`bad query ${q}`);
+		const whole: number[] = [];
+		const perStatement: number[][] = [];
+		let names: string[] = [];
+		let last: Timed[] = [];
+		let total = 0;
+		let firstIds = '';
+		for (let i = 0; i < runs; i++) {
+			timed.length = 0;
+			const t = performance.now();
+			const result = await searchPrograms(database.db, parsed.query, clock);
+			whole.push(performance.now() - t);
+			total = result.total;
+			const ids = result.items.map((x) => x.id.slice(0, 8)).join(' ');
+			if (i === 0) firstIds = ids;
+			else if (ids !== firstIds) throw new Error(`${q}: the page changed between runs`);
+			const statements = timed.filter((s) => !/^\s*(begin|commit|rollback|set\b)/i.test(s.text));
+			names = statements.map((s) => s.text.trim().slice(0, 30).replace(/\s+/g, ' '));
+			statements.forEach((s, j) => (perStatement[j] ??= []).push(s.ms));
+			last = [...timed];
+		}
+		lines.push(`${q}: total ${total}, whole ${f(min(whole))} / ${f(median(whole))}; statements ${perStatement.map((xs, j) => `[${names[j]}…] ${f(min(xs))} / ${f(median(xs))}`).join('; ')}`);
+		lines.push(`  first page: ${firstIds}`);
+		if (args.explain) {
+			const client = await adminPool.connect();
+			try {
+				await client.query('begin');
+				let i = 0;
+				for (const s of last) {
+					if (/^\s*(begin|commit|rollback)\b/i.test(s.text)) continue;
+					if (/^\s*set\b/i.test(s.text)) {
+						await client.query(s.text, s.values);
+						continue;
+					}
+					const plan = await client.query(`explain (analyze, buffers) ${s.text}`, s.values);
+					explain.push(`#### ${q} — statement ${++i}\n\n\`\`\`\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`);
+				}
+			} finally {
+				await client.query('rollback');
+				client.release();
+			}
+		}
+	}
+} finally {
+	await adminPool.end();
+	await database.close();
+}
+console.log(lines.join('\n'));
+mkdirSync('bench/out', { recursive: true });
+writeFileSync('bench/out/finder-statements.txt', lines.join('\n') + '\n', { flag: 'a' });
+if (args.explain) writeFileSync('bench/out/finder-explain.md', explain.join('\n'));
