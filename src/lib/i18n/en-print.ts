@@ -11,6 +11,6 @@ export const printEn: Record<keyof typeof printJa, string> = {
 	'print.contact': 'Contact',
 	'print.forWhom': 'For whom',
 	'print.scan': 'Scan with a phone for details and the latest dates',
-	'print.monthTitle': 'Events in {month}/{year}',
+	'print.monthTitle': 'Events in {month}',
 	'print.footer': 'Tsunagu community calendar {url} (latest information)'
 };

@@ -9,6 +9,6 @@ export const printJa = {
 	'print.contact': '問い合わせ',
 	'print.forWhom': 'だれのため',
 	'print.scan': 'スマートフォンで読み取ると、くわしい情報と最新の日程が見られます',
-	'print.monthTitle': '{year}年{month}月の予定',
+	'print.monthTitle': '{month}の予定',
 	'print.footer': 'つなぐ 地域のカレンダー {url}(最新の情報はこちら)'
 } as const;

@@ -290,6 +290,25 @@ describe('paper', () => {
 		expect((await fetch(`${app.baseUrl}/programs/${draftProgram}/flyer.pdf`)).status).toBe(404);
 		expect((await fetch(`${app.baseUrl}/calendar/print.pdf?date=2027-02-30`)).status).toBe(400);
 	});
+
+	it('titles the month in the reader\'s words: "Dec 2026" in English, not 12/2026', async () => {
+		const titleOf = async (lang: string) => {
+			const bytes = Buffer.from(await (await fetch(`${app.baseUrl}/calendar/print.pdf?date=2026-12-01`, { headers: { 'accept-language': lang } })).arrayBuffer());
+			// pdfkit writes the document's Title as an object of its own holding a literal string, UTF-16BE
+			// with a byte-order mark when not ASCII.
+			const pdf = bytes.toString('latin1');
+			const object = /\/Title (\d+) 0 R/.exec(pdf)?.[1];
+			const literal = new RegExp(`\\n${object} 0 obj\\n\\(((?:\\\\[^]|[^\\\\)])*)\\)`).exec(pdf)?.[1] ?? '';
+			const escapes: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+			const raw = Buffer.from(
+				literal.replace(/\\([^])/g, (_, c: string) => escapes[c] ?? c),
+				'latin1'
+			);
+			return raw[0] === 0xfe && raw[1] === 0xff ? Buffer.from(raw.subarray(2)).swap16().toString('utf16le') : raw.toString('latin1');
+		};
+		expect(await titleOf('en')).toBe('Events in Dec 2026');
+		expect(await titleOf('ja')).toBe('2026年12月の予定');
+	});
 });
 
 describe('the door over HTTP', () => {

@@ -5,7 +5,7 @@ import { apiError } from '$lib/server/api/respond';
 import { monthPdf } from '$lib/server/events/print';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
-import { formatDay, formatTime, translatorFor, weekdayHeadings } from '$lib/server/present';
+import { formatDay, formatTime, formatYearMonth, translatorFor, weekdayHeadings } from '$lib/server/present';
 
 /** One month of the calendar (same filters as the page) on an A4 landscape page. */
 export const GET: RequestHandler = async ({ url, locals }) => {
@@ -20,9 +20,8 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 	for (let d = range.from; d <= range.to; d = addDays(d, 1)) {
 		days.push({ day: d, inMonth: d >= range.first && d <= range.last, entries: entries.filter((e) => e.day === d).map((e) => ({ time: e.allDay ? '' : formatTime(e.startsAt), title: e.title, cancelled: e.status === 'cancelled' })) });
 	}
-	const [year, month] = range.first.split('-').map(Number);
 	const pdf = await monthPdf({
-		title: t('print.monthTitle', { year, month }),
+		title: t('print.monthTitle', { month: formatYearMonth(t, range.first.slice(0, 7)) }),
 		weeks: Array.from({ length: days.length / 7 }, (_, i) => days.slice(i * 7, i * 7 + 7)),
 		weekdays: weekdayHeadings(t).map((w) => w.short),
 		cancelled: t('print.cancelled'),
