@@ -36,7 +36,9 @@ export async function startUp(database: Database, env: NodeJS.ProcessEnv, starte
 			}).catch((e: Error) => log.error('occurrences_sync_failed', { message: e.message }));
 	}
 	// Rows derived by an older build (search readings, area codes) are rebuilt in the background,
-	// one process at a time; until then they are still found as before.
+	// one process at a time. Until its row is rebuilt, a program is found by its filters and places
+	// but not by its words (since 0023 words match search_gram_ids, which older rows lack): a few
+	// seconds for a region's hundreds of programs, about 14 minutes at 100,000 (bench/RESULTS.md).
 	if (!loadedDemo)
 		datesJob(database, () => reindexStalePrograms(systemScope(database.db, JOBS.dates), today))
 			.then((n) => n && log.info('programs_reindexed', { programs: n }))
