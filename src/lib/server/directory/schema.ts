@@ -162,13 +162,9 @@ export const programs = pgTable(
 		searchTitle: text('search_title').notNull().default(''),
 		searchTags: text('search_tags').notNull().default(''),
 		searchBody: text('search_body').notNull().default(''),
-		searchGrams: text('search_grams')
-			.array()
-			.notNull()
-			.default(sql`'{}'`),
-		// The same grams as integers (search/normalize.ts gramId), which the finder matches with
-		// intarray's `@@` (finder/text.ts; migration 0023): a binary search per gram, on an array a
-		// third of the size. search_grams above is still written (and indexed) but no longer read.
+		// The grams of title, tags and body as integers (search/normalize.ts gramId), which the finder
+		// matches with intarray's `@@` (finder/text.ts; migration 0023): a binary search per gram.
+		// (They replaced search_grams, the same grams as text, dropped with its index in 0024.)
 		searchGramIds: integer('search_gram_ids')
 			.array()
 			.notNull()
@@ -181,7 +177,6 @@ export const programs = pgTable(
 	(t) => [
 		uniqueIndex('programs_slug_key').on(t.slug),
 		index('programs_organization_idx').on(t.organizationId),
-		index('programs_search_grams_idx').using('gin', t.searchGrams),
 		index('programs_search_gram_ids_idx').using('gin', t.searchGramIds.op('gin__int_ops')),
 		index('programs_areas_idx').using('gin', t.areas),
 		index('programs_area_codes_idx').using('gin', t.areaCodes),

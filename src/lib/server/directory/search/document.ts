@@ -24,8 +24,7 @@ export interface SearchDocument {
 	searchTitle: string;
 	searchTags: string;
 	searchBody: string;
-	searchGrams: string[];
-	/** The same grams as integers (gramIds), which the finder matches against (migration 0023). */
+	/** The grams of title, tags and body as integers (gramIds), which the finder matches against (migration 0023). */
 	searchGramIds: number[];
 }
 
@@ -43,8 +42,8 @@ export function buildSearchDocument(p: SearchSource): SearchDocument {
 	// (typed as romaji) sapporo find 不登校, こども食堂 and 札幌.
 	const searchTags = normalizeText([...tags.filter(Boolean), ...readings([p.title, ...tags])].join(' '));
 	const searchBody = normalizeText([p.summary, p.description, p.outcomes ?? '', ...(p.partners ?? [])].join(' '));
-	const searchGrams = textGrams(`${searchTitle} ${searchTags} ${searchBody}`);
-	return { searchTitle, searchTags, searchBody, searchGrams, searchGramIds: gramIds(searchGrams) };
+	const searchGramIds = gramIds(textGrams(`${searchTitle} ${searchTags} ${searchBody}`));
+	return { searchTitle, searchTags, searchBody, searchGramIds };
 }
 
 /** "札幌市中央区" is also found as "札幌", "船橋市" as "船橋". */
