@@ -11,7 +11,7 @@ export const placesEn: Record<keyof typeof placesJa, string> = {
 	'search.radius.30': '30 km',
 	'search.radius.pref': 'the same prefecture',
 	'search.here': 'where you are',
-	'search.placeOrder.banded': 'Nearest to {place} first, in steps of 2, 5, 10 and 30 km; within each step, best match first.',
+	'search.placeOrder.banded': 'Near {place}: best matches first, then by distance in steps of 2, 5, 10 and 30 km.',
 	'search.placeOrder.distance': 'Nearest to {place} first.',
 	'search.placeOrder.next': 'Near {place}, soonest first.',
 	'search.placeScope.km': 'Showing: {place} itself and up to {km} km from it.',

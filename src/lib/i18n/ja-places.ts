@@ -9,7 +9,7 @@ export const placesJa = {
 	'search.radius.30': '30km以内',
 	'search.radius.pref': '同じ都道府県',
 	'search.here': 'いまいる場所',
-	'search.placeOrder.banded': '{place}の近くから、近さ(2・5・10・30kmまで)ごとに関連が高い順に並べています。',
+	'search.placeOrder.banded': '{place}の近くで、関連の高いものを先に、近さ(2・5・10・30kmまで)ごとに並べています。',
 	'search.placeOrder.distance': '{place}から近い順に並べています。',
 	'search.placeOrder.next': '{place}の近くを、開催日が近い順に並べています。',
 	'search.placeScope.km': '範囲: {place}のなかと、そこから{km}km以内。',
