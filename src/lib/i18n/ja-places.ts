@@ -1,5 +1,6 @@
 /** Japanese UI text: places in the finder — the search range, how results near a place are ordered, approximate distances (merged into ./ja.ts). */
 export const placesJa = {
+	'staff.done.unplaced': '保存しました。ただし、この場所は地図上の位置がわからないため、「場所からさがす」(近くの検索)では見つかりません。市区町村名が正しいかを確かめるか、緯度・経度を入力してください。',
 	'staff.place.coordinatesApproximate': 'いまの緯度・経度は市区町村からのおおよその位置です。正確な位置がわかれば書きかえてください。',
 	'search.place': '場所(市区町村・郵便番号)',
 	'search.placeHint': '例: 世田谷区、札幌市、〒160-0023',
