@@ -2,6 +2,7 @@
 import type { placesJa } from './ja-places';
 
 export const placesEn: Record<keyof typeof placesJa, string> = {
+	'staff.done.unplaced': 'Saved, but this place could not be put on the map, so it will not be found in a search near a place. Check the city or ward name, or enter the latitude and longitude.',
 	'staff.place.coordinatesApproximate': 'The latitude and longitude now are a rough position from the city or ward. Replace them with the exact position if you know it.',
 	'search.place': 'Place (city, ward or postcode)',
 	'search.placeHint': 'e.g. Setagaya-ku, Sapporo-shi, 160-0023',
@@ -11,7 +12,7 @@ export const placesEn: Record<keyof typeof placesJa, string> = {
 	'search.radius.30': '30 km',
 	'search.radius.pref': 'the same prefecture',
 	'search.here': 'where you are',
-	'search.placeOrder.banded': 'Nearest to {place} first, in steps of 2, 5, 10 and 30 km; within each step, best match first.',
+	'search.placeOrder.banded': 'Near {place}: best matches first, then by distance in steps of 2, 5, 10 and 30 km.',
 	'search.placeOrder.distance': 'Nearest to {place} first.',
 	'search.placeOrder.next': 'Near {place}, soonest first.',
 	'search.placeScope.km': 'Showing: {place} itself and up to {km} km from it.',

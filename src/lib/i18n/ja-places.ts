@@ -1,5 +1,6 @@
 /** Japanese UI text: places in the finder — the search range, how results near a place are ordered, approximate distances (merged into ./ja.ts). */
 export const placesJa = {
+	'staff.done.unplaced': '保存しました。ただし、この場所は地図上の位置がわからないため、「場所からさがす」(近くの検索)では見つかりません。市区町村名が正しいかを確かめるか、緯度・経度を入力してください。',
 	'staff.place.coordinatesApproximate': 'いまの緯度・経度は市区町村からのおおよその位置です。正確な位置がわかれば書きかえてください。',
 	'search.place': '場所(市区町村・郵便番号)',
 	'search.placeHint': '例: 世田谷区、札幌市、〒160-0023',
@@ -9,7 +10,7 @@ export const placesJa = {
 	'search.radius.30': '30km以内',
 	'search.radius.pref': '同じ都道府県',
 	'search.here': 'いまいる場所',
-	'search.placeOrder.banded': '{place}の近くから、近さ(2・5・10・30kmまで)ごとに関連が高い順に並べています。',
+	'search.placeOrder.banded': '{place}の近くで、関連の高いものを先に、近さ(2・5・10・30kmまで)ごとに並べています。',
 	'search.placeOrder.distance': '{place}から近い順に並べています。',
 	'search.placeOrder.next': '{place}の近くを、開催日が近い順に並べています。',
 	'search.placeScope.km': '範囲: {place}のなかと、そこから{km}km以内。',

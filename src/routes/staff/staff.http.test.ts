@@ -113,3 +113,19 @@ describe('the program editor without JavaScript', () => {
 		expect(html).not.toMatch(/at .*\.js:\d+/); // never a stack trace
 	});
 });
+
+describe('a place saved without a point', () => {
+	it('is saved, and the places list says it will not be found by distance and how to fix it', async () => {
+		const response = await post(`/staff/orgs/${app.cast.orgA}/locations/new?/save`, [
+			['name', `地図にない集会所${uniqueTag()}`],
+			['prefecture', '東京都'],
+			['city', 'ほげほげ町']
+		]);
+		expect(response.status).toBe(303);
+		const listed = response.headers.get('location')!;
+		expect(listed).toBe(`/staff/orgs/${app.cast.orgA}/locations?done=unplaced`);
+		const html = await textOf(await app.get(listed, app.cast.people.staff.token));
+		expect(html).toMatch(/<p class="notice" role="status">保存しました。ただし、この場所は地図上の位置がわからないため、[^<]*市区町村名が正しいかを確かめるか、緯度・経度を入力してください。<\/p>/);
+		expect(await textOf(await app.get(`/staff/orgs/${app.cast.orgA}/locations?done=saved`, app.cast.people.staff.token))).toContain('<p class="success" role="status">保存しました。</p>');
+	});
+});

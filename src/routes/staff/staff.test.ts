@@ -14,6 +14,7 @@ import { auditEventsOf } from '../../../tests/helpers/rows';
 import type { Database } from '$lib/server/db';
 import { useDatabase } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
+import { translate } from '$lib/i18n';
 import { finderQuery, searchPrograms } from '$lib/server/directory';
 import type { Actor } from '$lib/server/auth/actor';
 import type { Role } from '$lib/server/network';
@@ -23,6 +24,7 @@ import { load as listLoad, actions as listActions } from './orgs/[orgId]/program
 import { load as newLoad, actions as newActions } from './orgs/[orgId]/programs/new/+page.server';
 import { load as programLoad, actions as programActions } from './orgs/[orgId]/programs/[programId]/+page.server';
 import { actions as newPlaceActions } from './orgs/[orgId]/locations/new/+page.server';
+import { load as placesLoad } from './orgs/[orgId]/locations/+page.server';
 import { load as placeLoad, actions as placeActions } from './orgs/[orgId]/locations/[locationId]/+page.server';
 import { load as networkLoad, actions as networkActions } from './network/organizations/+page.server';
 
@@ -369,6 +371,30 @@ describe('places and the profile', () => {
 		expect((await row()).coordinates_approximate).toBe(true);
 		await run(placeActions.save, staffA, `/staff/orgs/${cast.orgA}/locations/${id}?/save`, { orgId: cast.orgA, locationId: id }, fields('43.0801', '141.3102'));
 		expect((await row()).coordinates_approximate).toBe(false);
+	});
+
+	it('a place that gets no point (an unknown 市区町村, no coordinates) is saved, and staff are told it will not be found by distance and how to fix it', async () => {
+		const fields = (city: string, lat = '', lng = ''): [string, string][] => [
+			['name', 'どこかの集会所'],
+			['prefecture', '東京都'],
+			['city', city],
+			['lat', lat],
+			['lng', lng]
+		];
+		const created = await run(newPlaceActions.save, staffA, `/staff/orgs/${cast.orgA}/locations/new?/save`, { orgId: cast.orgA }, fields('ほげほげ町'));
+		expect(created).toEqual({ status: 303, location: `/staff/orgs/${cast.orgA}/locations?done=unplaced` });
+		const id = (await database.db.execute<{ id: string }>(sql`select id from locations where name = 'どこかの集会所'`)).rows[0].id;
+		expect((await database.db.execute(sql`select lat, lng from locations where id = ${id}`)).rows[0]).toEqual({ lat: null, lng: null });
+		const listed = await run(placesLoad, staffA, `/staff/orgs/${cast.orgA}/locations?done=unplaced`, { orgId: cast.orgA });
+		expect(listed.data.done).toBe('unplaced');
+		// What the page then says (Japanese by default): why, and how to fix it.
+		expect(translate('ja', 'staff.done.unplaced')).toMatch(/見つかりません.*市区町村.*緯度・経度/);
+		// Edited and still without a point: told again. Given coordinates: saved as usual.
+		const edit = (body: [string, string][]) => run(placeActions.save, staffA, `/staff/orgs/${cast.orgA}/locations/${id}?/save`, { orgId: cast.orgA, locationId: id }, body);
+		expect((await edit([...fields('ほげほげ町'), ['transport', '駅から徒歩5分']])).location).toBe(`/staff/orgs/${cast.orgA}/locations?done=unplaced`);
+		expect((await edit(fields('ほげほげ町', '35.7361', '139.7831'))).location).toBe(`/staff/orgs/${cast.orgA}/locations?done=saved`);
+		// A known 市区町村 gets its point: saved as usual.
+		expect((await edit(fields('荒川区'))).location).toBe(`/staff/orgs/${cast.orgA}/locations?done=saved`);
 	});
 
 	it('the profile: a changed name is audited by field name, and the organisation can be unpublished and published', async () => {

@@ -183,7 +183,7 @@ export const ProgramPage = component(
 			)
 			.describe('When every query word together matched fewer than 3 programs (first page only): the best matches with a word left out (or, failing that, with one word alone), the largest group first. Empty otherwise.'),
 		radius: z.enum(['5', '10', '30', 'pref']).nullable().describe('With a place: how far the search looked (km from it, the named 市区町村 included; or its prefecture). Null without a place.'),
-		order: z.enum(['banded', 'distance', 'relevance', 'next']).describe('banded: by relevance within distance bands of 2, 5, 10 and 30 km; distance: nearest first; relevance; next: soonest first.'),
+		order: z.enum(['banded', 'distance', 'relevance', 'next']).describe('banded: strong matches (at least half the best score) first, then the rest, each by distance bands of 2, 5, 10 and 30 km and by relevance within a band; distance: nearest first; relevance; next: soonest first.'),
 		contents: z.array(ProgramSummary),
 		license: License
 	}),

@@ -44,7 +44,7 @@ describe('places', () => {
 		if (!added.ok) throw new Error(added.reason);
 		const changed = await editLocation(scope, { locationId: added.value.id, location: { ...place, city: '足立区' }, today });
 		// A place saved without coordinates gets its 市区町村's point, so moving it moves them too.
-		expect(changed).toEqual({ ok: true, value: { id: added.value.id, changed: ['city', 'lat', 'lng'] } });
+		expect(changed).toEqual({ ok: true, value: { id: added.value.id, changed: ['city', 'lat', 'lng'], placed: true } });
 		// Nothing changed: nothing recorded.
 		expect((await editLocation(scope, { locationId: added.value.id, location: { ...place, city: '足立区' }, today })).ok).toBe(true);
 		const rows = await audited(added.value.id);

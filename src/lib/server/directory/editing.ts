@@ -110,34 +110,37 @@ export async function showAttendanceOnPrograms(scope: OrganizationScope, input: 
 
 // ── places ─────────────────────────────────────────────────────────────────────────────────────
 
-/** A new place of the organisation (audit `location.create` with the fields filled in). */
-export async function addLocation(scope: OrganizationScope, input: { location: LocationFields; today: string }): Promise<Result<{ id: string }, NotFound>> {
+/**
+ * A new place of the organisation (audit `location.create` with the fields filled in); `placed`
+ * says whether it got a point (see SaveLocationResult), so staff can be told when it did not.
+ */
+export async function addLocation(scope: OrganizationScope, input: { location: LocationFields; today: string }): Promise<Result<{ id: string; placed: boolean }, NotFound>> {
 	return runIn(scope, (tx) => addLocationIn(tx, scope.origin, scope.organizationId, input));
 }
 
 /** `addLocation` inside the caller's transaction (its audit record included). */
-export async function addLocationIn(tx: DirectoryTx, origin: AuditOrigin, organizationId: string, input: { location: LocationFields; today: string }): Promise<Result<{ id: string }, NotFound>> {
+export async function addLocationIn(tx: DirectoryTx, origin: AuditOrigin, organizationId: string, input: { location: LocationFields; today: string }): Promise<Result<{ id: string; placed: boolean }, NotFound>> {
 	if (!(await organizationForStaff(tx, organizationId))) return refused('not_found');
 	const created = await saveLocation(tx, organizationId, null, input.location, input.today);
 	if (!created) return refused('not_found');
 	await recordAudit(tx, origin, { action: 'location.create', organizationId, entityType: 'location', entityId: created.id, changedFields: created.changed });
-	return ok({ id: created.id });
+	return ok({ id: created.id, placed: created.placed });
 }
 
 /**
  * Change one of the organisation's places; programs held there are re-indexed (audit
- * `location.update` with the changed fields, when any changed).
+ * `location.update` with the changed fields, when any changed); `placed` as for addLocation.
  */
-export async function editLocation(scope: OrganizationScope, input: { locationId: string; location: LocationFields; today: string }): Promise<Result<{ id: string; changed: string[] }, NotFound>> {
+export async function editLocation(scope: OrganizationScope, input: { locationId: string; location: LocationFields; today: string }): Promise<Result<{ id: string; changed: string[]; placed: boolean }, NotFound>> {
 	return runIn(scope, (tx) => editLocationIn(tx, scope.origin, scope.organizationId, input));
 }
 
 /** `editLocation` inside the caller's transaction (its audit record included). */
-export async function editLocationIn(tx: DirectoryTx, origin: AuditOrigin, organizationId: string, input: { locationId: string; location: LocationFields; today: string }): Promise<Result<{ id: string; changed: string[] }, NotFound>> {
+export async function editLocationIn(tx: DirectoryTx, origin: AuditOrigin, organizationId: string, input: { locationId: string; location: LocationFields; today: string }): Promise<Result<{ id: string; changed: string[]; placed: boolean }, NotFound>> {
 	const saved = await saveLocation(tx, organizationId, input.locationId, input.location, input.today);
 	if (!saved) return refused('not_found');
 	if (saved.changed.length) await recordAudit(tx, origin, { action: 'location.update', organizationId, entityType: 'location', entityId: saved.id, changedFields: saved.changed });
-	return ok({ id: saved.id, changed: saved.changed });
+	return ok({ id: saved.id, changed: saved.changed, placed: saved.placed });
 }
 
 // ── programs ───────────────────────────────────────────────────────────────────────────────────

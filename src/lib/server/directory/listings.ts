@@ -103,7 +103,8 @@ async function withCoordinates(input: LocationFields, before: typeof locations.$
 	return found ? { ...input, lat: found.lat, lng: found.lng, approximate: found.approximate } : { ...input, approximate: false };
 }
 
-export type SaveLocationResult = { id: string; changed: Exclude<keyof LocationFields, 'approximate'>[] };
+/** `placed`: the place has a point (typed, or its 市区町村's); without one it is never found by distance. */
+export type SaveLocationResult = { id: string; changed: Exclude<keyof LocationFields, 'approximate'>[]; placed: boolean };
 
 /**
  * Create (no id) or update a place, with the names of the fields that changed (for the audit
@@ -114,13 +115,14 @@ export async function saveLocation(tx: Tx<'organization' | 'secretariat'>, organ
 	const before = locationId ? await locationForStaff(tx, organizationId, locationId) : null;
 	if (locationId && !before) return null;
 	const input = await withCoordinates(given, before);
+	const placed = input.lat !== null && input.lng !== null;
 	if (!locationId) {
 		const [row] = await tx.insert(locations).values(locationRow(organizationId, input)).returning({ id: locations.id });
-		return { id: row.id, changed: fields.filter((f) => input[f] !== null) };
+		return { id: row.id, changed: fields.filter((f) => input[f] !== null), placed };
 	}
 	if (!before) return null;
 	const changed = fields.filter((f) => (before[LOCATION_COLUMNS[f]] ?? null) !== (input[f] ?? null));
-	if (changed.length === 0) return { id: locationId, changed };
+	if (changed.length === 0) return { id: locationId, changed, placed };
 	const updated = await tx
 		.update(locations)
 		.set({ ...locationRow(organizationId, input), updatedAt: new Date() })
@@ -136,7 +138,7 @@ export async function saveLocation(tx: Tx<'organization' | 'secretariat'>, organ
 			linked.map((l) => l.id),
 			today
 		);
-	return { id: locationId, changed };
+	return { id: locationId, changed, placed };
 }
 
 // ── programs ───────────────────────────────────────────────────────────────────────────────────

@@ -85,12 +85,15 @@ describe('a search with a place', () => {
 		expect(found.indexOf('s001-tanotsuku-weekday-morning')).toBeGreaterThan(found.indexOf('s001-clack-techrie-saginomiya'));
 		expect(result.items.every((i) => i.place?.prefecture === '東京都')).toBe(true);
 	});
-	it('within a band results go by relevance; across bands the nearer band comes first', async () => {
+	it('strong matches (at least half the best score) first, then the rest; in each, the nearer band first and by relevance within a band', async () => {
 		const result = await search({ q: '居場所', near: '札幌市' });
-		const km = result.items.map((i) => i.distanceKm!);
+		const best = Math.max(...result.items.map((i) => i.score));
 		const band = (d: number) => [2, 5, 10, 30].findIndex((b) => d <= b + 0.05);
-		const bands = km.map((d) => (band(d) === -1 ? 4 : band(d)));
-		expect([...bands].sort((a, b) => a - b)).toEqual(bands);
+		// Sort keys as the order states them: tier, band, score (higher first).
+		const keys = result.items.map((i) => [i.score >= best / 2 ? 0 : 1, band(i.distanceKm!) === -1 ? 4 : band(i.distanceKm!), -i.score]);
+		const sorted = [...keys].sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+		expect(keys).toEqual(sorted);
+		expect(new Set(keys.map((k) => k[0])).size).toBe(2); // both tiers are there: the case is not empty
 	});
 	it('a place search keeps to its radius (default 10 km, plus the named 市区町村) and the resident can widen it', async () => {
 		const near = await search({ q: '男の居場所', near: '札幌市' });
@@ -129,6 +132,40 @@ describe('a search with a place', () => {
 		// with its own coordinates is measured exactly (see 'near its first place' below).
 		const shed = result.items.find((i) => slugById.get(i.id) === 's002-mens-shed')!;
 		expect(shed.distanceApproximate).toBe(true);
+	});
+});
+
+describe('near a place, a strong match comes before a weak one a little farther (issue 15 walk: こども食堂 near 荒川区)', () => {
+	// Made-up programs around 荒川区 for a made-up word: ひだまり灯台 in the title scores 10, in the
+	// description only 2. The walk saw ボランティア説明会 (2, 0 km) before 防災子ども食堂 (10, 2.6 km).
+	const ids = new Map<string, string>();
+	const arakawa = municipalityOf('東京都', '荒川区')!;
+	// Degrees of latitude north of the ward's point for a distance in km.
+	const north = (km: number) => ({ lat: arakawa.lat! + km / 111.2, lng: arakawa.lng! });
+	beforeAll(async () => {
+		const organizationId = await makeOrganization(database.db, { name: 'あかり通りの会（試験）' });
+		const made: Array<[string, string, string, number]> = [
+			['weak-here', 'ボランティア説明会（試験）', 'ひだまり灯台の活動を手伝う方への説明会です。', 0],
+			['weak-7km', '餅つき大会（試験）', 'ひだまり灯台のみなさんと餅をつきます。', 7],
+			['strong-2.6km', 'ひだまり灯台 防災こども食堂（試験）', '防災を学びながら食べる会です。', 2.6],
+			['strong-here', 'ひだまり灯台 こども食堂（試験）', '毎月のこども食堂です。', 0.3]
+		];
+		for (const [key, title, description, km] of made) {
+			const placeId = await makePlace(database.db, organizationId, { name: `${key}の会場（試験）`, prefecture: '東京都', city: '荒川区', ...north(km) }, friday.today);
+			ids.set(await makeProgram(database.db, organizationId, { edit: { title, summary: title, description }, placeIds: [placeId], schedule: null, today: friday.today }), key);
+		}
+	});
+	const order = (r: Awaited<ReturnType<typeof search>>) => r.items.map((i) => ids.get(i.id)).filter((k) => k !== undefined);
+
+	it('orders the strong matches first, each part by distance band, then relevance', async () => {
+		const result = await search({ q: 'ひだまり灯台', near: '荒川区' });
+		expect(result.order).toBe('banded');
+		expect(order(result)).toEqual(['strong-here', 'strong-2.6km', 'weak-here', 'weak-7km']);
+		expect(result.items.map((i) => i.score)).toEqual([10, 10, 2, 2]);
+	});
+	it('sort=distance and sort=next keep their own order', async () => {
+		expect(order(await search({ q: 'ひだまり灯台', near: '荒川区', sort: 'distance' }))).toEqual(['weak-here', 'strong-here', 'strong-2.6km', 'weak-7km']);
+		expect((await search({ q: 'ひだまり灯台', near: '荒川区', sort: 'next' })).order).toBe('next');
 	});
 });
 

@@ -271,7 +271,11 @@ describe('a second walk of issue 15 (phone, as a resident)', () => {
 		expect(typed.status).toBe(303);
 		expect(typed.headers.get('location')).toBe(search({ q: 'こども食堂', near: '荒川区' }));
 		const text = await textOf(search({ q: 'こども食堂', near: '荒川区' }));
-		expect(text).toContain('東京都荒川区の近くから');
+		// The order as the page states it (strong matches first, then by distance band).
+		expect(text).toContain('東京都荒川区の近くで、関連の高いものを先に、近さ(2・5・10・30kmまで)ごとに並べています。');
+		// The walk's case: 防災子ども食堂 (the words in its title, about 3 km) before ボランティア説明会 (only in its text, under 1 km).
+		expect(text.indexOf('防災子ども食堂')).toBeGreaterThan(0);
+		expect(text.indexOf('防災子ども食堂')).toBeLessThan(text.indexOf('ボランティア説明会'));
 		expect(text).not.toContain('『荒川区』を含まない結果');
 		// Words that name no single place stay words.
 		expect((await fetch(`${app.baseUrl}${search({ q: '府中 居場所' })}`, { redirect: 'manual' })).status).toBe(200);

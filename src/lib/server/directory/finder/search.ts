@@ -139,7 +139,7 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 			: orderName === 'next'
 				? sql`${first}next_starts_at asc nulls last, score desc, title`
 				: orderName === 'banded'
-					? sql`${first}band asc, score desc, distance_key asc nulls last, next_starts_at asc nulls last, title`
+					? sql`${first}tier asc, band asc, score desc, distance_key asc nulls last, next_starts_at asc nulls last, title`
 					: sql`${first}score desc, next_starts_at asc nulls last, title`;
 	const offset = (query.page - 1) * query.per_page;
 
@@ -156,10 +156,17 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 		: sort === 'next' || !text
 			? nextOrderedMatches(columns, where, clock.now, candidateLimit)
 			: sql`select ${columns} from programs p where ${sql.join(where, sql` and `)} limit ${candidateLimit}`;
+	// Near a place (banded), the strong matches come first: a score of at least half the best among
+	// the matches (of the same audience, which has its own heading with audience=all), then the rest,
+	// each by distance band (issue 15 walk: こども食堂 near 荒川区 listed ボランティア説明会, the word
+	// only in its text, 0 km, before 防災子ども食堂, the word in its title, 2.6 km). Every match within
+	// the radius is scored there (the candidates are never bounded with an origin), so the best is
+	// the best of all of them, and the same on every page. No words: every score is 0, one tier.
+	const ranked = orderName === 'banded' ? sql`select *, (score < ${STRONG_SHARE} * max(score) over (partition by for_residents))::int as tier from matched` : sql`select * from matched`;
 	const statement = sql`
 		with matched as materialized (${matches}
 		), page as (
-			select * from matched order by ${order} limit ${query.per_page} offset ${offset}
+			select * from (${ranked}) m order by ${order} limit ${query.per_page} offset ${offset}
 		)
 		select (select count(*) from matched) as total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (6371 * 2 * asin(sqrt(page.distance_key)))::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
 			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages, p.audience, p.location_approximate,
@@ -302,7 +309,9 @@ export async function widerRange(db: Pool, query: FinderQuery, clock: FinderCloc
 
 const EARTH_KM = 6371;
 const DEFAULT_RADIUS = '10';
-/** Distance bands (km): within a band results go by relevance, so a near fit beats a far perfect one. */
+/** Near a place, a match is strong when it scores at least this share of the best match (see runSearch). */
+const STRONG_SHARE = sql.raw('0.5');
+/** Distance bands (km): within a band results go by relevance, so among the strong matches (or among the weak) a near fit beats a far perfect one. */
 const BANDS_KM = [2, 5, 10, 30];
 
 /** The haversine term `a` of a great-circle distance in km (a = sin²(d / 2R)). */

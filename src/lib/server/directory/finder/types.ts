@@ -49,7 +49,7 @@ export interface FinderResult {
 	partial: PartialMatches[];
 	/** With a place: how far the search looked (km, or the place's prefecture). */
 	radius: '5' | '10' | '30' | 'pref' | null;
-	/** How the page is ordered: by relevance within distance bands (≤2, ≤5, ≤10, ≤30 km, farther), by distance, by relevance, by next date. */
+	/** How the page is ordered: strong matches (≥ ½ the best score) then weak, each by relevance within distance bands (≤2, ≤5, ≤10, ≤30 km, farther), by distance, by relevance, by next date. */
 	order: 'banded' | 'distance' | 'relevance' | 'next';
 }
 

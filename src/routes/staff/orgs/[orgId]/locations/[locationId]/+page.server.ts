@@ -45,6 +45,7 @@ export const actions: Actions = {
 		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors });
 		const saved = await editLocation(scope, { locationId, location: parsed.value, today: todayInTokyo() });
 		if (!saved.ok) error(404, 'Not Found');
-		redirect(303, `/staff/orgs/${scope.organizationId}/locations?done=saved`);
+		// Saved without a point (an unknown 市区町村, no coordinates): staff are told it cannot be found by distance.
+		redirect(303, `/staff/orgs/${scope.organizationId}/locations?done=${saved.value.placed ? 'saved' : 'unplaced'}`);
 	}
 };

@@ -17,6 +17,7 @@ export const actions: Actions = {
 		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors });
 		const created = await addLocation(scope, { location: parsed.value, today: todayInTokyo() });
 		if (!created.ok) error(404, 'Not Found');
-		redirect(303, `/staff/orgs/${scope.organizationId}/locations?done=saved`);
+		// Saved without a point (an unknown 市区町村, no coordinates): staff are told it cannot be found by distance.
+		redirect(303, `/staff/orgs/${scope.organizationId}/locations?done=${created.value.placed ? 'saved' : 'unplaced'}`);
 	}
 };
