@@ -123,7 +123,7 @@ describe('places', () => {
 		const program = await asA((tx) => saveProgram(tx, orgA, null, edit('ひだまり将棋クラブ'), [created!.id], today));
 		if (!program.ok) throw new Error(program.reason);
 		await asA((tx) => setProgramPublished(tx, orgA, program.value.programId, true));
-		expect(await asA((tx) => saveLocation(tx, orgA, created!.id, fields, today))).toEqual({ id: created!.id, changed: [] });
+		expect(await asA((tx) => saveLocation(tx, orgA, created!.id, fields, today))).toEqual({ id: created!.id, changed: [], placed: true });
 		const moved = await asA((tx) => saveLocation(tx, orgA, created!.id, { ...fields, city: '足立区', accessibility: '段差なし' }, today));
 		expect(moved?.changed).toEqual(['city', 'lat', 'lng', 'accessibility']);
 		const inAdachi = await searchPrograms(database.db, finderQuery.parse({ q: '将棋', city: '足立区', per_page: '50' }), { now: new Date('2026-11-23T03:00:00Z'), today });
