@@ -17,12 +17,13 @@
  * top self-time functions and modules. Results: stdout and bench/out/pages.md (profiles in
  * bench/out/profiles/).
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { load, percentile, startBenchApp, type BenchApp } from './load';
+import { ask, summarise, type CpuProfile } from './profile-summary';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
@@ -104,69 +105,6 @@ async function measure(base: string, name: string, urlPath: string, kind: Row['k
 	return row;
 }
 
-// ───────────────────────────────────────────────────────────── profiles
-
-interface ProfileNode {
-	id: number;
-	callFrame: { functionName: string; url: string; lineNumber: number };
-	hitCount?: number;
-}
-interface CpuProfile {
-	nodes: ProfileNode[];
-	samples: number[];
-	timeDeltas: number[];
-}
-
-/** Where a function lives, shortened: a package, a chunk of the build, or node's own. */
-function moduleOf(url: string): string {
-	if (!url) return '(native / V8)';
-	const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-	if (pkg) return pkg[1];
-	if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
-	const build = /\/(server\/(?:chunks\/|entries\/)?.*)$/.exec(url);
-	if (build) return 'app ' + build[1].replace(/^server\//, '');
-	return path.relative(root, url.replace(/^file:\/\//, ''));
-}
-
-function summarise(profile: CpuProfile, requests: number): { cpuMsPerRequest: number; functions: string[]; modules: string[] } {
-	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-	const self = new Map<number, number>();
-	profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-	let busy = 0;
-	const fn = new Map<string, number>();
-	const mod = new Map<string, number>();
-	for (const [id, us] of self) {
-		const node = byId.get(id)!;
-		const name = node.callFrame.functionName || '(anonymous)';
-		if (name === '(idle)') continue;
-		busy += us;
-		const where = node.callFrame.url ? `${moduleOf(node.callFrame.url)}:${node.callFrame.lineNumber + 1}` : '';
-		const key = where ? `${name} (${where})` : name;
-		fn.set(key, (fn.get(key) ?? 0) + us);
-		const m = node.callFrame.url ? moduleOf(node.callFrame.url) : name.startsWith('(') ? name : '(native / V8)';
-		mod.set(m, (mod.get(m) ?? 0) + us);
-	}
-	const rank = (m: Map<string, number>) =>
-		[...m]
-			.sort((a, b) => b[1] - a[1])
-			.slice(0, top)
-			.map(([k, us]) => `${((us / busy) * 100).toFixed(1)} % ${k}`);
-	return { cpuMsPerRequest: busy / 1000 / Math.max(1, requests), functions: rank(fn), modules: rank(mod) };
-}
-
-function ask(child: ChildProcess, message: object, reply: string): Promise<void> {
-	return new Promise((resolve) => {
-		const on = (m: Record<string, unknown>) => {
-			if (m && reply in m) {
-				child.off('message', on);
-				resolve();
-			}
-		};
-		child.on('message', on);
-		child.send(message);
-	});
-}
-
 // ───────────────────────────────────────────────────────────── run
 
 let buildDir = args.build;
@@ -211,7 +149,7 @@ try {
 			await ask(app.child, { profile: 'start' }, 'profiling');
 			const r = await load(app.base + p.path, { requests: 1e9, warmup: 0, concurrency, capMs: profileSeconds * 1000 });
 			await ask(app.child, { profile: 'stop', file }, 'profiled');
-			const s = summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, r.latencies.length);
+			const s = summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, r.latencies.length, top);
 			console.log(`bench: profile ${p.name}: ${s.cpuMsPerRequest.toFixed(2)} CPU ms/request`);
 			out.push(`<details><summary>${p.name}: ${s.cpuMsPerRequest.toFixed(2)} CPU ms per request (${r.latencies.length} requests)</summary>`, '', 'Functions (self time):', '', ...s.functions.map((l) => `- ${l}`), '', 'Modules:', '', ...s.modules.map((l) => `- ${l}`), '', '</details>', '');
 		}
