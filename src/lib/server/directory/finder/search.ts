@@ -34,21 +34,13 @@ export const SUPPORTERS_COUNT_CAP = COUNT_LIMIT;
 export async function searchPrograms(db: Pool, asTyped: FinderQuery, clock: FinderClock): Promise<FinderResult> {
 	let query = asTyped;
 	let text = textMatch(query.q);
-	let result = await runSearch(db, query, clock, text);
+	let result = await runSearch(db, query, clock, text, { supporters: true });
 	// Nothing found: a typo (こども食道) is searched again as the word it was probably meant to be.
 	const corrected = !result.total && query.q && query.page === 1 ? await correctQuery(db, query.q) : null;
 	if (corrected) {
 		const correctedText = textMatch(corrected);
-		const second = await runSearch(db, { ...query, q: corrected }, clock, correctedText);
+		const second = await runSearch(db, { ...query, q: corrected }, clock, correctedText, { supporters: true });
 		if (second.total) [query, text, result] = [{ ...query, q: corrected }, correctedText, { ...second, didYouMean: corrected }];
-	}
-	if (query.audience === undefined || query.audience === 'residents') {
-		const where = filters({ ...query, audience: 'supporters' }, clock);
-		if (text) where.push(text.where);
-		// The same range as the results: the link to them must find as many as it says.
-		const place = await placeScope(db, query);
-		if (place.where) where.push(place.where);
-		result.supportersTotal = await countUpTo(db, where, SUPPORTERS_COUNT_CAP, text !== null);
 	}
 	if (text && query.page === 1 && result.total < FEW_MATCHES) result.partial = await partialMatches((q, t) => runSearch(db, q, clock, t), query, text, result.items);
 	return result;
@@ -60,8 +52,7 @@ export async function searchPrograms(db: Pool, asTyped: FinderQuery, clock: Find
  * runSearch on enable_seqscan).
  */
 export async function countUpTo(db: Pool, where: SQL[], limit: number, withWords: boolean): Promise<number> {
-	const statement = sql`select count(*)::int as n from (select 1 from programs p where ${sql.join(where, sql` and `)} limit ${limit}) c`;
-	const rows = await finderExecute<{ n: number }>(db, statement, withWords);
+	const rows = await finderExecute<{ n: number }>(db, countStatement(where, limit), withWords);
 	return rows.rows[0].n;
 }
 
@@ -115,11 +106,35 @@ export function nextOrderedMatches(columns: SQL, where: SQL[], now: Date, limit:
 		) ordered limit ${limit}`;
 }
 
-async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text: TextMatch | null): Promise<FinderResult> {
+/**
+ * The supporters' programs beside a residents' search (`audience` unset or residents): how many
+ * meet the same words, filters and range (the link to them must find as many as it says), counted
+ * up to SUPPORTERS_COUNT_CAP; null for any other audience.
+ */
+function supportersWhere(query: FinderQuery, clock: FinderClock, text: TextMatch | null, inRange: SQL | null): SQL[] | null {
+	if (query.audience !== undefined && query.audience !== 'residents') return null;
+	const where = filters({ ...query, audience: 'supporters' }, clock);
+	if (text) where.push(text.where);
+	if (inRange) where.push(inRange);
+	return where;
+}
+
+/** The statement counting at most `limit` programs meeting every condition of `where` (countUpTo's). */
+function countStatement(where: SQL[], limit: number): SQL {
+	return sql`select count(*)::int as n from (select 1 from programs p where ${sql.join(where, sql` and `)} limit ${limit}) c`;
+}
+
+/**
+ * One search's page and total; with `supporters`, also the supporters' count beside a residents'
+ * search (supportersWhere), in the same statement when the page has rows (one round trip and one
+ * transaction fewer per search: issue 15, bench/RESULTS.md "Finder API CPU profile").
+ */
+async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text: TextMatch | null, options: { supporters?: boolean } = {}): Promise<FinderResult> {
 	const where = filters(query, clock);
 	if (text) where.push(text.where);
 
 	const { origin, nearest, haversineAt, radius, where: inRange } = await placeScope(db, query);
+	const supporters = options.supporters ? supportersWhere(query, clock, text, inRange) : null;
 	// The nearest place is worked out once per match (offset 0 keeps the planner from copying the
 	// subquery into the sort key and into every distance band).
 	const nearestOnce = nearest ? sql` cross join lateral (select ${nearest} as a offset 0) near` : sql``;
@@ -168,7 +183,7 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 		), page as (
 			select * from (${ranked}) m order by ${order} limit ${query.per_page} offset ${offset}
 		)
-		select (select count(*) from matched) as total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (6371 * 2 * asin(sqrt(page.distance_key)))::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
+		select (select count(*) from matched) as total, ${supporters ? sql`(${countStatement(supporters, SUPPORTERS_COUNT_CAP)})` : sql`null::int`} as supporters_total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (6371 * 2 * asin(sqrt(page.distance_key)))::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
 			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages, p.audience, p.location_approximate,
 			o.id as organization_id, o.name as organization_name,
 			nx.starts_at as next_starts_at, nx.ends_at as next_ends_at, nx.all_day as next_all_day,
@@ -191,6 +206,7 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 	if (!rows.rows.length && offset > 0) total = await countUpTo(db, where, bounded ? candidateLimit : Number.MAX_SAFE_INTEGER, text !== null);
 	const totalIsLowerBound = bounded && total >= candidateLimit;
 	if (totalIsLowerBound) total = candidateLimit - 1;
+	const supportersTotal = !supporters ? null : rows.rows.length ? Number(rows.rows[0].supporters_total) : await countUpTo(db, supporters, SUPPORTERS_COUNT_CAP, text !== null);
 	return {
 		total,
 		totalIsLowerBound,
@@ -199,7 +215,7 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 		origin,
 		unknownPlace: query.near && !origin && query.lat === undefined ? query.near : null,
 		didYouMean: null,
-		supportersTotal: null,
+		supportersTotal,
 		partial: [],
 		radius,
 		order: orderName,
