@@ -82,11 +82,28 @@ export function takeOver(key: string): string {
 	return value;
 }
 
+const TOTP_STEP_MS = 30_000;
+
 /**
- * Sign in with the password and, for an account with two-step verification, a code, ending on
- * /staff. The server takes the code of this 30-second step or a neighbour's, each once (no
- * replay): when an earlier sign-in spent this step's code, the next step's is tried before
- * waiting for a new step (the files sign the secretariat in one after another).
+ * A code for `who` that no earlier sign-in or enrolment of these files has spent. The server takes
+ * a code of this 30-second step or a neighbour's, and only of a step later than the last it took;
+ * a spent code is a failed attempt, and five of those in 15 minutes lock the account (the
+ * secretariat signs in from file after file). So the step after the last one handed over is used,
+ * waiting when it is still two steps ahead, and handed over as spent.
+ */
+export async function unspentCode(totp: TOTP, who: string): Promise<string> {
+	const key = `totp.step.${who}`;
+	const spent = handovers()[key];
+	const step = Math.max(Math.floor(Date.now() / TOTP_STEP_MS), spent === undefined ? 0 : Number(spent) + 1);
+	const wait = (step - 1) * TOTP_STEP_MS + 300 - Date.now();
+	if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+	handOver(key, String(step));
+	return totp.generate({ timestamp: step * TOTP_STEP_MS });
+}
+
+/**
+ * Sign in with the password and, for an account with two-step verification, a code no earlier
+ * sign-in spent (unspentCode), ending on /staff.
  */
 export async function signIn(page: Page, email: string, totp?: TOTP): Promise<void> {
 	await page.goto('/login');
@@ -98,16 +115,14 @@ export async function signIn(page: Page, email: string, totp?: TOTP): Promise<vo
 		return;
 	}
 	await page.waitForURL(/\/login\/2fa(\?|$)/);
-	for (let attempt = 0; attempt < 4; attempt++) {
-		const ahead = attempt % 2 === 1;
-		await page.getByLabel('確認コード').fill(totp.generate({ timestamp: Date.now() + (ahead ? 30_000 : 0) }));
+	for (let attempt = 0; attempt < 2; attempt++) {
+		await page.getByLabel('確認コード').fill(await unspentCode(totp, email));
 		await page.getByRole('button', { name: '確認する' }).click();
 		try {
-			await page.waitForURL(/\/staff$/, { timeout: 3000 });
+			await page.waitForURL(/\/staff$/, { timeout: 5000 });
 			return;
 		} catch {
-			// Both codes spent: the next step brings a new one.
-			if (ahead) await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 300));
+			// Spent by a sign-in these files did not hand over: the next step's.
 		}
 	}
 	throw new Error(`${email} could not sign in with a code`);
