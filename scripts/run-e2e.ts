@@ -87,6 +87,9 @@ try {
 	if (exitCode !== 0) {
 		const noted = serverLog.split('\n').filter((line) => /"level":"(error|warn)"/.test(line));
 		if (noted.length) console.error('the server logged:\n' + noted.slice(-30).join('\n'));
+		// Requests refused or slow (a request waiting for a slot, a shed 503) say what the browser saw.
+		const unusual = serverLog.split('\n').filter((line) => /"event":"request"/.test(line) && /"status":[45]\d\d|"ms":\d{4,}/.test(line));
+		if (unusual.length) console.error('requests answered 4xx/5xx or in a second or more:\n' + unusual.slice(-30).join('\n'));
 	}
 	rmSync(dataDir, { recursive: true, force: true });
 }
