@@ -55,8 +55,19 @@ try {
 	// One file after another, in this order: events.test.ts signs in as the colleague that
 	// staff.test.ts invites, consultations.test.ts as the organisation admin it made, referrals.test.ts as the people both made (handed over in DATA_DIR) (node --test
 	// does not promise to keep the order it is given).
-	const all = ['tests/e2e/finder.test.ts', 'tests/e2e/staff.test.ts', 'tests/e2e/events.test.ts', 'tests/e2e/consultations.test.ts', 'tests/e2e/referrals.test.ts', 'tests/e2e/import.test.ts', 'tests/e2e/tables.test.ts', 'tests/e2e/csp.test.ts', 'tests/e2e/calendar-interop.test.ts'];
-	// `npm run test:e2e -- finder.test.ts` runs only the files named (each must stand alone, as finder.test.ts, import.test.ts and csp.test.ts do).
+	const all = [
+		'tests/e2e/finder.test.ts',
+		'tests/e2e/hydration.test.ts',
+		'tests/e2e/staff.test.ts',
+		'tests/e2e/events.test.ts',
+		'tests/e2e/consultations.test.ts',
+		'tests/e2e/referrals.test.ts',
+		'tests/e2e/import.test.ts',
+		'tests/e2e/tables.test.ts',
+		'tests/e2e/csp.test.ts',
+		'tests/e2e/calendar-interop.test.ts'
+	];
+	// `npm run test:e2e -- finder.test.ts` runs only the files named (each must stand alone, as finder.test.ts, hydration.test.ts, import.test.ts and csp.test.ts do).
 	const named = process.argv.slice(2);
 	const files = named.length ? all.filter((f) => named.some((n) => f.endsWith(n))) : all;
 	if (named.length && !files.length) throw new Error(`no e2e file matches ${named.join(', ')}`);
