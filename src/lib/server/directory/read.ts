@@ -3,6 +3,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Pool, Reader } from '../db';
+import { UUID } from '../boundary';
 import { organizations, programs, locations, programLocations, programPartners, schedules } from './schema';
 import { rowsFromJson } from './json-rows';
 
@@ -79,6 +80,8 @@ export async function publishedProgramPlaces(db: Reader): Promise<Array<{ progra
 }
 
 /** `ids` as one uuid[] parameter: any number of programs in one statement (an IN list has a parameter limit). */
+// Ids are kept when PostgreSQL's uuid takes them (boundary's UUID), not only RFC 9562 ones: a
+// generated or imported directory holds others, and a reader paging through it by id must find them.
 const anyId = (column: AnyPgColumn, ids: readonly string[]) => sql`${column} = any(${`{${ids.join(',')}}`}::uuid[])`;
 
 /**
@@ -89,7 +92,7 @@ const anyId = (column: AnyPgColumn, ids: readonly string[]) => sql`${column} = a
  * published, in the order given.
  */
 export async function getPrograms(db: Reader, ids?: readonly string[]): Promise<ProgramDetail[]> {
-	const wanted = ids ? [...new Set(ids)].filter((id) => idParam.safeParse(id).success) : undefined;
+	const wanted = ids ? [...new Set(ids)].filter((id) => UUID.test(id)) : undefined;
 	if (wanted && wanted.length === 0) return [];
 	const published = and(eq(programs.published, true), eq(organizations.published, true));
 	const rows = await db
@@ -125,9 +128,24 @@ export async function getPrograms(db: Reader, ids?: readonly string[]): Promise<
 	return (wanted ?? found).flatMap((id) => details.get(id) ?? []);
 }
 
+/**
+ * Every published organisation's id, name and number of published programs, nothing else: the
+ * index a reader of the whole directory pages through (open data's bulk export cuts its pages by
+ * programs, since one organisation may have a hundred).
+ */
+export async function publishedOrganizationIndex(db: Reader): Promise<Array<{ id: string; name: string; programs: number }>> {
+	return db
+		.select({ id: organizations.id, name: organizations.name, programs: sql<number>`count(${programs.id})::int` })
+		.from(organizations)
+		.leftJoin(programs, and(eq(programs.organizationId, organizations.id), eq(programs.published, true)))
+		.where(eq(organizations.published, true))
+		.groupBy(organizations.id)
+		.orderBy(asc(organizations.id));
+}
+
 /** Every published organisation with its published programs (as `getOrganization` has them), in two statements. */
 export async function getOrganizations(db: Reader, ids?: readonly string[]): Promise<OrganizationDetail[]> {
-	const wanted = ids ? [...new Set(ids)].filter((id) => idParam.safeParse(id).success) : undefined;
+	const wanted = ids ? [...new Set(ids)].filter((id) => UUID.test(id)) : undefined;
 	if (wanted && wanted.length === 0) return [];
 	const found = await db
 		.select()
