@@ -14,14 +14,14 @@
  *   - changed: after the licence changes (two readings, both files written);
  *   - idle again.
  * For each: wall time, this process's CPU, the event loop's delay (max and p99, perf_hooks), the
- * probe's latencies (max, p99, p50, answers), the RSS sampled every 100 ms and the process's peak
- * RSS so far, and the files' sizes. Results: stdout (a markdown table). `--first-only`: the first
+ * probe's latencies (max, p99, p50, answers), garbage collection (the longest pause, the total),
+ * the RSS sampled every 100 ms and the process's peak RSS so far, and the files' sizes. Results: stdout (a markdown table). `--first-only`: the first
  * export alone (for the code before issue 15's fix, which fails there).
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import os from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../src/lib/server/db';
@@ -76,6 +76,16 @@ const percentile = (values: number[], p: number) => {
 };
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
+// Garbage collection pauses (the main thread stops for them too).
+let gcLongest = 0;
+let gcTotal = 0;
+new PerformanceObserver((list) => {
+	for (const entry of list.getEntries()) {
+		gcLongest = Math.max(gcLongest, entry.duration);
+		gcTotal += entry.duration;
+	}
+}).observe({ entryTypes: ['gc'] });
+
 interface Phase {
 	name: string;
 	seconds: number;
@@ -88,6 +98,8 @@ interface Phase {
 	answers: number;
 	rssPeak: number;
 	processPeak: number;
+	gcLongest: number;
+	gcTotal: number;
 	outcome: string;
 }
 const phases: Phase[] = [];
@@ -97,6 +109,8 @@ async function phase(name: string, work: () => Promise<string>) {
 	let rssPeak = process.memoryUsage().rss;
 	const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
 	const cpu = process.cpuUsage();
+	gcLongest = 0;
+	gcTotal = 0;
 	const start = Date.now();
 	loop.enable();
 	let outcome: string;
@@ -125,6 +139,8 @@ async function phase(name: string, work: () => Promise<string>) {
 		answers: during.length,
 		rssPeak: mb(rssPeak),
 		processPeak: Math.round(process.resourceUsage().maxRSS / 1024),
+		gcLongest,
+		gcTotal,
 		outcome
 	};
 	phases.push(result);
@@ -162,11 +178,11 @@ await database.close();
 const base = phases[0];
 const ratio = (value: number, of: number) => (of > 0 ? ` (${(value / of).toFixed(1)}×)` : '');
 console.log(`\n${os.cpus().length} × ${os.cpus()[0].model}, ${mb(os.totalmem())} MB; Node ${process.version}; ${programs} published programs, ${organizations} organisations; load average before ${loadBefore}, after ${loadAfter}\n`);
-console.log('| phase | s | CPU s | loop delay max / p99 ms | probe max / p99 / p50 ms (answers) | RSS peak MB (process peak) | outcome |');
-console.log('|---|---:|---:|---:|---:|---:|---|');
+console.log('| phase | s | CPU s | loop delay max / p99 ms | probe max / p99 / p50 ms (answers) | GC longest / total ms | RSS peak MB (process peak) | outcome |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---|');
 for (const p of phases) {
 	console.log(
-		`| ${p.name} | ${p.seconds.toFixed(1)} | ${p.cpuSeconds.toFixed(1)} | ${p.loopMax.toFixed(0)}${p === base ? '' : ratio(p.loopMax, base.loopMax)} / ${p.loopP99.toFixed(0)} | ${p.probeMax}${p === base ? '' : ratio(p.probeMax, base.probeMax)} / ${p.probeP99} / ${p.probeP50} (${p.answers}) | ${p.rssPeak} (${p.processPeak}) | ${p.outcome} |`
+		`| ${p.name} | ${p.seconds.toFixed(1)} | ${p.cpuSeconds.toFixed(1)} | ${p.loopMax.toFixed(0)}${p === base ? '' : ratio(p.loopMax, base.loopMax)} / ${p.loopP99.toFixed(0)} | ${p.probeMax}${p === base ? '' : ratio(p.probeMax, base.probeMax)} / ${p.probeP99} / ${p.probeP50} (${p.answers}) | ${p.gcLongest.toFixed(0)} / ${p.gcTotal.toFixed(0)} | ${p.rssPeak} (${p.processPeak}) | ${p.outcome} |`
 	);
 }
 process.exit(0);

@@ -1,5 +1,5 @@
 /** Reading one program or one organisation for the public pages and the API. */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Pool, Reader } from '../db';
@@ -96,7 +96,7 @@ export async function getPrograms(db: Reader, ids?: readonly string[]): Promise<
 	if (wanted && wanted.length === 0) return [];
 	const published = and(eq(programs.published, true), eq(organizations.published, true));
 	const rows = await db
-		.select({ program: programs, organization: organizations })
+		.select({ program: bulkProgramColumns, organization: organizations })
 		.from(programs)
 		.innerJoin(organizations, eq(organizations.id, programs.organizationId))
 		.where(wanted ? and(anyId(programs.id, wanted), published) : published)
@@ -127,6 +127,13 @@ export async function getPrograms(db: Reader, ids?: readonly string[]): Promise<
 	const details = new Map<string, ProgramDetail>(rows.map((r) => [r.program.id, { ...r, locations: (placesOf.get(r.program.id) ?? []).map((p) => p.location), partners: partnersOf.get(r.program.id) ?? [], schedules: rulesOf.get(r.program.id) ?? [] }]));
 	return (wanted ?? found).flatMap((id) => details.get(id) ?? []);
 }
+
+/**
+ * A program's columns as a bulk read wants them: the finder's gram ids (an integer array of a few
+ * hundred per program, read only by the finder's statements) come back empty. Parsing them was 15 %
+ * of the CPU of the open-data export at 100,000 programs (bench/RESULTS.md, issue 15).
+ */
+const bulkProgramColumns = { ...getTableColumns(programs), searchGramIds: sql<number[]>`'{}'::int[]` };
 
 /**
  * Every published organisation's id, name and number of published programs, nothing else: the

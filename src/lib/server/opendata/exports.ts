@@ -51,7 +51,7 @@ export const EXPORT_CHUNK_BYTES = 1024 * 1024;
 const encoder = new TextEncoder();
 
 /** Text or bytes, in pieces of any size, as pieces of exactly `size` bytes (the last shorter). */
-export async function* inChunks(pieces: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, size = EXPORT_CHUNK_BYTES): AsyncGenerator<Uint8Array> {
+async function* inChunks(pieces: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, size = EXPORT_CHUNK_BYTES): AsyncGenerator<Uint8Array> {
 	let buffer = new Uint8Array(size);
 	let filled = 0;
 	for await (const piece of pieces) {
