@@ -5,7 +5,7 @@
  * never carries one request's organisations into the next.
  */
 import { sql } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
+import { PgTransaction, type PgTransactionConfig } from 'drizzle-orm/pg-core';
 import type { Pool, Tx } from './tx';
 import { UUID } from '../boundary';
 
@@ -25,7 +25,7 @@ export const SYSTEM: AccessContext = Object.freeze({ system: true });
 
 /** One transaction with `context`; the callback's handle is a `Tx` (some context). The scope
  * (scope/scope.ts) narrows it to the kind its context is; only it and platform tools call this. */
-export async function withAccess<T>(db: Pool, context: AccessContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withAccess<T>(db: Pool, context: AccessContext, fn: (tx: Tx) => Promise<T>, config?: PgTransactionConfig): Promise<T> {
 	// A nested call would run inside the outer transaction and leave its context behind there.
 	if (db instanceof PgTransaction) throw new Error('withAccess must not be nested in a transaction');
 	const organizationIds = context.organizationIds ?? [];
@@ -37,7 +37,7 @@ export async function withAccess<T>(db: Pool, context: AccessContext, fn: (tx: T
 			set_config('app.secretariat', ${context.secretariat ? 'on' : ''}, true),
 			set_config('app.system', ${context.system ? 'on' : ''}, true)`);
 		return fn(tx as unknown as Tx);
-	});
+	}, config);
 }
 
 /** A transaction in the system context: it is the one place besides the scope that says so. */

@@ -1,7 +1,8 @@
 /**
- * The stored bulk files under /opendata (table opendata_exports): made from the published
- * directory by the platform (system context; nobody else may write them), kept until the
- * directory changes, served with their digest and update time.
+ * The stored bulk files under /opendata (table opendata_exports, their bytes in
+ * opendata_export_chunks): made from the published directory by the platform (system context;
+ * nobody else may write them), kept until the directory changes, served with their digest and
+ * update time.
  *
  * When: after the public-change notification names a table an export reads (debounced, so an
  * import of a hundred programs makes one regeneration), at start-up, and on the first download
@@ -9,23 +10,34 @@
  * rather than skipped, so the last run always starts after the last change); each compares what
  * it made with what is stored by rendering the directory at the stored time of export — equal
  * bytes mean nothing changed, and nothing is written, so the update time and the ETag stay.
+ *
+ * At national scale (issue 15: 100,000 programs) a file is larger than a JavaScript string or one
+ * bytea value may be, and making it takes tens of seconds: the directory is read a page of
+ * organisations at a time (export-hsds.ts), the files are made, digested and stored as pieces of
+ * at most 1 MiB, and the work gives way to the event loop between pages and pieces, so requests
+ * keep being answered. One reading of the directory makes the tables (kept compressed in memory)
+ * and the JSON's digest at its stored time; only when something changed is it read a second time
+ * to store the JSON (a file that has not changed is never written, and the JSON is never held
+ * whole). With nothing stored yet, one reading does both. The readings share one transaction's
+ * snapshot (repeatable read), so both files state one directory.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { eq } from 'drizzle-orm';
-import type { Pool } from '../db';
+import { and, asc, desc, eq, gt, lte, notInArray } from 'drizzle-orm';
+import type { Pool, Tx } from '../db';
 import { runExclusive } from '../jobs';
 import { log } from '../log';
 import { runIn, systemScope } from '../scope';
 import { translator } from '$lib/i18n';
-import { opendataExports } from './schema';
-import { hsdsDirectory, hsdsJsonExport, hsdsTabularExport, type ExportMeta, type HsdsDirectory } from './export-hsds';
+import { opendataExportChunks, opendataExports } from './schema';
+import { hsdsDirectory, hsdsJsonExport, yieldToEventLoop, type ExportMeta } from './export-hsds';
+import { HsdsTabular } from './export-tabular';
 import { directoryLicence } from './licence';
 
 export const EXPORT_FILES = {
-	'hsds.json': { mediaType: 'application/json', render: hsdsJsonExport },
-	'hsds-tabular.zip': { mediaType: 'application/zip', render: hsdsTabularExport }
-} as const satisfies Record<string, { mediaType: string; render: (d: HsdsDirectory, m: ExportMeta) => Uint8Array }>;
+	'hsds.json': { mediaType: 'application/json' },
+	'hsds-tabular.zip': { mediaType: 'application/zip' }
+} as const satisfies Record<string, { mediaType: string }>;
 
 export type ExportName = keyof typeof EXPORT_FILES;
 const NAMES = Object.keys(EXPORT_FILES) as ExportName[];
@@ -33,7 +45,63 @@ const NAMES = Object.keys(EXPORT_FILES) as ExportName[];
 /** The tables whose change can change an export (the notification's payload names the table). */
 export const EXPORT_TABLES: ReadonlySet<string> = new Set(['organizations', 'locations', 'programs', 'program_locations', 'schedules', 'taxonomy_terms', 'opendata_settings']);
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+/** A stored piece: small enough to hold, digest and send without holding the process, large enough that a file is a few hundred statements. */
+export const EXPORT_CHUNK_BYTES = 1024 * 1024;
+
+const encoder = new TextEncoder();
+
+/** Text or bytes, in pieces of any size, as pieces of exactly `size` bytes (the last shorter). */
+async function* inChunks(pieces: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, size = EXPORT_CHUNK_BYTES): AsyncGenerator<Uint8Array> {
+	let buffer = new Uint8Array(size);
+	let filled = 0;
+	for await (const piece of pieces) {
+		// Every text piece is whole JSON (export-hsds.ts), so no character is split between two.
+		let bytes = typeof piece === 'string' ? encoder.encode(piece) : piece;
+		while (bytes.length > 0) {
+			const n = Math.min(size - filled, bytes.length);
+			buffer.set(bytes.subarray(0, n), filled);
+			filled += n;
+			bytes = bytes.subarray(n);
+			if (filled === size) {
+				yield buffer;
+				buffer = new Uint8Array(size);
+				filled = 0;
+			}
+		}
+	}
+	if (filled > 0) yield buffer.subarray(0, filled);
+}
+
+/** The SHA-256 of a file made as pieces, giving way to the event loop after each. */
+async function digestOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+	const hash = createHash('sha256');
+	for await (const chunk of chunks) {
+		hash.update(chunk);
+		await yieldToEventLoop();
+	}
+	return hash.digest('hex');
+}
+
+/** Each item on its way through (the tables are made from the records the JSON's digest reads). */
+async function* tap<T>(items: AsyncIterable<T>, each: (item: T) => void): AsyncGenerator<T> {
+	for await (const item of items) {
+		each(item);
+		yield item;
+	}
+}
+
+/** Store a file's pieces as a new version (not yet the one served): its version, size and digest. */
+async function storePieces(tx: Tx<'system'>, name: ExportName, chunks: AsyncIterable<Uint8Array>) {
+	const version = randomUUID();
+	const hash = createHash('sha256');
+	let start = 0;
+	for await (const chunk of chunks) {
+		hash.update(chunk);
+		await tx.insert(opendataExportChunks).values({ name, version, start, data: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length) });
+		start += chunk.length;
+	}
+	return { version, bytes: start, sha256: hash.digest('hex') };
+}
 
 export interface ExportDatabase {
 	db: Pool;
@@ -48,58 +116,120 @@ export async function regenerateExports(database: ExportDatabase, origin: string
 	const run = await runExclusive(
 		database.pool,
 		'opendata_exports',
-		() =>
-			runIn(systemScope(database.db, 'opendata_exports'), async (tx) => {
-				const directory = await hsdsDirectory(tx, origin);
-				// The secretariat's choice (opendata_settings), CC BY 4.0 by default.
-				const licence = await directoryLicence(tx);
-				const stored = await tx.select({ name: opendataExports.name, sha256: opendataExports.sha256, generatedAt: opendataExports.generatedAt }).from(opendataExports);
-				const title = translator('ja')('opendata.exportTitle', { name: translator('ja')('app.name') });
-				const meta = (created: Date): ExportMeta => ({ created, origin, title, licence });
-				const storedBy = new Map(stored.map((s) => [s.name, s]));
-				const unchanged = NAMES.every((name) => {
-					const old = storedBy.get(name);
-					return old !== undefined && sha256(EXPORT_FILES[name].render(directory, meta(old.generatedAt))) === old.sha256;
-				});
-				if (unchanged) return [];
-				// Both files are made again together, so they always state the same time of export.
-				const created = new Date(Math.floor(now().getTime() / 1000) * 1000);
-				for (const name of NAMES) {
-					const content = Buffer.from(EXPORT_FILES[name].render(directory, meta(created)));
-					const row = { mediaType: EXPORT_FILES[name].mediaType, content, bytes: content.length, sha256: sha256(content), generatedAt: created };
-					await tx
-						.insert(opendataExports)
-						.values({ name, ...row })
-						.onConflictDoUpdate({ target: opendataExports.name, set: row });
-				}
-				return NAMES;
-			}),
+		// One snapshot for every page of both readings, so both files state one directory.
+		() => runIn(systemScope(database.db, 'opendata_exports'), (tx) => makeExports(tx, origin, now), { isolationLevel: 'repeatable read' }),
 		{ wait: true }
 	);
 	return run.ran ? run.value : [];
 }
 
+async function makeExports(tx: Tx<'system'>, origin: string, now: () => Date): Promise<ExportName[]> {
+	// The secretariat's choice (opendata_settings), CC BY 4.0 by default.
+	const licence = await directoryLicence(tx);
+	const stored = await tx.select({ name: opendataExports.name, sha256: opendataExports.sha256, generatedAt: opendataExports.generatedAt, version: opendataExports.version }).from(opendataExports);
+	const storedBy = new Map(stored.map((s) => [s.name, s]));
+	const title = translator('ja')('opendata.exportTitle', { name: translator('ja')('app.name') });
+	const meta = (created: Date): ExportMeta => ({ created, origin, title, licence });
+	const directory = await hsdsDirectory(tx, origin);
+	const tabular = new HsdsTabular(directory.organizationIds);
+	const records = tap(directory.organizations(), (o) => tabular.add(o));
+	const json = storedBy.get('hsds.json');
+	const zip = storedBy.get('hsds-tabular.zip');
+	// Both files are made again together, so they always state the same time of export.
+	const created = () => new Date(Math.floor(now().getTime() / 1000) * 1000);
+	const written: Partial<Record<ExportName, { version: string; bytes: number; sha256: string }>> = {};
+	let at: Date;
+	if (!json || !zip) {
+		// Nothing to compare with: one reading makes the tables and stores the JSON as it is made.
+		at = created();
+		written['hsds.json'] = await storePieces(tx, 'hsds.json', inChunks(hsdsJsonExport(records, directory, meta(at))));
+		tabular.finish(directory);
+	} else {
+		// The first reading: the tables, and the JSON's digest as it was stored; equal files are not written.
+		const jsonAsStored = await digestOf(inChunks(hsdsJsonExport(records, directory, meta(json.generatedAt))));
+		tabular.finish(directory);
+		if (jsonAsStored === json.sha256 && (await digestOf(inChunks(tabular.zip(meta(zip.generatedAt))))) === zip.sha256) return [];
+		// The second reading (same snapshot): the JSON is stored as it is made, never held whole.
+		at = created();
+		written['hsds.json'] = await storePieces(tx, 'hsds.json', inChunks(hsdsJsonExport(directory.organizations(), directory, meta(at))));
+	}
+	written['hsds-tabular.zip'] = await storePieces(tx, 'hsds-tabular.zip', inChunks(tabular.zip(meta(at))));
+	for (const name of NAMES) {
+		const { version, bytes, sha256 } = written[name]!;
+		const row = { mediaType: EXPORT_FILES[name].mediaType, version, bytes, sha256, generatedAt: at };
+		await tx
+			.insert(opendataExports)
+			.values({ name, ...row })
+			.onConflictDoUpdate({ target: opendataExports.name, set: row });
+		// The version served until now stays, for downloads under way; older ones go.
+		const kept = [version, ...(storedBy.has(name) ? [storedBy.get(name)!.version] : [])];
+		await tx.delete(opendataExportChunks).where(and(eq(opendataExportChunks.name, name), notInArray(opendataExportChunks.version, kept)));
+	}
+	return NAMES;
+}
+
 export interface ExportFile {
 	name: ExportName;
 	mediaType: string;
+	/** Which stored pieces are this file. */
+	version: string;
 	bytes: number;
 	sha256: string;
 	generatedAt: Date;
 }
 
+const fileColumns = { name: opendataExports.name, mediaType: opendataExports.mediaType, version: opendataExports.version, bytes: opendataExports.bytes, sha256: opendataExports.sha256, generatedAt: opendataExports.generatedAt };
+
 /** The stored files (without their content), for the /opendata page. */
 export async function exportsList(db: Pool): Promise<ExportFile[]> {
-	const rows = await db.select({ name: opendataExports.name, mediaType: opendataExports.mediaType, bytes: opendataExports.bytes, sha256: opendataExports.sha256, generatedAt: opendataExports.generatedAt }).from(opendataExports);
+	const rows = await db.select(fileColumns).from(opendataExports);
 	return rows.filter((r): r is ExportFile => r.name in EXPORT_FILES);
 }
 
-/** One stored file; its content only when `withContent` (a conditional request needs only the digest). */
-export async function exportFile(db: Pool, name: ExportName, withContent: boolean): Promise<(ExportFile & { content?: Buffer }) | null> {
-	const [row] = await db
-		.select({ name: opendataExports.name, mediaType: opendataExports.mediaType, bytes: opendataExports.bytes, sha256: opendataExports.sha256, generatedAt: opendataExports.generatedAt, ...(withContent ? { content: opendataExports.content } : {}) })
-		.from(opendataExports)
-		.where(eq(opendataExports.name, name));
-	return (row as (ExportFile & { content?: Buffer }) | undefined) ?? null;
+/** One stored file, without its content (exportPieces reads that). */
+export async function exportFile(db: Pool, name: ExportName): Promise<ExportFile | null> {
+	const [row] = await db.select(fileColumns).from(opendataExports).where(eq(opendataExports.name, name));
+	return (row as ExportFile | undefined) ?? null;
+}
+
+/**
+ * The bytes `from`–`to` (inclusive) of a stored file, a piece at a time: one short statement per
+ * piece rather than a transaction held open while a client downloads. A version is kept while it
+ * is the one served or the one before, so a download fails (rather than mixing two files) only
+ * when two regenerations end while it runs.
+ */
+export async function* exportPieces(db: Pool, file: Pick<ExportFile, 'name' | 'version' | 'bytes'>, from = 0, to = file.bytes - 1): AsyncGenerator<Uint8Array> {
+	const where = (at: ReturnType<typeof lte>) => and(eq(opendataExportChunks.name, file.name), eq(opendataExportChunks.version, file.version), at);
+	// The piece holding `from`, then each one after.
+	let [piece] = await db
+		.select({ start: opendataExportChunks.start, data: opendataExportChunks.data })
+		.from(opendataExportChunks)
+		.where(where(lte(opendataExportChunks.start, from)))
+		.orderBy(desc(opendataExportChunks.start))
+		.limit(1);
+	let position = from;
+	while (position <= to) {
+		if (!piece || piece.start > position || piece.start + piece.data.length <= position) throw new Error(`opendata_export_superseded: ${file.name} has no bytes at ${position} in its version`);
+		const part = piece.data.subarray(position - piece.start, Math.min(piece.data.length, to + 1 - piece.start));
+		yield part;
+		position += part.length;
+		if (position > to) break;
+		[piece] = await db
+			.select({ start: opendataExportChunks.start, data: opendataExportChunks.data })
+			.from(opendataExportChunks)
+			.where(where(gt(opendataExportChunks.start, piece.start)))
+			.orderBy(asc(opendataExportChunks.start))
+			.limit(1);
+	}
+}
+
+/** A stored file's whole content (tests and tools; a download streams exportPieces instead). */
+export async function exportContent(db: Pool, name: ExportName): Promise<Buffer | null> {
+	const file = await exportFile(db, name);
+	if (!file) return null;
+	const pieces: Uint8Array[] = [];
+	for await (const piece of exportPieces(db, file)) pieces.push(piece);
+	return Buffer.concat(pieces);
 }
 
 export interface ExportRegenerator {

@@ -39,8 +39,9 @@ export {
 	publishedServiceIds,
 	type HsdsNear
 } from './hsds-pages';
-export { hsdsDirectory, hsdsJsonExport, hsdsTabularExport, HSDS_TABLES } from './export-hsds';
-export { regenerateExports, exportsList, exportFile, exportRegenerator, EXPORT_FILES, EXPORT_TABLES, type ExportFile, type ExportName, type ExportRegenerator } from './exports';
+export { hsdsDirectory, hsdsJsonExport } from './export-hsds';
+export { HsdsTabular, HSDS_TABLES } from './export-tabular';
+export { regenerateExports, exportsList, exportFile, exportPieces, exportContent, exportRegenerator, EXPORT_FILES, EXPORT_TABLES, type ExportFile, type ExportName, type ExportRegenerator } from './exports';
 export { parseHsdsQuery, hsdsQuery, hsdsQueryOf, HSDS_MAX_PER_PAGE, type HsdsQuery } from './hsds-query';
 export { allTaxonomies, allTerms, hsdsTaxonomy, hsdsTerm } from './hsds-taxonomy';
-export { serveExport, clientHasExport } from './serve';
+export { serveExport, clientHasExport, requestedRange } from './serve';

@@ -4,7 +4,7 @@
  * these tables hold nothing about residents. Row-level security in drizzle/0021.
  */
 import { sql } from 'drizzle-orm';
-import { pgTable, uuid, text, boolean, integer, timestamp, check, customType } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, boolean, bigint, timestamp, check, customType, primaryKey } from 'drizzle-orm/pg-core';
 import { users } from '../auth/schema';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
@@ -28,18 +28,39 @@ export const opendataSettings = pgTable(
 );
 
 /**
- * A bulk file as last generated. Regenerated when the published directory changes (the public
- * change notification), so every process serves the same bytes with the same update time.
+ * A bulk file as last generated: what it is, its size and digest; its bytes are the pieces of its
+ * `version` in opendata_export_chunks (drizzle/0025: at national scale a file is larger than one
+ * bytea value may be, and is made and served a piece at a time). Regenerated when the published
+ * directory changes (the public change notification), so every process serves the same bytes with
+ * the same update time.
  */
 export const opendataExports = pgTable(
 	'opendata_exports',
 	{
 		name: text('name').primaryKey(), // the file name under /opendata, e.g. hsds.json
 		mediaType: text('media_type').notNull(),
-		content: bytea('content').notNull(),
-		bytes: integer('bytes').notNull(),
+		// Which pieces are this file: a regeneration writes a new version beside the one being served.
+		version: uuid('version').notNull().defaultRandom(),
+		bytes: bigint('bytes', { mode: 'number' }).notNull(),
 		sha256: text('sha256').notNull(),
 		generatedAt: timestamp('generated_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [check('opendata_exports_name', sql`${t.name} ~ '^[a-z0-9][a-z0-9._-]{0,80}$'`)]
+);
+
+/**
+ * The bytes of a bulk file, in pieces of at most 1 MiB (the last may be shorter; a file stored
+ * before 0025 is one piece) at their byte offset `start`, so a download streams them in order
+ * and a byte range starts at the piece holding its first byte. The file's current version and
+ * the one before are kept: a download that began before a regeneration still finds its pieces.
+ */
+export const opendataExportChunks = pgTable(
+	'opendata_export_chunks',
+	{
+		name: text('name').notNull(),
+		version: uuid('version').notNull(),
+		start: bigint('start', { mode: 'number' }).notNull(),
+		data: bytea('data').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.name, t.version, t.start] })]
 );

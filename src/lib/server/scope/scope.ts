@@ -11,6 +11,7 @@
  * a module-private WeakMap, so even a cast object opens no transaction (`runIn` throws).
  */
 import { sql } from 'drizzle-orm';
+import type { PgTransactionConfig } from 'drizzle-orm/pg-core';
 import { recordAudit, type AuditOrigin } from '../audit';
 import type { Actor, Permission } from '../auth';
 import { SYSTEM, withAccess, type AccessContext } from '../db';
@@ -142,10 +143,10 @@ export function mintSignedInScope(pool: Pool, actor: Actor, origin: AuditOrigin)
 
 // ——— Using a scope. ———
 
-/** One transaction with the scope's row-level security context. Not nestable: a `Tx` is no `Pool`. */
-export async function runIn<S extends Scope, T>(scope: S, fn: (tx: TxOf<S>) => Promise<T>): Promise<T> {
+/** One transaction with the scope's row-level security context (`config`: e.g. one snapshot for a long read). Not nestable: a `Tx` is no `Pool`. */
+export async function runIn<S extends Scope, T>(scope: S, fn: (tx: TxOf<S>) => Promise<T>, config?: PgTransactionConfig): Promise<T> {
 	const { pool, context } = secrets(scope);
-	return withAccess(pool, context, (tx) => fn(tx as TxOf<S>));
+	return withAccess(pool, context, (tx) => fn(tx as TxOf<S>), config);
 }
 
 // ——— Between two scopes. ———
