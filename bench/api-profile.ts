@@ -14,13 +14,19 @@
  * functions and modules, and the app's own functions by inclusive time. The first answer of each
  * search is hashed, so builds can be checked for giving the same bytes (the next-date order moves
  * with the clock: compare runs of the same minute). Results: stdout and bench/out/api-profile.md.
+ *
+ * `--cache on,miss,off` (default `on`): how the public cache meets each search, each a variant with
+ * its own app and static rows. `on`: one URL repeated, as residents repeating a search meet it —
+ * after the first request every answer is the cache's. `miss`: the cache on, each request's URL
+ * spelled apart (bench/load.ts `spelledApart`: the same query, other bytes), so every request reads
+ * and stores, what a new search costs. `off`: PUBLIC_CACHE_SECONDS=0, no cache at all.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { load, percentile, startBenchApp, type BenchApp } from './load';
+import { load, percentile, spelledApart, startBenchApp, type BenchApp } from './load';
 import { ask, moduleOf, profilerNodes, summarise, type CpuProfile } from './profile-summary';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -35,6 +41,7 @@ const { values: args } = parseArgs({
 		concurrency: { type: 'string', default: '8' },
 		top: { type: 'string', default: '10' },
 		'no-profile': { type: 'boolean', default: false },
+		cache: { type: 'string', default: 'on' },
 		only: { type: 'string', default: '' }
 	}
 });
@@ -46,6 +53,10 @@ const profileSeconds = Number(args['profile-seconds']);
 const concurrency = Number(args.concurrency);
 const rounds = Number(args.rounds);
 const top = Number(args.top);
+const CACHE_MODES = ['on', 'miss', 'off'] as const;
+type CacheMode = (typeof CACHE_MODES)[number];
+const cacheModes = args.cache!.split(',').map((m) => m.trim()) as CacheMode[];
+for (const m of cacheModes) if (!CACHE_MODES.includes(m)) throw new Error(`bench: --cache takes on, miss, off (comma-separated), not "${m}"`);
 
 /** The five searches of bench/run.ts. */
 const QUERIES = [
@@ -146,11 +157,14 @@ interface Row {
 
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 
-async function measure(app: BenchApp, build: string, round: number, name: string, urlPath: string): Promise<Row> {
+async function measure(app: BenchApp, build: string, round: number, name: string, urlPath: string, spell = false): Promise<Row> {
+	// Every request of the row (warm-up included) a new spelling when asked; the first is the plain URL.
+	let next = 0;
+	const url = spell ? () => spelledApart(app.base + urlPath, next++) : app.base + urlPath;
 	// Warm-up, then the window whose CPU is counted.
-	const warm = await load(app.base + urlPath, { requests: concurrency * 2, warmup: concurrency, concurrency, capMs: 20_000 });
+	const warm = await load(url, { requests: concurrency * 2, warmup: concurrency, concurrency, capMs: 20_000 });
 	const done = cpuWindow(app.child.pid!);
-	const r = await load(app.base + urlPath, { requests: 1e9, warmup: 0, concurrency, capMs: seconds * 1000 });
+	const r = await load(url, { requests: 1e9, warmup: 0, concurrency, capMs: seconds * 1000 });
 	const cpu = done();
 	const sorted = [...r.latencies].sort((a, b) => a - b);
 	const n = Math.max(1, r.latencies.length);
@@ -176,33 +190,36 @@ const rows: Row[] = [];
 const profiles: string[] = [];
 const loadBefore = os.loadavg();
 for (let round = 1; round <= rounds; round++) {
-	for (const buildDir of args.build!) {
+	for (const { dir, mode } of args.build!.flatMap((dir) => cacheModes.map((mode) => ({ dir, mode })))) {
+		const label = cacheModes.length > 1 || mode !== 'on' ? `${dir} (cache ${mode})` : dir;
 		const app = await startBenchApp({
-			buildDir,
+			buildDir: dir,
 			// The open-data bulk files are made 10 s after start-up by default; at 100,000 programs that
 			// run holds a core and stalls requests for up to 24 s, then fails (bench/RESULTS.md
 			// "Finder API CPU profile"): put off for an hour, past the bench.
-			env: { DATABASE_URL: databaseUrl, DATA_DIR: path.resolve(process.env.DATA_DIR ?? 'data/api-profile'), DEMO_REGION: 'off', WEB_CONCURRENCY: '1', OPENDATA_EXPORT_QUIET_SECONDS: '3600' },
+			env: { DATABASE_URL: databaseUrl, DATA_DIR: path.resolve(process.env.DATA_DIR ?? 'data/api-profile'), DEMO_REGION: 'off', WEB_CONCURRENCY: '1', OPENDATA_EXPORT_QUIET_SECONDS: '3600', PUBLIC_CACHE_SECONDS: mode === 'off' ? '0' : '30' },
 			unset: ['DATABASE_APP_URL'],
 			preload: args['no-profile'] ? [] : ['./bench/profiler.ts']
 		});
 		try {
-			console.log(`bench: ${buildDir}, round ${round}, load average ${os.loadavg()[0].toFixed(2)}`);
-			rows.push(await measure(app, buildDir, round, 'static: /favicon.svg', '/favicon.svg'));
-			for (const q of QUERIES) rows.push(await measure(app, buildDir, round, q.name, `/api/v1/programs?${q.params}`));
-			rows.push(await measure(app, buildDir, round, 'static again', '/favicon.svg'));
+			console.log(`bench: ${label}, round ${round}, load average ${os.loadavg()[0].toFixed(2)}`);
+			rows.push(await measure(app, label, round, 'static: /favicon.svg', '/favicon.svg'));
+			for (const q of QUERIES) rows.push(await measure(app, label, round, q.name, `/api/v1/programs?${q.params}`, mode === 'miss'));
+			rows.push(await measure(app, label, round, 'static again', '/favicon.svg'));
 			if (!args['no-profile'] && round === rounds) {
 				mkdirSync('bench/out/profiles', { recursive: true });
 				for (const q of QUERIES) {
-					const file = path.resolve(`bench/out/profiles/api-${path.basename(buildDir)}-${q.name.replace(/[^a-z]+/gi, '-')}.cpuprofile`);
+					const file = path.resolve(`bench/out/profiles/api-${path.basename(dir)}-${mode}-${q.name.replace(/[^a-z]+/gi, '-')}.cpuprofile`);
 					await ask(app.child, { profile: 'start' }, 'profiling');
-					const r = await load(app.base + `/api/v1/programs?${q.params}`, { requests: 1e9, warmup: 0, concurrency, capMs: profileSeconds * 1000 });
+					let next = 0;
+					const target = app.base + `/api/v1/programs?${q.params}`;
+					const r = await load(mode === 'miss' ? () => spelledApart(target, next++) : target, { requests: 1e9, warmup: 0, concurrency, capMs: profileSeconds * 1000 });
 					await ask(app.child, { profile: 'stop', file }, 'profiled');
 					const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 					const s = summarise(profile, r.latencies.length, top);
-					console.log(`bench[${buildDir}]: profile ${q.name}: ${s.cpuMsPerRequest.toFixed(2)} CPU ms/request`);
+					console.log(`bench[${label}]: profile ${q.name}: ${s.cpuMsPerRequest.toFixed(2)} CPU ms/request`);
 					profiles.push(
-						`<details><summary>${buildDir} — ${q.name}: ${s.cpuMsPerRequest.toFixed(2)} CPU ms per request (${r.latencies.length} requests in ${profileSeconds} s)</summary>`,
+						`<details><summary>${label} — ${q.name}: ${s.cpuMsPerRequest.toFixed(2)} CPU ms per request (${r.latencies.length} requests in ${profileSeconds} s)</summary>`,
 						'',
 						'Functions (self time):',
 						'',
@@ -231,7 +248,7 @@ const loadAfter = os.loadavg();
 const out: string[] = [
 	`### Finder API under load — ${new Date().toISOString().slice(0, 16)}Z, database ${databaseName}`,
 	'',
-	`${concurrency} keep-alive connections, ${seconds} s per row after a warm-up; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; load average (1 min) ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after. CPU per request from /proc over each row's window: the app process, the database's backends, this load generator. "vs static": the same build and round's mean static rate.`,
+	`${concurrency} keep-alive connections, ${seconds} s per row after a warm-up; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; load average (1 min) ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after. CPU per request from /proc over each row's window: the app process, the database's backends, this load generator. "vs static": the same build${cacheModes.length > 1 || cacheModes[0] !== 'on' ? ' (and cache variant)' : ''} and round's mean static rate. Public cache: ${cacheModes.map((m) => ({ on: 'on = one URL repeated (after its first request, the cache answers)', miss: 'miss = the cache on, every request a new spelling of the URL (each read and stored)', off: 'off = PUBLIC_CACHE_SECONDS=0' })[m]).join('; ')}.`,
 	'',
 	'| build | round | request | req/s | vs static | p50 ms | p95 ms | app CPU ms/req | db CPU ms/req | client CPU ms/req | body |',
 	'|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|'

@@ -41,7 +41,8 @@ export interface BenchAppOptions {
  * load a region), rejected with the server's last output if it exits or never gets there.
  */
 export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp> {
-	const port = await freePort();
+	// BENCH_PORT: a port of one's own on a shared machine (one app at a time); otherwise a free one.
+	const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : await freePort();
 	const base = `http://127.0.0.1:${port}`;
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
@@ -99,10 +100,12 @@ export function percentile(sorted: number[], q: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-export async function load(url: string, options: { requests: number; warmup: number; concurrency: number; capMs: number }): Promise<LoadResult> {
+/** `url`: one address for every request, or the address of the i-th request (counted from 0, warm-up included). */
+export async function load(url: string | ((i: number) => string), options: { requests: number; warmup: number; concurrency: number; capMs: number }): Promise<LoadResult> {
 	const { requests, warmup, concurrency, capMs } = options;
+	let sent = 0;
 	const once = async () => {
-		const response = await fetch(url);
+		const response = await fetch(typeof url === 'string' ? url : url(sent++));
 		const body = await response.text();
 		if (!response.ok) throw new Error(`HTTP ${response.status}: ${body.slice(0, 200)}`);
 		return body;
@@ -119,7 +122,8 @@ export async function load(url: string, options: { requests: number; warmup: num
 			)
 		);
 	}
-	if (firstBody === null && warmup > 0) throw new Error(`bench: ${url} failed during warm-up: ${lastError}`);
+	const named = typeof url === 'string' ? url : url(0);
+	if (firstBody === null && warmup > 0) throw new Error(`bench: ${named} failed during warm-up: ${lastError}`);
 	const latencies: number[] = [];
 	let errors = 0;
 	let issued = 0;
@@ -145,6 +149,32 @@ export async function load(url: string, options: { requests: number; warmup: num
 	};
 	await Promise.all(Array.from({ length: concurrency }, worker));
 	const seconds = (performance.now() - started) / 1000;
-	if (errors) console.log(`bench: ${errors} errors on ${url}, last: ${lastError}`);
+	if (errors) console.log(`bench: ${errors} errors on ${named}, last: ${lastError}`);
 	return { latencies, errors, seconds, capped, firstBody };
+}
+
+/**
+ * The address `url` spelled the i-th way: the same request to the app (the same parsed path and
+ * query) in different bytes, so that a cache keyed on the address misses every time. The bits of
+ * `i` pick which characters of the query are spelled otherwise: an ASCII letter or digit as its
+ * percent-escape, a percent-escape's hex letter in lower case; past the 2^(such characters)
+ * spellings, empty pairs (`&`, which a query parser skips) are appended, one more each round.
+ */
+export function spelledApart(url: string, i: number): string {
+	const at = url.indexOf('?');
+	if (at < 0) throw new Error(`bench: ${url} has no query to spell apart`);
+	const query = url.slice(at + 1);
+	let bit = 0;
+	let out = '';
+	for (let k = 0; k < query.length; k++) {
+		const c = query[k];
+		if (c === '%') {
+			// Its two hex digits: a letter may go lower case.
+			out += '%';
+			for (const h of query.slice(k + 1, k + 3)) out += /[A-F]/.test(h) ? ((i >> bit++) & 1 ? h.toLowerCase() : h) : h;
+			k += 2;
+		} else if (/[A-Za-z0-9]/.test(c)) out += (i >> bit++) & 1 ? `%${c.charCodeAt(0).toString(16).toUpperCase()}` : c;
+		else out += c;
+	}
+	return `${url.slice(0, at)}?${out}${'&'.repeat(Math.floor(i / 2 ** Math.min(bit, 30)))}`;
 }

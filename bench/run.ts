@@ -377,6 +377,8 @@ const header = [
 	`- Region: ${sizes.organizations} organisations, ${sizes.programs} programs, ${sizes.locations} locations (seed ${seed})`,
 	`- Load: ${concurrency} concurrent keep-alive connections (fetch/undici) on loopback; ${searchRequests} requests per search, ${staticRequests} per static row, after a warm-up; time cap ${capMs / 1000} s per row. "alone p50": the median of ${serialRequests} more requests sent one at a time (cap 20 s). Client, app and PostgreSQL share this machine.`,
 	`- App: \`tsx scripts/serve.ts ${buildDir}\`, ${args.build ? 'a build given with --build' : `built by this run from commit ${gitCommit()}`} (adapter-node, NODE_ENV=production, default pool of 10, request log on)`,
+	// The app inherits PUBLIC_CACHE_SECONDS: with the cache on, every request after a search's first is answered from it.
+	`- Public cache: ${process.env.PUBLIC_CACHE_SECONDS === '0' ? 'off (PUBLIC_CACHE_SECONDS=0): every request reads the database, what a new search costs' : 'on: each row repeats one URL, so after its first request the public cache answers (what a repeated search costs, not a new one)'}`,
 	''
 ];
 console.log(header.join('\n'));

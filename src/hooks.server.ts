@@ -10,6 +10,7 @@ import { standingFromNetwork } from '$lib/server/standing';
 import { clearSessionCookie, clientAddress, sessionCookieName } from '$lib/server/auth/cookies';
 import { refusalOf, SIGNED_BODY_ENDPOINTS, type InputRefusal } from '$lib/server/boundary';
 import { apiError } from '$lib/server/api/respond';
+import { publicReadRoutes } from '$lib/server/api/contracts';
 import { errorResponse } from '$lib/server/http/json-error';
 import { translate, type Locale } from '$lib/i18n';
 import { dropPublicCache, getPublic, publicCacheToken, putPublic } from '$lib/server/cache';
@@ -86,6 +87,9 @@ function refusalResponse(refusal: InputRefusal, locale: Locale, endpoint: boolea
  */
 const CACHED_PAGES = new Set(['/', '/search', '/programs/[id]', '/organizations/[id]', '/calendar', '/events/[id]']);
 
+/** What a kept answer may be: a rendered page or a JSON document (never a stream such as the NDJSON export, read afresh each time). */
+const KEPT_TYPES = /^(text\/html|application\/json)\b/;
+
 interface CachedPage {
 	status: number;
 	headers: Array<[string, string]>;
@@ -94,10 +98,19 @@ interface CachedPage {
 	slots: boolean;
 }
 
-/** The cache key of an anonymous GET of a cached page, or null when the request is not one. */
-function pageCacheKey(event: Parameters<Handle>[0]['event'], token: string | undefined): string | null {
-	if (token || event.request.method !== 'GET' || event.isDataRequest || !CACHED_PAGES.has(event.route.id ?? '')) return null;
-	return `page:${event.locals.locale}:${event.locals.largeText ? 'L' : '-'}:${event.url.pathname}${event.url.search}`;
+/**
+ * The cache key of a GET answered the same for everyone who asks it the same way, or null when the
+ * request is not one: a cached page, or a public API read (`publicReadRoutes`: its answer varies
+ * with the address, the language and the origin its links carry). A request with a session cookie
+ * is never answered from the cache: its answer may clear the cookie (a session that ended).
+ */
+function publicCacheKey(event: Parameters<Handle>[0]['event'], token: string | undefined): string | null {
+	if (token || event.request.method !== 'GET' || event.isDataRequest) return null;
+	const route = event.route.id ?? '';
+	const { locale, largeText } = event.locals;
+	if (CACHED_PAGES.has(route)) return `page:${locale}:${largeText ? 'L' : '-'}:${event.url.pathname}${event.url.search}`;
+	if (publicReadRoutes.has(route)) return `api:${locale}:${event.url.origin}${event.url.pathname}${event.url.search}`;
+	return null;
 }
 
 const toResponse = (page: CachedPage) => new Response(page.slots ? fillSubmissionKeys(page.body) : page.body, { status: page.status, headers: page.headers });
@@ -127,7 +140,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const endpoint = event.route.id !== null && ENDPOINTS.has(event.route.id);
 	const refusal = await refusalOf(event.request, event.url, event.params as Record<string, string>, endpoint, { signedBody: SIGNED_BODY_ENDPOINTS.has(event.route.id ?? '') });
 	if (refusal) log.warn('input_refused', { requestId: event.locals.requestId, route: event.route.id ?? event.url.pathname, code: refusal.code, param: refusal.param });
-	const cacheKey = refusal ? null : pageCacheKey(event, token);
+	const cacheKey = refusal ? null : publicCacheKey(event, token);
 	const cached = cacheKey ? getPublic<CachedPage>(cacheKey) : undefined;
 	const cacheToken = cacheKey && !cached ? publicCacheToken() : null;
 	// A page that may be kept keeps its submission-key slots until it is served; any other is filled as it renders.
@@ -142,13 +155,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 						return keeping ? page : fillSubmissionKeys(page);
 					}
 				});
-	if (keeping && resolved.status === 200 && !resolved.headers.has('set-cookie')) {
+	if (keeping && resolved.status === 200 && !resolved.headers.has('set-cookie') && KEPT_TYPES.test(resolved.headers.get('content-type') ?? '')) {
 		const body = await resolved.text();
 		const slots = body.includes(SUBMISSION_KEY_SLOT);
 		// A filled slot changes the body's length: the server counts it again for each response.
 		const headers = [...resolved.headers].filter(([name]) => !slots || name !== 'content-length');
 		const page: CachedPage = { status: resolved.status, headers, body, slots };
-		putPublic(cacheKey, page, cacheToken);
+		putPublic(cacheKey, page, cacheToken, body.length * 2);
 		resolved = toResponse(page);
 	} else if (keeping && resolved.body && resolved.headers.get('content-type')?.startsWith('text/html')) {
 		// Rendered to be kept, but not kept after all: its slots are filled here.
@@ -156,7 +169,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 		headers.delete('content-length');
 		resolved = new Response(fillSubmissionKeys(await resolved.text()), { status: resolved.status, headers });
 	}
-	// A write served here has committed by now: this process drops its public pages at once rather
+	// A write served here has committed by now: this process drops its public answers at once rather
 	// than when the notification comes back, so whoever wrote sees the change on the next page.
 	if (event.request.method !== 'GET' && event.request.method !== 'HEAD') dropPublicCache('write');
 	// The guard refused a staff API request (auth/guard.ts): the platform's JSON error, not a page.

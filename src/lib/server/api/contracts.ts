@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { hsdsEndpoints } from './hsds-contracts';
-import { badInput, defineEndpoint, refusal, overloaded, staffGuard, staffNotFound, staffSession, throttled, tooLarge, type Endpoint } from './endpoint';
+import { badInput, defineEndpoint, refusal, overloaded, routeIdOf, staffGuard, staffNotFound, staffSession, throttled, tooLarge, type Endpoint } from './endpoint';
 import { CheckInRequest, CheckInResult, ConsultationCreated, ConsultationRequest, FinderQuery, idPathParams, LineWebhookDelivery, LineWebhookReceived, OpenApiDocument, Organization, orgPathParams, Program, ProgramPage, TapBatch, TapsResult } from './schemas';
 
 export const searchPrograms = defineEndpoint({
@@ -141,3 +141,10 @@ export * from './hsds-contracts';
 
 /** Every operation under /api, in the document's order: /api/v1's, then /api/hsds's. */
 export const endpoints: readonly Endpoint[] = [searchPrograms, getProgram, getOrganization, checkIn, recordTaps, startConsultation, receiveLineWebhook, getOpenApiDocument, ...hsdsEndpoints];
+
+/**
+ * The routes of the operations anyone may read: a GET with no security requirement. Their handlers
+ * read the path, the query, the origin (absolute links) and the visitor's language, nothing of who
+ * asks; so hooks.server.ts keeps their 200s in the public cache, keyed on those four.
+ */
+export const publicReadRoutes: ReadonlySet<string> = new Set(endpoints.filter((e) => e.method === 'GET' && !e.security).map(routeIdOf));

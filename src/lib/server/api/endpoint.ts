@@ -70,6 +70,9 @@ export type AnswerOf<E extends Endpoint, S extends StatusOf<E>> = z.output<Extra
 /** One line of an endpoint's NDJSON answer. */
 export type NdjsonLineOf<E extends Endpoint> = E['responses'][200] extends { ndjson: infer L extends z.ZodType } ? z.output<L> : never;
 
+/** The SvelteKit route id that serves an endpoint (`/v1/programs/{id}` → `/api/v1/programs/[id]`). */
+export const routeIdOf = (e: Endpoint): string => `/api${e.path.replace(/\{(\w+)\}/g, '[$1]')}`;
+
 /** The API an endpoint belongs to: the first segment of its path (the document's tag). */
 export const apiOf = (e: Endpoint): 'v1' | 'hsds' => (e.path.startsWith('/v1/') ? 'v1' : 'hsds');
 

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { testDatabase } from '../../../../tests/helpers/db';
 import { makeOrganizationWithProgram } from '../../../../tests/helpers/factories';
 import { asSystem, type Database } from '../db';
-import { cachedPublic, getPublic, publicCacheActive, publicCacheStats, startPublicCacheListener, type PublicCacheListener } from './index';
+import { cachedPublic, getPublic, MAX_SIZE, publicCacheActive, publicCacheStats, publicCacheToken, putPublic, startPublicCacheListener, type PublicCacheListener } from './index';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(ok: () => boolean, timeoutMs = 5000) {
@@ -69,6 +69,23 @@ describe('public cache', () => {
 		const values = await Promise.all(Array.from({ length: 5 }, () => cachedPublic('shared', async () => (await sleep(50), ++reads))));
 		expect(values).toEqual([1, 1, 1, 1, 1]);
 		expect(reads).toBe(1);
+	});
+
+	it('keeps at most MAX_SIZE of declared sizes, dropping the oldest first', async () => {
+		const third = Math.floor(MAX_SIZE / 3);
+		for (const key of ['big1', 'big2', 'big3']) putPublic(key, key, publicCacheToken(), third);
+		expect([getPublic('big1'), getPublic('big2'), getPublic('big3')]).toEqual(['big1', 'big2', 'big3']);
+		putPublic('big4', 'big4', publicCacheToken(), third);
+		expect(getPublic('big1')).toBeUndefined();
+		expect([getPublic('big2'), getPublic('big3'), getPublic('big4')]).toEqual(['big2', 'big3', 'big4']);
+		// Stored again under its key, an answer replaces its old size rather than adding to it.
+		putPublic('big4', 'big4 again', publicCacheToken(), third);
+		expect(getPublic('big2')).toBe('big2');
+		// One answer larger than the whole budget is not kept, and pushes nothing out.
+		putPublic('huge', 'huge', publicCacheToken(), MAX_SIZE + 1);
+		expect(getPublic('huge')).toBeUndefined();
+		expect(getPublic('big3')).toBe('big3');
+		expect(publicCacheStats().size).toBeLessThanOrEqual(MAX_SIZE);
 	});
 
 	it('stops caching when its connection is lost, and listens again', async () => {

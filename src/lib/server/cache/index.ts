@@ -16,16 +16,23 @@
  *
  * A read that started before a notification does not store its answer (the generation moved), and
  * concurrent misses for one key share one read.
+ *
+ * Size: at most MAX_ENTRIES entries and MAX_SIZE of the sizes their writers declare (the rendered
+ * pages' and API answers' text): every distinct query string is a new entry, and an HSDS page of
+ * 100 fully nested services is about a megabyte, so a count alone would not bound the memory.
  */
 import pg from 'pg';
 import { log } from '../log';
 
 export const PUBLIC_CHANNEL = 'tsunagu_public_changed';
 const MAX_ENTRIES = 5000;
+/** Bytes, roughly: a writer declares twice its text's length (V8 keeps Japanese text two bytes a character). */
+export const MAX_SIZE = 128 * 2 ** 20;
 
 interface Entry {
 	expires: number;
 	value: unknown;
+	size: number;
 }
 
 let ttlMs = 30_000;
@@ -33,6 +40,8 @@ let listening = false;
 /** Moves on every drop: a read that began in an older generation is not stored. */
 let generation = 0;
 const entries = new Map<string, Entry>();
+/** The declared sizes of the entries kept. */
+let size = 0;
 const pending = new Map<string, { generation: number; promise: Promise<unknown> }>();
 const stats = { hits: 0, misses: 0, drops: 0 };
 /** Told of every change heard (the changed table), and of `null` when changes may have been missed (listening again). */
@@ -75,13 +84,14 @@ export function publicCacheActive(): boolean {
 export function dropPublicCache(reason = 'changed') {
 	generation++;
 	entries.clear();
+	size = 0;
 	pending.clear();
 	stats.drops++;
 	if (reason !== 'changed') log.debug('public_cache_dropped', { reason });
 }
 
 export function publicCacheStats() {
-	return { ...stats, entries: entries.size, listening, generation };
+	return { ...stats, entries: entries.size, size, listening, generation };
 }
 
 /** A token taken before a read; `putPublic` stores the answer only if nothing changed since. */
@@ -94,21 +104,28 @@ export function getPublic<T>(key: string): T | undefined {
 	const entry = entries.get(key);
 	if (!entry) return undefined;
 	if (entry.expires <= Date.now()) {
-		entries.delete(key);
+		forget(key);
 		return undefined;
 	}
 	stats.hits++;
 	return entry.value as T;
 }
 
-export function putPublic(key: string, value: unknown, token: number | null) {
-	if (token === null || token !== generation || !publicCacheActive()) return;
-	if (entries.size >= MAX_ENTRIES) {
-		// The oldest stored first (Map keeps insertion order): enough for a bound, not a true LRU.
-		const oldest = entries.keys().next().value;
-		if (oldest !== undefined) entries.delete(oldest);
-	}
-	entries.set(key, { expires: Date.now() + ttlMs, value });
+function forget(key: string) {
+	const entry = entries.get(key);
+	if (!entry) return;
+	entries.delete(key);
+	size -= entry.size;
+}
+
+/** Keep `value` for `key` unless published data changed since `token`; `bytes`: its size, roughly (for MAX_SIZE). */
+export function putPublic(key: string, value: unknown, token: number | null, bytes = 0) {
+	if (token === null || token !== generation || !publicCacheActive() || bytes > MAX_SIZE) return;
+	forget(key);
+	// The oldest stored first (Map keeps insertion order): enough for a bound, not a true LRU.
+	while (entries.size > 0 && (entries.size >= MAX_ENTRIES || size + bytes > MAX_SIZE)) forget(entries.keys().next().value!);
+	entries.set(key, { expires: Date.now() + ttlMs, value, size: bytes });
+	size += bytes;
 }
 
 /** The cached answer of `read` for `key`, or a fresh one (stored when the cache is active). */
