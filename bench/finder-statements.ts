@@ -17,7 +17,7 @@
  * the same page (ids in order) and the same distances. `--check` adds searches that are only
  * compared, not timed (other places, radii, words near a place, audience=all, page 2).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -95,6 +95,27 @@ pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
 	return result;
 } as typeof pg.Client.prototype.query;
 
+// Database CPU (with --base): ticks (10 ms) of the PostgreSQL backends serving this database, read
+// from /proc around each call and summed per build — coarse per call, fair over many runs.
+const databaseName = process.env.DATABASE_URL ? new URL(process.env.DATABASE_URL).pathname.slice(1) : null;
+function databaseTicks(): number {
+	if (!databaseName) return 0;
+	let ticks = 0;
+	for (const pid of readdirSync('/proc')) {
+		if (!/^\d+$/.test(pid)) continue;
+		try {
+			const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+			if (!cmdline.startsWith('postgres: ') || !cmdline.includes(` ${databaseName} `)) continue;
+			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			ticks += Number(fields[11]) + Number(fields[12]);
+		} catch {
+			/* gone */
+		}
+	}
+	return ticks;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const min = (xs: number[]) => Math.min(...xs);
 const f = (n: number) => n.toFixed(1);
@@ -139,6 +160,7 @@ try {
 	for (const q of QUERIES) {
 		const parsed = parseFinderParams(new URLSearchParams(q));
 		if (!parsed.ok) throw new Error(`bad query ${q}`);
+		let [baseTicks, ticks] = [0, 0];
 		const baseWhole: number[] = [];
 		const basePerStatement: number[][] = [];
 		const whole: number[] = [];
@@ -151,16 +173,20 @@ try {
 			let baseAnswer = '';
 			if (baseSearch) {
 				timed.length = 0;
+				const ticks0 = databaseTicks();
 				const t = performance.now();
 				const result = await baseSearch(database.db, parsed.query, clock);
 				baseWhole.push(performance.now() - t);
+				baseTicks += databaseTicks() - ticks0;
 				baseAnswer = answer(result);
 				timed.filter((s) => !/^\s*(begin|commit|rollback|set\b)/i.test(s.text)).forEach((s, j) => (basePerStatement[j] ??= []).push(s.ms));
 			}
 			timed.length = 0;
+			const ticks0 = baseSearch ? databaseTicks() : 0;
 			const t = performance.now();
 			const result = await searchPrograms(database.db, parsed.query, clock);
 			whole.push(performance.now() - t);
+			if (baseSearch) ticks += databaseTicks() - ticks0;
 			total = result.total;
 			if (baseSearch && answer(result) !== baseAnswer) throw new Error(`${q}: the base and this tree answer differently`);
 			const ids = result.items.map((x) => x.id.slice(0, 8)).join(' ');
@@ -175,7 +201,7 @@ try {
 		if (baseSearch) {
 			const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
 			lines.push(
-				`  base (same answer): whole ${f(min(baseWhole))} / ${f(median(baseWhole))}; statements ${basePerStatement.map((xs) => `${f(min(xs))} / ${f(median(xs))}`).join('; ')}; this tree ÷ base (medians): whole ${ratio(whole, baseWhole)}, first statement ${ratio(perStatement[0], basePerStatement[0])}`
+				`  base (same answer): whole ${f(min(baseWhole))} / ${f(median(baseWhole))}; statements ${basePerStatement.map((xs) => `${f(min(xs))} / ${f(median(xs))}`).join('; ')}; this tree ÷ base (medians): whole ${ratio(whole, baseWhole)}, first statement ${ratio(perStatement[0], basePerStatement[0])}; database CPU per search ${f((ticks * 10) / runs)} ms, base ${f((baseTicks * 10) / runs)} ms (${(ticks / Math.max(baseTicks, 1)).toFixed(2)})`
 			);
 		}
 		lines.push(`  first page: ${firstIds}`);
