@@ -16,6 +16,7 @@
  * one after the other, and the bench fails unless both give the same total (and 「1,000件以上」),
  * the same page (ids in order) and the same distances. `--check` adds searches that are only
  * compared, not timed (other places, radii, words near a place, audience=all, page 2).
+ * `--also 'q1,q2'` times more searches (query strings, comma-separated) after the five.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,12 +38,13 @@ const { values: args } = parseArgs({
 		only: { type: 'string' },
 		now: { type: 'string' },
 		base: { type: 'string' },
-		check: { type: 'boolean', default: false }
+		check: { type: 'boolean', default: false },
+		also: { type: 'string' }
 	}
 });
 const runs = Number(args.runs);
 
-const QUERIES = ['q=こども食堂', 'q=不登校&prefecture=東京都', 'life_stage=senior&when=next7', 'q=相談&sort=next', 'near=札幌市&sort=distance&free=1'].filter((q) => !args.only || q.includes(args.only));
+const QUERIES = ['q=こども食堂', 'q=不登校&prefecture=東京都', 'life_stage=senior&when=next7', 'q=相談&sort=next', 'near=札幌市&sort=distance&free=1'].concat(args.also ? args.also.split(',') : []).filter((q) => !args.only || q.includes(args.only));
 // Compared with the base only (--base --check): the places' other paths.
 const CHECKS = [
 	'near=札幌市&sort=distance',
