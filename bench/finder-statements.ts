@@ -9,8 +9,16 @@
  * `--now <ISO instant>` fixes the clock (the next dates, hence the order, move with it), so that
  * two builds' pages can be compared. With --explain, each statement of each search's last run is replayed under
  * EXPLAIN (ANALYZE, BUFFERS) into bench/out/finder-explain.md (not committed).
+ *
+ * `--base <dir>`: a same-run baseline of another build's code — `<dir>` holds that build's `src`
+ * (e.g. `git archive <commit> src | tar -x -C bench/out/base`; under bench/out so that its imports
+ * find node_modules). Each run then calls the base's searchPrograms and this tree's alternately,
+ * one after the other, and the bench fails unless both give the same total (and 「1,000件以上」),
+ * the same page (ids in order) and the same distances. `--check` adds searches that are only
+ * compared, not timed (other places, radii, words near a place, audience=all, page 2).
+ * `--also 'q1,q2'` times more searches (query strings, comma-separated) after the five.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,11 +32,37 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 process.chdir(root);
 
 const { values: args } = parseArgs({
-	options: { runs: { type: 'string', default: '7' }, explain: { type: 'boolean', default: false }, only: { type: 'string' }, now: { type: 'string' } }
+	options: {
+		runs: { type: 'string', default: '7' },
+		explain: { type: 'boolean', default: false },
+		only: { type: 'string' },
+		now: { type: 'string' },
+		base: { type: 'string' },
+		check: { type: 'boolean', default: false },
+		also: { type: 'string' }
+	}
 });
 const runs = Number(args.runs);
 
-const QUERIES = ['q=こども食堂', 'q=不登校&prefecture=東京都', 'life_stage=senior&when=next7', 'q=相談&sort=next', 'near=札幌市&sort=distance&free=1'].filter((q) => !args.only || q.includes(args.only));
+const QUERIES = ['q=こども食堂', 'q=不登校&prefecture=東京都', 'life_stage=senior&when=next7', 'q=相談&sort=next', 'near=札幌市&sort=distance&free=1'].concat(args.also ? args.also.split(',') : []).filter((q) => !args.only || q.includes(args.only));
+// Compared with the base only (--base --check): the places' other paths.
+const CHECKS = [
+	'near=札幌市&sort=distance',
+	'near=札幌市&radius=5&sort=distance&page=2',
+	'near=札幌市&radius=30&sort=distance&free=1',
+	'near=札幌市&radius=pref&sort=distance&free=1',
+	'q=こども食堂&near=荒川区',
+	'q=相談&near=東京都&radius=30',
+	'q=居場所&near=札幌市&audience=all',
+	'near=荒川区&sort=next',
+	'lat=35.7&lng=139.7&radius=5&sort=distance',
+	'q=相談&sort=next&page=3',
+	'q=不登校 親の会&sort=next'
+];
+type Search = typeof searchPrograms;
+const baseSearch: Search | null = args.base ? (await import(path.resolve(args.base, 'src/lib/server/directory/finder/index.ts'))).searchPrograms : null;
+/** What must not change between builds: total, its bound, the page's ids in order and distances. */
+const answer = (r: Awaited<ReturnType<Search>>) => JSON.stringify([r.total, r.totalIsLowerBound, r.items.map((x) => [x.id, x.distanceKm, x.place?.name ?? null])]);
 
 // Every statement's time, as the client sees it (pg's Client.query, which drizzle calls).
 interface Timed {
@@ -63,6 +97,27 @@ pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
 	return result;
 } as typeof pg.Client.prototype.query;
 
+// Database CPU (with --base): ticks (10 ms) of the PostgreSQL backends serving this database, read
+// from /proc around each call and summed per build — coarse per call, fair over many runs.
+const databaseName = process.env.DATABASE_URL ? new URL(process.env.DATABASE_URL).pathname.slice(1) : null;
+function databaseTicks(): number {
+	if (!databaseName) return 0;
+	let ticks = 0;
+	for (const pid of readdirSync('/proc')) {
+		if (!/^\d+$/.test(pid)) continue;
+		try {
+			const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+			if (!cmdline.startsWith('postgres: ') || !cmdline.includes(` ${databaseName} `)) continue;
+			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			ticks += Number(fields[11]) + Number(fields[12]);
+		} catch {
+			/* gone */
+		}
+	}
+	return ticks;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const min = (xs: number[]) => Math.min(...xs);
 const f = (n: number) => n.toFixed(1);
@@ -95,9 +150,21 @@ try {
 	}
 	for (const [name, xs] of Object.entries(base)) lines.push(`baseline ${name}: ${f(min(xs))} / ${f(median(xs))}`);
 
+	if (baseSearch && args.check) {
+		for (const q of CHECKS) {
+			const parsed = parseFinderParams(new URLSearchParams(q));
+			if (!parsed.ok) throw new Error(`bad query ${q}`);
+			const [before, after] = [await baseSearch(database.db, parsed.query, clock), await searchPrograms(database.db, parsed.query, clock)];
+			if (answer(before) !== answer(after)) throw new Error(`${q}: the base and this tree answer differently`);
+			lines.push(`check ${q}: same answer (total ${after.total}${after.totalIsLowerBound ? '+' : ''}, ${after.items.length} on the page)`);
+		}
+	}
 	for (const q of QUERIES) {
 		const parsed = parseFinderParams(new URLSearchParams(q));
 		if (!parsed.ok) throw new Error(`bad query ${q}`);
+		let [baseTicks, ticks] = [0, 0];
+		const baseWhole: number[] = [];
+		const basePerStatement: number[][] = [];
 		const whole: number[] = [];
 		const perStatement: number[][] = [];
 		let names: string[] = [];
@@ -105,11 +172,25 @@ try {
 		let total = 0;
 		let firstIds = '';
 		for (let i = 0; i < runs; i++) {
+			let baseAnswer = '';
+			if (baseSearch) {
+				timed.length = 0;
+				const ticks0 = databaseTicks();
+				const t = performance.now();
+				const result = await baseSearch(database.db, parsed.query, clock);
+				baseWhole.push(performance.now() - t);
+				baseTicks += databaseTicks() - ticks0;
+				baseAnswer = answer(result);
+				timed.filter((s) => !/^\s*(begin|commit|rollback|set\b)/i.test(s.text)).forEach((s, j) => (basePerStatement[j] ??= []).push(s.ms));
+			}
 			timed.length = 0;
+			const ticks0 = baseSearch ? databaseTicks() : 0;
 			const t = performance.now();
 			const result = await searchPrograms(database.db, parsed.query, clock);
 			whole.push(performance.now() - t);
+			if (baseSearch) ticks += databaseTicks() - ticks0;
 			total = result.total;
+			if (baseSearch && answer(result) !== baseAnswer) throw new Error(`${q}: the base and this tree answer differently`);
 			const ids = result.items.map((x) => x.id.slice(0, 8)).join(' ');
 			if (i === 0) firstIds = ids;
 			else if (ids !== firstIds) throw new Error(`${q}: the page changed between runs`);
@@ -119,6 +200,12 @@ try {
 			last = [...timed];
 		}
 		lines.push(`${q}: total ${total}, whole ${f(min(whole))} / ${f(median(whole))}; statements ${perStatement.map((xs, j) => `[${names[j]}…] ${f(min(xs))} / ${f(median(xs))}`).join('; ')}`);
+		if (baseSearch) {
+			const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
+			lines.push(
+				`  base (same answer): whole ${f(min(baseWhole))} / ${f(median(baseWhole))}; statements ${basePerStatement.map((xs) => `${f(min(xs))} / ${f(median(xs))}`).join('; ')}; this tree ÷ base (medians): whole ${ratio(whole, baseWhole)}, first statement ${ratio(perStatement[0], basePerStatement[0])}; database CPU per search ${f((ticks * 10) / runs)} ms, base ${f((baseTicks * 10) / runs)} ms (${(ticks / Math.max(baseTicks, 1)).toFixed(2)})`
+			);
+		}
 		lines.push(`  first page: ${firstIds}`);
 		if (args.explain) {
 			const client = await adminPool.connect();

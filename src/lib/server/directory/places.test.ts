@@ -188,6 +188,37 @@ describe('a program held in several places', () => {
 	});
 });
 
+describe('a program in range only by its 市区町村', () => {
+	// A made-up hiking group in 札幌市南区: its first place (定山渓, about 19 km from the city's
+	// point) and its second (真駒内, about 8 km) are both beyond 5 km, so near=札幌市&radius=5 finds it
+	// only because it is in the city. It is as near as its nearer place, the second — the search
+	// statement looks such a program's places up in full (NearPlaces in finder/search.ts), unlike
+	// one with a place in range.
+	let programId: string;
+	const makomanai = { lat: 42.99, lng: 141.35 };
+	beforeAll(async () => {
+		const organizationId = await makeOrganization(database.db, { name: 'みなみ山歩きの会（試験）' });
+		const first = await makePlace(database.db, organizationId, { name: '定山渓の集会所（試験）', prefecture: '北海道', city: '札幌市南区', lat: 42.965, lng: 141.165 }, friday.today);
+		const second = await makePlace(database.db, organizationId, { name: '真駒内の集会所（試験）', prefecture: '北海道', city: '札幌市南区', ...makomanai }, friday.today);
+		programId = await makeProgram(database.db, organizationId, { edit: { title: 'のびのび山歩き', summary: '南区の山を歩く', description: '定山渓と真駒内から歩きます。' }, placeIds: [first, second], schedule: null, today: friday.today });
+	});
+
+	it('is measured to its nearer place, though neither is within the radius', async () => {
+		for (const params of [
+			{ near: '札幌市', radius: '5', sort: 'distance' },
+			{ q: 'のびのび山歩き', near: '札幌市', radius: '5' }
+		] as Array<Record<string, string>>) {
+			const result = await search(params);
+			const item = result.items.find((i) => i.id === programId);
+			expect(item, JSON.stringify(params)).toBeDefined();
+			expect(item!.place?.name).toBe('真駒内の集会所（試験）');
+			const km = distanceKm(result.origin!, makomanai);
+			expect(km).toBeGreaterThan(5);
+			expect(Math.abs(item!.distanceKm! - km)).toBeLessThanOrEqual(0.1);
+		}
+	});
+});
+
 describe('a program whose second place is in another municipality', () => {
 	// A made-up walking group: its first place, with exact coordinates, is in 函館市; its second is
 	// given only by its address in 荒川区 (so it gets the ward's point, approximate).

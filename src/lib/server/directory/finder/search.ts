@@ -133,12 +133,18 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 	const where = filters(query, clock);
 	if (text) where.push(text.where);
 
-	const { origin, nearest, haversineAt, radius, where: inRange } = await placeScope(db, query);
-	const supporters = options.supporters ? supportersWhere(query, clock, text, inRange) : null;
+	const { origin, nearest: nearestAlone, haversineAt, radius, where: inRange, nearPlaces } = await placeScope(db, query);
+	// In the statement itself, the range and the nearest place read the places in range worked out
+	// once (NearPlaces); the same conditions standing alone count past the last page.
+	const inRangeHere = nearPlaces?.where ?? inRange;
+	const nearest = nearPlaces?.nearest ?? nearestAlone;
+	const supporters = options.supporters ? supportersWhere(query, clock, text, inRangeHere) : null;
+	const supportersAlone = options.supporters ? supportersWhere(query, clock, text, inRange) : null;
 	// The nearest place is worked out once per match (offset 0 keeps the planner from copying the
 	// subquery into the sort key and into every distance band).
-	const nearestOnce = nearest ? sql` cross join lateral (select ${nearest} as a offset 0) near` : sql``;
+	const nearestOnce = nearest ? sql`${nearPlaces?.join ?? sql``} cross join lateral (select ${nearest} as a offset 0) near` : sql``;
 	const distanceKey = nearest ? sql`near.a` : sql`null::float8`;
+	const matchWhere = inRangeHere ? [...where, inRangeHere] : where;
 	if (inRange) where.push(inRange);
 	const band = nearest ? distanceBand(distanceKey) : sql`0`;
 	const score = text ? text.score : sql`0`;
@@ -167,10 +173,10 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 	// with its nearest place: only that pass is ever taken with an origin, so only it joins `near`).
 	const columns = sql`p.id, (${score})::float8 as score, (${distanceKey})::float8 as distance_key, (${band})::int as band, ${nextKey} as next_starts_at, p.title, (${known}) as schedule_known, p.audience = 'residents' as for_residents`;
 	const matches = !bounded
-		? sql`select ${columns} from programs p${nearestOnce} where ${sql.join(where, sql` and `)}`
+		? sql`select ${columns} from programs p${nearestOnce} where ${sql.join(matchWhere, sql` and `)}`
 		: sort === 'next' || !text
-			? nextOrderedMatches(columns, where, clock.now, candidateLimit)
-			: sql`select ${columns} from programs p where ${sql.join(where, sql` and `)} limit ${candidateLimit}`;
+			? nextOrderedMatches(columns, matchWhere, clock.now, candidateLimit)
+			: sql`select ${columns} from programs p where ${sql.join(matchWhere, sql` and `)} limit ${candidateLimit}`;
 	// Near a place (banded), the strong matches come first: a score of at least half the best among
 	// the matches (of the same audience, which has its own heading with audience=all), then the rest,
 	// each by distance band (issue 15 walk: こども食堂 near 荒川区 listed ボランティア説明会, the word
@@ -179,7 +185,7 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 	// the best of all of them, and the same on every page. No words: every score is 0, one tier.
 	const ranked = orderName === 'banded' ? sql`select *, (score < ${STRONG_SHARE} * max(score) over (partition by for_residents))::int as tier from matched` : sql`select * from matched`;
 	const statement = sql`
-		with matched as materialized (${matches}
+		with ${nearPlaces ? sql`${nearPlaces.cte}, ` : sql``}matched as materialized (${matches}
 		), page as (
 			select * from (${ranked}) m order by ${order} limit ${query.per_page} offset ${offset}
 		)
@@ -206,7 +212,7 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 	if (!rows.rows.length && offset > 0) total = await countUpTo(db, where, bounded ? candidateLimit : Number.MAX_SAFE_INTEGER, text !== null);
 	const totalIsLowerBound = bounded && total >= candidateLimit;
 	if (totalIsLowerBound) total = candidateLimit - 1;
-	const supportersTotal = !supporters ? null : rows.rows.length ? Number(rows.rows[0].supporters_total) : await countUpTo(db, supporters, SUPPORTERS_COUNT_CAP, text !== null);
+	const supportersTotal = !supportersAlone ? null : rows.rows.length ? Number(rows.rows[0].supporters_total) : await countUpTo(db, supportersAlone, SUPPORTERS_COUNT_CAP, text !== null);
 	return {
 		total,
 		totalIsLowerBound,
@@ -267,6 +273,30 @@ export interface PlaceScope {
 	where: SQL | null;
 	/** The same condition for another range around the same place (the place is resolved once). */
 	within: ((radius: NonNullable<FinderQuery['radius']>) => SQL) | null;
+	/**
+	 * Within a range in km, the same range and nearest place for the search statement itself, from
+	 * the places in range worked out once (NearPlaces); null without a place or for `pref`.
+	 */
+	nearPlaces: NearPlaces | null;
+}
+
+/**
+ * The places within a km range, worked out once per search statement: `cte` (to put in its
+ * `with`) holds, for every program with a place in range, the haversine term of its nearest such
+ * place (`a`) and whether one of them is a later place (`later`, position > 0). Then:
+ * - `where` is the range condition (withinRadius), reading the later places' programs from it;
+ * - `nearest` is the program's nearest point (PlaceScope.nearest), given the join `join` (alias
+ *   `np`): when the program's own point or any of its places is in range, its nearest point is
+ *   the nearer of its own and the nearest in `np` (every place out of range is farther than both);
+ *   only the others (in range by their 市区町村 alone) look up all their places, as before.
+ * At 100,000 programs, near=札幌市 & free=1: 119 of 1,075 matches look their places up instead of
+ * every one (bench/RESULTS.md, "Finder statements: the nearest place once").
+ */
+export interface NearPlaces {
+	cte: SQL;
+	join: SQL;
+	where: SQL;
+	nearest: SQL;
 }
 
 /**
@@ -282,7 +312,7 @@ export async function placeScope(db: Pool, query: FinderQuery): Promise<PlaceSco
 		centre = await placeCentre(db, query.near);
 		if (centre) origin = { lat: centre.lat, lng: centre.lng, label: centre.label };
 	}
-	if (!origin) return { origin: null, nearest: null, haversineAt: null, radius: null, where: null, within: null };
+	if (!origin) return { origin: null, nearest: null, haversineAt: null, radius: null, where: null, within: null, nearPlaces: null };
 	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,
 	// so every candidate gets only `a`; the distance itself is computed for the page.
 	const at = origin;
@@ -295,7 +325,19 @@ export async function placeScope(db: Pool, query: FinderQuery): Promise<PlaceSco
 	const nearest = sql`least(${haversineAt('p')}, (select min(${haversineAt('l')}) from program_locations x join locations l on l.id = x.location_id where x.program_id = p.id and l.lat is not null))`;
 	const radius = query.radius ?? DEFAULT_RADIUS;
 	const within = (r: NonNullable<FinderQuery['radius']>) => withinRadius(r, haversineAt, centre, at);
-	return { origin, nearest, haversineAt, radius, where: within(radius), within };
+	let nearPlaces: NearPlaces | null = null;
+	if (radius !== 'pref') {
+		const km = Number(radius);
+		const inRange = placeNear(km, haversineAt, at);
+		nearPlaces = {
+			cte: sql`near_places as materialized (select x.program_id, min(${haversineAt('l')}) as a, bool_or(x.position > 0) as later
+				from locations l join program_locations x on x.location_id = l.id where ${inRange('l')} group by x.program_id)`,
+			join: sql` left join near_places np on np.program_id = p.id`,
+			where: withinRadius(radius, haversineAt, centre, at, sql`p.id = any(array(select np.program_id from near_places np where np.later))`),
+			nearest: sql`(case when ${haversineAt('p')} <= ${haversineOf(km)} or np.a is not null then least(${haversineAt('p')}, np.a) else ${nearest} end)`
+		};
+	}
+	return { origin, nearest, haversineAt, radius, where: within(radius), within, nearPlaces };
 }
 
 /** The ranges wider than each, smallest first. */
@@ -353,26 +395,31 @@ function distanceBand(haversine: SQL): SQL {
  * Measured at 100,000 programs (issue 15 notes in bench/RESULTS.md): a semi-join on the places'
  * programs was 3–5× slower with words, the array below about 1.5× of the first-place-only range.
  */
-function withinRadius(radius: NonNullable<FinderQuery['radius']>, haversineAt: (alias: string) => SQL, centre: PlaceCentre | null, point: { lat: number; lng: number }): SQL {
+function withinRadius(radius: NonNullable<FinderQuery['radius']>, haversineAt: (alias: string) => SQL, centre: PlaceCentre | null, point: { lat: number; lng: number }, laterPlaces: SQL | null = null): SQL {
 	if (radius === 'pref') {
 		const pref = centre?.prefectureCode ?? prefectureCodeAt(point);
 		return pref ? sql`p.area_codes @> ${textArray([pref])}` : sql`true`;
 	}
-	const km = Number(radius);
-	const box = boundingBox(point, km);
-	const near = (alias: string) => {
-		const [lat, lng] = [sql.raw(`${alias}.lat`), sql.raw(`${alias}.lng`)];
-		const exact = sql`${haversineAt(alias)} <= ${haversineOf(km)}`;
-		return box ? sql`${lat} between ${box.south} and ${box.north} and ${lng} between ${box.west} and ${box.east} and ${exact}` : exact;
-	};
+	const near = placeNear(Number(radius), haversineAt, point);
 	// The other places' programs come as one array, worked out once (a program's first place with
 	// coordinates is its own point, so only the later places add to it: 102 → 80 ms for 台東区 with
 	// no words at 100,000 programs, the same 4,523 found): `p.id = any(…)` is answered
 	// from the primary key as a bitmap, so the planner can still combine the range with the gram
 	// index (a semi-join would fetch every program in range and check its words row by row).
-	const atPlaces = sql`p.id = any(array(select x.program_id from locations l join program_locations x on x.location_id = l.id where x.position > 0 and ${near('l')}))`;
+	// In the search statement the array is read from its near_places (NearPlaces).
+	const atPlaces = laterPlaces ?? sql`p.id = any(array(select x.program_id from locations l join program_locations x on x.location_id = l.id where x.position > 0 and ${near('l')}))`;
 	const inPlace = centre?.areaCode ? sql` or p.area_codes @> ${textArray([centre.areaCode])}` : sql``;
 	return sql`((${near('p')}) or ${atPlaces}${inPlace})`;
+}
+
+/** Whether a table alias's lat/lng is within `km` of `point`: a box on the (lat, lng) index first, the exact distance confirming. */
+function placeNear(km: number, haversineAt: (alias: string) => SQL, point: { lat: number; lng: number }): (alias: string) => SQL {
+	const box = boundingBox(point, km);
+	return (alias: string) => {
+		const [lat, lng] = [sql.raw(`${alias}.lat`), sql.raw(`${alias}.lng`)];
+		const exact = sql`${haversineAt(alias)} <= ${haversineOf(km)}`;
+		return box ? sql`${lat} between ${box.south} and ${box.north} and ${lng} between ${box.west} and ${box.east} and ${exact}` : exact;
+	};
 }
 
 /**
