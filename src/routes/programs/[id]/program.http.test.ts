@@ -254,6 +254,16 @@ describe('a second walk of issue 15 (phone, as a resident)', () => {
 		expect(text).toMatch(/日程が文章でしか分からない取組が\d+件あります/);
 		expect(await textOf(search({ q: 'メンズシェッド', when: 'today' }), 'en')).toContain('Nothing is known from its dates to be on today.');
 	});
+	it('says once that nothing is known to meet today: the suggestions below the list do not repeat the top line', async () => {
+		const text = await textOf(search({ q: 'メンズシェッド', when: 'today' }));
+		expect(text.match(/日程から分かる取組はみつかりませんでした|日程の分かっている取組は見つかりませんでした/g)).toEqual(['日程から分かる取組はみつかりませんでした']);
+		// The suggestions still say what to do, and offer other searches.
+		expect(text).toContain('日程は団体に確かめるか、ほかの条件でさがしてみてください。');
+		expect(text).toMatch(/条件「いつ」をはずす\(\d+件\)/);
+		const english = await textOf(search({ q: 'メンズシェッド', when: 'today' }), 'en');
+		expect(english.match(/known from its dates|with known dates/g)).toEqual(['known from its dates']);
+		expect(english).toContain('Ask the organisations about their dates, or try another search.');
+	});
 	it('offers the places a ward’s name may mean (「西区」), instead of saying there is no such place', async () => {
 		const html = await (await get(search({ near: '西区' }))).text();
 		const text = html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
@@ -273,6 +283,8 @@ describe('a second walk of issue 15 (phone, as a resident)', () => {
 		const text = await textOf(search({ q: 'こども食堂', near: '荒川区' }));
 		// The order as the page states it (strong matches first, then by distance band).
 		expect(text).toContain('東京都荒川区の近くで、関連の高いものを先に、近さ(2・5・10・30kmまで)ごとに並べています。');
+		// The same in English, as the order is: strong matches before weak ones, each from the nearest band out.
+		expect(await textOf(search({ q: 'こども食堂', near: '荒川区' }), 'en')).toContain('Near 東京都荒川区: programs that match your words well come first, then the others; each group goes from near to far in steps (within 2, 5, 10 and 30 km), the best match first within each step.');
 		// The walk's case: 防災子ども食堂 (the words in its title, about 3 km) before ボランティア説明会 (only in its text, under 1 km).
 		expect(text.indexOf('防災子ども食堂')).toBeGreaterThan(0);
 		expect(text.indexOf('防災子ども食堂')).toBeLessThan(text.indexOf('ボランティア説明会'));
