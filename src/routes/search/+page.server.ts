@@ -92,7 +92,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		summary: item.summary,
 		organizationId: item.organizationId,
 		organizationName: item.organizationName,
-		place: item.place ? `${item.place.prefecture}${item.place.city ?? ''} ${item.place.name}`.trim() : null,
+		place: item.place ? placeInWordsOf(item.place) : null,
 		next: item.next ? formatOccurrence(t, new Date(item.next.startsAt), item.next.endsAt ? new Date(item.next.endsAt) : null, item.next.allDay) : null,
 		scheduleNote: item.scheduleNote,
 		cost: costInWords(t, item.costKind, item.costAmountYen),
@@ -174,6 +174,15 @@ function suggestionMessage(t: Translate, s: Suggestion, loc: 'ja' | 'en'): { key
 	if (s.kind === 'radius') return { key: 'search.suggest.radius', params: { label: t(`search.radius.${s.label as '30'}`), count: s.count }, named: [] };
 	if (s.kind === 'form') return { key: 'search.suggest.form', params: { label: label('forms', s.label, loc), count: s.count }, named: [] };
 	return { key: 'search.suggest.drop', params: { label: t(paramLabels[s.label] ?? 'search.any'), count: s.count }, named: [] };
+}
+
+/**
+ * Where a result is: its area, then the place's own name — unless the place is called by its
+ * area (a casebook program known only by its 市区町村: 「東京都台東区」, not 「東京都台東区 台東区」).
+ */
+function placeInWordsOf(place: NonNullable<FinderItem['place']>): string {
+	const area = `${place.prefecture}${place.city ?? ''}`;
+	return [place.city, area, place.prefecture].includes(place.name) ? area : `${area} ${place.name}`.trim();
 }
 
 /**

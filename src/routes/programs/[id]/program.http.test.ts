@@ -264,6 +264,23 @@ describe('a second walk of issue 15 (phone, as a resident)', () => {
 		expect(english.match(/known from its dates|with known dates/g)).toEqual(['known from its dates']);
 		expect(english).toContain('Ask the organisations about their dates, or try another search.');
 	});
+	it('names a result’s place once when the place is called by its 市区町村 (「東京都台東区 台東区」)', async () => {
+		const text = await textOf(search({ q: 'こども食堂', near: '荒川区' }));
+		expect(text).toMatch(/東京都台東区\s*\(おおよその距離 約3km\)/);
+		expect(text).not.toMatch(/東京都台東区\s+台東区/);
+		// A place with a name of its own keeps it.
+		expect(await textOf(search({ near: '札幌市' }))).toMatch(/北海道札幌市西区\s+札幌市西区\(公共施設\)/);
+	});
+	it('keeps a space between an event’s organisation and its place in the calendar (「サンカクシャ· 会場: 豊島区」)', async () => {
+		for (const [lang, at] of [
+			['ja', '会場: '],
+			['en', 'At ']
+		]) {
+			const text = await textOf('/calendar?view=list', lang);
+			expect(text, lang).toContain(`· ${at}`);
+			expect(text, lang).not.toMatch(new RegExp(`\\S· ${at}`));
+		}
+	});
 	it('offers the places a ward’s name may mean (「西区」), instead of saying there is no such place', async () => {
 		const html = await (await get(search({ near: '西区' }))).text();
 		const text = html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
