@@ -207,9 +207,11 @@ function placeNote(
 	wider: Awaited<ReturnType<typeof widerRange>>,
 	linkWith: (changes: Partial<Record<keyof FinderQuery, string>>) => string,
 	t: Translate
-): { order: MessageKey; scope: MessageKey; place: string | null; km: string; widen: { href: string; text: string } | null; approximate: boolean } | null {
+): { order: MessageKey | null; scope: MessageKey; place: string | null; km: string; widen: { href: string; text: string } | null; approximate: boolean } | null {
 	if (!result.origin || !result.radius) return null;
-	const order: MessageKey = result.order === 'banded' ? 'search.placeOrder.banded' : result.order === 'distance' ? 'search.placeOrder.distance' : 'search.placeOrder.next';
+	// An order is said only over a list: with nothing found, the range searched is what matters.
+	const listed = result.total > 0 || result.partial.length > 0;
+	const order: MessageKey | null = !listed ? null : result.order === 'banded' ? 'search.placeOrder.banded' : result.order === 'distance' ? 'search.placeOrder.distance' : 'search.placeOrder.next';
 	const scope: MessageKey = result.radius === 'pref' ? 'search.placeScope.pref' : result.origin.label === null ? 'search.placeScope.point' : 'search.placeScope.km';
 	return {
 		order,

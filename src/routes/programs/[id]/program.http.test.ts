@@ -216,7 +216,7 @@ describe('a station’s name as the place', () => {
 		}
 		const near = await (await get(`/search?q=${encodeURIComponent('こども食堂')}&near=${encodeURIComponent('東京都/府中市')}`)).text();
 		expect(near).not.toContain('駅名での検索');
-		expect(near).toContain('東京都府中市の近く');
+		expect(near).toContain('範囲: 東京都府中市のなかと');
 	});
 
 	it('is a plain unknown place when it is not a station’s name', async () => {
@@ -281,6 +281,13 @@ describe('a second walk of issue 15 (phone, as a resident)', () => {
 			expect(text, lang).not.toMatch(new RegExp(`\\S· ${at}`));
 		}
 	});
+	it('states no order over an empty list, only the range it searched (「関連の高いものを先に…並べています」 over 0件)', async () => {
+		const text = await textOf(search({ q: '夫を亡くした', near: '荒川区' }));
+		expect(text).toContain('0件みつかりました');
+		expect(text).toContain('範囲: 東京都荒川区のなかと、そこから10km以内。');
+		expect(text).not.toContain('並べています');
+		expect(await textOf(search({ q: '夫を亡くした', near: '荒川区' }), 'en')).not.toContain('first');
+	});
 	it('offers the places a ward’s name may mean (「西区」), instead of saying there is no such place', async () => {
 		const html = await (await get(search({ near: '西区' }))).text();
 		const text = html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
@@ -301,7 +308,7 @@ describe('a second walk of issue 15 (phone, as a resident)', () => {
 		// The order as the page states it (strong matches first, then by distance band).
 		expect(text).toContain('東京都荒川区の近くで、関連の高いものを先に、近さ(2・5・10・30kmまで)ごとに並べています。');
 		// The same in English, as the order is: strong matches before weak ones, each from the nearest band out.
-		expect(await textOf(search({ q: 'こども食堂', near: '荒川区' }), 'en')).toContain('Near 東京都荒川区: programs that match your words well come first, then the others; each group goes from near to far in steps (within 2, 5, 10 and 30 km), the best match first within each step.');
+		expect(await textOf(search({ q: 'こども食堂', near: '荒川区' }), 'en')).toContain('Near 東京都荒川区: good matches for your words first, then weaker ones; each nearest first in steps of 2, 5, 10 and 30 km, the best match first within a step.');
 		// The walk's case: 防災子ども食堂 (the words in its title, about 3 km) before ボランティア説明会 (only in its text, under 1 km).
 		expect(text.indexOf('防災子ども食堂')).toBeGreaterThan(0);
 		expect(text.indexOf('防災子ども食堂')).toBeLessThan(text.indexOf('ボランティア説明会'));
