@@ -132,7 +132,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		// A station's name: the municipalities of the same name to choose from (not where the station is).
 		sameNamePlaces: result.unknownPlace ? placesForStation(result.unknownPlace).map((p) => ({ place: p.label, href: linkWith({ near: p.near }) })) : [],
 		// The approximate-distance sentence goes with the distances on the page (an undated program shows none).
-		placeNote: placeNote(result, [...dated, ...result.partial.flatMap((g) => g.items)], wider, linkWith, t),
+		// On an empty page the wider range is among the suggestions, with its count: not offered twice.
+		placeNote: placeNote(result, [...dated, ...result.partial.flatMap((g) => g.items)], suggestions.some((s) => s.kind === 'radius') ? null : wider, linkWith, t),
 		radiusOptions: (['5', '10', '30', 'pref'] as const).map((r) => ({ code: r, label: t(`search.radius.${r}`) })),
 		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,
 		undated: undatedItems.map(present),

@@ -288,6 +288,12 @@ describe('a second walk of issue 15 (phone, as a resident)', () => {
 		expect(text).not.toContain('並べています');
 		expect(await textOf(search({ q: '夫を亡くした', near: '荒川区' }), 'en')).not.toContain('first');
 	});
+	it('offers a wider range once on an empty page: among the suggestions, with its count', async () => {
+		const text = await textOf(search({ q: 'こども食堂', near: '東京都/府中市' }));
+		expect(text).toContain('0件みつかりました');
+		expect(text.match(/範囲を30km以内に広げる/g)).toHaveLength(1);
+		expect(text).toMatch(/範囲を30km以内に広げる\(\d+件\)/);
+	});
 	it('offers the places a ward’s name may mean (「西区」), instead of saying there is no such place', async () => {
 		const html = await (await get(search({ near: '西区' }))).text();
 		const text = html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
