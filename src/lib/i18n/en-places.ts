@@ -12,7 +12,7 @@ export const placesEn: Record<keyof typeof placesJa, string> = {
 	'search.radius.30': '30 km',
 	'search.radius.pref': 'the same prefecture',
 	'search.here': 'where you are',
-	'search.placeOrder.banded': 'Near {place}: best matches first, then by distance in steps of 2, 5, 10 and 30 km.',
+	'search.placeOrder.banded': 'Near {place}: good matches for your words first, then weaker ones; each nearest first in steps of 2, 5, 10 and 30 km, the best match first within a step.',
 	'search.placeOrder.distance': 'Nearest to {place} first.',
 	'search.placeOrder.next': 'Near {place}, soonest first.',
 	'search.placeScope.km': 'Showing: {place} itself and up to {km} km from it.',

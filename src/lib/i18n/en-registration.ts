@@ -15,6 +15,7 @@ export const registrationEn: Record<keyof typeof registrationJa, string> = {
 	'event.full': 'Full. You can join the waiting list: places are offered in order when someone cancels, by e-mail.',
 	'event.noLimit': 'No limit on numbers.',
 	'event.noRegistration': 'No registration needed: just come along.',
+	'event.registrationElsewhere': 'This date does not take registrations on this site. How to join: {join}',
 	'event.past': 'This session is over.',
 	'event.underWay': 'This session is under way.',
 	'registration.heading': 'Register',

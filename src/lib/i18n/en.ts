@@ -78,6 +78,7 @@ export const en: Record<MessageKey, string> = {
 	'search.countPage': 'Showing {from}–{to}',
 	'search.none': 'Nothing matched these conditions.',
 	'search.noDatedMatch': 'No program with known dates matches this. Ask the organisations about their dates, or try another search.',
+	'search.noDatedMatchTry': 'Ask the organisations about their dates, or try another search.',
 	'search.suggestHeading': 'You could try',
 	'search.suggest.area': 'Search in {label} ({count})',
 	'search.suggest.form': 'Search “{label}” ({count})',

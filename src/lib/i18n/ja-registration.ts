@@ -13,6 +13,7 @@ export const registrationJa = {
 	'event.full': '満席です。キャンセル待ちで申し込めます。キャンセルが出たら、申し込んだ順に繰り上がり、メールでお知らせします。',
 	'event.noLimit': '定員はありません。',
 	'event.noRegistration': 'この回は申込がいりません。そのままお越しください。',
+	'event.registrationElsewhere': 'この回の申込は、このサイトでは受け付けていません。参加のしかた: {join}',
 	'event.past': 'この回は終わりました。',
 	'event.underWay': 'この回は開催中です。',
 	'registration.heading': '参加を申し込む',

@@ -78,6 +78,7 @@ export const ja = {
 	'search.countPage': '{from}〜{to}件目を表示',
 	'search.none': '条件に合うものはみつかりませんでした。',
 	'search.noDatedMatch': 'この条件で日程の分かっている取組は見つかりませんでした。日程は団体に確かめるか、ほかの条件でさがしてみてください。',
+	'search.noDatedMatchTry': '日程は団体に確かめるか、ほかの条件でさがしてみてください。',
 	'search.suggestHeading': 'こちらはいかがですか',
 	'search.suggest.area': '{label}でさがす({count}件)',
 	'search.suggest.form': '「{label}」でさがす({count}件)',

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testDatabase } from '../../../tests/helpers/db';
 import { startApp, type RunningApp } from '../../../tests/helpers/app';
-import { makeOrganizationWithProgram, makeRegistrationDefaults, makeScheduledDates, setDateSettings } from '../../../tests/helpers/factories';
+import { makeOccurrence, makeOrganizationWithProgram, makeRegistrationDefaults, makeScheduledDates, setDateSettings } from '../../../tests/helpers/factories';
 import { registrationsOf } from '../../../tests/helpers/rows';
 import type { Database } from '$lib/server/db';
 import type { Question } from '$lib/server/events/questions';
@@ -149,5 +149,24 @@ describe('a date following its program’s defaults', () => {
 		expect(response.status).toBe(409);
 		expect(await response.text()).toMatch(/申込は\d+月\d+日\([^)]+\) \d+:\d\dから受け付けます。/);
 		expect(await held()).toHaveLength(3); // the three registered above, none more
+	});
+});
+
+describe('a date that takes no registrations here', () => {
+	// The walk of issue 15: よりみちごはん (参加のしかた 「お問い合わせください」) had 「この回は申込がいりません。そのままお越しください。」 on its dates.
+	const dateOf = async (joinMethod: 'unknown' | 'reservation' | 'no_registration') => {
+		const { organizationId, programId } = await makeOrganizationWithProgram(database.db, { edit: { joinMethod } });
+		return (await makeOccurrence(database.db, organizationId, programId, { registrationOpen: false })).id;
+	};
+	const textOf = async (id: string, lang = 'ja') => (await (await fetch(`${app.baseUrl}/events/${id}`, { headers: { accept: 'text/html', 'accept-language': lang } })).text()).replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
+
+	it('says 「そのままお越しください」 only when the program says no registration is needed; otherwise how to join, as the program says', async () => {
+		const unknown = await textOf(await dateOf('unknown'));
+		expect(unknown).not.toContain('そのままお越しください');
+		expect(unknown).toContain('この回の申込は、このサイトでは受け付けていません。参加のしかた: お問い合わせください');
+		const booked = await dateOf('reservation');
+		expect(await textOf(booked)).toContain('参加のしかた: 要予約');
+		expect(await textOf(booked, 'en')).toContain('This date does not take registrations on this site. How to join: Booking required');
+		expect(await textOf(await dateOf('no_registration'))).toContain('この回は申込がいりません。そのままお越しください。');
 	});
 });

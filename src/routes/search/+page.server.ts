@@ -92,7 +92,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		summary: item.summary,
 		organizationId: item.organizationId,
 		organizationName: item.organizationName,
-		place: item.place ? `${item.place.prefecture}${item.place.city ?? ''} ${item.place.name}`.trim() : null,
+		place: item.place ? placeInWordsOf(item.place) : null,
 		next: item.next ? formatOccurrence(t, new Date(item.next.startsAt), item.next.endsAt ? new Date(item.next.endsAt) : null, item.next.allDay) : null,
 		scheduleNote: item.scheduleNote,
 		cost: costInWords(t, item.costKind, item.costAmountYen),
@@ -132,7 +132,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		// A station's name: the municipalities of the same name to choose from (not where the station is).
 		sameNamePlaces: result.unknownPlace ? placesForStation(result.unknownPlace).map((p) => ({ place: p.label, href: linkWith({ near: p.near }) })) : [],
 		// The approximate-distance sentence goes with the distances on the page (an undated program shows none).
-		placeNote: placeNote(result, [...dated, ...result.partial.flatMap((g) => g.items)], wider, linkWith, t),
+		// On an empty page the wider range is among the suggestions, with its count: not offered twice.
+		placeNote: placeNote(result, [...dated, ...result.partial.flatMap((g) => g.items)], suggestions.some((s) => s.kind === 'radius') ? null : wider, linkWith, t),
 		radiusOptions: (['5', '10', '30', 'pref'] as const).map((r) => ({ code: r, label: t(`search.radius.${r}`) })),
 		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,
 		undated: undatedItems.map(present),
@@ -177,6 +178,15 @@ function suggestionMessage(t: Translate, s: Suggestion, loc: 'ja' | 'en'): { key
 }
 
 /**
+ * Where a result is: its area, then the place's own name — unless the place is called by its
+ * area (a casebook program known only by its 市区町村: 「東京都台東区」, not 「東京都台東区 台東区」).
+ */
+function placeInWordsOf(place: NonNullable<FinderItem['place']>): string {
+	const area = `${place.prefecture}${place.city ?? ''}`;
+	return [place.city, area, place.prefecture].includes(place.name) ? area : `${area} ${place.name}`.trim();
+}
+
+/**
  * A result's distance in words. An approximate point is its 市区町村's office (or the like), so its
  * distance is given in whole kilometres, and one that rounds to none as under 1 km, not 「約0km」.
  */
@@ -198,9 +208,11 @@ function placeNote(
 	wider: Awaited<ReturnType<typeof widerRange>>,
 	linkWith: (changes: Partial<Record<keyof FinderQuery, string>>) => string,
 	t: Translate
-): { order: MessageKey; scope: MessageKey; place: string | null; km: string; widen: { href: string; text: string } | null; approximate: boolean } | null {
+): { order: MessageKey | null; scope: MessageKey; place: string | null; km: string; widen: { href: string; text: string } | null; approximate: boolean } | null {
 	if (!result.origin || !result.radius) return null;
-	const order: MessageKey = result.order === 'banded' ? 'search.placeOrder.banded' : result.order === 'distance' ? 'search.placeOrder.distance' : 'search.placeOrder.next';
+	// An order is said only over a list: with nothing found, the range searched is what matters.
+	const listed = result.total > 0 || result.partial.length > 0;
+	const order: MessageKey | null = !listed ? null : result.order === 'banded' ? 'search.placeOrder.banded' : result.order === 'distance' ? 'search.placeOrder.distance' : 'search.placeOrder.next';
 	const scope: MessageKey = result.radius === 'pref' ? 'search.placeScope.pref' : result.origin.label === null ? 'search.placeScope.point' : 'search.placeScope.km';
 	return {
 		order,

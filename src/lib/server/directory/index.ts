@@ -19,7 +19,7 @@ export { warmAnalyser } from './search/analyser';
 export { warmThesaurus } from './search/thesaurus';
 // ── spreadsheet imports (issue 16): the staff operations inside one caller's transaction ──────
 export { editProfileIn, createOrganizationIn, addLocationIn, editLocationIn, editProgramIn, publishProgramIn, type DirectoryTx } from './editing';
-export { splitAddress, prefectureByName, isValidCode, distanceKm, type SplitAddress } from './places';
+export { splitAddress, prefectureByName, isValidCode, distanceKm, whyUnplaced, type SplitAddress, type Unplaced } from './places';
 export { readScheduleWords, type RuleFromWords } from './schedule-words';
 export { scheduleInput, locationInput, PROGRAM_AUDIENCES, type ScheduleInput, type LocationInput } from './model';
 export { prefecturesInUse } from './areas';

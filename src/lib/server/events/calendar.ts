@@ -187,12 +187,16 @@ export async function calendarEntry(db: Reader, occurrenceId: string): Promise<C
 	return (await entriesOf(db, rows))[0] ?? null;
 }
 
-/** A date as the public sees it (the event page): only a date of a published program; null otherwise, as for no such date. */
-export async function publicCalendarEntry(db: Reader, occurrenceId: string): Promise<CalendarEntry | null> {
+/**
+ * A date as the public sees it (the event page): only a date of a published program; null
+ * otherwise, as for no such date. With the program's own 参加のしかた: a date that takes no
+ * registrations here may still need one with the organisation (or say nothing of it).
+ */
+export async function publicCalendarEntry(db: Reader, occurrenceId: string): Promise<(CalendarEntry & { joinMethod: string }) | null> {
 	const entry = await calendarEntry(db, occurrenceId);
 	if (!entry) return null;
 	const program = (await programSummaries(db, [entry.programId])).get(entry.programId);
-	return program?.published ? entry : null;
+	return program?.published ? { ...entry, joinMethod: program.joinMethod } : null;
 }
 
 /** When a session is over when no closing time is given (the same two hours the finder assumes). */

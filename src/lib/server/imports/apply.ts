@@ -5,7 +5,8 @@
  * the import creates (organisations and programs) is public only when staff chose so at the
  * confirmation; otherwise organisations stay hidden and programs drafts, so nothing reaches
  * residents unchecked. Updated rows keep whether they are public. Any failure throws, and the
- * caller's one transaction rolls every row back.
+ * caller's one transaction rolls every row back. Answers the sheet lines whose place write left the
+ * place on the map (the plan's guess is offline; an online geocoder, when configured, may do better).
  */
 import type { AuditOrigin } from '../audit';
 import { addLocationIn, createOrganizationIn, editLocationIn, editProfileIn, editProgramIn, publishProgramIn, type DirectoryTx } from '../directory';
@@ -20,9 +21,10 @@ export class ImportWriteError extends Error {
 	}
 }
 
-export async function applyWrites(tx: DirectoryTx, origin: AuditOrigin, input: { region: boolean; publish: boolean; writes: readonly Write[]; today: string }): Promise<void> {
+export async function applyWrites(tx: DirectoryTx, origin: AuditOrigin, input: { region: boolean; publish: boolean; writes: readonly Write[]; today: string }): Promise<{ placedLines: Set<number> }> {
 	const { region, publish, writes, today } = input;
 	const made = new Map<number, string>();
+	const placedLines = new Set<number>();
 	const idOf = (ref: Ref) => {
 		const id = 'id' in ref ? ref.id : made.get(ref.ref);
 		if (!id) throw new ImportWriteError(`reference ${JSON.stringify(ref)} before it was made`);
@@ -41,9 +43,11 @@ export async function applyWrites(tx: DirectoryTx, origin: AuditOrigin, input: {
 			const r = await addLocationIn(tx, origin, idOf(w.organization), { location: w.location, today });
 			if (!r.ok) throw new ImportWriteError(r.reason);
 			made.set(w.ref, r.value.id);
+			if (r.value.placed) placedLines.add(w.line);
 		} else if (w.op === 'location.update') {
 			const r = await editLocationIn(tx, origin, idOf(w.organization), { locationId: w.locationId, location: w.location, today });
 			if (!r.ok) throw new ImportWriteError(r.reason);
+			if (r.value.placed) placedLines.add(w.line);
 		} else {
 			const organizationId = idOf(w.organization);
 			const r = await editProgramIn(tx, origin, organizationId, { programId: w.programId, edit: w.edit, locationIds: w.locations.map(idOf), today }, after);
@@ -55,4 +59,5 @@ export async function applyWrites(tx: DirectoryTx, origin: AuditOrigin, input: {
 			}
 		}
 	}
+	return { placedLines };
 }

@@ -71,8 +71,8 @@ describe('a secretariat imports a 50-row サロン一覧 with 3 bad rows', () =>
 		expect(BAD_ROWS.map((b) => b.line)).toEqual([8, 20, 33]);
 		// Each program's schedules as they will be stored, in the export's words, beside the row.
 		expect(plan.rows.slice(0, 3).map((r) => r.schedule)).toEqual(['毎月第2火曜 10:00〜12:00', '毎月第1・第3土曜 10:00〜13:00', '毎週水曜 14:00〜16:00']);
-		// Schedules that stay words are warnings on an imported row.
-		for (const w of WORDS_ROWS) expect(plan.rows.find((r) => r.line === w.line)?.warnings.map((x) => x.field)).toEqual(['schedule']);
+		// Schedules that stay words are warnings on an imported row (beside its place's, first named there: ゆめみ市 is on no map).
+		for (const w of WORDS_ROWS) expect(plan.rows.find((r) => r.line === w.line)?.warnings.map((x) => x.field)).toEqual(['schedule', 'address']);
 		expect(plan.counts).toMatchObject({ valid: 47, skipped: 3, program: { create: 47, update: 0, unchanged: 0 }, organization: { create: 5, update: 0, unchanged: 0 } });
 		expect(await programCount()).toBe(before);
 		expect(await count(`select count(*) as n from organizations where name like '%(架空)'`)).toBe(0);
@@ -225,6 +225,50 @@ describe('publishing what the import creates', () => {
 		} finally {
 			await admin.query(`drop trigger refuse_publish on programs; drop function refuse_publish()`);
 		}
+	});
+});
+
+describe('places that get no map point', () => {
+	// Three places: one in a ward the registry knows, one in a town it does not, one with no 市区町村.
+	const csv = ['団体名,会場,住所', '地図の試験の会(架空),西区の集会所(架空),北海道札幌市西区琴似1条1丁目', '地図の試験の会(架空),ゆめみの集会所(架空),静岡県ゆめみ市ひだまり町1-1', '地図の試験の会(架空),県だけの集会所(架空),静岡県'].join('\n');
+
+	it('names them on the preview and on the result, each with why (no 市区町村, or one the registry does not know)', async () => {
+		const id = await upload(region, new TextEncoder().encode(csv), '会場一覧.csv', 'places');
+		const preview = await previewImport(region, { id });
+		if (!preview.ok) throw new Error(preview.reason);
+		const { plan } = preview.value;
+		expect(plan.counts).toMatchObject({ valid: 3, skipped: 0, location: { create: 3 } });
+		expect(plan.rows.map((r) => r.warnings)).toEqual([[], [{ field: 'address', key: 'imports.warning.unplaced.unknownCity', params: { place: 'ゆめみの集会所(架空)', city: 'ゆめみ市' } }], [{ field: 'address', key: 'imports.warning.unplaced.noCity', params: { place: '県だけの集会所(架空)' } }]]);
+		const done = await confirmImport(region, { id });
+		if (!done.ok) throw new Error(done.reason);
+		expect(done.value.unplaced).toEqual([
+			{ line: 3, place: 'ゆめみの集会所(架空)', reason: 'unknown_city', city: 'ゆめみ市' },
+			{ line: 4, place: '県だけの集会所(架空)', reason: 'no_city', city: null }
+		]);
+		// As stored: the ward's place has its point, the other two none.
+		const points = (await admin.query(`select l.name, l.lat is not null as placed from locations l join organizations o on o.id = l.organization_id where o.name = '地図の試験の会(架空)' order by l.name`)).rows;
+		expect(points).toEqual([
+			{ name: 'ゆめみの集会所(架空)', placed: false },
+			{ name: '県だけの集会所(架空)', placed: false },
+			{ name: '西区の集会所(架空)', placed: true }
+		]);
+		expect((await pendingImport(region, { id }))?.result?.unplaced).toEqual(done.value.unplaced);
+	});
+
+	it('names a place once, on the row that first names it, and not on a row that is skipped', async () => {
+		const [first] = salonRows();
+		const org = first[0].replace('(架空)', '(架空・地図)');
+		// The same place (ゆめみ市, which no registry knows) for two programs, then a bad row naming another.
+		const rows = [
+			[org, 'ちずのサロン1(架空)', ...first.slice(2)],
+			[org, 'ちずのサロン2(架空)', ...first.slice(2)],
+			[org, '', 'べつの集会所(架空)', ...first.slice(3)]
+		];
+		const id = await upload(region, await salonWorkbook(rows));
+		const preview = await previewImport(region, { id });
+		if (!preview.ok) throw new Error(preview.reason);
+		const warned = preview.value.plan.rows.map((r) => r.warnings.filter((w) => w.key.startsWith('imports.warning.unplaced')).length);
+		expect(warned).toEqual([1, 0, 0]);
 	});
 });
 

@@ -16,7 +16,7 @@ import { codes, type DirectoryTx } from '../directory';
 import { ok, refused, runIn, type OrganizationScope, type Result, type SecretariatScope } from '../scope';
 import { guessMapping, headerScore, KIND_FIELDS, missingFields, readMapping, type Field } from './columns';
 import { applyWrites } from './apply';
-import { planImport, type Plan } from './plan';
+import { planImport, type Plan, type UnplacedPlace } from './plan';
 import { readSpreadsheet, type ReadRefusal, type SheetRow } from './read-file';
 import { IMPORT_KINDS, spreadsheetImports, type ImportKind } from './schema';
 
@@ -37,6 +37,8 @@ export interface ImportSummary {
 	skippedLines: number[];
 	/** Whether what the import created was published (absent on imports confirmed before the choice existed). */
 	published?: boolean;
+	/** The places it left off the map, each with why (absent on imports confirmed before this was said). */
+	unplaced?: UnplacedPlace[];
 }
 
 export type StartRefusal = ReadRefusal | 'kind' | 'not_member';
@@ -198,8 +200,9 @@ export async function confirmImport(scope: ImportScope, input: { id: string; pub
 		if (row.confirmedAt) return refused('confirmed');
 		if (missingFields(row.kind, mapping.columns, scope.kind === 'secretariat').length) return refused('missing_fields');
 		const plan = await planImport(tx, planInput(scope, row, today));
-		await applyWrites(tx, scope.origin, { region: scope.kind === 'secretariat', publish, writes: plan.writes, today });
-		const summary: ImportSummary = { counts: plan.counts, skippedLines: plan.rows.filter((r) => r.errors.length).map((r) => r.line), published: publish };
+		const { placedLines } = await applyWrites(tx, scope.origin, { region: scope.kind === 'secretariat', publish, writes: plan.writes, today });
+		const unplaced = plan.unplaced.filter((u) => !placedLines.has(u.line));
+		const summary: ImportSummary = { counts: plan.counts, skippedLines: plan.rows.filter((r) => r.errors.length).map((r) => r.line), published: publish, unplaced };
 		await tx
 			.update(spreadsheetImports)
 			.set({ confirmedAt: new Date(), mapping: { ...mapping, result: summary } satisfies StoredMapping })

@@ -5,5 +5,5 @@ export { exportDirectory, type ExportFormat, type ExportFile } from './export';
 export { FIELDS, KIND_FIELDS, TITLES, type Field } from './columns';
 export { MAX_FILE_BYTES, MAX_UPLOAD_BYTES, MAX_ROWS, MAX_COLUMNS, type ReadRefusal } from './read-file';
 export { parseScheduleCell, scheduleText, type ImportedSchedule } from './schedule-text';
-export type { Plan, RowPlan, Action, Entity } from './plan';
+export type { Plan, RowPlan, Action, Entity, UnplacedPlace } from './plan';
 export type { Issue } from './rows';

@@ -7,7 +7,7 @@
  * organisations by name in the region, places by name and address within their organisation,
  * programs by name within their organisation, schedules by equal rule.
  */
-import { allOrganizations, locationInput, locationsOf, organizationForStaff, programForStaff, programsOf, scheduleInput, type DirectoryTx, type LocationFields, type ProfileInput, type ProgramEdit, type ScheduleInput } from '../directory';
+import { allOrganizations, whyUnplaced, locationInput, locationsOf, organizationForStaff, programForStaff, programsOf, scheduleInput, type DirectoryTx, type LocationFields, type ProfileInput, type ProgramEdit, type ScheduleInput } from '../directory';
 import { fold } from './columns';
 import { readRow, type Issue, type PlaceDraft, type ProgramDraft, type RowDraft } from './rows';
 import { scheduleKey, schedulesText } from './schedule-text';
@@ -36,14 +36,26 @@ export type Ref = { id: string } | { ref: number };
 export type Write =
 	| { op: 'organization.create'; ref: number; profile: ProfileInput }
 	| { op: 'organization.update'; organization: { id: string }; profile: ProfileInput }
-	| { op: 'location.create'; ref: number; organization: Ref; location: LocationFields }
-	| { op: 'location.update'; organization: Ref; locationId: string; location: LocationFields }
+	| { op: 'location.create'; ref: number; line: number; organization: Ref; location: LocationFields }
+	| { op: 'location.update'; line: number; organization: Ref; locationId: string; location: LocationFields }
 	| { op: 'program.save'; organization: Ref; programId: string | null; edit: ProgramEdit; locations: Ref[] };
+
+/**
+ * A place the import leaves off the map (no coordinates, and no 市区町村 the registry knows), named
+ * once, on the first valid row that names it: a search near a place never finds it, so staff are told.
+ */
+export interface UnplacedPlace {
+	line: number;
+	place: string;
+	reason: 'no_city' | 'unknown_city';
+	city: string | null;
+}
 
 export interface Plan {
 	rows: RowPlan[];
 	writes: Write[];
 	counts: Record<Entity, Record<Action, number>> & { skipped: number; valid: number };
+	unplaced: UnplacedPlace[];
 }
 
 export interface PlanInput {
@@ -165,7 +177,7 @@ export async function planImport(tx: DirectoryTx, input: PlanInput): Promise<Pla
 	const region = input.organizationId === null;
 	const dir = new Directory(tx, region ? await allOrganizations(tx) : []);
 	const own = input.organizationId ? await dir.organization(input.organizationId) : null;
-	const plan: Plan = { rows: [], writes: [], counts: { organization: { create: 0, update: 0, unchanged: 0 }, location: { create: 0, update: 0, unchanged: 0 }, program: { create: 0, update: 0, unchanged: 0 }, skipped: 0, valid: 0 } };
+	const plan: Plan = { rows: [], writes: [], counts: { organization: { create: 0, update: 0, unchanged: 0 }, location: { create: 0, update: 0, unchanged: 0 }, program: { create: 0, update: 0, unchanged: 0 }, skipped: 0, valid: 0 }, unplaced: [] };
 	let refs = 0;
 	// What earlier rows of this sheet create or already touched, by key.
 	const organizationsByName = new Map<string, { ref: Ref; prefecture: string | null; line: number }>();
@@ -224,6 +236,8 @@ export async function planImport(tx: DirectoryTx, input: PlanInput): Promise<Pla
 		let place: Ref | null = null;
 		// Every stored place of this name and address (an organisation may hold the same place twice).
 		let sameAddress: string[] = [];
+		// This row's place when it will have no map point (said only if the row is imported).
+		let unplaced: UnplacedPlace | null = null;
 		if (organization && draft.place) {
 			const prefecture = draft.place.prefecture ?? organization.prefecture;
 			if (!prefecture) error('address', 'imports.error.prefecture');
@@ -236,18 +250,21 @@ export async function planImport(tx: DirectoryTx, input: PlanInput): Promise<Pla
 				sameAddress = matching.map((p) => p.id);
 				const fields = placeFields(draft.place, stored ?? null, prefecture);
 				const checked = locationInput.safeParse({ ...fields, approximate: false });
+				// A place this sheet names for the first time: on the map, or not and why.
+				const why = checked.success && !seen ? whyUnplaced(fields) : null;
+				if (why) unplaced = { line: row.line, place: fields.name, ...why };
 				if (!checked.success) error('address', 'imports.error.place');
 				else if (seen) place = seen.ref;
 				else if (stored) {
 					const before = placeFields({ name: stored.name, prefecture: stored.prefecture, city: stored.city, line: stored.addressLine, postalCode: stored.postalCode, accessibility: stored.accessibility, transport: stored.transport }, stored, stored.prefecture);
 					const changed = changedKeys(['name', 'prefecture', 'city', 'line', 'postalCode', 'accessibility', 'transport'] as const, before, fields);
 					place = { id: stored.id };
-					if (changed.length) writes.push({ op: 'location.update', organization: organization.ref, locationId: stored.id, location: fields });
+					if (changed.length) writes.push({ op: 'location.update', line: row.line, organization: organization.ref, locationId: stored.id, location: fields });
 					actions.push({ entity: 'location', action: changed.length ? 'update' : 'unchanged', name: stored.name, fields: changed });
 					later.push(() => placesByKey.set(placeKey, { ref: place!, line: row.line }));
 				} else {
 					place = { ref: ++refs };
-					writes.push({ op: 'location.create', ref: place.ref, organization: organization.ref, location: fields });
+					writes.push({ op: 'location.create', ref: place.ref, line: row.line, organization: organization.ref, location: fields });
 					actions.push({ entity: 'location', action: 'create', name: fields.name, fields: ['name', 'prefecture', 'city', 'line', 'postalCode'].filter((k) => fields[k as keyof LocationFields] !== null) });
 					later.push(() => placesByKey.set(placeKey, { ref: place!, line: row.line }));
 				}
@@ -288,6 +305,10 @@ export async function planImport(tx: DirectoryTx, input: PlanInput): Promise<Pla
 		for (const remember of later) remember();
 		plan.counts.valid++;
 		plan.writes.push(...writes);
+		if (unplaced) {
+			plan.unplaced.push(unplaced);
+			result.warnings.push({ field: 'address', key: unplaced.reason === 'no_city' ? 'imports.warning.unplaced.noCity' : 'imports.warning.unplaced.unknownCity', params: unplaced.city ? { place: unplaced.place, city: unplaced.city } : { place: unplaced.place } });
+		}
 		result.actions = actions;
 		for (const a of actions) plan.counts[a.entity][a.action]++;
 	}

@@ -7,7 +7,27 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { readFormWithin } from '../http';
 import { translatorFor } from '../present';
-import { chooseMapping, confirmImport, exportDirectory, importKinds, KIND_FIELDS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS, MAX_UPLOAD_BYTES, pendingImport, previewImport, startImport, type ExportFormat, type Field, type ImportScope, type Issue, type PendingImport, type Plan } from '../imports';
+import {
+	chooseMapping,
+	confirmImport,
+	exportDirectory,
+	importKinds,
+	KIND_FIELDS,
+	MAX_COLUMNS,
+	MAX_FILE_BYTES,
+	MAX_ROWS,
+	MAX_UPLOAD_BYTES,
+	pendingImport,
+	previewImport,
+	startImport,
+	type ExportFormat,
+	type Field,
+	type ImportScope,
+	type Issue,
+	type PendingImport,
+	type Plan,
+	type UnplacedPlace
+} from '../imports';
 import { taxonomy } from '../directory';
 import type { Locale } from '$lib/i18n';
 
@@ -56,7 +76,16 @@ export async function mappingPageData(scope: ImportScope, id: string, locale: Lo
 		pending: { ...pending, sample: pending.sample.map((r) => r.cells) },
 		fields: pending.fields.map((f) => ({ code: f, label: fieldLabel(say, f), required: required.has(f) })),
 		missing: pending.missing.map((f) => fieldLabel(say, f)),
-		result: pending.result ? { counts: countsInWords(say, pending.result.counts, pending.kind), valid: pending.result.counts.valid, skipped: pending.result.counts.skipped, skippedLines: pending.result.skippedLines, published: pending.result.published === true } : null,
+		result: pending.result
+			? {
+					counts: countsInWords(say, pending.result.counts, pending.kind),
+					valid: pending.result.counts.valid,
+					skipped: pending.result.counts.skipped,
+					skippedLines: pending.result.skippedLines,
+					published: pending.result.published === true,
+					unplaced: (pending.result.unplaced ?? []).map((u) => unplacedInWords(say, u))
+				}
+			: null,
 		forms: taxonomy.forms.map((f) => ({ code: f.code, label: locale === 'en' ? f.en : f.ja }))
 	};
 }
@@ -82,6 +111,11 @@ function issueText(say: Say, header: string[], columns: Array<Field | ''>, issue
 	return say('imports.issue', { column, problem: say(issue.key as Parameters<Say>[0], issue.params) });
 }
 
+/** A place left off the map, with its row and why (「2行目「…」: 「ゆめみ市」という市区町村が見つかりません。」). */
+function unplacedInWords(say: Say, u: UnplacedPlace): string {
+	return say('imports.result.unplacedItem', { line: u.line, place: u.place, why: say(`imports.unplaced.${u.reason}`, u.city ? { city: u.city } : {}) });
+}
+
 export function countsInWords(say: Say, counts: Plan['counts'], kind: PendingImport['kind']) {
 	const entities = kind === 'organizations' ? (['organization'] as const) : kind === 'places' ? (['organization', 'location'] as const) : (['organization', 'location', 'program'] as const);
 	return entities.map((e) => say('imports.count', { entity: say(`imports.entity.${e}`), ...counts[e] }));
@@ -101,6 +135,8 @@ export async function previewPageData(scope: ImportScope, id: string, locale: Lo
 		valid: plan.counts.valid,
 		skipped: plan.counts.skipped,
 		counts: countsInWords(say, plan.counts, pending.kind),
+		// Places the import leaves off the map: counted here, each named with why on its row.
+		unplaced: plan.unplaced.length,
 		rows: plan.rows.map((r) => ({
 			line: r.line,
 			organization: r.organization,

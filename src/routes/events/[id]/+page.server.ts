@@ -4,7 +4,7 @@ import type { Actions, PageServerLoad } from './$types';
 import { idParam } from '$lib/server/directory';
 import { availability, publicCalendarEntry, readRegistration, register, smsSender, stageOf, whenOf } from '$lib/server/events';
 import { questionsOfProgram, readAnswers, registrationRetentionDays, rowsFor, rowsSent, windowState, type AnswerError, type Question } from '$lib/server/events';
-import { formatDay, formatTime } from '$lib/server/present';
+import { formatDay, formatTime, joinInWords } from '$lib/server/present';
 import { localDay } from '$lib/server/directory';
 import type { Translate } from '$lib/i18n';
 import { db } from '$lib/server/db';
@@ -71,6 +71,8 @@ export const load: PageServerLoad = async (event) => {
 			moved: entry.moved,
 			visit: entry.kind === 'visit',
 			registrationOpen: entry.registrationOpen,
+			// Without registrations here, 「そのままお越しください」 only when the program says so; else its 参加のしかた.
+			join: entry.joinMethod === 'no_registration' ? null : joinInWords(t, entry.joinMethod),
 			capacityUnit: entry.capacityUnit,
 			stage,
 			// The registration window (issue 16): before it opens and after it closes, no form.

@@ -216,7 +216,7 @@ describe('a station’s name as the place', () => {
 		}
 		const near = await (await get(`/search?q=${encodeURIComponent('こども食堂')}&near=${encodeURIComponent('東京都/府中市')}`)).text();
 		expect(near).not.toContain('駅名での検索');
-		expect(near).toContain('東京都府中市の近く');
+		expect(near).toContain('範囲: 東京都府中市のなかと');
 	});
 
 	it('is a plain unknown place when it is not a station’s name', async () => {
@@ -254,6 +254,46 @@ describe('a second walk of issue 15 (phone, as a resident)', () => {
 		expect(text).toMatch(/日程が文章でしか分からない取組が\d+件あります/);
 		expect(await textOf(search({ q: 'メンズシェッド', when: 'today' }), 'en')).toContain('Nothing is known from its dates to be on today.');
 	});
+	it('says once that nothing is known to meet today: the suggestions below the list do not repeat the top line', async () => {
+		const text = await textOf(search({ q: 'メンズシェッド', when: 'today' }));
+		expect(text.match(/日程から分かる取組はみつかりませんでした|日程の分かっている取組は見つかりませんでした/g)).toEqual(['日程から分かる取組はみつかりませんでした']);
+		// The suggestions still say what to do, and offer other searches.
+		expect(text).toContain('日程は団体に確かめるか、ほかの条件でさがしてみてください。');
+		expect(text).toMatch(/条件「いつ」をはずす\(\d+件\)/);
+		const english = await textOf(search({ q: 'メンズシェッド', when: 'today' }), 'en');
+		expect(english.match(/known from its dates|with known dates/g)).toEqual(['known from its dates']);
+		expect(english).toContain('Ask the organisations about their dates, or try another search.');
+	});
+	it('names a result’s place once when the place is called by its 市区町村 (「東京都台東区 台東区」)', async () => {
+		const text = await textOf(search({ q: 'こども食堂', near: '荒川区' }));
+		expect(text).toMatch(/東京都台東区\s*\(おおよその距離 約3km\)/);
+		expect(text).not.toMatch(/東京都台東区\s+台東区/);
+		// A place with a name of its own keeps it.
+		expect(await textOf(search({ near: '札幌市' }))).toMatch(/北海道札幌市西区\s+札幌市西区\(公共施設\)/);
+	});
+	it('keeps a space between an event’s organisation and its place in the calendar (「サンカクシャ· 会場: 豊島区」)', async () => {
+		for (const [lang, at] of [
+			['ja', '会場: '],
+			['en', 'At ']
+		]) {
+			const text = await textOf('/calendar?view=list', lang);
+			expect(text, lang).toContain(`· ${at}`);
+			expect(text, lang).not.toMatch(new RegExp(`\\S· ${at}`));
+		}
+	});
+	it('states no order over an empty list, only the range it searched (「関連の高いものを先に…並べています」 over 0件)', async () => {
+		const text = await textOf(search({ q: '夫を亡くした', near: '荒川区' }));
+		expect(text).toContain('0件みつかりました');
+		expect(text).toContain('範囲: 東京都荒川区のなかと、そこから10km以内。');
+		expect(text).not.toContain('並べています');
+		expect(await textOf(search({ q: '夫を亡くした', near: '荒川区' }), 'en')).not.toContain('first');
+	});
+	it('offers a wider range once on an empty page: among the suggestions, with its count', async () => {
+		const text = await textOf(search({ q: 'こども食堂', near: '東京都/府中市' }));
+		expect(text).toContain('0件みつかりました');
+		expect(text.match(/範囲を30km以内に広げる/g)).toHaveLength(1);
+		expect(text).toMatch(/範囲を30km以内に広げる\(\d+件\)/);
+	});
 	it('offers the places a ward’s name may mean (「西区」), instead of saying there is no such place', async () => {
 		const html = await (await get(search({ near: '西区' }))).text();
 		const text = html.replace(/<!--.*?-->/g, '').replace(/<[^>]+>/g, '');
@@ -273,6 +313,8 @@ describe('a second walk of issue 15 (phone, as a resident)', () => {
 		const text = await textOf(search({ q: 'こども食堂', near: '荒川区' }));
 		// The order as the page states it (strong matches first, then by distance band).
 		expect(text).toContain('東京都荒川区の近くで、関連の高いものを先に、近さ(2・5・10・30kmまで)ごとに並べています。');
+		// The same in English, as the order is: strong matches before weak ones, each from the nearest band out.
+		expect(await textOf(search({ q: 'こども食堂', near: '荒川区' }), 'en')).toContain('Near 東京都荒川区: good matches for your words first, then weaker ones; each nearest first in steps of 2, 5, 10 and 30 km, the best match first within a step.');
 		// The walk's case: 防災子ども食堂 (the words in its title, about 3 km) before ボランティア説明会 (only in its text, under 1 km).
 		expect(text.indexOf('防災子ども食堂')).toBeGreaterThan(0);
 		expect(text.indexOf('防災子ども食堂')).toBeLessThan(text.indexOf('ボランティア説明会'));

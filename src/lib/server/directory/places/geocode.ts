@@ -38,6 +38,20 @@ export function geocodeOffline(address: PlaceAddress): Geocoded | null {
 	return { municipalityCode: place.code, lat: place.lat, lng: place.lng, approximate: true, source: named ? 'municipality' : 'postcode' };
 }
 
+/** Why a place without coordinates gets no point offline: no 市区町村 in its address, or one the registry does not know. */
+export type Unplaced = { reason: 'no_city'; city: null } | { reason: 'unknown_city'; city: string };
+
+/**
+ * Whether a place saved with these fields would be on the map (typed coordinates, or its
+ * 市区町村's point), and if not, why: what staff are told when an import or a form leaves a place
+ * unfindable by distance. Offline only (an online geocoder, when configured, may still place it).
+ */
+export function whyUnplaced(address: PlaceAddress & { lat: number | null; lng: number | null }): Unplaced | null {
+	if (address.lat !== null && address.lng !== null) return null;
+	if (geocodeOffline(address)) return null;
+	return address.city ? { reason: 'unknown_city', city: address.city } : { reason: 'no_city', city: null };
+}
+
 type Fetch = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
 
 /** The online geocoder, when one is configured (TSUNAGU_ONLINE_GEOCODER=gsi); null otherwise. */

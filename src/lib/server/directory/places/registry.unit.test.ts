@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaCodesOf, checkDigit, geocodeOffline, isValidCode, municipalityOf, onlineGeocoder, placesNamed, postcodeLookup, resolvePlace } from './index';
+import { areaCodesOf, checkDigit, geocodeOffline, isValidCode, municipalityOf, onlineGeocoder, placesNamed, postcodeLookup, resolvePlace, whyUnplaced } from './index';
 import { placeInWords, placesForStation, placesSharingName } from '../finder/place';
 
 describe('places registry (offline)', () => {
@@ -103,6 +103,15 @@ describe('places registry (offline)', () => {
 		expect(geocodeOffline({ prefecture: '東京都', city: 'どこか', line: null, postalCode: null })).toBeNull();
 	});
 
+	it('says why a place gets no point: no 市区町村 (and no postcode that names one), or one the registry does not know', () => {
+		const at = (city: string | null, postalCode: string | null = null, lat: number | null = null) => whyUnplaced({ prefecture: '静岡県', city, line: null, postalCode, lat, lng: lat === null ? null : 138.38 });
+		expect(at('静岡市葵区')).toBeNull();
+		expect(at(null, '420-0853')).toBeNull();
+		expect(at('ゆめみ市', null, 34.97)).toBeNull();
+		expect(at('ゆめみ市')).toEqual({ reason: 'unknown_city', city: 'ゆめみ市' });
+		expect(at(null)).toEqual({ reason: 'no_city', city: null });
+		expect(at(null, '000-0001')).toEqual({ reason: 'no_city', city: null });
+	});
 	it('asks no online geocoder unless one is configured', () => {
 		expect(onlineGeocoder({})).toBeNull();
 		expect(onlineGeocoder({ TSUNAGU_ONLINE_GEOCODER: 'gsi' })).toBeTypeOf('function');

@@ -60,6 +60,10 @@ describe('the secretariat imports a サロン一覧', () => {
 		expect(html).toContain('「日時」: 「月1回程度(日程は会場に掲示)」は決まった日程として読めないため、説明の文のまま載せます。');
 		expect(html).toContain('いつから数えるか書かれていない');
 		expect(html).toContain('取組: 作成 47 / 更新 0 / 変更なし 0');
+		// The places of ゆめみ市 (a town no registry knows) get no map point: said above the table, and on each place's first row with why.
+		expect(html).toContain('場所: 作成 47 / 更新 0 / 変更なし 0');
+		expect(html).toContain('地図上の位置が決まらない場所が47か所あります');
+		expect(html).toContain('「住所」: 「ひだまり集会所1号館(架空)」は地図上の位置が決まりません。「ゆめみ市」という市区町村が見つからないためです。');
 		expect(await salons()).toBe(0);
 
 		// Publishing what is created is offered, unticked.
@@ -74,6 +78,8 @@ describe('the secretariat imports a サロン一覧', () => {
 		const result = await (await get(page, token)).text();
 		expect(result).toContain('47行を取り込みました。誤りのあった3行は取り込んでいません。');
 		expect(result).toContain('取り込まなかった行: 8, 20, 33');
+		expect(result).toContain('地図上の位置が決まらなかった場所が47か所あります。');
+		expect(result).toContain('2行目「ひだまり集会所1号館(架空)」: 「ゆめみ市」という市区町村が見つかりません。');
 		expect(await salons()).toBe(47);
 		// Confirming again is not a second import.
 		expect((await post(`${page}/preview?/confirm`, {}, token)).status).toBe(303);
