@@ -283,14 +283,25 @@ describe('a second walk of issue 15 (phone, as a resident)', () => {
 	});
 	it('states no order over an empty list, only the range it searched (「関連の高いものを先に…並べています」 over 0件)', async () => {
 		const text = await textOf(search({ q: '夫を亡くした', near: '荒川区' }));
-		expect(text).toContain('0件みつかりました');
+		expect(text).toContain('条件に合うものはみつかりませんでした');
 		expect(text).toContain('範囲: 東京都荒川区のなかと、そこから10km以内。');
 		expect(text).not.toContain('並べています');
 		expect(await textOf(search({ q: '夫を亡くした', near: '荒川区' }), 'en')).not.toContain('first');
 	});
+	it('says once that nothing was found (not 「0件みつかりました」 and then 「みつかりませんでした」), then what to try', async () => {
+		for (const query of [{ q: '夫を亡くした' }, { q: 'こども食堂', near: '東京都/府中市' }] as Record<string, string>[]) {
+			const text = await textOf(search(query));
+			expect(text).not.toContain('0件みつかりました');
+			expect(text.match(/条件に合うものはみつかりませんでした/g)).toHaveLength(1);
+			expect(text.match(/こちらはいかがですか/g)).toHaveLength(1);
+		}
+		const english = await textOf(search({ q: '夫を亡くした' }), 'en');
+		expect(english).not.toContain('0 found');
+		expect(english.match(/Nothing matched these conditions/g)).toHaveLength(1);
+	});
 	it('offers a wider range once on an empty page: among the suggestions, with its count', async () => {
 		const text = await textOf(search({ q: 'こども食堂', near: '東京都/府中市' }));
-		expect(text).toContain('0件みつかりました');
+		expect(text).toContain('条件に合うものはみつかりませんでした');
 		expect(text.match(/範囲を30km以内に広げる/g)).toHaveLength(1);
 		expect(text).toMatch(/範囲を30km以内に広げる\(\d+件\)/);
 	});
