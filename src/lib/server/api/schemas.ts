@@ -153,7 +153,7 @@ const Citation = component(
 		title: nullableText.describe('The heading of the source document’s section the facts come from.'),
 		document: z.object({ file: z.string(), description: nullableText }).nullable().describe('The source document: its file in the project’s seed collection and what it is.'),
 		listed_on: day.describe('The day the record entered Tsunagu (Asia/Tokyo).'),
-		updated_on: day.describe('The day the record last changed (Asia/Tokyo).'),
+		updated_on: day.nullable().describe('The day the record last changed (Asia/Tokyo); null for a record taken from its source document and not changed since it was listed.'),
 		url: z.url().describe('The record’s public page.')
 	}),
 	'Where an organisation’s facts come from, as a reference one can cite.'
