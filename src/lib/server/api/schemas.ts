@@ -122,7 +122,10 @@ export const ProgramSummary = component(
 		delivery_mode: z.enum(DELIVERY_MODES),
 		cost: Cost,
 		join_method: z.object({ code: z.enum(JOIN_METHODS), text: z.string() }),
-		location: z.object({ name: z.string(), prefecture: z.string(), city: z.string() }).nullable().describe('The first place, if any.'),
+		location: z
+			.object({ name: z.string(), prefecture: z.string(), city: nullableText.describe('Null for a service area covering a whole prefecture (静岡県全域).') })
+			.nullable()
+			.describe('The first place, if any.'),
 		next_occurrence: Occurrence.nullable(),
 		schedule_note: nullableText.describe('The schedule in words, for programs whose timing no rule can say.'),
 		schedule_known: z.boolean().describe('False when the program’s dates are not known (its schedule is only in words, or not stated): with `when`, such programs follow the dated results, to be checked with the organisation (日程は団体にご確認ください).'),
