@@ -113,6 +113,10 @@ describe("synonyms: our groups, then Sudachi's dictionary", () => {
 		expect(spellings('タダ')).toContain('無料');
 		expect(spellings('ママ')).toContain('育児');
 		expect(spellings('そのままでいい')).not.toContain('育児');
+		// The same for Sudachi's groups: 母親 = ママ, デモンストレーション = デモ (inside 誰でも).
+		expect(spellings('母親')).not.toContain('まま');
+		expect(spellings('母親')).toContain('かあさん');
+		expect(spellings('デモンストレーション')).not.toContain('でも');
 	});
 	it('leaves out what Sudachi marks as a target only, which would match inside other words', () => {
 		// Sudachi's 無料 = フリー (target only) would find フリースクール and フリースペース.
