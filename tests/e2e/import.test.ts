@@ -2,6 +2,8 @@
  * The secretariat brings in its サロン一覧 in Chromium, without JavaScript (the pages are plain
  * forms): from the organisations page to the upload, the columns, the preview naming the three bad
  * rows, the confirmation (47 imported) and the same file again (nothing changes); axe on each page.
+ * An organisation's own import (/staff/orgs/…/import) is checked with axe too, up to its preview
+ * (not confirmed: the demo organisation keeps its programs for the files after this one).
  * It stands alone (it sets the secretariat's account up from the set-up link when no earlier file
  * did) and, in the whole suite, signs in as the secretariat staff.test.ts set up.
  */
@@ -121,6 +123,31 @@ describe('a secretariat imports its サロン一覧', () => {
 		await page.getByRole('button', { name: '確定して取り込む' }).click();
 		await page.waitForURL(/\/staff\/network\/import\/[0-9a-f-]{36}$/);
 		assert.equal(await page.getByRole('status').innerText(), '3行をすべて取り込みました。');
+		await context.close();
+	});
+});
+
+describe('an organisation imports its own list', () => {
+	it('the upload, columns and preview pages of /staff/orgs/…/import pass axe, on a phone', async () => {
+		// The secretariat's own organisation (the demo's 社協), as its staff would import for it.
+		const ORGANIZATION = '荒川区社会福祉協議会';
+		const found = (await (await fetch(`${baseUrl}/api/v1/programs?q=${encodeURIComponent(ORGANIZATION)}`)).json()) as { contents: { organization: { id: string; name: string } }[] };
+		const organizationId = found.contents.find((p) => p.organization.name === ORGANIZATION)?.organization.id;
+		assert.ok(organizationId, `${ORGANIZATION} in the demo region`);
+		const context = await browser.newContext({ baseURL: baseUrl, locale: 'ja-JP', extraHTTPHeaders: { 'accept-language': 'ja' }, javaScriptEnabled: false, bypassCSP: true, viewport: { width: 390, height: 844 } });
+		const page = await context.newPage();
+		await secretariat(page);
+		await page.goto(`/staff/orgs/${organizationId}/import`);
+		await assertAccessible(page);
+		const rows = [[ORGANIZATION, 'ふれあいサロン(架空)', '区民ひろば(架空)', '', '', '', '毎月第2火曜 10時〜12時', '高齢者', '体操とお茶', '100円', '']];
+		await page.getByLabel('ファイル').setInputFiles({ name: 'サロン一覧.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: Buffer.from(await salonWorkbook(rows)) });
+		await page.getByRole('button', { name: '読み込む' }).click();
+		await page.waitForURL(new RegExp(`/staff/orgs/${organizationId}/import/[0-9a-f-]{36}$`));
+		await assertAccessible(page);
+		await page.getByRole('button', { name: 'この対応で確認する' }).click();
+		await page.waitForURL(/\/preview$/);
+		await assertAccessible(page);
+		assert.match(await page.locator('main').innerText(), /取り込める行 1 \/ 誤りのある行 0/);
 		await context.close();
 	});
 });

@@ -29,6 +29,8 @@ export const licenceEn: Record<keyof typeof licenceJa, string> = {
 	'citation.label': 'Source',
 	'citation.fromDocument': 'Source: “{title}” ({document}). Listed on {site} {listed}, last updated {updated}.',
 	'citation.fromDocumentUntitled': 'Source: {document}. Listed on {site} {listed}, last updated {updated}.',
+	'citation.fromDocumentUnchanged': 'Source: “{title}” ({document}). Listed on {site} {listed}.',
+	'citation.fromDocumentUntitledUnchanged': 'Source: {document}. Listed on {site} {listed}.',
 	'citation.fromOrganization': 'Source: information {organization} entered on {site}. Listed {listed}, last updated {updated}.',
 
 	'opendata.facilities': 'Places (in the layout of the Japanese municipal standard dataset “public facilities”)',

@@ -27,6 +27,8 @@ export const licenceJa = {
 	'citation.label': '出典',
 	'citation.fromDocument': '出典: 『{title}』({document})。{site}への掲載 {listed}、最終更新 {updated}。',
 	'citation.fromDocumentUntitled': '出典: {document}。{site}への掲載 {listed}、最終更新 {updated}。',
+	'citation.fromDocumentUnchanged': '出典: 『{title}』({document})。{site}への掲載 {listed}。',
+	'citation.fromDocumentUntitledUnchanged': '出典: {document}。{site}への掲載 {listed}。',
 	'citation.fromOrganization': '出典: {organization}が{site}に登録した情報。掲載 {listed}、最終更新 {updated}。',
 
 	'opendata.facilities': '場所の一覧(自治体標準オープンデータセット「公共施設一覧」の形式)',

@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { parseFinderParams, placeInWords, prefecturesInUse, placesForStation, placesSharingName, placeTextKind, unplacedCity, searchPrograms, suggestAlternatives, widerRange, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
+import { withoutEmptyParams } from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
@@ -31,6 +32,10 @@ const paramLabels: Record<string, MessageKey> = {
 const invalidLabels: Record<string, MessageKey> = { ...paramLabels, lat: 'search.latLng', lng: 'search.latLng', radius: 'search.radius', sort: 'search.sort', page: 'search.pagination', per_page: 'search.perPage' };
 
 export const load: PageServerLoad = async ({ url, locals }) => {
+	// The search at its clean address (/search?q=こども食堂, not …&near=): one short redirect, as the
+	// form cannot leave its empty fields out without JavaScript; permanent, so a browser may skip it next time.
+	const clean = withoutEmptyParams(url.searchParams);
+	if (clean) redirect(301, `/search${clean.toString() ? `?${clean}` : ''}`);
 	const t = translator(locals.locale);
 	const parsed = parseFinderParams(url.searchParams);
 	if (!parsed.ok) {

@@ -122,7 +122,10 @@ export const ProgramSummary = component(
 		delivery_mode: z.enum(DELIVERY_MODES),
 		cost: Cost,
 		join_method: z.object({ code: z.enum(JOIN_METHODS), text: z.string() }),
-		location: z.object({ name: z.string(), prefecture: z.string(), city: z.string() }).nullable().describe('The first place, if any.'),
+		location: z
+			.object({ name: z.string(), prefecture: z.string(), city: nullableText.describe('Null for a service area covering a whole prefecture (静岡県全域).') })
+			.nullable()
+			.describe('The first place, if any.'),
 		next_occurrence: Occurrence.nullable(),
 		schedule_note: nullableText.describe('The schedule in words, for programs whose timing no rule can say.'),
 		schedule_known: z.boolean().describe('False when the program’s dates are not known (its schedule is only in words, or not stated): with `when`, such programs follow the dated results, to be checked with the organisation (日程は団体にご確認ください).'),
@@ -153,7 +156,7 @@ const Citation = component(
 		title: nullableText.describe('The heading of the source document’s section the facts come from.'),
 		document: z.object({ file: z.string(), description: nullableText }).nullable().describe('The source document: its file in the project’s seed collection and what it is.'),
 		listed_on: day.describe('The day the record entered Tsunagu (Asia/Tokyo).'),
-		updated_on: day.describe('The day the record last changed (Asia/Tokyo).'),
+		updated_on: day.nullable().describe('The day the record last changed (Asia/Tokyo); null for a record taken from its source document and not changed since it was listed.'),
 		url: z.url().describe('The record’s public page.')
 	}),
 	'Where an organisation’s facts come from, as a reference one can cite.'

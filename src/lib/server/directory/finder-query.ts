@@ -69,6 +69,17 @@ export const finderParamNames = Object.keys(finderFields.shape) as Array<keyof F
 
 export type ParseResult = { ok: true; query: FinderQuery } | { ok: false; errors: Array<{ param: string; code: string; message: string }> };
 
+/**
+ * The same search at its clean address, or null when it has one already: a plain GET form sends
+ * every field, filled or not (the home page's 「…&near=」, the filter panel's fifteen), and without
+ * JavaScript a form cannot leave a field out. Empty values count as absent (parseFinderParams), so
+ * dropping them changes nothing but the address a resident shares or bookmarks.
+ */
+export function withoutEmptyParams(params: URLSearchParams): URLSearchParams | null {
+	const kept = [...params].filter(([, value]) => value !== '');
+	return kept.length === [...params].length ? null : new URLSearchParams(kept);
+}
+
 /** Parse URL search params; empty values count as absent (plain HTML forms send them). */
 export function parseFinderParams(params: URLSearchParams): ParseResult {
 	const raw: Record<string, string> = {};

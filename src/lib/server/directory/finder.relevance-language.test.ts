@@ -10,6 +10,7 @@ import { searchPrograms } from './finder/index';
 import { finderQuery } from './finder-query';
 import { programs } from './schema';
 import { relevanceCases, type RelevanceCase } from '../../../../tests/helpers/relevance';
+import { makeOrganizationWithProgram, uniqueTag } from '../../../../tests/helpers/factories';
 
 let database: Database;
 const slugById = new Map<string, string>();
@@ -154,6 +155,15 @@ describe('typos, exclusions and needs, behaviour', () => {
 		expect(without.total).toBeGreaterThan(0);
 		expect(without.total).toBeLessThan(all.total);
 		expect(without.items.every((i) => i.place?.prefecture !== '東京都')).toBe(true);
+	});
+	it('無料 and 子育て match what says so, not a short synonym inside other words (walk: 高齢者 サロン 無料)', async () => {
+		// 「ご参加いただけます」 says nothing of cost, but held ただ (タダ, a synonym of 無料).
+		const { programId } = await makeOrganizationWithProgram(database.db, { edit: { title: `手芸の会${uniqueTag()}`, description: 'どなたでもご参加いただけます。', cost: { kind: 'unknown', amountYen: null, note: null } } });
+		const free = await searchPrograms(database.db, finderQuery.parse({ q: '無料', per_page: '100' }), clock);
+		expect(free.total).toBeGreaterThan(0);
+		expect(free.items.map((i) => i.id)).not.toContain(programId);
+		// 高浜町 is read たかはまちょう / たかはままち: まま (ママ, a synonym of 子育て) is no parenting program.
+		expect((await search({ q: '子育て' }, '100')).slugs).not.toContain('s004-kenko-cafe');
 	});
 	it('a query of exclusions only is no text', async () => {
 		expect((await search({ q: '-東京' }, '100')).total).toBe((await search({}, '100')).total);

@@ -231,10 +231,13 @@ describe('demo region', () => {
 	it('loading again changes nothing (idempotent by slug)', async () => {
 		const before = await database.db.select({ id: programs.id, slug: programs.slug }).from(programs).orderBy(programs.slug);
 		const [{ n: orgs }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(organizations);
+		// Not a change either: an organisation's 「最終更新」 (its citation) stays as it was (walk of issue 15).
+		const datesBefore = await database.db.select({ slug: organizations.slug, updatedAt: organizations.updatedAt }).from(organizations).orderBy(organizations.slug);
 		const loaded = await loadDemoRegion(systemScope(database.db, 'test'), friday.today);
 		const after = await database.db.select({ id: programs.id, slug: programs.slug }).from(programs).orderBy(programs.slug);
 		const [{ n: orgsAfter }] = await database.db.select({ n: sql<number>`count(*)::int` }).from(organizations);
 		expect(after).toEqual(before);
+		expect(await database.db.select({ slug: organizations.slug, updatedAt: organizations.updatedAt }).from(organizations).orderBy(organizations.slug)).toEqual(datesBefore);
 		expect(orgsAfter).toBe(orgs);
 		expect(loaded.organizations).toBe(orgs);
 		expect(orgs).toBeGreaterThanOrEqual(55);

@@ -71,7 +71,8 @@ export async function saveOrganization(db: Tx<'system'>, input: OrganizationInpu
 		const [org] = await tx
 			.insert(organizations)
 			.values(values)
-			.onConflictDoUpdate({ target: organizations.slug, set: { ...values, updatedAt: sql`now()` } })
+			// Loading a dataset again is not a change (its citation's 「最終更新」): as for programs below.
+			.onConflictDoUpdate({ target: organizations.slug, set: values })
 			.returning({ id: organizations.id });
 		const programIds: string[] = [];
 		for (const program of input.programs) {

@@ -39,7 +39,8 @@ export interface OrganizationCitation {
 	organization: string;
 	/** Tokyo days (YYYY-MM-DD): the record entered tsunagu; it last changed. */
 	listedOn: string;
-	updatedOn: string;
+	/** Null for a record taken from its document and never changed since: loading it is no change. */
+	updatedOn: string | null;
 	/** The record's public page. */
 	url: string;
 }
@@ -51,7 +52,8 @@ export function organizationCitation(o: CitedOrganization, origin: string): Orga
 		document: o.sourceFile ? { file: o.sourceFile, description: SOURCE_DOCUMENTS[o.sourceFile] ?? null } : null,
 		organization: o.name,
 		listedOn: todayInTokyo(o.createdAt),
-		updatedOn: todayInTokyo(o.updatedAt),
+		// The demo data's load day is not a change to the facts: only an edit since listing dates one (as lastChangedOf for programs).
+		updatedOn: o.sourceFile && o.updatedAt.getTime() <= o.createdAt.getTime() ? null : todayInTokyo(o.updatedAt),
 		url: `${origin}/organizations/${o.id}`
 	};
 }
@@ -69,9 +71,16 @@ export function citationText(t: Translate, c: OrganizationCitation, locale: 'ja'
  * The citation as a message, its values, and which of them are the directory's own words (the
  * document's title, the organisation's name: Japanese on an English page, marked so by the page).
  */
-export function citationMessage(c: OrganizationCitation, locale: 'ja' | 'en', site: string, day: (isoDay: string) => string = (d) => d): { key: 'citation.fromOrganization' | 'citation.fromDocument' | 'citation.fromDocumentUntitled'; params: Record<string, string>; named: string[] } {
-	const dates = { site, listed: day(c.listedOn), updated: day(c.updatedOn) };
-	if (!c.document) return { key: 'citation.fromOrganization', params: { organization: c.organization, ...dates }, named: ['organization'] };
+export function citationMessage(
+	c: OrganizationCitation,
+	locale: 'ja' | 'en',
+	site: string,
+	day: (isoDay: string) => string = (d) => d
+): { key: 'citation.fromOrganization' | 'citation.fromDocument' | 'citation.fromDocumentUntitled' | 'citation.fromDocumentUnchanged' | 'citation.fromDocumentUntitledUnchanged'; params: Record<string, string>; named: string[] } {
+	const listed = { site, listed: day(c.listedOn) };
+	if (!c.document) return { key: 'citation.fromOrganization', params: { organization: c.organization, ...listed, updated: day(c.updatedOn ?? c.listedOn) }, named: ['organization'] };
 	const document = c.document.description?.[locale] ?? c.document.file;
+	if (c.updatedOn === null) return c.title ? { key: 'citation.fromDocumentUnchanged', params: { title: c.title, document, ...listed }, named: ['title'] } : { key: 'citation.fromDocumentUntitledUnchanged', params: { document, ...listed }, named: [] };
+	const dates = { ...listed, updated: day(c.updatedOn) };
 	return c.title ? { key: 'citation.fromDocument', params: { title: c.title, document, ...dates }, named: ['title'] } : { key: 'citation.fromDocumentUntitled', params: { document, ...dates }, named: [] };
 }

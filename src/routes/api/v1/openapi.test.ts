@@ -358,6 +358,18 @@ describe('real answers of the built app match the document', () => {
 		expect(refused.error.code).toBe('control_character');
 	});
 
+	it('every program of the demo region in the list, page by page (a place covering a whole prefecture has no 市区町村)', async () => {
+		const seen: string[] = [];
+		for (let page = 1; ; page++) {
+			const body = await check('/v1/programs', `/v1/programs?per_page=100&page=${page}`, 200);
+			seen.push(...body.contents.map((c: Json) => c.id as string));
+			if (body.last_page) break;
+		}
+		expect(seen.length).toBeGreaterThan(100);
+		const wide = await check('/v1/programs', `/v1/programs?q=${encodeURIComponent('静岡県全域')}`, 200);
+		expect(wide.contents.some((c: Json) => (c.location as Json | null)?.city === null)).toBe(true);
+	});
+
 	it('a program, an organisation, a malformed id and an unknown one', async () => {
 		const p = await check('/v1/programs/{id}', `/v1/programs/${program}`, 200);
 		expect(p.id).toBe(program);

@@ -242,7 +242,7 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 			audience: r.audience as string,
 			organizationId: r.organization_id as string,
 			organizationName: r.organization_name as string,
-			place: r.place_name ? { name: r.place_name as string, prefecture: r.place_prefecture as string, city: r.place_city as string } : null,
+			place: r.place_name ? { name: r.place_name as string, prefecture: r.place_prefecture as string, city: r.place_city as string | null } : null,
 			next: r.next_starts_at
 				? {
 						startsAt: new Date(r.next_starts_at as string).toISOString(),

@@ -17,7 +17,8 @@ export interface FinderItem {
 	audience: string;
 	organizationId: string;
 	organizationName: string;
-	place: { name: string; prefecture: string; city: string } | null;
+	/** city is null for a service area covering a whole prefecture (静岡県全域). */
+	place: { name: string; prefecture: string; city: string | null } | null;
 	next: { startsAt: string; endsAt: string | null; allDay: boolean } | null;
 	/** The schedule as described in words, for programs whose timing no rule can say. */
 	scheduleNote: string | null;

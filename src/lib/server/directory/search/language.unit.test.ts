@@ -102,6 +102,22 @@ describe("synonyms: our groups, then Sudachi's dictionary", () => {
 		expect(expandWord('退職')).not.toContain('退陣');
 		expect(expandWord('退職')).toContain('定年');
 	});
+	it('a word of two kana or fewer stands for its group only when typed: folded, it occurs inside ordinary words', () => {
+		// タダ folds to ただ (経験し「ただ」んせい, いただく) and ママ to まま (たかは「まま」ち, そのまま).
+		const spellings = (q: string) => analyseQuery(q).words[0].spellings;
+		expect(spellings('無料')).not.toContain('ただ');
+		expect(spellings('無料')).toContain('費用なし');
+		expect(spellings('子育て')).not.toContain('まま');
+		expect(spellings('子育て')).toContain('育児');
+		// Typed, they still stand for their group; nor does one inside a phrase stand for it (そのままでいい).
+		expect(spellings('タダ')).toContain('無料');
+		expect(spellings('ママ')).toContain('育児');
+		expect(spellings('そのままでいい')).not.toContain('育児');
+		// The same for Sudachi's groups: 母親 = ママ, デモンストレーション = デモ (inside 誰でも).
+		expect(spellings('母親')).not.toContain('まま');
+		expect(spellings('母親')).toContain('かあさん');
+		expect(spellings('デモンストレーション')).not.toContain('でも');
+	});
 	it('leaves out what Sudachi marks as a target only, which would match inside other words', () => {
 		// Sudachi's 無料 = フリー (target only) would find フリースクール and フリースペース.
 		expect(thesaurusSynonyms('無料')).not.toContain('ふりー');

@@ -7,6 +7,15 @@ import { thesaurusSynonyms } from './thesaurus';
 const groups: string[][] = synonymData.groups.map((g) => [...new Set(g.map(normalizeText))]);
 
 /**
+ * Two kana or fewer, once folded: タダ is ただ and ママ is まま, which the finder's substring match
+ * finds inside ordinary words (ご参加いただけます, 高浜町's reading たかはままち; Sudachi's デモ inside
+ * 誰でも). Such a word stands for its group when typed, but is never searched for another word of
+ * the group, ours or the dictionary's — as thesaurus.ts leaves out Sudachi's ambiguous words (フリー
+ * for 無料).
+ */
+const shortKana = /^[\u3041-\u309fー]{1,2}$/;
+
+/**
  * Every spelling a query word stands for: the word itself, plus each group it belongs to.
  * The word itself comes first so that ranking can prefer exact matches.
  *
@@ -16,12 +25,12 @@ const groups: string[][] = synonymData.groups.map((g) => [...new Set(g.map(norma
  */
 export function expandWord(word: string): string[] {
 	const alternatives = new Set([word]);
-	for (const group of groups) if (group.includes(word)) for (const w of group) alternatives.add(w);
+	for (const group of groups) if (group.includes(word)) for (const w of group) if (w === word || !shortKana.test(w)) alternatives.add(w);
 	if (alternatives.size === 1) {
-		for (const w of thesaurusSynonyms(word)) alternatives.add(w);
+		for (const w of thesaurusSynonyms(word)) if (!shortKana.test(w)) alternatives.add(w);
 		// Residents type phrases (「誰かと話したい」「話を聞いてほしい」): a listed word inside the
 		// phrase stands for its group.
-		for (const group of groups) if (group.some((w) => [...w].length >= 2 && word.includes(w))) for (const w of group) alternatives.add(w);
+		for (const group of groups) if (group.some((w) => [...w].length >= 2 && !shortKana.test(w) && word.includes(w))) for (const w of group) if (!shortKana.test(w)) alternatives.add(w);
 	}
 	return [...alternatives];
 }
