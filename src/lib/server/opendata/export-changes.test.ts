@@ -167,13 +167,17 @@ describe('every kind of change makes the files again', () => {
 	];
 
 	for (const { kind, change } of cases) {
-		it(kind, async () => {
-			const expectations = await change();
-			expect((await regenerate()).written).toEqual(BOTH);
-			expectations(await jsonText(), await zipBytes());
-			// Once made, the next check reads nothing again.
-			expect(await regenerate()).toMatchObject({ written: [], readDirectory: false });
-		}, 60_000);
+		it(
+			kind,
+			async () => {
+				const expectations = await change();
+				expect((await regenerate()).written).toEqual(BOTH);
+				expectations(await jsonText(), await zipBytes());
+				// Once made, the next check reads nothing again.
+				expect(await regenerate()).toMatchObject({ written: [], readDirectory: false });
+			},
+			60_000
+		);
 	}
 
 	it("an organisation's staff writing under row-level security", async () => {
@@ -238,7 +242,7 @@ describe("the finder's own columns of a program", () => {
 		expect(await regenerate(ORIGIN, 'build-3')).toMatchObject({ written: [], readDirectory: true });
 	}, 60_000);
 
-	it("every other column of programs is watched (a new column must be sorted into one or the other)", async () => {
+	it('every other column of programs is watched (a new column must be sorted into one or the other)', async () => {
 		const columns = await rows<{ name: string }>(sql`select attname as name from pg_attribute where attrelid = 'programs'::regclass and attnum > 0 and not attisdropped`);
 		const watched = await rows<{ name: string }>(sql`
 			select a.attname as name from pg_trigger t join pg_attribute a on a.attrelid = t.tgrelid and a.attnum = any(t.tgattr::int2[])
