@@ -107,7 +107,7 @@ function digesting(chunks: AsyncIterable<Uint8Array>) {
 /** The SHA-256 of a file made as pieces, giving way to the event loop after each. */
 async function digestOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
 	const digest = digesting(chunks);
-	for await (const _ of digest.pieces) await yieldToEventLoop(); // eslint-disable-line @typescript-eslint/no-unused-vars
+	while (!(await digest.pieces.next()).done) await yieldToEventLoop();
 	return digest.file.sha256;
 }
 
@@ -135,7 +135,7 @@ async function storePieces(tx: Tx<'system'>, name: ExportName, chunks: AsyncIter
  * What renders the files besides the directory: the app's build (SvelteKit's version, new with
  * every build; tools and tests pass none) and the site's origin, which every record's links state.
  */
-export function rendererOf(origin: string, build?: string): string {
+function rendererOf(origin: string, build?: string): string {
 	return JSON.stringify({ build: build ?? null, origin });
 }
 
