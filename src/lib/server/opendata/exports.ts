@@ -51,8 +51,11 @@ export const EXPORT_FILES = {
 export type ExportName = keyof typeof EXPORT_FILES;
 const NAMES = Object.keys(EXPORT_FILES) as ExportName[];
 
-/** The tables whose change can change an export (the notification's payload names the table). */
-export const EXPORT_TABLES: ReadonlySet<string> = new Set(['organizations', 'locations', 'programs', 'program_locations', 'schedules', 'taxonomy_terms', 'opendata_settings']);
+/**
+ * The tables the exports are read from (the notification's payload names the table): the ones whose
+ * writes drizzle/0027 notes in opendata_directory_changes. (The taxonomies are the code's, not taxonomy_terms.)
+ */
+export const EXPORT_TABLES: ReadonlySet<string> = new Set(['organizations', 'locations', 'programs', 'program_locations', 'program_partners', 'schedules', 'opendata_settings']);
 
 /** A stored piece: small enough to hold, digest and send without holding the process, large enough that a file is a few hundred statements. */
 export const EXPORT_CHUNK_BYTES = 1024 * 1024;
