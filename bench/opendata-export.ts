@@ -10,9 +10,15 @@
  * another in the same run:
  *   - idle (the same-run baseline): nothing but the probe;
  *   - first: nothing stored yet (one reading of the directory, both files written);
- *   - unchanged: the same directory again (one reading, nothing written, ETag stays);
- *   - changed: after the licence changes (two readings, both files written);
+ *   - unchanged: the same directory again, as every start-up checks it (since drizzle/0027: the
+ *     record of changes and the stored renderer, not the directory; before: one reading);
+ *   - unchanged, new build: what a check cost before 0027, and what the first start of a new build
+ *     costs (one reading, nothing written, ETag stays);
+ *   - changed: after one program's title changes (two readings, both files written);
+ *   - unchanged after it (the check again);
  *   - idle again.
+ * `--before`: the phases the code before 0027 has (first, unchanged), for a same-run comparison
+ * from a copy of that code (it has no build to pass).
  * For each: wall time, this process's CPU, the event loop's delay (max and p99, perf_hooks), the
  * probe's latencies (max, p99, p50, answers), garbage collection (the longest pause, the total),
  * the RSS sampled every 100 ms and the process's peak RSS so far, and the files' sizes. Results: stdout (a markdown table). `--first-only`: the first
@@ -27,7 +33,7 @@ import pg from 'pg';
 import { openDatabase } from '../src/lib/server/db';
 import { exportsList, regenerateExports } from '../src/lib/server/opendata';
 
-const { values: args } = parseArgs({ options: { port: { type: 'string', default: '3110' }, 'idle-seconds': { type: 'string', default: '10' }, 'first-only': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { port: { type: 'string', default: '3110' }, 'idle-seconds': { type: 'string', default: '10' }, 'first-only': { type: 'boolean', default: false }, before: { type: 'boolean', default: false } } });
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl || /\/tsunagu_bench(\?|$)/.test(databaseUrl)) throw new Error('bench: set DATABASE_URL to a copy of the national region (not tsunagu_bench: the run writes the bulk files and changes the licence)');
 const port = Number(args.port);
@@ -149,8 +155,9 @@ async function phase(name: string, work: () => Promise<string>) {
 
 const idle = () => new Promise<string>((resolve) => setTimeout(() => resolve('—'), idleMs));
 const files = async () => (await exportsList(database.db)).map((f) => `${f.name} ${mb(f.bytes)} MB`).join(', ');
-const regenerate = async () => {
-	const written = await regenerateExports(database, ORIGIN);
+const regenerate = async (build?: string) => {
+	// The code before 0027 takes no build (a fourth argument it ignores).
+	const written = await (regenerateExports as (...a: unknown[]) => Promise<string[]>)(database, ORIGIN, () => new Date(), build);
 	return written.length ? `written: ${await files()}` : 'nothing written';
 };
 
@@ -160,11 +167,14 @@ await admin.query(`do $$ begin if to_regclass('opendata_export_chunks') is not n
 await admin.query('delete from opendata_settings');
 await new Promise((resolve) => setTimeout(resolve, 1000));
 await phase('idle', idle);
-await phase('first (none stored)', regenerate);
-if (!args['first-only']) {
-	await phase('unchanged', regenerate);
-	await admin.query(`insert into opendata_settings (id, licence) values (true, 'CC0-1.0')`);
-	await phase('changed (licence)', regenerate);
+await phase('first (none stored)', () => regenerate());
+if (args.before) await phase('unchanged', () => regenerate());
+else if (!args['first-only']) {
+	await phase('unchanged (the start-up check)', () => regenerate());
+	await phase('unchanged, new build (one reading)', () => regenerate('bench-new-build'));
+	await admin.query(`update programs set title = title || '(改)' where id = (select p.id from programs p join organizations o on o.id = p.organization_id where p.published and o.published order by p.id limit 1)`);
+	await phase('changed (one program)', () => regenerate('bench-new-build'));
+	await phase('unchanged after it', () => regenerate('bench-new-build'));
 }
 await phase('idle again', idle);
 const loadAfter = (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim();
@@ -182,7 +192,7 @@ console.log('| phase | s | CPU s | loop delay max / p99 ms | probe max / p99 / p
 console.log('|---|---:|---:|---:|---:|---:|---:|---|');
 for (const p of phases) {
 	console.log(
-		`| ${p.name} | ${p.seconds.toFixed(1)} | ${p.cpuSeconds.toFixed(1)} | ${p.loopMax.toFixed(0)}${p === base ? '' : ratio(p.loopMax, base.loopMax)} / ${p.loopP99.toFixed(0)} | ${p.probeMax}${p === base ? '' : ratio(p.probeMax, base.probeMax)} / ${p.probeP99} / ${p.probeP50} (${p.answers}) | ${p.gcLongest.toFixed(0)} / ${p.gcTotal.toFixed(0)} | ${p.rssPeak} (${p.processPeak}) | ${p.outcome} |`
+		`| ${p.name} | ${p.seconds.toFixed(p.seconds < 1 ? 3 : 1)} | ${p.cpuSeconds.toFixed(p.cpuSeconds < 1 ? 3 : 1)} | ${p.loopMax.toFixed(0)}${p === base ? '' : ratio(p.loopMax, base.loopMax)} / ${p.loopP99.toFixed(0)} | ${p.answers === 0 ? '— (0: shorter than one probe)' : `${p.probeMax}${p === base ? '' : ratio(p.probeMax, base.probeMax)} / ${p.probeP99} / ${p.probeP50} (${p.answers})`} | ${p.gcLongest.toFixed(0)} / ${p.gcTotal.toFixed(0)} | ${p.rssPeak} (${p.processPeak}) | ${p.outcome} |`
 	);
 }
 process.exit(0);

@@ -1,6 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
-import { building } from '$app/environment';
+import { building, version } from '$app/environment';
 import { pickLocale } from '$lib/i18n';
 import { startPlatform, stopPlatform } from '$lib/server/runtime';
 import { log } from '$lib/server/log';
@@ -22,7 +22,7 @@ provideStanding(standingFromNetwork);
 export const init: ServerInit = async () => {
 	if (building) return;
 	try {
-		await startPlatform();
+		await startPlatform(process.env, { build: version });
 	} catch (error) {
 		log.error('startup_failed', { message: (error as Error).message });
 		process.exit(1);

@@ -39,8 +39,11 @@ import { migrateDatabase } from './index';
 export const BACKUP_FORMAT = 'tsunagu-backup';
 export const BACKUP_VERSION = 1;
 
-/** Rows a database may hold and still count as empty: what migrations and reference data write. */
-const REFERENCE_TABLES = new Set(['audit_chain', 'taxonomy_terms']);
+/**
+ * Rows a database may hold and still count as empty: what migrations and reference data write (a
+ * migration that writes the directory also notes it in opendata_directory_changes).
+ */
+const REFERENCE_TABLES = new Set(['audit_chain', 'taxonomy_terms', 'opendata_directory_changes']);
 
 export class BackupError extends Error {}
 
@@ -373,6 +376,16 @@ export async function restoreDatabase(adminUrl: string, file: string, migrations
 			// the emptiness check below sees every row. Put back before commit; a rollback undoes it too.
 			const forced = (await c.query<{ name: string }>(`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r' and c.relforcerowsecurity`)).rows.map((r) => r.name);
 			for (const t of forced) await c.query(`alter table ${qualified(c, t)} no force row level security`);
+			// The rows come back as they were: no trigger computes or records anything while they load
+			// (the open-data record of changes, drizzle/0027, would gain a row the source never held).
+			// Foreign keys still hold (their triggers are the system's). Put back before commit too.
+			const triggers = (
+				await c.query<{ table: string; name: string }>(`
+					select c.relname as table, t.tgname as name from pg_trigger t
+					join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+					where n.nspname = 'public' and not t.tgisinternal and t.tgenabled = 'O'`)
+			).rows;
+			for (const t of triggers) await c.query(`alter table ${qualified(c, t.table)} disable trigger ${c.escapeIdentifier(t.name)}`);
 			const found = await tablesWithRows(c);
 			if (found.length) throw notEmpty(found);
 			// The rows the migrations wrote (the audit chain's first head) give way to the backup's.
@@ -419,6 +432,7 @@ export async function restoreDatabase(adminUrl: string, file: string, migrations
 			}
 			await reader.end();
 			await restoreSequences(c, trailer.sequences ?? {});
+			for (const t of triggers) await c.query(`alter table ${qualified(c, t.table)} enable trigger ${c.escapeIdentifier(t.name)}`);
 			for (const t of forced) await c.query(`alter table ${qualified(c, t)} force row level security`);
 			await c.query('commit');
 		});

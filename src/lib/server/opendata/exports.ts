@@ -7,9 +7,17 @@
  * When: after the public-change notification names a table an export reads (debounced, so an
  * import of a hundred programs makes one regeneration), at start-up, and on the first download
  * when none exists yet. Processes regenerate one at a time (a lock across processes, waited for
- * rather than skipped, so the last run always starts after the last change); each compares what
- * it made with what is stored by rendering the directory at the stored time of export — equal
- * bytes mean nothing changed, and nothing is written, so the update time and the ETag stay.
+ * rather than skipped, so the last run always starts after the last change).
+ *
+ * A check costs two small statements when nothing changed (issue 15: it read the whole directory,
+ * 80–117 s of CPU at 100,000 programs, at every start of every process): every statement that
+ * writes what the files are made from notes its transaction in opendata_directory_changes (a
+ * trigger, drizzle/0027), and the stored files name what rendered them (the app's build and the
+ * site's origin). No noted transaction and the same renderer: the files state the directory as it
+ * is. Otherwise the directory is read and the files compared by rendering them at their stored
+ * time of export — equal bytes mean nothing changed, and nothing is written, so the update time and
+ * the ETag stay — and the transactions this snapshot saw are cleared (one still open when it read is
+ * not seen: its row stays, and its commit's notification makes the next check read again).
  *
  * At national scale (issue 15: 100,000 programs) a file is larger than a JavaScript string or one
  * bytea value may be, and making it takes tens of seconds: the directory is read a page of
@@ -19,17 +27,18 @@
  * and the JSON's digest at its stored time; only when something changed is it read a second time
  * to store the JSON (a file that has not changed is never written, and the JSON is never held
  * whole). With nothing stored yet, one reading does both. The readings share one transaction's
- * snapshot (repeatable read), so both files state one directory.
+ * snapshot (repeatable read), so both files state one directory, and the changes cleared are
+ * exactly the ones they include.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { and, asc, desc, eq, gt, lte, notInArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lte, notInArray, sql } from 'drizzle-orm';
 import type { Pool, Tx } from '../db';
 import { runExclusive } from '../jobs';
 import { log } from '../log';
 import { runIn, systemScope } from '../scope';
 import { translator } from '$lib/i18n';
-import { opendataExportChunks, opendataExports } from './schema';
+import { opendataDirectoryChanges, opendataExportChunks, opendataExports } from './schema';
 import { hsdsDirectory, hsdsJsonExport, yieldToEventLoop, type ExportMeta } from './export-hsds';
 import { HsdsTabular } from './export-tabular';
 import { directoryLicence } from './licence';
@@ -42,8 +51,11 @@ export const EXPORT_FILES = {
 export type ExportName = keyof typeof EXPORT_FILES;
 const NAMES = Object.keys(EXPORT_FILES) as ExportName[];
 
-/** The tables whose change can change an export (the notification's payload names the table). */
-export const EXPORT_TABLES: ReadonlySet<string> = new Set(['organizations', 'locations', 'programs', 'program_locations', 'schedules', 'taxonomy_terms', 'opendata_settings']);
+/**
+ * The tables the exports are read from (the notification's payload names the table): the ones whose
+ * writes drizzle/0027 notes in opendata_directory_changes. (The taxonomies are the code's, not taxonomy_terms.)
+ */
+export const EXPORT_TABLES: ReadonlySet<string> = new Set(['organizations', 'locations', 'programs', 'program_locations', 'program_partners', 'schedules', 'opendata_settings']);
 
 /** A stored piece: small enough to hold, digest and send without holding the process, large enough that a file is a few hundred statements. */
 export const EXPORT_CHUNK_BYTES = 1024 * 1024;
@@ -72,14 +84,34 @@ async function* inChunks(pieces: AsyncIterable<string | Uint8Array> | Iterable<s
 	if (filled > 0) yield buffer.subarray(0, filled);
 }
 
+/** Pieces on their way through, with the SHA-256 and size of all of them once the last has passed. */
+function digesting(chunks: AsyncIterable<Uint8Array>) {
+	const hash = createHash('sha256');
+	let bytes = 0;
+	let sha256: string | null = null;
+	async function* pieces(): AsyncGenerator<Uint8Array> {
+		for await (const chunk of chunks) {
+			hash.update(chunk);
+			bytes += chunk.length;
+			yield chunk;
+		}
+		sha256 = hash.digest('hex');
+	}
+	return {
+		pieces: pieces(),
+		/** After the last piece: the file's size and digest. */
+		get file() {
+			if (sha256 === null) throw new Error('opendata export: digest read before the last piece');
+			return { bytes, sha256 };
+		}
+	};
+}
+
 /** The SHA-256 of a file made as pieces, giving way to the event loop after each. */
 async function digestOf(chunks: AsyncIterable<Uint8Array>): Promise<string> {
-	const hash = createHash('sha256');
-	for await (const chunk of chunks) {
-		hash.update(chunk);
-		await yieldToEventLoop();
-	}
-	return hash.digest('hex');
+	const digest = digesting(chunks);
+	while (!(await digest.pieces.next()).done) await yieldToEventLoop();
+	return digest.file.sha256;
 }
 
 /** Each item on its way through (the tables are made from the records the JSON's digest reads). */
@@ -93,14 +125,21 @@ async function* tap<T>(items: AsyncIterable<T>, each: (item: T) => void): AsyncG
 /** Store a file's pieces as a new version (not yet the one served): its version, size and digest. */
 async function storePieces(tx: Tx<'system'>, name: ExportName, chunks: AsyncIterable<Uint8Array>) {
 	const version = randomUUID();
-	const hash = createHash('sha256');
+	const digest = digesting(chunks);
 	let start = 0;
-	for await (const chunk of chunks) {
-		hash.update(chunk);
+	for await (const chunk of digest.pieces) {
 		await tx.insert(opendataExportChunks).values({ name, version, start, data: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length) });
 		start += chunk.length;
 	}
-	return { version, bytes: start, sha256: hash.digest('hex') };
+	return { version, ...digest.file };
+}
+
+/**
+ * What renders the files besides the directory: the app's build (SvelteKit's version, new with
+ * every build; tools and tests pass none) and the site's origin, which every record's links state.
+ */
+function rendererOf(origin: string, build?: string): string {
+	return JSON.stringify({ build: build ?? null, origin });
 }
 
 export interface ExportDatabase {
@@ -110,24 +149,44 @@ export interface ExportDatabase {
 
 /**
  * Make the exports from the published directory and store those that changed. Returns the names
- * written (none when the directory is as the stored files say).
+ * written (none when the directory is as the stored files say). `build`: the running app's build
+ * (a new one compares the files once, since it may render them differently).
  */
-export async function regenerateExports(database: ExportDatabase, origin: string, now: () => Date = () => new Date()): Promise<ExportName[]> {
+export async function regenerateExports(database: ExportDatabase, origin: string, now: () => Date = () => new Date(), build?: string): Promise<ExportName[]> {
 	const run = await runExclusive(
 		database.pool,
 		'opendata_exports',
 		// One snapshot for every page of both readings, so both files state one directory.
-		() => runIn(systemScope(database.db, 'opendata_exports'), (tx) => makeExports(tx, origin, now), { isolationLevel: 'repeatable read' }),
+		() => runIn(systemScope(database.db, 'opendata_exports'), (tx) => makeExports(tx, origin, now, rendererOf(origin, build)), { isolationLevel: 'repeatable read' }),
 		{ wait: true }
 	);
 	return run.ran ? run.value : [];
 }
 
-async function makeExports(tx: Tx<'system'>, origin: string, now: () => Date): Promise<ExportName[]> {
+async function makeExports(tx: Tx<'system'>, origin: string, now: () => Date, renderer: string): Promise<ExportName[]> {
+	// First, in this snapshot: whether anything was written since the files were made, or by what.
+	const stored = await tx.select({ name: opendataExports.name, sha256: opendataExports.sha256, generatedAt: opendataExports.generatedAt, version: opendataExports.version, renderer: opendataExports.renderer }).from(opendataExports);
+	const changes = await tx.select({ xact: opendataDirectoryChanges.xact }).from(opendataDirectoryChanges).limit(1);
+	const storedBy = new Map(stored.map((s) => [s.name, s]));
+	if (changes.length === 0 && NAMES.every((name) => storedBy.get(name)?.renderer === renderer)) return [];
+	const written = await renderExports(tx, origin, now, storedBy);
+	// Both files, written or found equal, are what this renderer makes of this snapshot.
+	await tx
+		.update(opendataExports)
+		.set({ renderer })
+		.where(and(inArray(opendataExports.name, NAMES), sql`${opendataExports.renderer} is distinct from ${renderer}`));
+	// The changes this snapshot saw are in the files now (or changed nothing in them). A DELETE
+	// under repeatable read removes only those: a writer still open when it began keeps its row.
+	await tx.delete(opendataDirectoryChanges);
+	return written;
+}
+
+type StoredExport = { sha256: string; generatedAt: Date; version: string };
+
+/** Read the directory and store the files that differ from `storedBy` (both, or none). */
+async function renderExports(tx: Tx<'system'>, origin: string, now: () => Date, storedBy: Map<string, StoredExport>): Promise<ExportName[]> {
 	// The secretariat's choice (opendata_settings), CC BY 4.0 by default.
 	const licence = await directoryLicence(tx);
-	const stored = await tx.select({ name: opendataExports.name, sha256: opendataExports.sha256, generatedAt: opendataExports.generatedAt, version: opendataExports.version }).from(opendataExports);
-	const storedBy = new Map(stored.map((s) => [s.name, s]));
 	const title = translator('ja')('opendata.exportTitle', { name: translator('ja')('app.name') });
 	const meta = (created: Date): ExportMeta => ({ created, origin, title, licence });
 	const directory = await hsdsDirectory(tx, origin);

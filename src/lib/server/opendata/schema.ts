@@ -43,7 +43,10 @@ export const opendataExports = pgTable(
 		version: uuid('version').notNull().defaultRandom(),
 		bytes: bigint('bytes', { mode: 'number' }).notNull(),
 		sha256: text('sha256').notNull(),
-		generatedAt: timestamp('generated_at', { withTimezone: true }).notNull().defaultNow()
+		generatedAt: timestamp('generated_at', { withTimezone: true }).notNull().defaultNow(),
+		// What made the file besides the directory: the app's build and the site's origin (exports.ts
+		// `rendererOf`). Another build may render the same directory differently, so it compares again.
+		renderer: text('renderer')
 	},
 	(t) => [check('opendata_exports_name', sql`${t.name} ~ '^[a-z0-9][a-z0-9._-]{0,80}$'`)]
 );
@@ -64,3 +67,14 @@ export const opendataExportChunks = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.name, t.version, t.start] })]
 );
+
+/**
+ * The transactions that wrote what the bulk files are made from since the files were last made or
+ * found unchanged (drizzle/0027): one row per writing transaction, by its id, added by a trigger
+ * on every statement that writes those tables, and cleared by the export for the transactions its
+ * snapshot saw. No row: the stored files state the directory as it is, and a check reads nothing
+ * else. A transaction still open when the export read is not seen, so its row stays for the next.
+ */
+export const opendataDirectoryChanges = pgTable('opendata_directory_changes', {
+	xact: bigint('xact', { mode: 'bigint' }).primaryKey()
+});

@@ -12,11 +12,12 @@ import { exportRegenerator, regenerateExports, EXPORT_TABLES, type ExportRegener
 let exports: ExportRegenerator | null = null;
 let stopFollowingChanges: (() => void) | null = null;
 
-export function startExports(database: Database, quietMs: number, env: NodeJS.ProcessEnv) {
+/** `build`: the app's build (SvelteKit's version), which the stored files name as what rendered them. */
+export function startExports(database: Database, quietMs: number, env: NodeJS.ProcessEnv, build?: string) {
 	const origin = publicOrigin(env);
 	exports = exportRegenerator(
 		async () => {
-			const written = await regenerateExports(database, origin);
+			const written = await regenerateExports(database, origin, undefined, build);
 			if (written.length) log.info('opendata_exports_written', { files: written });
 		},
 		{ quietMs, maxWaitMs: Math.max(quietMs, 60_000) }
@@ -25,7 +26,8 @@ export function startExports(database: Database, quietMs: number, env: NodeJS.Pr
 		if (table === null || EXPORT_TABLES.has(table)) exports?.changed();
 	});
 	// Missing or stale files are made once start-up has been quiet for a while, not while the first
-	// pages are served; a download before then makes them at once (ensureExports).
+	// pages are served; a download before then makes them at once (ensureExports). With nothing
+	// changed since they were made (by this build), the check reads two small rows, not the directory.
 	exports.changed();
 }
 

@@ -25,8 +25,11 @@ export { exportQuietMs, reminderIntervalMs } from './settings';
 
 let publicCacheListener: PublicCacheListener | null = null;
 
-/** Open the database from the environment, load the demo region into an empty one, keep dates fresh. */
-export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
+/**
+ * Open the database from the environment, load the demo region into an empty one, keep dates fresh.
+ * `build`: the app's build (SvelteKit's `version`): a new build compares the open-data files once.
+ */
+export async function startPlatform(env: NodeJS.ProcessEnv = process.env, { build }: { build?: string } = {}): Promise<Database> {
 	const startedAt = new Date();
 	const settings = platformSettings(env);
 	const database = await openDatabase(settings.database);
@@ -42,7 +45,7 @@ export async function startPlatform(env: NodeJS.ProcessEnv = process.env): Promi
 	// link, the next find both done. Waiting (rather than skipping) keeps a process from serving
 	// pages before the demo region's dates exist.
 	await runExclusive(database.pool, JOBS.startup, () => startUp(database, env, startedAt), { wait: true, serializeWith: [JOBS.dates] });
-	startExports(database, settings.exportQuietMs, env);
+	startExports(database, settings.exportQuietMs, env, build);
 	startTimers(database, settings);
 	return database;
 }
