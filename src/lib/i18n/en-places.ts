@@ -32,5 +32,11 @@ export const placesEn: Record<keyof typeof placesJa, string> = {
 	'search.unknownCity': 'We could not find a city or ward called “{place}”. Please check its name.',
 	'search.latLng': 'Latitude and longitude',
 	'search.perPage': 'Results per page',
-	'search.sameNamePlace': 'Search near {place}'
+	'search.sameNamePlace': 'Search near {place}',
+	'search.stationNotFound': 'We could not find a station called “{place}”, so the search ignores it. Please check the name, or enter the city, ward or postcode.',
+	'search.ambiguousStation': 'Several stations are called “{place}”, so the search ignores it. Which one do you mean?',
+	'search.distanceFrom': 'about {km} km from {place}',
+	'search.distanceApproxFrom': 'roughly {km} km from {place}',
+	'search.distanceApproxUnder1From': 'roughly under 1 km from {place}',
+	'search.stationSource': 'Station locations: {attribution}'
 };

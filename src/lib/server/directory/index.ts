@@ -23,3 +23,4 @@ export { splitAddress, prefectureByName, isValidCode, distanceKm, whyUnplaced, t
 export { readScheduleWords, type RuleFromWords } from './schedule-words';
 export { scheduleInput, locationInput, PROGRAM_AUDIENCES, type ScheduleInput, type LocationInput } from './model';
 export { prefecturesInUse } from './areas';
+export { findStation, type StationLookup } from './stations';
