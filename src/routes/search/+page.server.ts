@@ -219,7 +219,7 @@ function placeInWordsOf(place: NonNullable<FinderItem['place']>): string {
  */
 function distanceInWords(item: FinderItem, station: string | null): { key: MessageKey; params: Record<string, string | number> } | null {
 	if (item.distanceKm === null) return null;
-	const from = station ? { place: station } : {};
+	const from: Record<string, string> = station ? { place: station } : {};
 	if (!item.distanceApproximate) return { key: station ? 'search.distanceFrom' : 'search.distance', params: { km: item.distanceKm, ...from } };
 	const km = Math.round(item.distanceKm);
 	if (km < 1) return { key: station ? 'search.distanceApproxUnder1From' : 'search.distanceApproxUnder1', params: from };
