@@ -6,6 +6,8 @@ export const placesEn: Record<keyof typeof placesJa, string> = {
 	'staff.place.coordinatesApproximate': 'The latitude and longitude now are a rough position from the city or ward. Replace them with the exact position if you know it.',
 	'search.place': 'Place (city, ward or postcode)',
 	'search.placeHint': 'e.g. Setagaya-ku, Sapporo-shi, 160-0023',
+	'search.placeWithStation': 'Place (city, ward, postcode or station)',
+	'search.placeHintWithStation': 'e.g. Setagaya-ku, Sapporo-shi, 160-0023, 新宿駅',
 	'search.radius': 'Search within',
 	'search.radius.5': '5 km',
 	'search.radius.10': '10 km',

@@ -4,6 +4,8 @@ export const placesJa = {
 	'staff.place.coordinatesApproximate': 'いまの緯度・経度は市区町村からのおおよその位置です。正確な位置がわかれば書きかえてください。',
 	'search.place': '場所(市区町村・郵便番号)',
 	'search.placeHint': '例: 世田谷区、札幌市、〒160-0023',
+	'search.placeWithStation': '場所(市区町村・郵便番号・駅名)',
+	'search.placeHintWithStation': '例: 世田谷区、札幌市、〒160-0023、新宿駅',
 	'search.radius': 'さがす範囲',
 	'search.radius.5': '5km以内',
 	'search.radius.10': '10km以内',

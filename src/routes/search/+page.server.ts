@@ -1,8 +1,10 @@
 import { error, redirect } from '@sveltejs/kit';
 import {
 	findStation,
+	stationsLoaded,
 	parseFinderParams,
 	placeInWords,
+	stationInWords,
 	prefecturesInUse,
 	placesForStation,
 	placesSharingName,
@@ -59,7 +61,9 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const query = parsed.query;
 	// A place typed among the words (「こども食堂 荒川区」) is the place: the page is the same search
 	// with it in the place field, so the place note says so and its chip removes it.
-	const typedPlace = !query.near && query.lat === undefined && !query.city && !query.prefecture ? placeInWords(query.q) : null;
+	// A station's name among them (「こども食堂 新宿駅」) likewise, when the loaded station list knows it.
+	const noPlace = !query.near && query.lat === undefined && !query.city && !query.prefecture;
+	const typedPlace = noPlace ? (placeInWords(query.q) ?? (await stationInWords(db(), query.q))) : null;
 	if (typedPlace) {
 		const params = new URLSearchParams(url.searchParams);
 		if (typedPlace.q) params.set('q', typedPlace.q);
@@ -157,6 +161,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		// The approximate-distance sentence goes with the distances on the page (an undated program shows none).
 		// On an empty page the wider range is among the suggestions, with its count: not offered twice.
 		placeNote: placeNote(result, [...dated, ...result.partial.flatMap((g) => g.items)], suggestions.some((s) => s.kind === 'radius') ? null : wider, linkWith, t),
+		// The place field names station names only when a station list is loaded (otherwise they place nothing).
+		placeField: (await stationsLoaded(db())) ? { label: t('search.placeWithStation'), hint: t('search.placeHintWithStation') } : { label: t('search.place'), hint: t('search.placeHint') },
 		radiusOptions: (['5', '10', '30', 'pref'] as const).map((r) => ({ code: r, label: t(`search.radius.${r}`) })),
 		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,
 		undated: undatedItems.map(present),

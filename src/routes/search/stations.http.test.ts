@@ -47,6 +47,9 @@ describe('station names on the search page', () => {
 		const html = await page(near('つなぐテスト駅', '&radius=5'));
 		expect(html).toContain('駅名での検索にはまだ対応していないため、場所を指定せずにさがしました。');
 		expect(html).not.toContain(ATTRIBUTION);
+		// The place field does not offer station names it cannot use.
+		expect(html).toContain('<label for="near">場所(市区町村・郵便番号)</label>');
+		expect(html).toContain('placeholder="例: 世田谷区、札幌市、〒160-0023"');
 	});
 
 	it('after a load, places 「○○駅」 at the station: the order, the range and each distance say from it, and the source is credited', async () => {
@@ -56,6 +59,8 @@ describe('station names on the search page', () => {
 		let html = '';
 		for (const until = Date.now() + 15_000; Date.now() < until && !html.includes(ATTRIBUTION); await new Promise((r) => setTimeout(r, 250))) html = await page(near('つなぐテスト駅', '&radius=5'));
 		expect(html).toContain(`駅の位置の出典: ${ATTRIBUTION}`);
+		expect(html).toContain('<label for="near">場所(市区町村・郵便番号・駅名)</label>');
+		expect(html).toContain('placeholder="例: 世田谷区、札幌市、〒160-0023、新宿駅"');
 		expect(html).not.toContain('駅名での検索にはまだ対応していない');
 		expect(html).toContain('つなぐテスト駅から近い順に並べています。');
 		// A station has no inside: the range is the distance from it alone.
@@ -89,6 +94,12 @@ describe('station names on the search page', () => {
 		// Nothing of the demo region is near it: the range searched says where it looked.
 		expect(chosen).toContain('範囲: つなぐ二か所テスト駅(広島県府中市付近)から10km以内。');
 		expect(chosen).toContain(ATTRIBUTION);
+	});
+
+	it('a station typed among the words is the place: the same search with it in the place field', async () => {
+		const answer = await fetch(`${app.baseUrl}/search?q=${encodeURIComponent('こども食堂 つなぐテスト駅')}&radius=5`, { redirect: 'manual' });
+		expect(answer.status).toBe(303);
+		expect(answer.headers.get('location')).toBe(`/search?${new URLSearchParams({ q: 'こども食堂', radius: '5', near: 'つなぐテスト駅' })}`);
 	});
 
 	it('a station not in the list: says so, without the station list’s source', async () => {

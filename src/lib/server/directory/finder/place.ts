@@ -123,3 +123,19 @@ export function placeInWords(q: string | undefined): { q: string | undefined; ne
 	const rest = words.filter((w) => w !== places[0]).join(' ');
 	return { q: rest || undefined, near: places[0] };
 }
+
+/**
+ * A station a resident typed among the words (「こども食堂 新宿駅」): that word as the place and the
+ * other words as the words, when exactly one word ends in 駅 and the loaded station list knows it
+ * (at one place, or at several, which the page then offers). Null otherwise: no such word, a minus
+ * word, two stations, a name not in the list, or no list loaded — the words then stay words.
+ */
+export async function stationInWords(db: Pool, q: string | undefined): Promise<{ q: string | undefined; near: string } | null> {
+	const words = (q ?? '').split(/[\s\u3000]+/).filter(Boolean);
+	const stations = words.filter((w) => w.length > 1 && w.endsWith('駅'));
+	if (stations.length !== 1 || stations[0].startsWith('-')) return null;
+	const found = await findStation(db, stations[0]);
+	if (found?.kind !== 'found' && found?.kind !== 'ambiguous') return null;
+	const rest = words.filter((w) => w !== stations[0]).join(' ');
+	return { q: rest || undefined, near: stations[0] };
+}

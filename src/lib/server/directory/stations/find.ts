@@ -77,10 +77,7 @@ export async function findStation(db: Reader, text: string): Promise<StationLook
 		await db.execute<Row>(sql`select name, line_names, operator_names, lat, lng, prefecture_code, municipality_code, attribution from stations
 			where name_key in (${keys[0]}, ${keys[1]}) order by name_key = ${keys[0]} desc, prefecture_code, municipality_code, cardinality(line_names) desc, name, lat, lng limit 50`)
 	).rows;
-	if (!rows.length) {
-		const any = await db.execute(sql`select 1 from stations limit 1`);
-		return any.rows.length ? { kind: 'unknown' } : { kind: 'not_loaded' };
-	}
+	if (!rows.length) return (await stationsLoaded(db)) ? { kind: 'unknown' } : { kind: 'not_loaded' };
 	const shared = !allOnePlace(rows);
 	const fits = narrowed(rows, [...(words.prefecture ? [words.prefecture] : []), ...words.qualifiers]);
 	if (fits.length && allOnePlace(fits)) return { kind: 'found', station: stationOf(fits[0], shared) };
@@ -138,4 +135,9 @@ function choiceText(r: Row, all: Row[]): string {
 	const where = m ? `${m.prefecture}${m.fullName}` : null;
 	const sameWhere = all.filter((o) => o !== r && o.municipality_code === r.municipality_code).length > 0;
 	return [stationLabel(r.name), where, sameWhere || !where ? r.line_names[0] : null].filter(Boolean).join(' ');
+}
+
+/** Whether a station list has been loaded (the place field then offers station names). */
+export async function stationsLoaded(db: Reader): Promise<boolean> {
+	return (await db.execute(sql`select 1 from stations limit 1`)).rows.length > 0;
 }

@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../../../tests/helpers/db';
 import type { Database } from '../../db';
-import { searchPrograms } from '../finder/index';
+import { searchPrograms, stationInWords } from '../finder/index';
 import { finderQuery } from '../finder-query';
 import { programs } from '../schema';
 import { findStation } from './index';
@@ -62,6 +62,9 @@ describe('before any station list is loaded', () => {
 		const r = await search({ near: 'つなぐテスト駅' });
 		expect(r.origin).toBeNull();
 		expect(r.unknownPlace).toBe('つなぐテスト駅');
+	});
+	it('a station’s name among the words stays a word', async () => {
+		expect(await stationInWords(database.db, 'こども食堂 つなぐテスト駅')).toBeNull();
 	});
 });
 
@@ -149,6 +152,14 @@ describe('「○○駅」 in the finder', () => {
 		expect(tokyo.origin!.lat).toBeCloseTo(35.671, 3);
 		expect((await search({ near: '広島県/つなぐ二か所テスト駅' })).origin!.lat).toBeCloseTo(34.57, 3);
 		expect((await search({ near: 'つなぐ二か所テスト駅 つなぐ備後テスト線' })).origin!.lat).toBeCloseTo(34.57, 3);
+	});
+
+	it('a station among the words (「こども食堂 つなぐテスト駅」) is the place, one of several names too (the page then offers them)', async () => {
+		expect(await stationInWords(database.db, 'こども食堂 つなぐテスト駅')).toEqual({ q: 'こども食堂', near: 'つなぐテスト駅' });
+		expect(await stationInWords(database.db, 'つなぐ二か所テスト駅\u3000居場所')).toEqual({ q: '居場所', near: 'つなぐ二か所テスト駅' });
+		expect(await stationInWords(database.db, 'つなぐテスト駅')).toEqual({ q: undefined, near: 'つなぐテスト駅' });
+		// Not a station in the list, a minus word, or two stations: the words stay words.
+		for (const q of ['こども食堂 みつからないテスト駅', 'こども食堂 -つなぐテスト駅', 'つなぐテスト駅 つなぐ二か所テスト駅', 'こども食堂', undefined]) expect(await stationInWords(database.db, q), String(q)).toBeNull();
 	});
 
 	it('only a word ending in 駅 is a station; a name not in the list is not placed', async () => {
