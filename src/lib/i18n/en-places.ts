@@ -6,6 +6,8 @@ export const placesEn: Record<keyof typeof placesJa, string> = {
 	'staff.place.coordinatesApproximate': 'The latitude and longitude now are a rough position from the city or ward. Replace them with the exact position if you know it.',
 	'search.place': 'Place (city, ward or postcode)',
 	'search.placeHint': 'e.g. Setagaya-ku, Sapporo-shi, 160-0023',
+	'search.placeWithStation': 'Place (city, ward, postcode or station)',
+	'search.placeHintWithStation': 'e.g. Setagaya-ku, Sapporo-shi, 160-0023, 新宿駅',
 	'search.radius': 'Search within',
 	'search.radius.5': '5 km',
 	'search.radius.10': '10 km',
@@ -32,5 +34,11 @@ export const placesEn: Record<keyof typeof placesJa, string> = {
 	'search.unknownCity': 'We could not find a city or ward called “{place}”. Please check its name.',
 	'search.latLng': 'Latitude and longitude',
 	'search.perPage': 'Results per page',
-	'search.sameNamePlace': 'Search near {place}'
+	'search.sameNamePlace': 'Search near {place}',
+	'search.stationNotFound': 'We could not find a station called “{place}”, so the search ignores it. Please check the name, or enter the city, ward or postcode.',
+	'search.ambiguousStation': 'Several stations are called “{place}”, so the search ignores it. Which one do you mean?',
+	'search.distanceFrom': 'about {km} km from {place}',
+	'search.distanceApproxFrom': 'roughly {km} km from {place}',
+	'search.distanceApproxUnder1From': 'roughly under 1 km from {place}',
+	'search.stationSource': 'Station locations: {attribution}'
 };

@@ -4,6 +4,8 @@ export const placesJa = {
 	'staff.place.coordinatesApproximate': 'いまの緯度・経度は市区町村からのおおよその位置です。正確な位置がわかれば書きかえてください。',
 	'search.place': '場所(市区町村・郵便番号)',
 	'search.placeHint': '例: 世田谷区、札幌市、〒160-0023',
+	'search.placeWithStation': '場所(市区町村・郵便番号・駅名)',
+	'search.placeHintWithStation': '例: 世田谷区、札幌市、〒160-0023、新宿駅',
 	'search.radius': 'さがす範囲',
 	'search.radius.5': '5km以内',
 	'search.radius.10': '10km以内',
@@ -30,5 +32,11 @@ export const placesJa = {
 	'search.unknownCity': '「{place}」という市区町村はみつかりませんでした。市区町村名(例: 世田谷区、札幌市)を確かめてください。',
 	'search.latLng': '緯度・経度',
 	'search.perPage': '1ページの件数',
-	'search.sameNamePlace': '{place}の近くでさがす'
+	'search.sameNamePlace': '{place}の近くでさがす',
+	'search.stationNotFound': '「{place}」という駅がみつからなかったため、場所を指定せずにさがしました。駅名を確かめるか、市区町村名か郵便番号で入力してください。',
+	'search.ambiguousStation': '「{place}」という名前の駅はいくつかあるため、場所を指定せずにさがしました。どの駅の近くでさがしますか。',
+	'search.distanceFrom': '{place}から約{km}km',
+	'search.distanceApproxFrom': '{place}からのおおよその距離 約{km}km',
+	'search.distanceApproxUnder1From': '{place}からのおおよその距離 1km未満',
+	'search.stationSource': '駅の位置の出典: {attribution}'
 };

@@ -1,6 +1,27 @@
 import { error, redirect } from '@sveltejs/kit';
-import { parseFinderParams, placeInWords, prefecturesInUse, placesForStation, placesSharingName, placeTextKind, unplacedCity, searchPrograms, suggestAlternatives, widerRange, taxonomy, label, type FinderItem, type FinderQuery, type FinderResult, type Suggestion } from '$lib/server/directory';
-import { withoutEmptyParams } from '$lib/server/directory';
+import {
+	findStation,
+	stationsLoaded,
+	parseFinderParams,
+	placeInWords,
+	stationInWords,
+	withoutEmptyParams,
+	prefecturesInUse,
+	placesForStation,
+	placesSharingName,
+	placeTextKind,
+	unplacedCity,
+	searchPrograms,
+	suggestAlternatives,
+	widerRange,
+	taxonomy,
+	label,
+	type FinderItem,
+	type FinderQuery,
+	type FinderResult,
+	type StationLookup,
+	type Suggestion
+} from '$lib/server/directory';
 import { db } from '$lib/server/db';
 import { todayInTokyo } from '$lib/server/clock';
 import { costInWords, formatOccurrence, joinInWords } from '$lib/server/present';
@@ -45,7 +66,9 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const query = parsed.query;
 	// A place typed among the words (「こども食堂 荒川区」) is the place: the page is the same search
 	// with it in the place field, so the place note says so and its chip removes it.
-	const typedPlace = !query.near && query.lat === undefined && !query.city && !query.prefecture ? placeInWords(query.q) : null;
+	// A station's name among them (「こども食堂 新宿駅」) likewise, when the loaded station list knows it.
+	const noPlace = !query.near && query.lat === undefined && !query.city && !query.prefecture;
+	const typedPlace = noPlace ? (placeInWords(query.q) ?? (await stationInWords(db(), query.q))) : null;
 	if (typedPlace) {
 		const params = new URLSearchParams(url.searchParams);
 		if (typedPlace.q) params.set('q', typedPlace.q);
@@ -103,7 +126,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		cost: costInWords(t, item.costKind, item.costAmountYen),
 		join: joinInWords(t, item.joinMethod),
 		forms: item.forms.map((f) => label('forms', f, loc)),
-		distance: distanceInWords(t, item)
+		distance: distanceInWords(item, result.origin?.kind === 'station' ? result.origin.label : null)
 	});
 	// With a time (今日, 今週末 …) the dated programs come first: when this page holds an undated one,
 	// every dated one is counted by now, and the count says how many are known to meet then.
@@ -112,6 +135,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 	const cityUnplaced = result.total === 0 ? unplacedCity(query) : null;
 	// A `near` name several places bear (府中市, 西区): those places to choose from, not 「みつからなかった」.
 	const nearSameName = result.unknownPlace && placeTextKind(result.unknownPlace) === 'name' ? placesSharingName(result.unknownPlace) : [];
+	// A station's name that placed nothing: none loaded, not in the list, or several stations of the name (each offered).
+	const station = result.unknownPlace ? await findStation(db(), result.unknownPlace) : null;
 	// The wider range a link may offer: one that finds more and keeps what this one found (the words as searched, a typo corrected).
 	const wider = result.radius ? await widerRange(db(), { ...query, q: result.didYouMean ?? query.q }, clock, result.total) : null;
 
@@ -125,8 +150,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		perPage: result.perPage,
 		pages: Math.max(1, Math.ceil(result.total / result.perPage)),
 		origin: result.origin,
-		unknownPlace: result.unknownPlace ? { key: nearSameName.length ? ('search.ambiguousPlace' as const) : UNKNOWN_PLACE[placeTextKind(result.unknownPlace)], params: { place: result.unknownPlace } } : null,
-		nearSameName: nearSameName.map((p) => ({ place: p.label, href: linkWith({ near: p.near }) })),
+		unknownPlace: result.unknownPlace ? { key: nearSameName.length ? ('search.ambiguousPlace' as const) : station ? UNKNOWN_STATION[station.kind] : UNKNOWN_PLACE[placeTextKind(result.unknownPlace)], params: { place: result.unknownPlace } } : null,
+		nearSameName: [...nearSameName, ...(station?.kind === 'ambiguous' ? station.choices : [])].map((p) => ({ place: p.label, href: linkWith({ near: p.near }) })),
 		whenCount: whenCount ? { ...whenCount, none: t(`search.whenNone.${query.when!}`) } : null,
 		city: cityUnplaced
 			? (() => {
@@ -134,11 +159,15 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 					return { key: same.length ? ('search.ambiguousCity' as const) : ('search.unknownCity' as const), place: cityUnplaced, choices: same.map((p) => ({ place: p.label, href: linkWith({ prefecture: p.prefecture, city: p.city }) })) };
 				})()
 			: null,
-		// A station's name: the municipalities of the same name to choose from (not where the station is).
-		sameNamePlaces: result.unknownPlace ? placesForStation(result.unknownPlace).map((p) => ({ place: p.label, href: linkWith({ near: p.near }) })) : [],
+		// A station's name not placed (and not several stations'): the municipalities of the same name to choose from (not where the station is).
+		sameNamePlaces: result.unknownPlace && station?.kind !== 'ambiguous' ? placesForStation(result.unknownPlace).map((p) => ({ place: p.label, href: linkWith({ near: p.near }) })) : [],
+		// The station list's source, as its licence asks wherever a station is used.
+		stationAttribution: result.origin?.kind === 'station' ? result.origin.attribution : null,
 		// The approximate-distance sentence goes with the distances on the page (an undated program shows none).
 		// On an empty page the wider range is among the suggestions, with its count: not offered twice.
 		placeNote: placeNote(result, [...dated, ...result.partial.flatMap((g) => g.items)], suggestions.some((s) => s.kind === 'radius') ? null : wider, linkWith, t),
+		// The place field names station names only when a station list is loaded (otherwise they place nothing).
+		placeField: (await stationsLoaded(db())) ? { label: t('search.placeWithStation'), hint: t('search.placeHintWithStation') } : { label: t('search.place'), hint: t('search.placeHint') },
 		radiusOptions: (['5', '10', '30', 'pref'] as const).map((r) => ({ code: r, label: t(`search.radius.${r}`) })),
 		didYouMean: result.didYouMean ? { q: result.didYouMean, href: linkWith({ q: result.didYouMean }) } : null,
 		undated: undatedItems.map(present),
@@ -173,6 +202,8 @@ type Translate = ReturnType<typeof translator>;
 
 /** Why a place was not used, in words: an unknown postcode, a station name (no station data yet), or an unknown name. */
 const UNKNOWN_PLACE: Record<ReturnType<typeof placeTextKind>, MessageKey> = { postcode: 'search.unknownPostcode', station: 'search.unknownStation', name: 'search.unknownPlace' };
+/** Why a station's name placed nothing: no station list loaded (station names are not understood here), not in the list, or several. */
+const UNKNOWN_STATION: Record<StationLookup['kind'], MessageKey> = { not_loaded: 'search.unknownStation', unknown: 'search.stationNotFound', ambiguous: 'search.ambiguousStation', found: 'search.unknownStation' };
 
 /** An empty page's suggestion as a message: its key, its values and which of them are the directory's names. */
 function suggestionMessage(t: Translate, s: Suggestion, loc: 'ja' | 'en'): { key: MessageKey; params: Record<string, string | number>; named: string[] } {
@@ -192,14 +223,18 @@ function placeInWordsOf(place: NonNullable<FinderItem['place']>): string {
 }
 
 /**
- * A result's distance in words. An approximate point is its 市区町村's office (or the like), so its
- * distance is given in whole kilometres, and one that rounds to none as under 1 km, not 「約0km」.
+ * A result's distance in words, as a message and its values (a station's name is Japanese on an
+ * English page). An approximate point is its 市区町村's office (or the like), so its distance is
+ * given in whole kilometres, and one that rounds to none as under 1 km, not 「約0km」. From a
+ * station it says so (「新宿駅から約1.2km」): the station's point is exact, the program's may not be.
  */
-function distanceInWords(t: Translate, item: FinderItem): string | null {
+function distanceInWords(item: FinderItem, station: string | null): { key: MessageKey; params: Record<string, string | number> } | null {
 	if (item.distanceKm === null) return null;
-	if (!item.distanceApproximate) return t('search.distance', { km: item.distanceKm });
+	const from: Record<string, string> = station ? { place: station } : {};
+	if (!item.distanceApproximate) return { key: station ? 'search.distanceFrom' : 'search.distance', params: { km: item.distanceKm, ...from } };
 	const km = Math.round(item.distanceKm);
-	return km < 1 ? t('search.distanceApproxUnder1') : t('search.distanceApprox', { km });
+	if (km < 1) return { key: station ? 'search.distanceApproxUnder1From' : 'search.distanceApproxUnder1', params: from };
+	return { key: station ? 'search.distanceApproxFrom' : 'search.distanceApprox', params: { km, ...from } };
 }
 
 /**
@@ -218,7 +253,8 @@ function placeNote(
 	// An order is said only over a list: with nothing found, the range searched is what matters.
 	const listed = result.total > 0 || result.partial.length > 0;
 	const order: MessageKey | null = !listed ? null : result.order === 'banded' ? 'search.placeOrder.banded' : result.order === 'distance' ? 'search.placeOrder.distance' : 'search.placeOrder.next';
-	const scope: MessageKey = result.radius === 'pref' ? 'search.placeScope.pref' : result.origin.label === null ? 'search.placeScope.point' : 'search.placeScope.km';
+	// A point, or a station, has no inside: the range is the distance from it alone.
+	const scope: MessageKey = result.radius === 'pref' ? 'search.placeScope.pref' : result.origin.kind === 'point' || result.origin.kind === 'station' ? 'search.placeScope.point' : 'search.placeScope.km';
 	return {
 		order,
 		scope,

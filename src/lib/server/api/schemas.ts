@@ -173,7 +173,15 @@ export const ProgramPage = component(
 		first_page: z.boolean(),
 		last_page: z.boolean(),
 		empty: z.boolean(),
-		origin: z.object({ lat: z.number(), lng: z.number(), label: nullableText }).nullable().describe('The point distances were measured from, when a place was given.'),
+		origin: z
+			.object({
+				lat: z.number(),
+				lng: z.number(),
+				label: nullableText,
+				attribution: nullableText.describe('The source of the point, as its licence asks to be credited wherever it is used: a station’s (「○○駅」) comes from the station list the operator loaded (国土数値情報 鉄道データ). Null for the platform’s own places.')
+			})
+			.nullable()
+			.describe('The point distances were measured from, when a place was given.'),
 		unknown_place: nullableText.describe('A `near` place name that matched no known place (the search ran without it).'),
 		supporters_total: z.int().min(0).nullable().describe('In a search for residents (audience absent or residents): how many programs for supporters and professionals match too (counted up to 1000; ask again with audience=supporters to list them). Null otherwise.'),
 		partial: z

@@ -1,5 +1,5 @@
 /** The directory module's public door: other modules and routes use only what is exported here. */
-export { searchPrograms, widerRange, suggestAlternatives, placeCentre, placeInWords, placesForStation, placesSharingName, placeTextKind, whenDays, unplacedCity, type FinderItem, type FinderResult, type PartialMatches, type Suggestion, type FinderClock } from './finder/index';
+export { searchPrograms, widerRange, suggestAlternatives, placeCentre, placeInWords, stationInWords, placesForStation, placesSharingName, placeTextKind, whenDays, unplacedCity, type FinderItem, type FinderResult, type PartialMatches, type Suggestion, type FinderClock } from './finder/index';
 export { finderQuery, parseFinderParams, withoutEmptyParams, finderParamNames, MAX_QUERY_LENGTH, type FinderQuery } from './finder-query';
 export { getProgram, lastChangedOf, getOrganization, getPrograms, getOrganizations, publishedOrganizationIndex, publishedProgramPlaces, idParam, type ProgramDetail, type OrganizationDetail } from './read';
 export { loadDemoRegion, isDirectoryEmpty, readDemoDataset } from './demo/load';
@@ -23,3 +23,4 @@ export { splitAddress, prefectureByName, isValidCode, distanceKm, whyUnplaced, t
 export { readScheduleWords, type RuleFromWords } from './schedule-words';
 export { scheduleInput, locationInput, PROGRAM_AUDIENCES, type ScheduleInput, type LocationInput } from './model';
 export { prefecturesInUse } from './areas';
+export { findStation, stationsLoaded, type StationLookup } from './stations';

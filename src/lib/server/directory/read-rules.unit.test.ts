@@ -6,7 +6,7 @@ import { lastChangedOf } from './read';
 describe('placeTextKind', () => {
 	it('tells a postcode, a station and any other name apart', () => {
 		for (const postcode of ['〒000-0000', '1000001', '１００－０００１', '〒 100-0001', '100ー0001']) expect(placeTextKind(postcode), postcode).toBe('postcode');
-		for (const station of ['新宿駅', ' 府中駅 ']) expect(placeTextKind(station), station).toBe('station');
+		for (const station of ['新宿駅', ' 府中駅 ', '府中駅 東京都', '東京都/府中駅']) expect(placeTextKind(station), station).toBe('station');
 		for (const name of ['どこか', '100-00011', '駅前']) expect(placeTextKind(name), name).toBe('name');
 	});
 });

@@ -276,3 +276,48 @@ export const programUpcomingDates = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.programId, t.startsAt] }), index('program_upcoming_dates_day_idx').on(t.day, t.programId)]
 );
+
+/**
+ * Railway stations the finder understands as places (「新宿駅」), loaded by the operator from an open
+ * source (`npm run stations:load`, directory/stations/): none ship with the app, as no package holds
+ * station coordinates under a licence that lets us redistribute them. Public data; each load
+ * replaces the previous one whole, and every row carries its source and the attribution its
+ * licence requires (shown wherever a station is used).
+ */
+export const stations = pgTable(
+	'stations',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		// As the source writes it, without 駅 (新宿, 押上〈スカイツリー前〉).
+		name: text('name').notNull(),
+		// The name folded for lookup (width, kana, ヶ/ケ, any bracketed part dropped): what a resident's 「○○駅」 is compared with.
+		nameKey: text('name_key').notNull(),
+		// In hiragana, when the source gives one (N02 does not).
+		reading: text('reading'),
+		lineNames: text('line_names').array().notNull(),
+		operatorNames: text('operator_names').array().notNull(),
+		// The source's own codes (N02_005c, N02_005g), when it has them.
+		stationCodes: text('station_codes')
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
+		groupCode: text('group_code'),
+		// 全国地方公共団体コード of the nearest municipality or ward office: a guess near a border, so
+		// marked approximate and never used to put a station inside a municipality (only to tell 府中駅 in 東京都 from 広島県).
+		prefectureCode: text('prefecture_code'),
+		municipalityCode: text('municipality_code'),
+		municipalityApproximate: boolean('municipality_approximate').notNull().default(true),
+		lat: doublePrecision('lat').notNull(),
+		lng: doublePrecision('lng').notNull(),
+		source: text('source').notNull(),
+		licence: text('licence').notNull(),
+		attribution: text('attribution').notNull(),
+		loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		index('stations_name_key_idx').on(t.nameKey),
+		check('stations_prefecture_code', sql`${t.prefectureCode} ~ '^[0-9]{6}$'`),
+		check('stations_municipality_code', sql`${t.municipalityCode} ~ '^[0-9]{6}$'`),
+		check('stations_lat_lng', sql`${t.lat} between -90 and 90 and ${t.lng} between -180 and 180`)
+	]
+);

@@ -3,17 +3,20 @@ import { sql } from 'drizzle-orm';
 import type { Pool } from '../../db';
 import { PREFECTURES } from '../areas';
 import { municipalityOf, nearestPlace, placesCalled, placesNamed, prefectureByName, resolvePlace } from '../places';
+import { findStation, stationWords } from '../stations';
 
 export interface PlaceCentre {
 	lat: number;
 	lng: number;
 	label: string;
-	/** What was named: a prefecture, a municipality or ward, a postcode, or a name found only among our own places. */
-	kind: 'prefecture' | 'municipality' | 'ward' | 'postcode' | 'named';
-	/** Programs with this 地方公共団体コード are "in" the place (whatever their distance); null when unknown. */
+	/** What was named: a prefecture, a municipality or ward, a postcode, a station (from the loaded station list), or a name found only among our own places. */
+	kind: 'prefecture' | 'municipality' | 'ward' | 'postcode' | 'station' | 'named';
+	/** Programs with this 地方公共団体コード are "in" the place (whatever their distance); null when unknown (and for a station, which has no inside). */
 	areaCode: string | null;
 	/** The place's prefecture's code (for radius=pref); null when unknown. */
 	prefectureCode: string | null;
+	/** The attribution the point's source requires wherever it is used (a station's); null for the app's own registry. */
+	attribution: string | null;
 }
 
 /**
@@ -23,9 +26,16 @@ export interface PlaceCentre {
  * directory's own places (the average of those whose city starts so).
  */
 export async function placeCentre(db: Pool, place: string): Promise<PlaceCentre | null> {
+	// A word ending in 駅 is a station or nothing: 「府中駅」 is never taken for 府中市.
+	const station = await findStation(db, place);
+	if (station) {
+		if (station.kind !== 'found') return null;
+		const s = station.station;
+		return { lat: s.lat, lng: s.lng, label: s.label, kind: 'station', areaCode: null, prefectureCode: s.prefectureCode, attribution: s.attribution };
+	}
 	const known = resolvePlace(place);
 	if (known) {
-		return { lat: known.lat, lng: known.lng, label: known.label, kind: known.kind, areaCode: known.place.code, prefectureCode: known.place.prefectureCode };
+		return { lat: known.lat, lng: known.lng, label: known.label, kind: known.kind, areaCode: known.place.code, prefectureCode: known.place.prefectureCode, attribution: null };
 	}
 	return namedPlace(db, place);
 }
@@ -49,26 +59,29 @@ async function namedPlace(db: Pool, place: string): Promise<PlaceCentre | null> 
 	const row = city.rows[0];
 	if (!row) return null;
 	const prefectureCode = resolvePlace(row.prefecture)?.place.code ?? null;
-	return { lat: row.lat, lng: row.lng, label: `${row.prefecture}${row.city}`, kind: 'named', areaCode: row.code, prefectureCode };
+	return { lat: row.lat, lng: row.lng, label: `${row.prefecture}${row.city}`, kind: 'named', areaCode: row.code, prefectureCode, attribution: null };
 }
 
 /**
  * What a place typed into the finder looks like when it resolved to nothing: a postcode (〒 and
- * 7 digits, any width, with or without a hyphen), a station's name (ends in 駅), or another name.
- * The search page says why it could not use it accordingly.
+ * 7 digits, any width, with or without a hyphen), a station's name (a word ending in 駅, with or
+ * without a place beside it: 「府中駅 東京都」), or another name. The search page says why it could
+ * not use it accordingly.
  */
 export function placeTextKind(text: string): 'postcode' | 'station' | 'name' {
 	const typed = text.trim();
 	if (/^〒?\s*[0-9０-９]{3}[-‐－ー−]?[0-9０-９]{4}$/.test(typed)) return 'postcode';
-	if (/駅$/.test(typed)) return 'station';
+	if (stationWords(typed)) return 'station';
 	return 'name';
 }
 
 /**
- * For a station's name that resolved to no place (「新宿駅」): the municipalities of the same name,
- * each as a `near` value and its label, for the resident to choose from. No station data ships with
- * the app (no package on npm had station coordinates under a licence that lets us ship them, see
- * bench/RESULTS.md's issue-15 notes), so a station is never placed by guess. Empty for other text.
+ * For a station's name that resolved to no place (「新宿駅」, not in the loaded station list or none
+ * loaded): the municipalities of the same name, each as a `near` value and its label, for the
+ * resident to choose from. No station data ships with the app (no package on npm had station
+ * coordinates under a licence that lets us ship them, see bench/RESULTS.md's issue-15 notes; the
+ * operator may load 国土数値情報's, directory/stations), so a station is never placed by guess.
+ * Empty for other text.
  */
 export function placesForStation(text: string): Array<{ near: string; label: string }> {
 	const stem = /^(.+?)駅$/.exec(text.replace(/[\s\u3000]/g, ''))?.[1];
@@ -109,4 +122,20 @@ export function placeInWords(q: string | undefined): { q: string | undefined; ne
 	if (places.length !== 1) return null;
 	const rest = words.filter((w) => w !== places[0]).join(' ');
 	return { q: rest || undefined, near: places[0] };
+}
+
+/**
+ * A station a resident typed among the words (「こども食堂 新宿駅」): that word as the place and the
+ * other words as the words, when exactly one word ends in 駅 and the loaded station list knows it
+ * (at one place, or at several, which the page then offers). Null otherwise: no such word, a minus
+ * word, two stations, a name not in the list, or no list loaded — the words then stay words.
+ */
+export async function stationInWords(db: Pool, q: string | undefined): Promise<{ q: string | undefined; near: string } | null> {
+	const words = (q ?? '').split(/[\s\u3000]+/).filter(Boolean);
+	const stations = words.filter((w) => w.length > 1 && w.endsWith('駅'));
+	if (stations.length !== 1 || stations[0].startsWith('-')) return null;
+	const found = await findStation(db, stations[0]);
+	if (found?.kind !== 'found' && found?.kind !== 'ambiguous') return null;
+	const rest = words.filter((w) => w !== stations[0]).join(' ');
+	return { q: rest || undefined, near: stations[0] };
 }

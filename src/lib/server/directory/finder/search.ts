@@ -307,10 +307,10 @@ export interface NearPlaces {
 export async function placeScope(db: Pool, query: FinderQuery): Promise<PlaceScope> {
 	let origin: FinderResult['origin'] = null;
 	let centre: PlaceCentre | null = null;
-	if (query.lat !== undefined && query.lng !== undefined) origin = { lat: query.lat, lng: query.lng, label: null };
+	if (query.lat !== undefined && query.lng !== undefined) origin = { lat: query.lat, lng: query.lng, label: null, kind: 'point', attribution: null };
 	else if (query.near) {
 		centre = await placeCentre(db, query.near);
-		if (centre) origin = { lat: centre.lat, lng: centre.lng, label: centre.label };
+		if (centre) origin = { lat: centre.lat, lng: centre.lng, label: centre.label, kind: centre.kind, attribution: centre.attribution };
 	}
 	if (!origin) return { origin: null, nearest: null, haversineAt: null, radius: null, where: null, within: null, nearPlaces: null };
 	// The haversine term `a` orders places exactly as their great-circle distance 2R·asin(√a) does,

@@ -1,4 +1,6 @@
 /** What the finder returns. */
+import type { PlaceCentre } from './place';
+
 export interface FinderItem {
 	id: string;
 	slug: string;
@@ -38,8 +40,8 @@ export interface FinderResult {
 	page: number;
 	perPage: number;
 	items: FinderItem[];
-	/** The point distances were measured from, when a place was given. */
-	origin: { lat: number; lng: number; label: string | null } | null;
+	/** The point distances were measured from, when a place was given: what it is (a point given as lat/lng has no label), and the attribution its source requires (a station's). */
+	origin: { lat: number; lng: number; label: string | null; kind: 'point' | PlaceCentre['kind']; attribution: string | null } | null;
 	/** A `near` place name that matched no known place (the search ran without it). */
 	unknownPlace: string | null;
 	/** The query as corrected when it found nothing as typed (こども食道 → こども食堂): these results are for it. */

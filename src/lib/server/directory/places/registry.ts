@@ -337,3 +337,21 @@ export function nearestPlace(point: { lat: number; lng: number }): Place | null 
 	}
 	return best;
 }
+
+/**
+ * The municipality or ward whose office is nearest a point, a 政令指定都市 standing for itself only
+ * through its wards (the city hall's point is also a ward's): where a point probably is, which near
+ * a border may be the neighbour — so callers mark it approximate (stations).
+ */
+export function nearestMunicipality(point: { lat: number; lng: number }): Place | null {
+	const all = registry().all;
+	const designated = new Set(all.filter((p) => p.cityCode).map((p) => p.cityCode));
+	let best: Place | null = null;
+	let bestKm = Infinity;
+	for (const p of all) {
+		if (p.kind === 'prefecture' || designated.has(p.code) || p.lat === null || p.lng === null) continue;
+		const d = distanceKm(point, { lat: p.lat, lng: p.lng });
+		if (d < bestKm) [best, bestKm] = [p, d];
+	}
+	return best;
+}

@@ -28,7 +28,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
 		first_page: result.page === 1,
 		last_page: result.page >= totalPages,
 		empty: result.items.length === 0,
-		origin: result.origin,
+		origin: result.origin && { lat: result.origin.lat, lng: result.origin.lng, label: result.origin.label, attribution: result.origin.attribution },
 		unknown_place: result.unknownPlace,
 		supporters_total: result.supportersTotal,
 		partial: result.partial.map((g) => ({ missing: g.missing, total_items: g.total, contents: g.items.map((item) => programSummary(item, locals.locale, url.origin)) })),
