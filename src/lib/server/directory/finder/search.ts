@@ -106,6 +106,53 @@ export function nextOrderedMatches(columns: SQL, where: SQL[], now: Date, limit:
 		) ordered limit ${limit}`;
 }
 
+/** How many programs, soonest first, a score's walk reads at most before it gives up (relevanceTiers). */
+export const TIER_WALK_LIMIT = 5000;
+/** Scores walked at most (a query of many words has many possible sums): the highest, and the lowest. */
+const MAX_TIERS = 6;
+
+/**
+ * Relevance's page when more than COUNT_LIMIT programs match: the candidates beside the first
+ * matches (`matched`) are, for each possible score from the highest down, the first `limit`
+ * matches scoring at least that much, in relevance's order within a score (next date, then title:
+ * the programs_next_starts_title_idx order). The page is then the true best of every match: a
+ * program on it of score s is among the first `limit` of those scoring s or more (every program
+ * scoring more is on the page too). A score's walk runs only while the walks before it found fewer
+ * than `limit`, so a common word reads its title matches' soonest and stops.
+ *
+ * Bounded: each walk reads at most TIER_WALK_LIMIT programs (those meeting the filters), and
+ * programs with no date ahead only when the dated ones fall short — so when even the lowest score
+ * (every match) is too sparse among them, or a higher one's programs lie beyond the walk, the page
+ * is the best of what was read (bench/RESULTS.md, "Relevance over more than 1,000 matches").
+ * As in nextOrderedMatches, a program whose next occurrence has ended since the last refresh of
+ * dates is keyed by its following date (at most a day's worth of programs, read apart).
+ */
+function relevanceTiers(columns: SQL, filters: SQL[], text: TextMatch, now: Date, limit: number): { ctes: SQL; union: SQL } {
+	const w = sql.join(filters, sql` and `);
+	const at = sql`${now.toISOString()}::timestamptz`;
+	const walk = Math.max(TIER_WALK_LIMIT, limit);
+	const levels = text.levels.length <= MAX_TIERS ? text.levels : [...text.levels.slice(0, MAX_TIERS - 1), text.levels[text.levels.length - 1]];
+	const ctes: SQL[] = [];
+	const names: SQL[] = [];
+	levels.forEach((level, i) => {
+		const name = sql.raw(`tier${i}`);
+		// Each walk only when the ones before found too few (a one-time filter: not read otherwise).
+		const gate = i === 0 ? sql`(select count(*) from matched) > ${COUNT_LIMIT}` : sql`(select count(*) from ${sql.raw(`tier${i - 1}`)}) < ${limit}`;
+		// The score first: it reads only the in-line title and tags; the words' gram check only then.
+		const keep = sql`(${text.score}) >= ${level} and ${text.where}`;
+		ctes.push(sql`${name} as materialized (
+			select * from (
+				(select ${columns} from (select p.* from programs p where ${w} and p.next_ends_at > ${at} and ${gate} order by p.next_starts_at, p.title limit ${walk}) p
+					where ${keep} order by p.next_starts_at, p.title limit ${limit})
+				union all
+				(select ${columns} from programs p where ${w} and p.next_ends_at <= ${at} and p.following_starts_at > ${at} and ${gate} and ${keep})
+			) t order by next_starts_at, title limit ${limit}
+		)`);
+		names.push(sql`select * from ${name}`);
+	});
+	return { ctes: sql.join(ctes, sql`, `), union: sql.join(names, sql` union `) };
+}
+
 /**
  * The supporters' programs beside a residents' search (`audience` unset or residents): how many
  * meet the same words, filters and range (the link to them must find as many as it says), counted
@@ -131,6 +178,7 @@ function countStatement(where: SQL[], limit: number): SQL {
  */
 async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text: TextMatch | null, options: { supporters?: boolean } = {}): Promise<FinderResult> {
 	const where = filters(query, clock);
+	const withoutWords = [...where];
 	if (text) where.push(text.where);
 
 	const { origin, nearest: nearestAlone, haversineAt, radius, where: inRange, nearPlaces } = await placeScope(db, query);
@@ -183,10 +231,15 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 	// only in its text, 0 km, before 防災子ども食堂, the word in its title, 2.6 km). Every match within
 	// the radius is scored there (the candidates are never bounded with an origin), so the best is
 	// the best of all of them, and the same on every page. No words: every score is 0, one tier.
-	const ranked = orderName === 'banded' ? sql`select *, (score < ${STRONG_SHARE} * max(score) over (partition by for_residents))::int as tier from matched` : sql`select * from matched`;
+	// Relevance over more than COUNT_LIMIT matches: the first matches the gram index yields are not
+	// the best; each score's soonest are added to them (relevanceTiers). With a leading key of its
+	// own (audience=all, a `when` filter) the order is not by score first: the candidates stay bounded.
+	const tiers = bounded && text && orderName === 'relevance' && !when && query.audience !== 'all' ? relevanceTiers(columns, withoutWords, text, clock.now, offset + query.per_page) : null;
+	const candidates = tiers ? sql`(select * from matched union ${tiers.union})` : sql`matched`;
+	const ranked = orderName === 'banded' ? sql`select *, (score < ${STRONG_SHARE} * max(score) over (partition by for_residents))::int as tier from matched` : sql`select * from ${candidates} c`;
 	const statement = sql`
 		with ${nearPlaces ? sql`${nearPlaces.cte}, ` : sql``}matched as materialized (${matches}
-		), page as (
+		)${tiers ? sql`, ${tiers.ctes}` : sql``}, page as (
 			select * from (${ranked}) m order by ${order} limit ${query.per_page} offset ${offset}
 		)
 		select (select count(*) from matched) as total, ${supporters ? sql`(${countStatement(supporters, SUPPORTERS_COUNT_CAP)})` : sql`null::int`} as supporters_total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (6371 * 2 * asin(sqrt(page.distance_key)))::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
