@@ -26,7 +26,8 @@ const HOUR = 3600_000;
 interface Made {
 	id: string;
 	title: string;
-	startsAt: number;
+	/** Null: no date ahead (listed after the dated of the same score, by title). */
+	startsAt: number | null;
 	/** The score of each word (finder/text.ts): 10 in the title, 6 in the tags, else 2. */
 	scoreA: number;
 	scoreB: number;
@@ -47,21 +48,21 @@ beforeAll(async () => {
 	const copied = sql.raw(columns.rows.map((c) => `"${c.name}"`).join(', '));
 
 	/** Programs like the template, with their own title, summary, organisation and one date each; returns their ids in order. */
-	const insert = async (kind: string, organizationId: string, organizationName: string, rows: Array<{ title: string; summary: string; startsAt: number; scoreA: number; scoreB: number }>) => {
+	const insert = async (kind: string, organizationId: string, organizationName: string, rows: Array<{ title: string; summary: string; startsAt: number | null; scoreA: number; scoreB: number }>) => {
 		const docs = rows.map((r) => buildSearchDocument({ title: r.title, summary: r.summary, description: '', forms: [], targets: [], lifeStages: [], organizationName, areas: [] }));
-		const arr = (values: string[]) => sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
+		const arr = (values: Array<string | null>) => sql`${`{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`}::text[]`;
 		const inserted = await asSystem(database.db, async (tx) => {
 			const result = await tx.execute<{ id: string; n: number }>(sql`
 				insert into programs (id, slug, organization_id, title, summary, search_title, search_tags, search_body, search_gram_ids, next_starts_at, next_ends_at, following_starts_at, ${copied})
 				select gen_random_uuid(), ${`scale-${kind}-`} || r.n, ${organizationId}::uuid, r.title, r.summary, r.st, r.tags, r.body, r.grams::int[], r.starts, r.starts + interval '1 hour', null, ${copied}
 				from programs t cross join unnest(${arr(rows.map((r) => r.title))}, ${arr(rows.map((r) => r.summary))}, ${arr(docs.map((d) => d.searchTitle))}, ${arr(docs.map((d) => d.searchTags))},
-					${arr(docs.map((d) => d.searchBody))}, ${arr(docs.map((d) => `{${d.searchGramIds.join(',')}}`))}, ${arr(rows.map((r) => new Date(r.startsAt).toISOString()))}::timestamptz[])
+					${arr(docs.map((d) => d.searchBody))}, ${arr(docs.map((d) => `{${d.searchGramIds.join(',')}}`))}, ${arr(rows.map((r) => (r.startsAt === null ? null : new Date(r.startsAt).toISOString())))}::timestamptz[])
 					with ordinality as r(title, summary, st, tags, body, grams, starts, n)
 				where t.id = ${template}::uuid
 				order by r.n
 				returning id, (substring(slug from '[0-9]+$'))::int as n`);
 			await tx.execute(sql`insert into program_upcoming_dates (program_id, day, starts_at, ends_at, all_day)
-				select p.id, (p.next_starts_at at time zone 'Asia/Tokyo')::date, p.next_starts_at, p.next_ends_at, false from programs p where p.slug like ${`scale-${kind}-%`}`);
+				select p.id, (p.next_starts_at at time zone 'Asia/Tokyo')::date, p.next_starts_at, p.next_ends_at, false from programs p where p.slug like ${`scale-${kind}-%`} and p.next_starts_at is not null`);
 			return result.rows;
 		});
 		for (const row of inserted) made.push({ id: row.id, ...rows[row.n - 1] });
@@ -88,6 +89,13 @@ beforeAll(async () => {
 		'試験の森の会',
 		Array.from({ length: 5 }, (_, i) => ({ title: `${B}広場${i}`, summary: `${A}もあります。`, startsAt: day + 5 * 24 * HOUR + i * HOUR, scoreA: 2, scoreB: 10 }))
 	);
+	// B in the title but no date ahead: after the dated title matches, before the weaker ones.
+	await insert(
+		'undated-b',
+		plain,
+		'試験の森の会',
+		['ゆ', 'あ'].map((head) => ({ title: `${head}${B}の部屋`, summary: `${A}もあります。`, startsAt: null, scoreA: 2, scoreB: 10 }))
+	);
 	await insert(
 		'tags-b',
 		namedB,
@@ -99,7 +107,8 @@ afterAll(() => database.close());
 
 /** The true order over every match: score, then next date, then title (the finder's relevance order). */
 function expected(score: (m: Made) => number): string[] {
-	return [...made].sort((x, y) => score(y) - score(x) || x.startsAt - y.startsAt || (x.title < y.title ? -1 : x.title > y.title ? 1 : 0)).map((m) => m.id);
+	const at = (m: Made) => m.startsAt ?? Infinity;
+	return [...made].sort((x, y) => score(y) - score(x) || at(x) - at(y) || (x.title < y.title ? -1 : x.title > y.title ? 1 : 0)).map((m) => m.id);
 }
 
 async function page(q: string, n = 1) {
@@ -127,11 +136,15 @@ describe('relevance over more than COUNT_LIMIT matches', () => {
 		expect(two.items.map((i) => i.id)).toEqual(want.slice(20, 40));
 	});
 
-	it('fewer strong matches than a page: title, then tags, then the rest, each soonest first', async () => {
+	it('fewer strong matches than a page: title, then tags, then the rest, each soonest first (no date last)', async () => {
 		const want = expected((m) => m.scoreB);
 		const one = await page(B);
 		expect(one.totalIsLowerBound).toBe(true);
-		expect(one.items.map((i) => i.score)).toEqual([...Array(5).fill(10), ...Array(3).fill(6), ...Array(12).fill(2)]);
+		expect(one.items.map((i) => i.score)).toEqual([...Array(7).fill(10), ...Array(3).fill(6), ...Array(10).fill(2)]);
+		expect(one.items.slice(5, 7).map((i) => [i.title, i.next])).toEqual([
+			[`あ${B}の部屋`, null],
+			[`ゆ${B}の部屋`, null]
+		]);
 		expect(one.items.map((i) => i.id)).toEqual(want.slice(0, 20));
 	});
 
@@ -147,6 +160,12 @@ describe('relevance over more than COUNT_LIMIT matches', () => {
 	it('sort=next keeps its own order: soonest first, whatever the score', async () => {
 		const next = await searchPrograms(database.db, finderQuery.parse({ q: A, sort: 'next', per_page: '20' }), clock);
 		// The soonest are the weak matches, in date order.
-		expect(next.items.map((i) => i.id)).toEqual(made.filter((m) => m.scoreA === 2).sort((x, y) => x.startsAt - y.startsAt).slice(0, 20).map((m) => m.id));
+		expect(next.items.map((i) => i.id)).toEqual(
+			made
+				.filter((m) => m.scoreA === 2 && m.startsAt !== null)
+				.sort((x, y) => x.startsAt! - y.startsAt!)
+				.slice(0, 20)
+				.map((m) => m.id)
+		);
 	});
 });

@@ -106,8 +106,11 @@ export function nextOrderedMatches(columns: SQL, where: SQL[], now: Date, limit:
 		) ordered limit ${limit}`;
 }
 
-/** How many programs, soonest first, a score's walk reads at most before it gives up (relevanceTiers). */
-export const TIER_WALK_LIMIT = 5000;
+/**
+ * How many programs, soonest first, a score's walk reads at most for each result the page needs
+ * (relevanceTiers): 5,000 for the first page of 20, in proportion further on.
+ */
+const TIER_WALK_PER_RESULT = 250;
 /** Scores walked at most (a query of many words has many possible sums): the highest, and the lowest. */
 const MAX_TIERS = 6;
 
@@ -120,33 +123,57 @@ const MAX_TIERS = 6;
  * scoring more is on the page too). A score's walk runs only while the walks before it found fewer
  * than `limit`, so a common word reads its title matches' soonest and stops.
  *
- * Bounded: each walk reads at most TIER_WALK_LIMIT programs (those meeting the filters), and
- * programs with no date ahead only when the dated ones fall short — so when even the lowest score
- * (every match) is too sparse among them, or a higher one's programs lie beyond the walk, the page
- * is the best of what was read (bench/RESULTS.md, "Relevance over more than 1,000 matches").
+ * Bounded: each walk reads at most TIER_WALK_PER_RESULT programs (those meeting the filters) for
+ * each result the page needs, and programs with no date ahead (by title, the same index's null
+ * part) only when the dated ones fall short. So where a score's programs are too sparse for the
+ * walk (at 100,000 programs, 37 with both words of 高齢者 サロン in the title), the page is the best of
+ * what was read, not the true best (bench/RESULTS.md, "Relevance over more than 1,000 matches").
  * As in nextOrderedMatches, a program whose next occurrence has ended since the last refresh of
  * dates is keyed by its following date (at most a day's worth of programs, read apart).
  */
 function relevanceTiers(columns: SQL, filters: SQL[], text: TextMatch, now: Date, limit: number): { ctes: SQL; union: SQL } {
 	const w = sql.join(filters, sql` and `);
 	const at = sql`${now.toISOString()}::timestamptz`;
-	const walk = Math.max(TIER_WALK_LIMIT, limit);
+	const walk = TIER_WALK_PER_RESULT * limit;
 	const levels = text.levels.length <= MAX_TIERS ? text.levels : [...text.levels.slice(0, MAX_TIERS - 1), text.levels[text.levels.length - 1]];
 	const ctes: SQL[] = [];
 	const names: SQL[] = [];
+	const walked = sql`p.id, p.next_starts_at, p.title, (${text.score}) as score`;
+	let gate = sql`(select count(*) from matched) > ${COUNT_LIMIT}`;
 	levels.forEach((level, i) => {
-		const name = sql.raw(`tier${i}`);
-		// Each walk only when the ones before found too few (a one-time filter: not read otherwise).
-		const gate = i === 0 ? sql`(select count(*) from matched) > ${COUNT_LIMIT}` : sql`(select count(*) from ${sql.raw(`tier${i - 1}`)}) < ${limit}`;
-		// The score first: it reads only the in-line title and tags; the words' gram check only then.
-		const keep = sql`(${text.score}) >= ${level} and ${text.where}`;
-		ctes.push(sql`${name} as materialized (
+		const [name, dated] = [sql.raw(`tier${i}`), sql.raw(`tier${i}_dated`)];
+		// Each walk only when there are more than COUNT_LIMIT matches and the walks before found too
+		// few (a one-time filter: the walk is not read otherwise).
+		if (i) gate = sql`${gate} and (select count(*) from ${sql.raw(`tier${i - 1}`)}) < ${limit}`;
+		// The walk reads the score from the in-line title and tags alone; the words' gram check runs
+		// only for the programs that score enough, one by one in order until `limit` match (lateral
+		// and `offset 0`, so that the planner does not join every match instead).
+		const check = sql`join lateral (select ${columns} from programs p where p.id = s.id and ${text.where} offset 0) c on true`;
+		// Those keyed by their following date: only up to the last of the walk's, when it found `limit`.
+		const until = sql`(select case when count(*) < ${limit} then 'infinity'::timestamptz else max(next_starts_at) end from ${dated})`;
+		const keyed = sql.raw(`tier${i}_keyed`);
+		// Then, when the dated fall short, those with no date ahead, by title: no upcoming date at all
+		// (the index's null part, in title order), or both copied dates over since the last refresh (few).
+		ctes.push(sql`${dated} as materialized (
+			select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at > ${at} and ${gate} order by p.next_starts_at, p.title limit ${walk}) s
+				${check} where s.score >= ${level} order by s.next_starts_at, s.title limit ${limit}
+		), ${keyed} as materialized (
 			select * from (
-				(select ${columns} from (select p.* from programs p where ${w} and p.next_ends_at > ${at} and ${gate} order by p.next_starts_at, p.title limit ${walk}) p
-					where ${keep} order by p.next_starts_at, p.title limit ${limit})
+				select * from ${dated}
 				union all
-				(select ${columns} from programs p where ${w} and p.next_ends_at <= ${at} and p.following_starts_at > ${at} and ${gate} and ${keep})
+				(select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at <= ${at} and p.following_starts_at > ${at} and p.following_starts_at <= ${until} and ${gate}) s
+					${check} where s.score >= ${level})
 			) t order by next_starts_at, title limit ${limit}
+		), ${name} as materialized (
+			select * from ${keyed}
+			union all
+			(select * from (
+				(select c.* from (select ${walked} from programs p where ${w} and p.next_starts_at is null and ${gate} and (select count(*) from ${keyed}) < ${limit}
+					order by p.next_starts_at, p.title limit ${walk}) s ${check} where s.score >= ${level} order by s.title limit ${limit})
+				union all
+				(select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at <= ${at} and not coalesce(p.following_starts_at > ${at}, false) and ${gate} and (select count(*) from ${keyed}) < ${limit}) s
+					${check} where s.score >= ${level})
+			) u order by title limit ${limit})
 		)`);
 		names.push(sql`select * from ${name}`);
 	});
