@@ -154,25 +154,28 @@ function relevanceTiers(columns: SQL, filters: SQL[], text: TextMatch, now: Date
 		const keyed = sql.raw(`tier${i}_keyed`);
 		// Then, when the dated fall short, those with no date ahead, by title: no upcoming date at all
 		// (the index's null part, in title order), or both copied dates over since the last refresh (few).
+		// Each part's gate stands in its outer query, so that it is checked above the walk: a gate in
+		// the walk itself still started the parallel workers of a walk planned as a sort.
+		const short = sql`${gate} and (select count(*) from ${keyed}) < ${limit}`;
 		ctes.push(sql`${dated} as materialized (
-			select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at > ${at} and ${gate} order by p.next_starts_at, p.title limit ${walk}) s
-				${check} where s.score >= ${level} order by s.next_starts_at, s.title limit ${limit}
+			select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at > ${at} order by p.next_starts_at, p.title limit ${walk}) s
+				${check} where ${gate} and s.score >= ${level} order by s.next_starts_at, s.title limit ${limit}
 		), ${keyed} as materialized (
 			select * from (
 				select * from ${dated}
 				union all
-				(select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at <= ${at} and p.following_starts_at > ${at} and p.following_starts_at <= ${until} and ${gate}) s
-					${check} where s.score >= ${level})
+				(select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at <= ${at} and p.following_starts_at > ${at} and p.following_starts_at <= ${until}) s
+					${check} where ${gate} and s.score >= ${level})
 			) t order by next_starts_at, title limit ${limit}
 		), ${name} as materialized (
 			select * from ${keyed}
 			union all
 			(select * from (
-				(select c.* from (select ${walked} from programs p where ${w} and p.next_starts_at is null and ${gate} and (select count(*) from ${keyed}) < ${limit}
-					order by p.next_starts_at, p.title limit ${walk}) s ${check} where s.score >= ${level} order by s.title limit ${limit})
+				(select c.* from (select ${walked} from programs p where ${w} and p.next_starts_at is null order by p.next_starts_at, p.title limit ${walk}) s
+					${check} where ${short} and s.score >= ${level} order by s.title limit ${limit})
 				union all
-				(select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at <= ${at} and not coalesce(p.following_starts_at > ${at}, false) and ${gate} and (select count(*) from ${keyed}) < ${limit}) s
-					${check} where s.score >= ${level})
+				(select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at <= ${at} and not coalesce(p.following_starts_at > ${at}, false)) s
+					${check} where ${short} and s.score >= ${level})
 			) u order by title limit ${limit})
 		)`);
 		names.push(sql`select * from ${name}`);
