@@ -91,9 +91,7 @@ async function truePage(query: FinderQuery, clock: { now: Date; today: string },
 	if (!text || query.lat !== undefined || query.near || (query.sort && query.sort !== 'relevance') || query.when || query.audience === 'all') return null;
 	const where = sql.join([...filters(query, clock), text.where], sql` and `);
 	const keys = sql`(${text.score})::float8 as score, ${nextOccurrenceKey(clock.now)} as key, p.title`;
-	const want = await database.db.execute<{ id: string; score: number; key: string | null; title: string }>(
-		sql`select p.id, ${keys} from programs p where ${where} order by 2 desc, 3 asc nulls last, 4 limit ${query.per_page} offset ${(query.page - 1) * query.per_page}`
-	);
+	const want = await database.db.execute<{ id: string; score: number; key: string | null; title: string }>(sql`select p.id, ${keys} from programs p where ${where} order by 2 desc, 3 asc nulls last, 4 limit ${query.per_page} offset ${(query.page - 1) * query.per_page}`);
 	const got = await database.db.execute<{ id: string; score: number; key: string | null; title: string }>(sql`select p.id, ${keys} from programs p where p.id = any(${`{${ids.join(',')}}`}::uuid[])`);
 	const byId = new Map(got.rows.map((r) => [r.id, r]));
 	const show = (r: { score: number; key: string | null; title: string } | undefined) => (r ? `${r.score}|${r.key === null ? '-' : new Date(r.key).toISOString()}|${r.title}` : 'missing');
@@ -200,8 +198,20 @@ try {
 			const parsed = parseFinderParams(new URLSearchParams(q));
 			if (!parsed.ok) throw new Error(`bad query ${q}`);
 			const [before, after] = [await baseSearch(database.db, parsed.query, clock), await searchPrograms(database.db, parsed.query, clock)];
-			const truth = args.truth ? await truePage(parsed.query, clock, after.items.map((x) => x.id)) : null;
-			const baseTruth = args.truth ? await truePage(parsed.query, clock, before.items.map((x) => x.id)) : null;
+			const truth = args.truth
+				? await truePage(
+						parsed.query,
+						clock,
+						after.items.map((x) => x.id)
+					)
+				: null;
+			const baseTruth = args.truth
+				? await truePage(
+						parsed.query,
+						clock,
+						before.items.map((x) => x.id)
+					)
+				: null;
 			const exact = truth ? `; the true page: this tree ${verdict(truth)}, base ${verdict(baseTruth)}` : '';
 			if (answer(before) !== answer(after)) {
 				if (!truth || before.total !== after.total || before.totalIsLowerBound !== after.totalIsLowerBound) throw new Error(`${q}: the base and this tree answer differently`);
@@ -243,7 +253,14 @@ try {
 			total = result.total;
 			if (baseSearch && answer(result) !== baseAnswer) {
 				// The true page is worked out once (slow: every match scored); reported after the runs.
-				const truth = !args.truth || differs ? null : await truePage(parsed.query, clock, result.items.map((x) => x.id));
+				const truth =
+					!args.truth || differs
+						? null
+						: await truePage(
+								parsed.query,
+								clock,
+								result.items.map((x) => x.id)
+							);
 				const [was, now] = [JSON.parse(baseAnswer) as unknown[], JSON.parse(answer(result)) as unknown[]];
 				if ((!truth && !differs) || was[0] !== now[0] || was[1] !== now[1]) throw new Error(`${q}: the base and this tree answer differently`);
 				differs = true;
@@ -266,11 +283,15 @@ try {
 		lines.push(`  first page: ${firstIds}`);
 		if (args.truth) {
 			const truth = await truePage(parsed.query, clock, firstIds ? (await searchPrograms(database.db, parsed.query, clock)).items.map((x) => x.id) : []);
-			const baseTruth = baseSearch && truth ? await truePage(parsed.query, clock, (await baseSearch(database.db, parsed.query, clock)).items.map((x) => x.id)) : null;
-			if (truth)
-				lines.push(
-					`  the true page (every match scored): this tree ${verdict(truth)}${baseTruth ? `, base ${verdict(baseTruth)}` : ''}${differs ? ' (the two pages differ)' : ''}`
-				);
+			const baseTruth =
+				baseSearch && truth
+					? await truePage(
+							parsed.query,
+							clock,
+							(await baseSearch(database.db, parsed.query, clock)).items.map((x) => x.id)
+						)
+					: null;
+			if (truth) lines.push(`  the true page (every match scored): this tree ${verdict(truth)}${baseTruth ? `, base ${verdict(baseTruth)}` : ''}${differs ? ' (the two pages differ)' : ''}`);
 		}
 		if (args.explain) {
 			const client = await adminPool.connect();

@@ -128,9 +128,7 @@ describe('relevance over more than COUNT_LIMIT matches', () => {
 	it('the strong matches lie beyond the first COUNT_LIMIT + 1 matches in the heap (what this file tests)', async () => {
 		const strong = made.filter((m) => m.scoreA > 2 || m.scoreB > 2).map((m) => m.id);
 		for (const word of [A, B]) {
-			const first = await database.db.execute<{ n: number }>(
-				sql`select count(*)::int as n from (select p.id from programs p where ${textMatch(word)!.where} order by p.ctid limit ${COUNT_LIMIT + 1}) m where m.id = any(${`{${strong.join(',')}}`}::uuid[])`
-			);
+			const first = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from (select p.id from programs p where ${textMatch(word)!.where} order by p.ctid limit ${COUNT_LIMIT + 1}) m where m.id = any(${`{${strong.join(',')}}`}::uuid[])`);
 			// Where the demo region's pages had room, a few are written among the first: never a page's worth.
 			expect(first.rows[0].n, word).toBeLessThan(20);
 		}

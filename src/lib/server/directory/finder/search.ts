@@ -108,7 +108,7 @@ export function nextOrderedMatches(columns: SQL, where: SQL[], now: Date, limit:
 
 /**
  * How many programs, soonest first, a score's walk reads at most for each result the page needs
- * (relevanceTiers): 5,000 for the first page of 20, in proportion further on.
+ * (relevanceTier): 5,000 for the first page of 20, in proportion further on.
  */
 const TIER_WALK_PER_RESULT = 250;
 /** Scores walked at most (a query of many words has many possible sums): the highest, and the lowest. */
@@ -292,12 +292,13 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 		const limit = offset + query.per_page;
 		const seen = new Set(firstRows.rows.map((r) => r.id as string));
 		for (const level of tierLevels(text)) {
-			const candidates = sql`${relevanceTier(columns, withoutWords, text, clock.now, limit, level)}, matched as materialized (
+			const tier = relevanceTier(columns, withoutWords, text, clock.now, limit, level);
+			const candidates = sql`${tier}, matched as materialized (
 				select * from tier union select ${columns} from programs p where p.id = any(${`{${[...seen].join(',')}}`}::uuid[]))`;
 			const next = await finderExecute<Record<string, unknown>>(db, pageStatement(candidates, sql`(select array_agg(id)::text[] from tier)`, sql`null::int`), true);
-			if (!next.rows.length) continue;
-			rows = { ...next, rows: next.rows.map((r) => ({ ...r, total: firstRows.rows[0].total, supporters_total: firstRows.rows[0].supporters_total })) };
-			const found = (next.rows[0].total as string[] | null) ?? [];
+			if (next.rows.length) rows = { ...next, rows: next.rows.map((r) => ({ ...r, total: firstRows.rows[0].total, supporters_total: firstRows.rows[0].supporters_total })) };
+			// A page past what this score found has no rows to say what it found: asked again, alone.
+			const found = next.rows.length ? ((next.rows[0].total as string[] | null) ?? []) : ((await finderExecute<{ ids: string[] | null }>(db, sql`with ${tier} select array_agg(id)::text[] as ids from tier`, true)).rows[0].ids ?? []);
 			if (found.length >= limit) break;
 			for (const id of found) seen.add(id);
 		}
