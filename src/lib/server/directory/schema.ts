@@ -189,7 +189,7 @@ export const programs = pgTable(
 		// and longitude first; supporters' programs, counted beside every residents' search, are few.
 		// With the title after the date, the index gives relevance's order within a score (next date,
 		// then title) as it is: the finder reads a score's soonest programs without reading every
-		// program that shares a date (finder/search.ts, relevanceTiers; migration 0026).
+		// program that shares a date (finder/search.ts, relevanceTier; migration 0026).
 		index('programs_next_starts_title_idx').on(t.nextStartsAt, t.title),
 		index('programs_next_ends_idx').on(t.nextEndsAt, t.followingStartsAt),
 		index('programs_lat_lng_idx').on(t.lat, t.lng),
