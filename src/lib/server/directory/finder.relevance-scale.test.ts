@@ -158,6 +158,13 @@ describe('relevance over more than COUNT_LIMIT matches', () => {
 		expect(one.items.map((i) => i.id)).toEqual(want.slice(0, 20));
 	});
 
+	it('a page further on than the strong matches reach still counts them', async () => {
+		// Page 3 of B: the 10 strong matches, then the weak ones; its weak ones are the 31st to 50th.
+		const want = expected((m) => m.scoreB);
+		const three = await page(B, 3);
+		expect(three.items.map((i) => i.id)).toEqual(want.slice(40, 60));
+	});
+
 	it('two words: the scores add up', async () => {
 		const want = expected((m) => m.scoreA + m.scoreB);
 		const one = await page(`${A} ${B}`);
