@@ -17,6 +17,10 @@
  * the same page (ids in order) and the same distances. `--check` adds searches that are only
  * compared, not timed (other places, radii, words near a place, audience=all, page 2).
  * `--also 'q1,q2'` times more searches (query strings, comma-separated) after the five.
+ * `--truth`: for each relevance search (words, no place, sort by relevance), the page is also
+ * compared with the true one — every match scored and sorted (score, next date, title), slow — and
+ * the bench says for each build whether its page is that one. The base and this tree may then
+ * give different pages (not different totals).
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +31,10 @@ import { openDatabase } from '../src/lib/server/db';
 import { parseFinderParams } from '../src/lib/server/directory/finder-query';
 import { searchPrograms } from '../src/lib/server/directory/finder/index';
 import { localDay } from '../src/lib/server/directory/schedule';
+import { filters, nextOccurrenceKey } from '../src/lib/server/directory/finder/filters';
+import { textMatch } from '../src/lib/server/directory/finder/text';
+import type { FinderQuery } from '../src/lib/server/directory/finder-query';
+import { sql } from 'drizzle-orm';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 process.chdir(root);
@@ -39,7 +47,8 @@ const { values: args } = parseArgs({
 		now: { type: 'string' },
 		base: { type: 'string' },
 		check: { type: 'boolean', default: false },
-		also: { type: 'string' }
+		also: { type: 'string' },
+		truth: { type: 'boolean', default: false }
 	}
 });
 const runs = Number(args.runs);
@@ -57,12 +66,46 @@ const CHECKS = [
 	'near=荒川区&sort=next',
 	'lat=35.7&lng=139.7&radius=5&sort=distance',
 	'q=相談&sort=next&page=3',
-	'q=不登校 親の会&sort=next'
+	'q=不登校 親の会&sort=next',
+	// Relevance over more than 1,000 matches (with --truth, each build's page against the true one).
+	'q=こども食堂&page=2',
+	'q=こども食堂&per_page=100&page=3',
+	'q=不登校',
+	'q=居場所&free=1',
+	'q=子育て 相談',
+	'q=高齢者 サロン',
+	'q=ひきこもり',
+	'q=こども食堂&prefecture=大阪府'
 ];
 type Search = typeof searchPrograms;
 const baseSearch: Search | null = args.base ? (await import(path.resolve(args.base, 'src/lib/server/directory/finder/index.ts'))).searchPrograms : null;
 /** What must not change between builds: total, its bound, the page's ids in order and distances. */
 const answer = (r: Awaited<ReturnType<Search>>) => JSON.stringify([r.total, r.totalIsLowerBound, r.items.map((x) => [x.id, x.distanceKm, x.place?.name ?? null])]);
+
+/**
+ * The true relevance page (--truth): every match scored and sorted, as (score, next date, title) —
+ * the order's own keys, so that two programs alike in all three may come in either order.
+ */
+async function truePage(query: FinderQuery, clock: { now: Date; today: string }, ids: string[]): Promise<{ want: string; got: string } | null> {
+	const text = textMatch(query.q);
+	if (!text || query.lat !== undefined || query.near || (query.sort && query.sort !== 'relevance') || query.when || query.audience === 'all') return null;
+	const where = sql.join([...filters(query, clock), text.where], sql` and `);
+	const keys = sql`(${text.score})::float8 as score, ${nextOccurrenceKey(clock.now)} as key, p.title`;
+	const want = await database.db.execute<{ id: string; score: number; key: string | null; title: string }>(sql`select p.id, ${keys} from programs p where ${where} order by 2 desc, 3 asc nulls last, 4 limit ${query.per_page} offset ${(query.page - 1) * query.per_page}`);
+	const got = await database.db.execute<{ id: string; score: number; key: string | null; title: string }>(sql`select p.id, ${keys} from programs p where p.id = any(${`{${ids.join(',')}}`}::uuid[])`);
+	const byId = new Map(got.rows.map((r) => [r.id, r]));
+	const show = (r: { score: number; key: string | null; title: string } | undefined) => (r ? `${r.score}|${r.key === null ? '-' : new Date(r.key).toISOString()}|${r.title}` : 'missing');
+	return { want: want.rows.map(show).join('\n'), got: ids.map((id) => show(byId.get(id))).join('\n') };
+}
+
+/** "is it", or how many of the page's places hold what the true page holds there. */
+function verdict(truth: { want: string; got: string } | null): string {
+	if (!truth) return '–';
+	if (truth.want === truth.got) return 'is it';
+	const [want, got] = [truth.want.split('\n'), truth.got.split('\n')];
+	const shown = new Set(got);
+	return `is NOT it (${want.filter((w, i) => got[i] === w).length} of ${want.length} places alike, ${want.filter((w) => shown.has(w)).length} of its results shown)`;
+}
 
 // Every statement's time, as the client sees it (pg's Client.query, which drizzle calls).
 interface Timed {
@@ -155,8 +198,25 @@ try {
 			const parsed = parseFinderParams(new URLSearchParams(q));
 			if (!parsed.ok) throw new Error(`bad query ${q}`);
 			const [before, after] = [await baseSearch(database.db, parsed.query, clock), await searchPrograms(database.db, parsed.query, clock)];
-			if (answer(before) !== answer(after)) throw new Error(`${q}: the base and this tree answer differently`);
-			lines.push(`check ${q}: same answer (total ${after.total}${after.totalIsLowerBound ? '+' : ''}, ${after.items.length} on the page)`);
+			const truth = args.truth
+				? await truePage(
+						parsed.query,
+						clock,
+						after.items.map((x) => x.id)
+					)
+				: null;
+			const baseTruth = args.truth
+				? await truePage(
+						parsed.query,
+						clock,
+						before.items.map((x) => x.id)
+					)
+				: null;
+			const exact = truth ? `; the true page: this tree ${verdict(truth)}, base ${verdict(baseTruth)}` : '';
+			if (answer(before) !== answer(after)) {
+				if (!truth || before.total !== after.total || before.totalIsLowerBound !== after.totalIsLowerBound) throw new Error(`${q}: the base and this tree answer differently`);
+				lines.push(`check ${q}: pages differ (total ${after.total}${after.totalIsLowerBound ? '+' : ''} in both)${exact}`);
+			} else lines.push(`check ${q}: same answer (total ${after.total}${after.totalIsLowerBound ? '+' : ''}, ${after.items.length} on the page)${exact}`);
 		}
 	}
 	for (const q of QUERIES) {
@@ -171,6 +231,7 @@ try {
 		let last: Timed[] = [];
 		let total = 0;
 		let firstIds = '';
+		let differs = false;
 		for (let i = 0; i < runs; i++) {
 			let baseAnswer = '';
 			if (baseSearch) {
@@ -190,7 +251,20 @@ try {
 			whole.push(performance.now() - t);
 			if (baseSearch) ticks += databaseTicks() - ticks0;
 			total = result.total;
-			if (baseSearch && answer(result) !== baseAnswer) throw new Error(`${q}: the base and this tree answer differently`);
+			if (baseSearch && answer(result) !== baseAnswer) {
+				// The true page is worked out once (slow: every match scored); reported after the runs.
+				const truth =
+					!args.truth || differs
+						? null
+						: await truePage(
+								parsed.query,
+								clock,
+								result.items.map((x) => x.id)
+							);
+				const [was, now] = [JSON.parse(baseAnswer) as unknown[], JSON.parse(answer(result)) as unknown[]];
+				if ((!truth && !differs) || was[0] !== now[0] || was[1] !== now[1]) throw new Error(`${q}: the base and this tree answer differently`);
+				differs = true;
+			}
 			const ids = result.items.map((x) => x.id.slice(0, 8)).join(' ');
 			if (i === 0) firstIds = ids;
 			else if (ids !== firstIds) throw new Error(`${q}: the page changed between runs`);
@@ -207,6 +281,18 @@ try {
 			);
 		}
 		lines.push(`  first page: ${firstIds}`);
+		if (args.truth) {
+			const truth = await truePage(parsed.query, clock, firstIds ? (await searchPrograms(database.db, parsed.query, clock)).items.map((x) => x.id) : []);
+			const baseTruth =
+				baseSearch && truth
+					? await truePage(
+							parsed.query,
+							clock,
+							(await baseSearch(database.db, parsed.query, clock)).items.map((x) => x.id)
+						)
+					: null;
+			if (truth) lines.push(`  the true page (every match scored): this tree ${verdict(truth)}${baseTruth ? `, base ${verdict(baseTruth)}` : ''}${differs ? ' (the two pages differ)' : ''}`);
+		}
 		if (args.explain) {
 			const client = await adminPool.connect();
 			try {

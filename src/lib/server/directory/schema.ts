@@ -187,7 +187,10 @@ export const programs = pgTable(
 		// of the next date instead of sorting every match; programs whose next occurrence has ended
 		// since the last refresh are found by its end; a place's radius is read as a box of latitude
 		// and longitude first; supporters' programs, counted beside every residents' search, are few.
-		index('programs_next_starts_idx').on(t.nextStartsAt),
+		// With the title after the date, the index gives relevance's order within a score (next date,
+		// then title) as it is: the finder reads a score's soonest programs without reading every
+		// program that shares a date (finder/search.ts, relevanceTier; migration 0026).
+		index('programs_next_starts_title_idx').on(t.nextStartsAt, t.title),
 		index('programs_next_ends_idx').on(t.nextEndsAt, t.followingStartsAt),
 		index('programs_lat_lng_idx').on(t.lat, t.lng),
 		index('programs_supporters_idx')

@@ -30,7 +30,8 @@ function relaxed(text: TextMatch, keep: TextMatch['words'], missing: TextMatch['
 			where: sql.join([...keep.map((w) => sql`(${w.where})`), ...text.excluded], sql` and `),
 			score: text.score,
 			words: keep,
-			excluded: text.excluded
+			excluded: text.excluded,
+			levels: text.levels
 		}
 	};
 }

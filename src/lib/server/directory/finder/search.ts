@@ -107,6 +107,73 @@ export function nextOrderedMatches(columns: SQL, where: SQL[], now: Date, limit:
 }
 
 /**
+ * How many programs, soonest first, a score's walk reads at most for each result the page needs
+ * (relevanceTier): 5,000 for the first page of 20, in proportion further on.
+ */
+const TIER_WALK_PER_RESULT = 250;
+/** Scores walked at most (a query of many words has many possible sums): the highest, and the lowest. */
+const MAX_TIERS = 6;
+
+/** The scores relevanceTier walks, highest first: every possible one, or for many words the highest few and the lowest. */
+function tierLevels(text: TextMatch): number[] {
+	const levels = text.levels;
+	return levels.length <= MAX_TIERS ? levels : [...levels.slice(0, MAX_TIERS - 1), levels[levels.length - 1]];
+}
+
+/**
+ * Relevance's candidates when more than COUNT_LIMIT programs match: the first `limit` matches
+ * scoring at least `level`, in relevance's order within a score (next date, then title: the
+ * programs_next_starts_title_idx order), as the CTE `tier`. Taken for each possible score from the
+ * highest down until one finds `limit` (runSearch), they hold the true best of every match: a
+ * program on the page with score s is among the first `limit` of those scoring s or more (every
+ * program scoring more is on the page too). A common word reads its title matches' soonest and stops.
+ *
+ * Bounded: the walk reads at most TIER_WALK_PER_RESULT programs (those meeting the filters) for
+ * each result the page needs, and programs with no date ahead (by title, the same index's null
+ * part) only when the dated ones fall short. So where a score's programs are too sparse for the
+ * walk (at 100,000 programs, 37 with both words of 高齢者 サロン in the title), the page is the best of
+ * what was read, not the true best (bench/RESULTS.md, "Relevance over more than 1,000 matches").
+ * As in nextOrderedMatches, a program whose next occurrence has ended since the last refresh of
+ * dates is keyed by its following date (at most a day's worth of programs, read apart).
+ */
+function relevanceTier(columns: SQL, filters: SQL[], text: TextMatch, now: Date, limit: number, level: number): SQL {
+	const w = sql.join(filters, sql` and `);
+	const at = sql`${now.toISOString()}::timestamptz`;
+	const walk = TIER_WALK_PER_RESULT * limit;
+	const walked = sql`p.id, p.next_starts_at, p.title, (${text.score}) as score`;
+	// The walk reads the score from the in-line title and tags alone; the words' gram check runs only
+	// for the programs that score enough, one by one in order until `limit` match (lateral and
+	// `offset 0`, so that the planner does not join every match instead).
+	const check = sql`join lateral (select ${columns} from programs p where p.id = s.id and ${text.where} offset 0) c on true`;
+	// Those keyed by their following date: only up to the last of the walk's, when it found `limit`.
+	const until = sql`(select case when count(*) < ${limit} then 'infinity'::timestamptz else max(next_starts_at) end from tier_dated)`;
+	// Then, when the dated fall short, those with no date ahead, by title: no upcoming date at all
+	// (the index's null part, in title order), or both copied dates over since the last refresh (few).
+	const short = sql`(select count(*) from tier_keyed) < ${limit}`;
+	return sql`tier_dated as materialized (
+			select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at > ${at} order by p.next_starts_at, p.title limit ${walk}) s
+				${check} where s.score >= ${level} order by s.next_starts_at, s.title limit ${limit}
+		), tier_keyed as materialized (
+			select * from (
+				select * from tier_dated
+				union all
+				(select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at <= ${at} and p.following_starts_at > ${at} and p.following_starts_at <= ${until}) s
+					${check} where s.score >= ${level})
+			) t order by next_starts_at, title limit ${limit}
+		), tier as materialized (
+			select * from tier_keyed
+			union all
+			(select * from (
+				(select c.* from (select ${walked} from programs p where ${w} and p.next_starts_at is null order by p.next_starts_at, p.title limit ${walk}) s
+					${check} where ${short} and s.score >= ${level} order by s.title limit ${limit})
+				union all
+				(select c.* from (select ${walked} from programs p where ${w} and p.next_ends_at <= ${at} and not coalesce(p.following_starts_at > ${at}, false)) s
+					${check} where ${short} and s.score >= ${level})
+			) u order by title limit ${limit})
+		)`;
+}
+
+/**
  * The supporters' programs beside a residents' search (`audience` unset or residents): how many
  * meet the same words, filters and range (the link to them must find as many as it says), counted
  * up to SUPPORTERS_COUNT_CAP; null for any other audience.
@@ -131,6 +198,7 @@ function countStatement(where: SQL[], limit: number): SQL {
  */
 async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text: TextMatch | null, options: { supporters?: boolean } = {}): Promise<FinderResult> {
 	const where = filters(query, clock);
+	const withoutWords = [...where];
 	if (text) where.push(text.where);
 
 	const { origin, nearest: nearestAlone, haversineAt, radius, where: inRange, nearPlaces } = await placeScope(db, query);
@@ -184,12 +252,12 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 	// the radius is scored there (the candidates are never bounded with an origin), so the best is
 	// the best of all of them, and the same on every page. No words: every score is 0, one tier.
 	const ranked = orderName === 'banded' ? sql`select *, (score < ${STRONG_SHARE} * max(score) over (partition by for_residents))::int as tier from matched` : sql`select * from matched`;
-	const statement = sql`
-		with ${nearPlaces ? sql`${nearPlaces.cte}, ` : sql``}matched as materialized (${matches}
-		), page as (
+	/** The page from the candidates in `matched` (the last of `ctes`), with its display columns; `total` and `supportersTotal` as columns of every row. */
+	const pageStatement = (ctes: SQL, total: SQL, supportersTotal: SQL) => sql`
+		with ${ctes}, page as (
 			select * from (${ranked}) m order by ${order} limit ${query.per_page} offset ${offset}
 		)
-		select (select count(*) from matched) as total, ${supporters ? sql`(${countStatement(supporters, SUPPORTERS_COUNT_CAP)})` : sql`null::int`} as supporters_total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (6371 * 2 * asin(sqrt(page.distance_key)))::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
+		select ${total} as total, ${supportersTotal} as supporters_total, coalesce(page.schedule_known, exists (select 1 from schedules s where s.program_id = p.id and s.rrule is not null)) as schedule_known, page.score, page.distance_key, (6371 * 2 * asin(sqrt(page.distance_key)))::float8 as distance_km, p.id, p.slug, p.title, p.summary, p.forms, p.targets, p.life_stages,
 			p.cost_kind, p.cost_amount_yen, p.cost_note, p.join_method, p.delivery_mode, p.languages, p.audience, p.location_approximate,
 			o.id as organization_id, o.name as organization_name,
 			nx.starts_at as next_starts_at, nx.ends_at as next_ends_at, nx.all_day as next_all_day,
@@ -202,10 +270,39 @@ async function runSearch(db: Pool, query: FinderQuery, clock: FinderClock, text:
 		left join lateral (select l.name, l.prefecture, l.city, case when l.lat is null then null else l.coordinates_approximate end as approximate from program_locations x join locations l on l.id = x.location_id
 			where x.program_id = p.id order by ${haversineAt ? sql`${haversineAt('l')} asc nulls last, ` : sql``}x.position limit 1) pl on true
 		order by ${order}`;
+	const statement = pageStatement(
+		sql`${nearPlaces ? sql`${nearPlaces.cte}, ` : sql``}matched as materialized (${matches}
+		)`,
+		sql`(select count(*) from matched)`,
+		supporters ? sql`(${countStatement(supporters, SUPPORTERS_COUNT_CAP)})` : sql`null::int`
+	);
 	// With words, a common word matches most programs, and the planner then prefers reading the whole table,
 	// de-TOASTing the gram array of every row (a cost it does not model); the bitmap from the gram
 	// index is far cheaper.
-	const rows = await finderExecute<Record<string, unknown>>(db, statement, text !== null);
+	const firstRows = await finderExecute<Record<string, unknown>>(db, statement, text !== null);
+	let rows = firstRows;
+
+	// Relevance over more than COUNT_LIMIT matches: the first matches the gram index yields are not
+	// the best. Each possible score's soonest matches are read (relevanceTier), one statement per
+	// score from the highest, each with the candidates found so far, until one finds the page's
+	// worth (below the bound, the first statement's candidates are every match: nothing more to do).
+	// With a leading key of its own (audience=all, a `when` filter) the order is not by score first:
+	// the candidates stay bounded.
+	if (bounded && text && orderName === 'relevance' && !when && query.audience !== 'all' && firstRows.rows.length && Number(firstRows.rows[0].total) >= candidateLimit) {
+		const limit = offset + query.per_page;
+		const seen = new Set(firstRows.rows.map((r) => r.id as string));
+		for (const level of tierLevels(text)) {
+			const tier = relevanceTier(columns, withoutWords, text, clock.now, limit, level);
+			const candidates = sql`${tier}, matched as materialized (
+				select * from tier union select ${columns} from programs p where p.id = any(${`{${[...seen].join(',')}}`}::uuid[]))`;
+			const next = await finderExecute<Record<string, unknown>>(db, pageStatement(candidates, sql`(select array_agg(id)::text[] from tier)`, sql`null::int`), true);
+			if (next.rows.length) rows = { ...next, rows: next.rows.map((r) => ({ ...r, total: firstRows.rows[0].total, supporters_total: firstRows.rows[0].supporters_total })) };
+			// A page past what this score found has no rows to say what it found: asked again, alone.
+			const found = next.rows.length ? ((next.rows[0].total as string[] | null) ?? []) : ((await finderExecute<{ ids: string[] | null }>(db, sql`with ${tier} select array_agg(id)::text[] as ids from tier`, true)).rows[0].ids ?? []);
+			if (found.length >= limit) break;
+			for (const id of found) seen.add(id);
+		}
+	}
 
 	let total = rows.rows.length ? Number(rows.rows[0].total) : 0;
 	// A page past the last: the total still says how many there are.

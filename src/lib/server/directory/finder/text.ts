@@ -23,6 +23,8 @@ export interface TextMatch {
 	words: Array<{ typed: string; where: SQL }>;
 	/** `-word` conditions: they hold however the words are relaxed. */
 	excluded: SQL[];
+	/** Every score a program can have (sums of the words' weights), highest first. */
+	levels: number[];
 }
 
 /**
@@ -53,6 +55,7 @@ export function textMatch(q: string | undefined): TextMatch | null {
 	if (!analysed?.words.length) return null;
 	const perWord: TextMatch['words'] = [];
 	const scores: SQL[] = [];
+	let levels = [0];
 	for (const word of analysed.words) {
 		const conditions: SQL[] = [];
 		const { typed } = word;
@@ -82,6 +85,8 @@ export function textMatch(q: string | undefined): TextMatch | null {
 			${synonyms.length ? sql`when ${containsAny(sql`p.search_title`, synonyms)} then ${weight(8)}` : sql``}
 			when strpos(p.search_tags, ${typed}) > 0 then ${weight(6)}
 			else ${weight(2)} end)`);
+		const weights = synonyms.length ? [10, 8, 6, 2] : [10, 6, 2];
+		levels = [...new Set(levels.flatMap((l) => weights.map((w) => l + w)))];
 	}
 	// `-東京`: an excluded word is a condition on the whole search, not a word that can be relaxed.
 	const excluded = analysed.excluded.map(
@@ -95,7 +100,8 @@ export function textMatch(q: string | undefined): TextMatch | null {
 		where: sql.join([...perWord.map((w) => sql`(${w.where})`), ...excluded], sql` and `),
 		score: sql.join(scores, sql` + `),
 		words: perWord,
-		excluded
+		excluded,
+		levels: levels.sort((a, b) => b - a)
 	};
 }
 
