@@ -6,12 +6,12 @@
  * the check could not run. The head's id and hash are printed: kept elsewhere, they also reveal a
  * rewrite of the whole chain.
  */
-import path from 'node:path';
+import type { ToolDatabase } from './database';
 import { parseArgs } from 'node:util';
 
 // Start-up chatter (server started, migrations) would bury the answer.
 process.env.LOG_LEVEL ??= 'warn';
-const { openDatabase } = await import('../src/lib/server/db');
+const { openToolDatabase } = await import('./database');
 const { verifyAuditChain } = await import('../src/lib/server/audit/verify');
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
@@ -23,16 +23,10 @@ const EXPLAIN = {
 	head_missing: 'the chain head (audit_chain) is missing'
 } as const;
 
-let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+let database: ToolDatabase | undefined;
 let code = 2;
 try {
-	database = await openDatabase({
-		databaseUrl: process.env.DATABASE_URL || undefined,
-		appUrl: process.env.DATABASE_APP_URL || undefined,
-		dataDir: path.resolve(process.env.DATA_DIR || 'data'),
-		poolSize: 2,
-		shareRunningServer: true
-	});
+	database = await openToolDatabase();
 	const report = await verifyAuditChain(database.db);
 	code = report.ok ? 0 : 1;
 	if (values.json) console.log(JSON.stringify(report));

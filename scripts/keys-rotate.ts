@@ -12,12 +12,12 @@
  * in DATA_DIR, default ./data); the demo region is never loaded. Exit 0 when done, 1 otherwise.
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import type { ToolDatabase } from './database';
 import { parseArgs } from 'node:util';
 
 // Start-up chatter (server started, migrations) would bury the report.
 process.env.LOG_LEVEL ??= 'warn';
-const { openDatabase } = await import('../src/lib/server/db');
+const { openToolDatabase } = await import('./database');
 const { createMasterKeyFile, masterKeyFile, previousKeyFile, rotateKeys } = await import('../src/lib/server/crypto');
 
 const { values } = parseArgs({ options: { 'new-master-key': { type: 'boolean', default: false } } });
@@ -38,16 +38,10 @@ if (values['new-master-key']) {
 	if (existsSync(previous)) fail(`${previous} exists: an earlier master-key change did not finish. Run keys:rotate without --new-master-key to finish it.`);
 }
 
-let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+let database: ToolDatabase | undefined;
 let code = 1;
 try {
-	database = await openDatabase({
-		databaseUrl: env.DATABASE_URL || undefined,
-		appUrl: env.DATABASE_APP_URL || undefined,
-		dataDir: path.resolve(env.DATA_DIR || 'data'),
-		poolSize: 2,
-		shareRunningServer: true
-	});
+	database = await openToolDatabase();
 	if (values['new-master-key']) {
 		renameSync(file, previous);
 		const created = createMasterKeyFile(file);

@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ToolDatabase } from './database';
 
 // Start-up chatter (server started, migrations) would bury the report.
 process.env.LOG_LEVEL ??= 'warn';
@@ -32,19 +33,12 @@ const { readN02, decodeN02, replaceStations, N02_SOURCE } = await import('../src
 const stations = readN02(decodeN02(bytes));
 if (!stations.ok) fail(`${file}: ${stations.reason}. Nothing was changed.`);
 
-const { openDatabase } = await import('../src/lib/server/db');
+const { openToolDatabase } = await import('./database');
 const { systemScope } = await import('../src/lib/server/scope');
-const env = process.env;
-let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+let database: ToolDatabase | undefined;
 let code = 1;
 try {
-	database = await openDatabase({
-		databaseUrl: env.DATABASE_URL || undefined,
-		appUrl: env.DATABASE_APP_URL || undefined,
-		dataDir: path.resolve(env.DATA_DIR || 'data'),
-		poolSize: 2,
-		shareRunningServer: true
-	});
+	database = await openToolDatabase();
 	const report = await replaceStations(systemScope(database.db, 'stations:load'), stations.stations, { source: path.basename(file), ...N02_SOURCE });
 	say(`loaded ${report.stations} stations (${stations.features} station features of ${stations.lines} lines by ${stations.operators} operators) from ${path.basename(file)}; the previous list (${report.replaced} stations) was replaced.`);
 	say(`attribution shown with every station used: ${N02_SOURCE.attribution}`);
