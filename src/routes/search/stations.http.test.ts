@@ -52,6 +52,15 @@ describe('station names on the search page', () => {
 		expect(html).toContain('placeholder="例: 世田谷区、札幌市、〒160-0023"');
 	});
 
+	it('with no station list loaded, moves 「○○駅」 typed among the words to the place, when a 市区町村 bears its name', async () => {
+		const response = await fetch(`${app.baseUrl}/search?q=${encodeURIComponent('こども食堂 新宿駅')}`, { redirect: 'manual' });
+		expect(response.status).toBe(303);
+		expect(response.headers.get('location')).toBe(`/search?q=${encodeURIComponent('こども食堂')}&near=${encodeURIComponent('新宿駅')}`);
+		const html = await page(`q=${encodeURIComponent('こども食堂')}&${near('新宿駅')}`);
+		expect(html).toContain('駅名での検索にはまだ対応していないため、場所を指定せずにさがしました。');
+		expect(html).toContain('東京都新宿区の近くでさがす');
+	});
+
 	it('after a load, places 「○○駅」 at the station: the order, the range and each distance say from it, and the source is credited', async () => {
 		expect(N02_SOURCE.attribution).toBe(ATTRIBUTION);
 		await loadFixture();

@@ -127,15 +127,19 @@ export function placeInWords(q: string | undefined): { q: string | undefined; ne
 /**
  * A station a resident typed among the words (「こども食堂 新宿駅」): that word as the place and the
  * other words as the words, when exactly one word ends in 駅 and the loaded station list knows it
- * (at one place, or at several, which the page then offers). Null otherwise: no such word, a minus
- * word, two stations, a name not in the list, or no list loaded — the words then stay words.
+ * (at one place, or at several, which the page then offers), or a 市区町村 bears its name. Null
+ * otherwise: no such word, a minus word, two stations, or a name neither knows — the words then
+ * stay words.
  */
 export async function stationInWords(db: Pool, q: string | undefined): Promise<{ q: string | undefined; near: string } | null> {
 	const words = (q ?? '').split(/[\s\u3000]+/).filter(Boolean);
 	const stations = words.filter((w) => w.length > 1 && w.endsWith('駅'));
 	if (stations.length !== 1 || stations[0].startsWith('-')) return null;
 	const found = await findStation(db, stations[0]);
-	if (found?.kind !== 'found' && found?.kind !== 'ambiguous') return null;
+	// A name the list does not place but a 市区町村 bears (新宿駅 → 新宿区) still moves: the place field
+	// then says what it can do and offers that 市区町村, where as a word it found nothing. 道の駅 stays.
+	const listed = found?.kind === 'found' || found?.kind === 'ambiguous';
+	if (!listed && !placesForStation(stations[0]).length) return null;
 	const rest = words.filter((w) => w !== stations[0]).join(' ');
 	return { q: rest || undefined, near: stations[0] };
 }
