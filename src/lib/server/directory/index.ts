@@ -1,7 +1,7 @@
 /** The directory module's public door: other modules and routes use only what is exported here. */
 export { searchPrograms, widerRange, suggestAlternatives, placeCentre, placeInWords, stationInWords, placesForStation, placesSharingName, placeTextKind, whenDays, unplacedCity, type FinderItem, type FinderResult, type PartialMatches, type Suggestion, type FinderClock } from './finder/index';
 export { finderQuery, parseFinderParams, withoutEmptyParams, finderParamNames, MAX_QUERY_LENGTH, type FinderQuery } from './finder-query';
-export { getProgram, lastChangedOf, getOrganization, getPrograms, getOrganizations, publishedOrganizationIndex, publishedProgramPlaces, idParam, type ProgramDetail, type OrganizationDetail } from './read';
+export { getProgram, lastChangedOf, lastEditOf, getOrganization, getPrograms, getOrganizations, publishedOrganizationIndex, publishedProgramPlaces, idParam, type ProgramDetail, type OrganizationDetail } from './read';
 export { loadDemoRegion, isDirectoryEmpty, readDemoDataset } from './demo/load';
 export { refreshUpcomingDates, replaceUpcomingDates, upcomingDatesStale, UPCOMING_HORIZON_DAYS } from './upcoming';
 export { saveOrganization, saveTaxonomies } from './save';

@@ -10,12 +10,17 @@ import { rowsFromJson } from './json-rows';
 export const idParam = z.string().uuid();
 
 /**
- * The day a program's page gives as its last change: none for a program loaded from a source file
- * (the demo region's seeds) and not edited since — its time is the load's, not a change anyone made.
+ * A record's last change: none for one loaded from a source file (the demo region's seeds) and not
+ * edited since — its time is the load's, not a change anyone made. Programs' pages and
+ * organisations' citations give it.
  */
+export function lastEditOf(record: { createdAt: Date; updatedAt: Date }, sourceFile: string | null): Date | null {
+	return sourceFile && record.updatedAt.getTime() <= record.createdAt.getTime() ? null : record.updatedAt;
+}
+
+/** The day a program's page gives as its last change (lastEditOf, by its organisation's source file). */
 export function lastChangedOf(detail: { program: { createdAt: Date; updatedAt: Date }; organization: { sourceFile: string | null } }): Date | null {
-	const { program, organization } = detail;
-	return organization.sourceFile && program.updatedAt.getTime() <= program.createdAt.getTime() ? null : program.updatedAt;
+	return lastEditOf(detail.program, detail.organization.sourceFile);
 }
 
 /**

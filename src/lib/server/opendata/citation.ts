@@ -7,6 +7,7 @@
  */
 import type { Translate } from '$lib/i18n';
 import { todayInTokyo } from '../clock';
+import { lastEditOf } from '../directory';
 
 /**
  * The seed documents (../shared/seeds), as PRODUCT.md describes them: who published what kind of
@@ -46,14 +47,15 @@ export interface OrganizationCitation {
 }
 
 export function organizationCitation(o: CitedOrganization, origin: string): OrganizationCitation {
+	// The demo data's load day is not a change to the facts: only an edit since listing dates one.
+	const edited = lastEditOf(o, o.sourceFile);
 	return {
 		kind: o.sourceFile ? 'source_document' : 'organization',
 		title: o.sourceFile ? o.sourceTitle : null,
 		document: o.sourceFile ? { file: o.sourceFile, description: SOURCE_DOCUMENTS[o.sourceFile] ?? null } : null,
 		organization: o.name,
 		listedOn: todayInTokyo(o.createdAt),
-		// The demo data's load day is not a change to the facts: only an edit since listing dates one (as lastChangedOf for programs).
-		updatedOn: o.sourceFile && o.updatedAt.getTime() <= o.createdAt.getTime() ? null : todayInTokyo(o.updatedAt),
+		updatedOn: edited ? todayInTokyo(edited) : null,
 		url: `${origin}/organizations/${o.id}`
 	};
 }

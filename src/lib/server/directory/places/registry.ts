@@ -123,6 +123,8 @@ interface Index {
 	/** Municipalities and wards by the name an address writes ("札幌市西区"), and wards by their own name ("西区"). */
 	byFullName: Map<string, Place[]>;
 	wardsByName: Map<string, Place[]>;
+	/** The codes of the 政令指定都市 (the cities that have wards). */
+	designatedCities: Set<string>;
 }
 
 let index: Index | null = null;
@@ -162,13 +164,15 @@ function build(): Index {
 	}
 	const byFullName = new Map<string, Place[]>();
 	const wardsByName = new Map<string, Place[]>();
+	const designatedCities = new Set<string>();
 	const push = (map: Map<string, Place[]>, key: string, p: Place) => map.set(key, [...(map.get(key) ?? []), p]);
 	for (const p of all) {
 		if (p.kind === 'prefecture') continue;
 		push(byFullName, p.fullName, p);
 		if (p.kind === 'ward') push(wardsByName, p.name, p);
+		if (p.cityCode) designatedCities.add(p.cityCode);
 	}
-	return { byCode, all, prefectures, byFullName, wardsByName };
+	return { byCode, all, prefectures, byFullName, wardsByName, designatedCities };
 }
 
 function registry(): Index {
@@ -326,16 +330,21 @@ export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; ln
 	return 2 * EARTH_KM * Math.asin(Math.sqrt(h));
 }
 
-/** The municipality or ward whose point is nearest (for "which prefecture is this point in", roughly). */
-export function nearestPlace(point: { lat: number; lng: number }): Place | null {
+/** The municipality or ward, of those `candidates` accepts, whose point is nearest. */
+function nearestOf(point: { lat: number; lng: number }, candidates: (p: Place) => boolean): Place | null {
 	let best: Place | null = null;
 	let bestKm = Infinity;
 	for (const p of registry().all) {
-		if (p.kind === 'prefecture' || p.lat === null || p.lng === null) continue;
+		if (p.kind === 'prefecture' || p.lat === null || p.lng === null || !candidates(p)) continue;
 		const d = distanceKm(point, { lat: p.lat, lng: p.lng });
 		if (d < bestKm) [best, bestKm] = [p, d];
 	}
 	return best;
+}
+
+/** The municipality or ward whose point is nearest (for "which prefecture is this point in", roughly). */
+export function nearestPlace(point: { lat: number; lng: number }): Place | null {
+	return nearestOf(point, () => true);
 }
 
 /**
@@ -344,14 +353,6 @@ export function nearestPlace(point: { lat: number; lng: number }): Place | null 
  * a border may be the neighbour — so callers mark it approximate (stations).
  */
 export function nearestMunicipality(point: { lat: number; lng: number }): Place | null {
-	const all = registry().all;
-	const designated = new Set(all.filter((p) => p.cityCode).map((p) => p.cityCode));
-	let best: Place | null = null;
-	let bestKm = Infinity;
-	for (const p of all) {
-		if (p.kind === 'prefecture' || designated.has(p.code) || p.lat === null || p.lng === null) continue;
-		const d = distanceKm(point, { lat: p.lat, lng: p.lng });
-		if (d < bestKm) [best, bestKm] = [p, d];
-	}
-	return best;
+	const { designatedCities } = registry();
+	return nearestOf(point, (p) => !designatedCities.has(p.code));
 }
